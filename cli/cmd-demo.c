@@ -1,0 +1,152 @@
+/*
+ * hitl demo: seed a database with the example policy and demo queue, then
+ * show it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "xmalloc.h"
+
+static int cmd_demo_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_demo_options[] = {
+	{ "examples", required_argument, NULL, 'e' },
+	{ "reset", no_argument, NULL, 'r' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_demo_entry = {
+	.name = "demo",
+	.usage = "[--examples DIR] [--reset]",
+	.summary = "seed a demo database from the examples and show it",
+	.help =
+	    "Creates the database (see --db) from DIR/policy.json and\n"
+	    "DIR/demo.jsonl (DIR defaults to the installed examples), then\n"
+	    "prints its status. An existing database is kept unless --reset\n"
+	    "is given, which deletes it first.",
+	.optstring = "e:r",
+	.longopts = cmd_demo_options,
+	.exec = cmd_demo_exec,
+};
+
+
+static int
+demo_reset(const char *path)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", NULL };
+	const char *const	*s;
+	char			*name;
+
+	for (s = suffixes; *s != NULL; s++) {
+		xasprintf(&name, "%s%s", path, *s);
+		if (unlink(name) != 0 && errno != ENOENT) {
+			fprintf(stderr, "hitl demo: cannot remove %s: %s\n",
+			    name, strerror(errno));
+			free(name);
+			return (EX_CANTCREAT);
+		}
+		free(name);
+	}
+	return (0);
+}
+
+static int
+demo_seed(struct cmd_ctx *ctx, struct queue *q, const char *dir)
+{
+	const struct cmd_entry		*e = &cmd_demo_entry;
+	struct queue_import		*imp = NULL;
+	struct queue_import_counts	 c;
+	FILE				*f;
+	char				*path, *line = NULL, *cause = NULL;
+	char				 a[32], b[32];
+	size_t				 cap = 0;
+	ssize_t				 n;
+	uint64_t			 lineno = 0;
+	int				 rc;
+
+	xasprintf(&path, "%s/policy.json", dir);
+	rc = cmd_policy_load_file(ctx, e, q, path);
+	free(path);
+	if (rc != 0)
+		return (rc);
+	xasprintf(&path, "%s/demo.jsonl", dir);
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "hitl demo: cannot open %s: %s\n", path,
+		    strerror(errno));
+		free(path);
+		return (EX_NOINPUT);
+	}
+	if ((rc = queue_import_begin(q, cmd_login(), 1, &imp, &cause)) != 0)
+		goto out;
+	while ((n = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		if ((rc = queue_import_line(imp, path, lineno, line,
+		    (size_t)n, &cause)) != 0)
+			goto out;
+	}
+	if ((rc = queue_import_finish(imp, &c, NULL, &cause)) != 0)
+		goto out;
+	printf("demo queue: imported %s items, %s of them waiting for "
+	    "review\n\n", cmd_count(c.imported, a), cmd_count(c.queued, b));
+	rc = cmd_status_print(q, 0, &cause);
+out:
+	if (rc != 0 && cause != NULL)
+		rc = cmd_fail(e, rc, cause);
+	queue_import_free(imp);
+	free(line);
+	fclose(f);
+	free(path);
+	return (rc);
+}
+
+static int
+cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_demo_entry;
+	struct queue		*q;
+	const char		*dir = HITL_EXAMPLES_DIR;
+	char			*cause = NULL;
+	int			 ch, rc, reset = 0, existed;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'e':
+			dir = optarg;
+			break;
+		case 'r':
+			reset = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc)
+		return (cmd_usage(e));
+	if (reset && (rc = demo_reset(ctx->db_path)) != 0)
+		return (rc);
+	existed = access(ctx->db_path, F_OK) == 0;
+	if ((rc = cmd_open(ctx, e, QUEUE_OPEN_CREATE, &q)) != 0)
+		return (rc);
+	if (!existed)
+		rc = demo_seed(ctx, q, dir);
+	else {
+		printf("%s exists; showing it (--reset starts afresh)\n\n",
+		    ctx->db_path);
+		if ((rc = cmd_status_print(q, 0, &cause)) != 0)
+			rc = cmd_fail(e, rc, cause);
+	}
+	queue_close(q);
+	return (rc);
+}

@@ -1,0 +1,49 @@
+/*
+ * hitl help: the list of commands, or one command's usage and description.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static int cmd_help_exec(struct cmd_ctx *, int, char **);
+
+const struct cmd_entry cmd_help_entry = {
+	.name = "help",
+	.usage = "[COMMAND]",
+	.summary = "describe the commands, or one of them",
+	.help = "Without an argument, lists the commands.",
+	.optstring = "",
+	.longopts = NULL,
+	.exec = cmd_help_exec,
+};
+
+static int
+cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry *const	*e;
+	const struct cmd_entry		*one;
+
+	(void)ctx;
+	if (argc > 2)
+		return (cmd_usage(&cmd_help_entry));
+	if (argc == 2) {
+		if ((one = cmd_find(argv[1])) == NULL) {
+			fprintf(stderr, "hitl help: unknown command '%s'\n",
+			    argv[1]);
+			return (EX_USAGE);
+		}
+		printf("usage: hitl %s %s\n\n%s\n", one->name, one->usage,
+		    one->help);
+		return (EX_OK);
+	}
+	printf("usage: hitl [--db PATH] [--reviewer NAME] COMMAND [ARGS]\n\n"
+	    "commands:\n");
+	for (e = cmd_table; *e != NULL; e++)
+		printf("  %-10s %s\n", (*e)->name, (*e)->summary);
+	printf("\nThe database is --db PATH, else $HITL_DB, else ./hitl.db.\n"
+	    "'hitl help COMMAND' describes one command.\n");
+	return (EX_OK);
+}

@@ -1,0 +1,392 @@
+/*
+ * hitl import: feed producers' JSON Lines into the queue, atomically unless
+ * told to skip invalid lines, with a progress bar on a terminal.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "linereader.h"
+#include "xmalloc.h"
+
+#define IMPORT_MAX_ERRORS	20
+#define IMPORT_DEFAULT_MAX_LINE	(1024 * 1024)
+#define IMPORT_PROGRESS_MIN	(8 * 1024 * 1024)
+
+static int cmd_import_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_import_options[] = {
+	{ "skip-invalid", no_argument, NULL, 's' },
+	{ "rejects", required_argument, NULL, 'r' },
+	{ "max-line", required_argument, NULL, 'm' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_import_entry = {
+	.name = "import",
+	.usage = "[--skip-invalid] [--rejects FILE] [--max-line BYTES] "
+	    "[--json] [--quiet] FILE...",
+	.summary = "add producers' JSON Lines to the review queue",
+	.help =
+	    "Reads JSON Lines (- for standard input), validates every line and\n"
+	    "triages it under the policy in force. By default the run is atomic:\n"
+	    "one invalid line and nothing is imported (up to 20 errors are\n"
+	    "listed, exit 65). With --skip-invalid the valid lines are imported\n"
+	    "and the invalid ones written verbatim to the rejects file (default\n"
+	    "hitl-rejects-TIME.jsonl). Re-importing an identical record counts\n"
+	    "as a duplicate; the same id with other content is an error.",
+	.optstring = "sr:m:jq",
+	.longopts = cmd_import_options,
+	.exec = cmd_import_exec,
+};
+
+struct import_run {
+	struct queue_import	*imp;
+	int			 skip_invalid;
+	const char		*rejects_path;
+	char			*rejects_default;
+	int			 rejects_fd;
+	size_t			 max_line;
+	uint64_t		 errors;
+	int			 quiet;
+
+	int			 progress;	/* on a terminal, large input */
+	uint64_t		 total_bytes;	/* 0 if unknown */
+	uint64_t		 done_bytes;	/* of finished files */
+	double			 started;
+	double			 last_draw;
+};
+
+static double
+import_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+}
+
+static void
+import_progress(struct import_run *run, struct linereader *lr, int final)
+{
+	struct queue_import_counts	c;
+	double				now, rate, frac;
+	uint64_t			bytes;
+	char				n[32];
+
+	if (!run->progress)
+		return;
+	now = import_clock();
+	if (!final && now - run->last_draw < 0.2)
+		return;
+	run->last_draw = now;
+	if (final) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	queue_import_counts(run->imp, &c);
+	bytes = run->done_bytes + (lr != NULL ? linereader_offset(lr) : 0);
+	rate = now > run->started ? (double)c.lines / (now - run->started) : 0;
+	fprintf(stderr, "\r\033[K");
+	if (run->total_bytes > 0) {
+		frac = (double)bytes / (double)run->total_bytes;
+		if (frac > 1)
+			frac = 1;
+		fprintf(stderr, "%3d%% %.1f of %.1f MB, %s lines, %.0f "
+		    "lines/s", (int)(frac * 100), (double)bytes / 1e6,
+		    (double)run->total_bytes / 1e6, cmd_count(c.lines, n),
+		    rate);
+		if (frac > 0.01 && frac < 1)
+			fprintf(stderr, ", ETA %.0f s", (now - run->started) *
+			    (1 - frac) / frac);
+	} else
+		fprintf(stderr, "%.1f MB, %s lines, %.0f lines/s",
+		    (double)bytes / 1e6, cmd_count(c.lines, n), rate);
+	fflush(stderr);
+}
+
+static int
+import_write_reject(struct import_run *run, const char *line, size_t len,
+    char **cause)
+{
+	char		 stamp[32];
+	time_t		 t;
+	struct tm	 tm;
+	const char	*path;
+
+	if (run->rejects_fd == -1) {
+		if ((path = run->rejects_path) == NULL) {
+			t = time(NULL);
+			gmtime_r(&t, &tm);
+			strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+			xasprintf(&run->rejects_default,
+			    "hitl-rejects-%s.jsonl", stamp);
+			path = run->rejects_path = run->rejects_default;
+		}
+		run->rejects_fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC, 0600);
+		if (run->rejects_fd == -1 || fchmod(run->rejects_fd, 0600)) {
+			xasprintf(cause, "cannot write rejects to %s: %s",
+			    path, strerror(errno));
+			return (EX_CANTCREAT);
+		}
+	}
+	if (write(run->rejects_fd, line, len) != (ssize_t)len ||
+	    write(run->rejects_fd, "\n", 1) != 1) {
+		xasprintf(cause, "cannot write rejects to %s: %s",
+		    run->rejects_path, strerror(errno));
+		return (EX_IOERR);
+	}
+	return (0);
+}
+
+static void
+import_report(struct import_run *run, const char *file, uint64_t lineno,
+    const char *msg)
+{
+	run->errors++;
+	if (run->errors > IMPORT_MAX_ERRORS && !run->skip_invalid)
+		return;
+	if (run->quiet && run->skip_invalid)
+		return;
+	import_progress(run, NULL, 1);
+	fprintf(stderr, "hitl import: %s: line %llu: %s\n", file,
+	    (unsigned long long)lineno, msg);
+}
+
+static int
+import_file(struct import_run *run, const char *name, int fd, char **cause)
+{
+	struct linereader	*lr;
+	const char		*line;
+	char			*why = NULL, msg[96];
+	size_t			 len;
+	uint64_t		 lineno;
+	int			 rc = 0, r, too_long;
+
+	lr = linereader_new(fd, run->max_line);
+	while ((r = linereader_next(lr, &line, &len, &too_long)) == 1) {
+		lineno = linereader_lineno(lr);
+		/* A UTF-8 byte order mark is not part of the first record. */
+		if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf",
+		    3) == 0 && !too_long) {
+			line += 3;
+			len -= 3;
+		}
+		if (!too_long && strspn(line, " \t\r") >= len)
+			continue;	/* blank lines carry nothing */
+		if (too_long) {
+			snprintf(msg, sizeof msg, "line is %zu bytes, longer "
+			    "than the limit of %zu (--max-line)", len,
+			    run->max_line);
+			queue_import_invalid(run->imp);
+			import_report(run, name, lineno, msg);
+			rc = EX_DATAERR;
+		} else {
+			rc = queue_import_line(run->imp, name, lineno, line,
+			    len, &why);
+			if (rc == EX_DATAERR)
+				import_report(run, name, lineno, why);
+			else if (rc != 0) {
+				xasprintf(cause, "%s: line %llu: %s", name,
+				    (unsigned long long)lineno, why);
+				free(why);
+				break;
+			}
+			free(why);
+			why = NULL;
+		}
+		if (rc == EX_DATAERR) {
+			if (run->skip_invalid && (rc = import_write_reject(run,
+			    line, too_long ? run->max_line : len, cause)) != 0)
+				break;
+			rc = 0;
+			continue;
+		}
+		if ((lineno & 1023) == 0)
+			import_progress(run, lr, 0);
+	}
+	if (r == -1) {
+		xasprintf(cause, "cannot read %s: %s", name, strerror(errno));
+		rc = EX_IOERR;
+	}
+	run->done_bytes += linereader_offset(lr);
+	linereader_free(lr);
+	return (rc);
+}
+
+static void
+import_summary(const struct queue_import_counts *c, int64_t batch,
+    const struct import_run *run, int json)
+{
+	cJSON	*o;
+	char	 a[32], b[32], d[32], e[32], f[32];
+
+	if (json) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "batch", (double)batch);
+		cJSON_AddNumberToObject(o, "lines", (double)c->lines);
+		cJSON_AddNumberToObject(o, "imported", (double)c->imported);
+		cJSON_AddNumberToObject(o, "queued", (double)c->queued);
+		cJSON_AddNumberToObject(o, "auto_decided",
+		    (double)c->auto_decided);
+		cJSON_AddNumberToObject(o, "duplicates", (double)c->duplicates);
+		cJSON_AddNumberToObject(o, "invalid", (double)c->invalid);
+		if (run->rejects_fd != -1)
+			cJSON_AddStringToObject(o, "rejects",
+			    run->rejects_path);
+		cmd_print_json(stdout, o, 0);
+		return;
+	}
+	printf("imported %s: queued %s, auto-decided %s; duplicates %s; "
+	    "invalid %s\n", cmd_count(c->imported, a), cmd_count(c->queued, b),
+	    cmd_count(c->auto_decided, d), cmd_count(c->duplicates, e),
+	    cmd_count(c->invalid, f));
+	if (run->rejects_fd != -1)
+		printf("invalid lines were written to %s\n",
+		    run->rejects_path);
+}
+
+static int
+cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry		*e = &cmd_import_entry;
+	struct import_run		 run;
+	struct queue_import_counts	 c;
+	struct queue			*q = NULL;
+	struct stat			 sb;
+	int				*fds = NULL, ch, i, nfiles, json = 0;
+	int				 rc = 0;
+	int64_t				 batch = 0;
+	char				*cause = NULL, *end;
+	unsigned long long		 v;
+
+	memset(&run, 0, sizeof run);
+	run.rejects_fd = -1;
+	run.max_line = IMPORT_DEFAULT_MAX_LINE;
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			run.skip_invalid = 1;
+			break;
+		case 'r':
+			run.rejects_path = optarg;
+			break;
+		case 'm':
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v < 64 ||
+			    v > 1024ULL * 1024 * 1024) {
+				fprintf(stderr, "hitl import: --max-line: "
+				    "expected a number of bytes from 64 to "
+				    "1073741824\n");
+				return (EX_USAGE);
+			}
+			run.max_line = (size_t)v;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'q':
+			run.quiet = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0)
+		return (cmd_usage(e));
+	if (run.rejects_path != NULL && !run.skip_invalid) {
+		fprintf(stderr, "hitl import: --rejects goes with "
+		    "--skip-invalid\n");
+		return (EX_USAGE);
+	}
+
+	/* Every input must be readable before anything is imported. */
+	nfiles = argc;
+	fds = xcalloc((size_t)nfiles, sizeof *fds);
+	for (i = 0; i < nfiles; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			fds[i] = STDIN_FILENO;
+			continue;
+		}
+		if ((fds[i] = open(argv[i], O_RDONLY | O_CLOEXEC)) == -1) {
+			rc = cmd_fail(e, errno == ENOENT || errno == EACCES ?
+			    EX_NOINPUT : EX_IOERR, (xasprintf(&cause,
+			    "cannot open %s: %s", argv[i], strerror(errno)),
+			    cause));
+			nfiles = i;
+			goto out;
+		}
+		if (fstat(fds[i], &sb) == 0 && S_ISREG(sb.st_mode))
+			run.total_bytes += (uint64_t)sb.st_size;
+		else if (fstat(fds[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			xasprintf(&cause, "%s is a directory", argv[i]);
+			rc = cmd_fail(e, EX_NOINPUT, cause);
+			nfiles = i + 1;
+			goto out;
+		}
+	}
+	if (isatty(STDERR_FILENO) && !run.quiet &&
+	    (run.total_bytes >= IMPORT_PROGRESS_MIN ||
+	    (run.total_bytes == 0)))
+		run.progress = 1;
+	if (run.progress && run.total_bytes == 0)
+		run.progress = !isatty(STDIN_FILENO);
+
+	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+		goto out;
+	if ((rc = queue_import_begin(q, cmd_login(), !run.skip_invalid,
+	    &run.imp, &cause)) != 0) {
+		rc = cmd_fail(e, rc, cause);
+		goto out;
+	}
+	run.started = import_clock();
+	for (i = 0; i < nfiles; i++) {
+		if ((rc = import_file(&run, strcmp(argv[i], "-") == 0 ?
+		    "stdin" : argv[i], fds[i], &cause)) != 0) {
+			import_progress(&run, NULL, 1);
+			rc = cmd_fail(e, rc, cause);
+			goto out;
+		}
+	}
+	import_progress(&run, NULL, 1);
+	if (run.errors > IMPORT_MAX_ERRORS && !run.skip_invalid)
+		fprintf(stderr, "hitl import: ... and %llu more invalid "
+		    "lines\n", (unsigned long long)(run.errors -
+		    IMPORT_MAX_ERRORS));
+	rc = queue_import_finish(run.imp, &c, &batch, &cause);
+	if (rc != 0) {
+		rc = cmd_fail(e, rc, cause);
+		goto out;
+	}
+	import_summary(&c, batch, &run, json);
+
+out:
+	queue_import_free(run.imp);
+	queue_close(q);
+	for (i = 0; i < nfiles; i++) {
+		if (fds[i] != STDIN_FILENO)
+			close(fds[i]);
+	}
+	free(fds);
+	if (run.rejects_fd != -1)
+		close(run.rejects_fd);
+	free(run.rejects_default);
+	return (rc);
+}

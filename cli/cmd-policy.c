@@ -1,0 +1,112 @@
+/*
+ * hitl policy: show the policy in force, or load a new version of it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static int cmd_policy_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_policy_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_policy_entry = {
+	.name = "policy",
+	.usage = "show [--json] | load FILE",
+	.summary = "show the triage policy in force, or load a new one",
+	.help =
+	    "'show' prints the policy in force with every default filled in\n"
+	    "(--json: the JSON alone). 'load' validates FILE (errors name the\n"
+	    "JSON path of the bad field) and stores it as a new version; once a\n"
+	    "policy is loaded, only its admins may load another.",
+	.optstring = "j",
+	.longopts = cmd_policy_options,
+	.exec = cmd_policy_exec,
+};
+
+
+int
+cmd_policy_load_file(struct cmd_ctx *ctx, const struct cmd_entry *e,
+    struct queue *q, const char *path)
+{
+	char	*buf, *cause = NULL;
+	size_t	 len;
+	int	 rc, version;
+
+	(void)ctx;
+	if ((rc = cmd_read_file(path, &buf, &len, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	rc = queue_policy_load(q, path, buf, len, cmd_login(), &version,
+	    &cause);
+	free(buf);
+	if (rc != 0)
+		return (cmd_fail(e, rc, cause));
+	printf("loaded policy version %d from %s\n", version, path);
+	return (0);
+}
+
+static int
+cmd_policy_show(const struct cmd_entry *e, struct queue *q, int json)
+{
+	struct queue_policy_info	 info;
+	const struct policy		*p;
+	char				*cause = NULL;
+	int				 rc, version;
+
+	if ((rc = queue_policy(q, &p, &version, &cause)) != 0 ||
+	    (rc = queue_policy_info(q, &info, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	if (!json) {
+		if (info.version == 0)
+			printf("# policy: built-in default (none loaded)\n");
+		else
+			printf("# policy version %d, loaded %s by %s from %s "
+			    "(sha256 %.16s...)\n", info.version,
+			    info.loaded_at, info.loaded_by,
+			    info.source != NULL ? info.source : "?",
+			    info.sha256);
+	}
+	cmd_print_json(stdout, policy_to_json(p), 1);
+	queue_policy_info_done(&info);
+	return (0);
+}
+
+static int
+cmd_policy_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_policy_entry;
+	struct queue		*q;
+	int			 ch, rc, json = 0;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 1 && strcmp(argv[0], "show") == 0) {
+		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+			return (rc);
+		rc = cmd_policy_show(e, q, json);
+	} else if (argc == 2 && strcmp(argv[0], "load") == 0 && !json) {
+		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+			return (rc);
+		rc = cmd_policy_load_file(ctx, e, q, argv[1]);
+	} else
+		return (cmd_usage(e));
+	queue_close(q);
+	return (rc);
+}

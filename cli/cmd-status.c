@@ -1,0 +1,192 @@
+/*
+ * hitl status: what the queue holds, by kind and state, the policy in force,
+ * the oldest waiting item and the latest import batches.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static int cmd_status_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_status_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.usage = "[--json]",
+	.summary = "counts by kind and state, policy, latest imports",
+	.help =
+	    "Prints the number of items by kind and state, the policy version\n"
+	    "in force, the age of the oldest item waiting for a human and the\n"
+	    "last five import batches. --json prints one JSON object instead.",
+	.optstring = "j",
+	.longopts = cmd_status_options,
+	.exec = cmd_status_exec,
+};
+
+static void
+status_age(int64_t seconds, char *buf, size_t len)
+{
+	if (seconds < 120)
+		snprintf(buf, len, "%llds", (long long)seconds);
+	else if (seconds < 2 * 3600)
+		snprintf(buf, len, "%lldm", (long long)seconds / 60);
+	else if (seconds < 2 * 86400)
+		snprintf(buf, len, "%lldh", (long long)seconds / 3600);
+	else
+		snprintf(buf, len, "%lldd", (long long)seconds / 86400);
+}
+
+static void
+status_json(struct queue *q, const struct queue_stats *s)
+{
+	cJSON	*o, *k, *arr, *b;
+	char	 t[32];
+	size_t	 i;
+	int	 kind, state;
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "database", queue_path(q));
+	cJSON_AddNumberToObject(o, "schema", queue_schema_version(q));
+	cJSON_AddNumberToObject(o, "policy_version", s->policy_version);
+	cJSON_AddStringToObject(o, "policy_name", s->policy_name);
+	cJSON_AddNumberToObject(o, "total", (double)s->total);
+	k = cJSON_AddObjectToObject(o, "counts");
+	for (kind = 0; kind < QUEUE_NKINDS; kind++) {
+		cJSON *ko = cJSON_AddObjectToObject(k,
+		    queue_kind_name((enum queue_kind)kind));
+
+		for (state = 0; state < QUEUE_NSTATES; state++)
+			cJSON_AddNumberToObject(ko,
+			    queue_state_name((enum queue_state)state),
+			    (double)s->counts[kind][state]);
+	}
+	if (s->oldest_queued != 0) {
+		queue_format_time(s->oldest_queued, t);
+		cJSON_AddStringToObject(o, "oldest_waiting", t);
+		cJSON_AddNumberToObject(o, "oldest_waiting_age_seconds",
+		    (double)(queue_now(q) - s->oldest_queued));
+	} else
+		cJSON_AddNullToObject(o, "oldest_waiting");
+	arr = cJSON_AddArrayToObject(o, "batches");
+	for (i = 0; i < s->nbatches; i++) {
+		b = cJSON_CreateObject();
+		cJSON_AddNumberToObject(b, "id", (double)s->batches[i].id);
+		cJSON_AddStringToObject(b, "started_at",
+		    s->batches[i].started_at);
+		cJSON_AddStringToObject(b, "operator", s->batches[i].operator);
+		cJSON_AddRawToObject(b, "files", s->batches[i].files);
+		cJSON_AddNumberToObject(b, "imported",
+		    (double)s->batches[i].imported);
+		cJSON_AddNumberToObject(b, "queued",
+		    (double)s->batches[i].queued);
+		cJSON_AddNumberToObject(b, "auto_decided",
+		    (double)s->batches[i].auto_decided);
+		cJSON_AddNumberToObject(b, "duplicates",
+		    (double)s->batches[i].duplicates);
+		cJSON_AddNumberToObject(b, "invalid",
+		    (double)s->batches[i].invalid);
+		cJSON_AddItemToArray(arr, b);
+	}
+	cmd_print_json(stdout, o, 0);
+}
+
+static void
+status_text(struct queue *q, const struct queue_stats *s)
+{
+	char	n[QUEUE_NSTATES][32], age[32];
+	size_t	i;
+	int	kind, state;
+
+	printf("database  %s (schema %d)\n", queue_path(q),
+	    queue_schema_version(q));
+	if (s->policy_version == 0)
+		printf("policy    built-in default\n");
+	else
+		printf("policy    version %d, \"%s\"\n", s->policy_version,
+		    s->policy_name);
+	printf("\n%-15s", "");
+	for (state = 0; state < QUEUE_NSTATES; state++)
+		printf(" %10s", queue_state_name((enum queue_state)state));
+	printf("\n");
+	for (kind = 0; kind < QUEUE_NKINDS; kind++) {
+		printf("%-15s", queue_kind_name((enum queue_kind)kind));
+		for (state = 0; state < QUEUE_NSTATES; state++)
+			printf(" %10s", cmd_count(s->counts[kind][state],
+			    n[state]));
+		printf("\n");
+	}
+	printf("\n");
+	if (s->oldest_queued != 0) {
+		status_age(queue_now(q) - s->oldest_queued, age, sizeof age);
+		printf("oldest waiting item: imported %s ago\n", age);
+	} else
+		printf("nothing is waiting for review\n");
+	if (s->nbatches == 0) {
+		printf("no imports yet\n");
+		return;
+	}
+	printf("\nlatest imports:\n");
+	for (i = 0; i < s->nbatches; i++) {
+		printf("  batch %lld  %s  by %s  %s: imported %s (queued %s, "
+		    "auto %s), duplicates %s, invalid %s\n",
+		    (long long)s->batches[i].id, s->batches[i].started_at,
+		    s->batches[i].operator, s->batches[i].files,
+		    cmd_count(s->batches[i].imported, n[0]),
+		    cmd_count(s->batches[i].queued, n[1]),
+		    cmd_count(s->batches[i].auto_decided, n[2]),
+		    cmd_count(s->batches[i].duplicates, n[3]),
+		    cmd_count(s->batches[i].invalid, n[4]));
+	}
+}
+
+
+int
+cmd_status_print(struct queue *q, int json, char **cause)
+{
+	struct queue_stats	s;
+	int			rc;
+
+	if ((rc = queue_stats(q, 5, &s, cause)) != 0)
+		return (rc);
+	if (json)
+		status_json(q, &s);
+	else
+		status_text(q, &s);
+	queue_stats_done(&s);
+	return (0);
+}
+
+static int
+cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_status_entry;
+	struct queue		*q;
+	char			*cause = NULL;
+	int			 ch, rc, json = 0;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc)
+		return (cmd_usage(e));
+	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = cmd_status_print(q, json, &cause)) != 0)
+		rc = cmd_fail(e, rc, cause);
+	queue_close(q);
+	return (rc);
+}

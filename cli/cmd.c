@@ -1,0 +1,135 @@
+/*
+ * What the subcommands share: usage and error messages, opening the database,
+ * the login of the user running hitl, and output helpers.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "xmalloc.h"
+
+int
+cmd_usage(const struct cmd_entry *e)
+{
+	fprintf(stderr, "usage: hitl %s %s\n", e->name, e->usage);
+	return (EX_USAGE);
+}
+
+int
+cmd_fail(const struct cmd_entry *e, int rc, char *cause)
+{
+	fprintf(stderr, "hitl %s: %s\n", e->name,
+	    cause != NULL ? cause : "failed");
+	free(cause);
+	return (rc);
+}
+
+int
+cmd_open(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
+    struct queue **q)
+{
+	const char	*now;
+	char		*cause = NULL;
+	int		 rc;
+
+	if ((rc = queue_open(ctx->db_path, flags, q, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	/* For tests and reproducible demos only; documented in hitl(1). */
+	if ((now = getenv("HITL_NOW")) != NULL && *now != '\0')
+		queue_set_now(*q, strtoll(now, NULL, 10));
+	return (0);
+}
+
+const char *
+cmd_login(void)
+{
+	static char	 name[256];
+	struct passwd	*pw;
+
+	if (name[0] == '\0') {
+		if ((pw = getpwuid(geteuid())) != NULL)
+			snprintf(name, sizeof name, "%s", pw->pw_name);
+		else
+			snprintf(name, sizeof name, "uid%lu",
+			    (unsigned long)geteuid());
+	}
+	return (name);
+}
+
+const char *
+cmd_count(uint64_t n, char buf[32])
+{
+	char	tmp[32];
+	size_t	len, i, o = 0;
+
+	len = (size_t)snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+	return (buf);
+}
+
+void
+cmd_print_json(FILE *f, cJSON *v, int pretty)
+{
+	char *s;
+
+	s = pretty ? cJSON_Print(v) : cJSON_PrintUnformatted(v);
+	if (s != NULL) {
+		fputs(s, f);
+		fputc('\n', f);
+	}
+	free(s);
+	cJSON_Delete(v);
+}
+
+int
+cmd_read_file(const char *path, char **buf, size_t *len, char **cause)
+{
+	FILE	*f;
+	char	 chunk[65536];
+	size_t	 n;
+	int	 rc = 0;
+
+	*buf = NULL;
+	*len = 0;
+	if (strcmp(path, "-") == 0)
+		f = stdin;
+	else if ((f = fopen(path, "rb")) == NULL) {
+		xasprintf(cause, "cannot open %s: %s", path, strerror(errno));
+		return (errno == ENOENT || errno == EACCES ? EX_NOINPUT :
+		    EX_IOERR);
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		*buf = xrealloc(*buf, *len + n + 1);
+		memcpy(*buf + *len, chunk, n);
+		*len += n;
+	}
+	if (ferror(f)) {
+		xasprintf(cause, "cannot read %s: %s", path, strerror(errno));
+		rc = EX_IOERR;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (*buf == NULL)
+		*buf = xstrdup("");
+	else
+		(*buf)[*len] = '\0';
+	if (rc != 0) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return (rc);
+}

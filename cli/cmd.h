@@ -1,0 +1,70 @@
+/*
+ * The hitl command: global options, the table of subcommands and what they
+ * share (opening the database, who is running, number formatting).
+ */
+#ifndef HITL_CMD_H
+#define HITL_CMD_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "queue.h"
+
+struct cmd_ctx {
+	const char	*db_path;	/* --db, $HITL_DB or ./hitl.db */
+	const char	*reviewer;	/* --reviewer or $HITL_REVIEWER */
+	const char	*progname;
+};
+
+struct cmd_entry {
+	const char		*name;
+	const char		*usage;		/* after "hitl NAME " */
+	const char		*summary;	/* one line for "hitl help" */
+	const char		*help;		/* paragraph for "hitl help NAME" */
+	const char		*optstring;
+	const struct option	*longopts;
+	/* argv[0] is the command name; returns a sysexits code. */
+	int			(*exec)(struct cmd_ctx *, int, char **);
+};
+
+extern const struct cmd_entry cmd_init_entry;
+extern const struct cmd_entry cmd_import_entry;
+extern const struct cmd_entry cmd_policy_entry;
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_demo_entry;
+extern const struct cmd_entry cmd_help_entry;
+
+/* NULL-terminated, in the order "hitl help" lists them. */
+extern const struct cmd_entry *const cmd_table[];
+
+const struct cmd_entry *cmd_find(const char *name);
+
+/* Prints "usage: hitl NAME USAGE" to stderr and returns EX_USAGE. */
+int	cmd_usage(const struct cmd_entry *);
+/* Prints "hitl NAME: MESSAGE" to stderr, frees cause, returns rc. */
+int	cmd_fail(const struct cmd_entry *, int rc, char *cause);
+
+int	cmd_open(struct cmd_ctx *, const struct cmd_entry *, int flags,
+	    struct queue **);
+
+/* The operating-system login of the effective user. */
+const char *cmd_login(void);
+
+/* "1,000,000" */
+const char *cmd_count(uint64_t, char buf[32]);
+
+/* Prints a JSON value on one line (or indented) and frees it. */
+void	cmd_print_json(FILE *, struct cJSON *, int pretty);
+
+/* Reads a whole file ("-" is stdin); returns a sysexits code. */
+int	cmd_read_file(const char *path, char **buf, size_t *len,
+	    char **cause);
+
+/* Shared by init, demo and policy: validate and load a policy file. */
+int	cmd_policy_load_file(struct cmd_ctx *, const struct cmd_entry *,
+	    struct queue *, const char *path);
+/* Shared by status and demo. */
+int	cmd_status_print(struct queue *, int json, char **cause);
+
+#endif

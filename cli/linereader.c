@@ -1,0 +1,151 @@
+/*
+ * A line reader over a file descriptor: large reads, memchr for the newline,
+ * and bounded memory whatever the input holds.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linereader.h"
+#include "xmalloc.h"
+
+#define LINEREADER_CHUNK (1024 * 1024)
+
+struct linereader {
+	int		 fd;
+	size_t		 max;
+	char		*buf;		/* read buffer */
+	size_t		 start, end;	/* unread bytes are buf[start..end) */
+	int		 eof;
+	char		*line;		/* a line that spans reads */
+	size_t		 linecap;
+	uint64_t	 offset;	/* bytes consumed */
+	uint64_t	 lineno;
+};
+
+struct linereader *
+linereader_new(int fd, size_t max_line)
+{
+	struct linereader *lr;
+
+	lr = xcalloc(1, sizeof *lr);
+	lr->fd = fd;
+	lr->max = max_line;
+	lr->buf = xmalloc(LINEREADER_CHUNK);
+	return (lr);
+}
+
+void
+linereader_free(struct linereader *lr)
+{
+	if (lr == NULL)
+		return;
+	free(lr->buf);
+	free(lr->line);
+	free(lr);
+}
+
+static int
+linereader_fill(struct linereader *lr)
+{
+	ssize_t n;
+
+	lr->start = lr->end = 0;
+	do {
+		n = read(lr->fd, lr->buf, LINEREADER_CHUNK);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return (-1);
+	if (n == 0)
+		lr->eof = 1;
+	lr->end = (size_t)n;
+	return (0);
+}
+
+/* Appends to the spanning line, keeping at most max bytes of it. */
+static void
+linereader_keep(struct linereader *lr, size_t *len, const char *p, size_t n)
+{
+	size_t room, take;
+
+	room = *len < lr->max ? lr->max - *len : 0;
+	take = n < room ? n : room;
+	if (take > 0) {
+		if (*len + take > lr->linecap) {
+			lr->linecap = *len + take + 4096;
+			if (lr->linecap > lr->max + 1)
+				lr->linecap = lr->max + 1;
+			lr->line = xrealloc(lr->line, lr->linecap);
+		}
+		memcpy(lr->line + *len, p, take);
+	}
+	*len += n;
+}
+
+int
+linereader_next(struct linereader *lr, const char **line, size_t *len,
+    int *too_long)
+{
+	char	*nl;
+	size_t	 n, total = 0;
+	int	 spanning = 0;
+
+	*too_long = 0;
+	for (;;) {
+		if (lr->start == lr->end) {
+			if (lr->eof || linereader_fill(lr) != 0) {
+				if (!lr->eof)
+					return (-1);
+			}
+			if (lr->start == lr->end) {
+				/* End of input: a last line without "\n". */
+				if (!spanning)
+					return (0);
+				break;
+			}
+		}
+		n = lr->end - lr->start;
+		nl = memchr(lr->buf + lr->start, '\n', n);
+		if (nl != NULL)
+			n = (size_t)(nl - (lr->buf + lr->start));
+		if (!spanning && nl != NULL) {
+			/* The common case: the whole line is in the buffer. */
+			*line = lr->buf + lr->start;
+			total = n;
+			lr->start += n + 1;
+			lr->offset += n + 1;
+			goto found;
+		}
+		spanning = 1;
+		linereader_keep(lr, &total, lr->buf + lr->start, n);
+		lr->start += n;
+		lr->offset += n;
+		if (nl != NULL) {
+			lr->start++;
+			lr->offset++;
+			break;
+		}
+	}
+	*line = lr->line != NULL ? lr->line : "";
+found:
+	if (total > 0 && total <= lr->max && (*line)[total - 1] == '\r')
+		total--;
+	*len = total;
+	if (total > lr->max)
+		*too_long = 1;
+	lr->lineno++;
+	return (1);
+}
+
+uint64_t
+linereader_offset(const struct linereader *lr)
+{
+	return (lr->offset);
+}
+
+uint64_t
+linereader_lineno(const struct linereader *lr)
+{
+	return (lr->lineno);
+}

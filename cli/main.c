@@ -1,0 +1,110 @@
+/*
+ * Entry point: global options, then the subcommand named by the first
+ * argument, looked up in the command table.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_init_entry,
+	&cmd_import_entry,
+	&cmd_status_entry,
+	&cmd_policy_entry,
+	&cmd_demo_entry,
+	&cmd_help_entry,
+	NULL
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	const struct cmd_entry *const *e;
+
+	for (e = cmd_table; *e != NULL; e++) {
+		if (strcmp((*e)->name, name) == 0)
+			return (*e);
+	}
+	return (NULL);
+}
+
+static void
+main_usage(FILE *f)
+{
+	const struct cmd_entry *const *e;
+
+	fprintf(f, "usage: hitl [--db PATH] [--reviewer NAME] COMMAND "
+	    "[ARGS]\n\ncommands:\n");
+	for (e = cmd_table; *e != NULL; e++)
+		fprintf(f, "  %-10s %s\n", (*e)->name, (*e)->summary);
+	fprintf(f, "\n'hitl help COMMAND' describes one command.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "reviewer", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cmd_entry	*e;
+	struct cmd_ctx		 ctx;
+	const char		*env;
+	int			 ch;
+
+	setlocale(LC_ALL, "");
+	memset(&ctx, 0, sizeof ctx);
+	ctx.progname = "hitl";
+	/* "+": stop at the command name; its options are its own. */
+	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			ctx.db_path = optarg;
+			break;
+		case 'r':
+			ctx.reviewer = optarg;
+			break;
+		case 'h':
+			main_usage(stdout);
+			return (EX_OK);
+		case 'V':
+			printf("hitl %s\n", PACKAGE_VERSION);
+			return (EX_OK);
+		default:
+			main_usage(stderr);
+			return (EX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (ctx.db_path == NULL && (env = getenv("HITL_DB")) != NULL &&
+	    *env != '\0')
+		ctx.db_path = env;
+	if (ctx.db_path == NULL)
+		ctx.db_path = "hitl.db";
+	if (ctx.reviewer == NULL && (env = getenv("HITL_REVIEWER")) != NULL &&
+	    *env != '\0')
+		ctx.reviewer = env;
+
+	if (argc == 0) {
+		main_usage(stderr);
+		return (EX_USAGE);
+	}
+	if ((e = cmd_find(argv[0])) == NULL) {
+		fprintf(stderr, "hitl: unknown command '%s'; 'hitl help' "
+		    "lists them\n", argv[0]);
+		return (EX_USAGE);
+	}
+	optind = 0;	/* glibc: reinitialise getopt for the command */
+	return (e->exec(&ctx, argc, argv));
+}

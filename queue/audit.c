@@ -1,0 +1,170 @@
+/*
+ * The tamper-evident audit log: each event's hash is SHA-256 of the previous
+ * hash (32 bytes, all zero for the first event) followed by the event's
+ * canonical serialization.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <openssl/evp.h>
+
+#include "json.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define AUDIT_GENESIS \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+static int
+audit_unhex(const char *hex, unsigned char out[32])
+{
+	int	i, hi, lo;
+
+	if (strlen(hex) != 64)
+		return (-1);
+	for (i = 0; i < 32; i++) {
+		hi = hex[2 * i];
+		lo = hex[2 * i + 1];
+		hi = hi >= 'a' ? hi - 'a' + 10 : hi - '0';
+		lo = lo >= 'a' ? lo - 'a' + 10 : lo - '0';
+		if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
+			return (-1);
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return (0);
+}
+
+/* hash = SHA-256(prev ‖ body), as lower-case hex. */
+static int
+audit_hash(const char *prev_hex, const char *body, char out[65])
+{
+	static const char	 digits[] = "0123456789abcdef";
+	unsigned char		 prev[32], md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+	EVP_MD_CTX		*ctx;
+	int			 ok;
+
+	if (audit_unhex(prev_hex, prev) != 0)
+		return (-1);
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		return (-1);
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
+	    EVP_DigestUpdate(ctx, prev, sizeof prev) &&
+	    EVP_DigestUpdate(ctx, body, strlen(body)) &&
+	    EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	if (!ok || mdlen != 32)
+		return (-1);
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	out[64] = '\0';
+	return (0);
+}
+
+int
+store_audit_append(struct queue *q, const char *event, const char *actor,
+    const char *item, cJSON *data, char **cause)
+{
+	static const char last_sql[] =
+	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+	static const char insert_sql[] =
+	    "INSERT INTO audit (seq, at, actor, event, item, body, prev_hash, "
+	    "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt	*st;
+	cJSON		*body = NULL;
+	char		*text = NULL, prev[65], hash[65], now[32];
+	int64_t		 seq = 1;
+	int		 rc;
+
+	if ((st = store_stmt(q, last_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	memcpy(prev, AUDIT_GENESIS, sizeof prev);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		seq = sqlite3_column_int64(st, 0) + 1;
+		snprintf(prev, sizeof prev, "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+	} else if (rc != SQLITE_DONE) {
+		rc = store_error(q, "audit", cause);
+		goto out;
+	}
+	sqlite3_reset(st);
+
+	store_now_text(q, now);
+	body = cJSON_CreateObject();
+	cJSON_AddNumberToObject(body, "seq", (double)seq);
+	cJSON_AddStringToObject(body, "at", now);
+	cJSON_AddStringToObject(body, "actor", actor);
+	cJSON_AddStringToObject(body, "event", event);
+	if (item != NULL)
+		cJSON_AddStringToObject(body, "item", item);
+	else
+		cJSON_AddNullToObject(body, "item");
+	cJSON_AddItemToObject(body, "data",
+	    data != NULL ? data : cJSON_CreateObject());
+	data = NULL;
+	text = json_print(body);
+	if (audit_hash(prev, text, hash) != 0) {
+		xasprintf(cause, "audit: cannot compute SHA-256");
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+
+	if ((st = store_stmt(q, insert_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, event, -1, SQLITE_STATIC);
+	if (item != NULL)
+		sqlite3_bind_text(st, 5, item, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "audit", cause);
+		goto out;
+	}
+	sqlite3_reset(st);
+	rc = 0;
+
+out:
+	cJSON_Delete(data);
+	cJSON_Delete(body);
+	free(text);
+	return (rc);
+}
+
+int
+queue_audit_head(struct queue *q, int64_t *events, char head[65],
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	*events = 0;
+	memcpy(head, AUDIT_GENESIS, 65);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*events = sqlite3_column_int64(st, 0);
+		snprintf(head, 65, "%s",
+		    (const char *)sqlite3_column_text(st, 1));
+	} else if (rc != SQLITE_DONE)
+		return (store_error(q, "audit", cause));
+	sqlite3_reset(st);
+	return (0);
+}

@@ -1,0 +1,485 @@
+/*
+ * Import runs: validate each line, triage it under the policy in force and
+ * store it with its flags or spans, all in one transaction that is one batch.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <openssl/evp.h>
+
+#include "json.h"
+#include "record.h"
+#include "store.h"
+#include "triage.h"
+#include "xmalloc.h"
+
+struct queue_import {
+	struct queue			*q;
+	char				*operator;
+	int				 atomic;
+	int				 storing;	/* 0 after an atomic failure */
+	int				 done;
+	int64_t				 batch;
+	int64_t				 next_seq;
+	char				 now[32];
+	EVP_MD_CTX			*content;	/* over the stored lines */
+	cJSON				*files;
+	struct queue_import_counts	 counts;
+};
+
+static const char import_item_sql[] =
+    "INSERT INTO items (ext_id, kind, state, priority, seq, spot_check, "
+    "top_type, top_score, created_at, imported_at, batch_id, src_file, "
+    "src_line, policy_version, source_model, source_pipeline, source, "
+    "metadata, prompt, messages, text, raw) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+    "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) "
+    "ON CONFLICT (ext_id) DO NOTHING RETURNING id";
+
+static const char import_existing_sql[] =
+    "SELECT raw, src_file, src_line, batch_id FROM items WHERE ext_id = ?";
+
+static const char import_flag_sql[] =
+    "INSERT INTO flags (item_id, idx, type, score, detector, rationale, "
+    "start_cp, end_cp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
+static const char import_span_sql[] =
+    "INSERT INTO spans (item_id, idx, entity_type, start_cp, end_cp, score, "
+    "recognizer, explanation, triage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+static int
+import_meta_int(struct queue *q, const char *key, int64_t *out, char **cause)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = ?";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		return (store_error(q, "import", cause));
+	sqlite3_reset(st);
+	return (0);
+}
+
+static int
+import_set_meta_int(struct queue *q, const char *key, int64_t v, char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO meta (key, value) VALUES (?, ?) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, v);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "import", cause));
+	sqlite3_reset(st);
+	return (0);
+}
+
+int
+queue_import_begin(struct queue *q, const char *operator, int atomic,
+    struct queue_import **out, char **cause)
+{
+	static const char batch_sql[] =
+	    "INSERT INTO batches (started_at, operator, files, policy_version) "
+	    "VALUES (?, ?, '[]', ?)";
+	struct queue_import	*imp;
+	sqlite3_stmt		*st;
+	int			 rc;
+
+	*out = NULL;
+	if ((rc = store_policy_refresh(q, cause)) != 0)
+		return (rc);
+	/*
+	 * A bulk import may skip the fsync of each commit: the run is one
+	 * transaction and re-running it is idempotent. Review writes stay at
+	 * FULL (restored in queue_import_free).
+	 */
+	if ((rc = store_exec(q, "PRAGMA synchronous=NORMAL", cause)) != 0 ||
+	    (rc = store_exec(q, "PRAGMA cache_size=-131072", cause)) != 0)
+		return (rc);
+	imp = xcalloc(1, sizeof *imp);
+	imp->q = q;
+	imp->operator = xstrdup(operator);
+	imp->atomic = atomic;
+	imp->storing = 1;
+	imp->files = cJSON_CreateArray();
+	if ((imp->content = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(imp->content, EVP_sha256(), NULL)) {
+		xasprintf(cause, "import: cannot start SHA-256");
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	if ((rc = store_begin(q, cause)) != 0)
+		goto fail;
+	store_now_text(q, imp->now);
+	imp->next_seq = 1;
+	if ((rc = import_meta_int(q, "next_seq", &imp->next_seq, cause)) != 0)
+		goto fail;
+	if ((st = store_stmt(q, batch_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, imp->now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, q->policy_version);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "import", cause);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	imp->batch = sqlite3_last_insert_rowid(q->db);
+	*out = imp;
+	return (0);
+
+fail:
+	queue_import_free(imp);
+	return (rc);
+}
+
+static void
+import_note_file(struct queue_import *imp, const char *file)
+{
+	cJSON *last;
+
+	last = cJSON_GetArrayItem(imp->files,
+	    cJSON_GetArraySize(imp->files) - 1);
+	if (last == NULL || strcmp(last->valuestring, file) != 0)
+		cJSON_AddItemToArray(imp->files, cJSON_CreateString(file));
+}
+
+static void
+import_bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+/* Binds a JSON value as compact text; the text is kept in *keep. */
+static void
+import_bind_json(sqlite3_stmt *st, int i, const cJSON *v, char **keep)
+{
+	if (v == NULL)
+		return;
+	*keep = json_print(v);
+	sqlite3_bind_text(st, i, *keep, -1, SQLITE_STATIC);
+}
+
+/*
+ * The id is taken: the same bytes are a duplicate, anything else is an error
+ * that names where the stored record came from.
+ */
+static int
+import_existing(struct queue_import *imp, const struct record *r,
+    const char *line, size_t len, char **cause)
+{
+	sqlite3_stmt	*st;
+	const void	*raw;
+	int		 rc;
+
+	if ((st = store_stmt(imp->q, import_existing_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = store_error(imp->q, "import", cause);
+		sqlite3_reset(st);
+		return (rc);
+	}
+	raw = sqlite3_column_blob(st, 0);
+	if ((size_t)sqlite3_column_bytes(st, 0) == len &&
+	    memcmp(raw, line, len) == 0) {
+		imp->counts.duplicates++;
+		sqlite3_reset(st);
+		return (0);
+	}
+	xasprintf(cause, "id \"%s\" was already imported from %s line %lld "
+	    "(batch %lld) with different content", r->id,
+	    (const char *)sqlite3_column_text(st, 1),
+	    (long long)sqlite3_column_int64(st, 2),
+	    (long long)sqlite3_column_int64(st, 3));
+	sqlite3_reset(st);
+	imp->counts.invalid++;
+	return (EX_DATAERR);
+}
+
+static int
+import_children(struct queue_import *imp, int64_t id, const struct record *r,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	char		*expl;
+	size_t		 i;
+
+	for (i = 0; i < r->nflags; i++) {
+		const struct record_flag *f = &r->flags[i];
+
+		if ((st = store_stmt(imp->q, import_flag_sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(st, 3, f->type, -1, SQLITE_STATIC);
+		sqlite3_bind_double(st, 4, f->score);
+		import_bind_opt(st, 5, f->detector);
+		import_bind_opt(st, 6, f->rationale);
+		if (f->has_offsets) {
+			sqlite3_bind_int64(st, 7, (sqlite3_int64)f->start);
+			sqlite3_bind_int64(st, 8, (sqlite3_int64)f->end);
+		}
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return (store_error(imp->q, "import", cause));
+	}
+	for (i = 0; i < r->nspans; i++) {
+		const struct record_span *s = &r->spans[i];
+
+		if ((st = store_stmt(imp->q, import_span_sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		expl = NULL;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+		sqlite3_bind_text(st, 3, s->entity_type, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)s->start);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)s->end);
+		sqlite3_bind_double(st, 6, s->score);
+		import_bind_opt(st, 7, s->recognizer);
+		import_bind_json(st, 8, s->explanation, &expl);
+		sqlite3_bind_text(st, 9, record_verdict_name(s->verdict), -1,
+		    SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			free(expl);
+			return (store_error(imp->q, "import", cause));
+		}
+		free(expl);
+	}
+	return (0);
+}
+
+static int
+import_store(struct queue_import *imp, struct record *r, const char *file,
+    uint64_t lineno, const char *line, size_t len, char **cause)
+{
+	struct queue	*q = imp->q;
+	struct triage	 t;
+	sqlite3_stmt	*st;
+	char		*source = NULL, *metadata = NULL, *messages = NULL;
+	int64_t		 id = 0;
+	int		 rc;
+
+	triage_record(q->policy, r, &t);
+	if ((st = store_stmt(q, import_item_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, record_kind_name(r->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t.queued ? "queued" : "auto", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_double(st, 4, t.priority);
+	sqlite3_bind_int64(st, 5, imp->next_seq);
+	sqlite3_bind_int(st, 6, t.spot_check);
+	import_bind_opt(st, 7, t.top_type);
+	if (t.top_type != NULL)
+		sqlite3_bind_double(st, 8, t.top_score);
+	import_bind_opt(st, 9, r->created_at);
+	sqlite3_bind_text(st, 10, imp->now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, imp->batch);
+	sqlite3_bind_text(st, 12, file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)lineno);
+	sqlite3_bind_int(st, 14, q->policy_version);
+	import_bind_opt(st, 15, r->source_model);
+	import_bind_opt(st, 16, r->source_pipeline);
+	import_bind_json(st, 17, r->source, &source);
+	import_bind_json(st, 18, r->metadata, &metadata);
+	import_bind_opt(st, 19, r->prompt);
+	import_bind_json(st, 20, r->messages, &messages);
+	sqlite3_bind_text(st, 21, r->text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 22, line, (int)len, SQLITE_STATIC);
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);
+	}
+	free(source);
+	free(metadata);
+	free(messages);
+	if (rc != SQLITE_DONE)
+		return (store_error(q, "import", cause));
+	if (sqlite3_changes(q->db) == 0) {
+		sqlite3_reset(st);
+		return (import_existing(imp, r, line, len, cause));
+	}
+	sqlite3_reset(st);
+	if ((rc = import_children(imp, id, r, cause)) != 0)
+		return (rc);
+	imp->next_seq++;
+	imp->counts.imported++;
+	if (t.queued)
+		imp->counts.queued++;
+	else
+		imp->counts.auto_decided++;
+	EVP_DigestUpdate(imp->content, line, len);
+	EVP_DigestUpdate(imp->content, "\n", 1);
+	return (0);
+}
+
+int
+queue_import_line(struct queue_import *imp, const char *file,
+    uint64_t lineno, const char *line, size_t len, char **cause)
+{
+	struct record	r;
+	int		rc;
+
+	if (imp->done) {
+		xasprintf(cause, "import: the run is finished");
+		return (EX_SOFTWARE);
+	}
+	import_note_file(imp, file);
+	imp->counts.lines++;
+	if (record_parse(line, len, &r, cause) != 0) {
+		imp->counts.invalid++;
+		if (imp->atomic)
+			imp->storing = 0;
+		return (EX_DATAERR);
+	}
+	/* After an atomic failure, lines are only checked, not stored. */
+	if (!imp->storing)
+		rc = 0;
+	else
+		rc = import_store(imp, &r, file, lineno, line, len, cause);
+	record_done(&r);
+	if (rc == EX_DATAERR && imp->atomic)
+		imp->storing = 0;
+	return (rc);
+}
+
+void
+queue_import_invalid(struct queue_import *imp)
+{
+	imp->counts.lines++;
+	imp->counts.invalid++;
+	if (imp->atomic)
+		imp->storing = 0;
+}
+
+void
+queue_import_counts(const struct queue_import *imp,
+    struct queue_import_counts *c)
+{
+	*c = imp->counts;
+}
+
+static int
+import_close_batch(struct queue_import *imp, char **cause)
+{
+	static const char sql[] =
+	    "UPDATE batches SET finished_at = ?, files = ?, lines = ?, "
+	    "imported = ?, queued = ?, auto_decided = ?, duplicates = ?, "
+	    "invalid = ?, content_sha256 = ? WHERE id = ?";
+	static const char digits[] = "0123456789abcdef";
+	struct queue			*q = imp->q;
+	const struct queue_import_counts *c = &imp->counts;
+	unsigned char			 md[EVP_MAX_MD_SIZE];
+	unsigned int			 mdlen = 0, i;
+	sqlite3_stmt			*st;
+	cJSON				*data;
+	char				*files, sha[65], now[32];
+	int				 rc;
+
+	EVP_DigestFinal_ex(imp->content, md, &mdlen);
+	for (i = 0; i < 32 && i < mdlen; i++) {
+		sha[2 * i] = digits[md[i] >> 4];
+		sha[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	sha[64] = '\0';
+	store_now_text(q, now);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	files = json_print(imp->files);
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, files, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)c->lines);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)c->imported);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)c->queued);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)c->auto_decided);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)c->duplicates);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)c->invalid);
+	sqlite3_bind_text(st, 9, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, imp->batch);
+	rc = sqlite3_step(st);
+	free(files);
+	if (rc != SQLITE_DONE)
+		return (store_error(q, "import", cause));
+	sqlite3_reset(st);
+
+	/* Auto-decided items are on the record through this event. */
+	data = cJSON_CreateObject();
+	cJSON_AddNumberToObject(data, "batch", (double)imp->batch);
+	cJSON_AddItemReferenceToObject(data, "files", imp->files);
+	cJSON_AddNumberToObject(data, "policy_version", q->policy_version);
+	cJSON_AddNumberToObject(data, "imported", (double)c->imported);
+	cJSON_AddNumberToObject(data, "queued", (double)c->queued);
+	cJSON_AddNumberToObject(data, "auto_decided", (double)c->auto_decided);
+	cJSON_AddNumberToObject(data, "duplicates", (double)c->duplicates);
+	cJSON_AddNumberToObject(data, "invalid", (double)c->invalid);
+	cJSON_AddStringToObject(data, "content_sha256", sha);
+	return (store_audit_append(q, "import", imp->operator, NULL, data,
+	    cause));
+}
+
+int
+queue_import_finish(struct queue_import *imp, struct queue_import_counts *c,
+    int64_t *batch, char **cause)
+{
+	struct queue	*q = imp->q;
+	int		 rc;
+
+	if (imp->done) {
+		xasprintf(cause, "import: the run is finished");
+		return (EX_SOFTWARE);
+	}
+	imp->done = 1;
+	if (c != NULL)
+		*c = imp->counts;
+	if (imp->atomic && imp->counts.invalid > 0) {
+		store_rollback(q);
+		xasprintf(cause, "nothing was imported: %llu of %llu lines "
+		    "are invalid (fix them, or use --skip-invalid)",
+		    (unsigned long long)imp->counts.invalid,
+		    (unsigned long long)imp->counts.lines);
+		return (EX_DATAERR);
+	}
+	if ((rc = import_set_meta_int(q, "next_seq", imp->next_seq,
+	    cause)) != 0 ||
+	    (rc = import_close_batch(imp, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0) {
+		store_rollback(q);
+		return (rc);
+	}
+	if (batch != NULL)
+		*batch = imp->batch;
+	return (0);
+}
+
+void
+queue_import_free(struct queue_import *imp)
+{
+	if (imp == NULL)
+		return;
+	if (imp->q->in_txn)
+		store_rollback(imp->q);
+	sqlite3_exec(imp->q->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+	sqlite3_exec(imp->q->db, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
+	EVP_MD_CTX_free(imp->content);
+	cJSON_Delete(imp->files);
+	free(imp->operator);
+	free(imp);
+}

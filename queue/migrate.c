@@ -1,0 +1,246 @@
+/*
+ * The schema, as numbered migrations applied in order in one transaction and
+ * recorded in PRAGMA user_version and the migrations table.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+struct migration {
+	int		 version;
+	const char	*description;
+	const char	*sql;
+};
+
+/*
+ * Never edit a migration that has shipped: add a new one. Times are RFC 3339
+ * UTC text; lease expiry is Unix seconds, compared with the clock.
+ */
+static const struct migration migrations[] = {
+	{ 1, "items, flags, spans, batches, policies, decisions, audit log",
+	"CREATE TABLE migrations ("
+	"  version INTEGER PRIMARY KEY,"
+	"  applied_at TEXT NOT NULL,"
+	"  description TEXT NOT NULL);"
+
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL) WITHOUT ROWID;"
+
+	"CREATE TABLE policies ("
+	"  version INTEGER PRIMARY KEY,"
+	"  loaded_at TEXT NOT NULL,"
+	"  loaded_by TEXT NOT NULL,"
+	"  source TEXT,"
+	"  sha256 TEXT NOT NULL,"
+	"  body TEXT NOT NULL);"
+
+	"CREATE TABLE batches ("
+	"  id INTEGER PRIMARY KEY,"
+	"  started_at TEXT NOT NULL,"
+	"  finished_at TEXT,"
+	"  operator TEXT NOT NULL,"
+	"  files TEXT NOT NULL,"
+	"  policy_version INTEGER NOT NULL,"
+	"  lines INTEGER NOT NULL DEFAULT 0,"
+	"  imported INTEGER NOT NULL DEFAULT 0,"
+	"  queued INTEGER NOT NULL DEFAULT 0,"
+	"  auto_decided INTEGER NOT NULL DEFAULT 0,"
+	"  duplicates INTEGER NOT NULL DEFAULT 0,"
+	"  invalid INTEGER NOT NULL DEFAULT 0,"
+	"  content_sha256 TEXT);"
+
+	/*
+	 * The lease columns live on the item so that claiming is one
+	 * conditional UPDATE; an expired lease is simply a past
+	 * lease_expires, so no sweeper is needed.
+	 */
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ext_id TEXT NOT NULL UNIQUE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('model_output','anonymization')),"
+	"  state TEXT NOT NULL CHECK (state IN"
+	"    ('queued','auto','claimed','decided','escalated','resolved')),"
+	"  priority REAL NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  spot_check INTEGER NOT NULL DEFAULT 0,"
+	"  top_type TEXT,"
+	"  top_score REAL,"
+	"  holder TEXT,"
+	"  lease_id INTEGER,"
+	"  lease_expires INTEGER,"
+	"  created_at TEXT,"
+	"  imported_at TEXT NOT NULL,"
+	"  batch_id INTEGER NOT NULL REFERENCES batches(id),"
+	"  src_file TEXT NOT NULL,"
+	"  src_line INTEGER NOT NULL,"
+	"  policy_version INTEGER NOT NULL,"
+	"  source_model TEXT,"
+	"  source_pipeline TEXT,"
+	"  source TEXT,"
+	"  metadata TEXT,"
+	"  prompt TEXT,"
+	"  messages TEXT,"
+	"  text TEXT NOT NULL,"
+	"  raw TEXT NOT NULL);"
+
+	/*
+	 * The claim order: highest priority first, then queue order. Only
+	 * items in the review queue are in these indexes, so the next
+	 * available item is the first entry not held by a live lease.
+	 */
+	"CREATE INDEX items_next ON items (priority DESC, seq)"
+	"  WHERE state IN ('queued','claimed');"
+	"CREATE INDEX items_next_kind ON items (kind, priority DESC, seq)"
+	"  WHERE state IN ('queued','claimed');"
+
+	"CREATE TABLE flags ("
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  idx INTEGER NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  score REAL NOT NULL,"
+	"  detector TEXT,"
+	"  rationale TEXT,"
+	"  start_cp INTEGER,"
+	"  end_cp INTEGER,"
+	"  PRIMARY KEY (item_id, idx)) WITHOUT ROWID;"
+
+	"CREATE TABLE spans ("
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  idx INTEGER NOT NULL,"
+	"  entity_type TEXT NOT NULL,"
+	"  start_cp INTEGER NOT NULL,"
+	"  end_cp INTEGER NOT NULL,"
+	"  score REAL NOT NULL,"
+	"  recognizer TEXT,"
+	"  explanation TEXT,"
+	"  triage TEXT NOT NULL CHECK (triage IN"
+	"    ('accepted','rejected','ambiguous')),"
+	"  PRIMARY KEY (item_id, idx)) WITHOUT ROWID;"
+
+	"CREATE TABLE shifts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  reviewer TEXT NOT NULL,"
+	"  started_at TEXT NOT NULL,"
+	"  ended_at TEXT,"
+	"  note TEXT);"
+
+	"CREATE TABLE decisions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  action TEXT NOT NULL,"
+	"  reviewer TEXT NOT NULL,"
+	"  shift_id INTEGER REFERENCES shifts(id),"
+	"  lease_id INTEGER,"
+	"  policy_version INTEGER NOT NULL,"
+	"  decided_at TEXT NOT NULL,"
+	"  spent_ms INTEGER,"
+	"  payload TEXT,"
+	"  undoes INTEGER REFERENCES decisions(id),"
+	"  supersedes INTEGER REFERENCES decisions(id),"
+	"  audit_seq INTEGER NOT NULL);"
+	"CREATE INDEX decisions_item ON decisions (item_id);"
+	"CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions"
+	"  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+	"CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions"
+	"  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+
+	"CREATE TABLE audit ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  event TEXT NOT NULL,"
+	"  item TEXT,"
+	"  body TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL,"
+	"  hash TEXT NOT NULL);"
+	"CREATE INDEX audit_item ON audit (item) WHERE item IS NOT NULL;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	},
+};
+
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int
+store_migrations_latest(void)
+{
+	return (migrations[NMIGRATIONS - 1].version);
+}
+
+static int
+store_record_migration(struct queue *q, const struct migration *m,
+    char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO migrations (version, applied_at, description) "
+	    "VALUES (?, ?, ?)";
+	sqlite3_stmt	*st;
+	char		 now[32], pragma[64];
+	int		 rc;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_now_text(q, now);
+	sqlite3_bind_int(st, 1, m->version);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, m->description, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "migrate", cause));
+	/* PRAGMA takes no parameters; the value is our own integer. */
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", m->version);
+	if ((rc = store_exec(q, pragma, cause)) != 0)
+		return (rc);
+	return (0);
+}
+
+int
+store_migrate(struct queue *q, char **cause)
+{
+	sqlite3_stmt	*st;
+	char		 pragma[64];
+	size_t		 i;
+	int		 rc, current = 0;
+
+	if (q->schema == store_migrations_latest())
+		return (0);
+	if ((rc = store_begin(q, cause)) != 0)
+		return (rc);
+	/* Another process may have migrated while we waited for the lock. */
+	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK) {
+		rc = store_error(q, "migrate", cause);
+		goto fail;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		current = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+
+	for (i = 0; i < NMIGRATIONS; i++) {
+		if (migrations[i].version <= current)
+			continue;
+		if ((rc = store_exec(q, migrations[i].sql, cause)) != 0 ||
+		    (rc = store_record_migration(q, &migrations[i],
+		    cause)) != 0)
+			goto fail;
+	}
+	snprintf(pragma, sizeof pragma, "PRAGMA application_id=%d",
+	    STORE_APPLICATION_ID);
+	if ((rc = store_exec(q, pragma, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
+		goto fail;
+	q->schema = store_migrations_latest();
+	return (0);
+
+fail:
+	store_rollback(q);
+	return (rc);
+}

@@ -1,0 +1,200 @@
+/*
+ * Policies in the database: every load is a new version, kept whole with its
+ * SHA-256 and recorded in the audit log; the newest one is in force.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <openssl/evp.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+int
+store_policy_refresh(struct queue *q, char **cause)
+{
+	static const char sql[] =
+	    "SELECT version, body FROM policies ORDER BY version DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	struct policy	*p = NULL;
+	char		*why = NULL;
+	int		 rc, version = 0;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	else if (rc != SQLITE_DONE)
+		return (store_error(q, "policy", cause));
+	if (q->policy != NULL && version == q->policy_version) {
+		sqlite3_reset(st);
+		return (0);
+	}
+	if (version == 0)
+		p = policy_default();
+	else if (policy_parse((const char *)sqlite3_column_text(st, 1),
+	    (size_t)sqlite3_column_bytes(st, 1), &p, &why) != 0) {
+		xasprintf(cause, "policy version %d in %s no longer "
+		    "validates: %s", version, q->path, why);
+		free(why);
+		sqlite3_reset(st);
+		return (EX_DATAERR);
+	}
+	sqlite3_reset(st);
+	policy_free(q->policy);
+	q->policy = p;
+	q->policy_version = version;
+	return (0);
+}
+
+int
+queue_policy(struct queue *q, const struct policy **p, int *version,
+    char **cause)
+{
+	int rc;
+
+	if ((rc = store_policy_refresh(q, cause)) != 0)
+		return (rc);
+	*p = q->policy;
+	if (version != NULL)
+		*version = q->policy_version;
+	return (0);
+}
+
+static void
+policy_sha256_hex(const char *s, size_t len, char out[65])
+{
+	static const char	digits[] = "0123456789abcdef";
+	unsigned char		md[EVP_MAX_MD_SIZE];
+	unsigned int		mdlen = 0, i;
+
+	EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL);
+	for (i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	out[64] = '\0';
+}
+
+int
+queue_policy_load(struct queue *q, const char *source, const char *json,
+    size_t len, const char *actor, int *version, char **cause)
+{
+	static const char insert_sql[] =
+	    "INSERT INTO policies (version, loaded_at, loaded_by, source, "
+	    "sha256, body) VALUES (?, ?, ?, ?, ?, ?)";
+	struct policy	*p = NULL;
+	sqlite3_stmt	*st;
+	cJSON		*data;
+	char		*why = NULL, sha[65], now[32];
+	int		 rc, v;
+
+	if (policy_parse(json, len, &p, &why) != 0) {
+		xasprintf(cause, "policy %s: %s", source, why);
+		free(why);
+		return (EX_DATAERR);
+	}
+	if ((rc = store_begin(q, cause)) != 0)
+		goto out;
+	if ((rc = store_policy_refresh(q, cause)) != 0)
+		goto fail;
+	/*
+	 * While the built-in default is in force, whoever may write the file
+	 * may load the first policy; afterwards only its admins may.
+	 */
+	if (q->policy_version != 0 &&
+	    policy_role_of(q->policy, actor) != POLICY_ROLE_ADMIN) {
+		xasprintf(cause, "%s may not load policies: policy version %d "
+		    "makes only admins do that", actor, q->policy_version);
+		rc = EX_NOPERM;
+		goto fail;
+	}
+	v = q->policy_version + 1;
+	policy_sha256_hex(json, len, sha);
+	store_now_text(q, now);
+	if ((st = store_stmt(q, insert_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_int(st, 1, v);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, json, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "policy", cause);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	data = cJSON_CreateObject();
+	cJSON_AddNumberToObject(data, "version", v);
+	cJSON_AddStringToObject(data, "name", p->name);
+	cJSON_AddStringToObject(data, "source", source);
+	cJSON_AddStringToObject(data, "sha256", sha);
+	if ((rc = store_audit_append(q, "policy_load", actor, NULL, data,
+	    cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
+		goto fail;
+	policy_free(q->policy);
+	q->policy = p;
+	q->policy_version = v;
+	p = NULL;
+	if (version != NULL)
+		*version = v;
+	goto out;
+
+fail:
+	store_rollback(q);
+out:
+	policy_free(p);
+	return (rc);
+}
+
+static char *
+policy_column(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return (s != NULL ? xstrdup((const char *)s) : NULL);
+}
+
+int
+queue_policy_info(struct queue *q, struct queue_policy_info *info,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT version, loaded_at, loaded_by, source, sha256 "
+	    "FROM policies ORDER BY version DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(info, 0, sizeof *info);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		info->version = sqlite3_column_int(st, 0);
+		info->loaded_at = policy_column(st, 1);
+		info->loaded_by = policy_column(st, 2);
+		info->source = policy_column(st, 3);
+		info->sha256 = policy_column(st, 4);
+	} else if (rc != SQLITE_DONE)
+		return (store_error(q, "policy", cause));
+	sqlite3_reset(st);
+	return (0);
+}
+
+void
+queue_policy_info_done(struct queue_policy_info *info)
+{
+	free(info->loaded_at);
+	free(info->loaded_by);
+	free(info->source);
+	free(info->sha256);
+	memset(info, 0, sizeof *info);
+}

@@ -1,0 +1,778 @@
+/*
+ * Parsing, validation and defaults of the triage policy, and the questions the
+ * rest of hitl asks it (weights, roles, teams).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "policy.h"
+#include "xmalloc.h"
+
+static const char *const policy_default_entity_types[] = {
+	"PERSON", "LOCATION", "NRP", "ORGANIZATION", "DATE_TIME",
+	"PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "US_SSN",
+	"IP_ADDRESS", "URL", NULL
+};
+
+static const char *const policy_role_names[] = {
+	[POLICY_ROLE_NONE] = "none",
+	[POLICY_ROLE_REVIEWER] = "reviewer",
+	[POLICY_ROLE_LEAD] = "lead",
+	[POLICY_ROLE_ADMIN] = "admin",
+};
+
+const char *
+policy_role_name(enum policy_role role)
+{
+	return (policy_role_names[role]);
+}
+
+static int
+policy_role_parse(const char *s, enum policy_role *role)
+{
+	enum policy_role r;
+
+	for (r = POLICY_ROLE_REVIEWER; r <= POLICY_ROLE_ADMIN; r++) {
+		if (strcmp(s, policy_role_names[r]) == 0) {
+			*role = r;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static struct policy *
+policy_new(void)
+{
+	struct policy		*p;
+	const char *const	*t;
+
+	p = xcalloc(1, sizeof *p);
+	p->name = xstrdup("default");
+	p->lease_seconds = 900;
+	p->default_role = POLICY_ROLE_REVIEWER;
+	p->auto_accept = 0.85;
+	p->auto_reject = 0.30;
+	for (t = policy_default_entity_types; *t != NULL; t++) {
+		p->entity_types = xreallocarray(p->entity_types,
+		    p->nentity_types + 1, sizeof *p->entity_types);
+		p->entity_types[p->nentity_types++] = xstrdup(*t);
+	}
+	p->min_flag_score = 0.5;
+	p->spot_check_rate = 0.05;
+	p->default_weight = 1.0;
+	p->export_min_role = POLICY_ROLE_REVIEWER;
+	return (p);
+}
+
+struct policy *
+policy_default(void)
+{
+	return (policy_new());
+}
+
+static void
+policy_free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+policy_free_entries(struct policy_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].id);
+		free(e[i].description);
+	}
+	free(e);
+}
+
+void
+policy_free(struct policy *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	free(p->name);
+	for (i = 0; i < p->nlogins; i++)
+		free(p->logins[i].login);
+	free(p->logins);
+	policy_free_strings(p->entity_types, p->nentity_types);
+	for (i = 0; i < p->nweights; i++)
+		free(p->weights[i].category);
+	free(p->weights);
+	policy_free_entries(p->labels, p->nlabels);
+	for (i = 0; i < p->nteams; i++) {
+		free(p->teams[i].id);
+		free(p->teams[i].name);
+		policy_free_strings(p->teams[i].members, p->teams[i].nmembers);
+		policy_free_strings(p->teams[i].leads, p->teams[i].nleads);
+	}
+	free(p->teams);
+	policy_free_entries(p->reason_codes, p->nreason_codes);
+	for (i = 0; i < p->nseverities; i++)
+		free(p->severities[i].id);
+	free(p->severities);
+	free(p);
+}
+
+/* A number field within [lo, hi]; absent leaves *out at its default. */
+static int
+policy_number(const cJSON *obj, const char *path, const char *key, double lo,
+    double hi, double *out, char **cause)
+{
+	double	d;
+	int	rc;
+
+	if ((rc = json_get_number(obj, path, key, &d, cause)) <= 0)
+		return (rc);
+	if (d < lo || d > hi) {
+		xasprintf(cause, "%s%s%s: %g is out of range (%g to %g)",
+		    path, *path != '\0' ? "." : "", key, d, lo, hi);
+		return (-1);
+	}
+	*out = d;
+	return (1);
+}
+
+/* A non-empty identifier string, at most 128 bytes, without control bytes. */
+static int
+policy_check_id(const char *s, const char *path, char **cause)
+{
+	const char *c;
+
+	if (*s == '\0' || strlen(s) > 128) {
+		xasprintf(cause, "%s: must be 1 to 128 bytes long", path);
+		return (-1);
+	}
+	for (c = s; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			xasprintf(cause, "%s: contains a control character",
+			    path);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* An array of strings; replaces *out. */
+static int
+policy_strings(const cJSON *obj, const char *path, const char *key,
+    char ***out, size_t *nout, char **cause)
+{
+	const cJSON	*arr, *v;
+	char		 where[256];
+	size_t		 i = 0;
+	int		 rc;
+
+	if ((rc = json_get_array(obj, path, key, &arr, cause)) <= 0)
+		return (rc);
+	policy_free_strings(*out, *nout);
+	*out = NULL;
+	*nout = 0;
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "%s%s%s[%zu]", path,
+		    *path != '\0' ? "." : "", key, i++);
+		if (!cJSON_IsString(v)) {
+			xasprintf(cause, "%s: expected a string, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (policy_check_id(v->valuestring, where, cause) != 0)
+			return (-1);
+		*out = xreallocarray(*out, *nout + 1, sizeof **out);
+		(*out)[(*nout)++] = xstrdup(v->valuestring);
+	}
+	return (1);
+}
+
+/* An array of {"id","description"} objects; ids unique. */
+static int
+policy_entries(const cJSON *obj, const char *key, struct policy_entry **out,
+    size_t *nout, char **cause)
+{
+	static const char *const keys[] = { "id", "description", NULL };
+	const cJSON	*arr, *v;
+	const char	*id, *desc;
+	char		 where[128];
+	size_t		 i = 0, j;
+	int		 rc;
+
+	if ((rc = json_get_array(obj, "", key, &arr, cause)) <= 0)
+		return (rc);
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "%s[%zu]", key, i++);
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (json_check_keys(v, where, keys, 1, cause) != 0)
+			return (-1);
+		id = NULL;
+		desc = "";
+		if (json_get_string(v, where, "id", &id, cause) < 0 ||
+		    json_get_string(v, where, "description", &desc, cause) < 0)
+			return (-1);
+		if (id == NULL) {
+			xasprintf(cause, "%s.id: missing", where);
+			return (-1);
+		}
+		if (policy_check_id(id, where, cause) != 0)
+			return (-1);
+		for (j = 0; j < *nout; j++) {
+			if (strcmp((*out)[j].id, id) == 0) {
+				xasprintf(cause, "%s.id: \"%s\" is listed "
+				    "twice", where, id);
+				return (-1);
+			}
+		}
+		*out = xreallocarray(*out, *nout + 1, sizeof **out);
+		(*out)[*nout].id = xstrdup(id);
+		(*out)[*nout].description = xstrdup(desc);
+		(*nout)++;
+	}
+	return (1);
+}
+
+static int
+policy_parse_teams(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const keys[] = {
+		"id", "name", "members", "leads", NULL
+	};
+	const cJSON		*arr, *v;
+	struct policy_team	*t;
+	const char		*id, *name;
+	char			 where[64];
+	size_t			 i = 0, j;
+	int			 rc;
+
+	if ((rc = json_get_array(root, "", "teams", &arr, cause)) <= 0)
+		return (rc);
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "teams[%zu]", i++);
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (json_check_keys(v, where, keys, 1, cause) != 0)
+			return (-1);
+		id = NULL;
+		if (json_get_string(v, where, "id", &id, cause) < 0)
+			return (-1);
+		if (id == NULL) {
+			xasprintf(cause, "%s.id: missing", where);
+			return (-1);
+		}
+		if (policy_check_id(id, where, cause) != 0)
+			return (-1);
+		for (j = 0; j < p->nteams; j++) {
+			if (strcmp(p->teams[j].id, id) == 0) {
+				xasprintf(cause, "%s.id: team \"%s\" is "
+				    "listed twice", where, id);
+				return (-1);
+			}
+		}
+		name = id;
+		if (json_get_string(v, where, "name", &name, cause) < 0)
+			return (-1);
+		p->teams = xreallocarray(p->teams, p->nteams + 1,
+		    sizeof *p->teams);
+		t = &p->teams[p->nteams++];
+		memset(t, 0, sizeof *t);
+		t->id = xstrdup(id);
+		t->name = xstrdup(name);
+		if (policy_strings(v, where, "members", &t->members,
+		    &t->nmembers, cause) < 0 ||
+		    policy_strings(v, where, "leads", &t->leads, &t->nleads,
+		    cause) < 0)
+			return (-1);
+	}
+	return (1);
+}
+
+static int
+policy_parse_severities(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const keys[] = { "id", "response_minutes", NULL };
+	const cJSON	*arr, *v;
+	const char	*id;
+	uint64_t	 minutes;
+	char		 where[64];
+	size_t		 i = 0, j;
+	int		 rc;
+
+	if ((rc = json_get_array(root, "", "severities", &arr, cause)) <= 0)
+		return (rc);
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "severities[%zu]", i++);
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (json_check_keys(v, where, keys, 1, cause) != 0)
+			return (-1);
+		id = NULL;
+		minutes = 0;
+		if (json_get_string(v, where, "id", &id, cause) < 0)
+			return (-1);
+		if (id == NULL) {
+			xasprintf(cause, "%s.id: missing", where);
+			return (-1);
+		}
+		if (policy_check_id(id, where, cause) != 0)
+			return (-1);
+		rc = json_get_uint(v, where, "response_minutes", 525600,
+		    &minutes, cause);
+		if (rc < 0)
+			return (-1);
+		if (rc == 0 || minutes == 0) {
+			xasprintf(cause, "%s.response_minutes: missing or 0",
+			    where);
+			return (-1);
+		}
+		for (j = 0; j < p->nseverities; j++) {
+			if (strcmp(p->severities[j].id, id) == 0) {
+				xasprintf(cause, "%s.id: \"%s\" is listed "
+				    "twice", where, id);
+				return (-1);
+			}
+		}
+		p->severities = xreallocarray(p->severities,
+		    p->nseverities + 1, sizeof *p->severities);
+		p->severities[p->nseverities].id = xstrdup(id);
+		p->severities[p->nseverities].response_minutes = (int)minutes;
+		p->nseverities++;
+	}
+	return (1);
+}
+
+static int
+policy_parse_roles(const cJSON *root, struct policy *p, char **cause)
+{
+	const cJSON	*obj, *v;
+	const char	*s = NULL;
+	char		 where[192];
+	int		 rc;
+
+	if (cJSON_GetObjectItemCaseSensitive(root, "default_role") != NULL &&
+	    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(root,
+	    "default_role")))
+		p->default_role = POLICY_ROLE_NONE;
+	else if ((rc = json_get_string(root, "", "default_role", &s,
+	    cause)) < 0)
+		return (-1);
+	else if (rc > 0 && policy_role_parse(s, &p->default_role) != 0) {
+		xasprintf(cause, "default_role: \"%s\" is not a role "
+		    "(reviewer, lead, admin or null)", s);
+		return (-1);
+	}
+
+	if ((rc = json_get_object(root, "", "roles", &obj, cause)) <= 0)
+		return (rc);
+	cJSON_ArrayForEach(v, obj) {
+		if (v->string[0] == '#')
+			continue;
+		snprintf(where, sizeof where, "roles.%s", v->string);
+		if (policy_check_id(v->string, where, cause) != 0)
+			return (-1);
+		p->logins = xreallocarray(p->logins, p->nlogins + 1,
+		    sizeof *p->logins);
+		if (!cJSON_IsString(v) ||
+		    policy_role_parse(v->valuestring,
+		    &p->logins[p->nlogins].role) != 0) {
+			xasprintf(cause, "%s: expected \"reviewer\", \"lead\" "
+			    "or \"admin\"", where);
+			return (-1);
+		}
+		p->logins[p->nlogins++].login = xstrdup(v->string);
+	}
+	return (1);
+}
+
+static int
+policy_parse_weights(const cJSON *root, struct policy *p, char **cause)
+{
+	const cJSON	*obj, *v;
+	char		 where[192];
+	int		 rc;
+
+	if (policy_number(root, "", "default_weight", 0, 1e6,
+	    &p->default_weight, cause) < 0)
+		return (-1);
+	if ((rc = json_get_object(root, "", "weights", &obj, cause)) <= 0)
+		return (rc);
+	cJSON_ArrayForEach(v, obj) {
+		if (v->string[0] == '#')
+			continue;
+		snprintf(where, sizeof where, "weights.%s", v->string);
+		if (policy_check_id(v->string, where, cause) != 0)
+			return (-1);
+		if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) ||
+		    v->valuedouble < 0 || v->valuedouble > 1e6) {
+			xasprintf(cause, "%s: expected a number from 0 to "
+			    "1000000", where);
+			return (-1);
+		}
+		p->weights = xreallocarray(p->weights, p->nweights + 1,
+		    sizeof *p->weights);
+		p->weights[p->nweights].category = xstrdup(v->string);
+		p->weights[p->nweights].weight = v->valuedouble;
+		p->nweights++;
+	}
+	return (1);
+}
+
+static int
+policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const anon_keys[] = {
+		"auto_accept", "auto_reject", "entity_types", NULL
+	};
+	static const char *const output_keys[] = {
+		"min_flag_score", "spot_check_rate", NULL
+	};
+	static const char *const export_keys[] = { "min_role", NULL };
+	const cJSON	*obj;
+	const char	*s;
+	int		 rc;
+
+	if ((rc = json_get_object(root, "", "anonymization", &obj,
+	    cause)) < 0)
+		return (-1);
+	if (rc > 0) {
+		if (json_check_keys(obj, "anonymization", anon_keys, 1,
+		    cause) != 0 ||
+		    policy_number(obj, "anonymization", "auto_accept", 0, 1,
+		    &p->auto_accept, cause) < 0 ||
+		    policy_number(obj, "anonymization", "auto_reject", 0, 1,
+		    &p->auto_reject, cause) < 0 ||
+		    policy_strings(obj, "anonymization", "entity_types",
+		    &p->entity_types, &p->nentity_types, cause) < 0)
+			return (-1);
+		if (p->auto_reject > p->auto_accept) {
+			xasprintf(cause, "anonymization.auto_reject: %g is "
+			    "above auto_accept %g", p->auto_reject,
+			    p->auto_accept);
+			return (-1);
+		}
+	}
+	if ((rc = json_get_object(root, "", "model_output", &obj, cause)) < 0)
+		return (-1);
+	if (rc > 0) {
+		if (json_check_keys(obj, "model_output", output_keys, 1,
+		    cause) != 0 ||
+		    policy_number(obj, "model_output", "min_flag_score", 0, 1,
+		    &p->min_flag_score, cause) < 0 ||
+		    policy_number(obj, "model_output", "spot_check_rate", 0, 1,
+		    &p->spot_check_rate, cause) < 0)
+			return (-1);
+	}
+	if ((rc = json_get_object(root, "", "exports", &obj, cause)) < 0)
+		return (-1);
+	if (rc > 0) {
+		if (json_check_keys(obj, "exports", export_keys, 1,
+		    cause) != 0)
+			return (-1);
+		s = NULL;
+		if (json_get_string(obj, "exports", "min_role", &s, cause) < 0)
+			return (-1);
+		if (s != NULL && policy_role_parse(s, &p->export_min_role)) {
+			xasprintf(cause, "exports.min_role: \"%s\" is not a "
+			    "role (reviewer, lead or admin)", s);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+int
+policy_parse(const char *json, size_t len, struct policy **out, char **cause)
+{
+	static const char *const keys[] = {
+		"name", "lease_seconds", "skip_requeue",
+		"allow_reviewer_override", "default_role", "roles",
+		"anonymization", "model_output", "weights", "default_weight",
+		"labels", "teams", "reason_codes", "severities", "exports", NULL
+	};
+	cJSON		*root = NULL;
+	struct policy	*p;
+	const char	*s;
+	uint64_t	 u;
+	char		*why = NULL;
+	int		 rc = -1;
+
+	*out = NULL;
+	p = policy_new();
+	if (json_parse_strict(json, len, &root, &why) != 0) {
+		xasprintf(cause, "%s", why);
+		goto out;
+	}
+	if (!cJSON_IsObject(root)) {
+		xasprintf(cause, "expected a JSON object, got %s",
+		    json_type_name(root));
+		goto out;
+	}
+	if (json_check_keys(root, "", keys, 1, cause) != 0)
+		goto out;
+
+	s = NULL;
+	if (json_get_string(root, "", "name", &s, cause) < 0)
+		goto out;
+	if (s != NULL) {
+		free(p->name);
+		p->name = xstrdup(s);
+	}
+	if ((rc = json_get_uint(root, "", "lease_seconds", 86400, &u,
+	    cause)) < 0)
+		goto out;
+	if (rc > 0) {
+		if (u < 30) {
+			xasprintf(cause, "lease_seconds: %llu is too short "
+			    "(at least 30)", (unsigned long long)u);
+			rc = -1;
+			goto out;
+		}
+		p->lease_seconds = (int)u;
+	}
+	rc = -1;
+	s = NULL;
+	if (json_get_string(root, "", "skip_requeue", &s, cause) < 0)
+		goto out;
+	if (s != NULL) {
+		if (strcmp(s, "end") == 0)
+			p->skip_to_end = 1;
+		else if (strcmp(s, "in_place") != 0) {
+			xasprintf(cause, "skip_requeue: \"%s\" is neither "
+			    "\"in_place\" nor \"end\"", s);
+			goto out;
+		}
+	}
+	if (json_get_bool(root, "", "allow_reviewer_override",
+	    &p->allow_reviewer_override, cause) < 0)
+		goto out;
+	if (policy_parse_roles(root, p, cause) < 0 ||
+	    policy_parse_sections(root, p, cause) < 0 ||
+	    policy_parse_weights(root, p, cause) < 0 ||
+	    policy_entries(root, "labels", &p->labels, &p->nlabels,
+	    cause) < 0 ||
+	    policy_entries(root, "reason_codes", &p->reason_codes,
+	    &p->nreason_codes, cause) < 0 ||
+	    policy_parse_teams(root, p, cause) < 0 ||
+	    policy_parse_severities(root, p, cause) < 0)
+		goto out;
+	rc = 0;
+
+out:
+	free(why);
+	cJSON_Delete(root);
+	if (rc != 0)
+		policy_free(p);
+	else
+		*out = p;
+	return (rc);
+}
+
+static cJSON *
+policy_entries_json(const struct policy_entry *e, size_t n)
+{
+	cJSON	*arr, *o;
+	size_t	 i;
+
+	arr = cJSON_CreateArray();
+	for (i = 0; i < n; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", e[i].id);
+		cJSON_AddStringToObject(o, "description", e[i].description);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return (arr);
+}
+
+static cJSON *
+policy_strings_json(char *const *v, size_t n)
+{
+	return (cJSON_CreateStringArray((const char *const *)v, (int)n));
+}
+
+cJSON *
+policy_to_json(const struct policy *p)
+{
+	cJSON	*root, *o, *t;
+	size_t	 i;
+
+	root = cJSON_CreateObject();
+	cJSON_AddStringToObject(root, "name", p->name);
+	cJSON_AddNumberToObject(root, "lease_seconds", p->lease_seconds);
+	cJSON_AddStringToObject(root, "skip_requeue",
+	    p->skip_to_end ? "end" : "in_place");
+	cJSON_AddBoolToObject(root, "allow_reviewer_override",
+	    p->allow_reviewer_override);
+	if (p->default_role == POLICY_ROLE_NONE)
+		cJSON_AddNullToObject(root, "default_role");
+	else
+		cJSON_AddStringToObject(root, "default_role",
+		    policy_role_name(p->default_role));
+	o = cJSON_AddObjectToObject(root, "roles");
+	for (i = 0; i < p->nlogins; i++)
+		cJSON_AddStringToObject(o, p->logins[i].login,
+		    policy_role_name(p->logins[i].role));
+	o = cJSON_AddObjectToObject(root, "anonymization");
+	cJSON_AddNumberToObject(o, "auto_accept", p->auto_accept);
+	cJSON_AddNumberToObject(o, "auto_reject", p->auto_reject);
+	cJSON_AddItemToObject(o, "entity_types",
+	    policy_strings_json(p->entity_types, p->nentity_types));
+	o = cJSON_AddObjectToObject(root, "model_output");
+	cJSON_AddNumberToObject(o, "min_flag_score", p->min_flag_score);
+	cJSON_AddNumberToObject(o, "spot_check_rate", p->spot_check_rate);
+	o = cJSON_AddObjectToObject(root, "weights");
+	for (i = 0; i < p->nweights; i++)
+		cJSON_AddNumberToObject(o, p->weights[i].category,
+		    p->weights[i].weight);
+	cJSON_AddNumberToObject(root, "default_weight", p->default_weight);
+	cJSON_AddItemToObject(root, "labels",
+	    policy_entries_json(p->labels, p->nlabels));
+	o = cJSON_AddArrayToObject(root, "teams");
+	for (i = 0; i < p->nteams; i++) {
+		t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "id", p->teams[i].id);
+		cJSON_AddStringToObject(t, "name", p->teams[i].name);
+		cJSON_AddItemToObject(t, "members", policy_strings_json(
+		    p->teams[i].members, p->teams[i].nmembers));
+		cJSON_AddItemToObject(t, "leads", policy_strings_json(
+		    p->teams[i].leads, p->teams[i].nleads));
+		cJSON_AddItemToArray(o, t);
+	}
+	cJSON_AddItemToObject(root, "reason_codes",
+	    policy_entries_json(p->reason_codes, p->nreason_codes));
+	o = cJSON_AddArrayToObject(root, "severities");
+	for (i = 0; i < p->nseverities; i++) {
+		t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "id", p->severities[i].id);
+		cJSON_AddNumberToObject(t, "response_minutes",
+		    p->severities[i].response_minutes);
+		cJSON_AddItemToArray(o, t);
+	}
+	o = cJSON_AddObjectToObject(root, "exports");
+	cJSON_AddStringToObject(o, "min_role",
+	    policy_role_name(p->export_min_role));
+	return (root);
+}
+
+double
+policy_weight(const struct policy *p, const char *category)
+{
+	size_t	i, len, best = 0;
+	double	w = p->default_weight;
+
+	/* "bias" matches "bias" and "bias.gender", not "biased". */
+	for (i = 0; i < p->nweights; i++) {
+		len = strlen(p->weights[i].category);
+		if (strncmp(category, p->weights[i].category, len) != 0)
+			continue;
+		if (category[len] != '\0' && category[len] != '.')
+			continue;
+		if (len > best) {
+			best = len;
+			w = p->weights[i].weight;
+		}
+	}
+	return (w);
+}
+
+int
+policy_leads_team(const struct policy *p, const char *login,
+    const char *team)
+{
+	const struct policy_team	*t;
+	size_t				 i;
+
+	if ((t = policy_find_team(p, team)) == NULL)
+		return (0);
+	for (i = 0; i < t->nleads; i++) {
+		if (strcmp(t->leads[i], login) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+enum policy_role
+policy_role_of(const struct policy *p, const char *login)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->nlogins; i++) {
+		if (strcmp(p->logins[i].login, login) == 0)
+			return (p->logins[i].role);
+	}
+	for (i = 0; i < p->nteams; i++) {
+		for (j = 0; j < p->teams[i].nleads; j++) {
+			if (strcmp(p->teams[i].leads[j], login) == 0)
+				return (POLICY_ROLE_LEAD);
+		}
+	}
+	return (p->default_role);
+}
+
+const struct policy_team *
+policy_find_team(const struct policy *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nteams; i++) {
+		if (strcmp(p->teams[i].id, id) == 0)
+			return (&p->teams[i]);
+	}
+	return (NULL);
+}
+
+const struct policy_entry *
+policy_find_entry(const struct policy_entry *e, size_t n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(e[i].id, id) == 0)
+			return (&e[i]);
+	}
+	return (NULL);
+}
+
+const struct policy_severity *
+policy_find_severity(const struct policy *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->nseverities; i++) {
+		if (strcmp(p->severities[i].id, id) == 0)
+			return (&p->severities[i]);
+	}
+	return (NULL);
+}
+
+int
+policy_has_entity_type(const struct policy *p, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < p->nentity_types; i++) {
+		if (strcmp(p->entity_types[i], type) == 0)
+			return (1);
+	}
+	return (0);
+}

@@ -1,0 +1,111 @@
+/*
+ * The triage policy: thresholds, weights, teams, roles and taxonomies, loaded
+ * from a JSON file into the database (each load a new version). A built-in
+ * default applies while none has been loaded.
+ */
+#ifndef HITL_POLICY_H
+#define HITL_POLICY_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+enum policy_role {
+	POLICY_ROLE_NONE = 0,
+	POLICY_ROLE_REVIEWER,
+	POLICY_ROLE_LEAD,
+	POLICY_ROLE_ADMIN
+};
+
+struct policy_entry {			/* a label or a reason code */
+	char	*id;
+	char	*description;
+};
+
+struct policy_team {
+	char	 *id;
+	char	 *name;
+	char	**members;
+	size_t	  nmembers;
+	char	**leads;
+	size_t	  nleads;
+};
+
+struct policy_severity {
+	char	*id;
+	int	 response_minutes;
+};
+
+struct policy_weight {
+	char	*category;		/* dotted prefix or entity type */
+	double	 weight;
+};
+
+struct policy_login {
+	char			*login;
+	enum policy_role	 role;
+};
+
+struct policy {
+	char			*name;
+	int			 lease_seconds;
+	int			 skip_to_end;
+	int			 allow_reviewer_override;
+	enum policy_role	 default_role;
+	struct policy_login	*logins;
+	size_t			 nlogins;
+
+	double			 auto_accept;	/* spans >= this: accepted */
+	double			 auto_reject;	/* spans < this: rejected */
+	char			**entity_types;
+	size_t			 nentity_types;
+
+	double			 min_flag_score;
+	double			 spot_check_rate;
+
+	struct policy_weight	*weights;
+	size_t			 nweights;
+	double			 default_weight;
+
+	struct policy_entry	*labels;
+	size_t			 nlabels;
+	struct policy_team	*teams;
+	size_t			 nteams;
+	struct policy_entry	*reason_codes;
+	size_t			 nreason_codes;
+	struct policy_severity	*severities;
+	size_t			 nseverities;
+
+	enum policy_role	 export_min_role;
+};
+
+/*
+ * Parses and validates a policy. On failure returns -1 with *cause naming the
+ * JSON path of the bad field ("anonymization.auto_accept: ...").
+ */
+int		 policy_parse(const char *json, size_t len, struct policy **,
+		     char **cause);
+struct policy	*policy_default(void);
+void		 policy_free(struct policy *);
+
+/* The effective policy, every default filled in, as JSON. */
+cJSON		*policy_to_json(const struct policy *);
+
+/* Weight of a flag type or entity type: the longest dotted prefix listed. */
+double		 policy_weight(const struct policy *, const char *category);
+
+/* A login's role: listed, else lead if it leads a team, else the default. */
+enum policy_role policy_role_of(const struct policy *, const char *login);
+const char	*policy_role_name(enum policy_role);
+int		 policy_leads_team(const struct policy *, const char *login,
+		     const char *team);
+
+const struct policy_team *policy_find_team(const struct policy *,
+		     const char *id);
+const struct policy_entry *policy_find_entry(const struct policy_entry *,
+		     size_t, const char *id);
+const struct policy_severity *policy_find_severity(const struct policy *,
+		     const char *id);
+int		 policy_has_entity_type(const struct policy *, const char *);
+
+#endif

@@ -1,0 +1,419 @@
+/*
+ * Validation of producer records: JSON syntax, required fields and types,
+ * scores and code point offsets, before anything reaches the store.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "record.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+/* Offsets are JSON numbers; keep them exact as doubles. */
+#define RECORD_OFFSET_MAX ((uint64_t)1 << 53)
+
+static const char *const record_common_keys[] = {
+	"id", "kind", "created_at", "source", "metadata", "priority",
+	"response", "prompt", "messages", "flags", "text", "spans", NULL
+};
+
+static const char *const record_flag_keys[] = {
+	"type", "score", "detector", "rationale", "start", "end", NULL
+};
+
+static const char *const record_span_keys[] = {
+	"entity_type", "start", "end", "score", "analysis_explanation",
+	"recognizer", "recognition_metadata", NULL
+};
+
+static const char *const record_roles[] = {
+	"system", "developer", "user", "assistant", "tool", NULL
+};
+
+const char *
+record_kind_name(enum record_kind kind)
+{
+	return (kind == RECORD_MODEL_OUTPUT ? "model_output" :
+	    "anonymization");
+}
+
+const char *
+record_verdict_name(enum record_verdict v)
+{
+	switch (v) {
+	case RECORD_SPAN_ACCEPTED:
+		return ("accepted");
+	case RECORD_SPAN_REJECTED:
+		return ("rejected");
+	default:
+		return ("ambiguous");
+	}
+}
+
+/* RFC 3339: 2026-11-27T09:14:03Z, with optional fraction and offset. */
+int
+record_check_time(const char *s)
+{
+	static const char	shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t			i;
+
+	for (i = 0; shape[i] != '\0'; i++) {
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) :
+		    (s[i] != shape[i] && !(shape[i] == 'T' && s[i] == 't')))
+			return (-1);
+	}
+	s += i;
+	if (*s == '.') {
+		if (!isdigit((unsigned char)*++s))
+			return (-1);
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+		return (0);
+	if ((*s == '+' || *s == '-') && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && s[3] == ':' &&
+	    isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) &&
+	    s[6] == '\0')
+		return (0);
+	return (-1);
+}
+
+/* A short, printable name: ids, types, detector names. */
+static int
+record_check_name(const char *s, const char *where, size_t max, char **cause)
+{
+	const char *c;
+
+	if (*s == '\0') {
+		xasprintf(cause, "%s: must not be empty", where);
+		return (-1);
+	}
+	if (strlen(s) > max) {
+		xasprintf(cause, "%s: longer than %zu bytes", where, max);
+		return (-1);
+	}
+	for (c = s; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			xasprintf(cause, "%s: contains control character "
+			    "0x%02x", where, (unsigned char)*c);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static int
+record_required_string(const cJSON *obj, const char *path, const char *key,
+    const char **out, char **cause)
+{
+	int rc;
+
+	if ((rc = json_get_string(obj, path, key, out, cause)) < 0)
+		return (-1);
+	if (rc == 0) {
+		xasprintf(cause, "%s%s%s: missing (required)", path,
+		    *path != '\0' ? "." : "", key);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+record_score(const cJSON *obj, const char *path, double *out, char **cause)
+{
+	int rc;
+
+	if ((rc = json_get_number(obj, path, "score", out, cause)) < 0)
+		return (-1);
+	if (rc == 0) {
+		xasprintf(cause, "%s.score: missing (required)", path);
+		return (-1);
+	}
+	if (*out < 0 || *out > 1) {
+		xasprintf(cause, "%s.score %g is outside [0, 1]", path, *out);
+		return (-1);
+	}
+	return (0);
+}
+
+/* start and end: 0 <= start < end <= length of the text in code points. */
+static int
+record_offsets(const cJSON *obj, const char *path, const char *textname,
+    size_t textlen, int required, int *present, size_t *start, size_t *end,
+    char **cause)
+{
+	uint64_t	s = 0, e = 0;
+	int		hs, he;
+
+	if ((hs = json_get_uint(obj, path, "start", RECORD_OFFSET_MAX, &s,
+	    cause)) < 0 ||
+	    (he = json_get_uint(obj, path, "end", RECORD_OFFSET_MAX, &e,
+	    cause)) < 0)
+		return (-1);
+	if (hs != he || (required && hs == 0)) {
+		xasprintf(cause, "%s.%s: missing (%s)", path,
+		    hs ? "end" : "start",
+		    required ? "required" : "start and end go together");
+		return (-1);
+	}
+	*present = hs;
+	if (!hs)
+		return (0);
+	if (e > textlen) {
+		xasprintf(cause, "%s.end %llu is past the end of %s (%zu "
+		    "characters)", path, (unsigned long long)e, textname,
+		    textlen);
+		return (-1);
+	}
+	if (s >= e) {
+		xasprintf(cause, "%s.start %llu is not before end %llu", path,
+		    (unsigned long long)s, (unsigned long long)e);
+		return (-1);
+	}
+	*start = (size_t)s;
+	*end = (size_t)e;
+	return (0);
+}
+
+static int
+record_parse_flags(struct record *r, char **cause)
+{
+	const cJSON		*arr, *v;
+	struct record_flag	*f;
+	char			 where[48];
+	int			 rc;
+
+	if ((rc = json_get_array(r->root, "", "flags", &arr, cause)) <= 0)
+		return (rc);
+	r->flags = xcalloc((size_t)cJSON_GetArraySize(arr) + 1,
+	    sizeof *r->flags);
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "flags[%zu]", r->nflags);
+		f = &r->flags[r->nflags++];
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (json_check_keys(v, where, record_flag_keys, 0, cause) ||
+		    record_required_string(v, where, "type", &f->type, cause) ||
+		    record_check_name(f->type, where, 128, cause) ||
+		    record_score(v, where, &f->score, cause) ||
+		    json_get_string(v, where, "detector", &f->detector,
+		    cause) < 0 ||
+		    json_get_string(v, where, "rationale", &f->rationale,
+		    cause) < 0 ||
+		    record_offsets(v, where, "response", r->text_cps, 0,
+		    &f->has_offsets, &f->start, &f->end, cause))
+			return (-1);
+		if (f->detector != NULL &&
+		    record_check_name(f->detector, where, 128, cause))
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+record_parse_spans(struct record *r, char **cause)
+{
+	const cJSON		*arr, *v, *meta;
+	struct record_span	*s;
+	char			 where[48];
+	int			 present;
+
+	if (json_get_array(r->root, "", "spans", &arr, cause) < 0)
+		return (-1);
+	if (arr == NULL) {
+		xasprintf(cause, "spans: missing (required; [] if the "
+		    "detector found nothing)");
+		return (-1);
+	}
+	r->spans = xcalloc((size_t)cJSON_GetArraySize(arr) + 1,
+	    sizeof *r->spans);
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "spans[%zu]", r->nspans);
+		s = &r->spans[r->nspans++];
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (json_check_keys(v, where, record_span_keys, 0, cause) ||
+		    record_required_string(v, where, "entity_type",
+		    &s->entity_type, cause) ||
+		    record_check_name(s->entity_type, where, 128, cause) ||
+		    record_score(v, where, &s->score, cause) ||
+		    record_offsets(v, where, "text", r->text_cps, 1, &present,
+		    &s->start, &s->end, cause) ||
+		    json_get_string(v, where, "recognizer", &s->recognizer,
+		    cause) < 0)
+			return (-1);
+		s->explanation = cJSON_GetObjectItemCaseSensitive(v,
+		    "analysis_explanation");
+		if (s->explanation != NULL && !cJSON_IsObject(s->explanation) &&
+		    !cJSON_IsNull(s->explanation)) {
+			xasprintf(cause, "%s.analysis_explanation: expected an "
+			    "object or null, got %s", where,
+			    json_type_name(s->explanation));
+			return (-1);
+		}
+		if (cJSON_IsNull(s->explanation))
+			s->explanation = NULL;
+		/* Presidio's to_dict() names the recognizer in metadata. */
+		meta = cJSON_GetObjectItemCaseSensitive(v,
+		    "recognition_metadata");
+		if (s->recognizer == NULL && cJSON_IsObject(meta))
+			json_get_string(meta, where, "recognizer_name",
+			    &s->recognizer, cause);
+	}
+	return (0);
+}
+
+static int
+record_parse_messages(struct record *r, char **cause)
+{
+	const cJSON		*m;
+	const char		*role, *content;
+	const char *const	*ok;
+	char			 where[48];
+	size_t			 i = 0;
+
+	cJSON_ArrayForEach(m, r->messages) {
+		snprintf(where, sizeof where, "messages[%zu]", i++);
+		if (!cJSON_IsObject(m)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(m));
+			return (-1);
+		}
+		if (record_required_string(m, where, "role", &role, cause) ||
+		    record_required_string(m, where, "content", &content,
+		    cause))
+			return (-1);
+		for (ok = record_roles; *ok != NULL; ok++) {
+			if (strcmp(*ok, role) == 0)
+				break;
+		}
+		if (*ok == NULL) {
+			xasprintf(cause, "%s.role: \"%.64s\" is not one of "
+			    "system, developer, user, assistant, tool", where,
+			    role);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static int
+record_parse_kind(struct record *r, char **cause)
+{
+	static const char *const output_only[] = {
+		"response", "prompt", "messages", "flags", NULL
+	};
+	static const char *const anon_only[] = { "text", "spans", NULL };
+	const char *const	*wrong;
+	const char		*textkey;
+	int			 rc;
+
+	wrong = r->kind == RECORD_MODEL_OUTPUT ? anon_only : output_only;
+	for (; *wrong != NULL; wrong++) {
+		if (cJSON_GetObjectItemCaseSensitive(r->root, *wrong)) {
+			xasprintf(cause, "%s: not a field of a %s record",
+			    *wrong, record_kind_name(r->kind));
+			return (-1);
+		}
+	}
+	textkey = r->kind == RECORD_MODEL_OUTPUT ? "response" : "text";
+	if (record_required_string(r->root, "", textkey, &r->text, cause))
+		return (-1);
+	r->text_cps = utf8_cp_count(r->text, strlen(r->text));
+	if (r->kind == RECORD_ANONYMIZATION)
+		return (record_parse_spans(r, cause));
+
+	if (json_get_string(r->root, "", "prompt", &r->prompt, cause) < 0 ||
+	    (rc = json_get_array(r->root, "", "messages", &r->messages,
+	    cause)) < 0)
+		return (-1);
+	if (r->prompt != NULL && r->messages != NULL) {
+		xasprintf(cause, "prompt and messages: give the context one "
+		    "way, not both");
+		return (-1);
+	}
+	if (r->messages != NULL && record_parse_messages(r, cause) != 0)
+		return (-1);
+	return (record_parse_flags(r, cause));
+}
+
+int
+record_parse(const char *line, size_t len, struct record *r, char **cause)
+{
+	const char	*kind = NULL;
+	int		 rc;
+
+	memset(r, 0, sizeof *r);
+	if (json_parse_strict(line, len, &r->root, cause) != 0)
+		return (-1);
+	if (!cJSON_IsObject(r->root)) {
+		xasprintf(cause, "expected a JSON object, got %s",
+		    json_type_name(r->root));
+		goto fail;
+	}
+	if (json_check_keys(r->root, "", record_common_keys, 0, cause) != 0)
+		goto fail;
+	if (record_required_string(r->root, "", "id", &r->id, cause) ||
+	    record_check_name(r->id, "id", RECORD_ID_MAX, cause) ||
+	    record_required_string(r->root, "", "kind", &kind, cause))
+		goto fail;
+	if (strcmp(kind, "model_output") == 0)
+		r->kind = RECORD_MODEL_OUTPUT;
+	else if (strcmp(kind, "anonymization") == 0)
+		r->kind = RECORD_ANONYMIZATION;
+	else {
+		xasprintf(cause, "kind: \"%.64s\" is neither \"model_output\" "
+		    "nor \"anonymization\"", kind);
+		goto fail;
+	}
+	if (json_get_string(r->root, "", "created_at", &r->created_at,
+	    cause) < 0)
+		goto fail;
+	if (r->created_at != NULL && record_check_time(r->created_at) != 0) {
+		xasprintf(cause, "created_at: \"%.64s\" is not an RFC 3339 "
+		    "time (2026-11-27T09:14:03Z)", r->created_at);
+		goto fail;
+	}
+	if (json_get_object(r->root, "", "source", &r->source, cause) < 0 ||
+	    json_get_object(r->root, "", "metadata", &r->metadata,
+	    cause) < 0)
+		goto fail;
+	if (r->source != NULL &&
+	    (json_get_string(r->source, "source", "model", &r->source_model,
+	    cause) < 0 ||
+	    json_get_string(r->source, "source", "pipeline",
+	    &r->source_pipeline, cause) < 0))
+		goto fail;
+	if ((rc = json_get_number(r->root, "", "priority", &r->priority,
+	    cause)) < 0)
+		goto fail;
+	r->has_priority = rc;
+	if (record_parse_kind(r, cause) != 0)
+		goto fail;
+	return (0);
+
+fail:
+	record_done(r);
+	return (-1);
+}
+
+void
+record_done(struct record *r)
+{
+	free(r->flags);
+	free(r->spans);
+	cJSON_Delete(r->root);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,383 @@
+/*
+ * Opening a hitl database safely (a new file is 0600; a foreign or newer file
+ * is refused untouched), statement caching, transactions and error mapping.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+static const char *const queue_state_names[] = {
+	[QUEUE_STATE_QUEUED] = "queued",
+	[QUEUE_STATE_AUTO] = "auto",
+	[QUEUE_STATE_CLAIMED] = "claimed",
+	[QUEUE_STATE_DECIDED] = "decided",
+	[QUEUE_STATE_ESCALATED] = "escalated",
+	[QUEUE_STATE_RESOLVED] = "resolved",
+};
+
+static const char *const queue_kind_names[] = {
+	[QUEUE_KIND_MODEL_OUTPUT] = "model_output",
+	[QUEUE_KIND_ANONYMIZATION] = "anonymization",
+};
+
+const char *
+queue_state_name(enum queue_state s)
+{
+	return (queue_state_names[s]);
+}
+
+const char *
+queue_kind_name(enum queue_kind k)
+{
+	return (queue_kind_names[k]);
+}
+
+int
+queue_kind_parse(const char *s, enum queue_kind *k)
+{
+	int i;
+
+	for (i = 0; i < QUEUE_NKINDS; i++) {
+		if (strcmp(s, queue_kind_names[i]) == 0) {
+			*k = (enum queue_kind)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+void
+queue_set_now(struct queue *q, int64_t now)
+{
+	q->now = now;
+}
+
+int64_t
+queue_now(const struct queue *q)
+{
+	return (q->now != 0 ? q->now : (int64_t)time(NULL));
+}
+
+void
+queue_format_time(int64_t t, char out[32])
+{
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+store_now_text(const struct queue *q, char out[32])
+{
+	queue_format_time(queue_now(q), out);
+}
+
+const char *
+queue_path(const struct queue *q)
+{
+	return (q->path);
+}
+
+int
+queue_schema_version(const struct queue *q)
+{
+	return (q->schema);
+}
+
+int
+queue_schema_latest(void)
+{
+	return (store_migrations_latest());
+}
+
+int
+store_error(struct queue *q, const char *what, char **cause)
+{
+	int		 code = sqlite3_errcode(q->db);
+	const char	*msg = sqlite3_errmsg(q->db);
+
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		xasprintf(cause, "%s: the database %s is busy: another "
+		    "process held it longer than the busy timeout (%d ms); "
+		    "try again", what, q->path, q->busy_timeout_ms);
+		return (EX_TEMPFAIL);
+	case SQLITE_FULL:
+		xasprintf(cause, "%s: the disk holding %s is full; nothing "
+		    "was changed, free some space and try again", what,
+		    q->path);
+		return (EX_IOERR);
+	case SQLITE_IOERR:
+		xasprintf(cause, "%s: I/O error on %s: %s", what, q->path,
+		    msg);
+		return (EX_IOERR);
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		xasprintf(cause, "%s: cannot write to %s (or its directory): "
+		    "%s", what, q->path, msg);
+		return (EX_CANTCREAT);
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		xasprintf(cause, "%s: %s is damaged (%s); it was not changed; "
+		    "restore it from a backup", what, q->path, msg);
+		return (EX_DATAERR);
+	case SQLITE_CONSTRAINT:
+		xasprintf(cause, "%s: %s", what, msg);
+		return (EX_DATAERR);
+	default:
+		xasprintf(cause, "%s: %s", what, msg);
+		return (EX_SOFTWARE);
+	}
+}
+
+sqlite3_stmt *
+store_stmt(struct queue *q, const char *sql, char **cause)
+{
+	struct store_stmt	*s;
+	size_t			 i;
+
+	for (i = 0; i < q->nstmts; i++) {
+		s = &q->stmts[i];
+		if (s->sql == sql) {
+			sqlite3_reset(s->stmt);
+			sqlite3_clear_bindings(s->stmt);
+			return (s->stmt);
+		}
+	}
+	if (q->nstmts == STORE_MAX_STMTS) {
+		xasprintf(cause, "internal error: too many statements");
+		return (NULL);
+	}
+	s = &q->stmts[q->nstmts];
+	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->stmt, NULL) != SQLITE_OK) {
+		store_error(q, "prepare", cause);
+		return (NULL);
+	}
+	s->sql = sql;
+	q->nstmts++;
+	return (s->stmt);
+}
+
+int
+store_exec(struct queue *q, const char *sql, char **cause)
+{
+	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return (store_error(q, "database", cause));
+	return (0);
+}
+
+int
+store_begin(struct queue *q, char **cause)
+{
+	int rc;
+
+	if ((rc = store_exec(q, "BEGIN IMMEDIATE", cause)) != 0)
+		return (rc);
+	q->in_txn = 1;
+	return (0);
+}
+
+int
+store_commit(struct queue *q, char **cause)
+{
+	int rc;
+
+	if ((rc = store_exec(q, "COMMIT", cause)) != 0) {
+		store_rollback(q);
+		return (rc);
+	}
+	q->in_txn = 0;
+	return (0);
+}
+
+void
+store_rollback(struct queue *q)
+{
+	if (!sqlite3_get_autocommit(q->db))
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	q->in_txn = 0;
+}
+
+static int
+store_pragma_int(struct queue *q, const char *sql, int *out, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return (store_error(q, "open", cause));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return (store_error(q, "open", cause));
+	return (0);
+}
+
+/*
+ * Creates the file ourselves so that it is 0600 whatever the umask; SQLite
+ * gives its -wal and -shm files the database file's mode.
+ */
+static int
+store_create_file(const char *path, int *created, char **cause)
+{
+	int fd;
+
+	*created = 0;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			return (0);
+		xasprintf(cause, "cannot create %s: %s", path,
+		    strerror(errno));
+		return (errno == EACCES || errno == EROFS ? EX_CANTCREAT :
+		    EX_IOERR);
+	}
+	if (fchmod(fd, 0600) != 0) {
+		xasprintf(cause, "cannot set the mode of %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		return (EX_IOERR);
+	}
+	close(fd);
+	*created = 1;
+	return (0);
+}
+
+/*
+ * Refuses, before anything is written, a file that is not ours or that a
+ * newer hitl wrote. An empty file (new, or created by someone for us) is
+ * acceptable only when creating.
+ */
+static int
+store_check_identity(struct queue *q, int create, char **cause)
+{
+	int	appid = 0, version = 0, pages = 0, rc;
+
+	if ((rc = store_pragma_int(q, "PRAGMA page_count", &pages,
+	    cause)) != 0) {
+		free(*cause);
+		*cause = NULL;
+		if ((sqlite3_errcode(q->db) & 0xff) == SQLITE_NOTADB) {
+			xasprintf(cause, "%s is not a hitl database (not an "
+			    "SQLite file); it was left untouched", q->path);
+			return (EX_DATAERR);
+		}
+		return (store_error(q, "open", cause));
+	}
+	if ((rc = store_pragma_int(q, "PRAGMA application_id", &appid,
+	    cause)) != 0 ||
+	    (rc = store_pragma_int(q, "PRAGMA user_version", &version,
+	    cause)) != 0)
+		return (rc);
+	if (pages == 0) {
+		if (!create) {
+			xasprintf(cause, "%s is empty, not a hitl database; "
+			    "create one with 'hitl init'", q->path);
+			return (EX_NOINPUT);
+		}
+		return (0);
+	}
+	if (appid != STORE_APPLICATION_ID) {
+		xasprintf(cause, "%s is an SQLite database but not a hitl "
+		    "one; it was left untouched", q->path);
+		return (EX_DATAERR);
+	}
+	if (version > store_migrations_latest()) {
+		xasprintf(cause, "%s was written by a newer hitl (schema "
+		    "version %d; this hitl knows up to %d): upgrade hitl; "
+		    "the file was left untouched", q->path, version,
+		    store_migrations_latest());
+		return (EX_DATAERR);
+	}
+	q->schema = version;
+	return (0);
+}
+
+int
+queue_open(const char *path, int flags, struct queue **out, char **cause)
+{
+	struct queue	*q;
+	const char	*env;
+	char		 sql[64];
+	int		 rc, created = 0;
+
+	*out = NULL;
+	if (flags & QUEUE_OPEN_CREATE) {
+		if ((rc = store_create_file(path, &created, cause)) != 0)
+			return (rc);
+	} else if (access(path, F_OK) != 0) {
+		xasprintf(cause, "no database at %s: create one with 'hitl "
+		    "init' or name another with --db", path);
+		return (EX_NOINPUT);
+	}
+
+	q = xcalloc(1, sizeof *q);
+	q->path = xstrdup(path);
+	q->busy_timeout_ms = STORE_BUSY_TIMEOUT_MS;
+	if ((env = getenv("HITL_BUSY_TIMEOUT")) != NULL && *env != '\0')
+		q->busy_timeout_ms = atoi(env);
+	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		rc = store_error(q, "open", cause);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(q->db, 1);
+	sqlite3_busy_timeout(q->db, q->busy_timeout_ms);
+
+	if ((rc = store_check_identity(q, flags & QUEUE_OPEN_CREATE,
+	    cause)) != 0)
+		goto fail;
+	/* Only now, knowing the file is ours, may anything be written. */
+	if ((rc = store_exec(q, "PRAGMA journal_mode=WAL", cause)) != 0 ||
+	    (rc = store_exec(q, "PRAGMA foreign_keys=ON", cause)) != 0 ||
+	    (rc = store_exec(q, "PRAGMA synchronous=FULL", cause)) != 0)
+		goto fail;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", 32 * 1024);
+	if ((rc = store_exec(q, sql, cause)) != 0 ||
+	    (rc = store_migrate(q, cause)) != 0)
+		goto fail;
+	*out = q;
+	return (0);
+
+fail:
+	queue_close(q);
+	if (created)
+		unlink(path);
+	return (rc);
+}
+
+void
+queue_close(struct queue *q)
+{
+	size_t i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < q->nstmts; i++)
+		sqlite3_finalize(q->stmts[i].stmt);
+	if (q->db != NULL)
+		sqlite3_close(q->db);
+	policy_free(q->policy);
+	free(q->path);
+	free(q);
+}

@@ -1,0 +1,99 @@
+/*
+ * The triage rules of the policy and the priority formula, documented in the
+ * README: priority = max(weight(category) x score) over the flags of an output
+ * or the ambiguous spans of an anonymization case, unless the record sets one.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <openssl/sha.h>
+
+#include "triage.h"
+
+int
+triage_spot_check(const char *id, double rate)
+{
+	unsigned char	md[SHA256_DIGEST_LENGTH];
+	uint64_t	v = 0;
+	int		i;
+
+	if (rate <= 0)
+		return (0);
+	if (rate >= 1)
+		return (1);
+	/* The first 64 bits of SHA-256(id), as a fraction of 2^64. */
+	SHA256((const unsigned char *)id, strlen(id), md);
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | md[i];
+	return ((double)v / 18446744073709551616.0 < rate);
+}
+
+static void
+triage_output(const struct policy *p, struct record *r, struct triage *t)
+{
+	size_t	i;
+	double	w;
+
+	for (i = 0; i < r->nflags; i++) {
+		if (r->flags[i].score >= p->min_flag_score)
+			t->queued = 1;
+		w = policy_weight(p, r->flags[i].type) * r->flags[i].score;
+		if (t->top_type == NULL || w > t->priority) {
+			t->priority = w;
+			t->top_type = r->flags[i].type;
+			t->top_score = r->flags[i].score;
+		}
+	}
+	if (!t->queued && triage_spot_check(r->id, p->spot_check_rate)) {
+		t->queued = 1;
+		t->spot_check = 1;
+	}
+}
+
+static void
+triage_anonymization(const struct policy *p, struct record *r,
+    struct triage *t)
+{
+	struct record_span	*s;
+	size_t			 i;
+	double			 w, best_any = -1;
+
+	for (i = 0; i < r->nspans; i++) {
+		s = &r->spans[i];
+		if (s->score >= p->auto_accept)
+			s->verdict = RECORD_SPAN_ACCEPTED;
+		else if (s->score < p->auto_reject)
+			s->verdict = RECORD_SPAN_REJECTED;
+		else
+			s->verdict = RECORD_SPAN_AMBIGUOUS;
+		w = policy_weight(p, s->entity_type) * s->score;
+		if (s->verdict == RECORD_SPAN_AMBIGUOUS) {
+			/* The first ambiguous span outranks any decided one. */
+			if (!t->queued || w > t->priority) {
+				t->priority = w;
+				t->top_type = s->entity_type;
+				t->top_score = s->score;
+			}
+			t->queued = 1;
+		} else if (!t->queued && w > best_any) {
+			best_any = w;
+			t->top_type = s->entity_type;
+			t->top_score = s->score;
+		}
+	}
+}
+
+void
+triage_record(const struct policy *p, struct record *r, struct triage *t)
+{
+	memset(t, 0, sizeof *t);
+	if (r->kind == RECORD_MODEL_OUTPUT)
+		triage_output(p, r, t);
+	else
+		triage_anonymization(p, r, t);
+	if (!t->queued)
+		t->priority = 0;
+	if (r->has_priority)
+		t->priority = r->priority;
+}
