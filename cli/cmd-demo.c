@@ -37,13 +37,25 @@ const struct cmd_entry cmd_demo_entry = {
 };
 
 
+/* Deletes a database; refuses anything that is not a hitl database. */
 static int
-demo_reset(const char *path)
+demo_reset(const char *path, int check)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm", NULL };
 	const char *const	*s;
-	char			*name;
+	struct queue		*q;
+	char			*name, *cause = NULL;
+	int			 rc;
 
+	if (check && access(path, F_OK) == 0) {
+		if ((rc = queue_open(path, 0, &q, &cause)) != 0) {
+			fprintf(stderr, "hitl demo: will not delete %s: %s\n",
+			    path, cause);
+			free(cause);
+			return (rc);
+		}
+		queue_close(q);
+	}
 	for (s = suffixes; *s != NULL; s++) {
 		xasprintf(&name, "%s%s", path, *s);
 		if (unlink(name) != 0 && errno != ENOENT) {
@@ -134,14 +146,19 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return (cmd_usage(e));
-	if (reset && (rc = demo_reset(ctx->db_path)) != 0)
+	if (reset && (rc = demo_reset(ctx->db_path, 1)) != 0)
 		return (rc);
 	existed = access(ctx->db_path, F_OK) == 0;
 	if ((rc = cmd_open(ctx, e, QUEUE_OPEN_CREATE, &q)) != 0)
 		return (rc);
-	if (!existed)
-		rc = demo_seed(ctx, q, dir);
-	else {
+	if (!existed) {
+		/* A half-seeded demo would be kept and shown next time. */
+		if ((rc = demo_seed(ctx, q, dir)) != 0) {
+			queue_close(q);
+			demo_reset(ctx->db_path, 0);
+			return (rc);
+		}
+	} else {
 		printf("%s exists; showing it (--reset starts afresh)\n\n",
 		    ctx->db_path);
 		if ((rc = cmd_status_print(q, 0, &cause)) != 0)

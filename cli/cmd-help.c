@@ -42,7 +42,7 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	printf("usage: hitl [--db PATH] [--reviewer NAME] COMMAND [ARGS]\n\n"
 	    "commands:\n");
 	for (e = cmd_table; *e != NULL; e++)
-		printf("  %-10s %s\n", (*e)->name, (*e)->summary);
+		printf("  %-12s %s\n", (*e)->name, (*e)->summary);
 	printf("\nThe database is --db PATH, else $HITL_DB, else ./hitl.db.\n"
 	    "'hitl help COMMAND' describes one command.\n");
 	return (EX_OK);

@@ -22,6 +22,8 @@
 #define IMPORT_MAX_ERRORS	20
 #define IMPORT_DEFAULT_MAX_LINE	(1024 * 1024)
 #define IMPORT_PROGRESS_MIN	(8 * 1024 * 1024)
+/* Overlong lines are kept up to this much for the rejects file. */
+#define IMPORT_KEEP_MAX		(64 * 1024 * 1024)
 
 static int cmd_import_exec(struct cmd_ctx *, int, char **);
 
@@ -176,7 +178,8 @@ import_file(struct import_run *run, const char *name, int fd, char **cause)
 	uint64_t		 lineno;
 	int			 rc = 0, r, too_long;
 
-	lr = linereader_new(fd, run->max_line);
+	lr = linereader_new(fd, run->max_line, run->skip_invalid ?
+	    IMPORT_KEEP_MAX : run->max_line);
 	while ((r = linereader_next(lr, &line, &len, &too_long)) == 1) {
 		lineno = linereader_lineno(lr);
 		/* A UTF-8 byte order mark is not part of the first record. */
@@ -210,7 +213,8 @@ import_file(struct import_run *run, const char *name, int fd, char **cause)
 		}
 		if (rc == EX_DATAERR) {
 			if (run->skip_invalid && (rc = import_write_reject(run,
-			    line, too_long ? run->max_line : len, cause)) != 0)
+			    line, len < IMPORT_KEEP_MAX ? len : IMPORT_KEEP_MAX,
+			    cause)) != 0)
 				break;
 			rc = 0;
 			continue;
@@ -268,6 +272,7 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct queue			*q = NULL;
 	struct stat			 sb;
 	int				*fds = NULL, ch, i, nfiles, json = 0;
+	int				 error;
 	int				 rc = 0;
 	int64_t				 batch = 0;
 	char				*cause = NULL, *end;
@@ -326,10 +331,11 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			continue;
 		}
 		if ((fds[i] = open(argv[i], O_RDONLY | O_CLOEXEC)) == -1) {
-			rc = cmd_fail(e, errno == ENOENT || errno == EACCES ?
-			    EX_NOINPUT : EX_IOERR, (xasprintf(&cause,
-			    "cannot open %s: %s", argv[i], strerror(errno)),
-			    cause));
+			error = errno;
+			xasprintf(&cause, "cannot open %s: %s", argv[i],
+			    strerror(error));
+			rc = cmd_fail(e, error == ENOENT || error == EACCES ?
+			    EX_NOINPUT : EX_IOERR, cause);
 			nfiles = i;
 			goto out;
 		}

@@ -101,15 +101,16 @@ cmd_read_file(const char *path, char **buf, size_t *len, char **cause)
 	FILE	*f;
 	char	 chunk[65536];
 	size_t	 n;
-	int	 rc = 0;
+	int	 rc = 0, error;
 
 	*buf = NULL;
 	*len = 0;
 	if (strcmp(path, "-") == 0)
 		f = stdin;
 	else if ((f = fopen(path, "rb")) == NULL) {
-		xasprintf(cause, "cannot open %s: %s", path, strerror(errno));
-		return (errno == ENOENT || errno == EACCES ? EX_NOINPUT :
+		error = errno;
+		xasprintf(cause, "cannot open %s: %s", path, strerror(error));
+		return (error == ENOENT || error == EACCES ? EX_NOINPUT :
 		    EX_IOERR);
 	}
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
@@ -132,4 +133,22 @@ cmd_read_file(const char *path, char **buf, size_t *len, char **cause)
 		*buf = NULL;
 	}
 	return (rc);
+}
+
+int
+cmd_open_actor(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
+    struct queue **q)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if ((rc = cmd_open(ctx, e, flags, q)) != 0)
+		return (rc);
+	if ((rc = queue_set_actor(*q, cmd_login(), ctx->reviewer,
+	    &cause)) != 0) {
+		queue_close(*q);
+		*q = NULL;
+		return (cmd_fail(e, rc, cause));
+	}
+	return (0);
 }

@@ -34,6 +34,17 @@ extern const struct cmd_entry cmd_policy_entry;
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_demo_entry;
 extern const struct cmd_entry cmd_help_entry;
+extern const struct cmd_entry cmd_next_entry;
+extern const struct cmd_entry cmd_show_entry;
+extern const struct cmd_entry cmd_decide_entry;
+extern const struct cmd_entry cmd_undo_entry;
+extern const struct cmd_entry cmd_release_entry;
+extern const struct cmd_entry cmd_takeover_entry;
+extern const struct cmd_entry cmd_shift_entry;
+extern const struct cmd_entry cmd_shifts_entry;
+extern const struct cmd_entry cmd_escalations_entry;
+extern const struct cmd_entry cmd_escalation_entry;
+extern const struct cmd_entry cmd_audit_entry;
 
 /* NULL-terminated, in the order "hitl help" lists them. */
 extern const struct cmd_entry *const cmd_table[];
@@ -60,6 +71,18 @@ void	cmd_print_json(FILE *, struct cJSON *, int pretty);
 /* Reads a whole file ("-" is stdin); returns a sysexits code. */
 int	cmd_read_file(const char *path, char **buf, size_t *len,
 	    char **cause);
+
+/* Items, leases and decisions as JSON (stable) or sanitized text. */
+cJSON	*cmd_item_json(const struct queue_item *,
+	    const struct queue_decision_info *, size_t);
+cJSON	*cmd_lease_json(const struct queue_lease *);
+cJSON	*cmd_decision_json(const struct queue_decision_info *);
+void	 cmd_item_print(FILE *, const struct queue_item *,
+	    const struct queue_decision_info *, size_t);
+
+/* Opens the database and sets who is acting (login, or the override). */
+int	cmd_open_actor(struct cmd_ctx *, const struct cmd_entry *, int flags,
+	    struct queue **);
 
 /* Shared by init, demo and policy: validate and load a policy file. */
 int	cmd_policy_load_file(struct cmd_ctx *, const struct cmd_entry *,

@@ -15,6 +15,7 @@
 struct linereader {
 	int		 fd;
 	size_t		 max;
+	size_t		 keep;		/* >= max */
 	char		*buf;		/* read buffer */
 	size_t		 start, end;	/* unread bytes are buf[start..end) */
 	int		 eof;
@@ -25,13 +26,14 @@ struct linereader {
 };
 
 struct linereader *
-linereader_new(int fd, size_t max_line)
+linereader_new(int fd, size_t max_line, size_t keep)
 {
 	struct linereader *lr;
 
 	lr = xcalloc(1, sizeof *lr);
 	lr->fd = fd;
 	lr->max = max_line;
+	lr->keep = keep > max_line ? keep : max_line;
 	lr->buf = xmalloc(LINEREADER_CHUNK);
 	return (lr);
 }
@@ -63,19 +65,19 @@ linereader_fill(struct linereader *lr)
 	return (0);
 }
 
-/* Appends to the spanning line, keeping at most max bytes of it. */
+/* Appends to the spanning line, keeping at most keep bytes of it. */
 static void
 linereader_keep(struct linereader *lr, size_t *len, const char *p, size_t n)
 {
 	size_t room, take;
 
-	room = *len < lr->max ? lr->max - *len : 0;
+	room = *len < lr->keep ? lr->keep - *len : 0;
 	take = n < room ? n : room;
 	if (take > 0) {
 		if (*len + take > lr->linecap) {
-			lr->linecap = *len + take + 4096;
-			if (lr->linecap > lr->max + 1)
-				lr->linecap = lr->max + 1;
+			lr->linecap = (*len + take) * 2;
+			if (lr->linecap > lr->keep + 1)
+				lr->linecap = lr->keep + 1;
 			lr->line = xrealloc(lr->line, lr->linecap);
 		}
 		memcpy(lr->line + *len, p, take);
@@ -129,7 +131,7 @@ linereader_next(struct linereader *lr, const char **line, size_t *len,
 	}
 	*line = lr->line != NULL ? lr->line : "";
 found:
-	if (total > 0 && total <= lr->max && (*line)[total - 1] == '\r')
+	if (total > 0 && total <= lr->keep && (*line)[total - 1] == '\r')
 		total--;
 	*len = total;
 	if (total > lr->max)

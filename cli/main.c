@@ -18,6 +18,17 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_import_entry,
 	&cmd_status_entry,
 	&cmd_policy_entry,
+	&cmd_next_entry,
+	&cmd_show_entry,
+	&cmd_decide_entry,
+	&cmd_undo_entry,
+	&cmd_release_entry,
+	&cmd_takeover_entry,
+	&cmd_shift_entry,
+	&cmd_shifts_entry,
+	&cmd_escalations_entry,
+	&cmd_escalation_entry,
+	&cmd_audit_entry,
 	&cmd_demo_entry,
 	&cmd_help_entry,
 	NULL
@@ -43,7 +54,7 @@ main_usage(FILE *f)
 	fprintf(f, "usage: hitl [--db PATH] [--reviewer NAME] COMMAND "
 	    "[ARGS]\n\ncommands:\n");
 	for (e = cmd_table; *e != NULL; e++)
-		fprintf(f, "  %-10s %s\n", (*e)->name, (*e)->summary);
+		fprintf(f, "  %-12s %s\n", (*e)->name, (*e)->summary);
 	fprintf(f, "\n'hitl help COMMAND' describes one command.\n");
 }
 

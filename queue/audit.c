@@ -168,3 +168,211 @@ queue_audit_head(struct queue *q, int64_t *events, char head[65],
 	sqlite3_reset(st);
 	return (0);
 }
+
+static int
+audit_verify_decision(struct queue *q, int64_t seq, const cJSON *data,
+    char **cause)
+{
+	const cJSON	*d;
+	cJSON		*now = NULL;
+	char		*a = NULL, *b = NULL, *why = NULL;
+	int		 rc = 0;
+
+	d = cJSON_GetObjectItemCaseSensitive(data, "decision");
+	if (!cJSON_IsNumber(d)) {
+		xasprintf(cause, "audit event %lld names no decision",
+		    (long long)seq);
+		return (EX_DATAERR);
+	}
+	if (store_decision_json(q, (int64_t)d->valuedouble, &now,
+	    &why) != 0) {
+		xasprintf(cause, "audit event %lld: %s (deleted after it was "
+		    "recorded)", (long long)seq, why);
+		free(why);
+		return (EX_DATAERR);
+	}
+	a = json_print(data);
+	b = json_print(now);
+	if (strcmp(a, b) != 0) {
+		xasprintf(cause, "audit event %lld: decision %lld was changed "
+		    "after it was recorded (recorded %s, now %s)",
+		    (long long)seq, (long long)d->valuedouble, a, b);
+		rc = EX_DATAERR;
+	}
+	free(a);
+	free(b);
+	cJSON_Delete(now);
+	return (rc);
+}
+
+/* The row's columns must say what its hashed body says. */
+static int
+audit_verify_columns(sqlite3_stmt *st, int64_t seq, const cJSON *body,
+    char **cause)
+{
+	static const char *const keys[] = { "at", "actor", "event", "item" };
+	const cJSON	*v;
+	const char	*col;
+	int		 i;
+
+	v = cJSON_GetObjectItemCaseSensitive(body, "seq");
+	if (!cJSON_IsNumber(v) || (int64_t)v->valuedouble != seq) {
+		xasprintf(cause, "audit event %lld holds the body of event "
+		    "%g: events were reordered", (long long)seq,
+		    cJSON_IsNumber(v) ? v->valuedouble : -1.0);
+		return (EX_DATAERR);
+	}
+	for (i = 0; i < 4; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(body, keys[i]);
+		col = (const char *)sqlite3_column_text(st, i + 1);
+		if (cJSON_IsNull(v) && col == NULL)
+			continue;
+		if (!cJSON_IsString(v) || col == NULL ||
+		    strcmp(v->valuestring, col) != 0) {
+			xasprintf(cause, "audit event %lld: its %s column was "
+			    "changed after it was recorded", (long long)seq,
+			    keys[i]);
+			return (EX_DATAERR);
+		}
+	}
+	return (0);
+}
+
+int
+queue_audit_verify(struct queue *q, int64_t *events, char head[65],
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT seq, at, actor, event, item, body, prev_hash, hash "
+	    "FROM audit ORDER BY seq";
+	static const char count_sql[] = "SELECT count(*) FROM decisions";
+	sqlite3_stmt	*st;
+	cJSON		*body = NULL;
+	const char	*text, *event;
+	char		 prev[65], hash[65];
+	int64_t		 expect = 1, seq, referenced = 0, stored;
+	int		 rc, step;
+
+	*events = 0;
+	memcpy(prev, AUDIT_GENESIS, sizeof prev);
+	/* One read transaction: a consistent snapshot of log and decisions. */
+	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+		return (rc);
+	if ((st = store_stmt(q, sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(st, 0);
+		text = (const char *)sqlite3_column_text(st, 5);
+		event = (const char *)sqlite3_column_text(st, 3);
+		rc = EX_DATAERR;
+		if (seq != expect) {
+			xasprintf(cause, "audit event %lld is missing (the log "
+			    "goes from %lld to %lld)", (long long)expect,
+			    (long long)expect - 1, (long long)seq);
+			goto out;
+		}
+		if (strcmp((const char *)sqlite3_column_text(st, 6),
+		    prev) != 0) {
+			xasprintf(cause, "audit event %lld does not link to "
+			    "event %lld: events were removed, inserted or "
+			    "reordered", (long long)seq, (long long)seq - 1);
+			goto out;
+		}
+		if (audit_hash(prev, text, hash) != 0 ||
+		    strcmp(hash, (const char *)sqlite3_column_text(st, 7))) {
+			xasprintf(cause, "audit event %lld (%s) was changed "
+			    "after it was recorded: its hash does not match",
+			    (long long)seq, event);
+			goto out;
+		}
+		cJSON_Delete(body);
+		if ((body = cJSON_Parse(text)) == NULL) {
+			xasprintf(cause, "audit event %lld: unreadable body",
+			    (long long)seq);
+			goto out;
+		}
+		if ((rc = audit_verify_columns(st, seq, body, cause)) != 0)
+			goto out;
+		if (strcmp(event, "decision") == 0 ||
+		    strcmp(event, "undo") == 0 ||
+		    strcmp(event, "resolution") == 0) {
+			referenced++;
+			if ((rc = audit_verify_decision(q, seq,
+			    cJSON_GetObjectItemCaseSensitive(body, "data"),
+			    cause)) != 0)
+				goto out;
+		}
+		memcpy(prev, hash, sizeof prev);
+		expect++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_error(q, "audit", cause);
+		goto out;
+	}
+	sqlite3_reset(st);
+	if ((st = store_stmt(q, count_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	stored = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) :
+	    -1;
+	if (stored != referenced) {
+		xasprintf(cause, "the decisions table holds %lld decisions but "
+		    "the audit log records %lld: decisions were added outside "
+		    "hitl", (long long)stored, (long long)referenced);
+		rc = EX_DATAERR;
+		goto out;
+	}
+	*events = expect - 1;
+	memcpy(head, prev, 65);
+	rc = 0;
+out:
+	if (st != NULL)
+		sqlite3_reset(st);
+	cJSON_Delete(body);
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	return (rc);
+}
+
+int
+queue_audit_log(struct queue *q, const char *item, const char *actor,
+    int (*fn)(const struct queue_audit_event *, void *), void *arg,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT seq, at, actor, event, item, body, hash FROM audit "
+	    "WHERE (?1 IS NULL OR item = ?1) AND (?2 IS NULL OR actor = ?2) "
+	    "ORDER BY seq";
+	struct queue_audit_event	 ev;
+	sqlite3_stmt			*st;
+	int				 rc, step;
+
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
+	    "read the audit log", cause)) != 0)
+		return (rc);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if (item != NULL)
+		sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	if (actor != NULL)
+		sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		ev.seq = sqlite3_column_int64(st, 0);
+		ev.at = (char *)sqlite3_column_text(st, 1);
+		ev.actor = (char *)sqlite3_column_text(st, 2);
+		ev.event = (char *)sqlite3_column_text(st, 3);
+		ev.item = (char *)sqlite3_column_text(st, 4);
+		ev.body = (char *)sqlite3_column_text(st, 5);
+		ev.hash = (char *)sqlite3_column_text(st, 6);
+		if ((rc = fn(&ev, arg)) != 0) {
+			sqlite3_reset(st);
+			return (rc);
+		}
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return (store_error(q, "audit", cause));
+	return (0);
+}

@@ -203,11 +203,17 @@ import_existing(struct queue_import *imp, const struct record *r,
 		sqlite3_reset(st);
 		return (0);
 	}
-	xasprintf(cause, "id \"%s\" was already imported from %s line %lld "
-	    "(batch %lld) with different content", r->id,
-	    (const char *)sqlite3_column_text(st, 1),
-	    (long long)sqlite3_column_int64(st, 2),
-	    (long long)sqlite3_column_int64(st, 3));
+	if (sqlite3_column_int64(st, 3) == imp->batch)
+		xasprintf(cause, "id \"%s\" appears earlier in this run, at "
+		    "%s line %lld, with different content", r->id,
+		    (const char *)sqlite3_column_text(st, 1),
+		    (long long)sqlite3_column_int64(st, 2));
+	else
+		xasprintf(cause, "id \"%s\" was already imported from %s "
+		    "line %lld (batch %lld) with different content", r->id,
+		    (const char *)sqlite3_column_text(st, 1),
+		    (long long)sqlite3_column_int64(st, 2),
+		    (long long)sqlite3_column_int64(st, 3));
 	sqlite3_reset(st);
 	imp->counts.invalid++;
 	return (EX_DATAERR);

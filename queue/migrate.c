@@ -166,6 +166,43 @@ static const struct migration migrations[] = {
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
 	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	},
+	{ 2, "review workflow: claims, skips, shifts' counts, escalations",
+	"ALTER TABLE items ADD COLUMN claimed_at INTEGER;"
+	"ALTER TABLE shifts ADD COLUMN counts TEXT;"
+	"CREATE INDEX shifts_open ON shifts (reviewer) WHERE ended_at IS NULL;"
+	"CREATE INDEX decisions_reviewer ON decisions (reviewer, id);"
+	"CREATE INDEX decisions_undoes ON decisions (undoes)"
+	"  WHERE undoes IS NOT NULL;"
+
+	/* An item skipped in a shift is not handed back to it. */
+	"CREATE TABLE skips ("
+	"  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  decision_id INTEGER NOT NULL REFERENCES decisions(id),"
+	"  PRIMARY KEY (shift_id, item_id)) WITHOUT ROWID;"
+
+	"CREATE TABLE escalations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  decision_id INTEGER NOT NULL REFERENCES decisions(id),"
+	"  team TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  severity TEXT NOT NULL,"
+	"  note TEXT,"
+	"  opened_by TEXT NOT NULL,"
+	"  opened_at INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  state TEXT NOT NULL CHECK (state IN"
+	"    ('open','acknowledged','resolved','withdrawn')),"
+	"  acked_by TEXT,"
+	"  acked_at INTEGER,"
+	"  resolved_by TEXT,"
+	"  resolved_at INTEGER,"
+	"  outcome TEXT,"
+	"  resolution_id INTEGER REFERENCES decisions(id));"
+	"CREATE INDEX escalations_team ON escalations (team, state);"
+	"CREATE INDEX escalations_item ON escalations (item_id);"
+	},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

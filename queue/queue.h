@@ -139,7 +139,227 @@ int		 queue_stats(struct queue *, size_t max_batches,
 		     struct queue_stats *, char **cause);
 void		 queue_stats_done(struct queue_stats *);
 
+/*
+ * Who is acting. The login is the operating system's; an override (from
+ * --reviewer or HITL_REVIEWER) is accepted only where the policy allows it.
+ * Every workflow call below acts as this actor and checks its role.
+ */
+int		 queue_set_actor(struct queue *, const char *login,
+		     const char *override, char **cause);
+const char	*queue_actor(const struct queue *);
+enum policy_role queue_actor_role(struct queue *);
+
+/* Shifts: one open shift per reviewer; the first claim opens one. */
+struct queue_shift {
+	int64_t		 id;
+	char		*reviewer;
+	char		*started_at;
+	char		*ended_at;	/* NULL while open */
+	char		*note;
+	char		*counts;	/* JSON: {"approve":3,...} */
+};
+int		 queue_shift_start(struct queue *, int64_t *id, char **cause);
+int		 queue_shift_end(struct queue *, const char *note,
+		     struct queue_shift *ended, char **cause);
+int		 queue_shift_current(struct queue *, struct queue_shift *,
+		     char **cause);
+/* Newest first; reviewer NULL for everyone's (a lead's view). */
+int		 queue_shifts(struct queue *, const char *reviewer, size_t max,
+		     struct queue_shift **, size_t *, char **cause);
+void		 queue_shift_done(struct queue_shift *);
+void		 queue_shifts_free(struct queue_shift *, size_t);
+
+/* An item as stored, with its flags or spans. */
+struct queue_flag {
+	char	*type;
+	double	 score;
+	char	*detector;
+	char	*rationale;
+	int	 has_offsets;
+	size_t	 start, end;		/* code points */
+};
+
+struct queue_span {
+	char	*entity_type;
+	size_t	 start, end;		/* code points */
+	double	 score;
+	char	*recognizer;
+	char	*explanation;		/* JSON or NULL */
+	char	*triage;		/* accepted, rejected, ambiguous */
+};
+
+struct queue_item {
+	int64_t			 id;
+	char			*ext_id;
+	enum queue_kind		 kind;
+	enum queue_state	 state;
+	double			 priority;
+	char			*top_type;
+	double			 top_score;
+	char			*holder;
+	int64_t			 lease_id;
+	int64_t			 lease_expires;
+	int64_t			 claimed_at;
+	char			*created_at;
+	char			*imported_at;
+	char			*source_model;
+	char			*source_pipeline;
+	char			*metadata;	/* JSON */
+	char			*prompt;
+	char			*messages;	/* JSON array */
+	char			*text;
+	char			*raw;
+	struct queue_flag	*flags;
+	size_t			 nflags;
+	struct queue_span	*spans;
+	size_t			 nspans;
+};
+
+int		 queue_item_get(struct queue *, const char *ext_id,
+		     struct queue_item **, char **cause);
+void		 queue_item_free(struct queue_item *);
+
+/* A decision (or any event on the item's record) as stored. */
+struct queue_decision_info {
+	int64_t		 id;
+	char		*item;
+	char		*action;
+	char		*reviewer;
+	int64_t		 shift_id;
+	int64_t		 lease_id;
+	int		 policy_version;
+	char		*decided_at;
+	int64_t		 spent_ms;
+	char		*payload;	/* JSON or NULL */
+	int64_t		 undoes;
+	int64_t		 undone_by;	/* 0 unless withdrawn by an undo */
+};
+int		 queue_item_history(struct queue *, const char *ext_id,
+		     struct queue_decision_info **, size_t *, char **cause);
+void		 queue_decisions_free(struct queue_decision_info *, size_t);
+
+/* Claims. */
+struct queue_filter {
+	const char	*kind;		/* model_output, anonymization */
+	const char	*type;		/* flag category prefix or entity type */
+};
+
+struct queue_lease {
+	char		*item;
+	int64_t		 lease_id;	/* fencing token, new on every claim */
+	int64_t		 expires;
+	char		*holder;
+};
+
+/*
+ * Claims the highest-priority available item matching the filter. Returns
+ * EX_UNAVAILABLE with *cause "the queue is empty..." when there is none.
+ */
+int		 queue_claim_next(struct queue *, const struct queue_filter *,
+		     struct queue_lease *, char **cause);
+/* Leads and admins: take a claim another reviewer holds (recorded). */
+int		 queue_takeover(struct queue *, const char *item,
+		     struct queue_lease *, char **cause);
+int		 queue_renew(struct queue *, const char *item,
+		     int64_t lease_id, int64_t *expires, char **cause);
+int		 queue_release(struct queue *, const char *item,
+		     int64_t lease_id, char **cause);
+void		 queue_lease_done(struct queue_lease *);
+
+/*
+ * Decisions. The payload (JSON, may be NULL) depends on the action:
+ *   approve   {"note"?}
+ *   correct   model_output: {"text"?, "labels":[ids], "flags":[{"verdict":
+ *             "confirmed"|"overturned"}, ... one per flag], "note"?}
+ *             anonymization: {"spans":[{"verdict":"accepted"|"rejected"|
+ *             "retyped", "entity_type"?}, ... one per span], "added":
+ *             [{"start","end","entity_type"}], "note"?}
+ *   escalate  {"team","reason","severity","note"?}
+ *   skip      {"note"?}
+ *   comment   {"note"}
+ * A refused decision changes nothing; the caller keeps its input.
+ */
+enum queue_action {
+	QUEUE_APPROVE,
+	QUEUE_CORRECT,
+	QUEUE_ESCALATE,
+	QUEUE_SKIP,
+	QUEUE_COMMENT
+};
+const char	*queue_action_name(enum queue_action);
+int		 queue_action_parse(const char *, enum queue_action *);
+
+struct queue_decision {
+	const char		*item;
+	int64_t			 lease_id;	/* not needed for comment */
+	enum queue_action	 action;
+	const char		*payload;	/* JSON text or NULL */
+	int64_t			 spent_ms;	/* -1: since the claim */
+};
+int		 queue_decide(struct queue *, const struct queue_decision *,
+		     int64_t *decision_id, char **cause);
+
+/*
+ * Withdraws the actor's most recent decision of the current shift that is
+ * still in force; the item comes back to the actor, claimed.
+ */
+int		 queue_undo(struct queue *, struct queue_decision_info *undone,
+		     struct queue_lease *, char **cause);
+
+/* Escalations. */
+struct queue_escalation {
+	int64_t		 id;
+	char		*item;
+	char		*team;
+	char		*reason;
+	char		*severity;
+	char		*note;
+	char		*opened_by;
+	int64_t		 opened_at;
+	int64_t		 due_at;
+	char		*state;		/* open, acknowledged, resolved, ... */
+	char		*acked_by;
+	int64_t		 acked_at;
+	char		*resolved_by;
+	int64_t		 resolved_at;
+	char		*outcome;
+};
+/* team NULL: every team the actor may see; all: also closed ones. */
+int		 queue_escalations(struct queue *, const char *team, int all,
+		     struct queue_escalation **, size_t *, char **cause);
+void		 queue_escalations_free(struct queue_escalation *, size_t);
+int		 queue_escalation_ack(struct queue *, int64_t id,
+		     char **cause);
+/*
+ * outcome: approve, correct (payload as for a correction) or reject (the
+ * output must never be used). Final.
+ */
+int		 queue_escalation_resolve(struct queue *, int64_t id,
+		     const char *outcome, const char *payload,
+		     const char *note, char **cause);
+
 /* Audit log. */
+struct queue_audit_event {
+	int64_t		 seq;
+	char		*at;
+	char		*actor;
+	char		*event;
+	char		*item;
+	char		*body;
+	char		*hash;
+};
+/*
+ * Recomputes the chain and checks every decision against its event.
+ * Returns 0 with the count and head, or EX_DATAERR naming the first broken
+ * or missing link.
+ */
+int		 queue_audit_verify(struct queue *, int64_t *events,
+		     char head[65], char **cause);
+/* Calls fn for each event in order; item/actor filter when not NULL. */
+int		 queue_audit_log(struct queue *, const char *item,
+		     const char *actor,
+		     int (*fn)(const struct queue_audit_event *, void *),
+		     void *arg, char **cause);
 int		 queue_audit_head(struct queue *, int64_t *events,
 		     char head[65], char **cause);
 

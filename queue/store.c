@@ -239,18 +239,26 @@ store_pragma_int(struct queue *q, const char *sql, int *out, char **cause)
 static int
 store_create_file(const char *path, int *created, char **cause)
 {
-	int fd;
+	struct stat	sb;
+	int		fd, error;
 
 	*created = 0;
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd == -1) {
-		if (errno == EEXIST)
+		error = errno;
+		if (error == EEXIST && stat(path, &sb) == 0 &&
+		    S_ISDIR(sb.st_mode)) {
+			xasprintf(cause, "%s is a directory; name a database "
+			    "file", path);
+			return (EX_CANTCREAT);
+		}
+		if (error == EEXIST)
 			return (0);
 		xasprintf(cause, "cannot create %s: %s", path,
-		    strerror(errno));
-		return (errno == EACCES || errno == EROFS ? EX_CANTCREAT :
-		    EX_IOERR);
+		    strerror(error));
+		return (error == ENOSPC || error == EIO ? EX_IOERR :
+		    EX_CANTCREAT);
 	}
 	if (fchmod(fd, 0600) != 0) {
 		xasprintf(cause, "cannot set the mode of %s: %s", path,
@@ -326,6 +334,11 @@ queue_open(const char *path, int flags, struct queue **out, char **cause)
 		if ((rc = store_create_file(path, &created, cause)) != 0)
 			return (rc);
 	} else if (access(path, F_OK) != 0) {
+		if (errno != ENOENT) {
+			xasprintf(cause, "cannot open %s: %s", path,
+			    strerror(errno));
+			return (EX_NOINPUT);
+		}
 		xasprintf(cause, "no database at %s: create one with 'hitl "
 		    "init' or name another with --db", path);
 		return (EX_NOINPUT);
@@ -378,6 +391,7 @@ queue_close(struct queue *q)
 	if (q->db != NULL)
 		sqlite3_close(q->db);
 	policy_free(q->policy);
+	free(q->actor);
 	free(q->path);
 	free(q);
 }

@@ -13,7 +13,7 @@
 /* "hitl" in ASCII, in the SQLite header's application_id field. */
 #define STORE_APPLICATION_ID	0x6869746c
 #define STORE_BUSY_TIMEOUT_MS	5000
-#define STORE_MAX_STMTS		96
+#define STORE_MAX_STMTS		160
 
 struct store_stmt {
 	const char	*sql;		/* static text: its address is the key */
@@ -29,6 +29,8 @@ struct queue {
 
 	struct policy		*policy;	/* cache, by version */
 	int			 policy_version;
+
+	char			*actor;		/* who acts; see queue_set_actor */
 
 	struct store_stmt	 stmts[STORE_MAX_STMTS];
 	size_t			 nstmts;
@@ -64,5 +66,46 @@ int		 store_audit_append(struct queue *, const char *event,
 int		 store_policy_refresh(struct queue *, char **cause);
 
 void		 store_now_text(const struct queue *, char out[32]);
+
+/*
+ * The actor's role under the current policy, refusing (EX_NOPERM) when it is
+ * below min; what says what was attempted ("claim items").
+ */
+int		 store_require_role(struct queue *, enum policy_role min,
+		     const char *what, char **cause);
+/* The actor's open shift, opened (and recorded) if create is set. */
+int		 store_shift_id(struct queue *, int create, int64_t *id,
+		     char **cause);
+/* Next value of a counter kept in meta (lease ids, queue order). */
+int		 store_counter_next(struct queue *, const char *key,
+		     int64_t *value, char **cause);
+/* The decision as its audit event serializes it. */
+int		 store_decision_json(struct queue *, int64_t id, cJSON **,
+		     char **cause);
+/* The hook for exports: 1 if the decision was exported already. */
+int		 store_decision_exported(struct queue *, int64_t id);
+/* Seq the next audit event will get (inside a write transaction). */
+int		 store_audit_next_seq(struct queue *, int64_t *, char **cause);
+char		*store_column_text(sqlite3_stmt *, int);
+
+/* Gives the item to the actor under a new lease (claims, undo). */
+int		 claim_item(struct queue *, int64_t id, struct queue_lease *,
+		     char **cause);
+/*
+ * Refuses (EX_UNAVAILABLE, saying who holds it now) unless the actor holds the
+ * item under lease_id; stores the item's row id.
+ */
+int		 claim_check(struct queue *, const char *item,
+		     int64_t lease_id, int64_t *id, char **cause);
+
+/* Validates a correction payload; shared with escalation resolutions. */
+int		 decide_check_correction(const struct policy *,
+		     const struct queue_item *, const cJSON *, char **cause);
+/* Appends a decision row and its audit event (event); stores its id. */
+int		 decide_append(struct queue *, int64_t item_id,
+		     const char *ext_id, const char *action, int64_t shift,
+		     int64_t lease, int64_t spent_ms, const char *payload,
+		     int64_t undoes, const char *event, int64_t *id,
+		     char **cause);
 
 #endif

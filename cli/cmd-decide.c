@@ -1,0 +1,184 @@
+/*
+ * hitl decide: approve, correct, escalate, skip or comment on an item held
+ * under a lease; corrections come as a JSON payload.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "xmalloc.h"
+
+static int cmd_decide_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_decide_options[] = {
+	{ "lease", required_argument, NULL, 'l' },
+	{ "note", required_argument, NULL, 'n' },
+	{ "team", required_argument, NULL, 't' },
+	{ "reason", required_argument, NULL, 'r' },
+	{ "severity", required_argument, NULL, 's' },
+	{ "payload", required_argument, NULL, 'p' },
+	{ "spent-ms", required_argument, NULL, 'm' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_decide_entry = {
+	.name = "decide",
+	.usage = "ITEM --lease L approve|correct|escalate|skip|comment "
+	    "[--note TEXT] [--team T --reason R --severity S] "
+	    "[--payload -|FILE|JSON] [--spent-ms N] [--json]",
+	.summary = "record a decision on an item you hold",
+	.help =
+	    "Records a decision on ITEM, which you must hold under lease L\n"
+	    "(not needed for comment). approve and skip take an optional\n"
+	    "--note; comment needs one; escalate needs --team, --reason and\n"
+	    "--severity from the policy; correct needs --payload, a JSON object\n"
+	    "(- reads standard input) described in hitl(1). If your claim was\n"
+	    "lost, the decision is refused (exit 69) and nothing is changed.",
+	.optstring = "l:n:t:r:s:p:m:j",
+	.longopts = cmd_decide_options,
+	.exec = cmd_decide_exec,
+};
+
+static int
+decide_payload(const char *arg, char **out, char **cause)
+{
+	size_t len;
+
+	if (arg[0] == '{') {
+		*out = xstrdup(arg);
+		return (0);
+	}
+	return (cmd_read_file(arg, out, &len, cause));
+}
+
+static int
+decide_number(const char *s, const char *what, int64_t *out)
+{
+	char		*end;
+	long long	 v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0) {
+		fprintf(stderr, "hitl decide: %s: expected a whole number, got "
+		    "\"%s\"\n", what, s);
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+static int
+cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_decide_entry;
+	struct queue_decision	 d;
+	struct queue		*q = NULL;
+	cJSON			*o;
+	const char		*note = NULL, *team = NULL, *reason = NULL;
+	const char		*severity = NULL, *payload_arg = NULL;
+	char			*payload = NULL, *cause = NULL;
+	int64_t			 id;
+	int			 ch, rc, json = 0, have_lease = 0;
+
+	memset(&d, 0, sizeof d);
+	d.spent_ms = -1;
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'l':
+			if (decide_number(optarg, "--lease", &d.lease_id) != 0)
+				return (EX_USAGE);
+			have_lease = 1;
+			break;
+		case 'n':
+			note = optarg;
+			break;
+		case 't':
+			team = optarg;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		case 's':
+			severity = optarg;
+			break;
+		case 'p':
+			payload_arg = optarg;
+			break;
+		case 'm':
+			if (decide_number(optarg, "--spent-ms",
+			    &d.spent_ms) != 0)
+				return (EX_USAGE);
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind + 2 != argc)
+		return (cmd_usage(e));
+	d.item = argv[optind];
+	if (queue_action_parse(argv[optind + 1], &d.action) != 0) {
+		fprintf(stderr, "hitl decide: unknown action \"%s\"\n",
+		    argv[optind + 1]);
+		return (cmd_usage(e));
+	}
+	if (!have_lease && d.action != QUEUE_COMMENT) {
+		fprintf(stderr, "hitl decide: %s needs --lease (from 'hitl "
+		    "next')\n", argv[optind + 1]);
+		return (EX_USAGE);
+	}
+	if (payload_arg != NULL) {
+		if (note != NULL || team != NULL || reason != NULL ||
+		    severity != NULL) {
+			fprintf(stderr, "hitl decide: give either --payload "
+			    "or --note/--team/--reason/--severity\n");
+			return (EX_USAGE);
+		}
+		if ((rc = decide_payload(payload_arg, &payload, &cause)) != 0)
+			return (cmd_fail(e, rc, cause));
+	} else if (note != NULL || team != NULL || reason != NULL ||
+	    severity != NULL) {
+		o = cJSON_CreateObject();
+		if (team != NULL)
+			cJSON_AddStringToObject(o, "team", team);
+		if (reason != NULL)
+			cJSON_AddStringToObject(o, "reason", reason);
+		if (severity != NULL)
+			cJSON_AddStringToObject(o, "severity", severity);
+		if (note != NULL)
+			cJSON_AddStringToObject(o, "note", note);
+		payload = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+	}
+	d.payload = payload;
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		goto out;
+	if ((rc = queue_decide(q, &d, &id, &cause)) != 0) {
+		rc = cmd_fail(e, rc, cause);
+		goto out;
+	}
+	if (json) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "decision", (double)id);
+		cJSON_AddStringToObject(o, "item", d.item);
+		cJSON_AddStringToObject(o, "action",
+		    queue_action_name(d.action));
+		cmd_print_json(stdout, o, 0);
+	} else
+		printf("decision %lld: %s %s\n", (long long)id,
+		    queue_action_name(d.action), d.item);
+out:
+	free(payload);
+	queue_close(q);
+	return (rc);
+}

@@ -1,0 +1,236 @@
+/*
+ * hitl escalations and hitl escalation ack|resolve: a team's escalation
+ * queue, with response-time targets, and its leads' actions on it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "textsafe.h"
+
+static int cmd_escalations_exec(struct cmd_ctx *, int, char **);
+static int cmd_escalation_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_escalations_options[] = {
+	{ "team", required_argument, NULL, 't' },
+	{ "open", no_argument, NULL, 'o' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_escalations_entry = {
+	.name = "escalations",
+	.usage = "[--team T] [--open | --all] [--json]",
+	.summary = "list escalations of your teams, with age and overdue",
+	.help =
+	    "Lists the escalations of team T, or of every team you lead or\n"
+	    "belong to (admins: all teams): open and acknowledged ones unless\n"
+	    "--all. Each shows its age and whether the severity's response-\n"
+	    "time target is overdue. --json prints one object per line.",
+	.optstring = "t:oaj",
+	.longopts = cmd_escalations_options,
+	.exec = cmd_escalations_exec,
+};
+
+static const struct option cmd_escalation_options[] = {
+	{ "note", required_argument, NULL, 'n' },
+	{ "payload", required_argument, NULL, 'p' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_escalation_entry = {
+	.name = "escalation",
+	.usage = "ack ID | resolve ID approve|correct|reject [--note TEXT] "
+	    "[--payload -|FILE|JSON]",
+	.summary = "(leads) acknowledge or resolve an escalation",
+	.help =
+	    "For leads of the escalation's team (and admins). 'ack' says the\n"
+	    "team has it in hand. 'resolve' is final: approve (the output is\n"
+	    "fine), correct (with the correction as --payload, as for 'hitl\n"
+	    "decide ... correct') or reject (the output must never be used).",
+	.optstring = "n:p:",
+	.longopts = cmd_escalation_options,
+	.exec = cmd_escalation_exec,
+};
+
+static void
+escalation_age(int64_t s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = -s;
+	if (s < 3600)
+		snprintf(buf, len, "%lldm", (long long)s / 60);
+	else if (s < 2 * 86400)
+		snprintf(buf, len, "%lldh", (long long)s / 3600);
+	else
+		snprintf(buf, len, "%lldd", (long long)s / 86400);
+}
+
+static cJSON *
+escalation_json(const struct queue_escalation *e, int64_t now)
+{
+	cJSON	*o;
+	char	 t[32];
+
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "escalation", (double)e->id);
+	cJSON_AddStringToObject(o, "item", e->item);
+	cJSON_AddStringToObject(o, "team", e->team);
+	cJSON_AddStringToObject(o, "reason", e->reason);
+	cJSON_AddStringToObject(o, "severity", e->severity);
+	if (e->note != NULL)
+		cJSON_AddStringToObject(o, "note", e->note);
+	else
+		cJSON_AddNullToObject(o, "note");
+	cJSON_AddStringToObject(o, "opened_by", e->opened_by);
+	queue_format_time(e->opened_at, t);
+	cJSON_AddStringToObject(o, "opened_at", t);
+	queue_format_time(e->due_at, t);
+	cJSON_AddStringToObject(o, "due_at", t);
+	cJSON_AddNumberToObject(o, "age_seconds", (double)(now - e->opened_at));
+	cJSON_AddBoolToObject(o, "overdue", strcmp(e->state, "resolved") != 0 &&
+	    strcmp(e->state, "withdrawn") != 0 && now > e->due_at);
+	cJSON_AddStringToObject(o, "state", e->state);
+	if (e->acked_by != NULL)
+		cJSON_AddStringToObject(o, "acked_by", e->acked_by);
+	if (e->resolved_by != NULL)
+		cJSON_AddStringToObject(o, "resolved_by", e->resolved_by);
+	if (e->outcome != NULL)
+		cJSON_AddStringToObject(o, "outcome", e->outcome);
+	return (o);
+}
+
+static int
+cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_escalations_entry;
+	struct queue_escalation	*es = NULL;
+	struct queue		*q;
+	const char		*team = NULL;
+	char			*cause = NULL, age[32], *note;
+	size_t			 n = 0, i;
+	int64_t			 now;
+	int			 ch, rc, json = 0, all = 0, open = 0;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			team = optarg;
+			break;
+		case 'o':
+			open = 1;
+			break;
+		case 'a':
+			all = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc || (open && all))
+		return (cmd_usage(e));
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = queue_escalations(q, team, all, &es, &n, &cause)) != 0) {
+		queue_close(q);
+		return (cmd_fail(e, rc, cause));
+	}
+	now = queue_now(q);
+	for (i = 0; i < n; i++) {
+		if (json) {
+			cmd_print_json(stdout, escalation_json(&es[i], now), 0);
+			continue;
+		}
+		escalation_age(now - es[i].opened_at, age, sizeof age);
+		printf("%-5lld %-14s %-12s %-16s %-8s %-12s age %-5s%s\n",
+		    (long long)es[i].id, es[i].item, es[i].team, es[i].reason,
+		    es[i].severity, es[i].state, age,
+		    strcmp(es[i].state, "resolved") != 0 &&
+		    strcmp(es[i].state, "withdrawn") != 0 &&
+		    now > es[i].due_at ? "  OVERDUE" : "");
+		if (es[i].note != NULL) {
+			note = textsafe_copy(es[i].note, strlen(es[i].note),
+			    0, NULL);
+			printf("      %s: %s\n", es[i].opened_by, note);
+			free(note);
+		}
+	}
+	if (n == 0 && !json)
+		printf("no %sescalations\n", all ? "" : "open ");
+	queue_escalations_free(es, n);
+	queue_close(q);
+	return (0);
+}
+
+static int
+cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_escalation_entry;
+	struct queue		*q;
+	const char		*note = NULL, *payload_arg = NULL;
+	char			*payload = NULL, *cause = NULL, *end;
+	size_t			 len;
+	long long		 id;
+	int			 ch, rc, resolve;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			note = optarg;
+			break;
+		case 'p':
+			payload_arg = optarg;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		return (cmd_usage(e));
+	resolve = strcmp(argv[0], "resolve") == 0;
+	if ((!resolve && (strcmp(argv[0], "ack") != 0 || argc != 2 ||
+	    note != NULL || payload_arg != NULL)) || (resolve && argc != 3))
+		return (cmd_usage(e));
+	errno = 0;
+	id = strtoll(argv[1], &end, 10);
+	if (errno != 0 || *end != '\0' || id <= 0)
+		return (cmd_usage(e));
+	if (payload_arg != NULL) {
+		if (payload_arg[0] == '{')
+			payload = strdup(payload_arg);
+		else if ((rc = cmd_read_file(payload_arg, &payload, &len,
+		    &cause)) != 0)
+			return (cmd_fail(e, rc, cause));
+	}
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0) {
+		free(payload);
+		return (rc);
+	}
+	if (resolve)
+		rc = queue_escalation_resolve(q, id, argv[2], payload, note,
+		    &cause);
+	else
+		rc = queue_escalation_ack(q, id, &cause);
+	if (rc != 0)
+		rc = cmd_fail(e, rc, cause);
+	else if (resolve)
+		printf("escalation %lld resolved: %s\n", id, argv[2]);
+	else
+		printf("escalation %lld acknowledged\n", id);
+	free(payload);
+	queue_close(q);
+	return (rc);
+}

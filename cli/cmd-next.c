@@ -1,0 +1,93 @@
+/*
+ * hitl next: claim the highest-priority available item and print it with its
+ * lease, for scripts and pipelines that review without the console.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static int cmd_next_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_next_options[] = {
+	{ "kind", required_argument, NULL, 'k' },
+	{ "type", required_argument, NULL, 't' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_next_entry = {
+	.name = "next",
+	.usage = "[--kind KIND] [--type TYPE] [--json]",
+	.summary = "claim the next item to review and print it",
+	.help =
+	    "Claims the highest-priority available item (optionally of KIND,\n"
+	    "model_output or anonymization, or with a flag category or\n"
+	    "ambiguous entity type TYPE) under a new lease and prints it. The\n"
+	    "first claim opens a shift. Exits 69 when nothing is left.\n"
+	    "--json prints {\"lease\":{...},\"item\":{...}} on one line.",
+	.optstring = "k:t:j",
+	.longopts = cmd_next_options,
+	.exec = cmd_next_exec,
+};
+
+static int
+cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_next_entry;
+	struct queue_filter	 f = { NULL, NULL };
+	struct queue_lease	 l;
+	struct queue_item	*it = NULL;
+	struct queue		*q;
+	cJSON			*o;
+	char			*cause = NULL, t[32];
+	int			 ch, rc, json = 0;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'k':
+			f.kind = optarg;
+			break;
+		case 't':
+			f.type = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc)
+		return (cmd_usage(e));
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = queue_claim_next(q, &f, &l, &cause)) != 0) {
+		rc = cmd_fail(e, rc, cause);
+		goto out;
+	}
+	if ((rc = queue_item_get(q, l.item, &it, &cause)) != 0) {
+		rc = cmd_fail(e, rc, cause);
+		goto out;
+	}
+	if (json) {
+		o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "lease", cmd_lease_json(&l));
+		cJSON_AddItemToObject(o, "item", cmd_item_json(it, NULL, 0));
+		cmd_print_json(stdout, o, 0);
+	} else {
+		queue_format_time(l.expires, t);
+		printf("lease %lld on %s until %s\n", (long long)l.lease_id,
+		    l.item, t);
+		cmd_item_print(stdout, it, NULL, 0);
+	}
+out:
+	queue_item_free(it);
+	queue_lease_done(&l);
+	queue_close(q);
+	return (rc);
+}

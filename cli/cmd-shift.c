@@ -1,0 +1,185 @@
+/*
+ * hitl shift start|end, and hitl shifts: reviewers' working sessions, their
+ * counts and hand-off notes.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "textsafe.h"
+
+static int cmd_shift_exec(struct cmd_ctx *, int, char **);
+static int cmd_shifts_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_shift_options[] = {
+	{ "note", required_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_shift_entry = {
+	.name = "shift",
+	.usage = "start | end [--note TEXT]",
+	.summary = "start or end your shift (with a hand-off note)",
+	.help =
+	    "'start' opens a shift (the first claim also does). 'end' closes\n"
+	    "it, records its counts by action and the hand-off note for the\n"
+	    "next reviewer, and prints them.",
+	.optstring = "n:",
+	.longopts = cmd_shift_options,
+	.exec = cmd_shift_exec,
+};
+
+static const struct option cmd_shifts_options[] = {
+	{ "reviewer", required_argument, NULL, 'r' },
+	{ "limit", required_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_shifts_entry = {
+	.name = "shifts",
+	.usage = "[--reviewer R] [--limit N] [--json]",
+	.summary = "list shifts and their hand-off notes",
+	.help =
+	    "Lists the latest shifts (20 unless --limit), newest first, with\n"
+	    "start, end, counts by action and hand-off note; --reviewer keeps\n"
+	    "one reviewer's. --json prints one object per line.",
+	.optstring = "r:n:j",
+	.longopts = cmd_shifts_options,
+	.exec = cmd_shifts_exec,
+};
+
+static cJSON *
+shift_json(const struct queue_shift *s)
+{
+	cJSON	*o, *c;
+
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "shift", (double)s->id);
+	cJSON_AddStringToObject(o, "reviewer", s->reviewer);
+	cJSON_AddStringToObject(o, "started_at", s->started_at);
+	if (s->ended_at != NULL)
+		cJSON_AddStringToObject(o, "ended_at", s->ended_at);
+	else
+		cJSON_AddNullToObject(o, "ended_at");
+	c = s->counts != NULL ? cJSON_Parse(s->counts) : NULL;
+	cJSON_AddItemToObject(o, "counts", c != NULL ? c : cJSON_CreateNull());
+	if (s->note != NULL)
+		cJSON_AddStringToObject(o, "note", s->note);
+	else
+		cJSON_AddNullToObject(o, "note");
+	return (o);
+}
+
+static void
+shift_print(const struct queue_shift *s)
+{
+	char *note;
+
+	printf("shift %lld  %s  %s .. %s  %s\n", (long long)s->id, s->reviewer,
+	    s->started_at, s->ended_at != NULL ? s->ended_at : "(open)",
+	    s->counts != NULL ? s->counts : "");
+	if (s->note != NULL) {
+		note = textsafe_copy(s->note, strlen(s->note), 0, NULL);
+		printf("  hand-off: %s\n", note);
+		free(note);
+	}
+}
+
+static int
+cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_shift_entry;
+	struct queue_shift	 s;
+	struct queue		*q;
+	const char		*note = NULL;
+	char			*cause = NULL;
+	int64_t			 id;
+	int			 ch, rc;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			note = optarg;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind + 1 != argc)
+		return (cmd_usage(e));
+	if (strcmp(argv[optind], "start") != 0 &&
+	    strcmp(argv[optind], "end") != 0)
+		return (cmd_usage(e));
+	if (strcmp(argv[optind], "start") == 0 && note != NULL)
+		return (cmd_usage(e));
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if (strcmp(argv[optind], "start") == 0) {
+		if ((rc = queue_shift_start(q, &id, &cause)) != 0)
+			rc = cmd_fail(e, rc, cause);
+		else
+			printf("shift %lld open for %s\n", (long long)id,
+			    queue_actor(q));
+	} else {
+		if ((rc = queue_shift_end(q, note, &s, &cause)) != 0)
+			rc = cmd_fail(e, rc, cause);
+		else {
+			shift_print(&s);
+			queue_shift_done(&s);
+		}
+	}
+	queue_close(q);
+	return (rc);
+}
+
+static int
+cmd_shifts_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_shifts_entry;
+	struct queue_shift	*s = NULL;
+	struct queue		*q;
+	const char		*reviewer = NULL;
+	char			*cause = NULL;
+	size_t			 n = 0, i, limit = 20;
+	int			 ch, rc, json = 0;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'r':
+			reviewer = optarg;
+			break;
+		case 'n':
+			limit = (size_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc || limit == 0)
+		return (cmd_usage(e));
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = queue_shifts(q, reviewer, limit, &s, &n, &cause)) != 0)
+		rc = cmd_fail(e, rc, cause);
+	for (i = 0; i < n; i++) {
+		if (json)
+			cmd_print_json(stdout, shift_json(&s[i]), 0);
+		else
+			shift_print(&s[i]);
+	}
+	if (rc == 0 && n == 0 && !json)
+		printf("no shifts yet\n");
+	queue_shifts_free(s, n);
+	queue_close(q);
+	return (rc);
+}

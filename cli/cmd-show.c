@@ -1,0 +1,73 @@
+/*
+ * hitl show: one item with its flags or spans, its claim and its full
+ * history of decisions.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static int cmd_show_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_show_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_show_entry = {
+	.name = "show",
+	.usage = "[--json] ITEM",
+	.summary = "print an item, its flags or spans and its history",
+	.help =
+	    "Prints the item with the producer id ITEM: its text (control and\n"
+	    "invisible characters shown as marks), flags or spans, who holds it,\n"
+	    "and every decision taken on it. --json prints one JSON object.",
+	.optstring = "j",
+	.longopts = cmd_show_options,
+	.exec = cmd_show_exec,
+};
+
+static int
+cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry		*e = &cmd_show_entry;
+	struct queue_decision_info	*hist = NULL;
+	struct queue_item		*it = NULL;
+	struct queue			*q;
+	size_t				 n = 0;
+	char				*cause = NULL;
+	int				 ch, rc, json = 0;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind + 1 != argc)
+		return (cmd_usage(e));
+	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = queue_item_get(q, argv[optind], &it, &cause)) != 0 ||
+	    (rc = queue_item_history(q, argv[optind], &hist, &n,
+	    &cause)) != 0) {
+		rc = cmd_fail(e, rc, cause);
+		goto out;
+	}
+	if (json)
+		cmd_print_json(stdout, cmd_item_json(it, hist, n), 0);
+	else
+		cmd_item_print(stdout, it, hist, n);
+out:
+	queue_decisions_free(hist, n);
+	queue_item_free(it);
+	queue_close(q);
+	return (rc);
+}

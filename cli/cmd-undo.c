@@ -1,0 +1,87 @@
+/*
+ * hitl undo: withdraw your latest decision of this shift; the item comes
+ * back to you, claimed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static int cmd_undo_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_undo_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_undo_entry = {
+	.name = "undo",
+	.usage = "[--json]",
+	.summary = "withdraw your latest decision of this shift",
+	.help =
+	    "Appends an undo for your most recent decision of the current\n"
+	    "shift that is still in force; repeat to go further back. The item\n"
+	    "comes back to you under a new lease (printed). Refused when\n"
+	    "someone has acted on the item since, or once it was exported.",
+	.optstring = "j",
+	.longopts = cmd_undo_options,
+	.exec = cmd_undo_exec,
+};
+
+static int
+cmd_undo_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry		*e = &cmd_undo_entry;
+	struct queue_decision_info	 d;
+	struct queue_lease		 l;
+	struct queue			*q;
+	cJSON				*o;
+	char				*cause = NULL, t[32];
+	int				 ch, rc, json = 0;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc)
+		return (cmd_usage(e));
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = queue_undo(q, &d, &l, &cause)) != 0) {
+		queue_close(q);
+		return (cmd_fail(e, rc, cause));
+	}
+	if (json) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "undone", (double)d.id);
+		cJSON_AddStringToObject(o, "item", d.item);
+		cJSON_AddStringToObject(o, "action", d.action);
+		if (l.item != NULL)
+			cJSON_AddItemToObject(o, "lease", cmd_lease_json(&l));
+		else
+			cJSON_AddNullToObject(o, "lease");
+		cmd_print_json(stdout, o, 0);
+	} else if (l.item != NULL) {
+		queue_format_time(l.expires, t);
+		printf("undid %s of %s (decision %lld); lease %lld until %s\n",
+		    d.action, d.item, (long long)d.id, (long long)l.lease_id,
+		    t);
+	} else
+		printf("undid %s of %s (decision %lld)\n", d.action, d.item,
+		    (long long)d.id);
+	free(d.item);
+	free(d.action);
+	free(d.reviewer);
+	queue_lease_done(&l);
+	queue_close(q);
+	return (0);
+}

@@ -1,0 +1,119 @@
+/*
+ * Who is acting and what the policy lets them do; small store helpers the
+ * workflow files share.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+int
+queue_set_actor(struct queue *q, const char *login, const char *override,
+    char **cause)
+{
+	int rc;
+
+	if ((rc = store_policy_refresh(q, cause)) != 0)
+		return (rc);
+	if (override != NULL && *override != '\0' &&
+	    strcmp(override, login) != 0) {
+		if (!q->policy->allow_reviewer_override) {
+			xasprintf(cause, "--reviewer/HITL_REVIEWER may not "
+			    "replace your login (%s): policy %s does not set "
+			    "allow_reviewer_override", login,
+			    q->policy_version == 0 ? "default" :
+			    "in force");
+			return (EX_NOPERM);
+		}
+		login = override;
+	}
+	if (*login == '\0' || strlen(login) > 128) {
+		xasprintf(cause, "reviewer name must be 1 to 128 bytes");
+		return (EX_USAGE);
+	}
+	free(q->actor);
+	q->actor = xstrdup(login);
+	return (0);
+}
+
+const char *
+queue_actor(const struct queue *q)
+{
+	return (q->actor != NULL ? q->actor : "");
+}
+
+enum policy_role
+queue_actor_role(struct queue *q)
+{
+	char *cause = NULL;
+
+	if (q->actor == NULL || store_policy_refresh(q, &cause) != 0) {
+		free(cause);
+		return (POLICY_ROLE_NONE);
+	}
+	return (policy_role_of(q->policy, q->actor));
+}
+
+int
+store_require_role(struct queue *q, enum policy_role min, const char *what,
+    char **cause)
+{
+	enum policy_role	role;
+	int			rc;
+
+	if (q->actor == NULL) {
+		xasprintf(cause, "internal error: no actor set");
+		return (EX_SOFTWARE);
+	}
+	if ((rc = store_policy_refresh(q, cause)) != 0)
+		return (rc);
+	role = policy_role_of(q->policy, q->actor);
+	if (role == POLICY_ROLE_NONE) {
+		xasprintf(cause, "%s has no role in the policy in force "
+		    "(version %d) and may not %s; ask an admin to add you",
+		    q->actor, q->policy_version, what);
+		return (EX_NOPERM);
+	}
+	if (role < min) {
+		xasprintf(cause, "%s is a %s and may not %s (a %s may)",
+		    q->actor, policy_role_name(role), what,
+		    policy_role_name(min));
+		return (EX_NOPERM);
+	}
+	return (0);
+}
+
+int
+store_counter_next(struct queue *q, const char *key, int64_t *value,
+    char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO meta (key, value) VALUES (?1, 2) "
+	    "ON CONFLICT (key) DO UPDATE SET value = value + 1 "
+	    "RETURNING value - 1";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+		return (store_error(q, "counter", cause));
+	*value = sqlite3_column_int64(st, 0);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	return (0);
+}
+
+char *
+store_column_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return (s != NULL ? xstrdup((const char *)s) : NULL);
+}

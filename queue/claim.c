@@ -1,0 +1,347 @@
+/*
+ * Claims: leases on items, handed out in priority order one index lookup at
+ * a time; renewal, release and a lead's takeover.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+/*
+ * One statement per filter shape, so that each can use its index: an
+ * expression such as "?1 IS NULL OR kind = ?1" would hide it from the
+ * planner. Items held by a live lease and items this shift skipped are
+ * stepped over; there are few of either.
+ */
+#define CLAIM_SELECT \
+	"SELECT id FROM items WHERE state IN ('queued','claimed') " \
+	"AND (lease_expires IS NULL OR lease_expires <= ?1) " \
+	"AND NOT EXISTS (SELECT 1 FROM skips WHERE shift_id = ?2 " \
+	"AND item_id = items.id) "
+#define CLAIM_TYPE \
+	"AND (EXISTS (SELECT 1 FROM flags f WHERE f.item_id = items.id " \
+	"AND (f.type = ?4 OR substr(f.type, 1, length(?4) + 1) = ?4 || '.')) " \
+	"OR EXISTS (SELECT 1 FROM spans s WHERE s.item_id = items.id " \
+	"AND s.entity_type = ?4 AND s.triage = 'ambiguous')) "
+#define CLAIM_ORDER "ORDER BY priority DESC, seq LIMIT 1"
+
+static const char claim_any_sql[] = CLAIM_SELECT CLAIM_ORDER;
+static const char claim_kind_sql[] = CLAIM_SELECT "AND kind = ?3 "
+    CLAIM_ORDER;
+static const char claim_type_sql[] = CLAIM_SELECT CLAIM_TYPE CLAIM_ORDER;
+static const char claim_kind_type_sql[] = CLAIM_SELECT "AND kind = ?3 "
+    CLAIM_TYPE CLAIM_ORDER;
+
+static const char claim_set_sql[] =
+    "UPDATE items SET state = 'claimed', holder = ?, lease_id = ?, "
+    "lease_expires = ?, claimed_at = ? WHERE id = ? RETURNING ext_id";
+
+static int
+claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 now = queue_now(q);
+	int		 rc;
+
+	if ((rc = store_counter_next(q, "next_lease", &l->lease_id,
+	    cause)) != 0)
+		return (rc);
+	l->expires = now + q->policy->lease_seconds;
+	if ((st = store_stmt(q, claim_set_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, l->lease_id);
+	sqlite3_bind_int64(st, 3, l->expires);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return (store_error(q, "claim", cause));
+	l->item = store_column_text(st, 0);
+	l->holder = xstrdup(q->actor);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	return (0);
+}
+
+int
+claim_item(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
+{
+	return (claim_set(q, id, l, cause));
+}
+
+int
+queue_claim_next(struct queue *q, const struct queue_filter *f,
+    struct queue_lease *l, char **cause)
+{
+	enum queue_kind	 kind;
+	sqlite3_stmt	*st;
+	const char	*sql;
+	int64_t		 shift, id = 0;
+	int		 rc;
+
+	memset(l, 0, sizeof *l);
+	if (f != NULL && f->kind != NULL &&
+	    queue_kind_parse(f->kind, &kind) != 0) {
+		xasprintf(cause, "unknown kind \"%s\" (model_output or "
+		    "anonymization)", f->kind);
+		return (EX_USAGE);
+	}
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "claim items",
+	    cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0)
+		goto fail;
+	if (f != NULL && f->kind != NULL)
+		sql = f->type != NULL ? claim_kind_type_sql : claim_kind_sql;
+	else
+		sql = f != NULL && f->type != NULL ? claim_type_sql :
+		    claim_any_sql;
+	if ((st = store_stmt(q, sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, queue_now(q));
+	sqlite3_bind_int64(st, 2, shift);
+	if (f != NULL && f->kind != NULL)
+		sqlite3_bind_text(st, 3, f->kind, -1, SQLITE_STATIC);
+	if (f != NULL && f->type != NULL)
+		sqlite3_bind_text(st, 4, f->type, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE) {
+		rc = store_error(q, "claim", cause);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	if (id == 0) {
+		xasprintf(cause, "nothing to review%s: every item is decided, "
+		    "held by someone, or skipped by you in this shift",
+		    f != NULL && (f->kind != NULL || f->type != NULL) ?
+		    " matching the filter" : "");
+		rc = EX_UNAVAILABLE;
+		goto fail;
+	}
+	if ((rc = claim_set(q, id, l, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
+		goto fail;
+	return (0);
+
+fail:
+	store_rollback(q);
+	queue_lease_done(l);
+	return (rc);
+}
+
+/* The item's lease columns, for the checks below. */
+struct claim_row {
+	int64_t		 id;
+	char		*state;
+	char		*holder;
+	int64_t		 lease_id;
+	int64_t		 expires;
+};
+
+static int
+claim_row(struct queue *q, const char *item, struct claim_row *r,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT id, state, holder, lease_id, lease_expires FROM items "
+	    "WHERE ext_id = ?";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(r, 0, sizeof *r);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		xasprintf(cause, "no item \"%s\"", item);
+		return (EX_NOINPUT);
+	}
+	if (rc != SQLITE_ROW)
+		return (store_error(q, "claim", cause));
+	r->id = sqlite3_column_int64(st, 0);
+	r->state = store_column_text(st, 1);
+	r->holder = store_column_text(st, 2);
+	r->lease_id = sqlite3_column_int64(st, 3);
+	r->expires = sqlite3_column_int64(st, 4);
+	sqlite3_reset(st);
+	return (0);
+}
+
+static void
+claim_row_done(struct claim_row *r)
+{
+	free(r->state);
+	free(r->holder);
+}
+
+/* An expired lease nobody else took still counts: the token matters. */
+int
+claim_check(struct queue *q, const char *item, int64_t lease_id, int64_t *id,
+    char **cause)
+{
+	struct claim_row	r;
+	char			when[32];
+	int			rc;
+
+	if ((rc = claim_row(q, item, &r, cause)) != 0)
+		return (rc);
+	*id = r.id;
+	if (strcmp(r.state, "claimed") == 0 && r.holder != NULL &&
+	    strcmp(r.holder, q->actor) == 0 && r.lease_id == lease_id) {
+		claim_row_done(&r);
+		return (0);
+	}
+	rc = EX_UNAVAILABLE;
+	if (strcmp(r.state, "claimed") == 0 && r.holder != NULL &&
+	    strcmp(r.holder, q->actor) != 0)
+		xasprintf(cause, "item %s: your claim (lease %lld) expired "
+		    "and %s took it", item, (long long)lease_id, r.holder);
+	else if (strcmp(r.state, "claimed") == 0) {
+		queue_format_time(r.expires, when);
+		xasprintf(cause, "item %s: lease %lld is not current: you "
+		    "claimed it again since (lease %lld, until %s)", item,
+		    (long long)lease_id, (long long)r.lease_id, when);
+	} else if (strcmp(r.state, "queued") == 0)
+		xasprintf(cause, "item %s: your claim (lease %lld) was "
+		    "released; claim it again", item, (long long)lease_id);
+	else
+		xasprintf(cause, "item %s: your claim (lease %lld) was lost: "
+		    "the item is %s now", item, (long long)lease_id, r.state);
+	claim_row_done(&r);
+	return (rc);
+}
+
+int
+queue_renew(struct queue *q, const char *item, int64_t lease_id,
+    int64_t *expires, char **cause)
+{
+	static const char sql[] =
+	    "UPDATE items SET lease_expires = ? WHERE id = ?";
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "hold items",
+	    cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = claim_check(q, item, lease_id, &id, cause)) != 0)
+		goto fail;
+	*expires = queue_now(q) + q->policy->lease_seconds;
+	if ((st = store_stmt(q, sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, *expires);
+	sqlite3_bind_int64(st, 2, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "renew", cause);
+		goto fail;
+	}
+	if ((rc = store_commit(q, cause)) != 0)
+		goto fail;
+	return (0);
+fail:
+	store_rollback(q);
+	return (rc);
+}
+
+int
+queue_release(struct queue *q, const char *item, int64_t lease_id,
+    char **cause)
+{
+	static const char sql[] =
+	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
+	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?";
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc;
+
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "hold items",
+	    cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = claim_check(q, item, lease_id, &id, cause)) != 0)
+		goto fail;
+	if ((st = store_stmt(q, sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "release", cause);
+		goto fail;
+	}
+	if ((rc = store_commit(q, cause)) != 0)
+		goto fail;
+	return (0);
+fail:
+	store_rollback(q);
+	return (rc);
+}
+
+int
+queue_takeover(struct queue *q, const char *item, struct queue_lease *l,
+    char **cause)
+{
+	struct claim_row	 r;
+	cJSON			*data;
+	int64_t			 shift;
+	int			 rc;
+
+	memset(l, 0, sizeof *l);
+	memset(&r, 0, sizeof r);
+	if ((rc = store_require_role(q, POLICY_ROLE_LEAD,
+	    "take over other reviewers' claims", cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = claim_row(q, item, &r, cause)) != 0)
+		goto fail;
+	if (strcmp(r.state, "claimed") != 0 || r.holder == NULL ||
+	    strcmp(r.holder, q->actor) == 0) {
+		xasprintf(cause, "item %s is not held by anyone else (it is "
+		    "%s)", item, r.state);
+		rc = EX_UNAVAILABLE;
+		goto fail;
+	}
+	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0 ||
+	    (rc = claim_set(q, r.id, l, cause)) != 0)
+		goto fail;
+	data = cJSON_CreateObject();
+	cJSON_AddStringToObject(data, "from", r.holder);
+	cJSON_AddNumberToObject(data, "old_lease", (double)r.lease_id);
+	cJSON_AddNumberToObject(data, "old_expires", (double)r.expires);
+	cJSON_AddNumberToObject(data, "lease", (double)l->lease_id);
+	if ((rc = store_audit_append(q, "takeover", q->actor, item, data,
+	    cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
+		goto fail;
+	claim_row_done(&r);
+	return (0);
+
+fail:
+	store_rollback(q);
+	claim_row_done(&r);
+	queue_lease_done(l);
+	return (rc);
+}
+
+void
+queue_lease_done(struct queue_lease *l)
+{
+	free(l->item);
+	free(l->holder);
+	memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,602 @@
+/*
+ * Decisions: validating what a reviewer decided against the item and the
+ * policy, appending it, moving the item on, and undoing it again.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "json.h"
+#include "store.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+static const char *const decide_action_names[] = {
+	[QUEUE_APPROVE] = "approve",
+	[QUEUE_CORRECT] = "correct",
+	[QUEUE_ESCALATE] = "escalate",
+	[QUEUE_SKIP] = "skip",
+	[QUEUE_COMMENT] = "comment",
+};
+
+const char *
+queue_action_name(enum queue_action a)
+{
+	return (decide_action_names[a]);
+}
+
+int
+queue_action_parse(const char *s, enum queue_action *a)
+{
+	int i;
+
+	for (i = 0; i <= QUEUE_COMMENT; i++) {
+		if (strcmp(s, decide_action_names[i]) == 0) {
+			*a = (enum queue_action)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static int
+decide_note(const cJSON *p, int required, char **cause)
+{
+	const char	*note = NULL;
+	int		 rc;
+
+	if ((rc = json_get_string(p, "payload", "note", &note, cause)) < 0)
+		return (-1);
+	if (required && (rc == 0 || *note == '\0')) {
+		xasprintf(cause, "payload.note: missing (a comment needs "
+		    "text)");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+decide_check_output(const struct policy *pol, const struct queue_item *it,
+    const cJSON *p, char **cause)
+{
+	static const char *const keys[] = {
+		"text", "labels", "flags", "note", NULL
+	};
+	static const char *const flag_keys[] = { "type", "verdict", NULL };
+	const cJSON	*arr, *v;
+	const char	*s;
+	char		 where[64];
+	size_t		 i = 0;
+
+	if (json_check_keys(p, "payload", keys, 0, cause) != 0 ||
+	    json_get_string(p, "payload", "text", &s, cause) < 0 ||
+	    json_get_array(p, "payload", "labels", &arr, cause) < 0)
+		return (-1);
+	arr = cJSON_GetObjectItemCaseSensitive(p, "labels");
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "payload.labels[%zu]", i++);
+		if (!cJSON_IsString(v)) {
+			xasprintf(cause, "%s: expected a string, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (policy_find_entry(pol->labels, pol->nlabels,
+		    v->valuestring) == NULL) {
+			xasprintf(cause, "%s: \"%s\" is not a label of the "
+			    "policy's taxonomy", where, v->valuestring);
+			return (-1);
+		}
+	}
+	if (json_get_array(p, "payload", "flags", &arr, cause) < 0)
+		return (-1);
+	arr = cJSON_GetObjectItemCaseSensitive(p, "flags");
+	if ((size_t)cJSON_GetArraySize(arr) != it->nflags) {
+		xasprintf(cause, "payload.flags: give a verdict for each of "
+		    "the item's %zu flags (got %d)", it->nflags,
+		    cJSON_GetArraySize(arr));
+		return (-1);
+	}
+	i = 0;
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "payload.flags[%zu]", i);
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		s = NULL;
+		if (json_check_keys(v, where, flag_keys, 0, cause) != 0 ||
+		    json_get_string(v, where, "verdict", &s, cause) < 0)
+			return (-1);
+		if (s == NULL || (strcmp(s, "confirmed") != 0 &&
+		    strcmp(s, "overturned") != 0)) {
+			xasprintf(cause, "%s.verdict: expected \"confirmed\" "
+			    "or \"overturned\"", where);
+			return (-1);
+		}
+		s = NULL;
+		if (json_get_string(v, where, "type", &s, cause) < 0)
+			return (-1);
+		if (s != NULL && strcmp(s, it->flags[i].type) != 0) {
+			xasprintf(cause, "%s.type: \"%s\" does not match the "
+			    "item's flag \"%s\"", where, s, it->flags[i].type);
+			return (-1);
+		}
+		i++;
+	}
+	return (0);
+}
+
+static int
+decide_check_type(const struct policy *pol, const cJSON *v,
+    const char *where, int required, const char **type, char **cause)
+{
+	*type = NULL;
+	if (json_get_string(v, where, "entity_type", type, cause) < 0)
+		return (-1);
+	if (*type == NULL) {
+		if (!required)
+			return (0);
+		xasprintf(cause, "%s.entity_type: missing", where);
+		return (-1);
+	}
+	if (!policy_has_entity_type(pol, *type)) {
+		xasprintf(cause, "%s.entity_type: \"%s\" is not one of the "
+		    "policy's entity types", where, *type);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+decide_check_spans(const struct policy *pol, const struct queue_item *it,
+    const cJSON *p, char **cause)
+{
+	static const char *const keys[] = { "spans", "added", "note", NULL };
+	static const char *const span_keys[] = {
+		"verdict", "entity_type", NULL
+	};
+	static const char *const added_keys[] = {
+		"start", "end", "entity_type", NULL
+	};
+	const cJSON	*arr, *v;
+	const char	*verdict, *type;
+	char		 where[64];
+	size_t		 i = 0, len;
+	uint64_t	 start, end;
+
+	if (json_check_keys(p, "payload", keys, 0, cause) != 0 ||
+	    json_get_array(p, "payload", "spans", &arr, cause) < 0)
+		return (-1);
+	arr = cJSON_GetObjectItemCaseSensitive(p, "spans");
+	if ((size_t)cJSON_GetArraySize(arr) != it->nspans) {
+		xasprintf(cause, "payload.spans: give a verdict for each of "
+		    "the item's %zu spans (got %d)", it->nspans,
+		    cJSON_GetArraySize(arr));
+		return (-1);
+	}
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "payload.spans[%zu]", i);
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		verdict = NULL;
+		if (json_check_keys(v, where, span_keys, 0, cause) != 0 ||
+		    json_get_string(v, where, "verdict", &verdict, cause) < 0)
+			return (-1);
+		if (verdict == NULL || (strcmp(verdict, "accepted") != 0 &&
+		    strcmp(verdict, "rejected") != 0 &&
+		    strcmp(verdict, "retyped") != 0)) {
+			xasprintf(cause, "%s.verdict: expected \"accepted\", "
+			    "\"rejected\" or \"retyped\"", where);
+			return (-1);
+		}
+		if (decide_check_type(pol, v, where,
+		    strcmp(verdict, "retyped") == 0, &type, cause) != 0)
+			return (-1);
+		if (type != NULL && strcmp(verdict, "retyped") != 0) {
+			xasprintf(cause, "%s.entity_type: only a retyped span "
+			    "takes a new type", where);
+			return (-1);
+		}
+		if (type != NULL && strcmp(type, it->spans[i].entity_type) ==
+		    0) {
+			xasprintf(cause, "%s.entity_type: the span is already "
+			    "%s", where, type);
+			return (-1);
+		}
+		i++;
+	}
+	if (json_get_array(p, "payload", "added", &arr, cause) < 0)
+		return (-1);
+	arr = cJSON_GetObjectItemCaseSensitive(p, "added");
+	len = utf8_cp_count(it->text, strlen(it->text));
+	i = 0;
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "payload.added[%zu]", i++);
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (json_check_keys(v, where, added_keys, 0, cause) != 0 ||
+		    decide_check_type(pol, v, where, 1, &type, cause) != 0)
+			return (-1);
+		if (json_get_uint(v, where, "start", (uint64_t)len, &start,
+		    cause) <= 0 ||
+		    json_get_uint(v, where, "end", (uint64_t)len, &end,
+		    cause) <= 0) {
+			if (*cause == NULL)
+				xasprintf(cause, "%s: start and end are "
+				    "required", where);
+			else {
+				free(*cause);
+				xasprintf(cause, "%s: start and end must be "
+				    "within the text (0 to %zu characters)",
+				    where, len);
+			}
+			return (-1);
+		}
+		if (start >= end) {
+			xasprintf(cause, "%s.start %llu is not before end "
+			    "%llu", where, (unsigned long long)start,
+			    (unsigned long long)end);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static int
+decide_check_escalation(const struct policy *pol, const cJSON *p,
+    char **cause)
+{
+	static const char *const keys[] = {
+		"team", "reason", "severity", "note", NULL
+	};
+	const char *team = NULL, *reason = NULL, *severity = NULL;
+
+	if (json_check_keys(p, "payload", keys, 0, cause) != 0 ||
+	    json_get_string(p, "payload", "team", &team, cause) < 0 ||
+	    json_get_string(p, "payload", "reason", &reason, cause) < 0 ||
+	    json_get_string(p, "payload", "severity", &severity, cause) < 0 ||
+	    decide_note(p, 0, cause) != 0)
+		return (-1);
+	if (team == NULL || policy_find_team(pol, team) == NULL) {
+		xasprintf(cause, "payload.team: %s%s%s is not a team of the "
+		    "policy", team ? "\"" : "", team ? team : "missing",
+		    team ? "\"" : "");
+		return (-1);
+	}
+	if (reason == NULL || policy_find_entry(pol->reason_codes,
+	    pol->nreason_codes, reason) == NULL) {
+		xasprintf(cause, "payload.reason: %s is not a reason code of "
+		    "the policy", reason ? reason : "missing");
+		return (-1);
+	}
+	if (severity == NULL || policy_find_severity(pol, severity) == NULL) {
+		xasprintf(cause, "payload.severity: %s is not a severity of "
+		    "the policy", severity ? severity : "missing");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+decide_check_correction(const struct policy *pol, const struct queue_item *it,
+    const cJSON *p, char **cause)
+{
+	if (it->kind == QUEUE_KIND_MODEL_OUTPUT)
+		return (decide_check_output(pol, it, p, cause));
+	return (decide_check_spans(pol, it, p, cause));
+}
+
+static int
+decide_check(const struct policy *pol, const struct queue_item *it,
+    enum queue_action a, const cJSON *p, char **cause)
+{
+	static const char *const note_only[] = { "note", NULL };
+
+	if (p == NULL) {
+		if (a == QUEUE_APPROVE || a == QUEUE_SKIP)
+			return (0);
+		xasprintf(cause, "%s needs a payload", queue_action_name(a));
+		return (-1);
+	}
+	if (!cJSON_IsObject(p)) {
+		xasprintf(cause, "payload: expected an object, got %s",
+		    json_type_name(p));
+		return (-1);
+	}
+	switch (a) {
+	case QUEUE_APPROVE:
+	case QUEUE_SKIP:
+	case QUEUE_COMMENT:
+		if (json_check_keys(p, "payload", note_only, 0, cause) != 0)
+			return (-1);
+		return (decide_note(p, a == QUEUE_COMMENT, cause));
+	case QUEUE_CORRECT:
+		return (decide_check_correction(pol, it, p, cause));
+	case QUEUE_ESCALATE:
+		return (decide_check_escalation(pol, p, cause));
+	}
+	return (-1);
+}
+
+int
+store_audit_next_seq(struct queue *q, int64_t *seq, char **cause)
+{
+	static const char sql[] = "SELECT coalesce(max(seq), 0) + 1 FROM audit";
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return (store_error(q, "audit", cause));
+	*seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return (0);
+}
+
+int
+store_decision_exported(struct queue *q, int64_t id)
+{
+	/* Exports do not exist yet; they will record what they took. */
+	(void)q;
+	(void)id;
+	return (0);
+}
+
+int
+store_decision_json(struct queue *q, int64_t id, cJSON **out, char **cause)
+{
+	static const char sql[] =
+	    "SELECT d.id, i.ext_id, d.action, d.reviewer, d.shift_id, "
+	    "d.lease_id, d.policy_version, d.decided_at, d.spent_ms, "
+	    "d.payload, d.undoes, d.supersedes, d.audit_seq "
+	    "FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?";
+	static const char *const names[] = {
+		"decision", "item", "action", "reviewer", "shift", "lease",
+		"policy_version", "decided_at", "spent_ms", "payload",
+		"undoes", "supersedes", "audit_seq"
+	};
+	sqlite3_stmt	*st;
+	cJSON		*o, *v;
+	int		 i, rc;
+
+	*out = NULL;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE) {
+			xasprintf(cause, "decision %lld is missing",
+			    (long long)id);
+			return (EX_DATAERR);
+		}
+		return (store_error(q, "decision", cause));
+	}
+	o = cJSON_CreateObject();
+	for (i = 0; i < 13; i++) {
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_NULL:
+			v = cJSON_CreateNull();
+			break;
+		case SQLITE_INTEGER:
+			v = cJSON_CreateNumber(
+			    (double)sqlite3_column_int64(st, i));
+			break;
+		default:
+			if (i == 9) {
+				v = cJSON_Parse(
+				    (const char *)sqlite3_column_text(st, i));
+				if (v == NULL)
+					v = cJSON_CreateString((const char *)
+					    sqlite3_column_text(st, i));
+			} else
+				v = cJSON_CreateString((const char *)
+				    sqlite3_column_text(st, i));
+			break;
+		}
+		cJSON_AddItemToObject(o, names[i], v);
+	}
+	sqlite3_reset(st);
+	*out = o;
+	return (0);
+}
+
+int
+decide_append(struct queue *q, int64_t item_id, const char *ext_id,
+    const char *action, int64_t shift, int64_t lease, int64_t spent_ms,
+    const char *payload, int64_t undoes, const char *event, int64_t *id,
+    char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO decisions (item_id, action, reviewer, shift_id, "
+	    "lease_id, policy_version, decided_at, spent_ms, payload, undoes, "
+	    "audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt	*st;
+	cJSON		*data;
+	char		 now[32];
+	int64_t		 seq;
+	int		 rc;
+
+	if ((rc = store_audit_next_seq(q, &seq, cause)) != 0)
+		return (rc);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_now_text(q, now);
+	sqlite3_bind_int64(st, 1, item_id);
+	sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, q->actor, -1, SQLITE_STATIC);
+	if (shift != 0)
+		sqlite3_bind_int64(st, 4, shift);
+	if (lease != 0)
+		sqlite3_bind_int64(st, 5, lease);
+	sqlite3_bind_int(st, 6, q->policy_version);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+	if (spent_ms >= 0)
+		sqlite3_bind_int64(st, 8, spent_ms);
+	if (payload != NULL)
+		sqlite3_bind_text(st, 9, payload, -1, SQLITE_STATIC);
+	if (undoes != 0)
+		sqlite3_bind_int64(st, 10, undoes);
+	sqlite3_bind_int64(st, 11, seq);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "decide", cause));
+	*id = sqlite3_last_insert_rowid(q->db);
+	if ((rc = store_decision_json(q, *id, &data, cause)) != 0)
+		return (rc);
+	return (store_audit_append(q, event, q->actor, ext_id, data, cause));
+}
+
+static int
+decide_apply(struct queue *q, const struct queue_item *it,
+    enum queue_action a, const cJSON *p, int64_t decision, char **cause)
+{
+	static const char done_sql[] =
+	    "UPDATE items SET state = ?, holder = NULL, lease_id = NULL, "
+	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?";
+	static const char requeue_sql[] =
+	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
+	    "lease_expires = NULL, claimed_at = NULL, seq = coalesce(?, seq) "
+	    "WHERE id = ?";
+	static const char skip_sql[] =
+	    "INSERT OR IGNORE INTO skips (shift_id, item_id, decision_id) "
+	    "SELECT shift_id, item_id, id FROM decisions WHERE id = ?";
+	static const char escalate_sql[] =
+	    "INSERT INTO escalations (item_id, decision_id, team, reason, "
+	    "severity, note, opened_by, opened_at, due_at, state) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')";
+	const struct policy_severity	*sev;
+	sqlite3_stmt			*st;
+	const char			*note = NULL;
+	int64_t				 seq;
+	int				 rc;
+
+	switch (a) {
+	case QUEUE_COMMENT:
+		return (0);
+	case QUEUE_APPROVE:
+	case QUEUE_CORRECT:
+	case QUEUE_ESCALATE:
+		if ((st = store_stmt(q, done_sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		sqlite3_bind_text(st, 1, a == QUEUE_ESCALATE ? "escalated" :
+		    "decided", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, it->id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return (store_error(q, "decide", cause));
+		if (a != QUEUE_ESCALATE)
+			return (0);
+		sev = policy_find_severity(q->policy, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(p, "severity")));
+		json_get_string(p, "payload", "note", &note, cause);
+		if ((st = store_stmt(q, escalate_sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		sqlite3_bind_int64(st, 1, it->id);
+		sqlite3_bind_int64(st, 2, decision);
+		sqlite3_bind_text(st, 3, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(p, "team")), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(p, "reason")), -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, sev->id, -1, SQLITE_STATIC);
+		if (note != NULL)
+			sqlite3_bind_text(st, 6, note, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, q->actor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, queue_now(q));
+		sqlite3_bind_int64(st, 9, queue_now(q) +
+		    (int64_t)sev->response_minutes * 60);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return (store_error(q, "escalate", cause));
+		return (0);
+	case QUEUE_SKIP:
+		if ((st = store_stmt(q, skip_sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		sqlite3_bind_int64(st, 1, decision);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return (store_error(q, "skip", cause));
+		seq = 0;
+		if (q->policy->skip_to_end &&
+		    (rc = store_counter_next(q, "next_seq", &seq, cause)) != 0)
+			return (rc);
+		if ((st = store_stmt(q, requeue_sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		if (seq != 0)
+			sqlite3_bind_int64(st, 1, seq);
+		sqlite3_bind_int64(st, 2, it->id);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return (store_error(q, "skip", cause));
+		return (0);
+	}
+	return (EX_SOFTWARE);
+}
+
+int
+queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
+    char **cause)
+{
+	struct queue_item	*it = NULL;
+	cJSON			*p = NULL;
+	char			*payload = NULL, *why = NULL;
+	int64_t			 shift = 0, item_id, spent, did = 0;
+	int			 rc;
+
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
+	    "decide items", cause)) != 0)
+		return (rc);
+	if (d->payload != NULL) {
+		if (json_parse_strict(d->payload, strlen(d->payload), &p,
+		    &why) != 0) {
+			xasprintf(cause, "item %s: payload: %s", d->item, why);
+			free(why);
+			return (EX_DATAERR);
+		}
+		payload = json_print(p);
+	}
+	if ((rc = store_begin(q, cause)) != 0)
+		goto out;
+	/* Fetched again inside the transaction: it may have changed. */
+	if ((rc = queue_item_get(q, d->item, &it, cause)) != 0)
+		goto fail;
+	if (d->action != QUEUE_COMMENT &&
+	    (rc = claim_check(q, d->item, d->lease_id, &item_id, cause)) != 0)
+		goto fail;
+	if (decide_check(q->policy, it, d->action, p, &why) != 0) {
+		xasprintf(cause, "item %s: %s", d->item, why);
+		free(why);
+		rc = EX_DATAERR;
+		goto fail;
+	}
+	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0)
+		goto fail;
+	spent = d->spent_ms;
+	if (spent < 0 && d->action != QUEUE_COMMENT && it->claimed_at > 0)
+		spent = (queue_now(q) - it->claimed_at) * 1000;
+	if ((rc = decide_append(q, it->id, it->ext_id,
+	    queue_action_name(d->action), shift,
+	    d->action == QUEUE_COMMENT ? 0 : d->lease_id, spent, payload, 0,
+	    "decision", &did, cause)) != 0 ||
+	    (rc = decide_apply(q, it, d->action, p, did, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
+		goto fail;
+	if (id != NULL)
+		*id = did;
+	goto out;
+
+fail:
+	store_rollback(q);
+out:
+	queue_item_free(it);
+	cJSON_Delete(p);
+	free(payload);
+	return (rc);
+}

@@ -1,0 +1,362 @@
+/*
+ * Escalations: items handed to an accountable team, acknowledged and
+ * resolved by that team's leads (or an admin), with a final outcome.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "json.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define ESCALATION_COLUMNS \
+	"e.id, i.ext_id, e.team, e.reason, e.severity, e.note, e.opened_by, " \
+	"e.opened_at, e.due_at, e.state, e.acked_by, e.acked_at, " \
+	"e.resolved_by, e.resolved_at, e.outcome, e.item_id"
+
+static void
+escalation_read(sqlite3_stmt *st, struct queue_escalation *e)
+{
+	e->id = sqlite3_column_int64(st, 0);
+	e->item = store_column_text(st, 1);
+	e->team = store_column_text(st, 2);
+	e->reason = store_column_text(st, 3);
+	e->severity = store_column_text(st, 4);
+	e->note = store_column_text(st, 5);
+	e->opened_by = store_column_text(st, 6);
+	e->opened_at = sqlite3_column_int64(st, 7);
+	e->due_at = sqlite3_column_int64(st, 8);
+	e->state = store_column_text(st, 9);
+	e->acked_by = store_column_text(st, 10);
+	e->acked_at = sqlite3_column_int64(st, 11);
+	e->resolved_by = store_column_text(st, 12);
+	e->resolved_at = sqlite3_column_int64(st, 13);
+	e->outcome = store_column_text(st, 14);
+}
+
+static void
+escalation_done(struct queue_escalation *e)
+{
+	free(e->item);
+	free(e->team);
+	free(e->reason);
+	free(e->severity);
+	free(e->note);
+	free(e->opened_by);
+	free(e->state);
+	free(e->acked_by);
+	free(e->resolved_by);
+	free(e->outcome);
+}
+
+void
+queue_escalations_free(struct queue_escalation *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		escalation_done(&e[i]);
+	free(e);
+}
+
+/* Admins see every team; leads and members see their own teams. */
+static int
+escalation_may_see(struct queue *q, const struct policy_team *t)
+{
+	size_t i;
+
+	if (policy_role_of(q->policy, q->actor) == POLICY_ROLE_ADMIN)
+		return (1);
+	for (i = 0; i < t->nleads; i++) {
+		if (strcmp(t->leads[i], q->actor) == 0)
+			return (1);
+	}
+	for (i = 0; i < t->nmembers; i++) {
+		if (strcmp(t->members[i], q->actor) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+static int
+escalation_may_settle(struct queue *q, const char *team)
+{
+	return (policy_role_of(q->policy, q->actor) == POLICY_ROLE_ADMIN ||
+	    policy_leads_team(q->policy, q->actor, team));
+}
+
+int
+queue_escalations(struct queue *q, const char *team, int all,
+    struct queue_escalation **out, size_t *n, char **cause)
+{
+	static const char sql[] =
+	    "SELECT " ESCALATION_COLUMNS " FROM escalations e "
+	    "JOIN items i ON i.id = e.item_id WHERE e.team = ?1 AND "
+	    "(?2 OR e.state IN ('open','acknowledged')) ORDER BY e.due_at, e.id";
+	const struct policy_team	*t;
+	sqlite3_stmt			*st;
+	size_t				 i;
+	int				 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
+	    "see escalations", cause)) != 0)
+		return (rc);
+	if (team != NULL) {
+		if ((t = policy_find_team(q->policy, team)) == NULL) {
+			xasprintf(cause, "no team \"%s\" in the policy", team);
+			return (EX_USAGE);
+		}
+		if (!escalation_may_see(q, t)) {
+			xasprintf(cause, "%s is not a member of team %s",
+			    q->actor, team);
+			return (EX_NOPERM);
+		}
+	}
+	for (i = 0; i < q->policy->nteams; i++) {
+		t = &q->policy->teams[i];
+		if (team != NULL ? strcmp(team, t->id) != 0 :
+		    !escalation_may_see(q, t))
+			continue;
+		if ((st = store_stmt(q, sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, all);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			*out = xreallocarray(*out, *n + 1, sizeof **out);
+			escalation_read(st, &(*out)[(*n)++]);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			queue_escalations_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			return (store_error(q, "escalations", cause));
+		}
+	}
+	return (0);
+}
+
+static int
+escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
+    int64_t *item_id, char **cause)
+{
+	static const char sql[] =
+	    "SELECT " ESCALATION_COLUMNS " FROM escalations e "
+	    "JOIN items i ON i.id = e.item_id WHERE e.id = ?";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(e, 0, sizeof *e);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		xasprintf(cause, "no escalation %lld", (long long)id);
+		return (EX_NOINPUT);
+	}
+	if (rc != SQLITE_ROW)
+		return (store_error(q, "escalation", cause));
+	escalation_read(st, e);
+	*item_id = sqlite3_column_int64(st, 15);
+	sqlite3_reset(st);
+	if (!escalation_may_settle(q, e->team)) {
+		xasprintf(cause, "%s may not settle escalation %lld: only "
+		    "leads of team %s (or admins) may", q->actor,
+		    (long long)id, e->team);
+		escalation_done(e);
+		return (EX_NOPERM);
+	}
+	return (0);
+}
+
+int
+queue_escalation_ack(struct queue *q, int64_t id, char **cause)
+{
+	static const char sql[] =
+	    "UPDATE escalations SET state = 'acknowledged', acked_by = ?, "
+	    "acked_at = ? WHERE id = ?";
+	struct queue_escalation	 e;
+	sqlite3_stmt		*st;
+	cJSON			*data;
+	int64_t			 item_id;
+	int			 rc;
+
+	memset(&e, 0, sizeof e);
+	if ((rc = store_require_role(q, POLICY_ROLE_LEAD,
+	    "acknowledge escalations", cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = escalation_get(q, id, &e, &item_id, cause)) != 0)
+		goto fail;
+	if (strcmp(e.state, "open") != 0) {
+		xasprintf(cause, "escalation %lld is %s already", (long long)id,
+		    e.state);
+		rc = EX_UNAVAILABLE;
+		goto fail;
+	}
+	if ((st = store_stmt(q, sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, queue_now(q));
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "escalation", cause);
+		goto fail;
+	}
+	data = cJSON_CreateObject();
+	cJSON_AddNumberToObject(data, "escalation", (double)id);
+	cJSON_AddStringToObject(data, "team", e.team);
+	if ((rc = store_audit_append(q, "escalation_ack", q->actor, e.item,
+	    data, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
+		goto fail;
+	escalation_done(&e);
+	return (0);
+fail:
+	store_rollback(q);
+	escalation_done(&e);
+	return (rc);
+}
+
+static int
+escalation_payload(struct queue *q, const struct queue_escalation *e,
+    const char *outcome, const char *payload, const char *note, char **out,
+    char **cause)
+{
+	struct queue_item	*it = NULL;
+	cJSON			*o, *corr = NULL;
+	char			*why = NULL;
+	int			 rc = 0;
+
+	*out = NULL;
+	if (strcmp(outcome, "correct") == 0) {
+		if (payload == NULL) {
+			xasprintf(cause, "a correcting resolution needs the "
+			    "correction as its payload");
+			return (EX_USAGE);
+		}
+		if (json_parse_strict(payload, strlen(payload), &corr,
+		    &why) != 0) {
+			xasprintf(cause, "payload: %s", why);
+			free(why);
+			return (EX_DATAERR);
+		}
+		if ((rc = queue_item_get(q, e->item, &it, cause)) != 0)
+			goto out;
+		if (!cJSON_IsObject(corr) ||
+		    decide_check_correction(q->policy, it, corr, &why) != 0) {
+			xasprintf(cause, "item %s: %s", e->item, why != NULL ?
+			    why : "payload: expected an object");
+			free(why);
+			rc = EX_DATAERR;
+			goto out;
+		}
+	} else if (payload != NULL) {
+		xasprintf(cause, "only a correcting resolution takes a "
+		    "payload");
+		return (EX_USAGE);
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "escalation", (double)e->id);
+	cJSON_AddStringToObject(o, "team", e->team);
+	cJSON_AddStringToObject(o, "outcome", outcome);
+	if (note != NULL && *note != '\0')
+		cJSON_AddStringToObject(o, "note", note);
+	if (corr != NULL) {
+		cJSON_AddItemToObject(o, "correction", corr);
+		corr = NULL;
+	}
+	*out = json_print(o);
+	cJSON_Delete(o);
+out:
+	cJSON_Delete(corr);
+	queue_item_free(it);
+	return (rc);
+}
+
+int
+queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
+    const char *payload, const char *note, char **cause)
+{
+	static const char esc_sql[] =
+	    "UPDATE escalations SET state = 'resolved', resolved_by = ?1, "
+	    "resolved_at = ?2, outcome = ?3, resolution_id = ?4, "
+	    "acked_by = coalesce(acked_by, ?1), acked_at = coalesce(acked_at, "
+	    "?2) WHERE id = ?5";
+	static const char item_sql[] =
+	    "UPDATE items SET state = 'resolved' WHERE id = ?";
+	struct queue_escalation	 e;
+	sqlite3_stmt		*st;
+	char			*body = NULL;
+	int64_t			 item_id, shift, did;
+	int			 rc;
+
+	memset(&e, 0, sizeof e);
+	if (strcmp(outcome, "approve") != 0 && strcmp(outcome, "correct") != 0 &&
+	    strcmp(outcome, "reject") != 0) {
+		xasprintf(cause, "a resolution is approve, correct or reject, "
+		    "not \"%s\"", outcome);
+		return (EX_USAGE);
+	}
+	if ((rc = store_require_role(q, POLICY_ROLE_LEAD,
+	    "resolve escalations", cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = escalation_get(q, id, &e, &item_id, cause)) != 0)
+		goto fail;
+	if (strcmp(e.state, "open") != 0 &&
+	    strcmp(e.state, "acknowledged") != 0) {
+		xasprintf(cause, "escalation %lld is %s; a resolution is "
+		    "final", (long long)id, e.state);
+		rc = EX_UNAVAILABLE;
+		goto fail;
+	}
+	if ((rc = escalation_payload(q, &e, outcome, payload, note, &body,
+	    cause)) != 0 ||
+	    (rc = store_shift_id(q, 1, &shift, cause)) != 0 ||
+	    (rc = decide_append(q, item_id, e.item, "resolve", shift, 0, -1,
+	    body, 0, "resolution", &did, cause)) != 0)
+		goto fail;
+	if ((st = store_stmt(q, esc_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, queue_now(q));
+	sqlite3_bind_text(st, 3, outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, did);
+	sqlite3_bind_int64(st, 5, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "escalation", cause);
+		goto fail;
+	}
+	if ((st = store_stmt(q, item_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, item_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "escalation", cause);
+		goto fail;
+	}
+	if ((rc = store_commit(q, cause)) != 0)
+		goto fail;
+	free(body);
+	escalation_done(&e);
+	return (0);
+fail:
+	store_rollback(q);
+	free(body);
+	escalation_done(&e);
+	return (rc);
+}

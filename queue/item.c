@@ -1,0 +1,237 @@
+/*
+ * Reading one item back: its columns, flags or spans, and its history of
+ * decisions.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+static const char item_sql[] =
+    "SELECT id, ext_id, kind, state, priority, top_type, top_score, holder, "
+    "lease_id, lease_expires, claimed_at, created_at, imported_at, "
+    "source_model, source_pipeline, metadata, prompt, messages, text, raw "
+    "FROM items WHERE ext_id = ?";
+
+static const char flags_sql[] =
+    "SELECT type, score, detector, rationale, start_cp, end_cp FROM flags "
+    "WHERE item_id = ? ORDER BY idx";
+
+static const char spans_sql[] =
+    "SELECT entity_type, start_cp, end_cp, score, recognizer, explanation, "
+    "triage FROM spans WHERE item_id = ? ORDER BY idx";
+
+static enum queue_state
+item_state(const char *s)
+{
+	int i;
+
+	for (i = 0; i < QUEUE_NSTATES; i++) {
+		if (strcmp(s, queue_state_name((enum queue_state)i)) == 0)
+			return ((enum queue_state)i);
+	}
+	return (QUEUE_STATE_QUEUED);
+}
+
+static int
+item_children(struct queue *q, struct queue_item *it, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = store_stmt(q, flags_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, it->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct queue_flag *f;
+
+		it->flags = xreallocarray(it->flags, it->nflags + 1,
+		    sizeof *it->flags);
+		f = &it->flags[it->nflags++];
+		f->type = store_column_text(st, 0);
+		f->score = sqlite3_column_double(st, 1);
+		f->detector = store_column_text(st, 2);
+		f->rationale = store_column_text(st, 3);
+		f->has_offsets = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		f->start = (size_t)sqlite3_column_int64(st, 4);
+		f->end = (size_t)sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (store_error(q, "item", cause));
+
+	if ((st = store_stmt(q, spans_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, it->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct queue_span *s;
+
+		it->spans = xreallocarray(it->spans, it->nspans + 1,
+		    sizeof *it->spans);
+		s = &it->spans[it->nspans++];
+		s->entity_type = store_column_text(st, 0);
+		s->start = (size_t)sqlite3_column_int64(st, 1);
+		s->end = (size_t)sqlite3_column_int64(st, 2);
+		s->score = sqlite3_column_double(st, 3);
+		s->recognizer = store_column_text(st, 4);
+		s->explanation = store_column_text(st, 5);
+		s->triage = store_column_text(st, 6);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (store_error(q, "item", cause));
+	return (0);
+}
+
+int
+queue_item_get(struct queue *q, const char *ext_id, struct queue_item **out,
+    char **cause)
+{
+	struct queue_item	*it;
+	sqlite3_stmt		*st;
+	enum queue_kind		 kind = QUEUE_KIND_MODEL_OUTPUT;
+	int			 rc;
+
+	*out = NULL;
+	if ((st = store_stmt(q, item_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		xasprintf(cause, "no item \"%s\" in %s", ext_id, q->path);
+		return (EX_NOINPUT);
+	}
+	if (rc != SQLITE_ROW)
+		return (store_error(q, "item", cause));
+	it = xcalloc(1, sizeof *it);
+	it->id = sqlite3_column_int64(st, 0);
+	it->ext_id = store_column_text(st, 1);
+	queue_kind_parse((const char *)sqlite3_column_text(st, 2), &kind);
+	it->kind = kind;
+	it->state = item_state((const char *)sqlite3_column_text(st, 3));
+	it->priority = sqlite3_column_double(st, 4);
+	it->top_type = store_column_text(st, 5);
+	it->top_score = sqlite3_column_double(st, 6);
+	it->holder = store_column_text(st, 7);
+	it->lease_id = sqlite3_column_int64(st, 8);
+	it->lease_expires = sqlite3_column_int64(st, 9);
+	it->claimed_at = sqlite3_column_int64(st, 10);
+	it->created_at = store_column_text(st, 11);
+	it->imported_at = store_column_text(st, 12);
+	it->source_model = store_column_text(st, 13);
+	it->source_pipeline = store_column_text(st, 14);
+	it->metadata = store_column_text(st, 15);
+	it->prompt = store_column_text(st, 16);
+	it->messages = store_column_text(st, 17);
+	it->text = store_column_text(st, 18);
+	it->raw = store_column_text(st, 19);
+	sqlite3_reset(st);
+	if ((rc = item_children(q, it, cause)) != 0) {
+		queue_item_free(it);
+		return (rc);
+	}
+	*out = it;
+	return (0);
+}
+
+void
+queue_item_free(struct queue_item *it)
+{
+	size_t i;
+
+	if (it == NULL)
+		return;
+	for (i = 0; i < it->nflags; i++) {
+		free(it->flags[i].type);
+		free(it->flags[i].detector);
+		free(it->flags[i].rationale);
+	}
+	free(it->flags);
+	for (i = 0; i < it->nspans; i++) {
+		free(it->spans[i].entity_type);
+		free(it->spans[i].recognizer);
+		free(it->spans[i].explanation);
+		free(it->spans[i].triage);
+	}
+	free(it->spans);
+	free(it->ext_id);
+	free(it->top_type);
+	free(it->holder);
+	free(it->created_at);
+	free(it->imported_at);
+	free(it->source_model);
+	free(it->source_pipeline);
+	free(it->metadata);
+	free(it->prompt);
+	free(it->messages);
+	free(it->text);
+	free(it->raw);
+	free(it);
+}
+
+int
+queue_item_history(struct queue *q, const char *ext_id,
+    struct queue_decision_info **out, size_t *n, char **cause)
+{
+	static const char sql[] =
+	    "SELECT d.id, i.ext_id, d.action, d.reviewer, d.shift_id, "
+	    "d.lease_id, d.policy_version, d.decided_at, d.spent_ms, "
+	    "d.payload, d.undoes, (SELECT u.id FROM decisions u "
+	    "WHERE u.undoes = d.id) FROM decisions d JOIN items i "
+	    "ON i.id = d.item_id WHERE i.ext_id = ? ORDER BY d.id";
+	struct queue_decision_info	*d;
+	sqlite3_stmt			*st;
+	int				 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		d = &(*out)[(*n)++];
+		d->id = sqlite3_column_int64(st, 0);
+		d->item = store_column_text(st, 1);
+		d->action = store_column_text(st, 2);
+		d->reviewer = store_column_text(st, 3);
+		d->shift_id = sqlite3_column_int64(st, 4);
+		d->lease_id = sqlite3_column_int64(st, 5);
+		d->policy_version = sqlite3_column_int(st, 6);
+		d->decided_at = store_column_text(st, 7);
+		d->spent_ms = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(st, 8);
+		d->payload = store_column_text(st, 9);
+		d->undoes = sqlite3_column_int64(st, 10);
+		d->undone_by = sqlite3_column_int64(st, 11);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		queue_decisions_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (store_error(q, "history", cause));
+	}
+	return (0);
+}
+
+void
+queue_decisions_free(struct queue_decision_info *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(d[i].item);
+		free(d[i].action);
+		free(d[i].reviewer);
+		free(d[i].decided_at);
+		free(d[i].payload);
+	}
+	free(d);
+}

@@ -1,0 +1,99 @@
+/*
+ * Making untrusted text visible rather than interpreted: the one place that
+ * decides how control, bidi and invisible characters are shown.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textsafe.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+int
+textsafe_is_hidden(uint32_t cp)
+{
+	return ((cp >= 0x200b && cp <= 0x200f) ||	/* ZW space, ZWJ, marks */
+	    (cp >= 0x202a && cp <= 0x202e) ||		/* bidi embeddings */
+	    (cp >= 0x2060 && cp <= 0x2064) ||		/* word joiner, ... */
+	    (cp >= 0x2066 && cp <= 0x2069) ||		/* bidi isolates */
+	    cp == 0x061c || cp == 0x00ad || cp == 0xfeff ||
+	    cp == 0x2028 || cp == 0x2029 || cp == 0x180e ||
+	    (cp >= 0xfff9 && cp <= 0xfffb) ||
+	    (cp >= 0xe0000 && cp <= 0xe007f));		/* tag characters */
+}
+
+int
+textsafe_mark(uint32_t cp, char out[24])
+{
+	if (cp == 0x1b) {
+		snprintf(out, 24, "^[");
+		return (1);
+	}
+	if (cp == '\r') {
+		snprintf(out, 24, "\xe2\x90\x8d");	/* ␍ */
+		return (1);
+	}
+	if (cp < 0x20) {
+		snprintf(out, 24, "^%c", (char)(cp + 0x40));
+		return (1);
+	}
+	if (cp == 0x7f) {
+		snprintf(out, 24, "^?");
+		return (1);
+	}
+	/* C1 controls (CSI as U+009B among them) and hidden characters. */
+	if ((cp >= 0x80 && cp < 0xa0) || textsafe_is_hidden(cp)) {
+		snprintf(out, 24, "\xe2\x9f\xa8U+%04X\xe2\x9f\xa9",
+		    (unsigned int)cp);
+		return (1);
+	}
+	return (0);
+}
+
+char *
+textsafe_copy(const char *s, size_t len, int flags, int *hidden)
+{
+	char		*out, mark[24];
+	size_t		 i = 0, o = 0, cap, n;
+	uint32_t	 cp;
+	int		 k;
+
+	if (hidden != NULL)
+		*hidden = 0;
+	cap = len * 2 + 16;
+	out = xmalloc(cap);
+	while (i < len) {
+		if (o + 32 > cap) {
+			cap *= 2;
+			out = xrealloc(out, cap);
+		}
+		k = utf8_decode(s + i, len - i, &cp);
+		if (k == 0) {
+			o += (size_t)snprintf(out + o, cap - o,
+			    "\xe2\x9f\xa8\\x%02x\xe2\x9f\xa9",
+			    (unsigned char)s[i]);
+			if (hidden != NULL)
+				*hidden = 1;
+			i++;
+			continue;
+		}
+		if ((cp == '\n' && (flags & TEXTSAFE_KEEP_NEWLINES)) ||
+		    (cp == '\t' && (flags & TEXTSAFE_KEEP_TABS)) ||
+		    !textsafe_mark(cp, mark)) {
+			memcpy(out + o, s + i, (size_t)k);
+			o += (size_t)k;
+		} else {
+			n = strlen(mark);
+			memcpy(out + o, mark, n);
+			o += n;
+			if (hidden != NULL)
+				*hidden = 1;
+		}
+		i += (size_t)k;
+	}
+	out[o] = '\0';
+	return (out);
+}

@@ -1,0 +1,30 @@
+/*
+ * Untrusted text made safe to show: control characters, escape sequences,
+ * bidi overrides and invisible characters become visible marks, invalid
+ * UTF-8 bytes become ⟨\xff⟩. Nothing in the result can steer a terminal.
+ */
+#ifndef HITL_TEXTSAFE_H
+#define HITL_TEXTSAFE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TEXTSAFE_KEEP_NEWLINES	0x1	/* keep \n as a line break */
+#define TEXTSAFE_KEEP_TABS	0x2	/* keep \t (the caller expands it) */
+
+/*
+ * How a code point is shown: 0 as itself, else its replacement is written to
+ * out (at most 24 bytes, NUL-terminated) and 1 returned.
+ */
+int	textsafe_mark(uint32_t cp, char out[24]);
+
+/* 1 for bidi controls, zero-width and other invisible format characters. */
+int	textsafe_is_hidden(uint32_t cp);
+
+/*
+ * Returns a newly allocated, sanitized copy of s[0..len). If hidden is not
+ * NULL it is set when anything had to be made visible.
+ */
+char	*textsafe_copy(const char *s, size_t len, int flags, int *hidden);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * Undo: a reviewer withdraws their own latest decision of the shift by
+ * appending a compensating event; the item comes back to them, claimed.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+static const char undo_last_sql[] =
+    "SELECT d.id, d.item_id, d.action, i.ext_id, i.state, i.holder, "
+    "i.lease_expires FROM decisions d JOIN items i ON i.id = d.item_id "
+    "WHERE d.reviewer = ?1 AND d.shift_id = ?2 AND d.action IN "
+    "('approve','correct','escalate','skip','comment') AND NOT EXISTS "
+    "(SELECT 1 FROM decisions u WHERE u.undoes = d.id) "
+    "ORDER BY d.id DESC LIMIT 1";
+
+/* A decision by someone else since, still in force, blocks the undo. */
+static const char undo_later_sql[] =
+    "SELECT reviewer, action, decided_at FROM decisions d "
+    "WHERE item_id = ?1 AND id > ?2 AND action NOT IN ('comment','undo') "
+    "AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id) "
+    "ORDER BY id LIMIT 1";
+
+static const char undo_escalation_sql[] =
+    "SELECT state, coalesce(acked_by, resolved_by, '') FROM escalations "
+    "WHERE decision_id = ?";
+
+static const char undo_withdraw_sql[] =
+    "UPDATE escalations SET state = 'withdrawn' WHERE decision_id = ?";
+
+static const char undo_unskip_sql[] =
+    "DELETE FROM skips WHERE decision_id = ?";
+
+struct undo_target {
+	int64_t	 id;
+	int64_t	 item_id;
+	char	*action;
+	char	*item;
+	char	*state;
+	char	*holder;
+	int64_t	 expires;
+};
+
+static void
+undo_target_done(struct undo_target *t)
+{
+	free(t->action);
+	free(t->item);
+	free(t->state);
+	free(t->holder);
+}
+
+static int
+undo_find(struct queue *q, int64_t shift, struct undo_target *t, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(t, 0, sizeof *t);
+	if ((st = store_stmt(q, undo_last_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, shift);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		xasprintf(cause, "nothing to undo: %s has no decision in this "
+		    "shift that is still in force", q->actor);
+		return (EX_UNAVAILABLE);
+	}
+	if (rc != SQLITE_ROW)
+		return (store_error(q, "undo", cause));
+	t->id = sqlite3_column_int64(st, 0);
+	t->item_id = sqlite3_column_int64(st, 1);
+	t->action = store_column_text(st, 2);
+	t->item = store_column_text(st, 3);
+	t->state = store_column_text(st, 4);
+	t->holder = store_column_text(st, 5);
+	t->expires = sqlite3_column_int64(st, 6);
+	sqlite3_reset(st);
+	return (0);
+}
+
+/* Refuses when undoing would overrule someone who acted since. */
+static int
+undo_check(struct queue *q, const struct undo_target *t, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (store_decision_exported(q, t->id)) {
+		xasprintf(cause, "your %s of item %s was exported already and "
+		    "cannot be undone; a new decision on the item supersedes "
+		    "it instead", t->action, t->item);
+		return (EX_NOPERM);
+	}
+	if ((st = store_stmt(q, undo_later_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, t->item_id);
+	sqlite3_bind_int64(st, 2, t->id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		xasprintf(cause, "cannot undo your %s of item %s: %s decided "
+		    "it since (%s at %s)", t->action, t->item,
+		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+		    sqlite3_column_text(st, 2));
+		sqlite3_reset(st);
+		return (EX_UNAVAILABLE);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (store_error(q, "undo", cause));
+	if (strcmp(t->action, "comment") != 0 &&
+	    strcmp(t->state, "claimed") == 0 && t->holder != NULL &&
+	    strcmp(t->holder, q->actor) != 0 && t->expires > queue_now(q)) {
+		xasprintf(cause, "cannot undo your %s of item %s: %s holds it "
+		    "now", t->action, t->item, t->holder);
+		return (EX_UNAVAILABLE);
+	}
+	if (strcmp(t->action, "escalate") != 0)
+		return (0);
+	if ((st = store_stmt(q, undo_escalation_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, t->id);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(st, 0), "open") != 0) {
+		xasprintf(cause, "cannot undo your escalation of item %s: "
+		    "%s has %s it", t->item, sqlite3_column_text(st, 1),
+		    sqlite3_column_text(st, 0));
+		sqlite3_reset(st);
+		return (EX_UNAVAILABLE);
+	}
+	sqlite3_reset(st);
+	return (0);
+}
+
+static int
+undo_exec(struct queue *q, const char *sql, int64_t id, char **cause)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "undo", cause));
+	return (0);
+}
+
+int
+queue_undo(struct queue *q, struct queue_decision_info *undone,
+    struct queue_lease *l, char **cause)
+{
+	struct undo_target	t;
+	int64_t			shift, did;
+	int			rc;
+
+	memset(&t, 0, sizeof t);
+	memset(l, 0, sizeof *l);
+	if (undone != NULL)
+		memset(undone, 0, sizeof *undone);
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
+	    "undo decisions", cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = store_shift_id(q, 0, &shift, cause)) != 0)
+		goto fail;
+	if (shift == 0) {
+		xasprintf(cause, "nothing to undo: %s has no open shift",
+		    q->actor);
+		rc = EX_UNAVAILABLE;
+		goto fail;
+	}
+	if ((rc = undo_find(q, shift, &t, cause)) != 0 ||
+	    (rc = undo_check(q, &t, cause)) != 0)
+		goto fail;
+	if (strcmp(t.action, "escalate") == 0)
+		rc = undo_exec(q, undo_withdraw_sql, t.id, cause);
+	else if (strcmp(t.action, "skip") == 0)
+		rc = undo_exec(q, undo_unskip_sql, t.id, cause);
+	if (rc != 0)
+		goto fail;
+	/* A comment changed no state; everything else comes back claimed. */
+	if (strcmp(t.action, "comment") != 0 &&
+	    (rc = claim_item(q, t.item_id, l, cause)) != 0)
+		goto fail;
+	if ((rc = decide_append(q, t.item_id, t.item, "undo", shift,
+	    l->lease_id, -1, NULL, t.id, "undo", &did, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
+		goto fail;
+	if (undone != NULL) {
+		undone->id = t.id;
+		undone->item = t.item;
+		undone->action = t.action;
+		undone->reviewer = xstrdup(q->actor);
+		t.item = t.action = NULL;
+	}
+	undo_target_done(&t);
+	return (0);
+
+fail:
+	store_rollback(q);
+	undo_target_done(&t);
+	queue_lease_done(l);
+	return (rc);
+}

@@ -1,0 +1,515 @@
+/* Unit tests for parsing, validating and querying the triage policy. */
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "policy.h"
+#include "testutil.h"
+
+static struct policy *
+parse_ok(const char *json)
+{
+	struct policy	*p = NULL;
+	char		*cause = NULL;
+
+	if (policy_parse(json, strlen(json), &p, &cause) != 0) {
+		print_error("unexpected failure: %s\n", cause);
+		free(cause);
+		fail();
+	}
+	assert_null(cause);
+	assert_non_null(p);
+	return (p);
+}
+
+/* Parses json, expecting failure with exactly the message want. */
+static void
+assert_refused(const char *json, const char *want)
+{
+	struct policy	*p = (struct policy *)1;
+	char		*cause = NULL;
+
+	assert_int_equal(policy_parse(json, strlen(json), &p, &cause), -1);
+	assert_null(p);
+	assert_non_null(cause);
+	if (strcmp(cause, want) != 0) {
+		print_error("message \"%s\" is not \"%s\"\n", cause, want);
+		free(cause);
+		fail();
+	}
+	free(cause);
+}
+
+static char *
+read_example(size_t *len)
+{
+	const char	*srcdir = getenv("SRCDIR");
+	char		 path[1024], *buf;
+
+	if (srcdir == NULL || *srcdir == '\0')
+		srcdir = ".";
+	snprintf(path, sizeof path, "%s/examples/policy.json", srcdir);
+	buf = tu_read_file(path, len);
+	if (buf == NULL) {
+		print_error("cannot read %s\n", path);
+		fail();
+	}
+	return (buf);
+}
+
+static void
+test_empty_object_gives_the_defaults(void **state)
+{
+	struct policy	*p;
+
+	(void)state;
+	p = parse_ok("{}");
+	assert_string_equal(p->name, "default");
+	assert_int_equal(p->lease_seconds, 900);
+	assert_int_equal(p->skip_to_end, 0);
+	assert_int_equal(p->allow_reviewer_override, 0);
+	assert_true(p->auto_accept == 0.85);
+	assert_true(p->auto_reject == 0.30);
+	assert_true(p->min_flag_score == 0.5);
+	assert_true(p->spot_check_rate == 0.05);
+	assert_true(p->default_weight == 1.0);
+	assert_int_equal(p->default_role, POLICY_ROLE_REVIEWER);
+	assert_int_equal(p->export_min_role, POLICY_ROLE_REVIEWER);
+	assert_int_equal(p->nentity_types, 12);
+	assert_true(policy_has_entity_type(p, "PERSON"));
+	assert_true(policy_has_entity_type(p, "URL"));
+	assert_int_equal(p->nlogins, 0);
+	assert_int_equal(p->nteams, 0);
+	assert_int_equal(p->nweights, 0);
+	assert_int_equal(policy_role_of(p, "anyone"), POLICY_ROLE_REVIEWER);
+	policy_free(p);
+}
+
+static void
+test_builtin_default_matches_empty_object(void **state)
+{
+	struct policy	*a, *b;
+	cJSON		*ja, *jb;
+	char		*sa, *sb;
+
+	(void)state;
+	a = policy_default();
+	b = parse_ok("{}");
+	ja = policy_to_json(a);
+	jb = policy_to_json(b);
+	sa = json_print(ja);
+	sb = json_print(jb);
+	assert_string_equal(sa, sb);
+	free(sa);
+	free(sb);
+	cJSON_Delete(ja);
+	cJSON_Delete(jb);
+	policy_free(a);
+	policy_free(b);
+}
+
+static void
+test_example_policy_parses(void **state)
+{
+	struct policy			*p;
+	const struct policy_team	*t;
+	char				*buf, *cause = NULL;
+	size_t				 len;
+
+	(void)state;
+	buf = read_example(&len);
+	assert_int_equal(policy_parse(buf, len, &p, &cause), 0);
+	assert_null(cause);
+	free(buf);
+	assert_string_equal(p->name, "support-bot oversight (example)");
+	assert_int_equal(p->lease_seconds, 900);
+	assert_int_equal(p->skip_to_end, 1);
+	assert_int_equal(p->allow_reviewer_override, 1);
+	assert_int_equal(p->nlogins, 5);
+	assert_int_equal(policy_role_of(p, "alice"), POLICY_ROLE_ADMIN);
+	assert_int_equal(p->nentity_types, 12);
+	assert_int_equal(p->nweights, 13);
+	assert_true(policy_weight(p, "bias.age") == 3);
+	assert_int_equal(p->nlabels, 10);
+	assert_non_null(policy_find_entry(p->labels, p->nlabels, "ok"));
+	assert_int_equal(p->nteams, 4);
+	t = policy_find_team(p, "privacy");
+	assert_non_null(t);
+	assert_string_equal(t->name, "Privacy office");
+	assert_int_equal(t->nmembers, 3);
+	assert_true(policy_leads_team(p, "carol", "privacy"));
+	assert_false(policy_leads_team(p, "bob", "privacy"));
+	assert_int_equal(p->nreason_codes, 6);
+	assert_int_equal(p->nseverities, 4);
+	assert_int_equal(policy_find_severity(p, "high")->response_minutes,
+	    240);
+	assert_int_equal(p->export_min_role, POLICY_ROLE_REVIEWER);
+	policy_free(p);
+}
+
+static void
+test_auto_accept_out_of_range_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("{\"anonymization\": {\"auto_accept\": 1.5}}",
+	    "anonymization.auto_accept: 1.5 is out of range (0 to 1)");
+	assert_refused("{\"anonymization\": {\"auto_accept\": -0.1}}",
+	    "anonymization.auto_accept: -0.1 is out of range (0 to 1)");
+	assert_refused("{\"anonymization\": {\"auto_accept\": \"high\"}}",
+	    "anonymization.auto_accept: expected a number, got a string");
+	assert_refused("{\"model_output\": {\"spot_check_rate\": 2}}",
+	    "model_output.spot_check_rate: 2 is out of range (0 to 1)");
+}
+
+static void
+test_auto_reject_above_auto_accept_is_refused(void **state)
+{
+	struct policy	*p;
+
+	(void)state;
+	assert_refused("{\"anonymization\": {\"auto_accept\": 0.6, "
+	    "\"auto_reject\": 0.7}}",
+	    "anonymization.auto_reject: 0.7 is above auto_accept 0.6");
+	/* Against the default auto_accept 0.85. */
+	assert_refused("{\"anonymization\": {\"auto_reject\": 0.9}}",
+	    "anonymization.auto_reject: 0.9 is above auto_accept 0.85");
+	/* Equal thresholds leave no ambiguous band, which is allowed. */
+	p = parse_ok("{\"anonymization\": {\"auto_accept\": 0.5, "
+	    "\"auto_reject\": 0.5}}");
+	assert_true(p->auto_accept == 0.5);
+	assert_true(p->auto_reject == 0.5);
+	policy_free(p);
+}
+
+static void
+test_unknown_top_level_field_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("{\"lease_second\": 60}", "lease_second: unknown field");
+}
+
+static void
+test_unknown_nested_field_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("{\"anonymization\": {\"auto_acept\": 0.9}}",
+	    "anonymization.auto_acept: unknown field");
+	assert_refused("{\"model_output\": {\"min_score\": 0.9}}",
+	    "model_output.min_score: unknown field");
+	assert_refused("{\"teams\": [{\"id\": \"a\"}, {\"id\": \"b\", "
+	    "\"lead\": [\"x\"]}]}", "teams[1].lead: unknown field");
+	assert_refused("{\"labels\": [{\"id\": \"a\", \"descr\": \"x\"}]}",
+	    "labels[0].descr: unknown field");
+	assert_refused("{\"exports\": {\"min_rol\": \"admin\"}}",
+	    "exports.min_rol: unknown field");
+}
+
+static void
+test_duplicate_team_id_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("{\"teams\": [{\"id\": \"legal\"}, {\"id\": \"legal\", "
+	    "\"name\": \"Legal 2\"}]}",
+	    "teams[1].id: team \"legal\" is listed twice");
+	assert_refused("{\"teams\": [{\"name\": \"Legal\"}]}",
+	    "teams[0].id: missing");
+}
+
+static void
+test_duplicate_label_and_reason_ids_are_refused(void **state)
+{
+	(void)state;
+	assert_refused("{\"labels\": [{\"id\": \"ok\"}, {\"id\": \"bias\"}, "
+	    "{\"id\": \"ok\"}]}", "labels[2].id: \"ok\" is listed twice");
+	assert_refused("{\"reason_codes\": [{\"id\": \"x\"}, {\"id\": \"x\"}]}",
+	    "reason_codes[1].id: \"x\" is listed twice");
+}
+
+static void
+test_severity_without_response_minutes_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("{\"severities\": [{\"id\": \"critical\"}]}",
+	    "severities[0].response_minutes: missing or 0");
+	assert_refused("{\"severities\": [{\"id\": \"critical\", "
+	    "\"response_minutes\": 0}]}",
+	    "severities[0].response_minutes: missing or 0");
+	assert_refused("{\"severities\": [{\"id\": \"low\", "
+	    "\"response_minutes\": 1.5}]}",
+	    "severities[0].response_minutes: expected a whole number from 0 "
+	    "to 525600, got 1.5");
+}
+
+static void
+test_role_that_is_not_a_role_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("{\"roles\": {\"alice\": \"admin\", \"x\": \"boss\"}}",
+	    "roles.x: expected \"reviewer\", \"lead\" or \"admin\"");
+	assert_refused("{\"roles\": {\"x\": 3}}",
+	    "roles.x: expected \"reviewer\", \"lead\" or \"admin\"");
+	assert_refused("{\"roles\": {\"x\": \"none\"}}",
+	    "roles.x: expected \"reviewer\", \"lead\" or \"admin\"");
+	assert_refused("{\"default_role\": \"guest\"}",
+	    "default_role: \"guest\" is not a role (reviewer, lead, admin or "
+	    "null)");
+	assert_refused("{\"exports\": {\"min_role\": \"boss\"}}",
+	    "exports.min_role: \"boss\" is not a role (reviewer, lead or "
+	    "admin)");
+}
+
+static void
+test_lease_seconds_too_short_is_refused(void **state)
+{
+	struct policy	*p;
+
+	(void)state;
+	assert_refused("{\"lease_seconds\": 10}",
+	    "lease_seconds: 10 is too short (at least 30)");
+	assert_refused("{\"lease_seconds\": 86401}",
+	    "lease_seconds: expected a whole number from 0 to 86400, got "
+	    "86401");
+	p = parse_ok("{\"lease_seconds\": 30}");
+	assert_int_equal(p->lease_seconds, 30);
+	policy_free(p);
+}
+
+static void
+test_skip_requeue_bad_value_is_refused(void **state)
+{
+	struct policy	*p;
+
+	(void)state;
+	assert_refused("{\"skip_requeue\": \"start\"}",
+	    "skip_requeue: \"start\" is neither \"in_place\" nor \"end\"");
+	assert_refused("{\"skip_requeue\": true}",
+	    "skip_requeue: expected a string, got a boolean");
+	p = parse_ok("{\"skip_requeue\": \"in_place\"}");
+	assert_int_equal(p->skip_to_end, 0);
+	policy_free(p);
+	p = parse_ok("{\"skip_requeue\": \"end\"}");
+	assert_int_equal(p->skip_to_end, 1);
+	policy_free(p);
+}
+
+static void
+test_bad_weights_are_refused(void **state)
+{
+	(void)state;
+	assert_refused("{\"weights\": {\"bias\": -1}}",
+	    "weights.bias: expected a number from 0 to 1000000");
+	assert_refused("{\"weights\": {\"bias\": \"3\"}}",
+	    "weights.bias: expected a number from 0 to 1000000");
+	assert_refused("{\"default_weight\": 2e6}",
+	    "default_weight: 2e+06 is out of range (0 to 1e+06)");
+}
+
+static void
+test_comment_keys_are_ignored_everywhere(void **state)
+{
+	struct policy	*p;
+
+	(void)state;
+	p = parse_ok("{\"#\": \"top\", \"#name\": 3, "
+	    "\"anonymization\": {\"#auto_accept\": \"note\", "
+	    "\"auto_accept\": 0.9}, "
+	    "\"model_output\": {\"#x\": null}, "
+	    "\"roles\": {\"#roles\": \"note\", \"alice\": \"admin\"}, "
+	    "\"weights\": {\"#w\": \"note\", \"bias\": 2}, "
+	    "\"labels\": [{\"#\": 1, \"id\": \"ok\"}], "
+	    "\"teams\": [{\"#\": 1, \"id\": \"t\"}], "
+	    "\"severities\": [{\"#\": 1, \"id\": \"s\", "
+	    "\"response_minutes\": 5}], "
+	    "\"exports\": {\"#\": 1}}");
+	assert_true(p->auto_accept == 0.9);
+	assert_int_equal(p->nlogins, 1);
+	assert_string_equal(p->logins[0].login, "alice");
+	assert_int_equal(p->nweights, 1);
+	assert_string_equal(p->weights[0].category, "bias");
+	assert_int_equal(p->nlabels, 1);
+	assert_int_equal(p->nteams, 1);
+	assert_int_equal(p->nseverities, 1);
+	assert_string_equal(p->name, "default");
+	policy_free(p);
+}
+
+static void
+test_weight_uses_longest_dotted_prefix(void **state)
+{
+	struct policy	*p;
+
+	(void)state;
+	p = parse_ok("{\"weights\": {\"bias\": 3, \"bias.gender\": 4, "
+	    "\"bias.gender.slur\": 6, \"PERSON\": 2}, \"default_weight\": 0.5}");
+	assert_true(policy_weight(p, "bias") == 3);
+	assert_true(policy_weight(p, "bias.age") == 3);
+	assert_true(policy_weight(p, "bias.gender") == 4);
+	assert_true(policy_weight(p, "bias.gender.pronoun") == 4);
+	assert_true(policy_weight(p, "bias.gender.slur") == 6);
+	/* A prefix of the name that is not a dotted component does not count. */
+	assert_true(policy_weight(p, "biased") == 0.5);
+	assert_true(policy_weight(p, "bias.genderless") == 3);
+	assert_true(policy_weight(p, "bia") == 0.5);
+	assert_true(policy_weight(p, "PERSON") == 2);
+	assert_true(policy_weight(p, "person") == 0.5);
+	assert_true(policy_weight(p, "toxicity") == 0.5);
+	policy_free(p);
+}
+
+static void
+test_role_of_listed_lead_unknown_and_none(void **state)
+{
+	struct policy	*p;
+
+	(void)state;
+	p = parse_ok("{\"roles\": {\"alice\": \"admin\", \"bob\": \"reviewer\", "
+	    "\"dana\": \"reviewer\"}, \"teams\": [{\"id\": \"legal\", "
+	    "\"members\": [\"carol\", \"frank\"], \"leads\": [\"carol\", "
+	    "\"dana\"]}]}");
+	assert_int_equal(policy_role_of(p, "alice"), POLICY_ROLE_ADMIN);
+	assert_int_equal(policy_role_of(p, "bob"), POLICY_ROLE_REVIEWER);
+	/* Leads a team without being listed. */
+	assert_int_equal(policy_role_of(p, "carol"), POLICY_ROLE_LEAD);
+	/* Listed wins over leading a team. */
+	assert_int_equal(policy_role_of(p, "dana"), POLICY_ROLE_REVIEWER);
+	/* A member who is not a lead gets the default. */
+	assert_int_equal(policy_role_of(p, "frank"), POLICY_ROLE_REVIEWER);
+	assert_int_equal(policy_role_of(p, "mallory"), POLICY_ROLE_REVIEWER);
+	assert_string_equal(policy_role_name(policy_role_of(p, "carol")),
+	    "lead");
+	policy_free(p);
+
+	p = parse_ok("{\"default_role\": null, \"roles\": {\"alice\": "
+	    "\"lead\"}}");
+	assert_int_equal(p->default_role, POLICY_ROLE_NONE);
+	assert_int_equal(policy_role_of(p, "alice"), POLICY_ROLE_LEAD);
+	assert_int_equal(policy_role_of(p, "mallory"), POLICY_ROLE_NONE);
+	assert_string_equal(policy_role_name(POLICY_ROLE_NONE), "none");
+	policy_free(p);
+
+	p = parse_ok("{\"default_role\": \"admin\"}");
+	assert_int_equal(policy_role_of(p, "anyone"), POLICY_ROLE_ADMIN);
+	policy_free(p);
+}
+
+/* policy_to_json, printed, parses back to the same policy. */
+static void
+assert_round_trips(const char *json, size_t len)
+{
+	struct policy	*p, *q;
+	cJSON		*j1, *j2;
+	char		*s1, *s2, *cause = NULL;
+
+	assert_int_equal(policy_parse(json, len, &p, &cause), 0);
+	j1 = policy_to_json(p);
+	s1 = json_print(j1);
+	if (policy_parse(s1, strlen(s1), &q, &cause) != 0) {
+		print_error("round trip refused: %s\n%s\n", cause, s1);
+		free(cause);
+		fail();
+	}
+	j2 = policy_to_json(q);
+	s2 = json_print(j2);
+	assert_string_equal(s1, s2);
+	free(s1);
+	free(s2);
+	cJSON_Delete(j1);
+	cJSON_Delete(j2);
+	policy_free(p);
+	policy_free(q);
+}
+
+static void
+test_to_json_round_trips_through_parse(void **state)
+{
+	static const char	 custom[] = "{\"name\": \"x\", "
+	    "\"lease_seconds\": 45, \"default_role\": null, "
+	    "\"roles\": {\"a\": \"admin\"}, \"anonymization\": "
+	    "{\"auto_accept\": 0.7, \"auto_reject\": 0.1, "
+	    "\"entity_types\": [\"PERSON\"]}, \"model_output\": "
+	    "{\"min_flag_score\": 0.25, \"spot_check_rate\": 0}, "
+	    "\"weights\": {\"b.c\": 0.125}, \"default_weight\": 2, "
+	    "\"exports\": {\"min_role\": \"admin\"}}";
+	struct policy		*p, *q;
+	cJSON			*j;
+	char			*buf, *s, *cause = NULL;
+	size_t			 len;
+
+	(void)state;
+	buf = read_example(&len);
+	assert_round_trips(buf, len);
+	free(buf);
+	assert_round_trips("{}", 2);
+	assert_round_trips(custom, sizeof custom - 1);
+
+	/* The fields survive, not only the text. */
+	p = parse_ok(custom);
+	j = policy_to_json(p);
+	s = json_print(j);
+	assert_int_equal(policy_parse(s, strlen(s), &q, &cause), 0);
+	assert_string_equal(q->name, "x");
+	assert_int_equal(q->lease_seconds, 45);
+	assert_int_equal(q->default_role, POLICY_ROLE_NONE);
+	assert_int_equal(policy_role_of(q, "a"), POLICY_ROLE_ADMIN);
+	assert_true(q->auto_accept == 0.7);
+	assert_true(q->auto_reject == 0.1);
+	assert_int_equal(q->nentity_types, 1);
+	assert_true(q->min_flag_score == 0.25);
+	assert_true(q->spot_check_rate == 0);
+	assert_true(policy_weight(q, "b.c.d") == 0.125);
+	assert_true(policy_weight(q, "z") == 2);
+	assert_int_equal(q->export_min_role, POLICY_ROLE_ADMIN);
+	free(s);
+	cJSON_Delete(j);
+	policy_free(p);
+	policy_free(q);
+}
+
+static void
+test_invalid_json_is_refused(void **state)
+{
+	(void)state;
+	assert_refused("[]", "expected a JSON object, got an array");
+	assert_refused("{\"name\": \"a\", \"name\": \"b\"}",
+	    "duplicate key \"name\"");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_object_gives_the_defaults),
+		cmocka_unit_test(test_builtin_default_matches_empty_object),
+		cmocka_unit_test(test_example_policy_parses),
+		cmocka_unit_test(test_auto_accept_out_of_range_is_refused),
+		cmocka_unit_test(test_auto_reject_above_auto_accept_is_refused),
+		cmocka_unit_test(test_unknown_top_level_field_is_refused),
+		cmocka_unit_test(test_unknown_nested_field_is_refused),
+		cmocka_unit_test(test_duplicate_team_id_is_refused),
+		cmocka_unit_test(
+		    test_duplicate_label_and_reason_ids_are_refused),
+		cmocka_unit_test(
+		    test_severity_without_response_minutes_is_refused),
+		cmocka_unit_test(test_role_that_is_not_a_role_is_refused),
+		cmocka_unit_test(test_lease_seconds_too_short_is_refused),
+		cmocka_unit_test(test_skip_requeue_bad_value_is_refused),
+		cmocka_unit_test(test_bad_weights_are_refused),
+		cmocka_unit_test(test_comment_keys_are_ignored_everywhere),
+		cmocka_unit_test(test_weight_uses_longest_dotted_prefix),
+		cmocka_unit_test(test_role_of_listed_lead_unknown_and_none),
+		cmocka_unit_test(test_to_json_round_trips_through_parse),
+		cmocka_unit_test(test_invalid_json_is_refused),
+	};
+
+	return (cmocka_run_group_tests_name("policy", tests, NULL, NULL));
+}

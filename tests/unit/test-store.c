@@ -1,0 +1,681 @@
+/* Unit tests for opening, migrating and protecting the store, and policies. */
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "queue.h"
+#include "testutil.h"
+
+#define GENESIS \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+/* A policy with roles: alice may load the next one, bob may not. */
+static const char roles_policy[] = "{\"name\": \"p1\", \"roles\": "
+    "{\"alice\": \"admin\", \"bob\": \"reviewer\"}}";
+
+static int
+setup(void **state)
+{
+	struct tu_db	*t;
+
+	if ((t = calloc(1, sizeof *t)) == NULL)
+		return (-1);
+	tu_db_init(t);
+	*state = t;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct tu_db	*t = *state;
+
+	tu_db_cleanup(t);
+	free(t);
+	return (0);
+}
+
+static struct queue *
+open_ok(const char *path, int flags)
+{
+	struct queue	*q = NULL;
+	char		*cause = NULL;
+
+	if (queue_open(path, flags, &q, &cause) != 0) {
+		print_error("queue_open %s: %s\n", path, cause);
+		free(cause);
+		fail();
+	}
+	assert_null(cause);
+	assert_non_null(q);
+	return (q);
+}
+
+/* Creates a hitl database at path and closes it. */
+static void
+create_db(const char *path)
+{
+	queue_close(open_ok(path, QUEUE_OPEN_CREATE));
+}
+
+/* queue_open must fail with code and a message containing want. */
+static void
+assert_open_fails(const char *path, int flags, int code, const char *want)
+{
+	struct queue	*q = (struct queue *)1;
+	char		*cause = NULL;
+
+	assert_int_equal(queue_open(path, flags, &q, &cause), code);
+	assert_null(q);
+	assert_non_null(cause);
+	if (strstr(cause, want) == NULL) {
+		print_error("message \"%s\" lacks \"%s\"\n", cause, want);
+		free(cause);
+		fail();
+	}
+	free(cause);
+}
+
+static void
+load_ok(struct queue *q, const char *json, const char *actor, int want)
+{
+	char	*cause = NULL;
+	int	 v = -1;
+
+	if (queue_policy_load(q, "test.json", json, strlen(json), actor, &v,
+	    &cause) != 0) {
+		print_error("queue_policy_load: %s\n", cause);
+		free(cause);
+		fail();
+	}
+	assert_int_equal(v, want);
+}
+
+static int
+policy_version(struct queue *q)
+{
+	const struct policy	*p = NULL;
+	char			*cause = NULL;
+	int			 v = -1;
+
+	assert_int_equal(queue_policy(q, &p, &v, &cause), 0);
+	assert_non_null(p);
+	return (v);
+}
+
+static int
+is_hex64(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < 64; i++) {
+		if (!isdigit((unsigned char)s[i]) && (s[i] < 'a' || s[i] > 'f'))
+			return (0);
+	}
+	return (s[64] == '\0');
+}
+
+static char *
+query_plan(const char *path, const char *sql)
+{
+	char	buf[512], *plan;
+
+	snprintf(buf, sizeof buf, "EXPLAIN QUERY PLAN %s", sql);
+	plan = tu_sql_rows(path, buf);
+	assert_non_null(plan);
+	return (plan);
+}
+
+/* Whether the plan uses index name (and not just one it prefixes). */
+static int
+plan_uses_index(const char *plan, const char *name)
+{
+	const char	*s = plan;
+	size_t		 len = strlen(name);
+
+	while ((s = strstr(s, "INDEX ")) != NULL) {
+		s += 6;
+		if (strncmp(s, name, len) == 0 &&
+		    (s[len] == ' ' || s[len] == '\n' || s[len] == '\0'))
+			return (1);
+	}
+	return (0);
+}
+
+/* Whether some step of the plan reads the whole table without an index. */
+static int
+plan_scans_table(const char *plan)
+{
+	const char	*s = plan;
+
+	while ((s = strstr(s, "SCAN items")) != NULL) {
+		s += 10;
+		if (strncmp(s, " USING ", 7) != 0)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+test_new_database_is_mode_0600_even_with_umask_0(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+	struct stat	 sb;
+	mode_t		 old;
+	char		 wal[320];
+
+	old = umask(0);
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	umask(old);
+	assert_int_equal(stat(t->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	/* The -wal file takes the database's mode. */
+	snprintf(wal, sizeof wal, "%s-wal", t->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_string_equal(queue_path(q), t->path);
+	queue_close(q);
+}
+
+static void
+test_missing_database_without_create_fails_and_creates_nothing(void **state)
+{
+	struct tu_db	*t = *state;
+	char		 wal[320];
+
+	assert_open_fails(t->path, 0, EX_NOINPUT, "no database at");
+	assert_false(tu_exists(t->path));
+	snprintf(wal, sizeof wal, "%s-wal", t->path);
+	assert_false(tu_exists(wal));
+	snprintf(wal, sizeof wal, "%s-journal", t->path);
+	assert_false(tu_exists(wal));
+}
+
+static void
+test_empty_file_is_refused_without_create_and_adopted_with_it(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+
+	assert_int_equal(tu_write_file(t->path, "", 0), 0);
+	assert_open_fails(t->path, 0, EX_NOINPUT, "is empty, not a hitl "
+	    "database");
+	assert_true(tu_file_equals(t->path, "", 0));
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	assert_int_equal(queue_schema_version(q), queue_schema_latest());
+	queue_close(q);
+}
+
+static void
+test_file_that_is_not_sqlite_is_refused_untouched(void **state)
+{
+	struct tu_db	*t = *state;
+	char		 wal[320];
+
+	assert_int_equal(tu_write_file(t->path, "hello", 5), 0);
+	assert_open_fails(t->path, 0, EX_DATAERR, "not a hitl database");
+	assert_true(tu_file_equals(t->path, "hello", 5));
+	/* Asking to create one does not overwrite it either. */
+	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR,
+	    "not a hitl database");
+	assert_true(tu_file_equals(t->path, "hello", 5));
+	snprintf(wal, sizeof wal, "%s-wal", t->path);
+	assert_false(tu_exists(wal));
+}
+
+static void
+test_other_applications_sqlite_database_is_refused_untouched(void **state)
+{
+	struct tu_db	*t = *state;
+	char		*before;
+	size_t		 len;
+
+	assert_int_equal(tu_sql_exec(t->path, "CREATE TABLE notes (body TEXT);"
+	    "INSERT INTO notes VALUES ('keep me');", NULL), SQLITE_OK);
+	before = tu_read_file(t->path, &len);
+	assert_non_null(before);
+	assert_open_fails(t->path, 0, EX_DATAERR,
+	    "is an SQLite database but not a hitl one");
+	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR,
+	    "not a hitl one");
+	assert_true(tu_file_equals(t->path, before, len));
+	free(before);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name = 'items'"), 0);
+}
+
+static void
+test_newer_schema_is_refused_untouched(void **state)
+{
+	struct tu_db	*t = *state;
+	char		 sql[64], *before;
+	size_t		 len;
+
+	create_db(t->path);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+	    queue_schema_latest() + 1);
+	assert_int_equal(tu_sql_exec(t->path, sql, NULL), SQLITE_OK);
+	before = tu_read_file(t->path, &len);
+	assert_non_null(before);
+	assert_open_fails(t->path, 0, EX_DATAERR, "newer");
+	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR, "newer");
+	assert_true(tu_file_equals(t->path, before, len));
+	free(before);
+	assert_int_equal(tu_sql_int(t->path, "PRAGMA user_version"),
+	    queue_schema_latest() + 1);
+}
+
+static void
+test_migrations_bring_new_database_to_latest(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+	char		*journal;
+	int		 latest = queue_schema_latest();
+
+	assert_true(latest >= 1);
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	assert_int_equal(queue_schema_version(q), latest);
+	assert_int_equal(tu_sql_int(t->path, "PRAGMA user_version"), latest);
+	assert_int_equal(tu_sql_int(t->path, "PRAGMA application_id"),
+	    0x6869746c);
+	/* One row per migration, numbered 1 to latest. */
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "migrations"), latest);
+	assert_int_equal(tu_sql_int(t->path, "SELECT min(version) FROM "
+	    "migrations"), 1);
+	assert_int_equal(tu_sql_int(t->path, "SELECT max(version) FROM "
+	    "migrations"), latest);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "migrations WHERE description = '' OR applied_at NOT LIKE "
+	    "'____-__-__T__:__:__Z'"), 0);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "sqlite_master WHERE type = 'table' AND name IN ('items', "
+	    "'flags', 'spans', 'batches', 'policies', 'decisions', "
+	    "'audit')"), 7);
+	journal = tu_sql_text(t->path, "PRAGMA journal_mode");
+	assert_string_equal(journal, "wal");
+	free(journal);
+	queue_close(q);
+}
+
+static void
+test_reopen_keeps_data_and_does_not_rerun_migrations(void **state)
+{
+	struct tu_db		*t = *state;
+	struct queue		*q;
+	const struct policy	*p;
+	char			*before, *after, *cause = NULL;
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	load_ok(q, roles_policy, "root", 1);
+	queue_close(q);
+	before = tu_sql_rows(t->path, "SELECT * FROM migrations ORDER BY "
+	    "version");
+	assert_non_null(before);
+
+	q = open_ok(t->path, 0);
+	assert_int_equal(queue_schema_version(q), queue_schema_latest());
+	assert_int_equal(queue_policy(q, &p, NULL, &cause), 0);
+	assert_string_equal(p->name, "p1");
+	assert_int_equal(policy_version(q), 1);
+	queue_close(q);
+
+	after = tu_sql_rows(t->path, "SELECT * FROM migrations ORDER BY "
+	    "version");
+	assert_non_null(after);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "migrations"), queue_schema_latest());
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "policies"), 1);
+}
+
+static void
+test_create_flag_on_existing_database_keeps_it(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	load_ok(q, roles_policy, "root", 1);
+	queue_close(q);
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	assert_int_equal(policy_version(q), 1);
+	queue_close(q);
+}
+
+static void
+test_decisions_refuse_update_and_delete(void **state)
+{
+	struct tu_db	*t = *state;
+	char		*err = NULL;
+
+	create_db(t->path);
+	assert_int_equal(tu_sql_exec(t->path, "INSERT INTO decisions "
+	    "(item_id, action, reviewer, policy_version, decided_at, "
+	    "audit_seq) VALUES (1, 'accept', 'bob', 0, "
+	    "'2026-11-28T13:05:35Z', 1)", &err), SQLITE_OK);
+	assert_null(err);
+
+	assert_int_not_equal(tu_sql_exec(t->path, "UPDATE decisions SET "
+	    "action = 'reject'", &err), SQLITE_OK);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "decisions are append-only"));
+	free(err);
+	assert_int_not_equal(tu_sql_exec(t->path, "DELETE FROM decisions",
+	    &err), SQLITE_OK);
+	assert_non_null(strstr(err, "decisions are append-only"));
+	free(err);
+
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM decisions "
+	    "WHERE action = 'accept' AND reviewer = 'bob'"), 1);
+}
+
+static void
+test_audit_log_refuses_update_and_delete(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+	char		*err = NULL, *hash;
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	load_ok(q, roles_policy, "root", 1);
+	queue_close(q);
+	assert_int_equal(tu_sql_exec(t->path, "INSERT INTO audit (seq, at, "
+	    "actor, event, body, prev_hash, hash) VALUES (2, "
+	    "'2026-11-28T13:05:35Z', 'x', 'forged', '{}', '', '')", &err),
+	    SQLITE_OK);
+	hash = tu_sql_text(t->path, "SELECT hash FROM audit WHERE seq = 1");
+	assert_non_null(hash);
+
+	assert_int_not_equal(tu_sql_exec(t->path, "UPDATE audit SET "
+	    "actor = 'mallory' WHERE seq = 1", &err), SQLITE_OK);
+	assert_non_null(err);
+	assert_non_null(strstr(err, "the audit log is append-only"));
+	free(err);
+	assert_int_not_equal(tu_sql_exec(t->path, "DELETE FROM audit WHERE "
+	    "seq = 2", &err), SQLITE_OK);
+	assert_non_null(strstr(err, "the audit log is append-only"));
+	free(err);
+
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit"), 2);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit "
+	    "WHERE seq = 1 AND actor = 'root' AND event = 'policy_load'"), 1);
+	free(hash);
+}
+
+static void
+test_claim_query_uses_items_next(void **state)
+{
+	struct tu_db	*t = *state;
+	char		*plan;
+
+	create_db(t->path);
+	plan = query_plan(t->path, "SELECT id FROM items WHERE state IN "
+	    "('queued','claimed') ORDER BY priority DESC, seq LIMIT 1");
+	if (!plan_uses_index(plan, "items_next") || plan_scans_table(plan) ||
+	    strstr(plan, "USE TEMP B-TREE FOR ORDER BY") != NULL) {
+		print_error("plan:\n%s", plan);
+		free(plan);
+		fail();
+	}
+	free(plan);
+}
+
+static void
+test_kind_filtered_claim_query_uses_items_next_kind(void **state)
+{
+	struct tu_db	*t = *state;
+	char		*plan;
+
+	create_db(t->path);
+	plan = query_plan(t->path, "SELECT id FROM items WHERE kind = ? AND "
+	    "state IN ('queued','claimed') ORDER BY priority DESC, seq "
+	    "LIMIT 1");
+	if (!plan_uses_index(plan, "items_next_kind") ||
+	    plan_scans_table(plan) ||
+	    strstr(plan, "USE TEMP B-TREE FOR ORDER BY") != NULL) {
+		print_error("plan:\n%s", plan);
+		free(plan);
+		fail();
+	}
+	free(plan);
+}
+
+static void
+test_new_database_has_builtin_default_policy(void **state)
+{
+	struct tu_db			*t = *state;
+	struct queue			*q;
+	const struct policy		*p = NULL;
+	struct queue_policy_info	 info;
+	char				*cause = NULL;
+	int				 v = -1;
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	assert_int_equal(queue_policy(q, &p, &v, &cause), 0);
+	assert_int_equal(v, 0);
+	assert_string_equal(p->name, "default");
+	assert_int_equal(p->lease_seconds, 900);
+	assert_int_equal(queue_policy_info(q, &info, &cause), 0);
+	assert_int_equal(info.version, 0);
+	assert_null(info.loaded_by);
+	assert_null(info.sha256);
+	queue_policy_info_done(&info);
+	queue_close(q);
+}
+
+static void
+test_policy_loads_are_numbered_versions(void **state)
+{
+	struct tu_db			*t = *state;
+	struct queue			*q;
+	const struct policy		*p = NULL;
+	struct queue_policy_info	 info;
+	char				*cause = NULL, when[32];
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	queue_set_now(q, 1795870535);
+	queue_format_time(1795870535, when);
+	assert_string_equal(when, "2026-11-28T12:55:35Z");
+	load_ok(q, roles_policy, "root", 1);
+	assert_int_equal(policy_version(q), 1);
+	load_ok(q, "{\"name\": \"p2\", \"roles\": {\"alice\": \"admin\"}, "
+	    "\"lease_seconds\": 60}", "alice", 2);
+	assert_int_equal(queue_policy(q, &p, NULL, &cause), 0);
+	assert_string_equal(p->name, "p2");
+	assert_int_equal(p->lease_seconds, 60);
+	assert_int_equal(queue_policy_info(q, &info, &cause), 0);
+	assert_int_equal(info.version, 2);
+	assert_string_equal(info.loaded_by, "alice");
+	assert_string_equal(info.source, "test.json");
+	assert_string_equal(info.loaded_at, when);
+	assert_true(is_hex64(info.sha256));
+	queue_policy_info_done(&info);
+	queue_close(q);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM policies"),
+	    2);
+}
+
+static void
+test_non_admin_may_not_load_a_policy_once_roles_exist(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+	char		*cause = NULL;
+	int		 v = -1;
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	load_ok(q, roles_policy, "root", 1);
+	load_ok(q, roles_policy, "alice", 2);
+	assert_int_equal(queue_policy_load(q, "test.json", "{}", 2, "bob", &v,
+	    &cause), EX_NOPERM);
+	assert_non_null(strstr(cause, "bob may not load policies"));
+	free(cause);
+	cause = NULL;
+	/* Not listed: the default role, reviewer. */
+	assert_int_equal(queue_policy_load(q, "test.json", "{}", 2, "mallory",
+	    &v, &cause), EX_NOPERM);
+	free(cause);
+	assert_int_equal(v, -1);
+	assert_int_equal(policy_version(q), 2);
+	queue_close(q);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM policies"),
+	    2);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit"), 2);
+}
+
+static void
+test_invalid_policy_is_refused_and_nothing_stored(void **state)
+{
+	static const char	 bad[] =
+	    "{\"anonymization\": {\"auto_accept\": 1.5}}";
+	struct tu_db		*t = *state;
+	struct queue		*q;
+	char			*cause = NULL;
+	int			 v = -1;
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	assert_int_equal(queue_policy_load(q, "bad.json", bad, sizeof bad - 1,
+	    "root", &v, &cause), EX_DATAERR);
+	assert_string_equal(cause, "policy bad.json: anonymization."
+	    "auto_accept: 1.5 is out of range (0 to 1)");
+	free(cause);
+	assert_int_equal(v, -1);
+	assert_int_equal(policy_version(q), 0);
+	queue_close(q);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM policies"),
+	    0);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit"), 0);
+}
+
+/* hash = SHA-256(unhex(prev_hash) || body), as lower-case hex. */
+static void
+assert_audit_row_chains(const char *path, int seq)
+{
+	char		 sql[128], *prev, *body, *hash, hex[65];
+	unsigned char	 raw[32], md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i, byte;
+
+	snprintf(sql, sizeof sql, "SELECT prev_hash FROM audit WHERE seq = %d",
+	    seq);
+	prev = tu_sql_text(path, sql);
+	snprintf(sql, sizeof sql, "SELECT body FROM audit WHERE seq = %d", seq);
+	body = tu_sql_text(path, sql);
+	snprintf(sql, sizeof sql, "SELECT hash FROM audit WHERE seq = %d", seq);
+	hash = tu_sql_text(path, sql);
+	assert_non_null(prev);
+	assert_non_null(body);
+	assert_non_null(hash);
+	assert_true(is_hex64(prev));
+	for (i = 0; i < 32; i++) {
+		assert_int_equal(sscanf(prev + 2 * i, "%2x", &byte), 1);
+		raw[i] = (unsigned char)byte;
+	}
+	{
+		EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+		assert_non_null(ctx);
+		assert_true(EVP_DigestInit_ex(ctx, EVP_sha256(), NULL));
+		assert_true(EVP_DigestUpdate(ctx, raw, sizeof raw));
+		assert_true(EVP_DigestUpdate(ctx, body, strlen(body)));
+		assert_true(EVP_DigestFinal_ex(ctx, md, &mdlen));
+		EVP_MD_CTX_free(ctx);
+	}
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_string_equal(hex, hash);
+	free(prev);
+	free(body);
+	free(hash);
+}
+
+static void
+test_audit_head_after_two_policy_loads(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+	int64_t		 events = -1;
+	char		 head[65], *last, *prev2, *hash1, *cause = NULL;
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	assert_int_equal(queue_audit_head(q, &events, head, &cause), 0);
+	assert_int_equal(events, 0);
+	assert_string_equal(head, GENESIS);
+
+	load_ok(q, roles_policy, "root", 1);
+	load_ok(q, roles_policy, "alice", 2);
+	assert_int_equal(queue_audit_head(q, &events, head, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(events, 2);
+	assert_true(is_hex64(head));
+	assert_string_not_equal(head, GENESIS);
+	queue_close(q);
+
+	last = tu_sql_text(t->path, "SELECT hash FROM audit WHERE seq = 2");
+	assert_non_null(last);
+	assert_string_equal(head, last);
+	free(last);
+	/* The chain: genesis, then each event's prev_hash is the last hash. */
+	prev2 = tu_sql_text(t->path, "SELECT prev_hash FROM audit WHERE "
+	    "seq = 2");
+	hash1 = tu_sql_text(t->path, "SELECT hash FROM audit WHERE seq = 1");
+	assert_string_equal(prev2, hash1);
+	free(prev2);
+	free(hash1);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit "
+	    "WHERE seq = 1 AND prev_hash = '" GENESIS "'"), 1);
+	assert_audit_row_chains(t->path, 1);
+	assert_audit_row_chains(t->path, 2);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit "
+	    "WHERE event = 'policy_load'"), 2);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_new_database_is_mode_0600_even_with_umask_0),
+		T(test_missing_database_without_create_fails_and_creates_nothing),
+		T(test_empty_file_is_refused_without_create_and_adopted_with_it),
+		T(test_file_that_is_not_sqlite_is_refused_untouched),
+		T(test_other_applications_sqlite_database_is_refused_untouched),
+		T(test_newer_schema_is_refused_untouched),
+		T(test_migrations_bring_new_database_to_latest),
+		T(test_reopen_keeps_data_and_does_not_rerun_migrations),
+		T(test_create_flag_on_existing_database_keeps_it),
+		T(test_decisions_refuse_update_and_delete),
+		T(test_audit_log_refuses_update_and_delete),
+		T(test_claim_query_uses_items_next),
+		T(test_kind_filtered_claim_query_uses_items_next_kind),
+		T(test_new_database_has_builtin_default_policy),
+		T(test_policy_loads_are_numbered_versions),
+		T(test_non_admin_may_not_load_a_policy_once_roles_exist),
+		T(test_invalid_policy_is_refused_and_nothing_stored),
+		T(test_audit_head_after_two_policy_loads),
+	};
+
+	return (cmocka_run_group_tests_name("store", tests, NULL, NULL));
+}
