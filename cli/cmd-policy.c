@@ -12,11 +12,6 @@
 
 static int cmd_policy_exec(struct cmd_ctx *, int, char **);
 
-static const struct option cmd_policy_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 }
-};
-
 const struct cmd_entry cmd_policy_entry = {
 	.name = "policy",
 	.usage = "show [--json] | load FILE",
@@ -27,7 +22,7 @@ const struct cmd_entry cmd_policy_entry = {
 	    "JSON path of the bad field) and stores it as a new version; once a\n"
 	    "policy is loaded, only its admins may load another.",
 	.optstring = "j",
-	.longopts = cmd_policy_options,
+	.longopts = cmd_json_options,
 	.exec = cmd_policy_exec,
 };
 
@@ -83,18 +78,10 @@ cmd_policy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry	*e = &cmd_policy_entry;
 	struct queue		*q;
-	int			 ch, rc, json = 0;
+	int			 rc, json = 0;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
+	if (cmd_getopt_json(e, argc, argv, &json) != 0)
+		return (cmd_usage(e));
 	argc -= optind;
 	argv += optind;
 	if (argc == 1 && strcmp(argv[0], "show") == 0) {

@@ -32,11 +32,6 @@ const struct cmd_entry cmd_release_entry = {
 	.exec = cmd_release_exec,
 };
 
-static const struct option cmd_takeover_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 }
-};
-
 const struct cmd_entry cmd_takeover_entry = {
 	.name = "takeover",
 	.usage = "[--json] ITEM",
@@ -46,7 +41,7 @@ const struct cmd_entry cmd_takeover_entry = {
 	    "gives it to you under a new lease; their lease stops being valid.\n"
 	    "The takeover is recorded in the audit log.",
 	.optstring = "j",
-	.longopts = cmd_takeover_options,
+	.longopts = cmd_json_options,
 	.exec = cmd_takeover_exec,
 };
 
@@ -91,18 +86,10 @@ cmd_takeover_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct queue_lease	 l;
 	struct queue		*q;
 	char			*cause = NULL, t[32];
-	int			 ch, rc, json = 0;
+	int			 rc, json = 0;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
+	if (cmd_getopt_json(e, argc, argv, &json) != 0)
+		return (cmd_usage(e));
 	if (optind + 1 != argc)
 		return (cmd_usage(e));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)

@@ -12,11 +12,6 @@
 
 static int cmd_show_exec(struct cmd_ctx *, int, char **);
 
-static const struct option cmd_show_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 }
-};
-
 const struct cmd_entry cmd_show_entry = {
 	.name = "show",
 	.usage = "[--json] ITEM",
@@ -26,7 +21,7 @@ const struct cmd_entry cmd_show_entry = {
 	    "invisible characters shown as marks), flags or spans, who holds it,\n"
 	    "and every decision taken on it. --json prints one JSON object.",
 	.optstring = "j",
-	.longopts = cmd_show_options,
+	.longopts = cmd_json_options,
 	.exec = cmd_show_exec,
 };
 
@@ -39,18 +34,10 @@ cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct queue			*q;
 	size_t				 n = 0;
 	char				*cause = NULL;
-	int				 ch, rc, json = 0;
+	int				 rc, json = 0;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
+	if (cmd_getopt_json(e, argc, argv, &json) != 0)
+		return (cmd_usage(e));
 	if (optind + 1 != argc)
 		return (cmd_usage(e));
 	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)

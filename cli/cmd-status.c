@@ -12,11 +12,6 @@
 
 static int cmd_status_exec(struct cmd_ctx *, int, char **);
 
-static const struct option cmd_status_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 }
-};
-
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.usage = "[--json]",
@@ -26,7 +21,7 @@ const struct cmd_entry cmd_status_entry = {
 	    "in force, the age of the oldest item waiting for a human and the\n"
 	    "last five import batches. --json prints one JSON object instead.",
 	.optstring = "j",
-	.longopts = cmd_status_options,
+	.longopts = cmd_json_options,
 	.exec = cmd_status_exec,
 };
 
@@ -169,18 +164,10 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const struct cmd_entry	*e = &cmd_status_entry;
 	struct queue		*q;
 	char			*cause = NULL;
-	int			 ch, rc, json = 0;
+	int			 rc, json = 0;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
+	if (cmd_getopt_json(e, argc, argv, &json) != 0)
+		return (cmd_usage(e));
 	if (optind != argc)
 		return (cmd_usage(e));
 	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)

@@ -12,11 +12,6 @@
 
 static int cmd_undo_exec(struct cmd_ctx *, int, char **);
 
-static const struct option cmd_undo_options[] = {
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 }
-};
-
 const struct cmd_entry cmd_undo_entry = {
 	.name = "undo",
 	.usage = "[--json]",
@@ -27,7 +22,7 @@ const struct cmd_entry cmd_undo_entry = {
 	    "comes back to you under a new lease (printed). Refused when\n"
 	    "someone has acted on the item since, or once it was exported.",
 	.optstring = "j",
-	.longopts = cmd_undo_options,
+	.longopts = cmd_json_options,
 	.exec = cmd_undo_exec,
 };
 
@@ -40,18 +35,10 @@ cmd_undo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct queue			*q;
 	cJSON				*o;
 	char				*cause = NULL, t[32];
-	int				 ch, rc, json = 0;
+	int				 rc, json = 0;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
+	if (cmd_getopt_json(e, argc, argv, &json) != 0)
+		return (cmd_usage(e));
 	if (optind != argc)
 		return (cmd_usage(e));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)

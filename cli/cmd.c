@@ -152,3 +152,24 @@ cmd_open_actor(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
 	}
 	return (0);
 }
+
+const struct option cmd_json_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+int
+cmd_getopt_json(const struct cmd_entry *e, int argc, char **argv, int *json)
+{
+	int ch;
+
+	*json = 0;
+	while ((ch = getopt_long(argc, argv, "j", cmd_json_options,
+	    NULL)) != -1) {
+		if (ch != 'j')
+			return (-1);
+		*json = 1;
+	}
+	(void)e;
+	return (0);
+}

@@ -49,7 +49,16 @@ extern const struct cmd_entry cmd_audit_entry;
 /* NULL-terminated, in the order "hitl help" lists them. */
 extern const struct cmd_entry *const cmd_table[];
 
+/* The options of commands that take only --json. */
+extern const struct option cmd_json_options[];
+
 const struct cmd_entry *cmd_find(const char *name);
+
+/*
+ * Options of a command whose only option is --json: sets *json, leaves optind
+ * at the first argument; returns -1 on a usage error.
+ */
+int	cmd_getopt_json(const struct cmd_entry *, int, char **, int *json);
 
 /* Prints "usage: hitl NAME USAGE" to stderr and returns EX_USAGE. */
 int	cmd_usage(const struct cmd_entry *);

@@ -223,48 +223,14 @@ claim_check(struct queue *q, const char *item, int64_t lease_id, int64_t *id,
 	return (rc);
 }
 
-int
-queue_renew(struct queue *q, const char *item, int64_t lease_id,
-    int64_t *expires, char **cause)
+/*
+ * Changes a held item's lease with sql, whose ?1 is the item's row id and ?2
+ * the new expiry (NULL to end the claim).
+ */
+static int
+claim_change(struct queue *q, const char *item, int64_t lease_id,
+    const char *sql, int64_t expires, char **cause)
 {
-	static const char sql[] =
-	    "UPDATE items SET lease_expires = ? WHERE id = ?";
-	sqlite3_stmt	*st;
-	int64_t		 id;
-	int		 rc;
-
-	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "hold items",
-	    cause)) != 0 ||
-	    (rc = store_begin(q, cause)) != 0)
-		return (rc);
-	if ((rc = claim_check(q, item, lease_id, &id, cause)) != 0)
-		goto fail;
-	*expires = queue_now(q) + q->policy->lease_seconds;
-	if ((st = store_stmt(q, sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto fail;
-	}
-	sqlite3_bind_int64(st, 1, *expires);
-	sqlite3_bind_int64(st, 2, id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "renew", cause);
-		goto fail;
-	}
-	if ((rc = store_commit(q, cause)) != 0)
-		goto fail;
-	return (0);
-fail:
-	store_rollback(q);
-	return (rc);
-}
-
-int
-queue_release(struct queue *q, const char *item, int64_t lease_id,
-    char **cause)
-{
-	static const char sql[] =
-	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
-	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?";
 	sqlite3_stmt	*st;
 	int64_t		 id;
 	int		 rc;
@@ -280,8 +246,10 @@ queue_release(struct queue *q, const char *item, int64_t lease_id,
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, id);
+	if (expires != 0)
+		sqlite3_bind_int64(st, 2, expires);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "release", cause);
+		rc = store_error(q, "claim", cause);
 		goto fail;
 	}
 	if ((rc = store_commit(q, cause)) != 0)
@@ -290,6 +258,31 @@ queue_release(struct queue *q, const char *item, int64_t lease_id,
 fail:
 	store_rollback(q);
 	return (rc);
+}
+
+int
+queue_renew(struct queue *q, const char *item, int64_t lease_id,
+    int64_t *expires, char **cause)
+{
+	static const char sql[] =
+	    "UPDATE items SET lease_expires = ?2 WHERE id = ?1";
+	int rc;
+
+	if ((rc = store_policy_refresh(q, cause)) != 0)
+		return (rc);
+	*expires = queue_now(q) + q->policy->lease_seconds;
+	return (claim_change(q, item, lease_id, sql, *expires, cause));
+}
+
+int
+queue_release(struct queue *q, const char *item, int64_t lease_id,
+    char **cause)
+{
+	static const char sql[] =
+	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
+	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?1";
+
+	return (claim_change(q, item, lease_id, sql, 0, cause));
 }
 
 int

@@ -129,7 +129,8 @@ json_parse_strict(const char *buf, size_t len, cJSON **out, char **cause)
 	if (v == NULL) {
 		size_t at = (end != NULL && end >= buf) ? (size_t)(end - buf) : 0;
 
-		if (at >= len)
+		/* cJSON reports an early end as an error at the last byte. */
+		if (at + 1 >= len)
 			xasprintf(cause, "invalid JSON: truncated after byte "
 			    "%zu", len);
 		else

@@ -55,18 +55,40 @@ record_verdict_name(enum record_verdict v)
 	}
 }
 
+static int
+record_digits(const char *s, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*s++ - '0');
+	return (v);
+}
+
 /* RFC 3339: 2026-11-27T09:14:03Z, with optional fraction and offset. */
 int
 record_check_time(const char *s)
 {
 	static const char	shape[] = "dddd-dd-ddTdd:dd:dd";
+	static const int	mdays[] = {
+		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
 	size_t			i;
+	int			y, mo, d;
 
 	for (i = 0; shape[i] != '\0'; i++) {
 		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) :
 		    (s[i] != shape[i] && !(shape[i] == 'T' && s[i] == 't')))
 			return (-1);
 	}
+	y = record_digits(s, 4);
+	mo = record_digits(s + 5, 2);
+	d = record_digits(s + 8, 2);
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
+	    (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 &&
+	    y % 400 != 0))) || record_digits(s + 11, 2) > 23 ||
+	    record_digits(s + 14, 2) > 59 || record_digits(s + 17, 2) > 60)
+		return (-1);
 	s += i;
 	if (*s == '.') {
 		if (!isdigit((unsigned char)*++s))
@@ -79,29 +101,32 @@ record_check_time(const char *s)
 	if ((*s == '+' || *s == '-') && isdigit((unsigned char)s[1]) &&
 	    isdigit((unsigned char)s[2]) && s[3] == ':' &&
 	    isdigit((unsigned char)s[4]) && isdigit((unsigned char)s[5]) &&
-	    s[6] == '\0')
+	    s[6] == '\0' && record_digits(s + 1, 2) <= 23 &&
+	    record_digits(s + 4, 2) <= 59)
 		return (0);
 	return (-1);
 }
 
-/* A short, printable name: ids, types, detector names. */
+/* A short, printable name (ids, types, detector names) at path.field. */
 static int
-record_check_name(const char *s, const char *where, size_t max, char **cause)
+record_check_name(const char *s, const char *path, const char *field,
+    size_t max, char **cause)
 {
-	const char *c;
+	const char	*c, *dot = *path != '\0' ? "." : "";
 
 	if (*s == '\0') {
-		xasprintf(cause, "%s: must not be empty", where);
+		xasprintf(cause, "%s%s%s: must not be empty", path, dot, field);
 		return (-1);
 	}
 	if (strlen(s) > max) {
-		xasprintf(cause, "%s: longer than %zu bytes", where, max);
+		xasprintf(cause, "%s%s%s: longer than %zu bytes", path, dot,
+		    field, max);
 		return (-1);
 	}
 	for (c = s; *c != '\0'; c++) {
 		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-			xasprintf(cause, "%s: contains control character "
-			    "0x%02x", where, (unsigned char)*c);
+			xasprintf(cause, "%s%s%s: contains control character "
+			    "0x%02x", path, dot, field, (unsigned char)*c);
 			return (-1);
 		}
 	}
@@ -203,7 +228,7 @@ record_parse_flags(struct record *r, char **cause)
 		}
 		if (json_check_keys(v, where, record_flag_keys, 0, cause) ||
 		    record_required_string(v, where, "type", &f->type, cause) ||
-		    record_check_name(f->type, where, 128, cause) ||
+		    record_check_name(f->type, where, "type", 128, cause) ||
 		    record_score(v, where, &f->score, cause) ||
 		    json_get_string(v, where, "detector", &f->detector,
 		    cause) < 0 ||
@@ -213,7 +238,8 @@ record_parse_flags(struct record *r, char **cause)
 		    &f->has_offsets, &f->start, &f->end, cause))
 			return (-1);
 		if (f->detector != NULL &&
-		    record_check_name(f->detector, where, 128, cause))
+		    record_check_name(f->detector, where, "detector", 128,
+		    cause))
 			return (-1);
 	}
 	return (0);
@@ -222,7 +248,7 @@ record_parse_flags(struct record *r, char **cause)
 static int
 record_parse_spans(struct record *r, char **cause)
 {
-	const cJSON		*arr, *v, *meta;
+	const cJSON		*arr = NULL, *v, *meta;
 	struct record_span	*s;
 	char			 where[48];
 	int			 present;
@@ -247,7 +273,8 @@ record_parse_spans(struct record *r, char **cause)
 		if (json_check_keys(v, where, record_span_keys, 0, cause) ||
 		    record_required_string(v, where, "entity_type",
 		    &s->entity_type, cause) ||
-		    record_check_name(s->entity_type, where, 128, cause) ||
+		    record_check_name(s->entity_type, where, "entity_type", 128,
+		    cause) ||
 		    record_score(v, where, &s->score, cause) ||
 		    record_offsets(v, where, "text", r->text_cps, 1, &present,
 		    &s->start, &s->end, cause) ||
@@ -268,9 +295,11 @@ record_parse_spans(struct record *r, char **cause)
 		/* Presidio's to_dict() names the recognizer in metadata. */
 		meta = cJSON_GetObjectItemCaseSensitive(v,
 		    "recognition_metadata");
-		if (s->recognizer == NULL && cJSON_IsObject(meta))
-			json_get_string(meta, where, "recognizer_name",
-			    &s->recognizer, cause);
+		if (s->recognizer == NULL && cJSON_IsObject(meta) &&
+		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(meta,
+		    "recognizer_name")))
+			s->recognizer = cJSON_GetObjectItemCaseSensitive(meta,
+			    "recognizer_name")->valuestring;
 	}
 	return (0);
 }
@@ -323,8 +352,9 @@ record_parse_kind(struct record *r, char **cause)
 	wrong = r->kind == RECORD_MODEL_OUTPUT ? anon_only : output_only;
 	for (; *wrong != NULL; wrong++) {
 		if (cJSON_GetObjectItemCaseSensitive(r->root, *wrong)) {
-			xasprintf(cause, "%s: not a field of a %s record",
-			    *wrong, record_kind_name(r->kind));
+			xasprintf(cause, "%s: not a field of %s %s record",
+			    *wrong, r->kind == RECORD_MODEL_OUTPUT ? "a" : "an",
+			    record_kind_name(r->kind));
 			return (-1);
 		}
 	}
@@ -366,7 +396,7 @@ record_parse(const char *line, size_t len, struct record *r, char **cause)
 	if (json_check_keys(r->root, "", record_common_keys, 0, cause) != 0)
 		goto fail;
 	if (record_required_string(r->root, "", "id", &r->id, cause) ||
-	    record_check_name(r->id, "id", RECORD_ID_MAX, cause) ||
+	    record_check_name(r->id, "", "id", RECORD_ID_MAX, cause) ||
 	    record_required_string(r->root, "", "kind", &kind, cause))
 		goto fail;
 	if (strcmp(kind, "model_output") == 0)

@@ -394,7 +394,7 @@ test_duplicate_line_within_one_run_is_counted_once(void **state)
 }
 
 static void
-test_same_id_with_other_content_names_earlier_file_line_batch(void **state)
+test_conflicting_id_names_earlier_file_line_batch(void **state)
 {
 	struct fixture			*f = *state;
 	struct queue_import		*imp;
@@ -426,7 +426,7 @@ test_same_id_with_other_content_names_earlier_file_line_batch(void **state)
 }
 
 static void
-test_same_id_with_other_content_in_one_run_names_earlier_line(void **state)
+test_conflicting_id_in_one_run_names_earlier_line(void **state)
 {
 	struct fixture		*f = *state;
 	struct queue_import	*imp;
@@ -645,8 +645,8 @@ main(void)
 		T(test_raw_column_is_byte_identical_to_the_line),
 		T(test_reimport_counts_duplicates_and_adds_nothing),
 		T(test_duplicate_line_within_one_run_is_counted_once),
-		T(test_same_id_with_other_content_names_earlier_file_line_batch),
-		T(test_same_id_with_other_content_in_one_run_names_earlier_line),
+		T(test_conflicting_id_names_earlier_file_line_batch),
+		T(test_conflicting_id_in_one_run_names_earlier_line),
 		T(test_atomic_run_with_an_invalid_line_changes_nothing),
 		T(test_atomic_run_with_a_conflicting_id_changes_nothing),
 		T(test_non_atomic_run_imports_valid_lines_and_counts_invalid),

@@ -39,7 +39,11 @@ assert_refused(const char *line, const char *want)
 	struct record	r;
 	char		*cause = NULL;
 
-	assert_int_equal(record_parse(line, strlen(line), &r, &cause), -1);
+	if (record_parse(line, strlen(line), &r, &cause) == 0) {
+		record_done(&r);
+		print_error("accepted, expected \"%s\"\n", want);
+		fail();
+	}
 	assert_non_null(cause);
 	if (strstr(cause, want) == NULL) {
 		print_error("message \"%s\" lacks \"%s\"\n", cause, want);
@@ -60,7 +64,11 @@ assert_refused_exactly(const char *line, const char *want)
 	struct record	r;
 	char		*cause = NULL;
 
-	assert_int_equal(record_parse(line, strlen(line), &r, &cause), -1);
+	if (record_parse(line, strlen(line), &r, &cause) == 0) {
+		record_done(&r);
+		print_error("accepted, expected \"%s\"\n", want);
+		fail();
+	}
 	assert_non_null(cause);
 	if (strcmp(cause, want) != 0) {
 		print_error("message \"%s\" is not \"%s\"\n", cause, want);
@@ -149,8 +157,10 @@ test_text_field_on_model_output_is_refused(void **state)
 	(void)state;
 	assert_refused_exactly(OUTPUT_HEAD "\"response\": \"x\", "
 	    "\"text\": \"y\"}", "text: not a field of a model_output record");
-	assert_refused_exactly(ANON_HEAD "\"text\": \"x\", \"spans\": [], "
-	    "\"flags\": []}", "flags: not a field of a anonymization record");
+	assert_refused(ANON_HEAD "\"text\": \"x\", \"spans\": [], "
+	    "\"flags\": []}", "flags: not a field of a");
+	assert_refused(ANON_HEAD "\"text\": \"x\", \"spans\": [], "
+	    "\"prompt\": \"q\"}", "prompt: not a field of a");
 }
 
 static void
@@ -257,7 +267,7 @@ test_flag_with_unknown_field_is_refused(void **state)
 	" at 10 am.  " NIHONGO NIHONGO "\xe6\x97\xa5\xe6\x9c\xac"
 
 static void
-test_span_end_past_end_of_text_is_refused_with_exact_message(void **state)
+test_span_end_past_text_end_has_exact_message(void **state)
 {
 	char		line[1024];
 	struct record	r;
@@ -410,6 +420,25 @@ test_created_at_not_rfc3339_is_refused(void **state)
 	    "\"created_at\": \"2026-11-27T09:14:03.250+01:00\"}", &r);
 	assert_string_equal(r.created_at, "2026-11-27T09:14:03.250+01:00");
 	record_done(&r);
+}
+
+/*
+ * LIBRARY BUG (fails until record_check_time is fixed): only the shape of the
+ * time is checked, so month 13, day 32, hour 24 or minute 60 pass as RFC 3339
+ * and are stored and exported as they are.
+ */
+static void
+test_created_at_with_impossible_fields_is_refused(void **state)
+{
+	(void)state;
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", "
+	    "\"created_at\": \"2026-13-01T09:14:03Z\"}", "not an RFC 3339");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", "
+	    "\"created_at\": \"2026-11-32T09:14:03Z\"}", "not an RFC 3339");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", "
+	    "\"created_at\": \"2026-11-27T24:14:03Z\"}", "not an RFC 3339");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", "
+	    "\"created_at\": \"2026-11-27T09:60:03Z\"}", "not an RFC 3339");
 }
 
 static void
@@ -584,6 +613,46 @@ test_full_anonymization_parses_with_presidio_fields(void **state)
 }
 
 static void
+test_empty_or_long_names_are_refused(void **state)
+{
+	char	type[160], line[512];
+
+	(void)state;
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"flags\": ["
+	    "{\"type\": \"\", \"score\": 0.5}]}", "must not be empty");
+	memset(type, 'b', 129);
+	type[129] = '\0';
+	snprintf(line, sizeof line, OUTPUT_HEAD "\"response\": \"x\", "
+	    "\"flags\": [{\"type\": \"%s\", \"score\": 0.5}]}", type);
+	assert_refused(line, "longer than 128 bytes");
+	assert_refused(ANON_HEAD "\"text\": \"Alice\", \"spans\": ["
+	    "{\"entity_type\": \"\", \"start\": 0, \"end\": 5, "
+	    "\"score\": 0.5}]}", "must not be empty");
+}
+
+/*
+ * LIBRARY BUG (fails until record.c is fixed): an empty, overlong or
+ * control-character flag type, detector or entity type is reported as
+ * "flags[0]: must not be empty", naming the element but not the field:
+ * record_check_name is given "flags[0]" rather than "flags[0].type" (or
+ * ".detector", ".entity_type").
+ */
+static void
+test_bad_name_messages_name_the_field(void **state)
+{
+	(void)state;
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"flags\": ["
+	    "{\"type\": \"\", \"score\": 0.5}]}",
+	    "flags[0].type: must not be empty");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"flags\": ["
+	    "{\"type\": \"bias\", \"score\": 0.5, \"detector\": \"\"}]}",
+	    "flags[0].detector: must not be empty");
+	assert_refused(ANON_HEAD "\"text\": \"Alice\", \"spans\": ["
+	    "{\"entity_type\": \"\", \"start\": 0, \"end\": 5, "
+	    "\"score\": 0.5}]}", "spans[0].entity_type: must not be empty");
+}
+
+static void
 test_explanation_of_wrong_type_is_refused(void **state)
 {
 	(void)state;
@@ -651,14 +720,15 @@ main(void)
 		cmocka_unit_test(test_flag_score_below_zero_is_refused),
 		cmocka_unit_test(test_flag_score_as_string_is_refused),
 		cmocka_unit_test(test_flag_with_unknown_field_is_refused),
-		cmocka_unit_test(
-		    test_span_end_past_end_of_text_is_refused_with_exact_message),
+		cmocka_unit_test(test_span_end_past_text_end_has_exact_message),
 		cmocka_unit_test(test_flag_end_past_end_of_response_is_refused),
 		cmocka_unit_test(test_span_start_not_before_end_is_refused),
 		cmocka_unit_test(test_span_start_without_end_is_refused),
 		cmocka_unit_test(test_span_offsets_must_be_whole_numbers),
 		cmocka_unit_test(test_offsets_count_code_points_not_bytes),
 		cmocka_unit_test(test_created_at_not_rfc3339_is_refused),
+		cmocka_unit_test(
+		    test_created_at_with_impossible_fields_is_refused),
 		cmocka_unit_test(test_numbers_where_strings_belong_are_refused),
 		cmocka_unit_test(test_nul_is_refused),
 		cmocka_unit_test(test_not_an_object_is_refused),
@@ -666,8 +736,11 @@ main(void)
 		cmocka_unit_test(test_minimal_model_output_parses),
 		cmocka_unit_test(
 		    test_full_anonymization_parses_with_presidio_fields),
+		cmocka_unit_test(test_empty_or_long_names_are_refused),
+		cmocka_unit_test(test_bad_name_messages_name_the_field),
 		cmocka_unit_test(test_explanation_of_wrong_type_is_refused),
-		cmocka_unit_test(test_bad_recognizer_name_leaves_no_stray_cause),
+		cmocka_unit_test(
+		    test_bad_recognizer_name_leaves_no_stray_cause),
 	};
 
 	return (cmocka_run_group_tests_name("record", tests, NULL, NULL));

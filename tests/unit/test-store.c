@@ -74,6 +74,19 @@ create_db(const char *path)
 	queue_close(open_ok(path, QUEUE_OPEN_CREATE));
 }
 
+/* Whether SQLite left a -wal or -shm file next to path. */
+static int
+has_sidecars(const char *path)
+{
+	char	buf[320];
+
+	snprintf(buf, sizeof buf, "%s-wal", path);
+	if (tu_exists(buf))
+		return (1);
+	snprintf(buf, sizeof buf, "%s-shm", path);
+	return (tu_exists(buf));
+}
+
 /* queue_open must fail with code and a message containing want. */
 static void
 assert_open_fails(const char *path, int flags, int code, const char *want)
@@ -176,14 +189,20 @@ static void
 test_new_database_is_mode_0600_even_with_umask_0(void **state)
 {
 	struct tu_db	*t = *state;
-	struct queue	*q;
+	struct queue	*q = NULL;
 	struct stat	 sb;
 	mode_t		 old;
-	char		 wal[320];
+	char		 wal[320], *cause = NULL;
+	int		 rc;
 
 	old = umask(0);
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	rc = queue_open(t->path, QUEUE_OPEN_CREATE, &q, &cause);
 	umask(old);
+	if (rc != 0) {
+		print_error("queue_open: %s\n", cause);
+		free(cause);
+		fail();
+	}
 	assert_int_equal(stat(t->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0600);
 	/* The -wal file takes the database's mode. */
@@ -195,7 +214,7 @@ test_new_database_is_mode_0600_even_with_umask_0(void **state)
 }
 
 static void
-test_missing_database_without_create_fails_and_creates_nothing(void **state)
+test_missing_database_without_create_creates_nothing(void **state)
 {
 	struct tu_db	*t = *state;
 	char		 wal[320];
@@ -209,7 +228,7 @@ test_missing_database_without_create_fails_and_creates_nothing(void **state)
 }
 
 static void
-test_empty_file_is_refused_without_create_and_adopted_with_it(void **state)
+test_empty_file_is_adopted_only_with_create(void **state)
 {
 	struct tu_db	*t = *state;
 	struct queue	*q;
@@ -227,7 +246,6 @@ static void
 test_file_that_is_not_sqlite_is_refused_untouched(void **state)
 {
 	struct tu_db	*t = *state;
-	char		 wal[320];
 
 	assert_int_equal(tu_write_file(t->path, "hello", 5), 0);
 	assert_open_fails(t->path, 0, EX_DATAERR, "not a hitl database");
@@ -236,8 +254,7 @@ test_file_that_is_not_sqlite_is_refused_untouched(void **state)
 	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR,
 	    "not a hitl database");
 	assert_true(tu_file_equals(t->path, "hello", 5));
-	snprintf(wal, sizeof wal, "%s-wal", t->path);
-	assert_false(tu_exists(wal));
+	assert_false(has_sidecars(t->path));
 }
 
 static void
@@ -256,6 +273,7 @@ test_other_applications_sqlite_database_is_refused_untouched(void **state)
 	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR,
 	    "not a hitl one");
 	assert_true(tu_file_equals(t->path, before, len));
+	assert_false(has_sidecars(t->path));
 	free(before);
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
 	    "sqlite_master WHERE name = 'items'"), 0);
@@ -277,6 +295,7 @@ test_newer_schema_is_refused_untouched(void **state)
 	assert_open_fails(t->path, 0, EX_DATAERR, "newer");
 	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR, "newer");
 	assert_true(tu_file_equals(t->path, before, len));
+	assert_false(has_sidecars(t->path));
 	free(before);
 	assert_int_equal(tu_sql_int(t->path, "PRAGMA user_version"),
 	    queue_schema_latest() + 1);
@@ -348,6 +367,52 @@ test_reopen_keeps_data_and_does_not_rerun_migrations(void **state)
 	    "migrations"), queue_schema_latest());
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
 	    "policies"), 1);
+}
+
+/*
+ * A database left at schema 1 (as the first release wrote it: no workflow
+ * tables) is upgraded in place on open, keeping its items.
+ */
+static void
+test_schema_1_database_is_upgraded_keeping_data(void **state)
+{
+	static const char downgrade[] =
+	    "DROP TABLE escalations; DROP TABLE skips;"
+	    "DROP INDEX shifts_open; DROP INDEX decisions_reviewer;"
+	    "DROP INDEX decisions_undoes;"
+	    "ALTER TABLE items DROP COLUMN claimed_at;"
+	    "ALTER TABLE shifts DROP COLUMN counts;"
+	    "DELETE FROM migrations WHERE version > 1;"
+	    "PRAGMA user_version = 1;";
+	static const char line[] = "{\"id\":\"m-1\",\"kind\":"
+	    "\"model_output\",\"response\":\"hi\",\"flags\":[{\"type\":"
+	    "\"toxicity\",\"score\":0.9}]}";
+	struct tu_db			*t = *state;
+	struct queue			*q;
+	struct queue_import		*imp;
+	struct queue_import_counts	 c;
+	char				*cause = NULL, *err = NULL;
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	assert_int_equal(queue_import_begin(q, "root", 1, &imp, &cause), 0);
+	assert_int_equal(queue_import_line(imp, "t", 1, line,
+	    sizeof line - 1, &cause), 0);
+	assert_int_equal(queue_import_finish(imp, &c, NULL, &cause), 0);
+	queue_import_free(imp);
+	queue_close(q);
+	assert_int_equal(tu_sql_exec(t->path, downgrade, &err), 0);
+	free(err);
+	assert_int_equal(tu_sql_int(t->path, "PRAGMA user_version"), 1);
+
+	q = open_ok(t->path, 0);
+	assert_int_equal(queue_schema_version(q), queue_schema_latest());
+	queue_close(q);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "migrations"), queue_schema_latest());
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM items "
+	    "WHERE ext_id = 'm-1' AND claimed_at IS NULL"), 1);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "escalations"), 0);
 }
 
 static void
@@ -658,13 +723,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_new_database_is_mode_0600_even_with_umask_0),
-		T(test_missing_database_without_create_fails_and_creates_nothing),
-		T(test_empty_file_is_refused_without_create_and_adopted_with_it),
+		T(test_missing_database_without_create_creates_nothing),
+		T(test_empty_file_is_adopted_only_with_create),
 		T(test_file_that_is_not_sqlite_is_refused_untouched),
 		T(test_other_applications_sqlite_database_is_refused_untouched),
 		T(test_newer_schema_is_refused_untouched),
 		T(test_migrations_bring_new_database_to_latest),
 		T(test_reopen_keeps_data_and_does_not_rerun_migrations),
+		T(test_schema_1_database_is_upgraded_keeping_data),
 		T(test_create_flag_on_existing_database_keeps_it),
 		T(test_decisions_refuse_update_and_delete),
 		T(test_audit_log_refuses_update_and_delete),

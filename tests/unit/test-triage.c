@@ -463,7 +463,8 @@ main(void)
 		cmocka_unit_test(test_spot_check_rate_is_roughly_right),
 		cmocka_unit_test(test_spot_check_rate_zero_and_one),
 		cmocka_unit_test(test_spot_checked_output_is_queued_as_such),
-		cmocka_unit_test(test_output_priority_is_max_weight_times_score),
+		cmocka_unit_test(
+		    test_output_priority_is_max_weight_times_score),
 		cmocka_unit_test(
 		    test_anonymization_priority_is_max_over_ambiguous_spans),
 		cmocka_unit_test(test_record_priority_overrides_the_formula),
