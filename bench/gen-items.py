@@ -130,7 +130,7 @@ def parse_template(t):
 
 
 def explanation(etype, recognizer, score):
-    pattern = etype in ("US_SSN", "PHONE_NUMBER", "CREDIT_CARD", "IP_ADDRESS")
+    pattern = recognizer != "SpacyRecognizer"
     exp = {
         "recognizer": recognizer,
         "pattern_name": etype.lower() + " (medium)" if pattern else None,

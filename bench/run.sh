@@ -42,12 +42,15 @@ input_for() {
 	fi
 	echo "$f"
 }
+# Inputs from an older gen-items.py are stale: drop them.
+find "$bench/data" -name 'items-*.jsonl' ! -name "*-$genhash.jsonl" -exec rm -f {} +
 input=$(input_for "$n")
 input_small=$(input_for "$small")
 bytes=$(wc -c <"$input" | tr -d ' ')
 
 work=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/hitl-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 log=$work/log
 
 # count DB TABLE: rows in TABLE.
@@ -65,6 +68,7 @@ measure() {
 	label=$1
 	shift
 	cat "$input" "$input_small" >/dev/null	# same warm page cache
+	sync	# no writeback of earlier steps during the timing
 	if ! out=$(python3 "$bench/peak-rss.py" "$@" 2>>"$log"); then
 		tail -n 20 "$log" >&2
 		die "$label failed"

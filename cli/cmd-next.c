@@ -77,7 +77,7 @@ cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (json) {
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "lease", cmd_lease_json(&l));
-		cJSON_AddItemToObject(o, "item", cmd_item_json(it, NULL, 0));
+		cJSON_AddItemToObject(o, "item", cmd_item_json(it, 0, NULL, 0));
 		cmd_print_json(stdout, o, 0);
 	} else {
 		queue_format_time(l.expires, t);

@@ -49,7 +49,7 @@ cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (json)
-		cmd_print_json(stdout, cmd_item_json(it, hist, n), 0);
+		cmd_print_json(stdout, cmd_item_json(it, 1, hist, n), 0);
 	else
 		cmd_item_print(stdout, it, hist, n);
 out:

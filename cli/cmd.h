@@ -82,7 +82,8 @@ int	cmd_read_file(const char *path, char **buf, size_t *len,
 	    char **cause);
 
 /* Items, leases and decisions as JSON (stable) or sanitized text. */
-cJSON	*cmd_item_json(const struct queue_item *,
+/* With history set, the item carries "history" (hist may then be empty). */
+cJSON	*cmd_item_json(const struct queue_item *, int history,
 	    const struct queue_decision_info *, size_t);
 cJSON	*cmd_lease_json(const struct queue_lease *);
 cJSON	*cmd_decision_json(const struct queue_decision_info *);

@@ -81,7 +81,7 @@ cmd_decision_json(const struct queue_decision_info *d)
 }
 
 cJSON *
-cmd_item_json(const struct queue_item *it,
+cmd_item_json(const struct queue_item *it, int history,
     const struct queue_decision_info *hist, size_t nhist)
 {
 	cJSON	*o, *arr, *f, *src;
@@ -149,7 +149,7 @@ cmd_item_json(const struct queue_item *it,
 			cJSON_AddItemToArray(arr, f);
 		}
 	}
-	if (hist != NULL) {
+	if (history) {
 		arr = cJSON_AddArrayToObject(o, "history");
 		for (i = 0; i < nhist; i++)
 			cJSON_AddItemToArray(arr, cmd_decision_json(&hist[i]));

@@ -19,7 +19,7 @@
  * stepped over; there are few of either.
  */
 #define CLAIM_SELECT \
-	"SELECT id FROM items WHERE state IN ('queued','claimed') " \
+	"SELECT id FROM items WHERE (state = 'queued' OR state = 'claimed') " \
 	"AND (lease_expires IS NULL OR lease_expires <= ?1) " \
 	"AND NOT EXISTS (SELECT 1 FROM skips WHERE shift_id = ?2 " \
 	"AND item_id = items.id) "
@@ -28,7 +28,7 @@
 	"AND (f.type = ?4 OR substr(f.type, 1, length(?4) + 1) = ?4 || '.')) " \
 	"OR EXISTS (SELECT 1 FROM spans s WHERE s.item_id = items.id " \
 	"AND s.entity_type = ?4 AND s.triage = 'ambiguous')) "
-#define CLAIM_ORDER "ORDER BY priority DESC, seq LIMIT 1"
+#define CLAIM_ORDER "ORDER BY requeue, priority DESC, seq LIMIT 1"
 
 static const char claim_any_sql[] = CLAIM_SELECT CLAIM_ORDER;
 static const char claim_kind_sql[] = CLAIM_SELECT "AND kind = ?3 "
@@ -74,6 +74,15 @@ claim_item(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 	return (claim_set(q, id, l, cause));
 }
 
+const char *
+claim_select_sql(const struct queue_filter *f)
+{
+	if (f != NULL && f->kind != NULL)
+		return (f->type != NULL ? claim_kind_type_sql : claim_kind_sql);
+	return (f != NULL && f->type != NULL ? claim_type_sql :
+	    claim_any_sql);
+}
+
 int
 queue_claim_next(struct queue *q, const struct queue_filter *f,
     struct queue_lease *l, char **cause)
@@ -97,11 +106,7 @@ queue_claim_next(struct queue *q, const struct queue_filter *f,
 		return (rc);
 	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0)
 		goto fail;
-	if (f != NULL && f->kind != NULL)
-		sql = f->type != NULL ? claim_kind_type_sql : claim_kind_sql;
-	else
-		sql = f != NULL && f->type != NULL ? claim_type_sql :
-		    claim_any_sql;
+	sql = claim_select_sql(f);
 	if ((st = store_stmt(q, sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;
 		goto fail;

@@ -465,8 +465,8 @@ decide_apply(struct queue *q, const struct queue_item *it,
 	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?";
 	static const char requeue_sql[] =
 	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
-	    "lease_expires = NULL, claimed_at = NULL, seq = coalesce(?, seq) "
-	    "WHERE id = ?";
+	    "lease_expires = NULL, claimed_at = NULL, requeue = coalesce(?, "
+	    "requeue) WHERE id = ?";
 	static const char skip_sql[] =
 	    "INSERT OR IGNORE INTO skips (shift_id, item_id, decision_id) "
 	    "SELECT shift_id, item_id, id FROM decisions WHERE id = ?";
@@ -525,8 +525,10 @@ decide_apply(struct queue *q, const struct queue_item *it,
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return (store_error(q, "skip", cause));
 		seq = 0;
+		/* "end": behind everything queued now, skipped ones too. */
 		if (q->policy->skip_to_end &&
-		    (rc = store_counter_next(q, "next_seq", &seq, cause)) != 0)
+		    (rc = store_counter_next(q, "next_requeue", &seq,
+		    cause)) != 0)
 			return (rc);
 		if ((st = store_stmt(q, requeue_sql, cause)) == NULL)
 			return (EX_SOFTWARE);

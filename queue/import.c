@@ -30,6 +30,14 @@ struct queue_import {
 	struct queue_import_counts	 counts;
 };
 
+/*
+ * The page cache of an import run, in KiB: what bounds its memory however
+ * large the input. Smaller spills to the WAL sooner and slows large runs.
+ */
+#ifndef IMPORT_CACHE_KB
+#define IMPORT_CACHE_KB "65536"
+#endif
+
 static const char import_item_sql[] =
     "INSERT INTO items (ext_id, kind, state, priority, seq, spot_check, "
     "top_type, top_score, created_at, imported_at, batch_id, src_file, "
@@ -37,7 +45,7 @@ static const char import_item_sql[] =
     "metadata, prompt, messages, text, raw) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
     "?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22) "
-    "ON CONFLICT (ext_id) DO NOTHING RETURNING id";
+    "ON CONFLICT (ext_id) DO NOTHING";
 
 static const char import_existing_sql[] =
     "SELECT raw, src_file, src_line, batch_id FROM items WHERE ext_id = ?";
@@ -107,7 +115,8 @@ queue_import_begin(struct queue *q, const char *operator, int atomic,
 	 * FULL (restored in queue_import_free).
 	 */
 	if ((rc = store_exec(q, "PRAGMA synchronous=NORMAL", cause)) != 0 ||
-	    (rc = store_exec(q, "PRAGMA cache_size=-131072", cause)) != 0)
+	    (rc = store_exec(q, "PRAGMA cache_size=-" IMPORT_CACHE_KB,
+	    cause)) != 0)
 		return (rc);
 	imp = xcalloc(1, sizeof *imp);
 	imp->q = q;
@@ -309,11 +318,12 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 	sqlite3_bind_text(st, 21, r->text, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 22, line, (int)len, SQLITE_STATIC);
 
+	/*
+	 * Not RETURNING: it costs a temporary b-tree per row. A skipped
+	 * conflict changes no row, and last_insert_rowid is then stale.
+	 */
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		rc = sqlite3_step(st);
-	}
+	id = sqlite3_last_insert_rowid(q->db);
 	free(source);
 	free(metadata);
 	free(messages);

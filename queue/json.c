@@ -100,6 +100,21 @@ json_check_duplicates(const cJSON *v, char **cause)
 	}
 	if (!cJSON_IsObject(v) || n < 2)
 		return (0);
+	/* Records' objects are small: compare pairs rather than sort. */
+	if (n <= 16) {
+		const cJSON *a, *b;
+
+		for (a = v->child; a != NULL; a = a->next) {
+			for (b = a->next; b != NULL; b = b->next) {
+				if (strcmp(a->string, b->string) == 0) {
+					xasprintf(cause, "duplicate key \"%s\"",
+					    a->string);
+					return (-1);
+				}
+			}
+		}
+		return (0);
+	}
 	names = xreallocarray(NULL, n, sizeof *names);
 	i = 0;
 	for (c = v->child; c != NULL; c = c->next)

@@ -64,11 +64,14 @@ static const struct migration migrations[] = {
 	"CREATE TABLE items ("
 	"  id INTEGER PRIMARY KEY,"
 	"  ext_id TEXT NOT NULL UNIQUE,"
-	"  kind TEXT NOT NULL CHECK (kind IN ('model_output','anonymization')),"
-	"  state TEXT NOT NULL CHECK (state IN"
-	"    ('queued','auto','claimed','decided','escalated','resolved')),"
+	"  kind TEXT NOT NULL CHECK (kind = 'model_output'"
+	"    OR kind = 'anonymization'),"
+	"  state TEXT NOT NULL CHECK (state = 'queued' OR state = 'auto'"
+	"    OR state = 'claimed' OR state = 'decided' OR state = 'escalated'"
+	"    OR state = 'resolved'),"
 	"  priority REAL NOT NULL,"
 	"  seq INTEGER NOT NULL,"
+	"  requeue INTEGER NOT NULL DEFAULT 0,"
 	"  spot_check INTEGER NOT NULL DEFAULT 0,"
 	"  top_type TEXT,"
 	"  top_score REAL,"
@@ -91,14 +94,19 @@ static const struct migration migrations[] = {
 	"  raw TEXT NOT NULL);"
 
 	/*
-	 * The claim order: highest priority first, then queue order. Only
+	 * The claim order: items skipped to the end of the queue (requeue, a
+	 * rising counter) behind all others, then highest priority first,
+	 * then import order. Only
 	 * items in the review queue are in these indexes, so the next
 	 * available item is the first entry not held by a live lease.
+	 * Conditions here and in CHECKs are written with = and OR, not IN:
+	 * an IN list costs a temporary b-tree each time a row is written.
+	 * Queries must repeat the condition word for word to use the index.
 	 */
-	"CREATE INDEX items_next ON items (priority DESC, seq)"
-	"  WHERE state IN ('queued','claimed');"
-	"CREATE INDEX items_next_kind ON items (kind, priority DESC, seq)"
-	"  WHERE state IN ('queued','claimed');"
+	"CREATE INDEX items_next ON items (requeue, priority DESC, seq)"
+	"  WHERE state = 'queued' OR state = 'claimed';"
+	"CREATE INDEX items_next_kind ON items (kind, requeue, priority DESC,"
+	"  seq) WHERE state = 'queued' OR state = 'claimed';"
 
 	"CREATE TABLE flags ("
 	"  item_id INTEGER NOT NULL REFERENCES items(id),"
@@ -120,8 +128,8 @@ static const struct migration migrations[] = {
 	"  score REAL NOT NULL,"
 	"  recognizer TEXT,"
 	"  explanation TEXT,"
-	"  triage TEXT NOT NULL CHECK (triage IN"
-	"    ('accepted','rejected','ambiguous')),"
+	"  triage TEXT NOT NULL CHECK (triage = 'accepted'"
+	"    OR triage = 'rejected' OR triage = 'ambiguous'),"
 	"  PRIMARY KEY (item_id, idx)) WITHOUT ROWID;"
 
 	"CREATE TABLE shifts ("
@@ -192,8 +200,9 @@ static const struct migration migrations[] = {
 	"  opened_by TEXT NOT NULL,"
 	"  opened_at INTEGER NOT NULL,"
 	"  due_at INTEGER NOT NULL,"
-	"  state TEXT NOT NULL CHECK (state IN"
-	"    ('open','acknowledged','resolved','withdrawn')),"
+	"  state TEXT NOT NULL CHECK (state = 'open'"
+	"    OR state = 'acknowledged' OR state = 'resolved'"
+	"    OR state = 'withdrawn'),"
 	"  acked_by TEXT,"
 	"  acked_at INTEGER,"
 	"  resolved_by TEXT,"

@@ -78,7 +78,7 @@ queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
 	/* The claim index holds exactly the waiting items. */
 	static const char oldest_sql[] =
 	    "SELECT min(imported_at) FROM items "
-	    "WHERE state IN ('queued','claimed')";
+	    "WHERE state = 'queued' OR state = 'claimed'";
 	sqlite3_stmt		*st;
 	enum queue_kind		 k;
 	enum queue_state	 state;

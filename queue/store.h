@@ -88,6 +88,8 @@ int		 store_decision_exported(struct queue *, int64_t id);
 int		 store_audit_next_seq(struct queue *, int64_t *, char **cause);
 char		*store_column_text(sqlite3_stmt *, int);
 
+/* The statement that finds the next item for a filter (tests explain it). */
+const char	*claim_select_sql(const struct queue_filter *);
 /* Gives the item to the actor under a new lease (claims, undo). */
 int		 claim_item(struct queue *, int64_t id, struct queue_lease *,
 		     char **cause);

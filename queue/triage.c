@@ -7,23 +7,30 @@
 
 #include <string.h>
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 
 #include "triage.h"
 
 int
 triage_spot_check(const char *id, double rate)
 {
-	unsigned char	md[SHA256_DIGEST_LENGTH];
-	uint64_t	v = 0;
-	int		i;
+	static EVP_MD	*sha256;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen;
+	uint64_t	 v = 0;
+	int		 i;
 
 	if (rate <= 0)
 		return (0);
 	if (rate >= 1)
 		return (1);
+	/* Fetched once: a one-shot digest looks the algorithm up each time. */
+	if (sha256 == NULL && (sha256 = EVP_MD_fetch(NULL, "SHA256",
+	    NULL)) == NULL)
+		return (0);
 	/* The first 64 bits of SHA-256(id), as a fraction of 2^64. */
-	SHA256((const unsigned char *)id, strlen(id), md);
+	if (!EVP_Digest(id, strlen(id), md, &mdlen, sha256, NULL))
+		return (0);
 	for (i = 0; i < 8; i++)
 		v = (v << 8) | md[i];
 	return ((double)v / 18446744073709551616.0 < rate);

@@ -128,6 +128,11 @@ utf8_valid(const char *s, size_t len, size_t *bad)
 	int		n;
 
 	while (off < len) {
+		/* Most input is ASCII: step over it without decoding. */
+		if ((unsigned char)s[off] < 0x80) {
+			off++;
+			continue;
+		}
 		n = utf8_decode(s + off, len - off, &cp);
 		if (n == 0) {
 			/* Report where the bad sequence starts. */

@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "queue.h"
+#include "store.h"
 #include "testutil.h"
 
 #define GENESIS \
@@ -147,7 +148,7 @@ is_hex64(const char *s)
 static char *
 query_plan(const char *path, const char *sql)
 {
-	char	buf[512], *plan;
+	char	buf[2048], *plan;
 
 	snprintf(buf, sizeof buf, "EXPLAIN QUERY PLAN %s", sql);
 	plan = tu_sql_rows(path, buf);
@@ -496,8 +497,7 @@ test_claim_query_uses_items_next(void **state)
 	char		*plan;
 
 	create_db(t->path);
-	plan = query_plan(t->path, "SELECT id FROM items WHERE state IN "
-	    "('queued','claimed') ORDER BY priority DESC, seq LIMIT 1");
+	plan = query_plan(t->path, claim_select_sql(NULL));
 	if (!plan_uses_index(plan, "items_next") || plan_scans_table(plan) ||
 	    strstr(plan, "USE TEMP B-TREE FOR ORDER BY") != NULL) {
 		print_error("plan:\n%s", plan);
@@ -511,12 +511,11 @@ static void
 test_kind_filtered_claim_query_uses_items_next_kind(void **state)
 {
 	struct tu_db	*t = *state;
-	char		*plan;
+	struct queue_filter	 f = { "model_output", NULL };
+	char			*plan;
 
 	create_db(t->path);
-	plan = query_plan(t->path, "SELECT id FROM items WHERE kind = ? AND "
-	    "state IN ('queued','claimed') ORDER BY priority DESC, seq "
-	    "LIMIT 1");
+	plan = query_plan(t->path, claim_select_sql(&f));
 	if (!plan_uses_index(plan, "items_next_kind") ||
 	    plan_scans_table(plan) ||
 	    strstr(plan, "USE TEMP B-TREE FOR ORDER BY") != NULL) {

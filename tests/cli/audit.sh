@@ -1,0 +1,162 @@
+#!/bin/sh
+# hitl audit verify|head|log after a day of work, and tampering with the file
+# through the sqlite3 shell: an edited, a deleted and two reordered records
+# are each caught, on a copy of their own, and the broken event is named.
+. "$SRCDIR/tests/cli/lib.sh"
+
+# 2027-01-15T08:00:00Z
+NOW=1800000000
+HITL_NOW=$NOW
+export HITL_NOW
+
+hitl_as() {
+	_who=$1
+	shift
+	HITL_REVIEWER=$_who "$HITL" "$@"
+}
+
+jq_ok() {
+	_what=$1
+	shift
+	_lib_where=$_what
+	jq -e "$@" "$T/out" >/dev/null || fail "$_what" "$T/out"
+}
+
+claim() {
+	expect_exit 0 hitl_as "$1" next --json
+	expect_eq "$1's next item" "$(jq -r .item.id "$T/out")" "$2"
+	LEASE=$(jq -r .lease.id "$T/out")
+}
+
+# --- a day of work -------------------------------------------------------------------
+
+step "the day's work"
+expect_exit 0 "$HITL" init --policy "$SRCDIR/examples/policy.json"
+expect_exit 0 "$HITL" import "$SRCDIR/tests/data/workflow.jsonl"
+claim bob wf-out-1
+expect_exit 0 hitl_as bob decide wf-out-1 --lease "$LEASE" approve \
+    --note "flag is right"
+claim alice wf-anon-1
+expect_exit 0 hitl_as alice decide wf-anon-1 --lease "$LEASE" correct \
+    --payload '{"spans": [{"verdict": "accepted"}, {"verdict": "rejected"}]}'
+claim bob wf-out-2
+expect_exit 0 hitl_as bob decide wf-out-2 --lease "$LEASE" escalate \
+    --team legal --reason legal_risk --severity high
+expect_exit 0 hitl_as bob undo
+expect_exit 0 hitl_as bob decide wf-out-2 \
+    --lease "$(sql "SELECT lease_id FROM items WHERE ext_id = 'wf-out-2'")" \
+    escalate --team legal --reason legal_risk --severity critical
+claim bob wf-out-3
+expect_exit 0 hitl_as carol takeover wf-out-3
+expect_exit 0 hitl_as bob shift end --note "bye"
+expect_exit 0 hitl_as carol escalation ack 2
+expect_exit 0 hitl_as carol escalation resolve 2 reject
+
+# --- verify, head, log ----------------------------------------------------------------
+
+EVENTS=$(sql "SELECT count(*) FROM audit")
+LAST=$(sql "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1")
+expect_exit 0 "$HITL" audit verify
+expect_no_err
+expect_out "audit chain verified: $EVENTS events, head $LAST"
+expect_exit 0 "$HITL" audit head
+expect_eq "audit head" "$(cat "$T/out")" "$LAST"
+expect_exit 0 "$HITL" audit log --json
+expect_eq "events logged" "$(jq -s length "$T/out")" "$EVENTS"
+expect_eq "event types" "$(jq -s -c 'map(.event) | unique' "$T/out")" \
+    '["decision","escalation_ack","import","policy_load","resolution","shift_end","shift_start","takeover","undo"]'
+jq -s -e '[.[].seq] == [range(1; length + 1)] and
+    (map(.hash | length == 64) | all)' "$T/out" >/dev/null ||
+    fail "events in order, each with its hash" "$T/out"
+expect_exit 0 "$HITL" audit log --reviewer carol --json
+expect_eq "carol's events" "$(jq -s -c 'map(.event)' "$T/out")" \
+    '["shift_start","takeover","escalation_ack","resolution"]'
+expect_exit 0 "$HITL" audit log --item wf-out-2
+expect_out "decision"
+expect_out "undo"
+
+# The append-only guards stand in the file itself.
+for q in "UPDATE decisions SET payload = '{}' WHERE id = 1" \
+    "DELETE FROM decisions WHERE id = 1" \
+    "UPDATE audit SET actor = 'mallory' WHERE seq = 1" \
+    "DELETE FROM audit WHERE seq = 1"; do
+	_lib_where="refused: $q"
+	if sqlite3 -batch "$HITL_DB" "$q" >"$T/out" 2>"$T/err"; then
+		fail "sqlite3 was allowed to run: $q"
+	fi
+	expect_err "append-only"
+done
+expect_exit 0 "$HITL" audit verify
+expect_out "$EVENTS events"
+
+# Closed databases are whole files: no write-ahead log is left to copy.
+[ ! -e "$HITL_DB-wal" ] || fail "the write-ahead log outlived hitl"
+
+# tampered NAME SQL: a copy of the database, NAME.db, with SQL run on it.
+tampered() {
+	_lib_where="tampering with $1.db: $2"
+	cp "$HITL_DB" "$1.db"
+	sqlite3 -batch "$1.db" "$2" || fail "sqlite3 refused: $2"
+}
+
+# --- (a) an edited decision --------------------------------------------------------
+
+SEQ1=$(sql "SELECT audit_seq FROM decisions WHERE id = 1")
+tampered edited "DROP TRIGGER decisions_no_update;
+    UPDATE decisions SET payload = '{\"note\":\"flag is wrong\"}'
+    WHERE id = 1"
+expect_exit 65 "$HITL" --db edited.db audit verify
+expect_err "audit event $SEQ1: decision 1 was changed after it was recorded"
+[ ! -s "$T/out" ] || fail "verify printed a result" "$T/out"
+
+# --- (b) a deleted decision ------------------------------------------------------------
+
+SEQ2=$(sql "SELECT audit_seq FROM decisions WHERE id = 2")
+tampered deleted "DROP TRIGGER decisions_no_delete;
+    DELETE FROM decisions WHERE id = 2"
+expect_exit 65 "$HITL" --db deleted.db audit verify
+expect_err "audit event $SEQ2: decision 2 is missing (deleted after it was recorded)"
+
+# --- (c) two events reordered ----------------------------------------------------------
+
+tampered reordered "DROP TRIGGER audit_no_update;
+    UPDATE audit SET seq = -1 WHERE seq = 6;
+    UPDATE audit SET seq = 6 WHERE seq = 5;
+    UPDATE audit SET seq = 5 WHERE seq = -1"
+expect_exit 65 "$HITL" --db reordered.db audit verify
+expect_err "audit event 5 does not link to event 4"
+
+# --- (d) the last event deleted: the chain holds, the decisions do not ---------------
+
+expect_eq "the last event" "$(sql "SELECT event FROM audit
+    ORDER BY seq DESC LIMIT 1")" resolution
+tampered truncated "DROP TRIGGER audit_no_delete;
+    DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
+expect_exit 65 "$HITL" --db truncated.db audit verify
+expect_err "the decisions table holds $(sql "SELECT count(*) FROM decisions") decisions"
+# The head published earlier no longer matches either.
+expect_exit 0 "$HITL" --db truncated.db audit head
+[ "$(cat "$T/out")" != "$LAST" ] || fail "the head did not change"
+
+# --- (e) an event's actor changed -------------------------------------------------------
+
+TAKEOVER=$(sql "SELECT seq FROM audit WHERE event = 'takeover'")
+tampered actor "DROP TRIGGER audit_no_update;
+    UPDATE audit SET actor = 'bob' WHERE seq = $TAKEOVER"
+expect_exit 65 "$HITL" --db actor.db audit verify
+expect_err "audit event $TAKEOVER: its actor column was changed"
+
+# --- an event's body changed ------------------------------------------------------------
+
+tampered body "DROP TRIGGER audit_no_update;
+    UPDATE audit SET body = replace(body, '\"critical\"', '\"low\"')
+    WHERE body LIKE '%critical%'"
+BODY_SEQ=$(sql "SELECT audit_seq FROM decisions WHERE payload LIKE '%critical%'")
+expect_exit 65 "$HITL" --db body.db audit verify
+expect_err "audit event $BODY_SEQ (decision) was changed after it was recorded"
+
+# The original is untouched by all this.
+expect_exit 0 "$HITL" audit verify
+expect_out "audit chain verified: $EVENTS events, head $LAST"
+
+pass

@@ -1,0 +1,700 @@
+/*
+ * Unit tests for the audit log: a realistic day of work verifies, every kind
+ * of event is recorded, the chain is what the documentation says, and each
+ * way of tampering with the file behind hitl's back is caught and named.
+ */
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/evp.h>
+
+#include "queue.h"
+#include "testutil.h"
+
+/* 2027-01-15T08:00:00Z */
+#define NOW		1800000000
+
+/* The example policy's people and teams, cut down; no spot checks. */
+static const char policy[] = "{"
+    "\"name\": \"audit-test\", \"lease_seconds\": 900, "
+    "\"allow_reviewer_override\": true, "
+    "\"roles\": {\"alice\": \"admin\", \"bob\": \"reviewer\", "
+    "\"carol\": \"lead\", \"dana\": \"lead\"}, "
+    "\"model_output\": {\"min_flag_score\": 0.5, \"spot_check_rate\": 0}, "
+    "\"labels\": [{\"id\": \"bias.gender\", \"description\": \"gender\"}, "
+    "{\"id\": \"ok\", \"description\": \"false alarm\"}], "
+    "\"teams\": [{\"id\": \"legal\", \"name\": \"Legal\", \"members\": "
+    "[\"carol\"], \"leads\": [\"carol\"]}], "
+    "\"reason_codes\": [{\"id\": \"legal_risk\", \"description\": \"l\"}], "
+    "\"severities\": [{\"id\": \"high\", \"response_minutes\": 240}]}";
+
+/* Claim order: out-2 (5), anon-1 (3), out-3 (3), out-1 (2). */
+static const char *const lines[] = {
+	"{\"id\": \"out-1\", \"kind\": \"model_output\", \"priority\": 2, "
+	"\"response\": \"He is a nurse, so she must be kind.\", \"flags\": ["
+	"{\"type\": \"bias.gender\", \"score\": 0.8}]}",
+	"{\"id\": \"out-2\", \"kind\": \"model_output\", \"priority\": 5, "
+	"\"response\": \"Only an idiot would ask that.\", \"flags\": ["
+	"{\"type\": \"toxicity\", \"score\": 0.92}]}",
+	"{\"id\": \"anon-1\", \"kind\": \"anonymization\", \"priority\": 3, "
+	"\"text\": \"\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb Zo\xc3\xab "
+	"called.\", \"spans\": [{\"entity_type\": \"PERSON\", \"start\": 4, "
+	"\"end\": 7, \"score\": 0.6}]}",
+	"{\"id\": \"out-3\", \"kind\": \"model_output\", \"priority\": 3, "
+	"\"response\": \"Refunds take five business days.\", \"flags\": ["
+	"{\"type\": \"hallucination\", \"score\": 0.7}]}",
+};
+#define NLINES (sizeof lines / sizeof lines[0])
+
+/*
+ * The events the scenario records, in order. Decision ids: 1 bob's approve
+ * of out-2 (event 5), 2 his correction of anon-1 (6), 3 its undo (7), 4 his
+ * approve of anon-1 (8), 5 his escalation of out-3 (9), 6 carol's approve of
+ * out-1 (12), 7 her resolution of out-3 (15).
+ */
+static const char *const scenario_events[] = {
+	"policy_load", "import", "policy_load", "shift_start", "decision",
+	"decision", "undo", "decision", "decision", "shift_start", "takeover",
+	"decision", "escalation_ack", "shift_end", "resolution",
+};
+#define NEVENTS		15
+#define NDECISIONS	7
+
+struct golden {
+	struct tu_db	db;
+};
+
+struct fixture {
+	struct golden	*golden;
+	struct tu_db	 db;
+	struct queue	*q;
+};
+
+static void
+expect_rc(const char *what, int rc, char *why, int want, const char *needle)
+{
+	int ok;
+
+	ok = rc == want && (want == 0 || why != NULL) &&
+	    (needle == NULL || (why != NULL && strstr(why, needle) != NULL));
+	if (!ok)
+		print_error("%s: expected %d%s%s%s, got %d: %s\n", what, want,
+		    needle != NULL ? " saying \"" : "",
+		    needle != NULL ? needle : "", needle != NULL ? "\"" : "",
+		    rc, why != NULL ? why : "(no message)");
+	free(why);
+	assert_true(ok);
+}
+
+#define EXPECT(call, want, needle) do {					\
+	char *why = NULL;						\
+	int rc_ = (call);						\
+	expect_rc(#call, rc_, why, (want), (needle));			\
+} while (0)
+#define OK(call)	EXPECT(call, 0, NULL)
+
+static void
+as(struct queue *q, const char *who)
+{
+	OK(queue_set_actor(q, who, NULL, &why));
+}
+
+static int64_t
+claim(struct queue *q, const char *want)
+{
+	struct queue_lease	 l;
+	int64_t			 id;
+
+	OK(queue_claim_next(q, NULL, &l, &why));
+	assert_string_equal(l.item, want);
+	id = l.lease_id;
+	queue_lease_done(&l);
+	return (id);
+}
+
+static void
+decide(struct queue *q, const char *item, int64_t lease, enum queue_action a,
+    const char *payload)
+{
+	struct queue_decision d = { item, lease, a, payload, -1 };
+
+	OK(queue_decide(q, &d, NULL, &why));
+}
+
+/* The day's work, on a new database at path. */
+static void
+scenario(const char *path)
+{
+	struct queue_import_counts	 c;
+	struct queue_import		*imp = NULL;
+	struct queue_escalation		*e = NULL;
+	struct queue_decision_info	 u;
+	struct queue_shift		 s;
+	struct queue_lease		 l;
+	struct queue			*q = NULL;
+	size_t				 i, n = 0;
+	int64_t				 lease;
+
+	OK(queue_open(path, QUEUE_OPEN_CREATE, &q, &why));
+	queue_set_now(q, NOW);
+	OK(queue_policy_load(q, "audit-test.json", policy, strlen(policy),
+	    "alice", NULL, &why));
+	OK(queue_import_begin(q, "alice", 1, &imp, &why));
+	for (i = 0; i < NLINES; i++)
+		OK(queue_import_line(imp, "inline.jsonl", i + 1, lines[i],
+		    strlen(lines[i]), &why));
+	OK(queue_import_finish(imp, &c, NULL, &why));
+	queue_import_free(imp);
+	assert_int_equal(c.queued, NLINES);
+	queue_set_now(q, NOW + 10);
+	OK(queue_policy_load(q, "audit-test.json", policy, strlen(policy),
+	    "alice", NULL, &why));
+
+	as(q, "bob");
+	queue_set_now(q, NOW + 60);
+	lease = claim(q, "out-2");
+	decide(q, "out-2", lease, QUEUE_APPROVE, "{\"note\": \"looks fine\"}");
+	lease = claim(q, "anon-1");
+	decide(q, "anon-1", lease, QUEUE_CORRECT, "{\"spans\": [{\"verdict\": "
+	    "\"retyped\", \"entity_type\": \"LOCATION\"}]}");
+	OK(queue_undo(q, &u, &l, &why));
+	free(u.item);
+	free(u.action);
+	free(u.reviewer);
+	decide(q, "anon-1", l.lease_id, QUEUE_APPROVE, NULL);
+	queue_lease_done(&l);
+	lease = claim(q, "out-3");
+	decide(q, "out-3", lease, QUEUE_ESCALATE, "{\"team\": \"legal\", "
+	    "\"reason\": \"legal_risk\", \"severity\": \"high\"}");
+	claim(q, "out-1");
+
+	as(q, "carol");
+	queue_set_now(q, NOW + 120);
+	OK(queue_takeover(q, "out-1", &l, &why));
+	decide(q, "out-1", l.lease_id, QUEUE_APPROVE, NULL);
+	queue_lease_done(&l);
+	OK(queue_escalations(q, "legal", 0, &e, &n, &why));
+	assert_int_equal(n, 1);
+	OK(queue_escalation_ack(q, e[0].id, &why));
+
+	as(q, "bob");
+	queue_set_now(q, NOW + 180);
+	OK(queue_shift_end(q, "handoff: out-3 is with legal", &s, &why));
+	queue_shift_done(&s);
+
+	as(q, "carol");
+	queue_set_now(q, NOW + 240);
+	OK(queue_escalation_resolve(q, e[0].id, "reject", NULL,
+	    "invented refund rule", &why));
+	queue_escalations_free(e, n);
+	queue_close(q);
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char	*buf;
+	size_t	 len;
+
+	buf = tu_read_file(from, &len);
+	assert_non_null(buf);
+	assert_int_equal(tu_write_file(to, buf, len), 0);
+	free(buf);
+}
+
+static int
+group_setup(void **state)
+{
+	struct golden	*g;
+	char		 wal[320];
+
+	g = calloc(1, sizeof *g);
+	assert_non_null(g);
+	tu_db_init(&g->db);
+	scenario(g->db.path);
+	/* Closed: everything is in the main file, which may be copied. */
+	snprintf(wal, sizeof wal, "%s-wal", g->db.path);
+	assert_false(tu_exists(wal));
+	*state = g;
+	return (0);
+}
+
+static int
+group_teardown(void **state)
+{
+	struct golden *g = *state;
+
+	tu_db_cleanup(&g->db);
+	free(g);
+	return (0);
+}
+
+/* Each test works on its own copy of the day's database. */
+static int
+setup(void **state)
+{
+	struct fixture *f;
+
+	f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->golden = *state;
+	tu_db_init(&f->db);
+	copy_file(f->golden->db.path, f->db.path);
+	*state = f;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	*state = f->golden;
+	if (f->q != NULL)
+		queue_close(f->q);
+	tu_db_cleanup(&f->db);
+	free(f);
+	return (0);
+}
+
+static struct queue *
+open_copy(struct fixture *f)
+{
+	if (f->q == NULL) {
+		OK(queue_open(f->db.path, 0, &f->q, &why));
+		queue_set_now(f->q, NOW + 300);
+	}
+	return (f->q);
+}
+
+/* Runs SQL directly on the copy, as someone with the file could. */
+static void
+tamper(struct fixture *f, const char *sql)
+{
+	char	*err = NULL;
+	int	 rc;
+
+	assert_null(f->q);
+	rc = tu_sql_exec(f->db.path, sql, &err);
+	if (rc != SQLITE_OK)
+		print_error("%s: %s\n", sql, err);
+	free(err);
+	assert_int_equal(rc, SQLITE_OK);
+}
+
+static void
+expect_verify_fails(struct fixture *f, const char *needle1,
+    const char *needle2)
+{
+	char	*why = NULL, head[65];
+	int64_t	 events = -1;
+	int	 rc, ok;
+
+	rc = queue_audit_verify(open_copy(f), &events, head, &why);
+	ok = rc == EX_DATAERR && why != NULL && strstr(why, needle1) != NULL &&
+	    (needle2 == NULL || strstr(why, needle2) != NULL);
+	if (!ok)
+		print_error("verify: expected %d naming \"%s\"%s%s, got %d: "
+		    "%s\n", EX_DATAERR, needle1, needle2 ? " and " : "",
+		    needle2 ? needle2 : "", rc, why ? why : "(no message)");
+	free(why);
+	assert_true(ok);
+}
+
+/* --- the untouched log ------------------------------------------------------ */
+
+static void
+test_verify_ok(void **state)
+{
+	struct fixture	*f = *state;
+	struct queue	*q = open_copy(f);
+	char		 head[65], head2[65], *last;
+	int64_t		 events = 0, events2 = 0;
+
+	OK(queue_audit_verify(q, &events, head, &why));
+	assert_int_equal(events, NEVENTS);
+	assert_int_equal(strlen(head), 64);
+	OK(queue_audit_head(q, &events2, head2, &why));
+	assert_int_equal(events2, NEVENTS);
+	assert_string_equal(head, head2);
+	last = tu_sql_text(f->db.path,
+	    "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1");
+	assert_non_null(last);
+	assert_string_equal(head, last);
+	free(last);
+	assert_int_equal(tu_sql_int(f->db.path,
+	    "SELECT count(*) FROM decisions"), NDECISIONS);
+
+	/* Verifying changes nothing; a second run agrees. */
+	OK(queue_audit_verify(q, &events2, head2, &why));
+	assert_int_equal(events2, NEVENTS);
+	assert_string_equal(head, head2);
+}
+
+static void
+test_empty_log(void **state)
+{
+	struct tu_db	 db;
+	struct queue	*q = NULL;
+	char		 head[65];
+	int64_t		 events = -1;
+
+	(void)state;
+	tu_db_init(&db);
+	OK(queue_open(db.path, QUEUE_OPEN_CREATE, &q, &why));
+	OK(queue_audit_verify(q, &events, head, &why));
+	assert_int_equal(events, 0);
+	assert_string_equal(head, "00000000000000000000000000000000"
+	    "00000000000000000000000000000000");
+	queue_close(q);
+	tu_db_cleanup(&db);
+}
+
+struct seen {
+	int64_t	 seq[64];
+	char	 event[64][32];
+	char	 actor[64][16];
+	size_t	 n;
+};
+
+static int
+collect(const struct queue_audit_event *ev, void *arg)
+{
+	struct seen *s = arg;
+
+	assert_true(s->n < 64);
+	s->seq[s->n] = ev->seq;
+	snprintf(s->event[s->n], sizeof s->event[0], "%s", ev->event);
+	snprintf(s->actor[s->n], sizeof s->actor[0], "%s", ev->actor);
+	assert_int_equal(strlen(ev->hash), 64);
+	assert_non_null(ev->at);
+	s->n++;
+	return (0);
+}
+
+static void
+test_every_event_type(void **state)
+{
+	struct fixture		*f = *state;
+	struct queue		*q = open_copy(f);
+	struct seen		 s;
+	static const char *const types[] = {
+		"import", "policy_load", "shift_start", "decision", "undo",
+		"takeover", "escalation_ack", "resolution", "shift_end",
+	};
+	size_t			 i, j;
+	int			 found;
+
+	as(q, "alice");
+	memset(&s, 0, sizeof s);
+	OK(queue_audit_log(q, NULL, NULL, collect, &s, &why));
+	assert_int_equal(s.n, NEVENTS);
+	for (i = 0; i < s.n; i++) {
+		assert_int_equal(s.seq[i], (int64_t)i + 1);
+		assert_string_equal(s.event[i], scenario_events[i]);
+	}
+	for (i = 0; i < sizeof types / sizeof types[0]; i++) {
+		found = 0;
+		for (j = 0; j < s.n; j++)
+			found |= strcmp(s.event[j], types[i]) == 0;
+		if (!found)
+			print_error("no %s event in the log\n", types[i]);
+		assert_true(found);
+	}
+	assert_string_equal(s.actor[0], "alice");
+	assert_string_equal(s.actor[1], "alice");
+	assert_string_equal(s.actor[10], "carol");
+
+	/* One item's history, and one person's. */
+	memset(&s, 0, sizeof s);
+	OK(queue_audit_log(q, "out-3", NULL, collect, &s, &why));
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.event[0], "decision");
+	assert_string_equal(s.event[1], "escalation_ack");
+	assert_string_equal(s.event[2], "resolution");
+	memset(&s, 0, sizeof s);
+	OK(queue_audit_log(q, NULL, "carol", collect, &s, &why));
+	assert_int_equal(s.n, 5);
+	assert_string_equal(s.event[0], "shift_start");
+	assert_string_equal(s.event[1], "takeover");
+	assert_string_equal(s.event[2], "decision");
+	assert_string_equal(s.event[3], "escalation_ack");
+	assert_string_equal(s.event[4], "resolution");
+	memset(&s, 0, sizeof s);
+	OK(queue_audit_log(q, "out-1", "bob", collect, &s, &why));
+	assert_int_equal(s.n, 0);
+}
+
+static void
+unhex(const char *hex, unsigned char out[32])
+{
+	unsigned int	v;
+	int		i;
+
+	assert_int_equal(strlen(hex), 64);
+	for (i = 0; i < 32; i++) {
+		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
+		out[i] = (unsigned char)v;
+	}
+}
+
+/* hash = SHA-256(previous hash as 32 bytes ‖ body), recomputed here. */
+static void
+test_chain_as_documented(void **state)
+{
+	struct fixture	*f = *state;
+	sqlite3		*db = tu_sql_open(f->db.path);
+	sqlite3_stmt	*st;
+	unsigned char	 prev[32], md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen, i;
+	char		 hex[65], want[64];
+	const char	*body;
+	int64_t		 seq = 0;
+
+	memset(prev, 0, sizeof prev);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, body, prev_hash, "
+	    "hash, actor, event FROM audit ORDER BY seq", -1, &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		seq++;
+		assert_int_equal(sqlite3_column_int64(st, 0), seq);
+		body = (const char *)sqlite3_column_text(st, 1);
+		/* The canonical body: seq, at, actor, event, item, data. */
+		snprintf(want, sizeof want, "{\"seq\":%lld,\"at\":\"",
+		    (long long)seq);
+		assert_memory_equal(body, want, strlen(want));
+		assert_non_null(strstr(body, "\",\"actor\":\""));
+		assert_non_null(strstr(body, ",\"item\":"));
+		assert_non_null(strstr(body, ",\"data\":{"));
+		for (i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", prev[i]);
+		assert_string_equal((const char *)sqlite3_column_text(st, 2),
+		    hex);
+		mdlen = 0;
+		{
+			EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+			assert_non_null(ctx);
+			assert_int_equal(EVP_DigestInit_ex(ctx, EVP_sha256(),
+			    NULL), 1);
+			EVP_DigestUpdate(ctx, prev, sizeof prev);
+			EVP_DigestUpdate(ctx, body, strlen(body));
+			EVP_DigestFinal_ex(ctx, md, &mdlen);
+			EVP_MD_CTX_free(ctx);
+		}
+		assert_int_equal(mdlen, 32);
+		for (i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", md[i]);
+		assert_string_equal((const char *)sqlite3_column_text(st, 3),
+		    hex);
+		unhex(hex, prev);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_int_equal(seq, NEVENTS);
+}
+
+/* --- the guards while they stand --------------------------------------------- */
+
+static void
+expect_refused(struct fixture *f, const char *sql)
+{
+	char	*err = NULL;
+	int	 rc, ok;
+
+	rc = tu_sql_exec(f->db.path, sql, &err);
+	ok = rc != SQLITE_OK && err != NULL && strstr(err, "append-only");
+	if (!ok)
+		print_error("%s: expected a refusal, got %d: %s\n", sql, rc,
+		    err ? err : "(no message)");
+	free(err);
+	assert_true(ok);
+}
+
+static void
+test_triggers(void **state)
+{
+	struct fixture	*f = *state;
+	char		 head[65];
+	int64_t		 events = 0;
+
+	expect_refused(f, "UPDATE decisions SET payload = '{}' WHERE id = 1");
+	expect_refused(f, "DELETE FROM decisions WHERE id = 1");
+	expect_refused(f, "DELETE FROM decisions");
+	expect_refused(f, "UPDATE audit SET actor = 'mallory' WHERE seq = 5");
+	expect_refused(f, "DELETE FROM audit WHERE seq = 15");
+	expect_refused(f, "DELETE FROM audit");
+	OK(queue_audit_verify(open_copy(f), &events, head, &why));
+	assert_int_equal(events, NEVENTS);
+}
+
+/* --- tampering, each on its own copy ------------------------------------------ */
+
+static void
+test_edited_decision(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(tu_sql_int(f->db.path,
+	    "SELECT audit_seq FROM decisions WHERE id = 1"), 5);
+	tamper(f, "DROP TRIGGER decisions_no_update; "
+	    "UPDATE decisions SET payload = '{\"note\":\"looks bad\"}' "
+	    "WHERE id = 1");
+	expect_verify_fails(f, "audit event 5:", "decision 1 was changed");
+}
+
+static void
+test_edited_decision_reviewer(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DROP TRIGGER decisions_no_update; "
+	    "UPDATE decisions SET reviewer = 'alice' WHERE id = 6");
+	expect_verify_fails(f, "audit event 12:", "changed");
+}
+
+static void
+test_deleted_decision(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DROP TRIGGER decisions_no_delete; "
+	    "DELETE FROM decisions WHERE id = 4");
+	expect_verify_fails(f, "audit event 8:", "missing");
+	expect_verify_fails(f, "audit event 8:", "deleted");
+}
+
+static void
+test_inserted_decision(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "INSERT INTO decisions (item_id, action, reviewer, "
+	    "policy_version, decided_at, audit_seq) VALUES (1, 'approve', "
+	    "'mallory', 2, '2027-01-15T09:00:00Z', 16)");
+	expect_verify_fails(f, "the decisions table holds 8 decisions",
+	    "audit log records 7");
+}
+
+static void
+test_swapped_events(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DROP TRIGGER audit_no_update; "
+	    "UPDATE audit SET seq = -6 WHERE seq = 6; "
+	    "UPDATE audit SET seq = 6 WHERE seq = 5; "
+	    "UPDATE audit SET seq = 5 WHERE seq = -6");
+	expect_verify_fails(f, "audit event 5 does not link to event 4",
+	    NULL);
+}
+
+static void
+test_deleted_last_event(void **state)
+{
+	struct fixture	*f = *state;
+	char		 head[65];
+	int64_t		 events = 0;
+
+	tamper(f, "DROP TRIGGER audit_no_delete; "
+	    "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)");
+	/* The chain itself is whole; the decisions give it away. */
+	expect_verify_fails(f, "decisions", "holds 7 decisions but the audit "
+	    "log records 6");
+	OK(queue_audit_head(f->q, &events, head, &why));
+	assert_int_equal(events, NEVENTS - 1);
+}
+
+static void
+test_deleted_middle_event(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DROP TRIGGER audit_no_delete; "
+	    "DELETE FROM audit WHERE seq = 4");
+	expect_verify_fails(f, "audit event 4 is missing", NULL);
+}
+
+static void
+test_changed_actor_column(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DROP TRIGGER audit_no_update; "
+	    "UPDATE audit SET actor = 'mallory' WHERE seq = 11");
+	expect_verify_fails(f, "audit event 11:", "actor column was changed");
+}
+
+static void
+test_changed_item_column(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DROP TRIGGER audit_no_update; "
+	    "UPDATE audit SET item = 'out-2' WHERE seq = 9");
+	expect_verify_fails(f, "audit event 9:", "item column was changed");
+}
+
+static void
+test_changed_body(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "DROP TRIGGER audit_no_update; "
+	    "UPDATE audit SET body = replace(body, '\"bob\"', '\"eve\"') "
+	    "WHERE seq = 9");
+	expect_verify_fails(f, "audit event 9 (decision) was changed",
+	    "hash does not match");
+}
+
+static void
+test_rehashed_body(void **state)
+{
+	struct fixture *f = *state;
+
+	/* Even with its own hash made to fit, the next link breaks. */
+	tamper(f, "DROP TRIGGER audit_no_update; "
+	    "UPDATE audit SET hash = '" "0123456789abcdef0123456789abcdef"
+	    "0123456789abcdef0123456789abcdef' WHERE seq = 3");
+	expect_verify_fails(f, "audit event 3", NULL);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_verify_ok),
+		T(test_empty_log),
+		T(test_every_event_type),
+		T(test_chain_as_documented),
+		T(test_triggers),
+		T(test_edited_decision),
+		T(test_edited_decision_reviewer),
+		T(test_deleted_decision),
+		T(test_inserted_decision),
+		T(test_swapped_events),
+		T(test_deleted_last_event),
+		T(test_deleted_middle_event),
+		T(test_changed_actor_column),
+		T(test_changed_item_column),
+		T(test_changed_body),
+		T(test_rehashed_body),
+	};
+
+	return (cmocka_run_group_tests_name("audit", tests, group_setup,
+	    group_teardown));
+}
