@@ -167,3 +167,6 @@ with open(tmp, "w") as f:
     f.write("\n")
 os.replace(tmp, sys.argv[1])
 PY
+
+# --- the review workflow ----------------------------------------------------
+sh "$bench/workflow.sh"

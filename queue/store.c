@@ -321,6 +321,40 @@ store_check_identity(struct queue *q, int create, char **cause)
 	return (0);
 }
 
+/*
+ * Waiting for another writer. SQLite's own handler backs off to 100 ms
+ * sleeps, so under steady contention a process that has waited longest
+ * sleeps longest and others keep taking the lock: with eight reviewers at
+ * synchronous=FULL some waited out the timeout. Short, jittered sleeps keep
+ * every waiter in the running until the timeout.
+ */
+static int
+store_busy(void *arg, int count)
+{
+	struct queue	*q = arg;
+	struct timespec	 now, ts;
+	double		 waited;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		q->busy_since = now;
+	/* xorshift, seeded per process: no two waiters sleep in step. */
+	if (q->busy_rand == 0)
+		q->busy_rand = (((uint32_t)getpid() * 2654435761u) ^
+		    (uint32_t)now.tv_nsec) | 1;
+	q->busy_rand ^= q->busy_rand << 13;
+	q->busy_rand ^= q->busy_rand >> 17;
+	q->busy_rand ^= q->busy_rand << 5;
+	waited = (double)(now.tv_sec - q->busy_since.tv_sec) * 1e3 +
+	    (double)(now.tv_nsec - q->busy_since.tv_nsec) / 1e6;
+	if (waited >= q->busy_timeout_ms)
+		return (0);
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(500 + q->busy_rand % 2500) * 1000;
+	nanosleep(&ts, NULL);
+	return (1);
+}
+
 int
 queue_open(const char *path, int flags, struct queue **out, char **cause)
 {
@@ -360,7 +394,7 @@ queue_open(const char *path, int flags, struct queue **out, char **cause)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(q->db, 1);
-	sqlite3_busy_timeout(q->db, q->busy_timeout_ms);
+	sqlite3_busy_handler(q->db, store_busy, q);
 
 	if ((rc = store_check_identity(q, flags & QUEUE_OPEN_CREATE,
 	    cause)) != 0)

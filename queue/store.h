@@ -6,6 +6,8 @@
 #ifndef HITL_STORE_H
 #define HITL_STORE_H
 
+#include <time.h>
+
 #include <sqlite3.h>
 
 #include "queue.h"
@@ -26,6 +28,8 @@ struct queue {
 	int			 schema;
 	int64_t			 now;		/* pinned clock, 0 if none */
 	int			 busy_timeout_ms;
+	struct timespec		 busy_since;	/* see store_busy */
+	uint32_t		 busy_rand;
 
 	struct policy		*policy;	/* cache, by version */
 	int			 policy_version;
