@@ -31,8 +31,9 @@ const struct cmd_entry cmd_escalations_entry = {
 	.help =
 	    "Lists the escalations of team T, or of every team you lead or\n"
 	    "belong to (admins: all teams): open and acknowledged ones unless\n"
-	    "--all. Each shows its age and whether the severity's response-\n"
-	    "time target is overdue. --json prints one object per line.",
+	    "--all. Each shows its age and whether it is overdue: still not\n"
+	    "acknowledged after the severity's response time. --json prints\n"
+	    "one object per line.",
 	.optstring = "t:oaj",
 	.longopts = cmd_escalations_options,
 	.exec = cmd_escalations_exec,
@@ -72,6 +73,16 @@ escalation_age(int64_t s, char *buf, size_t len)
 		snprintf(buf, len, "%lldd", (long long)s / 86400);
 }
 
+/*
+ * The severity's target is a response time: an escalation is overdue while
+ * nobody of the team has acknowledged (or resolved) it past its due time.
+ */
+static int
+escalation_overdue(const struct queue_escalation *e, int64_t now)
+{
+	return (strcmp(e->state, "open") == 0 && now > e->due_at);
+}
+
 static cJSON *
 escalation_json(const struct queue_escalation *e, int64_t now)
 {
@@ -94,8 +105,7 @@ escalation_json(const struct queue_escalation *e, int64_t now)
 	queue_format_time(e->due_at, t);
 	cJSON_AddStringToObject(o, "due_at", t);
 	cJSON_AddNumberToObject(o, "age_seconds", (double)(now - e->opened_at));
-	cJSON_AddBoolToObject(o, "overdue", strcmp(e->state, "resolved") != 0 &&
-	    strcmp(e->state, "withdrawn") != 0 && now > e->due_at);
+	cJSON_AddBoolToObject(o, "overdue", escalation_overdue(e, now));
 	cJSON_AddStringToObject(o, "state", e->state);
 	if (e->acked_by != NULL)
 		cJSON_AddStringToObject(o, "acked_by", e->acked_by);
@@ -155,9 +165,7 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("%-5lld %-14s %-12s %-16s %-8s %-12s age %-5s%s\n",
 		    (long long)es[i].id, es[i].item, es[i].team, es[i].reason,
 		    es[i].severity, es[i].state, age,
-		    strcmp(es[i].state, "resolved") != 0 &&
-		    strcmp(es[i].state, "withdrawn") != 0 &&
-		    now > es[i].due_at ? "  OVERDUE" : "");
+		    escalation_overdue(&es[i], now) ? "  OVERDUE" : "");
 		if (es[i].note != NULL) {
 			note = textsafe_copy(es[i].note, strlen(es[i].note),
 			    0, NULL);

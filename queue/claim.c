@@ -44,6 +44,9 @@ static const char claim_set_sql[] =
 static int
 claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 {
+	static const char lease_sql[] =
+	    "INSERT INTO leases (id, item_id, holder, claimed_at, expires) "
+	    "VALUES (?, ?, ?, ?, ?)";
 	sqlite3_stmt	*st;
 	int64_t		 now = queue_now(q);
 	int		 rc;
@@ -65,6 +68,15 @@ claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 	l->holder = xstrdup(q->actor);
 	sqlite3_step(st);
 	sqlite3_reset(st);
+	if ((st = store_stmt(q, lease_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, l->lease_id);
+	sqlite3_bind_int64(st, 2, id);
+	sqlite3_bind_text(st, 3, q->actor, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, l->expires);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "claim", cause));
 	return (0);
 }
 
@@ -192,11 +204,47 @@ claim_row_done(struct claim_row *r)
 }
 
 /* An expired lease nobody else took still counts: the token matters. */
+/* What became of a lease that no longer holds the item, for the message. */
+struct claim_lease {
+	int64_t	 item_id;
+	char	*holder;
+	int64_t	 expires;
+	char	*taken_over_by;
+};
+
+static int
+claim_lease_get(struct queue *q, int64_t lease_id, struct claim_lease *l)
+{
+	static const char sql[] =
+	    "SELECT item_id, holder, expires, taken_over_by FROM leases "
+	    "WHERE id = ?";
+	sqlite3_stmt	*st;
+	char		*why = NULL;
+	int		 found = 0;
+
+	memset(l, 0, sizeof *l);
+	if ((st = store_stmt(q, sql, &why)) == NULL) {
+		free(why);
+		return (0);
+	}
+	sqlite3_bind_int64(st, 1, lease_id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		l->item_id = sqlite3_column_int64(st, 0);
+		l->holder = store_column_text(st, 1);
+		l->expires = sqlite3_column_int64(st, 2);
+		l->taken_over_by = store_column_text(st, 3);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	return (found);
+}
+
 int
 claim_check(struct queue *q, const char *item, int64_t lease_id, int64_t *id,
     char **cause)
 {
 	struct claim_row	r;
+	struct claim_lease	l;
 	char			when[32];
 	int			rc;
 
@@ -209,23 +257,59 @@ claim_check(struct queue *q, const char *item, int64_t lease_id, int64_t *id,
 		return (0);
 	}
 	rc = EX_UNAVAILABLE;
-	if (strcmp(r.state, "claimed") == 0 && r.holder != NULL &&
+	if (!claim_lease_get(q, lease_id, &l) || l.item_id != r.id) {
+		xasprintf(cause, "item %s: lease %lld is not a claim on this "
+		    "item", item, (long long)lease_id);
+		goto out;
+	}
+	if (strcmp(l.holder, q->actor) != 0) {
+		xasprintf(cause, "item %s: lease %lld is %s's, not yours", item,
+		    (long long)lease_id, l.holder);
+		goto out;
+	}
+	queue_format_time(l.expires, when);
+	if (l.taken_over_by != NULL)
+		xasprintf(cause, "item %s: %s took over your claim (lease "
+		    "%lld)", item, l.taken_over_by, (long long)lease_id);
+	else if (strcmp(r.state, "claimed") == 0 && r.holder != NULL &&
 	    strcmp(r.holder, q->actor) != 0)
-		xasprintf(cause, "item %s: your claim (lease %lld) expired "
-		    "and %s took it", item, (long long)lease_id, r.holder);
-	else if (strcmp(r.state, "claimed") == 0) {
-		queue_format_time(r.expires, when);
+		xasprintf(cause, "item %s: your claim expired at %s and %s "
+		    "took it", item, when, r.holder);
+	else if (strcmp(r.state, "claimed") == 0)
 		xasprintf(cause, "item %s: lease %lld is not current: you "
-		    "claimed it again since (lease %lld, until %s)", item,
-		    (long long)lease_id, (long long)r.lease_id, when);
-	} else if (strcmp(r.state, "queued") == 0)
-		xasprintf(cause, "item %s: your claim (lease %lld) was "
-		    "released; claim it again", item, (long long)lease_id);
+		    "claimed it again since (lease %lld)", item,
+		    (long long)lease_id, (long long)r.lease_id);
+	else if (strcmp(r.state, "queued") == 0)
+		xasprintf(cause, "item %s: your claim (lease %lld) ended "
+		    "(released or expired at %s); claim it again", item,
+		    (long long)lease_id, when);
 	else
-		xasprintf(cause, "item %s: your claim (lease %lld) was lost: "
-		    "the item is %s now", item, (long long)lease_id, r.state);
+		xasprintf(cause, "item %s: your claim expired at %s and the "
+		    "item is %s now", item, when, r.state);
+out:
+	free(l.holder);
+	free(l.taken_over_by);
 	claim_row_done(&r);
 	return (rc);
+}
+
+/* Records what happened to a lease (sql: ?1 its id, then ?2 a value). */
+static int
+claim_lease_update(struct queue *q, const char *sql, int64_t lease_id,
+    int64_t value, const char *text, char **cause)
+{
+	sqlite3_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, lease_id);
+	if (text != NULL)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 2, value);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "claim", cause));
+	return (0);
 }
 
 /*
@@ -257,6 +341,10 @@ claim_change(struct queue *q, const char *item, int64_t lease_id,
 		rc = store_error(q, "claim", cause);
 		goto fail;
 	}
+	if (expires != 0 && (rc = claim_lease_update(q,
+	    "UPDATE leases SET expires = ?2 WHERE id = ?1", lease_id, expires,
+	    NULL, cause)) != 0)
+		goto fail;
 	if ((rc = store_commit(q, cause)) != 0)
 		goto fail;
 	return (0);
@@ -315,6 +403,8 @@ queue_takeover(struct queue *q, const char *item, struct queue_lease *l,
 		goto fail;
 	}
 	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0 ||
+	    (rc = claim_lease_update(q, "UPDATE leases SET taken_over_by = ?2 "
+	    "WHERE id = ?1", r.lease_id, 0, q->actor, cause)) != 0 ||
 	    (rc = claim_set(q, r.id, l, cause)) != 0)
 		goto fail;
 	data = cJSON_CreateObject();

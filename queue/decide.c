@@ -468,8 +468,9 @@ decide_apply(struct queue *q, const struct queue_item *it,
 	    "lease_expires = NULL, claimed_at = NULL, requeue = coalesce(?, "
 	    "requeue) WHERE id = ?";
 	static const char skip_sql[] =
-	    "INSERT OR IGNORE INTO skips (shift_id, item_id, decision_id) "
-	    "SELECT shift_id, item_id, id FROM decisions WHERE id = ?";
+	    "INSERT OR REPLACE INTO skips (shift_id, item_id, decision_id, "
+	    "requeue_before) SELECT d.shift_id, d.item_id, d.id, i.requeue "
+	    "FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?";
 	static const char escalate_sql[] =
 	    "INSERT INTO escalations (item_id, decision_id, team, reason, "
 	    "severity, note, opened_by, opened_at, due_at, state) "

@@ -172,6 +172,7 @@ escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
 		    "leads of team %s (or admins) may", q->actor,
 		    (long long)id, e->team);
 		escalation_done(e);
+		memset(e, 0, sizeof *e);
 		return (EX_NOPERM);
 	}
 	return (0);

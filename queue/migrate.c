@@ -187,7 +187,21 @@ static const struct migration migrations[] = {
 	"  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
 	"  item_id INTEGER NOT NULL REFERENCES items(id),"
 	"  decision_id INTEGER NOT NULL REFERENCES decisions(id),"
+	"  requeue_before INTEGER NOT NULL,"
 	"  PRIMARY KEY (shift_id, item_id)) WITHOUT ROWID;"
+	"CREATE INDEX skips_decision ON skips (decision_id);"
+
+	/*
+	 * Every lease ever given, so that a refused decision can say what
+	 * became of it (expired and taken, taken over, released).
+	 */
+	"CREATE TABLE leases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  holder TEXT NOT NULL,"
+	"  claimed_at INTEGER NOT NULL,"
+	"  expires INTEGER NOT NULL,"
+	"  taken_over_by TEXT);"
 
 	"CREATE TABLE escalations ("
 	"  id INTEGER PRIMARY KEY,"

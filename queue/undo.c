@@ -34,6 +34,12 @@ static const char undo_escalation_sql[] =
 static const char undo_withdraw_sql[] =
     "UPDATE escalations SET state = 'withdrawn' WHERE decision_id = ?";
 
+/* The item goes back to where it was in the queue before the skip. */
+static const char undo_requeue_sql[] =
+    "UPDATE items SET requeue = (SELECT requeue_before FROM skips "
+    "WHERE decision_id = ?1) WHERE id = (SELECT item_id FROM skips "
+    "WHERE decision_id = ?1)";
+
 static const char undo_unskip_sql[] =
     "DELETE FROM skips WHERE decision_id = ?";
 
@@ -182,7 +188,8 @@ queue_undo(struct queue *q, struct queue_decision_info *undone,
 		goto fail;
 	if (strcmp(t.action, "escalate") == 0)
 		rc = undo_exec(q, undo_withdraw_sql, t.id, cause);
-	else if (strcmp(t.action, "skip") == 0)
+	else if (strcmp(t.action, "skip") == 0 &&
+	    (rc = undo_exec(q, undo_requeue_sql, t.id, cause)) == 0)
 		rc = undo_exec(q, undo_unskip_sql, t.id, cause);
 	if (rc != 0)
 		goto fail;

@@ -169,7 +169,7 @@ expect_eq "alice takes the expired claim" "$(jq -r .item.id "$T/out")" wf-out-2
 ALICE2=$(jq -r .lease.id "$T/out")
 [ "$ALICE2" -gt "$BOB2" ] || fail "a new claim needs a new lease id"
 expect_exit 69 hitl_as bob decide wf-out-2 --lease "$BOB2" approve
-expect_err "item wf-out-2: your claim (lease $BOB2) expired and alice took it"
+expect_err "item wf-out-2: your claim expired at 2027-01-15T08:15:00Z and alice took it"
 expect_exit 69 hitl_as bob decide wf-out-2 --lease "$BOB2" correct \
     --payload '{"labels": ["ok"], "flags": [{"verdict": "overturned"}, {"verdict": "overturned"}]}'
 expect_err "took it"
@@ -180,7 +180,7 @@ jq_ok "alice still holds wf-out-2" \
     and .claim.lease == $l and (.history | length) == 0'
 # A lease that is not the current one is refused too.
 expect_exit 69 hitl_as alice decide wf-out-2 --lease "$BOB2" approve
-expect_err "is not current"
+expect_err "lease $BOB2 is bob's, not yours"
 
 expect_exit 65 hitl_as alice decide wf-out-2 --lease "$ALICE2" correct \
     --payload '{"labels": ["bias.sex"], "flags": [{"verdict": "confirmed"}, {"verdict": "overturned"}]}'
@@ -246,7 +246,7 @@ expect_exit 0 hitl_as bob decide wf-out-1 --lease "$(jq .lease.id "$T/out")" app
 # --- release ------------------------------------------------------------------------------
 
 expect_exit 69 hitl_as bob release wf-out-3 --lease 9999
-expect_err "is not current"
+expect_err "lease 9999 is not a claim on this item"
 expect_exit 0 hitl_as bob release wf-out-3 --lease "$UNDO_LEASE"
 expect_out "released wf-out-3"
 expect_exit 64 hitl_as bob release wf-out-3
@@ -263,7 +263,7 @@ jq_ok "takeover --json" \
 CAROL2=$(jq .id "$T/out")
 [ "$CAROL2" -gt "$BOB_ANON2" ] || fail "the takeover needs a new lease id"
 expect_exit 69 hitl_as bob decide wf-anon-2 --lease "$BOB_ANON2" approve
-expect_err "carol took it"
+expect_err "carol took over your claim"
 expect_exit 69 hitl_as carol takeover wf-anon-2
 expect_err "not held by anyone else"
 expect_exit 0 "$HITL" audit log --item wf-anon-2 --json

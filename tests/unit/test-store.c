@@ -378,7 +378,7 @@ static void
 test_schema_1_database_is_upgraded_keeping_data(void **state)
 {
 	static const char downgrade[] =
-	    "DROP TABLE escalations; DROP TABLE skips;"
+	    "DROP TABLE escalations; DROP TABLE skips; DROP TABLE leases;"
 	    "DROP INDEX shifts_open; DROP INDEX decisions_reviewer;"
 	    "DROP INDEX decisions_undoes;"
 	    "ALTER TABLE items DROP COLUMN claimed_at;"

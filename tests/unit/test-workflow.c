@@ -268,6 +268,25 @@ claim(struct fixture *f, const char *want)
 	return (claim_filtered(f, NULL, NULL, want));
 }
 
+/* Claims until want comes out (it must, before the queue runs dry). */
+static void
+claim_until(struct fixture *f, const char *want)
+{
+	struct queue_lease	 l;
+	char			*why = NULL;
+	int			 rc, found = 0;
+
+	while (!found && (rc = queue_claim_next(f->q, NULL, &l, &why)) == 0) {
+		found = strcmp(l.item, want) == 0;
+		queue_lease_done(&l);
+	}
+	if (!found)
+		print_error("%s never came to %s: %s\n", want,
+		    queue_actor(f->q), why);
+	free(why);
+	assert_true(found);
+}
+
 static int
 claim_rc(struct fixture *f, const char *kind, const char *type, char **why)
 {
@@ -600,7 +619,7 @@ test_release_renew(void **state)
 	OK(queue_renew(f->q, "out-2", lease, &expires, &why));
 	assert_int_equal(expires, NOW + 800 + LEASE);
 	EXPECT(queue_renew(f->q, "out-2", lease + 7, &expires, &why),
-	    EX_UNAVAILABLE, "not current");
+	    EX_UNAVAILABLE, "is not a claim on this item");
 	it = item(f, "out-2");
 	assert_int_equal(it->lease_expires, NOW + 800 + LEASE);
 	queue_item_free(it);
@@ -682,12 +701,12 @@ test_shifts(void **state)
 	EXPECT(queue_shift_end(f->q, NULL, NULL, &why), EX_UNAVAILABLE,
 	    "no open shift");
 
-	/* The next claim opens a new one, where anon-1 is not skipped. */
-	claim(f, "anon-1");
+	/* The next claim opens a new one (anon-1, skipped, is last). */
+	claim(f, "out-1");
 	second = current_shift(f);
 	assert_true(second > first);
 	as(f, "carol");
-	claim(f, "out-1");
+	claim(f, "anon-2");
 
 	OK(queue_shifts(f->q, NULL, 10, &list, &n, &why));
 	assert_int_equal(n, 3);
@@ -784,7 +803,7 @@ test_decide_lost_lease(void **state)
 	struct queue_item		*it;
 	size_t				 n = 0;
 	int64_t				 bob, alice, before;
-	char				 msg[128];
+	char				 msg[128], when[32];
 
 	as(f, "bob");
 	bob = claim(f, "out-2");
@@ -794,14 +813,15 @@ test_decide_lost_lease(void **state)
 
 	as(f, "bob");
 	before = decisions(f);
-	snprintf(msg, sizeof msg, "item out-2: your claim (lease %lld) "
-	    "expired and alice took it", (long long)bob);
+	queue_format_time(NOW + LEASE, when);
+	snprintf(msg, sizeof msg, "item out-2: your claim expired at %s "
+	    "and alice took it", when);
 	EXPECT(decide(f, "out-2", bob, QUEUE_APPROVE, NULL, &why),
 	    EX_UNAVAILABLE, msg);
 	EXPECT(decide(f, "out-2", bob, QUEUE_ESCALATE, escalate_legal, &why),
-	    EX_UNAVAILABLE, "expired and alice took it");
+	    EX_UNAVAILABLE, "and alice took it");
 	EXPECT(decide(f, "out-2", bob, QUEUE_SKIP, NULL, &why),
-	    EX_UNAVAILABLE, "expired and alice took it");
+	    EX_UNAVAILABLE, "and alice took it");
 
 	/* Nothing changed: alice still holds it, no decision, no shift. */
 	assert_int_equal(decisions(f), before);
@@ -830,7 +850,7 @@ test_decide_wrong_lease(void **state)
 	lease = claim(f, "out-2");
 	before = decisions(f);
 	EXPECT(decide(f, "out-2", lease + 100, QUEUE_APPROVE, NULL, &why),
-	    EX_UNAVAILABLE, "is not current");
+	    EX_UNAVAILABLE, "is not a claim on this item");
 	EXPECT(decide(f, "out-2", 0, QUEUE_APPROVE, NULL, &why),
 	    EX_UNAVAILABLE, "out-2");
 	/* A lease of another item does not do either. */
@@ -1272,20 +1292,23 @@ test_escalation_other_lead(void **state)
 /* --- skips ------------------------------------------------------------------- */
 
 static void
-test_skip_end_same_priority(void **state)
+test_skip_end_twice(void **state)
 {
 	struct fixture	*f = *state;
 	int64_t		 lease;
 
-	/* anon-1 and out-3 share priority 3; anon-1 was first. */
+	/* Each skip goes behind everything, earlier skips included. */
 	as(f, "bob");
 	lease = claim(f, "out-2");
-	decide_ok(f, "out-2", lease, QUEUE_APPROVE, NULL);
+	decide_ok(f, "out-2", lease, QUEUE_SKIP, NULL);
 	lease = claim(f, "anon-1");
 	decide_ok(f, "anon-1", lease, QUEUE_SKIP, "{\"note\": \"later\"}");
 	expect_state(f, "anon-1", QUEUE_STATE_QUEUED, NULL);
 	as(f, "carol");
 	claim(f, "out-3");
+	claim(f, "out-1");
+	claim(f, "anon-2");
+	claim(f, "out-2");
 	claim(f, "anon-1");
 }
 
@@ -1352,8 +1375,11 @@ test_skip_back_after_new_shift(void **state)
 	decide_ok(f, "anon-1", lease, QUEUE_APPROVE, NULL);
 	OK(queue_shift_end(f->q, "done for today", &s, &why));
 	queue_shift_done(&s);
-	/* A new shift: the skip was that shift's; out-2 is first again. */
+	/* A new shift: the skip was that shift's; out-2 comes back last. */
 	queue_set_now(f->q, NOW + 3600);
+	claim(f, "out-3");
+	claim(f, "out-1");
+	claim(f, "anon-2");
 	claim(f, "out-2");
 }
 
@@ -1514,7 +1540,10 @@ test_undo_after_other_decided(void **state)
 	lease = claim(f, "out-2");
 	decide_ok(f, "out-2", lease, QUEUE_SKIP, NULL);
 	as(f, "alice");
-	lease = claim(f, "out-2");
+	lease = claim_filtered(f, NULL, "toxicity", "out-1");
+	OK(queue_release(f->q, "out-1", lease, &why));
+	lease = claim_filtered(f, "model_output", "toxicity", "out-1");
+	lease = claim_filtered(f, "model_output", "toxicity", "out-2");
 
 	/* While alice holds it, bob may not take it back. */
 	as(f, "bob");
@@ -1580,8 +1609,29 @@ test_undo_skip(void **state)
 	d = decide_ok(f, "out-2", lease, QUEUE_SKIP, NULL);
 	expect_undo(f, "out-2", "skip", d, &lease);
 	expect_state(f, "out-2", QUEUE_STATE_CLAIMED, "bob");
-	/* The skip is gone: released, out-2 comes back to bob first. */
+	assert_int_equal(tu_sql_int(f->db.path,
+	    "SELECT count(*) FROM skips"), 0);
+	/* The skip is gone: once released, bob may get out-2 again. */
 	OK(queue_release(f->q, "out-2", lease, &why));
+	claim_until(f, "out-2");
+}
+
+static void
+test_undo_skip_restores_place(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 lease, d;
+
+	/*
+	 * An undone skip leaves no trace: released, out-2 is back in its
+	 * place, first in line, not behind everything as the skip put it.
+	 */
+	as(f, "bob");
+	lease = claim(f, "out-2");
+	d = decide_ok(f, "out-2", lease, QUEUE_SKIP, NULL);
+	expect_undo(f, "out-2", "skip", d, &lease);
+	OK(queue_release(f->q, "out-2", lease, &why));
+	as(f, "carol");
 	claim(f, "out-2");
 }
 
@@ -1801,7 +1851,7 @@ main(void)
 		T(test_correct_anonymization),
 		T(test_escalate),
 		T(test_escalation_ack_resolve),
-		T(test_skip_end_same_priority),
+		T(test_skip_end_twice),
 		T(test_skip_end_behind_everything),
 		T(test_skip_not_back_same_shift),
 		T(test_skip_back_after_new_shift),
@@ -1814,6 +1864,7 @@ main(void)
 		T(test_undo_after_other_decided),
 		T(test_undo_escalation),
 		T(test_undo_skip),
+		T(test_undo_skip_restores_place),
 		T(test_undo_comment),
 		T(test_takeover),
 		T(test_decision_record),
