@@ -855,7 +855,7 @@ test_decide_wrong_lease(void **state)
 	    EX_UNAVAILABLE, "out-2");
 	/* A lease of another item does not do either. */
 	EXPECT(decide(f, "out-3", lease, QUEUE_APPROVE, NULL, &why),
-	    EX_UNAVAILABLE, "claim it again");
+	    EX_UNAVAILABLE, "is not a claim on this item");
 	/* Nor may someone else use bob's lease. */
 	as(f, "alice");
 	EXPECT(decide(f, "out-2", lease, QUEUE_APPROVE, NULL, &why),
