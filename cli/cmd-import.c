@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "linereader.h"
+#include "textsafe.h"
 #include "xmalloc.h"
 
 #define IMPORT_MAX_ERRORS	20
@@ -158,14 +159,32 @@ static void
 import_report(struct import_run *run, const char *file, uint64_t lineno,
     const char *msg)
 {
+	char *safe, *sfile;
+
 	run->errors++;
 	if (run->errors > IMPORT_MAX_ERRORS && !run->skip_invalid)
 		return;
 	if (run->quiet && run->skip_invalid)
 		return;
 	import_progress(run, NULL, 1);
-	fprintf(stderr, "hitl import: %s: line %llu: %s\n", file,
-	    (unsigned long long)lineno, msg);
+	safe = textsafe_copy(msg, strlen(msg), 0, NULL);
+	sfile = textsafe_copy(file, strlen(file), 0, NULL);
+	fprintf(stderr, "hitl import: %s: line %llu: %s\n", sfile,
+	    (unsigned long long)lineno, safe);
+	free(sfile);
+	free(safe);
+}
+
+static int
+import_blank(const char *line, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+			return (0);
+	}
+	return (1);
 }
 
 static int
@@ -188,7 +207,7 @@ import_file(struct import_run *run, const char *name, int fd, char **cause)
 			line += 3;
 			len -= 3;
 		}
-		if (!too_long && strspn(line, " \t\r") >= len)
+		if (!too_long && import_blank(line, len))
 			continue;	/* blank lines carry nothing */
 		if (too_long) {
 			snprintf(msg, sizeof msg, "line is %zu bytes, longer "
@@ -355,9 +374,9 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (run.progress && run.total_bytes == 0)
 		run.progress = !isatty(STDIN_FILENO);
 
-	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		goto out;
-	if ((rc = queue_import_begin(q, cmd_login(), !run.skip_invalid,
+	if ((rc = queue_import_begin(q, queue_actor(q), !run.skip_invalid,
 	    &run.imp, &cause)) != 0) {
 		rc = cmd_fail(e, rc, cause);
 		goto out;

@@ -40,11 +40,11 @@ cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(e));
 	if (optind + 1 != argc)
 		return (cmd_usage(e));
-	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
-	if ((rc = queue_item_get(q, argv[optind], &it, &cause)) != 0 ||
-	    (rc = queue_item_history(q, argv[optind], &hist, &n,
-	    &cause)) != 0) {
+	if ((rc = queue_item_history(q, argv[optind], &hist, &n,
+	    &cause)) != 0 ||
+	    (rc = queue_item_get(q, argv[optind], &it, &cause)) != 0) {
 		rc = cmd_fail(e, rc, cause);
 		goto out;
 	}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "textsafe.h"
 #include "xmalloc.h"
 
 int
@@ -27,8 +28,13 @@ cmd_usage(const struct cmd_entry *e)
 int
 cmd_fail(const struct cmd_entry *e, int rc, char *cause)
 {
-	fprintf(stderr, "hitl %s: %s\n", e->name,
-	    cause != NULL ? cause : "failed");
+	char *safe;
+
+	/* Causes may quote what a record contained. */
+	safe = textsafe_copy(cause != NULL ? cause : "failed",
+	    cause != NULL ? strlen(cause) : 6, 0, NULL);
+	fprintf(stderr, "hitl %s: %s\n", e->name, safe);
+	free(safe);
 	free(cause);
 	return (rc);
 }

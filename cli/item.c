@@ -219,11 +219,16 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 		item_print_text(f, "prompt", it->prompt);
 	if (it->messages != NULL && (msgs = cJSON_Parse(it->messages))) {
 		cJSON_ArrayForEach(m, msgs) {
-			snprintf(label, sizeof label, "message (%s)",
-			    cJSON_GetStringValue(cJSON_GetObjectItem(m,
-			    "role")));
-			item_print_text(f, label, cJSON_GetStringValue(
-			    cJSON_GetObjectItem(m, "content")));
+			const char *role, *content;
+
+			role = cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(m, "role"));
+			content = cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(m, "content"));
+			if (role == NULL || content == NULL)
+				continue;
+			snprintf(label, sizeof label, "message (%s)", role);
+			item_print_text(f, label, content);
 		}
 		cJSON_Delete(msgs);
 	}

@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "store.h"
+#include "textsafe.h"
 #include "xmalloc.h"
 
 int
@@ -32,8 +33,10 @@ queue_set_actor(struct queue *q, const char *login, const char *override,
 		}
 		login = override;
 	}
-	if (*login == '\0' || strlen(login) > 128) {
-		xasprintf(cause, "reviewer name must be 1 to 128 bytes");
+	if (*login == '\0' || strlen(login) > 128 ||
+	    textsafe_first_unsafe(login) != NULL) {
+		xasprintf(cause, "a reviewer name is 1 to 128 bytes of "
+		    "printable text");
 		return (EX_USAGE);
 	}
 	free(q->actor);

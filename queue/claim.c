@@ -23,11 +23,7 @@
 	"AND (lease_expires IS NULL OR lease_expires <= ?1) " \
 	"AND NOT EXISTS (SELECT 1 FROM skips WHERE shift_id = ?2 " \
 	"AND item_id = items.id) "
-#define CLAIM_TYPE \
-	"AND (EXISTS (SELECT 1 FROM flags f WHERE f.item_id = items.id " \
-	"AND (f.type = ?4 OR substr(f.type, 1, length(?4) + 1) = ?4 || '.')) " \
-	"OR EXISTS (SELECT 1 FROM spans s WHERE s.item_id = items.id " \
-	"AND s.entity_type = ?4 AND s.triage = 'ambiguous')) "
+#define CLAIM_TYPE STORE_TYPE_FILTER("?4")
 #define CLAIM_ORDER "ORDER BY requeue, priority DESC, seq LIMIT 1"
 
 static const char claim_any_sql[] = CLAIM_SELECT CLAIM_ORDER;
@@ -239,6 +235,34 @@ claim_lease_get(struct queue *q, int64_t lease_id, struct claim_lease *l)
 	return (found);
 }
 
+/* A lease already spent on a decision of the actor's: says which. */
+static int
+claim_lease_used(struct queue *q, int64_t lease_id, const char *item,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT action, decided_at FROM decisions WHERE lease_id = ? AND "
+	    "reviewer = ? AND action <> 'undo' ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	char		*why = NULL;
+	int		 used = 0;
+
+	if ((st = store_stmt(q, sql, &why)) == NULL) {
+		free(why);
+		return (0);
+	}
+	sqlite3_bind_int64(st, 1, lease_id);
+	sqlite3_bind_text(st, 2, q->actor, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		xasprintf(cause, "item %s: lease %lld was used already, for "
+		    "your %s at %s", item, (long long)lease_id,
+		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+		used = 1;
+	}
+	sqlite3_reset(st);
+	return (used);
+}
+
 int
 claim_check(struct queue *q, const char *item, int64_t lease_id, int64_t *id,
     char **cause)
@@ -268,9 +292,15 @@ claim_check(struct queue *q, const char *item, int64_t lease_id, int64_t *id,
 		goto out;
 	}
 	queue_format_time(l.expires, when);
+	if (claim_lease_used(q, lease_id, item, cause))
+		goto out;
 	if (l.taken_over_by != NULL)
 		xasprintf(cause, "item %s: %s took over your claim (lease "
 		    "%lld)", item, l.taken_over_by, (long long)lease_id);
+	else if (strcmp(r.state, "claimed") == 0 && r.holder != NULL &&
+	    strcmp(r.holder, q->actor) != 0 && l.expires > queue_now(q))
+		xasprintf(cause, "item %s: your claim (lease %lld) was released "
+		    "and %s holds it now", item, (long long)lease_id, r.holder);
 	else if (strcmp(r.state, "claimed") == 0 && r.holder != NULL &&
 	    strcmp(r.holder, q->actor) != 0)
 		xasprintf(cause, "item %s: your claim expired at %s and %s "

@@ -167,6 +167,7 @@ decide_check_spans(const struct policy *pol, const struct queue_item *it,
 	char		 where[64];
 	size_t		 i = 0, len;
 	uint64_t	 start, end;
+	int		 rc, rc2;
 
 	if (json_check_keys(p, "payload", keys, 0, cause) != 0 ||
 	    json_get_array(p, "payload", "spans", &arr, cause) < 0)
@@ -227,19 +228,15 @@ decide_check_spans(const struct policy *pol, const struct queue_item *it,
 		if (json_check_keys(v, where, added_keys, 0, cause) != 0 ||
 		    decide_check_type(pol, v, where, 1, &type, cause) != 0)
 			return (-1);
-		if (json_get_uint(v, where, "start", (uint64_t)len, &start,
-		    cause) <= 0 ||
-		    json_get_uint(v, where, "end", (uint64_t)len, &end,
-		    cause) <= 0) {
-			if (*cause == NULL)
-				xasprintf(cause, "%s: start and end are "
-				    "required", where);
-			else {
-				free(*cause);
-				xasprintf(cause, "%s: start and end must be "
-				    "within the text (0 to %zu characters)",
-				    where, len);
-			}
+		/* The getters' messages give the text's length. */
+		if ((rc = json_get_uint(v, where, "start", (uint64_t)len,
+		    &start, cause)) < 0 ||
+		    (rc2 = json_get_uint(v, where, "end", (uint64_t)len, &end,
+		    cause)) < 0)
+			return (-1);
+		if (rc == 0 || rc2 == 0) {
+			xasprintf(cause, "%s: start and end are required",
+			    where);
 			return (-1);
 		}
 		if (start >= end) {
@@ -468,7 +465,7 @@ decide_apply(struct queue *q, const struct queue_item *it,
 	    "lease_expires = NULL, claimed_at = NULL, requeue = coalesce(?, "
 	    "requeue) WHERE id = ?";
 	static const char skip_sql[] =
-	    "INSERT OR REPLACE INTO skips (shift_id, item_id, decision_id, "
+	    "INSERT INTO skips (shift_id, item_id, decision_id, "
 	    "requeue_before) SELECT d.shift_id, d.item_id, d.id, i.requeue "
 	    "FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?";
 	static const char escalate_sql[] =

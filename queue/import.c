@@ -109,6 +109,12 @@ queue_import_begin(struct queue *q, const char *operator, int atomic,
 	*out = NULL;
 	if ((rc = store_policy_refresh(q, cause)) != 0)
 		return (rc);
+	if (policy_role_of(q->policy, operator) == POLICY_ROLE_NONE) {
+		xasprintf(cause, "%s has no role in the policy in force "
+		    "(version %d) and may not import; ask an admin to add you",
+		    operator, q->policy_version);
+		return (EX_NOPERM);
+	}
 	/*
 	 * A bulk import may skip the fsync of each commit: the run is one
 	 * transaction and re-running it is idempotent. Review writes stay at

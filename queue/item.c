@@ -191,6 +191,10 @@ queue_item_history(struct queue *q, const char *ext_id,
 
 	*out = NULL;
 	*n = 0;
+	/* Reading an item's record is reviewers' work. */
+	if (q->actor != NULL && (rc = store_require_role(q,
+	    POLICY_ROLE_REVIEWER, "read items", cause)) != 0)
+		return (rc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);

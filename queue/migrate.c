@@ -188,8 +188,8 @@ static const struct migration migrations[] = {
 	"  item_id INTEGER NOT NULL REFERENCES items(id),"
 	"  decision_id INTEGER NOT NULL REFERENCES decisions(id),"
 	"  requeue_before INTEGER NOT NULL,"
-	"  PRIMARY KEY (shift_id, item_id)) WITHOUT ROWID;"
-	"CREATE INDEX skips_decision ON skips (decision_id);"
+	"  PRIMARY KEY (decision_id)) WITHOUT ROWID;"
+	"CREATE INDEX skips_shift ON skips (shift_id, item_id);"
 
 	/*
 	 * Every lease ever given, so that a refused decision can say what

@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "policy.h"
+#include "textsafe.h"
 #include "xmalloc.h"
 
 static const char *const policy_default_entity_types[] = {
@@ -157,12 +158,10 @@ policy_check_id(const char *s, const char *path, char **cause)
 		xasprintf(cause, "%s: must be 1 to 128 bytes long", path);
 		return (-1);
 	}
-	for (c = s; *c != '\0'; c++) {
-		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-			xasprintf(cause, "%s: contains a control character",
-			    path);
-			return (-1);
-		}
+	if ((c = textsafe_first_unsafe(s)) != NULL) {
+		xasprintf(cause, "%s: contains a control or invisible "
+		    "character", path);
+		return (-1);
 	}
 	return (0);
 }

@@ -306,6 +306,45 @@ int		 queue_decide(struct queue *, const struct queue_decision *,
 int		 queue_undo(struct queue *, struct queue_decision_info *undone,
 		     struct queue_lease *, char **cause);
 
+/*
+ * The review queue as a list, for the console: the items waiting for a human
+ * (queued or claimed) in claim order, a page at a time. A page starts after
+ * (or, backwards, before) a row's position, so paging costs the same at any
+ * depth of the queue. Rows are copies; look the item up again before acting.
+ */
+struct queue_pos {
+	int64_t		 requeue;
+	double		 priority;
+	int64_t		 seq;
+};
+
+struct queue_row {
+	struct queue_pos	 pos;
+	char			*item;
+	enum queue_kind		 kind;
+	char			*top_type;
+	double			 top_score;
+	char			*imported_at;
+	char			*created_at;
+	char			*holder;	/* NULL unless held by a live lease */
+};
+
+#define QUEUE_PAGE_FIRST	0	/* from the start; pos ignored */
+#define QUEUE_PAGE_AFTER	1	/* rows after pos */
+#define QUEUE_PAGE_BEFORE	2	/* rows before pos, returned in order */
+#define QUEUE_PAGE_LAST		3	/* the last rows; pos ignored */
+
+int		 queue_page(struct queue *, const struct queue_filter *,
+		     int how, const struct queue_pos *, size_t limit,
+		     struct queue_row **, size_t *, char **cause);
+void		 queue_rows_free(struct queue_row *, size_t);
+/* Items waiting for a human, by kind. */
+int		 queue_waiting(struct queue *, uint64_t counts[QUEUE_NKINDS],
+		     char **cause);
+/* The first item whose id starts with, or whose text contains, needle. */
+int		 queue_search(struct queue *, const char *needle,
+		     struct queue_row *, int *found, char **cause);
+
 /* Escalations. */
 struct queue_escalation {
 	int64_t		 id;

@@ -11,6 +11,7 @@
 
 #include "json.h"
 #include "record.h"
+#include "textsafe.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -29,6 +30,10 @@ static const char *const record_flag_keys[] = {
 static const char *const record_span_keys[] = {
 	"entity_type", "start", "end", "score", "analysis_explanation",
 	"recognizer", "recognition_metadata", NULL
+};
+
+static const char *const record_message_keys[] = {
+	"role", "content", "name", NULL
 };
 
 static const char *const record_roles[] = {
@@ -123,12 +128,11 @@ record_check_name(const char *s, const char *path, const char *field,
 		    field, max);
 		return (-1);
 	}
-	for (c = s; *c != '\0'; c++) {
-		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
-			xasprintf(cause, "%s%s%s: contains control character "
-			    "0x%02x", path, dot, field, (unsigned char)*c);
-			return (-1);
-		}
+	if ((c = textsafe_first_unsafe(s)) != NULL) {
+		xasprintf(cause, "%s%s%s: contains a control or invisible "
+		    "character at byte %zu", path, dot, field,
+		    (size_t)(c - s) + 1);
+		return (-1);
 	}
 	return (0);
 }
@@ -320,7 +324,9 @@ record_parse_messages(struct record *r, char **cause)
 			    where, json_type_name(m));
 			return (-1);
 		}
-		if (record_required_string(m, where, "role", &role, cause) ||
+		if (json_check_keys(m, where, record_message_keys, 0,
+		    cause) != 0 ||
+		    record_required_string(m, where, "role", &role, cause) ||
 		    record_required_string(m, where, "content", &content,
 		    cause))
 			return (-1);

@@ -191,6 +191,15 @@ store_begin(struct queue *q, char **cause)
 	if ((rc = store_exec(q, "BEGIN IMMEDIATE", cause)) != 0)
 		return (rc);
 	q->in_txn = 1;
+	/*
+	 * A policy loaded while we waited for the lock applies to what this
+	 * transaction records (once the schema has its policies table).
+	 */
+	if (q->schema == store_migrations_latest() &&
+	    (rc = store_policy_refresh(q, cause)) != 0) {
+		store_rollback(q);
+		return (rc);
+	}
 	return (0);
 }
 

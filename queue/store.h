@@ -92,6 +92,17 @@ int		 store_decision_exported(struct queue *, int64_t id);
 int		 store_audit_next_seq(struct queue *, int64_t *, char **cause);
 char		*store_column_text(sqlite3_stmt *, int);
 
+/*
+ * SQL text (never user data): items with a flag of category P (or below it,
+ * "bias" matching "bias.gender") or an ambiguous span of entity type P, P
+ * being the parameter named.
+ */
+#define STORE_TYPE_FILTER(P) \
+	"AND (EXISTS (SELECT 1 FROM flags f WHERE f.item_id = items.id " \
+	"AND (f.type = " P " OR substr(f.type, 1, length(" P ") + 1) = " \
+	P " || '.')) OR EXISTS (SELECT 1 FROM spans s WHERE s.item_id = " \
+	"items.id AND s.entity_type = " P " AND s.triage = 'ambiguous')) "
+
 /* The statement that finds the next item for a filter (tests explain it). */
 const char	*claim_select_sql(const struct queue_filter *);
 /* Gives the item to the actor under a new lease (claims, undo). */

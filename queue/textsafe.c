@@ -97,3 +97,20 @@ textsafe_copy(const char *s, size_t len, int flags, int *hidden)
 	out[o] = '\0';
 	return (out);
 }
+
+const char *
+textsafe_first_unsafe(const char *s)
+{
+	char		mark[24];
+	size_t		i = 0, len = strlen(s);
+	uint32_t	cp;
+	int		k;
+
+	while (i < len) {
+		if ((k = utf8_decode(s + i, len - i, &cp)) == 0 ||
+		    textsafe_mark(cp, mark))
+			return (s + i);
+		i += (size_t)k;
+	}
+	return (NULL);
+}

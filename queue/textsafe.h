@@ -22,6 +22,12 @@ int	textsafe_mark(uint32_t cp, char out[24]);
 int	textsafe_is_hidden(uint32_t cp);
 
 /*
+ * The first character of s (NUL-terminated UTF-8) that would have to be
+ * shown as a mark, or NULL: names and ids must not contain any.
+ */
+const char *textsafe_first_unsafe(const char *s);
+
+/*
  * Returns a newly allocated, sanitized copy of s[0..len). If hidden is not
  * NULL it is set when anything had to be made visible.
  */

@@ -106,6 +106,9 @@ undo_check(struct queue *q, const struct undo_target *t, char **cause)
 		    "it instead", t->action, t->item);
 		return (EX_NOPERM);
 	}
+	/* Withdrawing a comment changes no state: nothing to overrule. */
+	if (strcmp(t->action, "comment") == 0)
+		return (0);
 	if ((st = store_stmt(q, undo_later_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	sqlite3_bind_int64(st, 1, t->item_id);
@@ -122,8 +125,7 @@ undo_check(struct queue *q, const struct undo_target *t, char **cause)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return (store_error(q, "undo", cause));
-	if (strcmp(t->action, "comment") != 0 &&
-	    strcmp(t->state, "claimed") == 0 && t->holder != NULL &&
+	if (strcmp(t->state, "claimed") == 0 && t->holder != NULL &&
 	    strcmp(t->holder, q->actor) != 0 && t->expires > queue_now(q)) {
 		xasprintf(cause, "cannot undo your %s of item %s: %s holds it "
 		    "now", t->action, t->item, t->holder);

@@ -267,7 +267,7 @@ expect_invalid "response: not a field"
 printf '{"id": "time", "kind": "model_output", "response": "a", "created_at": "yesterday"}\n' >case.jsonl
 expect_invalid "created_at"
 printf '{"id": "ctrl\\u0001", "kind": "model_output", "response": "a"}\n' >case.jsonl
-expect_invalid "id: contains control character"
+expect_invalid "id: contains a control or invisible character"
 printf '{"id": "tail", "kind": "model_output", "response": "a"} trailing\n' >case.jsonl
 expect_invalid "text after the end"
 printf '{"id": "escaped-backslash", "kind": "model_output", "response": "a\\\\u0000b"}\n' \

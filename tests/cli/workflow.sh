@@ -130,7 +130,7 @@ cat >bad-span.json <<'EOF'
 EOF
 expect_exit 65 hitl_as alice decide wf-anon-1 --lease "$ALICE1" correct \
     --payload - <bad-span.json
-expect_err "payload.added[0]: start and end must be within the text (0 to 50 characters)"
+expect_err "payload.added[0].end: expected a whole number from 0 to 50"
 expect_exit 65 hitl_as alice decide wf-anon-1 --lease "$ALICE1" correct \
     --payload '{"spans": [{"verdict": "accepted"}, {"verdict": "retyped", "entity_type": "LOCATION"}]}'
 expect_err "the span is already LOCATION"

@@ -129,7 +129,7 @@ test_id_with_control_character_is_refused(void **state)
 {
 	(void)state;
 	assert_refused("{\"id\": \"a\\u0007b\", \"kind\": \"model_output\", "
-	    "\"response\": \"x\"}", "id: contains control character 0x07");
+	    "\"response\": \"x\"}", "id: contains a control or invisible character at byte");
 }
 
 static void

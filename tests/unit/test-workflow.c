@@ -780,7 +780,7 @@ test_decide_approve(void **state)
 	/* A decided item is not handed out again, nor decided twice. */
 	claim(f, "anon-1");
 	EXPECT(decide(f, "out-2", lease, QUEUE_APPROVE, NULL, &why),
-	    EX_UNAVAILABLE, "decided");
+	    EX_UNAVAILABLE, "was used already, for your approve");
 	EXPECT(decide(f, "nope", lease, QUEUE_APPROVE, NULL, &why),
 	    EX_NOINPUT, "nope");
 	/* approve takes a note and nothing else. */
@@ -996,7 +996,7 @@ test_correct_anonymization(void **state)
 	    "\"PHONE_NUMBER\"}]}", &why), EX_DATAERR, "payload.added[0]");
 	EXPECT(decide(f, "anon-1", lease, QUEUE_CORRECT, "{" SPANS_OK ", "
 	    "\"added\": [{\"start\": 40, \"end\": 60, \"entity_type\": "
-	    "\"PHONE_NUMBER\"}]}", &why), EX_DATAERR, "0 to 50 characters");
+	    "\"PHONE_NUMBER\"}]}", &why), EX_DATAERR, "from 0 to 50");
 	EXPECT(decide(f, "anon-1", lease, QUEUE_CORRECT, "{" SPANS_OK ", "
 	    "\"added\": [{\"start\": 6, \"end\": 4, \"entity_type\": "
 	    "\"LOCATION\"}]}", &why), EX_DATAERR, "is not before end");
@@ -1440,7 +1440,7 @@ test_undo_latest(void **state)
 
 	/* The old lease is dead; the new one decides. */
 	EXPECT(decide(f, "out-2", lease, QUEUE_APPROVE, NULL, &why),
-	    EX_UNAVAILABLE, "not current");
+	    EX_UNAVAILABLE, "was used already");
 	d2 = decide_ok(f, "out-2", again, QUEUE_CORRECT, "{\"labels\": "
 	    "[\"toxicity\"], \"flags\": [{\"verdict\": \"confirmed\"}]}");
 	assert_true(d2 > d1);

@@ -1,0 +1,221 @@
+/*
+ * The review queue a page at a time, in claim order, by position rather
+ * than offset so that every page is an index seek; counts and search.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "store.h"
+#include "xmalloc.h"
+
+#define PAGE_COLUMNS \
+	"SELECT requeue, priority, seq, ext_id, kind, top_type, top_score, " \
+	"imported_at, created_at, CASE WHEN lease_expires > ?1 " \
+	"THEN holder END FROM items "
+#define PAGE_WAITING "WHERE (state = 'queued' OR state = 'claimed') "
+#define PAGE_KIND "AND kind = ?2 "
+#define PAGE_TYPE STORE_TYPE_FILTER("?3")
+
+/*
+ * The claim order is (requeue, priority DESC, seq): mixed directions, so
+ * "after a position" is three seeks, tried in turn: the rest of its
+ * priority, lower priorities in its turn, later turns. ?4, ?5, ?6 are the
+ * position's requeue, priority and seq.
+ */
+static const char *const page_after[] = {
+	"AND requeue = ?4 AND priority = ?5 AND seq > ?6 ",
+	"AND requeue = ?4 AND priority < ?5 ",
+	"AND requeue > ?4 ",
+};
+static const char *const page_before[] = {
+	"AND requeue = ?4 AND priority = ?5 AND seq < ?6 ",
+	"AND requeue = ?4 AND priority > ?5 ",
+	"AND requeue < ?4 ",
+};
+#define PAGE_ORDER " ORDER BY requeue, priority DESC, seq LIMIT ?7"
+#define PAGE_ORDER_BACK " ORDER BY requeue DESC, priority, seq DESC LIMIT ?7"
+
+/*
+ * Statement texts are cached by address, so each combination of filter,
+ * part and direction is built once into this table and kept.
+ */
+static char *page_sql[2][2][4][2];
+
+static const char *
+page_text(int kind, int type, int part, int back)
+{
+	const char	*range = "";
+	char		**slot = &page_sql[kind][type][part][back];
+
+	if (*slot != NULL)
+		return (*slot);
+	if (part < 3)
+		range = back ? page_before[part] : page_after[part];
+	xasprintf(slot, "%s%s%s%s%s%s", PAGE_COLUMNS, PAGE_WAITING,
+	    kind ? PAGE_KIND : "", type ? PAGE_TYPE : "", range,
+	    back ? PAGE_ORDER_BACK : PAGE_ORDER);
+	return (*slot);
+}
+
+static void
+page_row(sqlite3_stmt *st, struct queue_row *r)
+{
+	enum queue_kind k = QUEUE_KIND_MODEL_OUTPUT;
+
+	memset(r, 0, sizeof *r);
+	r->pos.requeue = sqlite3_column_int64(st, 0);
+	r->pos.priority = sqlite3_column_double(st, 1);
+	r->pos.seq = sqlite3_column_int64(st, 2);
+	r->item = store_column_text(st, 3);
+	queue_kind_parse((const char *)sqlite3_column_text(st, 4), &k);
+	r->kind = k;
+	r->top_type = store_column_text(st, 5);
+	r->top_score = sqlite3_column_double(st, 6);
+	r->imported_at = store_column_text(st, 7);
+	r->created_at = store_column_text(st, 8);
+	r->holder = store_column_text(st, 9);
+}
+
+static int
+page_run(struct queue *q, const struct queue_filter *f, int part, int back,
+    const struct queue_pos *pos, size_t limit, struct queue_row **rows,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 kind, type, rc;
+
+	kind = f != NULL && f->kind != NULL;
+	type = f != NULL && f->type != NULL;
+	if ((st = store_stmt(q, page_text(kind, type, part, back),
+	    cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, queue_now(q));
+	if (kind)
+		sqlite3_bind_text(st, 2, f->kind, -1, SQLITE_STATIC);
+	if (type)
+		sqlite3_bind_text(st, 3, f->type, -1, SQLITE_STATIC);
+	if (pos != NULL) {
+		sqlite3_bind_int64(st, 4, pos->requeue);
+		sqlite3_bind_double(st, 5, pos->priority);
+		sqlite3_bind_int64(st, 6, pos->seq);
+	}
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)(limit - *n));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
+		page_row(st, &(*rows)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (store_error(q, "queue", cause));
+	return (0);
+}
+
+int
+queue_page(struct queue *q, const struct queue_filter *f, int how,
+    const struct queue_pos *pos, size_t limit, struct queue_row **rows,
+    size_t *n, char **cause)
+{
+	struct queue_row	 tmp;
+	size_t			 i;
+	int			 part, back, rc = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (limit == 0)
+		return (0);
+	back = how == QUEUE_PAGE_BEFORE || how == QUEUE_PAGE_LAST;
+	/* One read transaction: the page is one consistent snapshot. */
+	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+		return (rc);
+	if (how == QUEUE_PAGE_FIRST || how == QUEUE_PAGE_LAST)
+		rc = page_run(q, f, 3, back, NULL, limit, rows, n, cause);
+	else {
+		for (part = 0; part < 3 && *n < limit && rc == 0; part++)
+			rc = page_run(q, f, part, back, pos, limit, rows, n,
+			    cause);
+	}
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != 0) {
+		queue_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return (rc);
+	}
+	/* Read backwards, returned in claim order. */
+	for (i = 0; back && i < *n / 2; i++) {
+		tmp = (*rows)[i];
+		(*rows)[i] = (*rows)[*n - 1 - i];
+		(*rows)[*n - 1 - i] = tmp;
+	}
+	return (0);
+}
+
+void
+queue_rows_free(struct queue_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].item);
+		free(rows[i].top_type);
+		free(rows[i].imported_at);
+		free(rows[i].created_at);
+		free(rows[i].holder);
+	}
+	free(rows);
+}
+
+int
+queue_waiting(struct queue *q, uint64_t counts[QUEUE_NKINDS], char **cause)
+{
+	static const char sql[] =
+	    "SELECT kind, count(*) FROM items INDEXED BY items_next_kind "
+	    "WHERE (state = 'queued' OR state = 'claimed') GROUP BY kind";
+	sqlite3_stmt	*st;
+	enum queue_kind	 k;
+	int		 rc;
+
+	memset(counts, 0, sizeof counts[0] * QUEUE_NKINDS);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (queue_kind_parse((const char *)sqlite3_column_text(st, 0),
+		    &k) == 0)
+			counts[k] = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (store_error(q, "queue", cause));
+	return (0);
+}
+
+int
+queue_search(struct queue *q, const char *needle, struct queue_row *row,
+    int *found, char **cause)
+{
+	/* instr(), not LIKE: the needle is text, not a pattern. */
+	static const char sql[] = PAGE_COLUMNS PAGE_WAITING
+	    "AND (substr(ext_id, 1, length(?2)) = ?2 OR instr(text, ?2) > 0) "
+	    "ORDER BY requeue, priority DESC, seq LIMIT 1";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*found = 0;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, queue_now(q));
+	sqlite3_bind_text(st, 2, needle, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		page_row(st, row);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return (store_error(q, "search", cause));
+	return (0);
+}
