@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "tui.h"
 #include "xmalloc.h"
 
 static int cmd_demo_exec(struct cmd_ctx *, int, char **);
@@ -25,12 +26,13 @@ static const struct option cmd_demo_options[] = {
 const struct cmd_entry cmd_demo_entry = {
 	.name = "demo",
 	.usage = "[--examples DIR] [--reset]",
-	.summary = "seed a demo database from the examples and show it",
+	.summary = "seed a demo database from the examples and open it",
 	.help =
 	    "Creates the database (see --db) from DIR/policy.json and\n"
-	    "DIR/demo.jsonl (DIR defaults to the installed examples), then\n"
-	    "prints its status. An existing database is kept unless --reset\n"
-	    "is given, which deletes it first.",
+	    "DIR/demo.jsonl (DIR defaults to the installed examples), prints\n"
+	    "its status and, on a terminal, opens the review console on it.\n"
+	    "An existing database is kept unless --reset is given, which\n"
+	    "deletes it first.",
 	.optstring = "e:r",
 	.longopts = cmd_demo_options,
 	.exec = cmd_demo_exec,
@@ -162,6 +164,16 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		printf("%s exists; showing it (--reset starts afresh)\n\n",
 		    ctx->db_path);
 		if ((rc = cmd_status_print(q, 0, &cause)) != 0)
+			rc = cmd_fail(e, rc, cause);
+	}
+	/* On a terminal, the demo is the console itself. */
+	if (rc == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct tui_options opt;
+
+		memset(&opt, 0, sizeof opt);
+		opt.db_label = ctx->db_path;
+		if ((rc = queue_set_actor(q, cmd_login(), ctx->reviewer,
+		    &cause)) != 0 || (rc = tui_run(q, &opt, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 	}
 	queue_close(q);

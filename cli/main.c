@@ -18,6 +18,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_import_entry,
 	&cmd_status_entry,
 	&cmd_policy_entry,
+	&cmd_review_entry,
 	&cmd_next_entry,
 	&cmd_show_entry,
 	&cmd_decide_entry,

@@ -1,0 +1,74 @@
+/*
+ * hitl review: the console in which reviewers spend their shift; also its
+ * key table for the README (--keys).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "tui.h"
+
+static int cmd_review_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_review_options[] = {
+	{ "script", required_argument, NULL, 's' },
+	{ "keys", no_argument, NULL, 'k' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_review_entry = {
+	.name = "review",
+	.usage = "[--script FILE] | --keys",
+	.summary = "open the review console",
+	.help =
+	    "Opens the console on the database: the queue list, the item under\n"
+	    "review, decisions with single keys ('?' lists them), the\n"
+	    "escalation inbox for leads (E). Quitting ends the shift and asks\n"
+	    "for a hand-off note. --script FILE (or $HITL_SCRIPT) takes the\n"
+	    "keys from FILE instead of the terminal, for tests. --keys prints\n"
+	    "the key bindings as a Markdown table.",
+	.optstring = "s:k",
+	.longopts = cmd_review_options,
+	.exec = cmd_review_exec,
+};
+
+static int
+cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_review_entry;
+	struct tui_options	 opt;
+	struct queue		*q;
+	char			*cause = NULL;
+	int			 ch, rc;
+
+	memset(&opt, 0, sizeof opt);
+	opt.script = getenv("HITL_SCRIPT");
+	if (opt.script != NULL && *opt.script == '\0')
+		opt.script = NULL;
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			opt.script = optarg;
+			break;
+		case 'k':
+			tui_bind_markdown(stdout);
+			return (EX_OK);
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc)
+		return (cmd_usage(e));
+	opt.db_label = ctx->db_path;
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = tui_run(q, &opt, &cause)) != 0)
+		rc = cmd_fail(e, rc, cause);
+	queue_close(q);
+	return (rc);
+}

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Console screen tests, as tig's: each tests/tui/NAME.keys drives the real
+# console from a key script in an off-screen terminal; every screen it dumps
+# (":screen-dump FILE") must equal tests/tui/FILE. Terminal size, TERM,
+# locale, time zone, clock and reviewer are pinned; stderr must stay empty.
+# UPDATE=1 rewrites the expected screens (review the diff before committing).
+set -eu
+: "${HITL:?}" "${SRCDIR:?}"
+dir=$SRCDIR/tests/tui
+T=$(mktemp -d "${TMPDIR:-/tmp}/hitl-tui.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+failed=0
+ran=0
+
+for keys in "$dir"/*.keys; do
+	name=$(basename "$keys" .keys)
+	size=$(sed -n 's/^# size \([0-9]*x[0-9]*\)$/\1/p' "$keys")
+	reviewer=$(sed -n 's/^# reviewer \(.*\)$/\1/p' "$keys")
+	extra=$(sed -n 's/^# env \(.*\)$/\1/p' "$keys")
+	w=${size%x*}
+	h=${size#*x}
+	work=$T/$name
+	mkdir -p "$work"
+	db=test.db
+	(cd "$work" && "$HITL" --db "$db" init --policy "$SRCDIR/examples/policy.json" \
+	    >/dev/null && "$HITL" --db "$db" import \
+	    "$SRCDIR/tests/data/tui.jsonl" >/dev/null)
+	(cd "$work" && env -i PATH="$PATH" HOME="$work" TERM=xterm-256color \
+	    LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS="${w:-80}" \
+	    LINES="${h:-24}" HITL_NOW=1795780800 \
+	    HITL_REVIEWER="${reviewer:-bob}" $extra \
+	    timeout 30 "$HITL" --db "$db" review --script "$keys" \
+	    </dev/null >"$work/stdout" 2>"$work/stderr") || {
+		echo "FAIL: $name: the console exited with $?" >&2
+		cat "$work/stderr" >&2
+		failed=$((failed + 1))
+		continue
+	}
+	ran=$((ran + 1))
+	if [ -s "$work/stderr" ]; then
+		echo "FAIL: $name: stderr is not empty:" >&2
+		cat "$work/stderr" >&2
+		failed=$((failed + 1))
+	fi
+	for dump in $(sed -n 's/^:screen-dump \(.*\)$/\1/p' "$keys"); do
+		if [ ! -f "$work/$dump" ]; then
+			echo "FAIL: $name: no screen $dump" >&2
+			failed=$((failed + 1))
+		elif [ "${UPDATE:-}" = 1 ]; then
+			cp "$work/$dump" "$dir/$dump"
+		elif ! diff -u "$dir/$dump" "$work/$dump" >&2; then
+			echo "FAIL: $name: screen $dump differs (above)" >&2
+			failed=$((failed + 1))
+		fi
+	done
+done
+echo "screens: $ran scripts, $failed failures"
+[ "$failed" -eq 0 ]

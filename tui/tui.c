@@ -1,0 +1,325 @@
+/*
+ * The console's main loop: set-up and restoration of the terminal, layout,
+ * header and footer, and the dispatch of keys to the focused view. Only this
+ * loop redraws.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "tui.h"
+#include "xmalloc.h"
+
+#define TUI_MIN_COLS	80
+#define TUI_MIN_LINES	24
+#define TUI_WIDE	120
+
+static volatile sig_atomic_t	tui_signalled;
+static SCREEN			*tui_screen;
+static FILE			*tui_null_out;
+
+void
+tui_restore(void)
+{
+	if (tui_screen != NULL && !isendwin())
+		endwin();
+}
+
+static void
+tui_on_signal(int sig)
+{
+	tui_signalled = sig;
+}
+
+void
+tui_message(struct tui *t, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->message, sizeof t->message, fmt, ap);
+	va_end(ap);
+	t->message_error = error;
+}
+
+void
+tui_set_view(struct tui *t, const struct tui_view_ops *v)
+{
+	t->view = v;
+}
+
+static void
+tui_format_duration(int64_t s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	snprintf(buf, len, "%lld:%02lld", (long long)s / 3600,
+	    (long long)(s / 60) % 60);
+}
+
+static void
+tui_draw_header(struct tui *t)
+{
+	uint64_t	 waiting[QUEUE_NKINDS];
+	char		 buf[512], dur[32], *why = NULL;
+	int64_t		 secs;
+	double		 rate;
+	int		 x;
+
+	move(0, 0);
+	for (x = 0; x < t->cols; x++)
+		addch(' ' | tui_color_attr(TUI_C_TITLE));
+	if (queue_waiting(t->q, waiting, &why) != 0) {
+		free(why);
+		memset(waiting, 0, sizeof waiting);
+	}
+	secs = queue_now(t->q) - t->shift_started;
+	tui_format_duration(secs, dur, sizeof dur);
+	rate = secs > 0 ? (double)t->decisions * 3600.0 / (double)secs : 0;
+	snprintf(buf, sizeof buf, "hitl  %s  %s (%s)  shift %s  %u decided "
+	    "(%.0f/h)  waiting: %llu outputs, %llu anonymization%s%s",
+	    t->opt->db_label, queue_actor(t->q),
+	    policy_role_name(queue_actor_role(t->q)), dur, t->decisions, rate,
+	    (unsigned long long)waiting[QUEUE_KIND_MODEL_OUTPUT],
+	    (unsigned long long)waiting[QUEUE_KIND_ANONYMIZATION],
+	    t->filter.kind != NULL || t->filter.type != NULL ? "  filter: " :
+	    "", t->filter.type != NULL ? t->filter.type :
+	    t->filter.kind != NULL ? t->filter.kind : "");
+	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
+}
+
+static void
+tui_draw_footer(struct tui *t)
+{
+	char	keys[1024], all[1100];
+	int	x;
+
+	move(t->lines - 1, 0);
+	for (x = 0; x < t->cols; x++)
+		addch(' ' | tui_color_attr(TUI_C_STATUS));
+	if (t->message[0] != '\0') {
+		tui_text_draw(t->lines - 1, 0, t->cols, t->message,
+		    tui_color_attr(t->message_error ? TUI_C_ERROR :
+		    TUI_C_STATUS));
+		return;
+	}
+	tui_bind_footer(t->view->name, t->view->skip, keys, sizeof keys);
+	snprintf(all, sizeof all, "%s  ? help  q quit", keys);
+	tui_text_draw(t->lines - 1, 0, t->cols, all,
+	    tui_color_attr(TUI_C_STATUS));
+}
+
+static void
+tui_draw_too_small(struct tui *t)
+{
+	char buf[128];
+
+	erase();
+	snprintf(buf, sizeof buf, "terminal too small: %dx%d, hitl needs "
+	    "%dx%d", t->cols, t->lines, TUI_MIN_COLS, TUI_MIN_LINES);
+	tui_text_draw(t->lines / 2, 0, t->cols, buf,
+	    tui_color_attr(TUI_C_ERROR));
+	tui_text_draw(t->lines / 2 + 1, 0, t->cols, "enlarge the window "
+	    "(q quits)", tui_color_attr(TUI_C_NORMAL));
+}
+
+/*
+ * A rule between panes, drawn with Unicode box characters rather than the
+ * terminal's alternate character set, which not every terminal (or tmux
+ * capture) renders.
+ */
+static void
+tui_draw_rule(int y, int x, int n, int vertical)
+{
+	cchar_t	cc;
+	wchar_t	wc[2] = { vertical ? L'\x2502' : L'\x2500', 0 };
+	int	i;
+
+	setcchar(&cc, wc, (attr_t)(tui_color_attr(TUI_C_DIM) & ~A_COLOR),
+	    (short)PAIR_NUMBER(tui_color_attr(TUI_C_DIM)), NULL);
+	for (i = 0; i < n; i++)
+		mvadd_wch(vertical ? y + i : y, vertical ? x : x + i, &cc);
+}
+
+void
+tui_draw(struct tui *t)
+{
+	struct tui_rect	body, list, item;
+
+	erase();
+	if (t->cols < TUI_MIN_COLS || t->lines < TUI_MIN_LINES) {
+		tui_draw_too_small(t);
+		return;
+	}
+	tui_draw_header(t);
+	body.y = 1;
+	body.x = 0;
+	body.h = t->lines - 2;
+	body.w = t->cols;
+	if (t->view == &tui_view_help || t->view == &tui_view_inbox) {
+		t->view->draw(t, &body);
+	} else if (t->item[0] == '\0') {
+		tui_view_queue.draw(t, &body);
+	} else {
+		list = item = body;
+		if (t->cols >= TUI_WIDE) {
+			list.w = t->cols * 2 / 5;
+			item.x = list.w + 1;
+			item.w = t->cols - list.w - 1;
+			tui_draw_rule(body.y, list.w, body.h, 1);
+		} else {
+			list.h = body.h / 3;
+			item.y = list.y + list.h + 1;
+			item.h = body.h - list.h - 1;
+			tui_draw_rule(list.y + list.h, 0, t->cols, 0);
+		}
+		tui_view_queue.draw(t, &list);
+		tui_view_item.draw(t, &item);
+	}
+	tui_draw_footer(t);
+}
+
+/* Ends the shift with an optional hand-off note. */
+static void
+tui_quit(struct tui *t, int ask)
+{
+	char	note[1024] = "", *why = NULL;
+
+	if (t->item[0] != '\0' && queue_release(t->q, t->item, t->lease,
+	    &why) != 0) {
+		free(why);
+		why = NULL;
+	}
+	if (ask && tui_prompt_line(t, "hand-off note for the next reviewer "
+	    "(Enter to skip):", note, sizeof note) != 0)
+		note[0] = '\0';
+	if (queue_shift_end(t->q, note, NULL, &why) != 0)
+		free(why);
+}
+
+int
+tui_run(struct queue *q, const struct tui_options *opt, char **cause)
+{
+	struct sigaction	 sa;
+	struct tui		 t;
+	const char		*term;
+	int64_t			 shift;
+	enum tui_request	 req;
+	int			 key, flags, rc = 0;
+
+	memset(&t, 0, sizeof t);
+	t.q = q;
+	t.opt = opt;
+	t.view = &tui_view_queue;
+	if (tui_input_open(opt->script, cause) != 0)
+		return (EX_NOINPUT);
+	if (queue_shift_start(q, &shift, cause) != 0) {
+		tui_input_close();
+		return (EX_NOPERM);
+	}
+	t.shift_started = queue_now(q);
+
+	if (tui_input_scripted()) {
+		/* Tests: an off-screen terminal of LINES x COLUMNS. */
+		if ((term = getenv("TERM")) == NULL || *term == '\0')
+			term = "xterm-256color";
+		tui_null_out = fopen("/dev/null", "w");
+		tui_screen = newterm(term, tui_null_out, stdin);
+	} else {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			xasprintf(cause, "the console needs a terminal");
+			tui_input_close();
+			return (EX_USAGE);
+		}
+		tui_screen = newterm(NULL, stdout, stdin);
+	}
+	if (tui_screen == NULL) {
+		xasprintf(cause, "cannot set up the terminal (TERM=%s)",
+		    getenv("TERM") != NULL ? getenv("TERM") : "");
+		tui_input_close();
+		return (EX_UNAVAILABLE);
+	}
+	xmalloc_set_fatal_hook(tui_restore);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_on_signal;	/* no SA_RESTART: getch returns */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (!tui_input_scripted())
+		timeout(1000);	/* wake up to renew the lease */
+	tui_color_init();
+	t.lines = LINES;
+	t.cols = COLS;
+	if ((flags = tui_view_queue.open(&t)) < 0) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+
+	for (;;) {
+		tui_draw(&t);
+		refresh();
+		key = tui_input_key(&t);
+		if (tui_signalled) {
+			tui_quit(&t, 0);
+			break;
+		}
+		if (key == ERR) {
+			tui_view_item.request(&t, TUI_REQ_NONE, ERR);
+			continue;
+		}
+		if (key == KEY_RESIZE)
+			continue;
+		if (key == TUI_KEY_EOF) {
+			tui_quit(&t, 0);
+			break;
+		}
+		t.message[0] = '\0';
+		req = tui_bind_lookup(t.view->name, key);
+		if (req == TUI_REQ_QUIT) {
+			tui_quit(&t, 1);
+			break;
+		}
+		if (req == TUI_REQ_HELP && t.view != &tui_view_help) {
+			t.under = t.view;
+			t.view = &tui_view_help;
+			continue;
+		}
+		if (t.cols < TUI_MIN_COLS || t.lines < TUI_MIN_LINES)
+			continue;
+		flags = t.view->request(&t, req, key);
+		if (flags & TUI_RELOAD)
+			tui_view_queue.open(&t);
+		if (flags & TUI_QUIT) {
+			tui_quit(&t, 1);
+			break;
+		}
+	}
+out:
+	tui_view_item.close(&t);
+	tui_view_queue.close(&t);
+	tui_view_inbox.close(&t);
+	tui_restore();
+	delscreen(tui_screen);
+	tui_screen = NULL;
+	if (tui_null_out != NULL)
+		fclose(tui_null_out);
+	tui_null_out = NULL;
+	tui_input_close();
+	if (tui_signalled)
+		xasprintf(cause, "stopped by signal %d; the shift was ended",
+		    (int)tui_signalled);
+	return (tui_signalled ? EX_TEMPFAIL : rc);
+}

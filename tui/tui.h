@@ -1,0 +1,222 @@
+/*
+ * The review console. Views (queue, item, help, inbox) share one list
+ * widget and one text module; input becomes requests through one binding
+ * table; actions return reaction flags and only the main loop redraws.
+ * Nothing here runs SQL: every read and change goes through queue/.
+ */
+#ifndef HITL_TUI_H
+#define HITL_TUI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <wchar.h>
+
+#include "queue.h"
+
+/* Requests: id, name, help text. The help screen and README come from here. */
+#define TUI_REQ_INFO \
+	R(NONE,		"none",		"") \
+	R(DOWN,		"move-down",	"next row") \
+	R(UP,		"move-up",	"previous row") \
+	R(PAGE_DOWN,	"page-down",	"next page") \
+	R(PAGE_UP,	"page-up",	"previous page") \
+	R(FIRST,	"first",	"first row") \
+	R(LAST,		"last",		"last row") \
+	R(OPEN,		"open",		"claim the next item and review it") \
+	R(APPROVE,	"approve",	"approve: the output (or the spans) is right") \
+	R(CORRECT,	"correct",	"correct the item") \
+	R(ESCALATE,	"escalate",	"escalate to a team") \
+	R(SKIP,		"skip",		"skip: pass the item on") \
+	R(UNDO,		"undo",		"undo your last decision") \
+	R(COMMENT,	"comment",	"add a comment to the item") \
+	R(SEARCH,	"search",	"search by id or text") \
+	R(FILTER,	"filter",	"filter by kind, flag or entity type") \
+	R(HELP,		"help",		"show the keys") \
+	R(INBOX,	"inbox",	"escalation inbox (leads)") \
+	R(BACK,		"back",		"close this view") \
+	R(QUIT,		"quit",		"end the shift and quit") \
+	R(SPAN_NEXT,	"span-next",	"next span") \
+	R(SPAN_PREV,	"span-prev",	"previous span") \
+	R(SPAN_ACCEPT,	"span-accept",	"accept the span") \
+	R(SPAN_REJECT,	"span-reject",	"reject the span: not PII") \
+	R(SPAN_RETYPE,	"span-retype",	"retype the span") \
+	R(SPAN_COMMIT,	"span-commit",	"commit the span decisions") \
+	R(CURSOR_LEFT,	"cursor-left",	"move the text cursor left") \
+	R(CURSOR_RIGHT,	"cursor-right",	"move the text cursor right") \
+	R(SELECT,	"select",	"start or end a selection (a missed span)") \
+	R(ACK,		"acknowledge",	"acknowledge the escalation") \
+	R(RESOLVE,	"resolve",	"resolve the escalation")
+
+enum tui_request {
+#define R(id, name, help) TUI_REQ_##id,
+	TUI_REQ_INFO
+#undef R
+	TUI_NREQ
+};
+
+/* What an action asks of the main loop. */
+#define TUI_REDRAW	0x1
+#define TUI_RELOAD	0x2	/* fetch the data again, then redraw */
+#define TUI_QUIT	0x4
+
+struct tui_binding {
+	const char		*view;	/* "*" for every view */
+	int			 key;
+	enum tui_request	 req;
+};
+
+/* Semantic colour slots; monochrome terminals get attributes alone. */
+enum tui_color {
+	TUI_C_NORMAL,
+	TUI_C_TITLE,
+	TUI_C_STATUS,
+	TUI_C_SELECTED,
+	TUI_C_DIM,
+	TUI_C_HIDDEN,		/* marks for control and invisible chars */
+	TUI_C_FLAG,		/* a flagged range */
+	TUI_C_SPAN,		/* a span, by entity type below */
+	TUI_C_SPAN_ALT,
+	TUI_C_SPAN_ALT2,
+	TUI_C_AMBIGUOUS,
+	TUI_C_REJECTED,
+	TUI_C_ERROR,
+	TUI_NCOLORS
+};
+
+struct tui_rect {
+	int	y, x, h, w;
+};
+
+struct tui;
+
+struct tui_view_ops {
+	const char	*name;			/* binding table key */
+	int		(*open)(struct tui *);	/* fetch what it shows */
+	void		(*close)(struct tui *);	/* free it */
+	void		(*draw)(struct tui *, const struct tui_rect *);
+	int		(*request)(struct tui *, enum tui_request, int key);
+	int		(*skip)(enum tui_request); /* keys that do not apply */
+};
+
+extern const struct tui_view_ops tui_view_queue;
+extern const struct tui_view_ops tui_view_item;
+extern const struct tui_view_ops tui_view_help;
+extern const struct tui_view_ops tui_view_inbox;
+
+struct tui_options {
+	const char	*script;	/* key script, or NULL */
+	const char	*db_label;
+};
+
+struct tui {
+	struct queue			*q;
+	const struct tui_options	*opt;
+	const struct tui_view_ops	*view;		/* the focused view */
+	const struct tui_view_ops	*under;		/* what help covers */
+	int				 lines, cols;
+	char				 message[512];
+	int				 message_error;
+	int64_t				 shift_started;
+	unsigned			 decisions;
+	struct queue_filter		 filter;
+	char				 filter_kind[32];
+	char				 filter_type[64];
+	char				 item[300];	/* open item, "" if none */
+	int64_t				 lease;
+	int64_t				 lease_expires;
+	int64_t				 opened_at;
+	int				 hidden;	/* item has hidden chars */
+};
+
+/* tui.c */
+void	 tui_draw(struct tui *);
+int	 tui_run(struct queue *, const struct tui_options *, char **cause);
+void	 tui_message(struct tui *, int error, const char *, ...)
+	     __attribute__((format(printf, 3, 4)));
+void	 tui_set_view(struct tui *, const struct tui_view_ops *);
+void	 tui_restore(void);
+
+/* view-item.c: claim the next item and open it; open one held. */
+int	 tui_queue_claim(struct tui *);
+int	 tui_item_show(struct tui *, const char *item, int64_t lease,
+	     int64_t expires);
+
+/* bind.c */
+enum tui_request tui_bind_lookup(const char *view, int key);
+const char	*tui_req_name(enum tui_request);
+const char	*tui_req_help(enum tui_request);
+const char	*tui_key_name(int key);
+int		 tui_key_parse(const char *, size_t *len);
+/* Calls fn for each binding of view (and the global ones), in order. */
+void		 tui_bind_each(const char *view, void (*fn)(const struct
+		     tui_binding *, void *), void *);
+/*
+ * The keys of a view as "Enter open  / search ...", for the footer; skip,
+ * if not NULL, leaves out requests that do not apply now.
+ */
+void		 tui_bind_footer(const char *view, int (*skip)(enum
+		     tui_request), char *buf, size_t len);
+/* The README's key table, in Markdown. */
+void		 tui_bind_markdown(FILE *);
+
+/* color.c */
+void	 tui_color_init(void);
+int	 tui_color_attr(enum tui_color);
+int	 tui_color_span(const char *entity_type);
+
+/* text.c: untrusted text to screen cells, measured by display width. */
+struct tui_cell {
+	wchar_t		 wc[5];		/* base and combining marks */
+	int		 width;		/* 0, 1 or 2 columns */
+	int		 attr;
+	size_t		 cp;		/* code point of the source text */
+};
+
+struct tui_cells {
+	struct tui_cell	*v;
+	size_t		 n;
+	int		 hidden;	/* something was made visible */
+};
+
+void	 tui_cells_add(struct tui_cells *, const char *s, size_t len,
+	     int attr, int keep_newlines);
+void	 tui_cells_free(struct tui_cells *);
+/* Highlights code points [start, end) of the source text with attr. */
+void	 tui_cells_mark(struct tui_cells *, size_t start, size_t end,
+	     int attr);
+/* Wraps to width: stores each line's first cell in starts, returns count. */
+size_t	 tui_cells_wrap(const struct tui_cells *, int width, size_t **starts);
+/* Draws cells [from, to) at y, x within width columns. */
+int	 tui_cells_draw(const struct tui_cells *, size_t from, size_t to,
+	     int y, int x, int width);
+/* Draws a short untrusted string, cut to width; returns columns used. */
+int	 tui_text_draw(int y, int x, int width, const char *s, int attr);
+int	 tui_text_width(const char *s);
+
+/* list.c: the shared list widget. */
+struct tui_list {
+	size_t		 n;		/* rows loaded */
+	size_t		 sel;
+	size_t		 top;
+	int		 height;
+};
+
+int	 tui_list_request(struct tui_list *, enum tui_request);
+void	 tui_list_fit(struct tui_list *, int height);
+
+/* prompt.c: line editor and pickers; they return 0, or -1 if cancelled. */
+int	 tui_prompt_line(struct tui *, const char *label, char *buf,
+	     size_t len);
+int	 tui_prompt_pick(struct tui *, const char *title,
+	     const char *const *choices, size_t n, size_t *picked);
+
+/* input.c; a script that runs out sends TUI_KEY_EOF. */
+#define TUI_KEY_EOF	(KEY_MAX + 1)
+int	 tui_input_open(const char *script, char **cause);
+void	 tui_input_close(void);
+/* The next key; handles script commands (screen dumps, resizes). */
+int	 tui_input_key(struct tui *);
+int	 tui_input_scripted(void);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * The escalation inbox of a team lead: the open escalations of the teams
+ * they lead, oldest target first, to acknowledge and resolve.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "tui.h"
+#include "xmalloc.h"
+
+static struct queue_escalation	*ev_rows;
+static struct tui_list		 ev_list;
+
+static int
+ev_open(struct tui *t)
+{
+	struct queue_escalation	*rows;
+	size_t			 n;
+	char			*why = NULL;
+
+	if (queue_actor_role(t->q) < POLICY_ROLE_LEAD) {
+		tui_message(t, 1, "the escalation inbox is for team leads");
+		return (-1);
+	}
+	if (queue_escalations(t->q, NULL, 0, &rows, &n, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (-1);
+	}
+	queue_escalations_free(ev_rows, ev_list.n);
+	ev_rows = rows;
+	ev_list.n = n;
+	tui_list_fit(&ev_list, ev_list.height);
+	return (0);
+}
+
+static void
+ev_close(struct tui *t)
+{
+	(void)t;
+	queue_escalations_free(ev_rows, ev_list.n);
+	ev_rows = NULL;
+	memset(&ev_list, 0, sizeof ev_list);
+}
+
+static void
+ev_draw(struct tui *t, const struct tui_rect *r)
+{
+	struct queue_escalation	*e;
+	char			 buf[512];
+	size_t			 i;
+	int			 y, attr;
+	int64_t			 now = queue_now(t->q);
+
+	tui_list_fit(&ev_list, r->h - 1);
+	tui_text_draw(r->y, r->x, r->w, "ESCALATIONS of your teams "
+	    "(A acknowledge, R resolve, Esc back)", tui_color_attr(TUI_C_DIM) |
+	    A_BOLD);
+	if (ev_list.n == 0)
+		tui_text_draw(r->y + 1, r->x, r->w, "no open escalations",
+		    tui_color_attr(TUI_C_DIM));
+	for (y = 0; y < r->h - 1; y++) {
+		i = ev_list.top + (size_t)y;
+		if (i >= ev_list.n)
+			break;
+		e = &ev_rows[i];
+		snprintf(buf, sizeof buf, "%-5lld %-20s %-12s %-16s %-8s "
+		    "%-12s %lldh%s  %s", (long long)e->id, e->item, e->team,
+		    e->reason, e->severity, e->state,
+		    (long long)(now - e->opened_at) / 3600,
+		    strcmp(e->state, "open") == 0 && now > e->due_at ?
+		    " OVERDUE" : "", e->note != NULL ? e->note : "");
+		attr = tui_color_attr(i == ev_list.sel ? TUI_C_SELECTED :
+		    TUI_C_NORMAL);
+		tui_text_draw(r->y + 1 + y, r->x, r->w, buf, attr);
+	}
+}
+
+static int
+ev_resolve(struct tui *t, struct queue_escalation *e)
+{
+	static const char *const outcomes[] = { "approve", "reject" };
+	char	note[1024] = "", *why = NULL;
+	size_t	picked;
+
+	if (tui_prompt_pick(t, "resolve: approve the output, or reject it "
+	    "for good", outcomes, 2, &picked) != 0)
+		return (TUI_REDRAW);
+	if (tui_prompt_line(t, "resolution note:", note, sizeof note) != 0)
+		return (TUI_REDRAW);
+	if (queue_escalation_resolve(t->q, e->id, outcomes[picked], NULL,
+	    note, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (TUI_REDRAW);
+	}
+	tui_message(t, 0, "escalation %lld resolved: %s", (long long)e->id,
+	    outcomes[picked]);
+	ev_open(t);
+	return (TUI_RELOAD);
+}
+
+static int
+ev_request(struct tui *t, enum tui_request req, int key)
+{
+	struct queue_escalation	*e;
+	char			*why = NULL;
+
+	(void)key;
+	e = ev_list.n > 0 ? &ev_rows[ev_list.sel] : NULL;
+	switch (req) {
+	case TUI_REQ_BACK:
+		t->view = &tui_view_queue;
+		return (TUI_REDRAW);
+	case TUI_REQ_ACK:
+		if (e == NULL)
+			return (0);
+		if (queue_escalation_ack(t->q, e->id, &why) != 0) {
+			tui_message(t, 1, "%s", why);
+			free(why);
+		} else
+			tui_message(t, 0, "escalation %lld acknowledged",
+			    (long long)e->id);
+		ev_open(t);
+		return (TUI_REDRAW);
+	case TUI_REQ_RESOLVE:
+		if (e == NULL)
+			return (0);
+		return (ev_resolve(t, e));
+	default:
+		return (tui_list_request(&ev_list, req));
+	}
+}
+
+const struct tui_view_ops tui_view_inbox = {
+	.name = "inbox",		/* bindings of the inbox */
+	.open = ev_open,		/* loads the lead's escalations */
+	.close = ev_close,		/* frees them */
+	.draw = ev_draw,		/* one escalation a line */
+	.request = ev_request,		/* acknowledge, resolve, navigate */
+	.skip = NULL,			/* every key applies */
+};

@@ -1,0 +1,957 @@
+/*
+ * The item pane: a model output with its context and flagged ranges, or an
+ * anonymization case with its spans by entity type, and the decisions taken
+ * on it (approve, correct, escalate, skip, comment, undo; span mode).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "tui.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+enum iv_verdict {
+	IV_NONE,		/* not touched: stays as proposed (accepted) */
+	IV_ACCEPTED,
+	IV_REJECTED,
+	IV_RETYPED
+};
+
+struct iv_added {
+	size_t	 start, end;
+	char	*type;
+};
+
+struct iv_doc {
+	struct tui_cells	*blocks;
+	size_t			 n;
+};
+
+static struct queue_item	*iv_item;
+static int			 iv_scroll;
+static size_t			 iv_span;
+static enum iv_verdict		*iv_verdicts;
+static char			**iv_types;	/* new type of retyped spans */
+static struct iv_added		*iv_added;
+static size_t			 iv_nadded;
+static size_t			 iv_cursor;	/* code point in the text */
+static size_t			 iv_textlen;
+static int			 iv_selecting;
+static size_t			 iv_mark;
+static char			*iv_kept;	/* corrected text not yet saved */
+
+static void
+iv_free_state(void)
+{
+	size_t i;
+
+	if (iv_item != NULL) {
+		for (i = 0; i < iv_item->nspans; i++)
+			free(iv_types[i]);
+	}
+	free(iv_types);
+	free(iv_verdicts);
+	for (i = 0; i < iv_nadded; i++)
+		free(iv_added[i].type);
+	free(iv_added);
+	queue_item_free(iv_item);
+	iv_item = NULL;
+	iv_types = NULL;
+	iv_verdicts = NULL;
+	iv_added = NULL;
+	iv_nadded = 0;
+	iv_scroll = 0;
+	iv_span = 0;
+	iv_cursor = 0;
+	iv_selecting = 0;
+}
+
+int
+tui_item_show(struct tui *t, const char *item, int64_t lease, int64_t expires)
+{
+	char *why = NULL;
+
+	iv_free_state();
+	if (queue_item_get(t->q, item, &iv_item, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (-1);
+	}
+	snprintf(t->item, sizeof t->item, "%s", item);
+	t->lease = lease;
+	t->lease_expires = expires;
+	t->opened_at = queue_now(t->q);
+	iv_verdicts = xcalloc(iv_item->nspans + 1, sizeof *iv_verdicts);
+	iv_types = xcalloc(iv_item->nspans + 1, sizeof *iv_types);
+	iv_textlen = utf8_cp_count(iv_item->text, strlen(iv_item->text));
+	if (iv_item->nspans > 0)
+		iv_cursor = iv_item->spans[0].start;
+	t->view = &tui_view_item;
+	return (0);
+}
+
+int
+tui_queue_claim(struct tui *t)
+{
+	struct queue_lease	 l;
+	char			*why = NULL;
+	int			 rc;
+
+	/* One item at a time: back to the one still open. */
+	if (t->item[0] != '\0') {
+		t->view = &tui_view_item;
+		return (TUI_REDRAW);
+	}
+	if ((rc = queue_claim_next(t->q, &t->filter, &l, &why)) != 0) {
+		tui_message(t, rc != EX_UNAVAILABLE, "%s", why);
+		free(why);
+		return (TUI_RELOAD);
+	}
+	tui_item_show(t, l.item, l.lease_id, l.expires);
+	queue_lease_done(&l);
+	return (TUI_RELOAD);
+}
+
+static void
+iv_close_item(struct tui *t)
+{
+	iv_free_state();
+	free(iv_kept);
+	iv_kept = NULL;
+	t->item[0] = '\0';
+	t->lease = 0;
+	t->view = &tui_view_queue;
+}
+
+static int
+iv_open(struct tui *t)
+{
+	(void)t;
+	return (0);
+}
+
+static void
+iv_close(struct tui *t)
+{
+	(void)t;
+	iv_free_state();
+	free(iv_kept);
+	iv_kept = NULL;
+}
+
+/* --- drawing ------------------------------------------------------------ */
+
+static struct tui_cells *
+iv_block(struct iv_doc *d, const char *s, int attr)
+{
+	struct tui_cells *c;
+
+	d->blocks = xreallocarray(d->blocks, d->n + 1, sizeof *d->blocks);
+	c = &d->blocks[d->n++];
+	memset(c, 0, sizeof *c);
+	tui_cells_add(c, s, strlen(s), attr, 1);
+	return (c);
+}
+
+static void
+iv_doc_free(struct iv_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		tui_cells_free(&d->blocks[i]);
+	free(d->blocks);
+}
+
+static const char *
+iv_verdict_name(size_t i)
+{
+	switch (iv_verdicts[i]) {
+	case IV_ACCEPTED:
+		return ("accepted");
+	case IV_REJECTED:
+		return ("not PII");
+	case IV_RETYPED:
+		return ("retyped");
+	default:
+		return ("");
+	}
+}
+
+static void
+iv_doc_output(struct tui *t, struct iv_doc *d)
+{
+	struct tui_cells	*c;
+	cJSON			*msgs, *m;
+	const char		*role, *content;
+	char			 buf[1024];
+	size_t			 i;
+
+	(void)t;
+	iv_block(d, "Context", tui_color_attr(TUI_C_DIM) | A_BOLD);
+	if (iv_item->prompt != NULL)
+		iv_block(d, iv_item->prompt, tui_color_attr(TUI_C_NORMAL));
+	if (iv_item->messages != NULL &&
+	    (msgs = cJSON_Parse(iv_item->messages)) != NULL) {
+		cJSON_ArrayForEach(m, msgs) {
+			role = cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(m, "role"));
+			content = cJSON_GetStringValue(
+			    cJSON_GetObjectItemCaseSensitive(m, "content"));
+			if (role == NULL || content == NULL)
+				continue;
+			snprintf(buf, sizeof buf, "[%s]", role);
+			iv_block(d, buf, tui_color_attr(TUI_C_DIM));
+			iv_block(d, content, tui_color_attr(TUI_C_NORMAL));
+		}
+		cJSON_Delete(msgs);
+	}
+	iv_block(d, "", 0);
+	iv_block(d, iv_kept != NULL ? "Response (your correction, not yet "
+	    "saved)" : "Response", tui_color_attr(TUI_C_DIM) | A_BOLD);
+	c = iv_block(d, iv_kept != NULL ? iv_kept : iv_item->text,
+	    tui_color_attr(TUI_C_NORMAL));
+	for (i = 0; iv_kept == NULL && i < iv_item->nflags; i++) {
+		if (iv_item->flags[i].has_offsets)
+			tui_cells_mark(c, iv_item->flags[i].start,
+			    iv_item->flags[i].end, tui_color_attr(TUI_C_FLAG));
+	}
+	iv_block(d, "", 0);
+	iv_block(d, "Flags", tui_color_attr(TUI_C_DIM) | A_BOLD);
+	if (iv_item->nflags == 0)
+		iv_block(d, "none: sampled for a spot check",
+		    tui_color_attr(TUI_C_DIM));
+	for (i = 0; i < iv_item->nflags; i++) {
+		snprintf(buf, sizeof buf, "%s %.3f  %s%s%s", iv_item->flags[i].type,
+		    iv_item->flags[i].score, iv_item->flags[i].detector != NULL ?
+		    iv_item->flags[i].detector : "",
+		    iv_item->flags[i].rationale != NULL ? ": " : "",
+		    iv_item->flags[i].rationale != NULL ?
+		    iv_item->flags[i].rationale : "");
+		iv_block(d, buf, tui_color_attr(TUI_C_FLAG));
+	}
+}
+
+static void
+iv_explanation(struct iv_doc *d, const char *json)
+{
+	static const char *const keys[] = {
+		"recognizer", "pattern_name", "pattern", "original_score",
+		"score", "score_context_improvement", "supportive_context_word",
+		"textual_explanation"
+	};
+	cJSON	*e, *v;
+	char	 buf[512], *s;
+	size_t	 i;
+
+	if (json == NULL || (e = cJSON_Parse(json)) == NULL)
+		return;
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(e, keys[i]);
+		if (v == NULL || cJSON_IsNull(v))
+			continue;
+		s = cJSON_IsString(v) ? NULL : cJSON_PrintUnformatted(v);
+		snprintf(buf, sizeof buf, "  %s: %s", keys[i],
+		    s != NULL ? s : v->valuestring);
+		free(s);
+		iv_block(d, buf, tui_color_attr(TUI_C_DIM));
+	}
+	cJSON_Delete(e);
+}
+
+static void
+iv_doc_spans(struct tui *t, struct iv_doc *d)
+{
+	struct tui_cells	*c;
+	struct queue_span	*s;
+	char			 buf[512];
+	size_t			 i, lo, hi;
+	int			 attr;
+
+	(void)t;
+	iv_block(d, "Text", tui_color_attr(TUI_C_DIM) | A_BOLD);
+	c = iv_block(d, iv_item->text, tui_color_attr(TUI_C_NORMAL));
+	for (i = 0; i < iv_item->nspans; i++) {
+		s = &iv_item->spans[i];
+		if (iv_verdicts[i] == IV_REJECTED ||
+		    (iv_verdicts[i] == IV_NONE &&
+		    strcmp(s->triage, "rejected") == 0))
+			attr = tui_color_attr(TUI_C_REJECTED);
+		else if (strcmp(s->triage, "ambiguous") == 0 &&
+		    iv_verdicts[i] == IV_NONE)
+			attr = tui_color_attr(TUI_C_AMBIGUOUS);
+		else
+			attr = tui_color_span(iv_verdicts[i] == IV_RETYPED ?
+			    iv_types[i] : s->entity_type);
+		if (i == iv_span)
+			attr |= A_REVERSE;
+		tui_cells_mark(c, s->start, s->end, attr);
+	}
+	for (i = 0; i < iv_nadded; i++)
+		tui_cells_mark(c, iv_added[i].start, iv_added[i].end,
+		    tui_color_span(iv_added[i].type) | A_BOLD);
+	if (iv_selecting) {
+		lo = iv_mark < iv_cursor ? iv_mark : iv_cursor;
+		hi = iv_mark < iv_cursor ? iv_cursor : iv_mark;
+		tui_cells_mark(c, lo, hi + 1, tui_color_attr(TUI_C_SELECTED));
+	}
+	tui_cells_mark(c, iv_cursor, iv_cursor + 1,
+	    tui_color_attr(TUI_C_SELECTED) | A_UNDERLINE);
+	iv_block(d, "", 0);
+	iv_block(d, "Spans (Tab next, y accept, x not PII, t retype, v select "
+	    "a missed one, a commit)", tui_color_attr(TUI_C_DIM) | A_BOLD);
+	for (i = 0; i < iv_item->nspans; i++) {
+		s = &iv_item->spans[i];
+		snprintf(buf, sizeof buf, "%s %-14s %.2f %-9s %s%s%s",
+		    i == iv_span ? ">" : " ", s->entity_type, s->score,
+		    s->triage, iv_verdict_name(i),
+		    iv_verdicts[i] == IV_RETYPED ? " to " : "",
+		    iv_verdicts[i] == IV_RETYPED ? iv_types[i] : "");
+		iv_block(d, buf, i == iv_span ? tui_color_attr(TUI_C_SELECTED) :
+		    tui_color_attr(TUI_C_NORMAL));
+	}
+	for (i = 0; i < iv_nadded; i++) {
+		snprintf(buf, sizeof buf, "+ %-14s [%zu, %zu) added by you",
+		    iv_added[i].type, iv_added[i].start, iv_added[i].end);
+		iv_block(d, buf, tui_color_attr(TUI_C_NORMAL));
+	}
+	if (iv_span < iv_item->nspans) {
+		s = &iv_item->spans[iv_span];
+		snprintf(buf, sizeof buf, "Selected: %s, score %.2f, %s%s",
+		    s->entity_type, s->score, s->triage,
+		    s->recognizer != NULL ? ", by " : "");
+		iv_block(d, "", 0);
+		c = iv_block(d, buf, tui_color_attr(TUI_C_DIM) | A_BOLD);
+		if (s->recognizer != NULL)
+			tui_cells_add(c, s->recognizer, strlen(s->recognizer),
+			    tui_color_attr(TUI_C_DIM) | A_BOLD, 0);
+		iv_explanation(d, s->explanation);
+	}
+}
+
+static void
+iv_draw(struct tui *t, const struct tui_rect *r)
+{
+	struct iv_doc	 d;
+	struct tui_cells *c;
+	size_t		*starts, nlines, i, j, total = 0, end;
+	char		 buf[512];
+	int		 y = 0, hidden = 0;
+
+	if (iv_item == NULL)
+		return;
+	memset(&d, 0, sizeof d);
+	c = iv_block(&d, "", tui_color_attr(TUI_C_TITLE));
+	snprintf(buf, sizeof buf, "%s  %s  priority %.2f  lease %lld",
+	    queue_kind_name(iv_item->kind), iv_item->source_model != NULL ?
+	    iv_item->source_model : "", iv_item->priority,
+	    (long long)t->lease);
+	tui_cells_add(c, iv_item->ext_id, strlen(iv_item->ext_id),
+	    tui_color_attr(TUI_C_TITLE) | A_BOLD, 0);
+	tui_cells_add(c, "  ", 2, tui_color_attr(TUI_C_TITLE), 0);
+	tui_cells_add(c, buf, strlen(buf), tui_color_attr(TUI_C_TITLE), 0);
+	if (iv_item->kind == QUEUE_KIND_MODEL_OUTPUT)
+		iv_doc_output(t, &d);
+	else
+		iv_doc_spans(t, &d);
+	for (i = 0; i < d.n; i++)
+		hidden |= d.blocks[i].hidden;
+	t->hidden = hidden;
+	if (hidden)
+		tui_text_draw(r->y, r->x, r->w, "! contains hidden characters "
+		    "(shown as marks such as ^[ and <U+202E>)",
+		    tui_color_attr(TUI_C_ERROR));
+	y = hidden ? 1 : 0;
+	for (i = 0; i < d.n; i++) {
+		nlines = tui_cells_wrap(&d.blocks[i], r->w, &starts);
+		for (j = 0; j < nlines; j++, total++) {
+			if (total < (size_t)iv_scroll || y >= r->h)
+				continue;
+			end = j + 1 < nlines ? starts[j + 1] : d.blocks[i].n;
+			tui_cells_draw(&d.blocks[i], starts[j], end,
+			    r->y + y++, r->x, r->w);
+		}
+		free(starts);
+	}
+	if ((size_t)iv_scroll > total)
+		iv_scroll = (int)total;
+	iv_doc_free(&d);
+}
+
+/* --- decisions ---------------------------------------------------------- */
+
+static void
+iv_add_opt(cJSON *o, const char *key, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		cJSON_AddStringToObject(o, key, s);
+}
+
+/* Records a decision; on success closes the item. */
+static int
+iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
+{
+	struct queue_decision	 d;
+	char			*text = NULL, *why = NULL;
+	int			 rc;
+
+	memset(&d, 0, sizeof d);
+	d.item = t->item;
+	d.lease_id = t->lease;
+	d.action = a;
+	d.spent_ms = (queue_now(t->q) - t->opened_at) * 1000;
+	if (payload != NULL)
+		d.payload = text = cJSON_PrintUnformatted(payload);
+	rc = queue_decide(t->q, &d, NULL, &why);
+	free(text);
+	cJSON_Delete(payload);
+	if (rc != 0) {
+		/* What was typed stays (iv_kept, the span verdicts). */
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (TUI_REDRAW);
+	}
+	t->decisions += a == QUEUE_COMMENT ? 0 : 1;
+	if (a == QUEUE_COMMENT) {
+		tui_message(t, 0, "comment added to %s", t->item);
+		return (TUI_REDRAW);
+	}
+	tui_message(t, 0, "%s: %s", queue_action_name(a), t->item);
+	iv_close_item(t);
+	return (TUI_RELOAD);
+}
+
+static int
+iv_note(struct tui *t, const char *label, cJSON **out, int required)
+{
+	char note[1024] = "";
+
+	if (tui_prompt_line(t, label, note, sizeof note) != 0)
+		return (-1);
+	if (required && note[0] == '\0')
+		return (-1);
+	*out = cJSON_CreateObject();
+	iv_add_opt(*out, "note", note);
+	return (0);
+}
+
+static int
+iv_pick_entries(struct tui *t, const char *title,
+    const struct policy_entry *e, size_t n, const char **id)
+{
+	const char	**choices;
+	size_t		  i, picked;
+	int		  rc;
+
+	if (n == 0) {
+		tui_message(t, 1, "the policy defines no %s", title);
+		return (-1);
+	}
+	choices = xreallocarray(NULL, n, sizeof *choices);
+	for (i = 0; i < n; i++)
+		choices[i] = e[i].id;
+	rc = tui_prompt_pick(t, title, choices, n, &picked);
+	free(choices);
+	if (rc == 0)
+		*id = e[picked].id;
+	return (rc);
+}
+
+static int
+iv_escalate(struct tui *t)
+{
+	const struct policy	 *p;
+	const char		 *team, *reason, *severity, **choices;
+	size_t			  i, picked;
+	cJSON			 *o = NULL;
+	char			 *why = NULL;
+
+	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (TUI_REDRAW);
+	}
+	if (p->nteams == 0) {
+		tui_message(t, 1, "the policy defines no teams to escalate to");
+		return (TUI_REDRAW);
+	}
+	choices = xreallocarray(NULL, p->nteams, sizeof *choices);
+	for (i = 0; i < p->nteams; i++)
+		choices[i] = p->teams[i].name;
+	if (tui_prompt_pick(t, "escalate to which team?", choices, p->nteams,
+	    &picked) != 0) {
+		free(choices);
+		return (TUI_REDRAW);
+	}
+	free(choices);
+	team = p->teams[picked].id;
+	if (iv_pick_entries(t, "reason", p->reason_codes, p->nreason_codes,
+	    &reason) != 0)
+		return (TUI_REDRAW);
+	choices = xreallocarray(NULL, p->nseverities + 1, sizeof *choices);
+	for (i = 0; i < p->nseverities; i++)
+		choices[i] = p->severities[i].id;
+	if (p->nseverities == 0 || tui_prompt_pick(t, "severity", choices,
+	    p->nseverities, &picked) != 0) {
+		free(choices);
+		return (TUI_REDRAW);
+	}
+	free(choices);
+	severity = p->severities[picked].id;
+	if (iv_note(t, "note for the team:", &o, 0) != 0)
+		return (TUI_REDRAW);
+	cJSON_AddStringToObject(o, "team", team);
+	cJSON_AddStringToObject(o, "reason", reason);
+	cJSON_AddStringToObject(o, "severity", severity);
+	return (iv_decide(t, QUEUE_ESCALATE, o));
+}
+
+/*
+ * Edits text in $VISUAL or $EDITOR (as git does), through a private file;
+ * returns the new text, or NULL (the old one is kept by the caller).
+ */
+static char *
+iv_edit_external(struct tui *t, const char *editor, const char *text)
+{
+	char	 path[] = "/tmp/hitl-edit-XXXXXX", *out = NULL, *cmd;
+	FILE	*f;
+	size_t	 len, n;
+	int	 fd, status;
+
+	if ((fd = mkstemp(path)) == -1) {
+		tui_message(t, 1, "cannot create a file to edit: %s",
+		    strerror(errno));
+		return (NULL);
+	}
+	fchmod(fd, 0600);
+	len = strlen(text);
+	if (write(fd, text, len) != (ssize_t)len) {
+		close(fd);
+		unlink(path);
+		return (NULL);
+	}
+	close(fd);
+	def_prog_mode();
+	endwin();
+	xasprintf(&cmd, "%s \"$1\"", editor);
+	status = 0;
+	{
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execl("/bin/sh", "sh", "-c", cmd, "sh", path,
+			    (char *)NULL);
+			_exit(127);
+		}
+		if (pid == -1 || waitpid(pid, &status, 0) == -1)
+			status = -1;
+	}
+	free(cmd);
+	reset_prog_mode();
+	refresh();
+	if (status != 0) {
+		tui_message(t, 1, "the editor failed (status %d): nothing "
+		    "was changed, your text is kept", status);
+		/* Keep whatever was written so far. */
+	}
+	if ((f = fopen(path, "r")) != NULL) {
+		out = xmalloc(1);
+		n = 0;
+		for (;;) {
+			char chunk[4096];
+			size_t k = fread(chunk, 1, sizeof chunk, f);
+
+			if (k == 0)
+				break;
+			out = xrealloc(out, n + k + 1);
+			memcpy(out + n, chunk, k);
+			n += k;
+		}
+		out[n] = '\0';
+		/* Editors add a final newline the text did not have. */
+		if (n > 0 && out[n - 1] == '\n' && (len == 0 ||
+		    text[len - 1] != '\n'))
+			out[n - 1] = '\0';
+		fclose(f);
+	}
+	unlink(path);
+	if (status != 0 && out != NULL) {
+		free(iv_kept);
+		iv_kept = out;
+		return (NULL);
+	}
+	return (out);
+}
+
+static int
+iv_correct_output(struct tui *t)
+{
+	const struct policy	 *p;
+	const char		 *editor, **choices;
+	cJSON			 *o, *arr, *f;
+	char			 *text, *why = NULL, buf[4096];
+	size_t			  i, picked;
+	int			 *on = NULL;
+
+	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
+		editor = getenv("EDITOR");
+	if (editor != NULL && *editor != '\0') {
+		text = iv_edit_external(t, editor, iv_kept != NULL ? iv_kept :
+		    iv_item->text);
+		if (text == NULL)
+			return (TUI_REDRAW);
+	} else {
+		snprintf(buf, sizeof buf, "%s", iv_kept != NULL ? iv_kept :
+		    iv_item->text);
+		if (tui_prompt_line(t, "corrected response:", buf,
+		    sizeof buf) != 0)
+			return (TUI_REDRAW);
+		text = xstrdup(buf);
+	}
+	free(iv_kept);
+	iv_kept = text;
+	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (TUI_REDRAW);
+	}
+	/* The labels checklist: pick to toggle, the last line to finish. */
+	choices = xreallocarray(NULL, p->nlabels + 1, sizeof *choices);
+	on = xcalloc(p->nlabels + 1, sizeof *on);
+	for (;;) {
+		char **names = xcalloc(p->nlabels + 1, sizeof *names);
+
+		for (i = 0; i < p->nlabels; i++) {
+			xasprintf(&names[i], "[%c] %s", on[i] ? 'x' : ' ',
+			    p->labels[i].id);
+			choices[i] = names[i];
+		}
+		choices[p->nlabels] = "done";
+		i = (size_t)tui_prompt_pick(t, "labels (Enter toggles)",
+		    choices, p->nlabels + 1, &picked);
+		for (size_t k = 0; k < p->nlabels; k++)
+			free(names[k]);
+		free(names);
+		if (i != 0) {
+			free(choices);
+			free(on);
+			return (TUI_REDRAW);
+		}
+		if (picked == p->nlabels)
+			break;
+		on[picked] = !on[picked];
+	}
+	free(choices);
+	o = cJSON_CreateObject();
+	if (strcmp(iv_kept, iv_item->text) != 0)
+		cJSON_AddStringToObject(o, "text", iv_kept);
+	arr = cJSON_AddArrayToObject(o, "labels");
+	for (i = 0; i < p->nlabels; i++) {
+		if (on[i])
+			cJSON_AddItemToArray(arr,
+			    cJSON_CreateString(p->labels[i].id));
+	}
+	free(on);
+	arr = cJSON_AddArrayToObject(o, "flags");
+	for (i = 0; i < iv_item->nflags; i++) {
+		static const char *const verdicts[] = {
+			"confirmed", "overturned"
+		};
+		char title[256];
+
+		snprintf(title, sizeof title, "flag %s %.2f: was it right?",
+		    iv_item->flags[i].type, iv_item->flags[i].score);
+		if (tui_prompt_pick(t, title, verdicts, 2, &picked) != 0) {
+			cJSON_Delete(o);
+			return (TUI_REDRAW);
+		}
+		f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "verdict", verdicts[picked]);
+		cJSON_AddItemToArray(arr, f);
+	}
+	return (iv_decide(t, QUEUE_CORRECT, o));
+}
+
+/* Span mode's commit: approve as proposed, or correct with the verdicts. */
+static int
+iv_commit_spans(struct tui *t)
+{
+	cJSON	*o, *arr, *s;
+	size_t	 i;
+	int	 changed = iv_nadded > 0;
+
+	for (i = 0; i < iv_item->nspans; i++)
+		changed |= iv_verdicts[i] == IV_REJECTED ||
+		    iv_verdicts[i] == IV_RETYPED;
+	if (!changed)
+		return (iv_decide(t, QUEUE_APPROVE, NULL));
+	o = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(o, "spans");
+	for (i = 0; i < iv_item->nspans; i++) {
+		s = cJSON_CreateObject();
+		cJSON_AddStringToObject(s, "verdict",
+		    iv_verdicts[i] == IV_REJECTED ? "rejected" :
+		    iv_verdicts[i] == IV_RETYPED ? "retyped" : "accepted");
+		if (iv_verdicts[i] == IV_RETYPED)
+			cJSON_AddStringToObject(s, "entity_type", iv_types[i]);
+		cJSON_AddItemToArray(arr, s);
+	}
+	arr = cJSON_AddArrayToObject(o, "added");
+	for (i = 0; i < iv_nadded; i++) {
+		s = cJSON_CreateObject();
+		cJSON_AddNumberToObject(s, "start", (double)iv_added[i].start);
+		cJSON_AddNumberToObject(s, "end", (double)iv_added[i].end);
+		cJSON_AddStringToObject(s, "entity_type", iv_added[i].type);
+		cJSON_AddItemToArray(arr, s);
+	}
+	return (iv_decide(t, QUEUE_CORRECT, o));
+}
+
+static int
+iv_pick_type(struct tui *t, const char *title, char **out)
+{
+	const struct policy	*p;
+	char			*why = NULL;
+	size_t			 picked;
+
+	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+		free(why);
+		return (-1);
+	}
+	if (tui_prompt_pick(t, title, (const char *const *)p->entity_types,
+	    p->nentity_types, &picked) != 0)
+		return (-1);
+	*out = xstrdup(p->entity_types[picked]);
+	return (0);
+}
+
+static int
+iv_span_request(struct tui *t, enum tui_request req)
+{
+	char	*type;
+	size_t	 lo, hi;
+
+	if (iv_item->kind != QUEUE_KIND_ANONYMIZATION)
+		return (0);
+	switch (req) {
+	case TUI_REQ_SPAN_NEXT:
+		if (iv_item->nspans > 0) {
+			iv_span = (iv_span + 1) % iv_item->nspans;
+			iv_cursor = iv_item->spans[iv_span].start;
+		}
+		return (TUI_REDRAW);
+	case TUI_REQ_SPAN_PREV:
+		if (iv_item->nspans > 0) {
+			iv_span = (iv_span + iv_item->nspans - 1) %
+			    iv_item->nspans;
+			iv_cursor = iv_item->spans[iv_span].start;
+		}
+		return (TUI_REDRAW);
+	case TUI_REQ_SPAN_ACCEPT:
+	case TUI_REQ_SPAN_REJECT:
+		if (iv_span < iv_item->nspans)
+			iv_verdicts[iv_span] = req == TUI_REQ_SPAN_ACCEPT ?
+			    IV_ACCEPTED : IV_REJECTED;
+		return (TUI_REDRAW);
+	case TUI_REQ_SPAN_RETYPE:
+		if (iv_span < iv_item->nspans &&
+		    iv_pick_type(t, "retype the span as", &type) == 0) {
+			if (strcmp(type, iv_item->spans[iv_span].entity_type)
+			    == 0) {
+				free(type);
+				iv_verdicts[iv_span] = IV_ACCEPTED;
+			} else {
+				free(iv_types[iv_span]);
+				iv_types[iv_span] = type;
+				iv_verdicts[iv_span] = IV_RETYPED;
+			}
+		}
+		return (TUI_REDRAW);
+	case TUI_REQ_CURSOR_LEFT:
+		if (iv_cursor > 0)
+			iv_cursor--;
+		return (TUI_REDRAW);
+	case TUI_REQ_CURSOR_RIGHT:
+		if (iv_cursor + 1 < iv_textlen)
+			iv_cursor++;
+		return (TUI_REDRAW);
+	case TUI_REQ_SELECT:
+		if (!iv_selecting) {
+			iv_selecting = 1;
+			iv_mark = iv_cursor;
+			tui_message(t, 0, "selecting: move with h/l, v again "
+			    "to add the span");
+			return (TUI_REDRAW);
+		}
+		iv_selecting = 0;
+		lo = iv_mark < iv_cursor ? iv_mark : iv_cursor;
+		hi = iv_mark < iv_cursor ? iv_cursor : iv_mark;
+		if (iv_pick_type(t, "entity type of the missed span",
+		    &type) == 0) {
+			iv_added = xreallocarray(iv_added, iv_nadded + 1,
+			    sizeof *iv_added);
+			iv_added[iv_nadded].start = lo;
+			iv_added[iv_nadded].end = hi + 1;
+			iv_added[iv_nadded++].type = type;
+		}
+		return (TUI_REDRAW);
+	default:
+		return (0);
+	}
+}
+
+/* Keeps the lease alive while the item is open. */
+static void
+iv_renew(struct tui *t)
+{
+	char	*why = NULL;
+	int64_t	 expires;
+
+	if (t->item[0] == '\0' || t->lease_expires - queue_now(t->q) > 120)
+		return;
+	if (queue_renew(t->q, t->item, t->lease, &expires, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		t->lease_expires = queue_now(t->q) + 3600;	/* say it once */
+		return;
+	}
+	t->lease_expires = expires;
+}
+
+static int
+iv_undo(struct tui *t)
+{
+	struct queue_decision_info	 d;
+	struct queue_lease		 l;
+	char				*why = NULL;
+
+	if (t->item[0] != '\0') {
+		tui_message(t, 1, "finish or skip the open item first");
+		return (TUI_REDRAW);
+	}
+	if (queue_undo(t->q, &d, &l, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (TUI_REDRAW);
+	}
+	if (t->decisions > 0 && strcmp(d.action, "comment") != 0)
+		t->decisions--;
+	tui_message(t, 0, "undid %s of %s", d.action, d.item);
+	if (l.item != NULL)
+		tui_item_show(t, l.item, l.lease_id, l.expires);
+	free(d.item);
+	free(d.action);
+	free(d.reviewer);
+	queue_lease_done(&l);
+	return (TUI_RELOAD);
+}
+
+static int
+iv_request(struct tui *t, enum tui_request req, int key)
+{
+	cJSON	*o = NULL;
+	int	 flags;
+
+	if (key == ERR) {
+		iv_renew(t);
+		return (0);
+	}
+	if (req == TUI_REQ_UNDO)
+		return (iv_undo(t));
+	if (iv_item == NULL)
+		return (0);
+	iv_renew(t);
+	if ((flags = iv_span_request(t, req)) != 0)
+		return (flags);
+	switch (req) {
+	case TUI_REQ_DOWN:
+		iv_scroll++;
+		return (TUI_REDRAW);
+	case TUI_REQ_UP:
+		if (iv_scroll > 0)
+			iv_scroll--;
+		return (TUI_REDRAW);
+	case TUI_REQ_PAGE_DOWN:
+		iv_scroll += 10;
+		return (TUI_REDRAW);
+	case TUI_REQ_PAGE_UP:
+		iv_scroll = iv_scroll > 10 ? iv_scroll - 10 : 0;
+		return (TUI_REDRAW);
+	case TUI_REQ_FIRST:
+		iv_scroll = 0;
+		return (TUI_REDRAW);
+	case TUI_REQ_APPROVE:
+		if (iv_item->kind == QUEUE_KIND_ANONYMIZATION)
+			return (iv_commit_spans(t));
+		return (iv_decide(t, QUEUE_APPROVE, NULL));
+	case TUI_REQ_CORRECT:
+		if (iv_item->kind == QUEUE_KIND_ANONYMIZATION) {
+			tui_message(t, 0, "span mode: Tab to a span, y/x/t, "
+			    "v to add one, a to commit");
+			return (TUI_REDRAW);
+		}
+		return (iv_correct_output(t));
+	case TUI_REQ_ESCALATE:
+		return (iv_escalate(t));
+	case TUI_REQ_SKIP:
+		if (iv_note(t, "skip; note (optional):", &o, 0) != 0)
+			return (TUI_REDRAW);
+		return (iv_decide(t, QUEUE_SKIP, o));
+	case TUI_REQ_COMMENT:
+		if (iv_note(t, "comment:", &o, 1) != 0)
+			return (TUI_REDRAW);
+		return (iv_decide(t, QUEUE_COMMENT, o));
+	case TUI_REQ_BACK:
+		tui_message(t, 0, "%s stays yours until you decide, skip or "
+		    "its lease ends", t->item);
+		t->view = &tui_view_queue;
+		return (TUI_REDRAW);
+	default:
+		return (0);
+	}
+}
+
+/* Span mode's keys apply to anonymization cases, correct to outputs. */
+static int
+iv_skip(enum tui_request req)
+{
+	int spans = iv_item != NULL &&
+	    iv_item->kind == QUEUE_KIND_ANONYMIZATION;
+
+	switch (req) {
+	case TUI_REQ_SPAN_NEXT:
+	case TUI_REQ_SPAN_PREV:
+	case TUI_REQ_SPAN_ACCEPT:
+	case TUI_REQ_SPAN_REJECT:
+	case TUI_REQ_SPAN_RETYPE:
+	case TUI_REQ_SELECT:
+	case TUI_REQ_CURSOR_LEFT:
+	case TUI_REQ_CURSOR_RIGHT:
+		return (!spans);
+	case TUI_REQ_CORRECT:
+	case TUI_REQ_BACK:
+		return (spans);
+	default:
+		return (0);
+	}
+}
+
+const struct tui_view_ops tui_view_item = {
+	.name = "item",			/* bindings of the item pane */
+	.open = iv_open,		/* items are opened by a claim */
+	.close = iv_close,		/* frees the item and span state */
+	.draw = iv_draw,		/* text, highlights, flags or spans */
+	.request = iv_request,		/* decisions and span mode */
+	.skip = iv_skip,		/* span keys only for spans */
+};

@@ -1,0 +1,313 @@
+/*
+ * The queue list: items waiting for a human in claim order, paged from the
+ * database by position, with search and filter. Enter claims the next item.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tui.h"
+#include "xmalloc.h"
+
+#define QUEUE_VIEW_PAGE 200
+
+static struct queue_row	*qv_rows;
+static struct tui_list	 qv_list;
+
+static void
+qv_set(struct queue_row *rows, size_t n)
+{
+	queue_rows_free(qv_rows, qv_list.n);
+	qv_rows = rows;
+	qv_list.n = n;
+	if (qv_list.sel >= n)
+		qv_list.sel = n > 0 ? n - 1 : 0;
+}
+
+static int
+qv_load(struct tui *t, int how, const struct queue_pos *pos)
+{
+	struct queue_row	*rows;
+	size_t			 n;
+	char			*why = NULL;
+
+	if (queue_page(t->q, &t->filter, how, pos, QUEUE_VIEW_PAGE, &rows,
+	    &n, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (-1);
+	}
+	if (n == 0 && (how == QUEUE_PAGE_AFTER || how == QUEUE_PAGE_BEFORE)) {
+		free(rows);
+		return (0);	/* nothing further: stay on this page */
+	}
+	qv_set(rows, n);
+	return ((int)n);
+}
+
+static int
+qv_open(struct tui *t)
+{
+	struct queue_pos	pos;
+	int			keep = qv_list.n > 0;
+
+	/* Reload from the top of the page shown, so the view stays put. */
+	if (keep) {
+		pos = qv_rows[0].pos;
+		if (qv_load(t, QUEUE_PAGE_AFTER, &pos) < 0)
+			return (-1);
+		if (qv_list.n == 0 || qv_load(t, QUEUE_PAGE_FIRST,
+		    NULL) < 0)
+			return (-1);
+		return (0);
+	}
+	return (qv_load(t, QUEUE_PAGE_FIRST, NULL) < 0 ? -1 : 0);
+}
+
+static void
+qv_close(struct tui *t)
+{
+	(void)t;
+	qv_set(NULL, 0);
+	memset(&qv_list, 0, sizeof qv_list);
+}
+
+static void
+qv_age(const struct tui *t, const struct queue_row *r, char *buf, size_t len)
+{
+	struct tm	 tm;
+	const char	*when = r->created_at != NULL ? r->created_at :
+			    r->imported_at;
+	int64_t		 s = 0;
+
+	memset(&tm, 0, sizeof tm);
+	if (when != NULL && strptime(when, "%Y-%m-%dT%H:%M:%S", &tm) != NULL)
+		s = queue_now(t->q) - (int64_t)timegm(&tm);
+	if (s < 0)
+		s = 0;
+	if (s < 3600)
+		snprintf(buf, len, "%lldm", (long long)s / 60);
+	else if (s < 2 * 86400)
+		snprintf(buf, len, "%lldh", (long long)s / 3600);
+	else
+		snprintf(buf, len, "%lldd", (long long)s / 86400);
+}
+
+static void
+qv_draw(struct tui *t, const struct tui_rect *r)
+{
+	struct queue_row	*row;
+	char			 age[32], score[16];
+	size_t			 i;
+	int			 y, attr, idw, x;
+
+	tui_list_fit(&qv_list, r->h - 1);
+	idw = r->w >= 100 ? 24 : 16;
+	attr = tui_color_attr(TUI_C_DIM);
+	x = r->x;
+	tui_text_draw(r->y, x, idw, "ITEM", attr);
+	if (r->w >= 60) {
+		tui_text_draw(r->y, x + idw + 1, 6, "KIND", attr);
+		tui_text_draw(r->y, x + idw + 8, 18, "TOP", attr);
+		tui_text_draw(r->y, x + idw + 27, 5, "SCORE", attr);
+		tui_text_draw(r->y, x + idw + 33, 4, "AGE", attr);
+		tui_text_draw(r->y, x + idw + 38, r->w - idw - 38, "HELD BY",
+		    attr);
+	} else
+		tui_text_draw(r->y, x + idw + 1, r->w - idw - 1, "TOP", attr);
+	if (qv_list.n == 0) {
+		tui_text_draw(r->y + 1, x, r->w, t->filter.kind != NULL ||
+		    t->filter.type != NULL ? "nothing waits for review "
+		    "under this filter (f to change it)" :
+		    "nothing waits for review", tui_color_attr(TUI_C_DIM));
+		return;
+	}
+	for (y = 0; y < r->h - 1; y++) {
+		i = qv_list.top + (size_t)y;
+		if (i >= qv_list.n)
+			break;
+		row = &qv_rows[i];
+		attr = tui_color_attr(i == qv_list.sel && t->item[0] == '\0' ?
+		    TUI_C_SELECTED : TUI_C_NORMAL);
+		if (i == qv_list.sel) {
+			move(r->y + 1 + y, x);
+			for (idw = idw; idw < 0; idw++)
+				;
+			mvchgat(r->y + 1 + y, x, r->w, (attr_t)attr &
+			    ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+		}
+		tui_text_draw(r->y + 1 + y, x, idw, row->item, attr);
+		snprintf(score, sizeof score, "%.2f", row->top_score);
+		qv_age(t, row, age, sizeof age);
+		if (r->w >= 60) {
+			tui_text_draw(r->y + 1 + y, x + idw + 1, 6,
+			    row->kind == QUEUE_KIND_MODEL_OUTPUT ? "output" :
+			    "anon", attr);
+			tui_text_draw(r->y + 1 + y, x + idw + 8, 18,
+			    row->top_type != NULL ? row->top_type : "-", attr);
+			tui_text_draw(r->y + 1 + y, x + idw + 27, 5,
+			    row->top_type != NULL ? score : "", attr);
+			tui_text_draw(r->y + 1 + y, x + idw + 33, 4, age,
+			    attr);
+			if (row->holder != NULL)
+				tui_text_draw(r->y + 1 + y, x + idw + 38,
+				    r->w - idw - 38, row->holder, attr);
+		} else
+			tui_text_draw(r->y + 1 + y, x + idw + 1,
+			    r->w - idw - 1, row->top_type != NULL ?
+			    row->top_type : "-", attr);
+	}
+}
+
+static int
+qv_filter(struct tui *t)
+{
+	static const char *const choices[] = {
+		"everything", "model outputs", "anonymization cases",
+		"a flag category or entity type..."
+	};
+	size_t	picked;
+	char	buf[64];
+
+	if (tui_prompt_pick(t, "filter the queue", choices, 4, &picked) != 0)
+		return (TUI_REDRAW);
+	t->filter.kind = t->filter.type = NULL;
+	switch (picked) {
+	case 1:
+		snprintf(t->filter_kind, sizeof t->filter_kind, "model_output");
+		t->filter.kind = t->filter_kind;
+		break;
+	case 2:
+		snprintf(t->filter_kind, sizeof t->filter_kind,
+		    "anonymization");
+		t->filter.kind = t->filter_kind;
+		break;
+	case 3:
+		buf[0] = '\0';
+		if (tui_prompt_line(t, "flag category or entity type:", buf,
+		    sizeof buf) == 0 && buf[0] != '\0') {
+			snprintf(t->filter_type, sizeof t->filter_type, "%s",
+			    buf);
+			t->filter.type = t->filter_type;
+		}
+		break;
+	}
+	qv_set(NULL, 0);
+	qv_list.sel = qv_list.top = 0;
+	return (TUI_RELOAD);
+}
+
+static int
+qv_search(struct tui *t)
+{
+	struct queue_row	 row;
+	char			 buf[256] = "", *why = NULL;
+	size_t			 i;
+	int			 found;
+
+	if (tui_prompt_line(t, "search (id or text):", buf, sizeof buf) != 0 ||
+	    buf[0] == '\0')
+		return (TUI_REDRAW);
+	if (queue_search(t->q, buf, &row, &found, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (TUI_REDRAW);
+	}
+	if (!found) {
+		tui_message(t, 1, "nothing waiting matches \"%s\"", buf);
+		return (TUI_REDRAW);
+	}
+	/* Show the page that starts at the match. */
+	if (qv_load(t, QUEUE_PAGE_AFTER, &row.pos) >= 0) {
+		struct queue_row *rows;
+		size_t n;
+
+		if (queue_page(t->q, &t->filter, QUEUE_PAGE_BEFORE, &row.pos,
+		    1, &rows, &n, &why) == 0 && n == 1) {
+			if (qv_load(t, QUEUE_PAGE_AFTER, &rows[0].pos) < 0)
+				n = 0;
+			queue_rows_free(rows, n == 1 ? 1 : 0);
+		} else {
+			free(why);
+			qv_load(t, QUEUE_PAGE_FIRST, NULL);
+		}
+	}
+	for (i = 0; i < qv_list.n; i++) {
+		if (strcmp(qv_rows[i].item, row.item) == 0) {
+			qv_list.sel = i;
+			qv_list.top = i;
+		}
+	}
+	tui_message(t, 0, "found %s", row.item);
+	queue_rows_free(&row, 0);
+	free(row.item);
+	free(row.top_type);
+	free(row.imported_at);
+	free(row.created_at);
+	free(row.holder);
+	return (TUI_REDRAW);
+}
+
+static int
+qv_request(struct tui *t, enum tui_request req, int key)
+{
+	struct queue_pos pos;
+
+	(void)key;
+	switch (req) {
+	case TUI_REQ_OPEN:
+		return (tui_queue_claim(t));
+	case TUI_REQ_SEARCH:
+		return (qv_search(t));
+	case TUI_REQ_FILTER:
+		return (qv_filter(t));
+	case TUI_REQ_INBOX:
+		if (tui_view_inbox.open(t) == 0)
+			t->view = &tui_view_inbox;
+		return (TUI_REDRAW);
+	case TUI_REQ_UNDO:
+		return (tui_view_item.request(t, TUI_REQ_UNDO, key));
+	case TUI_REQ_LAST:
+		if (qv_load(t, QUEUE_PAGE_LAST, NULL) > 0)
+			qv_list.sel = qv_list.n - 1;
+		return (TUI_REDRAW);
+	case TUI_REQ_FIRST:
+		qv_load(t, QUEUE_PAGE_FIRST, NULL);
+		qv_list.sel = qv_list.top = 0;
+		return (TUI_REDRAW);
+	case TUI_REQ_DOWN:
+	case TUI_REQ_PAGE_DOWN:
+		/* Past the last row loaded: the next page. */
+		if (qv_list.n > 0 && qv_list.sel == qv_list.n - 1) {
+			pos = qv_rows[qv_list.n - 1].pos;
+			if (qv_load(t, QUEUE_PAGE_AFTER, &pos) > 0)
+				qv_list.sel = qv_list.top = 0;
+			return (TUI_REDRAW);
+		}
+		return (tui_list_request(&qv_list, req) | TUI_REDRAW);
+	case TUI_REQ_UP:
+	case TUI_REQ_PAGE_UP:
+		if (qv_list.n > 0 && qv_list.sel == 0) {
+			pos = qv_rows[0].pos;
+			if (qv_load(t, QUEUE_PAGE_BEFORE, &pos) > 0)
+				qv_list.sel = qv_list.n - 1;
+			return (TUI_REDRAW);
+		}
+		return (tui_list_request(&qv_list, req) | TUI_REDRAW);
+	default:
+		return (0);
+	}
+}
+
+const struct tui_view_ops tui_view_queue = {
+	.name = "queue",		/* bindings of the queue list */
+	.open = qv_open,		/* loads the page shown */
+	.close = qv_close,		/* frees the rows */
+	.draw = qv_draw,		/* the list with its columns */
+	.request = qv_request,		/* navigation, open, search, filter */
+	.skip = NULL,			/* every key applies */
+};
