@@ -60,19 +60,6 @@ const struct cmd_entry cmd_escalation_entry = {
 	.exec = cmd_escalation_exec,
 };
 
-static void
-escalation_age(int64_t s, char *buf, size_t len)
-{
-	if (s < 0)
-		s = -s;
-	if (s < 3600)
-		snprintf(buf, len, "%lldm", (long long)s / 60);
-	else if (s < 2 * 86400)
-		snprintf(buf, len, "%lldh", (long long)s / 3600);
-	else
-		snprintf(buf, len, "%lldd", (long long)s / 86400);
-}
-
 /*
  * The severity's target is a response time: an escalation is overdue while
  * nobody of the team has acknowledged (or resolved) it past its due time.
@@ -161,7 +148,7 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			cmd_print_json(stdout, escalation_json(&es[i], now), 0);
 			continue;
 		}
-		escalation_age(now - es[i].opened_at, age, sizeof age);
+		queue_format_age(now - es[i].opened_at, age);
 		printf("%-5lld %-14s %-12s %-16s %-8s %-12s age %-5s%s\n",
 		    (long long)es[i].id, es[i].item, es[i].team, es[i].reason,
 		    es[i].severity, es[i].state, age,

@@ -26,19 +26,6 @@ const struct cmd_entry cmd_status_entry = {
 };
 
 static void
-status_age(int64_t seconds, char *buf, size_t len)
-{
-	if (seconds < 120)
-		snprintf(buf, len, "%llds", (long long)seconds);
-	else if (seconds < 2 * 3600)
-		snprintf(buf, len, "%lldm", (long long)seconds / 60);
-	else if (seconds < 2 * 86400)
-		snprintf(buf, len, "%lldh", (long long)seconds / 3600);
-	else
-		snprintf(buf, len, "%lldd", (long long)seconds / 86400);
-}
-
-static void
 status_json(struct queue *q, const struct queue_stats *s)
 {
 	cJSON	*o, *k, *arr, *b;
@@ -119,7 +106,7 @@ status_text(struct queue *q, const struct queue_stats *s)
 	}
 	printf("\n");
 	if (s->oldest_queued != 0) {
-		status_age(queue_now(q) - s->oldest_queued, age, sizeof age);
+		queue_format_age(queue_now(q) - s->oldest_queued, age);
 		printf("oldest waiting item: imported %s ago\n", age);
 	} else
 		printf("nothing is waiting for review\n");

@@ -192,7 +192,6 @@ void
 cmd_item_print(FILE *f, const struct queue_item *it,
     const struct queue_decision_info *hist, size_t nhist)
 {
-	cJSON	*msgs, *m;
 	char	 t[32], label[64];
 	size_t	 i;
 	int	 hidden = 0;
@@ -217,20 +216,9 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 	}
 	if (it->prompt != NULL)
 		item_print_text(f, "prompt", it->prompt);
-	if (it->messages != NULL && (msgs = cJSON_Parse(it->messages))) {
-		cJSON_ArrayForEach(m, msgs) {
-			const char *role, *content;
-
-			role = cJSON_GetStringValue(
-			    cJSON_GetObjectItemCaseSensitive(m, "role"));
-			content = cJSON_GetStringValue(
-			    cJSON_GetObjectItemCaseSensitive(m, "content"));
-			if (role == NULL || content == NULL)
-				continue;
-			snprintf(label, sizeof label, "message (%s)", role);
-			item_print_text(f, label, content);
-		}
-		cJSON_Delete(msgs);
+	for (i = 0; i < it->nmsgs; i++) {
+		snprintf(label, sizeof label, "message (%s)", it->msgs[i].role);
+		item_print_text(f, label, it->msgs[i].content);
 	}
 	item_print_text(f, it->kind == QUEUE_KIND_MODEL_OUTPUT ? "response" :
 	    "text", it->text);

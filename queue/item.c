@@ -38,6 +38,30 @@ item_state(const char *s)
 	return (QUEUE_STATE_QUEUED);
 }
 
+/* Chat messages as validated on import: role and content strings. */
+static void
+item_messages(struct queue_item *it)
+{
+	cJSON		*arr, *m;
+	const char	*role, *content;
+
+	if (it->messages == NULL || (arr = cJSON_Parse(it->messages)) == NULL)
+		return;
+	cJSON_ArrayForEach(m, arr) {
+		role = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(m, "role"));
+		content = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(m, "content"));
+		if (role == NULL || content == NULL)
+			continue;
+		it->msgs = xreallocarray(it->msgs, it->nmsgs + 1,
+		    sizeof *it->msgs);
+		it->msgs[it->nmsgs].role = xstrdup(role);
+		it->msgs[it->nmsgs++].content = xstrdup(content);
+	}
+	cJSON_Delete(arr);
+}
+
 static int
 item_children(struct queue *q, struct queue_item *it, char **cause)
 {
@@ -132,6 +156,7 @@ queue_item_get(struct queue *q, const char *ext_id, struct queue_item **out,
 	it->text = store_column_text(st, 18);
 	it->raw = store_column_text(st, 19);
 	sqlite3_reset(st);
+	item_messages(it);
 	if ((rc = item_children(q, it, cause)) != 0) {
 		queue_item_free(it);
 		return (rc);
@@ -170,6 +195,11 @@ queue_item_free(struct queue_item *it)
 	free(it->metadata);
 	free(it->prompt);
 	free(it->messages);
+	for (i = 0; i < it->nmsgs; i++) {
+		free(it->msgs[i].role);
+		free(it->msgs[i].content);
+	}
+	free(it->msgs);
 	free(it->text);
 	free(it->raw);
 	free(it);

@@ -188,6 +188,11 @@ struct queue_span {
 	char	*triage;		/* accepted, rejected, ambiguous */
 };
 
+struct queue_message {
+	char	*role;
+	char	*content;
+};
+
 struct queue_item {
 	int64_t			 id;
 	char			*ext_id;
@@ -207,6 +212,8 @@ struct queue_item {
 	char			*metadata;	/* JSON */
 	char			*prompt;
 	char			*messages;	/* JSON array */
+	struct queue_message	*msgs;		/* the same, parsed */
+	size_t			 nmsgs;
 	char			*text;
 	char			*raw;
 	struct queue_flag	*flags;
@@ -404,5 +411,7 @@ int		 queue_audit_head(struct queue *, int64_t *events,
 
 /* Formats a time as RFC 3339 UTC, "2026-11-28T13:05:35Z". */
 void		 queue_format_time(int64_t, char out[32]);
+/* Formats a duration for people: "45s", "12m", "5h", "3d". */
+void		 queue_format_age(int64_t seconds, char out[24]);
 
 #endif

@@ -81,6 +81,21 @@ queue_format_time(int64_t t, char out[32])
 }
 
 void
+queue_format_age(int64_t s, char out[24])
+{
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(out, 24, "%llds", (long long)s);
+	else if (s < 2 * 3600)
+		snprintf(out, 24, "%lldm", (long long)s / 60);
+	else if (s < 2 * 86400)
+		snprintf(out, 24, "%lldh", (long long)s / 3600);
+	else
+		snprintf(out, 24, "%lldd", (long long)s / 86400);
+}
+
+void
 store_now_text(const struct queue *q, char out[32])
 {
 	queue_format_time(queue_now(q), out);

@@ -193,8 +193,6 @@ static void
 iv_doc_output(struct tui *t, struct iv_doc *d)
 {
 	struct tui_cells	*c;
-	cJSON			*msgs, *m;
-	const char		*role, *content;
 	char			 buf[1024];
 	size_t			 i;
 
@@ -202,20 +200,11 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 	iv_block(d, "Context", tui_color_attr(TUI_C_DIM) | A_BOLD);
 	if (iv_item->prompt != NULL)
 		iv_block(d, iv_item->prompt, tui_color_attr(TUI_C_NORMAL));
-	if (iv_item->messages != NULL &&
-	    (msgs = cJSON_Parse(iv_item->messages)) != NULL) {
-		cJSON_ArrayForEach(m, msgs) {
-			role = cJSON_GetStringValue(
-			    cJSON_GetObjectItemCaseSensitive(m, "role"));
-			content = cJSON_GetStringValue(
-			    cJSON_GetObjectItemCaseSensitive(m, "content"));
-			if (role == NULL || content == NULL)
-				continue;
-			snprintf(buf, sizeof buf, "[%s]", role);
-			iv_block(d, buf, tui_color_attr(TUI_C_DIM));
-			iv_block(d, content, tui_color_attr(TUI_C_NORMAL));
-		}
-		cJSON_Delete(msgs);
+	for (i = 0; i < iv_item->nmsgs; i++) {
+		snprintf(buf, sizeof buf, "[%s]", iv_item->msgs[i].role);
+		iv_block(d, buf, tui_color_attr(TUI_C_DIM));
+		iv_block(d, iv_item->msgs[i].content,
+		    tui_color_attr(TUI_C_NORMAL));
 	}
 	iv_block(d, "", 0);
 	iv_block(d, iv_kept != NULL ? "Response (your correction, not yet "

@@ -87,14 +87,8 @@ qv_age(const struct tui *t, const struct queue_row *r, char *buf, size_t len)
 	memset(&tm, 0, sizeof tm);
 	if (when != NULL && strptime(when, "%Y-%m-%dT%H:%M:%S", &tm) != NULL)
 		s = queue_now(t->q) - (int64_t)timegm(&tm);
-	if (s < 0)
-		s = 0;
-	if (s < 3600)
-		snprintf(buf, len, "%lldm", (long long)s / 60);
-	else if (s < 2 * 86400)
-		snprintf(buf, len, "%lldh", (long long)s / 3600);
-	else
-		snprintf(buf, len, "%lldd", (long long)s / 86400);
+	(void)len;
+	queue_format_age(s, buf);
 }
 
 static void
