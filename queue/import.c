@@ -28,6 +28,7 @@ struct queue_import {
 	EVP_MD_CTX			*content;	/* over the stored lines */
 	cJSON				*files;
 	struct queue_import_counts	 counts;
+	uint64_t			 queued[QUEUE_NKINDS];
 };
 
 /*
@@ -344,8 +345,11 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 		return (rc);
 	imp->next_seq++;
 	imp->counts.imported++;
-	if (t.queued)
+	if (t.queued) {
 		imp->counts.queued++;
+		imp->queued[r->kind == RECORD_MODEL_OUTPUT ?
+		    QUEUE_KIND_MODEL_OUTPUT : QUEUE_KIND_ANONYMIZATION]++;
+	}
 	else
 		imp->counts.auto_decided++;
 	EVP_DigestUpdate(imp->content, line, len);
@@ -397,6 +401,26 @@ queue_import_counts(const struct queue_import *imp,
     struct queue_import_counts *c)
 {
 	*c = imp->counts;
+}
+
+static int
+import_add_waiting(struct queue_import *imp, char **cause)
+{
+	static const char sql[] =
+	    "UPDATE waiting SET n = n + ? WHERE kind = ?";
+	sqlite3_stmt	*st;
+	int		 k;
+
+	for (k = 0; k < QUEUE_NKINDS; k++) {
+		if ((st = store_stmt(imp->q, sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)imp->queued[k]);
+		sqlite3_bind_text(st, 2, queue_kind_name((enum queue_kind)k),
+		    -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			return (store_error(imp->q, "import", cause));
+	}
+	return (0);
 }
 
 static int
@@ -481,6 +505,7 @@ queue_import_finish(struct queue_import *imp, struct queue_import_counts *c,
 	}
 	if ((rc = import_set_meta_int(q, "next_seq", imp->next_seq,
 	    cause)) != 0 ||
+	    (rc = import_add_waiting(imp, cause)) != 0 ||
 	    (rc = import_close_batch(imp, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0) {
 		store_rollback(q);

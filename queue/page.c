@@ -172,9 +172,7 @@ queue_rows_free(struct queue_row *rows, size_t n)
 int
 queue_waiting(struct queue *q, uint64_t counts[QUEUE_NKINDS], char **cause)
 {
-	static const char sql[] =
-	    "SELECT kind, count(*) FROM items INDEXED BY items_next_kind "
-	    "WHERE (state = 'queued' OR state = 'claimed') GROUP BY kind";
+	static const char sql[] = "SELECT kind, n FROM waiting";
 	sqlite3_stmt	*st;
 	enum queue_kind	 k;
 	int		 rc;

@@ -434,6 +434,7 @@ queue_open(const char *path, int flags, struct queue **out, char **cause)
 		goto fail;
 	if ((rc = store_exec(q, "PRAGMA journal_mode=WAL", cause)) != 0 ||
 	    (rc = store_exec(q, "PRAGMA foreign_keys=ON", cause)) != 0 ||
+	    (rc = store_exec(q, "PRAGMA temp_store=MEMORY", cause)) != 0 ||
 	    (rc = store_exec(q, "PRAGMA synchronous=FULL", cause)) != 0)
 		goto fail;
 	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", 32 * 1024);

@@ -319,11 +319,14 @@ main(int argc, char **argv)
 	int		 workers, kills = 0;
 	double		 start, secs;
 
+	if (argc == 4 && strcmp(argv[1], "setup") == 0)
+		return (stress_setup(argv[2], atol(argv[3])));
 	if (argc == 5 && strcmp(argv[1], "cycle") == 0)
 		return (stress_cycle(argv[2], atol(argv[3]), atol(argv[4])));
 	if (argc < 4) {
 		fprintf(stderr, "usage: hitl-stress DB ITEMS WORKERS [KILLS "
-		    "[LOG]]\n       hitl-stress cycle DB ITEMS CYCLES\n");
+		    "[LOG]]\n       hitl-stress cycle DB ITEMS CYCLES\n"
+		    "       hitl-stress setup DB ITEMS\n");
 		return (EX_USAGE);
 	}
 	path = argv[1];

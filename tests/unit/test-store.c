@@ -379,6 +379,7 @@ test_schema_1_database_is_upgraded_keeping_data(void **state)
 {
 	static const char downgrade[] =
 	    "DROP TABLE escalations; DROP TABLE skips; DROP TABLE leases;"
+	    "DROP TABLE waiting; DROP TRIGGER waiting_update;"
 	    "DROP INDEX shifts_open; DROP INDEX decisions_reviewer;"
 	    "DROP INDEX decisions_undoes;"
 	    "ALTER TABLE items DROP COLUMN claimed_at;"
