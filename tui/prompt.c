@@ -48,6 +48,10 @@ tui_prompt_line(struct tui *t, const char *label, char *buf, size_t len)
 		case PROMPT_ESC:
 		case TUI_KEY_EOF:
 			return (-1);
+		case 0x15:	/* C-u: start again */
+			n = 0;
+			buf[0] = '\0';
+			continue;
 		case KEY_BACKSPACE:
 		case 0x7f:
 		case 0x08:

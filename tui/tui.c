@@ -165,6 +165,8 @@ tui_draw(struct tui *t)
 	body.w = t->cols;
 	if (t->view == &tui_view_help || t->view == &tui_view_inbox) {
 		t->view->draw(t, &body);
+	} else if (t->item[0] != '\0' && t->lease == 0) {
+		tui_view_item.draw(t, &body);	/* from the inbox */
 	} else if (t->item[0] == '\0') {
 		tui_view_queue.draw(t, &body);
 	} else {

@@ -117,6 +117,11 @@ ev_request(struct tui *t, enum tui_request req, int key)
 	case TUI_REQ_BACK:
 		t->view = &tui_view_queue;
 		return (TUI_REDRAW);
+	case TUI_REQ_OPEN:
+		/* Read-only: the item is escalated, nobody holds it. */
+		if (e != NULL && t->item[0] == '\0')
+			tui_item_show(t, e->item, 0, 0);
+		return (TUI_REDRAW);
 	case TUI_REQ_ACK:
 		if (e == NULL)
 			return (0);

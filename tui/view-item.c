@@ -726,7 +726,7 @@ iv_pick_type(struct tui *t, const char *title, char **out)
 }
 
 static int
-iv_span_request(struct tui *t, enum tui_request req)
+iv_span_request(struct tui *t, enum tui_request req, int key)
 {
 	char	*type;
 	size_t	 lo, hi;
@@ -776,6 +776,8 @@ iv_span_request(struct tui *t, enum tui_request req)
 			iv_cursor++;
 		return (TUI_REDRAW);
 	case TUI_REQ_SELECT:
+		if (!iv_selecting && key == '\r')
+			return (0);	/* Enter only ends a selection */
 		if (!iv_selecting) {
 			iv_selecting = 1;
 			iv_mark = iv_cursor;
@@ -860,8 +862,21 @@ iv_request(struct tui *t, enum tui_request req, int key)
 		return (iv_undo(t));
 	if (iv_item == NULL)
 		return (0);
-	iv_renew(t);
-	if ((flags = iv_span_request(t, req)) != 0)
+	if (t->lease == 0) {
+		/* Shown from the inbox: nothing to decide here. */
+		if (req == TUI_REQ_BACK || req == TUI_REQ_APPROVE ||
+		    req == TUI_REQ_CORRECT || req == TUI_REQ_ESCALATE ||
+		    req == TUI_REQ_SKIP || req == TUI_REQ_COMMENT) {
+			if (req != TUI_REQ_BACK)
+				tui_message(t, 1, "%s is escalated: settle it "
+				    "from the inbox (A, R)", t->item);
+			iv_close_item(t);
+			t->view = &tui_view_inbox;
+			return (TUI_REDRAW);
+		}
+	} else
+		iv_renew(t);
+	if ((flags = iv_span_request(t, req, key)) != 0)
 		return (flags);
 	switch (req) {
 	case TUI_REQ_DOWN:
