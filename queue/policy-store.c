@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "json.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -197,4 +198,27 @@ queue_policy_info_done(struct queue_policy_info *info)
 	free(info->source);
 	free(info->sha256);
 	memset(info, 0, sizeof *info);
+}
+
+int
+queue_policy_copy(struct queue *q, struct policy **out, char **cause)
+{
+	cJSON	*j;
+	char	*text, *why = NULL;
+	int	 rc;
+
+	*out = NULL;
+	if ((rc = store_policy_refresh(q, cause)) != 0)
+		return (rc);
+	j = policy_to_json(q->policy);
+	text = json_print(j);
+	cJSON_Delete(j);
+	rc = policy_parse(text, strlen(text), out, &why);
+	free(text);
+	if (rc != 0) {
+		xasprintf(cause, "policy copy: %s", why);
+		free(why);
+		return (EX_SOFTWARE);
+	}
+	return (0);
 }

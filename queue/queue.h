@@ -63,6 +63,12 @@ int		 queue_kind_parse(const char *, enum queue_kind *);
 /* The policy in force: the last one loaded, else the built-in default. */
 int		 queue_policy(struct queue *, const struct policy **,
 		     int *version, char **cause);
+/*
+ * A private copy of the policy in force, for callers that keep it across
+ * other queue calls (which may load a newer version); policy_free it.
+ */
+int		 queue_policy_copy(struct queue *, struct policy **,
+		     char **cause);
 int		 queue_policy_load(struct queue *, const char *source,
 		     const char *json, size_t len, const char *actor,
 		     int *version, char **cause);

@@ -24,11 +24,12 @@ static const struct color_slot color_slots[TUI_NCOLORS] = {
 	[TUI_C_DIM] =		{ -1, -1, A_DIM, A_DIM },
 	[TUI_C_HIDDEN] =	{ COLOR_MAGENTA, -1, A_REVERSE | A_DIM, A_BOLD },
 	[TUI_C_FLAG] =		{ COLOR_RED, -1, A_BOLD | A_UNDERLINE, A_BOLD },
+	/* Without colour each span style is its own set of attributes. */
 	[TUI_C_SPAN] =		{ COLOR_BLACK, COLOR_YELLOW, A_UNDERLINE, 0 },
 	[TUI_C_SPAN_ALT] =	{ COLOR_BLACK, COLOR_GREEN, A_BOLD, 0 },
-	[TUI_C_SPAN_ALT2] =	{ COLOR_BLACK, COLOR_CYAN, A_REVERSE, 0 },
+	[TUI_C_SPAN_ALT2] =	{ COLOR_BLACK, COLOR_CYAN, A_ITALIC, 0 },
 	[TUI_C_AMBIGUOUS] =	{ COLOR_BLACK, COLOR_MAGENTA,
-				  A_BOLD | A_UNDERLINE, A_BOLD },
+				  A_BOLD | A_UNDERLINE | A_ITALIC, A_BOLD },
 	[TUI_C_REJECTED] =	{ -1, -1, A_DIM, A_DIM },
 	[TUI_C_ERROR] =		{ COLOR_RED, -1, A_BOLD, A_BOLD },
 };

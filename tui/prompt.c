@@ -38,12 +38,18 @@ tui_prompt_line(struct tui *t, const char *label, char *buf, size_t len)
 		refresh();
 		key = tui_input_key(t);
 		curs_set(0);
+		if (tui_interrupted())
+			return (-1);
 		switch (key) {
+		case ERR:
+			tui_idle(t);
+			continue;
 		case KEY_RESIZE:
 			continue;
 		case '\r':
 		case '\n':
 		case KEY_ENTER:
+			tui_utf8_trim(buf);	/* a full buffer may end mid-way */
 			return (0);
 		case PROMPT_ESC:
 		case TUI_KEY_EOF:
@@ -107,6 +113,12 @@ tui_prompt_pick(struct tui *t, const char *title, const char *const *choices,
 		    tui_color_attr(TUI_C_STATUS));
 		refresh();
 		key = tui_input_key(t);
+		if (tui_interrupted())
+			return (-1);
+		if (key == ERR) {
+			tui_idle(t);
+			continue;
+		}
 		if (key == KEY_RESIZE)
 			continue;
 		if (key == '\r' || key == '\n' || key == KEY_ENTER) {

@@ -234,3 +234,22 @@ tui_text_width(const char *s)
 	tui_cells_free(&c);
 	return (w);
 }
+
+void
+tui_utf8_trim(char *s)
+{
+	size_t		len = strlen(s), start, i;
+	uint32_t	cp;
+
+	/* Step back over continuation bytes to the last sequence's start. */
+	for (start = len; start > 0 && len - start < 4; start--) {
+		if (((unsigned char)s[start - 1] & 0xc0) != 0x80)
+			break;
+	}
+	if (start == 0)
+		return;
+	i = start - 1;
+	if ((unsigned char)s[i] >= 0x80 && utf8_decode(s + i, len - i,
+	    &cp) == 0)
+		s[i] = '\0';
+}

@@ -46,7 +46,32 @@ tui_message(struct tui *t, int error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(t->message, sizeof t->message, fmt, ap);
 	va_end(ap);
+	tui_utf8_trim(t->message);
 	t->message_error = error;
+}
+
+int
+tui_interrupted(void)
+{
+	return (tui_signalled != 0);
+}
+
+void
+tui_idle(struct tui *t)
+{
+	tui_view_item.request(t, TUI_REQ_NONE, ERR);
+}
+
+/*
+ * A crash must not leave the terminal in curses mode: restore it, then die
+ * of the same signal.
+ */
+static void
+tui_on_fatal(int sig)
+{
+	tui_restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
 }
 
 void
@@ -222,11 +247,6 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	t.view = &tui_view_queue;
 	if (tui_input_open(opt->script, cause) != 0)
 		return (EX_NOINPUT);
-	if (queue_shift_start(q, &shift, cause) != 0) {
-		tui_input_close();
-		return (EX_NOPERM);
-	}
-	t.shift_started = queue_now(q);
 
 	if (tui_input_scripted()) {
 		/* Tests: an off-screen terminal of LINES x COLUMNS. */
@@ -254,6 +274,12 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = tui_on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
 	cbreak();
 	noecho();
 	nonl();
@@ -265,7 +291,14 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	tui_color_init();
 	t.lines = LINES;
 	t.cols = COLS;
-	if ((flags = tui_view_queue.open(&t)) < 0) {
+	/* The shift starts once the console can show something. */
+	if ((rc = queue_shift_start(q, &shift, cause)) != 0)
+		goto out;
+	t.shift_started = queue_now(q);
+	if (tui_view_queue.open(&t) < 0) {
+		tui_quit(&t, 0);
+		xasprintf(cause, "%s", t.message[0] != '\0' ? t.message :
+		    "cannot read the queue");
 		rc = EX_SOFTWARE;
 		goto out;
 	}
@@ -313,6 +346,7 @@ out:
 	tui_view_item.close(&t);
 	tui_view_queue.close(&t);
 	tui_view_inbox.close(&t);
+	tui_view_help.close(&t);
 	tui_restore();
 	delscreen(tui_screen);
 	tui_screen = NULL;

@@ -131,6 +131,10 @@ struct tui {
 
 /* tui.c */
 void	 tui_draw(struct tui *);
+/* While waiting for a key (or the editor): keep the lease alive. */
+void	 tui_idle(struct tui *);
+/* A signal asked the console to end: prompts give up, the loop quits. */
+int	 tui_interrupted(void);
 int	 tui_run(struct queue *, const struct tui_options *, char **cause);
 void	 tui_message(struct tui *, int error, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));
@@ -193,6 +197,8 @@ int	 tui_cells_draw(const struct tui_cells *, size_t from, size_t to,
 /* Draws a short untrusted string, cut to width; returns columns used. */
 int	 tui_text_draw(int y, int x, int width, const char *s, int attr);
 int	 tui_text_width(const char *s);
+/* Cuts a string back to its last complete UTF-8 character. */
+void	 tui_utf8_trim(char *s);
 
 /* list.c: the shared list widget. */
 struct tui_list {

@@ -75,6 +75,7 @@ ev_draw(struct tui *t, const struct tui_rect *r)
 		    (long long)(now - e->opened_at) / 3600,
 		    strcmp(e->state, "open") == 0 && now > e->due_at ?
 		    " OVERDUE" : "", e->note != NULL ? e->note : "");
+		tui_utf8_trim(buf);
 		attr = tui_color_attr(i == ev_list.sel ? TUI_C_SELECTED :
 		    TUI_C_NORMAL);
 		tui_text_draw(r->y + 1 + y, r->x, r->w, buf, attr);

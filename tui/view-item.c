@@ -11,10 +11,12 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tui.h"
@@ -50,6 +52,11 @@ static size_t			 iv_textlen;
 static int			 iv_selecting;
 static size_t			 iv_mark;
 static char			*iv_kept;	/* corrected text not yet saved */
+static char			 iv_last_note[1024]; /* a refused decision's */
+
+static char	*iv_recovery_load(const char *);
+static int	 iv_recovery_save(const char *, const char *, char **);
+static void	 iv_recovery_drop(const char *);
 
 static void
 iv_free_state(void)
@@ -86,8 +93,15 @@ tui_item_show(struct tui *t, const char *item, int64_t lease, int64_t expires)
 	if (queue_item_get(t->q, item, &iv_item, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
+		/* Not shown, so not kept: others may take it. */
+		if (lease != 0 && queue_release(t->q, item, lease, &why) != 0)
+			free(why);
 		return (-1);
 	}
+	free(iv_kept);
+	if ((iv_kept = iv_recovery_load(item)) != NULL)
+		tui_message(t, 0, "your earlier correction of %s is back "
+		    "(c to review and save it)", item);
 	snprintf(t->item, sizeof t->item, "%s", item);
 	t->lease = lease;
 	t->lease_expires = expires;
@@ -150,6 +164,103 @@ iv_close(struct tui *t)
 	iv_kept = NULL;
 }
 
+/* --- recovery of typed text --------------------------------------------- */
+
+/*
+ * Where a correction that could not be saved is kept (mode 0600), so that
+ * it survives a lost claim or a closed console: $XDG_STATE_HOME/hitl, else
+ * ~/.local/state/hitl, one file per item.
+ */
+static char *
+iv_recovery_path(const char *item)
+{
+	const char	*base = getenv("XDG_STATE_HOME"), *home;
+	char		*dir, *path, *safe, *c;
+
+	if (base != NULL && *base != '\0')
+		xasprintf(&dir, "%s/hitl", base);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		xasprintf(&dir, "%s/.local/state/hitl", home);
+	else
+		return (NULL);
+	safe = xstrdup(item);
+	for (c = safe; *c != '\0'; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '.'))
+			*c = '_';
+	}
+	xasprintf(&path, "%s/%s.correction", dir, safe);
+	free(safe);
+	free(dir);
+	return (path);
+}
+
+static int
+iv_recovery_save(const char *item, const char *text, char **where)
+{
+	char	*path, *p;
+	int	 fd, ok;
+	size_t	 len = strlen(text);
+
+	*where = NULL;
+	if ((path = iv_recovery_path(item)) == NULL)
+		return (-1);
+	/* Make each missing directory, private. */
+	for (p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(path, 0700);
+		*p = '/';
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ok = fd != -1 && fchmod(fd, 0600) == 0 &&
+	    write(fd, text, len) == (ssize_t)len;
+	if (fd != -1)
+		close(fd);
+	if (!ok) {
+		free(path);
+		return (-1);
+	}
+	*where = path;
+	return (0);
+}
+
+/* A correction kept from an earlier attempt, if any (removed once read). */
+static char *
+iv_recovery_load(const char *item)
+{
+	char	*path, *text = NULL;
+	FILE	*f;
+	long	 len;
+
+	if ((path = iv_recovery_path(item)) == NULL)
+		return (NULL);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
+		    fseek(f, 0, SEEK_SET) == 0) {
+			text = xmalloc((size_t)len + 1);
+			if (fread(text, 1, (size_t)len, f) != (size_t)len) {
+				free(text);
+				text = NULL;
+			} else
+				text[len] = '\0';
+		}
+		fclose(f);
+	}
+	free(path);
+	return (text);
+}
+
+static void
+iv_recovery_drop(const char *item)
+{
+	char *path;
+
+	if ((path = iv_recovery_path(item)) != NULL) {
+		unlink(path);
+		free(path);
+	}
+}
+
 /* --- drawing ------------------------------------------------------------ */
 
 static struct tui_cells *
@@ -202,6 +313,7 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 		iv_block(d, iv_item->prompt, tui_color_attr(TUI_C_NORMAL));
 	for (i = 0; i < iv_item->nmsgs; i++) {
 		snprintf(buf, sizeof buf, "[%s]", iv_item->msgs[i].role);
+		tui_utf8_trim(buf);
 		iv_block(d, buf, tui_color_attr(TUI_C_DIM));
 		iv_block(d, iv_item->msgs[i].content,
 		    tui_color_attr(TUI_C_NORMAL));
@@ -228,6 +340,7 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 		    iv_item->flags[i].rationale != NULL ? ": " : "",
 		    iv_item->flags[i].rationale != NULL ?
 		    iv_item->flags[i].rationale : "");
+		tui_utf8_trim(buf);
 		iv_block(d, buf, tui_color_attr(TUI_C_FLAG));
 	}
 }
@@ -253,6 +366,7 @@ iv_explanation(struct iv_doc *d, const char *json)
 		s = cJSON_IsString(v) ? NULL : cJSON_PrintUnformatted(v);
 		snprintf(buf, sizeof buf, "  %s: %s", keys[i],
 		    s != NULL ? s : v->valuestring);
+		tui_utf8_trim(buf);
 		free(s);
 		iv_block(d, buf, tui_color_attr(TUI_C_DIM));
 	}
@@ -307,12 +421,14 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 		    s->triage, iv_verdict_name(i),
 		    iv_verdicts[i] == IV_RETYPED ? " to " : "",
 		    iv_verdicts[i] == IV_RETYPED ? iv_types[i] : "");
+		tui_utf8_trim(buf);
 		iv_block(d, buf, i == iv_span ? tui_color_attr(TUI_C_SELECTED) :
 		    tui_color_attr(TUI_C_NORMAL));
 	}
 	for (i = 0; i < iv_nadded; i++) {
 		snprintf(buf, sizeof buf, "+ %-14s [%zu, %zu) added by you",
 		    iv_added[i].type, iv_added[i].start, iv_added[i].end);
+		tui_utf8_trim(buf);
 		iv_block(d, buf, tui_color_attr(TUI_C_NORMAL));
 	}
 	if (iv_span < iv_item->nspans) {
@@ -320,6 +436,7 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 		snprintf(buf, sizeof buf, "Selected: %s, score %.2f, %s%s",
 		    s->entity_type, s->score, s->triage,
 		    s->recognizer != NULL ? ", by " : "");
+		tui_utf8_trim(buf);
 		iv_block(d, "", 0);
 		c = iv_block(d, buf, tui_color_attr(TUI_C_DIM) | A_BOLD);
 		if (s->recognizer != NULL)
@@ -346,6 +463,7 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 	    queue_kind_name(iv_item->kind), iv_item->source_model != NULL ?
 	    iv_item->source_model : "", iv_item->priority,
 	    (long long)t->lease);
+	tui_utf8_trim(buf);
 	tui_cells_add(c, iv_item->ext_id, strlen(iv_item->ext_id),
 	    tui_color_attr(TUI_C_TITLE) | A_BOLD, 0);
 	tui_cells_add(c, "  ", 2, tui_color_attr(TUI_C_TITLE), 0);
@@ -373,8 +491,11 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 		}
 		free(starts);
 	}
-	if ((size_t)iv_scroll > total)
-		iv_scroll = (int)total;
+	/* Scrolling stops with the last line at the bottom. */
+	if (total > (size_t)r->h && (size_t)iv_scroll > total - (size_t)r->h)
+		iv_scroll = (int)(total - (size_t)r->h);
+	else if (total <= (size_t)r->h)
+		iv_scroll = 0;
 	iv_doc_free(&d);
 }
 
@@ -405,12 +526,33 @@ iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 	rc = queue_decide(t->q, &d, NULL, &why);
 	free(text);
 	cJSON_Delete(payload);
+	if (rc == EX_UNAVAILABLE) {
+		/*
+		 * The claim is gone: nothing can be decided on this item now.
+		 * A correction is kept in a file and comes back with the item.
+		 */
+		char *where = NULL;
+
+		if (iv_kept != NULL && iv_recovery_save(t->item, iv_kept,
+		    &where) == 0)
+			tui_message(t, 1, "%s; your correction is kept in %s",
+			    why, where);
+		else
+			tui_message(t, 1, "%s", why);
+		free(where);
+		free(why);
+		iv_close_item(t);
+		return (TUI_RELOAD);
+	}
 	if (rc != 0) {
-		/* What was typed stays (iv_kept, the span verdicts). */
+		/* What was typed stays (iv_kept, the span verdicts, notes). */
 		tui_message(t, 1, "%s", why);
 		free(why);
 		return (TUI_REDRAW);
 	}
+	iv_last_note[0] = '\0';
+	if (a != QUEUE_COMMENT)
+		iv_recovery_drop(t->item);
 	t->decisions += a == QUEUE_COMMENT ? 0 : 1;
 	if (a == QUEUE_COMMENT) {
 		tui_message(t, 0, "comment added to %s", t->item);
@@ -421,17 +563,16 @@ iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 	return (TUI_RELOAD);
 }
 
+/* A note; one typed for a refused decision is offered again. */
 static int
 iv_note(struct tui *t, const char *label, cJSON **out, int required)
 {
-	char note[1024] = "";
-
-	if (tui_prompt_line(t, label, note, sizeof note) != 0)
+	if (tui_prompt_line(t, label, iv_last_note, sizeof iv_last_note) != 0)
 		return (-1);
-	if (required && note[0] == '\0')
+	if (required && iv_last_note[0] == '\0')
 		return (-1);
 	*out = cJSON_CreateObject();
-	iv_add_opt(*out, "note", note);
+	iv_add_opt(*out, "note", iv_last_note);
 	return (0);
 }
 
@@ -460,19 +601,21 @@ iv_pick_entries(struct tui *t, const char *title,
 static int
 iv_escalate(struct tui *t)
 {
-	const struct policy	 *p;
+	struct policy		 *p;
 	const char		 *team, *reason, *severity, **choices;
 	size_t			  i, picked;
 	cJSON			 *o = NULL;
 	char			 *why = NULL;
 
-	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+	/* A copy: the pickers redraw, and a redraw may reload the policy. */
+	if (queue_policy_copy(t->q, &p, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
 		return (TUI_REDRAW);
 	}
 	if (p->nteams == 0) {
 		tui_message(t, 1, "the policy defines no teams to escalate to");
+		policy_free(p);
 		return (TUI_REDRAW);
 	}
 	choices = xreallocarray(NULL, p->nteams, sizeof *choices);
@@ -481,29 +624,74 @@ iv_escalate(struct tui *t)
 	if (tui_prompt_pick(t, "escalate to which team?", choices, p->nteams,
 	    &picked) != 0) {
 		free(choices);
+		policy_free(p);
 		return (TUI_REDRAW);
 	}
 	free(choices);
 	team = p->teams[picked].id;
 	if (iv_pick_entries(t, "reason", p->reason_codes, p->nreason_codes,
-	    &reason) != 0)
+	    &reason) != 0) {
+		policy_free(p);
 		return (TUI_REDRAW);
+	}
 	choices = xreallocarray(NULL, p->nseverities + 1, sizeof *choices);
 	for (i = 0; i < p->nseverities; i++)
 		choices[i] = p->severities[i].id;
 	if (p->nseverities == 0 || tui_prompt_pick(t, "severity", choices,
 	    p->nseverities, &picked) != 0) {
 		free(choices);
+		policy_free(p);
 		return (TUI_REDRAW);
 	}
 	free(choices);
 	severity = p->severities[picked].id;
-	if (iv_note(t, "note for the team:", &o, 0) != 0)
+	if (iv_note(t, "note for the team:", &o, 0) != 0) {
+		policy_free(p);
 		return (TUI_REDRAW);
+	}
 	cJSON_AddStringToObject(o, "team", team);
 	cJSON_AddStringToObject(o, "reason", reason);
 	cJSON_AddStringToObject(o, "severity", severity);
+	policy_free(p);
 	return (iv_decide(t, QUEUE_ESCALATE, o));
+}
+
+/*
+ * Runs the editor and waits, renewing the lease meanwhile. The console's
+ * own signals (a resize, ^C meant for the editor) must not end the wait.
+ */
+static int
+iv_run_editor(struct tui *t, const char *cmd, const char *path)
+{
+	struct sigaction	ign, old_int, old_quit;
+	struct timespec		ts = { 0, 200 * 1000 * 1000 };
+	pid_t			pid, r;
+	int			status = -1;
+
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	if ((pid = fork()) == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	while (pid != -1) {
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			break;
+		if (r == -1 && errno != EINTR) {
+			status = -1;
+			break;
+		}
+		tui_idle(t);
+		nanosleep(&ts, NULL);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return (status);
 }
 
 /*
@@ -517,6 +705,7 @@ iv_edit_external(struct tui *t, const char *editor, const char *text)
 	FILE	*f;
 	size_t	 len, n;
 	int	 fd, status;
+
 
 	if ((fd = mkstemp(path)) == -1) {
 		tui_message(t, 1, "cannot create a file to edit: %s",
@@ -534,18 +723,7 @@ iv_edit_external(struct tui *t, const char *editor, const char *text)
 	def_prog_mode();
 	endwin();
 	xasprintf(&cmd, "%s \"$1\"", editor);
-	status = 0;
-	{
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			execl("/bin/sh", "sh", "-c", cmd, "sh", path,
-			    (char *)NULL);
-			_exit(127);
-		}
-		if (pid == -1 || waitpid(pid, &status, 0) == -1)
-			status = -1;
-	}
+	status = iv_run_editor(t, cmd, path);
 	free(cmd);
 	reset_prog_mode();
 	refresh();
@@ -586,10 +764,10 @@ iv_edit_external(struct tui *t, const char *editor, const char *text)
 static int
 iv_correct_output(struct tui *t)
 {
-	const struct policy	 *p;
+	struct policy		 *p;
 	const char		 *editor, **choices;
 	cJSON			 *o, *arr, *f;
-	char			 *text, *why = NULL, buf[4096];
+	char			 *text, *why = NULL, *buf;
 	size_t			  i, picked;
 	int			 *on = NULL;
 
@@ -601,16 +779,23 @@ iv_correct_output(struct tui *t)
 		if (text == NULL)
 			return (TUI_REDRAW);
 	} else {
-		snprintf(buf, sizeof buf, "%s", iv_kept != NULL ? iv_kept :
-		    iv_item->text);
-		if (tui_prompt_line(t, "corrected response:", buf,
-		    sizeof buf) != 0)
+		const char	*from = iv_kept != NULL ? iv_kept :
+				    iv_item->text;
+		size_t		 len = strlen(from) + 4096;
+
+		buf = xmalloc(len);
+		snprintf(buf, len, "%s", from);
+		if (tui_prompt_line(t, "corrected response:", buf, len) != 0) {
+			/* Keep what was typed so far. */
+			free(iv_kept);
+			iv_kept = buf;
 			return (TUI_REDRAW);
-		text = xstrdup(buf);
+		}
+		text = buf;
 	}
 	free(iv_kept);
 	iv_kept = text;
-	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+	if (queue_policy_copy(t->q, &p, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
 		return (TUI_REDRAW);
@@ -635,6 +820,7 @@ iv_correct_output(struct tui *t)
 		if (i != 0) {
 			free(choices);
 			free(on);
+			policy_free(p);
 			return (TUI_REDRAW);
 		}
 		if (picked == p->nlabels)
@@ -652,6 +838,7 @@ iv_correct_output(struct tui *t)
 			    cJSON_CreateString(p->labels[i].id));
 	}
 	free(on);
+	policy_free(p);
 	arr = cJSON_AddArrayToObject(o, "flags");
 	for (i = 0; i < iv_item->nflags; i++) {
 		static const char *const verdicts[] = {
@@ -710,19 +897,22 @@ iv_commit_spans(struct tui *t)
 static int
 iv_pick_type(struct tui *t, const char *title, char **out)
 {
-	const struct policy	*p;
-	char			*why = NULL;
-	size_t			 picked;
+	struct policy	*p;
+	char		*why = NULL;
+	size_t		 picked;
+	int		 rc = -1;
 
-	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+	if (queue_policy_copy(t->q, &p, &why) != 0) {
 		free(why);
 		return (-1);
 	}
 	if (tui_prompt_pick(t, title, (const char *const *)p->entity_types,
-	    p->nentity_types, &picked) != 0)
-		return (-1);
-	*out = xstrdup(p->entity_types[picked]);
-	return (0);
+	    p->nentity_types, &picked) == 0) {
+		*out = xstrdup(p->entity_types[picked]);
+		rc = 0;
+	}
+	policy_free(p);
+	return (rc);
 }
 
 static int
@@ -806,15 +996,28 @@ iv_span_request(struct tui *t, enum tui_request req, int key)
 static void
 iv_renew(struct tui *t)
 {
-	char	*why = NULL;
-	int64_t	 expires;
+	const struct policy	*p;
+	char			*why = NULL;
+	int64_t			 expires, margin = 300;
+	int			 rc;
 
-	if (t->item[0] == '\0' || t->lease_expires - queue_now(t->q) > 120)
+	if (t->item[0] == '\0' || t->lease == 0)
 		return;
-	if (queue_renew(t->q, t->item, t->lease, &expires, &why) != 0) {
-		tui_message(t, 1, "%s", why);
+	/* Renew once a third of the lease is left. */
+	if (queue_policy(t->q, &p, NULL, &why) == 0)
+		margin = p->lease_seconds / 3;
+	free(why);
+	why = NULL;
+	if (t->lease_expires - queue_now(t->q) > margin)
+		return;
+	if ((rc = queue_renew(t->q, t->item, t->lease, &expires,
+	    &why)) != 0) {
+		/* Busy: try again at the next tick. Lost: say who has it. */
+		if (rc != EX_TEMPFAIL) {
+			tui_message(t, 1, "%s", why);
+			t->lease_expires = queue_now(t->q) + 3600;
+		}
 		free(why);
-		t->lease_expires = queue_now(t->q) + 3600;	/* say it once */
 		return;
 	}
 	t->lease_expires = expires;
@@ -894,6 +1097,9 @@ iv_request(struct tui *t, enum tui_request req, int key)
 		return (TUI_REDRAW);
 	case TUI_REQ_FIRST:
 		iv_scroll = 0;
+		return (TUI_REDRAW);
+	case TUI_REQ_LAST:
+		iv_scroll = 1 << 20;	/* the draw clamps it */
 		return (TUI_REDRAW);
 	case TUI_REQ_APPROVE:
 		if (iv_item->kind == QUEUE_KIND_ANONYMIZATION)

@@ -52,19 +52,23 @@ qv_load(struct tui *t, int how, const struct queue_pos *pos)
 static int
 qv_open(struct tui *t)
 {
-	struct queue_pos	pos;
-	int			keep = qv_list.n > 0;
+	struct queue_row	*before;
+	struct queue_pos	 pos;
+	size_t			 n;
+	char			*why = NULL;
 
-	/* Reload from the top of the page shown, so the view stays put. */
-	if (keep) {
-		pos = qv_rows[0].pos;
-		if (qv_load(t, QUEUE_PAGE_AFTER, &pos) < 0)
-			return (-1);
-		if (qv_list.n == 0 || qv_load(t, QUEUE_PAGE_FIRST,
-		    NULL) < 0)
-			return (-1);
-		return (0);
-	}
+	/*
+	 * Reload the page shown: it starts after the row before its first
+	 * one (if that row is gone, the page starts at the next one).
+	 */
+	if (qv_list.n > 0 && queue_page(t->q, &t->filter, QUEUE_PAGE_BEFORE,
+	    &qv_rows[0].pos, 1, &before, &n, &why) == 0 && n == 1) {
+		pos = before[0].pos;
+		queue_rows_free(before, n);
+		if (qv_load(t, QUEUE_PAGE_AFTER, &pos) > 0)
+			return (0);
+	} else if (why != NULL)
+		free(why);
 	return (qv_load(t, QUEUE_PAGE_FIRST, NULL) < 0 ? -1 : 0);
 }
 
@@ -237,7 +241,6 @@ qv_search(struct tui *t)
 		}
 	}
 	tui_message(t, 0, "found %s", row.item);
-	queue_rows_free(&row, 0);
 	free(row.item);
 	free(row.top_type);
 	free(row.imported_at);
