@@ -197,6 +197,50 @@ policy_strings(const cJSON *obj, const char *path, const char *key,
 	return (1);
 }
 
+/*
+ * An element of an array of objects that each carry a unique "id": checks
+ * its shape and keys and returns the id; seen(id) says if it was listed.
+ */
+static int
+policy_element(const cJSON *v, const char *where,
+    const char *const *keys, int (*seen)(const struct policy *, const char *),
+    const struct policy *p, const char **id, char **cause)
+{
+	if (!cJSON_IsObject(v)) {
+		xasprintf(cause, "%s: expected an object, got %s", where,
+		    json_type_name(v));
+		return (-1);
+	}
+	if (json_check_keys(v, where, keys, 1, cause) != 0)
+		return (-1);
+	*id = NULL;
+	if (json_get_string(v, where, "id", id, cause) < 0)
+		return (-1);
+	if (*id == NULL) {
+		xasprintf(cause, "%s.id: missing", where);
+		return (-1);
+	}
+	if (policy_check_id(*id, where, cause) != 0)
+		return (-1);
+	if (seen != NULL && seen(p, *id)) {
+		xasprintf(cause, "%s.id: \"%s\" is listed twice", where, *id);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+policy_team_seen(const struct policy *p, const char *id)
+{
+	return (policy_find_team(p, id) != NULL);
+}
+
+static int
+policy_severity_seen(const struct policy *p, const char *id)
+{
+	return (policy_find_severity(p, id) != NULL);
+}
+
 /* An array of {"id","description"} objects; ids unique. */
 static int
 policy_entries(const cJSON *obj, const char *key, struct policy_entry **out,
@@ -213,23 +257,10 @@ policy_entries(const cJSON *obj, const char *key, struct policy_entry **out,
 		return (rc);
 	cJSON_ArrayForEach(v, arr) {
 		snprintf(where, sizeof where, "%s[%zu]", key, i++);
-		if (!cJSON_IsObject(v)) {
-			xasprintf(cause, "%s: expected an object, got %s",
-			    where, json_type_name(v));
-			return (-1);
-		}
-		if (json_check_keys(v, where, keys, 1, cause) != 0)
-			return (-1);
-		id = NULL;
 		desc = "";
-		if (json_get_string(v, where, "id", &id, cause) < 0 ||
+		if (policy_element(v, where, keys, NULL, NULL, &id,
+		    cause) != 0 ||
 		    json_get_string(v, where, "description", &desc, cause) < 0)
-			return (-1);
-		if (id == NULL) {
-			xasprintf(cause, "%s.id: missing", where);
-			return (-1);
-		}
-		if (policy_check_id(id, where, cause) != 0)
 			return (-1);
 		for (j = 0; j < *nout; j++) {
 			if (strcmp((*out)[j].id, id) == 0) {
@@ -256,36 +287,16 @@ policy_parse_teams(const cJSON *root, struct policy *p, char **cause)
 	struct policy_team	*t;
 	const char		*id, *name;
 	char			 where[64];
-	size_t			 i = 0, j;
+	size_t			 i = 0;
 	int			 rc;
 
 	if ((rc = json_get_array(root, "", "teams", &arr, cause)) <= 0)
 		return (rc);
 	cJSON_ArrayForEach(v, arr) {
 		snprintf(where, sizeof where, "teams[%zu]", i++);
-		if (!cJSON_IsObject(v)) {
-			xasprintf(cause, "%s: expected an object, got %s",
-			    where, json_type_name(v));
+		if (policy_element(v, where, keys, policy_team_seen, p, &id,
+		    cause) != 0)
 			return (-1);
-		}
-		if (json_check_keys(v, where, keys, 1, cause) != 0)
-			return (-1);
-		id = NULL;
-		if (json_get_string(v, where, "id", &id, cause) < 0)
-			return (-1);
-		if (id == NULL) {
-			xasprintf(cause, "%s.id: missing", where);
-			return (-1);
-		}
-		if (policy_check_id(id, where, cause) != 0)
-			return (-1);
-		for (j = 0; j < p->nteams; j++) {
-			if (strcmp(p->teams[j].id, id) == 0) {
-				xasprintf(cause, "%s.id: team \"%s\" is "
-				    "listed twice", where, id);
-				return (-1);
-			}
-		}
 		name = id;
 		if (json_get_string(v, where, "name", &name, cause) < 0)
 			return (-1);
@@ -312,30 +323,17 @@ policy_parse_severities(const cJSON *root, struct policy *p, char **cause)
 	const char	*id;
 	uint64_t	 minutes;
 	char		 where[64];
-	size_t		 i = 0, j;
+	size_t		 i = 0;
 	int		 rc;
 
 	if ((rc = json_get_array(root, "", "severities", &arr, cause)) <= 0)
 		return (rc);
 	cJSON_ArrayForEach(v, arr) {
 		snprintf(where, sizeof where, "severities[%zu]", i++);
-		if (!cJSON_IsObject(v)) {
-			xasprintf(cause, "%s: expected an object, got %s",
-			    where, json_type_name(v));
+		if (policy_element(v, where, keys, policy_severity_seen, p,
+		    &id, cause) != 0)
 			return (-1);
-		}
-		if (json_check_keys(v, where, keys, 1, cause) != 0)
-			return (-1);
-		id = NULL;
 		minutes = 0;
-		if (json_get_string(v, where, "id", &id, cause) < 0)
-			return (-1);
-		if (id == NULL) {
-			xasprintf(cause, "%s.id: missing", where);
-			return (-1);
-		}
-		if (policy_check_id(id, where, cause) != 0)
-			return (-1);
 		rc = json_get_uint(v, where, "response_minutes", 525600,
 		    &minutes, cause);
 		if (rc < 0)
@@ -344,13 +342,6 @@ policy_parse_severities(const cJSON *root, struct policy *p, char **cause)
 			xasprintf(cause, "%s.response_minutes: missing or 0",
 			    where);
 			return (-1);
-		}
-		for (j = 0; j < p->nseverities; j++) {
-			if (strcmp(p->severities[j].id, id) == 0) {
-				xasprintf(cause, "%s.id: \"%s\" is listed "
-				    "twice", where, id);
-				return (-1);
-			}
 		}
 		p->severities = xreallocarray(p->severities,
 		    p->nseverities + 1, sizeof *p->severities);

@@ -224,7 +224,7 @@ test_duplicate_team_id_is_refused(void **state)
 	(void)state;
 	assert_refused("{\"teams\": [{\"id\": \"legal\"}, {\"id\": \"legal\", "
 	    "\"name\": \"Legal 2\"}]}",
-	    "teams[1].id: team \"legal\" is listed twice");
+	    "teams[1].id: \"legal\" is listed twice");
 	assert_refused("{\"teams\": [{\"name\": \"Legal\"}]}",
 	    "teams[0].id: missing");
 }
