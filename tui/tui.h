@@ -41,7 +41,6 @@
 	R(SPAN_ACCEPT,	"span-accept",	"accept the span") \
 	R(SPAN_REJECT,	"span-reject",	"reject the span: not PII") \
 	R(SPAN_RETYPE,	"span-retype",	"retype the span") \
-	R(SPAN_COMMIT,	"span-commit",	"commit the span decisions") \
 	R(CURSOR_LEFT,	"cursor-left",	"move the text cursor left") \
 	R(CURSOR_RIGHT,	"cursor-right",	"move the text cursor right") \
 	R(SELECT,	"select",	"start or end a selection (a missed span)") \

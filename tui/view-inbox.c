@@ -58,9 +58,8 @@ ev_draw(struct tui *t, const struct tui_rect *r)
 	int64_t			 now = queue_now(t->q);
 
 	tui_list_fit(&ev_list, r->h - 1);
-	tui_text_draw(r->y, r->x, r->w, "ESCALATIONS of your teams "
-	    "(A acknowledge, R resolve, Esc back)", tui_color_attr(TUI_C_DIM) |
-	    A_BOLD);
+	tui_text_draw(r->y, r->x, r->w, "Escalations of your teams",
+	    tui_color_attr(TUI_C_DIM) | A_BOLD);
 	if (ev_list.n == 0)
 		tui_text_draw(r->y + 1, r->x, r->w, "no open escalations",
 		    tui_color_attr(TUI_C_DIM));

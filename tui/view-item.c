@@ -412,8 +412,7 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 	tui_cells_mark(c, iv_cursor, iv_cursor + 1,
 	    tui_color_attr(TUI_C_SELECTED) | A_UNDERLINE);
 	iv_block(d, "", 0);
-	iv_block(d, "Spans (Tab next, y accept, x not PII, t retype, v select "
-	    "a missed one, a commit)", tui_color_attr(TUI_C_DIM) | A_BOLD);
+	iv_block(d, "Spans", tui_color_attr(TUI_C_DIM) | A_BOLD);
 	for (i = 0; i < iv_item->nspans; i++) {
 		s = &iv_item->spans[i];
 		snprintf(buf, sizeof buf, "%s %-14s %.2f %-9s %s%s%s",
