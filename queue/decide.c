@@ -343,10 +343,21 @@ store_audit_next_seq(struct queue *q, int64_t *seq, char **cause)
 int
 store_decision_exported(struct queue *q, int64_t id)
 {
-	/* Exports do not exist yet; they will record what they took. */
-	(void)q;
-	(void)id;
-	return (0);
+	static const char sql[] =
+	    "SELECT 1 FROM exports WHERE last_decision >= ?1 AND "
+	    "since_decision < ?1 LIMIT 1";
+	sqlite3_stmt	*st;
+	char		*why = NULL;
+	int		 found;
+
+	if ((st = store_stmt(q, sql, &why)) == NULL) {
+		free(why);
+		return (1);	/* unsure: refuse rather than undo */
+	}
+	sqlite3_bind_int64(st, 1, id);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return (found);
 }
 
 int

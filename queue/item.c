@@ -12,11 +12,13 @@
 #include "store.h"
 #include "xmalloc.h"
 
-static const char item_sql[] =
-    "SELECT id, ext_id, kind, state, priority, top_type, top_score, holder, "
-    "lease_id, lease_expires, claimed_at, created_at, imported_at, "
-    "source_model, source_pipeline, metadata, prompt, messages, text, raw "
-    "FROM items WHERE ext_id = ?";
+#define ITEM_COLUMNS \
+    "SELECT id, ext_id, kind, state, priority, top_type, top_score, holder, " \
+    "lease_id, lease_expires, claimed_at, created_at, imported_at, " \
+    "source_model, source_pipeline, metadata, prompt, messages, text, raw " \
+    "FROM items "
+static const char item_sql[] = ITEM_COLUMNS "WHERE ext_id = ?";
+static const char item_id_sql[] = ITEM_COLUMNS "WHERE id = ?";
 
 static const char flags_sql[] =
     "SELECT type, score, detector, rationale, start_cp, end_cp FROM flags "
@@ -116,19 +118,35 @@ int
 queue_item_get(struct queue *q, const char *ext_id, struct queue_item **out,
     char **cause)
 {
+	return (store_item_get(q, 0, ext_id, out, cause));
+}
+
+int
+store_item_get(struct queue *q, int64_t id, const char *ext_id,
+    struct queue_item **out, char **cause)
+{
 	struct queue_item	*it;
 	sqlite3_stmt		*st;
 	enum queue_kind		 kind = QUEUE_KIND_MODEL_OUTPUT;
 	int			 rc;
 
 	*out = NULL;
-	if ((st = store_stmt(q, item_sql, cause)) == NULL)
+	if ((st = store_stmt(q, ext_id != NULL ? item_sql : item_id_sql,
+	    cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+	if (ext_id != NULL)
+		sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);
-		xasprintf(cause, "no item \"%s\" in %s", ext_id, q->path);
+		if (ext_id != NULL)
+			xasprintf(cause, "no item \"%s\" in %s", ext_id,
+			    q->path);
+		else
+			xasprintf(cause, "no item %lld in %s", (long long)id,
+			    q->path);
 		return (EX_NOINPUT);
 	}
 	if (rc != SQLITE_ROW)

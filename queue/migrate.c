@@ -247,6 +247,26 @@ static const struct migration migrations[] = {
 	"  WHERE kind = new.kind; END;"
 	"CREATE INDEX escalations_item ON escalations (item_id);"
 	},
+	{ 3, "export runs",
+	/*
+	 * Each run exported the decisions in (since_decision, last_decision]
+	 * of its format; undo refuses a decision inside any such range.
+	 */
+	"CREATE TABLE exports ("
+	"  id INTEGER PRIMARY KEY,"
+	"  format TEXT NOT NULL,"
+	"  options TEXT NOT NULL,"
+	"  path TEXT NOT NULL,"
+	"  exported_at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  records INTEGER NOT NULL,"
+	"  since_decision INTEGER NOT NULL,"
+	"  last_decision INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL,"
+	"  audit_head TEXT NOT NULL);"
+	"CREATE INDEX exports_format ON exports (format, id);"
+	"CREATE INDEX exports_range ON exports (last_decision);"
+	},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

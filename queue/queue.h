@@ -358,6 +358,69 @@ int		 queue_waiting(struct queue *, uint64_t counts[QUEUE_NKINDS],
 int		 queue_search(struct queue *, const char *needle,
 		     struct queue_row *, int *found, char **cause);
 
+/*
+ * What exports read. An outcome is an item with the decision now in force
+ * on it (approve, correct, or an escalation's resolution); escalations not
+ * yet resolved have none and are not outcomes. Items decided by the policy
+ * are outcomes without a decision.
+ */
+struct queue_outcome {
+	const struct queue_item			*item;
+	const struct queue_decision_info	*final;	/* NULL: by policy */
+	const struct queue_decision_info	*history;
+	size_t					 nhistory;
+};
+
+/* The newest decision id; exports take decisions up to it. */
+int		 queue_last_decision(struct queue *, int64_t *, char **cause);
+/* The last decision a format's previous export took (0 if none). */
+int		 queue_export_since(struct queue *, const char *format,
+		     int64_t *since, char **cause);
+/*
+ * Calls fn for every item whose decision in force was taken in
+ * (since, upto], of kind (NULL: both); with include_auto, also the items
+ * the policy decided (all of them when since is 0). fn returns non-zero to
+ * stop; that value is returned.
+ */
+int		 queue_outcomes(struct queue *, int64_t since, int64_t upto,
+		     const char *kind, int include_auto,
+		     int (*fn)(const struct queue_outcome *, void *),
+		     void *arg, char **cause);
+/* Calls fn for every decision in (since, upto], in order, with its item. */
+int		 queue_decisions_each(struct queue *, int64_t since,
+		     int64_t upto, const char *kind,
+		     int (*fn)(const struct queue_decision_info *,
+		     const struct queue_outcome *, const char *audit_hash,
+		     void *), void *arg, char **cause);
+/* Was the decision in an export already? */
+int		 queue_decision_exported(struct queue *, int64_t id);
+/* The last decision taken at or before an RFC 3339 time. */
+int		 queue_decision_before(struct queue *, const char *time,
+		     int64_t *id, char **cause);
+
+struct queue_export_run {
+	const char	*format;
+	const char	*options;	/* JSON */
+	const char	*path;
+	uint64_t	 records;
+	int64_t		 since;		/* exclusive */
+	int64_t		 last;		/* inclusive */
+	const char	*sha256;
+};
+/* May the actor export under the policy? */
+int		 queue_export_allowed(struct queue *, char **cause);
+/* Records a finished run and its audit event; gives the head after it. */
+int		 queue_export_record(struct queue *,
+		     const struct queue_export_run *, char head[65],
+		     char **cause);
+int		 queue_export_history(struct queue *,
+		     int (*fn)(const struct queue_export_run *, int64_t id,
+		     const char *at, const char *actor, void *), void *arg,
+		     char **cause);
+/* The salt of hash redaction: random, made once, kept in the database. */
+int		 queue_redaction_salt(struct queue *, char hex[33],
+		     char **cause);
+
 /* Escalations. */
 struct queue_escalation {
 	int64_t		 id;

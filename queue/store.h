@@ -105,6 +105,9 @@ char		*store_column_text(sqlite3_stmt *, int);
 
 /* The statement that finds the next item for a filter (tests explain it). */
 const char	*claim_select_sql(const struct queue_filter *);
+/* An item by row id (ext_id NULL) or by producer id. */
+int		 store_item_get(struct queue *, int64_t id, const char *ext_id,
+		     struct queue_item **, char **cause);
 /* Gives the item to the actor under a new lease (claims, undo). */
 int		 claim_item(struct queue *, int64_t id, struct queue_lease *,
 		     char **cause);

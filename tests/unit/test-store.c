@@ -384,6 +384,7 @@ test_schema_1_database_is_upgraded_keeping_data(void **state)
 	    "DROP INDEX decisions_undoes;"
 	    "ALTER TABLE items DROP COLUMN claimed_at;"
 	    "ALTER TABLE shifts DROP COLUMN counts;"
+	    "DROP TABLE exports;"
 	    "DELETE FROM migrations WHERE version > 1;"
 	    "PRAGMA user_version = 1;";
 	static const char line[] = "{\"id\":\"m-1\",\"kind\":"

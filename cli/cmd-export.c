@@ -1,0 +1,165 @@
+/*
+ * hitl export: decisions as training data (sft, dpo, kto, spans, labels)
+ * or as the accountable record (decisions), with a manifest; --history
+ * lists past runs.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "sink.h"
+
+static int cmd_export_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_export_options[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "since", required_argument, NULL, 's' },
+	{ "kind", required_argument, NULL, 'k' },
+	{ "include-auto", no_argument, NULL, 'a' },
+	{ "redact", required_argument, NULL, 'r' },
+	{ "style", required_argument, NULL, 'y' },
+	{ "offsets", required_argument, NULL, 'u' },
+	{ "history", no_argument, NULL, 'H' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_export_entry = {
+	.name = "export",
+	.usage = "--format sft|dpo|kto|spans|labels|decisions [-o FILE] "
+	    "[--since last|all|TIME] [--kind K] [--include-auto] "
+	    "[--redact replace|mask|hash|none] [--style openai|doccano] "
+	    "[--offsets utf16] | --history [--json]",
+	.summary = "write decisions as training data, with a manifest",
+	.help =
+	    "Writes the decisions taken since this format's last export (or\n"
+	    "--since all, or a time) as JSON Lines to FILE (- or none: standard\n"
+	    "output), with FILE.manifest.json beside it. Personal data a\n"
+	    "decision confirmed is replaced by <ENTITY_TYPE> unless --redact\n"
+	    "says otherwise; spans keep the text (it is what a PII detector\n"
+	    "learns from). The file is written under a temporary name and\n"
+	    "renamed when complete; every run is recorded and audited.",
+	.optstring = "f:o:s:k:ar:y:u:Hj",
+	.longopts = cmd_export_options,
+	.exec = cmd_export_exec,
+};
+
+static int
+export_history_line(const struct queue_export_run *r, int64_t id,
+    const char *at, const char *actor, void *arg)
+{
+	cJSON	*o;
+	int	 json = *(int *)arg;
+
+	if (!json) {
+		printf("%lld  %s  %-9s %-6llu records  decisions %lld..%lld  "
+		    "by %s  %s  sha256 %.16s  %s\n", (long long)id, at,
+		    r->format, (unsigned long long)r->records,
+		    (long long)r->since + 1, (long long)r->last, actor,
+		    r->path, r->sha256, r->options);
+		return (0);
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "export", (double)id);
+	cJSON_AddStringToObject(o, "at", at);
+	cJSON_AddStringToObject(o, "actor", actor);
+	cJSON_AddStringToObject(o, "format", r->format);
+	cJSON_AddItemToObject(o, "options", cJSON_Parse(r->options));
+	cJSON_AddStringToObject(o, "path", r->path);
+	cJSON_AddNumberToObject(o, "records", (double)r->records);
+	cJSON_AddNumberToObject(o, "after_decision", (double)r->since);
+	cJSON_AddNumberToObject(o, "last_decision", (double)r->last);
+	cJSON_AddStringToObject(o, "sha256", r->sha256);
+	cmd_print_json(stdout, o, 0);
+	return (0);
+}
+
+static int
+cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_export_entry;
+	struct export_options	 opt;
+	struct queue		*q;
+	uint64_t		 records;
+	char			*cause = NULL, n[32];
+	int			 ch, rc, history = 0, json = 0;
+
+	memset(&opt, 0, sizeof opt);
+	opt.since = "last";
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			opt.format = optarg;
+			break;
+		case 'o':
+			opt.path = optarg;
+			break;
+		case 's':
+			opt.since = optarg;
+			break;
+		case 'k':
+			opt.kind = optarg;
+			break;
+		case 'a':
+			opt.include_auto = 1;
+			break;
+		case 'r':
+			if (export_redact_parse(optarg, &opt.redact) != 0) {
+				fprintf(stderr, "hitl export: --redact is "
+				    "replace, mask, hash or none\n");
+				return (EX_USAGE);
+			}
+			break;
+		case 'y':
+			opt.style = optarg;
+			break;
+		case 'u':
+			if (strcmp(optarg, "utf16") != 0 &&
+			    strcmp(optarg, "codepoints") != 0)
+				return (cmd_usage(e));
+			opt.utf16 = strcmp(optarg, "utf16") == 0;
+			break;
+		case 'H':
+			history = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc || (!history && opt.format == NULL))
+		return (cmd_usage(e));
+	if (opt.kind != NULL && strcmp(opt.kind, "model_output") != 0 &&
+	    strcmp(opt.kind, "anonymization") != 0)
+		return (cmd_usage(e));
+	if (opt.style != NULL && !((strcmp(opt.style, "openai") == 0 &&
+	    opt.format != NULL && strcmp(opt.format, "dpo") == 0) ||
+	    (strcmp(opt.style, "doccano") == 0 && opt.format != NULL &&
+	    strcmp(opt.format, "spans") == 0))) {
+		fprintf(stderr, "hitl export: --style openai goes with dpo, "
+		    "--style doccano with spans\n");
+		return (EX_USAGE);
+	}
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if (history)
+		rc = queue_export_history(q, export_history_line, &json,
+		    &cause);
+	else if ((rc = export_run(q, &opt, &records, &cause)) == 0 &&
+	    opt.path != NULL && strcmp(opt.path, "-") != 0)
+		fprintf(stderr, "exported %s %s records to %s (manifest: "
+		    "%s.manifest.json)\n", cmd_count(records, n), opt.format,
+		    opt.path, opt.path);
+	if (rc != 0)
+		rc = cmd_fail(e, rc, cause);
+	queue_close(q);
+	return (rc);
+}

@@ -1,0 +1,475 @@
+/*
+ * The export driver: which decisions to take (--since), one pass of queue/
+ * outcomes or decisions through the format's sink, a private temporary
+ * file renamed when complete, its manifest, and the run on the record.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "json.h"
+#include "sink.h"
+#include "xmalloc.h"
+
+#define EXPORT_MANIFEST_VERSION "1"
+
+static const struct export_sink *const export_sinks[] = {
+	&export_sft_sink,
+	&export_dpo_sink,
+	&export_kto_sink,
+	&export_spans_sink,
+	&export_labels_sink,
+	&export_decisions_sink,
+	NULL
+};
+
+struct export_ctx {
+	struct queue			*q;
+	const struct export_options	*opt;
+	const struct export_sink	*sink;
+	FILE				*f;
+	EVP_MD_CTX			*sha;
+	char				 salt[33];
+	uint64_t			 records;
+	int				 personal;	/* unredacted PII */
+	cJSON				*by_kind;
+	cJSON				*by_action;
+	cJSON				*by_label;
+	cJSON				*by_entity;
+	cJSON				*reviewers;
+	cJSON				*policies;
+	char				 first_at[32];
+	char				 last_at[32];
+	int				 error;
+	char				*cause;
+};
+
+const struct export_sink *
+export_find(const char *format)
+{
+	const struct export_sink *const *s;
+
+	for (s = export_sinks; *s != NULL; s++) {
+		if (strcmp((*s)->name, format) == 0)
+			return (*s);
+	}
+	return (NULL);
+}
+
+int
+export_redact_parse(const char *s, enum export_redact *r)
+{
+	static const char *const names[] = { "replace", "mask", "hash", "none" };
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcmp(s, names[i]) == 0) {
+			*r = (enum export_redact)i;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+static const char *
+export_redact_name(enum export_redact r)
+{
+	static const char *const names[] = { "replace", "mask", "hash", "none" };
+
+	return (names[r]);
+}
+
+const struct export_options *
+export_opts(const struct export_ctx *x)
+{
+	return (x->opt);
+}
+
+struct queue *
+export_queue(const struct export_ctx *x)
+{
+	return (x->q);
+}
+
+static void
+export_count(cJSON *o, const char *key)
+{
+	cJSON *v;
+
+	if (key == NULL)
+		return;
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, key)) != NULL)
+		cJSON_SetNumberValue(v, v->valuedouble + 1);
+	else
+		cJSON_AddNumberToObject(o, key, 1);
+}
+
+int
+export_write(struct export_ctx *x, cJSON *record, const struct queue_item *it,
+    const char *action, const char *label, const char *entity_type)
+{
+	char	*line;
+	size_t	 len;
+
+	line = json_print(record);
+	cJSON_Delete(record);
+	len = strlen(line);
+	line = xrealloc(line, len + 2);
+	line[len++] = '\n';
+	line[len] = '\0';
+	if (fwrite(line, 1, len, x->f) != len) {
+		free(line);
+		xasprintf(&x->cause, "cannot write the export: %s",
+		    strerror(errno));
+		return (EX_IOERR);
+	}
+	EVP_DigestUpdate(x->sha, line, len);
+	free(line);
+	x->records++;
+	if (it != NULL)
+		export_count(x->by_kind, queue_kind_name(it->kind));
+	export_count(x->by_action, action);
+	export_count(x->by_label, label);
+	export_count(x->by_entity, entity_type);
+	return (0);
+}
+
+void
+export_write_count(struct export_ctx *x, const char *label,
+    const char *entity_type)
+{
+	export_count(x->by_label, label);
+	export_count(x->by_entity, entity_type);
+}
+
+cJSON *
+export_payload(const struct queue_decision_info *d)
+{
+	if (d == NULL || d->payload == NULL)
+		return (NULL);
+	return (cJSON_Parse(d->payload));
+}
+
+char *
+export_redact_text(struct export_ctx *x, const struct export_pii *p,
+    const char *text)
+{
+	if (x->sink->personal)
+		return (xstrdup(text));
+	return (export_redact_text_mode(p, text, x->opt->redact, x->salt));
+}
+
+cJSON *
+export_context(struct export_ctx *x, const struct queue_item *it,
+    const struct export_pii *p)
+{
+	cJSON	*arr, *m;
+	char	*s;
+	size_t	 i;
+
+	arr = cJSON_CreateArray();
+	for (i = 0; i < it->nmsgs; i++) {
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", it->msgs[i].role);
+		s = export_redact_text(x, p, it->msgs[i].content);
+		cJSON_AddStringToObject(m, "content", s);
+		free(s);
+		cJSON_AddItemToArray(arr, m);
+	}
+	if (it->prompt != NULL) {
+		m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", "user");
+		s = export_redact_text(x, p, it->prompt);
+		cJSON_AddStringToObject(m, "content", s);
+		free(s);
+		cJSON_AddItemToArray(arr, m);
+	}
+	return (arr);
+}
+
+const char *
+export_final_text(const struct queue_item *it, const cJSON *payload,
+    int *corrected)
+{
+	const cJSON	*corr = payload;
+	const char	*text;
+
+	*corrected = 0;
+	if (cJSON_GetObjectItemCaseSensitive(payload, "correction") != NULL)
+		corr = cJSON_GetObjectItemCaseSensitive(payload, "correction");
+	text = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(corr,
+	    "text"));
+	if (text != NULL && strcmp(text, it->text) != 0) {
+		*corrected = 1;
+		return (text);
+	}
+	return (it->text);
+}
+
+/* Who and when, for the manifest. */
+static void
+export_note_decision(struct export_ctx *x, const struct queue_decision_info *d)
+{
+	cJSON	*v;
+	char	 num[16];
+
+	if (d == NULL)
+		return;
+	export_count(x->reviewers, d->reviewer);
+	snprintf(num, sizeof num, "%d", d->policy_version);
+	if ((v = cJSON_GetObjectItemCaseSensitive(x->policies, num)) == NULL)
+		cJSON_AddTrueToObject(x->policies, num);
+	if (x->first_at[0] == '\0' || strcmp(d->decided_at, x->first_at) < 0)
+		snprintf(x->first_at, sizeof x->first_at, "%s", d->decided_at);
+	if (strcmp(d->decided_at, x->last_at) > 0)
+		snprintf(x->last_at, sizeof x->last_at, "%s", d->decided_at);
+}
+
+static int
+export_on_outcome(const struct queue_outcome *o, void *arg)
+{
+	struct export_ctx *x = arg;
+
+	export_note_decision(x, o->final);
+	return (x->sink->outcome(x, o));
+}
+
+static int
+export_on_decision(const struct queue_decision_info *d,
+    const struct queue_outcome *o, const char *hash, void *arg)
+{
+	struct export_ctx *x = arg;
+
+	export_note_decision(x, d);
+	return (x->sink->decision(x, d, o, hash));
+}
+
+static int
+export_since(struct export_ctx *x, int64_t *since, char **cause)
+{
+	const char	*s = x->opt->since != NULL ? x->opt->since : "last";
+	int64_t		 d;
+	int		 rc;
+
+	if (strcmp(s, "all") == 0) {
+		*since = 0;
+		return (0);
+	}
+	if (strcmp(s, "last") == 0)
+		return (queue_export_since(x->q, x->opt->format, since, cause));
+	if ((rc = queue_decision_before(x->q, s, &d, cause)) != 0)
+		return (rc);
+	*since = d;
+	return (0);
+}
+
+static int
+export_manifest(struct export_ctx *x, const char *path, const char *sha,
+    const char *head, int64_t since, int64_t last, char **cause)
+{
+	cJSON	*m, *o;
+	char	*text, *mpath, *tmp;
+	int	 fd, rc = 0;
+	size_t	 len;
+
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "format", x->opt->format);
+	cJSON_AddStringToObject(m, "format_version", x->sink->version);
+	cJSON_AddStringToObject(m, "manifest_version",
+	    EXPORT_MANIFEST_VERSION);
+	o = cJSON_AddObjectToObject(m, "options");
+	cJSON_AddStringToObject(o, "since", x->opt->since != NULL ?
+	    x->opt->since : "last");
+	cJSON_AddStringToObject(o, "redact", export_redact_name(
+	    x->opt->redact));
+	if (x->opt->kind != NULL)
+		cJSON_AddStringToObject(o, "kind", x->opt->kind);
+	if (x->opt->style != NULL)
+		cJSON_AddStringToObject(o, "style", x->opt->style);
+	cJSON_AddBoolToObject(o, "include_auto", x->opt->include_auto);
+	cJSON_AddStringToObject(o, "offsets", x->opt->utf16 ? "utf16" :
+	    "codepoints");
+	cJSON_AddNumberToObject(m, "records", (double)x->records);
+	o = cJSON_AddObjectToObject(m, "counts");
+	cJSON_AddItemToObject(o, "kind", x->by_kind);
+	cJSON_AddItemToObject(o, "action", x->by_action);
+	cJSON_AddItemToObject(o, "label", x->by_label);
+	cJSON_AddItemToObject(o, "entity_type", x->by_entity);
+	x->by_kind = x->by_action = x->by_label = x->by_entity = NULL;
+	cJSON_AddNumberToObject(m, "reviewers",
+	    cJSON_GetArraySize(x->reviewers));
+	o = cJSON_AddArrayToObject(m, "policy_versions");
+	{
+		cJSON *p;
+
+		cJSON_ArrayForEach(p, x->policies)
+			cJSON_AddItemToArray(o, cJSON_CreateNumber(
+			    atof(p->string)));
+	}
+	o = cJSON_AddObjectToObject(m, "decisions");
+	cJSON_AddNumberToObject(o, "after", (double)since);
+	cJSON_AddNumberToObject(o, "through", (double)last);
+	if (x->first_at[0] != '\0') {
+		cJSON_AddStringToObject(o, "first_at", x->first_at);
+		cJSON_AddStringToObject(o, "last_at", x->last_at);
+	}
+	cJSON_AddStringToObject(m, "redaction", x->sink->personal ? "none" :
+	    export_redact_name(x->opt->redact));
+	cJSON_AddBoolToObject(m, "contains_personal_data", x->sink->personal ||
+	    x->opt->redact == EXPORT_REDACT_NONE);
+	cJSON_AddStringToObject(m, "sha256", sha);
+	cJSON_AddStringToObject(m, "audit_head", head);
+	text = cJSON_Print(m);
+	cJSON_Delete(m);
+	xasprintf(&mpath, "%s.manifest.json", path);
+	xasprintf(&tmp, "%s.tmp", mpath);
+	len = strlen(text);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd == -1 || fchmod(fd, 0600) != 0 ||
+	    write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
+	    fsync(fd) != 0 || close(fd) != 0 || rename(tmp, mpath) != 0) {
+		xasprintf(cause, "cannot write %s: %s", mpath,
+		    strerror(errno));
+		unlink(tmp);
+		rc = EX_IOERR;
+	}
+	free(text);
+	free(tmp);
+	free(mpath);
+	return (rc);
+}
+
+int
+export_run(struct queue *q, const struct export_options *opt,
+    uint64_t *records, char **cause)
+{
+	struct export_ctx	 x;
+	struct queue_export_run	 run;
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+	char			*tmp = NULL, sha[65], head[65], *options;
+	int64_t			 since, last;
+	int			 fd, rc, to_stdout;
+	cJSON			*o;
+
+	memset(&x, 0, sizeof x);
+	x.q = q;
+	x.opt = opt;
+	*records = 0;
+	if ((x.sink = export_find(opt->format)) == NULL) {
+		xasprintf(cause, "unknown format \"%s\" (sft, dpo, kto, spans, "
+		    "labels, decisions)", opt->format);
+		return (EX_USAGE);
+	}
+	if ((rc = queue_export_allowed(q, cause)) != 0 ||
+	    (rc = queue_redaction_salt(q, x.salt, cause)) != 0 ||
+	    (rc = export_since(&x, &since, cause)) != 0 ||
+	    (rc = queue_last_decision(q, &last, cause)) != 0)
+		return (rc);
+	to_stdout = opt->path == NULL || strcmp(opt->path, "-") == 0;
+	if (to_stdout)
+		x.f = stdout;
+	else {
+		/* Complete or nothing: a private temporary name, renamed. */
+		xasprintf(&tmp, "%s.tmp.XXXXXX", opt->path);
+		if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, 0600) != 0 ||
+		    (x.f = fdopen(fd, "w")) == NULL) {
+			xasprintf(cause, "cannot create %s: %s", opt->path,
+			    strerror(errno));
+			free(tmp);
+			return (EX_CANTCREAT);
+		}
+	}
+	x.sha = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(x.sha, EVP_sha256(), NULL);
+	x.by_kind = cJSON_CreateObject();
+	x.by_action = cJSON_CreateObject();
+	x.by_label = cJSON_CreateObject();
+	x.by_entity = cJSON_CreateObject();
+	x.reviewers = cJSON_CreateObject();
+	x.policies = cJSON_CreateObject();
+
+	if (x.sink->per_decision)
+		rc = queue_decisions_each(q, since, last, opt->kind,
+		    export_on_decision, &x, cause);
+	else
+		rc = queue_outcomes(q, since, last, opt->kind,
+		    opt->include_auto, export_on_outcome, &x, cause);
+	if (rc != 0 && x.cause != NULL) {
+		free(*cause);
+		*cause = x.cause;
+		x.cause = NULL;
+	}
+	if (rc == 0 && (fflush(x.f) != 0 || (!to_stdout &&
+	    fsync(fileno(x.f)) != 0))) {
+		xasprintf(cause, "cannot write %s: %s", opt->path,
+		    strerror(errno));
+		rc = EX_IOERR;
+	}
+	EVP_DigestFinal_ex(x.sha, md, &mdlen);
+	for (i = 0; i < 32; i++)
+		snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	if (!to_stdout) {
+		if (fclose(x.f) != 0 && rc == 0) {
+			xasprintf(cause, "cannot write %s: %s", opt->path,
+			    strerror(errno));
+			rc = EX_IOERR;
+		}
+		if (rc == 0 && rename(tmp, opt->path) != 0) {
+			xasprintf(cause, "cannot rename to %s: %s", opt->path,
+			    strerror(errno));
+			rc = EX_IOERR;
+		}
+		if (rc != 0)
+			unlink(tmp);
+	}
+	if (rc == 0) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "since", opt->since != NULL ?
+		    opt->since : "last");
+		cJSON_AddStringToObject(o, "redact",
+		    export_redact_name(opt->redact));
+		if (opt->kind != NULL)
+			cJSON_AddStringToObject(o, "kind", opt->kind);
+		if (opt->style != NULL)
+			cJSON_AddStringToObject(o, "style", opt->style);
+		cJSON_AddBoolToObject(o, "include_auto", opt->include_auto);
+		cJSON_AddBoolToObject(o, "utf16", opt->utf16);
+		options = json_print(o);
+		cJSON_Delete(o);
+		memset(&run, 0, sizeof run);
+		run.format = opt->format;
+		run.options = options;
+		run.path = to_stdout ? "-" : opt->path;
+		run.records = x.records;
+		run.since = since;
+		run.last = last;
+		run.sha256 = sha;
+		rc = queue_export_record(q, &run, head, cause);
+		free(options);
+		if (rc == 0 && !to_stdout)
+			rc = export_manifest(&x, opt->path, sha, head, since,
+			    last, cause);
+	}
+	*records = x.records;
+	EVP_MD_CTX_free(x.sha);
+	cJSON_Delete(x.by_kind);
+	cJSON_Delete(x.by_action);
+	cJSON_Delete(x.by_label);
+	cJSON_Delete(x.by_entity);
+	cJSON_Delete(x.reviewers);
+	cJSON_Delete(x.policies);
+	free(x.cause);
+	free(tmp);
+	return (rc);
+}

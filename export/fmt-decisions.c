@@ -1,0 +1,160 @@
+/*
+ * decisions: the accountable record, one line per decision: the item, its
+ * original and final content, what was decided and why, by whom, when, the
+ * audit event's hash, and what an exported decision it supersedes.
+ * Personal data is redacted as in every other format but spans.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sink.h"
+
+/* Everything that could be personal data: redact more, never less. */
+static void
+fmt_decisions_pii(const struct queue_outcome *o, const cJSON *payload,
+    struct export_pii *pii)
+{
+	const struct queue_item	*it = o->item;
+	const cJSON		*corr = payload, *a;
+	size_t			 i;
+
+	export_pii_find(o, pii);
+	for (i = 0; i < it->nspans; i++) {
+		if (strcmp(it->spans[i].triage, "rejected") != 0)
+			export_pii_add(pii, it->text, it->spans[i].start,
+			    it->spans[i].end, it->spans[i].entity_type);
+	}
+	for (i = 0; i < it->nflags; i++) {
+		if (strncmp(it->flags[i].type, "pii", 3) == 0 &&
+		    it->flags[i].has_offsets)
+			export_pii_add(pii, it->text, it->flags[i].start,
+			    it->flags[i].end, it->flags[i].type);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(payload, "correction") != NULL)
+		corr = cJSON_GetObjectItemCaseSensitive(payload, "correction");
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(corr, "added"))
+		export_pii_add(pii, it->text, (size_t)cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(a, "start")),
+		    (size_t)cJSON_GetNumberValue(
+		    cJSON_GetObjectItemCaseSensitive(a, "end")),
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a,
+		    "entity_type")));
+}
+
+/* The exported decision this one replaced, if any. */
+static int64_t
+fmt_decisions_supersedes(struct export_ctx *x,
+    const struct queue_decision_info *d, const struct queue_outcome *o)
+{
+	size_t i;
+
+	if (strcmp(d->action, "approve") != 0 &&
+	    strcmp(d->action, "correct") != 0 &&
+	    strcmp(d->action, "resolve") != 0)
+		return (0);
+	for (i = o->nhistory; i-- > 0;) {
+		const struct queue_decision_info *e = &o->history[i];
+
+		if (e->id >= d->id || e->undone_by != 0 ||
+		    (strcmp(e->action, "approve") != 0 &&
+		    strcmp(e->action, "correct") != 0 &&
+		    strcmp(e->action, "resolve") != 0))
+			continue;
+		return (queue_decision_exported(export_queue(x), e->id) ?
+		    e->id : 0);
+	}
+	return (0);
+}
+
+static void
+fmt_add_str(cJSON *r, const char *key, const char *s)
+{
+	if (s != NULL)
+		cJSON_AddStringToObject(r, key, s);
+	else
+		cJSON_AddNullToObject(r, key);
+}
+
+static int
+fmt_decisions_decision(struct export_ctx *x,
+    const struct queue_decision_info *d, const struct queue_outcome *o,
+    const char *hash)
+{
+	const struct queue_item	*it = o->item;
+	struct export_pii	 pii;
+	cJSON			*payload, *r, *p;
+	const cJSON		*corr;
+	const char		*final;
+	char			*s;
+	int64_t			 sup;
+	int			 corrected, rc;
+
+	payload = export_payload(d);
+	fmt_decisions_pii(o, payload, &pii);
+	r = cJSON_CreateObject();
+	cJSON_AddNumberToObject(r, "decision", (double)d->id);
+	cJSON_AddStringToObject(r, "item", it->ext_id);
+	cJSON_AddStringToObject(r, "kind", queue_kind_name(it->kind));
+	cJSON_AddStringToObject(r, "action", d->action);
+	s = export_redact_text(x, &pii, it->text);
+	cJSON_AddStringToObject(r, "original", s);
+	free(s);
+	final = export_final_text(it, payload, &corrected);
+	s = export_redact_text(x, &pii, final);
+	cJSON_AddStringToObject(r, "final", s);
+	free(s);
+	corr = payload;
+	if (cJSON_GetObjectItemCaseSensitive(payload, "correction") != NULL)
+		corr = cJSON_GetObjectItemCaseSensitive(payload, "correction");
+	p = cJSON_GetObjectItemCaseSensitive(corr, "labels");
+	cJSON_AddItemToObject(r, "labels", p != NULL ?
+	    cJSON_Duplicate(p, 1) : cJSON_CreateArray());
+	fmt_add_str(r, "reason", cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(payload, "reason")));
+	fmt_add_str(r, "team", cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(payload, "team")));
+	fmt_add_str(r, "severity", cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(payload, "severity")));
+	fmt_add_str(r, "resolution", cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(payload, "outcome")));
+	p = cJSON_GetObjectItemCaseSensitive(payload, "note");
+	if (cJSON_IsString(p)) {
+		s = export_redact_text(x, &pii, p->valuestring);
+		cJSON_AddStringToObject(r, "note", s);
+		free(s);
+	} else
+		cJSON_AddNullToObject(r, "note");
+	cJSON_AddStringToObject(r, "reviewer", d->reviewer);
+	if (d->shift_id != 0)
+		cJSON_AddNumberToObject(r, "shift", (double)d->shift_id);
+	else
+		cJSON_AddNullToObject(r, "shift");
+	cJSON_AddStringToObject(r, "decided_at", d->decided_at);
+	if (d->spent_ms >= 0)
+		cJSON_AddNumberToObject(r, "spent_ms", (double)d->spent_ms);
+	else
+		cJSON_AddNullToObject(r, "spent_ms");
+	cJSON_AddNumberToObject(r, "policy_version", d->policy_version);
+	if (d->undoes != 0)
+		cJSON_AddNumberToObject(r, "undoes", (double)d->undoes);
+	else
+		cJSON_AddNullToObject(r, "undoes");
+	cJSON_AddStringToObject(r, "audit_hash", hash);
+	if ((sup = fmt_decisions_supersedes(x, d, o)) != 0)
+		cJSON_AddNumberToObject(r, "supersedes", (double)sup);
+	else
+		cJSON_AddNullToObject(r, "supersedes");
+	rc = export_write(x, r, it, d->action, NULL, NULL);
+	export_pii_done(&pii);
+	cJSON_Delete(payload);
+	return (rc);
+}
+
+const struct export_sink export_decisions_sink = {
+	.name = "decisions",
+	.version = "1",
+	.per_decision = 1,
+	.decision = fmt_decisions_decision,
+};

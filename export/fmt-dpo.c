@@ -1,0 +1,64 @@
+/*
+ * dpo: preference pairs for corrected outputs, TRL's {"prompt", "chosen",
+ * "rejected"}, or with --style openai OpenAI's {"input": {"messages"},
+ * "preferred_output", "non_preferred_output"}.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fmt-chat.h"
+
+static cJSON *
+fmt_dpo_assistant(const char *text)
+{
+	cJSON *arr, *m;
+
+	arr = cJSON_CreateArray();
+	m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "role", "assistant");
+	cJSON_AddStringToObject(m, "content", text);
+	cJSON_AddItemToArray(arr, m);
+	return (arr);
+}
+
+static int
+fmt_dpo_outcome(struct export_ctx *x, const struct queue_outcome *o)
+{
+	const char	*style = export_opts(x)->style;
+	struct fmt_chat	 c;
+	cJSON		*r, *in;
+	int		 rc;
+
+	if (fmt_chat_begin(x, o, &c) != 0)
+		return (0);
+	if (!c.corrected || c.rejected) {
+		fmt_chat_done(&c);
+		return (0);
+	}
+	r = cJSON_CreateObject();
+	if (style != NULL && strcmp(style, "openai") == 0) {
+		in = cJSON_AddObjectToObject(r, "input");
+		cJSON_AddItemToObject(in, "messages",
+		    export_context(x, o->item, &c.pii));
+		cJSON_AddItemToObject(r, "preferred_output",
+		    fmt_dpo_assistant(c.final_r));
+		cJSON_AddItemToObject(r, "non_preferred_output",
+		    fmt_dpo_assistant(c.original_r));
+	} else {
+		cJSON_AddItemToObject(r, "prompt", fmt_chat_prompt(x, o, &c));
+		cJSON_AddItemToObject(r, "chosen", fmt_chat_answer(o,
+		    c.final_r));
+		cJSON_AddItemToObject(r, "rejected", fmt_chat_answer(o,
+		    c.original_r));
+	}
+	rc = export_write(x, r, o->item, c.action, NULL, NULL);
+	fmt_chat_done(&c);
+	return (rc);
+}
+
+const struct export_sink export_dpo_sink = {
+	.name = "dpo",
+	.version = "1",
+	.outcome = fmt_dpo_outcome,
+};

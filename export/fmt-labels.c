@@ -1,0 +1,78 @@
+/*
+ * labels: training data for the flagger, {"id", "text", "labels": [the
+ * confirmed categories], "flags": [{"type", "detector", "score",
+ * "verdict"}]}; approving an output says its flags were false alarms.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sink.h"
+
+static int
+fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
+{
+	const struct queue_item	*it = o->item;
+	struct export_pii	 pii;
+	cJSON			*payload, *r, *arr, *f;
+	const cJSON		*corr, *labels, *l, *verdicts;
+	const char		*outcome, *v, *action;
+	char			*text;
+	size_t			 i;
+	int			 rc, reject;
+
+	if (it->kind != QUEUE_KIND_MODEL_OUTPUT || o->final == NULL)
+		return (0);
+	payload = export_payload(o->final);
+	corr = payload;
+	outcome = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	    payload, "outcome"));
+	if (cJSON_GetObjectItemCaseSensitive(payload, "correction") != NULL)
+		corr = cJSON_GetObjectItemCaseSensitive(payload, "correction");
+	reject = outcome != NULL && strcmp(outcome, "reject") == 0;
+	action = outcome != NULL ? outcome : o->final->action;
+	export_pii_find(o, &pii);
+	text = export_redact_text(x, &pii, it->text);
+	r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "id", it->ext_id);
+	cJSON_AddStringToObject(r, "text", text);
+	free(text);
+	arr = cJSON_AddArrayToObject(r, "labels");
+	labels = cJSON_GetObjectItemCaseSensitive(corr, "labels");
+	cJSON_ArrayForEach(l, labels) {
+		if (cJSON_IsString(l)) {
+			cJSON_AddItemToArray(arr,
+			    cJSON_CreateString(l->valuestring));
+			export_write_count(x, l->valuestring, NULL);
+		}
+	}
+	arr = cJSON_AddArrayToObject(r, "flags");
+	verdicts = cJSON_GetObjectItemCaseSensitive(corr, "flags");
+	for (i = 0; i < it->nflags; i++) {
+		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetArrayItem(verdicts, (int)i), "verdict"));
+		if (v == NULL)
+			v = reject ? "confirmed" : "overturned";
+		f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "type", it->flags[i].type);
+		if (it->flags[i].detector != NULL)
+			cJSON_AddStringToObject(f, "detector",
+			    it->flags[i].detector);
+		else
+			cJSON_AddNullToObject(f, "detector");
+		cJSON_AddNumberToObject(f, "score", it->flags[i].score);
+		cJSON_AddStringToObject(f, "verdict", v);
+		cJSON_AddItemToArray(arr, f);
+	}
+	rc = export_write(x, r, it, action, NULL, NULL);
+	export_pii_done(&pii);
+	cJSON_Delete(payload);
+	return (rc);
+}
+
+const struct export_sink export_labels_sink = {
+	.name = "labels",
+	.version = "1",
+	.outcome = fmt_labels_outcome,
+};

@@ -1,0 +1,99 @@
+/*
+ * Exports: queue/ hands over outcomes (an item with the decision in force)
+ * or decisions; each format is a sink that turns them into JSON Lines
+ * records, built with cJSON (begin, record, finish). The driver (export.c)
+ * redacts, counts for the manifest, writes to a temporary file and renames
+ * it when complete; redact.c finds and replaces confirmed personal data.
+ */
+#ifndef HITL_EXPORT_SINK_H
+#define HITL_EXPORT_SINK_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "queue.h"
+
+enum export_redact {
+	EXPORT_REDACT_REPLACE,	/* <PERSON> */
+	EXPORT_REDACT_MASK,	/* ***** */
+	EXPORT_REDACT_HASH,	/* <PERSON:1a2b3c4d5e6f> */
+	EXPORT_REDACT_NONE
+};
+
+struct export_options {
+	const char		*format;
+	const char		*style;		/* dpo: openai; spans: doccano */
+	int			 utf16;		/* spans: UTF-16 offsets */
+	enum export_redact	 redact;
+	int			 include_auto;
+	const char		*kind;
+	const char		*since;		/* last, all or an RFC 3339 time */
+	const char		*path;		/* NULL or "-": stdout */
+};
+
+/* Confirmed personal data of one item: the strings and their types. */
+struct export_pii {
+	char	**text;
+	char	**type;
+	size_t	  n;
+};
+
+struct export_ctx;
+
+struct export_sink {
+	const char	*name;
+	const char	*version;	/* of the record layout */
+	int		 personal;	/* keeps personal data (not redacted) */
+	int		 per_decision;	/* fed decisions, not outcomes */
+	/* Writes the records of one outcome (or decision); 0 or sysexits. */
+	int		(*outcome)(struct export_ctx *,
+			    const struct queue_outcome *);
+	int		(*decision)(struct export_ctx *,
+			    const struct queue_decision_info *,
+			    const struct queue_outcome *, const char *hash);
+};
+
+extern const struct export_sink export_sft_sink;
+extern const struct export_sink export_dpo_sink;
+extern const struct export_sink export_kto_sink;
+extern const struct export_sink export_spans_sink;
+extern const struct export_sink export_labels_sink;
+extern const struct export_sink export_decisions_sink;
+
+/* The driver: runs one export to its file and its manifest. */
+int	export_run(struct queue *, const struct export_options *,
+	    uint64_t *records, char **cause);
+const struct export_sink *export_find(const char *format);
+int	export_redact_parse(const char *, enum export_redact *);
+
+/* For sinks: the options, the queue, and writing one record (consumed). */
+const struct export_options *export_opts(const struct export_ctx *);
+struct queue	*export_queue(const struct export_ctx *);
+int	export_write(struct export_ctx *, cJSON *record,
+	    const struct queue_item *, const char *action, const char *label,
+	    const char *entity_type);
+/* Counts a label or entity type for the manifest, without a record. */
+void	export_write_count(struct export_ctx *, const char *label,
+	    const char *entity_type);
+/* The item's confirmed personal data and text with it redacted. */
+void	export_pii_find(const struct queue_outcome *, struct export_pii *);
+void	export_pii_add(struct export_pii *, const char *text, size_t start,
+	    size_t end, const char *type);
+void	export_pii_done(struct export_pii *);
+char	*export_redact_text(struct export_ctx *, const struct export_pii *,
+	    const char *text);
+/* Every occurrence of every confirmed value, the longest first. */
+char	*export_redact_text_mode(const struct export_pii *, const char *text,
+	    enum export_redact, const char *salt);
+/* The final payload of an outcome, parsed (NULL if none). */
+cJSON	*export_payload(const struct queue_decision_info *);
+/* The context as chat messages (prompt as one user message), redacted. */
+cJSON	*export_context(struct export_ctx *, const struct queue_item *,
+	    const struct export_pii *);
+/* The final text: the correction if there is one, else the original. */
+const char *export_final_text(const struct queue_item *, const cJSON *payload,
+	    int *corrected);
+
+#endif
