@@ -110,6 +110,11 @@ out:
 	return (rc);
 }
 
+/*
+ * Both iterations stream: one statement walks the decisions while fn runs
+ * (other statements may run meanwhile), inside one read transaction, so
+ * memory stays flat however many decisions an export takes.
+ */
 int
 queue_outcomes(struct queue *q, int64_t since, int64_t upto,
     const char *kind, int include_auto,
@@ -122,41 +127,36 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 	static const char auto_sql[] =
 	    "SELECT id FROM items WHERE state = 'auto' ORDER BY id";
 	sqlite3_stmt	*st;
-	int64_t		*ids = NULL;
-	size_t		 n = 0, i;
 	int		 rc = 0, step;
 
-	/* The ids first: no statement stays open while fn runs. */
-	if ((st = store_stmt(q, touched_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
+	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+		return (rc);
+	if ((st = store_stmt(q, touched_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, upto);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xreallocarray(ids, n + 1, sizeof *ids);
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = export_one(q, sqlite3_column_int64(st, 0), since, kind,
+		    fn, arg, cause);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_error(q, "export", cause);
 	sqlite3_reset(st);
-	if (step != SQLITE_DONE) {
-		free(ids);
-		return (store_error(q, "export", cause));
-	}
-	for (i = 0; i < n && rc == 0; i++)
-		rc = export_one(q, ids[i], since, kind, fn, arg, cause);
-	free(ids);
-	ids = NULL;
-	n = 0;
 	if (rc != 0 || !include_auto || since != 0)
-		return (rc);
-	if ((st = store_stmt(q, auto_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xreallocarray(ids, n + 1, sizeof *ids);
-		ids[n++] = sqlite3_column_int64(st, 0);
+		goto out;
+	if ((st = store_stmt(q, auto_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
 	}
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = export_one(q, sqlite3_column_int64(st, 0), since, kind,
+		    fn, arg, cause);
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_error(q, "export", cause);
 	sqlite3_reset(st);
-	for (i = 0; i < n && rc == 0; i++)
-		rc = export_one(q, ids[i], since, kind, fn, arg, cause);
-	free(ids);
+out:
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	return (rc);
 }
 
@@ -172,35 +172,30 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 	    "WHERE d.id > ? AND d.id <= ? ORDER BY d.id";
 	struct queue_item		*it = NULL;
 	struct queue_decision_info	*h = NULL;
+	struct queue_outcome		 o;
 	sqlite3_stmt			*st;
-	size_t				 n = 0, i, k, count = 0;
-	int64_t				*ids = NULL, *items = NULL;
-	char				**hashes = NULL;
+	size_t				 n = 0, k;
+	int64_t				 id, item;
 	int				 rc = 0, step;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
+	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+		return (rc);
+	if ((st = store_stmt(q, sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, upto);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		ids = xreallocarray(ids, count + 1, sizeof *ids);
-		items = xreallocarray(items, count + 1, sizeof *items);
-		hashes = xreallocarray(hashes, count + 1, sizeof *hashes);
-		ids[count] = sqlite3_column_int64(st, 0);
-		items[count] = sqlite3_column_int64(st, 1);
-		hashes[count++] = store_column_text(st, 2);
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		rc = store_error(q, "export", cause);
-	for (i = 0; i < count && rc == 0; i++) {
-		if (it == NULL || it->id != items[i]) {
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		item = sqlite3_column_int64(st, 1);
+		if (it == NULL || it->id != item) {
 			queue_item_free(it);
 			queue_decisions_free(h, n);
 			it = NULL;
 			h = NULL;
 			n = 0;
-			if ((rc = store_item_get(q, items[i], NULL, &it,
+			if ((rc = store_item_get(q, item, NULL, &it,
 			    cause)) != 0 ||
 			    (rc = queue_item_history(q, it->ext_id, &h, &n,
 			    cause)) != 0)
@@ -209,25 +204,24 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 		if (kind != NULL && strcmp(queue_kind_name(it->kind), kind))
 			continue;
 		for (k = 0; k < n; k++) {
-			if (h[k].id == ids[i]) {
-				struct queue_outcome o;
-
-				o.item = it;
-				o.history = h;
-				o.nhistory = n;
-				o.final = export_final(h, n);
-				rc = fn(&h[k], &o, hashes[i], arg);
-				break;
-			}
+			if (h[k].id != id)
+				continue;
+			o.item = it;
+			o.history = h;
+			o.nhistory = n;
+			o.final = export_final(h, n);
+			rc = fn(&h[k], &o, (const char *)sqlite3_column_text(st,
+			    2), arg);
+			break;
 		}
 	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_error(q, "export", cause);
+	sqlite3_reset(st);
+out:
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	queue_item_free(it);
 	queue_decisions_free(h, n);
-	for (i = 0; i < count; i++)
-		free(hashes[i]);
-	free(hashes);
-	free(ids);
-	free(items);
 	return (rc);
 }
 
