@@ -25,6 +25,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_undo_entry,
 	&cmd_release_entry,
 	&cmd_takeover_entry,
+	&cmd_reopen_entry,
 	&cmd_shift_entry,
 	&cmd_shifts_entry,
 	&cmd_escalations_entry,

@@ -297,7 +297,8 @@ queue_audit_verify(struct queue *q, int64_t *events, char head[65],
 			goto out;
 		if (strcmp(event, "decision") == 0 ||
 		    strcmp(event, "undo") == 0 ||
-		    strcmp(event, "resolution") == 0) {
+		    strcmp(event, "resolution") == 0 ||
+		    strcmp(event, "reopen") == 0) {
 			referenced++;
 			if ((rc = audit_verify_decision(q, seq,
 			    cJSON_GetObjectItemCaseSensitive(body, "data"),

@@ -70,7 +70,8 @@ export_final(const struct queue_decision_info *h, size_t n)
 		    strcmp(h[i].action, "comment") == 0 ||
 		    strcmp(h[i].action, "skip") == 0)
 			continue;
-		if (strcmp(h[i].action, "escalate") == 0)
+		if (strcmp(h[i].action, "escalate") == 0 ||
+		    strcmp(h[i].action, "reopen") == 0)
 			return (NULL);
 		return (&h[i]);
 	}

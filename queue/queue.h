@@ -316,6 +316,13 @@ int		 queue_decide(struct queue *, const struct queue_decision *,
  * Withdraws the actor's most recent decision of the current shift that is
  * still in force; the item comes back to the actor, claimed.
  */
+/*
+ * Leads and admins: puts a decided (or resolved) item back in the queue,
+ * with a note saying why; the next decision on it supersedes the last one
+ * (an exported decision cannot be undone, only superseded).
+ */
+int		 queue_reopen(struct queue *, const char *item, const char *note,
+		     int64_t *decision_id, char **cause);
 int		 queue_undo(struct queue *, struct queue_decision_info *undone,
 		     struct queue_lease *, char **cause);
 

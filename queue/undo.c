@@ -103,7 +103,8 @@ undo_check(struct queue *q, const struct undo_target *t, char **cause)
 	if (store_decision_exported(q, t->id)) {
 		xasprintf(cause, "your %s of item %s was exported already and "
 		    "cannot be undone; a new decision on the item supersedes "
-		    "it instead", t->action, t->item);
+		    "it instead (a lead can reopen it: hitl reopen)",
+		    t->action, t->item);
 		return (EX_NOPERM);
 	}
 	/* Withdrawing a comment changes no state: nothing to overrule. */
@@ -217,5 +218,68 @@ fail:
 	store_rollback(q);
 	undo_target_done(&t);
 	queue_lease_done(l);
+	return (rc);
+}
+
+int
+queue_reopen(struct queue *q, const char *item, const char *note,
+    int64_t *decision_id, char **cause)
+{
+	static const char sql[] =
+	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
+	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?";
+	struct queue_item	*it = NULL;
+	sqlite3_stmt		*st;
+	cJSON			*o;
+	char			*payload;
+	int64_t			 shift, did;
+	int			 rc;
+
+	if (note == NULL || *note == '\0') {
+		xasprintf(cause, "reopening needs a note saying why");
+		return (EX_USAGE);
+	}
+	if ((rc = store_require_role(q, POLICY_ROLE_LEAD, "reopen items",
+	    cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = queue_item_get(q, item, &it, cause)) != 0)
+		goto fail;
+	if (it->state != QUEUE_STATE_DECIDED &&
+	    it->state != QUEUE_STATE_RESOLVED) {
+		xasprintf(cause, "item %s is %s: only decided or resolved items "
+		    "are reopened", item, queue_state_name(it->state));
+		rc = EX_UNAVAILABLE;
+		goto fail;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "note", note);
+	payload = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	rc = store_shift_id(q, 1, &shift, cause);
+	if (rc == 0)
+		rc = decide_append(q, it->id, it->ext_id, "reopen", shift, 0,
+		    -1, payload, 0, "reopen", &did, cause);
+	free(payload);
+	if (rc != 0)
+		goto fail;
+	if ((st = store_stmt(q, sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, it->id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = store_error(q, "reopen", cause);
+		goto fail;
+	}
+	if ((rc = store_commit(q, cause)) != 0)
+		goto fail;
+	if (decision_id != NULL)
+		*decision_id = did;
+	queue_item_free(it);
+	return (0);
+fail:
+	store_rollback(q);
+	queue_item_free(it);
 	return (rc);
 }

@@ -1,0 +1,65 @@
+/*
+ * hitl reopen: a lead puts a decided item back in the queue, so that a new
+ * decision supersedes one that can no longer be undone (exported, say).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+
+static int cmd_reopen_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_reopen_options[] = {
+	{ "note", required_argument, NULL, 'n' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_reopen_entry = {
+	.name = "reopen",
+	.usage = "ITEM --note TEXT",
+	.summary = "(leads) put a decided item back in the queue",
+	.help =
+	    "For leads and admins: puts a decided or resolved ITEM back in the\n"
+	    "review queue, with a note saying why. The next decision on it\n"
+	    "supersedes the last one; exports then carry the new one, with\n"
+	    "\"supersedes\" in the decisions record.",
+	.optstring = "n:",
+	.longopts = cmd_reopen_options,
+	.exec = cmd_reopen_exec,
+};
+
+static int
+cmd_reopen_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_reopen_entry;
+	struct queue		*q;
+	const char		*note = NULL;
+	char			*cause = NULL;
+	int64_t			 id;
+	int			 ch, rc;
+
+	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'n':
+			note = optarg;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind + 1 != argc || note == NULL)
+		return (cmd_usage(e));
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = queue_reopen(q, argv[optind], note, &id, &cause)) != 0)
+		rc = cmd_fail(e, rc, cause);
+	else
+		printf("decision %lld: reopen %s\n", (long long)id,
+		    argv[optind]);
+	queue_close(q);
+	return (rc);
+}
