@@ -52,6 +52,7 @@ struct export_ctx {
 	char				 last_at[32];
 	int				 error;
 	char				*cause;
+	char				 scope[64];
 };
 
 const struct export_sink *
@@ -266,16 +267,18 @@ export_since(struct export_ctx *x, int64_t *since, char **cause)
 		return (0);
 	}
 	if (strcmp(s, "last") == 0)
-		return (queue_export_since(x->q, x->opt->format, since, cause));
+		return (queue_export_since(x->q, x->scope, since, cause));
 	if ((rc = queue_decision_before(x->q, s, &d, cause)) != 0)
 		return (rc);
 	*since = d;
 	return (0);
 }
 
+/* Writes the manifest under a temporary name (*tmp); the caller renames. */
 static int
 export_manifest(struct export_ctx *x, const char *path, const char *sha,
-    const char *head, int64_t since, int64_t last, char **cause)
+    const char *head, int64_t since, int64_t last, char **tmpout,
+    char **cause)
 {
 	cJSON	*m, *o;
 	char	*text, *mpath, *tmp;
@@ -337,15 +340,17 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd == -1 || fchmod(fd, 0600) != 0 ||
 	    write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) != 0 || close(fd) != 0 || rename(tmp, mpath) != 0) {
+	    fsync(fd) != 0 || close(fd) != 0) {
 		xasprintf(cause, "cannot write %s: %s", mpath,
 		    strerror(errno));
 		unlink(tmp);
+		free(tmp);
+		tmp = NULL;
 		rc = EX_IOERR;
 	}
 	free(text);
-	free(tmp);
 	free(mpath);
+	*tmpout = tmp;
 	return (rc);
 }
 
@@ -358,6 +363,8 @@ export_run(struct queue *q, const struct export_options *opt,
 	unsigned char		 md[EVP_MAX_MD_SIZE];
 	unsigned int		 mdlen = 0, i;
 	char			*tmp = NULL, sha[65], head[65], *options;
+	char			*mtmp = NULL, *mpath = NULL;
+	int			 placed = 0;
 	int64_t			 since, last;
 	int			 fd, rc, to_stdout;
 	cJSON			*o;
@@ -366,6 +373,8 @@ export_run(struct queue *q, const struct export_options *opt,
 	x.q = q;
 	x.opt = opt;
 	*records = 0;
+	snprintf(x.scope, sizeof x.scope, "%s/%s", opt->format,
+	    opt->kind != NULL ? opt->kind : "all");
 	if ((x.sink = export_find(opt->format)) == NULL) {
 		xasprintf(cause, "unknown format \"%s\" (sft, dpo, kto, spans, "
 		    "labels, decisions)", opt->format);
@@ -425,13 +434,30 @@ export_run(struct queue *q, const struct export_options *opt,
 			    strerror(errno));
 			rc = EX_IOERR;
 		}
+	}
+	/*
+	 * Data and manifest complete under temporary names, renamed into
+	 * place, then the run on the record; if anything fails, both files
+	 * go: there is no export without its record, nor the reverse.
+	 */
+	if (rc == 0 && !to_stdout) {
+		int64_t events;
+
+		if ((rc = queue_audit_head(q, &events, head, cause)) == 0)
+			rc = export_manifest(&x, opt->path, sha, head, since,
+			    last, &mtmp, cause);
+		xasprintf(&mpath, "%s.manifest.json", opt->path);
 		if (rc == 0 && rename(tmp, opt->path) != 0) {
 			xasprintf(cause, "cannot rename to %s: %s", opt->path,
 			    strerror(errno));
 			rc = EX_IOERR;
-		}
-		if (rc != 0)
-			unlink(tmp);
+		} else if (rc == 0 && rename(mtmp, mpath) != 0) {
+			xasprintf(cause, "cannot rename to %s: %s", mpath,
+			    strerror(errno));
+			unlink(opt->path);
+			rc = EX_IOERR;
+		} else if (rc == 0)
+			placed = 1;
 	}
 	if (rc == 0) {
 		o = cJSON_CreateObject();
@@ -449,6 +475,7 @@ export_run(struct queue *q, const struct export_options *opt,
 		cJSON_Delete(o);
 		memset(&run, 0, sizeof run);
 		run.format = opt->format;
+		run.scope = x.scope;
 		run.options = options;
 		run.path = to_stdout ? "-" : opt->path;
 		run.records = x.records;
@@ -457,10 +484,17 @@ export_run(struct queue *q, const struct export_options *opt,
 		run.sha256 = sha;
 		rc = queue_export_record(q, &run, head, cause);
 		free(options);
-		if (rc == 0 && !to_stdout)
-			rc = export_manifest(&x, opt->path, sha, head, since,
-			    last, cause);
 	}
+	if (rc != 0 && placed) {
+		unlink(opt->path);
+		unlink(mpath);
+	}
+	if (rc != 0 && !placed && tmp != NULL)
+		unlink(tmp);
+	if (rc != 0 && !placed && mtmp != NULL)
+		unlink(mtmp);
+	free(mtmp);
+	free(mpath);
 	*records = x.records;
 	EVP_MD_CTX_free(x.sha);
 	cJSON_Delete(x.by_kind);

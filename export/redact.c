@@ -193,10 +193,11 @@ export_redact_text_mode(const struct export_pii *p, const char *text,
 {
 	char	*out, *rep;
 	size_t	 o = 0, cap, i, best, blen, len;
-	size_t	 pos = 0, tlen = strlen(text);
+	size_t	 pos = 0, tlen;
 
 	if (text == NULL)
 		return (NULL);
+	tlen = strlen(text);
 	if (mode == EXPORT_REDACT_NONE || p->n == 0)
 		return (xstrdup(text));
 	cap = tlen + 64;

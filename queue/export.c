@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include <openssl/rand.h>
 
@@ -35,11 +36,11 @@ queue_last_decision(struct queue *q, int64_t *last, char **cause)
 }
 
 int
-queue_export_since(struct queue *q, const char *format, int64_t *since,
+queue_export_since(struct queue *q, const char *scope, int64_t *since,
     char **cause)
 {
 	static const char sql[] =
-	    "SELECT last_decision FROM exports WHERE format = ? "
+	    "SELECT last_decision FROM exports WHERE scope = ? "
 	    "ORDER BY id DESC LIMIT 1";
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -47,7 +48,7 @@ queue_export_since(struct queue *q, const char *format, int64_t *since,
 	*since = 0;
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, format, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*since = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -61,12 +62,16 @@ queue_export_since(struct queue *q, const char *format, int64_t *since,
  * An escalation after it (not yet resolved) means there is none yet.
  */
 static const struct queue_decision_info *
-export_final(const struct queue_decision_info *h, size_t n)
+export_final(const struct queue_decision_info *h, size_t n, int64_t upto)
 {
 	size_t i;
 
 	for (i = n; i-- > 0;) {
-		if (h[i].undone_by != 0 || strcmp(h[i].action, "undo") == 0 ||
+		/* Later than this export's bound: the next one takes it. */
+		if (h[i].id > upto || (h[i].undone_by != 0 &&
+		    h[i].undone_by <= upto))
+			continue;
+		if (strcmp(h[i].action, "undo") == 0 ||
 		    strcmp(h[i].action, "comment") == 0 ||
 		    strcmp(h[i].action, "skip") == 0)
 			continue;
@@ -79,7 +84,8 @@ export_final(const struct queue_decision_info *h, size_t n)
 }
 
 static int
-export_one(struct queue *q, int64_t id, int64_t since, const char *kind,
+export_one(struct queue *q, int64_t id, int64_t since, int64_t upto,
+    const char *kind,
     int (*fn)(const struct queue_outcome *, void *), void *arg,
     char **cause)
 {
@@ -99,7 +105,7 @@ export_one(struct queue *q, int64_t id, int64_t since, const char *kind,
 	o.item = it;
 	o.history = h;
 	o.nhistory = n;
-	o.final = export_final(h, n);
+	o.final = export_final(h, n, upto);
 	/* Only when the decision in force is new to this export. */
 	if (it->state == QUEUE_STATE_AUTO && n == 0)
 		rc = fn(&o, arg);
@@ -139,8 +145,8 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, upto);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = export_one(q, sqlite3_column_int64(st, 0), since, kind,
-		    fn, arg, cause);
+		rc = export_one(q, sqlite3_column_int64(st, 0), since, upto,
+		    kind, fn, arg, cause);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = store_error(q, "export", cause);
 	sqlite3_reset(st);
@@ -151,8 +157,8 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 		goto out;
 	}
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = export_one(q, sqlite3_column_int64(st, 0), since, kind,
-		    fn, arg, cause);
+		rc = export_one(q, sqlite3_column_int64(st, 0), since, upto,
+		    kind, fn, arg, cause);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = store_error(q, "export", cause);
 	sqlite3_reset(st);
@@ -210,7 +216,7 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 			o.item = it;
 			o.history = h;
 			o.nhistory = n;
-			o.final = export_final(h, n);
+			o.final = export_final(h, n, upto);
 			rc = fn(&h[k], &o, (const char *)sqlite3_column_text(st,
 			    2), arg);
 			break;
@@ -243,8 +249,8 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 {
 	static const char sql[] =
 	    "INSERT INTO exports (format, options, path, exported_at, actor, "
-	    "records, since_decision, last_decision, sha256, audit_head) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "records, since_decision, last_decision, sha256, audit_head, "
+	    "scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	sqlite3_stmt	*st;
 	cJSON		*data;
 	char		 now[32];
@@ -270,6 +276,7 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 	sqlite3_bind_int64(st, 8, r->last);
 	sqlite3_bind_text(st, 9, r->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 10, head, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, r->scope, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		rc = store_error(q, "export", cause);
 		goto fail;
@@ -386,14 +393,35 @@ queue_decision_before(struct queue *q, const char *time, int64_t *id,
 	    "SELECT coalesce(max(id), 0) FROM decisions WHERE decided_at <= ?";
 	sqlite3_stmt *st;
 
+	struct tm	 tm;
+	const char	*p;
+	char		 utc[32];
+	int64_t		 t;
+	int		 sign;
+
 	if (record_check_time(time) != 0) {
 		xasprintf(cause, "--since: \"%s\" is not last, all or an RFC "
 		    "3339 time (2026-11-27T09:14:03Z)", time);
 		return (EX_USAGE);
 	}
+	/* Decision times are UTC to the second: bring the bound there. */
+	memset(&tm, 0, sizeof tm);
+	p = strptime(time, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (p == NULL)
+		p = strptime(time, "%Y-%m-%dt%H:%M:%S", &tm);
+	t = p != NULL ? (int64_t)timegm(&tm) : 0;
+	while (p != NULL && *p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if (p != NULL && (*p == '+' || *p == '-')) {
+		sign = *p == '+' ? 1 : -1;
+		t -= sign * ((p[1] - '0') * 36000 + (p[2] - '0') * 3600 +
+		    (p[4] - '0') * 600 + (p[5] - '0') * 60);
+	}
+	queue_format_time(t, utc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, time, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, utc, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return (store_error(q, "export", cause));

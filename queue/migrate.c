@@ -250,11 +250,13 @@ static const struct migration migrations[] = {
 	{ 3, "export runs",
 	/*
 	 * Each run exported the decisions in (since_decision, last_decision]
-	 * of its format; undo refuses a decision inside any such range.
+	 * for its scope (format and kind): the next run of the same scope
+	 * starts after it. Undo refuses a decision inside any such range.
 	 */
 	"CREATE TABLE exports ("
 	"  id INTEGER PRIMARY KEY,"
 	"  format TEXT NOT NULL,"
+	"  scope TEXT NOT NULL,"
 	"  options TEXT NOT NULL,"
 	"  path TEXT NOT NULL,"
 	"  exported_at TEXT NOT NULL,"
@@ -264,7 +266,7 @@ static const struct migration migrations[] = {
 	"  last_decision INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL,"
 	"  audit_head TEXT NOT NULL);"
-	"CREATE INDEX exports_format ON exports (format, id);"
+	"CREATE INDEX exports_scope ON exports (scope, id);"
 	"CREATE INDEX exports_range ON exports (last_decision);"
 	},
 };

@@ -380,8 +380,11 @@ struct queue_outcome {
 
 /* The newest decision id; exports take decisions up to it. */
 int		 queue_last_decision(struct queue *, int64_t *, char **cause);
-/* The last decision a format's previous export took (0 if none). */
-int		 queue_export_since(struct queue *, const char *format,
+/*
+ * The last decision the previous export of a scope took (0 if none); a
+ * scope is a format and the kind it was limited to ("labels/all").
+ */
+int		 queue_export_since(struct queue *, const char *scope,
 		     int64_t *since, char **cause);
 /*
  * Calls fn for every item whose decision in force was taken in
@@ -407,6 +410,7 @@ int		 queue_decision_before(struct queue *, const char *time,
 
 struct queue_export_run {
 	const char	*format;
+	const char	*scope;		/* see queue_export_since */
 	const char	*options;	/* JSON */
 	const char	*path;
 	uint64_t	 records;
