@@ -3,30 +3,7 @@
 # through the sqlite3 shell: an edited, a deleted and two reordered records
 # are each caught, on a copy of their own, and the broken event is named.
 . "$SRCDIR/tests/cli/lib.sh"
-
-# 2027-01-15T08:00:00Z
-NOW=1800000000
-HITL_NOW=$NOW
-export HITL_NOW
-
-hitl_as() {
-	_who=$1
-	shift
-	HITL_REVIEWER=$_who "$HITL" "$@"
-}
-
-jq_ok() {
-	_what=$1
-	shift
-	_lib_where=$_what
-	jq -e "$@" "$T/out" >/dev/null || fail "$_what" "$T/out"
-}
-
-claim() {
-	expect_exit 0 hitl_as "$1" next --json
-	expect_eq "$1's next item" "$(jq -r .item.id "$T/out")" "$2"
-	LEASE=$(jq -r .lease.id "$T/out")
-}
+. "$SRCDIR/tests/cli/review-lib.sh"
 
 # --- a day of work -------------------------------------------------------------------
 

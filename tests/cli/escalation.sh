@@ -8,36 +8,7 @@
 # (dana, bob, frank; dana). Severities: critical 60 min, high 240, medium
 # 1440, low 4320. Items: see tests/cli/workflow.sh.
 . "$SRCDIR/tests/cli/lib.sh"
-
-# 2027-01-15T08:00:00Z
-NOW=1800000000
-HITL_NOW=$NOW
-export HITL_NOW
-
-hitl_as() {
-	_who=$1
-	shift
-	HITL_REVIEWER=$_who "$HITL" "$@"
-}
-
-at() {
-	HITL_NOW=$((NOW + $1))
-	export HITL_NOW
-}
-
-jq_ok() {
-	_what=$1
-	shift
-	_lib_where=$_what
-	jq -e "$@" "$T/out" >/dev/null || fail "$_what" "$T/out"
-}
-
-# claim WHO ITEM: WHO claims the next item, which must be ITEM; sets LEASE.
-claim() {
-	expect_exit 0 hitl_as "$1" next --json
-	expect_eq "$1's next item" "$(jq -r .item.id "$T/out")" "$2"
-	LEASE=$(jq -r .lease.id "$T/out")
-}
+. "$SRCDIR/tests/cli/review-lib.sh"
 
 step "init and import"
 expect_exit 0 "$HITL" init --policy "$SRCDIR/examples/policy.json"

@@ -17,29 +17,7 @@
 #   ex-late-1  decided after the first exports
 #   ex-anon-auto  decided by the policy (Zoë accepted, Friday rejected)
 . "$SRCDIR/tests/cli/lib.sh"
-
-# 2027-01-15T08:00:00Z
-NOW=1800000000
-HITL_NOW=$NOW
-export HITL_NOW
-
-hitl_as() {
-	_who=$1
-	shift
-	HITL_REVIEWER=$_who "$HITL" "$@"
-}
-
-at() {
-	HITL_NOW=$((NOW + $1))
-	export HITL_NOW
-}
-
-# claim WHO ITEM: WHO claims the next item, which must be ITEM; sets LEASE.
-claim() {
-	expect_exit 0 hitl_as "$1" next --json
-	expect_eq "$1's next item" "$(jq -r .item.id "$T/out")" "$2"
-	LEASE=$(jq -r .lease.id "$T/out")
-}
+. "$SRCDIR/tests/cli/review-lib.sh"
 
 # py WHAT: runs the Python check on standard input (helpers in chk.py).
 py() {

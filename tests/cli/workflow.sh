@@ -14,32 +14,7 @@
 # The example policy lets HITL_REVIEWER and --reviewer pick the reviewer:
 # alice admin, bob reviewer, carol and dana leads; leases last 900 s.
 . "$SRCDIR/tests/cli/lib.sh"
-
-# 2027-01-15T08:00:00Z
-NOW=1800000000
-HITL_NOW=$NOW
-export HITL_NOW
-
-# hitl_as WHO ARGS...: hitl acting as WHO.
-hitl_as() {
-	_who=$1
-	shift
-	HITL_REVIEWER=$_who "$HITL" "$@"
-}
-
-# at SECONDS: the clock, SECONDS after NOW.
-at() {
-	HITL_NOW=$((NOW + $1))
-	export HITL_NOW
-}
-
-# jq_ok WHAT [JQ-OPTIONS] FILTER: $T/out satisfies the jq FILTER.
-jq_ok() {
-	_what=$1
-	shift
-	_lib_where=$_what
-	jq -e "$@" "$T/out" >/dev/null || fail "$_what" "$T/out"
-}
+. "$SRCDIR/tests/cli/review-lib.sh"
 
 decisions() {
 	sql "SELECT count(*) FROM decisions"
