@@ -99,7 +99,7 @@ export_one(struct queue *q, int64_t id, int64_t since, int64_t upto,
 		return (rc);
 	if (kind != NULL && strcmp(queue_kind_name(it->kind), kind) != 0)
 		goto out;
-	if ((rc = queue_item_history(q, it->ext_id, &h, &n, cause)) != 0)
+	if ((rc = store_item_history(q, it->ext_id, &h, &n, cause)) != 0)
 		goto out;
 	memset(&o, 0, sizeof o);
 	o.item = it;
@@ -204,7 +204,7 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 			n = 0;
 			if ((rc = store_item_get(q, item, NULL, &it,
 			    cause)) != 0 ||
-			    (rc = queue_item_history(q, it->ext_id, &h, &n,
+			    (rc = store_item_history(q, it->ext_id, &h, &n,
 			    cause)) != 0)
 				break;
 		}

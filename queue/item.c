@@ -227,6 +227,21 @@ int
 queue_item_history(struct queue *q, const char *ext_id,
     struct queue_decision_info **out, size_t *n, char **cause)
 {
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	/* Reading an item's record is reviewers' work. */
+	if (q->actor != NULL && (rc = store_require_role(q,
+	    POLICY_ROLE_REVIEWER, "read items", cause)) != 0)
+		return (rc);
+	return (store_item_history(q, ext_id, out, n, cause));
+}
+
+int
+store_item_history(struct queue *q, const char *ext_id,
+    struct queue_decision_info **out, size_t *n, char **cause)
+{
 	static const char sql[] =
 	    "SELECT d.id, i.ext_id, d.action, d.reviewer, d.shift_id, "
 	    "d.lease_id, d.policy_version, d.decided_at, d.spent_ms, "
@@ -239,10 +254,6 @@ queue_item_history(struct queue *q, const char *ext_id,
 
 	*out = NULL;
 	*n = 0;
-	/* Reading an item's record is reviewers' work. */
-	if (q->actor != NULL && (rc = store_require_role(q,
-	    POLICY_ROLE_REVIEWER, "read items", cause)) != 0)
-		return (rc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);

@@ -105,6 +105,9 @@ char		*store_column_text(sqlite3_stmt *, int);
 
 /* The statement that finds the next item for a filter (tests explain it). */
 const char	*claim_select_sql(const struct queue_filter *);
+/* An item's history, without the role check (the caller made it). */
+int		 store_item_history(struct queue *, const char *ext_id,
+		     struct queue_decision_info **, size_t *, char **cause);
 /* An item by row id (ext_id NULL) or by producer id. */
 int		 store_item_get(struct queue *, int64_t id, const char *ext_id,
 		     struct queue_item **, char **cause);
