@@ -361,7 +361,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	struct export_ctx	 x;
 	struct queue_export_run	 run;
 	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0, i;
+	unsigned int		 mdlen = 0;
 	char			*tmp = NULL, sha[65], head[65], *options;
 	char			*mtmp = NULL, *mpath = NULL;
 	int			 placed = 0;
@@ -426,8 +426,7 @@ export_run(struct queue *q, const struct export_options *opt,
 		rc = EX_IOERR;
 	}
 	EVP_DigestFinal_ex(x.sha, md, &mdlen);
-	for (i = 0; i < 32; i++)
-		snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	queue_hex(md, 32, sha);
 	if (!to_stdout) {
 		if (fclose(x.f) != 0 && rc == 0) {
 			xasprintf(cause, "cannot write %s: %s", opt->path,

@@ -152,9 +152,8 @@ static char *
 redact_one(const char *value, const char *type, enum export_redact mode,
     const char *salt)
 {
-	static const char	 digits[] = "0123456789abcdef";
 	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0, i;
+	unsigned int		 mdlen = 0;
 	EVP_MD_CTX		*ctx;
 	char			*out, hex[13];
 	size_t			 n;
@@ -174,11 +173,7 @@ redact_one(const char *value, const char *type, enum export_redact mode,
 		EVP_DigestUpdate(ctx, value, strlen(value));
 		EVP_DigestFinal_ex(ctx, md, &mdlen);
 		EVP_MD_CTX_free(ctx);
-		for (i = 0; i < 6; i++) {
-			hex[2 * i] = digits[md[i] >> 4];
-			hex[2 * i + 1] = digits[md[i] & 0xf];
-		}
-		hex[12] = '\0';
+		queue_hex(md, 6, hex);
 		xasprintf(&out, "<%s:%s>", type, hex);
 		return (out);
 	default:

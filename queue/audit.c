@@ -42,9 +42,8 @@ audit_unhex(const char *hex, unsigned char out[32])
 static int
 audit_hash(const char *prev_hex, const char *body, char out[65])
 {
-	static const char	 digits[] = "0123456789abcdef";
 	unsigned char		 prev[32], md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0, i;
+	unsigned int		 mdlen = 0;
 	EVP_MD_CTX		*ctx;
 	int			 ok;
 
@@ -59,11 +58,7 @@ audit_hash(const char *prev_hex, const char *body, char out[65])
 	EVP_MD_CTX_free(ctx);
 	if (!ok || mdlen != 32)
 		return (-1);
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 0xf];
-	}
-	out[64] = '\0';
+	queue_hex(md, 32, out);
 	return (0);
 }
 

@@ -339,10 +339,9 @@ queue_redaction_salt(struct queue *q, char hex[33], char **cause)
 	static const char put_sql[] =
 	    "INSERT OR IGNORE INTO meta (key, value) "
 	    "VALUES ('redaction_salt', ?)";
-	static const char digits[] = "0123456789abcdef";
 	unsigned char	 salt[16];
 	sqlite3_stmt	*st;
-	int		 i, rc;
+	int		 rc;
 
 	if ((st = store_stmt(q, get_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
@@ -356,11 +355,7 @@ queue_redaction_salt(struct queue *q, char hex[33], char **cause)
 		xasprintf(cause, "cannot make a random salt");
 		return (EX_SOFTWARE);
 	}
-	for (i = 0; i < 16; i++) {
-		hex[2 * i] = digits[salt[i] >> 4];
-		hex[2 * i + 1] = digits[salt[i] & 0xf];
-	}
-	hex[32] = '\0';
+	queue_hex(salt, sizeof salt, hex);
 	if ((rc = store_begin(q, cause)) != 0)
 		return (rc);
 	if ((st = store_stmt(q, put_sql, cause)) == NULL) {

@@ -430,22 +430,17 @@ import_close_batch(struct queue_import *imp, char **cause)
 	    "UPDATE batches SET finished_at = ?, files = ?, lines = ?, "
 	    "imported = ?, queued = ?, auto_decided = ?, duplicates = ?, "
 	    "invalid = ?, content_sha256 = ? WHERE id = ?";
-	static const char digits[] = "0123456789abcdef";
 	struct queue			*q = imp->q;
 	const struct queue_import_counts *c = &imp->counts;
 	unsigned char			 md[EVP_MAX_MD_SIZE];
-	unsigned int			 mdlen = 0, i;
+	unsigned int			 mdlen = 0;
 	sqlite3_stmt			*st;
 	cJSON				*data;
 	char				*files, sha[65], now[32];
 	int				 rc;
 
 	EVP_DigestFinal_ex(imp->content, md, &mdlen);
-	for (i = 0; i < 32 && i < mdlen; i++) {
-		sha[2 * i] = digits[md[i] >> 4];
-		sha[2 * i + 1] = digits[md[i] & 0xf];
-	}
-	sha[64] = '\0';
+	queue_hex(md, 32, sha);
 	store_now_text(q, now);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);

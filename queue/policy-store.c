@@ -69,16 +69,11 @@ queue_policy(struct queue *q, const struct policy **p, int *version,
 static void
 policy_sha256_hex(const char *s, size_t len, char out[65])
 {
-	static const char	digits[] = "0123456789abcdef";
-	unsigned char		md[EVP_MAX_MD_SIZE];
-	unsigned int		mdlen = 0, i;
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0;
 
 	EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL);
-	for (i = 0; i < mdlen && i < 32; i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 0xf];
-	}
-	out[64] = '\0';
+	queue_hex(md, 32, out);
 }
 
 int

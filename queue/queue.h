@@ -491,6 +491,8 @@ int		 queue_audit_head(struct queue *, int64_t *events,
 
 /* Formats a time as RFC 3339 UTC, "2026-11-28T13:05:35Z". */
 void		 queue_format_time(int64_t, char out[32]);
+/* Lower-case hex of n bytes into out (2n + 1 bytes, NUL-terminated). */
+void		 queue_hex(const unsigned char *, size_t n, char *out);
 /* Formats a duration for people: "45s", "12m", "5h", "3d". */
 void		 queue_format_age(int64_t seconds, char out[24]);
 

@@ -81,6 +81,19 @@ queue_format_time(int64_t t, char out[32])
 }
 
 void
+queue_hex(const unsigned char *v, size_t n, char *out)
+{
+	static const char	digits[] = "0123456789abcdef";
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[v[i] >> 4];
+		out[2 * i + 1] = digits[v[i] & 0xf];
+	}
+	out[2 * n] = '\0';
+}
+
+void
 queue_format_age(int64_t s, char out[24])
 {
 	if (s < 0)

@@ -25,6 +25,18 @@ textsafe_is_hidden(uint32_t cp)
 	    (cp >= 0xe0000 && cp <= 0xe007f));		/* tag characters */
 }
 
+void
+textsafe_mark_code(uint32_t cp, char out[24])
+{
+	snprintf(out, 24, "\xe2\x9f\xa8U+%04X\xe2\x9f\xa9", (unsigned int)cp);
+}
+
+void
+textsafe_mark_byte(unsigned char b, char out[24])
+{
+	snprintf(out, 24, "\xe2\x9f\xa8\\x%02x\xe2\x9f\xa9", b);
+}
+
 int
 textsafe_mark(uint32_t cp, char out[24])
 {
@@ -46,8 +58,7 @@ textsafe_mark(uint32_t cp, char out[24])
 	}
 	/* C1 controls (CSI as U+009B among them) and hidden characters. */
 	if ((cp >= 0x80 && cp < 0xa0) || textsafe_is_hidden(cp)) {
-		snprintf(out, 24, "\xe2\x9f\xa8U+%04X\xe2\x9f\xa9",
-		    (unsigned int)cp);
+		textsafe_mark_code(cp, out);
 		return (1);
 	}
 	return (0);
@@ -72,9 +83,10 @@ textsafe_copy(const char *s, size_t len, int flags, int *hidden)
 		}
 		k = utf8_decode(s + i, len - i, &cp);
 		if (k == 0) {
-			o += (size_t)snprintf(out + o, cap - o,
-			    "\xe2\x9f\xa8\\x%02x\xe2\x9f\xa9",
-			    (unsigned char)s[i]);
+			textsafe_mark_byte((unsigned char)s[i], mark);
+			n = strlen(mark);
+			memcpy(out + o, mark, n);
+			o += n;
 			if (hidden != NULL)
 				*hidden = 1;
 			i++;

@@ -18,6 +18,10 @@
  */
 int	textsafe_mark(uint32_t cp, char out[24]);
 
+/* The marks themselves: ⟨U+202E⟩ for a code point, ⟨\xff⟩ for a bad byte. */
+void	textsafe_mark_code(uint32_t cp, char out[24]);
+void	textsafe_mark_byte(unsigned char b, char out[24]);
+
 /* 1 for bidi controls, zero-width and other invisible format characters. */
 int	textsafe_is_hidden(uint32_t cp);
 

@@ -64,8 +64,7 @@ tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
 	while (i < len) {
 		k = utf8_decode(s + i, len - i, &u);
 		if (k == 0) {
-			snprintf(mark, sizeof mark, "\xe2\x9f\xa8\\x%02x"
-			    "\xe2\x9f\xa9", (unsigned char)s[i]);
+			textsafe_mark_byte((unsigned char)s[i], mark);
 			text_mark(c, mark, cp);
 			i++;
 			cp++;
@@ -82,8 +81,7 @@ tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
 		} else if (textsafe_mark(u, mark))
 			text_mark(c, mark, cp);
 		else if ((w = wcwidth((wchar_t)u)) < 0) {
-			snprintf(mark, sizeof mark, "\xe2\x9f\xa8U+%04X"
-			    "\xe2\x9f\xa9", (unsigned int)u);
+			textsafe_mark_code(u, mark);
 			text_mark(c, mark, cp);
 		} else if (w == 0) {
 			/* A combining mark joins the character before it. */
@@ -95,8 +93,7 @@ tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
 				prev->wc[j] = (wchar_t)u;
 			else {
 				/* A flood of marks is shown, not stacked. */
-				snprintf(mark, sizeof mark, "\xe2\x9f\xa8U+%04X"
-				    "\xe2\x9f\xa9", (unsigned int)u);
+				textsafe_mark_code(u, mark);
 				text_mark(c, mark, cp);
 			}
 		} else {

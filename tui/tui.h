@@ -145,6 +145,13 @@ int	 tui_queue_claim(struct tui *);
 int	 tui_item_show(struct tui *, const char *item, int64_t lease,
 	     int64_t expires);
 
+/* edit.c: $EDITOR, and corrections kept in private files (mode 0600). */
+char	*tui_edit_text(struct tui *, const char *editor, const char *text,
+	     char **kept);
+int	 tui_recovery_save(const char *item, const char *text, char **where);
+char	*tui_recovery_load(const char *item);
+void	 tui_recovery_drop(const char *item);
+
 /* bind.c */
 enum tui_request tui_bind_lookup(const char *view, int key);
 const char	*tui_req_name(enum tui_request);

@@ -5,19 +5,11 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
-#include <sys/wait.h>
-
 #include <curses.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "tui.h"
 #include "utf8.h"
@@ -53,10 +45,6 @@ static int			 iv_selecting;
 static size_t			 iv_mark;
 static char			*iv_kept;	/* corrected text not yet saved */
 static char			 iv_last_note[1024]; /* a refused decision's */
-
-static char	*iv_recovery_load(const char *);
-static int	 iv_recovery_save(const char *, const char *, char **);
-static void	 iv_recovery_drop(const char *);
 
 static void
 iv_free_state(void)
@@ -99,7 +87,7 @@ tui_item_show(struct tui *t, const char *item, int64_t lease, int64_t expires)
 		return (-1);
 	}
 	free(iv_kept);
-	if ((iv_kept = iv_recovery_load(item)) != NULL)
+	if ((iv_kept = tui_recovery_load(item)) != NULL)
 		tui_message(t, 0, "your earlier correction of %s is back "
 		    "(c to review and save it)", item);
 	snprintf(t->item, sizeof t->item, "%s", item);
@@ -162,103 +150,6 @@ iv_close(struct tui *t)
 	iv_free_state();
 	free(iv_kept);
 	iv_kept = NULL;
-}
-
-/* --- recovery of typed text --------------------------------------------- */
-
-/*
- * Where a correction that could not be saved is kept (mode 0600), so that
- * it survives a lost claim or a closed console: $XDG_STATE_HOME/hitl, else
- * ~/.local/state/hitl, one file per item.
- */
-static char *
-iv_recovery_path(const char *item)
-{
-	const char	*base = getenv("XDG_STATE_HOME"), *home;
-	char		*dir, *path, *safe, *c;
-
-	if (base != NULL && *base != '\0')
-		xasprintf(&dir, "%s/hitl", base);
-	else if ((home = getenv("HOME")) != NULL && *home != '\0')
-		xasprintf(&dir, "%s/.local/state/hitl", home);
-	else
-		return (NULL);
-	safe = xstrdup(item);
-	for (c = safe; *c != '\0'; c++) {
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '.'))
-			*c = '_';
-	}
-	xasprintf(&path, "%s/%s.correction", dir, safe);
-	free(safe);
-	free(dir);
-	return (path);
-}
-
-static int
-iv_recovery_save(const char *item, const char *text, char **where)
-{
-	char	*path, *p;
-	int	 fd, ok;
-	size_t	 len = strlen(text);
-
-	*where = NULL;
-	if ((path = iv_recovery_path(item)) == NULL)
-		return (-1);
-	/* Make each missing directory, private. */
-	for (p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		mkdir(path, 0700);
-		*p = '/';
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ok = fd != -1 && fchmod(fd, 0600) == 0 &&
-	    write(fd, text, len) == (ssize_t)len;
-	if (fd != -1)
-		close(fd);
-	if (!ok) {
-		free(path);
-		return (-1);
-	}
-	*where = path;
-	return (0);
-}
-
-/* A correction kept from an earlier attempt, if any (removed once read). */
-static char *
-iv_recovery_load(const char *item)
-{
-	char	*path, *text = NULL;
-	FILE	*f;
-	long	 len;
-
-	if ((path = iv_recovery_path(item)) == NULL)
-		return (NULL);
-	if ((f = fopen(path, "r")) != NULL) {
-		if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) >= 0 &&
-		    fseek(f, 0, SEEK_SET) == 0) {
-			text = xmalloc((size_t)len + 1);
-			if (fread(text, 1, (size_t)len, f) != (size_t)len) {
-				free(text);
-				text = NULL;
-			} else
-				text[len] = '\0';
-		}
-		fclose(f);
-	}
-	free(path);
-	return (text);
-}
-
-static void
-iv_recovery_drop(const char *item)
-{
-	char *path;
-
-	if ((path = iv_recovery_path(item)) != NULL) {
-		unlink(path);
-		free(path);
-	}
 }
 
 /* --- drawing ------------------------------------------------------------ */
@@ -532,7 +423,7 @@ iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 		 */
 		char *where = NULL;
 
-		if (iv_kept != NULL && iv_recovery_save(t->item, iv_kept,
+		if (iv_kept != NULL && tui_recovery_save(t->item, iv_kept,
 		    &where) == 0)
 			tui_message(t, 1, "%s; your correction is kept in %s",
 			    why, where);
@@ -551,7 +442,7 @@ iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 	}
 	iv_last_note[0] = '\0';
 	if (a != QUEUE_COMMENT)
-		iv_recovery_drop(t->item);
+		tui_recovery_drop(t->item);
 	t->decisions += a == QUEUE_COMMENT ? 0 : 1;
 	if (a == QUEUE_COMMENT) {
 		tui_message(t, 0, "comment added to %s", t->item);
@@ -655,111 +546,6 @@ iv_escalate(struct tui *t)
 	return (iv_decide(t, QUEUE_ESCALATE, o));
 }
 
-/*
- * Runs the editor and waits, renewing the lease meanwhile. The console's
- * own signals (a resize, ^C meant for the editor) must not end the wait.
- */
-static int
-iv_run_editor(struct tui *t, const char *cmd, const char *path)
-{
-	struct sigaction	ign, old_int, old_quit;
-	struct timespec		ts = { 0, 200 * 1000 * 1000 };
-	pid_t			pid, r;
-	int			status = -1;
-
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	if ((pid = fork()) == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
-		_exit(127);
-	}
-	while (pid != -1) {
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			break;
-		if (r == -1 && errno != EINTR) {
-			status = -1;
-			break;
-		}
-		tui_idle(t);
-		nanosleep(&ts, NULL);
-	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
-	return (status);
-}
-
-/*
- * Edits text in $VISUAL or $EDITOR (as git does), through a private file;
- * returns the new text, or NULL (the old one is kept by the caller).
- */
-static char *
-iv_edit_external(struct tui *t, const char *editor, const char *text)
-{
-	char	 path[] = "/tmp/hitl-edit-XXXXXX", *out = NULL, *cmd;
-	FILE	*f;
-	size_t	 len, n;
-	int	 fd, status;
-
-
-	if ((fd = mkstemp(path)) == -1) {
-		tui_message(t, 1, "cannot create a file to edit: %s",
-		    strerror(errno));
-		return (NULL);
-	}
-	fchmod(fd, 0600);
-	len = strlen(text);
-	if (write(fd, text, len) != (ssize_t)len) {
-		close(fd);
-		unlink(path);
-		return (NULL);
-	}
-	close(fd);
-	def_prog_mode();
-	endwin();
-	xasprintf(&cmd, "%s \"$1\"", editor);
-	status = iv_run_editor(t, cmd, path);
-	free(cmd);
-	reset_prog_mode();
-	refresh();
-	if (status != 0) {
-		tui_message(t, 1, "the editor failed (status %d): nothing "
-		    "was changed, your text is kept", status);
-		/* Keep whatever was written so far. */
-	}
-	if ((f = fopen(path, "r")) != NULL) {
-		out = xmalloc(1);
-		n = 0;
-		for (;;) {
-			char chunk[4096];
-			size_t k = fread(chunk, 1, sizeof chunk, f);
-
-			if (k == 0)
-				break;
-			out = xrealloc(out, n + k + 1);
-			memcpy(out + n, chunk, k);
-			n += k;
-		}
-		out[n] = '\0';
-		/* Editors add a final newline the text did not have. */
-		if (n > 0 && out[n - 1] == '\n' && (len == 0 ||
-		    text[len - 1] != '\n'))
-			out[n - 1] = '\0';
-		fclose(f);
-	}
-	unlink(path);
-	if (status != 0 && out != NULL) {
-		free(iv_kept);
-		iv_kept = out;
-		return (NULL);
-	}
-	return (out);
-}
-
 static int
 iv_correct_output(struct tui *t)
 {
@@ -773,8 +559,8 @@ iv_correct_output(struct tui *t)
 	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
 		editor = getenv("EDITOR");
 	if (editor != NULL && *editor != '\0') {
-		text = iv_edit_external(t, editor, iv_kept != NULL ? iv_kept :
-		    iv_item->text);
+		text = tui_edit_text(t, editor, iv_kept != NULL ? iv_kept :
+		    iv_item->text, &iv_kept);
 		if (text == NULL)
 			return (TUI_REDRAW);
 	} else {

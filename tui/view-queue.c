@@ -49,26 +49,40 @@ qv_load(struct tui *t, int how, const struct queue_pos *pos)
 	return ((int)n);
 }
 
+/*
+ * Loads the page that starts at the row at *at: the rows after the row
+ * before it (if *at is gone, the page starts at the next one), or the
+ * first page when nothing comes before.
+ */
 static int
-qv_open(struct tui *t)
+qv_load_from(struct tui *t, const struct queue_pos *at)
 {
 	struct queue_row	*before;
 	struct queue_pos	 pos;
 	size_t			 n;
 	char			*why = NULL;
 
-	/*
-	 * Reload the page shown: it starts after the row before its first
-	 * one (if that row is gone, the page starts at the next one).
-	 */
-	if (qv_list.n > 0 && queue_page(t->q, &t->filter, QUEUE_PAGE_BEFORE,
-	    &qv_rows[0].pos, 1, &before, &n, &why) == 0 && n == 1) {
+	if (queue_page(t->q, &t->filter, QUEUE_PAGE_BEFORE, at, 1, &before,
+	    &n, &why) == 0 && n == 1) {
 		pos = before[0].pos;
 		queue_rows_free(before, n);
 		if (qv_load(t, QUEUE_PAGE_AFTER, &pos) > 0)
 			return (0);
-	} else if (why != NULL)
+	} else
 		free(why);
+	return (qv_load(t, QUEUE_PAGE_FIRST, NULL) < 0 ? -1 : 0);
+}
+
+static int
+qv_open(struct tui *t)
+{
+	struct queue_pos pos;
+
+	/* Reload the page shown, so the view stays put. */
+	if (qv_list.n > 0) {
+		pos = qv_rows[0].pos;
+		return (qv_load_from(t, &pos));
+	}
 	return (qv_load(t, QUEUE_PAGE_FIRST, NULL) < 0 ? -1 : 0);
 }
 
@@ -131,13 +145,10 @@ qv_draw(struct tui *t, const struct tui_rect *r)
 		row = &qv_rows[i];
 		attr = tui_color_attr(i == qv_list.sel && t->item[0] == '\0' ?
 		    TUI_C_SELECTED : TUI_C_NORMAL);
-		if (i == qv_list.sel) {
-			move(r->y + 1 + y, x);
-			for (idw = idw; idw < 0; idw++)
-				;
+		/* The selected row is highlighted across the pane. */
+		if (i == qv_list.sel)
 			mvchgat(r->y + 1 + y, x, r->w, (attr_t)attr &
 			    ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
-		}
 		tui_text_draw(r->y + 1 + y, x, idw, row->item, attr);
 		snprintf(score, sizeof score, "%.2f", row->top_score);
 		qv_age(t, row, age, sizeof age);
@@ -220,20 +231,7 @@ qv_search(struct tui *t)
 		return (TUI_REDRAW);
 	}
 	/* Show the page that starts at the match. */
-	if (qv_load(t, QUEUE_PAGE_AFTER, &row.pos) >= 0) {
-		struct queue_row *rows;
-		size_t n;
-
-		if (queue_page(t->q, &t->filter, QUEUE_PAGE_BEFORE, &row.pos,
-		    1, &rows, &n, &why) == 0 && n == 1) {
-			if (qv_load(t, QUEUE_PAGE_AFTER, &rows[0].pos) < 0)
-				n = 0;
-			queue_rows_free(rows, n == 1 ? 1 : 0);
-		} else {
-			free(why);
-			qv_load(t, QUEUE_PAGE_FIRST, NULL);
-		}
-	}
+	qv_load_from(t, &row.pos);
 	for (i = 0; i < qv_list.n; i++) {
 		if (strcmp(qv_rows[i].item, row.item) == 0) {
 			qv_list.sel = i;

@@ -80,6 +80,36 @@ stress_setup(const char *path, long n)
 }
 
 /*
+ * Claims the next item and approves it. Returns 0, EX_UNAVAILABLE when
+ * nothing is left, or another code after saying what failed.
+ */
+static int
+stress_approve_next(struct queue *q, struct queue_lease *l, int64_t *id)
+{
+	struct queue_decision	 d;
+	char			*cause = NULL;
+	int			 rc;
+
+	if ((rc = queue_claim_next(q, NULL, l, &cause)) != 0) {
+		if (rc == EX_UNAVAILABLE)
+			free(cause);
+		else
+			stress_die("claim", cause);
+		return (rc);
+	}
+	memset(&d, 0, sizeof d);
+	d.item = l->item;
+	d.lease_id = l->lease_id;
+	d.action = QUEUE_APPROVE;
+	d.spent_ms = 1;
+	if ((rc = queue_decide(q, &d, id, &cause)) != 0) {
+		stress_die("decide", cause);
+		queue_lease_done(l);
+	}
+	return (rc);
+}
+
+/*
  * One reviewer: claim and approve until nothing is left. Each committed
  * decision is then appended to the log, so the log is a subset of what the
  * database must hold, however the process dies.
@@ -87,7 +117,6 @@ stress_setup(const char *path, long n)
 static int
 stress_worker(const char *path, const char *name, int logfd, int64_t now)
 {
-	struct queue_decision	 d;
 	struct queue_lease	 l;
 	struct queue		*q;
 	char			*cause = NULL, buf[128];
@@ -101,20 +130,11 @@ stress_worker(const char *path, const char *name, int logfd, int64_t now)
 	if (queue_set_actor(q, "stress", name, &cause) != 0)
 		return (stress_die("actor", cause));
 	for (;;) {
-		rc = queue_claim_next(q, NULL, &l, &cause);
-		if (rc == EX_UNAVAILABLE) {
-			free(cause);
+		rc = stress_approve_next(q, &l, &id);
+		if (rc == EX_UNAVAILABLE)
 			break;
-		}
 		if (rc != 0)
-			return (stress_die("claim", cause));
-		memset(&d, 0, sizeof d);
-		d.item = l.item;
-		d.lease_id = l.lease_id;
-		d.action = QUEUE_APPROVE;
-		d.spent_ms = 1;
-		if ((rc = queue_decide(q, &d, &id, &cause)) != 0)
-			return (stress_die("decide", cause));
+			return (1);
 		if (logfd != -1) {
 			len = snprintf(buf, sizeof buf, "%lld %s %lld\n",
 			    (long long)id, l.item, (long long)l.lease_id);
@@ -280,7 +300,6 @@ stress_run(const char *path, int workers, int kills, const char *logpath)
 static int
 stress_cycle(const char *path, long n, long cycles)
 {
-	struct queue_decision	 d;
 	struct queue_lease	 l;
 	struct queue		*q;
 	char			*cause = NULL;
@@ -294,15 +313,8 @@ stress_cycle(const char *path, long n, long cycles)
 		return (stress_die("open", cause));
 	start = stress_clock();
 	for (i = 0; i < cycles; i++) {
-		if (queue_claim_next(q, NULL, &l, &cause) != 0)
-			return (stress_die("claim", cause));
-		memset(&d, 0, sizeof d);
-		d.item = l.item;
-		d.lease_id = l.lease_id;
-		d.action = QUEUE_APPROVE;
-		d.spent_ms = 1;
-		if (queue_decide(q, &d, NULL, &cause) != 0)
-			return (stress_die("decide", cause));
+		if (stress_approve_next(q, &l, NULL) != 0)
+			return (1);
 		queue_lease_done(&l);
 	}
 	secs = stress_clock() - start;

@@ -1,0 +1,216 @@
+/*
+ * What a reviewer types outside the console's own prompts: text edited in
+ * $VISUAL or $EDITOR, and corrections kept in private files when they could
+ * not be saved, so that nothing typed is lost.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui.h"
+#include "xmalloc.h"
+
+/* A whole file as a string (NULL if it cannot be read); *len its size. */
+static char *
+edit_read_file(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*out, chunk[4096];
+	size_t	 k;
+
+	*len = 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return (NULL);
+	out = xmalloc(1);
+	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		out = xrealloc(out, *len + k + 1);
+		memcpy(out + *len, chunk, k);
+		*len += k;
+	}
+	out[*len] = '\0';
+	fclose(f);
+	return (out);
+}
+
+/*
+ * Where a correction that could not be saved is kept (mode 0600), so that
+ * it survives a lost claim or a closed console: $XDG_STATE_HOME/hitl, else
+ * ~/.local/state/hitl, one file per item.
+ */
+static char *
+edit_recovery_path(const char *item)
+{
+	const char	*base = getenv("XDG_STATE_HOME"), *home;
+	char		*dir, *path, *safe, *c;
+
+	if (base != NULL && *base != '\0')
+		xasprintf(&dir, "%s/hitl", base);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		xasprintf(&dir, "%s/.local/state/hitl", home);
+	else
+		return (NULL);
+	safe = xstrdup(item);
+	for (c = safe; *c != '\0'; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '.'))
+			*c = '_';
+	}
+	xasprintf(&path, "%s/%s.correction", dir, safe);
+	free(safe);
+	free(dir);
+	return (path);
+}
+
+int
+tui_recovery_save(const char *item, const char *text, char **where)
+{
+	char	*path, *p;
+	int	 fd, ok;
+	size_t	 len = strlen(text);
+
+	*where = NULL;
+	if ((path = edit_recovery_path(item)) == NULL)
+		return (-1);
+	/* Make each missing directory, private. */
+	for (p = strchr(path + 1, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(path, 0700);
+		*p = '/';
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ok = fd != -1 && fchmod(fd, 0600) == 0 &&
+	    write(fd, text, len) == (ssize_t)len;
+	if (fd != -1)
+		close(fd);
+	if (!ok) {
+		free(path);
+		return (-1);
+	}
+	*where = path;
+	return (0);
+}
+
+/* A correction kept from an earlier attempt, if any (removed once read). */
+char *
+tui_recovery_load(const char *item)
+{
+	char	*path, *text;
+	size_t	 len;
+
+	if ((path = edit_recovery_path(item)) == NULL)
+		return (NULL);
+	text = edit_read_file(path, &len);
+	free(path);
+	return (text);
+}
+
+void
+tui_recovery_drop(const char *item)
+{
+	char *path;
+
+	if ((path = edit_recovery_path(item)) != NULL) {
+		unlink(path);
+		free(path);
+	}
+}
+
+/*
+ * Runs the editor and waits, renewing the lease meanwhile. The console's
+ * own signals (a resize, ^C meant for the editor) must not end the wait.
+ */
+static int
+edit_run(struct tui *t, const char *cmd, const char *path)
+{
+	struct sigaction	ign, old_int, old_quit;
+	struct timespec		ts = { 0, 200 * 1000 * 1000 };
+	pid_t			pid, r;
+	int			status = -1;
+
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	if ((pid = fork()) == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	while (pid != -1) {
+		r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			break;
+		if (r == -1 && errno != EINTR) {
+			status = -1;
+			break;
+		}
+		tui_idle(t);
+		nanosleep(&ts, NULL);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return (status);
+}
+
+/*
+ * Edits text in $VISUAL or $EDITOR (as git does), through a private file;
+ * returns the new text, or NULL; if the editor failed, what it wrote so far
+ * replaces *kept, so that nothing typed is lost.
+ */
+char *
+tui_edit_text(struct tui *t, const char *editor, const char *text,
+    char **kept)
+{
+	char	 path[] = "/tmp/hitl-edit-XXXXXX", *out = NULL, *cmd;
+	size_t	 len, n;
+	int	 fd, status;
+
+	if ((fd = mkstemp(path)) == -1) {
+		tui_message(t, 1, "cannot create a file to edit: %s",
+		    strerror(errno));
+		return (NULL);
+	}
+	fchmod(fd, 0600);
+	len = strlen(text);
+	if (write(fd, text, len) != (ssize_t)len) {
+		close(fd);
+		unlink(path);
+		return (NULL);
+	}
+	close(fd);
+	def_prog_mode();
+	endwin();
+	xasprintf(&cmd, "%s \"$1\"", editor);
+	status = edit_run(t, cmd, path);
+	free(cmd);
+	reset_prog_mode();
+	refresh();
+	if (status != 0) {
+		tui_message(t, 1, "the editor failed (status %d): nothing "
+		    "was changed, your text is kept", status);
+		/* Keep whatever was written so far. */
+	}
+	/* Editors add a final newline the text did not have. */
+	if ((out = edit_read_file(path, &n)) != NULL && n > 0 &&
+	    out[n - 1] == '\n' && (len == 0 || text[len - 1] != '\n'))
+		out[n - 1] = '\0';
+	unlink(path);
+	if (status != 0 && out != NULL) {
+		free(*kept);
+		*kept = out;
+		return (NULL);
+	}
+	return (out);
+}
