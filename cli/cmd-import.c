@@ -61,6 +61,7 @@ struct import_run {
 	const char		*rejects_path;
 	char			*rejects_default;
 	int			 rejects_fd;
+	time_t			 now;		/* names the default file */
 	size_t			 max_line;
 	uint64_t		 errors;
 	int			 quiet;
@@ -121,31 +122,56 @@ import_progress(struct import_run *run, struct linereader *lr, int final)
 }
 
 static int
-import_write_reject(struct import_run *run, const char *line, size_t len,
-    char **cause)
+import_open_rejects(struct import_run *run, char **cause)
 {
 	char		 stamp[32];
 	time_t		 t;
 	struct tm	 tm;
 	const char	*path;
+	int		 n;
 
-	if (run->rejects_fd == -1) {
-		if ((path = run->rejects_path) == NULL) {
-			t = time(NULL);
-			gmtime_r(&t, &tm);
-			strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-			xasprintf(&run->rejects_default,
-			    "hitl-rejects-%s.jsonl", stamp);
-			path = run->rejects_path = run->rejects_default;
-		}
+	if ((path = run->rejects_path) != NULL) {
+		/* Named by the user: appended to, never through a link. */
 		run->rejects_fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
-		    O_CLOEXEC, 0600);
-		if (run->rejects_fd == -1 || fchmod(run->rejects_fd, 0600)) {
-			xasprintf(cause, "cannot write rejects to %s: %s",
-			    path, strerror(errno));
-			return (EX_CANTCREAT);
+		    O_CLOEXEC | O_NOFOLLOW, 0600);
+	} else {
+		/* A new file, never one or a link someone placed there. */
+		t = run->now;
+		gmtime_r(&t, &tm);
+		strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+		for (n = 1; n < 100 && run->rejects_fd == -1; n++) {
+			free(run->rejects_default);
+			if (n == 1)
+				xasprintf(&run->rejects_default,
+				    "hitl-rejects-%s.jsonl", stamp);
+			else
+				xasprintf(&run->rejects_default,
+				    "hitl-rejects-%s-%d.jsonl", stamp, n);
+			run->rejects_fd = open(run->rejects_default,
+			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+			    O_NOFOLLOW, 0600);
+			if (run->rejects_fd == -1 && errno != EEXIST)
+				break;
 		}
+		path = run->rejects_path = run->rejects_default;
 	}
+	if (run->rejects_fd == -1 || fchmod(run->rejects_fd, 0600) != 0) {
+		xasprintf(cause, "cannot write rejects to %s: %s", path,
+		    strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	return (0);
+}
+
+static int
+import_write_reject(struct import_run *run, const char *line, size_t len,
+    char **cause)
+{
+	int rc;
+
+	if (run->rejects_fd == -1 && (rc = import_open_rejects(run,
+	    cause)) != 0)
+		return (rc);
 	if (write(run->rejects_fd, line, len) != (ssize_t)len ||
 	    write(run->rejects_fd, "\n", 1) != 1) {
 		xasprintf(cause, "cannot write rejects to %s: %s",
@@ -192,7 +218,7 @@ import_file(struct import_run *run, const char *name, int fd, char **cause)
 {
 	struct linereader	*lr;
 	const char		*line;
-	char			*why = NULL, msg[96];
+	char			*why = NULL, msg[160];
 	size_t			 len;
 	uint64_t		 lineno;
 	int			 rc = 0, r, too_long;
@@ -201,15 +227,26 @@ import_file(struct import_run *run, const char *name, int fd, char **cause)
 	    IMPORT_KEEP_MAX : run->max_line);
 	while ((r = linereader_next(lr, &line, &len, &too_long)) == 1) {
 		lineno = linereader_lineno(lr);
-		/* A UTF-8 byte order mark is not part of the first record. */
-		if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf",
-		    3) == 0 && !too_long) {
+		/*
+		 * A UTF-8 byte order mark is not part of a record, on any
+		 * line: files joined with cat carry one on each.
+		 */
+		if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0 &&
+		    !too_long) {
 			line += 3;
 			len -= 3;
 		}
 		if (!too_long && import_blank(line, len))
 			continue;	/* blank lines carry nothing */
-		if (too_long) {
+		if (lineno == 1 && len >= 2 && (memcmp(line, "\xff\xfe", 2) ==
+		    0 || memcmp(line, "\xfe\xff", 2) == 0)) {
+			snprintf(msg, sizeof msg, "the file is UTF-16 (it "
+			    "starts with a UTF-16 byte order mark); hitl reads "
+			    "UTF-8: convert it with iconv -f UTF-16 -t UTF-8");
+			queue_import_invalid(run->imp);
+			import_report(run, name, lineno, msg);
+			rc = EX_DATAERR;
+		} else if (too_long) {
 			snprintf(msg, sizeof msg, "line is %zu bytes, longer "
 			    "than the limit of %zu (--max-line)", len,
 			    run->max_line);
@@ -376,6 +413,7 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		goto out;
+	run.now = (time_t)queue_now(q);
 	if ((rc = queue_import_begin(q, queue_actor(q), !run.skip_invalid,
 	    &run.imp, &cause)) != 0) {
 		rc = cmd_fail(e, rc, cause);

@@ -188,6 +188,19 @@ item_print_field(FILE *f, const char *prefix, const char *s)
 	free(safe);
 }
 
+/* Sets *hidden if s (may be NULL) has anything shown as a mark. */
+static void
+item_hidden(const char *s, int *hidden)
+{
+	int h = 0;
+
+	if (s == NULL || *hidden)
+		return;
+	free(textsafe_copy(s, strlen(s), TEXTSAFE_KEEP_NEWLINES |
+	    TEXTSAFE_KEEP_TABS, &h));
+	*hidden = h;
+}
+
 void
 cmd_item_print(FILE *f, const struct queue_item *it,
     const struct queue_decision_info *hist, size_t nhist)
@@ -196,8 +209,19 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 	size_t	 i;
 	int	 hidden = 0;
 
-	free(textsafe_copy(it->text, strlen(it->text), TEXTSAFE_KEEP_NEWLINES |
-	    TEXTSAFE_KEEP_TABS, &hidden));
+	/* Any field the reviewer reads, not only the text. */
+	item_hidden(it->text, &hidden);
+	item_hidden(it->prompt, &hidden);
+	item_hidden(it->source_model, &hidden);
+	item_hidden(it->source_pipeline, &hidden);
+	for (i = 0; i < it->nmsgs; i++) {
+		item_hidden(it->msgs[i].role, &hidden);
+		item_hidden(it->msgs[i].content, &hidden);
+	}
+	for (i = 0; i < it->nflags; i++)
+		item_hidden(it->flags[i].rationale, &hidden);
+	for (i = 0; i < it->nspans; i++)
+		item_hidden(it->spans[i].recognizer, &hidden);
 	item_print_field(f, "item ", it->ext_id);
 	fprintf(f, " (%s, %s, priority %.2f)\n", queue_kind_name(it->kind),
 	    queue_state_name(it->state), it->priority);

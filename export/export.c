@@ -53,6 +53,8 @@ struct export_ctx {
 	int				 error;
 	char				*cause;
 	char				 scope[64];
+	char				*line;	/* one record, reused */
+	size_t				 linesize;
 };
 
 const struct export_sink *
@@ -119,23 +121,23 @@ int
 export_write(struct export_ctx *x, cJSON *record, const struct queue_item *it,
     const char *action, const char *label, const char *entity_type)
 {
-	char	*line;
 	size_t	 len;
 
-	line = json_print(record);
+	/* Printed into one buffer that grows to the longest record. */
+	if (x->line == NULL)
+		x->line = xmalloc(x->linesize = 4096);
+	while (!cJSON_PrintPreallocated(record, x->line,
+	    (int)x->linesize - 1, 0))
+		x->line = xrealloc(x->line, x->linesize *= 2);
 	cJSON_Delete(record);
-	len = strlen(line);
-	line = xrealloc(line, len + 2);
-	line[len++] = '\n';
-	line[len] = '\0';
-	if (fwrite(line, 1, len, x->f) != len) {
-		free(line);
+	len = strlen(x->line);
+	x->line[len++] = '\n';
+	if (fwrite(x->line, 1, len, x->f) != len) {
 		xasprintf(&x->cause, "cannot write the export: %s",
 		    strerror(errno));
 		return (EX_IOERR);
 	}
-	EVP_DigestUpdate(x->sha, line, len);
-	free(line);
+	EVP_DigestUpdate(x->sha, x->line, len);
 	x->records++;
 	if (it != NULL)
 		export_count(x->by_kind, queue_kind_name(it->kind));
@@ -143,6 +145,37 @@ export_write(struct export_ctx *x, cJSON *record, const struct queue_item *it,
 	export_count(x->by_label, label);
 	export_count(x->by_entity, entity_type);
 	return (0);
+}
+
+cJSON *
+export_string_take(char *s)
+{
+	cJSON *v;
+
+	/* A reference that owns its text: cJSON_Delete frees it. */
+	v = cJSON_CreateStringReference(s);
+	v->type &= ~cJSON_IsReference;
+	return (v);
+}
+
+void
+export_str_take(cJSON *o, const char *key, char *s)
+{
+	cJSON_AddItemToObjectCS(o, key, s != NULL ? export_string_take(s) :
+	    cJSON_CreateNull());
+}
+
+void
+export_str(cJSON *o, const char *key, const char *s)
+{
+	cJSON_AddItemToObjectCS(o, key, s != NULL ? cJSON_CreateString(s) :
+	    cJSON_CreateNull());
+}
+
+void
+export_item(cJSON *o, const char *key, cJSON *v)
+{
+	cJSON_AddItemToObjectCS(o, key, v);
 }
 
 void
@@ -335,9 +368,10 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 	text = cJSON_Print(m);
 	cJSON_Delete(m);
 	xasprintf(&mpath, "%s.manifest.json", path);
-	xasprintf(&tmp, "%s.tmp", mpath);
+	/* A new private name: never a file or link someone placed. */
+	xasprintf(&tmp, "%s.tmp.XXXXXX", mpath);
 	len = strlen(text);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	fd = mkstemp(tmp);
 	if (fd == -1 || fchmod(fd, 0600) != 0 ||
 	    write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
 	    fsync(fd) != 0 || close(fd) != 0) {
@@ -503,6 +537,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);
 	free(x.cause);
+	free(x.line);
 	free(tmp);
 	return (rc);
 }

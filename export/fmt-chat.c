@@ -48,16 +48,9 @@ cJSON *
 fmt_chat_prompt(struct export_ctx *x, const struct queue_outcome *o,
     const struct fmt_chat *c)
 {
-	char	*s;
-	cJSON	*v;
-
-	if (o->item->nmsgs == 0) {
-		s = export_redact_text(x, &c->pii, o->item->prompt != NULL ?
-		    o->item->prompt : "");
-		v = cJSON_CreateString(s);
-		free(s);
-		return (v);
-	}
+	if (o->item->nmsgs == 0)
+		return (export_string_take(export_redact_text(x, &c->pii,
+		    o->item->prompt != NULL ? o->item->prompt : "")));
 	return (export_context(x, o->item, &c->pii));
 }
 
@@ -71,8 +64,8 @@ fmt_chat_answer(const struct queue_outcome *o, const char *text)
 		return (cJSON_CreateString(text));
 	arr = cJSON_CreateArray();
 	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "role", "assistant");
-	cJSON_AddStringToObject(m, "content", text);
+	export_str(m, "role", "assistant");
+	export_str(m, "content", text);
 	cJSON_AddItemToArray(arr, m);
 	return (arr);
 }

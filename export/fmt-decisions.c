@@ -68,15 +68,6 @@ fmt_decisions_supersedes(struct export_ctx *x,
 	return (0);
 }
 
-static void
-fmt_add_str(cJSON *r, const char *key, const char *s)
-{
-	if (s != NULL)
-		cJSON_AddStringToObject(r, key, s);
-	else
-		cJSON_AddNullToObject(r, key);
-}
-
 static int
 fmt_decisions_decision(struct export_ctx *x,
     const struct queue_decision_info *d, const struct queue_outcome *o,
@@ -87,65 +78,56 @@ fmt_decisions_decision(struct export_ctx *x,
 	cJSON			*payload, *r, *p;
 	const cJSON		*corr;
 	const char		*final;
-	char			*s;
 	int64_t			 sup;
 	int			 corrected, rc;
 
 	payload = export_payload(d);
 	fmt_decisions_pii(o, payload, &pii);
 	r = cJSON_CreateObject();
-	cJSON_AddNumberToObject(r, "decision", (double)d->id);
-	cJSON_AddStringToObject(r, "item", it->ext_id);
-	cJSON_AddStringToObject(r, "kind", queue_kind_name(it->kind));
-	cJSON_AddStringToObject(r, "action", d->action);
-	s = export_redact_text(x, &pii, it->text);
-	cJSON_AddStringToObject(r, "original", s);
-	free(s);
+	json_add_int(r, "decision", d->id);
+	export_str(r, "item", it->ext_id);
+	export_str(r, "kind", queue_kind_name(it->kind));
+	export_str(r, "action", d->action);
+	export_str_take(r, "original", export_redact_text(x, &pii, it->text));
 	final = export_final_text(it, payload, &corrected);
-	s = export_redact_text(x, &pii, final);
-	cJSON_AddStringToObject(r, "final", s);
-	free(s);
+	export_str_take(r, "final", export_redact_text(x, &pii, final));
 	corr = payload;
 	if (cJSON_GetObjectItemCaseSensitive(payload, "correction") != NULL)
 		corr = cJSON_GetObjectItemCaseSensitive(payload, "correction");
 	p = cJSON_GetObjectItemCaseSensitive(corr, "labels");
-	cJSON_AddItemToObject(r, "labels", p != NULL ?
+	export_item(r, "labels", p != NULL ?
 	    cJSON_Duplicate(p, 1) : cJSON_CreateArray());
-	fmt_add_str(r, "reason", cJSON_GetStringValue(
+	export_str(r, "reason", cJSON_GetStringValue(
 	    cJSON_GetObjectItemCaseSensitive(payload, "reason")));
-	fmt_add_str(r, "team", cJSON_GetStringValue(
+	export_str(r, "team", cJSON_GetStringValue(
 	    cJSON_GetObjectItemCaseSensitive(payload, "team")));
-	fmt_add_str(r, "severity", cJSON_GetStringValue(
+	export_str(r, "severity", cJSON_GetStringValue(
 	    cJSON_GetObjectItemCaseSensitive(payload, "severity")));
-	fmt_add_str(r, "resolution", cJSON_GetStringValue(
+	export_str(r, "resolution", cJSON_GetStringValue(
 	    cJSON_GetObjectItemCaseSensitive(payload, "outcome")));
 	p = cJSON_GetObjectItemCaseSensitive(payload, "note");
-	if (cJSON_IsString(p)) {
-		s = export_redact_text(x, &pii, p->valuestring);
-		cJSON_AddStringToObject(r, "note", s);
-		free(s);
-	} else
-		cJSON_AddNullToObject(r, "note");
-	cJSON_AddStringToObject(r, "reviewer", d->reviewer);
+	export_str_take(r, "note", cJSON_IsString(p) ?
+	    export_redact_text(x, &pii, p->valuestring) : NULL);
+	export_str(r, "reviewer", d->reviewer);
 	if (d->shift_id != 0)
-		cJSON_AddNumberToObject(r, "shift", (double)d->shift_id);
+		json_add_int(r, "shift", d->shift_id);
 	else
-		cJSON_AddNullToObject(r, "shift");
-	cJSON_AddStringToObject(r, "decided_at", d->decided_at);
+		export_str(r, "shift", NULL);
+	export_str(r, "decided_at", d->decided_at);
 	if (d->spent_ms >= 0)
-		cJSON_AddNumberToObject(r, "spent_ms", (double)d->spent_ms);
+		json_add_int(r, "spent_ms", d->spent_ms);
 	else
-		cJSON_AddNullToObject(r, "spent_ms");
-	cJSON_AddNumberToObject(r, "policy_version", d->policy_version);
+		export_str(r, "spent_ms", NULL);
+	json_add_int(r, "policy_version", d->policy_version);
 	if (d->undoes != 0)
-		cJSON_AddNumberToObject(r, "undoes", (double)d->undoes);
+		json_add_int(r, "undoes", d->undoes);
 	else
-		cJSON_AddNullToObject(r, "undoes");
-	cJSON_AddStringToObject(r, "audit_hash", hash);
+		export_str(r, "undoes", NULL);
+	export_str(r, "audit_hash", hash);
 	if ((sup = fmt_decisions_supersedes(x, d, o)) != 0)
-		cJSON_AddNumberToObject(r, "supersedes", (double)sup);
+		json_add_int(r, "supersedes", sup);
 	else
-		cJSON_AddNullToObject(r, "supersedes");
+		export_str(r, "supersedes", NULL);
 	rc = export_write(x, r, it, d->action, NULL, NULL);
 	export_pii_done(&pii);
 	cJSON_Delete(payload);

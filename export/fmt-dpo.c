@@ -16,8 +16,8 @@ fmt_dpo_assistant(const char *text)
 
 	arr = cJSON_CreateArray();
 	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "role", "assistant");
-	cJSON_AddStringToObject(m, "content", text);
+	export_str(m, "role", "assistant");
+	export_str(m, "content", text);
 	cJSON_AddItemToArray(arr, m);
 	return (arr);
 }
@@ -39,17 +39,17 @@ fmt_dpo_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	r = cJSON_CreateObject();
 	if (style != NULL && strcmp(style, "openai") == 0) {
 		in = cJSON_AddObjectToObject(r, "input");
-		cJSON_AddItemToObject(in, "messages",
+		export_item(in, "messages",
 		    export_context(x, o->item, &c.pii));
-		cJSON_AddItemToObject(r, "preferred_output",
+		export_item(r, "preferred_output",
 		    fmt_dpo_assistant(c.final_r));
-		cJSON_AddItemToObject(r, "non_preferred_output",
+		export_item(r, "non_preferred_output",
 		    fmt_dpo_assistant(c.original_r));
 	} else {
-		cJSON_AddItemToObject(r, "prompt", fmt_chat_prompt(x, o, &c));
-		cJSON_AddItemToObject(r, "chosen", fmt_chat_answer(o,
+		export_item(r, "prompt", fmt_chat_prompt(x, o, &c));
+		export_item(r, "chosen", fmt_chat_answer(o,
 		    c.final_r));
-		cJSON_AddItemToObject(r, "rejected", fmt_chat_answer(o,
+		export_item(r, "rejected", fmt_chat_answer(o,
 		    c.original_r));
 	}
 	rc = export_write(x, r, o->item, c.action, NULL, NULL);

@@ -14,8 +14,8 @@ fmt_kto_one(struct export_ctx *x, const struct queue_outcome *o,
 	cJSON *r;
 
 	r = cJSON_CreateObject();
-	cJSON_AddItemToObject(r, "prompt", fmt_chat_prompt(x, o, c));
-	cJSON_AddItemToObject(r, "completion", fmt_chat_answer(o, text));
+	export_item(r, "prompt", fmt_chat_prompt(x, o, c));
+	export_item(r, "completion", fmt_chat_answer(o, text));
 	cJSON_AddBoolToObject(r, "label", label);
 	return (export_write(x, r, o->item, c->action, label ? "true" :
 	    "false", NULL));

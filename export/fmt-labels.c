@@ -35,8 +35,8 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	export_pii_find(o, &pii);
 	text = export_redact_text(x, &pii, it->text);
 	r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "id", it->ext_id);
-	cJSON_AddStringToObject(r, "text", text);
+	export_str(r, "id", it->ext_id);
+	export_str(r, "text", text);
 	free(text);
 	arr = cJSON_AddArrayToObject(r, "labels");
 	labels = cJSON_GetObjectItemCaseSensitive(corr, "labels");
@@ -55,14 +55,14 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 		if (v == NULL)
 			v = reject ? "confirmed" : "overturned";
 		f = cJSON_CreateObject();
-		cJSON_AddStringToObject(f, "type", it->flags[i].type);
+		export_str(f, "type", it->flags[i].type);
 		if (it->flags[i].detector != NULL)
-			cJSON_AddStringToObject(f, "detector",
+			export_str(f, "detector",
 			    it->flags[i].detector);
 		else
-			cJSON_AddNullToObject(f, "detector");
+			export_str(f, "detector", NULL);
 		cJSON_AddNumberToObject(f, "score", it->flags[i].score);
-		cJSON_AddStringToObject(f, "verdict", v);
+		export_str(f, "verdict", v);
 		cJSON_AddItemToArray(arr, f);
 	}
 	rc = export_write(x, r, it, action, NULL, NULL);

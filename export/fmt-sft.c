@@ -23,10 +23,10 @@ fmt_sft_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	r = cJSON_CreateObject();
 	msgs = export_context(x, o->item, &c.pii);
 	m = cJSON_CreateObject();
-	cJSON_AddStringToObject(m, "role", "assistant");
-	cJSON_AddStringToObject(m, "content", c.final_r);
+	export_str(m, "role", "assistant");
+	export_str(m, "content", c.final_r);
 	cJSON_AddItemToArray(msgs, m);
-	cJSON_AddItemToObject(r, "messages", msgs);
+	export_item(r, "messages", msgs);
 	rc = export_write(x, r, o->item, c.action, NULL, NULL);
 	fmt_chat_done(&c);
 	return (rc);

@@ -106,8 +106,8 @@ fmt_spans_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	n = fmt_spans_final(o, payload, &s);
 	doccano = opt->style != NULL && strcmp(opt->style, "doccano") == 0;
 	r = cJSON_CreateObject();
-	cJSON_AddStringToObject(r, "id", it->ext_id);
-	cJSON_AddStringToObject(r, "text", it->text);
+	export_str(r, "id", it->ext_id);
+	export_str(r, "text", it->text);
 	arr = cJSON_AddArrayToObject(r, doccano ? "label" : "spans");
 	for (i = 0; i < n; i++) {
 		a = s[i].start;
@@ -118,14 +118,14 @@ fmt_spans_outcome(struct export_ctx *x, const struct queue_outcome *o)
 			continue;
 		if (doccano) {
 			e = cJSON_CreateArray();
-			cJSON_AddItemToArray(e, cJSON_CreateNumber((double)a));
-			cJSON_AddItemToArray(e, cJSON_CreateNumber((double)b));
+			cJSON_AddItemToArray(e, json_create_int((int64_t)a));
+			cJSON_AddItemToArray(e, json_create_int((int64_t)b));
 			cJSON_AddItemToArray(e, cJSON_CreateString(s[i].label));
 		} else {
 			e = cJSON_CreateObject();
-			cJSON_AddNumberToObject(e, "start", (double)a);
-			cJSON_AddNumberToObject(e, "end", (double)b);
-			cJSON_AddStringToObject(e, "label", s[i].label);
+			json_add_int(e, "start", (int64_t)a);
+			json_add_int(e, "end", (int64_t)b);
+			export_str(e, "label", s[i].label);
 		}
 		cJSON_AddItemToArray(arr, e);
 	}

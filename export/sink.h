@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "json.h"
 #include "queue.h"
 
 enum export_redact {
@@ -74,6 +75,16 @@ struct queue	*export_queue(const struct export_ctx *);
 int	export_write(struct export_ctx *, cJSON *record,
 	    const struct queue_item *, const char *action, const char *label,
 	    const char *entity_type);
+/*
+ * Record fields. Keys are string literals, never copied; export_str copies
+ * its value (NULL writes null), export_str_take and export_string_take take
+ * a malloc'd string over: a large export makes millions of fields, and
+ * every copy is a malloc and a free.
+ */
+void	export_str(cJSON *, const char *key, const char *);
+void	export_str_take(cJSON *, const char *key, char *);
+cJSON	*export_string_take(char *);
+void	export_item(cJSON *, const char *key, cJSON *);
 /* Counts a label or entity type for the manifest, without a record. */
 void	export_write_count(struct export_ctx *, const char *label,
 	    const char *entity_type);

@@ -293,8 +293,8 @@ decide_check_correction(const struct policy *pol, const struct queue_item *it,
 	return (decide_check_spans(pol, it, p, cause));
 }
 
-static int
-decide_check(const struct policy *pol, const struct queue_item *it,
+int
+decide_check_payload(const struct policy *pol, const struct queue_item *it,
     enum queue_action a, const cJSON *p, char **cause)
 {
 	static const char *const note_only[] = { "note", NULL };
@@ -581,7 +581,7 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 	if (d->action != QUEUE_COMMENT &&
 	    (rc = claim_check(q, d->item, d->lease_id, &item_id, cause)) != 0)
 		goto fail;
-	if (decide_check(q->policy, it, d->action, p, &why) != 0) {
+	if (decide_check_payload(q->policy, it, d->action, p, &why) != 0) {
 		xasprintf(cause, "item %s: %s", d->item, why);
 		free(why);
 		rc = EX_DATAERR;

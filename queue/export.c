@@ -83,37 +83,101 @@ export_final(const struct queue_decision_info *h, size_t n, int64_t upto)
 	return (NULL);
 }
 
+/*
+ * Exports read a decision, its item and its audit hash in one joined row,
+ * with the number of decisions on the item: the item's history is read
+ * separately only when it has more than the one in hand, which is rare.
+ */
+#define EXPORT_SELECT \
+    "SELECT " STORE_DECISION_COLUMNS ", a.hash, (SELECT count(*) FROM " \
+    "decisions c WHERE c.item_id = d.item_id), " STORE_ITEM_COLUMNS " " \
+    "FROM decisions d JOIN items i ON i.id = d.item_id " \
+    "JOIN audit a ON a.seq = d.audit_seq "
+#define EXPORT_HASH_COLUMN	STORE_DECISION_NCOLUMNS
+#define EXPORT_COUNT_COLUMN	(STORE_DECISION_NCOLUMNS + 1)
+#define EXPORT_ITEM_COLUMN	(STORE_DECISION_NCOLUMNS + 2)
+
+struct export_row {
+	struct queue_item		*item;
+	struct queue_decision_info	*history;
+	size_t				 nhistory;
+	size_t				 at;	/* the row's decision */
+};
+
+static void
+export_row_free(struct export_row *r)
+{
+	queue_item_free(r->item);
+	queue_decisions_free(r->history, r->nhistory);
+	memset(r, 0, sizeof *r);
+}
+
 static int
-export_one(struct queue *q, int64_t id, int64_t since, int64_t upto,
-    const char *kind,
+export_row_load(struct queue *q, sqlite3_stmt *st, struct export_row *r,
+    char **cause)
+{
+	int64_t	id = sqlite3_column_int64(st, 0);
+	int	rc;
+
+	memset(r, 0, sizeof *r);
+	r->item = store_item_row(st, EXPORT_ITEM_COLUMN);
+	if ((rc = store_item_children(q, r->item, cause)) != 0)
+		return (rc);
+	if (sqlite3_column_int64(st, EXPORT_COUNT_COLUMN) == 1) {
+		r->history = xcalloc(1, sizeof *r->history);
+		r->nhistory = 1;
+		store_decision_row(st, 0, r->history);
+		return (0);
+	}
+	if ((rc = store_item_history(q, r->item->ext_id, &r->history,
+	    &r->nhistory, cause)) != 0)
+		return (rc);
+	while (r->at < r->nhistory && r->history[r->at].id != id)
+		r->at++;
+	/* Inside the read transaction, the decision is in its history. */
+	return (r->at < r->nhistory ? 0 : store_error(q, "export", cause));
+}
+
+static void
+export_row_outcome(const struct export_row *r, int64_t upto,
+    struct queue_outcome *o)
+{
+	o->item = r->item;
+	o->history = r->history;
+	o->nhistory = r->nhistory;
+	o->final = export_final(r->history, r->nhistory, upto);
+}
+
+/* Auto-decided items, which have no decision; only for --since all. */
+static int
+export_auto(struct queue *q, const char *kind,
     int (*fn)(const struct queue_outcome *, void *), void *arg,
     char **cause)
 {
-	struct queue_outcome		 o;
-	struct queue_item		*it = NULL;
-	struct queue_decision_info	*h = NULL;
-	size_t				 n = 0;
-	int				 rc;
+	static const char sql[] =
+	    "SELECT " STORE_ITEM_COLUMNS " FROM items i "
+	    "WHERE i.state = 'auto' AND (?1 IS NULL OR i.kind = ?1) "
+	    "ORDER BY i.id";
+	struct queue_outcome	 o;
+	struct queue_item	*it;
+	sqlite3_stmt		*st;
+	int			 rc = 0, step;
 
-	if ((rc = store_item_get(q, id, NULL, &it, cause)) != 0)
-		return (rc);
-	if (kind != NULL && strcmp(queue_kind_name(it->kind), kind) != 0)
-		goto out;
-	if ((rc = store_item_history(q, it->ext_id, &h, &n, cause)) != 0)
-		goto out;
-	memset(&o, 0, sizeof o);
-	o.item = it;
-	o.history = h;
-	o.nhistory = n;
-	o.final = export_final(h, n, upto);
-	/* Only when the decision in force is new to this export. */
-	if (it->state == QUEUE_STATE_AUTO && n == 0)
-		rc = fn(&o, arg);
-	else if (o.final != NULL && o.final->id > since)
-		rc = fn(&o, arg);
-out:
-	queue_decisions_free(h, n);
-	queue_item_free(it);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		it = store_item_row(st, 0);
+		if ((rc = store_item_children(q, it, cause)) == 0) {
+			memset(&o, 0, sizeof o);
+			o.item = it;
+			rc = fn(&o, arg);
+		}
+		queue_item_free(it);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_error(q, "export", cause);
+	sqlite3_reset(st);
 	return (rc);
 }
 
@@ -128,40 +192,39 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
     int (*fn)(const struct queue_outcome *, void *), void *arg,
     char **cause)
 {
-	static const char touched_sql[] =
-	    "SELECT DISTINCT item_id FROM decisions WHERE id > ? AND id <= ? "
-	    "ORDER BY item_id";
-	static const char auto_sql[] =
-	    "SELECT id FROM items WHERE state = 'auto' ORDER BY id";
-	sqlite3_stmt	*st;
-	int		 rc = 0, step;
+	/* Each item's last decision in the range stands for the item. */
+	static const char sql[] = EXPORT_SELECT
+	    "WHERE d.id IN (SELECT max(id) FROM decisions WHERE id > ?1 AND "
+	    "id <= ?2 GROUP BY item_id) AND (?3 IS NULL OR i.kind = ?3) "
+	    "ORDER BY d.item_id";
+	struct queue_outcome	 o;
+	struct export_row	 r;
+	sqlite3_stmt		*st;
+	int			 rc = 0, step;
 
 	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
 		return (rc);
-	if ((st = store_stmt(q, touched_sql, cause)) == NULL) {
+	if ((st = store_stmt(q, sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, upto);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = export_one(q, sqlite3_column_int64(st, 0), since, upto,
-		    kind, fn, arg, cause);
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_error(q, "export", cause);
-	sqlite3_reset(st);
-	if (rc != 0 || !include_auto || since != 0)
-		goto out;
-	if ((st = store_stmt(q, auto_sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto out;
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = export_row_load(q, st, &r, cause)) == 0) {
+			export_row_outcome(&r, upto, &o);
+			/* Only when the decision in force is new to it. */
+			if (o.final != NULL && o.final->id > since)
+				rc = fn(&o, arg);
+		}
+		export_row_free(&r);
 	}
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = export_one(q, sqlite3_column_int64(st, 0), since, upto,
-		    kind, fn, arg, cause);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = store_error(q, "export", cause);
 	sqlite3_reset(st);
+	if (rc == 0 && include_auto && since == 0)
+		rc = export_auto(q, kind, fn, arg, cause);
 out:
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	return (rc);
@@ -173,17 +236,13 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
     int (*fn)(const struct queue_decision_info *, const struct queue_outcome *,
     const char *, void *), void *arg, char **cause)
 {
-	static const char sql[] =
-	    "SELECT d.id, d.item_id, a.hash FROM decisions d "
-	    "JOIN audit a ON a.seq = d.audit_seq "
-	    "WHERE d.id > ? AND d.id <= ? ORDER BY d.id";
-	struct queue_item		*it = NULL;
-	struct queue_decision_info	*h = NULL;
-	struct queue_outcome		 o;
-	sqlite3_stmt			*st;
-	size_t				 n = 0, k;
-	int64_t				 id, item;
-	int				 rc = 0, step;
+	static const char sql[] = EXPORT_SELECT
+	    "WHERE d.id > ?1 AND d.id <= ?2 AND (?3 IS NULL OR i.kind = ?3) "
+	    "ORDER BY d.id";
+	struct queue_outcome	 o;
+	struct export_row	 r;
+	sqlite3_stmt		*st;
+	int			 rc = 0, step;
 
 	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
 		return (rc);
@@ -193,42 +252,20 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 	}
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_int64(st, 2, upto);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
 	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		item = sqlite3_column_int64(st, 1);
-		if (it == NULL || it->id != item) {
-			queue_item_free(it);
-			queue_decisions_free(h, n);
-			it = NULL;
-			h = NULL;
-			n = 0;
-			if ((rc = store_item_get(q, item, NULL, &it,
-			    cause)) != 0 ||
-			    (rc = store_item_history(q, it->ext_id, &h, &n,
-			    cause)) != 0)
-				break;
+		if ((rc = export_row_load(q, st, &r, cause)) == 0) {
+			export_row_outcome(&r, upto, &o);
+			rc = fn(&r.history[r.at], &o, (const char *)
+			    sqlite3_column_text(st, EXPORT_HASH_COLUMN), arg);
 		}
-		if (kind != NULL && strcmp(queue_kind_name(it->kind), kind))
-			continue;
-		for (k = 0; k < n; k++) {
-			if (h[k].id != id)
-				continue;
-			o.item = it;
-			o.history = h;
-			o.nhistory = n;
-			o.final = export_final(h, n, upto);
-			rc = fn(&h[k], &o, (const char *)sqlite3_column_text(st,
-			    2), arg);
-			break;
-		}
+		export_row_free(&r);
 	}
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = store_error(q, "export", cause);
 	sqlite3_reset(st);
 out:
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
-	queue_item_free(it);
-	queue_decisions_free(h, n);
 	return (rc);
 }
 

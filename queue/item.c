@@ -12,13 +12,10 @@
 #include "store.h"
 #include "xmalloc.h"
 
-#define ITEM_COLUMNS \
-    "SELECT id, ext_id, kind, state, priority, top_type, top_score, holder, " \
-    "lease_id, lease_expires, claimed_at, created_at, imported_at, " \
-    "source_model, source_pipeline, metadata, prompt, messages, text, raw " \
-    "FROM items "
-static const char item_sql[] = ITEM_COLUMNS "WHERE ext_id = ?";
-static const char item_id_sql[] = ITEM_COLUMNS "WHERE id = ?";
+#define ITEM_SELECT \
+    "SELECT " STORE_ITEM_COLUMNS ", i.raw FROM items i "
+static const char item_sql[] = ITEM_SELECT "WHERE i.ext_id = ?";
+static const char item_id_sql[] = ITEM_SELECT "WHERE i.id = ?";
 
 static const char flags_sql[] =
     "SELECT type, score, detector, rationale, start_cp, end_cp FROM flags "
@@ -64,8 +61,8 @@ item_messages(struct queue_item *it)
 	cJSON_Delete(arr);
 }
 
-static int
-item_children(struct queue *q, struct queue_item *it, char **cause)
+int
+store_item_children(struct queue *q, struct queue_item *it, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -114,6 +111,39 @@ item_children(struct queue *q, struct queue_item *it, char **cause)
 	return (0);
 }
 
+/* The STORE_ITEM_COLUMNS of a row, from column first on; no children. */
+struct queue_item *
+store_item_row(sqlite3_stmt *st, int first)
+{
+	struct queue_item	*it;
+	enum queue_kind		 kind = QUEUE_KIND_MODEL_OUTPUT;
+	int			 c = first;
+
+	it = xcalloc(1, sizeof *it);
+	it->id = sqlite3_column_int64(st, c++);
+	it->ext_id = store_column_text(st, c++);
+	queue_kind_parse((const char *)sqlite3_column_text(st, c++), &kind);
+	it->kind = kind;
+	it->state = item_state((const char *)sqlite3_column_text(st, c++));
+	it->priority = sqlite3_column_double(st, c++);
+	it->top_type = store_column_text(st, c++);
+	it->top_score = sqlite3_column_double(st, c++);
+	it->holder = store_column_text(st, c++);
+	it->lease_id = sqlite3_column_int64(st, c++);
+	it->lease_expires = sqlite3_column_int64(st, c++);
+	it->claimed_at = sqlite3_column_int64(st, c++);
+	it->created_at = store_column_text(st, c++);
+	it->imported_at = store_column_text(st, c++);
+	it->source_model = store_column_text(st, c++);
+	it->source_pipeline = store_column_text(st, c++);
+	it->metadata = store_column_text(st, c++);
+	it->prompt = store_column_text(st, c++);
+	it->messages = store_column_text(st, c++);
+	it->text = store_column_text(st, c++);
+	item_messages(it);
+	return (it);
+}
+
 int
 queue_item_get(struct queue *q, const char *ext_id, struct queue_item **out,
     char **cause)
@@ -127,7 +157,6 @@ store_item_get(struct queue *q, int64_t id, const char *ext_id,
 {
 	struct queue_item	*it;
 	sqlite3_stmt		*st;
-	enum queue_kind		 kind = QUEUE_KIND_MODEL_OUTPUT;
 	int			 rc;
 
 	*out = NULL;
@@ -151,31 +180,10 @@ store_item_get(struct queue *q, int64_t id, const char *ext_id,
 	}
 	if (rc != SQLITE_ROW)
 		return (store_error(q, "item", cause));
-	it = xcalloc(1, sizeof *it);
-	it->id = sqlite3_column_int64(st, 0);
-	it->ext_id = store_column_text(st, 1);
-	queue_kind_parse((const char *)sqlite3_column_text(st, 2), &kind);
-	it->kind = kind;
-	it->state = item_state((const char *)sqlite3_column_text(st, 3));
-	it->priority = sqlite3_column_double(st, 4);
-	it->top_type = store_column_text(st, 5);
-	it->top_score = sqlite3_column_double(st, 6);
-	it->holder = store_column_text(st, 7);
-	it->lease_id = sqlite3_column_int64(st, 8);
-	it->lease_expires = sqlite3_column_int64(st, 9);
-	it->claimed_at = sqlite3_column_int64(st, 10);
-	it->created_at = store_column_text(st, 11);
-	it->imported_at = store_column_text(st, 12);
-	it->source_model = store_column_text(st, 13);
-	it->source_pipeline = store_column_text(st, 14);
-	it->metadata = store_column_text(st, 15);
-	it->prompt = store_column_text(st, 16);
-	it->messages = store_column_text(st, 17);
-	it->text = store_column_text(st, 18);
-	it->raw = store_column_text(st, 19);
+	it = store_item_row(st, 0);
+	it->raw = store_column_text(st, STORE_ITEM_NCOLUMNS);
 	sqlite3_reset(st);
-	item_messages(it);
-	if ((rc = item_children(q, it, cause)) != 0) {
+	if ((rc = store_item_children(q, it, cause)) != 0) {
 		queue_item_free(it);
 		return (rc);
 	}
@@ -243,9 +251,7 @@ store_item_history(struct queue *q, const char *ext_id,
     struct queue_decision_info **out, size_t *n, char **cause)
 {
 	static const char sql[] =
-	    "SELECT d.id, i.ext_id, d.action, d.reviewer, d.shift_id, "
-	    "d.lease_id, d.policy_version, d.decided_at, d.spent_ms, "
-	    "d.payload, d.undoes, (SELECT u.id FROM decisions u "
+	    "SELECT " STORE_DECISION_COLUMNS ", (SELECT u.id FROM decisions u "
 	    "WHERE u.undoes = d.id) FROM decisions d JOIN items i "
 	    "ON i.id = d.item_id WHERE i.ext_id = ? ORDER BY d.id";
 	struct queue_decision_info	*d;
@@ -260,19 +266,9 @@ store_item_history(struct queue *q, const char *ext_id,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = xreallocarray(*out, *n + 1, sizeof **out);
 		d = &(*out)[(*n)++];
-		d->id = sqlite3_column_int64(st, 0);
-		d->item = store_column_text(st, 1);
-		d->action = store_column_text(st, 2);
-		d->reviewer = store_column_text(st, 3);
-		d->shift_id = sqlite3_column_int64(st, 4);
-		d->lease_id = sqlite3_column_int64(st, 5);
-		d->policy_version = sqlite3_column_int(st, 6);
-		d->decided_at = store_column_text(st, 7);
-		d->spent_ms = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 :
-		    sqlite3_column_int64(st, 8);
-		d->payload = store_column_text(st, 9);
-		d->undoes = sqlite3_column_int64(st, 10);
-		d->undone_by = sqlite3_column_int64(st, 11);
+		store_decision_row(st, 0, d);
+		d->undone_by = sqlite3_column_int64(st,
+		    STORE_DECISION_NCOLUMNS);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -282,6 +278,28 @@ store_item_history(struct queue *q, const char *ext_id,
 		return (store_error(q, "history", cause));
 	}
 	return (0);
+}
+
+/* The STORE_DECISION_COLUMNS of a row, from column first on. */
+void
+store_decision_row(sqlite3_stmt *st, int first, struct queue_decision_info *d)
+{
+	int c = first;
+
+	d->id = sqlite3_column_int64(st, c++);
+	d->item = store_column_text(st, c++);
+	d->action = store_column_text(st, c++);
+	d->reviewer = store_column_text(st, c++);
+	d->shift_id = sqlite3_column_int64(st, c++);
+	d->lease_id = sqlite3_column_int64(st, c++);
+	d->policy_version = sqlite3_column_int(st, c++);
+	d->decided_at = store_column_text(st, c++);
+	d->spent_ms = sqlite3_column_type(st, c) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, c);
+	c++;
+	d->payload = store_column_text(st, c++);
+	d->undoes = sqlite3_column_int64(st, c);
+	d->undone_by = 0;
 }
 
 void

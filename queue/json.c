@@ -12,15 +12,134 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+#define JSON_BAD ((size_t)-1)
+
+/* The code unit of a \uXXXX escape at s (4 hex digits), or -1. */
+static long
+json_hex4(const char *s, size_t left)
+{
+	char	 hex[5], *end;
+	long	 u;
+	size_t	 i;
+
+	if (left < 4)
+		return (-1);
+	for (i = 0; i < 4; i++) {
+		if (strchr("0123456789abcdefABCDEF", s[i]) == NULL ||
+		    s[i] == '\0')
+			return (-1);
+		hex[i] = s[i];
+	}
+	hex[4] = '\0';
+	u = strtol(hex, &end, 16);
+	return (u);
+}
+
+/*
+ * An escape inside a string, at buf[i] (the backslash): \u0000 and lone
+ * surrogates are refused (cJSON would cut the string or store bytes that
+ * are not UTF-8). Returns the escape's last byte, or JSON_BAD with *cause
+ * set.
+ */
+static size_t
+json_escape(const char *buf, size_t len, size_t i, char **cause)
+{
+	long u, low;
+
+	if (i + 1 >= len || buf[i + 1] != 'u')
+		return (i + 1);
+	if ((u = json_hex4(buf + i + 2, len - i - 2)) == -1)
+		return (i + 1);		/* cJSON says where */
+	if (u == 0) {
+		xasprintf(cause, "invalid JSON at byte %zu: \\u0000 (NUL) is "
+		    "not allowed in text", i + 1);
+		return (JSON_BAD);
+	}
+	if (u >= 0xdc00 && u <= 0xdfff) {
+		xasprintf(cause, "invalid JSON at byte %zu: \\u%.4s is the "
+		    "second half of a surrogate pair without the first", i + 1,
+		    buf + i + 2);
+		return (JSON_BAD);
+	}
+	if (u < 0xd800 || u > 0xdbff)
+		return (i + 5);
+	if (i + 7 < len && buf[i + 6] == '\\' && buf[i + 7] == 'u' &&
+	    (low = json_hex4(buf + i + 8, len - i - 8)) >= 0xdc00 &&
+	    low <= 0xdfff)
+		return (i + 11);
+	xasprintf(cause, "invalid JSON at byte %zu: \\u%.4s is the first half "
+	    "of a surrogate pair without the second", i + 1, buf + i + 2);
+	return (JSON_BAD);
+}
+
+/*
+ * A number at buf[i], as RFC 8259 writes them: no leading zero, digits on
+ * both sides of the point (cJSON's strtod takes 01, 1. and .5). Returns the
+ * number's last byte, or JSON_BAD with *cause set.
+ */
+static size_t
+json_number(const char *buf, size_t len, size_t i, char **cause)
+{
+	size_t	start = i, digits, whole;
+
+#define JSON_DIGITS() do {						\
+	for (digits = 0; i < len && buf[i] >= '0' && buf[i] <= '9'; i++)	\
+		digits++;						\
+} while (0)
+	if (buf[i] == '-')
+		i++;
+	JSON_DIGITS();
+	if (digits == 0 || (digits > 1 && buf[i - digits] == '0'))
+		goto bad;
+	whole = digits;
+	if (i < len && buf[i] == '.') {
+		i++;
+		JSON_DIGITS();
+		if (digits == 0)
+			goto bad;
+	}
+	if (i < len && (buf[i] == 'e' || buf[i] == 'E')) {
+		i++;
+		if (i < len && (buf[i] == '+' || buf[i] == '-'))
+			i++;
+		JSON_DIGITS();
+		if (digits == 0)
+			goto bad;
+	}
+#undef JSON_DIGITS
+	if (i < len && strchr(".eE0123456789", buf[i]) != NULL &&
+	    buf[i] != '\0')
+		goto bad;
+	/* An integer past 2^53 would come back with other digits. */
+	if (whole == i - start - (buf[start] == '-') && (whole > 16 ||
+	    (whole == 16 && memcmp(buf + i - 16, "9007199254740992", 16) > 0))) {
+		xasprintf(cause, "invalid JSON at byte %zu: the integer %.*s "
+		    "is too large to keep exactly (past 2^53); give it as a "
+		    "string", start + 1, (int)(i - start > 40 ? 40 : i - start),
+		    buf + start);
+		return (JSON_BAD);
+	}
+	return (i - 1);
+bad:
+	while (i < len && strchr("+-.eE0123456789", buf[i]) != NULL &&
+	    buf[i] != '\0')
+		i++;
+	xasprintf(cause, "invalid JSON at byte %zu: %.*s is not a JSON "
+	    "number", start + 1, (int)(i - start > 40 ? 40 : i - start),
+	    buf + start);
+	return (JSON_BAD);
+}
+
 /*
  * One pass over the raw bytes before cJSON: valid UTF-8, no raw control
- * characters inside strings, no \u0000 escape (cJSON would cut the string
- * there) and bounded nesting (cJSON's own limit is 1000 and recursive).
+ * characters inside strings, no \u0000 or lone surrogate escape, numbers as
+ * JSON writes them, bounded nesting (cJSON's own limit is 1000 and
+ * recursive), and a line cut short is called that.
  */
 static int
 json_prescan(const char *buf, size_t len, char **cause)
 {
-	size_t	 i, bad;
+	size_t	 i, bad, next;
 	int	 in_string = 0, depth = 0;
 
 	if (!utf8_valid(buf, len, &bad)) {
@@ -38,15 +157,11 @@ json_prescan(const char *buf, size_t len, char **cause)
 				    "control character 0x%02x inside a string "
 				    "must be escaped", i + 1, c);
 				return (-1);
-			} else if (c == '\\' && i + 1 < len) {
-				i++;
-				if (buf[i] == 'u' && i + 4 < len &&
-				    memcmp(buf + i + 1, "0000", 4) == 0) {
-					xasprintf(cause, "invalid JSON at byte "
-					    "%zu: \\u0000 (NUL) is not allowed "
-					    "in text", i);
+			} else if (c == '\\') {
+				if ((next = json_escape(buf, len, i,
+				    cause)) == JSON_BAD)
 					return (-1);
-				}
+				i = next;
 			}
 			continue;
 		}
@@ -71,7 +186,27 @@ json_prescan(const char *buf, size_t len, char **cause)
 			xasprintf(cause, "invalid JSON at byte %zu: NUL byte",
 			    i + 1);
 			return (-1);
+		case '-':
+		case '0': case '1': case '2': case '3': case '4':
+		case '5': case '6': case '7': case '8': case '9':
+			if ((next = json_number(buf, len, i, cause)) ==
+			    JSON_BAD)
+				return (-1);
+			i = next;
+			break;
 		}
+	}
+	if (in_string || depth > 0) {
+		xasprintf(cause, "invalid JSON: truncated after byte %zu (it "
+		    "ends inside %s)", len, in_string ? "a string" :
+		    "an object or array");
+		return (-1);
+	}
+	if (len == strspn(buf, " \t\r\n") || (len == 3 &&
+	    memcmp(buf, "\xef\xbb\xbf", 3) == 0)) {
+		xasprintf(cause, "invalid JSON: truncated after byte %zu (no "
+		    "value)", len);
+		return (-1);
 	}
 	return (0);
 }
@@ -82,53 +217,89 @@ json_cmp_names(const void *a, const void *b)
 	return (strcmp(*(char *const *)a, *(char *const *)b));
 }
 
-/* Refuses an object with the same key twice, at any depth. */
-static int
-json_check_duplicates(const cJSON *v, char **cause)
+/* A value's path for messages: "metadata.a", "flags[1]". */
+static char *
+json_child_path(const char *path, const cJSON *parent, const cJSON *c,
+    size_t index)
 {
-	const cJSON	 *c;
-	const char	**names = NULL;
-	size_t		  n = 0, i;
-	int		  rc = 0;
+	char *p;
 
-	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
-		return (0);
-	for (c = v->child; c != NULL; c = c->next) {
-		if (json_check_duplicates(c, cause) != 0)
-			return (-1);
-		n++;
-	}
-	if (!cJSON_IsObject(v) || n < 2)
-		return (0);
+	if (cJSON_IsArray(parent))
+		xasprintf(&p, "%s[%zu]", path, index);
+	else
+		xasprintf(&p, "%s%s%s", path, *path != '\0' ? "." : "",
+		    c->string);
+	return (p);
+}
+
+/* The first key of object v that appears twice, or NULL. */
+static const char *
+json_duplicate(const cJSON *v, size_t n)
+{
+	const cJSON	 *a, *b, *c;
+	const char	**names, *dup = NULL;
+	size_t		  i = 0;
+
 	/* Records' objects are small: compare pairs rather than sort. */
 	if (n <= 16) {
-		const cJSON *a, *b;
-
 		for (a = v->child; a != NULL; a = a->next) {
 			for (b = a->next; b != NULL; b = b->next) {
-				if (strcmp(a->string, b->string) == 0) {
-					xasprintf(cause, "duplicate key \"%s\"",
-					    a->string);
-					return (-1);
-				}
+				if (strcmp(a->string, b->string) == 0)
+					return (a->string);
 			}
 		}
-		return (0);
+		return (NULL);
 	}
 	names = xreallocarray(NULL, n, sizeof *names);
-	i = 0;
 	for (c = v->child; c != NULL; c = c->next)
 		names[i++] = c->string;
 	qsort(names, n, sizeof *names, json_cmp_names);
-	for (i = 1; i < n; i++) {
-		if (strcmp(names[i - 1], names[i]) == 0) {
-			xasprintf(cause, "duplicate key \"%s\"", names[i]);
-			rc = -1;
-			break;
-		}
+	for (i = 1; i < n && dup == NULL; i++) {
+		if (strcmp(names[i - 1], names[i]) == 0)
+			dup = names[i];
 	}
 	free(names);
-	return (rc);
+	return (dup);
+}
+
+/*
+ * What the bytes cannot show: the same key twice in an object, and numbers
+ * out of a double's range, each named by its path.
+ */
+static int
+json_check_tree(const cJSON *v, const char *path, char **cause)
+{
+	const cJSON	*c;
+	const char	*dup;
+	char		*sub;
+	size_t		 n = 0;
+	int		 rc = 0;
+
+	if (cJSON_IsNumber(v)) {
+		if (!isfinite(v->valuedouble)) {
+			xasprintf(cause, "%s: number out of range", *path ?
+			    path : "value");
+			return (-1);
+		}
+		return (0);
+	}
+	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
+		return (0);
+	for (c = v->child; c != NULL && rc == 0; c = c->next) {
+		sub = json_child_path(path, v, c, n++);
+		rc = json_check_tree(c, sub, cause);
+		free(sub);
+	}
+	if (rc != 0 || !cJSON_IsObject(v) || n < 2)
+		return (rc);
+	if ((dup = json_duplicate(v, n)) != NULL) {
+		if (*path != '\0')
+			xasprintf(cause, "%s: duplicate key \"%s\"", path, dup);
+		else
+			xasprintf(cause, "duplicate key \"%s\"", dup);
+		return (-1);
+	}
+	return (0);
 }
 
 int
@@ -142,14 +313,10 @@ json_parse_strict(const char *buf, size_t len, cJSON **out, char **cause)
 		return (-1);
 	v = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (v == NULL) {
-		size_t at = (end != NULL && end >= buf) ? (size_t)(end - buf) : 0;
+		size_t at = (end != NULL && end >= buf) ?
+		    (size_t)(end - buf) : 0;
 
-		/* cJSON reports an early end as an error at the last byte. */
-		if (at + 1 >= len)
-			xasprintf(cause, "invalid JSON: truncated after byte "
-			    "%zu", len);
-		else
-			xasprintf(cause, "invalid JSON at byte %zu", at + 1);
+		xasprintf(cause, "invalid JSON at byte %zu", at + 1);
 		return (-1);
 	}
 	/* Only whitespace may follow the value. */
@@ -162,7 +329,7 @@ json_parse_strict(const char *buf, size_t len, cJSON **out, char **cause)
 		cJSON_Delete(v);
 		return (-1);
 	}
-	if (json_check_duplicates(v, cause) != 0) {
+	if (json_check_tree(v, "", cause) != 0) {
 		cJSON_Delete(v);
 		return (-1);
 	}
@@ -335,4 +502,29 @@ json_print(const cJSON *v)
 	if ((s = cJSON_PrintUnformatted(v)) == NULL)
 		return (xstrdup("null"));
 	return (s);
+}
+
+cJSON *
+json_create_int(int64_t v)
+{
+	char		 buf[24], *p = buf + sizeof buf;
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return (cJSON_CreateRaw(p));
+}
+
+cJSON *
+json_add_int(cJSON *obj, const char *key, int64_t v)
+{
+	cJSON *n = json_create_int(v);
+
+	cJSON_AddItemToObjectCS(obj, key, n);
+	return (n);
 }

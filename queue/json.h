@@ -54,4 +54,13 @@ int	json_check_keys(const cJSON *obj, const char *path,
 /* Serializes without whitespace; the result is owned by the caller. */
 char	*json_print(const cJSON *);
 
+/*
+ * An integer as a node that prints exactly: cJSON keeps numbers as doubles,
+ * inexact past 2^53, and prints each through printf and a scanf round trip,
+ * which dominates the time of a large export.
+ */
+cJSON	*json_create_int(int64_t);
+/* The key is not copied: a string literal. */
+cJSON	*json_add_int(cJSON *obj, const char *key, int64_t);
+
 #endif

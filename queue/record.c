@@ -304,6 +304,9 @@ record_parse_spans(struct record *r, char **cause)
 		    "recognizer_name")))
 			s->recognizer = cJSON_GetObjectItemCaseSensitive(meta,
 			    "recognizer_name")->valuestring;
+		if (s->recognizer != NULL && record_check_name(s->recognizer,
+		    where, "recognizer", 128, cause) != 0)
+			return (-1);
 	}
 	return (0);
 }
@@ -430,7 +433,11 @@ record_parse(const char *line, size_t len, struct record *r, char **cause)
 	    (json_get_string(r->source, "source", "model", &r->source_model,
 	    cause) < 0 ||
 	    json_get_string(r->source, "source", "pipeline",
-	    &r->source_pipeline, cause) < 0))
+	    &r->source_pipeline, cause) < 0 ||
+	    (r->source_model != NULL && record_check_name(r->source_model,
+	    "source", "model", 256, cause) != 0) ||
+	    (r->source_pipeline != NULL && record_check_name(
+	    r->source_pipeline, "source", "pipeline", 256, cause) != 0)))
 		goto fail;
 	if ((rc = json_get_number(r->root, "", "priority", &r->priority,
 	    cause)) < 0)

@@ -105,6 +105,27 @@ char		*store_column_text(sqlite3_stmt *, int);
 
 /* The statement that finds the next item for a filter (tests explain it). */
 const char	*claim_select_sql(const struct queue_filter *);
+/*
+ * The columns an item or a decision is read from, for statements that name
+ * items "i" and decisions "d"; store_item_row and store_decision_row read
+ * them back from any column on.
+ */
+#define STORE_ITEM_COLUMNS \
+	"i.id, i.ext_id, i.kind, i.state, i.priority, i.top_type, " \
+	"i.top_score, i.holder, i.lease_id, i.lease_expires, i.claimed_at, " \
+	"i.created_at, i.imported_at, i.source_model, i.source_pipeline, " \
+	"i.metadata, i.prompt, i.messages, i.text"
+#define STORE_ITEM_NCOLUMNS	19
+#define STORE_DECISION_COLUMNS \
+	"d.id, i.ext_id, d.action, d.reviewer, d.shift_id, d.lease_id, " \
+	"d.policy_version, d.decided_at, d.spent_ms, d.payload, d.undoes"
+#define STORE_DECISION_NCOLUMNS	11
+struct queue_item *store_item_row(sqlite3_stmt *, int first);
+int		 store_item_children(struct queue *, struct queue_item *,
+		     char **cause);
+/* Sets every field but undone_by, which is 0. */
+void		 store_decision_row(sqlite3_stmt *, int first,
+		     struct queue_decision_info *);
 /* An item's history, without the role check (the caller made it). */
 int		 store_item_history(struct queue *, const char *ext_id,
 		     struct queue_decision_info **, size_t *, char **cause);
@@ -124,6 +145,10 @@ int		 claim_check(struct queue *, const char *item,
 /* Validates a correction payload; shared with escalation resolutions. */
 int		 decide_check_correction(const struct policy *,
 		     const struct queue_item *, const cJSON *, char **cause);
+/* Validates a decision's payload (NULL: none) against the item. */
+int		 decide_check_payload(const struct policy *,
+		     const struct queue_item *, enum queue_action, const cJSON *,
+		     char **cause);
 /* Appends a decision row and its audit event (event); stores its id. */
 int		 decide_append(struct queue *, int64_t item_id,
 		     const char *ext_id, const char *action, int64_t shift,

@@ -22,8 +22,11 @@ text_cell(struct tui_cells *c, size_t cp, int attr)
 {
 	struct tui_cell *cell;
 
-	if ((c->n & 63) == 0)
-		c->v = xreallocarray(c->v, c->n + 64, sizeof *c->v);
+	/* Capacity is 64, then every power of two: doubling. */
+	if (c->n == 0)
+		c->v = xreallocarray(c->v, 64, sizeof *c->v);
+	else if (c->n >= 64 && (c->n & (c->n - 1)) == 0)
+		c->v = xreallocarray(c->v, c->n * 2, sizeof *c->v);
 	cell = &c->v[c->n++];
 	memset(cell, 0, sizeof *cell);
 	cell->cp = cp;
@@ -47,6 +50,7 @@ text_mark(struct tui_cells *c, const char *mark, size_t cp)
 		cell = text_cell(c, cp, tui_color_attr(TUI_C_HIDDEN));
 		cell->wc[0] = (wchar_t)u;
 		cell->width = 1;
+		cell->mark = 1;
 		i += (size_t)k;
 	}
 }
@@ -84,8 +88,12 @@ tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
 			textsafe_mark_code(u, mark);
 			text_mark(c, mark, cp);
 		} else if (w == 0) {
-			/* A combining mark joins the character before it. */
-			prev = c->n > 0 ? &c->v[c->n - 1] : NULL;
+			/*
+			 * A combining mark joins the character before it,
+			 * never a visible mark standing for another.
+			 */
+			prev = c->n > 0 && !c->v[c->n - 1].mark ?
+			    &c->v[c->n - 1] : NULL;
 			for (j = 1; prev != NULL && prev->width > 0 &&
 			    j < 4 && prev->wc[j] != 0; j++)
 				;
@@ -132,21 +140,28 @@ text_width_at(const struct tui_cell *cell, int col)
 	return (cell->width);
 }
 
+/* Appends a line start, growing the array by doubling. */
+static void
+text_line(size_t **starts, size_t *n, size_t *cap, size_t at)
+{
+	if (*n == *cap)
+		*starts = xreallocarray(*starts, *cap *= 2, sizeof **starts);
+	(*starts)[(*n)++] = at;
+}
+
 size_t
 tui_cells_wrap(const struct tui_cells *c, int width, size_t **starts)
 {
-	size_t	n = 0, i, line, space;
+	size_t	n = 0, cap = 16, i, line, space;
 	int	col = 0, w, have_space = 0;
 
-	*starts = xreallocarray(NULL, 1, sizeof **starts);
+	*starts = xreallocarray(NULL, cap, sizeof **starts);
 	(*starts)[n++] = 0;
 	line = 0;
 	space = 0;
 	for (i = 0; i < c->n; i++) {
 		if (c->v[i].wc[0] == L'\n') {
-			*starts = xreallocarray(*starts, n + 1,
-			    sizeof **starts);
-			(*starts)[n++] = line = i + 1;
+			text_line(starts, &n, &cap, line = i + 1);
 			col = have_space = 0;
 			continue;
 		}
@@ -157,9 +172,7 @@ tui_cells_wrap(const struct tui_cells *c, int width, size_t **starts)
 				line = space + 1;
 			else
 				line = i;
-			*starts = xreallocarray(*starts, n + 1,
-			    sizeof **starts);
-			(*starts)[n++] = line;
+			text_line(starts, &n, &cap, line);
 			col = have_space = 0;
 			i = line - 1;	/* go on from the new line's start */
 			continue;

@@ -179,6 +179,7 @@ int	 tui_color_span(const char *entity_type);
 struct tui_cell {
 	wchar_t		 wc[5];		/* base and combining marks */
 	int		 width;		/* 0, 1 or 2 columns */
+	int		 mark;		/* part of a visible mark */
 	int		 attr;
 	size_t		 cp;		/* code point of the source text */
 };

@@ -100,19 +100,55 @@ test_truncated_line_is_refused(void **state)
 	assert_refused("", "truncated after byte 0");
 }
 
-/*
- * LIBRARY BUG (fails until json.c is fixed): json_parse_strict has a
- * "truncated after byte N" message for input that ends inside the value, but
- * cJSON clamps the error position it reports to len - 1, so the branch is
- * only reached for empty input; a cut-off line is reported as "invalid JSON
- * at byte 18" (its last byte) instead.
- */
+/* A line cut short says so; a complete but wrong one says where. */
 static void
 test_truncated_line_says_truncated(void **state)
 {
 	(void)state;
 	assert_refused("{\"id\": \"a\", \"n\": 3", "truncated after byte 18");
-	assert_refused("{\"id\": \"a", "truncated after byte 9");
+	assert_refused("{\"id\": \"a", "truncated after byte 9 (it ends "
+	    "inside a string)");
+	assert_refused("{\"id\": \"a\",}", "invalid JSON at byte 12");
+	assert_refused("{\"id\": [\"a\"],]", "invalid JSON at byte");
+}
+
+/* Numbers as JSON writes them, kept exactly, or refused with their path. */
+static void
+test_numbers_are_strict(void **state)
+{
+	cJSON *v;
+
+	(void)state;
+	assert_refused("{\"p\": 01}", "at byte 7: 01 is not a JSON number");
+	assert_refused("{\"p\": 1.}", "1. is not a JSON number");
+	assert_refused("{\"p\": -01}", "-01 is not a JSON number");
+	assert_refused("{\"p\": .5}", "invalid JSON at byte 7");
+	assert_refused("{\"p\": 1e}", "1e is not a JSON number");
+	assert_refused("{\"m\": {\"x\": 1e999}}", "m.x: number out of range");
+	assert_refused("{\"m\": [0, 12345678901234567890]}",
+	    "at byte 11: the integer 12345678901234567890 is too large");
+	assert_refused("[-9007199254740993]", "too large to keep exactly");
+	v = parse_ok("{\"a\": -0, \"b\": 0.5e-3, \"c\": 9007199254740992, "
+	    "\"d\": 1.7976931348623157e308, \"e\": -9007199254740991}");
+	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(v, "c")));
+	cJSON_Delete(v);
+}
+
+/* Escapes that would not survive as text: NUL and lone surrogates. */
+static void
+test_surrogates_must_pair(void **state)
+{
+	cJSON *v;
+
+	(void)state;
+	assert_refused("[\"\\ud800\"]", "at byte 3: \\ud800 is the first "
+	    "half of a surrogate pair without the second");
+	assert_refused("[\"\\udc00x\"]", "second half of a surrogate pair");
+	assert_refused("[\"\\ud800\\u0041\"]", "first half");
+	v = parse_ok("[\"\\ud83d\\ude00\"]");
+	assert_string_equal(cJSON_GetArrayItem(v, 0)->valuestring,
+	    "\xf0\x9f\x98\x80");
+	cJSON_Delete(v);
 }
 
 static void
@@ -358,7 +394,7 @@ test_get_uint_refuses_fraction_negative_and_huge(void **state)
 	char		*cause = NULL;
 
 	(void)state;
-	v = parse_ok("{\"half\": 1.5, \"neg\": -1, \"big\": 1e300, "
+	v = parse_ok("{\"half\": 1.5, \"neg\": -1, \"big\": 1e15, "
 	    "\"str\": \"3\"}");
 	assert_int_equal(json_get_uint(v, "spans[0]", "half", UINT64_MAX, &u,
 	    &cause), -1);
@@ -372,11 +408,11 @@ test_get_uint_refuses_fraction_negative_and_huge(void **state)
 	    "number"));
 	assert_non_null(strstr(cause, "got -1"));
 	free(cause);
-	assert_int_equal(json_get_uint(v, "spans[0]", "big", UINT64_MAX, &u,
+	assert_int_equal(json_get_uint(v, "spans[0]", "big", 1000000, &u,
 	    &cause), -1);
 	assert_non_null(strstr(cause, "spans[0].big: expected a whole "
 	    "number"));
-	assert_non_null(strstr(cause, "got 1e+300"));
+	assert_non_null(strstr(cause, "got 1e+15"));
 	free(cause);
 	assert_int_equal(json_get_uint(v, "spans[0]", "str", UINT64_MAX, &u,
 	    &cause), -1);
@@ -420,6 +456,8 @@ main(void)
 		cmocka_unit_test(test_length_bounds_the_input),
 		cmocka_unit_test(test_truncated_line_is_refused),
 		cmocka_unit_test(test_truncated_line_says_truncated),
+		cmocka_unit_test(test_numbers_are_strict),
+		cmocka_unit_test(test_surrogates_must_pair),
 		cmocka_unit_test(test_nesting_at_the_limit_is_accepted),
 		cmocka_unit_test(test_nesting_beyond_the_limit_is_refused),
 		cmocka_unit_test(test_invalid_utf8_is_refused_with_its_byte),
