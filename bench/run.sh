@@ -1,8 +1,10 @@
 #!/bin/sh
-# The import benchmark (`make bench`): times `hitl import` against the
-# sqlite3 shell doing the same import (bench/import-sqlite3.sql) on the same
-# generated input, measures hitl's peak RSS at N and N/10 items, checks that
-# both databases hold N items, prints a table and writes bench/results.json.
+# `make bench`: every benchmark, then one table. Here, the import: `hitl
+# import` against the sqlite3 shell (bench/import-sqlite3.sql) and a plain
+# Python json + sqlite3 script (bench/import-python.py) doing the same import
+# on the same generated input, hitl's peak RSS at N and N/10 items, checks
+# that the databases hold N items; then the workflow, console and export
+# benchmarks; all numbers go to bench/results.json, with the machine.
 #
 # Run from the build directory, with the binary at ./hitl (or HITL=path).
 # Environment: BENCH_ITEMS (default 1000000), BENCH_SEED (default 1),
@@ -105,6 +107,19 @@ shell_flags=$(count "$db" flags)
 shell_spans=$(count "$db" spans)
 rm -f "$db" "$db-wal" "$db-shm"
 
+# --- a plain Python json + sqlite3 script doing the same work ------------
+db=$work/python.db
+fresh "$db"
+measure "python3 json+sqlite3 $n" python3 "$bench/import-python.py" "$db" \
+    "$input"
+python_secs=$secs python_rss=$rss_kb
+python_items=$(count "$db" items)
+[ "$python_items" -eq "$n" ] || die "python database has $python_items items"
+[ "$(count "$db" flags)" -eq "$shell_flags" ] &&
+    [ "$(count "$db" spans)" -eq "$shell_spans" ] ||
+    die "python flags/spans differ from sqlite3's"
+rm -f "$db" "$db-wal" "$db-shm"
+
 [ "$hitl_items" -eq "$n" ] || die "hitl database has $hitl_items items, not $n"
 [ "$shell_items" -eq "$n" ] || die "sqlite3 database has $shell_items items, not $n"
 [ "$hitl_flags" -eq "$shell_flags" ] && [ "$hitl_spans" -eq "$shell_spans" ] ||
@@ -113,7 +128,8 @@ rm -f "$db" "$db-wal" "$db-shm"
 
 # --- report ---------------------------------------------------------------
 export n small bytes goal hitl_secs shell_secs small_secs hitl_rss small_rss \
-    shell_rss hitl_flags hitl_spans hitl_db_bytes seed genhash
+    shell_rss hitl_flags hitl_spans hitl_db_bytes seed genhash python_secs \
+    python_rss
 export sqlite3_version="$("$sqlite3" --version | cut -d' ' -f1)"
 python3 - "$bench/results.json" <<'PY'
 import datetime, json, os, sys
@@ -125,12 +141,15 @@ rss, rss_small = int(e["hitl_rss"]), int(e["small_rss"])
 ratio = shell / hitl if hitl > 0 else float("inf")
 rss_ratio = rss / rss_small if rss_small else float("inf")
 goal = float(e["goal"])
-cpu = "unknown"
+cpu, mem_kb = "unknown", 0
 try:
     for line in open("/proc/cpuinfo"):
         if line.startswith("model name"):
             cpu = line.split(":", 1)[1].strip()
             break
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal:"):
+            mem_kb = int(line.split()[1])
 except OSError:
     pass
 mb = lambda b: b / 1e6
@@ -140,13 +159,17 @@ print("  hitl import          {:.1f} s".format(hitl))
 print("  sqlite3 shell        {:.1f} s".format(shell))
 print("  ratio (shell/hitl)   {:.2f}x   (goal >= {}x{})".format(
     ratio, goal, "" if ratio >= goal else ", MISSED"))
+py = float(e["python_secs"])
+print("  python3 json+sqlite3 {:.1f} s   (ratio {:.2f}x)".format(py, py / hitl))
 print("  peak RSS hitl        N/10: {:.0f} MB, N: {:.0f} MB (ratio {:.2f})"
       .format(rss_small / 1024, rss / 1024, rss_ratio))
 
 res = {
     "date": datetime.datetime.now(datetime.timezone.utc)
             .strftime("%Y-%m-%dT%H:%M:%SZ"),
-    "machine": {"nproc": os.cpu_count(), "cpu_model": cpu},
+    "machine": {"nproc": os.cpu_count(), "cpu_model": cpu,
+                "memory_kb": mem_kb, "kernel": os.uname().release,
+                "machine": os.uname().machine},
     "input": {"items": n, "bytes": int(e["bytes"]), "seed": int(e["seed"]),
               "generator_sha256": e["genhash"],
               "flags": int(e["hitl_flags"]), "spans": int(e["hitl_spans"])},
@@ -156,6 +179,9 @@ res = {
                           "peak_rss_kb": rss_small},
     "sqlite3_shell": {"version": e["sqlite3_version"], "seconds": shell,
                       "peak_rss_kb": int(e["shell_rss"])},
+    "python_import": {"version": sys.version.split()[0], "seconds": py,
+                      "peak_rss_kb": int(e["python_rss"]),
+                      "ratio_python_over_hitl": round(py / hitl, 3)},
     "ratio_shell_over_hitl": round(ratio, 3),
     "goal_ratio": goal,
     "goal_met": ratio >= goal,
@@ -176,3 +202,6 @@ sh "$bench/console.sh"
 
 # --- exports ----------------------------------------------------------------
 sh "$bench/export.sh"
+
+# --- one table of everything --------------------------------------------------
+python3 "$bench/report.py" "$bench/results.json"

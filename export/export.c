@@ -15,7 +15,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 
 #include "json.h"
 #include "sink.h"
@@ -38,7 +37,7 @@ struct export_ctx {
 	const struct export_options	*opt;
 	const struct export_sink	*sink;
 	FILE				*f;
-	EVP_MD_CTX			*sha;
+	struct export_writer		*writer;
 	char				 salt[33];
 	uint64_t			 records;
 	int				 personal;	/* unredacted PII */
@@ -53,8 +52,6 @@ struct export_ctx {
 	int				 error;
 	char				*cause;
 	char				 scope[64];
-	char				*line;	/* one record, reused */
-	size_t				 linesize;
 };
 
 const struct export_sink *
@@ -121,23 +118,10 @@ int
 export_write(struct export_ctx *x, cJSON *record, const struct queue_item *it,
     const char *action, const char *label, const char *entity_type)
 {
-	size_t	 len;
+	int rc;
 
-	/* Printed into one buffer that grows to the longest record. */
-	if (x->line == NULL)
-		x->line = xmalloc(x->linesize = 4096);
-	while (!cJSON_PrintPreallocated(record, x->line,
-	    (int)x->linesize - 1, 0))
-		x->line = xrealloc(x->line, x->linesize *= 2);
-	cJSON_Delete(record);
-	len = strlen(x->line);
-	x->line[len++] = '\n';
-	if (fwrite(x->line, 1, len, x->f) != len) {
-		xasprintf(&x->cause, "cannot write the export: %s",
-		    strerror(errno));
-		return (EX_IOERR);
-	}
-	EVP_DigestUpdate(x->sha, x->line, len);
+	if ((rc = export_writer_put(x->writer, record, &x->cause)) != 0)
+		return (rc);
 	x->records++;
 	if (it != NULL)
 		export_count(x->by_kind, queue_kind_name(it->kind));
@@ -394,13 +378,11 @@ export_run(struct queue *q, const struct export_options *opt,
 {
 	struct export_ctx	 x;
 	struct queue_export_run	 run;
-	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0;
 	char			*tmp = NULL, sha[65], head[65], *options;
 	char			*mtmp = NULL, *mpath = NULL;
 	int			 placed = 0;
 	int64_t			 since, last;
-	int			 fd, rc, to_stdout;
+	int			 fd, rc, wrc, to_stdout;
 	cJSON			*o;
 
 	memset(&x, 0, sizeof x);
@@ -433,8 +415,15 @@ export_run(struct queue *q, const struct export_options *opt,
 			return (EX_CANTCREAT);
 		}
 	}
-	x.sha = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(x.sha, EVP_sha256(), NULL);
+	if ((x.writer = export_writer_new(x.f)) == NULL) {
+		xasprintf(cause, "cannot start the export's writer thread");
+		if (!to_stdout) {
+			fclose(x.f);
+			unlink(tmp);
+		}
+		free(tmp);
+		return (EX_OSERR);
+	}
 	x.by_kind = cJSON_CreateObject();
 	x.by_action = cJSON_CreateObject();
 	x.by_label = cJSON_CreateObject();
@@ -453,14 +442,20 @@ export_run(struct queue *q, const struct export_options *opt,
 		*cause = x.cause;
 		x.cause = NULL;
 	}
+	/* What is queued is written, even after a failure (and then gone). */
+	if ((wrc = export_writer_finish(x.writer, sha, &x.cause)) != 0 &&
+	    rc == 0) {
+		rc = wrc;
+		free(*cause);
+		*cause = x.cause;
+		x.cause = NULL;
+	}
 	if (rc == 0 && (fflush(x.f) != 0 || (!to_stdout &&
 	    fsync(fileno(x.f)) != 0))) {
 		xasprintf(cause, "cannot write %s: %s", opt->path,
 		    strerror(errno));
 		rc = EX_IOERR;
 	}
-	EVP_DigestFinal_ex(x.sha, md, &mdlen);
-	queue_hex(md, 32, sha);
 	if (!to_stdout) {
 		if (fclose(x.f) != 0 && rc == 0) {
 			xasprintf(cause, "cannot write %s: %s", opt->path,
@@ -529,7 +524,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	free(mtmp);
 	free(mpath);
 	*records = x.records;
-	EVP_MD_CTX_free(x.sha);
+	export_writer_free(x.writer);
 	cJSON_Delete(x.by_kind);
 	cJSON_Delete(x.by_action);
 	cJSON_Delete(x.by_label);
@@ -537,7 +532,6 @@ export_run(struct queue *q, const struct export_options *opt,
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);
 	free(x.cause);
-	free(x.line);
 	free(tmp);
 	return (rc);
 }

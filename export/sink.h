@@ -63,6 +63,18 @@ extern const struct export_sink export_spans_sink;
 extern const struct export_sink export_labels_sink;
 extern const struct export_sink export_decisions_sink;
 
+/*
+ * The writer thread (writer.c): records given to it (and freed by it) are
+ * printed, hashed and written to f in order; finish waits for the last and
+ * gives the SHA-256 of all that was written.
+ */
+struct export_writer;
+struct export_writer *export_writer_new(FILE *);
+int	export_writer_put(struct export_writer *, cJSON *record, char **cause);
+int	export_writer_finish(struct export_writer *, char sha[65],
+	    char **cause);
+void	export_writer_free(struct export_writer *);
+
 /* The driver: runs one export to its file and its manifest. */
 int	export_run(struct queue *, const struct export_options *,
 	    uint64_t *records, char **cause);

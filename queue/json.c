@@ -202,8 +202,10 @@ json_prescan(const char *buf, size_t len, char **cause)
 		    "an object or array");
 		return (-1);
 	}
-	if (len == strspn(buf, " \t\r\n") || (len == 3 &&
-	    memcmp(buf, "\xef\xbb\xbf", 3) == 0)) {
+	for (i = 0; i < len && strchr(" \t\r\n", buf[i]) != NULL &&
+	    buf[i] != '\0'; i++)
+		;
+	if (i == len || (len == 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)) {
 		xasprintf(cause, "invalid JSON: truncated after byte %zu (no "
 		    "value)", len);
 		return (-1);

@@ -104,11 +104,19 @@ test_truncated_line_is_refused(void **state)
 static void
 test_truncated_line_says_truncated(void **state)
 {
+	char *blank;
+
 	(void)state;
 	assert_refused("{\"id\": \"a\", \"n\": 3", "truncated after byte 18");
 	assert_refused("{\"id\": \"a", "truncated after byte 9 (it ends "
 	    "inside a string)");
 	assert_refused("{\"id\": \"a\",}", "invalid JSON at byte 12");
+	/* Found by fuzz-record: a blank buffer without a NUL after it. */
+	blank = malloc(2);
+	assert_non_null(blank);
+	memcpy(blank, " \t", 2);
+	assert_refused_len(blank, 2, "truncated after byte 2 (no value)");
+	free(blank);
 	assert_refused("{\"id\": [\"a\"],]", "invalid JSON at byte");
 }
 
