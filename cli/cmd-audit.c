@@ -26,9 +26,10 @@ const struct cmd_entry cmd_audit_entry = {
 	.usage = "verify | head | log [--item ID] [--reviewer R] [--json]",
 	.summary = "verify the audit chain, print its head or the history",
 	.help =
-	    "'verify' recomputes every hash of the chain and checks each\n"
-	    "decision against its event; it names the first broken or missing\n"
-	    "link (exit 65) or prints the number of events and the head hash.\n"
+	    "'verify' checks every page of the database file, recomputes every\n"
+	    "hash of the chain and checks each decision against its event; it\n"
+	    "names the damage or the first broken or missing link (exit 65) or\n"
+	    "prints the number of events and the head hash.\n"
 	    "'head' prints the head hash, to publish outside the database.\n"
 	    "'log' prints the events in order (--json: one object per line).",
 	.optstring = "i:r:j",

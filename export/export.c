@@ -372,6 +372,103 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 	return (rc);
 }
 
+/* The files of a run and, while it is recorded, the ones they replace. */
+struct export_place {
+	const char	*tmp[2];
+	const char	*dest[2];
+	char		*old[2];
+	int		 placed[2];
+};
+
+/* A second name for a file about to be replaced, so it can come back. */
+static int
+export_keep_old(const char *dest, char **old, char **cause)
+{
+	int fd, tries;
+
+	*old = NULL;
+	if (access(dest, F_OK) != 0)
+		return (0);
+	for (tries = 0; tries < 10; tries++) {
+		xasprintf(old, "%s.old.XXXXXX", dest);
+		if ((fd = mkstemp(*old)) == -1)
+			break;
+		close(fd);
+		unlink(*old);
+		if (link(dest, *old) == 0)
+			return (0);
+		if (errno != EEXIST)
+			break;
+		free(*old);
+	}
+	xasprintf(cause, "cannot keep the previous %s aside: %s", dest,
+	    strerror(errno));
+	free(*old);
+	*old = NULL;
+	return (EX_CANTCREAT);
+}
+
+static void
+export_unplace(void *arg)
+{
+	struct export_place	*pl = arg;
+	int			 i;
+
+	for (i = 1; i >= 0; i--) {
+		if (!pl->placed[i])
+			continue;
+		if (pl->old[i] != NULL)
+			rename(pl->old[i], pl->dest[i]);
+		else
+			unlink(pl->dest[i]);
+		free(pl->old[i]);
+		pl->old[i] = NULL;
+		pl->placed[i] = 0;
+	}
+}
+
+static int
+export_place(void *arg, char **cause)
+{
+	struct export_place	*pl = arg;
+	int			 i, rc;
+
+	for (i = 0; i < 2; i++) {
+		if ((rc = export_keep_old(pl->dest[i], &pl->old[i],
+		    cause)) != 0) {
+			export_unplace(pl);
+			return (rc);
+		}
+		if (rename(pl->tmp[i], pl->dest[i]) != 0) {
+			xasprintf(cause, "cannot rename to %s: %s",
+			    pl->dest[i], strerror(errno));
+			if (pl->old[i] != NULL)
+				unlink(pl->old[i]);
+			free(pl->old[i]);
+			pl->old[i] = NULL;
+			export_unplace(pl);
+			return (EX_IOERR);
+		}
+		pl->placed[i] = 1;
+	}
+	return (0);
+}
+
+/* After the record: the replaced files go, or come back if it failed. */
+static void
+export_place_done(struct export_place *pl, int recorded)
+{
+	int i;
+
+	if (!recorded)
+		export_unplace(pl);
+	for (i = 0; i < 2; i++) {
+		if (pl->old[i] != NULL)
+			unlink(pl->old[i]);
+		free(pl->old[i]);
+	}
+}
+
 int
 export_run(struct queue *q, const struct export_options *opt,
     uint64_t *records, char **cause)
@@ -380,9 +477,9 @@ export_run(struct queue *q, const struct export_options *opt,
 	struct queue_export_run	 run;
 	char			*tmp = NULL, sha[65], head[65], *options;
 	char			*mtmp = NULL, *mpath = NULL;
-	int			 placed = 0;
+	struct export_place	 pl;
 	int64_t			 since, last;
-	int			 fd, rc, wrc, to_stdout;
+	int			 fd, rc, wrc, to_stdout, fresh_salt;
 	cJSON			*o;
 
 	memset(&x, 0, sizeof x);
@@ -397,7 +494,7 @@ export_run(struct queue *q, const struct export_options *opt,
 		return (EX_USAGE);
 	}
 	if ((rc = queue_export_allowed(q, cause)) != 0 ||
-	    (rc = queue_redaction_salt(q, x.salt, cause)) != 0 ||
+	    (rc = queue_redaction_salt(q, x.salt, &fresh_salt, cause)) != 0 ||
 	    (rc = export_since(&x, &since, cause)) != 0 ||
 	    (rc = queue_last_decision(q, &last, cause)) != 0)
 		return (rc);
@@ -464,10 +561,13 @@ export_run(struct queue *q, const struct export_options *opt,
 		}
 	}
 	/*
-	 * Data and manifest complete under temporary names, renamed into
-	 * place, then the run on the record; if anything fails, both files
-	 * go: there is no export without its record, nor the reverse.
+	 * Data and manifest complete under temporary names; they are renamed
+	 * into place inside the transaction that records the run, and what
+	 * they replace is kept aside until it commits: there is no export
+	 * without its record, nor the reverse, and a failed export leaves the
+	 * previous one where it was.
 	 */
+	memset(&pl, 0, sizeof pl);
 	if (rc == 0 && !to_stdout) {
 		int64_t events;
 
@@ -475,17 +575,10 @@ export_run(struct queue *q, const struct export_options *opt,
 			rc = export_manifest(&x, opt->path, sha, head, since,
 			    last, &mtmp, cause);
 		xasprintf(&mpath, "%s.manifest.json", opt->path);
-		if (rc == 0 && rename(tmp, opt->path) != 0) {
-			xasprintf(cause, "cannot rename to %s: %s", opt->path,
-			    strerror(errno));
-			rc = EX_IOERR;
-		} else if (rc == 0 && rename(mtmp, mpath) != 0) {
-			xasprintf(cause, "cannot rename to %s: %s", mpath,
-			    strerror(errno));
-			unlink(opt->path);
-			rc = EX_IOERR;
-		} else if (rc == 0)
-			placed = 1;
+		pl.tmp[0] = tmp;
+		pl.dest[0] = opt->path;
+		pl.tmp[1] = mtmp;
+		pl.dest[1] = mpath;
 	}
 	if (rc == 0) {
 		o = cJSON_CreateObject();
@@ -510,16 +603,20 @@ export_run(struct queue *q, const struct export_options *opt,
 		run.since = since;
 		run.last = last;
 		run.sha256 = sha;
+		run.salt = fresh_salt ? x.salt : NULL;
+		if (!to_stdout) {
+			run.place = export_place;
+			run.unplace = export_unplace;
+			run.arg = &pl;
+		}
 		rc = queue_export_record(q, &run, head, cause);
 		free(options);
 	}
-	if (rc != 0 && placed) {
-		unlink(opt->path);
-		unlink(mpath);
-	}
-	if (rc != 0 && !placed && tmp != NULL)
+	/* Kept aside: dropped now that the run is on the record (or not). */
+	export_place_done(&pl, rc == 0);
+	if (rc != 0 && !pl.placed[0] && tmp != NULL)
 		unlink(tmp);
-	if (rc != 0 && !placed && mtmp != NULL)
+	if (rc != 0 && !pl.placed[1] && mtmp != NULL)
 		unlink(mtmp);
 	free(mtmp);
 	free(mpath);

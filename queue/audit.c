@@ -233,6 +233,39 @@ audit_verify_columns(sqlite3_stmt *st, int64_t seq, const cJSON *body,
 	return (0);
 }
 
+/*
+ * The file itself first: SQLite's integrity check reads every page, so
+ * damage in pages no command has read yet is found here.
+ */
+static int
+audit_integrity(struct queue *q, char **cause)
+{
+	static const char sql[] = "PRAGMA integrity_check(10)";
+	sqlite3_stmt	*st;
+	const char	*first = NULL;
+	char		*what = NULL;
+	int		 n = 0, step;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		first = (const char *)sqlite3_column_text(st, 0);
+		if (n++ == 0 && strcmp(first, "ok") != 0)
+			what = xstrdup(first);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		free(what);
+		return (store_error(q, "verify", cause));
+	}
+	if (what == NULL)
+		return (0);
+	xasprintf(cause, "%s is damaged: %s%s; hitl repairs nothing: restore "
+	    "it from a backup", q->path, what, n > 1 ? " (and more)" : "");
+	free(what);
+	return (EX_DATAERR);
+}
+
 int
 queue_audit_verify(struct queue *q, int64_t *events, char head[65],
     char **cause)
@@ -241,7 +274,7 @@ queue_audit_verify(struct queue *q, int64_t *events, char head[65],
 	    "SELECT seq, at, actor, event, item, body, prev_hash, hash "
 	    "FROM audit ORDER BY seq";
 	static const char count_sql[] = "SELECT count(*) FROM decisions";
-	sqlite3_stmt	*st;
+	sqlite3_stmt	*st = NULL;
 	cJSON		*body = NULL;
 	const char	*text, *event;
 	char		 prev[65], hash[65];
@@ -253,6 +286,8 @@ queue_audit_verify(struct queue *q, int64_t *events, char head[65],
 	/* One read transaction: a consistent snapshot of log and decisions. */
 	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
 		return (rc);
+	if ((rc = audit_integrity(q, cause)) != 0)
+		goto out;
 	if ((st = store_stmt(q, sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;
 		goto out;

@@ -280,6 +280,40 @@ queue_export_allowed(struct queue *q, char **cause)
 	    "export training data", cause));
 }
 
+/* Stores a run's fresh salt, unless another export stored one first. */
+static int
+export_store_salt(struct queue *q, const char *salt, char **cause)
+{
+	static const char put_sql[] =
+	    "INSERT OR IGNORE INTO meta (key, value) "
+	    "VALUES ('redaction_salt', ?)";
+	static const char get_sql[] =
+	    "SELECT value = ? FROM meta WHERE key = 'redaction_salt'";
+	sqlite3_stmt	*st;
+	int		 same;
+
+	if ((st = store_stmt(q, put_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, salt, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "export", cause));
+	if ((st = store_stmt(q, get_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, salt, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return (store_error(q, "export", cause));
+	}
+	same = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!same) {
+		xasprintf(cause, "another export made the redaction salt while "
+		    "this one ran; run it again");
+		return (EX_TEMPFAIL);
+	}
+	return (0);
+}
+
 int
 queue_export_record(struct queue *q, const struct queue_export_run *r,
     char head[65], char **cause)
@@ -296,7 +330,9 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 
 	if ((rc = store_begin(q, cause)) != 0)
 		return (rc);
-	if ((rc = queue_audit_head(q, &events, head, cause)) != 0)
+	if ((r->salt != NULL && (rc = export_store_salt(q, r->salt,
+	    cause)) != 0) ||
+	    (rc = queue_audit_head(q, &events, head, cause)) != 0)
 		goto fail;
 	store_now_text(q, now);
 	if ((st = store_stmt(q, sql, cause)) == NULL) {
@@ -330,8 +366,15 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 	cJSON_AddStringToObject(data, "sha256", r->sha256);
 	cJSON_AddStringToObject(data, "audit_head", head);
 	if ((rc = store_audit_append(q, "export", q->actor, NULL, data,
-	    cause)) != 0 || (rc = store_commit(q, cause)) != 0)
+	    cause)) != 0)
 		goto fail;
+	if (r->place != NULL && (rc = r->place(r->arg, cause)) != 0)
+		goto fail;
+	if ((rc = store_commit(q, cause)) != 0) {
+		if (r->unplace != NULL)
+			r->unplace(r->arg);
+		goto fail;
+	}
 	return (0);
 fail:
 	store_rollback(q);
@@ -369,46 +412,32 @@ queue_export_history(struct queue *q,
 }
 
 int
-queue_redaction_salt(struct queue *q, char hex[33], char **cause)
+queue_redaction_salt(struct queue *q, char hex[33], int *fresh, char **cause)
 {
-	static const char get_sql[] =
+	static const char sql[] =
 	    "SELECT value FROM meta WHERE key = 'redaction_salt'";
-	static const char put_sql[] =
-	    "INSERT OR IGNORE INTO meta (key, value) "
-	    "VALUES ('redaction_salt', ?)";
 	unsigned char	 salt[16];
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = store_stmt(q, get_sql, cause)) == NULL)
+	*fresh = 0;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		snprintf(hex, 33, "%s", sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
 		return (0);
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (store_error(q, "export", cause));
 	if (RAND_bytes(salt, sizeof salt) != 1) {
 		xasprintf(cause, "cannot make a random salt");
 		return (EX_SOFTWARE);
 	}
 	queue_hex(salt, sizeof salt, hex);
-	if ((rc = store_begin(q, cause)) != 0)
-		return (rc);
-	if ((st = store_stmt(q, put_sql, cause)) == NULL) {
-		store_rollback(q);
-		return (EX_SOFTWARE);
-	}
-	sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "export", cause);
-		store_rollback(q);
-		return (rc);
-	}
-	if ((rc = store_commit(q, cause)) != 0)
-		return (rc);
-	/* Another process may have made one first: use what is stored. */
-	return (queue_redaction_salt(q, hex, cause));
+	*fresh = 1;
+	return (0);
 }
 
 int

@@ -417,6 +417,16 @@ struct queue_export_run {
 	int64_t		 since;		/* exclusive */
 	int64_t		 last;		/* inclusive */
 	const char	*sha256;
+	/*
+	 * Called inside the transaction that records the run, before it
+	 * commits (NULL: nothing to place): place puts the files where they
+	 * belong; if the commit fails after it, unplace puts back what was
+	 * there. So a run is on the record exactly when its files are.
+	 */
+	const char	*salt;		/* a fresh redaction salt, or NULL */
+	int		(*place)(void *, char **cause);
+	void		(*unplace)(void *);
+	void		 *arg;
 };
 /* May the actor export under the policy? */
 int		 queue_export_allowed(struct queue *, char **cause);
@@ -428,8 +438,12 @@ int		 queue_export_history(struct queue *,
 		     int (*fn)(const struct queue_export_run *, int64_t id,
 		     const char *at, const char *actor, void *), void *arg,
 		     char **cause);
-/* The salt of hash redaction: random, made once, kept in the database. */
-int		 queue_redaction_salt(struct queue *, char hex[33],
+/*
+ * The salt of hash redaction: random, made once, kept in the database. A
+ * new one (*fresh set) is only stored with the export run that used it
+ * (queue_export_run.salt), so a failed export changes nothing.
+ */
+int		 queue_redaction_salt(struct queue *, char hex[33], int *fresh,
 		     char **cause);
 
 /* Escalations. */

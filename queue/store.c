@@ -132,6 +132,37 @@ queue_schema_latest(void)
 	return (store_migrations_latest());
 }
 
+/*
+ * Cannot write: the file, its directory, or the -wal and -shm files that a
+ * read of a read-only database leaves behind with its mode (which stay
+ * read-only after the database is made writable again).
+ */
+static int
+store_readonly(struct queue *q, const char *what, const char *msg,
+    char **cause)
+{
+	static const char *const sides[] = { "-wal", "-shm" };
+	char	*side;
+	size_t	 i;
+
+	for (i = 0; i < 2; i++) {
+		xasprintf(&side, "%s%s", q->path, sides[i]);
+		if (access(q->path, W_OK) == 0 && access(side, F_OK) == 0 &&
+		    access(side, W_OK) != 0) {
+			xasprintf(cause, "%s: cannot write to %s: %s is "
+			    "read-only; make it writable like the database, "
+			    "or remove it while no hitl runs", what, q->path,
+			    side);
+			free(side);
+			return (EX_CANTCREAT);
+		}
+		free(side);
+	}
+	xasprintf(cause, "%s: cannot write to %s (or its directory): %s", what,
+	    q->path, msg);
+	return (EX_CANTCREAT);
+}
+
 int
 store_error(struct queue *q, const char *what, char **cause)
 {
@@ -151,19 +182,25 @@ store_error(struct queue *q, const char *what, char **cause)
 		    q->path);
 		return (EX_IOERR);
 	case SQLITE_IOERR:
-		xasprintf(cause, "%s: I/O error on %s: %s", what, q->path,
-		    msg);
+		/* A full disk can come back as an I/O error (the -shm). */
+		if (sqlite3_system_errno(q->db) == ENOSPC ||
+		    sqlite3_system_errno(q->db) == EDQUOT)
+			xasprintf(cause, "%s: the disk holding %s is full; "
+			    "nothing was changed, free some space and try "
+			    "again", what, q->path);
+		else
+			xasprintf(cause, "%s: I/O error on %s: %s", what,
+			    q->path, msg);
 		return (EX_IOERR);
 	case SQLITE_READONLY:
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
-		xasprintf(cause, "%s: cannot write to %s (or its directory): "
-		    "%s", what, q->path, msg);
-		return (EX_CANTCREAT);
+		return (store_readonly(q, what, msg, cause));
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB:
-		xasprintf(cause, "%s: %s is damaged (%s); it was not changed; "
-		    "restore it from a backup", what, q->path, msg);
+		xasprintf(cause, "%s: %s is damaged (%s); hitl stops and "
+		    "repairs nothing: restore it from a backup (hitl audit "
+		    "verify checks the whole file)", what, q->path, msg);
 		return (EX_DATAERR);
 	case SQLITE_CONSTRAINT:
 		xasprintf(cause, "%s: %s", what, msg);
