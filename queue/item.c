@@ -61,18 +61,17 @@ item_messages(struct queue_item *it)
 	cJSON_Delete(arr);
 }
 
-int
-store_item_children(struct queue *q, struct queue_item *it, char **cause)
+static int
+item_flags(struct queue *q, struct queue_item *it, char **cause)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct queue_flag	*f;
+	sqlite3_stmt		*st;
+	int			 rc;
 
 	if ((st = store_stmt(q, flags_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	sqlite3_bind_int64(st, 1, it->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct queue_flag *f;
-
 		it->flags = xreallocarray(it->flags, it->nflags + 1,
 		    sizeof *it->flags);
 		f = &it->flags[it->nflags++];
@@ -87,13 +86,20 @@ store_item_children(struct queue *q, struct queue_item *it, char **cause)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return (store_error(q, "item", cause));
+	return (0);
+}
+
+static int
+item_spans(struct queue *q, struct queue_item *it, char **cause)
+{
+	struct queue_span	*s;
+	sqlite3_stmt		*st;
+	int			 rc;
 
 	if ((st = store_stmt(q, spans_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	sqlite3_bind_int64(st, 1, it->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct queue_span *s;
-
 		it->spans = xreallocarray(it->spans, it->nspans + 1,
 		    sizeof *it->spans);
 		s = &it->spans[it->nspans++];
@@ -109,6 +115,18 @@ store_item_children(struct queue *q, struct queue_item *it, char **cause)
 	if (rc != SQLITE_DONE)
 		return (store_error(q, "item", cause));
 	return (0);
+}
+
+/*
+ * Flags belong to model outputs and spans to anonymization cases (import
+ * refuses anything else), so an item has one kind of children to read.
+ */
+int
+store_item_children(struct queue *q, struct queue_item *it, char **cause)
+{
+	if (it->kind == QUEUE_KIND_ANONYMIZATION)
+		return (item_spans(q, it, cause));
+	return (item_flags(q, it, cause));
 }
 
 /* The STORE_ITEM_COLUMNS of a row, from column first on; no children. */
