@@ -186,6 +186,18 @@ json_prescan(const char *buf, size_t len, char **cause)
 			xasprintf(cause, "invalid JSON at byte %zu: NUL byte",
 			    i + 1);
 			return (-1);
+		case '\t':
+		case '\n':
+		case '\r':
+			break;
+		default:
+			/* cJSON takes any control character for a space. */
+			if (c < 0x20) {
+				xasprintf(cause, "invalid JSON at byte %zu: "
+				    "control character 0x%02x", i + 1, c);
+				return (-1);
+			}
+			break;
 		case '-':
 		case '0': case '1': case '2': case '3': case '4':
 		case '5': case '6': case '7': case '8': case '9':

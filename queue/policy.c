@@ -597,6 +597,9 @@ policy_entries_json(const struct policy_entry *e, size_t n)
 static cJSON *
 policy_strings_json(char *const *v, size_t n)
 {
+	/* cJSON makes no array of no strings: an empty list stays one. */
+	if (n == 0)
+		return (cJSON_CreateArray());
 	return (cJSON_CreateStringArray((const char *const *)v, (int)n));
 }
 

@@ -142,6 +142,19 @@ test_numbers_are_strict(void **state)
 	cJSON_Delete(v);
 }
 
+/* Found by fuzz-policy: cJSON takes any control character for a space. */
+static void
+test_control_outside_strings_is_refused(void **state)
+{
+	cJSON *v;
+
+	(void)state;
+	assert_refused("{\"a\":\x16[]}", "at byte 6: control character 0x16");
+	assert_refused("\x01{}", "control character 0x01");
+	v = parse_ok("{\"a\":\t\r\n[ ]}");
+	cJSON_Delete(v);
+}
+
 /* Escapes that would not survive as text: NUL and lone surrogates. */
 static void
 test_surrogates_must_pair(void **state)
@@ -465,6 +478,7 @@ main(void)
 		cmocka_unit_test(test_truncated_line_is_refused),
 		cmocka_unit_test(test_truncated_line_says_truncated),
 		cmocka_unit_test(test_numbers_are_strict),
+		cmocka_unit_test(test_control_outside_strings_is_refused),
 		cmocka_unit_test(test_surrogates_must_pair),
 		cmocka_unit_test(test_nesting_at_the_limit_is_accepted),
 		cmocka_unit_test(test_nesting_beyond_the_limit_is_refused),

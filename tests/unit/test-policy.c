@@ -457,6 +457,9 @@ test_to_json_round_trips_through_parse(void **state)
 	free(buf);
 	assert_round_trips("{}", 2);
 	assert_round_trips(custom, sizeof custom - 1);
+	/* Found by fuzz-policy: an empty list came back as the default. */
+	assert_round_trips("{\"anonymization\": {\"entity_types\": []}}",
+	    39);
 
 	/* The fields survive, not only the text. */
 	p = parse_ok(custom);
