@@ -512,15 +512,7 @@ export_run(struct queue *q, const struct export_options *opt,
 			return (EX_CANTCREAT);
 		}
 	}
-	if ((x.writer = export_writer_new(x.f)) == NULL) {
-		xasprintf(cause, "cannot start the export's writer thread");
-		if (!to_stdout) {
-			fclose(x.f);
-			unlink(tmp);
-		}
-		free(tmp);
-		return (EX_OSERR);
-	}
+	x.writer = export_writer_new(x.f);
 	x.by_kind = cJSON_CreateObject();
 	x.by_action = cJSON_CreateObject();
 	x.by_label = cJSON_CreateObject();
@@ -539,7 +531,6 @@ export_run(struct queue *q, const struct export_options *opt,
 		*cause = x.cause;
 		x.cause = NULL;
 	}
-	/* What is queued is written, even after a failure (and then gone). */
 	if ((wrc = export_writer_finish(x.writer, sha, &x.cause)) != 0 &&
 	    rc == 0) {
 		rc = wrc;

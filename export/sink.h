@@ -64,9 +64,9 @@ extern const struct export_sink export_labels_sink;
 extern const struct export_sink export_decisions_sink;
 
 /*
- * The writer thread (writer.c): records given to it (and freed by it) are
- * printed, hashed and written to f in order; finish waits for the last and
- * gives the SHA-256 of all that was written.
+ * The writer (writer.c): records given to it (and freed by it) are printed,
+ * written to f as lines and hashed; finish gives the SHA-256 of all that
+ * was written.
  */
 struct export_writer;
 struct export_writer *export_writer_new(FILE *);

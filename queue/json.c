@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,19 +232,30 @@ json_cmp_names(const void *a, const void *b)
 	return (strcmp(*(char *const *)a, *(char *const *)b));
 }
 
-/* A value's path for messages: "metadata.a", "flags[1]". */
-static char *
-json_child_path(const char *path, const cJSON *parent, const cJSON *c,
-    size_t index)
+/*
+ * The path of target under v for messages ("metadata.a", "flags[1]"),
+ * appended to buf; 1 if found. Built only for an error: a walk that made a
+ * path for every value would cost an allocation per value of every line.
+ */
+static int
+json_path_to(const cJSON *v, const cJSON *target, char *buf, size_t size)
 {
-	char *p;
+	const cJSON	*c;
+	size_t		 len = strlen(buf), i = 0;
 
-	if (cJSON_IsArray(parent))
-		xasprintf(&p, "%s[%zu]", path, index);
-	else
-		xasprintf(&p, "%s%s%s", path, *path != '\0' ? "." : "",
-		    c->string);
-	return (p);
+	if (v == target)
+		return (1);
+	for (c = v->child; c != NULL; c = c->next, i++) {
+		if (cJSON_IsArray(v))
+			snprintf(buf + len, size - len, "[%zu]", i);
+		else
+			snprintf(buf + len, size - len, "%s%s",
+			    len != 0 ? "." : "", c->string);
+		if (json_path_to(c, target, buf, size))
+			return (1);
+		buf[len] = '\0';
+	}
+	return (0);
 }
 
 /* The first key of object v that appears twice, or NULL. */
@@ -278,49 +290,51 @@ json_duplicate(const cJSON *v, size_t n)
 
 /*
  * What the bytes cannot show: the same key twice in an object, and numbers
- * out of a double's range, each named by its path.
+ * out of a double's range. Returns the value at fault (*dup: the key), or
+ * NULL.
  */
-static int
-json_check_tree(const cJSON *v, const char *path, char **cause)
+static const cJSON *
+json_check_tree(const cJSON *v, const char **dup)
 {
-	const cJSON	*c;
-	const char	*dup;
-	char		*sub;
+	const cJSON	*c, *bad;
 	size_t		 n = 0;
-	int		 rc = 0;
 
-	if (cJSON_IsNumber(v)) {
-		if (!isfinite(v->valuedouble)) {
-			xasprintf(cause, "%s: number out of range", *path ?
-			    path : "value");
-			return (-1);
-		}
-		return (0);
-	}
+	if (cJSON_IsNumber(v))
+		return (isfinite(v->valuedouble) ? NULL : v);
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
-		return (0);
-	for (c = v->child; c != NULL && rc == 0; c = c->next) {
-		sub = json_child_path(path, v, c, n++);
-		rc = json_check_tree(c, sub, cause);
-		free(sub);
+		return (NULL);
+	for (c = v->child; c != NULL; c = c->next, n++) {
+		if ((bad = json_check_tree(c, dup)) != NULL)
+			return (bad);
 	}
-	if (rc != 0 || !cJSON_IsObject(v) || n < 2)
-		return (rc);
-	if ((dup = json_duplicate(v, n)) != NULL) {
-		if (*path != '\0')
-			xasprintf(cause, "%s: duplicate key \"%s\"", path, dup);
-		else
-			xasprintf(cause, "duplicate key \"%s\"", dup);
-		return (-1);
-	}
-	return (0);
+	if (cJSON_IsObject(v) && n > 1 && (*dup = json_duplicate(v, n)) != NULL)
+		return (v);
+	return (NULL);
+}
+
+/* The message for a value json_check_tree found at fault. */
+static void
+json_tree_error(const cJSON *root, const cJSON *bad, const char *dup,
+    char **cause)
+{
+	char path[256] = "";
+
+	json_path_to(root, bad, path, sizeof path);
+	if (dup != NULL && *path != '\0')
+		xasprintf(cause, "%s: duplicate key \"%s\"", path, dup);
+	else if (dup != NULL)
+		xasprintf(cause, "duplicate key \"%s\"", dup);
+	else
+		xasprintf(cause, "%s: number out of range", *path != '\0' ?
+		    path : "value");
 }
 
 int
 json_parse_strict(const char *buf, size_t len, cJSON **out, char **cause)
 {
 	cJSON		*v;
-	const char	*end = NULL;
+	const cJSON	*bad;
+	const char	*end = NULL, *dup = NULL;
 
 	*out = NULL;
 	if (json_prescan(buf, len, cause) != 0)
@@ -343,7 +357,8 @@ json_parse_strict(const char *buf, size_t len, cJSON **out, char **cause)
 		cJSON_Delete(v);
 		return (-1);
 	}
-	if (json_check_tree(v, "", cause) != 0) {
+	if ((bad = json_check_tree(v, &dup)) != NULL) {
+		json_tree_error(v, bad, dup, cause);
 		cJSON_Delete(v);
 		return (-1);
 	}
