@@ -18,7 +18,7 @@ replay_read(const char *path, size_t *len)
 {
 	FILE	*f;
 	uint8_t	*buf = NULL;
-	long	 n;
+	long	 n = 0;
 
 	if ((f = fopen(path, "rb")) == NULL)
 		return (NULL);
