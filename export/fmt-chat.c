@@ -54,18 +54,25 @@ fmt_chat_prompt(struct export_ctx *x, const struct queue_outcome *o,
 	return (export_context(x, o->item, &c->pii));
 }
 
-/* An answer in the prompt's form: a string, or one assistant message. */
+/* [{"role": "assistant", "content": text}] */
 cJSON *
-fmt_chat_answer(const struct queue_outcome *o, const char *text)
+fmt_chat_assistant(const char *text)
 {
 	cJSON *arr, *m;
 
-	if (o->item->nmsgs == 0)
-		return (cJSON_CreateString(text));
 	arr = cJSON_CreateArray();
 	m = cJSON_CreateObject();
 	export_str(m, "role", "assistant");
 	export_str(m, "content", text);
 	cJSON_AddItemToArray(arr, m);
 	return (arr);
+}
+
+/* An answer in the prompt's form: a string, or one assistant message. */
+cJSON *
+fmt_chat_answer(const struct queue_outcome *o, const char *text)
+{
+	if (o->item->nmsgs == 0)
+		return (cJSON_CreateString(text));
+	return (fmt_chat_assistant(text));
 }

@@ -22,5 +22,6 @@ void	 fmt_chat_done(struct fmt_chat *);
 cJSON	*fmt_chat_prompt(struct export_ctx *, const struct queue_outcome *,
 	    const struct fmt_chat *);
 cJSON	*fmt_chat_answer(const struct queue_outcome *, const char *);
+cJSON	*fmt_chat_assistant(const char *);
 
 #endif

@@ -9,19 +9,6 @@
 
 #include "fmt-chat.h"
 
-static cJSON *
-fmt_dpo_assistant(const char *text)
-{
-	cJSON *arr, *m;
-
-	arr = cJSON_CreateArray();
-	m = cJSON_CreateObject();
-	export_str(m, "role", "assistant");
-	export_str(m, "content", text);
-	cJSON_AddItemToArray(arr, m);
-	return (arr);
-}
-
 static int
 fmt_dpo_outcome(struct export_ctx *x, const struct queue_outcome *o)
 {
@@ -42,9 +29,9 @@ fmt_dpo_outcome(struct export_ctx *x, const struct queue_outcome *o)
 		export_item(in, "messages",
 		    export_context(x, o->item, &c.pii));
 		export_item(r, "preferred_output",
-		    fmt_dpo_assistant(c.final_r));
+		    fmt_chat_assistant(c.final_r));
 		export_item(r, "non_preferred_output",
-		    fmt_dpo_assistant(c.original_r));
+		    fmt_chat_assistant(c.original_r));
 	} else {
 		export_item(r, "prompt", fmt_chat_prompt(x, o, &c));
 		export_item(r, "chosen", fmt_chat_answer(o,

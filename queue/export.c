@@ -181,11 +181,54 @@ export_auto(struct queue *q, const char *kind,
 	return (rc);
 }
 
+/* What a walk over export rows does with each; one of the two is set. */
+struct export_visit {
+	int64_t	  since, upto;
+	int	(*outcome)(const struct queue_outcome *, void *);
+	int	(*decision)(const struct queue_decision_info *,
+		    const struct queue_outcome *, const char *, void *);
+	void	 *arg;
+};
+
 /*
- * Both iterations stream: one statement walks the decisions while fn runs
- * (other statements may run meanwhile), inside one read transaction, so
- * memory stays flat however many decisions an export takes.
+ * Both iterations stream: one statement walks the decisions while the
+ * visitor runs (other statements may run meanwhile), inside the caller's
+ * read transaction, so memory stays flat however many decisions an export
+ * takes.
  */
+static int
+export_walk(struct queue *q, const char *sql, const char *kind,
+    const struct export_visit *v, char **cause)
+{
+	struct queue_outcome	 o;
+	struct export_row	 r;
+	sqlite3_stmt		*st;
+	int			 rc = 0, step;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, v->since);
+	sqlite3_bind_int64(st, 2, v->upto);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = export_row_load(q, st, &r, cause)) == 0) {
+			export_row_outcome(&r, v->upto, &o);
+			if (v->decision != NULL)
+				rc = v->decision(&r.history[r.at], &o,
+				    (const char *)sqlite3_column_text(st,
+				    EXPORT_HASH_COLUMN), v->arg);
+			/* An outcome only when its decision is new. */
+			else if (o.final != NULL && o.final->id > v->since)
+				rc = v->outcome(&o, v->arg);
+		}
+		export_row_free(&r);
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = store_error(q, "export", cause);
+	sqlite3_reset(st);
+	return (rc);
+}
+
 int
 queue_outcomes(struct queue *q, int64_t since, int64_t upto,
     const char *kind, int include_auto,
@@ -197,35 +240,14 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 	    "WHERE d.id IN (SELECT max(id) FROM decisions WHERE id > ?1 AND "
 	    "id <= ?2 GROUP BY item_id) AND (?3 IS NULL OR i.kind = ?3) "
 	    "ORDER BY d.item_id";
-	struct queue_outcome	 o;
-	struct export_row	 r;
-	sqlite3_stmt		*st;
-	int			 rc = 0, step;
+	struct export_visit	v = { since, upto, fn, NULL, arg };
+	int			rc;
 
 	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
 		return (rc);
-	if ((st = store_stmt(q, sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, since);
-	sqlite3_bind_int64(st, 2, upto);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = export_row_load(q, st, &r, cause)) == 0) {
-			export_row_outcome(&r, upto, &o);
-			/* Only when the decision in force is new to it. */
-			if (o.final != NULL && o.final->id > since)
-				rc = fn(&o, arg);
-		}
-		export_row_free(&r);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_error(q, "export", cause);
-	sqlite3_reset(st);
+	rc = export_walk(q, sql, kind, &v, cause);
 	if (rc == 0 && include_auto && since == 0)
 		rc = export_auto(q, kind, fn, arg, cause);
-out:
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	return (rc);
 }
@@ -239,32 +261,12 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 	static const char sql[] = EXPORT_SELECT
 	    "WHERE d.id > ?1 AND d.id <= ?2 AND (?3 IS NULL OR i.kind = ?3) "
 	    "ORDER BY d.id";
-	struct queue_outcome	 o;
-	struct export_row	 r;
-	sqlite3_stmt		*st;
-	int			 rc = 0, step;
+	struct export_visit	v = { since, upto, NULL, fn, arg };
+	int			rc;
 
 	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
 		return (rc);
-	if ((st = store_stmt(q, sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, since);
-	sqlite3_bind_int64(st, 2, upto);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((rc = export_row_load(q, st, &r, cause)) == 0) {
-			export_row_outcome(&r, upto, &o);
-			rc = fn(&r.history[r.at], &o, (const char *)
-			    sqlite3_column_text(st, EXPORT_HASH_COLUMN), arg);
-		}
-		export_row_free(&r);
-	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_error(q, "export", cause);
-	sqlite3_reset(st);
-out:
+	rc = export_walk(q, sql, kind, &v, cause);
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
 	return (rc);
 }

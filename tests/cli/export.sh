@@ -70,16 +70,6 @@ runs() {
 	sql "SELECT count(*) FROM exports"
 }
 
-# Checks of behaviour reported as wrong: each one's failure is reported,
-# the test goes on, and fails at the end.
-BUGS=
-bug() {
-	echo "FAIL: $TEST_NAME: $1" >&2
-	shift
-	[ $# -eq 0 ] || show "$@"
-	BUGS="$BUGS x"
-}
-
 cat >chk.py <<'EOF'
 import json, re, unicodedata
 

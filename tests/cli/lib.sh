@@ -72,6 +72,17 @@ fail() {
 	exit 1
 }
 
+# bug MSG [FILE...]: reports a failed check (and the files) and goes on;
+# the test then fails at its end ([ -z "$BUGS" ] || fail ...), so that one
+# run reports every such check.
+BUGS=
+bug() {
+	echo "FAIL: $TEST_NAME: $1" >&2
+	shift
+	[ $# -eq 0 ] || show "$@"
+	BUGS="$BUGS x"
+}
+
 # step TEXT: names what the test is doing, for the report of an unexpected
 # error between checks.
 step() {

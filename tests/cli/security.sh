@@ -12,16 +12,6 @@
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/review-lib.sh"
 
-# Checks of behaviour reported as wrong: each one's failure is reported,
-# the test goes on, and fails at the end.
-BUGS=
-bug() {
-	echo "FAIL: $TEST_NAME: $1" >&2
-	shift
-	[ $# -eq 0 ] || show "$@"
-	BUGS="$BUGS x"
-}
-
 # hexof STRING: its bytes in upper-case hex, as SQLite's hex() prints them.
 hexof() {
 	printf '%s' "$1" | od -An -v -tx1 | tr -d ' \n' | tr a-f A-F

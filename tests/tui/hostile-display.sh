@@ -68,16 +68,6 @@ _hd_exit() {
 }
 trap '_hd_exit || _lib_exit; _lib_exit' EXIT
 
-# Checks of what the console shows or writes: each failure is reported, the
-# test goes on, and fails at the end.
-BUGS=
-bug() {
-	echo "FAIL: $TEST_NAME: $1" >&2
-	shift
-	[ $# -eq 0 ] || show "$@"
-	BUGS="$BUGS x"
-}
-
 # py WHAT: runs the Python check on standard input.
 py() {
 	_lib_where=$1
