@@ -1,6 +1,6 @@
 /*
- * hitl audit verify|head|log: check the hash chain, print its head to
- * publish elsewhere, or print the history of events.
+ * hitl audit verify|head|key|log: check the record, print the chain's head
+ * or the signing key to publish elsewhere, or print the history of events.
  */
 #include "config.h"
 
@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "json.h"
 #include "textsafe.h"
 
 static int cmd_audit_exec(struct cmd_ctx *, int, char **);
@@ -17,22 +18,33 @@ static int cmd_audit_exec(struct cmd_ctx *, int, char **);
 static const struct option cmd_audit_options[] = {
 	{ "item", required_argument, NULL, 'i' },
 	{ "reviewer", required_argument, NULL, 'r' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "expect", required_argument, NULL, 'e' },
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
-	.usage = "verify | head | log [--item ID] [--reviewer R] [--json]",
-	.summary = "verify the audit chain, print its head or the history",
+	.usage = "verify [--key PUBLIC.pem] [--expect HEAD] | head | key | "
+	    "log [--item ID] [--reviewer R] [--json]",
+	.summary = "verify the record, print the chain's head, its key or the "
+	    "history",
 	.help =
 	    "'verify' checks every page of the database file, recomputes every\n"
-	    "hash of the chain and checks each decision against its event; it\n"
-	    "names the damage or the first broken or missing link (exit 65) or\n"
-	    "prints the number of events and the head hash.\n"
+	    "hash of the chain, checks the signature of every write, and checks\n"
+	    "policies, import batches and their items, decisions, escalations,\n"
+	    "shifts and export runs against the events that made them. It names\n"
+	    "the damage, the first broken link, the first unsigned or badly\n"
+	    "signed event or the row that disagrees (exit 65), or prints what\n"
+	    "it checked. --key checks the signatures with a public key published\n"
+	    "earlier (hitl audit key) instead of the key beside the database;\n"
+	    "--expect fails unless the chain still holds a head published\n"
+	    "earlier (hitl audit head), so a cut or rewritten log is caught.\n"
 	    "'head' prints the head hash, to publish outside the database.\n"
+	    "'key' prints the public key that signs the log (PEM).\n"
 	    "'log' prints the events in order (--json: one object per line).",
-	.optstring = "i:r:j",
+	.optstring = "i:r:k:e:j",
 	.longopts = cmd_audit_options,
 	.exec = cmd_audit_exec,
 };
@@ -71,16 +83,72 @@ audit_print(const struct queue_audit_event *ev, void *arg)
 	return (0);
 }
 
+static void
+audit_verify_print(const struct queue_verify_report *r, int json)
+{
+	char	a[32], b[32], c[32], d[32], e[32], f[32], g[32];
+	cJSON	*o;
+
+	if (json) {
+		o = cJSON_CreateObject();
+		json_add_int(o, "events", r->events);
+		cJSON_AddStringToObject(o, "head", r->head);
+		json_add_int(o, "signatures", r->signatures);
+		json_add_int(o, "unsigned_before_signing", r->legacy);
+		if (r->key_id[0] != '\0') {
+			cJSON_AddStringToObject(o, "key_id", r->key_id);
+			cJSON_AddStringToObject(o, "key_from", r->key_from);
+		} else
+			cJSON_AddNullToObject(o, "key_id");
+		if (r->expect_seq != 0)
+			json_add_int(o, "expected_head_at", r->expect_seq);
+		json_add_int(o, "policies", (int64_t)r->policies);
+		json_add_int(o, "batches", (int64_t)r->batches);
+		json_add_int(o, "items", (int64_t)r->items);
+		json_add_int(o, "decisions", (int64_t)r->decisions);
+		json_add_int(o, "escalations", (int64_t)r->escalations);
+		json_add_int(o, "shifts", (int64_t)r->shifts);
+		json_add_int(o, "exports", (int64_t)r->exports);
+		cmd_print_json(stdout, o, 0);
+		return;
+	}
+	printf("audit chain verified: %lld events, head %s\n",
+	    (long long)r->events, r->head);
+	if (r->key_id[0] != '\0' && r->signatures > 0)
+		printf("signatures: %s, every write signed by key %s (from %s)"
+		    "\n", cmd_count((uint64_t)r->signatures, a), r->key_id,
+		    r->key_from);
+	else
+		printf("signatures: none (the log was made before signing)\n");
+	if (r->legacy > 0 && r->signatures > 0)
+		printf("made before signing: %s events, covered by the first "
+		    "signature after them\n", cmd_count((uint64_t)r->legacy, a));
+	if (r->expect_seq != 0)
+		printf("published head: found at event %lld\n",
+		    (long long)r->expect_seq);
+	printf("checked against the log: %s policy versions, %s import "
+	    "batches (%s items), %s decisions, %s escalations, %s shifts, %s "
+	    "export runs\n", cmd_count(r->policies, a), cmd_count(r->batches, b),
+	    cmd_count(r->items, c), cmd_count(r->decisions, d),
+	    cmd_count(r->escalations, e), cmd_count(r->shifts, f),
+	    cmd_count(r->exports, g));
+}
+
 static int
 cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const struct cmd_entry	*e = &cmd_audit_entry;
-	struct queue		*q;
-	const char		*item = NULL, *reviewer = NULL, *what;
-	char			*cause = NULL, head[65];
-	int64_t			 events;
-	int			 ch, rc, json = 0;
+	const struct cmd_entry		*e = &cmd_audit_entry;
+	struct queue_verify_options	 vo;
+	struct queue_verify_report	 report;
+	struct queue			*q;
+	const char			*item = NULL, *reviewer = NULL, *what;
+	const char			*keyfile = NULL;
+	char				*cause = NULL, head[65], *pem = NULL;
+	size_t				 len;
+	int64_t				 events;
+	int				 ch, rc, json = 0;
 
+	memset(&vo, 0, sizeof vo);
 	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -89,6 +157,12 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'r':
 			reviewer = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'e':
+			vo.expect = optarg;
 			break;
 		case 'j':
 			json = 1;
@@ -102,27 +176,50 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	what = argv[optind];
 	if (strcmp(what, "log") != 0 && (item != NULL || reviewer != NULL))
 		return (cmd_usage(e));
+	if (strcmp(what, "verify") != 0 && (keyfile != NULL ||
+	    vo.expect != NULL))
+		return (cmd_usage(e));
+	if (vo.expect != NULL && (strlen(vo.expect) != 64 ||
+	    strspn(vo.expect, "0123456789abcdef") != 64)) {
+		fprintf(stderr, "hitl audit: --expect takes a head as 'hitl "
+		    "audit head' prints it: 64 lower-case hex digits\n");
+		return (EX_USAGE);
+	}
+	if (keyfile != NULL) {
+		if ((rc = cmd_read_file(keyfile, &pem, &len, &cause)) != 0)
+			return (cmd_fail(e, rc, cause));
+		vo.key = pem;
+		vo.keylen = len;
+	}
 	if (strcmp(what, "verify") == 0) {
-		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+		if ((rc = cmd_open(ctx, e, 0, &q)) != 0) {
+			free(pem);
 			return (rc);
-		if ((rc = queue_audit_verify(q, &events, head, &cause)) != 0)
+		}
+		if ((rc = queue_audit_verify(q, &vo, &report, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
-		else if (json) {
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddNumberToObject(o, "events", (double)events);
-			cJSON_AddStringToObject(o, "head", head);
-			cmd_print_json(stdout, o, 0);
-		} else
-			printf("audit chain verified: %lld events, head %s\n",
-			    (long long)events, head);
+		else
+			audit_verify_print(&report, json);
 	} else if (strcmp(what, "head") == 0) {
 		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
 			return (rc);
 		if ((rc = queue_audit_head(q, &events, head, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
-		else
+		else if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			json_add_int(o, "events", events);
+			cJSON_AddStringToObject(o, "head", head);
+			cmd_print_json(stdout, o, 0);
+		} else
 			printf("%s\n", head);
+	} else if (strcmp(what, "key") == 0) {
+		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
+			return (rc);
+		if ((rc = queue_audit_key(q, &pem, &cause)) != 0)
+			rc = cmd_fail(e, rc, cause);
+		else
+			fputs(pem, stdout);
 	} else if (strcmp(what, "log") == 0) {
 		if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 			return (rc);
@@ -131,6 +228,7 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			rc = cmd_fail(e, rc, cause);
 	} else
 		return (cmd_usage(e));
+	free(pem);
 	queue_close(q);
 	return (rc);
 }

@@ -43,15 +43,21 @@ int
 cmd_open(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
     struct queue **q)
 {
-	const char	*now;
-	char		*cause = NULL;
-	int		 rc;
+	struct queue_options	 o;
+	const char		*env;
+	char			*cause = NULL;
+	int			 rc;
 
-	if ((rc = queue_open(ctx->db_path, flags, q, &cause)) != 0)
-		return (cmd_fail(e, rc, cause));
+	memset(&o, 0, sizeof o);
+	o.path = ctx->db_path;
+	o.flags = flags;
 	/* For tests and reproducible demos only; documented in hitl(1). */
-	if ((now = getenv("HITL_NOW")) != NULL && *now != '\0')
-		queue_set_now(*q, strtoll(now, NULL, 10));
+	if ((env = getenv("HITL_NOW")) != NULL && *env != '\0')
+		o.clock = env;
+	if ((env = getenv("HITL_BUSY_TIMEOUT")) != NULL && *env != '\0')
+		o.busy_timeout_ms = atoi(env);
+	if ((rc = queue_open_with(&o, q, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
 	return (0);
 }
 

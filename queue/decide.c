@@ -331,6 +331,10 @@ store_audit_next_seq(struct queue *q, int64_t *seq, char **cause)
 	static const char sql[] = "SELECT coalesce(max(seq), 0) + 1 FROM audit";
 	sqlite3_stmt *st;
 
+	if (q->txn_seq != 0) {
+		*seq = q->txn_seq + 1;
+		return (0);
+	}
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	if (sqlite3_step(st) != SQLITE_ROW)

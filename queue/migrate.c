@@ -269,6 +269,44 @@ static const struct migration migrations[] = {
 	"CREATE INDEX exports_scope ON exports (scope, id);"
 	"CREATE INDEX exports_range ON exports (last_decision);"
 	},
+	{ 4, "signed audit log; policies, exports and batches append-only",
+	/*
+	 * Each write transaction's last event is signed with the key beside
+	 * the database; its hash covers every event before it.
+	 */
+	"CREATE TABLE audit_signatures ("
+	"  seq INTEGER PRIMARY KEY REFERENCES audit(seq),"
+	"  key_id TEXT NOT NULL,"
+	"  signature TEXT NOT NULL);"
+	"CREATE TRIGGER audit_signatures_no_update BEFORE UPDATE ON"
+	"  audit_signatures BEGIN SELECT RAISE(ABORT,"
+	"  'audit signatures are append-only'); END;"
+	"CREATE TRIGGER audit_signatures_no_delete BEFORE DELETE ON"
+	"  audit_signatures BEGIN SELECT RAISE(ABORT,"
+	"  'audit signatures are append-only'); END;"
+	"CREATE TRIGGER policies_no_update BEFORE UPDATE ON policies"
+	"  BEGIN SELECT RAISE(ABORT, 'policies are append-only'); END;"
+	"CREATE TRIGGER policies_no_delete BEFORE DELETE ON policies"
+	"  BEGIN SELECT RAISE(ABORT, 'policies are append-only'); END;"
+	"CREATE TRIGGER exports_no_update BEFORE UPDATE ON exports"
+	"  BEGIN SELECT RAISE(ABORT, 'export runs are append-only'); END;"
+	"CREATE TRIGGER exports_no_delete BEFORE DELETE ON exports"
+	"  BEGIN SELECT RAISE(ABORT, 'export runs are append-only'); END;"
+	/* A batch is written once more, when its run ends. */
+	"CREATE TRIGGER batches_no_update BEFORE UPDATE ON batches"
+	"  WHEN old.finished_at IS NOT NULL"
+	"  BEGIN SELECT RAISE(ABORT, 'finished batches are fixed'); END;"
+	"CREATE TRIGGER batches_no_delete BEFORE DELETE ON batches"
+	"  BEGIN SELECT RAISE(ABORT, 'batches are append-only'); END;"
+	"CREATE TRIGGER items_no_delete BEFORE DELETE ON items"
+	"  BEGIN SELECT RAISE(ABORT, 'items are never deleted'); END;"
+	/*
+	 * Hash redaction is keyed by a secret derived from the signing key
+	 * now; the old salt, readable by anyone who could read the file,
+	 * goes.
+	 */
+	"DELETE FROM meta WHERE key = 'redaction_salt';"
+	},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -8,8 +8,6 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include <openssl/evp.h>
-
 #include "json.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -66,16 +64,6 @@ queue_policy(struct queue *q, const struct policy **p, int *version,
 	return (0);
 }
 
-static void
-policy_sha256_hex(const char *s, size_t len, char out[65])
-{
-	unsigned char	md[EVP_MAX_MD_SIZE];
-	unsigned int	mdlen = 0;
-
-	EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL);
-	queue_hex(md, 32, out);
-}
-
 int
 queue_policy_load(struct queue *q, const char *source, const char *json,
     size_t len, const char *actor, int *version, char **cause)
@@ -110,7 +98,7 @@ queue_policy_load(struct queue *q, const char *source, const char *json,
 		goto fail;
 	}
 	v = q->policy_version + 1;
-	policy_sha256_hex(json, len, sha);
+	store_sha256_hex(json, len, sha);
 	store_now_text(q, now);
 	if ((st = store_stmt(q, insert_sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;

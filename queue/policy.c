@@ -68,6 +68,7 @@ policy_new(void)
 	p->spot_check_rate = 0.05;
 	p->default_weight = 1.0;
 	p->export_min_role = POLICY_ROLE_REVIEWER;
+	p->export_unredacted_role = POLICY_ROLE_ADMIN;
 	return (p);
 }
 
@@ -437,7 +438,9 @@ policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 	static const char *const output_keys[] = {
 		"min_flag_score", "spot_check_rate", NULL
 	};
-	static const char *const export_keys[] = { "min_role", NULL };
+	static const char *const export_keys[] = {
+		"min_role", "unredacted_role", NULL
+	};
 	const cJSON	*obj;
 	const char	*s;
 	int		 rc;
@@ -487,6 +490,16 @@ policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 			    "role (reviewer, lead or admin)", s);
 			return (-1);
 		}
+		s = NULL;
+		if (json_get_string(obj, "exports", "unredacted_role", &s,
+		    cause) < 0)
+			return (-1);
+		if (s != NULL && policy_role_parse(s,
+		    &p->export_unredacted_role)) {
+			xasprintf(cause, "exports.unredacted_role: \"%s\" is "
+			    "not a role (reviewer, lead or admin)", s);
+			return (-1);
+		}
 	}
 	return (0);
 }
@@ -496,7 +509,8 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 {
 	static const char *const keys[] = {
 		"name", "lease_seconds", "skip_requeue",
-		"allow_reviewer_override", "default_role", "roles",
+		"allow_reviewer_override", "allow_clock_override",
+		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
 		"labels", "teams", "reason_codes", "severities", "exports", NULL
 	};
@@ -554,7 +568,9 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		}
 	}
 	if (json_get_bool(root, "", "allow_reviewer_override",
-	    &p->allow_reviewer_override, cause) < 0)
+	    &p->allow_reviewer_override, cause) < 0 ||
+	    json_get_bool(root, "", "allow_clock_override",
+	    &p->allow_clock_override, cause) < 0)
 		goto out;
 	if (policy_parse_roles(root, p, cause) < 0 ||
 	    policy_parse_sections(root, p, cause) < 0 ||
@@ -616,6 +632,8 @@ policy_to_json(const struct policy *p)
 	    p->skip_to_end ? "end" : "in_place");
 	cJSON_AddBoolToObject(root, "allow_reviewer_override",
 	    p->allow_reviewer_override);
+	cJSON_AddBoolToObject(root, "allow_clock_override",
+	    p->allow_clock_override);
 	if (p->default_role == POLICY_ROLE_NONE)
 		cJSON_AddNullToObject(root, "default_role");
 	else
@@ -664,6 +682,8 @@ policy_to_json(const struct policy *p)
 	o = cJSON_AddObjectToObject(root, "exports");
 	cJSON_AddStringToObject(o, "min_role",
 	    policy_role_name(p->export_min_role));
+	cJSON_AddStringToObject(o, "unredacted_role",
+	    policy_role_name(p->export_unredacted_role));
 	return (root);
 }
 

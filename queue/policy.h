@@ -51,6 +51,7 @@ struct policy {
 	int			 lease_seconds;
 	int			 skip_to_end;
 	int			 allow_reviewer_override;
+	int			 allow_clock_override;	/* HITL_NOW */
 	enum policy_role	 default_role;
 	struct policy_login	*logins;
 	size_t			 nlogins;
@@ -77,6 +78,8 @@ struct policy {
 	size_t			 nseverities;
 
 	enum policy_role	 export_min_role;
+	/* --redact none, and formats that carry the text (spans) */
+	enum policy_role	 export_unredacted_role;
 };
 
 /*

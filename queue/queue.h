@@ -28,6 +28,11 @@
 struct queue;
 
 #define QUEUE_OPEN_CREATE	0x1	/* create a new database if missing */
+/*
+ * The shared install's database: new files are 0660 (the key 0640) for the
+ * install's group, and the test clock is never honoured.
+ */
+#define QUEUE_OPEN_SHARED	0x2
 
 enum queue_state {
 	QUEUE_STATE_QUEUED,
@@ -48,14 +53,33 @@ enum queue_kind {
 /* Opening and closing. */
 int		 queue_open(const char *path, int flags, struct queue **,
 		     char **cause);
+
+/*
+ * What a command may set when it opens the database. The test clock (Unix
+ * seconds, as text: HITL_NOW) is refused when out of range, for the shared
+ * database, and once a policy is in force that does not set
+ * allow_clock_override.
+ */
+struct queue_options {
+	const char	*path;
+	int		 flags;		/* QUEUE_OPEN_* */
+	const char	*clock;		/* NULL: the system's */
+	int		 busy_timeout_ms;	/* 0: the default */
+};
+int		 queue_open_with(const struct queue_options *,
+		     struct queue **, char **cause);
 void		 queue_close(struct queue *);
 const char	*queue_path(const struct queue *);
 int		 queue_schema_version(const struct queue *);
 int		 queue_schema_latest(void);
 
-/* Tests and demos may pin the clock (seconds since the epoch; 0 unpins). */
+/*
+ * Tests may pin the clock (seconds since the epoch; 0 unpins). Inside a write
+ * the clock never goes before the last event's time.
+ */
 void		 queue_set_now(struct queue *, int64_t);
 int64_t		 queue_now(const struct queue *);
+
 const char	*queue_state_name(enum queue_state);
 const char	*queue_kind_name(enum queue_kind);
 int		 queue_kind_parse(const char *, enum queue_kind *);
@@ -489,12 +513,41 @@ struct queue_audit_event {
 	char		*hash;
 };
 /*
- * Recomputes the chain and checks every decision against its event.
- * Returns 0 with the count and head, or EX_DATAERR naming the first broken
- * or missing link.
+ * What verification checks against: key (PEM, public or private) is the
+ * key to trust, else the key beside the database, else the one the log
+ * records; expect is a head published earlier that the chain must still
+ * contain.
  */
-int		 queue_audit_verify(struct queue *, int64_t *events,
-		     char head[65], char **cause);
+struct queue_verify_options {
+	const char	*key;
+	size_t		 keylen;
+	const char	*expect;
+};
+
+struct queue_verify_report {
+	int64_t		 events;
+	char		 head[65];
+	int64_t		 signatures;
+	int64_t		 legacy;	/* events made before signing */
+	char		 key_id[17];	/* "" when nothing is signed */
+	const char	*key_from;	/* "--key", "the key file", "the log" */
+	int64_t		 expect_seq;	/* the event whose hash is expect */
+	uint64_t	 items, batches, policies, decisions, escalations,
+			 shifts, exports;
+};
+/*
+ * Checks every page of the file, recomputes the chain, checks each
+ * transaction's signature, and checks every table that grants authority or
+ * feeds an export against the events that produced it: policies, batches
+ * and their items, decisions, escalations, shifts and export runs. Returns
+ * 0 with the report, or EX_DATAERR naming the first damage, broken link,
+ * bad or missing signature or row that disagrees with its events.
+ */
+int		 queue_audit_verify(struct queue *,
+		     const struct queue_verify_options *,
+		     struct queue_verify_report *, char **cause);
+/* The public key that signs the log (PEM); the caller frees it. */
+int		 queue_audit_key(struct queue *, char **pem, char **cause);
 /* Calls fn for each event in order; item/actor filter when not NULL. */
 int		 queue_audit_log(struct queue *, const char *item,
 		     const char *actor,

@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "json.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -67,7 +70,55 @@ queue_set_now(struct queue *q, int64_t now)
 int64_t
 queue_now(const struct queue *q)
 {
-	return (q->now != 0 ? q->now : (int64_t)time(NULL));
+	int64_t t = q->now != 0 ? q->now : (int64_t)time(NULL);
+
+	/* Inside a write, never before the event the log ends with. */
+	if (q->in_txn && t < q->clock_floor)
+		t = q->clock_floor;
+	return (t);
+}
+
+/*
+ * The test clock may be pinned while no policy is loaded (whoever may write
+ * the file may then load the first one anyway) or where the policy in force
+ * allows it; never for the shared database.
+ */
+static int
+store_clock_allowed(struct queue *q, char **cause)
+{
+	if (q->now == 0 || !q->clock_text)
+		return (0);
+	if (q->shared) {
+		xasprintf(cause, "HITL_NOW is not honoured for the shared "
+		    "database; unset it");
+		return (EX_USAGE);
+	}
+	if (q->policy_version != 0 && !q->policy->allow_clock_override) {
+		xasprintf(cause, "HITL_NOW is set, but the policy in force "
+		    "(version %d) does not set allow_clock_override: unset "
+		    "HITL_NOW (it is for tests and demos)", q->policy_version);
+		return (EX_USAGE);
+	}
+	return (0);
+}
+
+static int
+store_parse_clock(const char *text, int64_t *out, char **cause)
+{
+	char		*end;
+	long long	 t;
+
+	errno = 0;
+	t = strtoll(text, &end, 10);
+	if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 ||
+	    t < 1 || t > STORE_CLOCK_MAX) {
+		xasprintf(cause, "HITL_NOW must be Unix seconds from 1 to %lld "
+		    "(the end of the year 9999), not \"%.40s\"",
+		    (long long)STORE_CLOCK_MAX, text);
+		return (EX_USAGE);
+	}
+	*out = t;
+	return (0);
 }
 
 void
@@ -91,6 +142,16 @@ queue_hex(const unsigned char *v, size_t n, char *out)
 		out[2 * i + 1] = digits[v[i] & 0xf];
 	}
 	out[2 * n] = '\0';
+}
+
+void
+store_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0;
+
+	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+	queue_hex(md, 32, out);
 }
 
 void
@@ -248,6 +309,32 @@ store_exec(struct queue *q, const char *sql, char **cause)
 	return (0);
 }
 
+/* The time of the event the log ends with: no new event goes before it. */
+static int
+store_clock_floor(struct queue *q, char **cause)
+{
+	static const char sql[] =
+	    "SELECT at FROM audit ORDER BY seq DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	struct tm	 tm;
+	const char	*at;
+	int		 rc;
+
+	q->clock_floor = 0;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		at = (const char *)sqlite3_column_text(st, 0);
+		memset(&tm, 0, sizeof tm);
+		if (at != NULL && strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) !=
+		    NULL)
+			q->clock_floor = (int64_t)timegm(&tm);
+	} else if (rc != SQLITE_DONE)
+		return (store_error(q, "audit", cause));
+	sqlite3_reset(st);
+	return (0);
+}
+
 int
 store_begin(struct queue *q, char **cause)
 {
@@ -256,15 +343,83 @@ store_begin(struct queue *q, char **cause)
 	if ((rc = store_exec(q, "BEGIN IMMEDIATE", cause)) != 0)
 		return (rc);
 	q->in_txn = 1;
+	q->txn_seq = 0;
+	q->clock_floor = 0;
+	if (q->schema != store_migrations_latest())
+		return (0);
 	/*
 	 * A policy loaded while we waited for the lock applies to what this
 	 * transaction records (once the schema has its policies table).
 	 */
-	if (q->schema == store_migrations_latest() &&
-	    (rc = store_policy_refresh(q, cause)) != 0) {
-		store_rollback(q);
-		return (rc);
+	if ((rc = store_policy_refresh(q, cause)) != 0 ||
+	    (rc = store_clock_floor(q, cause)) != 0)
+		goto fail;
+	if ((rc = store_clock_allowed(q, cause)) != 0)
+		goto fail;
+	return (0);
+fail:
+	store_rollback(q);
+	return (rc);
+}
+
+/*
+ * Puts a key the log does not name yet on the record, as the transaction's
+ * last event: "signing_key" with its public half and the first event it
+ * covers (those before are a database's made before signing).
+ */
+static int
+store_key_record(struct queue *q, char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO meta (key, value) VALUES ('signing_key', ?)";
+	sqlite3_stmt	*st;
+	cJSON		*data;
+	char		*pem;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_text(st, 1, sign_key_id(q->key), -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "audit", cause));
+	pem = sign_key_public_pem(q->key);
+	data = cJSON_CreateObject();
+	cJSON_AddStringToObject(data, "key_id", sign_key_id(q->key));
+	cJSON_AddStringToObject(data, "public_key", pem != NULL ? pem : "");
+	json_add_int(data, "from", q->txn_first_seq);
+	free(pem);
+	q->key_recorded_txn = 1;
+	return (store_audit_append(q, "signing_key", "hitl", NULL, data,
+	    cause));
+}
+
+/* Signs the last event the transaction recorded: its hash covers the rest. */
+static int
+store_sign_txn(struct queue *q, char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO audit_signatures (seq, key_id, signature) "
+	    "VALUES (?, ?, ?)";
+	sqlite3_stmt	*st;
+	char		 sig[SIGN_HEX_LEN + 1];
+	int		 rc;
+
+	if (q->key == NULL) {
+		xasprintf(cause, "%s", q->key_error != NULL ? q->key_error :
+		    "the database has no signing key");
+		return (q->key_rc != 0 ? q->key_rc : EX_NOINPUT);
 	}
+	if (!q->key_recorded && (rc = store_key_record(q, cause)) != 0)
+		return (rc);
+	if ((rc = sign_head(q->key, q->txn_seq, q->txn_hash, sig,
+	    cause)) != 0)
+		return (rc);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, q->txn_seq);
+	sqlite3_bind_text(st, 2, sign_key_id(q->key), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, sig, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		return (store_error(q, "audit", cause));
 	return (0);
 }
 
@@ -273,11 +428,16 @@ store_commit(struct queue *q, char **cause)
 {
 	int rc;
 
-	if ((rc = store_exec(q, "COMMIT", cause)) != 0) {
+	if ((q->txn_seq != 0 && (rc = store_sign_txn(q, cause)) != 0) ||
+	    (rc = store_exec(q, "COMMIT", cause)) != 0) {
 		store_rollback(q);
 		return (rc);
 	}
 	q->in_txn = 0;
+	q->txn_seq = 0;
+	if (q->key_recorded_txn)
+		q->key_recorded = 1;
+	q->key_recorded_txn = 0;
 	return (0);
 }
 
@@ -287,6 +447,8 @@ store_rollback(struct queue *q)
 	if (!sqlite3_get_autocommit(q->db))
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	q->in_txn = 0;
+	q->txn_seq = 0;
+	q->key_recorded_txn = 0;
 }
 
 static int
@@ -307,18 +469,18 @@ store_pragma_int(struct queue *q, const char *sql, int *out, char **cause)
 }
 
 /*
- * Creates the file ourselves so that it is 0600 whatever the umask; SQLite
- * gives its -wal and -shm files the database file's mode.
+ * Creates the file ourselves so that it is 0600 (0660 when shared) whatever
+ * the umask; SQLite gives its -wal and -shm files the database file's mode.
  */
 static int
-store_create_file(const char *path, int *created, char **cause)
+store_create_file(const char *path, mode_t mode, int *created, char **cause)
 {
 	struct stat	sb;
 	int		fd, error;
 
 	*created = 0;
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
+	    mode);
 	if (fd == -1) {
 		error = errno;
 		if (error == EEXIST && stat(path, &sb) == 0 &&
@@ -334,7 +496,7 @@ store_create_file(const char *path, int *created, char **cause)
 		return (error == ENOSPC || error == EIO ? EX_IOERR :
 		    EX_CANTCREAT);
 	}
-	if (fchmod(fd, 0600) != 0) {
+	if (fchmod(fd, mode) != 0) {
 		xasprintf(cause, "cannot set the mode of %s: %s", path,
 		    strerror(errno));
 		close(fd);
@@ -429,17 +591,132 @@ store_busy(void *arg, int count)
 	return (1);
 }
 
+char *
+store_key_path(const struct queue *q)
+{
+	char *p;
+
+	xasprintf(&p, "%s%s", q->path, SIGN_KEY_SUFFIX);
+	return (p);
+}
+
+/* The id of the key the log says signs it (meta), or NULL. */
+static int
+store_key_recorded(struct queue *q, char **id, char **cause)
+{
+	static const char sql[] =
+	    "SELECT value FROM meta WHERE key = 'signing_key'";
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*id = NULL;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = store_column_text(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return (store_error(q, "open", cause));
+	return (0);
+}
+
+/*
+ * The signing key beside the database: read it, or make it for a new
+ * database or one made before signing (the first write that records events
+ * puts it on the record). When it cannot be had, the database still opens
+ * for reading; transactions that record events then fail with the reason
+ * kept in key_error.
+ */
+static int
+store_key_setup(struct queue *q, int created, char **cause)
+{
+	char	*path, *recorded = NULL, *why = NULL;
+	int	 rc;
+
+	path = store_key_path(q);
+	if ((rc = store_key_recorded(q, &recorded, cause)) != 0)
+		goto out;
+	if (created)
+		unlink(path);	/* a key left by a database that is gone */
+	rc = sign_key_load(path, &q->key, &why);
+	if (rc == EX_NOINPUT && recorded == NULL) {
+		free(why);
+		why = NULL;
+		rc = sign_key_create(path, q->shared ? 0640 : 0600, &q->key,
+		    &why);
+		if (rc == EX_CANTCREAT && access(path, F_OK) == 0) {
+			/* Another process made it first: use theirs. */
+			free(why);
+			why = NULL;
+			rc = sign_key_load(path, &q->key, &why);
+		}
+	} else if (rc == EX_NOINPUT) {
+		free(why);
+		xasprintf(&why, "the signing key %s is missing (this "
+		    "database's log is signed with key %s): restore it from a "
+		    "backup; until then hitl can read %s but not change it",
+		    path, recorded, q->path);
+		rc = EX_NOINPUT;
+	} else if (rc == 0 && recorded != NULL &&
+	    strcmp(recorded, sign_key_id(q->key)) != 0) {
+		xasprintf(&why, "%s is key %s, but this database's log is "
+		    "signed with key %s: put the right key back; until then "
+		    "hitl can read %s but not change it", path,
+		    sign_key_id(q->key), recorded, q->path);
+		sign_key_free(q->key);
+		q->key = NULL;
+		rc = EX_DATAERR;
+	}
+	if (rc != 0) {
+		/* Reads go on; writes that record events say why not. */
+		if (created) {
+			*cause = why;
+			why = NULL;
+			goto out;
+		}
+		q->key_error = why;
+		q->key_rc = rc;
+		why = NULL;
+		rc = 0;
+		goto out;
+	}
+	q->key_recorded = recorded != NULL;
+out:
+	free(why);
+	free(recorded);
+	free(path);
+	return (rc);
+}
+
 int
 queue_open(const char *path, int flags, struct queue **out, char **cause)
 {
+	struct queue_options o;
+
+	memset(&o, 0, sizeof o);
+	o.path = path;
+	o.flags = flags;
+	return (queue_open_with(&o, out, cause));
+}
+
+int
+queue_open_with(const struct queue_options *o, struct queue **out,
+    char **cause)
+{
+	const char	*path = o->path;
+	int		 flags = o->flags;
 	struct queue	*q;
-	const char	*env;
-	char		 sql[64];
+	char		 sql[64], *keypath;
+	int64_t		 now = 0;
 	int		 rc, created = 0;
 
 	*out = NULL;
+	if (o->clock != NULL && (rc = store_parse_clock(o->clock, &now,
+	    cause)) != 0)
+		return (rc);
 	if (flags & QUEUE_OPEN_CREATE) {
-		if ((rc = store_create_file(path, &created, cause)) != 0)
+		if ((rc = store_create_file(path, (flags & QUEUE_OPEN_SHARED) ?
+		    0660 : 0600, &created, cause)) != 0)
 			return (rc);
 	} else if (access(path, F_OK) != 0) {
 		if (errno != ENOENT) {
@@ -454,9 +731,11 @@ queue_open(const char *path, int flags, struct queue **out, char **cause)
 
 	q = xcalloc(1, sizeof *q);
 	q->path = xstrdup(path);
-	q->busy_timeout_ms = STORE_BUSY_TIMEOUT_MS;
-	if ((env = getenv("HITL_BUSY_TIMEOUT")) != NULL && *env != '\0')
-		q->busy_timeout_ms = atoi(env);
+	q->busy_timeout_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms :
+	    STORE_BUSY_TIMEOUT_MS;
+	q->shared = (flags & QUEUE_OPEN_SHARED) != 0;
+	q->now = now;
+	q->clock_text = now != 0;
 	/*
 	 * A connection is used by one thread only: no mutexes. Before the
 	 * first connection, memory statistics (a global mutex) are turned off.
@@ -489,17 +768,25 @@ queue_open(const char *path, int flags, struct queue **out, char **cause)
 		goto fail;
 	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", 32 * 1024);
 	if ((rc = store_exec(q, sql, cause)) != 0 ||
-	    (rc = store_migrate(q, cause)) != 0)
+	    (rc = store_migrate(q, cause)) != 0 ||
+	    (rc = store_policy_refresh(q, cause)) != 0 ||
+	    (rc = store_clock_allowed(q, cause)) != 0 ||
+	    (rc = store_key_setup(q, created, cause)) != 0)
 		goto fail;
 	*out = q;
 	return (0);
 
 fail:
 	queue_close(q);
-	if (created)
+	if (created) {
 		unlink(path);
+		xasprintf(&keypath, "%s%s", path, SIGN_KEY_SUFFIX);
+		unlink(keypath);
+		free(keypath);
+	}
 	return (rc);
 }
+
 
 void
 queue_close(struct queue *q)
@@ -513,6 +800,8 @@ queue_close(struct queue *q)
 	if (q->db != NULL)
 		sqlite3_close(q->db);
 	policy_free(q->policy);
+	sign_key_free(q->key);
+	free(q->key_error);
 	free(q->actor);
 	free(q->path);
 	free(q);

@@ -11,11 +11,31 @@
 #include <sqlite3.h>
 
 #include "queue.h"
+#include "sign.h"
+
+/*
+ * An action as the decisions table stores it: the state it moves the item
+ * to (or ACTION_STATE_SAME, or ACTION_STATE_BACK: where the item was before
+ * the decision an undo withdraws), the least role that may take it, whether
+ * it needs the actor's live lease, and the audit event that records it.
+ */
+#define ACTION_STATE_SAME	(-1)
+#define ACTION_STATE_BACK	(-2)
+struct action_info {
+	const char		*name;
+	int			 to;
+	enum policy_role	 role;
+	int			 lease;
+	const char		*event;
+};
+const struct action_info *action_find(const char *);
 
 /* "hitl" in ASCII, in the SQLite header's application_id field. */
 #define STORE_APPLICATION_ID	0x6869746c
 #define STORE_BUSY_TIMEOUT_MS	5000
 #define STORE_MAX_STMTS		160
+/* 9999-12-31T23:59:59Z: the last second RFC 3339 times can say. */
+#define STORE_CLOCK_MAX		253402300799LL
 
 struct store_stmt {
 	const char	*sql;		/* static text: its address is the key */
@@ -27,6 +47,7 @@ struct queue {
 	char			*path;
 	int			 schema;
 	int64_t			 now;		/* pinned clock, 0 if none */
+	int			 clock_text;	/* pinned by HITL_NOW */
 	int			 busy_timeout_ms;
 	struct timespec		 busy_since;	/* see store_busy */
 	uint32_t		 busy_rand;
@@ -35,6 +56,23 @@ struct queue {
 	int			 policy_version;
 
 	char			*actor;		/* who acts; see queue_set_actor */
+	int			 shared;	/* the shared install's database */
+
+	/*
+	 * The signing key, or NULL with key_error saying why a transaction
+	 * that records events cannot commit (reads still work).
+	 */
+	struct sign_key		*key;
+	char			*key_error;
+	int			 key_rc;
+	int			 key_recorded;	/* the log names the key */
+	int			 key_recorded_txn; /* ...from this write on */
+
+	/* The write transaction under way: its last event, its clock. */
+	int64_t			 txn_seq;	/* 0: no event yet */
+	int64_t			 txn_first_seq;
+	char			 txn_hash[65];
+	int64_t			 clock_floor;	/* the last event's time */
 
 	struct store_stmt	 stmts[STORE_MAX_STMTS];
 	size_t			 nstmts;
@@ -48,7 +86,10 @@ sqlite3_stmt	*store_stmt(struct queue *, const char *sql, char **cause);
 int		 store_error(struct queue *, const char *what, char **cause);
 int		 store_exec(struct queue *, const char *sql, char **cause);
 
-/* Write transactions are BEGIN IMMEDIATE; a failed one is rolled back. */
+/*
+ * Write transactions are BEGIN IMMEDIATE; a failed one is rolled back. A
+ * commit signs the chain's head when the transaction recorded events.
+ */
 int		 store_begin(struct queue *, char **cause);
 int		 store_commit(struct queue *, char **cause);
 void		 store_rollback(struct queue *);
@@ -66,10 +107,20 @@ int		 store_audit_append(struct queue *, const char *event,
 		     const char *actor, const char *item, cJSON *data,
 		     char **cause);
 
+/* hash = SHA-256(prev ‖ body) as hex; -1 if prev is not 64 hex digits. */
+#define STORE_AUDIT_GENESIS \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+int		 store_audit_hash(const char *prev_hex, const char *body,
+		     char out[65]);
+
 /* The current policy, loaded from the database when its version changed. */
 int		 store_policy_refresh(struct queue *, char **cause);
 
 void		 store_now_text(const struct queue *, char out[32]);
+/* SHA-256 of data as lower-case hex. */
+void		 store_sha256_hex(const void *, size_t, char out[65]);
+/* PATH.key beside the database; the caller frees it. */
+char		*store_key_path(const struct queue *);
 
 /*
  * The actor's role under the current policy, refusing (EX_NOPERM) when it is

@@ -41,7 +41,7 @@ expect_eq "audit head" "$(cat "$T/out")" "$LAST"
 expect_exit 0 "$HITL" audit log --json
 expect_eq "events logged" "$(jq -s length "$T/out")" "$EVENTS"
 expect_eq "event types" "$(jq -s -c 'map(.event) | unique' "$T/out")" \
-    '["decision","escalation_ack","import","policy_load","resolution","shift_end","shift_start","takeover","undo"]'
+    '["decision","escalation_ack","import","policy_load","resolution","shift_end","shift_start","signing_key","takeover","undo"]'
 jq -s -e '[.[].seq] == [range(1; length + 1)] and
     (map(.hash | length == 64) | all)' "$T/out" >/dev/null ||
     fail "events in order, each with its hash" "$T/out"
@@ -105,9 +105,18 @@ expect_err "audit event 5 does not link to event 4"
 
 # --- (d) the last event deleted: the chain holds, the decisions do not ---------------
 
+# Its signature left behind gives it away at once.
+tampered cut "DROP TRIGGER audit_no_delete;
+    DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
+expect_exit 65 "$HITL" --db cut.db audit verify
+expect_err "signatures of events the log does not have"
+
 expect_eq "the last event" "$(sql "SELECT event FROM audit
     ORDER BY seq DESC LIMIT 1")" resolution
+# With it gone too, the chain ends on a signed event; the decisions don't.
 tampered truncated "DROP TRIGGER audit_no_delete;
+    DROP TRIGGER audit_signatures_no_delete;
+    DELETE FROM audit_signatures WHERE seq = (SELECT max(seq) FROM audit);
     DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
 expect_exit 65 "$HITL" --db truncated.db audit verify
 expect_err "the decisions table holds $(sql "SELECT count(*) FROM decisions") decisions"

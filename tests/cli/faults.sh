@@ -36,7 +36,7 @@ trap faults_exit EXIT
 
 # Leases last 30 s, and the reviewer is whoever HITL_REVIEWER names.
 cat >policy.json <<'EOF'
-{"name": "faults", "allow_reviewer_override": true, "lease_seconds": 30}
+{"name": "faults", "allow_reviewer_override": true, "allow_clock_override": true, "lease_seconds": 30}
 EOF
 
 # gen N PREFIX: N model outputs PREFIX-000000... as JSON Lines; every one is
@@ -697,6 +697,8 @@ on_copy() {
 	_lib_where="$* on the damaged $_db"
 	rm -f "$_db" "$_db-wal" "$_db-shm"
 	cp "${_db%.db}.orig" "$_db"
+	# A restored copy comes with its signing key.
+	cp good.db.key "$_db.key"
 	_sum=$(sha "$_db")
 	_rc=0
 	"$@" >"$T/out" 2>"$T/err" || _rc=$?

@@ -209,13 +209,13 @@ stress_check_log(sqlite3 *db, const char *logpath)
 static int
 stress_verify(const char *path, long n, const char *logpath)
 {
-	struct queue	*q;
-	sqlite3		*db;
-	char		*cause = NULL, head[65];
-	int64_t		 events;
-	long		 decided, twice, decisions, bad = 0;
-	char		 ok[16] = "";
-	sqlite3_stmt	*st;
+	struct queue_verify_report	 report;
+	struct queue			*q;
+	sqlite3				*db;
+	char				*cause = NULL;
+	long				 decided, twice, decisions, bad = 0;
+	char				 ok[16] = "";
+	sqlite3_stmt			*st;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		return (1);
@@ -241,12 +241,12 @@ stress_verify(const char *path, long n, const char *logpath)
 
 	if (queue_open(path, 0, &q, &cause) != 0)
 		return (stress_die("open", cause));
-	if (queue_audit_verify(q, &events, head, &cause) != 0) {
+	if (queue_audit_verify(q, NULL, &report, &cause) != 0) {
 		stress_die("audit verify", cause);
 		bad = 1;
 	} else
 		printf("audit chain verified: %lld events\n",
-		    (long long)events);
+		    (long long)report.events);
 	queue_close(q);
 	return (bad ? 1 : 0);
 }

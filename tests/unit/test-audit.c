@@ -59,17 +59,18 @@ static const char *const lines[] = {
 #define NLINES (sizeof lines / sizeof lines[0])
 
 /*
- * The events the scenario records, in order. Decision ids: 1 bob's approve
- * of out-2 (event 5), 2 his correction of anon-1 (6), 3 its undo (7), 4 his
- * approve of anon-1 (8), 5 his escalation of out-3 (9), 6 carol's approve of
- * out-1 (12), 7 her resolution of out-3 (15).
+ * The events the scenario records, in order: the first write puts the
+ * signing key on record as its last event. Decision ids: 1 bob's approve of
+ * out-2 (event 6), 2 his correction of anon-1 (7), 3 its undo (8), 4 his
+ * approve of anon-1 (9), 5 his escalation of out-3 (10), 6 carol's approve
+ * of out-1 (13), 7 her resolution of out-3 (16).
  */
 static const char *const scenario_events[] = {
-	"policy_load", "import", "policy_load", "shift_start", "decision",
-	"decision", "undo", "decision", "decision", "shift_start", "takeover",
-	"decision", "escalation_ack", "shift_end", "resolution",
+	"policy_load", "signing_key", "import", "policy_load", "shift_start",
+	"decision", "decision", "undo", "decision", "decision", "shift_start",
+	"takeover", "decision", "escalation_ack", "shift_end", "resolution",
 };
-#define NEVENTS		15
+#define NEVENTS		16
 #define NDECISIONS	7
 
 struct golden {
@@ -214,6 +215,18 @@ copy_file(const char *from, const char *to)
 	free(buf);
 }
 
+/* A database and its signing key, as a backup would copy them. */
+static void
+copy_db(const char *from, const char *to)
+{
+	char	kfrom[320], kto[320];
+
+	copy_file(from, to);
+	snprintf(kfrom, sizeof kfrom, "%s.key", from);
+	snprintf(kto, sizeof kto, "%s.key", to);
+	copy_file(kfrom, kto);
+}
+
 static int
 group_setup(void **state)
 {
@@ -251,7 +264,7 @@ setup(void **state)
 	assert_non_null(f);
 	f->golden = *state;
 	tu_db_init(&f->db);
-	copy_file(f->golden->db.path, f->db.path);
+	copy_db(f->golden->db.path, f->db.path);
 	*state = f;
 	return (0);
 }
@@ -298,11 +311,11 @@ static void
 expect_verify_fails(struct fixture *f, const char *needle1,
     const char *needle2)
 {
-	char	*why = NULL, head[65];
-	int64_t	 events = -1;
-	int	 rc, ok;
+	struct queue_verify_report	 report;
+	char				*why = NULL;
+	int				 rc, ok;
 
-	rc = queue_audit_verify(open_copy(f), &events, head, &why);
+	rc = queue_audit_verify(open_copy(f), NULL, &report, &why);
 	ok = rc == EX_DATAERR && why != NULL && strstr(why, needle1) != NULL &&
 	    (needle2 == NULL || strstr(why, needle2) != NULL);
 	if (!ok)
@@ -320,12 +333,23 @@ test_verify_ok(void **state)
 {
 	struct fixture	*f = *state;
 	struct queue	*q = open_copy(f);
-	char		 head[65], head2[65], *last;
-	int64_t		 events = 0, events2 = 0;
+	struct queue_verify_report	 r;
+	char				 head[65], head2[65], *last;
+	int64_t				 events2 = 0;
 
-	OK(queue_audit_verify(q, &events, head, &why));
-	assert_int_equal(events, NEVENTS);
+	OK(queue_audit_verify(q, NULL, &r, &why));
+	assert_int_equal(r.events, NEVENTS);
+	memcpy(head, r.head, sizeof head);
 	assert_int_equal(strlen(head), 64);
+	/* Every write signed, by the key beside the database. */
+	assert_int_equal(r.legacy, 0);
+	assert_true(r.signatures >= 10);
+	assert_string_equal(r.key_from, "the key file");
+	assert_int_equal(r.items, NLINES);
+	assert_int_equal(r.batches, 1);
+	assert_int_equal(r.policies, 2);
+	assert_int_equal(r.decisions, NDECISIONS);
+	assert_int_equal(r.escalations, 1);
 	OK(queue_audit_head(q, &events2, head2, &why));
 	assert_int_equal(events2, NEVENTS);
 	assert_string_equal(head, head2);
@@ -338,9 +362,9 @@ test_verify_ok(void **state)
 	    "SELECT count(*) FROM decisions"), NDECISIONS);
 
 	/* Verifying changes nothing; a second run agrees. */
-	OK(queue_audit_verify(q, &events2, head2, &why));
-	assert_int_equal(events2, NEVENTS);
-	assert_string_equal(head, head2);
+	OK(queue_audit_verify(q, NULL, &r, &why));
+	assert_int_equal(r.events, NEVENTS);
+	assert_string_equal(head, r.head);
 }
 
 static void
@@ -348,15 +372,14 @@ test_empty_log(void **state)
 {
 	struct tu_db	 db;
 	struct queue	*q = NULL;
-	char		 head[65];
-	int64_t		 events = -1;
+	struct queue_verify_report	 r;
 
 	(void)state;
 	tu_db_init(&db);
 	OK(queue_open(db.path, QUEUE_OPEN_CREATE, &q, &why));
-	OK(queue_audit_verify(q, &events, head, &why));
-	assert_int_equal(events, 0);
-	assert_string_equal(head, "00000000000000000000000000000000"
+	OK(queue_audit_verify(q, NULL, &r, &why));
+	assert_int_equal(r.events, 0);
+	assert_string_equal(r.head, "00000000000000000000000000000000"
 	    "00000000000000000000000000000000");
 	queue_close(q);
 	tu_db_cleanup(&db);
@@ -393,6 +416,7 @@ test_every_event_type(void **state)
 	static const char *const types[] = {
 		"import", "policy_load", "shift_start", "decision", "undo",
 		"takeover", "escalation_ack", "resolution", "shift_end",
+		"signing_key",
 	};
 	size_t			 i, j;
 	int			 found;
@@ -414,8 +438,9 @@ test_every_event_type(void **state)
 		assert_true(found);
 	}
 	assert_string_equal(s.actor[0], "alice");
-	assert_string_equal(s.actor[1], "alice");
-	assert_string_equal(s.actor[10], "carol");
+	assert_string_equal(s.actor[1], "hitl");
+	assert_string_equal(s.actor[2], "alice");
+	assert_string_equal(s.actor[11], "carol");
 
 	/* One item's history, and one person's. */
 	memset(&s, 0, sizeof s);
@@ -527,8 +552,7 @@ static void
 test_triggers(void **state)
 {
 	struct fixture	*f = *state;
-	char		 head[65];
-	int64_t		 events = 0;
+	struct queue_verify_report	 r;
 
 	expect_refused(f, "UPDATE decisions SET payload = '{}' WHERE id = 1");
 	expect_refused(f, "DELETE FROM decisions WHERE id = 1");
@@ -536,8 +560,8 @@ test_triggers(void **state)
 	expect_refused(f, "UPDATE audit SET actor = 'mallory' WHERE seq = 5");
 	expect_refused(f, "DELETE FROM audit WHERE seq = 15");
 	expect_refused(f, "DELETE FROM audit");
-	OK(queue_audit_verify(open_copy(f), &events, head, &why));
-	assert_int_equal(events, NEVENTS);
+	OK(queue_audit_verify(open_copy(f), NULL, &r, &why));
+	assert_int_equal(r.events, NEVENTS);
 }
 
 /* --- tampering, each on its own copy ------------------------------------------ */
@@ -548,11 +572,11 @@ test_edited_decision(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(tu_sql_int(f->db.path,
-	    "SELECT audit_seq FROM decisions WHERE id = 1"), 5);
+	    "SELECT audit_seq FROM decisions WHERE id = 1"), 6);
 	tamper(f, "DROP TRIGGER decisions_no_update; "
 	    "UPDATE decisions SET payload = '{\"note\":\"looks bad\"}' "
 	    "WHERE id = 1");
-	expect_verify_fails(f, "audit event 5:", "decision 1 was changed");
+	expect_verify_fails(f, "audit event 6:", "decision 1 was changed");
 }
 
 static void
@@ -562,7 +586,7 @@ test_edited_decision_reviewer(void **state)
 
 	tamper(f, "DROP TRIGGER decisions_no_update; "
 	    "UPDATE decisions SET reviewer = 'alice' WHERE id = 6");
-	expect_verify_fails(f, "audit event 12:", "changed");
+	expect_verify_fails(f, "audit event 13:", "changed");
 }
 
 static void
@@ -572,8 +596,8 @@ test_deleted_decision(void **state)
 
 	tamper(f, "DROP TRIGGER decisions_no_delete; "
 	    "DELETE FROM decisions WHERE id = 4");
-	expect_verify_fails(f, "audit event 8:", "missing");
-	expect_verify_fails(f, "audit event 8:", "deleted");
+	expect_verify_fails(f, "audit event 9:", "missing");
+	expect_verify_fails(f, "audit event 9:", "deleted");
 }
 
 static void
@@ -583,7 +607,7 @@ test_inserted_decision(void **state)
 
 	tamper(f, "INSERT INTO decisions (item_id, action, reviewer, "
 	    "policy_version, decided_at, audit_seq) VALUES (1, 'approve', "
-	    "'mallory', 2, '2027-01-15T09:00:00Z', 16)");
+	    "'mallory', 2, '2027-01-15T09:00:00Z', 17)");
 	expect_verify_fails(f, "the decisions table holds 8 decisions",
 	    "audit log records 7");
 }
@@ -610,9 +634,9 @@ test_deleted_last_event(void **state)
 
 	tamper(f, "DROP TRIGGER audit_no_delete; "
 	    "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)");
-	/* The chain itself is whole; the decisions give it away. */
-	expect_verify_fails(f, "decisions", "holds 7 decisions but the audit "
-	    "log records 6");
+	/* The chain itself is whole; its last signature gives it away. */
+	expect_verify_fails(f, "audit_signatures", "events the log does not "
+	    "have");
 	OK(queue_audit_head(f->q, &events, head, &why));
 	assert_int_equal(events, NEVENTS - 1);
 }

@@ -84,14 +84,19 @@ setup(void **state)
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return (-1);
 	tu_db_init(&f->db);
-	if (queue_open(f->db.path, QUEUE_OPEN_CREATE, &f->q, &cause) != 0 ||
-	    queue_policy_load(f->q, "test.json", test_policy,
+	if (queue_open(f->db.path, QUEUE_OPEN_CREATE, &f->q, &cause) != 0) {
+		fprintf(stderr, "setup: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	/* Before the first event: the log's times never go backwards. */
+	queue_set_now(f->q, NOW);
+	if (queue_policy_load(f->q, "test.json", test_policy,
 	    sizeof test_policy - 1, "root", &v, &cause) != 0) {
 		fprintf(stderr, "setup: %s\n", cause);
 		free(cause);
 		return (-1);
 	}
-	queue_set_now(f->q, NOW);
 	*state = f;
 	return (0);
 }

@@ -385,6 +385,10 @@ test_schema_1_database_is_upgraded_keeping_data(void **state)
 	    "ALTER TABLE items DROP COLUMN claimed_at;"
 	    "ALTER TABLE shifts DROP COLUMN counts;"
 	    "DROP TABLE exports;"
+	    "DROP TABLE audit_signatures; DROP TRIGGER policies_no_update;"
+	    "DROP TRIGGER policies_no_delete; DROP TRIGGER batches_no_update;"
+	    "DROP TRIGGER batches_no_delete; DROP TRIGGER items_no_delete;"
+	    "DELETE FROM meta WHERE key = 'signing_key';"
 	    "DELETE FROM migrations WHERE version > 1;"
 	    "PRAGMA user_version = 1;";
 	static const char line[] = "{\"id\":\"m-1\",\"kind\":"
@@ -469,8 +473,9 @@ test_audit_log_refuses_update_and_delete(void **state)
 	q = open_ok(t->path, QUEUE_OPEN_CREATE);
 	load_ok(q, roles_policy, "root", 1);
 	queue_close(q);
+	/* Events 1 and 2: the load, and the signing key it put on record. */
 	assert_int_equal(tu_sql_exec(t->path, "INSERT INTO audit (seq, at, "
-	    "actor, event, body, prev_hash, hash) VALUES (2, "
+	    "actor, event, body, prev_hash, hash) VALUES (3, "
 	    "'2026-11-28T13:05:35Z', 'x', 'forged', '{}', '', '')", &err),
 	    SQLITE_OK);
 	hash = tu_sql_text(t->path, "SELECT hash FROM audit WHERE seq = 1");
@@ -482,11 +487,11 @@ test_audit_log_refuses_update_and_delete(void **state)
 	assert_non_null(strstr(err, "the audit log is append-only"));
 	free(err);
 	assert_int_not_equal(tu_sql_exec(t->path, "DELETE FROM audit WHERE "
-	    "seq = 2", &err), SQLITE_OK);
+	    "seq = 3", &err), SQLITE_OK);
 	assert_non_null(strstr(err, "the audit log is append-only"));
 	free(err);
 
-	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit"), 2);
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit"), 3);
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit "
 	    "WHERE seq = 1 AND actor = 'root' AND event = 'policy_load'"), 1);
 	free(hash);
@@ -608,7 +613,8 @@ test_non_admin_may_not_load_a_policy_once_roles_exist(void **state)
 	queue_close(q);
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM policies"),
 	    2);
-	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit"), 2);
+	/* Two loads, and the signing key the first put on record. */
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit"), 3);
 }
 
 static void
@@ -693,12 +699,12 @@ test_audit_head_after_two_policy_loads(void **state)
 	load_ok(q, roles_policy, "alice", 2);
 	assert_int_equal(queue_audit_head(q, &events, head, &cause), 0);
 	assert_null(cause);
-	assert_int_equal(events, 2);
+	assert_int_equal(events, 3);	/* with the signing key */
 	assert_true(is_hex64(head));
 	assert_string_not_equal(head, GENESIS);
 	queue_close(q);
 
-	last = tu_sql_text(t->path, "SELECT hash FROM audit WHERE seq = 2");
+	last = tu_sql_text(t->path, "SELECT hash FROM audit WHERE seq = 3");
 	assert_non_null(last);
 	assert_string_equal(head, last);
 	free(last);
@@ -713,8 +719,12 @@ test_audit_head_after_two_policy_loads(void **state)
 	    "WHERE seq = 1 AND prev_hash = '" GENESIS "'"), 1);
 	assert_audit_row_chains(t->path, 1);
 	assert_audit_row_chains(t->path, 2);
+	assert_audit_row_chains(t->path, 3);
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit "
 	    "WHERE event = 'policy_load'"), 2);
+	/* Each write is signed: its last event. */
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "audit_signatures"), 2);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

@@ -53,6 +53,8 @@ tu_unlink_db(const char *path)
 	unlink(buf);
 	snprintf(buf, sizeof buf, "%s-journal", path);
 	unlink(buf);
+	snprintf(buf, sizeof buf, "%s.key", path);
+	unlink(buf);
 }
 
 /* Removes the database, its -wal and -shm files and the directory. */

@@ -1,0 +1,37 @@
+/*
+ * The vocabulary of decisions: every action the decisions table may hold,
+ * what it does to an item's state, who may take it and whether it needs the
+ * actor's lease. The store, the audit check and the exports read it here.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "store.h"
+
+static const struct action_info action_table[] = {
+	{ "approve", QUEUE_STATE_DECIDED, POLICY_ROLE_REVIEWER, 1,
+	    "decision" },
+	{ "correct", QUEUE_STATE_DECIDED, POLICY_ROLE_REVIEWER, 1,
+	    "decision" },
+	{ "escalate", QUEUE_STATE_ESCALATED, POLICY_ROLE_REVIEWER, 1,
+	    "decision" },
+	{ "skip", QUEUE_STATE_QUEUED, POLICY_ROLE_REVIEWER, 1, "decision" },
+	{ "comment", ACTION_STATE_SAME, POLICY_ROLE_REVIEWER, 0, "decision" },
+	/* Puts back the state before the decision it withdraws. */
+	{ "undo", ACTION_STATE_BACK, POLICY_ROLE_REVIEWER, 0, "undo" },
+	{ "resolve", QUEUE_STATE_RESOLVED, POLICY_ROLE_LEAD, 0, "resolution" },
+	{ "reopen", QUEUE_STATE_QUEUED, POLICY_ROLE_LEAD, 0, "reopen" },
+};
+
+const struct action_info *
+action_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof action_table / sizeof action_table[0]; i++) {
+		if (name != NULL && strcmp(action_table[i].name, name) == 0)
+			return (&action_table[i]);
+	}
+	return (NULL);
+}

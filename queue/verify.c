@@ -1,0 +1,1440 @@
+/*
+ * Verifying the record without trusting the file: its pages, the audit
+ * chain and its signatures, and every table that grants authority or feeds
+ * an export, each checked against the events that produced it.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "json.h"
+#include "record.h"
+#include "store.h"
+#include "triage.h"
+#include "xmalloc.h"
+
+/*
+ * What the chain says about the rows checked after it: one entry per
+ * policy load, import batch, shift, export run and acknowledgement, found
+ * by the id its event names.
+ */
+struct verify_event {
+	int64_t		 id;		/* the row's id in its table */
+	int64_t		 seq;
+	char		*at;
+	char		*actor;
+	cJSON		*data;
+	int		 seen;		/* a row claimed it */
+};
+
+struct verify_list {
+	struct verify_event	*v;
+	size_t			 n;
+};
+
+struct verify_policy {
+	int		 version;
+	struct policy	*p;
+};
+
+struct verify {
+	struct queue			*q;
+	struct queue_verify_report	*r;
+	struct sign_key			*key;		/* checks signatures */
+	struct sign_key			*logged;	/* the log's own key */
+	int64_t				 signed_upto;	/* last good signature */
+	int64_t				 first_key;	/* seq of signing_key */
+
+	struct verify_list		 policies, batches, shifts_start,
+					 shifts_end, exports, acks;
+	struct verify_policy		*pols;
+	size_t				 npols;
+	int64_t				 decisions;	/* events naming one */
+};
+
+static void
+verify_list_add(struct verify_list *l, int64_t id, int64_t seq,
+    const char *at, const char *actor, cJSON *data)
+{
+	struct verify_event *e;
+
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	e = &l->v[l->n++];
+	e->id = id;
+	e->seq = seq;
+	e->at = xstrdup(at);
+	e->actor = xstrdup(actor);
+	e->data = data;
+	e->seen = 0;
+}
+
+static int
+verify_event_cmp(const void *a, const void *b)
+{
+	const struct verify_event *x = a, *y = b;
+
+	return (x->id < y->id ? -1 : x->id > y->id);
+}
+
+static struct verify_event *
+verify_list_find(struct verify_list *l, int64_t id)
+{
+	struct verify_event key;
+
+	key.id = id;
+	return (bsearch(&key, l->v, l->n, sizeof *l->v, verify_event_cmp));
+}
+
+static void
+verify_list_free(struct verify_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].at);
+		free(l->v[i].actor);
+		cJSON_Delete(l->v[i].data);
+	}
+	free(l->v);
+}
+
+static void
+verify_done(struct verify *v)
+{
+	size_t i;
+
+	sign_key_free(v->key);
+	sign_key_free(v->logged);
+	verify_list_free(&v->policies);
+	verify_list_free(&v->batches);
+	verify_list_free(&v->shifts_start);
+	verify_list_free(&v->shifts_end);
+	verify_list_free(&v->exports);
+	verify_list_free(&v->acks);
+	for (i = 0; i < v->npols; i++)
+		policy_free(v->pols[i].p);
+	free(v->pols);
+}
+
+/* A number in an event's data, or -1. */
+static int64_t
+verify_num(const cJSON *data, const char *key)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(data, key);
+
+	return (cJSON_IsNumber(n) ? (int64_t)n->valuedouble : -1);
+}
+
+static const char *
+verify_str(const cJSON *data, const char *key)
+{
+	return (cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(data,
+	    key)));
+}
+
+static int
+verify_streq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == b);
+	return (strcmp(a, b) == 0);
+}
+
+static int64_t
+verify_time(const char *at)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (at == NULL || strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
+		return (-1);
+	return ((int64_t)timegm(&tm));
+}
+
+/*
+ * The file itself first: SQLite's integrity check reads every page, so
+ * damage in pages no command has read yet is found here.
+ */
+static int
+verify_integrity(struct queue *q, char **cause)
+{
+	static const char sql[] = "PRAGMA integrity_check(10)";
+	sqlite3_stmt	*st;
+	const char	*first = NULL;
+	char		*what = NULL;
+	int		 n = 0, step;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		first = (const char *)sqlite3_column_text(st, 0);
+		if (n++ == 0 && strcmp(first, "ok") != 0)
+			what = xstrdup(first);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE) {
+		free(what);
+		return (store_error(q, "verify", cause));
+	}
+	if (what == NULL)
+		return (0);
+	xasprintf(cause, "%s is damaged: %s%s; hitl repairs nothing: restore "
+	    "it from a backup", q->path, what, n > 1 ? " (and more)" : "");
+	free(what);
+	return (EX_DATAERR);
+}
+
+static int
+verify_decision(struct queue *q, int64_t seq, const cJSON *data,
+    char **cause)
+{
+	const cJSON	*d;
+	cJSON		*now = NULL;
+	char		*a = NULL, *b = NULL, *why = NULL;
+	int		 rc = 0;
+
+	d = cJSON_GetObjectItemCaseSensitive(data, "decision");
+	if (!cJSON_IsNumber(d)) {
+		xasprintf(cause, "audit event %lld names no decision",
+		    (long long)seq);
+		return (EX_DATAERR);
+	}
+	if (store_decision_json(q, (int64_t)d->valuedouble, &now,
+	    &why) != 0) {
+		xasprintf(cause, "audit event %lld: %s (deleted after it was "
+		    "recorded)", (long long)seq, why);
+		free(why);
+		return (EX_DATAERR);
+	}
+	a = json_print(data);
+	b = json_print(now);
+	if (strcmp(a, b) != 0) {
+		xasprintf(cause, "audit event %lld: decision %lld was changed "
+		    "after it was recorded (recorded %s, now %s)",
+		    (long long)seq, (long long)d->valuedouble, a, b);
+		rc = EX_DATAERR;
+	}
+	free(a);
+	free(b);
+	cJSON_Delete(now);
+	return (rc);
+}
+
+/* The row's columns must say what its hashed body says. */
+static int
+verify_columns(sqlite3_stmt *st, int64_t seq, const cJSON *body,
+    char **cause)
+{
+	static const char *const keys[] = { "at", "actor", "event", "item" };
+	const cJSON	*v;
+	const char	*col;
+	int		 i;
+
+	v = cJSON_GetObjectItemCaseSensitive(body, "seq");
+	if (!cJSON_IsNumber(v) || (int64_t)v->valuedouble != seq) {
+		xasprintf(cause, "audit event %lld holds the body of event "
+		    "%g: events were reordered", (long long)seq,
+		    cJSON_IsNumber(v) ? v->valuedouble : -1.0);
+		return (EX_DATAERR);
+	}
+	for (i = 0; i < 4; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(body, keys[i]);
+		col = (const char *)sqlite3_column_text(st, i + 1);
+		if (cJSON_IsNull(v) && col == NULL)
+			continue;
+		if (!cJSON_IsString(v) || col == NULL ||
+		    strcmp(v->valuestring, col) != 0) {
+			xasprintf(cause, "audit event %lld: its %s column was "
+			    "changed after it was recorded", (long long)seq,
+			    keys[i]);
+			return (EX_DATAERR);
+		}
+	}
+	return (0);
+}
+
+/* A "signing_key" event: the key the log says signs it from here on. */
+static int
+verify_key_event(struct verify *v, int64_t seq, const cJSON *data,
+    char **cause)
+{
+	struct sign_key	*k = NULL;
+	const char	*pem = verify_str(data, "public_key");
+	char		*why = NULL;
+
+	if (pem == NULL || sign_key_from_pem(pem, strlen(pem), &k,
+	    &why) != 0 || !verify_streq(sign_key_id(k), verify_str(data,
+	    "key_id"))) {
+		xasprintf(cause, "audit event %lld (signing_key) holds no "
+		    "usable key%s%s", (long long)seq, why != NULL ? ": " : "",
+		    why != NULL ? why : "");
+		free(why);
+		sign_key_free(k);
+		return (EX_DATAERR);
+	}
+	if (v->first_key == 0) {
+		v->first_key = seq;
+		/* Events before the first it covers were made before signing. */
+		if (verify_num(data, "from") > 0)
+			v->r->legacy = verify_num(data, "from") - 1;
+	}
+	sign_key_free(v->logged);
+	v->logged = k;
+	return (0);
+}
+
+/* Keeps what later checks need from an event's data. */
+static int
+verify_collect(struct verify *v, int64_t seq, const char *event,
+    const char *at, const char *actor, const cJSON *body, char **cause)
+{
+	const cJSON		*data;
+	struct verify_list	*l = NULL;
+	const char		*key = NULL;
+
+	data = cJSON_GetObjectItemCaseSensitive(body, "data");
+	if (strcmp(event, "decision") == 0 || strcmp(event, "undo") == 0 ||
+	    strcmp(event, "resolution") == 0 || strcmp(event, "reopen") == 0) {
+		v->decisions++;
+		return (verify_decision(v->q, seq, data, cause));
+	}
+	if (strcmp(event, "signing_key") == 0)
+		return (verify_key_event(v, seq, data, cause));
+	if (strcmp(event, "policy_load") == 0) {
+		l = &v->policies;
+		key = "version";
+	} else if (strcmp(event, "import") == 0) {
+		l = &v->batches;
+		key = "batch";
+	} else if (strcmp(event, "shift_start") == 0) {
+		l = &v->shifts_start;
+		key = "shift";
+	} else if (strcmp(event, "shift_end") == 0) {
+		l = &v->shifts_end;
+		key = "shift";
+	} else if (strcmp(event, "export") == 0) {
+		l = &v->exports;
+		key = "export";
+	} else if (strcmp(event, "escalation_ack") == 0) {
+		l = &v->acks;
+		key = "escalation";
+	}
+	if (l != NULL)
+		verify_list_add(l, verify_num(data, key), seq, at, actor,
+		    cJSON_Duplicate(data, 1));
+	return (0);
+}
+
+/* The signature of one transaction's last event. */
+static int
+verify_signature(struct verify *v, int64_t seq, const char *event,
+    const char *hash, const char *key_id, const char *sig, char **cause)
+{
+	if (v->key == NULL && v->logged != NULL) {
+		/* No key given or beside the database: the log's own. */
+		v->key = v->logged;
+		v->logged = NULL;
+		v->r->key_from = "the log";
+	}
+	if (v->key == NULL || !verify_streq(key_id, sign_key_id(v->key)) ||
+	    !sign_check(v->key, seq, hash, sig)) {
+		xasprintf(cause, "audit event %lld (%s) is badly signed%s: "
+		    "the log was changed at or before it%s", (long long)seq,
+		    event, v->key == NULL ? " (no key to check it with)" : "",
+		    v->signed_upto > 0 ? "" : " (no event is signed correctly)");
+		if (v->signed_upto > 0) {
+			char *more;
+
+			xasprintf(&more, "%s (events up to %lld are signed "
+			    "correctly)", *cause, (long long)v->signed_upto);
+			free(*cause);
+			*cause = more;
+		}
+		return (EX_DATAERR);
+	}
+	v->signed_upto = seq;
+	v->r->signatures++;
+	return (0);
+}
+
+static int
+verify_chain(struct verify *v, const char *expect, char **cause)
+{
+	static const char sql[] =
+	    "SELECT a.seq, a.at, a.actor, a.event, a.item, a.body, "
+	    "a.prev_hash, a.hash, s.key_id, s.signature FROM audit a "
+	    "LEFT JOIN audit_signatures s ON s.seq = a.seq ORDER BY a.seq";
+	static const char sigs_sql[] = "SELECT count(*) FROM audit_signatures";
+	struct queue	*q = v->q;
+	sqlite3_stmt	*st;
+	cJSON		*body = NULL;
+	const char	*text, *event, *stored;
+	char		 prev[65], hash[65], unsigned_event[32];
+	int64_t		 expect_seq = 1, seq = 0, first_unsigned = 0, nsigs;
+	int		 rc = 0, step;
+
+	memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(st, 0);
+		text = (const char *)sqlite3_column_text(st, 5);
+		event = (const char *)sqlite3_column_text(st, 3);
+		stored = (const char *)sqlite3_column_text(st, 7);
+		rc = EX_DATAERR;
+		if (seq != expect_seq) {
+			xasprintf(cause, "audit event %lld is missing (the log "
+			    "goes from %lld to %lld)", (long long)expect_seq,
+			    (long long)expect_seq - 1, (long long)seq);
+			goto out;
+		}
+		if (!verify_streq((const char *)sqlite3_column_text(st, 6),
+		    prev)) {
+			xasprintf(cause, "audit event %lld does not link to "
+			    "event %lld: events were removed, inserted or "
+			    "reordered", (long long)seq, (long long)seq - 1);
+			goto out;
+		}
+		if (text == NULL || event == NULL ||
+		    store_audit_hash(prev, text, hash) != 0 ||
+		    !verify_streq(hash, stored)) {
+			xasprintf(cause, "audit event %lld (%s) was changed "
+			    "after it was recorded: its hash does not match",
+			    (long long)seq, event != NULL ? event : "?");
+			goto out;
+		}
+		cJSON_Delete(body);
+		if ((body = cJSON_Parse(text)) == NULL) {
+			xasprintf(cause, "audit event %lld: unreadable body",
+			    (long long)seq);
+			goto out;
+		}
+		if ((rc = verify_columns(st, seq, body, cause)) != 0 ||
+		    (rc = verify_collect(v, seq, event,
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2), body,
+		    cause)) != 0)
+			goto out;
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+			if ((rc = verify_signature(v, seq, event, hash,
+			    (const char *)sqlite3_column_text(st, 8),
+			    (const char *)sqlite3_column_text(st, 9),
+			    cause)) != 0)
+				goto out;
+			first_unsigned = 0;
+		} else if (first_unsigned == 0) {
+			first_unsigned = seq;
+			snprintf(unsigned_event, sizeof unsigned_event, "%s",
+			    event);
+		}
+		if (expect != NULL && strcmp(hash, expect) == 0)
+			v->r->expect_seq = seq;
+		memcpy(prev, hash, sizeof prev);
+		expect_seq++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_error(q, "audit", cause);
+		goto out;
+	}
+	sqlite3_reset(st);
+	rc = EX_DATAERR;
+	if (v->first_key == 0 && q->key_recorded) {
+		xasprintf(cause, "the database says its log is signed with key "
+		    "%s, but no event of the log names that key: the log was "
+		    "rewritten", "(recorded)");
+		goto out;
+	}
+	if (v->first_key == 0) {
+		/* Made before signing and never written since. */
+		v->r->legacy = seq;
+		first_unsigned = 0;
+	}
+	if (first_unsigned != 0) {
+		xasprintf(cause, "audit event %lld (%s) is unsigned: the log "
+		    "was extended or rewritten without the signing key%s",
+		    (long long)first_unsigned, unsigned_event,
+		    v->signed_upto > 0 ? "" : " (no event is signed)");
+		goto out;
+	}
+	if (v->first_key == 0 && seq > 0 && v->key != NULL &&
+	    strcmp(v->r->key_from, "--key") == 0) {
+		xasprintf(cause, "no event of the log is signed, so nothing "
+		    "in it can be checked against the key given with --key");
+		goto out;
+	}
+	if ((st = store_stmt(q, sigs_sql, cause)) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	nsigs = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) :
+	    -1;
+	sqlite3_reset(st);
+	if (nsigs != v->r->signatures) {
+		xasprintf(cause, "audit_signatures holds %lld signatures of "
+		    "events the log does not have", (long long)(nsigs -
+		    v->r->signatures));
+		goto out;
+	}
+	if (expect != NULL && v->r->expect_seq == 0) {
+		xasprintf(cause, "the published head %s is not in the chain: "
+		    "the log was cut or rewritten after it was published",
+		    expect);
+		goto out;
+	}
+	v->r->events = seq;
+	memcpy(v->r->head, prev, sizeof prev);
+	rc = 0;
+out:
+	sqlite3_reset(st);
+	cJSON_Delete(body);
+	return (rc);
+}
+
+/* Each policy version is the one its load recorded, byte for byte. */
+static int
+verify_policies(struct verify *v, char **cause)
+{
+	static const char sql[] =
+	    "SELECT version, loaded_at, loaded_by, sha256, body FROM policies "
+	    "ORDER BY version";
+	struct queue		*q = v->q;
+	struct verify_event	*e;
+	struct policy		*p;
+	sqlite3_stmt		*st;
+	const char		*body;
+	char			 sha[65], *why = NULL;
+	int			 version, rc = EX_DATAERR, step;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		version = sqlite3_column_int(st, 0);
+		body = (const char *)sqlite3_column_blob(st, 4);
+		store_sha256_hex(body != NULL ? body : "",
+		    (size_t)sqlite3_column_bytes(st, 4), sha);
+		if ((e = verify_list_find(&v->policies, version)) == NULL) {
+			xasprintf(cause, "policy version %d was not loaded "
+			    "through hitl: the log has no event for it",
+			    version);
+			goto out;
+		}
+		e->seen = 1;
+		if (!verify_streq(sha, verify_str(e->data, "sha256")) ||
+		    !verify_streq(sha, (const char *)sqlite3_column_text(st,
+		    3))) {
+			xasprintf(cause, "policy version %d was changed after "
+			    "it was loaded (audit event %lld): its text no "
+			    "longer has the SHA-256 recorded then", version,
+			    (long long)e->seq);
+			goto out;
+		}
+		if (!verify_streq(e->actor, (const char *)sqlite3_column_text(
+		    st, 2)) || !verify_streq(e->at, (const char *)
+		    sqlite3_column_text(st, 1))) {
+			xasprintf(cause, "policy version %d: who loaded it or "
+			    "when was changed after audit event %lld recorded "
+			    "it", version, (long long)e->seq);
+			goto out;
+		}
+		if (policy_parse(body, (size_t)sqlite3_column_bytes(st, 4), &p,
+		    &why) != 0) {
+			xasprintf(cause, "policy version %d no longer "
+			    "validates: %s", version, why);
+			free(why);
+			goto out;
+		}
+		v->pols = xreallocarray(v->pols, v->npols + 1,
+		    sizeof *v->pols);
+		v->pols[v->npols].version = version;
+		v->pols[v->npols++].p = p;
+		v->r->policies++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = store_error(q, "verify", cause);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_reset(st);
+	return (rc);
+}
+
+/* Every event of a kind must have its row; names the first without. */
+static int
+verify_all_seen(const struct verify_list *l, const char *what,
+    char **cause)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (!l->v[i].seen) {
+			xasprintf(cause, "%s %lld, recorded by audit event "
+			    "%lld, is missing from the database", what,
+			    (long long)l->v[i].id, (long long)l->v[i].seq);
+			return (EX_DATAERR);
+		}
+	}
+	return (0);
+}
+
+static const struct policy *
+verify_policy_at(struct verify *v, int version)
+{
+	static struct policy	*builtin;
+	size_t			 i;
+
+	for (i = 0; i < v->npols; i++) {
+		if (v->pols[i].version == version)
+			return (v->pols[i].p);
+	}
+	if (version != 0)
+		return (NULL);
+	if (builtin == NULL)
+		builtin = policy_default();
+	return (builtin);
+}
+
+/* An import batch's row says what its event says. */
+static int
+verify_batch_row(struct verify *v, sqlite3_stmt *st, char **cause)
+{
+	static const char *const counts[] = {
+		"imported", "queued", "auto_decided", "duplicates", "invalid"
+	};
+	struct verify_event	*e;
+	const cJSON		*files;
+	int64_t			 id = sqlite3_column_int64(st, 0);
+	char			*text;
+	int			 i, same;
+
+	if ((e = verify_list_find(&v->batches, id)) == NULL) {
+		xasprintf(cause, "import batch %lld was not imported through "
+		    "hitl: the log has no event for it", (long long)id);
+		return (EX_DATAERR);
+	}
+	e->seen = 1;
+	files = cJSON_GetObjectItemCaseSensitive(e->data, "files");
+	text = json_print(files);
+	same = verify_streq(text, (const char *)sqlite3_column_text(st, 3)) &&
+	    verify_streq(e->actor, (const char *)sqlite3_column_text(st, 2)) &&
+	    verify_streq(e->at, (const char *)sqlite3_column_text(st, 1)) &&
+	    verify_num(e->data, "policy_version") ==
+	    sqlite3_column_int64(st, 4) &&
+	    verify_streq(verify_str(e->data, "content_sha256"),
+	    (const char *)sqlite3_column_text(st, 10));
+	for (i = 0; i < 5; i++) {
+		if (verify_num(e->data, counts[i]) !=
+		    sqlite3_column_int64(st, 5 + i))
+			same = 0;
+	}
+	free(text);
+	if (!same) {
+		xasprintf(cause, "import batch %lld was changed after audit "
+		    "event %lld recorded it", (long long)id, (long long)e->seq);
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
+/* What re-reading an item's stored input line says it must hold. */
+struct verify_item {
+	int64_t		 id;
+	const char	*ext_id;
+	int64_t		 batch;
+	int		 version;
+	int		 auto_decided;	/* triage decided it */
+};
+
+static int
+verify_num_eq(double a, double b)
+{
+	return (a == b || (isnan(a) && isnan(b)));
+}
+
+static int
+verify_text_col(sqlite3_stmt *st, int col, const char *want)
+{
+	return (verify_streq((const char *)sqlite3_column_text(st, col),
+	    want));
+}
+
+static int
+verify_json_col(sqlite3_stmt *st, int col, const cJSON *want)
+{
+	char	*text;
+	int	 same;
+
+	if (want == NULL)
+		return (sqlite3_column_type(st, col) == SQLITE_NULL);
+	text = json_print(want);
+	same = verify_text_col(st, col, text);
+	free(text);
+	return (same);
+}
+
+#define VERIFY_ITEM_SQL \
+	"SELECT id, ext_id, kind, priority, spot_check, top_type, " \
+	"top_score, created_at, imported_at, batch_id, policy_version, " \
+	"source_model, source_pipeline, source, metadata, prompt, messages, " \
+	"text, raw, state FROM items"
+
+/*
+ * The columns of items row st (VERIFY_ITEM_SQL) must be what importing its
+ * raw line under its policy version gives: the text, its context and its
+ * triage (priority, spot check, auto or queued).
+ */
+static int
+verify_item_columns(struct verify *v, sqlite3_stmt *st, struct record *r,
+    struct triage *t, struct verify_item *it, char **cause)
+{
+	const struct policy	*p;
+	const char		*raw, *what = NULL;
+	char			*why = NULL;
+
+	it->id = sqlite3_column_int64(st, 0);
+	it->ext_id = (const char *)sqlite3_column_text(st, 1);
+	it->batch = sqlite3_column_int64(st, 9);
+	it->version = sqlite3_column_int(st, 10);
+	raw = (const char *)sqlite3_column_blob(st, 18);
+	if (raw == NULL || record_parse(raw, (size_t)sqlite3_column_bytes(st,
+	    18), r, &why) != 0) {
+		xasprintf(cause, "item %s: its stored input line was changed "
+		    "after import (%s)", it->ext_id != NULL ? it->ext_id : "?",
+		    why != NULL ? why : "missing");
+		free(why);
+		return (EX_DATAERR);
+	}
+	if ((p = verify_policy_at(v, it->version)) == NULL) {
+		xasprintf(cause, "item %s names policy version %d, which is "
+		    "not in the database", it->ext_id, it->version);
+		return (EX_DATAERR);
+	}
+	triage_record(p, r, t);
+	it->auto_decided = !t->queued;
+	if (!verify_text_col(st, 1, r->id))
+		what = "id";
+	else if (!verify_text_col(st, 2, record_kind_name(r->kind)))
+		what = "kind";
+	else if (!verify_num_eq(sqlite3_column_double(st, 3), t->priority) ||
+	    sqlite3_column_int(st, 4) != t->spot_check ||
+	    !verify_text_col(st, 5, t->top_type) || (t->top_type != NULL &&
+	    !verify_num_eq(sqlite3_column_double(st, 6), t->top_score)))
+		what = "triage (priority, rank or spot check)";
+	else if (!verify_text_col(st, 7, r->created_at))
+		what = "created_at";
+	else if (!verify_text_col(st, 11, r->source_model) ||
+	    !verify_text_col(st, 12, r->source_pipeline) ||
+	    !verify_json_col(st, 13, r->source))
+		what = "source";
+	else if (!verify_json_col(st, 14, r->metadata))
+		what = "metadata";
+	else if (!verify_text_col(st, 15, r->prompt) ||
+	    !verify_json_col(st, 16, r->messages))
+		what = "context (prompt or messages)";
+	else if (!verify_text_col(st, 17, r->text))
+		what = "text";
+	if (what != NULL) {
+		xasprintf(cause, "item %s: its %s was changed after import (it "
+		    "no longer matches its stored input line)", it->ext_id,
+		    what);
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
+/* The item's flags or spans rows, against the record and its triage. */
+static int
+verify_item_children(sqlite3_stmt *fl, sqlite3_stmt *sp, int *fl_row,
+    int *sp_row, const struct record *r, const struct verify_item *it,
+    char **cause)
+{
+	size_t		i, nflags = 0, nspans = 0;
+	const char	*what = NULL;
+	char		*expl;
+
+	while (*fl_row == SQLITE_ROW && sqlite3_column_int64(fl, 0) < it->id)
+		*fl_row = sqlite3_step(fl);
+	for (i = 0; *fl_row == SQLITE_ROW && sqlite3_column_int64(fl, 0) ==
+	    it->id; i++, nflags++) {
+		const struct record_flag *f = &r->flags[i];
+
+		if (i >= r->nflags || sqlite3_column_int64(fl, 1) != (int64_t)i ||
+		    !verify_text_col(fl, 2, f->type) ||
+		    !verify_num_eq(sqlite3_column_double(fl, 3), f->score) ||
+		    !verify_text_col(fl, 4, f->detector) ||
+		    !verify_text_col(fl, 5, f->rationale) ||
+		    (f->has_offsets ? sqlite3_column_int64(fl, 6) !=
+		    (int64_t)f->start || sqlite3_column_int64(fl, 7) !=
+		    (int64_t)f->end : sqlite3_column_type(fl, 6) !=
+		    SQLITE_NULL)) {
+			what = "flags";
+			break;
+		}
+		*fl_row = sqlite3_step(fl);
+	}
+	while (what == NULL && *sp_row == SQLITE_ROW &&
+	    sqlite3_column_int64(sp, 0) < it->id)
+		*sp_row = sqlite3_step(sp);
+	for (i = 0; what == NULL && *sp_row == SQLITE_ROW &&
+	    sqlite3_column_int64(sp, 0) == it->id; i++, nspans++) {
+		const struct record_span *s = &r->spans[i];
+
+		if (i >= r->nspans) {
+			what = "spans";
+			break;
+		}
+		expl = s->explanation != NULL ? json_print(s->explanation) :
+		    NULL;
+		if (sqlite3_column_int64(sp, 1) != (int64_t)i ||
+		    !verify_text_col(sp, 2, s->entity_type) ||
+		    sqlite3_column_int64(sp, 3) != (int64_t)s->start ||
+		    sqlite3_column_int64(sp, 4) != (int64_t)s->end ||
+		    !verify_num_eq(sqlite3_column_double(sp, 5), s->score) ||
+		    !verify_text_col(sp, 6, s->recognizer) ||
+		    !verify_text_col(sp, 7, expl) ||
+		    !verify_text_col(sp, 8, record_verdict_name(s->verdict)))
+			what = "spans";
+		free(expl);
+		if (what != NULL)
+			break;
+		*sp_row = sqlite3_step(sp);
+	}
+	if (what == NULL && (nflags != r->nflags || nspans != r->nspans))
+		what = nflags != r->nflags ? "flags" : "spans";
+	if (what != NULL) {
+		xasprintf(cause, "item %s: its %s were changed after import "
+		    "(they no longer match its stored input line)", it->ext_id,
+		    what);
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
+/*
+ * The item's state must be where its decisions, taken in order, leave it
+ * (queued and claimed are one: claims are leases, not decisions).
+ */
+struct verify_step {
+	int64_t				 id;
+	const struct action_info	*action;
+	enum queue_state		 before;
+};
+
+static int
+verify_item_state(sqlite3_stmt *dc, int *dc_row, sqlite3_stmt *st,
+    const struct verify_item *it, char **cause)
+{
+	const struct action_info	*a;
+	struct verify_step		*hist = NULL;
+	enum queue_state		 want;
+	const char			*state;
+	size_t				 n = 0, i;
+	int64_t				 undoes;
+	int				 rc = 0;
+
+	want = it->auto_decided ? QUEUE_STATE_AUTO : QUEUE_STATE_QUEUED;
+	while (*dc_row == SQLITE_ROW && sqlite3_column_int64(dc, 0) < it->id)
+		*dc_row = sqlite3_step(dc);
+	for (; *dc_row == SQLITE_ROW && sqlite3_column_int64(dc, 0) == it->id;
+	    *dc_row = sqlite3_step(dc)) {
+		hist = xreallocarray(hist, n + 1, sizeof *hist);
+		hist[n].id = sqlite3_column_int64(dc, 1);
+		hist[n].before = want;
+		hist[n].action = a = action_find((const char *)
+		    sqlite3_column_text(dc, 2));
+		if (a == NULL) {
+			xasprintf(cause, "item %s: decision %lld has an action "
+			    "hitl does not know (\"%s\")", it->ext_id,
+			    (long long)hist[n].id, sqlite3_column_text(dc, 2));
+			rc = EX_DATAERR;
+			goto out;
+		}
+		if (a->to == ACTION_STATE_BACK) {
+			undoes = sqlite3_column_int64(dc, 3);
+			for (i = 0; i < n && hist[i].id != undoes; i++)
+				;
+			if (i == n) {
+				xasprintf(cause, "item %s: undo %lld withdraws "
+				    "no decision of the item", it->ext_id,
+				    (long long)hist[n].id);
+				rc = EX_DATAERR;
+				goto out;
+			}
+			/*
+			 * What the withdrawn decision changed comes back (undo
+			 * refuses when anyone acted since); a comment changed
+			 * nothing, and may be withdrawn whatever came after.
+			 */
+			if (hist[i].action->to != ACTION_STATE_SAME)
+				want = hist[i].before;
+		} else if (a->to != ACTION_STATE_SAME)
+			want = (enum queue_state)a->to;
+		n++;
+	}
+	state = (const char *)sqlite3_column_text(st, 19);
+	if (state != NULL && strcmp(state, "claimed") == 0)
+		state = "queued";
+	if (!verify_streq(state, queue_state_name(want))) {
+		xasprintf(cause, "item %s is %s, but its decisions leave it "
+		    "%s: its state was changed behind hitl's back", it->ext_id,
+		    state != NULL ? state : "without a state",
+		    queue_state_name(want));
+		rc = EX_DATAERR;
+	}
+out:
+	free(hist);
+	return (rc);
+}
+
+/* A batch's items must hash to what its event recorded. */
+static int
+verify_batch_end(struct verify *v, int64_t batch, EVP_MD_CTX *md,
+    uint64_t n, char **cause)
+{
+	struct verify_event	*e;
+	unsigned char		 digest[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen;
+	char			 sha[65];
+
+	EVP_DigestFinal_ex(md, digest, &mdlen);
+	queue_hex(digest, 32, sha);
+	if ((e = verify_list_find(&v->batches, batch)) == NULL) {
+		xasprintf(cause, "internal error: batch %lld vanished",
+		    (long long)batch);
+		return (EX_SOFTWARE);
+	}
+	if (!verify_streq(sha, verify_str(e->data, "content_sha256")) ||
+	    (int64_t)n != verify_num(e->data, "imported")) {
+		xasprintf(cause, "import batch %lld: its items are not the "
+		    "%lld lines audit event %lld recorded (items were added, "
+		    "removed or changed)", (long long)batch,
+		    (long long)verify_num(e->data, "imported"),
+		    (long long)e->seq);
+		return (EX_DATAERR);
+	}
+	v->r->items += n;
+	v->r->batches++;
+	return (0);
+}
+
+/*
+ * Batches and their items: each batch row against its event; each item
+ * against its stored input line (re-imported under its policy version) and
+ * its batch's content hash; each item's state against its decisions. Items
+ * are read in row order, which is import order (rows are never deleted),
+ * so each batch's items come together, in the order they were hashed.
+ */
+static int
+verify_items(struct verify *v, char **cause)
+{
+	static const char batch_sql[] =
+	    "SELECT id, started_at, operator, files, policy_version, "
+	    "imported, queued, auto_decided, duplicates, invalid, "
+	    "content_sha256 FROM batches ORDER BY id";
+	static const char items_sql[] = VERIFY_ITEM_SQL " ORDER BY id";
+	static const char flags_sql[] =
+	    "SELECT item_id, idx, type, score, detector, rationale, start_cp, "
+	    "end_cp FROM flags ORDER BY item_id, idx";
+	static const char spans_sql[] =
+	    "SELECT item_id, idx, entity_type, start_cp, end_cp, score, "
+	    "recognizer, explanation, triage FROM spans ORDER BY item_id, idx";
+	static const char decisions_sql[] =
+	    "SELECT item_id, id, action, undoes FROM decisions "
+	    "ORDER BY item_id, id";
+	struct queue		*q = v->q;
+	struct verify_item	 it;
+	struct record		 r;
+	struct triage		 t;
+	sqlite3_stmt		*bt = NULL, *st = NULL, *fl = NULL, *sp = NULL,
+				*dc = NULL;
+	EVP_MD_CTX		*md = NULL;
+	uint64_t		 n = 0;
+	int64_t			 batch = 0;
+	int			 rc = EX_SOFTWARE, row, brow, fl_row, sp_row,
+				 dc_row;
+
+	memset(&r, 0, sizeof r);
+	if ((bt = store_stmt(q, batch_sql, cause)) == NULL ||
+	    (st = store_stmt(q, items_sql, cause)) == NULL ||
+	    (fl = store_stmt(q, flags_sql, cause)) == NULL ||
+	    (sp = store_stmt(q, spans_sql, cause)) == NULL ||
+	    (dc = store_stmt(q, decisions_sql, cause)) == NULL ||
+	    (md = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	fl_row = sqlite3_step(fl);
+	sp_row = sqlite3_step(sp);
+	dc_row = sqlite3_step(dc);
+	row = sqlite3_step(st);
+	while ((brow = sqlite3_step(bt)) == SQLITE_ROW) {
+		if ((rc = verify_batch_row(v, bt, cause)) != 0)
+			goto out;
+		batch = sqlite3_column_int64(bt, 0);
+		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+		n = 0;
+		for (; row == SQLITE_ROW && sqlite3_column_int64(st, 9) <= batch;
+		    row = sqlite3_step(st)) {
+			if ((rc = verify_item_columns(v, st, &r, &t, &it,
+			    cause)) != 0)
+				goto out;
+			rc = EX_DATAERR;
+			if (it.batch != batch) {
+				xasprintf(cause, "item %s belongs to batch %lld "
+				    "but was stored with batch %lld: it was "
+				    "moved behind hitl's back", it.ext_id,
+				    (long long)it.batch, (long long)batch);
+				goto out;
+			}
+			if (!verify_text_col(st, 8, (const char *)
+			    sqlite3_column_text(bt, 1))) {
+				xasprintf(cause, "item %s: its import time was "
+				    "changed after import", it.ext_id);
+				goto out;
+			}
+			if ((rc = verify_item_children(fl, sp, &fl_row, &sp_row,
+			    &r, &it, cause)) != 0 ||
+			    (rc = verify_item_state(dc, &dc_row, st, &it,
+			    cause)) != 0)
+				goto out;
+			EVP_DigestUpdate(md, sqlite3_column_blob(st, 18),
+			    (size_t)sqlite3_column_bytes(st, 18));
+			EVP_DigestUpdate(md, "\n", 1);
+			record_done(&r);
+			memset(&r, 0, sizeof r);
+			n++;
+		}
+		if ((rc = verify_batch_end(v, batch, md, n, cause)) != 0)
+			goto out;
+	}
+	rc = EX_DATAERR;
+	if (row == SQLITE_ROW) {
+		xasprintf(cause, "item %s belongs to no import batch (it names "
+		    "batch %lld): it was added behind hitl's back",
+		    sqlite3_column_text(st, 1),
+		    (long long)sqlite3_column_int64(st, 9));
+		goto out;
+	}
+	if (brow != SQLITE_DONE || row != SQLITE_DONE) {
+		rc = store_error(q, "verify", cause);
+		goto out;
+	}
+	rc = verify_all_seen(&v->batches, "import batch", cause);
+out:
+	record_done(&r);
+	EVP_MD_CTX_free(md);
+	/* sqlite3_reset(NULL) is a no-op. */
+	sqlite3_reset(bt);
+	sqlite3_reset(st);
+	sqlite3_reset(fl);
+	sqlite3_reset(sp);
+	sqlite3_reset(dc);
+	return (rc);
+}
+
+/*
+ * An escalation row is what its escalate decision opened, moved on only by
+ * the events that may move it: an acknowledgement, a resolution, an undo.
+ */
+static int
+verify_escalations(struct verify *v, char **cause)
+{
+	static const char sql[] =
+	    "SELECT e.id, e.item_id, e.team, e.reason, e.severity, e.note, "
+	    "e.opened_by, e.opened_at, e.due_at, e.state, e.acked_by, "
+	    "e.acked_at, e.resolved_by, e.resolved_at, e.outcome, "
+	    "e.resolution_id, d.item_id, d.action, d.reviewer, d.decided_at, "
+	    "d.payload, d.policy_version, "
+	    "(SELECT count(*) FROM decisions u WHERE u.undoes = d.id), "
+	    "r.action, r.reviewer, r.decided_at, r.payload, r.item_id "
+	    "FROM escalations e LEFT JOIN decisions d ON d.id = e.decision_id "
+	    "LEFT JOIN decisions r ON r.id = e.resolution_id ORDER BY e.id";
+	const struct policy_severity	*sev;
+	const struct policy		*pol;
+	struct verify_event		*ack;
+	sqlite3_stmt			*st;
+	cJSON				*p = NULL, *res = NULL;
+	const char			*state, *what = NULL;
+	int64_t				 id = 0, opened;
+	int				 rc = EX_DATAERR, step;
+
+	if ((st = store_stmt(v->q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while (what == NULL && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		state = (const char *)sqlite3_column_text(st, 9);
+		cJSON_Delete(p);
+		cJSON_Delete(res);
+		p = res = NULL;
+		if (!verify_streq((const char *)sqlite3_column_text(st, 17),
+		    "escalate") || sqlite3_column_int64(st, 1) !=
+		    sqlite3_column_int64(st, 16) || (p = cJSON_Parse(
+		    (const char *)sqlite3_column_text(st, 20))) == NULL) {
+			what = "it was opened by no escalate decision";
+			break;
+		}
+		opened = verify_time((const char *)sqlite3_column_text(st,
+		    19));
+		pol = verify_policy_at(v, sqlite3_column_int(st, 21));
+		sev = pol != NULL ? policy_find_severity(pol,
+		    verify_str(p, "severity")) : NULL;
+		if (!verify_text_col(st, 2, verify_str(p, "team")) ||
+		    !verify_text_col(st, 3, verify_str(p, "reason")) ||
+		    !verify_text_col(st, 4, verify_str(p, "severity")) ||
+		    !verify_text_col(st, 5, verify_str(p, "note")) ||
+		    !verify_text_col(st, 6, (const char *)sqlite3_column_text(
+		    st, 18)) || sqlite3_column_int64(st, 7) != opened ||
+		    sev == NULL || sqlite3_column_int64(st, 8) != opened +
+		    (int64_t)sev->response_minutes * 60) {
+			what = "it no longer says what its escalate decision "
+			    "said (team, reason, severity, note, who, when or "
+			    "its target)";
+			break;
+		}
+		ack = verify_list_find(&v->acks, id);
+		if (ack != NULL)
+			ack->seen = 1;
+		if (sqlite3_column_int64(st, 22) > 0) {
+			if (!verify_streq(state, "withdrawn"))
+				what = "its escalation was undone, so it is "
+				    "withdrawn";
+			continue;
+		}
+		if (sqlite3_column_type(st, 15) != SQLITE_NULL) {
+			res = cJSON_Parse((const char *)sqlite3_column_text(st,
+			    26));
+			if (!verify_streq(state, "resolved") ||
+			    !verify_streq((const char *)sqlite3_column_text(st,
+			    23), "resolve") || verify_num(res, "escalation") !=
+			    id || !verify_text_col(st, 14, verify_str(res,
+			    "outcome")) || !verify_text_col(st, 12,
+			    (const char *)sqlite3_column_text(st, 24)) ||
+			    sqlite3_column_int64(st, 13) != verify_time(
+			    (const char *)sqlite3_column_text(st, 25)))
+				what = "its resolution no longer says what the "
+				    "resolving decision said";
+			else if (ack != NULL && (!verify_text_col(st, 10,
+			    ack->actor) || sqlite3_column_int64(st, 11) !=
+			    verify_time(ack->at)))
+				what = "its acknowledgement no longer says "
+				    "what its event said";
+			continue;
+		}
+		if (sqlite3_column_type(st, 12) != SQLITE_NULL ||
+		    sqlite3_column_type(st, 14) != SQLITE_NULL)
+			what = "it holds a resolution no decision made";
+		else if (ack != NULL && (!verify_streq(state, "acknowledged") ||
+		    !verify_text_col(st, 10, ack->actor) ||
+		    sqlite3_column_int64(st, 11) != verify_time(ack->at)))
+			what = "its acknowledgement no longer says what its "
+			    "event said";
+		else if (ack == NULL && (!verify_streq(state, "open") ||
+		    sqlite3_column_type(st, 10) != SQLITE_NULL))
+			what = "no event moved it from open";
+	}
+	sqlite3_reset(st);
+	cJSON_Delete(p);
+	cJSON_Delete(res);
+	if (what != NULL) {
+		xasprintf(cause, "escalation %lld was changed behind hitl's "
+		    "back: %s", (long long)id, what);
+		return (EX_DATAERR);
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		return (store_error(v->q, "verify", cause));
+	if ((rc = verify_all_seen(&v->acks, "the escalation acknowledged",
+	    cause)) != 0)
+		return (rc);
+	return (0);
+}
+
+/* Shifts: who started them and when, and what their end recorded. */
+static int
+verify_shifts(struct verify *v, char **cause)
+{
+	static const char sql[] =
+	    "SELECT id, reviewer, started_at, ended_at, note, counts "
+	    "FROM shifts ORDER BY id";
+	struct verify_event	*s, *e;
+	sqlite3_stmt		*st;
+	char			*counts = NULL;
+	int64_t			 id = 0;
+	int			 bad = 0, step;
+
+	if ((st = store_stmt(v->q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while (!bad && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		s = verify_list_find(&v->shifts_start, id);
+		e = verify_list_find(&v->shifts_end, id);
+		if (s == NULL || !verify_text_col(st, 1, s->actor) ||
+		    !verify_text_col(st, 2, s->at)) {
+			bad = 1;
+			break;
+		}
+		s->seen = 1;
+		if (e == NULL) {
+			bad = sqlite3_column_type(st, 3) != SQLITE_NULL ||
+			    sqlite3_column_type(st, 5) != SQLITE_NULL;
+			continue;
+		}
+		e->seen = 1;
+		free(counts);
+		counts = json_print(cJSON_GetObjectItemCaseSensitive(e->data,
+		    "counts"));
+		bad = !verify_text_col(st, 3, e->at) ||
+		    !verify_text_col(st, 4, verify_str(e->data, "note")) ||
+		    !verify_text_col(st, 5, counts) || !verify_streq(e->actor,
+		    s->actor);
+	}
+	sqlite3_reset(st);
+	free(counts);
+	if (bad) {
+		xasprintf(cause, "shift %lld was changed behind hitl's back: "
+		    "its reviewer, times, counts or hand-off note are not "
+		    "what its events recorded", (long long)id);
+		return (EX_DATAERR);
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		return (store_error(v->q, "verify", cause));
+	if (verify_all_seen(&v->shifts_start, "shift", cause) != 0 ||
+	    verify_all_seen(&v->shifts_end, "the end of shift", cause) != 0)
+		return (EX_DATAERR);
+	return (0);
+}
+
+/* Export runs: the windows that since-last exports and undo rely on. */
+static int
+verify_exports(struct verify *v, char **cause)
+{
+	static const char sql[] =
+	    "SELECT id, format, path, exported_at, actor, records, "
+	    "since_decision, last_decision, sha256, audit_head, options "
+	    "FROM exports ORDER BY id";
+	struct verify_event	*e;
+	sqlite3_stmt		*st;
+	char			*options;
+	int64_t			 id = 0;
+	int			 bad = 0, step;
+
+	if ((st = store_stmt(v->q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while (!bad && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if ((e = verify_list_find(&v->exports, id)) == NULL) {
+			bad = 1;
+			break;
+		}
+		e->seen = 1;
+		options = json_print(cJSON_GetObjectItemCaseSensitive(e->data,
+		    "options"));
+		bad = !verify_text_col(st, 1, verify_str(e->data, "format")) ||
+		    !verify_text_col(st, 2, verify_str(e->data, "path")) ||
+		    !verify_text_col(st, 3, e->at) ||
+		    !verify_text_col(st, 4, e->actor) ||
+		    sqlite3_column_int64(st, 5) != verify_num(e->data,
+		    "records") ||
+		    sqlite3_column_int64(st, 6) != verify_num(e->data,
+		    "since_decision") ||
+		    sqlite3_column_int64(st, 7) != verify_num(e->data,
+		    "last_decision") ||
+		    !verify_text_col(st, 8, verify_str(e->data, "sha256")) ||
+		    !verify_text_col(st, 9, verify_str(e->data,
+		    "audit_head")) || !verify_text_col(st, 10, options);
+		free(options);
+		v->r->exports++;
+	}
+	sqlite3_reset(st);
+	if (bad) {
+		xasprintf(cause, "export run %lld was changed behind hitl's "
+		    "back: it is not what its audit event recorded",
+		    (long long)id);
+		return (EX_DATAERR);
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW)
+		return (store_error(v->q, "verify", cause));
+	return (verify_all_seen(&v->exports, "export run", cause));
+}
+
+/* Simple counts the rows must agree on. */
+static int
+verify_counts(struct verify *v, char **cause)
+{
+	static const char decisions_sql[] = "SELECT count(*) FROM decisions";
+	static const char esc_sql[] = "SELECT count(*) FROM escalations";
+	static const char shifts_sql[] = "SELECT count(*) FROM shifts";
+	static const char waiting_sql[] =
+	    "SELECT w.kind, w.n, (SELECT count(*) FROM items i WHERE "
+	    "i.kind = w.kind AND (i.state = 'queued' OR i.state = 'claimed')) "
+	    "FROM waiting w";
+	sqlite3_stmt	*st;
+	int64_t		 stored;
+	int		 rc = 0;
+
+	if ((st = store_stmt(v->q, decisions_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	stored = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) :
+	    -1;
+	sqlite3_reset(st);
+	if (stored != v->decisions) {
+		xasprintf(cause, "the decisions table holds %lld decisions but "
+		    "the audit log records %lld: decisions were added outside "
+		    "hitl", (long long)stored, (long long)v->decisions);
+		return (EX_DATAERR);
+	}
+	v->r->decisions = (uint64_t)stored;
+	if ((st = store_stmt(v->q, esc_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v->r->escalations = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((st = store_stmt(v->q, shifts_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v->r->shifts = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((st = store_stmt(v->q, waiting_sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 1) != sqlite3_column_int64(st,
+		    2)) {
+			xasprintf(cause, "the count of waiting %s items says "
+			    "%lld but %lld wait: it was changed behind hitl's "
+			    "back (the console's header shows it)",
+			    sqlite3_column_text(st, 0),
+			    (long long)sqlite3_column_int64(st, 1),
+			    (long long)sqlite3_column_int64(st, 2));
+			rc = EX_DATAERR;
+		}
+	}
+	sqlite3_reset(st);
+	return (rc);
+}
+
+/* The key to check signatures with: --key, else the one beside the file. */
+static int
+verify_key(struct verify *v, const struct queue_verify_options *o,
+    char **cause)
+{
+	char	*path, *why = NULL;
+	int	 rc;
+
+	if (o != NULL && o->key != NULL) {
+		if ((rc = sign_key_from_pem(o->key, o->keylen, &v->key,
+		    &why)) != 0) {
+			xasprintf(cause, "--key: %s", why);
+			free(why);
+			return (EX_DATAERR);
+		}
+		v->r->key_from = "--key";
+		return (0);
+	}
+	if (v->q->key != NULL) {
+		char *pem = sign_key_public_pem(v->q->key);
+
+		rc = sign_key_from_pem(pem, strlen(pem), &v->key, cause);
+		free(pem);
+		v->r->key_from = "the key file";
+		return (rc);
+	}
+	/* Unreadable or missing: fall back to the log's own (weaker). */
+	path = store_key_path(v->q);
+	rc = sign_key_load(path, &v->key, &why);
+	free(path);
+	free(why);
+	if (rc == 0)
+		v->r->key_from = "the key file";
+	return (0);
+}
+
+int
+queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
+    struct queue_verify_report *r, char **cause)
+{
+	struct verify	v;
+	int		rc;
+
+	memset(r, 0, sizeof *r);
+	memset(&v, 0, sizeof v);
+	v.q = q;
+	v.r = r;
+	r->key_from = "";
+	if ((rc = verify_key(&v, o, cause)) != 0)
+		return (rc);
+	/* One read transaction: a consistent snapshot of every table. */
+	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+		goto out;
+	if ((rc = verify_integrity(q, cause)) != 0 ||
+	    (rc = verify_chain(&v, o != NULL ? o->expect : NULL, cause)) != 0)
+		goto end;
+	qsort(v.policies.v, v.policies.n, sizeof *v.policies.v,
+	    verify_event_cmp);
+	qsort(v.batches.v, v.batches.n, sizeof *v.batches.v, verify_event_cmp);
+	qsort(v.shifts_start.v, v.shifts_start.n, sizeof *v.shifts_start.v,
+	    verify_event_cmp);
+	qsort(v.shifts_end.v, v.shifts_end.n, sizeof *v.shifts_end.v,
+	    verify_event_cmp);
+	qsort(v.exports.v, v.exports.n, sizeof *v.exports.v, verify_event_cmp);
+	qsort(v.acks.v, v.acks.n, sizeof *v.acks.v, verify_event_cmp);
+	if ((rc = verify_policies(&v, cause)) != 0 ||
+	    (rc = verify_all_seen(&v.policies, "policy version",
+	    cause)) != 0 ||
+	    (rc = verify_items(&v, cause)) != 0 ||
+	    (rc = verify_escalations(&v, cause)) != 0 ||
+	    (rc = verify_shifts(&v, cause)) != 0 ||
+	    (rc = verify_exports(&v, cause)) != 0 ||
+	    (rc = verify_counts(&v, cause)) != 0)
+		goto end;
+	if (v.key != NULL)
+		snprintf(r->key_id, sizeof r->key_id, "%s", sign_key_id(v.key));
+end:
+	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+out:
+	verify_done(&v);
+	return (rc);
+}
+
+int
+queue_audit_key(struct queue *q, char **pem, char **cause)
+{
+	static const char sql[] =
+	    "SELECT body FROM audit WHERE event = 'signing_key' "
+	    "ORDER BY seq DESC LIMIT 1";
+	struct sign_key	*k = NULL;
+	sqlite3_stmt	*st;
+	cJSON		*body;
+	const char	*text;
+	int		 rc;
+
+	*pem = NULL;
+	if (q->key != NULL) {
+		*pem = sign_key_public_pem(q->key);
+		return (0);
+	}
+	/* Without the key file: the public key the log recorded. */
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		text = (const char *)sqlite3_column_text(st, 0);
+		if ((body = cJSON_Parse(text)) != NULL) {
+			text = verify_str(cJSON_GetObjectItemCaseSensitive(
+			    body, "data"), "public_key");
+			if (text != NULL)
+				*pem = xstrdup(text);
+			cJSON_Delete(body);
+		}
+	}
+	sqlite3_reset(st);
+	sign_key_free(k);
+	if (*pem == NULL) {
+		xasprintf(cause, "%s has no signing key: %s", q->path,
+		    q->key_error != NULL ? q->key_error : "its log is unsigned");
+		return (EX_NOINPUT);
+	}
+	return (0);
+}
