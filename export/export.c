@@ -15,6 +15,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 
 #include "json.h"
 #include "sink.h"
@@ -38,7 +39,7 @@ struct export_ctx {
 	const struct export_sink	*sink;
 	FILE				*f;
 	struct export_writer		*writer;
-	char				 salt[33];
+	unsigned char			 key[32];	/* hash redaction */
 	uint64_t			 records;
 	int				 personal;	/* unredacted PII */
 	cJSON				*by_kind;
@@ -184,7 +185,7 @@ export_redact_text(struct export_ctx *x, const struct export_pii *p,
 {
 	if (x->sink->personal)
 		return (xstrdup(text));
-	return (export_redact_text_mode(p, text, x->opt->redact, x->salt));
+	return (export_redact_text_mode(p, text, x->opt->redact, x->key));
 }
 
 cJSON *
@@ -479,7 +480,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	char			*mtmp = NULL, *mpath = NULL;
 	struct export_place	 pl;
 	int64_t			 since, last;
-	int			 fd, rc, wrc, to_stdout, fresh_salt;
+	int			 fd, rc, wrc, to_stdout;
 	cJSON			*o;
 
 	memset(&x, 0, sizeof x);
@@ -493,8 +494,10 @@ export_run(struct queue *q, const struct export_options *opt,
 		    "labels, decisions)", opt->format);
 		return (EX_USAGE);
 	}
-	if ((rc = queue_export_allowed(q, cause)) != 0 ||
-	    (rc = queue_redaction_salt(q, x.salt, &fresh_salt, cause)) != 0 ||
+	if ((rc = queue_export_allowed(q, x.sink->personal ||
+	    opt->redact == EXPORT_REDACT_NONE, cause)) != 0 ||
+	    (opt->redact == EXPORT_REDACT_HASH && !x.sink->personal &&
+	    (rc = queue_redaction_key(q, x.key, cause)) != 0) ||
 	    (rc = export_since(&x, &since, cause)) != 0 ||
 	    (rc = queue_last_decision(q, &last, cause)) != 0)
 		return (rc);
@@ -594,7 +597,6 @@ export_run(struct queue *q, const struct export_options *opt,
 		run.since = since;
 		run.last = last;
 		run.sha256 = sha;
-		run.salt = fresh_salt ? x.salt : NULL;
 		if (!to_stdout) {
 			run.place = export_place;
 			run.unplace = export_unplace;
@@ -621,5 +623,6 @@ export_run(struct queue *q, const struct export_options *opt,
 	cJSON_Delete(x.policies);
 	free(x.cause);
 	free(tmp);
+	OPENSSL_cleanse(x.key, sizeof x.key);
 	return (rc);
 }

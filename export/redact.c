@@ -1,7 +1,7 @@
 /*
  * Personal data in exports: which strings a decision confirmed as personal
  * data, and their replacement wherever they occur (Presidio's "replace" by
- * default; mask, salted hash or none on request).
+ * default; mask, keyed hash or none on request).
  */
 #include "config.h"
 
@@ -148,15 +148,17 @@ export_pii_find(const struct queue_outcome *o, struct export_pii *p)
 	cJSON_Delete(payload);
 }
 
+/* A keyed hash keeps 128 bits: too many to search for a phone number. */
+#define REDACT_HASH_BYTES	16
+
 static char *
 redact_one(const char *value, const char *type, enum export_redact mode,
-    const char *salt)
+    const unsigned char *key)
 {
-	unsigned char		 md[EVP_MAX_MD_SIZE];
-	unsigned int		 mdlen = 0;
-	EVP_MD_CTX		*ctx;
-	char			*out, hex[13];
-	size_t			 n;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	size_t		 mdlen = 0;
+	char		*out, hex[2 * REDACT_HASH_BYTES + 1];
+	size_t		 n;
 
 	switch (mode) {
 	case EXPORT_REDACT_MASK:
@@ -166,14 +168,16 @@ redact_one(const char *value, const char *type, enum export_redact mode,
 		out[n] = '\0';
 		return (out);
 	case EXPORT_REDACT_HASH:
-		/* The same value hashes the same way in every export. */
-		ctx = EVP_MD_CTX_new();
-		EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-		EVP_DigestUpdate(ctx, salt, strlen(salt));
-		EVP_DigestUpdate(ctx, value, strlen(value));
-		EVP_DigestFinal_ex(ctx, md, &mdlen);
-		EVP_MD_CTX_free(ctx);
-		queue_hex(md, 6, hex);
+		/*
+		 * HMAC-SHA-256 under the database's redaction key: the same
+		 * value hashes the same way in every export, and nobody
+		 * without the key can test guesses against it.
+		 */
+		if (key == NULL || EVP_Q_mac(NULL, "HMAC", NULL, "SHA256",
+		    NULL, key, 32, (const unsigned char *)value, strlen(value),
+		    md, sizeof md, &mdlen) == NULL || mdlen < REDACT_HASH_BYTES)
+			memset(md, 0, sizeof md);
+		queue_hex(md, REDACT_HASH_BYTES, hex);
 		xasprintf(&out, "<%s:%s>", type, hex);
 		return (out);
 	default:
@@ -184,7 +188,7 @@ redact_one(const char *value, const char *type, enum export_redact mode,
 
 char *
 export_redact_text_mode(const struct export_pii *p, const char *text,
-    enum export_redact mode, const char *salt)
+    enum export_redact mode, const unsigned char *key)
 {
 	char	*out, *rep;
 	size_t	 o = 0, cap, i, best, blen, len;
@@ -214,7 +218,7 @@ export_redact_text_mode(const struct export_pii *p, const char *text,
 			out[o++] = text[pos++];
 			continue;
 		}
-		rep = redact_one(p->text[best], p->type[best], mode, salt);
+		rep = redact_one(p->text[best], p->type[best], mode, key);
 		len = strlen(rep);
 		while (o + len + 1 >= cap)
 			out = xrealloc(out, cap *= 2);

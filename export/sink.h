@@ -107,9 +107,12 @@ void	export_pii_add(struct export_pii *, const char *text, size_t start,
 void	export_pii_done(struct export_pii *);
 char	*export_redact_text(struct export_ctx *, const struct export_pii *,
 	    const char *text);
-/* Every occurrence of every confirmed value, the longest first. */
+/*
+ * Every occurrence of every confirmed value, the longest first; key is the
+ * HMAC key of hash redaction (32 bytes; NULL for the other modes).
+ */
 char	*export_redact_text_mode(const struct export_pii *, const char *text,
-	    enum export_redact, const char *salt);
+	    enum export_redact, const unsigned char *key);
 /* The final payload of an outcome, parsed (NULL if none). */
 cJSON	*export_payload(const struct queue_decision_info *);
 /* The context as chat messages (prompt as one user message), redacted. */

@@ -83,8 +83,10 @@ store_require_role(struct queue *q, enum policy_role min, const char *what,
 		return (EX_NOPERM);
 	}
 	if (role < min) {
-		xasprintf(cause, "%s is a %s and may not %s (a %s may)",
-		    q->actor, policy_role_name(role), what,
+		xasprintf(cause, "%s is %s %s and may not %s (%s %s may)",
+		    q->actor, role == POLICY_ROLE_ADMIN ? "an" : "a",
+		    policy_role_name(role), what,
+		    min == POLICY_ROLE_ADMIN ? "an" : "a",
 		    policy_role_name(min));
 		return (EX_NOPERM);
 	}

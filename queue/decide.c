@@ -580,7 +580,7 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 	if ((rc = store_begin(q, cause)) != 0)
 		goto out;
 	/* Fetched again inside the transaction: it may have changed. */
-	if ((rc = queue_item_get(q, d->item, &it, cause)) != 0)
+	if ((rc = store_item_get(q, 0, d->item, &it, cause)) != 0)
 		goto fail;
 	if (d->action != QUEUE_COMMENT &&
 	    (rc = claim_check(q, d->item, d->lease_id, &item_id, cause)) != 0)

@@ -252,7 +252,7 @@ escalation_payload(struct queue *q, const struct queue_escalation *e,
 			free(why);
 			return (EX_DATAERR);
 		}
-		if ((rc = queue_item_get(q, e->item, &it, cause)) != 0)
+		if ((rc = store_item_get(q, 0, e->item, &it, cause)) != 0)
 			goto out;
 		if (!cJSON_IsObject(corr) ||
 		    decide_check_correction(q->policy, it, corr, &why) != 0) {

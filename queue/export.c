@@ -11,7 +11,6 @@
 #include <sysexits.h>
 #include <time.h>
 
-#include <openssl/rand.h>
 
 #include "json.h"
 #include "record.h"
@@ -243,7 +242,9 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 	struct export_visit	v = { since, upto, fn, NULL, arg };
 	int			rc;
 
-	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+	/* Exports read every item's content: the policy says who may. */
+	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
+	    (rc = store_exec(q, "BEGIN", cause)) != 0)
 		return (rc);
 	rc = export_walk(q, sql, kind, &v, cause);
 	if (rc == 0 && include_auto && since == 0)
@@ -264,7 +265,8 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 	struct export_visit	v = { since, upto, NULL, fn, arg };
 	int			rc;
 
-	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
+	    (rc = store_exec(q, "BEGIN", cause)) != 0)
 		return (rc);
 	rc = export_walk(q, sql, kind, &v, cause);
 	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
@@ -272,48 +274,31 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 }
 
 int
-queue_export_allowed(struct queue *q, char **cause)
+queue_export_allowed(struct queue *q, int unredacted, char **cause)
 {
 	int rc;
 
-	if ((rc = store_policy_refresh(q, cause)) != 0)
+	if ((rc = store_policy_refresh(q, cause)) != 0 ||
+	    (rc = store_require_role(q, q->policy->export_min_role,
+	    "export training data", cause)) != 0)
 		return (rc);
-	return (store_require_role(q, q->policy->export_min_role,
-	    "export training data", cause));
+	if (unredacted)
+		return (store_require_role(q, q->policy->export_unredacted_role,
+		    "export personal data unredacted (--redact none, or the "
+		    "spans format, which keeps the text)", cause));
+	return (0);
 }
 
-/* Stores a run's fresh salt, unless another export stored one first. */
-static int
-export_store_salt(struct queue *q, const char *salt, char **cause)
+int
+queue_redaction_key(struct queue *q, unsigned char key[32], char **cause)
 {
-	static const char put_sql[] =
-	    "INSERT OR IGNORE INTO meta (key, value) "
-	    "VALUES ('redaction_salt', ?)";
-	static const char get_sql[] =
-	    "SELECT value = ? FROM meta WHERE key = 'redaction_salt'";
-	sqlite3_stmt	*st;
-	int		 same;
-
-	if ((st = store_stmt(q, put_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, salt, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "export", cause));
-	if ((st = store_stmt(q, get_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, salt, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return (store_error(q, "export", cause));
+	if (q->key == NULL) {
+		xasprintf(cause, "hash redaction is keyed by the database's "
+		    "signing key, which cannot be read: %s", q->key_error !=
+		    NULL ? q->key_error : "it is missing");
+		return (q->key_rc != 0 ? q->key_rc : EX_NOINPUT);
 	}
-	same = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (!same) {
-		xasprintf(cause, "another export made the redaction salt while "
-		    "this one ran; run it again");
-		return (EX_TEMPFAIL);
-	}
-	return (0);
+	return (sign_redaction_key(q->key, key, cause));
 }
 
 int
@@ -332,9 +317,7 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 
 	if ((rc = store_begin(q, cause)) != 0)
 		return (rc);
-	if ((r->salt != NULL && (rc = export_store_salt(q, r->salt,
-	    cause)) != 0) ||
-	    (rc = queue_audit_head(q, &events, head, cause)) != 0)
+	if ((rc = queue_audit_head(q, &events, head, cause)) != 0)
 		goto fail;
 	store_now_text(q, now);
 	if ((st = store_stmt(q, sql, cause)) == NULL) {
@@ -411,35 +394,6 @@ queue_export_history(struct queue *q,
 	}
 	sqlite3_reset(st);
 	return (rc);
-}
-
-int
-queue_redaction_salt(struct queue *q, char hex[33], int *fresh, char **cause)
-{
-	static const char sql[] =
-	    "SELECT value FROM meta WHERE key = 'redaction_salt'";
-	unsigned char	 salt[16];
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	*fresh = 0;
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		snprintf(hex, 33, "%s", sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
-		return (0);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "export", cause));
-	if (RAND_bytes(salt, sizeof salt) != 1) {
-		xasprintf(cause, "cannot make a random salt");
-		return (EX_SOFTWARE);
-	}
-	queue_hex(salt, sizeof salt, hex);
-	*fresh = 1;
-	return (0);
 }
 
 int

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 
@@ -437,11 +438,19 @@ import_close_batch(struct queue_import *imp, char **cause)
 	sqlite3_stmt			*st;
 	cJSON				*data;
 	char				*files, sha[65], now[32];
+	int64_t				 end;
 	int				 rc;
 
 	EVP_DigestFinal_ex(imp->content, md, &mdlen);
 	queue_hex(md, 32, sha);
-	store_now_text(q, now);
+	/*
+	 * The run's rows and its event carry the transaction's time, when it
+	 * began; finished_at says when it ended.
+	 */
+	end = q->now != 0 ? q->now : (int64_t)time(NULL);
+	if (end < queue_now(q))
+		end = queue_now(q);
+	queue_format_time(end, now);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	files = json_print(imp->files);

@@ -162,10 +162,17 @@ store_item_row(sqlite3_stmt *st, int first)
 	return (it);
 }
 
+/* Reading an item's content or record is reviewers' work, whoever asks. */
 int
 queue_item_get(struct queue *q, const char *ext_id, struct queue_item **out,
     char **cause)
 {
+	int rc;
+
+	*out = NULL;
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "read items",
+	    cause)) != 0)
+		return (rc);
 	return (store_item_get(q, 0, ext_id, out, cause));
 }
 
@@ -257,9 +264,8 @@ queue_item_history(struct queue *q, const char *ext_id,
 
 	*out = NULL;
 	*n = 0;
-	/* Reading an item's record is reviewers' work. */
-	if (q->actor != NULL && (rc = store_require_role(q,
-	    POLICY_ROLE_REVIEWER, "read items", cause)) != 0)
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "read items",
+	    cause)) != 0)
 		return (rc);
 	return (store_item_history(q, ext_id, out, n, cause));
 }

@@ -125,6 +125,9 @@ queue_page(struct queue *q, const struct queue_filter *f, int how,
 
 	*rows = NULL;
 	*n = 0;
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "read the queue",
+	    cause)) != 0)
+		return (rc);
 	if (limit == 0)
 		return (0);
 	back = how == QUEUE_PAGE_BEFORE || how == QUEUE_PAGE_LAST;
@@ -203,6 +206,9 @@ queue_search(struct queue *q, const char *needle, struct queue_row *row,
 	int		 rc;
 
 	*found = 0;
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "search items",
+	    cause)) != 0)
+		return (rc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	sqlite3_bind_int64(st, 1, queue_now(q));

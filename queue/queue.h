@@ -447,13 +447,16 @@ struct queue_export_run {
 	 * belong; if the commit fails after it, unplace puts back what was
 	 * there. So a run is on the record exactly when its files are.
 	 */
-	const char	*salt;		/* a fresh redaction salt, or NULL */
 	int		(*place)(void *, char **cause);
 	void		(*unplace)(void *);
 	void		 *arg;
 };
-/* May the actor export under the policy? */
-int		 queue_export_allowed(struct queue *, char **cause);
+/*
+ * May the actor export under the policy (unredacted: with personal data
+ * left in, which needs exports.unredacted_role)?
+ */
+int		 queue_export_allowed(struct queue *, int unredacted,
+		     char **cause);
 /* Records a finished run and its audit event; gives the head after it. */
 int		 queue_export_record(struct queue *,
 		     const struct queue_export_run *, char head[65],
@@ -463,11 +466,11 @@ int		 queue_export_history(struct queue *,
 		     const char *at, const char *actor, void *), void *arg,
 		     char **cause);
 /*
- * The salt of hash redaction: random, made once, kept in the database. A
- * new one (*fresh set) is only stored with the export run that used it
- * (queue_export_run.salt), so a failed export changes nothing.
+ * The key of hash redaction's HMAC: derived from the signing key, so the
+ * same value hashes the same way in every export of the database, and
+ * nobody who can only read the database can recompute it.
  */
-int		 queue_redaction_salt(struct queue *, char hex[33], int *fresh,
+int		 queue_redaction_key(struct queue *, unsigned char key[32],
 		     char **cause);
 
 /* Escalations. */

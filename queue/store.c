@@ -67,15 +67,17 @@ queue_set_now(struct queue *q, int64_t now)
 	q->now = now;
 }
 
+/*
+ * Inside a write transaction the time is the transaction's, fixed when it
+ * began and never before the event the log ends with: every row and event
+ * it writes says the same time, and the log's times never go backwards.
+ */
 int64_t
 queue_now(const struct queue *q)
 {
-	int64_t t = q->now != 0 ? q->now : (int64_t)time(NULL);
-
-	/* Inside a write, never before the event the log ends with. */
-	if (q->in_txn && t < q->clock_floor)
-		t = q->clock_floor;
-	return (t);
+	if (q->in_txn && q->txn_now != 0)
+		return (q->txn_now);
+	return (q->now != 0 ? q->now : (int64_t)time(NULL));
 }
 
 /*
@@ -344,7 +346,7 @@ store_begin(struct queue *q, char **cause)
 		return (rc);
 	q->in_txn = 1;
 	q->txn_seq = 0;
-	q->clock_floor = 0;
+	q->txn_now = 0;
 	if (q->schema != store_migrations_latest())
 		return (0);
 	/*
@@ -356,6 +358,9 @@ store_begin(struct queue *q, char **cause)
 		goto fail;
 	if ((rc = store_clock_allowed(q, cause)) != 0)
 		goto fail;
+	q->txn_now = q->now != 0 ? q->now : (int64_t)time(NULL);
+	if (q->txn_now < q->clock_floor)
+		q->txn_now = q->clock_floor;
 	return (0);
 fail:
 	store_rollback(q);
@@ -435,6 +440,7 @@ store_commit(struct queue *q, char **cause)
 	}
 	q->in_txn = 0;
 	q->txn_seq = 0;
+	q->txn_now = 0;
 	if (q->key_recorded_txn)
 		q->key_recorded = 1;
 	q->key_recorded_txn = 0;
@@ -448,6 +454,7 @@ store_rollback(struct queue *q)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 	q->in_txn = 0;
 	q->txn_seq = 0;
+	q->txn_now = 0;
 	q->key_recorded_txn = 0;
 }
 

@@ -73,6 +73,7 @@ struct queue {
 	int64_t			 txn_first_seq;
 	char			 txn_hash[65];
 	int64_t			 clock_floor;	/* the last event's time */
+	int64_t			 txn_now;	/* the transaction's time */
 
 	struct store_stmt	 stmts[STORE_MAX_STMTS];
 	size_t			 nstmts;

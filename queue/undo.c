@@ -243,7 +243,7 @@ queue_reopen(struct queue *q, const char *item, const char *note,
 	    cause)) != 0 ||
 	    (rc = store_begin(q, cause)) != 0)
 		return (rc);
-	if ((rc = queue_item_get(q, item, &it, cause)) != 0)
+	if ((rc = store_item_get(q, 0, item, &it, cause)) != 0)
 		goto fail;
 	if (it->state != QUEUE_STATE_DECIDED &&
 	    it->state != QUEUE_STATE_RESOLVED) {

@@ -233,7 +233,11 @@ ex bob dpo dpo.jsonl
 expect_eq "dpo records" "$RECORDS" 2
 ex bob kto kto.jsonl
 expect_eq "kto records" "$RECORDS" 6
-ex bob spans spans.jsonl
+# spans keep the text: a reviewer may not export them (unredacted_role).
+expect_exit 77 hitl_as bob export --format spans -o spans.jsonl
+expect_err "bob is a reviewer and may not export personal data unredacted"
+[ ! -e spans.jsonl ] || fail "a refused spans export left a file"
+ex alice spans spans.jsonl
 expect_eq "spans records" "$RECORDS" 2
 ex bob labels labels.jsonl
 expect_eq "labels records" "$RECORDS" 4
@@ -242,9 +246,9 @@ expect_eq "decisions records" "$RECORDS" 9
 # Variants of formats already exported: --since all.
 ex bob dpo dpo-openai.jsonl --style openai --since all
 expect_eq "dpo openai records" "$RECORDS" 2
-ex bob spans spans-u16.jsonl --offsets utf16 --since all
-ex bob spans spans-doccano.jsonl --style doccano --since all
-ex bob spans spans-auto.jsonl --include-auto --since all
+ex alice spans spans-u16.jsonl --offsets utf16 --since all
+ex alice spans spans-doccano.jsonl --style doccano --since all
+ex alice spans spans-auto.jsonl --include-auto --since all
 expect_eq "spans with --include-auto" "$RECORDS" 3
 
 sql "SELECT d.id, i.ext_id, d.action, d.reviewer, a.hash FROM decisions d
@@ -459,7 +463,8 @@ from chk import *
 def tags(path):
     text = open(path, encoding="utf-8").read()
     assert PHONE not in text and EMAIL not in text, path
-    return re.findall(r"<(pii\.[a-z]+):([0-9a-f]{12})>", text)
+    # 128 bits of HMAC-SHA-256 under a key reviewers cannot read.
+    return re.findall(r"<(pii\.[a-z]+):([0-9a-f]{32})>", text)
 a, b = tags("hash-1.jsonl"), tags("hash-2.jsonl")
 assert a, "no hashed placeholders"
 eq("two exports, same placeholders", a, b)
@@ -476,7 +481,15 @@ _lib_where="hash runs are identical"
     fail "two hash exports differ" hash-1.jsonl hash-2.jsonl
 
 step "--redact none"
-ex bob sft sft-none.jsonl --since all --redact none
+# Only the policy's exports.unredacted_role (default admin) may.
+for who in bob carol; do
+	expect_exit 77 hitl_as $who export --format sft --since all \
+	    --redact none -o sft-none.jsonl
+	expect_err "may not export personal data unredacted"
+	expect_err "an admin may"
+done
+[ ! -e sft-none.jsonl ] || fail "a refused export left a file"
+ex alice sft sft-none.jsonl --since all --redact none
 grep -F -q "+1 415 555 0100" sft-none.jsonl || fail "none redacted" sft-none.jsonl
 grep -F -q "jo.doe@example.com" sft-none.jsonl || fail "none redacted" sft-none.jsonl
 jq -e '.contains_personal_data == true and .redaction == "none" and

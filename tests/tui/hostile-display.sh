@@ -393,10 +393,10 @@ EOF
 # (original and final: the response or text) and in the sft training data
 # (the context and the response), compared after JSON decoding, as bytes.
 step "export"
-expect_exit 0 hitl_as bob export --format decisions --redact none \
+expect_exit 0 hitl_as alice export --format decisions --redact none \
     -o decisions.jsonl
 expect_err "exported 24 decisions records to decisions.jsonl"
-expect_exit 0 hitl_as bob export --format sft --redact none -o sft.jsonl
+expect_exit 0 hitl_as alice export --format sft --redact none -o sft.jsonl
 expect_err "exported 23 sft records to sft.jsonl"
 py "the export does not give back the hostile strings byte-exact" <<'EOF'
 import json, os

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "sink.h"
 
 /* U+1F469 ZWJ U+1F4BB (woman technologist): 3 code points, 11 bytes. */
@@ -105,7 +108,7 @@ test_replace_every_occurrence_longest_first(void **state)
 	assert_int_equal(p.n, 3);
 	assert_string_equal(p.text[1], "Ana Garc\xc3\xad" "a");
 	assert_string_equal(p.text[2], TOKYO);
-	out = export_redact_text_mode(&p, text, EXPORT_REDACT_REPLACE, "salt");
+	out = export_redact_text_mode(&p, text, EXPORT_REDACT_REPLACE, NULL);
 	assert_string_equal(out, "<PERSON> met <FIRST_NAME> in <LOCATION>; "
 	    "<PERSON> left <LOCATION>.");
 	free(out);
@@ -124,12 +127,11 @@ test_replace_in_another_text(void **state)
 	export_pii_add(&p, TEXT, 15, 20, "PERSON");
 	/* The values are found wherever they are, not at their offsets. */
 	out = export_redact_text_mode(&p, "Hi " JOSE ", " ZOE ZOE "!",
-	    EXPORT_REDACT_REPLACE, "salt");
+	    EXPORT_REDACT_REPLACE, NULL);
 	assert_string_equal(out, "Hi <PERSON>, <PERSON><PERSON>!");
 	free(out);
 	/* Plain "Jose" is not José. */
-	out = export_redact_text_mode(&p, "Jose", EXPORT_REDACT_REPLACE,
-	    "salt");
+	out = export_redact_text_mode(&p, "Jose", EXPORT_REDACT_REPLACE, NULL);
 	assert_string_equal(out, "Jose");
 	free(out);
 	pii_free(&p);
@@ -147,7 +149,7 @@ test_mask_one_star_per_code_point(void **state)
 	export_pii_add(&p, TEXT, 4, 6, "LOCATION");
 	export_pii_add(&p, TEXT, 7, 10, "PERSON");
 	export_pii_add(&p, TEXT, 15, 20, "PERSON");
-	out = export_redact_text_mode(&p, TEXT, EXPORT_REDACT_MASK, "salt");
+	out = export_redact_text_mode(&p, TEXT, EXPORT_REDACT_MASK, NULL);
 	assert_string_equal(out, "*** ** *** and *****.");
 	free(out);
 	pii_free(&p);
@@ -159,17 +161,44 @@ assert_hash_tag(const char *s, const char *type)
 {
 	size_t	tl = strlen(type), i;
 
-	assert_int_equal(strlen(s), 1 + tl + 1 + 12 + 1);
+	/* 128 bits of HMAC-SHA-256, as hex. */
+	assert_int_equal(strlen(s), 1 + tl + 1 + 32 + 1);
 	assert_int_equal(s[0], '<');
 	assert_memory_equal(s + 1, type, tl);
 	assert_int_equal(s[1 + tl], ':');
-	for (i = 0; i < 12; i++)
+	for (i = 0; i < 32; i++)
 		assert_non_null(strchr("0123456789abcdef", s[2 + tl + i]));
-	assert_int_equal(s[2 + tl + 12], '>');
+	assert_int_equal(s[2 + tl + 32], '>');
+}
+
+static const unsigned char key1[32] = { 1 };
+static const unsigned char key2[32] = { 2 };
+
+/* The tag is HMAC-SHA-256(key, value), computed here independently. */
+static void
+test_hash_is_keyed_hmac(void **state)
+{
+	struct export_pii	 p;
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0, i;
+	char			*a, want[64], hex[33];
+
+	(void)state;
+	memset(&p, 0, sizeof p);
+	export_pii_add(&p, TEXT, 7, 10, "PERSON");
+	a = export_redact_text_mode(&p, ZOE, EXPORT_REDACT_HASH, key1);
+	assert_non_null(HMAC(EVP_sha256(), key1, sizeof key1,
+	    (const unsigned char *)ZOE, strlen(ZOE), md, &mdlen));
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	snprintf(want, sizeof want, "<PERSON:%s>", hex);
+	assert_string_equal(a, want);
+	free(a);
+	export_pii_done(&p);
 }
 
 static void
-test_hash_stable_per_salt(void **state)
+test_hash_stable_per_key(void **state)
 {
 	struct export_pii	p;
 	char			*a, *b, *c, *twice, *other;
@@ -178,21 +207,21 @@ test_hash_stable_per_salt(void **state)
 	memset(&p, 0, sizeof p);
 	export_pii_add(&p, TEXT, 7, 10, "PERSON");
 	export_pii_add(&p, TEXT, 15, 20, "PERSON");
-	a = export_redact_text_mode(&p, ZOE, EXPORT_REDACT_HASH, "salt-1");
-	b = export_redact_text_mode(&p, ZOE, EXPORT_REDACT_HASH, "salt-1");
-	c = export_redact_text_mode(&p, ZOE, EXPORT_REDACT_HASH, "salt-2");
+	a = export_redact_text_mode(&p, ZOE, EXPORT_REDACT_HASH, key1);
+	b = export_redact_text_mode(&p, ZOE, EXPORT_REDACT_HASH, key1);
+	c = export_redact_text_mode(&p, ZOE, EXPORT_REDACT_HASH, key2);
 	assert_hash_tag(a, "PERSON");
 	assert_hash_tag(c, "PERSON");
 	assert_string_equal(a, b);
 	assert_string_not_equal(a, c);
 	/* The same value twice: the same tag; another value: another tag. */
 	twice = export_redact_text_mode(&p, ZOE "|" ZOE,
-	    EXPORT_REDACT_HASH, "salt-1");
+	    EXPORT_REDACT_HASH, key1);
 	assert_int_equal(strlen(twice), 2 * strlen(a) + 1);
 	assert_memory_equal(twice, a, strlen(a));
 	assert_string_equal(twice + strlen(a) + 1, a);
 	other = export_redact_text_mode(&p, JOSE, EXPORT_REDACT_HASH,
-	    "salt-1");
+	    key1);
 	assert_hash_tag(other, "PERSON");
 	assert_string_not_equal(other, a);
 	free(a);
@@ -212,7 +241,7 @@ test_none_copies(void **state)
 	(void)state;
 	memset(&p, 0, sizeof p);
 	export_pii_add(&p, TEXT, 7, 10, "PERSON");
-	out = export_redact_text_mode(&p, TEXT, EXPORT_REDACT_NONE, "salt");
+	out = export_redact_text_mode(&p, TEXT, EXPORT_REDACT_NONE, NULL);
 	assert_non_null(out);
 	assert_ptr_not_equal(out, TEXT);
 	assert_string_equal(out, TEXT);
@@ -228,10 +257,10 @@ test_nothing_confirmed_copies(void **state)
 
 	(void)state;
 	memset(&p, 0, sizeof p);
-	out = export_redact_text_mode(&p, TEXT, EXPORT_REDACT_REPLACE, "salt");
+	out = export_redact_text_mode(&p, TEXT, EXPORT_REDACT_REPLACE, NULL);
 	assert_string_equal(out, TEXT);
 	free(out);
-	out = export_redact_text_mode(&p, "", EXPORT_REDACT_MASK, "salt");
+	out = export_redact_text_mode(&p, "", EXPORT_REDACT_MASK, NULL);
 	assert_string_equal(out, "");
 	free(out);
 	pii_free(&p);
@@ -246,8 +275,7 @@ test_null_text(void **state)
 	(void)state;
 	memset(&p, 0, sizeof p);
 	export_pii_add(&p, TEXT, 7, 10, "PERSON");
-	assert_null(export_redact_text_mode(&p, NULL, EXPORT_REDACT_REPLACE,
-	    "salt"));
+	assert_null(export_redact_text_mode(&p, NULL, EXPORT_REDACT_REPLACE, NULL));
 	pii_free(&p);
 }
 
@@ -261,7 +289,8 @@ main(void)
 		cmocka_unit_test(test_replace_every_occurrence_longest_first),
 		cmocka_unit_test(test_replace_in_another_text),
 		cmocka_unit_test(test_mask_one_star_per_code_point),
-		cmocka_unit_test(test_hash_stable_per_salt),
+		cmocka_unit_test(test_hash_stable_per_key),
+		cmocka_unit_test(test_hash_is_keyed_hmac),
 		cmocka_unit_test(test_none_copies),
 		cmocka_unit_test(test_nothing_confirmed_copies),
 		cmocka_unit_test(test_null_text),

@@ -480,12 +480,31 @@ test_no_role_refused(void **state)
 	    "mallory");
 	EXPECT(decide(f, "out-2", 1, QUEUE_COMMENT, "{\"note\": \"hi\"}",
 	    &why), EX_NOPERM, "mallory");
+	/* Nor may mallory read an item, its record or the queue. */
+	{
+		struct queue_decision_info	*h = NULL;
+		struct queue_item		*it = NULL;
+		struct queue_row		*rows = NULL, row;
+		size_t				 n = 0;
+		int				 found = 0;
+
+		EXPECT(queue_item_get(f->q, "out-2", &it, &why), EX_NOPERM,
+		    "may not read items");
+		assert_null(it);
+		EXPECT(queue_item_history(f->q, "out-2", &h, &n, &why),
+		    EX_NOPERM, "may not read items");
+		EXPECT(queue_page(f->q, NULL, QUEUE_PAGE_FIRST, NULL, 10,
+		    &rows, &n, &why), EX_NOPERM, "may not read the queue");
+		EXPECT(queue_search(f->q, "out", &row, &found, &why),
+		    EX_NOPERM, "may not search items");
+		assert_int_equal(found, 0);
+	}
 	/* Nothing was claimed or opened for mallory. */
 	assert_int_equal(tu_sql_int(f->db.path, "SELECT count(*) FROM shifts "
 	    "WHERE reviewer = 'mallory'"), 0);
-	expect_state(f, "out-2", QUEUE_STATE_QUEUED, NULL);
 	/* Listed logins still work. */
 	as(f, "bob");
+	expect_state(f, "out-2", QUEUE_STATE_QUEUED, NULL);
 	claim(f, "out-2");
 }
 
