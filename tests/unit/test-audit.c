@@ -18,7 +18,9 @@
 #include <sysexits.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "queue.h"
 #include "testutil.h"
@@ -695,6 +697,241 @@ test_rehashed_body(void **state)
 	expect_verify_fails(f, "audit event 3", NULL);
 }
 
+/* --- forgeries by someone without the key --------------------------------------- */
+
+/*
+ * Recomputes every hash of the copy's chain from its bodies, as anyone with
+ * the file can: SHA-256 of the previous hash (32 bytes, zeros for the first)
+ * and the body. Returns the first event whose hash changed, or 0.
+ */
+static int64_t
+rehash(struct fixture *f)
+{
+	sqlite3		*db = tu_sql_open(f->db.path);
+	sqlite3_stmt	*st, *up;
+	EVP_MD_CTX	*ctx;
+	unsigned char	 prev[32], md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen, i;
+	char		 prev_hex[65], hex[65];
+	const char	*body;
+	int64_t		 seq, first = 0;
+
+	assert_null(f->q);
+	memset(prev, 0, sizeof prev);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER IF EXISTS "
+	    "audit_no_update; BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, body, hash FROM "
+	    "audit ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE audit SET prev_hash = "
+	    "?, hash = ? WHERE seq = ?", -1, &up, NULL), SQLITE_OK);
+	ctx = EVP_MD_CTX_new();
+	assert_non_null(ctx);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		seq = sqlite3_column_int64(st, 0);
+		body = (const char *)sqlite3_column_text(st, 1);
+		assert_int_equal(EVP_DigestInit_ex(ctx, EVP_sha256(), NULL), 1);
+		EVP_DigestUpdate(ctx, prev, sizeof prev);
+		EVP_DigestUpdate(ctx, body, strlen(body));
+		EVP_DigestFinal_ex(ctx, md, &mdlen);
+		assert_int_equal(mdlen, 32);
+		for (i = 0; i < 32; i++) {
+			snprintf(prev_hex + 2 * i, 3, "%02x", prev[i]);
+			snprintf(hex + 2 * i, 3, "%02x", md[i]);
+		}
+		if (first == 0 && strcmp(hex, (const char *)
+		    sqlite3_column_text(st, 2)) != 0)
+			first = seq;
+		sqlite3_bind_text(up, 1, prev_hex, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(up, 2, hex, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(up, 3, seq);
+		assert_int_equal(sqlite3_step(up), SQLITE_DONE);
+		sqlite3_reset(up);
+		memcpy(prev, md, sizeof prev);
+	}
+	EVP_MD_CTX_free(ctx);
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	return (first);
+}
+
+/* bob's approve of out-2 (decision 1, event 6) said otherwise, row and event. */
+#define FORGE_DECISION_1 \
+	"DROP TRIGGER decisions_no_update; DROP TRIGGER audit_no_update; " \
+	"UPDATE decisions SET payload = replace(payload, 'looks fine', " \
+	"'looks bad') WHERE id = 1; " \
+	"UPDATE audit SET body = replace(body, 'looks fine', 'looks bad') " \
+	"WHERE seq = 6"
+
+static void
+test_forged_chain_badly_signed(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(tu_sql_int(f->db.path, "SELECT count(*) FROM "
+	    "audit_signatures WHERE seq = 5 OR seq = 6"), 2);
+	tamper(f, FORGE_DECISION_1);
+	assert_int_equal(rehash(f), 6);
+	expect_verify_fails(f, "audit event 6 (decision) is badly signed",
+	    "events up to 5 are signed correctly");
+}
+
+static void
+test_forged_chain_unsigned(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, FORGE_DECISION_1);
+	assert_int_equal(rehash(f), 6);
+	tamper(f, "DROP TRIGGER audit_signatures_no_delete; "
+	    "DELETE FROM audit_signatures WHERE seq >= 6");
+	expect_verify_fails(f, "audit event 6 (decision) is unsigned", NULL);
+}
+
+/* The copy's public key, as hitl audit key prints it. */
+static char *
+published_key(struct fixture *f)
+{
+	char *pem = NULL;
+
+	OK(queue_audit_key(open_copy(f), &pem, &why));
+	queue_close(f->q);
+	f->q = NULL;
+	return (pem);
+}
+
+/* Verify options checking the signatures with the public key pem. */
+static void
+key_options(struct queue_verify_options *o, const char *pem)
+{
+	memset(o, 0, sizeof *o);
+	o->key = pem;
+	o->keylen = strlen(pem);
+}
+
+/*
+ * HOLE: the next honest write signs whatever head it finds, so a forged tail
+ * whose signatures were dropped is covered by it, and verify with the key
+ * published before the forgery passes.
+ */
+static void
+test_forged_tail_then_honest_write(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_verify_options	 o;
+	struct queue_verify_report	 r;
+	char				*pem = published_key(f), *cause = NULL;
+	int64_t				 shift;
+	int				 rc;
+
+	/* carol's resolution of escalation 1 (event 16): approve, not reject. */
+	tamper(f, "DROP TRIGGER decisions_no_update; DROP TRIGGER "
+	    "audit_no_update; DROP TRIGGER audit_signatures_no_delete; "
+	    "UPDATE decisions SET payload = replace(payload, '\"reject\"', "
+	    "'\"approve\"') WHERE id = 7; "
+	    "UPDATE escalations SET outcome = 'approve' WHERE id = 1; "
+	    "UPDATE audit SET body = replace(body, '\"reject\"', '\"approve\"') "
+	    "WHERE seq = 16; DELETE FROM audit_signatures WHERE seq = 16");
+	assert_int_equal(rehash(f), 16);
+	expect_verify_fails(f, "audit event 16 (resolution) is unsigned", NULL);
+
+	as(f->q, "bob");
+	OK(queue_shift_start(f->q, &shift, &why));
+	key_options(&o, pem);
+	rc = queue_audit_verify(f->q, &o, &r, &cause);
+	if (rc != EX_DATAERR)
+		print_error("a forged tail under an honest write: verify "
+		    "--key returned %d (%s)\n", rc, cause ? cause : "passed");
+	free(cause);
+	free(pem);
+	assert_int_equal(rc, EX_DATAERR);
+}
+
+static char *
+new_public_key(void)
+{
+	EVP_PKEY	*k;
+	BIO		*bio;
+	char		*data, *pem;
+	long		 len;
+
+	k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+	assert_non_null(k);
+	bio = BIO_new(BIO_s_mem());
+	assert_non_null(bio);
+	assert_int_equal(PEM_write_bio_PUBKEY(bio, k), 1);
+	len = BIO_get_mem_data(bio, &data);
+	pem = calloc(1, (size_t)len + 1);
+	assert_non_null(pem);
+	memcpy(pem, data, (size_t)len);
+	BIO_free(bio);
+	EVP_PKEY_free(k);
+	return (pem);
+}
+
+static void
+test_verify_key(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_verify_options	 o;
+	struct queue_verify_report	 r;
+	char				*right = published_key(f);
+	char				*wrong = new_public_key();
+
+	key_options(&o, right);
+	OK(queue_audit_verify(open_copy(f), &o, &r, &why));
+	assert_string_equal(r.key_from, "--key");
+	assert_int_equal(r.legacy, 0);
+
+	/* Another key: the first signed event is named. */
+	key_options(&o, wrong);
+	EXPECT(queue_audit_verify(f->q, &o, &r, &why), EX_DATAERR,
+	    "audit event 2 (signing_key) is badly signed");
+	/* Not a key at all. */
+	key_options(&o, "-----BEGIN PUBLIC KEY-----\nnot base64\n");
+	EXPECT(queue_audit_verify(f->q, &o, &r, &why), EX_DATAERR, "--key:");
+	free(right);
+	free(wrong);
+}
+
+static void
+test_verify_expect(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_verify_options	 o;
+	struct queue_verify_report	 r;
+	char				*head10, *last;
+
+	head10 = tu_sql_text(f->db.path, "SELECT hash FROM audit WHERE "
+	    "seq = 10");
+	last = tu_sql_text(f->db.path, "SELECT hash FROM audit WHERE "
+	    "seq = 16");
+	memset(&o, 0, sizeof o);
+	o.expect = head10;
+	OK(queue_audit_verify(open_copy(f), &o, &r, &why));
+	assert_int_equal(r.expect_seq, 10);
+	o.expect = last;
+	OK(queue_audit_verify(f->q, &o, &r, &why));
+	assert_int_equal(r.expect_seq, NEVENTS);
+	o.expect = "00000000000000000000000000000000"
+	    "00000000000000000000000000000001";
+	EXPECT(queue_audit_verify(f->q, &o, &r, &why), EX_DATAERR,
+	    "is not in the chain");
+	queue_close(f->q);
+	f->q = NULL;
+
+	/* Rewritten from event 6 on: the head published at 10 is gone. */
+	tamper(f, FORGE_DECISION_1);
+	assert_int_equal(rehash(f), 6);
+	o.expect = head10;
+	EXPECT(queue_audit_verify(open_copy(f), &o, &r, &why), EX_DATAERR,
+	    "audit event 6");
+	free(head10);
+	free(last);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -717,6 +954,11 @@ main(void)
 		T(test_changed_item_column),
 		T(test_changed_body),
 		T(test_rehashed_body),
+		T(test_forged_chain_badly_signed),
+		T(test_forged_chain_unsigned),
+		T(test_forged_tail_then_honest_write),
+		T(test_verify_key),
+		T(test_verify_expect),
 	};
 
 	return (cmocka_run_group_tests_name("audit", tests, group_setup,
