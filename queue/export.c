@@ -343,6 +343,7 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 	cJSON_AddNumberToObject(data, "export",
 	    (double)sqlite3_last_insert_rowid(q->db));
 	cJSON_AddStringToObject(data, "format", r->format);
+	cJSON_AddStringToObject(data, "scope", r->scope);
 	cJSON_AddItemToObject(data, "options", cJSON_Parse(r->options));
 	cJSON_AddStringToObject(data, "path", r->path);
 	cJSON_AddNumberToObject(data, "records", (double)r->records);

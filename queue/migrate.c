@@ -272,10 +272,12 @@ static const struct migration migrations[] = {
 	{ 4, "signed audit log; policies, exports and batches append-only",
 	/*
 	 * Each write transaction's last event is signed with the key beside
-	 * the database; its hash covers every event before it.
+	 * the database, over the events it wrote (first_seq to seq) and the
+	 * chain hash at seq: the ranges of all signatures tile the log.
 	 */
 	"CREATE TABLE audit_signatures ("
 	"  seq INTEGER PRIMARY KEY REFERENCES audit(seq),"
+	"  first_seq INTEGER NOT NULL,"
 	"  key_id TEXT NOT NULL,"
 	"  signature TEXT NOT NULL);"
 	"CREATE TRIGGER audit_signatures_no_update BEFORE UPDATE ON"

@@ -90,6 +90,13 @@ queue_policy_load(struct queue *q, const char *source, const char *json,
 	 * While the built-in default is in force, whoever may write the file
 	 * may load the first policy; afterwards only its admins may.
 	 */
+	/* A pinned clock must not date the load of a policy that forbids it. */
+	if (q->clock_text && !p->allow_clock_override) {
+		xasprintf(cause, "HITL_NOW is set, but policy %s does not set "
+		    "allow_clock_override: unset HITL_NOW to load it", source);
+		rc = EX_USAGE;
+		goto fail;
+	}
 	if (q->policy_version != 0 &&
 	    policy_role_of(q->policy, actor) != POLICY_ROLE_ADMIN) {
 		xasprintf(cause, "%s may not load policies: policy version %d "

@@ -549,8 +549,13 @@ struct queue_verify_report {
 int		 queue_audit_verify(struct queue *,
 		     const struct queue_verify_options *,
 		     struct queue_verify_report *, char **cause);
-/* The public key that signs the log (PEM); the caller frees it. */
-int		 queue_audit_key(struct queue *, char **pem, char **cause);
+/*
+ * The public key that signs the log, as PEM after a line saying from which
+ * event it signs (verify --key checks that too); the caller frees it.
+ */
+int		 queue_audit_key(struct queue *, char **text, char **cause);
+/* That event, from such text (0 if it has no such line). */
+int64_t		 queue_audit_key_from(const char *, size_t);
 /* Calls fn for each event in order; item/actor filter when not NULL. */
 int		 queue_audit_log(struct queue *, const char *item,
 		     const char *actor,

@@ -26,8 +26,11 @@
 #include "sign.h"
 #include "xmalloc.h"
 
-/* What is signed: a fixed label, the event's number and its chain hash. */
-#define SIGN_LABEL "hitl audit head v1\n"
+/*
+ * What is signed: a fixed label, the first and last events a transaction
+ * wrote, and the chain hash at the last.
+ */
+#define SIGN_LABEL "hitl audit events v1\n"
 
 /* Key files are small; anything larger is not one of ours. */
 #define SIGN_FILE_MAX 16384
@@ -261,18 +264,18 @@ sign_key_public_pem(const struct sign_key *k)
 }
 
 static char *
-sign_message(int64_t seq, const char *hash, size_t *len)
+sign_message(int64_t first, int64_t seq, const char *hash, size_t *len)
 {
 	char *msg;
 
-	*len = (size_t)xasprintf(&msg, "%s%lld\n%s", SIGN_LABEL,
-	    (long long)seq, hash);
+	*len = (size_t)xasprintf(&msg, "%s%lld\n%lld\n%s", SIGN_LABEL,
+	    (long long)first, (long long)seq, hash);
 	return (msg);
 }
 
 int
-sign_head(const struct sign_key *k, int64_t seq, const char *hash,
-    char sig[SIGN_HEX_LEN + 1], char **cause)
+sign_head(const struct sign_key *k, int64_t first, int64_t seq,
+    const char *hash, char sig[SIGN_HEX_LEN + 1], char **cause)
 {
 	unsigned char	 raw[SIGN_HEX_LEN / 2];
 	size_t		 rawlen = sizeof raw, len;
@@ -284,7 +287,7 @@ sign_head(const struct sign_key *k, int64_t seq, const char *hash,
 		xasprintf(cause, "internal error: signing with a public key");
 		return (EX_SOFTWARE);
 	}
-	msg = sign_message(seq, hash, &len);
+	msg = sign_message(first, seq, hash, &len);
 	ok = (ctx = EVP_MD_CTX_new()) != NULL &&
 	    EVP_DigestSignInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
 	    EVP_DigestSign(ctx, raw, &rawlen, (unsigned char *)msg,
@@ -323,8 +326,8 @@ sign_unhex(const char *hex, unsigned char *out, size_t n)
 }
 
 int
-sign_check(const struct sign_key *k, int64_t seq, const char *hash,
-    const char *sig)
+sign_check(const struct sign_key *k, int64_t first, int64_t seq,
+    const char *hash, const char *sig)
 {
 	unsigned char	 raw[SIGN_HEX_LEN / 2];
 	EVP_MD_CTX	*ctx;
@@ -335,7 +338,7 @@ sign_check(const struct sign_key *k, int64_t seq, const char *hash,
 	if (sig == NULL || hash == NULL ||
 	    sign_unhex(sig, raw, sizeof raw) != 0)
 		return (0);
-	msg = sign_message(seq, hash, &len);
+	msg = sign_message(first, seq, hash, &len);
 	ok = (ctx = EVP_MD_CTX_new()) != NULL &&
 	    EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, k->pkey) == 1 &&
 	    EVP_DigestVerify(ctx, raw, sizeof raw, (unsigned char *)msg,

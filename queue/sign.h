@@ -40,12 +40,15 @@ const char	*sign_key_id(const struct sign_key *);
 /* The public key as PEM (SubjectPublicKeyInfo); the caller frees it. */
 char		*sign_key_public_pem(const struct sign_key *);
 
-/* Signs audit event seq's chain hash; sig gets SIGN_HEX_LEN hex digits. */
-int		 sign_head(const struct sign_key *, int64_t seq,
+/*
+ * Signs the events first to seq that one transaction wrote, by the chain
+ * hash at seq; sig gets SIGN_HEX_LEN hex digits.
+ */
+int		 sign_head(const struct sign_key *, int64_t first, int64_t seq,
 		     const char *hash, char sig[SIGN_HEX_LEN + 1],
 		     char **cause);
-/* 1 if sig is this key's signature of event seq's hash, else 0. */
-int		 sign_check(const struct sign_key *, int64_t seq,
+/* 1 if sig is this key's signature of events first to seq, else 0. */
+int		 sign_check(const struct sign_key *, int64_t first, int64_t seq,
 		     const char *hash, const char *sig);
 
 /* The HMAC key of hash redaction, derived from the private key (HKDF). */

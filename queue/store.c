@@ -358,6 +358,13 @@ store_begin(struct queue *q, char **cause)
 		goto fail;
 	if ((rc = store_clock_allowed(q, cause)) != 0)
 		goto fail;
+	if (q->key == NULL) {
+		/* Reads go on; nothing is changed without the key. */
+		xasprintf(cause, "%s", q->key_error != NULL ? q->key_error :
+		    "the database has no signing key");
+		rc = q->key_rc != 0 ? q->key_rc : EX_NOINPUT;
+		goto fail;
+	}
 	q->txn_now = q->now != 0 ? q->now : (int64_t)time(NULL);
 	if (q->txn_now < q->clock_floor)
 		q->txn_now = q->clock_floor;
@@ -397,13 +404,55 @@ store_key_record(struct queue *q, char **cause)
 	    cause));
 }
 
-/* Signs the last event the transaction recorded: its hash covers the rest. */
+/*
+ * The log must end, before this transaction, on an event hitl signed: a
+ * signature covers the chain up to it, so signing on top of events nobody
+ * signed would vouch for them. What a transaction after the forgery would
+ * launder is refused instead.
+ */
+static int
+store_check_head(struct queue *q, char **cause)
+{
+	static const char sql[] =
+	    "SELECT a.hash, s.first_seq, s.signature FROM audit a LEFT JOIN "
+	    "audit_signatures s ON s.seq = a.seq WHERE a.seq = ?";
+	sqlite3_stmt	*st;
+	int64_t		 prev = q->txn_first_seq - 1;
+	int		 ok;
+
+	/* The first events, or those of a log made before signing. */
+	if (prev <= 0 || !q->key_recorded)
+		return (0);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	sqlite3_bind_int64(st, 1, prev);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return (store_error(q, "audit", cause));
+	}
+	ok = sqlite3_column_type(st, 2) != SQLITE_NULL &&
+	    sign_check(q->key, sqlite3_column_int64(st, 1), prev,
+	    (const char *)sqlite3_column_text(st, 0),
+	    (const char *)sqlite3_column_text(st, 2));
+	sqlite3_reset(st);
+	if (!ok) {
+		xasprintf(cause, "the audit log of %s ends on event %lld, which "
+		    "hitl did not sign: the log was changed behind hitl's "
+		    "back. Nothing was written; run 'hitl audit verify' and "
+		    "restore the database from a backup", q->path,
+		    (long long)prev);
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
+/* Signs the events the transaction wrote, by its last event's hash. */
 static int
 store_sign_txn(struct queue *q, char **cause)
 {
 	static const char sql[] =
-	    "INSERT INTO audit_signatures (seq, key_id, signature) "
-	    "VALUES (?, ?, ?)";
+	    "INSERT INTO audit_signatures (seq, first_seq, key_id, signature) "
+	    "VALUES (?, ?, ?, ?)";
 	sqlite3_stmt	*st;
 	char		 sig[SIGN_HEX_LEN + 1];
 	int		 rc;
@@ -413,16 +462,18 @@ store_sign_txn(struct queue *q, char **cause)
 		    "the database has no signing key");
 		return (q->key_rc != 0 ? q->key_rc : EX_NOINPUT);
 	}
-	if (!q->key_recorded && (rc = store_key_record(q, cause)) != 0)
+	if ((rc = store_check_head(q, cause)) != 0 ||
+	    (!q->key_recorded && (rc = store_key_record(q, cause)) != 0))
 		return (rc);
-	if ((rc = sign_head(q->key, q->txn_seq, q->txn_hash, sig,
-	    cause)) != 0)
+	if ((rc = sign_head(q->key, q->txn_first_seq, q->txn_seq, q->txn_hash,
+	    sig, cause)) != 0)
 		return (rc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	sqlite3_bind_int64(st, 1, q->txn_seq);
-	sqlite3_bind_text(st, 2, sign_key_id(q->key), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, sig, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, q->txn_first_seq);
+	sqlite3_bind_text(st, 3, sign_key_id(q->key), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, sig, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return (store_error(q, "audit", cause));
 	return (0);

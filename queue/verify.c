@@ -49,8 +49,11 @@ struct verify {
 	struct queue_verify_report	*r;
 	struct sign_key			*key;		/* checks signatures */
 	struct sign_key			*logged;	/* the log's own key */
-	int64_t				 signed_upto;	/* last good signature */
+	int64_t				 covered;	/* signed up to here */
 	int64_t				 first_key;	/* seq of signing_key */
+	int64_t				 key_from;	/* its first signed event */
+	int64_t				 published_from; /* --key says */
+	char				 uncovered[32];	/* event covered + 1 */
 
 	struct verify_list		 policies, batches, shifts_start,
 					 shifts_end, exports, acks;
@@ -281,9 +284,17 @@ verify_key_event(struct verify *v, int64_t seq, const cJSON *data,
 	}
 	if (v->first_key == 0) {
 		v->first_key = seq;
-		/* Events before the first it covers were made before signing. */
-		if (verify_num(data, "from") > 0)
-			v->r->legacy = verify_num(data, "from") - 1;
+		v->key_from = verify_num(data, "from");
+	}
+	if (v->key != NULL && strcmp(v->r->key_from, "the key file") == 0 &&
+	    !verify_streq(sign_key_id(v->key), sign_key_id(k))) {
+		xasprintf(cause, "the key beside the database (key %s) is not "
+		    "the key its log records (key %s, audit event %lld): the "
+		    "key file was replaced; check the log with the key "
+		    "published for it (--key)", sign_key_id(v->key),
+		    sign_key_id(k), (long long)seq);
+		sign_key_free(k);
+		return (EX_DATAERR);
 	}
 	sign_key_free(v->logged);
 	v->logged = k;
@@ -332,10 +343,15 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 	return (0);
 }
 
-/* The signature of one transaction's last event. */
+/*
+ * The signature of one transaction's last event, over the events it wrote:
+ * the ranges of the signatures must tile the log from its first event (or
+ * from the first a database made before signing signed).
+ */
 static int
-verify_signature(struct verify *v, int64_t seq, const char *event,
-    const char *hash, const char *key_id, const char *sig, char **cause)
+verify_signature(struct verify *v, int64_t first, int64_t seq,
+    const char *event, const char *hash, const char *key_id, const char *sig,
+    char **cause)
 {
 	if (v->key == NULL && v->logged != NULL) {
 		/* No key given or beside the database: the log's own. */
@@ -343,23 +359,35 @@ verify_signature(struct verify *v, int64_t seq, const char *event,
 		v->logged = NULL;
 		v->r->key_from = "the log";
 	}
-	if (v->key == NULL || !verify_streq(key_id, sign_key_id(v->key)) ||
-	    !sign_check(v->key, seq, hash, sig)) {
-		xasprintf(cause, "audit event %lld (%s) is badly signed%s: "
-		    "the log was changed at or before it%s", (long long)seq,
-		    event, v->key == NULL ? " (no key to check it with)" : "",
-		    v->signed_upto > 0 ? "" : " (no event is signed correctly)");
-		if (v->signed_upto > 0) {
-			char *more;
-
-			xasprintf(&more, "%s (events up to %lld are signed "
-			    "correctly)", *cause, (long long)v->signed_upto);
-			free(*cause);
-			*cause = more;
-		}
+	if (v->covered == 0 && first > 1 && v->first_key == seq &&
+	    v->key_from == first) {
+		/* The first signature of a database made before signing. */
+		v->r->legacy = first - 1;
+		v->covered = first - 1;
+	}
+	if (first != v->covered + 1) {
+		if (first > v->covered + 1)
+			xasprintf(cause, "audit event %lld (%s) is unsigned: no "
+			    "signature covers it, so the log was changed at or "
+			    "after it without the signing key",
+			    (long long)v->covered + 1, v->uncovered);
+		else
+			xasprintf(cause, "the signature of audit event %lld "
+			    "claims events from %lld, which an earlier "
+			    "signature covers: the log was rewritten",
+			    (long long)seq, (long long)first);
 		return (EX_DATAERR);
 	}
-	v->signed_upto = seq;
+	if (v->key == NULL || !verify_streq(key_id, sign_key_id(v->key)) ||
+	    !sign_check(v->key, first, seq, hash, sig)) {
+		xasprintf(cause, "audit event %lld (%s) is badly signed%s: "
+		    "the log was changed at or before it (events up to %lld "
+		    "are signed correctly)", (long long)seq, event,
+		    v->key == NULL ? " (no key to check it with)" : "",
+		    (long long)v->covered);
+		return (EX_DATAERR);
+	}
+	v->covered = seq;
 	v->r->signatures++;
 	return (0);
 }
@@ -369,15 +397,18 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 {
 	static const char sql[] =
 	    "SELECT a.seq, a.at, a.actor, a.event, a.item, a.body, "
-	    "a.prev_hash, a.hash, s.key_id, s.signature FROM audit a "
-	    "LEFT JOIN audit_signatures s ON s.seq = a.seq ORDER BY a.seq";
-	static const char sigs_sql[] = "SELECT count(*) FROM audit_signatures";
+	    "a.prev_hash, a.hash, s.key_id, s.signature, s.first_seq "
+	    "FROM audit a LEFT JOIN audit_signatures s ON s.seq = a.seq "
+	    "ORDER BY a.seq";
+	static const char orphan_sql[] =
+	    "SELECT seq FROM audit_signatures WHERE seq NOT IN "
+	    "(SELECT seq FROM audit) ORDER BY seq LIMIT 1";
 	struct queue	*q = v->q;
 	sqlite3_stmt	*st;
 	cJSON		*body = NULL;
 	const char	*text, *event, *stored;
-	char		 prev[65], hash[65], unsigned_event[32];
-	int64_t		 expect_seq = 1, seq = 0, first_unsigned = 0, nsigs;
+	char		 prev[65], hash[65];
+	int64_t		 expect_seq = 1, seq = 0;
 	int		 rc = 0, step;
 
 	memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
@@ -422,18 +453,14 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 		    (const char *)sqlite3_column_text(st, 2), body,
 		    cause)) != 0)
 			goto out;
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
-			if ((rc = verify_signature(v, seq, event, hash,
-			    (const char *)sqlite3_column_text(st, 8),
-			    (const char *)sqlite3_column_text(st, 9),
-			    cause)) != 0)
-				goto out;
-			first_unsigned = 0;
-		} else if (first_unsigned == 0) {
-			first_unsigned = seq;
-			snprintf(unsigned_event, sizeof unsigned_event, "%s",
+		if (seq == v->covered + 1)
+			snprintf(v->uncovered, sizeof v->uncovered, "%s",
 			    event);
-		}
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL &&
+		    (rc = verify_signature(v, sqlite3_column_int64(st, 10),
+		    seq, event, hash, (const char *)sqlite3_column_text(st, 8),
+		    (const char *)sqlite3_column_text(st, 9), cause)) != 0)
+			goto out;
 		if (expect != NULL && strcmp(hash, expect) == 0)
 			v->r->expect_seq = seq;
 		memcpy(prev, hash, sizeof prev);
@@ -446,21 +473,21 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 	sqlite3_reset(st);
 	rc = EX_DATAERR;
 	if (v->first_key == 0 && q->key_recorded) {
-		xasprintf(cause, "the database says its log is signed with key "
-		    "%s, but no event of the log names that key: the log was "
-		    "rewritten", "(recorded)");
+		xasprintf(cause, "the database says its log is signed, but no "
+		    "event of the log names a signing key: the log was "
+		    "rewritten");
 		goto out;
 	}
 	if (v->first_key == 0) {
 		/* Made before signing and never written since. */
 		v->r->legacy = seq;
-		first_unsigned = 0;
+		v->covered = seq;
 	}
-	if (first_unsigned != 0) {
-		xasprintf(cause, "audit event %lld (%s) is unsigned: the log "
-		    "was extended or rewritten without the signing key%s",
-		    (long long)first_unsigned, unsigned_event,
-		    v->signed_upto > 0 ? "" : " (no event is signed)");
+	if (v->covered < seq) {
+		xasprintf(cause, "audit event %lld (%s) is unsigned: the log was "
+		    "extended or rewritten without the signing key%s",
+		    (long long)v->covered + 1, v->uncovered, v->covered > 0 ?
+		    "" : " (no event is signed)");
 		goto out;
 	}
 	if (v->first_key == 0 && seq > 0 && v->key != NULL &&
@@ -469,19 +496,24 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 		    "in it can be checked against the key given with --key");
 		goto out;
 	}
-	if ((st = store_stmt(q, sigs_sql, cause)) == NULL) {
+	if (v->published_from > 0 && v->r->legacy + 1 != v->published_from) {
+		xasprintf(cause, "the key given with --key signs this log from "
+		    "event %lld, but its signatures start at event %lld: the "
+		    "events before were rewritten and left unsigned",
+		    (long long)v->published_from, (long long)v->r->legacy + 1);
+		goto out;
+	}
+	if ((st = store_stmt(q, orphan_sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	nsigs = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) :
-	    -1;
-	sqlite3_reset(st);
-	if (nsigs != v->r->signatures) {
-		xasprintf(cause, "audit_signatures holds %lld signatures of "
-		    "events the log does not have", (long long)(nsigs -
-		    v->r->signatures));
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		xasprintf(cause, "audit_signatures holds a signature of event "
+		    "%lld, which the log does not have: events were removed",
+		    (long long)sqlite3_column_int64(st, 0));
 		goto out;
 	}
+	sqlite3_reset(st);
 	if (expect != NULL && v->r->expect_seq == 0) {
 		xasprintf(cause, "the published head %s is not in the chain: "
 		    "the log was cut or rewritten after it was published",
@@ -1214,8 +1246,8 @@ verify_exports(struct verify *v, char **cause)
 {
 	static const char sql[] =
 	    "SELECT id, format, path, exported_at, actor, records, "
-	    "since_decision, last_decision, sha256, audit_head, options "
-	    "FROM exports ORDER BY id";
+	    "since_decision, last_decision, sha256, audit_head, options, "
+	    "scope FROM exports ORDER BY id";
 	struct verify_event	*e;
 	sqlite3_stmt		*st;
 	char			*options;
@@ -1245,7 +1277,8 @@ verify_exports(struct verify *v, char **cause)
 		    "last_decision") ||
 		    !verify_text_col(st, 8, verify_str(e->data, "sha256")) ||
 		    !verify_text_col(st, 9, verify_str(e->data,
-		    "audit_head")) || !verify_text_col(st, 10, options);
+		    "audit_head")) || !verify_text_col(st, 10, options) ||
+		    !verify_text_col(st, 11, verify_str(e->data, "scope"));
 		free(options);
 		v->r->exports++;
 	}
@@ -1316,6 +1349,43 @@ verify_counts(struct verify *v, char **cause)
 	return (rc);
 }
 
+/*
+ * The append-only guards (triggers) must all stand: dropping one is
+ * changing the schema behind hitl's back, even when nothing else changed.
+ */
+static int
+verify_guards(struct verify *v, char **cause)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?";
+	static const char *const guards[] = {
+		"decisions_no_update", "decisions_no_delete",
+		"audit_no_update", "audit_no_delete",
+		"audit_signatures_no_update", "audit_signatures_no_delete",
+		"policies_no_update", "policies_no_delete",
+		"exports_no_update", "exports_no_delete",
+		"batches_no_update", "batches_no_delete", "items_no_delete",
+	};
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 found;
+
+	for (i = 0; i < sizeof guards / sizeof guards[0]; i++) {
+		if ((st = store_stmt(v->q, sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		sqlite3_bind_text(st, 1, guards[i], -1, SQLITE_STATIC);
+		found = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (!found) {
+			xasprintf(cause, "the append-only guard %s was removed "
+			    "from %s: its schema was changed behind hitl's "
+			    "back", guards[i], v->q->path);
+			return (EX_DATAERR);
+		}
+	}
+	return (0);
+}
+
 /* The key to check signatures with: --key, else the one beside the file. */
 static int
 verify_key(struct verify *v, const struct queue_verify_options *o,
@@ -1332,6 +1402,7 @@ verify_key(struct verify *v, const struct queue_verify_options *o,
 			return (EX_DATAERR);
 		}
 		v->r->key_from = "--key";
+		v->published_from = queue_audit_key_from(o->key, o->keylen);
 		return (0);
 	}
 	if (v->q->key != NULL) {
@@ -1388,7 +1459,8 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	    (rc = verify_escalations(&v, cause)) != 0 ||
 	    (rc = verify_shifts(&v, cause)) != 0 ||
 	    (rc = verify_exports(&v, cause)) != 0 ||
-	    (rc = verify_counts(&v, cause)) != 0)
+	    (rc = verify_counts(&v, cause)) != 0 ||
+	    (rc = verify_guards(&v, cause)) != 0)
 		goto end;
 	if (v.key != NULL)
 		snprintf(r->key_id, sizeof r->key_id, "%s", sign_key_id(v.key));
@@ -1399,42 +1471,78 @@ out:
 	return (rc);
 }
 
-int
-queue_audit_key(struct queue *q, char **pem, char **cause)
+/*
+ * The first event a published key signs, from the line "hitl audit key"
+ * writes above the PEM ("... signs the log of PATH from event N"); 0 if
+ * the text has none.
+ */
+int64_t
+queue_audit_key_from(const char *text, size_t len)
 {
-	static const char sql[] =
+	static const char	 tag[] = " from event ";
+	const char		*p, *end = text + len;
+	long long		 n = 0;
+
+	for (p = text; p + sizeof tag < end && strncmp(p, "-----", 5) != 0;
+	    p++) {
+		if (strncmp(p, tag, sizeof tag - 1) == 0 &&
+		    sscanf(p + sizeof tag - 1, "%lld", &n) == 1 && n > 0)
+			return (n);
+	}
+	return (0);
+}
+
+int
+queue_audit_key(struct queue *q, char **out, char **cause)
+{
+	static const char first_sql[] =
 	    "SELECT body FROM audit WHERE event = 'signing_key' "
-	    "ORDER BY seq DESC LIMIT 1";
-	struct sign_key	*k = NULL;
+	    "ORDER BY seq LIMIT 1";
+	static const char head_sql[] = "SELECT coalesce(max(seq), 0) FROM audit";
 	sqlite3_stmt	*st;
-	cJSON		*body;
-	const char	*text;
+	cJSON		*body = NULL, *data;
+	const char	*logged = NULL;
+	char		*pem = NULL;
+	int64_t		 from = 0;
 	int		 rc;
 
-	*pem = NULL;
-	if (q->key != NULL) {
-		*pem = sign_key_public_pem(q->key);
-		return (0);
-	}
-	/* Without the key file: the public key the log recorded. */
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	*out = NULL;
+	if ((st = store_stmt(q, first_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		text = (const char *)sqlite3_column_text(st, 0);
-		if ((body = cJSON_Parse(text)) != NULL) {
-			text = verify_str(cJSON_GetObjectItemCaseSensitive(
-			    body, "data"), "public_key");
-			if (text != NULL)
-				*pem = xstrdup(text);
-			cJSON_Delete(body);
-		}
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (body = cJSON_Parse((const char *)sqlite3_column_text(st,
+	    0))) != NULL) {
+		data = cJSON_GetObjectItemCaseSensitive(body, "data");
+		logged = verify_str(data, "public_key");
+		from = verify_num(data, "from");
 	}
 	sqlite3_reset(st);
-	sign_key_free(k);
-	if (*pem == NULL) {
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		cJSON_Delete(body);
+		return (store_error(q, "audit", cause));
+	}
+	if (body == NULL) {
+		/* Not on record yet: the next write signs from the next event. */
+		if ((st = store_stmt(q, head_sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			from = sqlite3_column_int64(st, 0) + 1;
+		sqlite3_reset(st);
+	}
+	/* The key file's, else (it cannot be read) the one the log holds. */
+	if (q->key != NULL)
+		pem = sign_key_public_pem(q->key);
+	else if (logged != NULL)
+		pem = xstrdup(logged);
+	cJSON_Delete(body);
+	if (pem == NULL) {
 		xasprintf(cause, "%s has no signing key: %s", q->path,
 		    q->key_error != NULL ? q->key_error : "its log is unsigned");
 		return (EX_NOINPUT);
 	}
+	/* The line above the PEM tells --key where signing began. */
+	xasprintf(out, "hitl signing key: signs this database's log from event "
+	    "%lld on\n%s", (long long)(from > 0 ? from : 1), pem);
+	free(pem);
 	return (0);
 }

@@ -109,7 +109,7 @@ expect_err "audit event 5 does not link to event 4"
 tampered cut "DROP TRIGGER audit_no_delete;
     DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)"
 expect_exit 65 "$HITL" --db cut.db audit verify
-expect_err "signatures of events the log does not have"
+expect_err "holds a signature of event $EVENTS, which the log does not have"
 
 expect_eq "the last event" "$(sql "SELECT event FROM audit
     ORDER BY seq DESC LIMIT 1")" resolution

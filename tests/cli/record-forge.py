@@ -41,7 +41,7 @@ DECISION_SQL = (
 DECISION_KEYS = ("decision", "item", "action", "reviewer", "shift", "lease",
                  "policy_version", "decided_at", "spent_ms", "payload",
                  "undoes", "supersedes")
-SIGN_LABEL = "hitl audit head v1\n"
+SIGN_LABEL = "hitl audit events v1\n"
 # Whatever guards the file has; the attacker drops them all.
 TRIGGERS = ("audit_no_update", "audit_no_delete", "decisions_no_update",
             "decisions_no_delete", "policies_no_update", "policies_no_delete",
@@ -70,9 +70,10 @@ def key_public(key):
     return pem, hashlib.sha256(der[-32:]).hexdigest()[:16]
 
 
-def sign(key, seq, hash_hex):
+def sign(key, first, seq, hash_hex):
     with tempfile.NamedTemporaryFile() as msg:
-        msg.write(("%s%d\n%s" % (SIGN_LABEL, seq, hash_hex)).encode())
+        msg.write(("%s%d\n%d\n%s" % (SIGN_LABEL, first, seq,
+                                      hash_hex)).encode())
         msg.flush()
         return openssl("pkeyutl", "-sign", "-rawin", "-inkey", key,
                        "-in", msg.name).hex()
@@ -135,18 +136,46 @@ def connect(path):
     return db
 
 
+def drop_guards(db):
+    """Drops the append-only triggers; returns their SQL, to put back."""
+    saved = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+        "(%s)" % ",".join("?" * len(TRIGGERS)), TRIGGERS)]
+    for t in TRIGGERS:
+        db.execute("DROP TRIGGER IF EXISTS " + t)
+    return saved
+
+
+def restore_guards(db, saved):
+    # A careful forger leaves the schema as hitl made it, guards the SQL
+    # given to the shell dropped included.
+    for sql in saved:
+        db.execute(sql)
+    schema = db.execute("PRAGMA user_version").fetchone()[0]
+    for t in TRIGGERS:
+        table, _, what = t.rpartition("_no_")
+        # Those of migration 4 belong only to a schema that has it.
+        if schema < 4 and table not in ("audit", "decisions"):
+            continue
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' "
+                      "AND name = ?", (t,)).fetchone() is None:
+            db.execute("CREATE TRIGGER %s BEFORE %s ON %s BEGIN SELECT "
+                       "RAISE(ABORT, 'append-only'); END"
+                       % (t, what.upper(), table))
+
+
 def rechain(path, mode, key):
     db = connect(path)
     db.execute("BEGIN IMMEDIATE")
-    for t in TRIGGERS:
-        db.execute("DROP TRIGGER IF EXISTS " + t)
+    guards = drop_guards(db)
     signed = has_table(db, "audit_signatures")
     events = db.execute("SELECT seq, at, actor, event, item, body, hash "
                         "FROM audit ORDER BY seq").fetchall()
     sigs = {}
     if signed:
-        sigs = {s: (k, v) for s, k, v in db.execute(
-            "SELECT seq, key_id, signature FROM audit_signatures")}
+        sigs = {s: (f, k, v) for s, f, k, v in db.execute(
+            "SELECT seq, first_seq, key_id, signature "
+            "FROM audit_signatures")}
     pubkey = key_public(key) if key is not None else None
     set_policy_sha(db)
 
@@ -174,27 +203,39 @@ def rechain(path, mode, key):
             new, changed, event = renumbered[old]
             if mode == "drop" or (mode == "drop-changed" and changed):
                 continue
-            key_id, sig = sigs[old]
+            old_first, key_id, sig = sigs[old]
+            # The range's first event that is left, renumbered.
+            kept = [renumbered[o][0] for o in range(old_first, old + 1)
+                    if o in renumbered]
+            first = min(kept)
             if key is not None:
-                key_id, sig = pubkey[1], sign(key, new, rows[new - 1][7])
+                key_id, sig = pubkey[1], sign(key, first, new,
+                                              rows[new - 1][7])
             elif changed and first_bad is None:
                 first_bad = {"seq": new, "event": event}
-            db.execute("INSERT INTO audit_signatures (seq, key_id, "
-                       "signature) VALUES (?, ?, ?)", (new, key_id, sig))
+            db.execute("INSERT INTO audit_signatures (seq, first_seq, "
+                       "key_id, signature) VALUES (?, ?, ?, ?)",
+                       (new, first, key_id, sig))
         if key is not None:
             db.execute("UPDATE meta SET value = ? WHERE key = "
                        "'signing_key'", (pubkey[1],))
+    restore_guards(db, guards)
     db.execute("COMMIT")
     db.close()
     print(canon({"events": len(rows), "head": prev, "first_bad": first_bad}))
 
 
 def set_policy_sha(db):
+    saved = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+        "name = 'policies_no_update'")]
     db.execute("DROP TRIGGER IF EXISTS policies_no_update")
     for version, body in db.execute(
             "SELECT version, body FROM policies").fetchall():
         db.execute("UPDATE policies SET sha256 = ? WHERE version = ?",
                    (hashlib.sha256(body.encode()).hexdigest(), version))
+    for sql in saved:
+        db.execute(sql)
 
 
 def policy_sha(path):
@@ -219,8 +260,14 @@ def main(argv):
             return rechain(argv[2], mode, key)
     elif len(argv) == 3 and argv[1] == "policy-sha":
         return policy_sha(argv[2])
+    elif len(argv) == 3 and argv[1] == "guards":
+        db = connect(argv[2])
+        restore_guards(db, [])
+        db.close()
+        return None
     sys.exit("usage: record-forge.py rechain DB [--signatures "
-             "keep|drop|drop-changed] [--sign KEY.pem] | policy-sha DB")
+             "keep|drop|drop-changed] [--sign KEY.pem] | policy-sha DB | "
+             "guards DB")
 
 
 if __name__ == "__main__":
