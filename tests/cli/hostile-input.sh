@@ -4,7 +4,7 @@
 # its text byte-exact, or refused whole (exit 65, the line and field named,
 # the database untouched); with --skip-invalid its good lines are imported and
 # its bad ones written verbatim to the rejects file.
-# Then a hostile policy: refused, nothing changed.
+# Then hostile policies: refused, nothing changed.
 . "$SRCDIR/tests/cli/lib.sh"
 
 C=$SRCDIR/tests/data/hostile
@@ -283,6 +283,43 @@ skipped nul-byte 1 2 3 4
 expect_eq "records after a NUL byte" \
     "$(sql "SELECT count(*) FROM items WHERE ext_id = 'nulb-3'")" 0
 
+# --- ids and names -----------------------------------------------------------
+
+# NFC and NFD spellings of "café", and "a1" and "a1 ", would be distinct
+# items that print the same; invisible and blank-looking characters would
+# reach the console as they are. Ids and every name in a record are refused
+# for them, with the byte and what it is; an id not in NFC is given back in
+# its NFC spelling, escaped so that the two read differently.
+refused bad-id 2 4 5 6 7 8 9 10 12 13 14 15 16 17 18 19 20 21 23
+expect_line bad-id 2 'id: not in Unicode normalization form C ("cafe\u0301"); its NFC spelling is "caf\u00e9"'
+expect_line bad-id 4 "id: ends with a space"
+expect_line bad-id 5 "id: starts with a space"
+expect_line bad-id 6 "id: contains a control or invisible character at byte 2 (U+3164, a blank-looking character)"
+expect_line bad-id 7 "(U+2800, a blank-looking character)"
+expect_line bad-id 8 "(U+034F, a default-ignorable character)"
+expect_line bad-id 9 "(U+FE0F, a default-ignorable character)"
+expect_line bad-id 10 "(U+206A, a format character)"
+expect_line bad-id 12 "(U+00A0, white space other than a space)"
+expect_line bad-id 13 "(U+115F, a blank-looking character)"
+expect_line bad-id 14 "(U+1160, a blank-looking character)"
+expect_line bad-id 15 "(U+FFA0, a blank-looking character)"
+expect_line bad-id 16 "(U+200B, a format character)"
+expect_line bad-id 17 "(U+3000, white space other than a space)"
+expect_line bad-id 18 'flags[0].type: not in Unicode normalization form C ("bias.a\u0301ge"); its NFC spelling is "bias.\u00e1ge"'
+expect_line bad-id 19 "spans[0].entity_type: ends with a space"
+expect_line bad-id 20 "source.model: contains a control or invisible character at byte 4 (U+2800"
+expect_line bad-id 21 "flags[0].detector: contains a control or invisible character at byte 4 (U+200D"
+expect_line bad-id 23 'id: not in Unicode normalization form C ("cafe\u0301 raw")'
+for b in '\343\205\244' '\342\240\200' '\315\217' '\357\270\217' '\342\201\252'; do
+	! grep -F -q -e "$(printf "$b")" "$T/err" ||
+	    fail "an error message has the raw character(s) $b" "$T/err"
+done
+skipped bad-id 4 2 4 5 6 7 8 9 10 12 13 14 15 16 17 18 19 20 21 23
+expect_eq "ids kept: NFC, inner space, emoji" "$(sql "SELECT
+    group_concat(hex(ext_id), ' ') FROM (SELECT ext_id FROM items
+    WHERE src_file LIKE '%bad-id.jsonl' ORDER BY src_line)")" \
+    "636166C3A9 6131 612062 F09F98802D3232"
+
 # --- structure ---------------------------------------------------------------
 
 # 64 levels are allowed, 65 are not, nor 10000 (beyond cJSON's recursion
@@ -455,7 +492,8 @@ expect_out "imported 0: queued 0, auto-decided 0; duplicates 4"
 # --- policies -------------------------------------------------------------------
 
 # cJSON read the key "mallory\u00zz (disabled)" as "mallory": the policy
-# made mallory an admin. Refused with the byte, and nothing is loaded.
+# made mallory an admin. Refused with the byte, and nothing is loaded; so
+# are logins and descriptions that look like others.
 HITL_DB=$T/policy.db
 expect_exit 0 "$HITL" init
 printf '{"roles": {"%s": "admin", "mallory\\u00zz (disabled)": "admin"}}\n' \
@@ -463,6 +501,17 @@ printf '{"roles": {"%s": "admin", "mallory\\u00zz (disabled)": "admin"}}\n' \
 expect_exit 65 "$HITL" policy load mallory.json
 expect_err 'invalid JSON at byte '
 expect_err '"\u00zz" is not an escape: \u must be followed by four hex digits'
+printf '{"roles": {"%s": "admin", "cafe\\u0301": "admin"}}\n' "$LOGIN" \
+    >nfd.json
+expect_exit 65 "$HITL" policy load nfd.json
+expect_err 'not in Unicode normalization form C ("cafe\u0301"); its NFC spelling is "caf\u00e9"'
+printf '{"name": "ok", "labels": [{"id": "tone", "description": "Wrong \\u202etone"}]}\n' \
+    >bidi.json
+expect_exit 65 "$HITL" policy load bidi.json
+expect_err "labels[0].description: contains a control or invisible character at byte 7 (U+202E, a format character)"
+printf '{"name": "prod\\u2800"}\n' >blank-name.json
+expect_exit 65 "$HITL" policy load blank-name.json
+expect_err "name: contains a control or invisible character at byte 5 (U+2800"
 expect_eq "policies loaded" "$(sql "SELECT count(*) FROM policies")" 0
 
 pass
