@@ -4,7 +4,7 @@
 # its text byte-exact, or refused whole (exit 65, the line and field named,
 # the database untouched); with --skip-invalid its good lines are imported and
 # its bad ones written verbatim to the rejects file.
-# Then hostile policies: refused, nothing changed.
+# Then hostile policies and decision payloads: refused, nothing changed.
 . "$SRCDIR/tests/cli/lib.sh"
 
 C=$SRCDIR/tests/data/hostile
@@ -513,5 +513,89 @@ printf '{"name": "prod\\u2800"}\n' >blank-name.json
 expect_exit 65 "$HITL" policy load blank-name.json
 expect_err "name: contains a control or invisible character at byte 5 (U+2800"
 expect_eq "policies loaded" "$(sql "SELECT count(*) FROM policies")" 0
+
+# --- decision payloads -------------------------------------------------------
+
+# The same rules for every action: a note is a string (an object could carry
+# anything into the record), labels are listed once, a payload file is read
+# whole (a NUL byte in it is refused with its byte, not taken for its end),
+# and what the strict parser refuses it refuses here. Nothing is recorded.
+HITL_DB=$T/review.db
+bob() {
+	HITL_REVIEWER=bob "$HITL" "$@"
+}
+expect_exit 0 "$HITL" init --policy "$SRCDIR/examples/policy.json"
+expect_exit 0 "$HITL" import "$SRCDIR/tests/data/workflow.jsonl"
+expect_exit 0 bob next --json
+ITEM=$(jq -r .item.id "$T/out")
+LEASE=$(jq -r .lease.id "$T/out")
+expect_eq "the first item, with one flag" \
+    "$(jq -r '"\(.item.id) \(.item.flags | length)"' "$T/out")" "wf-out-1 1"
+before=$(db_sum)
+CORRECT='"labels": ["toxicity"], "flags": [{"verdict": "confirmed"}]'
+ESCALATE='"team": "legal", "reason": "legal_risk", "severity": "high"'
+for note in '{"ssn": "078-05-1120"}' '["a"]'; do
+	step "a note that is $note"
+	for a in approve skip; do
+		expect_exit 65 bob decide "$ITEM" --lease "$LEASE" $a \
+		    --payload "{\"note\": $note}"
+		expect_err "item $ITEM: payload.note: expected a string, got"
+	done
+	expect_exit 65 bob decide "$ITEM" comment --payload "{\"note\": $note}"
+	expect_err "payload.note: expected a string, got"
+	expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct \
+	    --payload "{$CORRECT, \"note\": $note}"
+	expect_err "payload.note: expected a string, got"
+	expect_exit 65 bob decide "$ITEM" --lease "$LEASE" escalate \
+	    --payload "{$ESCALATE, \"note\": $note}"
+	expect_err "payload.note: expected a string, got"
+done
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct \
+    --payload "{$CORRECT, \"note\": {\"ssn\": \"078-05-1120\"}}"
+expect_err "payload.note: expected a string, got an object"
+expect_exit 65 bob decide "$ITEM" comment --payload '{"note": ""}'
+expect_err "payload.note: missing (a comment needs text)"
+
+step "duplicate labels"
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct --payload \
+    '{"labels": ["toxicity", "ok", "toxicity"], "flags": [{"verdict": "confirmed"}]}'
+expect_err 'payload.labels[2]: "toxicity" is listed twice (payload.labels[0] and [2])'
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct --payload \
+    '{"labels": ["toxicity "], "flags": [{"verdict": "confirmed"}]}'
+expect_err "payload.labels[0]: ends with a space"
+
+step "payload files with a NUL byte"
+printf '{%s, "note": "fine"}\000{"note": {"ssn": 1}}' "$CORRECT" >nul.json
+at=$(($(printf '{%s, "note": "fine"}' "$CORRECT" | wc -c) + 1))
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct --payload nul.json
+expect_err "payload nul.json: NUL byte at byte $at"
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct --payload - \
+    <nul.json
+expect_err "payload (standard input): NUL byte at byte $at"
+printf '{"note": "fine\\u00G0 hidden"}' >esc.json
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" approve --payload esc.json
+expect_err 'payload: invalid JSON at byte 15: "\u00G0" is not an escape'
+[ "$(db_sum)" = "$before" ] ||
+    fail "a refused payload changed the database" "$T/err"
+
+# Escalation resolutions: the correction is checked like a correction.
+expect_exit 0 bob decide "$ITEM" --lease "$LEASE" escalate \
+    --payload "{$ESCALATE, \"note\": \"a string\"}"
+ESC=$(sql "SELECT id FROM escalations WHERE item_id = (SELECT id FROM items
+    WHERE ext_id = '$ITEM')")
+before=$(db_sum)
+expect_exit 65 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
+    correct --payload nul.json
+expect_err "payload nul.json: NUL byte at byte $at"
+expect_exit 65 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
+    correct --payload "{$CORRECT, \"note\": {\"ssn\": \"078-05-1120\"}}"
+expect_err "payload.note: expected a string, got an object"
+expect_exit 65 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
+    correct --payload '{"labels": ["ok", "ok"], "flags": [{"verdict": "overturned"}]}'
+expect_err 'payload.labels[1]: "ok" is listed twice (payload.labels[0] and [1])'
+[ "$(db_sum)" = "$before" ] ||
+    fail "a refused resolution changed the database" "$T/err"
+expect_exit 0 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
+    correct --payload "{$CORRECT, \"note\": \"confirmed\"}"
 
 pass
