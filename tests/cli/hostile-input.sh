@@ -1,9 +1,9 @@
 #!/bin/sh
 # hitl import of hostile input: the corpus in tests/data/hostile (one file
-# per case) and a 10 MB line made here. Each case is either imported with
-# its text byte-exact, or refused whole (exit 65, the line and field named,
-# the database untouched); with --skip-invalid its good lines are imported and
-# its bad ones written verbatim to the rejects file.
+# per case), a 10 MB line and a line past 64 MiB made here. Each case is
+# either imported with its text byte-exact, or refused whole (exit 65, the
+# line and field named, the database untouched); with --skip-invalid its good
+# lines are imported and its bad ones written verbatim to the rejects file.
 # Then hostile policies and decision payloads: refused, nothing changed.
 . "$SRCDIR/tests/cli/lib.sh"
 
@@ -188,6 +188,31 @@ expect_eq "SHA-256 of the 10 MB text's hex" \
     "$(text_hex big-2 | tr -d '\n' | sha256sum | cut -d ' ' -f 1)" \
     "$(cat big.sha)"
 
+# A rejected line is written whole however long it is: past --max-line the
+# reader hands it to the rejects file as it reads it, holding no more than
+# the limit (it used to be cut at 64 MiB without a word). Here a line just
+# over 64 MiB, with "\r" bytes where the 1 MiB reads split it, and a CRLF end
+# (the "\r" goes, as for every line).
+python3 - <<'EOF'
+import hashlib
+n = 64 * 1024 * 1024 + 1
+unit = b'ab\r"'
+line = b'{' + (unit * (n // len(unit) + 1))[:n - 2] + b'}'
+with open("huge.jsonl", "wb") as f:
+    f.write(b'{"id": "huge-1", "kind": "model_output", "response": "a"}\n')
+    f.write(line + b'\r\n')
+    f.write(b'{"id": "huge-3", "kind": "model_output", "response": "c"}\n')
+with open("huge.sha", "w") as f:
+    f.write(hashlib.sha256(line + b'\n').hexdigest())
+EOF
+expect_exit 0 "$HITL" import --skip-invalid --rejects huge.rej huge.jsonl
+expect_out "imported 2:"
+expect_out "; invalid 1"
+expect_err "huge.jsonl: line 2: line is 67108865 bytes, longer than the limit"
+expect_eq "size of the rejects file" "$(wc -c <huge.rej)" 67108866
+expect_eq "SHA-256 of the rejects file" \
+    "$(sha256sum huge.rej | cut -d ' ' -f 1)" "$(cat huge.sha)"
+rm -f huge.jsonl huge.rej
 HITL_DB=$T/test.db
 
 # --- encodings ---------------------------------------------------------------
