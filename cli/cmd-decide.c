@@ -11,7 +11,6 @@
 #include <sysexits.h>
 
 #include "cmd.h"
-#include "xmalloc.h"
 
 static int cmd_decide_exec(struct cmd_ctx *, int, char **);
 
@@ -44,18 +43,6 @@ const struct cmd_entry cmd_decide_entry = {
 	.longopts = cmd_decide_options,
 	.exec = cmd_decide_exec,
 };
-
-static int
-decide_payload(const char *arg, char **out, char **cause)
-{
-	size_t len;
-
-	if (arg[0] == '{') {
-		*out = xstrdup(arg);
-		return (0);
-	}
-	return (cmd_read_file(arg, out, &len, cause));
-}
 
 static int
 decide_number(const char *s, const char *what, int64_t *out)
@@ -144,7 +131,8 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			    "or --note/--team/--reason/--severity\n");
 			return (EX_USAGE);
 		}
-		if ((rc = decide_payload(payload_arg, &payload, &cause)) != 0)
+		if ((rc = cmd_read_payload(payload_arg, &payload,
+		    &cause)) != 0)
 			return (cmd_fail(e, rc, cause));
 	} else if (note != NULL || team != NULL || reason != NULL ||
 	    severity != NULL) {

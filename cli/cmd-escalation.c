@@ -174,7 +174,6 @@ cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct queue		*q;
 	const char		*note = NULL, *payload_arg = NULL;
 	char			*payload = NULL, *cause = NULL, *end;
-	size_t			 len;
 	long long		 id;
 	int			 ch, rc, resolve;
 
@@ -203,13 +202,9 @@ cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	id = strtoll(argv[1], &end, 10);
 	if (errno != 0 || *end != '\0' || id <= 0)
 		return (cmd_usage(e));
-	if (payload_arg != NULL) {
-		if (payload_arg[0] == '{')
-			payload = strdup(payload_arg);
-		else if ((rc = cmd_read_file(payload_arg, &payload, &len,
-		    &cause)) != 0)
-			return (cmd_fail(e, rc, cause));
-	}
+	if (payload_arg != NULL && (rc = cmd_read_payload(payload_arg,
+	    &payload, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0) {
 		free(payload);
 		return (rc);

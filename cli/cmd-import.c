@@ -23,8 +23,6 @@
 #define IMPORT_MAX_ERRORS	20
 #define IMPORT_DEFAULT_MAX_LINE	(1024 * 1024)
 #define IMPORT_PROGRESS_MIN	(8 * 1024 * 1024)
-/* Overlong lines are kept up to this much for the rejects file. */
-#define IMPORT_KEEP_MAX		(64 * 1024 * 1024)
 
 static int cmd_import_exec(struct cmd_ctx *, int, char **);
 
@@ -65,6 +63,8 @@ struct import_run {
 	size_t			 max_line;
 	uint64_t		 errors;
 	int			 quiet;
+	int			 spill_rc;	/* writing an overlong line */
+	char			*spill_cause;
 
 	int			 progress;	/* on a terminal, large input */
 	uint64_t		 total_bytes;	/* 0 if unknown */
@@ -163,22 +163,55 @@ import_open_rejects(struct import_run *run, char **cause)
 	return (0);
 }
 
+/* Appends p[0..n) to the rejects file, which the first write opens. */
+static int
+import_write(struct import_run *run, const char *p, size_t n, char **cause)
+{
+	ssize_t	w;
+	int	rc;
+
+	if (run->rejects_fd == -1 && (rc = import_open_rejects(run,
+	    cause)) != 0)
+		return (rc);
+	while (n > 0) {
+		if ((w = write(run->rejects_fd, p, n)) == -1 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			xasprintf(cause, "cannot write rejects to %s: %s",
+			    run->rejects_path, w == 0 ? "nothing written" :
+			    strerror(errno));
+			return (EX_IOERR);
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return (0);
+}
+
 static int
 import_write_reject(struct import_run *run, const char *line, size_t len,
     char **cause)
 {
 	int rc;
 
-	if (run->rejects_fd == -1 && (rc = import_open_rejects(run,
-	    cause)) != 0)
+	if ((rc = import_write(run, line, len, cause)) != 0)
 		return (rc);
-	if (write(run->rejects_fd, line, len) != (ssize_t)len ||
-	    write(run->rejects_fd, "\n", 1) != 1) {
-		xasprintf(cause, "cannot write rejects to %s: %s",
-		    run->rejects_path, strerror(errno));
-		return (EX_IOERR);
-	}
-	return (0);
+	return (import_write(run, "\n", 1, cause));
+}
+
+/*
+ * A line past --max-line, as the reader reads it: written to the rejects
+ * file whole, however long, without being held in memory. The reader then
+ * reports the line as too long, and its "\n" is written after it.
+ */
+static int
+import_spill(const char *p, size_t n, void *arg)
+{
+	struct import_run *run = arg;
+
+	if (run->spill_rc == 0)
+		run->spill_rc = import_write(run, p, n, &run->spill_cause);
+	return (run->spill_rc == 0 ? 0 : -1);
 }
 
 static void
@@ -224,9 +257,14 @@ import_file(struct import_run *run, const char *name, int fd, char **cause)
 	int			 rc = 0, r, too_long;
 
 	lr = linereader_new(fd, run->max_line, run->skip_invalid ?
-	    IMPORT_KEEP_MAX : run->max_line);
+	    import_spill : NULL, run);
 	while ((r = linereader_next(lr, &line, &len, &too_long)) == 1) {
 		lineno = linereader_lineno(lr);
+		if ((rc = run->spill_rc) != 0) {
+			*cause = run->spill_cause;
+			run->spill_cause = NULL;
+			break;
+		}
 		/*
 		 * A UTF-8 byte order mark is not part of a record, on any
 		 * line: files joined with cat carry one on each.
@@ -268,9 +306,10 @@ import_file(struct import_run *run, const char *name, int fd, char **cause)
 			why = NULL;
 		}
 		if (rc == EX_DATAERR) {
-			if (run->skip_invalid && (rc = import_write_reject(run,
-			    line, len < IMPORT_KEEP_MAX ? len : IMPORT_KEEP_MAX,
-			    cause)) != 0)
+			/* An overlong line is in the file already, but "\n". */
+			if (run->skip_invalid && (rc = too_long ?
+			    import_write(run, "\n", 1, cause) :
+			    import_write_reject(run, line, len, cause)) != 0)
 				break;
 			rc = 0;
 			continue;
@@ -451,5 +490,6 @@ out:
 	if (run.rejects_fd != -1)
 		close(run.rejects_fd);
 	free(run.rejects_default);
+	free(run.spill_cause);
 	return (rc);
 }

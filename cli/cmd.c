@@ -148,6 +148,31 @@ cmd_read_file(const char *path, char **buf, size_t *len, char **cause)
 }
 
 int
+cmd_read_payload(const char *arg, char **out, char **cause)
+{
+	const char	*nul;
+	size_t		 len;
+	int		 rc;
+
+	if (arg[0] == '{') {
+		*out = xstrdup(arg);
+		return (0);
+	}
+	if ((rc = cmd_read_file(arg, out, &len, cause)) != 0)
+		return (rc);
+	/* Read to its end: a NUL would end the payload early for C. */
+	if ((nul = memchr(*out, '\0', len)) != NULL) {
+		xasprintf(cause, "payload %s: NUL byte at byte %zu (a payload "
+		    "is JSON text, which holds none)", strcmp(arg, "-") == 0 ?
+		    "(standard input)" : arg, (size_t)(nul - *out) + 1);
+		free(*out);
+		*out = NULL;
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
+int
 cmd_open_actor(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
     struct queue **q)
 {

@@ -83,6 +83,12 @@ void	cmd_print_json(FILE *, struct cJSON *, int pretty);
 /* Reads a whole file ("-" is stdin); returns a sysexits code. */
 int	cmd_read_file(const char *path, char **buf, size_t *len,
 	    char **cause);
+/*
+ * The --payload of decide and escalation resolve: inline JSON if it starts
+ * with "{", else a file ("-" is stdin), refused (EX_DATAERR, with the byte)
+ * if it holds a NUL byte.
+ */
+int	cmd_read_payload(const char *arg, char **out, char **cause);
 
 /* Items, leases and decisions as JSON (stable) or sanitized text. */
 /* With history set, the item carries "history" (hist may then be empty). */

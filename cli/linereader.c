@@ -13,28 +13,36 @@
 #define LINEREADER_CHUNK (1024 * 1024)
 
 struct linereader {
-	int		 fd;
-	size_t		 max;
-	size_t		 keep;		/* >= max */
-	char		*buf;		/* read buffer */
-	size_t		 start, end;	/* unread bytes are buf[start..end) */
-	int		 eof;
-	char		*line;		/* a line that spans reads */
-	size_t		 linecap;
-	uint64_t	 offset;	/* bytes consumed */
-	uint64_t	 lineno;
+	int			 fd;
+	size_t			 max;
+	size_t			 keep;		/* max + 1: room for a "\r" */
+	char			*buf;		/* read buffer */
+	size_t			 start, end;	/* unread: buf[start..end) */
+	int			 eof;
+	char			*line;		/* a line that spans reads */
+	size_t			 linecap;
+	uint64_t		 offset;	/* bytes consumed */
+	uint64_t		 lineno;
+
+	linereader_spill_cb	 spill;
+	void			*arg;
+	int			 spilling;	/* this line goes to spill */
+	int			 cr;		/* a "\r" held back from it */
+	int			 spill_done;	/* spill wants no more */
 };
 
 struct linereader *
-linereader_new(int fd, size_t max_line, size_t keep)
+linereader_new(int fd, size_t max_line, linereader_spill_cb spill, void *arg)
 {
 	struct linereader *lr;
 
 	lr = xcalloc(1, sizeof *lr);
 	lr->fd = fd;
 	lr->max = max_line;
-	lr->keep = keep > max_line ? keep : max_line;
+	lr->keep = max_line + 1;
 	lr->buf = xmalloc(LINEREADER_CHUNK);
+	lr->spill = spill;
+	lr->arg = arg;
 	return (lr);
 }
 
@@ -65,9 +73,37 @@ linereader_fill(struct linereader *lr)
 	return (0);
 }
 
-/* Appends to the spanning line, keeping at most keep bytes of it. */
+/*
+ * Hands p[0..n) of an overlong line to the spill callback. A "\r" at the end
+ * of a piece is held back until more of the line follows: it may be the
+ * "\r" of the line's "\r\n", which is not part of the line.
+ */
 static void
-linereader_keep(struct linereader *lr, size_t *len, const char *p, size_t n)
+linereader_spill(struct linereader *lr, const char *p, size_t n)
+{
+	if (n == 0 || lr->spill_done)
+		return;
+	if (lr->cr) {
+		lr->cr = 0;
+		if (lr->spill("\r", 1, lr->arg) != 0) {
+			lr->spill_done = 1;
+			return;
+		}
+	}
+	if (p[n - 1] == '\r') {
+		lr->cr = 1;
+		n--;
+	}
+	if (n > 0 && lr->spill(p, n, lr->arg) != 0)
+		lr->spill_done = 1;
+}
+
+/*
+ * Appends p[0..n) to the spanning line: at most keep bytes are held, and
+ * once the line is longer than that, all of it goes to the spill callback.
+ */
+static void
+linereader_take(struct linereader *lr, size_t *len, const char *p, size_t n)
 {
 	size_t room, take;
 
@@ -76,13 +112,21 @@ linereader_keep(struct linereader *lr, size_t *len, const char *p, size_t n)
 	if (take > 0) {
 		if (*len + take > lr->linecap) {
 			lr->linecap = (*len + take) * 2;
-			if (lr->linecap > lr->keep + 1)
-				lr->linecap = lr->keep + 1;
+			if (lr->linecap > lr->keep)
+				lr->linecap = lr->keep;
 			lr->line = xrealloc(lr->line, lr->linecap);
 		}
 		memcpy(lr->line + *len, p, take);
 	}
 	*len += n;
+	if (lr->spill == NULL || *len <= lr->keep)
+		return;
+	if (!lr->spilling) {
+		lr->spilling = 1;
+		linereader_spill(lr, lr->line, lr->keep);
+		linereader_spill(lr, p + take, n - take);
+	} else
+		linereader_spill(lr, p, n);
 }
 
 int
@@ -94,6 +138,7 @@ linereader_next(struct linereader *lr, const char **line, size_t *len,
 	int	 spanning = 0;
 
 	*too_long = 0;
+	lr->spilling = lr->cr = lr->spill_done = 0;
 	for (;;) {
 		if (lr->start == lr->end) {
 			if (lr->eof || linereader_fill(lr) != 0) {
@@ -120,7 +165,7 @@ linereader_next(struct linereader *lr, const char **line, size_t *len,
 			goto found;
 		}
 		spanning = 1;
-		linereader_keep(lr, &total, lr->buf + lr->start, n);
+		linereader_take(lr, &total, lr->buf + lr->start, n);
 		lr->start += n;
 		lr->offset += n;
 		if (nl != NULL) {
@@ -131,11 +176,19 @@ linereader_next(struct linereader *lr, const char **line, size_t *len,
 	}
 	*line = lr->line != NULL ? lr->line : "";
 found:
-	if (total > 0 && total <= lr->keep && (*line)[total - 1] == '\r')
+	/* The "\r" of "\r\n" goes; a spilt line's was held back. */
+	if (lr->spilling)
+		total -= lr->cr;
+	else if (total > 0 && (!spanning || total <= lr->keep) &&
+	    (*line)[total - 1] == '\r')
 		total--;
 	*len = total;
-	if (total > lr->max)
+	if (total > lr->max) {
 		*too_long = 1;
+		/* Not spilt yet: all of it is at *line. */
+		if (!lr->spilling && lr->spill != NULL)
+			linereader_spill(lr, *line, total);
+	}
 	lr->lineno++;
 	return (1);
 }

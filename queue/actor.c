@@ -9,15 +9,16 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "ident.h"
 #include "store.h"
-#include "textsafe.h"
 #include "xmalloc.h"
 
 int
 queue_set_actor(struct queue *q, const char *login, const char *override,
     char **cause)
 {
-	int rc;
+	char	*why;
+	int	 rc;
 
 	if ((rc = store_policy_refresh(q, cause)) != 0)
 		return (rc);
@@ -33,10 +34,10 @@ queue_set_actor(struct queue *q, const char *login, const char *override,
 		}
 		login = override;
 	}
-	if (*login == '\0' || strlen(login) > 128 ||
-	    textsafe_first_unsafe(login) != NULL) {
-		xasprintf(cause, "a reviewer name is 1 to 128 bytes of "
-		    "printable text");
+	if (ident_check(login, IDENT_NAME_MAX, &why) != 0) {
+		xasprintf(cause, "reviewer name %s: %s", login == override ?
+		    "(--reviewer or HITL_REVIEWER)" : "(your login)", why);
+		free(why);
 		return (EX_USAGE);
 	}
 	free(q->actor);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "ident.h"
 #include "json.h"
 #include "store.h"
 #include "utf8.h"
@@ -42,6 +43,10 @@ queue_action_parse(const char *s, enum queue_action *a)
 	return (-1);
 }
 
+/*
+ * The note every action may carry: a string (the strict parser has refused
+ * NUL in it; it is shown through the sanitizer), not empty where required.
+ */
 static int
 decide_note(const cJSON *p, int required, char **cause)
 {
@@ -54,6 +59,63 @@ decide_note(const cJSON *p, int required, char **cause)
 		xasprintf(cause, "payload.note: missing (a comment needs "
 		    "text)");
 		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Before saying that s is not one of the policy's ids: if s could not be an
+ * id at all (not in NFC, a space at the end, ...), that is what to say, for
+ * it may look exactly like one.
+ */
+static int
+decide_not_an_id(const char *where, const char *s, char **cause)
+{
+	char *why;
+
+	if (ident_check(s, IDENT_NAME_MAX, &why) == 0)
+		return (0);
+	xasprintf(cause, "%s: %s", where, why);
+	free(why);
+	return (-1);
+}
+
+/* labels: ids of the policy's taxonomy, each at most once. */
+static int
+decide_check_labels(const struct policy *pol, const cJSON *p, char **cause)
+{
+	const cJSON	*arr, *v, *w;
+	char		 where[64];
+	size_t		 i = 0, j;
+
+	if (json_get_array(p, "payload", "labels", &arr, cause) < 0)
+		return (-1);
+	arr = cJSON_GetObjectItemCaseSensitive(p, "labels");
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "payload.labels[%zu]", i);
+		if (!cJSON_IsString(v)) {
+			xasprintf(cause, "%s: expected a string, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (policy_find_entry(pol->labels, pol->nlabels,
+		    v->valuestring) == NULL) {
+			if (decide_not_an_id(where, v->valuestring, cause))
+				return (-1);
+			xasprintf(cause, "%s: \"%s\" is not a label of the "
+			    "policy's taxonomy", where, v->valuestring);
+			return (-1);
+		}
+		j = 0;
+		for (w = arr->child; w != v; w = w->next, j++) {
+			if (strcmp(w->valuestring, v->valuestring) == 0) {
+				xasprintf(cause, "%s: \"%s\" is listed twice "
+				    "(payload.labels[%zu] and [%zu])", where,
+				    v->valuestring, j, i);
+				return (-1);
+			}
+		}
+		i++;
 	}
 	return (0);
 }
@@ -73,24 +135,9 @@ decide_check_output(const struct policy *pol, const struct queue_item *it,
 
 	if (json_check_keys(p, "payload", keys, 0, cause) != 0 ||
 	    json_get_string(p, "payload", "text", &s, cause) < 0 ||
-	    json_get_array(p, "payload", "labels", &arr, cause) < 0)
-		return (-1);
-	arr = cJSON_GetObjectItemCaseSensitive(p, "labels");
-	cJSON_ArrayForEach(v, arr) {
-		snprintf(where, sizeof where, "payload.labels[%zu]", i++);
-		if (!cJSON_IsString(v)) {
-			xasprintf(cause, "%s: expected a string, got %s",
-			    where, json_type_name(v));
-			return (-1);
-		}
-		if (policy_find_entry(pol->labels, pol->nlabels,
-		    v->valuestring) == NULL) {
-			xasprintf(cause, "%s: \"%s\" is not a label of the "
-			    "policy's taxonomy", where, v->valuestring);
-			return (-1);
-		}
-	}
-	if (json_get_array(p, "payload", "flags", &arr, cause) < 0)
+	    decide_check_labels(pol, p, cause) != 0 ||
+	    decide_note(p, 0, cause) != 0 ||
+	    json_get_array(p, "payload", "flags", &arr, cause) < 0)
 		return (-1);
 	arr = cJSON_GetObjectItemCaseSensitive(p, "flags");
 	if ((size_t)cJSON_GetArraySize(arr) != it->nflags) {
@@ -134,6 +181,8 @@ static int
 decide_check_type(const struct policy *pol, const cJSON *v,
     const char *where, int required, const char **type, char **cause)
 {
+	char path[96];
+
 	*type = NULL;
 	if (json_get_string(v, where, "entity_type", type, cause) < 0)
 		return (-1);
@@ -144,8 +193,11 @@ decide_check_type(const struct policy *pol, const cJSON *v,
 		return (-1);
 	}
 	if (!policy_has_entity_type(pol, *type)) {
-		xasprintf(cause, "%s.entity_type: \"%s\" is not one of the "
-		    "policy's entity types", where, *type);
+		snprintf(path, sizeof path, "%s.entity_type", where);
+		if (decide_not_an_id(path, *type, cause) != 0)
+			return (-1);
+		xasprintf(cause, "%s: \"%s\" is not one of the policy's "
+		    "entity types", path, *type);
 		return (-1);
 	}
 	return (0);
@@ -170,6 +222,7 @@ decide_check_spans(const struct policy *pol, const struct queue_item *it,
 	int		 rc, rc2;
 
 	if (json_check_keys(p, "payload", keys, 0, cause) != 0 ||
+	    decide_note(p, 0, cause) != 0 ||
 	    json_get_array(p, "payload", "spans", &arr, cause) < 0)
 		return (-1);
 	arr = cJSON_GetObjectItemCaseSensitive(p, "spans");
@@ -265,6 +318,9 @@ decide_check_escalation(const struct policy *pol, const cJSON *p,
 	    decide_note(p, 0, cause) != 0)
 		return (-1);
 	if (team == NULL || policy_find_team(pol, team) == NULL) {
+		if (team != NULL && decide_not_an_id("payload.team", team,
+		    cause) != 0)
+			return (-1);
 		xasprintf(cause, "payload.team: %s%s%s is not a team of the "
 		    "policy", team ? "\"" : "", team ? team : "missing",
 		    team ? "\"" : "");
@@ -272,11 +328,17 @@ decide_check_escalation(const struct policy *pol, const cJSON *p,
 	}
 	if (reason == NULL || policy_find_entry(pol->reason_codes,
 	    pol->nreason_codes, reason) == NULL) {
+		if (reason != NULL && decide_not_an_id("payload.reason",
+		    reason, cause) != 0)
+			return (-1);
 		xasprintf(cause, "payload.reason: %s is not a reason code of "
 		    "the policy", reason ? reason : "missing");
 		return (-1);
 	}
 	if (severity == NULL || policy_find_severity(pol, severity) == NULL) {
+		if (severity != NULL && decide_not_an_id("payload.severity",
+		    severity, cause) != 0)
+			return (-1);
 		xasprintf(cause, "payload.severity: %s is not a severity of "
 		    "the policy", severity ? severity : "missing");
 		return (-1);

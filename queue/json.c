@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,20 +39,68 @@ json_hex4(const char *s, size_t left)
 }
 
 /*
- * An escape inside a string, at buf[i] (the backslash): \u0000 and lone
- * surrogates are refused (cJSON would cut the string or store bytes that
- * are not UTF-8). Returns the escape's last byte, or JSON_BAD with *cause
- * set.
+ * A \u not followed by four hex digits, at buf[i] (the backslash). cJSON
+ * would decode "\u00G0" as NUL and cut the string there, so that
+ * "mallory\u00zz (disabled)" became "mallory". Returns the last byte to skip
+ * if the input merely ends inside the escape (the caller says "truncated"),
+ * else JSON_BAD with *cause set.
+ */
+static size_t
+json_bad_hex4(const char *buf, size_t len, size_t i, char **cause)
+{
+	unsigned char	c;
+	size_t		n;
+
+	for (n = 0; n < 4 && i + 2 + n < len; n++) {
+		if (strchr("0123456789abcdefABCDEF", buf[i + 2 + n]) == NULL ||
+		    buf[i + 2 + n] == '\0')
+			break;
+	}
+	if (i + 2 + n == len)
+		return (len - 1);
+	/* Quoted as far as it is plain ASCII (it may end in a quote). */
+	for (; n < 4 && i + 2 + n < len; n++) {
+		c = (unsigned char)buf[i + 2 + n];
+		if (c <= 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			break;
+	}
+	xasprintf(cause, "invalid JSON at byte %zu: \"\\u%.*s\" is not an "
+	    "escape: \\u must be followed by four hex digits (0-9, a-f)",
+	    i + 1, (int)n, buf + i + 2);
+	return (JSON_BAD);
+}
+
+/*
+ * An escape inside a string, at buf[i] (the backslash): only JSON's eight
+ * escapes and \uXXXX; \u0000 and lone surrogates are refused too (cJSON
+ * would cut the string or store bytes that are not UTF-8). Returns the
+ * escape's last byte, or JSON_BAD with *cause set.
  */
 static size_t
 json_escape(const char *buf, size_t len, size_t i, char **cause)
 {
-	long u, low;
+	unsigned char	c;
+	long		u, low;
 
-	if (i + 1 >= len || buf[i + 1] != 'u')
-		return (i + 1);
+	if (i + 1 >= len)
+		return (i);		/* truncated: the caller says so */
+	c = (unsigned char)buf[i + 1];
+	if (c != 'u') {
+		if (c != '\0' && strchr("\"\\/bfnrt", c) != NULL)
+			return (i + 1);
+		if (c > 0x20 && c < 0x7f)
+			xasprintf(cause, "invalid JSON at byte %zu: \\%c is "
+			    "not a JSON escape (expected \\\" \\\\ \\/ \\b \\f "
+			    "\\n \\r \\t or \\u and four hex digits)", i + 1, c);
+		else
+			xasprintf(cause, "invalid JSON at byte %zu: a "
+			    "backslash followed by byte 0x%02x is not a JSON "
+			    "escape (expected \\\" \\\\ \\/ \\b \\f \\n \\r "
+			    "\\t or \\u and four hex digits)", i + 1, c);
+		return (JSON_BAD);
+	}
 	if ((u = json_hex4(buf + i + 2, len - i - 2)) == -1)
-		return (i + 1);		/* cJSON says where */
+		return (json_bad_hex4(buf, len, i, cause));
 	if (u == 0) {
 		xasprintf(cause, "invalid JSON at byte %zu: \\u0000 (NUL) is "
 		    "not allowed in text", i + 1);
@@ -64,62 +114,191 @@ json_escape(const char *buf, size_t len, size_t i, char **cause)
 	}
 	if (u < 0xd800 || u > 0xdbff)
 		return (i + 5);
-	if (i + 7 < len && buf[i + 6] == '\\' && buf[i + 7] == 'u' &&
-	    (low = json_hex4(buf + i + 8, len - i - 8)) >= 0xdc00 &&
-	    low <= 0xdfff)
-		return (i + 11);
+	if (i + 7 < len && buf[i + 6] == '\\' && buf[i + 7] == 'u') {
+		if ((low = json_hex4(buf + i + 8, len - i - 8)) == -1)
+			return (json_bad_hex4(buf, len, i + 6, cause));
+		if (low >= 0xdc00 && low <= 0xdfff)
+			return (i + 11);
+	}
 	xasprintf(cause, "invalid JSON at byte %zu: \\u%.4s is the first half "
 	    "of a surrogate pair without the second", i + 1, buf + i + 2);
 	return (JSON_BAD);
 }
 
 /*
+ * Numbers are kept as doubles (cJSON's), so the spelling must say what the
+ * double will hold. Two kinds of number would change without a word:
+ *
+ * - a value past 2^53 in magnitude, however it is written
+ *   (9007199254740993, 12345678901234567890.0, 1.2345678901234567890e19,
+ *   1e300): from 2^53 on, a double no longer holds every whole number, and
+ *   has no fraction digits at all, so the value would come back as another
+ *   number (a 64-bit id in metadata with other digits);
+ * - a fraction that the nearest double turns into a whole number
+ *   (1.00000000000000001, 4.9999999999999999999, 1e-400): a field that takes
+ *   a whole number would take it as one.
+ *
+ * Both are refused with the byte where the number starts. Every other
+ * number is kept as its nearest double: a whole number is then exact, and a
+ * fraction stays a fraction (0.1 as the double nearest to it, as everywhere).
+ * The test is on the decimal value the spelling denotes, exactly: its
+ * significant digits and the power of ten of the first.
+ */
+#define JSON_EXACT_DIGITS	"9007199254740992"	/* 2^53 */
+
+/*
+ * Numbers are read and written as JSON spells them, whatever LC_NUMERIC the
+ * user runs hitl in; (locale_t)0 if there is no memory for it.
+ */
+static locale_t
+json_c_locale(void)
+{
+	static locale_t c_locale;
+
+	if (c_locale == (locale_t)0)
+		c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	return (c_locale);
+}
+
+/* A number's spelling, in parts: "-12.50e3" is 12, 50 and 3. */
+struct json_spelling {
+	const char	*ip;		/* integer digits */
+	size_t		 nip;
+	const char	*fp;		/* fraction digits */
+	size_t		 nfp;
+	long long	 exp;		/* saturated: any more is 0 or huge */
+	int		 plain;		/* no fraction, no exponent */
+};
+
+/* The kth of the number's digits, integer then fraction. */
+static char
+json_digit(const struct json_spelling *n, size_t k)
+{
+	return (k < n->nip ? n->ip[k] : n->fp[k - n->nip]);
+}
+
+/*
+ * buf[start..end) is a number spelt as n says: returns 0 if a double keeps
+ * it, or -1 with *cause.
+ */
+static int
+json_number_exact(const char *buf, size_t start, size_t end,
+    const struct json_spelling *n, char **cause)
+{
+	locale_t	 c_locale;
+	size_t		 all = n->nip + n->nfp, first, last, k;
+	long long	 top, nsig;
+	char		*copy, digits[17];
+	double		 d;
+	int		 cmp = 0;
+	int		 shown = end - start > 40 ? 40 : (int)(end - start);
+
+	for (first = 0; first < all && json_digit(n, first) == '0'; first++)
+		;
+	if (first == all)
+		return (0);		/* zero */
+	for (last = all - 1; json_digit(n, last) == '0'; last--)
+		;
+	/* The value is nsig digits times 10^(top - nsig). */
+	nsig = (long long)(last - first + 1);
+	top = (long long)n->nip - (long long)first + n->exp;
+	if (top == 16) {
+		for (k = 0; k < 16; k++)
+			digits[k] = first + k <= last ?
+			    json_digit(n, first + k) : '0';
+		digits[16] = '\0';
+		cmp = strcmp(digits, JSON_EXACT_DIGITS);
+	}
+	if (top > 16 || (top == 16 && (cmp > 0 || (cmp == 0 && nsig > 16)))) {
+		xasprintf(cause, "invalid JSON at byte %zu: the %s %.*s is too "
+		    "large to keep exactly (past 2^53); give it as a string",
+		    start + 1, n->plain ? "integer" : "number", shown,
+		    buf + start);
+		return (-1);
+	}
+	/*
+	 * A whole number up to 2^53 is exact. A fraction can only become a
+	 * whole double with 16 significant digits or more (a double keeps
+	 * 15.95), or when it is too small for a double and becomes 0: strtod
+	 * (correctly rounded, like cJSON's, but not in the user's locale)
+	 * says for those few.
+	 */
+	if (top - nsig >= 0 || (nsig < 16 && top > -300))
+		return (0);
+	if ((c_locale = json_c_locale()) == (locale_t)0) {
+		xasprintf(cause, "invalid JSON at byte %zu: cannot read the "
+		    "number %.*s: %s", start + 1, shown, buf + start,
+		    strerror(errno));
+		return (-1);
+	}
+	copy = xstrndup(buf + start, end - start);
+	d = strtod_l(copy, NULL, c_locale);
+	free(copy);
+	if (d != floor(d))
+		return (0);
+	xasprintf(cause, "invalid JSON at byte %zu: the number %.*s has more "
+	    "digits than a double keeps and would be read as the whole number "
+	    "%.17g; give fewer digits, or a string", start + 1, shown,
+	    buf + start, d);
+	return (-1);
+}
+
+/*
  * A number at buf[i], as RFC 8259 writes them: no leading zero, digits on
- * both sides of the point (cJSON's strtod takes 01, 1. and .5). Returns the
- * number's last byte, or JSON_BAD with *cause set.
+ * both sides of the point (cJSON's strtod takes 01, 1. and .5), and a value
+ * a double keeps (above). Returns the number's last byte, or JSON_BAD with
+ * *cause set.
  */
 static size_t
 json_number(const char *buf, size_t len, size_t i, char **cause)
 {
-	size_t	start = i, digits, whole;
+	struct json_spelling	 n;
+	size_t			 start = i, digits;
+	int			 negexp = 0;
 
 #define JSON_DIGITS() do {						\
 	for (digits = 0; i < len && buf[i] >= '0' && buf[i] <= '9'; i++)	\
 		digits++;						\
 } while (0)
+	memset(&n, 0, sizeof n);
+	n.plain = 1;
 	if (buf[i] == '-')
 		i++;
+	n.ip = buf + i;
 	JSON_DIGITS();
 	if (digits == 0 || (digits > 1 && buf[i - digits] == '0'))
 		goto bad;
-	whole = digits;
+	n.nip = digits;
 	if (i < len && buf[i] == '.') {
 		i++;
+		n.fp = buf + i;
 		JSON_DIGITS();
 		if (digits == 0)
 			goto bad;
+		n.nfp = digits;
+		n.plain = 0;
 	}
 	if (i < len && (buf[i] == 'e' || buf[i] == 'E')) {
 		i++;
 		if (i < len && (buf[i] == '+' || buf[i] == '-'))
-			i++;
-		JSON_DIGITS();
+			negexp = buf[i++] == '-';
+		for (digits = 0; i < len && buf[i] >= '0' && buf[i] <= '9';
+		    i++, digits++) {
+			if (n.exp < 1000000000)
+				n.exp = n.exp * 10 + (buf[i] - '0');
+		}
 		if (digits == 0)
 			goto bad;
+		if (negexp)
+			n.exp = -n.exp;
+		n.plain = 0;
 	}
 #undef JSON_DIGITS
 	if (i < len && strchr(".eE0123456789", buf[i]) != NULL &&
 	    buf[i] != '\0')
 		goto bad;
-	/* An integer past 2^53 would come back with other digits. */
-	if (whole == i - start - (buf[start] == '-') && (whole > 16 ||
-	    (whole == 16 && memcmp(buf + i - 16, "9007199254740992", 16) > 0))) {
-		xasprintf(cause, "invalid JSON at byte %zu: the integer %.*s "
-		    "is too large to keep exactly (past 2^53); give it as a "
-		    "string", start + 1, (int)(i - start > 40 ? 40 : i - start),
-		    buf + start);
+	if (json_number_exact(buf, start, i, &n, cause) != 0)
 		return (JSON_BAD);
-	}
 	return (i - 1);
 bad:
 	while (i < len && strchr("+-.eE0123456789", buf[i]) != NULL &&
@@ -133,9 +312,10 @@ bad:
 
 /*
  * One pass over the raw bytes before cJSON: valid UTF-8, no raw control
- * characters inside strings, no \u0000 or lone surrogate escape, numbers as
- * JSON writes them, bounded nesting (cJSON's own limit is 1000 and
- * recursive), and a line cut short is called that.
+ * characters inside strings (keys as well as values), only JSON's escapes
+ * and no \u0000, broken \u or lone surrogate among them, numbers as JSON
+ * writes them and as a double keeps them, bounded nesting (cJSON's own limit
+ * is 1000 and recursive), and a line cut short is called that.
  */
 static int
 json_prescan(const char *buf, size_t len, char **cause)
@@ -289,9 +469,9 @@ json_duplicate(const cJSON *v, size_t n)
 }
 
 /*
- * What the bytes cannot show: the same key twice in an object, and numbers
- * out of a double's range. Returns the value at fault (*dup: the key), or
- * NULL.
+ * What the bytes cannot show: the same key twice in an object. (Numbers out
+ * of a double's range are past 2^53, which the pre-scan refused.) Returns the
+ * object at fault and the key in *dup, or NULL.
  */
 static const cJSON *
 json_check_tree(const cJSON *v, const char **dup)
@@ -299,8 +479,6 @@ json_check_tree(const cJSON *v, const char **dup)
 	const cJSON	*c, *bad;
 	size_t		 n = 0;
 
-	if (cJSON_IsNumber(v))
-		return (isfinite(v->valuedouble) ? NULL : v);
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
 		return (NULL);
 	for (c = v->child; c != NULL; c = c->next, n++) {
@@ -312,7 +490,7 @@ json_check_tree(const cJSON *v, const char **dup)
 	return (NULL);
 }
 
-/* The message for a value json_check_tree found at fault. */
+/* The message for an object json_check_tree found at fault. */
 static void
 json_tree_error(const cJSON *root, const cJSON *bad, const char *dup,
     char **cause)
@@ -320,13 +498,10 @@ json_tree_error(const cJSON *root, const cJSON *bad, const char *dup,
 	char path[256] = "";
 
 	json_path_to(root, bad, path, sizeof path);
-	if (dup != NULL && *path != '\0')
+	if (*path != '\0')
 		xasprintf(cause, "%s: duplicate key \"%s\"", path, dup);
-	else if (dup != NULL)
-		xasprintf(cause, "duplicate key \"%s\"", dup);
 	else
-		xasprintf(cause, "%s: number out of range", *path != '\0' ?
-		    path : "value");
+		xasprintf(cause, "duplicate key \"%s\"", dup);
 }
 
 int
@@ -523,12 +698,99 @@ json_check_keys(const cJSON *obj, const char *path,
 	return (0);
 }
 
+/*
+ * cJSON prints a number with 15 significant digits whenever those read back
+ * as nearly the same double: 9007199254740991 came out as
+ * 9.00719925474099e+15 (...990), 0.30000000000000004 as 0.3. Returns 1 if
+ * it would do that to d, with the text that reads back as d exactly in out:
+ * the digits of a whole number, else the fewest that do.
+ */
+static int
+json_number_lossy(double d, char out[32])
+{
+	locale_t	c_locale, old;
+	int		lossy = 0;
+
+	/* cJSON prints these with %d; every other one with %1.15g. */
+	if (d == floor(d) && fabs(d) <= 2147483647.0)
+		return (0);
+	if ((c_locale = json_c_locale()) == (locale_t)0)
+		return (0);
+	old = uselocale(c_locale);
+	snprintf(out, 32, "%1.15g", d);
+	if (strtod(out, NULL) != d) {
+		lossy = 1;
+		if (d == floor(d) && fabs(d) <= 9007199254740992.0)
+			snprintf(out, 32, "%.0f", d);
+		else {
+			snprintf(out, 32, "%1.16g", d);
+			if (strtod(out, NULL) != d)
+				snprintf(out, 32, "%1.17g", d);
+		}
+	}
+	uselocale(old);
+	return (lossy);
+}
+
+/* Whether any number under v would be printed as another (above). */
+static int
+json_has_lossy(const cJSON *v)
+{
+	const cJSON	*c;
+	char		 text[32];
+
+	if (cJSON_IsNumber(v))
+		return (json_number_lossy(v->valuedouble, text));
+	for (c = v->child; c != NULL; c = c->next) {
+		if (json_has_lossy(c))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Replaces each such number under v by its exact text, as a raw node under
+ * the same key (hitl leaves cJSON's allocator as malloc and free).
+ */
+static void
+json_make_exact(cJSON *v)
+{
+	cJSON	*c, *next, *raw;
+	char	 text[32];
+
+	for (c = v->child; c != NULL; c = next) {
+		next = c->next;
+		if (!cJSON_IsNumber(c)) {
+			json_make_exact(c);
+			continue;
+		}
+		if (!json_number_lossy(c->valuedouble, text))
+			continue;
+		if ((raw = cJSON_CreateRaw(text)) == NULL)
+			continue;
+		if (c->string != NULL)
+			raw->string = xstrdup(c->string);
+		cJSON_ReplaceItemViaPointer(v, c, raw);
+	}
+}
+
 char *
 json_print(const cJSON *v)
 {
-	char *s;
+	cJSON	*exact = NULL;
+	char	*s, text[32];
 
-	if ((s = cJSON_PrintUnformatted(v)) == NULL)
+	if (cJSON_IsNumber(v) && json_number_lossy(v->valuedouble, text))
+		return (xstrdup(text));
+	/* Rare: most numbers are small integers or short fractions. */
+	if (json_has_lossy(v)) {
+		exact = cJSON_Duplicate(v, 1);
+		json_make_exact(exact);
+		v = exact;
+	}
+	s = cJSON_PrintUnformatted(v);
+	cJSON_Delete(exact);
+	if (s == NULL)
 		return (xstrdup("null"));
 	return (s);
 }

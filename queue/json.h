@@ -1,7 +1,8 @@
 /*
  * Strict JSON input on top of cJSON: what cJSON accepts silently but hitl must
- * refuse (invalid UTF-8, raw control characters, \u0000, duplicate keys), and
- * typed field access that says which field was wrong.
+ * refuse (invalid UTF-8, raw control characters, \u0000 and \u without four
+ * hex digits, numbers a double would not keep, duplicate keys), and typed
+ * field access that says which field was wrong.
  */
 #ifndef HITL_JSON_H
 #define HITL_JSON_H
@@ -51,7 +52,10 @@ const char *json_type_name(const cJSON *);
 int	json_check_keys(const cJSON *obj, const char *path,
 	    const char *const *allowed, int comments, char **cause);
 
-/* Serializes without whitespace; the result is owned by the caller. */
+/*
+ * Serializes without whitespace, every number with the digits that read back
+ * as its double; the result is owned by the caller.
+ */
 char	*json_print(const cJSON *);
 
 /*

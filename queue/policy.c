@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "json.h"
 #include "policy.h"
-#include "textsafe.h"
 #include "xmalloc.h"
 
 static const char *const policy_default_entity_types[] = {
@@ -149,22 +149,27 @@ policy_number(const cJSON *obj, const char *path, const char *key, double lo,
 	return (1);
 }
 
-/* A non-empty identifier string, at most 128 bytes, without control bytes. */
+/*
+ * An id, login or name at path (ident.h says what one may hold); max is
+ * IDENT_NAME_MAX, or IDENT_TEXT_MAX for descriptions.
+ */
 static int
-policy_check_id(const char *s, const char *path, char **cause)
+policy_check_name(const char *s, const char *path, size_t max, char **cause)
 {
-	const char *c;
+	char *why;
 
-	if (*s == '\0' || strlen(s) > 128) {
-		xasprintf(cause, "%s: must be 1 to 128 bytes long", path);
-		return (-1);
-	}
-	if ((c = textsafe_first_unsafe(s)) != NULL) {
-		xasprintf(cause, "%s: contains a control or invisible "
-		    "character", path);
+	if (ident_check(s, max, &why) != 0) {
+		xasprintf(cause, "%s: %s", path, why);
+		free(why);
 		return (-1);
 	}
 	return (0);
+}
+
+static int
+policy_check_id(const char *s, const char *path, char **cause)
+{
+	return (policy_check_name(s, path, IDENT_NAME_MAX, cause));
 }
 
 /* An array of strings; replaces *out. */
@@ -207,6 +212,8 @@ policy_element(const cJSON *v, const char *where,
     const char *const *keys, int (*seen)(const struct policy *, const char *),
     const struct policy *p, const char **id, char **cause)
 {
+	char path[160];
+
 	if (!cJSON_IsObject(v)) {
 		xasprintf(cause, "%s: expected an object, got %s", where,
 		    json_type_name(v));
@@ -221,7 +228,8 @@ policy_element(const cJSON *v, const char *where,
 		xasprintf(cause, "%s.id: missing", where);
 		return (-1);
 	}
-	if (policy_check_id(*id, where, cause) != 0)
+	snprintf(path, sizeof path, "%s.id", where);
+	if (policy_check_id(*id, path, cause) != 0)
 		return (-1);
 	if (seen != NULL && seen(p, *id)) {
 		xasprintf(cause, "%s.id: \"%s\" is listed twice", where, *id);
@@ -250,7 +258,7 @@ policy_entries(const cJSON *obj, const char *key, struct policy_entry **out,
 	static const char *const keys[] = { "id", "description", NULL };
 	const cJSON	*arr, *v;
 	const char	*id, *desc;
-	char		 where[128];
+	char		 where[128], path[160];
 	size_t		 i = 0, j;
 	int		 rc;
 
@@ -262,6 +270,11 @@ policy_entries(const cJSON *obj, const char *key, struct policy_entry **out,
 		if (policy_element(v, where, keys, NULL, NULL, &id,
 		    cause) != 0 ||
 		    json_get_string(v, where, "description", &desc, cause) < 0)
+			return (-1);
+		/* Optional, so it may be empty; otherwise a name's rules. */
+		snprintf(path, sizeof path, "%s.description", where);
+		if (*desc != '\0' && policy_check_name(desc, path,
+		    IDENT_TEXT_MAX, cause) != 0)
 			return (-1);
 		for (j = 0; j < *nout; j++) {
 			if (strcmp((*out)[j].id, id) == 0) {
@@ -287,7 +300,7 @@ policy_parse_teams(const cJSON *root, struct policy *p, char **cause)
 	const cJSON		*arr, *v;
 	struct policy_team	*t;
 	const char		*id, *name;
-	char			 where[64];
+	char			 where[64], path[80];
 	size_t			 i = 0;
 	int			 rc;
 
@@ -300,6 +313,9 @@ policy_parse_teams(const cJSON *root, struct policy *p, char **cause)
 			return (-1);
 		name = id;
 		if (json_get_string(v, where, "name", &name, cause) < 0)
+			return (-1);
+		snprintf(path, sizeof path, "%s.name", where);
+		if (policy_check_name(name, path, IDENT_NAME_MAX, cause) != 0)
 			return (-1);
 		p->teams = xreallocarray(p->teams, p->nteams + 1,
 		    sizeof *p->teams);
@@ -536,7 +552,8 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		goto out;
 
 	s = NULL;
-	if (json_get_string(root, "", "name", &s, cause) < 0)
+	if (json_get_string(root, "", "name", &s, cause) < 0 ||
+	    (s != NULL && policy_check_id(s, "name", cause) != 0))
 		goto out;
 	if (s != NULL) {
 		free(p->name);

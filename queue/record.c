@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "json.h"
 #include "record.h"
-#include "textsafe.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -112,26 +112,17 @@ record_check_time(const char *s)
 	return (-1);
 }
 
-/* A short, printable name (ids, types, detector names) at path.field. */
+/* An id or name (ids, types, detector names) at path.field. */
 static int
 record_check_name(const char *s, const char *path, const char *field,
     size_t max, char **cause)
 {
-	const char	*c, *dot = *path != '\0' ? "." : "";
+	char *why;
 
-	if (*s == '\0') {
-		xasprintf(cause, "%s%s%s: must not be empty", path, dot, field);
-		return (-1);
-	}
-	if (strlen(s) > max) {
-		xasprintf(cause, "%s%s%s: longer than %zu bytes", path, dot,
-		    field, max);
-		return (-1);
-	}
-	if ((c = textsafe_first_unsafe(s)) != NULL) {
-		xasprintf(cause, "%s%s%s: contains a control or invisible "
-		    "character at byte %zu", path, dot, field,
-		    (size_t)(c - s) + 1);
+	if (ident_check(s, max, &why) != 0) {
+		xasprintf(cause, "%s%s%s: %s", path, *path != '\0' ? "." : "",
+		    field, why);
+		free(why);
 		return (-1);
 	}
 	return (0);

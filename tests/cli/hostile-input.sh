@@ -1,9 +1,10 @@
 #!/bin/sh
 # hitl import of hostile input: the corpus in tests/data/hostile (one file
-# per case) and a 10 MB line made here. Each case is either imported with its
-# text byte-exact, or refused whole (exit 65, the line and field named, the
-# database untouched); with --skip-invalid its good lines are imported and
-# its bad ones written verbatim to the rejects file.
+# per case), a 10 MB line and a line past 64 MiB made here. Each case is
+# either imported with its text byte-exact, or refused whole (exit 65, the
+# line and field named, the database untouched); with --skip-invalid its good
+# lines are imported and its bad ones written verbatim to the rejects file.
+# Then hostile policies and decision payloads: refused, nothing changed.
 . "$SRCDIR/tests/cli/lib.sh"
 
 C=$SRCDIR/tests/data/hostile
@@ -186,6 +187,32 @@ expect_out "imported 1:"
 expect_eq "SHA-256 of the 10 MB text's hex" \
     "$(text_hex big-2 | tr -d '\n' | sha256sum | cut -d ' ' -f 1)" \
     "$(cat big.sha)"
+
+# A rejected line is written whole however long it is: past --max-line the
+# reader hands it to the rejects file as it reads it, holding no more than
+# the limit (it used to be cut at 64 MiB without a word). Here a line just
+# over 64 MiB, with "\r" bytes where the 1 MiB reads split it, and a CRLF end
+# (the "\r" goes, as for every line).
+python3 - <<'EOF'
+import hashlib
+n = 64 * 1024 * 1024 + 1
+unit = b'ab\r"'
+line = b'{' + (unit * (n // len(unit) + 1))[:n - 2] + b'}'
+with open("huge.jsonl", "wb") as f:
+    f.write(b'{"id": "huge-1", "kind": "model_output", "response": "a"}\n')
+    f.write(line + b'\r\n')
+    f.write(b'{"id": "huge-3", "kind": "model_output", "response": "c"}\n')
+with open("huge.sha", "w") as f:
+    f.write(hashlib.sha256(line + b'\n').hexdigest())
+EOF
+expect_exit 0 "$HITL" import --skip-invalid --rejects huge.rej huge.jsonl
+expect_out "imported 2:"
+expect_out "; invalid 1"
+expect_err "huge.jsonl: line 2: line is 67108865 bytes, longer than the limit"
+expect_eq "size of the rejects file" "$(wc -c <huge.rej)" 67108866
+expect_eq "SHA-256 of the rejects file" \
+    "$(sha256sum huge.rej | cut -d ' ' -f 1)" "$(cat huge.sha)"
+rm -f huge.jsonl huge.rej
 HITL_DB=$T/test.db
 
 # --- encodings ---------------------------------------------------------------
@@ -250,6 +277,27 @@ skipped nul-escape 1 2 3 4 5 6
 expect_eq "text with an escaped backslash and U+0001" "$(text_hex nul-1)" \
     615C7530303030622001
 
+# A \u without four hex digits: cJSON took "\u00G0" for NUL and cut the
+# string there ("Visible\u00G0 HIDDEN" was stored as "Visible"), in a key as
+# in a value. Escapes JSON does not have are refused, saying which it has.
+# The byte named is the backslash.
+refused bad-escape 2 3 4 5 6 7 8 9 11
+expect_line bad-escape 2 'invalid JSON at byte 60: "\u00G0" is not an escape: \u must be followed by four hex digits (0-9, a-f)'
+expect_line bad-escape 3 'invalid JSON at byte 78: "\u00zz" is not an escape'
+expect_line bad-escape 4 'at byte 54: "\u12" is not an escape'
+expect_line bad-escape 5 'at byte 54: \x is not a JSON escape (expected \" \\ \/ \b \f \n \r \t or \u and four hex digits)'
+expect_line bad-escape 6 'at byte 59: "\u00zz" is not an escape'
+expect_line bad-escape 7 'at byte 11: "\u00G0" is not an escape'
+expect_line bad-escape 8 'at byte 53: \U is not a JSON escape'
+expect_line bad-escape 9 "at byte 55: \\' is not a JSON escape"
+expect_line bad-escape 11 'at byte 69: "\u" is not an escape'
+skipped bad-escape 2 2 3 4 5 6 7 8 9 11
+expect_eq "text of an escaped backslash before u00G0, and JSON's escapes" \
+    "$(text_hex be-1)" 615C753030473020C3A9C3A9202F20080C0A0D0920227122
+expect_eq "text of a pair and an escape" "$(text_hex be-10)" F09F988020C3A9
+expect_eq "records cut at a broken escape" "$(sql "SELECT count(*) FROM items
+    WHERE ext_id LIKE 'be%' AND ext_id NOT IN ('be-1', 'be-10')")" 0
+
 # Raw NUL bytes, in a string, and after a record where a reader stopping at
 # NUL would not see the rest.
 refused nul-byte 2 3 4
@@ -259,6 +307,43 @@ expect_line nul-byte 4 "NUL byte"
 skipped nul-byte 1 2 3 4
 expect_eq "records after a NUL byte" \
     "$(sql "SELECT count(*) FROM items WHERE ext_id = 'nulb-3'")" 0
+
+# --- ids and names -----------------------------------------------------------
+
+# NFC and NFD spellings of "café", and "a1" and "a1 ", would be distinct
+# items that print the same; invisible and blank-looking characters would
+# reach the console as they are. Ids and every name in a record are refused
+# for them, with the byte and what it is; an id not in NFC is given back in
+# its NFC spelling, escaped so that the two read differently.
+refused bad-id 2 4 5 6 7 8 9 10 12 13 14 15 16 17 18 19 20 21 23
+expect_line bad-id 2 'id: not in Unicode normalization form C ("cafe\u0301"); its NFC spelling is "caf\u00e9"'
+expect_line bad-id 4 "id: ends with a space"
+expect_line bad-id 5 "id: starts with a space"
+expect_line bad-id 6 "id: contains a control or invisible character at byte 2 (U+3164, a blank-looking character)"
+expect_line bad-id 7 "(U+2800, a blank-looking character)"
+expect_line bad-id 8 "(U+034F, a default-ignorable character)"
+expect_line bad-id 9 "(U+FE0F, a default-ignorable character)"
+expect_line bad-id 10 "(U+206A, a format character)"
+expect_line bad-id 12 "(U+00A0, white space other than a space)"
+expect_line bad-id 13 "(U+115F, a blank-looking character)"
+expect_line bad-id 14 "(U+1160, a blank-looking character)"
+expect_line bad-id 15 "(U+FFA0, a blank-looking character)"
+expect_line bad-id 16 "(U+200B, a format character)"
+expect_line bad-id 17 "(U+3000, white space other than a space)"
+expect_line bad-id 18 'flags[0].type: not in Unicode normalization form C ("bias.a\u0301ge"); its NFC spelling is "bias.\u00e1ge"'
+expect_line bad-id 19 "spans[0].entity_type: ends with a space"
+expect_line bad-id 20 "source.model: contains a control or invisible character at byte 4 (U+2800"
+expect_line bad-id 21 "flags[0].detector: contains a control or invisible character at byte 4 (U+200D"
+expect_line bad-id 23 'id: not in Unicode normalization form C ("cafe\u0301 raw")'
+for b in '\343\205\244' '\342\240\200' '\315\217' '\357\270\217' '\342\201\252'; do
+	! grep -F -q -e "$(printf "$b")" "$T/err" ||
+	    fail "an error message has the raw character(s) $b" "$T/err"
+done
+skipped bad-id 4 2 4 5 6 7 8 9 10 12 13 14 15 16 17 18 19 20 21 23
+expect_eq "ids kept: NFC, inner space, emoji" "$(sql "SELECT
+    group_concat(hex(ext_id), ' ') FROM (SELECT ext_id FROM items
+    WHERE src_file LIKE '%bad-id.jsonl' ORDER BY src_line)")" \
+    "636166C3A9 6131 612062 F09F98802D3232"
 
 # --- structure ---------------------------------------------------------------
 
@@ -372,22 +457,44 @@ expect_eq "metadata keys differing in case and normalization" \
 expect_line duplicate-key 4 "flags[0]"
 expect_line duplicate-key 5 "metadata.a"
 
-# Numbers past a double's range are refused where they are, never stored as
-# something else; so are integers past 2^53 (a 64-bit id in metadata), which
-# a double would store with other digits: the producer is told to quote them.
-refused huge-number 1 2 3 4 5 6 7
-expect_line huge-number 1 \
-    "the integer 12345678901234567890 is too large to keep exactly"
+# A number is kept as a double, so one a double would change is refused
+# where it starts: a value past 2^53 however it is spelt (a 64-bit id in
+# metadata, 1e999 past a double's range), and a fraction whose nearest double
+# is a whole number (an offset of 4.9999999999999999999 would be 5). The
+# producer is told to quote it.
+refused huge-number 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+expect_line huge-number 1 "invalid JSON at byte 80: the integer \
+12345678901234567890 is too large to keep exactly (past 2^53)"
 expect_line huge-number 1 "give it as a string"
-expect_line huge-number 2 "priority: number out of range"
-expect_line huge-number 3 "flags[0].score: number out of range"
+expect_line huge-number 2 "the number 1e999 is too large to keep exactly"
+expect_line huge-number 3 "at byte 97: the number 1e400 is too large"
 expect_line huge-number 4 "18446744073709551616 is too large to keep exactly"
-expect_line huge-number 5 "spans[0].start: expected a whole number"
+expect_line huge-number 5 "the number -1e300 is too large to keep exactly"
 expect_line huge-number 6 "is too large to keep exactly"
-expect_line huge-number 7 "metadata.x: number out of range"
-skipped huge-number 1 1 2 3 4 5 6 7
-expect_eq "largest finite priority" "$(sql "SELECT priority =
-    1.7976931348623157e308 FROM items WHERE ext_id = 'hn-8'")" 1
+expect_line huge-number 7 "at byte 75: the number 1e999 is too large"
+expect_line huge-number 8 \
+    "the number 1.7976931348623157e308 is too large to keep exactly"
+expect_line huge-number 9 \
+    "the number 12345678901234567890.0 is too large to keep exactly"
+expect_line huge-number 10 \
+    "the number 1.2345678901234567890e19 is too large to keep exactly"
+expect_line huge-number 11 "the number 9007199254740993.0 is too large"
+expect_line huge-number 12 "the number 9007199254740992.5 is too large"
+expect_line huge-number 13 "at byte 110: the number 4.9999999999999999999 \
+has more digits than a double keeps and would be read as the whole number 5"
+expect_line huge-number 14 "would be read as the whole number 1;"
+expect_line huge-number 15 "would be read as the whole number 0;"
+skipped huge-number 1 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+# 2^53 itself, however written, and what a double keeps are kept.
+expect_eq "numbers a double keeps" "$(sql "SELECT priority = 9007199254740992,
+    json_extract(metadata, '\$.a') = 9007199254740992,
+    json_extract(metadata, '\$.b') = -9007199254740992,
+    json_extract(metadata, '\$.c') = 9007199254740992,
+    json_extract(metadata, '\$.d') = 0.30000000000000004,
+    json_extract(metadata, '\$.e') > 0,
+    json_extract(metadata, '\$.f') = 4503599627370495.5,
+    json_extract(metadata, '\$.g') = 1000000000000000
+    FROM items WHERE ext_id = 'hn-16'")" "1|1|1|1|1|1|1|1"
 
 # Leading zeros, a bare dot, a plus sign: strtod reads them, JSON does not.
 refused number-syntax 2 3 4 5 6 7 8 9 10
@@ -406,5 +513,114 @@ bom=$(printf '\357\273\277')
 sed "s/^$bom//" "$C/bom-concat.jsonl" >no-bom.jsonl
 expect_exit 0 "$HITL" import no-bom.jsonl
 expect_out "imported 0: queued 0, auto-decided 0; duplicates 4"
+
+# --- policies -------------------------------------------------------------------
+
+# cJSON read the key "mallory\u00zz (disabled)" as "mallory": the policy
+# made mallory an admin. Refused with the byte, and nothing is loaded; so
+# are logins and descriptions that look like others.
+HITL_DB=$T/policy.db
+expect_exit 0 "$HITL" init
+printf '{"roles": {"%s": "admin", "mallory\\u00zz (disabled)": "admin"}}\n' \
+    "$LOGIN" >mallory.json
+expect_exit 65 "$HITL" policy load mallory.json
+expect_err 'invalid JSON at byte '
+expect_err '"\u00zz" is not an escape: \u must be followed by four hex digits'
+printf '{"roles": {"%s": "admin", "cafe\\u0301": "admin"}}\n' "$LOGIN" \
+    >nfd.json
+expect_exit 65 "$HITL" policy load nfd.json
+expect_err 'not in Unicode normalization form C ("cafe\u0301"); its NFC spelling is "caf\u00e9"'
+printf '{"name": "ok", "labels": [{"id": "tone", "description": "Wrong \\u202etone"}]}\n' \
+    >bidi.json
+expect_exit 65 "$HITL" policy load bidi.json
+expect_err "labels[0].description: contains a control or invisible character at byte 7 (U+202E, a format character)"
+printf '{"name": "prod\\u2800"}\n' >blank-name.json
+expect_exit 65 "$HITL" policy load blank-name.json
+expect_err "name: contains a control or invisible character at byte 5 (U+2800"
+expect_eq "policies loaded" "$(sql "SELECT count(*) FROM policies")" 0
+
+# --- decision payloads -------------------------------------------------------
+
+# The same rules for every action: a note is a string (an object could carry
+# anything into the record), labels are listed once, a payload file is read
+# whole (a NUL byte in it is refused with its byte, not taken for its end),
+# and what the strict parser refuses it refuses here. Nothing is recorded.
+HITL_DB=$T/review.db
+bob() {
+	HITL_REVIEWER=bob "$HITL" "$@"
+}
+expect_exit 0 "$HITL" init --policy "$SRCDIR/examples/policy.json"
+expect_exit 0 "$HITL" import "$SRCDIR/tests/data/workflow.jsonl"
+expect_exit 0 bob next --json
+ITEM=$(jq -r .item.id "$T/out")
+LEASE=$(jq -r .lease.id "$T/out")
+expect_eq "the first item, with one flag" \
+    "$(jq -r '"\(.item.id) \(.item.flags | length)"' "$T/out")" "wf-out-1 1"
+before=$(db_sum)
+CORRECT='"labels": ["toxicity"], "flags": [{"verdict": "confirmed"}]'
+ESCALATE='"team": "legal", "reason": "legal_risk", "severity": "high"'
+for note in '{"ssn": "078-05-1120"}' '["a"]'; do
+	step "a note that is $note"
+	for a in approve skip; do
+		expect_exit 65 bob decide "$ITEM" --lease "$LEASE" $a \
+		    --payload "{\"note\": $note}"
+		expect_err "item $ITEM: payload.note: expected a string, got"
+	done
+	expect_exit 65 bob decide "$ITEM" comment --payload "{\"note\": $note}"
+	expect_err "payload.note: expected a string, got"
+	expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct \
+	    --payload "{$CORRECT, \"note\": $note}"
+	expect_err "payload.note: expected a string, got"
+	expect_exit 65 bob decide "$ITEM" --lease "$LEASE" escalate \
+	    --payload "{$ESCALATE, \"note\": $note}"
+	expect_err "payload.note: expected a string, got"
+done
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct \
+    --payload "{$CORRECT, \"note\": {\"ssn\": \"078-05-1120\"}}"
+expect_err "payload.note: expected a string, got an object"
+expect_exit 65 bob decide "$ITEM" comment --payload '{"note": ""}'
+expect_err "payload.note: missing (a comment needs text)"
+
+step "duplicate labels"
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct --payload \
+    '{"labels": ["toxicity", "ok", "toxicity"], "flags": [{"verdict": "confirmed"}]}'
+expect_err 'payload.labels[2]: "toxicity" is listed twice (payload.labels[0] and [2])'
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct --payload \
+    '{"labels": ["toxicity "], "flags": [{"verdict": "confirmed"}]}'
+expect_err "payload.labels[0]: ends with a space"
+
+step "payload files with a NUL byte"
+printf '{%s, "note": "fine"}\000{"note": {"ssn": 1}}' "$CORRECT" >nul.json
+at=$(($(printf '{%s, "note": "fine"}' "$CORRECT" | wc -c) + 1))
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct --payload nul.json
+expect_err "payload nul.json: NUL byte at byte $at"
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" correct --payload - \
+    <nul.json
+expect_err "payload (standard input): NUL byte at byte $at"
+printf '{"note": "fine\\u00G0 hidden"}' >esc.json
+expect_exit 65 bob decide "$ITEM" --lease "$LEASE" approve --payload esc.json
+expect_err 'payload: invalid JSON at byte 15: "\u00G0" is not an escape'
+[ "$(db_sum)" = "$before" ] ||
+    fail "a refused payload changed the database" "$T/err"
+
+# Escalation resolutions: the correction is checked like a correction.
+expect_exit 0 bob decide "$ITEM" --lease "$LEASE" escalate \
+    --payload "{$ESCALATE, \"note\": \"a string\"}"
+ESC=$(sql "SELECT id FROM escalations WHERE item_id = (SELECT id FROM items
+    WHERE ext_id = '$ITEM')")
+before=$(db_sum)
+expect_exit 65 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
+    correct --payload nul.json
+expect_err "payload nul.json: NUL byte at byte $at"
+expect_exit 65 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
+    correct --payload "{$CORRECT, \"note\": {\"ssn\": \"078-05-1120\"}}"
+expect_err "payload.note: expected a string, got an object"
+expect_exit 65 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
+    correct --payload '{"labels": ["ok", "ok"], "flags": [{"verdict": "overturned"}]}'
+expect_err 'payload.labels[1]: "ok" is listed twice (payload.labels[0] and [1])'
+[ "$(db_sum)" = "$before" ] ||
+    fail "a refused resolution changed the database" "$T/err"
+expect_exit 0 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
+    correct --payload "{$CORRECT, \"note\": \"confirmed\"}"
 
 pass

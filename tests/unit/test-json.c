@@ -132,13 +132,175 @@ test_numbers_are_strict(void **state)
 	assert_refused("{\"p\": -01}", "-01 is not a JSON number");
 	assert_refused("{\"p\": .5}", "invalid JSON at byte 7");
 	assert_refused("{\"p\": 1e}", "1e is not a JSON number");
-	assert_refused("{\"m\": {\"x\": 1e999}}", "m.x: number out of range");
+	assert_refused("{\"m\": {\"x\": 1e999}}",
+	    "at byte 13: the number 1e999 is too large to keep exactly");
 	assert_refused("{\"m\": [0, 12345678901234567890]}",
 	    "at byte 11: the integer 12345678901234567890 is too large");
 	assert_refused("[-9007199254740993]", "too large to keep exactly");
 	v = parse_ok("{\"a\": -0, \"b\": 0.5e-3, \"c\": 9007199254740992, "
-	    "\"d\": 1.7976931348623157e308, \"e\": -9007199254740991}");
+	    "\"d\": 0.1, \"e\": -9007199254740991}");
 	assert_true(cJSON_IsNumber(cJSON_GetObjectItem(v, "c")));
+	cJSON_Delete(v);
+}
+
+/*
+ * Past 2^53 a double holds no fraction and not every whole number: such a
+ * value is refused whatever its spelling, for it would come back changed.
+ */
+static void
+test_numbers_past_2_53_are_refused_however_written(void **state)
+{
+	static const char *const past[] = {
+		"12345678901234567890.0", "1.2345678901234567890e19",
+		"9007199254740993.0", "9007199254740992.5",
+		"90071992547409921e-1", "0.9007199254740993e16",
+		"-9007199254740993e0", "1e16", "1e300",
+		"1.7976931348623157e308", "1e999", NULL
+	};
+	const char *const	*n;
+	char			 buf[64], want[160];
+
+	(void)state;
+	for (n = past; *n != NULL; n++) {
+		snprintf(buf, sizeof buf, "{\"k\": %s}", *n);
+		snprintf(want, sizeof want, "at byte 7: the number %s is too "
+		    "large to keep exactly (past 2^53); give it as a string",
+		    *n);
+		assert_refused(buf, want);
+	}
+}
+
+/* 2^53 itself, and every whole number below it, whatever the spelling. */
+#define TWO_53 9007199254740992.0
+static void
+test_whole_numbers_up_to_2_53_are_exact(void **state)
+{
+	cJSON *v;
+
+	(void)state;
+	v = parse_ok("[9007199254740992.0, 9.007199254740992e15, "
+	    "90071992547409920e-1, -9007199254740992e0, 1e15, 1.5e1, "
+	    "0.000e999999999999999999, 100e-2]");
+	assert_true(cJSON_GetArrayItem(v, 0)->valuedouble == TWO_53);
+	assert_true(cJSON_GetArrayItem(v, 1)->valuedouble == TWO_53);
+	assert_true(cJSON_GetArrayItem(v, 2)->valuedouble == TWO_53);
+	assert_true(cJSON_GetArrayItem(v, 3)->valuedouble == -TWO_53);
+	assert_true(cJSON_GetArrayItem(v, 4)->valuedouble == 1e15);
+	assert_true(cJSON_GetArrayItem(v, 5)->valuedouble == 15);
+	assert_true(cJSON_GetArrayItem(v, 6)->valuedouble == 0);
+	assert_true(cJSON_GetArrayItem(v, 7)->valuedouble == 1);
+	cJSON_Delete(v);
+}
+
+/*
+ * A fraction whose nearest double is a whole number would be taken for
+ * that number by a field that wants one (an offset of 4.9999999999999999999
+ * for 5): refused, saying which. Other fractions are kept as doubles.
+ */
+static void
+test_fraction_that_a_double_makes_whole_is_refused(void **state)
+{
+	cJSON *v;
+
+	(void)state;
+	assert_refused("[1.00000000000000001]", "at byte 2: the number "
+	    "1.00000000000000001 has more digits than a double keeps and "
+	    "would be read as the whole number 1");
+	assert_refused("{\"start\": 4.9999999999999999999}",
+	    "would be read as the whole number 5");
+	assert_refused("[4503599627370496.5]",
+	    "would be read as the whole number 4503599627370496");
+	assert_refused("[1e-400]", "would be read as the whole number 0");
+	v = parse_ok("[0.30000000000000004, 4503599627370495.5, 5e-324, "
+	    "0.1234567890123456789, 1.0000000000000002, 2.5e-300]");
+	assert_true(cJSON_GetArrayItem(v, 0)->valuedouble ==
+	    0.30000000000000004);
+	assert_true(cJSON_GetArrayItem(v, 1)->valuedouble ==
+	    4503599627370495.5);
+	assert_true(cJSON_GetArrayItem(v, 2)->valuedouble > 0);
+	assert_true(cJSON_GetArrayItem(v, 4)->valuedouble > 1);
+	cJSON_Delete(v);
+}
+
+/*
+ * What is accepted is stored as it was: cJSON alone printed 9007199254740991
+ * as 9.00719925474099e+15 and 0.30000000000000004 as 0.3.
+ */
+static void
+test_print_keeps_every_number_exactly(void **state)
+{
+	cJSON	*v;
+	char	*s;
+
+	(void)state;
+	v = parse_ok("{\"a\": [9007199254740991, -9007199254740992, "
+	    "0.30000000000000004, 1e15, 0.1, 17, -2147483649, 5e-324], "
+	    "\"b\": {\"k\": 1234567890123456, \"s\": \"x\"}, \"c\": 3}");
+	s = json_print(v);
+	assert_string_equal(s, "{\"a\":[9007199254740991,-9007199254740992,"
+	    "0.30000000000000004,1e+15,0.1,17,-2147483649,"
+	    "4.94065645841247e-324],\"b\":{\"k\":1234567890123456,"
+	    "\"s\":\"x\"},\"c\":3}");
+	free(s);
+	/* The tree printed is left as it was. */
+	assert_true(cJSON_IsNumber(cJSON_GetArrayItem(cJSON_GetObjectItem(v,
+	    "a"), 0)));
+	cJSON_Delete(v);
+	v = parse_ok("9007199254740991");
+	s = json_print(v);
+	assert_string_equal(s, "9007199254740991");
+	free(s);
+	cJSON_Delete(v);
+}
+
+/*
+ * cJSON decodes a \u without four hex digits as NUL and cuts the string
+ * there ("Visible\u00G0 HIDDEN" became "Visible"), in keys as in values: a
+ * policy's "mallory\u00zz (disabled)" would name mallory.
+ */
+static void
+test_broken_u_escape_is_refused_with_its_byte(void **state)
+{
+	cJSON *v;
+
+	(void)state;
+	assert_refused("{\"t\": \"Visible\\u00G0 HIDDEN\"}",
+	    "at byte 15: \"\\u00G0\" is not an escape: \\u must be followed "
+	    "by four hex digits (0-9, a-f)");
+	assert_refused("{\"roles\": {\"mallory\\u00zz (disabled)\": "
+	    "\"admin\"}}", "at byte 20: \"\\u00zz\" is not an escape");
+	assert_refused("[\"a\\u12\"]", "at byte 4: \"\\u12\" is not an escape");
+	assert_refused("[\"\\u\"]", "at byte 3: \"\\u\" is not an escape");
+	assert_refused("[\"\\u 123\"]", "at byte 3: \"\\u\" is not an escape");
+	/* The second half of a pair, named where it is. */
+	assert_refused("[\"\\ud83d\\u00zz\"]", "at byte 9: \"\\u00zz\"");
+	/* An input that ends inside the escape is cut short, not wrong. */
+	assert_refused("[\"\\u00", "truncated after byte 6");
+	v = parse_ok("[\"\\u00e9\\u00E9\", \"\\\\u00G0\"]");
+	assert_string_equal(cJSON_GetArrayItem(v, 0)->valuestring,
+	    "\xc3\xa9\xc3\xa9");
+	assert_string_equal(cJSON_GetArrayItem(v, 1)->valuestring, "\\u00G0");
+	cJSON_Delete(v);
+}
+
+/* Only JSON's escapes; cJSON refuses others without saying why. */
+static void
+test_unknown_escape_is_refused_saying_what_is_allowed(void **state)
+{
+	cJSON *v;
+
+	(void)state;
+	assert_refused("[\"\\x41\"]", "at byte 3: \\x is not a JSON escape "
+	    "(expected \\\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hex "
+	    "digits)");
+	assert_refused("[\"\\U0001F600\"]", "\\U is not a JSON escape");
+	assert_refused("[\"it\\'s\"]", "at byte 5: \\' is not a JSON escape");
+	assert_refused("[\"a\\\tb\"]", "at byte 4: a backslash followed by "
+	    "byte 0x09 is not a JSON escape");
+	assert_refused("{\"\\q\": 1}", "at byte 3: \\q is not a JSON escape");
+	v = parse_ok("[\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"]");
+	assert_string_equal(cJSON_GetArrayItem(v, 0)->valuestring,
+	    "\"\\/\b\f\n\r\t");
 	cJSON_Delete(v);
 }
 
@@ -478,6 +640,15 @@ main(void)
 		cmocka_unit_test(test_truncated_line_is_refused),
 		cmocka_unit_test(test_truncated_line_says_truncated),
 		cmocka_unit_test(test_numbers_are_strict),
+		cmocka_unit_test(
+		    test_numbers_past_2_53_are_refused_however_written),
+		cmocka_unit_test(test_whole_numbers_up_to_2_53_are_exact),
+		cmocka_unit_test(
+		    test_fraction_that_a_double_makes_whole_is_refused),
+		cmocka_unit_test(test_print_keeps_every_number_exactly),
+		cmocka_unit_test(test_broken_u_escape_is_refused_with_its_byte),
+		cmocka_unit_test(
+		    test_unknown_escape_is_refused_saying_what_is_allowed),
 		cmocka_unit_test(test_control_outside_strings_is_refused),
 		cmocka_unit_test(test_surrogates_must_pair),
 		cmocka_unit_test(test_nesting_at_the_limit_is_accepted),

@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "json.h"
 #include "policy.h"
 #include "testutil.h"
+#include "xmalloc.h"
 
 static struct policy *
 parse_ok(const char *json)
@@ -484,6 +486,99 @@ test_to_json_round_trips_through_parse(void **state)
 	policy_free(q);
 }
 
+/*
+ * cJSON read "mallory\u00zz (disabled)" as "mallory": the role went to a
+ * login other than the one written. The key is refused, naming its byte.
+ */
+static void
+test_broken_escape_in_a_role_key_grants_nothing(void **state)
+{
+	(void)state;
+	assert_refused("{\"roles\": {\"mallory\\u00zz (disabled)\": "
+	    "\"admin\"}}", "invalid JSON at byte 20: \"\\u00zz\" is not an "
+	    "escape: \\u must be followed by four hex digits (0-9, a-f)");
+	assert_refused("{\"name\": \"p\\u00G0\"}",
+	    "invalid JSON at byte 12: \"\\u00G0\" is not an escape: \\u must "
+	    "be followed by four hex digits (0-9, a-f)");
+}
+
+/* Logins and ids that look like others are refused where they are. */
+static void
+test_ids_and_logins_follow_the_id_rule(void **state)
+{
+	(void)state;
+	assert_refused("{\"roles\": {\"cafe\\u0301\": \"admin\"}}",
+	    "roles.cafe\xcc\x81: not in Unicode normalization form C "
+	    "(\"cafe\\u0301\"); its NFC spelling is \"caf\\u00e9\"");
+	assert_refused("{\"roles\": {\"alice \": \"admin\"}}",
+	    "roles.alice : ends with a space");
+	assert_refused("{\"teams\": [{\"id\": \"legal\", \"leads\": "
+	    "[\"bob\\u200b\"]}]}", "teams[0].leads[0]: contains a control or "
+	    "invisible character at byte 4 (U+200B, a format character)");
+	assert_refused("{\"teams\": [{\"id\": \"le\\u2800gal\"}]}",
+	    "teams[0].id: contains a control or invisible character at byte 3 "
+	    "(U+2800, a blank-looking character)");
+	assert_refused("{\"labels\": [{\"id\": \" wrong\"}]}",
+	    "labels[0].id: starts with a space");
+	assert_refused("{\"reason_codes\": [{\"id\": \"x\\u3164\"}]}",
+	    "reason_codes[0].id: contains a control or invisible character at "
+	    "byte 2 (U+3164, a blank-looking character)");
+	assert_refused("{\"severities\": [{\"id\": \"high\\ufe0f\", "
+	    "\"response_minutes\": 5}]}", "severities[0].id: contains a "
+	    "control or invisible character at byte 5 (U+FE0F, a "
+	    "default-ignorable character)");
+	assert_refused("{\"anonymization\": {\"entity_types\": "
+	    "[\"PERSON\\u00a0\"]}}", "anonymization.entity_types[0]: contains "
+	    "a control or invisible character at byte 7 (U+00A0, white space "
+	    "other than a space)");
+	assert_refused("{\"weights\": {\"bias\\u206a\": 2}}",
+	    "weights.bias\xe2\x81\xaa: contains a control or invisible "
+	    "character at byte 5 (U+206A, a format character)");
+}
+
+/*
+ * The policy's name, its teams' names and the descriptions of labels and
+ * reason codes are shown as they are: the same rule, descriptions longer.
+ */
+static void
+test_names_and_descriptions_are_validated_like_ids(void **state)
+{
+	struct policy	*p;
+	char		*json, desc[IDENT_TEXT_MAX + 2];
+
+	(void)state;
+	assert_refused("{\"name\": \"prod\\u202e\"}", "name: contains a "
+	    "control or invisible character at byte 5 (U+202E, a format "
+	    "character)");
+	assert_refused("{\"name\": \"prod \"}", "name: ends with a space");
+	assert_refused("{\"name\": \"\"}", "name: must not be empty");
+	assert_refused("{\"teams\": [{\"id\": \"legal\", \"name\": "
+	    "\"Legal\\u2028Team\"}]}", "teams[0].name: contains a control or "
+	    "invisible character at byte 6 (U+2028, white space other than a "
+	    "space)");
+	assert_refused("{\"labels\": [{\"id\": \"tone\", \"description\": "
+	    "\"Wrong tone\\n\"}]}", "labels[0].description: contains a control "
+	    "or invisible character at byte 11 (U+000A, a control character)");
+	assert_refused("{\"reason_codes\": [{\"id\": \"x\", \"description\": "
+	    "\"\\u2800\"}]}", "reason_codes[0].description: contains a control "
+	    "or invisible character at byte 1 (U+2800, a blank-looking "
+	    "character)");
+	assert_refused("{\"labels\": [{\"id\": \"tone\", \"description\": "
+	    "\"Wrong tone \"}]}", "labels[0].description: ends with a space");
+	/* Inner spaces and punctuation, an empty description: fine. */
+	p = parse_ok("{\"name\": \"Prod policy (v2)\", \"labels\": [{\"id\": "
+	    "\"tone\", \"description\": \"Wrong tone: rude, curt; or "
+	    "\\\"off\\\".\"}, {\"id\": \"other\", \"description\": \"\"}]}");
+	assert_string_equal(p->name, "Prod policy (v2)");
+	policy_free(p);
+	memset(desc, 'd', sizeof desc - 1);
+	desc[sizeof desc - 1] = '\0';
+	xasprintf(&json, "{\"labels\": [{\"id\": \"x\", \"description\": "
+	    "\"%s\"}]}", desc);
+	assert_refused(json, "labels[0].description: longer than 1024 bytes");
+	free(json);
+}
+
 static void
 test_invalid_json_is_refused(void **state)
 {
@@ -517,6 +612,11 @@ main(void)
 		cmocka_unit_test(test_weight_uses_longest_dotted_prefix),
 		cmocka_unit_test(test_role_of_listed_lead_unknown_and_none),
 		cmocka_unit_test(test_to_json_round_trips_through_parse),
+		cmocka_unit_test(
+		    test_broken_escape_in_a_role_key_grants_nothing),
+		cmocka_unit_test(test_ids_and_logins_follow_the_id_rule),
+		cmocka_unit_test(
+		    test_names_and_descriptions_are_validated_like_ids),
 		cmocka_unit_test(test_invalid_json_is_refused),
 	};
 

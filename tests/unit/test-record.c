@@ -132,6 +132,72 @@ test_id_with_control_character_is_refused(void **state)
 	    "\"response\": \"x\"}", "id: contains a control or invisible character at byte");
 }
 
+/*
+ * NFC and NFD spellings of "café", and "a1" and "a1 ", would be distinct
+ * items that print the same; invisible and blank-looking characters would be
+ * written as they are. The id and every name of a record follow one rule.
+ */
+static void
+test_ids_that_look_like_others_are_refused(void **state)
+{
+	struct record r;
+
+	(void)state;
+	assert_refused_exactly("{\"id\": \"cafe\\u0301\", \"kind\": "
+	    "\"model_output\", \"response\": \"x\"}", "id: not in Unicode "
+	    "normalization form C (\"cafe\\u0301\"); its NFC spelling is "
+	    "\"caf\\u00e9\"");
+	assert_refused_exactly("{\"id\": \"a1 \", \"kind\": \"model_output\", "
+	    "\"response\": \"x\"}", "id: ends with a space");
+	assert_refused_exactly("{\"id\": \"\\u3164\", \"kind\": "
+	    "\"model_output\", \"response\": \"x\"}", "id: contains a control "
+	    "or invisible character at byte 1 (U+3164, a blank-looking "
+	    "character)");
+	assert_refused("{\"id\": \"a\\u2800\", \"kind\": \"model_output\", "
+	    "\"response\": \"x\"}", "id: contains a control or invisible "
+	    "character at byte 2 (U+2800");
+	assert_refused("{\"id\": \"a\\u034f\", \"kind\": \"model_output\", "
+	    "\"response\": \"x\"}", "(U+034F, a default-ignorable character)");
+	assert_refused("{\"id\": \"a\\ufe0f\", \"kind\": \"model_output\", "
+	    "\"response\": \"x\"}", "(U+FE0F, a default-ignorable character)");
+	assert_refused("{\"id\": \"a\\u206a\", \"kind\": \"model_output\", "
+	    "\"response\": \"x\"}", "(U+206A, a format character)");
+	/* The NFC spelling and inner spaces are fine. */
+	parse_ok("{\"id\": \"caf\\u00e9 a b\", \"kind\": \"model_output\", "
+	    "\"response\": \"x\"}", &r);
+	assert_string_equal(r.id, "caf\xc3\xa9 a b");
+	record_done(&r);
+}
+
+static void
+test_names_in_a_record_follow_the_id_rule(void **state)
+{
+	(void)state;
+	assert_refused_exactly(OUTPUT_HEAD "\"response\": \"x\", \"flags\": ["
+	    "{\"type\": \"bias.a\\u0301ge\", \"score\": 0.5}]}",
+	    "flags[0].type: not in Unicode normalization form C "
+	    "(\"bias.a\\u0301ge\"); its NFC spelling is \"bias.\\u00e1ge\"");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"flags\": ["
+	    "{\"type\": \"bias\", \"score\": 0.5, \"detector\": "
+	    "\"clf\\u200d\"}]}", "flags[0].detector: contains a control or "
+	    "invisible character at byte 4 (U+200D, a format character)");
+	assert_refused_exactly(ANON_HEAD "\"text\": \"Alice\", \"spans\": ["
+	    "{\"entity_type\": \"PERSON \", \"start\": 0, \"end\": 5, "
+	    "\"score\": 0.5}]}", "spans[0].entity_type: ends with a space");
+	assert_refused(ANON_HEAD "\"text\": \"Alice\", \"spans\": ["
+	    "{\"entity_type\": \"PERSON\", \"start\": 0, \"end\": 5, "
+	    "\"score\": 0.5, \"recognizer\": \"\\u00a0Spacy\"}]}",
+	    "spans[0].recognizer: contains a control or invisible character "
+	    "at byte 1 (U+00A0, white space other than a space)");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"source\": "
+	    "{\"model\": \"gpt\\u2800\"}}", "source.model: contains a control "
+	    "or invisible character at byte 4 (U+2800, a blank-looking "
+	    "character)");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"source\": "
+	    "{\"pipeline\": \" tickets\"}}", "source.pipeline: starts with a "
+	    "space");
+}
+
 static void
 test_unknown_kind_is_refused(void **state)
 {
@@ -707,6 +773,8 @@ main(void)
 		cmocka_unit_test(test_empty_id_is_refused),
 		cmocka_unit_test(test_id_longer_than_256_bytes_is_refused),
 		cmocka_unit_test(test_id_with_control_character_is_refused),
+		cmocka_unit_test(test_ids_that_look_like_others_are_refused),
+		cmocka_unit_test(test_names_in_a_record_follow_the_id_rule),
 		cmocka_unit_test(test_unknown_kind_is_refused),
 		cmocka_unit_test(test_unknown_top_level_field_is_refused),
 		cmocka_unit_test(test_text_field_on_model_output_is_refused),

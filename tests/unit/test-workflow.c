@@ -426,6 +426,18 @@ escalation_of(struct fixture *f, const char *ext_id)
 	return (tu_sql_int(f->db.path, sql));
 }
 
+/* bob claims out-2 and escalates it to legal: the escalation's id. */
+static int64_t
+bob_escalates_out2(struct fixture *f)
+{
+	int64_t lease;
+
+	as(f, "bob");
+	lease = claim(f, "out-2");
+	decide_ok(f, "out-2", lease, QUEUE_ESCALATE, escalate_legal);
+	return (escalation_of(f, "out-2"));
+}
+
 /* --- who is acting ------------------------------------------------------- */
 
 static void
@@ -464,6 +476,25 @@ test_override_allowed(void **state)
 	/* Unlisted logins get the default role, reviewer. */
 	OK(queue_set_actor(f->q, "tester", "zed", &why));
 	assert_int_equal(queue_actor_role(f->q), POLICY_ROLE_REVIEWER);
+}
+
+/* A reviewer name follows the id rule, so "bob" has one spelling. */
+static void
+test_reviewer_names_follow_the_id_rule(void **state)
+{
+	struct fixture *f = *state;
+
+	EXPECT(queue_set_actor(f->q, "bob ", NULL, &why), EX_USAGE,
+	    "reviewer name (your login): ends with a space");
+	EXPECT(queue_set_actor(f->q, "tester", "cafe\xcc\x81", &why),
+	    EX_USAGE, "reviewer name (--reviewer or HITL_REVIEWER): not in "
+	    "Unicode normalization form C (\"cafe\\u0301\"); its NFC spelling "
+	    "is \"caf\\u00e9\"");
+	EXPECT(queue_set_actor(f->q, "tester", "bo\xe2\x80\x8b" "b", &why),
+	    EX_USAGE, "(U+200B, a format character)");
+	EXPECT(queue_set_actor(f->q, "tester", "\xe3\x85\xa4", &why),
+	    EX_USAGE, "(U+3164, a blank-looking character)");
+	OK(queue_set_actor(f->q, "tester", "caf\xc3\xa9 team", &why));
 }
 
 static void
@@ -1077,6 +1108,132 @@ test_correct_anonymization(void **state)
 	queue_decisions_free(h, n);
 }
 
+/*
+ * The same rules for every action's payload: a note is a string (an object
+ * could carry anything into the record), labels are listed once, and a value
+ * that looks like one of the policy's ids but is not one says why.
+ */
+static void
+test_payload_rules_for_every_action(void **state)
+{
+	static const char *const notes[] = {
+		"{\"ssn\": \"078-05-1120\"}", "3", "[\"a\"]", "true", "null",
+	};
+	static const struct {
+		enum queue_action	 action;
+		const char		*payload;
+		const char		*want;
+	} refused[] = {
+		/* Labels once each, both places named. */
+		{ QUEUE_CORRECT, "{\"labels\": [\"ok\", \"toxicity\", \"ok\"], "
+		    "\"flags\": [{\"verdict\": \"overturned\"}]}",
+		    "payload.labels[2]: \"ok\" is listed twice "
+		    "(payload.labels[0] and [2])" },
+		/* Ids that only look like the policy's. */
+		{ QUEUE_CORRECT, "{\"labels\": [\"toxicity \"], \"flags\": "
+		    "[{\"verdict\": \"overturned\"}]}",
+		    "payload.labels[0]: ends with a space" },
+		{ QUEUE_ESCALATE, "{\"team\": \"le\\u200bgal\", \"reason\": "
+		    "\"legal_risk\", \"severity\": \"high\"}", "payload.team: "
+		    "contains a control or invisible character at byte 3 "
+		    "(U+200B, a format character)" },
+		{ QUEUE_ESCALATE, "{\"team\": \"legal\", \"reason\": "
+		    "\"legal_risk\\u3164\", \"severity\": \"high\"}",
+		    "payload.reason: contains a control or invisible character "
+		    "at byte 11 (U+3164" },
+		{ QUEUE_ESCALATE, "{\"team\": \"legal\", \"reason\": "
+		    "\"legal_risk\", \"severity\": \" high\"}",
+		    "payload.severity: starts with a space" },
+		/* What the strict parser refuses, it refuses here too. */
+		{ QUEUE_APPROVE, "{\"note\": \"fine\\u00G0 but not\"}",
+		    "item out-2: payload: invalid JSON at byte 15: \"\\u00G0\" "
+		    "is not an escape" },
+	};
+	struct fixture	*f = *state;
+	char		 payload[256];
+	size_t		 i;
+	int64_t		 lease, before;
+
+	as(f, "bob");
+	lease = claim(f, "out-2");
+	before = decisions(f);
+	for (i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+		snprintf(payload, sizeof payload, "{\"note\": %s}", notes[i]);
+		EXPECT(decide(f, "out-2", lease, QUEUE_APPROVE, payload, &why),
+		    EX_DATAERR, "payload.note: expected a string, got");
+		EXPECT(decide(f, "out-2", lease, QUEUE_SKIP, payload, &why),
+		    EX_DATAERR, "payload.note: expected a string, got");
+		EXPECT(decide(f, "out-2", 0, QUEUE_COMMENT, payload, &why),
+		    EX_DATAERR, "payload.note: expected a string, got");
+		snprintf(payload, sizeof payload, "{\"labels\": [\"ok\"], "
+		    "\"flags\": [{\"verdict\": \"overturned\"}], \"note\": %s}",
+		    notes[i]);
+		EXPECT(decide(f, "out-2", lease, QUEUE_CORRECT, payload, &why),
+		    EX_DATAERR, "payload.note: expected a string, got");
+		snprintf(payload, sizeof payload, "{\"team\": \"legal\", "
+		    "\"reason\": \"legal_risk\", \"severity\": \"high\", "
+		    "\"note\": %s}", notes[i]);
+		EXPECT(decide(f, "out-2", lease, QUEUE_ESCALATE, payload,
+		    &why), EX_DATAERR, "payload.note: expected a string, got");
+	}
+	EXPECT(decide(f, "out-2", lease, QUEUE_CORRECT, "{\"labels\": "
+	    "[\"ok\"], \"flags\": [{\"verdict\": \"overturned\"}], \"note\": "
+	    "{\"ssn\": \"078-05-1120\"}}", &why), EX_DATAERR,
+	    "item out-2: payload.note: expected a string, got an object");
+	EXPECT(decide(f, "out-2", 0, QUEUE_COMMENT, "{\"note\": \"\"}", &why),
+	    EX_DATAERR, "payload.note: missing (a comment needs text)");
+
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		EXPECT(decide(f, "out-2", lease, refused[i].action,
+		    refused[i].payload, &why), EX_DATAERR, refused[i].want);
+	assert_int_equal(decisions(f), before);
+	expect_state(f, "out-2", QUEUE_STATE_CLAIMED, "bob");
+
+	lease = claim_filtered(f, "anonymization", NULL, "anon-1");
+	EXPECT(decide(f, "anon-1", lease, QUEUE_CORRECT, "{" SPANS_OK ", "
+	    "\"note\": 42}", &why), EX_DATAERR,
+	    "payload.note: expected a string, got a number");
+	EXPECT(decide(f, "anon-1", lease, QUEUE_CORRECT, "{\"spans\": ["
+	    "{\"verdict\": \"accepted\"}, {\"verdict\": \"retyped\", "
+	    "\"entity_type\": \"ORGANIZATION\\ufe0f\"}, {\"verdict\": "
+	    "\"rejected\"}]}", &why), EX_DATAERR, "payload.spans[1]."
+	    "entity_type: contains a control or invisible character at byte 13 "
+	    "(U+FE0F");
+	assert_int_equal(decisions(f), before);
+	decide_ok(f, "anon-1", lease, QUEUE_CORRECT, "{" SPANS_OK ", "
+	    "\"note\": \"a string is fine\"}");
+}
+
+/* An escalation's correcting resolution is checked like a correction. */
+static void
+test_resolution_payload_rules(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 e, before;
+
+	e = bob_escalates_out2(f);
+	as(f, "carol");
+	before = decisions(f);
+	EXPECT(queue_escalation_resolve(f->q, e, "correct", "{\"labels\": "
+	    "[\"toxicity\"], \"flags\": [{\"verdict\": \"confirmed\"}], "
+	    "\"note\": {\"ssn\": \"078-05-1120\"}}", NULL, &why), EX_DATAERR,
+	    "item out-2: payload.note: expected a string, got an object");
+	EXPECT(queue_escalation_resolve(f->q, e, "correct", "{\"labels\": "
+	    "[\"toxicity\", \"toxicity\"], \"flags\": [{\"verdict\": "
+	    "\"confirmed\"}]}", NULL, &why), EX_DATAERR,
+	    "payload.labels[1]: \"toxicity\" is listed twice "
+	    "(payload.labels[0] and [1])");
+	EXPECT(queue_escalation_resolve(f->q, e, "correct", "{\"labels\": "
+	    "[\"toxicity\"], \"flags\": [{\"verdict\": \"confirmed\"}], "
+	    "\"note\": \"x\\u00zz\"}", NULL, &why), EX_DATAERR,
+	    "payload: invalid JSON at byte");
+	assert_int_equal(decisions(f), before);
+	expect_state(f, "out-2", QUEUE_STATE_ESCALATED, NULL);
+	OK(queue_escalation_resolve(f->q, e, "correct", "{\"labels\": "
+	    "[\"toxicity\"], \"flags\": [{\"verdict\": \"confirmed\"}], "
+	    "\"note\": \"confirmed\"}", NULL, &why));
+}
+
 /* --- escalations -------------------------------------------------------------- */
 
 static void
@@ -1287,12 +1444,9 @@ static void
 test_escalation_other_lead(void **state)
 {
 	struct fixture	*f = *state;
-	int64_t		 lease, e1, before;
+	int64_t		 e1, before;
 
-	as(f, "bob");
-	lease = claim(f, "out-2");
-	decide_ok(f, "out-2", lease, QUEUE_ESCALATE, escalate_legal);
-	e1 = escalation_of(f, "out-2");
+	e1 = bob_escalates_out2(f);
 	before = decisions(f);
 
 	as(f, "dana");
@@ -1853,6 +2007,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_override_refused),
 		T(test_override_allowed),
+		T(test_reviewer_names_follow_the_id_rule),
 		T(test_no_role_refused),
 		T(test_claim_order),
 		T(test_claim_kind_filter),
@@ -1868,6 +2023,7 @@ main(void)
 		T(test_comment),
 		T(test_correct_output),
 		T(test_correct_anonymization),
+		T(test_payload_rules_for_every_action),
 		T(test_escalate),
 		T(test_escalation_ack_resolve),
 		T(test_skip_end_twice),
@@ -1888,6 +2044,7 @@ main(void)
 		T(test_takeover),
 		T(test_decision_record),
 		T(test_policy_load_roles),
+		T(test_resolution_payload_rules),
 		T(test_escalation_other_lead),
 	};
 
