@@ -228,6 +228,11 @@ notes = [e["data"]["payload"].get("note") for e in LINES
 assert H in notes, notes
 EOF
 
+step "audit verify"
+safe_exit 0 "$HITL" audit verify
+expect_out "audit chain verified"
+safe_exit 0 "$HITL" audit verify --json
+
 # --- export: the -o file name, in the run's message and in --history --------
 
 step "export"
