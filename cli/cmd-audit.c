@@ -11,7 +11,6 @@
 
 #include "cmd.h"
 #include "json.h"
-#include "textsafe.h"
 
 static int cmd_audit_exec(struct cmd_ctx *, int, char **);
 
@@ -53,7 +52,6 @@ static int
 audit_print(const struct queue_audit_event *ev, void *arg)
 {
 	cJSON	*o, *body;
-	char	*safe;
 	int	 json = *(int *)arg;
 
 	if (json) {
@@ -75,11 +73,9 @@ audit_print(const struct queue_audit_event *ev, void *arg)
 		cmd_print_json(stdout, o, 0);
 		return (0);
 	}
-	safe = textsafe_copy(ev->body, strlen(ev->body), 0, NULL);
-	printf("%6lld %s %-14s %-10s %s\n", (long long)ev->seq, ev->at,
+	cmd_line(stdout, "%6lld %s %-14s %-10s %s", (long long)ev->seq, ev->at,
 	    ev->event, ev->actor, ev->item != NULL ? ev->item : "-");
-	printf("       %s\n", safe);
-	free(safe);
+	cmd_line(stdout, "       %s", ev->body);
 	return (0);
 }
 
@@ -149,8 +145,7 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int				 ch, rc, json = 0;
 
 	memset(&vo, 0, sizeof vo);
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'i':
 			item = optarg;

@@ -53,8 +53,8 @@ decide_number(const char *s, const char *what, int64_t *out)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || *end != '\0' || v < 0) {
-		fprintf(stderr, "hitl decide: %s: expected a whole number, got "
-		    "\"%s\"\n", what, s);
+		cmd_line(stderr, "hitl decide: %s: expected a whole number, "
+		    "got \"%s\"", what, s);
 		return (-1);
 	}
 	*out = v;
@@ -76,8 +76,7 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	memset(&d, 0, sizeof d);
 	d.spent_ms = -1;
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'l':
 			if (decide_number(optarg, "--lease", &d.lease_id) != 0)
@@ -115,13 +114,13 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(e));
 	d.item = argv[optind];
 	if (queue_action_parse(argv[optind + 1], &d.action) != 0) {
-		fprintf(stderr, "hitl decide: unknown action \"%s\"\n",
+		cmd_line(stderr, "hitl decide: unknown action \"%s\"",
 		    argv[optind + 1]);
 		return (cmd_usage(e));
 	}
 	if (!have_lease && d.action != QUEUE_COMMENT) {
 		fprintf(stderr, "hitl decide: %s needs --lease (from 'hitl "
-		    "next')\n", argv[optind + 1]);
+		    "next')\n", queue_action_name(d.action));
 		return (EX_USAGE);
 	}
 	if (payload_arg != NULL) {
@@ -163,7 +162,7 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    queue_action_name(d.action));
 		cmd_print_json(stdout, o, 0);
 	} else
-		printf("decision %lld: %s %s\n", (long long)id,
+		cmd_line(stdout, "decision %lld: %s %s", (long long)id,
 		    queue_action_name(d.action), d.item);
 out:
 	free(payload);

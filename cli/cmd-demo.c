@@ -51,7 +51,7 @@ demo_reset(const char *path, int check)
 
 	if (check && access(path, F_OK) == 0) {
 		if ((rc = queue_open(path, 0, &q, &cause)) != 0) {
-			fprintf(stderr, "hitl demo: will not delete %s: %s\n",
+			cmd_line(stderr, "hitl demo: will not delete %s: %s",
 			    path, cause);
 			free(cause);
 			return (rc);
@@ -61,7 +61,7 @@ demo_reset(const char *path, int check)
 	for (s = suffixes; *s != NULL; s++) {
 		xasprintf(&name, "%s%s", path, *s);
 		if (unlink(name) != 0 && errno != ENOENT) {
-			fprintf(stderr, "hitl demo: cannot remove %s: %s\n",
+			cmd_line(stderr, "hitl demo: cannot remove %s: %s",
 			    name, strerror(errno));
 			free(name);
 			return (EX_CANTCREAT);
@@ -92,7 +92,7 @@ demo_seed(struct cmd_ctx *ctx, struct queue *q, const char *dir)
 		return (rc);
 	xasprintf(&path, "%s/demo.jsonl", dir);
 	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "hitl demo: cannot open %s: %s\n", path,
+		cmd_line(stderr, "hitl demo: cannot open %s: %s", path,
 		    strerror(errno));
 		free(path);
 		return (EX_NOINPUT);
@@ -133,8 +133,7 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	char			*cause = NULL;
 	int			 ch, rc, reset = 0, existed;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'e':
 			dir = optarg;
@@ -161,8 +160,9 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			return (rc);
 		}
 	} else {
-		printf("%s exists; showing it (--reset starts afresh)\n\n",
-		    ctx->db_path);
+		cmd_line(stdout, "%s exists; showing it (--reset starts "
+		    "afresh)", ctx->db_path);
+		putchar('\n');
 		if ((rc = cmd_status_print(q, 0, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 	}

@@ -11,7 +11,6 @@
 #include <sysexits.h>
 
 #include "cmd.h"
-#include "textsafe.h"
 
 static int cmd_escalations_exec(struct cmd_ctx *, int, char **);
 static int cmd_escalation_exec(struct cmd_ctx *, int, char **);
@@ -110,13 +109,12 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct queue_escalation	*es = NULL;
 	struct queue		*q;
 	const char		*team = NULL;
-	char			*cause = NULL, age[32], *note;
+	char			*cause = NULL, age[32];
 	size_t			 n = 0, i;
 	int64_t			 now;
 	int			 ch, rc, json = 0, all = 0, open = 0;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 't':
 			team = optarg;
@@ -149,16 +147,13 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			continue;
 		}
 		queue_format_age(now - es[i].opened_at, age);
-		printf("%-5lld %-14s %-12s %-16s %-8s %-12s age %-5s%s\n",
-		    (long long)es[i].id, es[i].item, es[i].team, es[i].reason,
-		    es[i].severity, es[i].state, age,
+		cmd_line(stdout, "%-5lld %-14s %-12s %-16s %-8s %-12s age "
+		    "%-5s%s", (long long)es[i].id, es[i].item, es[i].team,
+		    es[i].reason, es[i].severity, es[i].state, age,
 		    escalation_overdue(&es[i], now) ? "  OVERDUE" : "");
-		if (es[i].note != NULL) {
-			note = textsafe_copy(es[i].note, strlen(es[i].note),
-			    0, NULL);
-			printf("      %s: %s\n", es[i].opened_by, note);
-			free(note);
-		}
+		if (es[i].note != NULL)
+			cmd_line(stdout, "      %s: %s", es[i].opened_by,
+			    es[i].note);
 	}
 	if (n == 0 && !json)
 		printf("no %sescalations\n", all ? "" : "open ");
@@ -177,8 +172,7 @@ cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	long long		 id;
 	int			 ch, rc, resolve;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'n':
 			note = optarg;
@@ -217,7 +211,7 @@ cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rc != 0)
 		rc = cmd_fail(e, rc, cause);
 	else if (resolve)
-		printf("escalation %lld resolved: %s\n", id, argv[2]);
+		cmd_line(stdout, "escalation %lld resolved: %s", id, argv[2]);
 	else
 		printf("escalation %lld acknowledged\n", id);
 	free(payload);

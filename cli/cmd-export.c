@@ -57,9 +57,9 @@ export_history_line(const struct queue_export_run *r, int64_t id,
 	int	 json = *(int *)arg;
 
 	if (!json) {
-		printf("%lld  %s  %-9s %-6llu records  decisions %lld..%lld  "
-		    "by %s  %s  sha256 %.16s  %s\n", (long long)id, at,
-		    r->format, (unsigned long long)r->records,
+		cmd_line(stdout, "%lld  %s  %-9s %-6llu records  decisions "
+		    "%lld..%lld  by %s  %s  sha256 %.16s  %s", (long long)id,
+		    at, r->format, (unsigned long long)r->records,
 		    (long long)r->since + 1, (long long)r->last, actor,
 		    r->path, r->sha256, r->options);
 		return (0);
@@ -91,8 +91,7 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 	memset(&opt, 0, sizeof opt);
 	opt.since = "last";
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'f':
 			opt.format = optarg;
@@ -155,8 +154,8 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    &cause);
 	else if ((rc = export_run(q, &opt, &records, &cause)) == 0 &&
 	    opt.path != NULL && strcmp(opt.path, "-") != 0)
-		fprintf(stderr, "exported %s %s records to %s (manifest: "
-		    "%s.manifest.json)\n", cmd_count(records, n), opt.format,
+		cmd_line(stderr, "exported %s %s records to %s (manifest: "
+		    "%s.manifest.json)", cmd_count(records, n), opt.format,
 		    opt.path, opt.path);
 	if (rc != 0)
 		rc = cmd_fail(e, rc, cause);

@@ -31,8 +31,8 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(&cmd_help_entry));
 	if (argc == 2) {
 		if ((one = cmd_find(argv[1])) == NULL) {
-			fprintf(stderr, "hitl help: unknown command '%s'\n",
-			    argv[1]);
+			cmd_line(stderr, "hitl help: unknown command '%s'; "
+			    "'hitl help' lists them", argv[1]);
 			return (EX_USAGE);
 		}
 		printf("usage: hitl %s %s\n\n%s\n", one->name, one->usage,

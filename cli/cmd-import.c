@@ -354,7 +354,7 @@ import_summary(const struct queue_import_counts *c, int64_t batch,
 	    cmd_count(c->auto_decided, d), cmd_count(c->duplicates, e),
 	    cmd_count(c->invalid, f));
 	if (run->rejects_fd != -1)
-		printf("invalid lines were written to %s\n",
+		cmd_line(stdout, "invalid lines were written to %s",
 		    run->rejects_path);
 }
 
@@ -376,8 +376,7 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	memset(&run, 0, sizeof run);
 	run.rejects_fd = -1;
 	run.max_line = IMPORT_DEFAULT_MAX_LINE;
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 's':
 			run.skip_invalid = 1;

@@ -41,8 +41,7 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const char		*policy = NULL;
 	int			 ch, rc, existed;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'p':
 			policy = optarg;
@@ -57,10 +56,10 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open(ctx, e, QUEUE_OPEN_CREATE, &q)) != 0)
 		return (rc);
 	if (existed)
-		printf("%s is already a hitl database (schema %d)\n",
+		cmd_line(stdout, "%s is already a hitl database (schema %d)",
 		    ctx->db_path, queue_schema_version(q));
 	else
-		printf("created %s (schema %d)\n", ctx->db_path,
+		cmd_line(stdout, "created %s (schema %d)", ctx->db_path,
 		    queue_schema_version(q));
 	if (policy != NULL)
 		rc = cmd_policy_load_file(ctx, e, q, policy);

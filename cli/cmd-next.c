@@ -46,8 +46,7 @@ cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	char			*cause = NULL, t[32];
 	int			 ch, rc, json = 0;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'k':
 			f.kind = optarg;
@@ -81,8 +80,8 @@ cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_print_json(stdout, o, 0);
 	} else {
 		queue_format_time(l.expires, t);
-		printf("lease %lld on %s until %s\n", (long long)l.lease_id,
-		    l.item, t);
+		cmd_line(stdout, "lease %lld on %s until %s",
+		    (long long)l.lease_id, l.item, t);
 		cmd_item_print(stdout, it, NULL, 0);
 	}
 out:

@@ -43,7 +43,7 @@ cmd_policy_load_file(struct cmd_ctx *ctx, const struct cmd_entry *e,
 	free(buf);
 	if (rc != 0)
 		return (cmd_fail(e, rc, cause));
-	printf("loaded policy version %d from %s\n", version, path);
+	cmd_line(stdout, "loaded policy version %d from %s", version, path);
 	return (0);
 }
 
@@ -62,8 +62,8 @@ cmd_policy_show(const struct cmd_entry *e, struct queue *q, int json)
 		if (info.version == 0)
 			printf("# policy: built-in default (none loaded)\n");
 		else
-			printf("# policy version %d, loaded %s by %s from %s "
-			    "(sha256 %.16s...)\n", info.version,
+			cmd_line(stdout, "# policy version %d, loaded %s by %s "
+			    "from %s (sha256 %.16s...)", info.version,
 			    info.loaded_at, info.loaded_by,
 			    info.source != NULL ? info.source : "?",
 			    info.sha256);

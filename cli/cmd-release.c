@@ -54,8 +54,7 @@ cmd_release_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	long long		 lease = -1;
 	int			 ch, rc;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'l':
 			errno = 0;
@@ -74,7 +73,7 @@ cmd_release_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = queue_release(q, argv[optind], lease, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
 	else
-		printf("released %s\n", argv[optind]);
+		cmd_line(stdout, "released %s", argv[optind]);
 	queue_close(q);
 	return (rc);
 }
@@ -100,8 +99,8 @@ cmd_takeover_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_print_json(stdout, cmd_lease_json(&l), 0);
 	else {
 		queue_format_time(l.expires, t);
-		printf("lease %lld on %s until %s\n", (long long)l.lease_id,
-		    l.item, t);
+		cmd_line(stdout, "lease %lld on %s until %s",
+		    (long long)l.lease_id, l.item, t);
 	}
 	queue_lease_done(&l);
 	queue_close(q);

@@ -41,8 +41,7 @@ cmd_reopen_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int64_t			 id;
 	int			 ch, rc;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'n':
 			note = optarg;
@@ -58,7 +57,7 @@ cmd_reopen_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = queue_reopen(q, argv[optind], note, &id, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
 	else
-		printf("decision %lld: reopen %s\n", (long long)id,
+		cmd_line(stdout, "decision %lld: reopen %s", (long long)id,
 		    argv[optind]);
 	queue_close(q);
 	return (rc);

@@ -49,8 +49,7 @@ cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	opt.script = getenv("HITL_SCRIPT");
 	if (opt.script != NULL && *opt.script == '\0')
 		opt.script = NULL;
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 's':
 			opt.script = optarg;

@@ -10,7 +10,6 @@
 #include <sysexits.h>
 
 #include "cmd.h"
-#include "textsafe.h"
 
 static int cmd_shift_exec(struct cmd_ctx *, int, char **);
 static int cmd_shifts_exec(struct cmd_ctx *, int, char **);
@@ -78,16 +77,11 @@ shift_json(const struct queue_shift *s)
 static void
 shift_print(const struct queue_shift *s)
 {
-	char *note;
-
-	printf("shift %lld  %s  %s .. %s  %s\n", (long long)s->id, s->reviewer,
-	    s->started_at, s->ended_at != NULL ? s->ended_at : "(open)",
-	    s->counts != NULL ? s->counts : "");
-	if (s->note != NULL) {
-		note = textsafe_copy(s->note, strlen(s->note), 0, NULL);
-		printf("  hand-off: %s\n", note);
-		free(note);
-	}
+	cmd_line(stdout, "shift %lld  %s  %s .. %s  %s", (long long)s->id,
+	    s->reviewer, s->started_at, s->ended_at != NULL ? s->ended_at :
+	    "(open)", s->counts != NULL ? s->counts : "");
+	if (s->note != NULL)
+		cmd_line(stdout, "  hand-off: %s", s->note);
 }
 
 static int
@@ -101,8 +95,7 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int64_t			 id;
 	int			 ch, rc;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'n':
 			note = optarg;
@@ -124,8 +117,8 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		if ((rc = queue_shift_start(q, &id, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 		else
-			printf("shift %lld open for %s\n", (long long)id,
-			    queue_actor(q));
+			cmd_line(stdout, "shift %lld open for %s",
+			    (long long)id, queue_actor(q));
 	} else {
 		if ((rc = queue_shift_end(q, note, &s, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
@@ -149,8 +142,7 @@ cmd_shifts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	size_t			 n = 0, i, limit = 20;
 	int			 ch, rc, json = 0;
 
-	while ((ch = getopt_long(argc, argv, e->optstring, e->longopts,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'r':
 			reviewer = optarg;

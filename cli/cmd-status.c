@@ -86,13 +86,13 @@ status_text(struct queue *q, const struct queue_stats *s)
 	size_t	i;
 	int	kind, state;
 
-	printf("database  %s (schema %d)\n", queue_path(q),
+	cmd_line(stdout, "database  %s (schema %d)", queue_path(q),
 	    queue_schema_version(q));
 	if (s->policy_version == 0)
 		printf("policy    built-in default\n");
 	else
-		printf("policy    version %d, \"%s\"\n", s->policy_version,
-		    s->policy_name);
+		cmd_line(stdout, "policy    version %d, \"%s\"",
+		    s->policy_version, s->policy_name);
 	printf("\n%-15s", "");
 	for (state = 0; state < QUEUE_NSTATES; state++)
 		printf(" %10s", queue_state_name((enum queue_state)state));
@@ -116,8 +116,8 @@ status_text(struct queue *q, const struct queue_stats *s)
 	}
 	printf("\nlatest imports:\n");
 	for (i = 0; i < s->nbatches; i++) {
-		printf("  batch %lld  %s  by %s  %s: imported %s (queued %s, "
-		    "auto %s), duplicates %s, invalid %s\n",
+		cmd_line(stdout, "  batch %lld  %s  by %s  %s: imported %s "
+		    "(queued %s, auto %s), duplicates %s, invalid %s",
 		    (long long)s->batches[i].id, s->batches[i].started_at,
 		    s->batches[i].operator, s->batches[i].files,
 		    cmd_count(s->batches[i].imported, n[0]),

@@ -59,12 +59,12 @@ cmd_undo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_print_json(stdout, o, 0);
 	} else if (l.item != NULL) {
 		queue_format_time(l.expires, t);
-		printf("undid %s of %s (decision %lld); lease %lld until %s\n",
-		    d.action, d.item, (long long)d.id, (long long)l.lease_id,
-		    t);
+		cmd_line(stdout, "undid %s of %s (decision %lld); lease %lld "
+		    "until %s", d.action, d.item, (long long)d.id,
+		    (long long)l.lease_id, t);
 	} else
-		printf("undid %s of %s (decision %lld)\n", d.action, d.item,
-		    (long long)d.id);
+		cmd_line(stdout, "undid %s of %s (decision %lld)", d.action,
+		    d.item, (long long)d.id);
 	free(d.item);
 	free(d.action);
 	free(d.reviewer);

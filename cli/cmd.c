@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,15 +29,104 @@ cmd_usage(const struct cmd_entry *e)
 int
 cmd_fail(const struct cmd_entry *e, int rc, char *cause)
 {
-	char *safe;
-
 	/* Causes may quote what a record contained. */
-	safe = textsafe_copy(cause != NULL ? cause : "failed",
-	    cause != NULL ? strlen(cause) : 6, 0, NULL);
-	fprintf(stderr, "hitl %s: %s\n", e->name, safe);
-	free(safe);
+	cmd_line(stderr, "hitl %s: %s", e->name, cause != NULL ? cause :
+	    "failed");
 	free(cause);
 	return (rc);
+}
+
+void
+cmd_line(FILE *f, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s, *safe;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	safe = textsafe_copy(s, strlen(s), 0, NULL);
+	fputs(safe, f);
+	fputc('\n', f);
+	free(safe);
+	free(s);
+}
+
+/*
+ * What getopt_long refused, said without echoing more than the option's name.
+ * A long option is always behind optind once refused; optopt is 0 when it is
+ * unknown (or ambiguous), else its value. A short one may still be at optind,
+ * inside a cluster, and optopt is its letter.
+ */
+static void
+cmd_option_error(const char *who, const char *hint, int argc, char **argv,
+    const char *optstring, const struct option *longopts)
+{
+	const struct option	*lo = NULL;
+	const char		*word = "", *p;
+	size_t			 n = 0;
+
+	if (optind >= 1 && optind <= argc) {
+		word = argv[optind - 1];
+		n = strcspn(word, "=");
+	}
+	if (strncmp(word, "--", 2) == 0) {
+		/* getopt_long takes any unambiguous prefix of the name. */
+		for (lo = longopts; lo != NULL && lo->name != NULL; lo++) {
+			if (lo->val == optopt &&
+			    strncmp(lo->name, word + 2, n - 2) == 0)
+				break;
+		}
+		if (lo != NULL && lo->name == NULL)
+			lo = NULL;
+	}
+	if (optopt == 0)
+		cmd_line(stderr, "%s: unknown option %.*s; %s", who, (int)n,
+		    word, hint);
+	else if (lo != NULL)
+		cmd_line(stderr, "%s: option --%s %s; %s", who, lo->name,
+		    lo->has_arg == required_argument ? "needs a value" :
+		    "takes no value", hint);
+	else if (optopt != ':' && optopt != '+' &&
+	    (p = strchr(optstring, optopt)) != NULL && p[1] == ':')
+		cmd_line(stderr, "%s: option -%c needs a value; %s", who,
+		    optopt, hint);
+	else
+		cmd_line(stderr, "%s: unknown option -%c; %s", who, optopt,
+		    hint);
+}
+
+int
+cmd_getopt(const struct cmd_entry *e, int argc, char **argv)
+{
+	char	*who, *hint;
+	int	 ch;
+
+	opterr = 0;
+	ch = getopt_long(argc, argv, e->optstring, e->longopts, NULL);
+	if (ch == '?') {
+		xasprintf(&who, "hitl %s", e->name);
+		xasprintf(&hint, "'hitl help %s' shows the options", e->name);
+		cmd_option_error(who, hint, argc, argv, e->optstring,
+		    e->longopts);
+		free(hint);
+		free(who);
+	}
+	return (ch);
+}
+
+int
+cmd_getopt_global(int argc, char **argv, const char *optstring,
+    const struct option *longopts)
+{
+	int ch;
+
+	opterr = 0;
+	ch = getopt_long(argc, argv, optstring, longopts, NULL);
+	if (ch == '?')
+		cmd_option_error("hitl", "'hitl --help' shows the options",
+		    argc, argv, optstring, longopts);
+	return (ch);
 }
 
 int
@@ -96,12 +186,14 @@ cmd_count(uint64_t n, char buf[32])
 void
 cmd_print_json(FILE *f, cJSON *v, int pretty)
 {
-	char *s;
+	char *s, *safe;
 
 	s = pretty ? cJSON_Print(v) : cJSON_PrintUnformatted(v);
 	if (s != NULL) {
-		fputs(s, f);
+		safe = textsafe_json(s);
+		fputs(safe, f);
 		fputc('\n', f);
+		free(safe);
 	}
 	free(s);
 	cJSON_Delete(v);
@@ -201,12 +293,10 @@ cmd_getopt_json(const struct cmd_entry *e, int argc, char **argv, int *json)
 	int ch;
 
 	*json = 0;
-	while ((ch = getopt_long(argc, argv, "j", cmd_json_options,
-	    NULL)) != -1) {
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		if (ch != 'j')
 			return (-1);
 		*json = 1;
 	}
-	(void)e;
 	return (0);
 }

@@ -63,6 +63,25 @@ const struct cmd_entry *cmd_find(const char *name);
  */
 int	cmd_getopt_json(const struct cmd_entry *, int, char **, int *json);
 
+/*
+ * getopt_long over the command's options, with getopt's own messages (which
+ * echo the argument raw) silenced: on an unknown option or a missing or
+ * unexpected value it prints "hitl NAME: unknown option --foo; 'hitl help
+ * NAME' shows the options", the option made safe, and returns '?'.
+ */
+int	cmd_getopt(const struct cmd_entry *, int, char **);
+/* The same for hitl's global options (before the command name). */
+int	cmd_getopt_global(int, char **, const char *optstring,
+	    const struct option *);
+
+/*
+ * Prints one line for a person: formatted, then made safe as a whole (any
+ * control, bidi or invisible character, a newline too, shown as a mark), and
+ * a newline. Untrusted strings are printed through this.
+ */
+void	cmd_line(FILE *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
 /* Prints "usage: hitl NAME USAGE" to stderr and returns EX_USAGE. */
 int	cmd_usage(const struct cmd_entry *);
 /* Prints "hitl NAME: MESSAGE" to stderr, frees cause, returns rc. */
@@ -77,7 +96,10 @@ const char *cmd_login(void);
 /* "1,000,000" */
 const char *cmd_count(uint64_t, char buf[32]);
 
-/* Prints a JSON value on one line (or indented) and frees it. */
+/*
+ * Prints a JSON value on one line (or indented) and frees it; DEL, C1
+ * controls, bidi and invisible characters are written as \u escapes.
+ */
 void	cmd_print_json(FILE *, struct cJSON *, int pretty);
 
 /* Reads a whole file ("-" is stdin); returns a sysexits code. */

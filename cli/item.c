@@ -165,7 +165,7 @@ item_print_text(FILE *f, const char *label, const char *s)
 
 	safe = textsafe_copy(s, strlen(s), TEXTSAFE_KEEP_NEWLINES |
 	    TEXTSAFE_KEEP_TABS, NULL);
-	fprintf(f, "%s:\n", label);
+	cmd_line(f, "%s:", label);
 	for (line = safe; line != NULL; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
@@ -258,14 +258,16 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 	}
 	for (i = 0; i < it->nspans; i++) {
 		item_print_field(f, "span ", it->spans[i].entity_type);
-		fprintf(f, " [%zu, %zu) %.3f %s", it->spans[i].start,
-		    it->spans[i].end, it->spans[i].score, it->spans[i].triage);
+		fprintf(f, " [%zu, %zu) %.3f", it->spans[i].start,
+		    it->spans[i].end, it->spans[i].score);
+		item_print_field(f, " ", it->spans[i].triage);
 		item_print_field(f, " by ", it->spans[i].recognizer);
 		fputc('\n', f);
 	}
 	for (i = 0; i < nhist; i++) {
-		fprintf(f, "%s %lld %s", hist[i].decided_at,
-		    (long long)hist[i].id, hist[i].action);
+		item_print_field(f, "", hist[i].decided_at);
+		fprintf(f, " %lld", (long long)hist[i].id);
+		item_print_field(f, " ", hist[i].action);
 		item_print_field(f, " by ", hist[i].reviewer);
 		if (hist[i].undone_by != 0)
 			fprintf(f, " (undone by %lld)",

@@ -80,7 +80,7 @@ main(int argc, char **argv)
 	memset(&ctx, 0, sizeof ctx);
 	ctx.progname = "hitl";
 	/* "+": stop at the command name; its options are its own. */
-	while ((ch = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+	while ((ch = cmd_getopt_global(argc, argv, "+hV", longopts)) != -1) {
 		switch (ch) {
 		case 'd':
 			ctx.db_path = optarg;
@@ -115,8 +115,8 @@ main(int argc, char **argv)
 		return (EX_USAGE);
 	}
 	if ((e = cmd_find(argv[0])) == NULL) {
-		fprintf(stderr, "hitl: unknown command '%s'; 'hitl help' "
-		    "lists them\n", argv[0]);
+		cmd_line(stderr, "hitl: unknown command '%s'; 'hitl help' "
+		    "lists them", argv[0]);
 		return (EX_USAGE);
 	}
 	optind = 0;	/* glibc: reinitialise getopt for the command */

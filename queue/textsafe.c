@@ -1,6 +1,7 @@
 /*
  * Making untrusted text visible rather than interpreted: the one place that
- * decides how control, bidi and invisible characters are shown.
+ * decides how control, bidi and invisible characters are shown, as marks in
+ * text and as \u escapes in JSON.
  */
 #include "config.h"
 
@@ -125,4 +126,52 @@ textsafe_first_unsafe(const char *s)
 		i += (size_t)k;
 	}
 	return (NULL);
+}
+
+/* Appends "\uXXXX" (6 bytes) for one UTF-16 code unit. */
+static size_t
+textsafe_json_unit(char *out, uint32_t unit)
+{
+	snprintf(out, 7, "\\u%04x", (unsigned int)(unit & 0xffff));
+	return (6);
+}
+
+char *
+textsafe_json(const char *json)
+{
+	char		*out, mark[24];
+	size_t		 i = 0, o = 0, len = strlen(json), cap;
+	uint32_t	 cp;
+	int		 k;
+
+	cap = len + 16;
+	out = xmalloc(cap);
+	while (i < len) {
+		if (o + 16 > cap) {
+			cap *= 2;
+			out = xrealloc(out, cap);
+		}
+		/* ASCII below DEL: the layout, and strings as escaped. */
+		if ((unsigned char)json[i] < 0x7f) {
+			out[o++] = json[i++];
+			continue;
+		}
+		if ((k = utf8_decode(json + i, len - i, &cp)) == 0) {
+			o += textsafe_json_unit(out + o, 0xfffd);
+			i++;
+			continue;
+		}
+		if (!textsafe_mark(cp, mark)) {
+			memcpy(out + o, json + i, (size_t)k);
+			o += (size_t)k;
+		} else if (cp > 0xffff) {
+			cp -= 0x10000;
+			o += textsafe_json_unit(out + o, 0xd800 + (cp >> 10));
+			o += textsafe_json_unit(out + o, 0xdc00 + (cp & 0x3ff));
+		} else
+			o += textsafe_json_unit(out + o, cp);
+		i += (size_t)k;
+	}
+	out[o] = '\0';
+	return (out);
 }

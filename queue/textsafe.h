@@ -1,7 +1,8 @@
 /*
  * Untrusted text made safe to show: control characters, escape sequences,
  * bidi overrides and invisible characters become visible marks, invalid
- * UTF-8 bytes become ⟨\xff⟩. Nothing in the result can steer a terminal.
+ * UTF-8 bytes become ⟨\xff⟩; in JSON output the same characters become \u
+ * escapes. Nothing in the result can steer a terminal.
  */
 #ifndef HITL_TEXTSAFE_H
 #define HITL_TEXTSAFE_H
@@ -36,5 +37,15 @@ const char *textsafe_first_unsafe(const char *s);
  * NULL it is set when anything had to be made visible.
  */
 char	*textsafe_copy(const char *s, size_t len, int flags, int *hidden);
+
+/*
+ * JSON text as cJSON prints it, made safe for a terminal: every character
+ * from DEL up that textsafe_mark would show as a mark (DEL, C1 controls,
+ * bidi and invisible characters) becomes a \u escape, a surrogate pair past
+ * U+FFFF; a byte that is not UTF-8 becomes \ufffd. cJSON already escapes
+ * the C0 controls inside strings, and outside strings prints nothing but
+ * ASCII, so the result parses to the same value. Returns a new string.
+ */
+char	*textsafe_json(const char *json);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: untrusted text as the console shows it. The sanitized
  * copy is valid UTF-8 with nothing left that could steer a terminal, and
- * the console's cells wrap within any width.
+ * the console's cells wrap within any width; as JSON output, the text is as
+ * safe and parses back to itself.
  */
 #include "config.h"
 
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+
+#include <cjson/cJSON.h>
 
 #include "textsafe.h"
 #include "tui.h"
@@ -54,6 +57,33 @@ fuzz_safe(const char *s, size_t len, int flags)
 }
 
 static void
+fuzz_json(const char *s, size_t len)
+{
+	cJSON	*o, *back;
+	char	*str, *printed, *out;
+
+	str = malloc(len + 1);
+	memcpy(str, s, len);
+	str[len] = '\0';
+	o = cJSON_CreateString(str);
+	printed = cJSON_PrintUnformatted(o);
+	out = textsafe_json(printed);
+	if (textsafe_first_unsafe(out) != NULL)
+		abort();
+	if (utf8_valid(str, strlen(str), NULL)) {
+		back = cJSON_Parse(out);
+		if (!cJSON_IsString(back) ||
+		    strcmp(cJSON_GetStringValue(back), str) != 0)
+			abort();
+		cJSON_Delete(back);
+	}
+	free(out);
+	free(printed);
+	cJSON_Delete(o);
+	free(str);
+}
+
+static void
 fuzz_wrap(const struct tui_cells *c, int width)
 {
 	size_t	*starts, n, l, i, end;
@@ -89,6 +119,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_safe(s, size, 0);
 	fuzz_safe(s, size, TEXTSAFE_KEEP_NEWLINES | TEXTSAFE_KEEP_TABS);
+	fuzz_json(s, size);
 
 	memset(&c, 0, sizeof c);
 	tui_cells_add(&c, s, size, 0, 1);
