@@ -75,7 +75,7 @@ cmd_release_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(e, rc, cause);
 	else
 		printf("released %s\n", argv[optind]);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }
 
@@ -104,6 +104,6 @@ cmd_takeover_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    l.item, t);
 	}
 	queue_lease_done(&l);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

@@ -60,6 +60,6 @@ cmd_reopen_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		printf("decision %lld: reopen %s\n", (long long)id,
 		    argv[optind]);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }
