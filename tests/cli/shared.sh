@@ -54,7 +54,9 @@ shared_cleanup() {
 		tmux -L "$SOCK" kill-server >/dev/null 2>&1 || true
 	fi
 }
-trap '_rc=$?; shared_cleanup; (exit $_rc); _lib_exit' EXIT
+# lib.sh's own clean-up runs last, with the test's exit status (and not
+# under set -e, which would end the trap at that status).
+trap '_rc=$?; set +e; shared_cleanup; (exit $_rc); _lib_exit' EXIT
 
 step "the test's group and logins"
 groupadd "$GROUP" || fail "groupadd $GROUP failed"
