@@ -224,6 +224,6 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	} else
 		return (cmd_usage(e));
 	free(pem);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

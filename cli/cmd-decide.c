@@ -166,6 +166,6 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    queue_action_name(d.action), d.item);
 out:
 	free(payload);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

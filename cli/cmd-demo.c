@@ -32,31 +32,44 @@ const struct cmd_entry cmd_demo_entry = {
 	    "DIR/demo.jsonl (DIR defaults to the installed examples), prints\n"
 	    "its status and, on a terminal, opens the review console on it.\n"
 	    "An existing database is kept unless --reset is given, which\n"
-	    "deletes it first.",
+	    "deletes it first: only a database hitl demo made, never the\n"
+	    "shared database of a shared install.",
 	.optstring = "e:r",
 	.longopts = cmd_demo_options,
 	.exec = cmd_demo_exec,
 };
 
 
-/* Deletes a database; refuses anything that is not a hitl database. */
+/*
+ * Deletes a demo database and its -wal and -shm (its key goes when the
+ * next one is made); refuses anything hitl demo did not make (check).
+ */
 static int
 demo_reset(const char *path, int check)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm", NULL };
+	const struct cmd_entry	*e = &cmd_demo_entry;
 	const char *const	*s;
 	struct queue		*q;
 	char			*name, *cause = NULL;
-	int			 rc;
+	int			 rc, demo;
 
 	if (check && access(path, F_OK) == 0) {
 		if ((rc = queue_open(path, 0, &q, &cause)) != 0) {
-			cmd_line(stderr, "hitl demo: will not delete %s: %s",
-			    path, cause);
-			free(cause);
-			return (rc);
+			name = cause;
+			xasprintf(&cause, "will not delete %s: %s", path,
+			    name);
+			free(name);
+			return (cmd_fail(e, rc, cause));
 		}
+		demo = queue_is_demo(q);
 		queue_close(q);
+		if (!demo) {
+			xasprintf(&cause, "will not delete %s: hitl demo did "
+			    "not make it (--reset deletes only a demo "
+			    "database); name another with --db", path);
+			return (cmd_fail(e, EX_NOPERM, cause));
+		}
 	}
 	for (s = suffixes; *s != NULL; s++) {
 		xasprintf(&name, "%s%s", path, *s);
@@ -147,15 +160,22 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return (cmd_usage(e));
+	/* The demo's clock and reviewers are no part of a shared record. */
+	if (ctx->shared) {
+		xasprintf(&cause, "the demo never uses the shared database: "
+		    "name a database of your own with --db");
+		return (cmd_fail(e, EX_NOPERM, cause));
+	}
 	if (reset && (rc = demo_reset(ctx->db_path, 1)) != 0)
 		return (rc);
 	existed = access(ctx->db_path, F_OK) == 0;
-	if ((rc = cmd_open(ctx, e, QUEUE_OPEN_CREATE, &q)) != 0)
+	if ((rc = cmd_open(ctx, e, QUEUE_OPEN_CREATE | QUEUE_OPEN_DEMO,
+	    &q)) != 0)
 		return (rc);
 	if (!existed) {
 		/* A half-seeded demo would be kept and shown next time. */
 		if ((rc = demo_seed(ctx, q, dir)) != 0) {
-			queue_close(q);
+			cmd_close(q);
 			demo_reset(ctx->db_path, 0);
 			return (rc);
 		}
@@ -176,6 +196,6 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    &cause)) != 0 || (rc = tui_run(q, &opt, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 	}
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

@@ -137,7 +137,7 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
 	if ((rc = queue_escalations(q, team, all, &es, &n, &cause)) != 0) {
-		queue_close(q);
+		cmd_close(q);
 		return (cmd_fail(e, rc, cause));
 	}
 	now = queue_now(q);
@@ -158,7 +158,7 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (n == 0 && !json)
 		printf("no %sescalations\n", all ? "" : "open ");
 	queue_escalations_free(es, n);
-	queue_close(q);
+	cmd_close(q);
 	return (0);
 }
 
@@ -215,6 +215,6 @@ cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		printf("escalation %lld acknowledged\n", id);
 	free(payload);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

@@ -147,6 +147,10 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    "--style doccano with spans\n");
 		return (EX_USAGE);
 	}
+	/* Written as the user, never into the state directory or a database. */
+	if (!history && opt.path != NULL && strcmp(opt.path, "-") != 0 &&
+	    (rc = cmd_check_output(opt.path, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
 	if (history)
@@ -159,6 +163,6 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    opt.path, opt.path);
 	if (rc != 0)
 		rc = cmd_fail(e, rc, cause);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

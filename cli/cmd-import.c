@@ -415,6 +415,10 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    "--skip-invalid\n");
 		return (EX_USAGE);
 	}
+	/* Rejects are the user's: not in the state directory, nor a database. */
+	if (run.skip_invalid && (rc = cmd_check_output(run.rejects_path !=
+	    NULL ? run.rejects_path : "./hitl-rejects-*.jsonl", &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
 
 	/* Every input must be readable before anything is imported. */
 	nfiles = argc;
@@ -480,7 +484,7 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 
 out:
 	queue_import_free(run.imp);
-	queue_close(q);
+	cmd_close(q);
 	for (i = 0; i < nfiles; i++) {
 		if (fds[i] != STDIN_FILENO)
 			close(fds[i]);

@@ -1,6 +1,6 @@
 /*
- * hitl init: create a review database (mode 0600) at the current schema,
- * optionally loading a policy into it.
+ * hitl init: create a review database (mode 0600; the shared one 0660, by
+ * root alone) at the current schema, optionally loading a policy into it.
  */
 #include "config.h"
 
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "xmalloc.h"
 
 static int cmd_init_exec(struct cmd_ctx *, int, char **);
 
@@ -26,12 +27,41 @@ const struct cmd_entry cmd_init_entry = {
 	    "Creates the database named by --db, $HITL_DB or ./hitl.db (mode\n"
 	    "0600) and brings its schema up to date; an existing hitl database\n"
 	    "is only upgraded. With --policy, the policy file is validated and\n"
-	    "loaded as a new version.",
+	    "loaded as a new version. In a shared install the default is the\n"
+	    "shared database (mode 0660): only root may init it, and the\n"
+	    "first time with --policy, which names its admins.",
 	.optstring = "p:",
 	.longopts = cmd_init_options,
 	.exec = cmd_init_exec,
 };
 
+/*
+ * A new shared database gets its policy with it, checked before anything
+ * is made: until one is loaded, anyone could load one naming the admins.
+ */
+static int
+init_check_policy(const struct cmd_entry *e, const char *path)
+{
+	struct policy	*p;
+	char		*buf, *cause = NULL;
+	size_t		 len;
+	int		 rc;
+
+	if (path == NULL) {
+		xasprintf(&cause, "the shared database needs its policy from "
+		    "the start (it names the admins; until one is loaded "
+		    "anyone could load one): hitl init --policy FILE");
+		return (cmd_fail(e, EX_USAGE, cause));
+	}
+	if ((rc = cmd_read_file(path, &buf, &len, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	rc = policy_parse(buf, len, &p, &cause);
+	free(buf);
+	if (rc != 0)
+		return (cmd_fail(e, EX_DATAERR, cause));
+	policy_free(p);
+	return (0);
+}
 
 static int
 cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -39,6 +69,7 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const struct cmd_entry	*e = &cmd_init_entry;
 	struct queue		*q;
 	const char		*policy = NULL;
+	char			*cause = NULL;
 	int			 ch, rc, existed;
 
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
@@ -52,7 +83,20 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return (cmd_usage(e));
+	/*
+	 * Whoever makes the shared database loads its first policy, the one
+	 * that says who its admins are: that is the administrator's step.
+	 */
+	if (ctx->shared && getuid() != 0) {
+		xasprintf(&cause, "only root may create or upgrade the shared "
+		    "database %s: ask the administrator of this host",
+		    ctx->db_path);
+		return (cmd_fail(e, EX_NOPERM, cause));
+	}
 	existed = access(ctx->db_path, F_OK) == 0;
+	if (ctx->shared && !existed && (rc = init_check_policy(e,
+	    policy)) != 0)
+		return (rc);
 	if ((rc = cmd_open(ctx, e, QUEUE_OPEN_CREATE, &q)) != 0)
 		return (rc);
 	if (existed)
@@ -63,6 +107,6 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    queue_schema_version(q));
 	if (policy != NULL)
 		rc = cmd_policy_load_file(ctx, e, q, policy);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

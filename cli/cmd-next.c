@@ -87,6 +87,6 @@ cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 out:
 	queue_item_free(it);
 	queue_lease_done(&l);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

@@ -94,6 +94,6 @@ cmd_policy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_policy_load_file(ctx, e, q, argv[1]);
 	} else
 		return (cmd_usage(e));
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

@@ -74,7 +74,7 @@ cmd_release_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(e, rc, cause);
 	else
 		cmd_line(stdout, "released %s", argv[optind]);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }
 
@@ -103,6 +103,6 @@ cmd_takeover_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    (long long)l.lease_id, l.item, t);
 	}
 	queue_lease_done(&l);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

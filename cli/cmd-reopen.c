@@ -59,6 +59,6 @@ cmd_reopen_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		cmd_line(stdout, "decision %lld: reopen %s", (long long)id,
 		    argv[optind]);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

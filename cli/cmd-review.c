@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "priv.h"
 #include "tui.h"
 
 static int cmd_review_exec(struct cmd_ctx *, int, char **);
@@ -46,7 +47,8 @@ cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int			 ch, rc;
 
 	memset(&opt, 0, sizeof opt);
-	opt.script = getenv("HITL_SCRIPT");
+	/* Its keys are read, and its screen dumps written, as the user. */
+	opt.script = priv_getenv("HITL_SCRIPT");
 	if (opt.script != NULL && *opt.script == '\0')
 		opt.script = NULL;
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
@@ -66,8 +68,12 @@ cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	opt.db_label = ctx->db_path;
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
+	/* While the group can be raised, ncurses reads only system terminfo. */
+	priv_terminal_hide();
+	opt.terminal_ready = priv_terminal_ready;
+	opt.before_exec = priv_child;
 	if ((rc = tui_run(q, &opt, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

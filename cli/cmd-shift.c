@@ -127,7 +127,7 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			queue_shift_done(&s);
 		}
 	}
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }
 
@@ -172,6 +172,6 @@ cmd_shifts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rc == 0 && n == 0 && !json)
 		printf("no shifts yet\n");
 	queue_shifts_free(s, n);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

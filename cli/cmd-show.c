@@ -55,6 +55,6 @@ cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 out:
 	queue_decisions_free(hist, n);
 	queue_item_free(it);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

@@ -161,6 +161,6 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (rc);
 	if ((rc = cmd_status_print(q, json, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	queue_close(q);
+	cmd_close(q);
 	return (rc);
 }

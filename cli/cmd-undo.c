@@ -44,7 +44,7 @@ cmd_undo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
 	if ((rc = queue_undo(q, &d, &l, &cause)) != 0) {
-		queue_close(q);
+		cmd_close(q);
 		return (cmd_fail(e, rc, cause));
 	}
 	if (json) {
@@ -69,6 +69,6 @@ cmd_undo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	free(d.action);
 	free(d.reviewer);
 	queue_lease_done(&l);
-	queue_close(q);
+	cmd_close(q);
 	return (0);
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "priv.h"
 #include "textsafe.h"
 #include "xmalloc.h"
 
@@ -140,14 +142,53 @@ cmd_open(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
 
 	memset(&o, 0, sizeof o);
 	o.path = ctx->db_path;
-	o.flags = flags;
+	o.flags = flags | (ctx->shared ? QUEUE_OPEN_SHARED : 0);
 	/* For tests and reproducible demos only; documented in hitl(1). */
-	if ((env = getenv("HITL_NOW")) != NULL && *env != '\0')
-		o.clock = env;
-	if ((env = getenv("HITL_BUSY_TIMEOUT")) != NULL && *env != '\0')
+	o.clock = priv_getenv("HITL_NOW");
+	if ((env = priv_getenv("HITL_BUSY_TIMEOUT")) != NULL)
 		o.busy_timeout_ms = atoi(env);
-	if ((rc = queue_open_with(&o, q, &cause)) != 0)
+	/*
+	 * The database, its -wal and -shm and the key are all opened in
+	 * queue_open (it reads and migrates), and stay open until the close.
+	 */
+	priv_raise();
+	rc = queue_open_with(&o, q, &cause);
+	priv_lower();
+	if (rc != 0)
 		return (cmd_fail(e, rc, cause));
+	return (0);
+}
+
+void
+cmd_close(struct queue *q)
+{
+	priv_raise();
+	queue_close(q);
+	priv_lower();
+}
+
+int
+cmd_check_output(const char *path, char **cause)
+{
+	static const char	magic[16] = "SQLite format 3";
+	struct stat		sb;
+	char			head[16];
+	int			fd, rc;
+	ssize_t			n;
+
+	if ((rc = priv_check_output(path, cause)) != 0)
+		return (rc);
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1)
+		return (0);
+	n = read(fd, head, sizeof head);
+	close(fd);
+	if (n == (ssize_t)sizeof head && memcmp(head, magic,
+	    sizeof head) == 0) {
+		xasprintf(cause, "%s is a database: hitl will not write over "
+		    "it; name another file", path);
+		return (EX_CANTCREAT);
+	}
 	return (0);
 }
 
@@ -157,12 +198,13 @@ cmd_login(void)
 	static char	 name[256];
 	struct passwd	*pw;
 
+	/* The real uid: a setgid hitl's user is who ran it. */
 	if (name[0] == '\0') {
-		if ((pw = getpwuid(geteuid())) != NULL)
+		if ((pw = getpwuid(getuid())) != NULL)
 			snprintf(name, sizeof name, "%s", pw->pw_name);
 		else
 			snprintf(name, sizeof name, "uid%lu",
-			    (unsigned long)geteuid());
+			    (unsigned long)getuid());
 	}
 	return (name);
 }
@@ -271,11 +313,18 @@ cmd_open_actor(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
 	char	*cause = NULL;
 	int	 rc;
 
+	/* On the shared host, whatever the policy: the login is who acts. */
+	if (ctx->shared && ctx->reviewer != NULL && *ctx->reviewer != '\0') {
+		xasprintf(&cause, "--reviewer and HITL_REVIEWER are refused "
+		    "for the shared database: you act as your login (%s); "
+		    "unset HITL_REVIEWER", cmd_login());
+		return (cmd_fail(e, EX_NOPERM, cause));
+	}
 	if ((rc = cmd_open(ctx, e, flags, q)) != 0)
 		return (rc);
 	if ((rc = queue_set_actor(*q, cmd_login(), ctx->reviewer,
 	    &cause)) != 0) {
-		queue_close(*q);
+		cmd_close(*q);
 		*q = NULL;
 		return (cmd_fail(e, rc, cause));
 	}

@@ -12,7 +12,9 @@
 #include "queue.h"
 
 struct cmd_ctx {
-	const char	*db_path;	/* --db, $HITL_DB or ./hitl.db */
+	/* --db, $HITL_DB, else ./hitl.db or, shared, the shared database */
+	const char	*db_path;
+	int		 shared;	/* db_path is the shared database */
 	const char	*reviewer;	/* --reviewer or $HITL_REVIEWER */
 	const char	*progname;
 };
@@ -87,10 +89,23 @@ int	cmd_usage(const struct cmd_entry *);
 /* Prints "hitl NAME: MESSAGE" to stderr, frees cause, returns rc. */
 int	cmd_fail(const struct cmd_entry *, int rc, char *cause);
 
+/*
+ * Opens the database (the shared one with the group privilege raised for
+ * the open alone); cmd_close closes it the same way, so that the last
+ * close may remove the -wal and -shm files.
+ */
 int	cmd_open(struct cmd_ctx *, const struct cmd_entry *, int flags,
 	    struct queue **);
+void	cmd_close(struct queue *);
 
-/* The operating-system login of the effective user. */
+/*
+ * Refuses a file about to be written for the user (an export, rejects)
+ * that is in the state directory or is an SQLite database, which it would
+ * replace or damage: a sysexits code, with the reason in *cause.
+ */
+int	cmd_check_output(const char *path, char **cause);
+
+/* The operating-system login of the real user: never the environment. */
 const char *cmd_login(void);
 
 /* "1,000,000" */

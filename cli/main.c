@@ -12,6 +12,8 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "priv.h"
+#include "textsafe.h"
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_init_entry,
@@ -73,9 +75,12 @@ main(int argc, char **argv)
 	};
 	const struct cmd_entry	*e;
 	struct cmd_ctx		 ctx;
-	const char		*env;
-	int			 ch;
+	const char		*asked = NULL;
+	char			*cause = NULL, *safe;
+	int			 ch, rc;
 
+	/* From here on, the group of a shared install only opens its files. */
+	priv_init();
 	setlocale(LC_ALL, "");
 	memset(&ctx, 0, sizeof ctx);
 	ctx.progname = "hitl";
@@ -83,7 +88,7 @@ main(int argc, char **argv)
 	while ((ch = cmd_getopt_global(argc, argv, "+hV", longopts)) != -1) {
 		switch (ch) {
 		case 'd':
-			ctx.db_path = optarg;
+			asked = optarg;
 			break;
 		case 'r':
 			ctx.reviewer = optarg;
@@ -101,14 +106,18 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (ctx.db_path == NULL && (env = getenv("HITL_DB")) != NULL &&
-	    *env != '\0')
-		ctx.db_path = env;
-	if (ctx.db_path == NULL)
-		ctx.db_path = "hitl.db";
-	if (ctx.reviewer == NULL && (env = getenv("HITL_REVIEWER")) != NULL &&
-	    *env != '\0')
-		ctx.reviewer = env;
+	if (asked == NULL)
+		asked = priv_getenv("HITL_DB");
+	if ((rc = priv_select_db(asked, &ctx.db_path, &ctx.shared,
+	    &cause)) != 0) {
+		safe = textsafe_copy(cause, strlen(cause), 0, NULL);
+		fprintf(stderr, "hitl: %s\n", safe);
+		free(safe);
+		free(cause);
+		return (rc);
+	}
+	if (ctx.reviewer == NULL)
+		ctx.reviewer = priv_getenv("HITL_REVIEWER");
 
 	if (argc == 0) {
 		main_usage(stderr);

@@ -33,6 +33,12 @@ struct queue;
  * install's group, and the test clock is never honoured.
  */
 #define QUEUE_OPEN_SHARED	0x2
+/*
+ * With QUEUE_OPEN_CREATE: a database this open creates is marked as a demo
+ * one (queue_is_demo), which hitl demo --reset may delete. Only a new
+ * database gets the mark: no database becomes deletable later.
+ */
+#define QUEUE_OPEN_DEMO		0x4
 
 enum queue_state {
 	QUEUE_STATE_QUEUED,
@@ -71,6 +77,8 @@ int		 queue_open_with(const struct queue_options *,
 void		 queue_close(struct queue *);
 const char	*queue_path(const struct queue *);
 int		 queue_schema_version(const struct queue *);
+/* Whether the database was made as a demo one (QUEUE_OPEN_DEMO). */
+int		 queue_is_demo(struct queue *);
 int		 queue_schema_latest(void);
 
 /*

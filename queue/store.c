@@ -190,9 +190,38 @@ queue_schema_version(const struct queue *q)
 }
 
 int
+queue_is_demo(struct queue *q)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM meta WHERE key = 'demo' AND value = '1'";
+	sqlite3_stmt	*st;
+	char		*cause = NULL;
+	int		 demo;
+
+	if ((st = store_stmt(q, sql, &cause)) == NULL) {
+		free(cause);
+		return (0);
+	}
+	demo = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return (demo);
+}
+
+int
 queue_schema_latest(void)
 {
 	return (store_migrations_latest());
+}
+
+/*
+ * Whether the file may be had in MODE by the effective ids, those SQLite
+ * opens it with (access() asks about the real ones, which differ when the
+ * caller is setgid).
+ */
+static int
+store_access(const char *path, int mode)
+{
+	return (faccessat(AT_FDCWD, path, mode, AT_EACCESS) == 0);
 }
 
 /*
@@ -210,8 +239,8 @@ store_readonly(struct queue *q, const char *what, const char *msg,
 
 	for (i = 0; i < 2; i++) {
 		xasprintf(&side, "%s%s", q->path, sides[i]);
-		if (access(q->path, W_OK) == 0 && access(side, F_OK) == 0 &&
-		    access(side, W_OK) != 0) {
+		if (store_access(q->path, W_OK) && store_access(side, F_OK) &&
+		    !store_access(side, W_OK)) {
 			xasprintf(cause, "%s: cannot write to %s: %s is "
 			    "read-only; make it writable like the database, "
 			    "or remove it while no hitl runs", what, q->path,
@@ -702,7 +731,7 @@ store_key_setup(struct queue *q, int created, char **cause)
 		why = NULL;
 		rc = sign_key_create(path, q->shared ? 0640 : 0600, &q->key,
 		    &why);
-		if (rc == EX_CANTCREAT && access(path, F_OK) == 0) {
+		if (rc == EX_CANTCREAT && store_access(path, F_OK)) {
 			/* Another process made it first: use theirs. */
 			free(why);
 			why = NULL;
@@ -776,7 +805,7 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 		if ((rc = store_create_file(path, (flags & QUEUE_OPEN_SHARED) ?
 		    0660 : 0600, &created, cause)) != 0)
 			return (rc);
-	} else if (access(path, F_OK) != 0) {
+	} else if (!store_access(path, F_OK)) {
 		if (errno != ENOENT) {
 			xasprintf(cause, "cannot open %s: %s", path,
 			    strerror(errno));
@@ -830,6 +859,9 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 	    (rc = store_policy_refresh(q, cause)) != 0 ||
 	    (rc = store_clock_allowed(q, cause)) != 0 ||
 	    (rc = store_key_setup(q, created, cause)) != 0)
+		goto fail;
+	if (created && (flags & QUEUE_OPEN_DEMO) && (rc = store_exec(q,
+	    "INSERT INTO meta (key, value) VALUES ('demo', '1')", cause)) != 0)
 		goto fail;
 	*out = q;
 	return (0);

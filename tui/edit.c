@@ -145,6 +145,8 @@ edit_run(struct tui *t, const char *cmd, const char *path)
 	if ((pid = fork()) == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
+		if (t->opt->before_exec != NULL)
+			t->opt->before_exec();
 		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
 		_exit(127);
 	}

@@ -262,6 +262,8 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 		}
 		tui_screen = newterm(NULL, stdout, stdin);
 	}
+	if (opt->terminal_ready != NULL)
+		opt->terminal_ready();
 	if (tui_screen == NULL) {
 		xasprintf(cause, "cannot set up the terminal (TERM=%s)",
 		    getenv("TERM") != NULL ? getenv("TERM") : "");

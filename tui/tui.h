@@ -106,6 +106,14 @@ extern const struct tui_view_ops tui_view_inbox;
 struct tui_options {
 	const char	*script;	/* key script, or NULL */
 	const char	*db_label;
+	/*
+	 * Either may be NULL: called once the terminal is set up, and in the
+	 * child that runs the editor just before it does (a shared install
+	 * keeps the user's terminfo from ncurses until the first, and gives
+	 * up its group for good in the second).
+	 */
+	void		(*terminal_ready)(void);
+	void		(*before_exec)(void);
 };
 
 struct tui {

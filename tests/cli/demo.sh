@@ -1,5 +1,6 @@
 #!/bin/sh
-# hitl demo: seeds a database from the examples once, keeps it, --reset.
+# hitl demo: seeds a database from the examples once, keeps it, --reset
+# (only a database hitl demo made).
 . "$SRCDIR/tests/cli/lib.sh"
 
 EXAMPLES=$SRCDIR/examples
@@ -75,5 +76,12 @@ cmp -s notes.txt notes.orig ||
     fail "demo --reset deleted or replaced notes.txt, which is not a hitl database (exit $_rc)" \
     "$T/out" "$T/err"
 [ "$_rc" -ne 0 ] || fail "demo --reset on notes.txt succeeded" "$T/out"
+
+# Nor a hitl database that hitl demo did not make (it was marked when made).
+expect_exit 0 "$HITL" --db mine.db init --policy "$EXAMPLES/policy.json"
+expect_exit 77 "$HITL" --db mine.db demo --examples "$EXAMPLES" --reset
+expect_err "will not delete mine.db: hitl demo did not make it"
+expect_eq "mine.db after a refused --reset" "$(sqlite3 -batch -noheader \
+    mine.db "SELECT count(*) FROM policies")" 1
 
 pass

@@ -679,5 +679,18 @@ expect_exit 69 hitl_as "$R1" next --type "$PROBE"
 expect_exit 64 "$HITL" escalations --team "$PROBE"
 expect_eq "audit log after the lookups" "$(audit_len)" "$AUDIT"
 
+# What hitl writes for a person never lands on a database: an export or
+# rejects named after one (the database in use, or another) is refused.
+step "no export or rejects over a database"
+cp "$HITL_DB" other.db
+sum=$(cksum <"$HITL_DB")
+expect_exit 73 hitl_as alice export --format decisions -o "$HITL_DB"
+expect_err "is a database: hitl will not write over it"
+expect_exit 73 hitl_as alice export --format decisions -o other.db
+expect_exit 73 hitl_as alice import --skip-invalid --rejects other.db \
+    "$T/mixed.jsonl"
+expect_eq "the database" "$(cksum <"$HITL_DB")" "$sum"
+cmp -s other.db "$HITL_DB" || fail "other.db was written over"
+
 [ -z "$BUGS" ] || fail "the checks above found bugs"
 pass

@@ -436,6 +436,31 @@ test_create_flag_on_existing_database_keeps_it(void **state)
 	queue_close(q);
 }
 
+/* Only a database made with QUEUE_OPEN_DEMO is a demo one, for good. */
+static void
+test_demo_mark_only_when_made_so(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+	char		 other[320];
+
+	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	assert_false(queue_is_demo(q));
+	queue_close(q);
+	/* An existing database does not become a demo one. */
+	q = open_ok(t->path, QUEUE_OPEN_CREATE | QUEUE_OPEN_DEMO);
+	assert_false(queue_is_demo(q));
+	queue_close(q);
+	tu_db_sibling(t, "demo.db", other, sizeof other);
+	q = open_ok(other, QUEUE_OPEN_CREATE | QUEUE_OPEN_DEMO);
+	assert_true(queue_is_demo(q));
+	queue_close(q);
+	q = open_ok(other, 0);
+	assert_true(queue_is_demo(q));
+	queue_close(q);
+	tu_unlink_db(other);
+}
+
 static void
 test_decisions_refuse_update_and_delete(void **state)
 {
@@ -743,6 +768,7 @@ main(void)
 		T(test_reopen_keeps_data_and_does_not_rerun_migrations),
 		T(test_schema_1_database_is_upgraded_keeping_data),
 		T(test_create_flag_on_existing_database_keeps_it),
+		T(test_demo_mark_only_when_made_so),
 		T(test_decisions_refuse_update_and_delete),
 		T(test_audit_log_refuses_update_and_delete),
 		T(test_claim_query_uses_items_next),
