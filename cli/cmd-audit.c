@@ -105,6 +105,7 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 		json_add_int(o, "escalations", (int64_t)r->escalations);
 		json_add_int(o, "shifts", (int64_t)r->shifts);
 		json_add_int(o, "exports", (int64_t)r->exports);
+		json_add_int(o, "unbaselined", (int64_t)r->unbaselined);
 		cmd_print_json(stdout, o, 0);
 		return;
 	}
@@ -119,6 +120,10 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 	if (r->legacy > 0 && r->signatures > 0)
 		printf("made before signing: %s events, covered by the first "
 		    "signature after them\n", cmd_count((uint64_t)r->legacy, a));
+	if (r->unbaselined > 0)
+		printf("not yet on record: what %s import batches made before "
+		    "signing stored (the next write records it)\n",
+		    cmd_count(r->unbaselined, a));
 	if (r->expect_seq != 0)
 		printf("published head: found at event %lld\n",
 		    (long long)r->expect_seq);

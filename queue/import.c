@@ -27,6 +27,7 @@ struct queue_import {
 	int64_t				 next_seq;
 	char				 now[32];
 	EVP_MD_CTX			*content;	/* over the stored lines */
+	struct digest			 stored;	/* over what was stored */
 	cJSON				*files;
 	struct queue_import_counts	 counts;
 	uint64_t			 queued[QUEUE_NKINDS];
@@ -132,8 +133,10 @@ queue_import_begin(struct queue *q, const char *operator, int atomic,
 	imp->atomic = atomic;
 	imp->storing = 1;
 	imp->files = cJSON_CreateArray();
+	digest_init(&imp->stored);
 	if ((imp->content = EVP_MD_CTX_new()) == NULL ||
-	    !EVP_DigestInit_ex(imp->content, EVP_sha256(), NULL)) {
+	    !EVP_DigestInit_ex(imp->content, EVP_sha256(), NULL) ||
+	    imp->stored.failed) {
 		xasprintf(cause, "import: cannot start SHA-256");
 		rc = EX_SOFTWARE;
 		goto fail;
@@ -261,6 +264,9 @@ import_children(struct queue_import *imp, int64_t id, const struct record *r,
 		}
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return (store_error(imp->q, "import", cause));
+		digest_flag(&imp->stored, (int64_t)i, f->type, f->score,
+		    f->detector, f->rationale, f->has_offsets,
+		    (int64_t)f->start, (int64_t)f->end);
 	}
 	for (i = 0; i < r->nspans; i++) {
 		const struct record_span *s = &r->spans[i];
@@ -282,6 +288,9 @@ import_children(struct queue_import *imp, int64_t id, const struct record *r,
 			free(expl);
 			return (store_error(imp->q, "import", cause));
 		}
+		digest_span(&imp->stored, (int64_t)i, s->entity_type,
+		    (int64_t)s->start, (int64_t)s->end, s->score,
+		    s->recognizer, expl, record_verdict_name(s->verdict));
 		free(expl);
 	}
 	return (0);
@@ -332,6 +341,17 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 	 */
 	rc = sqlite3_step(st);
 	id = sqlite3_last_insert_rowid(q->db);
+	if (rc == SQLITE_DONE && sqlite3_changes(q->db) != 0) {
+		struct digest_item di = {
+			r->id, record_kind_name(r->kind), !t.queued, t.priority,
+			t.spot_check, t.top_type, t.top_score, r->created_at,
+			imp->now, file, (int64_t)lineno, q->policy_version,
+			r->source_model, r->source_pipeline, source, metadata,
+			r->prompt, messages, r->text
+		};
+
+		digest_item(&imp->stored, &di);
+	}
 	free(source);
 	free(metadata);
 	free(messages);
@@ -355,6 +375,7 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 		imp->counts.auto_decided++;
 	EVP_DigestUpdate(imp->content, line, len);
 	EVP_DigestUpdate(imp->content, "\n", 1);
+	digest_flush(&imp->stored);
 	return (0);
 }
 
@@ -437,12 +458,16 @@ import_close_batch(struct queue_import *imp, char **cause)
 	unsigned int			 mdlen = 0;
 	sqlite3_stmt			*st;
 	cJSON				*data;
-	char				*files, sha[65], now[32];
+	char				*files, sha[65], now[32], stored[65];
 	int64_t				 end;
 	int				 rc;
 
 	EVP_DigestFinal_ex(imp->content, md, &mdlen);
 	queue_hex(md, 32, sha);
+	if (digest_final(&imp->stored, stored) != 0) {
+		xasprintf(cause, "import: cannot compute SHA-256");
+		return (EX_SOFTWARE);
+	}
 	/*
 	 * The run's rows and its event carry the transaction's time, when it
 	 * began; finished_at says when it ended.
@@ -481,6 +506,8 @@ import_close_batch(struct queue_import *imp, char **cause)
 	cJSON_AddNumberToObject(data, "duplicates", (double)c->duplicates);
 	cJSON_AddNumberToObject(data, "invalid", (double)c->invalid);
 	cJSON_AddStringToObject(data, "content_sha256", sha);
+	/* What was stored of the lines: audit verify recomputes it. */
+	cJSON_AddStringToObject(data, "stored_sha256", stored);
 	return (store_audit_append(q, "import", imp->operator, NULL, data,
 	    cause));
 }
@@ -530,6 +557,7 @@ queue_import_free(struct queue_import *imp)
 	sqlite3_exec(imp->q->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	sqlite3_exec(imp->q->db, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
 	EVP_MD_CTX_free(imp->content);
+	digest_done(&imp->stored);
 	cJSON_Delete(imp->files);
 	free(imp->operator);
 	free(imp);

@@ -308,6 +308,12 @@ static const struct migration migrations[] = {
 	 * goes.
 	 */
 	"DELETE FROM meta WHERE key = 'redaction_salt';"
+	/*
+	 * What batches made before signing stored of their items was never
+	 * recorded: the first write after the upgrade records it.
+	 */
+	"INSERT INTO meta (key, value) SELECT 'needs_baseline', '1'"
+	"  WHERE EXISTS (SELECT 1 FROM batches);"
 	},
 };
 

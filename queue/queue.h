@@ -545,6 +545,8 @@ struct queue_verify_report {
 	int64_t		 expect_seq;	/* the event whose hash is expect */
 	uint64_t	 items, batches, policies, decisions, escalations,
 			 shifts, exports;
+	uint64_t	 unbaselined;	/* batches made before signing whose
+					   items are not yet on record */
 };
 /*
  * Checks every page of the file, recomputes the chain, checks each

@@ -775,6 +775,31 @@ out:
 	return (rc);
 }
 
+/*
+ * Once, after a database made before signing was upgraded: record what its
+ * batches stored. Without the key or write access it waits for a command
+ * that has them; reads go on.
+ */
+static int
+store_baseline_due(struct queue *q, char **cause)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM meta WHERE key = 'needs_baseline'";
+	sqlite3_stmt	*st;
+	char		*why = NULL;
+	int		 due;
+
+	if (q->key == NULL)
+		return (0);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	due = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (due && store_baseline(q, &why) != 0)
+		free(why);
+	return (0);
+}
+
 int
 queue_open(const char *path, int flags, struct queue **out, char **cause)
 {
@@ -858,7 +883,8 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 	    (rc = store_migrate(q, cause)) != 0 ||
 	    (rc = store_policy_refresh(q, cause)) != 0 ||
 	    (rc = store_clock_allowed(q, cause)) != 0 ||
-	    (rc = store_key_setup(q, created, cause)) != 0)
+	    (rc = store_key_setup(q, created, cause)) != 0 ||
+	    (rc = store_baseline_due(q, cause)) != 0)
 		goto fail;
 	if (created && (flags & QUEUE_OPEN_DEMO) && (rc = store_exec(q,
 	    "INSERT INTO meta (key, value) VALUES ('demo', '1')", cause)) != 0)

@@ -8,6 +8,7 @@
 
 #include <time.h>
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "queue.h"
@@ -113,6 +114,55 @@ int		 store_audit_append(struct queue *, const char *event,
 	"0000000000000000000000000000000000000000000000000000000000000000"
 int		 store_audit_hash(const char *prev_hex, const char *body,
 		     char out[65]);
+
+/*
+ * The digest of what a batch stored of its items (import computes it, audit
+ * verify recomputes it from the columns): each item's content columns, the
+ * fact that triage decided it (state auto), then its flags or spans, in
+ * their order. Values are tagged and length-prefixed; reals are their bits.
+ */
+struct digest {
+	EVP_MD_CTX	*ctx;
+	unsigned char	*buf;
+	size_t		 len, cap;
+	int		 failed;
+};
+
+struct digest_item {
+	const char	*ext_id, *kind;
+	int		 auto_decided;
+	double		 priority;
+	int		 spot_check;
+	const char	*top_type;	/* NULL: no top_score either */
+	double		 top_score;
+	const char	*created_at, *imported_at, *src_file;
+	int64_t		 src_line;
+	int		 policy_version;
+	const char	*source_model, *source_pipeline, *source, *metadata;
+	const char	*prompt, *messages, *text;
+};
+
+void	digest_init(struct digest *);
+void	digest_str(struct digest *, const char *);
+void	digest_int(struct digest *, int64_t);
+void	digest_real(struct digest *, double);
+void	digest_flush(struct digest *);
+int	digest_final(struct digest *, char hex[65]);
+void	digest_done(struct digest *);
+void	digest_item(struct digest *, const struct digest_item *);
+void	digest_flag(struct digest *, int64_t idx, const char *type,
+	    double score, const char *detector, const char *rationale,
+	    int has_offsets, int64_t start, int64_t end);
+void	digest_span(struct digest *, int64_t idx, const char *entity_type,
+	    int64_t start, int64_t end, double score, const char *recognizer,
+	    const char *explanation, const char *triage);
+
+/*
+ * Puts on record what the batches of a database made before signing stored
+ * (one "baseline" event each); run once, by the first write after the
+ * upgrade (meta needs_baseline).
+ */
+int	store_baseline(struct queue *, char **cause);
 
 /* The current policy, loaded from the database when its version changed. */
 int		 store_policy_refresh(struct queue *, char **cause);

@@ -56,7 +56,7 @@ struct verify {
 	char				 uncovered[32];	/* event covered + 1 */
 
 	struct verify_list		 policies, batches, shifts_start,
-					 shifts_end, exports, acks;
+					 shifts_end, exports, acks, baselines;
 	struct verify_policy		*pols;
 	size_t				 npols;
 	int64_t				 decisions;	/* events naming one */
@@ -121,6 +121,7 @@ verify_done(struct verify *v)
 	verify_list_free(&v->shifts_end);
 	verify_list_free(&v->exports);
 	verify_list_free(&v->acks);
+	verify_list_free(&v->baselines);
 	for (i = 0; i < v->npols; i++)
 		policy_free(v->pols[i].p);
 	free(v->pols);
@@ -336,6 +337,9 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 	} else if (strcmp(event, "escalation_ack") == 0) {
 		l = &v->acks;
 		key = "escalation";
+	} else if (strcmp(event, "baseline") == 0) {
+		l = &v->baselines;
+		key = "batch";
 	}
 	if (l != NULL)
 		verify_list_add(l, verify_num(data, key), seq, at, actor,
@@ -675,20 +679,13 @@ verify_batch_row(struct verify *v, sqlite3_stmt *st, char **cause)
 	return (0);
 }
 
-/* What re-reading an item's stored input line says it must hold. */
+/* An item as verification follows it through its batch. */
 struct verify_item {
 	int64_t		 id;
 	const char	*ext_id;
 	int64_t		 batch;
-	int		 version;
-	int		 auto_decided;	/* triage decided it */
+	int		 auto_decided;	/* triage decided it: state auto */
 };
-
-static int
-verify_num_eq(double a, double b)
-{
-	return (a == b || (isnan(a) && isnan(b)));
-}
 
 static int
 verify_text_col(sqlite3_stmt *st, int col, const char *want)
@@ -697,156 +694,74 @@ verify_text_col(sqlite3_stmt *st, int col, const char *want)
 	    want));
 }
 
-static int
-verify_json_col(sqlite3_stmt *st, int col, const cJSON *want)
-{
-	char	*text;
-	int	 same;
-
-	if (want == NULL)
-		return (sqlite3_column_type(st, col) == SQLITE_NULL);
-	text = json_print(want);
-	same = verify_text_col(st, col, text);
-	free(text);
-	return (same);
-}
-
 #define VERIFY_ITEM_SQL \
 	"SELECT id, ext_id, kind, priority, spot_check, top_type, " \
 	"top_score, created_at, imported_at, batch_id, policy_version, " \
 	"source_model, source_pipeline, source, metadata, prompt, messages, " \
-	"text, raw, state FROM items"
+	"text, raw, state, src_file, src_line FROM items"
 
-/*
- * The columns of items row st (VERIFY_ITEM_SQL) must be what importing its
- * raw line under its policy version gives: the text, its context and its
- * triage (priority, spot check, auto or queued).
- */
-static int
-verify_item_columns(struct verify *v, sqlite3_stmt *st, struct record *r,
-    struct triage *t, struct verify_item *it, char **cause)
+/* Column text, or NULL. */
+static const char *
+verify_col(sqlite3_stmt *st, int col)
 {
-	const struct policy	*p;
-	const char		*raw, *what = NULL;
-	char			*why = NULL;
-
-	it->id = sqlite3_column_int64(st, 0);
-	it->ext_id = (const char *)sqlite3_column_text(st, 1);
-	it->batch = sqlite3_column_int64(st, 9);
-	it->version = sqlite3_column_int(st, 10);
-	raw = (const char *)sqlite3_column_blob(st, 18);
-	if (raw == NULL || record_parse(raw, (size_t)sqlite3_column_bytes(st,
-	    18), r, &why) != 0) {
-		xasprintf(cause, "item %s: its stored input line was changed "
-		    "after import (%s)", it->ext_id != NULL ? it->ext_id : "?",
-		    why != NULL ? why : "missing");
-		free(why);
-		return (EX_DATAERR);
-	}
-	if ((p = verify_policy_at(v, it->version)) == NULL) {
-		xasprintf(cause, "item %s names policy version %d, which is "
-		    "not in the database", it->ext_id, it->version);
-		return (EX_DATAERR);
-	}
-	triage_record(p, r, t);
-	it->auto_decided = !t->queued;
-	if (!verify_text_col(st, 1, r->id))
-		what = "id";
-	else if (!verify_text_col(st, 2, record_kind_name(r->kind)))
-		what = "kind";
-	else if (!verify_num_eq(sqlite3_column_double(st, 3), t->priority) ||
-	    sqlite3_column_int(st, 4) != t->spot_check ||
-	    !verify_text_col(st, 5, t->top_type) || (t->top_type != NULL &&
-	    !verify_num_eq(sqlite3_column_double(st, 6), t->top_score)))
-		what = "triage (priority, rank or spot check)";
-	else if (!verify_text_col(st, 7, r->created_at))
-		what = "created_at";
-	else if (!verify_text_col(st, 11, r->source_model) ||
-	    !verify_text_col(st, 12, r->source_pipeline) ||
-	    !verify_json_col(st, 13, r->source))
-		what = "source";
-	else if (!verify_json_col(st, 14, r->metadata))
-		what = "metadata";
-	else if (!verify_text_col(st, 15, r->prompt) ||
-	    !verify_json_col(st, 16, r->messages))
-		what = "context (prompt or messages)";
-	else if (!verify_text_col(st, 17, r->text))
-		what = "text";
-	if (what != NULL) {
-		xasprintf(cause, "item %s: its %s was changed after import (it "
-		    "no longer matches its stored input line)", it->ext_id,
-		    what);
-		return (EX_DATAERR);
-	}
-	return (0);
+	return ((const char *)sqlite3_column_text(st, col));
 }
 
-/* The item's flags or spans rows, against the record and its triage. */
-static int
-verify_item_children(sqlite3_stmt *fl, sqlite3_stmt *sp, int *fl_row,
-    int *sp_row, const struct record *r, const struct verify_item *it,
-    char **cause)
+/* Items row st (VERIFY_ITEM_SQL) into the digest of its batch. */
+static void
+verify_item_digest(sqlite3_stmt *st, struct digest *d, struct verify_item *it)
 {
-	size_t		i, nflags = 0, nspans = 0;
-	const char	*what = NULL;
-	char		*expl;
+	struct digest_item di;
 
+	it->id = sqlite3_column_int64(st, 0);
+	it->ext_id = verify_col(st, 1);
+	it->batch = sqlite3_column_int64(st, 9);
+	it->auto_decided = verify_streq(verify_col(st, 19), "auto");
+	memset(&di, 0, sizeof di);
+	di.ext_id = it->ext_id;
+	di.kind = verify_col(st, 2);
+	di.auto_decided = it->auto_decided;
+	di.priority = sqlite3_column_double(st, 3);
+	di.spot_check = sqlite3_column_int(st, 4);
+	di.top_type = verify_col(st, 5);
+	di.top_score = sqlite3_column_double(st, 6);
+	di.created_at = verify_col(st, 7);
+	di.imported_at = verify_col(st, 8);
+	di.src_file = verify_col(st, 20);
+	di.src_line = sqlite3_column_int64(st, 21);
+	di.policy_version = sqlite3_column_int(st, 10);
+	di.source_model = verify_col(st, 11);
+	di.source_pipeline = verify_col(st, 12);
+	di.source = verify_col(st, 13);
+	di.metadata = verify_col(st, 14);
+	di.prompt = verify_col(st, 15);
+	di.messages = verify_col(st, 16);
+	di.text = verify_col(st, 17);
+	digest_item(d, &di);
+}
+
+/* The item's flags and spans rows, in order, into the digest. */
+static void
+verify_item_children(sqlite3_stmt *fl, sqlite3_stmt *sp, int *fl_row,
+    int *sp_row, const struct verify_item *it, struct digest *d)
+{
 	while (*fl_row == SQLITE_ROW && sqlite3_column_int64(fl, 0) < it->id)
 		*fl_row = sqlite3_step(fl);
-	for (i = 0; *fl_row == SQLITE_ROW && sqlite3_column_int64(fl, 0) ==
-	    it->id; i++, nflags++) {
-		const struct record_flag *f = &r->flags[i];
-
-		if (i >= r->nflags || sqlite3_column_int64(fl, 1) != (int64_t)i ||
-		    !verify_text_col(fl, 2, f->type) ||
-		    !verify_num_eq(sqlite3_column_double(fl, 3), f->score) ||
-		    !verify_text_col(fl, 4, f->detector) ||
-		    !verify_text_col(fl, 5, f->rationale) ||
-		    (f->has_offsets ? sqlite3_column_int64(fl, 6) !=
-		    (int64_t)f->start || sqlite3_column_int64(fl, 7) !=
-		    (int64_t)f->end : sqlite3_column_type(fl, 6) !=
-		    SQLITE_NULL)) {
-			what = "flags";
-			break;
-		}
-		*fl_row = sqlite3_step(fl);
-	}
-	while (what == NULL && *sp_row == SQLITE_ROW &&
-	    sqlite3_column_int64(sp, 0) < it->id)
+	for (; *fl_row == SQLITE_ROW && sqlite3_column_int64(fl, 0) == it->id;
+	    *fl_row = sqlite3_step(fl))
+		digest_flag(d, sqlite3_column_int64(fl, 1), verify_col(fl, 2),
+		    sqlite3_column_double(fl, 3), verify_col(fl, 4),
+		    verify_col(fl, 5), sqlite3_column_type(fl, 6) !=
+		    SQLITE_NULL, sqlite3_column_int64(fl, 6),
+		    sqlite3_column_int64(fl, 7));
+	while (*sp_row == SQLITE_ROW && sqlite3_column_int64(sp, 0) < it->id)
 		*sp_row = sqlite3_step(sp);
-	for (i = 0; what == NULL && *sp_row == SQLITE_ROW &&
-	    sqlite3_column_int64(sp, 0) == it->id; i++, nspans++) {
-		const struct record_span *s = &r->spans[i];
-
-		if (i >= r->nspans) {
-			what = "spans";
-			break;
-		}
-		expl = s->explanation != NULL ? json_print(s->explanation) :
-		    NULL;
-		if (sqlite3_column_int64(sp, 1) != (int64_t)i ||
-		    !verify_text_col(sp, 2, s->entity_type) ||
-		    sqlite3_column_int64(sp, 3) != (int64_t)s->start ||
-		    sqlite3_column_int64(sp, 4) != (int64_t)s->end ||
-		    !verify_num_eq(sqlite3_column_double(sp, 5), s->score) ||
-		    !verify_text_col(sp, 6, s->recognizer) ||
-		    !verify_text_col(sp, 7, expl) ||
-		    !verify_text_col(sp, 8, record_verdict_name(s->verdict)))
-			what = "spans";
-		free(expl);
-		if (what != NULL)
-			break;
-		*sp_row = sqlite3_step(sp);
-	}
-	if (what == NULL && (nflags != r->nflags || nspans != r->nspans))
-		what = nflags != r->nflags ? "flags" : "spans";
-	if (what != NULL) {
-		xasprintf(cause, "item %s: its %s were changed after import "
-		    "(they no longer match its stored input line)", it->ext_id,
-		    what);
-		return (EX_DATAERR);
-	}
-	return (0);
+	for (; *sp_row == SQLITE_ROW && sqlite3_column_int64(sp, 0) == it->id;
+	    *sp_row = sqlite3_step(sp))
+		digest_span(d, sqlite3_column_int64(sp, 1), verify_col(sp, 2),
+		    sqlite3_column_int64(sp, 3), sqlite3_column_int64(sp, 4),
+		    sqlite3_column_double(sp, 5), verify_col(sp, 6),
+		    verify_col(sp, 7), verify_col(sp, 8));
 }
 
 /*
@@ -925,29 +840,247 @@ out:
 	return (rc);
 }
 
+/* --- naming what changed, once a batch's digest says something did -------- */
+
+static int
+verify_num_eq(double a, double b)
+{
+	return (a == b || (isnan(a) && isnan(b)));
+}
+
+static int
+verify_json_col(sqlite3_stmt *st, int col, const cJSON *want)
+{
+	char	*text;
+	int	 same;
+
+	if (want == NULL)
+		return (sqlite3_column_type(st, col) == SQLITE_NULL);
+	text = json_print(want);
+	same = verify_text_col(st, col, text);
+	free(text);
+	return (same);
+}
+
+/*
+ * Which column of items row st differs from what re-importing its input
+ * line under its policy version gives; NULL if none does. (The digest is
+ * what verify relies on: a later hitl may import the same line otherwise.)
+ */
+static const char *
+verify_explain_columns(sqlite3_stmt *st, const struct record *r,
+    const struct triage *t)
+{
+	if (!verify_text_col(st, 1, r->id))
+		return ("id");
+	if (!verify_text_col(st, 2, record_kind_name(r->kind)))
+		return ("kind");
+	if (!verify_num_eq(sqlite3_column_double(st, 3), t->priority) ||
+	    sqlite3_column_int(st, 4) != t->spot_check ||
+	    !verify_text_col(st, 5, t->top_type) || (t->top_type != NULL &&
+	    !verify_num_eq(sqlite3_column_double(st, 6), t->top_score)) ||
+	    verify_streq(verify_col(st, 19), "auto") == t->queued)
+		return ("triage (priority, rank, spot check or auto)");
+	if (!verify_text_col(st, 7, r->created_at))
+		return ("created_at");
+	if (!verify_text_col(st, 11, r->source_model) ||
+	    !verify_text_col(st, 12, r->source_pipeline) ||
+	    !verify_json_col(st, 13, r->source))
+		return ("source");
+	if (!verify_json_col(st, 14, r->metadata))
+		return ("metadata");
+	if (!verify_text_col(st, 15, r->prompt) ||
+	    !verify_json_col(st, 16, r->messages))
+		return ("context (prompt or messages)");
+	if (!verify_text_col(st, 17, r->text))
+		return ("text");
+	return (NULL);
+}
+
+/* Whether the item's flags or spans rows are what its record gives. */
+static const char *
+verify_explain_children(struct queue *q, int64_t id, const struct record *r)
+{
+	static const char flags_sql[] =
+	    "SELECT idx, type, score, detector, rationale, start_cp, end_cp "
+	    "FROM flags WHERE item_id = ? ORDER BY idx";
+	static const char spans_sql[] =
+	    "SELECT idx, entity_type, start_cp, end_cp, score, recognizer, "
+	    "explanation, triage FROM spans WHERE item_id = ? ORDER BY idx";
+	const char	*what = NULL;
+	sqlite3_stmt	*st;
+	char		*expl, *why = NULL;
+	size_t		 i = 0;
+
+	if ((st = store_stmt(q, flags_sql, &why)) == NULL) {
+		free(why);
+		return (NULL);
+	}
+	sqlite3_bind_int64(st, 1, id);
+	for (i = 0; what == NULL && sqlite3_step(st) == SQLITE_ROW; i++) {
+		const struct record_flag *f = &r->flags[i];
+
+		if (i >= r->nflags || sqlite3_column_int64(st, 0) !=
+		    (int64_t)i || !verify_text_col(st, 1, f->type) ||
+		    !verify_num_eq(sqlite3_column_double(st, 2), f->score) ||
+		    !verify_text_col(st, 3, f->detector) ||
+		    !verify_text_col(st, 4, f->rationale) ||
+		    (f->has_offsets ? sqlite3_column_int64(st, 5) !=
+		    (int64_t)f->start || sqlite3_column_int64(st, 6) !=
+		    (int64_t)f->end : sqlite3_column_type(st, 5) !=
+		    SQLITE_NULL))
+			what = "flags";
+	}
+	sqlite3_reset(st);
+	if (what == NULL && i != r->nflags)
+		what = "flags";
+	if (what != NULL || (st = store_stmt(q, spans_sql, &why)) == NULL) {
+		free(why);
+		return (what);
+	}
+	sqlite3_bind_int64(st, 1, id);
+	for (i = 0; what == NULL && sqlite3_step(st) == SQLITE_ROW; i++) {
+		const struct record_span *sp = &r->spans[i];
+
+		if (i >= r->nspans) {
+			what = "spans";
+			break;
+		}
+		expl = sp->explanation != NULL ? json_print(sp->explanation) :
+		    NULL;
+		if (sqlite3_column_int64(st, 0) != (int64_t)i ||
+		    !verify_text_col(st, 1, sp->entity_type) ||
+		    sqlite3_column_int64(st, 2) != (int64_t)sp->start ||
+		    sqlite3_column_int64(st, 3) != (int64_t)sp->end ||
+		    !verify_num_eq(sqlite3_column_double(st, 4), sp->score) ||
+		    !verify_text_col(st, 5, sp->recognizer) ||
+		    !verify_text_col(st, 6, expl) ||
+		    !verify_text_col(st, 7, record_verdict_name(sp->verdict)))
+			what = "spans";
+		free(expl);
+	}
+	sqlite3_reset(st);
+	if (what == NULL && i != r->nspans)
+		what = "spans";
+	return (what);
+}
+
+/*
+ * A batch failed its digest: name the first of its items whose columns no
+ * longer follow from its stored input line. Returns EX_DATAERR with that
+ * in *cause, or 0 if each item still reads as its line (then only the
+ * digest can tell, and the caller names the batch).
+ */
+static int
+verify_explain_batch(struct verify *v, int64_t batch, char **cause)
+{
+	static const char sql[] = VERIFY_ITEM_SQL
+	    " WHERE batch_id = ? ORDER BY id";
+	const struct policy	*p;
+	struct record		 r;
+	struct triage		 t;
+	sqlite3_stmt		*st;
+	const char		*raw, *id, *what = NULL;
+	char			*why = NULL;
+	int			 rc = 0;
+
+	if ((st = store_stmt(v->q, sql, &why)) == NULL) {
+		free(why);
+		return (0);
+	}
+	sqlite3_bind_int64(st, 1, batch);
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		id = verify_col(st, 1);
+		raw = (const char *)sqlite3_column_blob(st, 18);
+		if (raw == NULL || record_parse(raw, (size_t)
+		    sqlite3_column_bytes(st, 18), &r, &why) != 0) {
+			xasprintf(cause, "item %s: its stored input line was "
+			    "changed after import (%s)", id != NULL ? id : "?",
+			    why != NULL ? why : "missing");
+			free(why);
+			why = NULL;
+			rc = EX_DATAERR;
+			break;
+		}
+		if ((p = verify_policy_at(v, sqlite3_column_int(st,
+		    10))) != NULL) {
+			triage_record(p, &r, &t);
+			if ((what = verify_explain_columns(st, &r, &t)) ==
+			    NULL)
+				what = verify_explain_children(v->q,
+				    sqlite3_column_int64(st, 0), &r);
+		}
+		if (what != NULL) {
+			xasprintf(cause, "item %s: its %s %s changed after "
+			    "import (it no longer matches its stored input "
+			    "line)", id, what, strcmp(what, "flags") == 0 ||
+			    strcmp(what, "spans") == 0 ? "were" : "was");
+			rc = EX_DATAERR;
+		}
+		record_done(&r);
+	}
+	sqlite3_reset(st);
+	return (rc);
+}
+
+/*
+ * What a batch's event (or, for a batch imported before signing, the
+ * baseline recorded when the database was upgraded) says it stored.
+ */
+static const char *
+verify_stored_sha(struct verify *v, const struct verify_event *e)
+{
+	const struct verify_event *b;
+
+	if (verify_str(e->data, "stored_sha256") != NULL)
+		return (verify_str(e->data, "stored_sha256"));
+	if ((b = verify_list_find(&v->baselines, e->id)) != NULL)
+		return (verify_str(b->data, "stored_sha256"));
+	return (NULL);
+}
+
 /* A batch's items must hash to what its event recorded. */
 static int
 verify_batch_end(struct verify *v, int64_t batch, EVP_MD_CTX *md,
-    uint64_t n, char **cause)
+    struct digest *d, uint64_t n, char **cause)
 {
 	struct verify_event	*e;
-	unsigned char		 digest[EVP_MAX_MD_SIZE];
+	unsigned char		 raw[EVP_MAX_MD_SIZE];
 	unsigned int		 mdlen;
-	char			 sha[65];
+	const char		*want;
+	char			 sha[65], stored[65];
 
-	EVP_DigestFinal_ex(md, digest, &mdlen);
-	queue_hex(digest, 32, sha);
 	if ((e = verify_list_find(&v->batches, batch)) == NULL) {
 		xasprintf(cause, "internal error: batch %lld vanished",
 		    (long long)batch);
 		return (EX_SOFTWARE);
 	}
+	EVP_DigestFinal_ex(md, raw, &mdlen);
+	queue_hex(raw, 32, sha);
 	if (!verify_streq(sha, verify_str(e->data, "content_sha256")) ||
 	    (int64_t)n != verify_num(e->data, "imported")) {
+		if (verify_explain_batch(v, batch, cause) != 0)
+			return (EX_DATAERR);
 		xasprintf(cause, "import batch %lld: its items are not the "
 		    "%lld lines audit event %lld recorded (items were added, "
-		    "removed or changed)", (long long)batch,
+		    "removed, or their input lines changed)", (long long)batch,
 		    (long long)verify_num(e->data, "imported"),
+		    (long long)e->seq);
+		return (EX_DATAERR);
+	}
+	if (digest_final(d, stored) != 0) {
+		xasprintf(cause, "verify: cannot compute SHA-256");
+		return (EX_SOFTWARE);
+	}
+	if ((want = verify_stored_sha(v, e)) == NULL)
+		v->r->unbaselined++;
+	else if (strcmp(want, stored) != 0) {
+		if (verify_explain_batch(v, batch, cause) != 0)
+			return (EX_DATAERR);
+		xasprintf(cause, "import batch %lld: what is stored of its "
+		    "items is not what audit event %lld recorded: an item's "
+		    "text, context, source, triage, state (auto), flags or "
+		    "spans were changed behind hitl's back", (long long)batch,
 		    (long long)e->seq);
 		return (EX_DATAERR);
 	}
@@ -957,11 +1090,12 @@ verify_batch_end(struct verify *v, int64_t batch, EVP_MD_CTX *md,
 }
 
 /*
- * Batches and their items: each batch row against its event; each item
- * against its stored input line (re-imported under its policy version) and
- * its batch's content hash; each item's state against its decisions. Items
- * are read in row order, which is import order (rows are never deleted),
- * so each batch's items come together, in the order they were hashed.
+ * Batches and their items: each batch row against its event; its items'
+ * input lines against the batch's content hash, and what was stored of
+ * them (every column and child row) against the digest import recorded;
+ * each item's state against its decisions. Items are read in row order,
+ * which is import order (rows are never deleted), so a batch's items come
+ * together, in the order they were hashed.
  */
 static int
 verify_items(struct verify *v, char **cause)
@@ -982,8 +1116,7 @@ verify_items(struct verify *v, char **cause)
 	    "ORDER BY item_id, id";
 	struct queue		*q = v->q;
 	struct verify_item	 it;
-	struct record		 r;
-	struct triage		 t;
+	struct digest		 d;
 	sqlite3_stmt		*bt = NULL, *st = NULL, *fl = NULL, *sp = NULL,
 				*dc = NULL;
 	EVP_MD_CTX		*md = NULL;
@@ -992,7 +1125,7 @@ verify_items(struct verify *v, char **cause)
 	int			 rc = EX_SOFTWARE, row, brow, fl_row, sp_row,
 				 dc_row;
 
-	memset(&r, 0, sizeof r);
+	memset(&d, 0, sizeof d);
 	if ((bt = store_stmt(q, batch_sql, cause)) == NULL ||
 	    (st = store_stmt(q, items_sql, cause)) == NULL ||
 	    (fl = store_stmt(q, flags_sql, cause)) == NULL ||
@@ -1009,12 +1142,12 @@ verify_items(struct verify *v, char **cause)
 			goto out;
 		batch = sqlite3_column_int64(bt, 0);
 		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+		digest_done(&d);
+		digest_init(&d);
 		n = 0;
 		for (; row == SQLITE_ROW && sqlite3_column_int64(st, 9) <= batch;
 		    row = sqlite3_step(st)) {
-			if ((rc = verify_item_columns(v, st, &r, &t, &it,
-			    cause)) != 0)
-				goto out;
+			verify_item_digest(st, &d, &it);
 			rc = EX_DATAERR;
 			if (it.batch != batch) {
 				xasprintf(cause, "item %s belongs to batch %lld "
@@ -1029,19 +1162,17 @@ verify_items(struct verify *v, char **cause)
 				    "changed after import", it.ext_id);
 				goto out;
 			}
-			if ((rc = verify_item_children(fl, sp, &fl_row, &sp_row,
-			    &r, &it, cause)) != 0 ||
-			    (rc = verify_item_state(dc, &dc_row, st, &it,
+			verify_item_children(fl, sp, &fl_row, &sp_row, &it, &d);
+			digest_flush(&d);
+			if ((rc = verify_item_state(dc, &dc_row, st, &it,
 			    cause)) != 0)
 				goto out;
 			EVP_DigestUpdate(md, sqlite3_column_blob(st, 18),
 			    (size_t)sqlite3_column_bytes(st, 18));
 			EVP_DigestUpdate(md, "\n", 1);
-			record_done(&r);
-			memset(&r, 0, sizeof r);
 			n++;
 		}
-		if ((rc = verify_batch_end(v, batch, md, n, cause)) != 0)
+		if ((rc = verify_batch_end(v, batch, md, &d, n, cause)) != 0)
 			goto out;
 	}
 	rc = EX_DATAERR;
@@ -1058,7 +1189,7 @@ verify_items(struct verify *v, char **cause)
 	}
 	rc = verify_all_seen(&v->batches, "import batch", cause);
 out:
-	record_done(&r);
+	digest_done(&d);
 	EVP_MD_CTX_free(md);
 	/* sqlite3_reset(NULL) is a no-op. */
 	sqlite3_reset(bt);
@@ -1452,6 +1583,8 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	    verify_event_cmp);
 	qsort(v.exports.v, v.exports.n, sizeof *v.exports.v, verify_event_cmp);
 	qsort(v.acks.v, v.acks.n, sizeof *v.acks.v, verify_event_cmp);
+	qsort(v.baselines.v, v.baselines.n, sizeof *v.baselines.v,
+	    verify_event_cmp);
 	if ((rc = verify_policies(&v, cause)) != 0 ||
 	    (rc = verify_all_seen(&v.policies, "policy version",
 	    cause)) != 0 ||
@@ -1545,4 +1678,92 @@ queue_audit_key(struct queue *q, char **out, char **cause)
 	    "%lld on\n%s", (long long)(from > 0 ? from : 1), pem);
 	free(pem);
 	return (0);
+}
+
+/*
+ * A database made before signing: what its batches stored of their items
+ * was never recorded, so the first write after the upgrade records it now
+ * (a "baseline" event per batch), and from then on audit verify holds the
+ * items to it. Edits made before the upgrade cannot be told apart.
+ */
+int
+store_baseline(struct queue *q, char **cause)
+{
+	static const char items_sql[] = VERIFY_ITEM_SQL " ORDER BY id";
+	static const char flags_sql[] =
+	    "SELECT item_id, idx, type, score, detector, rationale, start_cp, "
+	    "end_cp FROM flags ORDER BY item_id, idx";
+	static const char spans_sql[] =
+	    "SELECT item_id, idx, entity_type, start_cp, end_cp, score, "
+	    "recognizer, explanation, triage FROM spans ORDER BY item_id, idx";
+	static const char done_sql[] =
+	    "DELETE FROM meta WHERE key = 'needs_baseline'";
+	struct verify_item	 it;
+	struct digest		 d;
+	sqlite3_stmt		*st = NULL, *fl = NULL, *sp = NULL;
+	cJSON			*data;
+	char			 stored[65];
+	uint64_t		 n = 0;
+	int64_t			 batch = 0;
+	int			 rc, row, fl_row, sp_row;
+
+	memset(&d, 0, sizeof d);
+	if ((rc = store_begin(q, cause)) != 0)
+		return (rc);
+	rc = EX_SOFTWARE;
+	if ((st = store_stmt(q, items_sql, cause)) == NULL ||
+	    (fl = store_stmt(q, flags_sql, cause)) == NULL ||
+	    (sp = store_stmt(q, spans_sql, cause)) == NULL)
+		goto fail;
+	fl_row = sqlite3_step(fl);
+	sp_row = sqlite3_step(sp);
+	row = sqlite3_step(st);
+	while (row == SQLITE_ROW || batch != 0) {
+		if (batch != 0 && (row != SQLITE_ROW ||
+		    sqlite3_column_int64(st, 9) != batch)) {
+			/* The batch ends: put what it stored on record. */
+			if (digest_final(&d, stored) != 0)
+				goto fail;
+			data = cJSON_CreateObject();
+			json_add_int(data, "batch", batch);
+			json_add_int(data, "items", (int64_t)n);
+			cJSON_AddStringToObject(data, "stored_sha256", stored);
+			if ((rc = store_audit_append(q, "baseline", "hitl", NULL,
+			    data, cause)) != 0)
+				goto fail;
+			rc = EX_SOFTWARE;
+			digest_done(&d);
+			batch = 0;
+			continue;
+		}
+		if (batch == 0) {
+			batch = sqlite3_column_int64(st, 9);
+			digest_init(&d);
+			n = 0;
+		}
+		verify_item_digest(st, &d, &it);
+		verify_item_children(fl, sp, &fl_row, &sp_row, &it, &d);
+		digest_flush(&d);
+		n++;
+		row = sqlite3_step(st);
+	}
+	if (row != SQLITE_DONE) {
+		rc = store_error(q, "baseline", cause);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	sqlite3_reset(fl);
+	sqlite3_reset(sp);
+	if ((rc = store_exec(q, done_sql, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
+		goto fail;
+	digest_done(&d);
+	return (0);
+fail:
+	sqlite3_reset(st);
+	sqlite3_reset(fl);
+	sqlite3_reset(sp);
+	store_rollback(q);
+	digest_done(&d);
+	return (rc);
 }

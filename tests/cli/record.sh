@@ -650,27 +650,36 @@ expect_eq "schema 3, unsigned" "$(sqlite3 old.db "PRAGMA user_version;
     WHERE name = 'audit_signatures' OR name LIKE '%no_delete'" | tr '\n' ' ')" \
     "3 4 2 "
 
+# The upgrade makes the key and, in its first write, puts on record what
+# the old batch stored (a baseline) and the key: signed from there on.
 expect_exit 0 "$HITL" --db old.db status
 expect_out "(schema 4)"
 expect_mode old.db.key 600
 expect_exit 0 "$HITL" --db old.db audit verify
-expect_out "audit chain verified: 4 events"
-expect_out "signatures: none (the log was made before signing)"
+expect_out "audit chain verified: 6 events"
+expect_out "made before signing: 4 events, covered by the first signature after them"
 expect_exit 0 "$HITL" --db old.db audit verify --json
-jq_ok "an unsigned log" '.events == 4 and .signatures == 0 and
-    .unsigned_before_signing == 4'
+jq_ok "an upgraded log" '.events == 6 and .signatures == 1 and
+    .unsigned_before_signing == 4 and .unbaselined == 0'
+expect_eq "the baseline" "$(sqlite3 old.db "SELECT event FROM audit
+    WHERE seq = 5")" baseline
+# From the upgrade on, an item of the old batch edited is caught.
+cp old.db oldedit.db
+cp old.db.key oldedit.db.key
+attack oldedit "UPDATE items SET text = 'edited' WHERE ext_id = 'wf-out-1'"
+catches oldedit "an old item edited after the upgrade" "item wf-out-1: its text"
 at 120
 expect_exit 0 hitl_as bob --db old.db next --json
 expect_exit 0 hitl_as bob --db old.db decide wf-anon-1 \
     --lease "$(jq .lease.id "$T/out")" approve
 expect_exit 0 "$HITL" --db old.db audit verify
-expect_out "audit chain verified: 6 events"
-expect_out "signatures: 1, every write signed by key"
+expect_out "audit chain verified: 7 events"
+expect_out "signatures: 2, every write signed by key"
 expect_out "made before signing: 4 events, covered by the first signature after them"
 expect_exit 0 "$HITL" --db old.db audit key
 cp "$T/out" old-pub.pem
 expect_exit 0 "$HITL" --db old.db audit verify --key old-pub.pem --json
-jq_ok "signed from the upgrade on" '.events == 6 and .signatures == 1 and
+jq_ok "signed from the upgrade on" '.events == 7 and .signatures == 2 and
     .unsigned_before_signing == 4 and .key_from == "--key"'
 catches old "the upgraded log checked with another key" "badly signed" \
     --key PUB.pem
