@@ -44,7 +44,7 @@ tu_db_sibling(const struct tu_db *t, const char *name, char *out, size_t len)
 static inline void
 tu_unlink_db(const char *path)
 {
-	char	buf[320];
+	char	buf[512];
 
 	unlink(path);
 	snprintf(buf, sizeof buf, "%s-wal", path);
