@@ -91,8 +91,18 @@ verify_list_find(struct verify_list *l, int64_t id)
 {
 	struct verify_event key;
 
+	if (l->n == 0)
+		return (NULL);
 	key.id = id;
 	return (bsearch(&key, l->v, l->n, sizeof *l->v, verify_event_cmp));
+}
+
+/* Events come in order of seq; rows are looked up by id. */
+static void
+verify_list_sort(struct verify_list *l)
+{
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, verify_event_cmp);
 }
 
 static void
@@ -1574,17 +1584,13 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	if ((rc = verify_integrity(q, cause)) != 0 ||
 	    (rc = verify_chain(&v, o != NULL ? o->expect : NULL, cause)) != 0)
 		goto end;
-	qsort(v.policies.v, v.policies.n, sizeof *v.policies.v,
-	    verify_event_cmp);
-	qsort(v.batches.v, v.batches.n, sizeof *v.batches.v, verify_event_cmp);
-	qsort(v.shifts_start.v, v.shifts_start.n, sizeof *v.shifts_start.v,
-	    verify_event_cmp);
-	qsort(v.shifts_end.v, v.shifts_end.n, sizeof *v.shifts_end.v,
-	    verify_event_cmp);
-	qsort(v.exports.v, v.exports.n, sizeof *v.exports.v, verify_event_cmp);
-	qsort(v.acks.v, v.acks.n, sizeof *v.acks.v, verify_event_cmp);
-	qsort(v.baselines.v, v.baselines.n, sizeof *v.baselines.v,
-	    verify_event_cmp);
+	verify_list_sort(&v.policies);
+	verify_list_sort(&v.batches);
+	verify_list_sort(&v.shifts_start);
+	verify_list_sort(&v.shifts_end);
+	verify_list_sort(&v.exports);
+	verify_list_sort(&v.acks);
+	verify_list_sort(&v.baselines);
 	if ((rc = verify_policies(&v, cause)) != 0 ||
 	    (rc = verify_all_seen(&v.policies, "policy version",
 	    cause)) != 0 ||
