@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "store.h"
+#include "internal.h"
 
 static const struct action_info action_table[] = {
 	{ "approve", QUEUE_STATE_DECIDED, POLICY_ROLE_REVIEWER, 1,

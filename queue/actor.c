@@ -10,7 +10,7 @@
 #include <sysexits.h>
 
 #include "ident.h"
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 int
@@ -98,28 +98,5 @@ int
 store_counter_next(struct queue *q, const char *key, int64_t *value,
     char **cause)
 {
-	static const char sql[] =
-	    "INSERT INTO meta (key, value) VALUES (?1, 2) "
-	    "ON CONFLICT (key) DO UPDATE SET value = value + 1 "
-	    "RETURNING value - 1";
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW)
-		return (store_error(q, "counter", cause));
-	*value = sqlite3_column_int64(st, 0);
-	sqlite3_step(st);
-	sqlite3_reset(st);
-	return (0);
-}
-
-char *
-store_column_text(sqlite3_stmt *st, int col)
-{
-	const unsigned char *s = sqlite3_column_text(st, col);
-
-	return (s != NULL ? xstrdup((const char *)s) : NULL);
+	return (q->ops->counter_next(q, key, value, cause));
 }

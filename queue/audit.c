@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 
 #include "json.h"
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 static int
@@ -68,11 +68,11 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 	static const char insert_sql[] =
 	    "INSERT INTO audit (seq, at, actor, event, item, body, prev_hash, "
 	    "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt	*st;
-	cJSON		*body = NULL;
-	char		*text = NULL, prev[65], hash[65], now[32];
-	int64_t		 seq = 1;
-	int		 rc;
+	struct store_stmt	*st;
+	cJSON			*body = NULL;
+	char			*text = NULL, prev[65], hash[65], now[32];
+	int64_t			 seq = 1;
+	int			 rc;
 
 	memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
 	if (q->txn_seq != 0) {
@@ -84,16 +84,16 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 			rc = EX_SOFTWARE;
 			goto out;
 		}
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			seq = sqlite3_column_int64(st, 0) + 1;
+		rc = store_step(st, "audit", cause);
+		if (rc == STORE_ROW) {
+			seq = store_int(st, 0) + 1;
 			snprintf(prev, sizeof prev, "%s",
-			    (const char *)sqlite3_column_text(st, 1));
-		} else if (rc != SQLITE_DONE) {
-			rc = store_error(q, "audit", cause);
+			    store_text(st, 1));
+		} else if (rc != STORE_DONE) {
+			
 			goto out;
 		}
-		sqlite3_reset(st);
+		store_reset(st);
 	}
 
 	store_now_text(q, now);
@@ -120,20 +120,17 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, event, -1, SQLITE_STATIC);
+	store_bind_int(st, 1, seq);
+	store_bind_text(st, 2, now);
+	store_bind_text(st, 3, actor);
+	store_bind_text(st, 4, event);
 	if (item != NULL)
-		sqlite3_bind_text(st, 5, item, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "audit", cause);
+		store_bind_text(st, 5, item);
+	store_bind_text(st, 6, text);
+	store_bind_text(st, 7, prev);
+	store_bind_text(st, 8, hash);
+	if ((rc = store_run(st, "audit", cause)) != 0)
 		goto out;
-	}
-	sqlite3_reset(st);
 	/* store_commit signs the transaction's last event. */
 	if (q->txn_seq == 0)
 		q->txn_first_seq = seq;
@@ -154,21 +151,21 @@ queue_audit_head(struct queue *q, int64_t *events, char head[65],
 {
 	static const char sql[] =
 	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	*events = 0;
 	memcpy(head, STORE_AUDIT_GENESIS, 65);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*events = sqlite3_column_int64(st, 0);
+	rc = store_step(st, "audit", cause);
+	if (rc == STORE_ROW) {
+		*events = store_int(st, 0);
 		snprintf(head, 65, "%s",
-		    (const char *)sqlite3_column_text(st, 1));
-	} else if (rc != SQLITE_DONE)
-		return (store_error(q, "audit", cause));
-	sqlite3_reset(st);
+		    store_text(st, 1));
+	} else if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
 	return (0);
 }
 
@@ -182,7 +179,7 @@ queue_audit_log(struct queue *q, const char *item, const char *actor,
 	    "WHERE (?1 IS NULL OR item = ?1) AND (?2 IS NULL OR actor = ?2) "
 	    "ORDER BY seq";
 	struct queue_audit_event	 ev;
-	sqlite3_stmt			*st;
+	struct store_stmt		*st;
 	int				 rc, step;
 
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
@@ -191,24 +188,24 @@ queue_audit_log(struct queue *q, const char *item, const char *actor,
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	if (item != NULL)
-		sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
+		store_bind_text(st, 1, item);
 	if (actor != NULL)
-		sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		ev.seq = sqlite3_column_int64(st, 0);
-		ev.at = (char *)sqlite3_column_text(st, 1);
-		ev.actor = (char *)sqlite3_column_text(st, 2);
-		ev.event = (char *)sqlite3_column_text(st, 3);
-		ev.item = (char *)sqlite3_column_text(st, 4);
-		ev.body = (char *)sqlite3_column_text(st, 5);
-		ev.hash = (char *)sqlite3_column_text(st, 6);
+		store_bind_text(st, 2, actor);
+	while ((step = store_step(st, "database", cause)) == STORE_ROW) {
+		ev.seq = store_int(st, 0);
+		ev.at = (char *)store_text(st, 1);
+		ev.actor = (char *)store_text(st, 2);
+		ev.event = (char *)store_text(st, 3);
+		ev.item = (char *)store_text(st, 4);
+		ev.body = (char *)store_text(st, 5);
+		ev.hash = (char *)store_text(st, 6);
 		if ((rc = fn(&ev, arg)) != 0) {
-			sqlite3_reset(st);
+			store_reset(st);
 			return (rc);
 		}
 	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
-		return (store_error(q, "audit", cause));
+	store_reset(st);
+	if (step != STORE_DONE)
+		return (step);
 	return (0);
 }

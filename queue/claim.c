@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 /*
@@ -43,9 +43,9 @@ claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 	static const char lease_sql[] =
 	    "INSERT INTO leases (id, item_id, holder, claimed_at, expires) "
 	    "VALUES (?, ?, ?, ?, ?)";
-	sqlite3_stmt	*st;
-	int64_t		 now = queue_now(q);
-	int		 rc;
+	struct store_stmt	*st;
+	int64_t			 now = queue_now(q);
+	int			 rc;
 
 	if ((rc = store_counter_next(q, "next_lease", &l->lease_id,
 	    cause)) != 0)
@@ -53,27 +53,25 @@ claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 	l->expires = now + q->policy->lease_seconds;
 	if ((st = store_stmt(q, claim_set_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, l->lease_id);
-	sqlite3_bind_int64(st, 3, l->expires);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, id);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return (store_error(q, "claim", cause));
+	store_bind_text(st, 1, q->actor);
+	store_bind_int(st, 2, l->lease_id);
+	store_bind_int(st, 3, l->expires);
+	store_bind_int(st, 4, now);
+	store_bind_int(st, 5, id);
+	if ((rc = store_one(st, "claim", cause)) != 0)
+		return (rc);
 	l->item = store_column_text(st, 0);
 	l->holder = xstrdup(q->actor);
-	sqlite3_step(st);
-	sqlite3_reset(st);
+	store_step(st, "database", cause);
+	store_reset(st);
 	if ((st = store_stmt(q, lease_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, l->lease_id);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_text(st, 3, q->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, l->expires);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "claim", cause));
-	return (0);
+	store_bind_int(st, 1, l->lease_id);
+	store_bind_int(st, 2, id);
+	store_bind_text(st, 3, q->actor);
+	store_bind_int(st, 4, now);
+	store_bind_int(st, 5, l->expires);
+		return (store_run(st, "claim", cause));
 }
 
 int
@@ -95,11 +93,11 @@ int
 queue_claim_next(struct queue *q, const struct queue_filter *f,
     struct queue_lease *l, char **cause)
 {
-	enum queue_kind	 kind;
-	sqlite3_stmt	*st;
-	const char	*sql;
-	int64_t		 shift, id = 0;
-	int		 rc;
+	enum queue_kind		 kind;
+	struct store_stmt	*st;
+	const char		*sql;
+	int64_t			 shift, id = 0;
+	int			 rc;
 
 	memset(l, 0, sizeof *l);
 	if (f != NULL && f->kind != NULL &&
@@ -119,20 +117,20 @@ queue_claim_next(struct queue *q, const struct queue_filter *f,
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, queue_now(q));
-	sqlite3_bind_int64(st, 2, shift);
+	store_bind_int(st, 1, queue_now(q));
+	store_bind_int(st, 2, shift);
 	if (f != NULL && f->kind != NULL)
-		sqlite3_bind_text(st, 3, f->kind, -1, SQLITE_STATIC);
+		store_bind_text(st, 3, f->kind);
 	if (f != NULL && f->type != NULL)
-		sqlite3_bind_text(st, 4, f->type, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE) {
-		rc = store_error(q, "claim", cause);
+		store_bind_text(st, 4, f->type);
+	rc = store_step(st, "claim", cause);
+	if (rc == STORE_ROW)
+		id = store_int(st, 0);
+	else if (rc != STORE_DONE) {
+		
 		goto fail;
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	if (id == 0) {
 		xasprintf(cause, "nothing to review%s: every item is decided, "
 		    "held by someone, or skipped by you in this shift",
@@ -168,27 +166,27 @@ claim_row(struct queue *q, const char *item, struct claim_row *r,
 	static const char sql[] =
 	    "SELECT id, state, holder, lease_id, lease_expires FROM items "
 	    "WHERE ext_id = ?";
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	memset(r, 0, sizeof *r);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, item, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	store_bind_text(st, 1, item);
+	rc = store_step(st, "claim", cause);
+	if (rc == STORE_DONE) {
+		store_reset(st);
 		xasprintf(cause, "no item \"%s\"", item);
 		return (EX_NOINPUT);
 	}
-	if (rc != SQLITE_ROW)
-		return (store_error(q, "claim", cause));
-	r->id = sqlite3_column_int64(st, 0);
+	if (rc != STORE_ROW)
+		return (rc);
+	r->id = store_int(st, 0);
 	r->state = store_column_text(st, 1);
 	r->holder = store_column_text(st, 2);
-	r->lease_id = sqlite3_column_int64(st, 3);
-	r->expires = sqlite3_column_int64(st, 4);
-	sqlite3_reset(st);
+	r->lease_id = store_int(st, 3);
+	r->expires = store_int(st, 4);
+	store_reset(st);
 	return (0);
 }
 
@@ -214,24 +212,25 @@ claim_lease_get(struct queue *q, int64_t lease_id, struct claim_lease *l)
 	static const char sql[] =
 	    "SELECT item_id, holder, expires, taken_over_by FROM leases "
 	    "WHERE id = ?";
-	sqlite3_stmt	*st;
-	char		*why = NULL;
-	int		 found = 0;
+	struct store_stmt	*st;
+	char			*why = NULL;
+	int			 found = 0;
 
 	memset(l, 0, sizeof *l);
 	if ((st = store_stmt(q, sql, &why)) == NULL) {
 		free(why);
 		return (0);
 	}
-	sqlite3_bind_int64(st, 1, lease_id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		l->item_id = sqlite3_column_int64(st, 0);
+	store_bind_int(st, 1, lease_id);
+	if (store_step(st, "claim", &why) == STORE_ROW) {
+		l->item_id = store_int(st, 0);
 		l->holder = store_column_text(st, 1);
-		l->expires = sqlite3_column_int64(st, 2);
+		l->expires = store_int(st, 2);
 		l->taken_over_by = store_column_text(st, 3);
 		found = 1;
 	}
-	sqlite3_reset(st);
+	free(why);
+	store_reset(st);
 	return (found);
 }
 
@@ -243,23 +242,23 @@ claim_lease_used(struct queue *q, int64_t lease_id, const char *item,
 	static const char sql[] =
 	    "SELECT action, decided_at FROM decisions WHERE lease_id = ? AND "
 	    "reviewer = ? AND action <> 'undo' ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
-	char		*why = NULL;
-	int		 used = 0;
+	struct store_stmt	*st;
+	char			*why = NULL;
+	int			 used = 0;
 
 	if ((st = store_stmt(q, sql, &why)) == NULL) {
 		free(why);
 		return (0);
 	}
-	sqlite3_bind_int64(st, 1, lease_id);
-	sqlite3_bind_text(st, 2, q->actor, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	store_bind_int(st, 1, lease_id);
+	store_bind_text(st, 2, q->actor);
+	if (store_step(st, "database", cause) == STORE_ROW) {
 		xasprintf(cause, "item %s: lease %lld was used already, for "
 		    "your %s at %s", item, (long long)lease_id,
-		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+		    store_text(st, 0), store_text(st, 1));
 		used = 1;
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	return (used);
 }
 
@@ -328,18 +327,16 @@ static int
 claim_lease_update(struct queue *q, const char *sql, int64_t lease_id,
     int64_t value, const char *text, char **cause)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, lease_id);
+	store_bind_int(st, 1, lease_id);
 	if (text != NULL)
-		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+		store_bind_text(st, 2, text);
 	else
-		sqlite3_bind_int64(st, 2, value);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "claim", cause));
-	return (0);
+		store_bind_int(st, 2, value);
+	return (store_run(st, "claim", cause));
 }
 
 /*
@@ -350,9 +347,9 @@ static int
 claim_change(struct queue *q, const char *item, int64_t lease_id,
     const char *sql, int64_t expires, char **cause)
 {
-	sqlite3_stmt	*st;
-	int64_t		 id;
-	int		 rc;
+	struct store_stmt	*st;
+	int64_t			 id;
+	int			 rc;
 
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "hold items",
 	    cause)) != 0 ||
@@ -364,13 +361,11 @@ claim_change(struct queue *q, const char *item, int64_t lease_id,
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, id);
+	store_bind_int(st, 1, id);
 	if (expires != 0)
-		sqlite3_bind_int64(st, 2, expires);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "claim", cause);
+		store_bind_int(st, 2, expires);
+	if ((rc = store_run(st, "claim", cause)) != 0)
 		goto fail;
-	}
 	if (expires != 0 && (rc = claim_lease_update(q,
 	    "UPDATE leases SET expires = ?2 WHERE id = ?1", lease_id, expires,
 	    NULL, cause)) != 0)

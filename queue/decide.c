@@ -11,7 +11,7 @@
 
 #include "ident.h"
 #include "json.h"
-#include "store.h"
+#include "internal.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -391,7 +391,8 @@ int
 store_audit_next_seq(struct queue *q, int64_t *seq, char **cause)
 {
 	static const char sql[] = "SELECT coalesce(max(seq), 0) + 1 FROM audit";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
+	int rc;
 
 	if (q->txn_seq != 0) {
 		*seq = q->txn_seq + 1;
@@ -399,10 +400,10 @@ store_audit_next_seq(struct queue *q, int64_t *seq, char **cause)
 	}
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return (store_error(q, "audit", cause));
-	*seq = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if ((rc = store_one(st, "audit", cause)) != 0)
+		return (rc);
+	*seq = store_int(st, 0);
+	store_reset(st);
 	return (0);
 }
 
@@ -412,18 +413,20 @@ store_decision_exported(struct queue *q, int64_t id)
 	static const char sql[] =
 	    "SELECT 1 FROM exports WHERE last_decision >= ?1 AND "
 	    "since_decision < ?1 LIMIT 1";
-	sqlite3_stmt	*st;
-	char		*why = NULL;
-	int		 found;
+	struct store_stmt	*st;
+	char			*why = NULL;
+	int			 found;
 
 	if ((st = store_stmt(q, sql, &why)) == NULL) {
 		free(why);
 		return (1);	/* unsure: refuse rather than undo */
 	}
-	sqlite3_bind_int64(st, 1, id);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return (found);
+	store_bind_int(st, 1, id);
+	found = store_step(st, "export", &why);
+	free(why);
+	store_reset(st);
+	/* Unsure (an error): refuse rather than undo. */
+	return (found != STORE_DONE);
 }
 
 int
@@ -434,53 +437,49 @@ store_decision_json(struct queue *q, int64_t id, cJSON **out, char **cause)
 	    "d.lease_id, d.policy_version, d.decided_at, d.spent_ms, "
 	    "d.payload, d.undoes, d.supersedes, d.audit_seq "
 	    "FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?";
-	static const char *const names[] = {
-		"decision", "item", "action", "reviewer", "shift", "lease",
-		"policy_version", "decided_at", "spent_ms", "payload",
-		"undoes", "supersedes", "audit_seq"
+	/* Each column's key, and whether it is a number ('i') or JSON. */
+	static const struct {
+		const char	*name;
+		int		 type;
+	} cols[] = {
+		{ "decision", 'i' }, { "item", 's' }, { "action", 's' },
+		{ "reviewer", 's' }, { "shift", 'i' }, { "lease", 'i' },
+		{ "policy_version", 'i' }, { "decided_at", 's' },
+		{ "spent_ms", 'i' }, { "payload", 'j' }, { "undoes", 'i' },
+		{ "supersedes", 'i' }, { "audit_seq", 'i' },
 	};
-	sqlite3_stmt	*st;
-	cJSON		*o, *v;
-	int		 i, rc;
+	struct store_stmt	*st;
+	cJSON			*o, *v;
+	size_t			 i;
+	int			 rc;
 
 	*out = NULL;
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE) {
+	store_bind_int(st, 1, id);
+	if ((rc = store_step(st, "decision", cause)) != STORE_ROW) {
+		store_reset(st);
+		if (rc == STORE_DONE) {
 			xasprintf(cause, "decision %lld is missing",
 			    (long long)id);
 			return (EX_DATAERR);
 		}
-		return (store_error(q, "decision", cause));
+		return (rc);
 	}
 	o = cJSON_CreateObject();
-	for (i = 0; i < 13; i++) {
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_NULL:
+	for (i = 0; i < sizeof cols / sizeof cols[0]; i++) {
+		if (store_is_null(st, (int)i))
 			v = cJSON_CreateNull();
-			break;
-		case SQLITE_INTEGER:
-			v = cJSON_CreateNumber(
-			    (double)sqlite3_column_int64(st, i));
-			break;
-		default:
-			if (i == 9) {
-				v = cJSON_Parse(
-				    (const char *)sqlite3_column_text(st, i));
-				if (v == NULL)
-					v = cJSON_CreateString((const char *)
-					    sqlite3_column_text(st, i));
-			} else
-				v = cJSON_CreateString((const char *)
-				    sqlite3_column_text(st, i));
-			break;
-		}
-		cJSON_AddItemToObject(o, names[i], v);
+		else if (cols[i].type == 'i')
+			v = cJSON_CreateNumber((double)store_int(st, (int)i));
+		else if (cols[i].type == 'j' &&
+		    (v = cJSON_Parse(store_text(st, (int)i))) != NULL)
+			;
+		else
+			v = cJSON_CreateString(store_text(st, (int)i));
+		cJSON_AddItemToObject(o, cols[i].name, v);
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	*out = o;
 	return (0);
 }
@@ -495,36 +494,36 @@ decide_append(struct queue *q, int64_t item_id, const char *ext_id,
 	    "INSERT INTO decisions (item_id, action, reviewer, shift_id, "
 	    "lease_id, policy_version, decided_at, spent_ms, payload, undoes, "
 	    "audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt	*st;
-	cJSON		*data;
-	char		 now[32];
-	int64_t		 seq;
-	int		 rc;
+	struct store_stmt	*st;
+	cJSON			*data;
+	char			 now[32];
+	int64_t			 seq;
+	int			 rc;
 
 	if ((rc = store_audit_next_seq(q, &seq, cause)) != 0)
 		return (rc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_now_text(q, now);
-	sqlite3_bind_int64(st, 1, item_id);
-	sqlite3_bind_text(st, 2, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, q->actor, -1, SQLITE_STATIC);
+	store_bind_int(st, 1, item_id);
+	store_bind_text(st, 2, action);
+	store_bind_text(st, 3, q->actor);
 	if (shift != 0)
-		sqlite3_bind_int64(st, 4, shift);
+		store_bind_int(st, 4, shift);
 	if (lease != 0)
-		sqlite3_bind_int64(st, 5, lease);
-	sqlite3_bind_int(st, 6, q->policy_version);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+		store_bind_int(st, 5, lease);
+	store_bind_int(st, 6, q->policy_version);
+	store_bind_text(st, 7, now);
 	if (spent_ms >= 0)
-		sqlite3_bind_int64(st, 8, spent_ms);
+		store_bind_int(st, 8, spent_ms);
 	if (payload != NULL)
-		sqlite3_bind_text(st, 9, payload, -1, SQLITE_STATIC);
+		store_bind_text(st, 9, payload);
 	if (undoes != 0)
-		sqlite3_bind_int64(st, 10, undoes);
-	sqlite3_bind_int64(st, 11, seq);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "decide", cause));
-	*id = sqlite3_last_insert_rowid(q->db);
+		store_bind_int(st, 10, undoes);
+	store_bind_int(st, 11, seq);
+	if ((rc = store_run(st, "decide", cause)) != 0)
+		return (rc);
+	*id = q->ops->last_id(q);
 	if ((rc = store_decision_json(q, *id, &data, cause)) != 0)
 		return (rc);
 	return (store_audit_append(q, event, q->actor, ext_id, data, cause));
@@ -550,7 +549,7 @@ decide_apply(struct queue *q, const struct queue_item *it,
 	    "severity, note, opened_by, opened_at, due_at, state) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')";
 	const struct policy_severity	*sev;
-	sqlite3_stmt			*st;
+	struct store_stmt		*st;
 	const char			*note = NULL;
 	int64_t				 seq;
 	int				 rc;
@@ -563,11 +562,11 @@ decide_apply(struct queue *q, const struct queue_item *it,
 	case QUEUE_ESCALATE:
 		if ((st = store_stmt(q, done_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		sqlite3_bind_text(st, 1, a == QUEUE_ESCALATE ? "escalated" :
-		    "decided", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, it->id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return (store_error(q, "decide", cause));
+		store_bind_text(st, 1, a == QUEUE_ESCALATE ? "escalated" :
+		    "decided");
+		store_bind_int(st, 2, it->id);
+		if ((rc = store_run(st, "decide", cause)) != 0)
+			return (rc);
 		if (a != QUEUE_ESCALATE)
 			return (0);
 		sev = policy_find_severity(q->policy, cJSON_GetStringValue(
@@ -575,30 +574,26 @@ decide_apply(struct queue *q, const struct queue_item *it,
 		json_get_string(p, "payload", "note", &note, cause);
 		if ((st = store_stmt(q, escalate_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		sqlite3_bind_int64(st, 1, it->id);
-		sqlite3_bind_int64(st, 2, decision);
-		sqlite3_bind_text(st, 3, cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(p, "team")), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(p, "reason")), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, sev->id, -1, SQLITE_STATIC);
+		store_bind_int(st, 1, it->id);
+		store_bind_int(st, 2, decision);
+		store_bind_text(st, 3, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(p, "team")));
+		store_bind_text(st, 4, cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(p, "reason")));
+		store_bind_text(st, 5, sev->id);
 		if (note != NULL)
-			sqlite3_bind_text(st, 6, note, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, q->actor, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 8, queue_now(q));
-		sqlite3_bind_int64(st, 9, queue_now(q) +
+			store_bind_text(st, 6, note);
+		store_bind_text(st, 7, q->actor);
+		store_bind_int(st, 8, queue_now(q));
+		store_bind_int(st, 9, queue_now(q) +
 		    (int64_t)sev->response_minutes * 60);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return (store_error(q, "escalate", cause));
-		return (0);
+				return (store_run(st, "escalate", cause));
 	case QUEUE_SKIP:
 		if ((st = store_stmt(q, skip_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		sqlite3_bind_int64(st, 1, decision);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return (store_error(q, "skip", cause));
+		store_bind_int(st, 1, decision);
+		if ((rc = store_run(st, "skip", cause)) != 0)
+			return (rc);
 		seq = 0;
 		/* "end": behind everything queued now, skipped ones too. */
 		if (q->policy->skip_to_end &&
@@ -608,11 +603,9 @@ decide_apply(struct queue *q, const struct queue_item *it,
 		if ((st = store_stmt(q, requeue_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
 		if (seq != 0)
-			sqlite3_bind_int64(st, 1, seq);
-		sqlite3_bind_int64(st, 2, it->id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return (store_error(q, "skip", cause));
-		return (0);
+			store_bind_int(st, 1, seq);
+		store_bind_int(st, 2, it->id);
+				return (store_run(st, "skip", cause));
 	}
 	return (EX_SOFTWARE);
 }

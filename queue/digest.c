@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 /* Each value: a tag, then 8 bytes big-endian (a length or the value). */

@@ -10,7 +10,7 @@
 #include <sysexits.h>
 
 #include "json.h"
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 #define ESCALATION_COLUMNS \
@@ -19,22 +19,22 @@
 	"e.resolved_by, e.resolved_at, e.outcome, e.item_id"
 
 static void
-escalation_read(sqlite3_stmt *st, struct queue_escalation *e)
+escalation_read(struct store_stmt *st, struct queue_escalation *e)
 {
-	e->id = sqlite3_column_int64(st, 0);
+	e->id = store_int(st, 0);
 	e->item = store_column_text(st, 1);
 	e->team = store_column_text(st, 2);
 	e->reason = store_column_text(st, 3);
 	e->severity = store_column_text(st, 4);
 	e->note = store_column_text(st, 5);
 	e->opened_by = store_column_text(st, 6);
-	e->opened_at = sqlite3_column_int64(st, 7);
-	e->due_at = sqlite3_column_int64(st, 8);
+	e->opened_at = store_int(st, 7);
+	e->due_at = store_int(st, 8);
 	e->state = store_column_text(st, 9);
 	e->acked_by = store_column_text(st, 10);
-	e->acked_at = sqlite3_column_int64(st, 11);
+	e->acked_at = store_int(st, 11);
 	e->resolved_by = store_column_text(st, 12);
-	e->resolved_at = sqlite3_column_int64(st, 13);
+	e->resolved_at = store_int(st, 13);
 	e->outcome = store_column_text(st, 14);
 }
 
@@ -98,7 +98,7 @@ queue_escalations(struct queue *q, const char *team, int all,
 	    "JOIN items i ON i.id = e.item_id WHERE e.team = ?1 AND "
 	    "(?2 OR e.state IN ('open','acknowledged')) ORDER BY e.due_at, e.id";
 	const struct policy_team	*t;
-	sqlite3_stmt			*st;
+	struct store_stmt		*st;
 	size_t				 i;
 	int				 rc;
 
@@ -125,18 +125,18 @@ queue_escalations(struct queue *q, const char *team, int all,
 			continue;
 		if ((st = store_stmt(q, sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, all);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_bind_text(st, 1, t->id);
+		store_bind_int(st, 2, all);
+		while ((rc = store_step(st, "escalations", cause)) == STORE_ROW) {
 			*out = xreallocarray(*out, *n + 1, sizeof **out);
 			escalation_read(st, &(*out)[(*n)++]);
 		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
+		store_reset(st);
+		if (rc != STORE_DONE) {
 			queue_escalations_free(*out, *n);
 			*out = NULL;
 			*n = 0;
-			return (store_error(q, "escalations", cause));
+			return (rc);
 		}
 	}
 	return (0);
@@ -149,24 +149,24 @@ escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
 	static const char sql[] =
 	    "SELECT " ESCALATION_COLUMNS " FROM escalations e "
 	    "JOIN items i ON i.id = e.item_id WHERE e.id = ?";
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	memset(e, 0, sizeof *e);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	store_bind_int(st, 1, id);
+	rc = store_step(st, "escalation", cause);
+	if (rc == STORE_DONE) {
+		store_reset(st);
 		xasprintf(cause, "no escalation %lld", (long long)id);
 		return (EX_NOINPUT);
 	}
-	if (rc != SQLITE_ROW)
-		return (store_error(q, "escalation", cause));
+	if (rc != STORE_ROW)
+		return (rc);
 	escalation_read(st, e);
-	*item_id = sqlite3_column_int64(st, 15);
-	sqlite3_reset(st);
+	*item_id = store_int(st, 15);
+	store_reset(st);
 	if (!escalation_may_settle(q, e->team)) {
 		xasprintf(cause, "%s may not settle escalation %lld: only "
 		    "leads of team %s (or admins) may", q->actor,
@@ -185,7 +185,7 @@ queue_escalation_ack(struct queue *q, int64_t id, char **cause)
 	    "UPDATE escalations SET state = 'acknowledged', acked_by = ?, "
 	    "acked_at = ? WHERE id = ?";
 	struct queue_escalation	 e;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	cJSON			*data;
 	int64_t			 item_id;
 	int			 rc;
@@ -207,13 +207,11 @@ queue_escalation_ack(struct queue *q, int64_t id, char **cause)
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, queue_now(q));
-	sqlite3_bind_int64(st, 3, id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "escalation", cause);
+	store_bind_text(st, 1, q->actor);
+	store_bind_int(st, 2, queue_now(q));
+	store_bind_int(st, 3, id);
+	if ((rc = store_run(st, "escalation", cause)) != 0)
 		goto fail;
-	}
 	data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "escalation", (double)id);
 	cJSON_AddStringToObject(data, "team", e.team);
@@ -297,7 +295,7 @@ queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
 	static const char item_sql[] =
 	    "UPDATE items SET state = 'resolved' WHERE id = ?";
 	struct queue_escalation	 e;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	char			*body = NULL;
 	int64_t			 item_id, shift, did;
 	int			 rc;
@@ -332,24 +330,20 @@ queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, queue_now(q));
-	sqlite3_bind_text(st, 3, outcome, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, did);
-	sqlite3_bind_int64(st, 5, id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "escalation", cause);
+	store_bind_text(st, 1, q->actor);
+	store_bind_int(st, 2, queue_now(q));
+	store_bind_text(st, 3, outcome);
+	store_bind_int(st, 4, did);
+	store_bind_int(st, 5, id);
+	if ((rc = store_run(st, "escalation", cause)) != 0)
 		goto fail;
-	}
 	if ((st = store_stmt(q, item_sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, item_id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "escalation", cause);
+	store_bind_int(st, 1, item_id);
+	if ((rc = store_run(st, "escalation", cause)) != 0)
 		goto fail;
-	}
 	if ((rc = store_commit(q, cause)) != 0)
 		goto fail;
 	free(body);

@@ -14,23 +14,22 @@
 
 #include "json.h"
 #include "record.h"
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 int
 queue_last_decision(struct queue *q, int64_t *last, char **cause)
 {
 	static const char sql[] = "SELECT coalesce(max(id), 0) FROM decisions";
-	sqlite3_stmt *st;
+	struct store_stmt	*st;
+	int			 rc;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return (store_error(q, "export", cause));
-	}
-	*last = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if ((rc = store_one(st, "export", cause)) != 0)
+		return (rc);
+	*last = store_int(st, 0);
+	store_reset(st);
 	return (0);
 }
 
@@ -41,18 +40,18 @@ queue_export_since(struct queue *q, const char *scope, int64_t *since,
 	static const char sql[] =
 	    "SELECT last_decision FROM exports WHERE scope = ? "
 	    "ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	*since = 0;
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*since = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return (store_error(q, "export", cause));
+	store_bind_text(st, 1, scope);
+	if ((rc = store_step(st, "export", cause)) == STORE_ROW)
+		*since = store_int(st, 0);
+	store_reset(st);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return (rc);
 	return (0);
 }
 
@@ -112,17 +111,17 @@ export_row_free(struct export_row *r)
 }
 
 static int
-export_row_load(struct queue *q, sqlite3_stmt *st, struct export_row *r,
+export_row_load(struct queue *q, struct store_stmt *st, struct export_row *r,
     char **cause)
 {
-	int64_t	id = sqlite3_column_int64(st, 0);
+	int64_t	id = store_int(st, 0);
 	int	rc;
 
 	memset(r, 0, sizeof *r);
 	r->item = store_item_row(st, EXPORT_ITEM_COLUMN);
 	if ((rc = store_item_children(q, r->item, cause)) != 0)
 		return (rc);
-	if (sqlite3_column_int64(st, EXPORT_COUNT_COLUMN) == 1) {
+	if (store_int(st, EXPORT_COUNT_COLUMN) == 1) {
 		r->history = xcalloc(1, sizeof *r->history);
 		r->nhistory = 1;
 		store_decision_row(st, 0, r->history);
@@ -134,7 +133,12 @@ export_row_load(struct queue *q, sqlite3_stmt *st, struct export_row *r,
 	while (r->at < r->nhistory && r->history[r->at].id != id)
 		r->at++;
 	/* Inside the read transaction, the decision is in its history. */
-	return (r->at < r->nhistory ? 0 : store_error(q, "export", cause));
+	if (r->at == r->nhistory) {
+		xasprintf(cause, "export: internal error: decision %lld is not "
+		    "in the history of item %s", (long long)id, r->item->ext_id);
+		return (EX_SOFTWARE);
+	}
+	return (0);
 }
 
 static void
@@ -159,13 +163,13 @@ export_auto(struct queue *q, const char *kind,
 	    "ORDER BY i.id";
 	struct queue_outcome	 o;
 	struct queue_item	*it;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	int			 rc = 0, step;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_text(st, 1, kind);
+	while (rc == 0 && (step = store_step(st, "export", cause)) == STORE_ROW) {
 		it = store_item_row(st, 0);
 		if ((rc = store_item_children(q, it, cause)) == 0) {
 			memset(&o, 0, sizeof o);
@@ -174,9 +178,9 @@ export_auto(struct queue *q, const char *kind,
 		}
 		queue_item_free(it);
 	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_error(q, "export", cause);
-	sqlite3_reset(st);
+	if (rc == 0 && step != STORE_DONE)
+		rc = step;
+	store_reset(st);
 	return (rc);
 }
 
@@ -201,20 +205,20 @@ export_walk(struct queue *q, const char *sql, const char *kind,
 {
 	struct queue_outcome	 o;
 	struct export_row	 r;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	int			 rc = 0, step;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, v->since);
-	sqlite3_bind_int64(st, 2, v->upto);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_int(st, 1, v->since);
+	store_bind_int(st, 2, v->upto);
+	store_bind_text(st, 3, kind);
+	while (rc == 0 && (step = store_step(st, "database", cause)) == STORE_ROW) {
 		if ((rc = export_row_load(q, st, &r, cause)) == 0) {
 			export_row_outcome(&r, v->upto, &o);
 			if (v->decision != NULL)
 				rc = v->decision(&r.history[r.at], &o,
-				    (const char *)sqlite3_column_text(st,
+				    store_text(st,
 				    EXPORT_HASH_COLUMN), v->arg);
 			/* An outcome only when its decision is new. */
 			else if (o.final != NULL && o.final->id > v->since)
@@ -222,9 +226,9 @@ export_walk(struct queue *q, const char *sql, const char *kind,
 		}
 		export_row_free(&r);
 	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_error(q, "export", cause);
-	sqlite3_reset(st);
+	if (rc == 0 && step != STORE_DONE)
+		rc = step;
+	store_reset(st);
 	return (rc);
 }
 
@@ -244,12 +248,12 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 
 	/* Exports read every item's content: the policy says who may. */
 	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
-	    (rc = store_exec(q, "BEGIN", cause)) != 0)
+	    (rc = store_begin_read(q, cause)) != 0)
 		return (rc);
 	rc = export_walk(q, sql, kind, &v, cause);
 	if (rc == 0 && include_auto && since == 0)
 		rc = export_auto(q, kind, fn, arg, cause);
-	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	store_end_read(q);
 	return (rc);
 }
 
@@ -266,10 +270,10 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
 	int			rc;
 
 	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
-	    (rc = store_exec(q, "BEGIN", cause)) != 0)
+	    (rc = store_begin_read(q, cause)) != 0)
 		return (rc);
 	rc = export_walk(q, sql, kind, &v, cause);
-	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	store_end_read(q);
 	return (rc);
 }
 
@@ -309,11 +313,11 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 	    "INSERT INTO exports (format, options, path, exported_at, actor, "
 	    "records, since_decision, last_decision, sha256, audit_head, "
 	    "scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt	*st;
-	cJSON		*data;
-	char		 now[32];
-	int64_t		 events;
-	int		 rc;
+	struct store_stmt	*st;
+	cJSON			*data;
+	char			 now[32];
+	int64_t			 events;
+	int			 rc;
 
 	if ((rc = store_begin(q, cause)) != 0)
 		return (rc);
@@ -324,24 +328,22 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_text(st, 1, r->format, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->options, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, q->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)r->records);
-	sqlite3_bind_int64(st, 7, r->since);
-	sqlite3_bind_int64(st, 8, r->last);
-	sqlite3_bind_text(st, 9, r->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 10, head, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, r->scope, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "export", cause);
+	store_bind_text(st, 1, r->format);
+	store_bind_text(st, 2, r->options);
+	store_bind_text(st, 3, r->path);
+	store_bind_text(st, 4, now);
+	store_bind_text(st, 5, q->actor);
+	store_bind_int(st, 6, (int64_t)r->records);
+	store_bind_int(st, 7, r->since);
+	store_bind_int(st, 8, r->last);
+	store_bind_text(st, 9, r->sha256);
+	store_bind_text(st, 10, head);
+	store_bind_text(st, 11, r->scope);
+	if ((rc = store_run(st, "export", cause)) != 0)
 		goto fail;
-	}
 	data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "export",
-	    (double)sqlite3_last_insert_rowid(q->db));
+	    (double)q->ops->last_id(q));
 	cJSON_AddStringToObject(data, "format", r->format);
 	cJSON_AddStringToObject(data, "scope", r->scope);
 	cJSON_AddItemToObject(data, "options", cJSON_Parse(r->options));
@@ -376,24 +378,24 @@ queue_export_history(struct queue *q,
 	    "SELECT id, format, options, path, exported_at, actor, records, "
 	    "since_decision, last_decision, sha256 FROM exports ORDER BY id";
 	struct queue_export_run	 r;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	int			 rc = 0, step;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		r.format = (const char *)sqlite3_column_text(st, 1);
-		r.options = (const char *)sqlite3_column_text(st, 2);
-		r.path = (const char *)sqlite3_column_text(st, 3);
-		r.records = (uint64_t)sqlite3_column_int64(st, 6);
-		r.since = sqlite3_column_int64(st, 7);
-		r.last = sqlite3_column_int64(st, 8);
-		r.sha256 = (const char *)sqlite3_column_text(st, 9);
-		rc = fn(&r, sqlite3_column_int64(st, 0),
-		    (const char *)sqlite3_column_text(st, 4),
-		    (const char *)sqlite3_column_text(st, 5), arg);
+	while (rc == 0 && (step = store_step(st, "database", cause)) == STORE_ROW) {
+		r.format = store_text(st, 1);
+		r.options = store_text(st, 2);
+		r.path = store_text(st, 3);
+		r.records = (uint64_t)store_int(st, 6);
+		r.since = store_int(st, 7);
+		r.last = store_int(st, 8);
+		r.sha256 = store_text(st, 9);
+		rc = fn(&r, store_int(st, 0),
+		    store_text(st, 4),
+		    store_text(st, 5), arg);
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	return (rc);
 }
 
@@ -409,13 +411,12 @@ queue_decision_before(struct queue *q, const char *time, int64_t *id,
 {
 	static const char sql[] =
 	    "SELECT coalesce(max(id), 0) FROM decisions WHERE decided_at <= ?";
-	sqlite3_stmt *st;
-
-	struct tm	 tm;
-	const char	*p;
-	char		 utc[32];
-	int64_t		 t;
-	int		 sign;
+	struct store_stmt	*st;
+	struct tm		 tm;
+	const char		*p;
+	char			 utc[32];
+	int64_t			 t;
+	int			 sign, rc;
 
 	if (record_check_time(time) != 0) {
 		xasprintf(cause, "--since: \"%s\" is not last, all or an RFC "
@@ -439,12 +440,10 @@ queue_decision_before(struct queue *q, const char *time, int64_t *id,
 	queue_format_time(t, utc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, utc, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return (store_error(q, "export", cause));
-	}
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	store_bind_text(st, 1, utc);
+	if ((rc = store_one(st, "export", cause)) != 0)
+		return (rc);
+	*id = store_int(st, 0);
+	store_reset(st);
 	return (0);
 }

@@ -13,7 +13,7 @@
 
 #include "json.h"
 #include "record.h"
-#include "store.h"
+#include "internal.h"
 #include "triage.h"
 #include "xmalloc.h"
 
@@ -32,14 +32,6 @@ struct queue_import {
 	struct queue_import_counts	 counts;
 	uint64_t			 queued[QUEUE_NKINDS];
 };
-
-/*
- * The page cache of an import run, in KiB: what bounds its memory however
- * large the input. Smaller spills to the WAL sooner and slows large runs.
- */
-#ifndef IMPORT_CACHE_KB
-#define IMPORT_CACHE_KB "65536"
-#endif
 
 static const char import_item_sql[] =
     "INSERT INTO items (ext_id, kind, state, priority, seq, spot_check, "
@@ -65,18 +57,18 @@ static int
 import_meta_int(struct queue *q, const char *key, int64_t *out, char **cause)
 {
 	static const char sql[] = "SELECT value FROM meta WHERE key = ?";
-	sqlite3_stmt	*st;
+	struct store_stmt	*st;
 	int		 rc;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		return (store_error(q, "import", cause));
-	sqlite3_reset(st);
+	store_bind_text(st, 1, key);
+	rc = store_step(st, "import", cause);
+	if (rc == STORE_ROW)
+		*out = store_int(st, 0);
+	else if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
 	return (0);
 }
 
@@ -86,16 +78,13 @@ import_set_meta_int(struct queue *q, const char *key, int64_t v, char **cause)
 	static const char sql[] =
 	    "INSERT INTO meta (key, value) VALUES (?, ?) "
 	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, v);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "import", cause));
-	sqlite3_reset(st);
-	return (0);
+	store_bind_text(st, 1, key);
+	store_bind_int(st, 2, v);
+		return (store_run(st, "import", cause));
 }
 
 int
@@ -106,7 +95,7 @@ queue_import_begin(struct queue *q, const char *operator, int atomic,
 	    "INSERT INTO batches (started_at, operator, files, policy_version) "
 	    "VALUES (?, ?, '[]', ?)";
 	struct queue_import	*imp;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	int			 rc;
 
 	*out = NULL;
@@ -118,14 +107,8 @@ queue_import_begin(struct queue *q, const char *operator, int atomic,
 		    operator, q->policy_version);
 		return (EX_NOPERM);
 	}
-	/*
-	 * A bulk import may skip the fsync of each commit: the run is one
-	 * transaction and re-running it is idempotent. Review writes stay at
-	 * FULL (restored in queue_import_free).
-	 */
-	if ((rc = store_exec(q, "PRAGMA synchronous=NORMAL", cause)) != 0 ||
-	    (rc = store_exec(q, "PRAGMA cache_size=-" IMPORT_CACHE_KB,
-	    cause)) != 0)
+	/* Put back as it was by queue_import_free. */
+	if ((rc = q->ops->bulk(q, 1, cause)) != 0)
 		return (rc);
 	imp = xcalloc(1, sizeof *imp);
 	imp->q = q;
@@ -151,15 +134,12 @@ queue_import_begin(struct queue *q, const char *operator, int atomic,
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_text(st, 1, imp->now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, operator, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 3, q->policy_version);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "import", cause);
+	store_bind_text(st, 1, imp->now);
+	store_bind_text(st, 2, operator);
+	store_bind_int(st, 3, q->policy_version);
+	if ((rc = store_run(st, "import", cause)) != 0)
 		goto fail;
-	}
-	sqlite3_reset(st);
-	imp->batch = sqlite3_last_insert_rowid(q->db);
+	imp->batch = q->ops->last_id(q);
 	*out = imp;
 	return (0);
 
@@ -180,20 +160,20 @@ import_note_file(struct queue_import *imp, const char *file)
 }
 
 static void
-import_bind_opt(sqlite3_stmt *st, int i, const char *s)
+import_bind_opt(struct store_stmt *st, int i, const char *s)
 {
 	if (s != NULL)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+		store_bind_text(st, i, s);
 }
 
 /* Binds a JSON value as compact text; the text is kept in *keep. */
 static void
-import_bind_json(sqlite3_stmt *st, int i, const cJSON *v, char **keep)
+import_bind_json(struct store_stmt *st, int i, const cJSON *v, char **keep)
 {
 	if (v == NULL)
 		return;
 	*keep = json_print(v);
-	sqlite3_bind_text(st, i, *keep, -1, SQLITE_STATIC);
+	store_bind_text(st, i, *keep);
 }
 
 /*
@@ -204,37 +184,34 @@ static int
 import_existing(struct queue_import *imp, const struct record *r,
     const char *line, size_t len, char **cause)
 {
-	sqlite3_stmt	*st;
-	const void	*raw;
-	int		 rc;
+	struct store_stmt	*st;
+	const char		*raw;
+	size_t			 rawlen = 0;
+	int			 rc;
 
 	if ((st = store_stmt(imp->q, import_existing_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = store_error(imp->q, "import", cause);
-		sqlite3_reset(st);
+	store_bind_text(st, 1, r->id);
+	if ((rc = store_one(st, "import", cause)) != 0)
 		return (rc);
-	}
-	raw = sqlite3_column_blob(st, 0);
-	if ((size_t)sqlite3_column_bytes(st, 0) == len &&
-	    memcmp(raw, line, len) == 0) {
+	raw = store_bytes(st, 0, &rawlen);
+	if (raw != NULL && rawlen == len && memcmp(raw, line, len) == 0) {
 		imp->counts.duplicates++;
-		sqlite3_reset(st);
+		store_reset(st);
 		return (0);
 	}
-	if (sqlite3_column_int64(st, 3) == imp->batch)
+	if (store_int(st, 3) == imp->batch)
 		xasprintf(cause, "id \"%s\" appears earlier in this run, at "
 		    "%s line %lld, with different content", r->id,
-		    (const char *)sqlite3_column_text(st, 1),
-		    (long long)sqlite3_column_int64(st, 2));
+		    store_text(st, 1),
+		    (long long)store_int(st, 2));
 	else
 		xasprintf(cause, "id \"%s\" was already imported from %s "
 		    "line %lld (batch %lld) with different content", r->id,
-		    (const char *)sqlite3_column_text(st, 1),
-		    (long long)sqlite3_column_int64(st, 2),
-		    (long long)sqlite3_column_int64(st, 3));
-	sqlite3_reset(st);
+		    store_text(st, 1),
+		    (long long)store_int(st, 2),
+		    (long long)store_int(st, 3));
+	store_reset(st);
 	imp->counts.invalid++;
 	return (EX_DATAERR);
 }
@@ -243,27 +220,28 @@ static int
 import_children(struct queue_import *imp, int64_t id, const struct record *r,
     char **cause)
 {
-	sqlite3_stmt	*st;
-	char		*expl;
-	size_t		 i;
+	struct store_stmt	*st;
+	char			*expl;
+	size_t			 i;
+	int			 rc;
 
 	for (i = 0; i < r->nflags; i++) {
 		const struct record_flag *f = &r->flags[i];
 
 		if ((st = store_stmt(imp->q, import_flag_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sqlite3_bind_text(st, 3, f->type, -1, SQLITE_STATIC);
-		sqlite3_bind_double(st, 4, f->score);
+		store_bind_int(st, 1, id);
+		store_bind_int(st, 2, (int64_t)i);
+		store_bind_text(st, 3, f->type);
+		store_bind_real(st, 4, f->score);
 		import_bind_opt(st, 5, f->detector);
 		import_bind_opt(st, 6, f->rationale);
 		if (f->has_offsets) {
-			sqlite3_bind_int64(st, 7, (sqlite3_int64)f->start);
-			sqlite3_bind_int64(st, 8, (sqlite3_int64)f->end);
+			store_bind_int(st, 7, (int64_t)f->start);
+			store_bind_int(st, 8, (int64_t)f->end);
 		}
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return (store_error(imp->q, "import", cause));
+		if ((rc = store_run(st, "import", cause)) != 0)
+			return (rc);
 		digest_flag(&imp->stored, (int64_t)i, f->type, f->score,
 		    f->detector, f->rationale, f->has_offsets,
 		    (int64_t)f->start, (int64_t)f->end);
@@ -274,19 +252,18 @@ import_children(struct queue_import *imp, int64_t id, const struct record *r,
 		if ((st = store_stmt(imp->q, import_span_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
 		expl = NULL;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		sqlite3_bind_text(st, 3, s->entity_type, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)s->start);
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)s->end);
-		sqlite3_bind_double(st, 6, s->score);
+		store_bind_int(st, 1, id);
+		store_bind_int(st, 2, (int64_t)i);
+		store_bind_text(st, 3, s->entity_type);
+		store_bind_int(st, 4, (int64_t)s->start);
+		store_bind_int(st, 5, (int64_t)s->end);
+		store_bind_real(st, 6, s->score);
 		import_bind_opt(st, 7, s->recognizer);
 		import_bind_json(st, 8, s->explanation, &expl);
-		sqlite3_bind_text(st, 9, record_verdict_name(s->verdict), -1,
-		    SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
+		store_bind_text(st, 9, record_verdict_name(s->verdict));
+		if ((rc = store_run(st, "import", cause)) != 0) {
 			free(expl);
-			return (store_error(imp->q, "import", cause));
+			return (rc);
 		}
 		digest_span(&imp->stored, (int64_t)i, s->entity_type,
 		    (int64_t)s->start, (int64_t)s->end, s->score,
@@ -300,48 +277,47 @@ static int
 import_store(struct queue_import *imp, struct record *r, const char *file,
     uint64_t lineno, const char *line, size_t len, char **cause)
 {
-	struct queue	*q = imp->q;
-	struct triage	 t;
-	sqlite3_stmt	*st;
-	char		*source = NULL, *metadata = NULL, *messages = NULL;
-	int64_t		 id = 0;
-	int		 rc;
+	struct queue		*q = imp->q;
+	struct triage		 t;
+	struct store_stmt	*st;
+	char			*source = NULL, *metadata = NULL, *messages = NULL;
+	int64_t			 id = 0;
+	int			 rc;
 
 	triage_record(q->policy, r, &t);
 	if ((st = store_stmt(q, import_item_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, record_kind_name(r->kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, t.queued ? "queued" : "auto", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_double(st, 4, t.priority);
-	sqlite3_bind_int64(st, 5, imp->next_seq);
-	sqlite3_bind_int(st, 6, t.spot_check);
+	store_bind_text(st, 1, r->id);
+	store_bind_text(st, 2, record_kind_name(r->kind));
+	store_bind_text(st, 3, t.queued ? "queued" : "auto");
+	store_bind_real(st, 4, t.priority);
+	store_bind_int(st, 5, imp->next_seq);
+	store_bind_int(st, 6, t.spot_check);
 	import_bind_opt(st, 7, t.top_type);
 	if (t.top_type != NULL)
-		sqlite3_bind_double(st, 8, t.top_score);
+		store_bind_real(st, 8, t.top_score);
 	import_bind_opt(st, 9, r->created_at);
-	sqlite3_bind_text(st, 10, imp->now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 11, imp->batch);
-	sqlite3_bind_text(st, 12, file, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 13, (sqlite3_int64)lineno);
-	sqlite3_bind_int(st, 14, q->policy_version);
+	store_bind_text(st, 10, imp->now);
+	store_bind_int(st, 11, imp->batch);
+	store_bind_text(st, 12, file);
+	store_bind_int(st, 13, (int64_t)lineno);
+	store_bind_int(st, 14, q->policy_version);
 	import_bind_opt(st, 15, r->source_model);
 	import_bind_opt(st, 16, r->source_pipeline);
 	import_bind_json(st, 17, r->source, &source);
 	import_bind_json(st, 18, r->metadata, &metadata);
 	import_bind_opt(st, 19, r->prompt);
 	import_bind_json(st, 20, r->messages, &messages);
-	sqlite3_bind_text(st, 21, r->text, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 22, line, (int)len, SQLITE_STATIC);
+	store_bind_text(st, 21, r->text);
+	store_bind_bytes(st, 22, line, len);
 
 	/*
 	 * Not RETURNING: it costs a temporary b-tree per row. A skipped
 	 * conflict changes no row, and last_insert_rowid is then stale.
 	 */
-	rc = sqlite3_step(st);
-	id = sqlite3_last_insert_rowid(q->db);
-	if (rc == SQLITE_DONE && sqlite3_changes(q->db) != 0) {
+	rc = store_step(st, "database", cause);
+	id = q->ops->last_id(q);
+	if (rc == STORE_DONE && q->ops->changes(q) != 0) {
 		struct digest_item di = {
 			r->id, record_kind_name(r->kind), !t.queued, t.priority,
 			t.spot_check, t.top_type, t.top_score, r->created_at,
@@ -355,13 +331,13 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 	free(source);
 	free(metadata);
 	free(messages);
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "import", cause));
-	if (sqlite3_changes(q->db) == 0) {
-		sqlite3_reset(st);
+	if (rc != STORE_DONE)
+		return (rc);
+	if (q->ops->changes(q) == 0) {
+		store_reset(st);
 		return (import_existing(imp, r, line, len, cause));
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	if ((rc = import_children(imp, id, r, cause)) != 0)
 		return (rc);
 	imp->next_seq++;
@@ -430,17 +406,16 @@ import_add_waiting(struct queue_import *imp, char **cause)
 {
 	static const char sql[] =
 	    "UPDATE waiting SET n = n + ? WHERE kind = ?";
-	sqlite3_stmt	*st;
-	int		 k;
+	struct store_stmt	*st;
+	int			 k, rc;
 
 	for (k = 0; k < QUEUE_NKINDS; k++) {
 		if ((st = store_stmt(imp->q, sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)imp->queued[k]);
-		sqlite3_bind_text(st, 2, queue_kind_name((enum queue_kind)k),
-		    -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			return (store_error(imp->q, "import", cause));
+		store_bind_int(st, 1, (int64_t)imp->queued[k]);
+		store_bind_text(st, 2, queue_kind_name((enum queue_kind)k));
+		if ((rc = store_run(st, "import", cause)) != 0)
+			return (rc);
 	}
 	return (0);
 }
@@ -456,7 +431,7 @@ import_close_batch(struct queue_import *imp, char **cause)
 	const struct queue_import_counts *c = &imp->counts;
 	unsigned char			 md[EVP_MAX_MD_SIZE];
 	unsigned int			 mdlen = 0;
-	sqlite3_stmt			*st;
+	struct store_stmt			*st;
 	cJSON				*data;
 	char				*files, sha[65], now[32], stored[65];
 	int64_t				 end;
@@ -479,21 +454,21 @@ import_close_batch(struct queue_import *imp, char **cause)
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	files = json_print(imp->files);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, files, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)c->lines);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)c->imported);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)c->queued);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)c->auto_decided);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)c->duplicates);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)c->invalid);
-	sqlite3_bind_text(st, 9, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, imp->batch);
-	rc = sqlite3_step(st);
+	store_bind_text(st, 1, now);
+	store_bind_text(st, 2, files);
+	store_bind_int(st, 3, (int64_t)c->lines);
+	store_bind_int(st, 4, (int64_t)c->imported);
+	store_bind_int(st, 5, (int64_t)c->queued);
+	store_bind_int(st, 6, (int64_t)c->auto_decided);
+	store_bind_int(st, 7, (int64_t)c->duplicates);
+	store_bind_int(st, 8, (int64_t)c->invalid);
+	store_bind_text(st, 9, sha);
+	store_bind_int(st, 10, imp->batch);
+	rc = store_step(st, "import", cause);
 	free(files);
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "import", cause));
-	sqlite3_reset(st);
+	if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
 
 	/* Auto-decided items are on the record through this event. */
 	data = cJSON_CreateObject();
@@ -554,8 +529,7 @@ queue_import_free(struct queue_import *imp)
 		return;
 	if (imp->q->in_txn)
 		store_rollback(imp->q);
-	sqlite3_exec(imp->q->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
-	sqlite3_exec(imp->q->db, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
+	imp->q->ops->bulk(imp->q, 0, NULL);
 	EVP_MD_CTX_free(imp->content);
 	digest_done(&imp->stored);
 	cJSON_Delete(imp->files);

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 #define ITEM_SELECT \
@@ -65,27 +65,27 @@ static int
 item_flags(struct queue *q, struct queue_item *it, char **cause)
 {
 	struct queue_flag	*f;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	int			 rc;
 
 	if ((st = store_stmt(q, flags_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, it->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_int(st, 1, it->id);
+	while ((rc = store_step(st, "database", cause)) == STORE_ROW) {
 		it->flags = xreallocarray(it->flags, it->nflags + 1,
 		    sizeof *it->flags);
 		f = &it->flags[it->nflags++];
 		f->type = store_column_text(st, 0);
-		f->score = sqlite3_column_double(st, 1);
+		f->score = store_real(st, 1);
 		f->detector = store_column_text(st, 2);
 		f->rationale = store_column_text(st, 3);
-		f->has_offsets = sqlite3_column_type(st, 4) != SQLITE_NULL;
-		f->start = (size_t)sqlite3_column_int64(st, 4);
-		f->end = (size_t)sqlite3_column_int64(st, 5);
+		f->has_offsets = !store_is_null(st, 4);
+		f->start = (size_t)store_int(st, 4);
+		f->end = (size_t)store_int(st, 5);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "item", cause));
+	store_reset(st);
+	if (rc != STORE_DONE)
+		return (rc);
 	return (0);
 }
 
@@ -93,27 +93,27 @@ static int
 item_spans(struct queue *q, struct queue_item *it, char **cause)
 {
 	struct queue_span	*s;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	int			 rc;
 
 	if ((st = store_stmt(q, spans_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, it->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_int(st, 1, it->id);
+	while ((rc = store_step(st, "database", cause)) == STORE_ROW) {
 		it->spans = xreallocarray(it->spans, it->nspans + 1,
 		    sizeof *it->spans);
 		s = &it->spans[it->nspans++];
 		s->entity_type = store_column_text(st, 0);
-		s->start = (size_t)sqlite3_column_int64(st, 1);
-		s->end = (size_t)sqlite3_column_int64(st, 2);
-		s->score = sqlite3_column_double(st, 3);
+		s->start = (size_t)store_int(st, 1);
+		s->end = (size_t)store_int(st, 2);
+		s->score = store_real(st, 3);
 		s->recognizer = store_column_text(st, 4);
 		s->explanation = store_column_text(st, 5);
 		s->triage = store_column_text(st, 6);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "item", cause));
+	store_reset(st);
+	if (rc != STORE_DONE)
+		return (rc);
 	return (0);
 }
 
@@ -131,25 +131,25 @@ store_item_children(struct queue *q, struct queue_item *it, char **cause)
 
 /* The STORE_ITEM_COLUMNS of a row, from column first on; no children. */
 struct queue_item *
-store_item_row(sqlite3_stmt *st, int first)
+store_item_row(struct store_stmt *st, int first)
 {
 	struct queue_item	*it;
 	enum queue_kind		 kind = QUEUE_KIND_MODEL_OUTPUT;
 	int			 c = first;
 
 	it = xcalloc(1, sizeof *it);
-	it->id = sqlite3_column_int64(st, c++);
+	it->id = store_int(st, c++);
 	it->ext_id = store_column_text(st, c++);
-	queue_kind_parse((const char *)sqlite3_column_text(st, c++), &kind);
+	queue_kind_parse(store_text(st, c++), &kind);
 	it->kind = kind;
-	it->state = item_state((const char *)sqlite3_column_text(st, c++));
-	it->priority = sqlite3_column_double(st, c++);
+	it->state = item_state(store_text(st, c++));
+	it->priority = store_real(st, c++);
 	it->top_type = store_column_text(st, c++);
-	it->top_score = sqlite3_column_double(st, c++);
+	it->top_score = store_real(st, c++);
 	it->holder = store_column_text(st, c++);
-	it->lease_id = sqlite3_column_int64(st, c++);
-	it->lease_expires = sqlite3_column_int64(st, c++);
-	it->claimed_at = sqlite3_column_int64(st, c++);
+	it->lease_id = store_int(st, c++);
+	it->lease_expires = store_int(st, c++);
+	it->claimed_at = store_int(st, c++);
 	it->created_at = store_column_text(st, c++);
 	it->imported_at = store_column_text(st, c++);
 	it->source_model = store_column_text(st, c++);
@@ -181,7 +181,7 @@ store_item_get(struct queue *q, int64_t id, const char *ext_id,
     struct queue_item **out, char **cause)
 {
 	struct queue_item	*it;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	int			 rc;
 
 	*out = NULL;
@@ -189,12 +189,12 @@ store_item_get(struct queue *q, int64_t id, const char *ext_id,
 	    cause)) == NULL)
 		return (EX_SOFTWARE);
 	if (ext_id != NULL)
-		sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+		store_bind_text(st, 1, ext_id);
 	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+		store_bind_int(st, 1, id);
+	rc = store_step(st, "item", cause);
+	if (rc == STORE_DONE) {
+		store_reset(st);
 		if (ext_id != NULL)
 			xasprintf(cause, "no item \"%s\" in %s", ext_id,
 			    q->path);
@@ -203,11 +203,11 @@ store_item_get(struct queue *q, int64_t id, const char *ext_id,
 			    q->path);
 		return (EX_NOINPUT);
 	}
-	if (rc != SQLITE_ROW)
-		return (store_error(q, "item", cause));
+	if (rc != STORE_ROW)
+		return (rc);
 	it = store_item_row(st, 0);
 	it->raw = store_column_text(st, STORE_ITEM_NCOLUMNS);
-	sqlite3_reset(st);
+	store_reset(st);
 	if ((rc = store_item_children(q, it, cause)) != 0) {
 		queue_item_free(it);
 		return (rc);
@@ -279,50 +279,50 @@ store_item_history(struct queue *q, const char *ext_id,
 	    "WHERE u.undoes = d.id) FROM decisions d JOIN items i "
 	    "ON i.id = d.item_id WHERE i.ext_id = ? ORDER BY d.id";
 	struct queue_decision_info	*d;
-	sqlite3_stmt			*st;
+	struct store_stmt		*st;
 	int				 rc;
 
 	*out = NULL;
 	*n = 0;
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_text(st, 1, ext_id);
+	while ((rc = store_step(st, "history", cause)) == STORE_ROW) {
 		*out = xreallocarray(*out, *n + 1, sizeof **out);
 		d = &(*out)[(*n)++];
 		store_decision_row(st, 0, d);
-		d->undone_by = sqlite3_column_int64(st,
+		d->undone_by = store_int(st,
 		    STORE_DECISION_NCOLUMNS);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	store_reset(st);
+	if (rc != STORE_DONE) {
 		queue_decisions_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return (store_error(q, "history", cause));
+		return (rc);
 	}
 	return (0);
 }
 
 /* The STORE_DECISION_COLUMNS of a row, from column first on. */
 void
-store_decision_row(sqlite3_stmt *st, int first, struct queue_decision_info *d)
+store_decision_row(struct store_stmt *st, int first, struct queue_decision_info *d)
 {
 	int c = first;
 
-	d->id = sqlite3_column_int64(st, c++);
+	d->id = store_int(st, c++);
 	d->item = store_column_text(st, c++);
 	d->action = store_column_text(st, c++);
 	d->reviewer = store_column_text(st, c++);
-	d->shift_id = sqlite3_column_int64(st, c++);
-	d->lease_id = sqlite3_column_int64(st, c++);
-	d->policy_version = sqlite3_column_int(st, c++);
+	d->shift_id = store_int(st, c++);
+	d->lease_id = store_int(st, c++);
+	d->policy_version = (int)store_int(st, c++);
 	d->decided_at = store_column_text(st, c++);
-	d->spent_ms = sqlite3_column_type(st, c) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, c);
+	d->spent_ms = store_is_null(st, c) ? -1 :
+	    store_int(st, c);
 	c++;
 	d->payload = store_column_text(st, c++);
-	d->undoes = sqlite3_column_int64(st, c);
+	d->undoes = store_int(st, c);
 	d->undone_by = 0;
 }
 

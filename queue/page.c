@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 #define PAGE_COLUMNS \
@@ -62,19 +62,19 @@ page_text(int kind, int type, int part, int back)
 }
 
 static void
-page_row(sqlite3_stmt *st, struct queue_row *r)
+page_row(struct store_stmt *st, struct queue_row *r)
 {
 	enum queue_kind k = QUEUE_KIND_MODEL_OUTPUT;
 
 	memset(r, 0, sizeof *r);
-	r->pos.requeue = sqlite3_column_int64(st, 0);
-	r->pos.priority = sqlite3_column_double(st, 1);
-	r->pos.seq = sqlite3_column_int64(st, 2);
+	r->pos.requeue = store_int(st, 0);
+	r->pos.priority = store_real(st, 1);
+	r->pos.seq = store_int(st, 2);
 	r->item = store_column_text(st, 3);
-	queue_kind_parse((const char *)sqlite3_column_text(st, 4), &k);
+	queue_kind_parse(store_text(st, 4), &k);
 	r->kind = k;
 	r->top_type = store_column_text(st, 5);
-	r->top_score = sqlite3_column_double(st, 6);
+	r->top_score = store_real(st, 6);
 	r->imported_at = store_column_text(st, 7);
 	r->created_at = store_column_text(st, 8);
 	r->holder = store_column_text(st, 9);
@@ -85,32 +85,32 @@ page_run(struct queue *q, const struct queue_filter *f, int part, int back,
     const struct queue_pos *pos, size_t limit, struct queue_row **rows,
     size_t *n, char **cause)
 {
-	sqlite3_stmt	*st;
-	int		 kind, type, rc;
+	struct store_stmt	*st;
+	int			 kind, type, rc;
 
 	kind = f != NULL && f->kind != NULL;
 	type = f != NULL && f->type != NULL;
 	if ((st = store_stmt(q, page_text(kind, type, part, back),
 	    cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, queue_now(q));
+	store_bind_int(st, 1, queue_now(q));
 	if (kind)
-		sqlite3_bind_text(st, 2, f->kind, -1, SQLITE_STATIC);
+		store_bind_text(st, 2, f->kind);
 	if (type)
-		sqlite3_bind_text(st, 3, f->type, -1, SQLITE_STATIC);
+		store_bind_text(st, 3, f->type);
 	if (pos != NULL) {
-		sqlite3_bind_int64(st, 4, pos->requeue);
-		sqlite3_bind_double(st, 5, pos->priority);
-		sqlite3_bind_int64(st, 6, pos->seq);
+		store_bind_int(st, 4, pos->requeue);
+		store_bind_real(st, 5, pos->priority);
+		store_bind_int(st, 6, pos->seq);
 	}
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)(limit - *n));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_int(st, 7, (int64_t)(limit - *n));
+	while ((rc = store_step(st, "queue", cause)) == STORE_ROW) {
 		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
 		page_row(st, &(*rows)[(*n)++]);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "queue", cause));
+	store_reset(st);
+	if (rc != STORE_DONE)
+		return (rc);
 	return (0);
 }
 
@@ -132,7 +132,7 @@ queue_page(struct queue *q, const struct queue_filter *f, int how,
 		return (0);
 	back = how == QUEUE_PAGE_BEFORE || how == QUEUE_PAGE_LAST;
 	/* One read transaction: the page is one consistent snapshot. */
-	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+	if ((rc = store_begin_read(q, cause)) != 0)
 		return (rc);
 	if (how == QUEUE_PAGE_FIRST || how == QUEUE_PAGE_LAST)
 		rc = page_run(q, f, 3, back, NULL, limit, rows, n, cause);
@@ -141,7 +141,7 @@ queue_page(struct queue *q, const struct queue_filter *f, int how,
 			rc = page_run(q, f, part, back, pos, limit, rows, n,
 			    cause);
 	}
-	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	store_end_read(q);
 	if (rc != 0) {
 		queue_rows_free(*rows, *n);
 		*rows = NULL;
@@ -176,21 +176,21 @@ int
 queue_waiting(struct queue *q, uint64_t counts[QUEUE_NKINDS], char **cause)
 {
 	static const char sql[] = "SELECT kind, n FROM waiting";
-	sqlite3_stmt	*st;
+	struct store_stmt	*st;
 	enum queue_kind	 k;
 	int		 rc;
 
 	memset(counts, 0, sizeof counts[0] * QUEUE_NKINDS);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (queue_kind_parse((const char *)sqlite3_column_text(st, 0),
+	while ((rc = store_step(st, "queue", cause)) == STORE_ROW) {
+		if (queue_kind_parse(store_text(st, 0),
 		    &k) == 0)
-			counts[k] = (uint64_t)sqlite3_column_int64(st, 1);
+			counts[k] = (uint64_t)store_int(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "queue", cause));
+	store_reset(st);
+	if (rc != STORE_DONE)
+		return (rc);
 	return (0);
 }
 
@@ -202,7 +202,7 @@ queue_search(struct queue *q, const char *needle, struct queue_row *row,
 	static const char sql[] = PAGE_COLUMNS PAGE_WAITING
 	    "AND (substr(ext_id, 1, length(?2)) = ?2 OR instr(text, ?2) > 0) "
 	    "ORDER BY requeue, priority DESC, seq LIMIT 1";
-	sqlite3_stmt	*st;
+	struct store_stmt	*st;
 	int		 rc;
 
 	*found = 0;
@@ -211,15 +211,15 @@ queue_search(struct queue *q, const char *needle, struct queue_row *row,
 		return (rc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, queue_now(q));
-	sqlite3_bind_text(st, 2, needle, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	store_bind_int(st, 1, queue_now(q));
+	store_bind_text(st, 2, needle);
+	rc = store_step(st, "search", cause);
+	if (rc == STORE_ROW) {
 		page_row(st, row);
 		*found = 1;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return (store_error(q, "search", cause));
+	store_reset(st);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return (rc);
 	return (0);
 }

@@ -9,7 +9,7 @@
 #include <sysexits.h>
 
 #include "json.h"
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 int
@@ -17,33 +17,36 @@ store_policy_refresh(struct queue *q, char **cause)
 {
 	static const char sql[] =
 	    "SELECT version, body FROM policies ORDER BY version DESC LIMIT 1";
-	sqlite3_stmt	*st;
-	struct policy	*p = NULL;
-	char		*why = NULL;
-	int		 rc, version = 0;
+	struct store_stmt	*st;
+	struct policy		*p = NULL;
+	const char		*body;
+	char			*why = NULL;
+	size_t			 len = 0;
+	int			 rc, version = 0;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
-	else if (rc != SQLITE_DONE)
-		return (store_error(q, "policy", cause));
+	rc = store_step(st, "policy", cause);
+	if (rc == STORE_ROW)
+		version = (int)store_int(st, 0);
+	else if (rc != STORE_DONE)
+		return (rc);
 	if (q->policy != NULL && version == q->policy_version) {
-		sqlite3_reset(st);
+		store_reset(st);
 		return (0);
 	}
 	if (version == 0)
 		p = policy_default();
-	else if (policy_parse((const char *)sqlite3_column_text(st, 1),
-	    (size_t)sqlite3_column_bytes(st, 1), &p, &why) != 0) {
+	else if ((body = store_bytes(st, 1, &len)) == NULL ||
+	    policy_parse(body, len, &p, &why) != 0) {
 		xasprintf(cause, "policy version %d in %s no longer "
-		    "validates: %s", version, q->path, why);
+		    "validates: %s", version, q->path, why != NULL ? why :
+		    "it has no text");
 		free(why);
-		sqlite3_reset(st);
+		store_reset(st);
 		return (EX_DATAERR);
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	policy_free(q->policy);
 	q->policy = p;
 	q->policy_version = version;
@@ -71,11 +74,11 @@ queue_policy_load(struct queue *q, const char *source, const char *json,
 	static const char insert_sql[] =
 	    "INSERT INTO policies (version, loaded_at, loaded_by, source, "
 	    "sha256, body) VALUES (?, ?, ?, ?, ?, ?)";
-	struct policy	*p = NULL;
-	sqlite3_stmt	*st;
-	cJSON		*data;
-	char		*why = NULL, sha[65], now[32];
-	int		 rc, v;
+	struct policy		*p = NULL;
+	struct store_stmt	*st;
+	cJSON			*data;
+	char			*why = NULL, sha[65], now[32];
+	int			 rc, v;
 
 	if (policy_parse(json, len, &p, &why) != 0) {
 		xasprintf(cause, "policy %s: %s", source, why);
@@ -111,17 +114,14 @@ queue_policy_load(struct queue *q, const char *source, const char *json,
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_int(st, 1, v);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, json, (int)len, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "policy", cause);
+	store_bind_int(st, 1, v);
+	store_bind_text(st, 2, now);
+	store_bind_text(st, 3, actor);
+	store_bind_text(st, 4, source);
+	store_bind_text(st, 5, sha);
+	store_bind_bytes(st, 6, json, len);
+	if ((rc = store_run(st, "policy", cause)) != 0)
 		goto fail;
-	}
-	sqlite3_reset(st);
 	data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "version", v);
 	cJSON_AddStringToObject(data, "name", p->name);
@@ -147,11 +147,11 @@ out:
 }
 
 static char *
-policy_column(sqlite3_stmt *st, int i)
+policy_column(struct store_stmt *st, int i)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const char *s = store_text(st, i);
 
-	return (s != NULL ? xstrdup((const char *)s) : NULL);
+	return (s != NULL ? xstrdup(s) : NULL);
 }
 
 int
@@ -161,22 +161,22 @@ queue_policy_info(struct queue *q, struct queue_policy_info *info,
 	static const char sql[] =
 	    "SELECT version, loaded_at, loaded_by, source, sha256 "
 	    "FROM policies ORDER BY version DESC LIMIT 1";
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	memset(info, 0, sizeof *info);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		info->version = sqlite3_column_int(st, 0);
+	rc = store_step(st, "policy", cause);
+	if (rc == STORE_ROW) {
+		info->version = (int)store_int(st, 0);
 		info->loaded_at = policy_column(st, 1);
 		info->loaded_by = policy_column(st, 2);
 		info->source = policy_column(st, 3);
 		info->sha256 = policy_column(st, 4);
-	} else if (rc != SQLITE_DONE)
-		return (store_error(q, "policy", cause));
-	sqlite3_reset(st);
+	} else if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
 	return (0);
 }
 

@@ -10,7 +10,7 @@
 #include <sysexits.h>
 
 #include "json.h"
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 static const char shift_open_sql[] =
@@ -22,32 +22,32 @@ store_shift_id(struct queue *q, int create, int64_t *id, char **cause)
 {
 	static const char insert_sql[] =
 	    "INSERT INTO shifts (reviewer, started_at) VALUES (?, ?)";
-	sqlite3_stmt	*st;
-	cJSON		*data;
-	char		 now[32];
-	int		 rc;
+	struct store_stmt	*st;
+	cJSON			*data;
+	char			 now[32];
+	int			 rc;
 
 	*id = 0;
 	if ((st = store_stmt(q, shift_open_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		return (store_error(q, "shift", cause));
-	sqlite3_reset(st);
+	store_bind_text(st, 1, q->actor);
+	rc = store_step(st, "shift", cause);
+	if (rc == STORE_ROW)
+		*id = store_int(st, 0);
+	else if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
 	if (*id != 0 || !create)
 		return (0);
 
 	store_now_text(q, now);
 	if ((st = store_stmt(q, insert_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "shift", cause));
-	*id = sqlite3_last_insert_rowid(q->db);
+	store_bind_text(st, 1, q->actor);
+	store_bind_text(st, 2, now);
+	if ((rc = store_run(st, "shift", cause)) != 0)
+		return (rc);
+	*id = q->ops->last_id(q);
 	data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "shift", (double)*id);
 	return (store_audit_append(q, "shift_start", q->actor, NULL, data,
@@ -72,9 +72,9 @@ queue_shift_start(struct queue *q, int64_t *id, char **cause)
 }
 
 static void
-shift_read(sqlite3_stmt *st, struct queue_shift *s)
+shift_read(struct store_stmt *st, struct queue_shift *s)
 {
-	s->id = sqlite3_column_int64(st, 0);
+	s->id = store_int(st, 0);
 	s->reviewer = store_column_text(st, 1);
 	s->started_at = store_column_text(st, 2);
 	s->ended_at = store_column_text(st, 3);
@@ -90,22 +90,21 @@ shift_counts(struct queue *q, int64_t id, char **cause)
 	    "SELECT action, count(*) FROM decisions d WHERE shift_id = ? "
 	    "AND action <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u "
 	    "WHERE u.undoes = d.id) GROUP BY action ORDER BY action";
-	sqlite3_stmt	*st;
-	cJSON		*o;
-	int		 rc;
+	struct store_stmt	*st;
+	cJSON			*o;
+	int			 rc;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (NULL);
 	o = cJSON_CreateObject();
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	store_bind_int(st, 1, id);
+	while ((rc = store_step(st, "shift", cause)) == STORE_ROW)
 		cJSON_AddNumberToObject(o,
-		    (const char *)sqlite3_column_text(st, 0),
-		    (double)sqlite3_column_int64(st, 1));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+		    store_text(st, 0),
+		    (double)store_int(st, 1));
+	store_reset(st);
+	if (rc != STORE_DONE) {
 		cJSON_Delete(o);
-		store_error(q, "shift", cause);
 		return (NULL);
 	}
 	return (o);
@@ -118,11 +117,11 @@ queue_shift_end(struct queue *q, const char *note, struct queue_shift *ended,
 	static const char sql[] =
 	    "UPDATE shifts SET ended_at = ?, note = ?, counts = ? WHERE id = ? "
 	    "RETURNING id, reviewer, started_at, ended_at, note, counts";
-	sqlite3_stmt	*st;
-	cJSON		*counts = NULL, *data;
-	char		*text = NULL, now[32];
-	int64_t		 id;
-	int		 rc;
+	struct store_stmt	*st;
+	cJSON			*counts = NULL, *data;
+	char			*text = NULL, now[32];
+	int64_t			 id;
+	int			 rc;
 
 	if (ended != NULL)
 		memset(ended, 0, sizeof *ended);
@@ -149,19 +148,16 @@ queue_shift_end(struct queue *q, const char *note, struct queue_shift *ended,
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+	store_bind_text(st, 1, now);
 	if (note != NULL && *note != '\0')
-		sqlite3_bind_text(st, 2, note, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = store_error(q, "shift", cause);
+		store_bind_text(st, 2, note);
+	store_bind_text(st, 3, text);
+	store_bind_int(st, 4, id);
+	if ((rc = store_one(st, "shift", cause)) != 0)
 		goto fail;
-	}
 	if (ended != NULL)
 		shift_read(st, ended);
-	sqlite3_step(st);
-	sqlite3_reset(st);
+	store_reset(st);
 	data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "shift", (double)id);
 	cJSON_AddItemToObject(data, "counts", counts);
@@ -191,19 +187,19 @@ queue_shift_current(struct queue *q, struct queue_shift *s, char **cause)
 	    "SELECT id, reviewer, started_at, ended_at, note, counts "
 	    "FROM shifts WHERE reviewer = ? AND ended_at IS NULL "
 	    "ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	memset(s, 0, sizeof *s);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, queue_actor(q), -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	store_bind_text(st, 1, queue_actor(q));
+	rc = store_step(st, "shift", cause);
+	if (rc == STORE_ROW)
 		shift_read(st, s);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return (store_error(q, "shift", cause));
+	store_reset(st);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return (rc);
 	return (0);
 }
 
@@ -215,8 +211,8 @@ queue_shifts(struct queue *q, const char *reviewer, size_t max,
 	    "SELECT id, reviewer, started_at, ended_at, note, counts "
 	    "FROM shifts WHERE ?1 IS NULL OR reviewer = ?1 "
 	    "ORDER BY id DESC LIMIT ?2";
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	*out = NULL;
 	*n = 0;
@@ -227,18 +223,18 @@ queue_shifts(struct queue *q, const char *reviewer, size_t max,
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	if (reviewer != NULL)
-		sqlite3_bind_text(st, 1, reviewer, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_bind_text(st, 1, reviewer);
+	store_bind_int(st, 2, (int64_t)max);
+	while ((rc = store_step(st, "shifts", cause)) == STORE_ROW) {
 		*out = xreallocarray(*out, *n + 1, sizeof **out);
 		shift_read(st, &(*out)[(*n)++]);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	store_reset(st);
+	if (rc != STORE_DONE) {
 		queue_shifts_free(*out, *n);
 		*out = NULL;
 		*n = 0;
-		return (store_error(q, "shifts", cause));
+		return (rc);
 	}
 	return (0);
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 static int
@@ -27,9 +27,9 @@ stats_state_parse(const char *s, enum queue_state *out)
 }
 
 static char *
-stats_text(sqlite3_stmt *st, int col)
+stats_text(struct store_stmt *st, int col)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
+	const unsigned char *s = store_text(st, col);
 
 	return (xstrdup(s != NULL ? (const char *)s : ""));
 }
@@ -43,29 +43,29 @@ stats_batches(struct queue *q, size_t max, struct queue_stats *s,
 	    "auto_decided, duplicates, invalid FROM batches "
 	    "WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT ?";
 	struct queue_batch_info	*b;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	int			 rc;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)max);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	store_bind_int(st, 1, (int64_t)max);
+	while ((rc = store_step(st, "database", cause)) == STORE_ROW) {
 		s->batches = xreallocarray(s->batches, s->nbatches + 1,
 		    sizeof *s->batches);
 		b = &s->batches[s->nbatches++];
-		b->id = sqlite3_column_int64(st, 0);
+		b->id = store_int(st, 0);
 		b->started_at = stats_text(st, 1);
 		b->operator = stats_text(st, 2);
 		b->files = stats_text(st, 3);
-		b->imported = (uint64_t)sqlite3_column_int64(st, 4);
-		b->queued = (uint64_t)sqlite3_column_int64(st, 5);
-		b->auto_decided = (uint64_t)sqlite3_column_int64(st, 6);
-		b->duplicates = (uint64_t)sqlite3_column_int64(st, 7);
-		b->invalid = (uint64_t)sqlite3_column_int64(st, 8);
+		b->imported = (uint64_t)store_int(st, 4);
+		b->queued = (uint64_t)store_int(st, 5);
+		b->auto_decided = (uint64_t)store_int(st, 6);
+		b->duplicates = (uint64_t)store_int(st, 7);
+		b->invalid = (uint64_t)store_int(st, 8);
 	}
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "status", cause));
-	sqlite3_reset(st);
+	if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
 	return (0);
 }
 
@@ -79,7 +79,7 @@ queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
 	static const char oldest_sql[] =
 	    "SELECT min(imported_at) FROM items "
 	    "WHERE state = 'queued' OR state = 'claimed'";
-	sqlite3_stmt		*st;
+	struct store_stmt		*st;
 	enum queue_kind		 k;
 	enum queue_state	 state;
 	int			 rc;
@@ -90,43 +90,43 @@ queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
 	s->policy_version = q->policy_version;
 	s->policy_name = xstrdup(q->policy->name);
 	/* One read transaction, so the numbers agree with each other. */
-	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+	if ((rc = store_begin_read(q, cause)) != 0)
 		return (rc);
 	if ((st = store_stmt(q, counts_sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (queue_kind_parse((const char *)sqlite3_column_text(st, 0),
+	while ((rc = store_step(st, "status", cause)) == STORE_ROW) {
+		if (queue_kind_parse(store_text(st, 0),
 		    &k) != 0 ||
-		    stats_state_parse((const char *)sqlite3_column_text(st, 1),
+		    stats_state_parse(store_text(st, 1),
 		    &state) != 0)
 			continue;
-		s->counts[k][state] = (uint64_t)sqlite3_column_int64(st, 2);
+		s->counts[k][state] = (uint64_t)store_int(st, 2);
 		s->total += s->counts[k][state];
 	}
-	if (rc != SQLITE_DONE) {
-		rc = store_error(q, "status", cause);
+	if (rc != STORE_DONE) {
+		
 		goto out;
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	if ((st = store_stmt(q, oldest_sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+	if (store_step(st, "database", cause) == STORE_ROW &&
+	    !store_is_null(st, 0)) {
 		struct tm	 tm;
-		const char	*t = (const char *)sqlite3_column_text(st, 0);
+		const char	*t = store_text(st, 0);
 
 		memset(&tm, 0, sizeof tm);
 		if (strptime(t, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL)
 			s->oldest_queued = (int64_t)timegm(&tm);
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	rc = stats_batches(q, max_batches, s, cause);
 out:
-	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	store_end_read(q);
 	if (rc != 0)
 		queue_stats_done(s);
 	return (rc);

@@ -1,6 +1,7 @@
 /*
- * Opening a hitl database safely (a new file is 0600; a foreign or newer file
- * is refused untouched), statement caching, transactions and error mapping.
+ * An open queue above its backend: opening (the backend chosen by the
+ * database's name), the statement cache, transactions with their clock and
+ * signature, the signing key, and the small helpers every file uses.
  */
 #include "config.h"
 
@@ -18,7 +19,7 @@
 #include <openssl/evp.h>
 
 #include "json.h"
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 static const char *const queue_state_names[] = {
@@ -194,150 +195,90 @@ queue_is_demo(struct queue *q)
 {
 	static const char sql[] =
 	    "SELECT 1 FROM meta WHERE key = 'demo' AND value = '1'";
-	sqlite3_stmt	*st;
-	char		*cause = NULL;
-	int		 demo;
+	struct store_stmt	*st;
+	char			*cause = NULL;
+	int			 demo;
 
 	if ((st = store_stmt(q, sql, &cause)) == NULL) {
 		free(cause);
 		return (0);
 	}
-	demo = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	demo = store_step(st, "demo", &cause) == STORE_ROW;
+	free(cause);
+	store_reset(st);
 	return (demo);
 }
 
 int
 queue_schema_latest(void)
 {
-	return (store_migrations_latest());
+	return (store_sqlite_ops.latest());
 }
 
-/*
- * Whether the file may be had in MODE by the effective ids, those SQLite
- * opens it with (access() asks about the real ones, which differ when the
- * caller is setgid).
- */
-static int
-store_access(const char *path, int mode)
+struct store_stmt *
+store_prepare(struct queue *q, const char *sql, int flags, char **cause)
 {
-	return (faccessat(AT_FDCWD, path, mode, AT_EACCESS) == 0);
-}
-
-/*
- * Cannot write: the file, its directory, or the -wal and -shm files that a
- * read of a read-only database leaves behind with its mode (which stay
- * read-only after the database is made writable again).
- */
-static int
-store_readonly(struct queue *q, const char *what, const char *msg,
-    char **cause)
-{
-	static const char *const sides[] = { "-wal", "-shm" };
-	char	*side;
-	size_t	 i;
-
-	for (i = 0; i < 2; i++) {
-		xasprintf(&side, "%s%s", q->path, sides[i]);
-		if (store_access(q->path, W_OK) && store_access(side, F_OK) &&
-		    !store_access(side, W_OK)) {
-			xasprintf(cause, "%s: cannot write to %s: %s is "
-			    "read-only; make it writable like the database, "
-			    "or remove it while no hitl runs", what, q->path,
-			    side);
-			free(side);
-			return (EX_CANTCREAT);
-		}
-		free(side);
-	}
-	xasprintf(cause, "%s: cannot write to %s (or its directory): %s", what,
-	    q->path, msg);
-	return (EX_CANTCREAT);
-}
-
-int
-store_error(struct queue *q, const char *what, char **cause)
-{
-	int		 code = sqlite3_errcode(q->db);
-	const char	*msg = sqlite3_errmsg(q->db);
-
-	switch (code & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		xasprintf(cause, "%s: the database %s is busy: another "
-		    "process held it longer than the busy timeout (%d ms); "
-		    "try again", what, q->path, q->busy_timeout_ms);
-		return (EX_TEMPFAIL);
-	case SQLITE_FULL:
-		xasprintf(cause, "%s: the disk holding %s is full; nothing "
-		    "was changed, free some space and try again", what,
-		    q->path);
-		return (EX_IOERR);
-	case SQLITE_IOERR:
-		/* A full disk can come back as an I/O error (the -shm). */
-		if (sqlite3_system_errno(q->db) == ENOSPC ||
-		    sqlite3_system_errno(q->db) == EDQUOT)
-			xasprintf(cause, "%s: the disk holding %s is full; "
-			    "nothing was changed, free some space and try "
-			    "again", what, q->path);
-		else
-			xasprintf(cause, "%s: I/O error on %s: %s", what,
-			    q->path, msg);
-		return (EX_IOERR);
-	case SQLITE_READONLY:
-	case SQLITE_PERM:
-	case SQLITE_CANTOPEN:
-		return (store_readonly(q, what, msg, cause));
-	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		xasprintf(cause, "%s: %s is damaged (%s); hitl stops and "
-		    "repairs nothing: restore it from a backup (hitl audit "
-		    "verify checks the whole file)", what, q->path, msg);
-		return (EX_DATAERR);
-	case SQLITE_CONSTRAINT:
-		xasprintf(cause, "%s: %s", what, msg);
-		return (EX_DATAERR);
-	default:
-		xasprintf(cause, "%s: %s", what, msg);
-		return (EX_SOFTWARE);
-	}
-}
-
-sqlite3_stmt *
-store_stmt(struct queue *q, const char *sql, char **cause)
-{
-	struct store_stmt	*s;
+	struct store_stmt	*st;
 	size_t			 i;
 
 	for (i = 0; i < q->nstmts; i++) {
-		s = &q->stmts[i];
-		if (s->sql == sql) {
-			sqlite3_reset(s->stmt);
-			sqlite3_clear_bindings(s->stmt);
-			return (s->stmt);
+		st = q->stmts[i];
+		if (st->sql == sql) {
+			q->ops->reset(st);
+			return (st);
 		}
 	}
 	if (q->nstmts == STORE_MAX_STMTS) {
 		xasprintf(cause, "internal error: too many statements");
 		return (NULL);
 	}
-	s = &q->stmts[q->nstmts];
-	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &s->stmt, NULL) != SQLITE_OK) {
-		store_error(q, "prepare", cause);
+	if ((st = q->ops->prepare(q, sql, flags, cause)) == NULL)
 		return (NULL);
+	st->ops = q->ops;
+	st->q = q;
+	st->sql = sql;
+	q->stmts[q->nstmts++] = st;
+	return (st);
+}
+
+int
+store_run(struct store_stmt *st, const char *what, char **cause)
+{
+	int rc;
+
+	if ((rc = store_step(st, what, cause)) == STORE_ROW)
+		rc = STORE_DONE;
+	store_reset(st);
+	return (rc);
+}
+
+int
+store_one(struct store_stmt *st, const char *what, char **cause)
+{
+	int rc;
+
+	if ((rc = store_step(st, what, cause)) == STORE_ROW)
+		return (0);
+	if (rc == STORE_DONE) {
+		xasprintf(cause, "%s: internal error: no row came back", what);
+		rc = EX_SOFTWARE;
 	}
-	s->sql = sql;
-	q->nstmts++;
-	return (s->stmt);
+	store_reset(st);
+	return (rc);
 }
 
 int
 store_exec(struct queue *q, const char *sql, char **cause)
 {
-	if (sqlite3_exec(q->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return (store_error(q, "database", cause));
-	return (0);
+	return (q->ops->exec(q, sql, cause));
+}
+
+char *
+store_column_text(struct store_stmt *st, int col)
+{
+	const char *s = store_text(st, col);
+
+	return (s != NULL ? xstrdup(s) : NULL);
 }
 
 /* The time of the event the log ends with: no new event goes before it. */
@@ -346,37 +287,37 @@ store_clock_floor(struct queue *q, char **cause)
 {
 	static const char sql[] =
 	    "SELECT at FROM audit ORDER BY seq DESC LIMIT 1";
-	sqlite3_stmt	*st;
-	struct tm	 tm;
-	const char	*at;
-	int		 rc;
+	struct store_stmt	*st;
+	struct tm		 tm;
+	const char		*at;
+	int			 rc;
 
 	q->clock_floor = 0;
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		at = (const char *)sqlite3_column_text(st, 0);
+	if ((rc = store_step(st, "audit", cause)) == STORE_ROW) {
+		at = store_text(st, 0);
 		memset(&tm, 0, sizeof tm);
 		if (at != NULL && strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) !=
 		    NULL)
 			q->clock_floor = (int64_t)timegm(&tm);
-	} else if (rc != SQLITE_DONE)
-		return (store_error(q, "audit", cause));
-	sqlite3_reset(st);
+	} else if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
 	return (0);
 }
 
-int
-store_begin(struct queue *q, char **cause)
+static int
+store_begin_how(struct queue *q, int how, char **cause)
 {
 	int rc;
 
-	if ((rc = store_exec(q, "BEGIN IMMEDIATE", cause)) != 0)
+	if ((rc = q->ops->begin(q, how, cause)) != 0)
 		return (rc);
 	q->in_txn = 1;
 	q->txn_seq = 0;
 	q->txn_now = 0;
-	if (q->schema != store_migrations_latest())
+	if (q->schema != q->ops->latest())
 		return (0);
 	/*
 	 * A policy loaded while we waited for the lock applies to what this
@@ -403,6 +344,36 @@ fail:
 	return (rc);
 }
 
+int
+store_begin(struct queue *q, char **cause)
+{
+	return (store_begin_how(q, STORE_WRITE, cause));
+}
+
+int
+store_begin_unlogged(struct queue *q, char **cause)
+{
+	return (store_begin_how(q, STORE_WRITE_UNLOGGED, cause));
+}
+
+int
+store_begin_read(struct queue *q, char **cause)
+{
+	return (q->ops->begin(q, STORE_READ, cause));
+}
+
+void
+store_end_read(struct queue *q)
+{
+	char *cause = NULL;
+
+	/* A read changed nothing: there is nothing a failure could lose. */
+	if (q->ops->commit(q, &cause) != 0) {
+		free(cause);
+		q->ops->rollback(q);
+	}
+}
+
 /*
  * Puts a key the log does not name yet on the record, as the transaction's
  * last event: "signing_key" with its public half and the first event it
@@ -413,15 +384,16 @@ store_key_record(struct queue *q, char **cause)
 {
 	static const char sql[] =
 	    "INSERT INTO meta (key, value) VALUES ('signing_key', ?)";
-	sqlite3_stmt	*st;
-	cJSON		*data;
-	char		*pem;
+	struct store_stmt	*st;
+	cJSON			*data;
+	char			*pem;
+	int			 rc;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, sign_key_id(q->key), -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "audit", cause));
+	store_bind_text(st, 1, sign_key_id(q->key));
+	if ((rc = store_run(st, "audit", cause)) != 0)
+		return (rc);
 	pem = sign_key_public_pem(q->key);
 	data = cJSON_CreateObject();
 	cJSON_AddStringToObject(data, "key_id", sign_key_id(q->key));
@@ -445,25 +417,21 @@ store_check_head(struct queue *q, char **cause)
 	static const char sql[] =
 	    "SELECT a.hash, s.first_seq, s.signature FROM audit a LEFT JOIN "
 	    "audit_signatures s ON s.seq = a.seq WHERE a.seq = ?";
-	sqlite3_stmt	*st;
-	int64_t		 prev = q->txn_first_seq - 1;
-	int		 ok;
+	struct store_stmt	*st;
+	int64_t			 prev = q->txn_first_seq - 1;
+	int			 ok, rc;
 
 	/* The first events, or those of a log made before signing. */
 	if (prev <= 0 || !q->key_recorded)
 		return (0);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, prev);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return (store_error(q, "audit", cause));
-	}
-	ok = sqlite3_column_type(st, 2) != SQLITE_NULL &&
-	    sign_check(q->key, sqlite3_column_int64(st, 1), prev,
-	    (const char *)sqlite3_column_text(st, 0),
-	    (const char *)sqlite3_column_text(st, 2));
-	sqlite3_reset(st);
+	store_bind_int(st, 1, prev);
+	if ((rc = store_one(st, "audit", cause)) != 0)
+		return (rc);
+	ok = !store_is_null(st, 2) && sign_check(q->key, store_int(st, 1),
+	    prev, store_text(st, 0), store_text(st, 2));
+	store_reset(st);
 	if (!ok) {
 		xasprintf(cause, "the audit log of %s ends on event %lld, which "
 		    "hitl did not sign: the log was changed behind hitl's "
@@ -482,9 +450,9 @@ store_sign_txn(struct queue *q, char **cause)
 	static const char sql[] =
 	    "INSERT INTO audit_signatures (seq, first_seq, key_id, signature) "
 	    "VALUES (?, ?, ?, ?)";
-	sqlite3_stmt	*st;
-	char		 sig[SIGN_HEX_LEN + 1];
-	int		 rc;
+	struct store_stmt	*st;
+	char			 sig[SIGN_HEX_LEN + 1];
+	int			 rc;
 
 	if (q->key == NULL) {
 		xasprintf(cause, "%s", q->key_error != NULL ? q->key_error :
@@ -499,13 +467,11 @@ store_sign_txn(struct queue *q, char **cause)
 		return (rc);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, q->txn_seq);
-	sqlite3_bind_int64(st, 2, q->txn_first_seq);
-	sqlite3_bind_text(st, 3, sign_key_id(q->key), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, sig, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "audit", cause));
-	return (0);
+	store_bind_int(st, 1, q->txn_seq);
+	store_bind_int(st, 2, q->txn_first_seq);
+	store_bind_text(st, 3, sign_key_id(q->key));
+	store_bind_text(st, 4, sig);
+		return (store_run(st, "audit", cause));
 }
 
 int
@@ -514,7 +480,7 @@ store_commit(struct queue *q, char **cause)
 	int rc;
 
 	if ((q->txn_seq != 0 && (rc = store_sign_txn(q, cause)) != 0) ||
-	    (rc = store_exec(q, "COMMIT", cause)) != 0) {
+	    (rc = q->ops->commit(q, cause)) != 0) {
 		store_rollback(q);
 		return (rc);
 	}
@@ -530,161 +496,17 @@ store_commit(struct queue *q, char **cause)
 void
 store_rollback(struct queue *q)
 {
-	if (!sqlite3_get_autocommit(q->db))
-		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	q->ops->rollback(q);
 	q->in_txn = 0;
 	q->txn_seq = 0;
 	q->txn_now = 0;
 	q->key_recorded_txn = 0;
 }
 
-static int
-store_pragma_int(struct queue *q, const char *sql, int *out, char **cause)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return (store_error(q, "open", cause));
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return (store_error(q, "open", cause));
-	return (0);
-}
-
-/*
- * Creates the file ourselves so that it is 0600 (0660 when shared) whatever
- * the umask; SQLite gives its -wal and -shm files the database file's mode.
- */
-static int
-store_create_file(const char *path, mode_t mode, int *created, char **cause)
-{
-	struct stat	sb;
-	int		fd, error;
-
-	*created = 0;
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    mode);
-	if (fd == -1) {
-		error = errno;
-		if (error == EEXIST && stat(path, &sb) == 0 &&
-		    S_ISDIR(sb.st_mode)) {
-			xasprintf(cause, "%s is a directory; name a database "
-			    "file", path);
-			return (EX_CANTCREAT);
-		}
-		if (error == EEXIST)
-			return (0);
-		xasprintf(cause, "cannot create %s: %s", path,
-		    strerror(error));
-		return (error == ENOSPC || error == EIO ? EX_IOERR :
-		    EX_CANTCREAT);
-	}
-	if (fchmod(fd, mode) != 0) {
-		xasprintf(cause, "cannot set the mode of %s: %s", path,
-		    strerror(errno));
-		close(fd);
-		return (EX_IOERR);
-	}
-	close(fd);
-	*created = 1;
-	return (0);
-}
-
-/*
- * Refuses, before anything is written, a file that is not ours or that a
- * newer hitl wrote. An empty file (new, or created by someone for us) is
- * acceptable only when creating.
- */
-static int
-store_check_identity(struct queue *q, int create, char **cause)
-{
-	int	appid = 0, version = 0, pages = 0, rc;
-
-	if ((rc = store_pragma_int(q, "PRAGMA page_count", &pages,
-	    cause)) != 0) {
-		free(*cause);
-		*cause = NULL;
-		if ((sqlite3_errcode(q->db) & 0xff) == SQLITE_NOTADB) {
-			xasprintf(cause, "%s is not a hitl database (not an "
-			    "SQLite file); it was left untouched", q->path);
-			return (EX_DATAERR);
-		}
-		return (store_error(q, "open", cause));
-	}
-	if ((rc = store_pragma_int(q, "PRAGMA application_id", &appid,
-	    cause)) != 0 ||
-	    (rc = store_pragma_int(q, "PRAGMA user_version", &version,
-	    cause)) != 0)
-		return (rc);
-	if (pages == 0) {
-		if (!create) {
-			xasprintf(cause, "%s is empty, not a hitl database; "
-			    "create one with 'hitl init'", q->path);
-			return (EX_NOINPUT);
-		}
-		return (0);
-	}
-	if (appid != STORE_APPLICATION_ID) {
-		xasprintf(cause, "%s is an SQLite database but not a hitl "
-		    "one; it was left untouched", q->path);
-		return (EX_DATAERR);
-	}
-	if (version > store_migrations_latest()) {
-		xasprintf(cause, "%s was written by a newer hitl (schema "
-		    "version %d; this hitl knows up to %d): upgrade hitl; "
-		    "the file was left untouched", q->path, version,
-		    store_migrations_latest());
-		return (EX_DATAERR);
-	}
-	q->schema = version;
-	return (0);
-}
-
-/*
- * Waiting for another writer. SQLite's own handler backs off to 100 ms
- * sleeps, so under steady contention a process that has waited longest
- * sleeps longest and others keep taking the lock: with eight reviewers at
- * synchronous=FULL some waited out the timeout. Short, jittered sleeps keep
- * every waiter in the running until the timeout.
- */
-static int
-store_busy(void *arg, int count)
-{
-	struct queue	*q = arg;
-	struct timespec	 now, ts;
-	double		 waited;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (count == 0)
-		q->busy_since = now;
-	/* xorshift, seeded per process: no two waiters sleep in step. */
-	if (q->busy_rand == 0)
-		q->busy_rand = (((uint32_t)getpid() * 2654435761u) ^
-		    (uint32_t)now.tv_nsec) | 1;
-	q->busy_rand ^= q->busy_rand << 13;
-	q->busy_rand ^= q->busy_rand >> 17;
-	q->busy_rand ^= q->busy_rand << 5;
-	waited = (double)(now.tv_sec - q->busy_since.tv_sec) * 1e3 +
-	    (double)(now.tv_nsec - q->busy_since.tv_nsec) / 1e6;
-	if (waited >= q->busy_timeout_ms)
-		return (0);
-	ts.tv_sec = 0;
-	ts.tv_nsec = (long)(500 + q->busy_rand % 2500) * 1000;
-	nanosleep(&ts, NULL);
-	return (1);
-}
-
 char *
 store_key_path(const struct queue *q)
 {
-	char *p;
-
-	xasprintf(&p, "%s%s", q->path, SIGN_KEY_SUFFIX);
-	return (p);
+	return (q->ops->key_path((struct queue *)q));
 }
 
 /* The id of the key the log says signs it (meta), or NULL. */
@@ -693,17 +515,17 @@ store_key_recorded(struct queue *q, char **id, char **cause)
 {
 	static const char sql[] =
 	    "SELECT value FROM meta WHERE key = 'signing_key'";
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	*id = NULL;
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = store_step(st, "open", cause)) == STORE_ROW)
 		*id = store_column_text(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return (store_error(q, "open", cause));
+	store_reset(st);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return (rc);
 	return (0);
 }
 
@@ -731,7 +553,7 @@ store_key_setup(struct queue *q, int created, char **cause)
 		why = NULL;
 		rc = sign_key_create(path, q->shared ? 0640 : 0600, &q->key,
 		    &why);
-		if (rc == EX_CANTCREAT && store_access(path, F_OK)) {
+		if (rc == EX_CANTCREAT && access(path, F_OK) == 0) {
 			/* Another process made it first: use theirs. */
 			free(why);
 			why = NULL;
@@ -785,16 +607,19 @@ store_baseline_due(struct queue *q, char **cause)
 {
 	static const char sql[] =
 	    "SELECT 1 FROM meta WHERE key = 'needs_baseline'";
-	sqlite3_stmt	*st;
-	char		*why = NULL;
-	int		 due;
+	struct store_stmt	*st;
+	char			*why = NULL;
+	int			 due;
 
 	if (q->key == NULL)
 		return (0);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	due = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	if ((due = store_step(st, "open", cause)) != STORE_ROW &&
+	    due != STORE_DONE)
+		return (due);
+	store_reset(st);
+	due = due == STORE_ROW;
 	if (due && store_baseline(q, &why) != 0)
 		free(why);
 	return (0);
@@ -811,14 +636,20 @@ queue_open(const char *path, int flags, struct queue **out, char **cause)
 	return (queue_open_with(&o, out, cause));
 }
 
+/* The backend a database's name asks for: a connection URI, or a file. */
+static const struct store_ops *
+store_backend(const char *path)
+{
+	return (&store_sqlite_ops);
+	(void)path;
+}
+
 int
 queue_open_with(const struct queue_options *o, struct queue **out,
     char **cause)
 {
-	const char	*path = o->path;
-	int		 flags = o->flags;
 	struct queue	*q;
-	char		 sql[64], *keypath;
+	char		*keypath;
 	int64_t		 now = 0;
 	int		 rc, created = 0;
 
@@ -826,83 +657,37 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 	if (o->clock != NULL && (rc = store_parse_clock(o->clock, &now,
 	    cause)) != 0)
 		return (rc);
-	if (flags & QUEUE_OPEN_CREATE) {
-		if ((rc = store_create_file(path, (flags & QUEUE_OPEN_SHARED) ?
-		    0660 : 0600, &created, cause)) != 0)
-			return (rc);
-	} else if (!store_access(path, F_OK)) {
-		if (errno != ENOENT) {
-			xasprintf(cause, "cannot open %s: %s", path,
-			    strerror(errno));
-			return (EX_NOINPUT);
-		}
-		xasprintf(cause, "no database at %s: create one with 'hitl "
-		    "init' or name another with --db", path);
-		return (EX_NOINPUT);
-	}
-
 	q = xcalloc(1, sizeof *q);
-	q->path = xstrdup(path);
+	q->ops = store_backend(o->path);
+	q->path = xstrdup(o->path);
 	q->busy_timeout_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms :
 	    STORE_BUSY_TIMEOUT_MS;
-	q->shared = (flags & QUEUE_OPEN_SHARED) != 0;
+	q->shared = (o->flags & QUEUE_OPEN_SHARED) != 0;
 	q->now = now;
 	q->clock_text = now != 0;
-	/*
-	 * A connection is used by one thread only: no mutexes. Before the
-	 * first connection, memory statistics (a global mutex) are turned off.
-	 */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		rc = store_error(q, "open", cause);
-		goto fail;
-	}
-	sqlite3_extended_result_codes(q->db, 1);
-	sqlite3_busy_handler(q->db, store_busy, q);
-
-	if ((rc = store_check_identity(q, flags & QUEUE_OPEN_CREATE,
-	    cause)) != 0)
-		goto fail;
-	/*
-	 * Only now, knowing the file is ours, may anything be written. A new
-	 * database gets larger pages than SQLite's 4 KiB: records are a few
-	 * hundred bytes with their input line, and fewer, fuller pages mean
-	 * fewer b-tree levels and WAL frames (measured: bench/).
-	 */
-	if (q->schema == 0 &&
-	    (rc = store_exec(q, "PRAGMA page_size=16384", cause)) != 0)
-		goto fail;
-	if ((rc = store_exec(q, "PRAGMA journal_mode=WAL", cause)) != 0 ||
-	    (rc = store_exec(q, "PRAGMA foreign_keys=ON", cause)) != 0 ||
-	    (rc = store_exec(q, "PRAGMA temp_store=MEMORY", cause)) != 0 ||
-	    (rc = store_exec(q, "PRAGMA synchronous=FULL", cause)) != 0)
-		goto fail;
-	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", 32 * 1024);
-	if ((rc = store_exec(q, sql, cause)) != 0 ||
-	    (rc = store_migrate(q, cause)) != 0 ||
+	if ((rc = q->ops->open(q, o->flags, &created, cause)) != 0 ||
+	    (rc = q->ops->migrate(q, cause)) != 0 ||
 	    (rc = store_policy_refresh(q, cause)) != 0 ||
 	    (rc = store_clock_allowed(q, cause)) != 0 ||
 	    (rc = store_key_setup(q, created, cause)) != 0 ||
 	    (rc = store_baseline_due(q, cause)) != 0)
 		goto fail;
-	if (created && (flags & QUEUE_OPEN_DEMO) && (rc = store_exec(q,
+	if (created && (o->flags & QUEUE_OPEN_DEMO) && (rc = store_exec(q,
 	    "INSERT INTO meta (key, value) VALUES ('demo', '1')", cause)) != 0)
 		goto fail;
 	*out = q;
 	return (0);
 
 fail:
-	queue_close(q);
 	if (created) {
-		unlink(path);
-		xasprintf(&keypath, "%s%s", path, SIGN_KEY_SUFFIX);
+		keypath = store_key_path(q);
+		q->ops->unmake(q);
 		unlink(keypath);
 		free(keypath);
 	}
+	queue_close(q);
 	return (rc);
 }
-
 
 void
 queue_close(struct queue *q)
@@ -912,9 +697,8 @@ queue_close(struct queue *q)
 	if (q == NULL)
 		return;
 	for (i = 0; i < q->nstmts; i++)
-		sqlite3_finalize(q->stmts[i].stmt);
-	if (q->db != NULL)
-		sqlite3_close(q->db);
+		q->ops->finalize(q->stmts[i]);
+	q->ops->close(q);
 	policy_free(q->policy);
 	sign_key_free(q->key);
 	free(q->key_error);

@@ -1,261 +1,215 @@
 /*
- * Internals of the queue shared by its files: the connection, cached prepared
- * statements, transactions, error mapping, migrations and the audit chain.
- * Nothing outside queue/ includes this.
+ * The storage interface. queue/'s rules (portable C) sit above it and know
+ * no SQL; below it each backend (SQLite, PostgreSQL) is one ops table:
+ * connection and schema, transactions, statements, and the few record
+ * operations whose SQL differs between them. The record operations whose
+ * SQL both backends take alike are written once, in queue/store-*.c, on top
+ * of the statements; their SQL uses ?N parameters (PostgreSQL's backend
+ * renumbers them), CAST wherever a parameter's type is not implied, and no
+ * dialect's own functions.
  */
 #ifndef HITL_STORE_H
 #define HITL_STORE_H
 
-#include <time.h>
-
-#include <openssl/evp.h>
-#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "queue.h"
-#include "sign.h"
 
-/*
- * An action as the decisions table stores it: the state it moves the item
- * to (or ACTION_STATE_SAME, or ACTION_STATE_BACK: where the item was before
- * the decision an undo withdraws), the least role that may take it, whether
- * it needs the actor's live lease, and the audit event that records it.
- */
-#define ACTION_STATE_SAME	(-1)
-#define ACTION_STATE_BACK	(-2)
-struct action_info {
-	const char		*name;
-	int			 to;
-	enum policy_role	 role;
-	int			 lease;
-	const char		*event;
-};
-const struct action_info *action_find(const char *);
+struct queue;
+struct store_stmt;
 
-/* "hitl" in ASCII, in the SQLite header's application_id field. */
-#define STORE_APPLICATION_ID	0x6869746c
-#define STORE_BUSY_TIMEOUT_MS	5000
-#define STORE_MAX_STMTS		160
-/* 9999-12-31T23:59:59Z: the last second RFC 3339 times can say. */
-#define STORE_CLOCK_MAX		253402300799LL
+/* What store_step returns, besides a sysexits code on failure. */
+#define STORE_DONE	0
+#define STORE_ROW	1
 
-struct store_stmt {
-	const char	*sql;		/* static text: its address is the key */
-	sqlite3_stmt	*stmt;
-};
+/* store_prepare flags. */
+#define STORE_SCAN	0x1	/* many rows: stream them (PostgreSQL cursors) */
 
-struct queue {
-	sqlite3			*db;
-	char			*path;
-	int			 schema;
-	int64_t			 now;		/* pinned clock, 0 if none */
-	int			 clock_text;	/* pinned by HITL_NOW */
-	int			 busy_timeout_ms;
-	struct timespec		 busy_since;	/* see store_busy */
-	uint32_t		 busy_rand;
+/* Transactions: see store_begin. */
+#define STORE_READ	0	/* a consistent snapshot */
+#define STORE_WRITE	1	/* may record events: takes the log's lock */
+#define STORE_WRITE_UNLOGGED 2	/* records none (claims, renewals): not */
 
-	struct policy		*policy;	/* cache, by version */
-	int			 policy_version;
+struct store_ops {
+	const char	*name;		/* "sqlite", "postgresql" */
 
-	char			*actor;		/* who acts; see queue_set_actor */
-	int			 shared;	/* the shared install's database */
+	/* Connection and schema. */
+	int		(*open)(struct queue *, int flags, int *created,
+			    char **cause);
+	void		(*close)(struct queue *);
+	/* Removes a database the open made but could not finish. */
+	void		(*unmake)(struct queue *);
+	/* Where the database's signing key is kept; the caller frees it. */
+	char		*(*key_path)(struct queue *);
+	/* Brings the schema to the latest version. */
+	int		(*migrate)(struct queue *, char **cause);
+	int		(*latest)(void);
+	int		(*begin)(struct queue *, int how, char **cause);
+	int		(*commit)(struct queue *, char **cause);
+	void		(*rollback)(struct queue *);
+	int		(*exec)(struct queue *, const char *sql, char **cause);
 
 	/*
-	 * The signing key, or NULL with key_error saying why a transaction
-	 * that records events cannot commit (reads still work).
+	 * Statements, cached by store_prepare by the address of their
+	 * (static) text; reset clears the bindings too.
 	 */
-	struct sign_key		*key;
-	char			*key_error;
-	int			 key_rc;
-	int			 key_recorded;	/* the log names the key */
-	int			 key_recorded_txn; /* ...from this write on */
+	struct store_stmt *(*prepare)(struct queue *, const char *sql,
+			    int flags, char **cause);
+	void		(*finalize)(struct store_stmt *);
+	void		(*bind_int)(struct store_stmt *, int, int64_t);
+	void		(*bind_real)(struct store_stmt *, int, double);
+	/* The text must stay valid until the statement is stepped. */
+	void		(*bind_text)(struct store_stmt *, int, const char *,
+			    size_t);
+	void		(*bind_null)(struct store_stmt *, int);
+	int		(*step)(struct store_stmt *, const char *what,
+			    char **cause);
+	int		(*is_null)(struct store_stmt *, int);
+	int64_t		(*col_int)(struct store_stmt *, int);
+	double		(*col_real)(struct store_stmt *, int);
+	/* NULL for SQL NULL; valid until the next step or reset. */
+	const char	*(*col_text)(struct store_stmt *, int, size_t *);
+	void		(*reset)(struct store_stmt *);
+	/* Rows the last INSERT, UPDATE or DELETE changed. */
+	int64_t		(*changes)(struct queue *);
+	/* The id of the row the last INSERT made. */
+	int64_t		(*last_id)(struct queue *);
 
-	/* The write transaction under way: its last event, its clock. */
-	int64_t			 txn_seq;	/* 0: no event yet */
-	int64_t			 txn_first_seq;
-	char			 txn_hash[65];
-	int64_t			 clock_floor;	/* the last event's time */
-	int64_t			 txn_now;	/* the transaction's time */
-
-	struct store_stmt	 stmts[STORE_MAX_STMTS];
-	size_t			 nstmts;
-	int			 in_txn;
+	/* Record operations whose SQL differs. */
+	/* The next value of a named counter (lease ids, queue order). */
+	int		(*counter_next)(struct queue *, const char *,
+			    int64_t *, char **cause);
+	/* Checks every page (SQLite) or what the server can (PostgreSQL). */
+	int		(*integrity)(struct queue *, char **cause);
+	/* The append-only guards: the name of the first one missing. */
+	int		(*guard_missing)(struct queue *, const char **name,
+			    char **cause);
+	/*
+	 * A bulk import's transaction: commits need not wait for the disk
+	 * (re-running an import is idempotent) and the cache is larger; off
+	 * puts the connection back as it was.
+	 */
+	int		(*bulk)(struct queue *, int on, char **cause);
 };
 
-/* A cached statement, reset and with bindings cleared. */
-sqlite3_stmt	*store_stmt(struct queue *, const char *sql, char **cause);
+extern const struct store_ops store_sqlite_ops;
 
-/* Maps the connection's last error to a sysexits code and message. */
-int		 store_error(struct queue *, const char *what, char **cause);
+/*
+ * A schema migration: applied in order, once, in one transaction. Never
+ * edit one that has shipped: add the next.
+ */
+struct store_migration {
+	int		 version;
+	const char	*description;
+	const char	*sql;
+};
+
+/* Every statement begins with this; the backend's own state follows. */
+struct store_stmt {
+	const struct store_ops	*ops;
+	struct queue		*q;
+	const char		*sql;	/* its address is the cache's key */
+};
+
+/* A cached statement, reset and with its bindings cleared. */
+struct store_stmt *store_prepare(struct queue *, const char *sql, int flags,
+		     char **cause);
+#define store_stmt(q, sql, cause) store_prepare((q), (sql), 0, (cause))
+
+static inline void
+store_bind_int(struct store_stmt *st, int i, int64_t v)
+{
+	st->ops->bind_int(st, i, v);
+}
+
+static inline void
+store_bind_real(struct store_stmt *st, int i, double v)
+{
+	st->ops->bind_real(st, i, v);
+}
+
+/* NUL-terminated text; NULL binds SQL NULL. */
+static inline void
+store_bind_text(struct store_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		st->ops->bind_null(st, i);
+	else
+		st->ops->bind_text(st, i, s, (size_t)-1);
+}
+
+/* Text of a given length (it may not be NUL-terminated). */
+static inline void
+store_bind_bytes(struct store_stmt *st, int i, const char *s, size_t len)
+{
+	st->ops->bind_text(st, i, s, len);
+}
+
+static inline void
+store_bind_null(struct store_stmt *st, int i)
+{
+	st->ops->bind_null(st, i);
+}
+
+/*
+ * STORE_ROW, STORE_DONE, or a sysexits code with *cause saying what (the
+ * operation, "claim" say) met: a busy database, a full disk, damage.
+ */
+static inline int
+store_step(struct store_stmt *st, const char *what, char **cause)
+{
+	return (st->ops->step(st, what, cause));
+}
+
+static inline int
+store_is_null(struct store_stmt *st, int col)
+{
+	return (st->ops->is_null(st, col));
+}
+
+static inline int64_t
+store_int(struct store_stmt *st, int col)
+{
+	return (st->ops->col_int(st, col));
+}
+
+static inline double
+store_real(struct store_stmt *st, int col)
+{
+	return (st->ops->col_real(st, col));
+}
+
+static inline const char *
+store_text(struct store_stmt *st, int col)
+{
+	return (st->ops->col_text(st, col, NULL));
+}
+
+static inline const char *
+store_bytes(struct store_stmt *st, int col, size_t *len)
+{
+	return (st->ops->col_text(st, col, len));
+}
+
+static inline void
+store_reset(struct store_stmt *st)
+{
+	if (st != NULL)
+		st->ops->reset(st);
+}
+
+/* A copy of a column's text (NULL for NULL); the caller frees it. */
+char		*store_column_text(struct store_stmt *, int);
+
+/*
+ * Steps a statement that must return a row (RETURNING, say): 0 with the row
+ * to read, or the error's code.
+ */
+int		 store_one(struct store_stmt *, const char *what, char **cause);
+/* Steps a statement that returns no rows: 0, or the error's code. */
+int		 store_run(struct store_stmt *, const char *what, char **cause);
+/* Runs SQL text (no parameters, no rows), as a backend runs it. */
 int		 store_exec(struct queue *, const char *sql, char **cause);
-
-/*
- * Write transactions are BEGIN IMMEDIATE; a failed one is rolled back. A
- * commit signs the chain's head when the transaction recorded events.
- */
-int		 store_begin(struct queue *, char **cause);
-int		 store_commit(struct queue *, char **cause);
-void		 store_rollback(struct queue *);
-
-/* Migrations: brings the schema to the latest version. */
-int		 store_migrate(struct queue *, char **cause);
-int		 store_migrations_latest(void);
-
-/*
- * Appends an event to the hash chain, inside the caller's transaction. data
- * is consumed. The canonical serialization is the compact JSON of
- * {"seq","at","actor","event","item","data"} in that order.
- */
-int		 store_audit_append(struct queue *, const char *event,
-		     const char *actor, const char *item, cJSON *data,
-		     char **cause);
-
-/* hash = SHA-256(prev ‖ body) as hex; -1 if prev is not 64 hex digits. */
-#define STORE_AUDIT_GENESIS \
-	"0000000000000000000000000000000000000000000000000000000000000000"
-int		 store_audit_hash(const char *prev_hex, const char *body,
-		     char out[65]);
-
-/*
- * The digest of what a batch stored of its items (import computes it, audit
- * verify recomputes it from the columns): each item's content columns, the
- * fact that triage decided it (state auto), then its flags or spans, in
- * their order. Values are tagged and length-prefixed; reals are their bits.
- */
-struct digest {
-	EVP_MD_CTX	*ctx;
-	unsigned char	*buf;
-	size_t		 len, cap;
-	int		 failed;
-};
-
-struct digest_item {
-	const char	*ext_id, *kind;
-	int		 auto_decided;
-	double		 priority;
-	int		 spot_check;
-	const char	*top_type;	/* NULL: no top_score either */
-	double		 top_score;
-	const char	*created_at, *imported_at, *src_file;
-	int64_t		 src_line;
-	int		 policy_version;
-	const char	*source_model, *source_pipeline, *source, *metadata;
-	const char	*prompt, *messages, *text;
-};
-
-void	digest_init(struct digest *);
-void	digest_str(struct digest *, const char *);
-void	digest_int(struct digest *, int64_t);
-void	digest_real(struct digest *, double);
-void	digest_flush(struct digest *);
-int	digest_final(struct digest *, char hex[65]);
-void	digest_done(struct digest *);
-void	digest_item(struct digest *, const struct digest_item *);
-void	digest_flag(struct digest *, int64_t idx, const char *type,
-	    double score, const char *detector, const char *rationale,
-	    int has_offsets, int64_t start, int64_t end);
-void	digest_span(struct digest *, int64_t idx, const char *entity_type,
-	    int64_t start, int64_t end, double score, const char *recognizer,
-	    const char *explanation, const char *triage);
-
-/*
- * Puts on record what the batches of a database made before signing stored
- * (one "baseline" event each); run once, by the first write after the
- * upgrade (meta needs_baseline).
- */
-int	store_baseline(struct queue *, char **cause);
-
-/* The current policy, loaded from the database when its version changed. */
-int		 store_policy_refresh(struct queue *, char **cause);
-
-void		 store_now_text(const struct queue *, char out[32]);
-/* SHA-256 of data as lower-case hex. */
-void		 store_sha256_hex(const void *, size_t, char out[65]);
-/* PATH.key beside the database; the caller frees it. */
-char		*store_key_path(const struct queue *);
-
-/*
- * The actor's role under the current policy, refusing (EX_NOPERM) when it is
- * below min; what says what was attempted ("claim items").
- */
-int		 store_require_role(struct queue *, enum policy_role min,
-		     const char *what, char **cause);
-/* The actor's open shift, opened (and recorded) if create is set. */
-int		 store_shift_id(struct queue *, int create, int64_t *id,
-		     char **cause);
-/* Next value of a counter kept in meta (lease ids, queue order). */
-int		 store_counter_next(struct queue *, const char *key,
-		     int64_t *value, char **cause);
-/* The decision as its audit event serializes it. */
-int		 store_decision_json(struct queue *, int64_t id, cJSON **,
-		     char **cause);
-/* The hook for exports: 1 if the decision was exported already. */
-int		 store_decision_exported(struct queue *, int64_t id);
-/* Seq the next audit event will get (inside a write transaction). */
-int		 store_audit_next_seq(struct queue *, int64_t *, char **cause);
-char		*store_column_text(sqlite3_stmt *, int);
-
-/*
- * SQL text (never user data): items with a flag of category P (or below it,
- * "bias" matching "bias.gender") or an ambiguous span of entity type P, P
- * being the parameter named.
- */
-#define STORE_TYPE_FILTER(P) \
-	"AND (EXISTS (SELECT 1 FROM flags f WHERE f.item_id = items.id " \
-	"AND (f.type = " P " OR substr(f.type, 1, length(" P ") + 1) = " \
-	P " || '.')) OR EXISTS (SELECT 1 FROM spans s WHERE s.item_id = " \
-	"items.id AND s.entity_type = " P " AND s.triage = 'ambiguous')) "
-
-/* The statement that finds the next item for a filter (tests explain it). */
-const char	*claim_select_sql(const struct queue_filter *);
-/*
- * The columns an item or a decision is read from, for statements that name
- * items "i" and decisions "d"; store_item_row and store_decision_row read
- * them back from any column on.
- */
-#define STORE_ITEM_COLUMNS \
-	"i.id, i.ext_id, i.kind, i.state, i.priority, i.top_type, " \
-	"i.top_score, i.holder, i.lease_id, i.lease_expires, i.claimed_at, " \
-	"i.created_at, i.imported_at, i.source_model, i.source_pipeline, " \
-	"i.metadata, i.prompt, i.messages, i.text"
-#define STORE_ITEM_NCOLUMNS	19
-#define STORE_DECISION_COLUMNS \
-	"d.id, i.ext_id, d.action, d.reviewer, d.shift_id, d.lease_id, " \
-	"d.policy_version, d.decided_at, d.spent_ms, d.payload, d.undoes"
-#define STORE_DECISION_NCOLUMNS	11
-struct queue_item *store_item_row(sqlite3_stmt *, int first);
-int		 store_item_children(struct queue *, struct queue_item *,
-		     char **cause);
-/* Sets every field but undone_by, which is 0. */
-void		 store_decision_row(sqlite3_stmt *, int first,
-		     struct queue_decision_info *);
-/* An item's history, without the role check (the caller made it). */
-int		 store_item_history(struct queue *, const char *ext_id,
-		     struct queue_decision_info **, size_t *, char **cause);
-/* An item by row id (ext_id NULL) or by producer id. */
-int		 store_item_get(struct queue *, int64_t id, const char *ext_id,
-		     struct queue_item **, char **cause);
-/* Gives the item to the actor under a new lease (claims, undo). */
-int		 claim_item(struct queue *, int64_t id, struct queue_lease *,
-		     char **cause);
-/*
- * Refuses (EX_UNAVAILABLE, saying who holds it now) unless the actor holds the
- * item under lease_id; stores the item's row id.
- */
-int		 claim_check(struct queue *, const char *item,
-		     int64_t lease_id, int64_t *id, char **cause);
-
-/* Validates a correction payload; shared with escalation resolutions. */
-int		 decide_check_correction(const struct policy *,
-		     const struct queue_item *, const cJSON *, char **cause);
-/* Validates a decision's payload (NULL: none) against the item. */
-int		 decide_check_payload(const struct policy *,
-		     const struct queue_item *, enum queue_action, const cJSON *,
-		     char **cause);
-/* Appends a decision row and its audit event (event); stores its id. */
-int		 decide_append(struct queue *, int64_t item_id,
-		     const char *ext_id, const char *action, int64_t shift,
-		     int64_t lease, int64_t spent_ms, const char *payload,
-		     int64_t undoes, const char *event, int64_t *id,
-		     char **cause);
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sysexits.h>
 
-#include "store.h"
+#include "internal.h"
 #include "xmalloc.h"
 
 static const char undo_last_sql[] =
@@ -65,31 +65,31 @@ undo_target_done(struct undo_target *t)
 static int
 undo_find(struct queue *q, int64_t shift, struct undo_target *t, char **cause)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	memset(t, 0, sizeof *t);
 	if ((st = store_stmt(q, undo_last_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_text(st, 1, q->actor, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, shift);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+	store_bind_text(st, 1, q->actor);
+	store_bind_int(st, 2, shift);
+	rc = store_step(st, "undo", cause);
+	if (rc == STORE_DONE) {
+		store_reset(st);
 		xasprintf(cause, "nothing to undo: %s has no decision in this "
 		    "shift that is still in force", q->actor);
 		return (EX_UNAVAILABLE);
 	}
-	if (rc != SQLITE_ROW)
-		return (store_error(q, "undo", cause));
-	t->id = sqlite3_column_int64(st, 0);
-	t->item_id = sqlite3_column_int64(st, 1);
+	if (rc != STORE_ROW)
+		return (rc);
+	t->id = store_int(st, 0);
+	t->item_id = store_int(st, 1);
 	t->action = store_column_text(st, 2);
 	t->item = store_column_text(st, 3);
 	t->state = store_column_text(st, 4);
 	t->holder = store_column_text(st, 5);
-	t->expires = sqlite3_column_int64(st, 6);
-	sqlite3_reset(st);
+	t->expires = store_int(st, 6);
+	store_reset(st);
 	return (0);
 }
 
@@ -97,8 +97,8 @@ undo_find(struct queue *q, int64_t shift, struct undo_target *t, char **cause)
 static int
 undo_check(struct queue *q, const struct undo_target *t, char **cause)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct store_stmt	*st;
+	int			 rc;
 
 	if (store_decision_exported(q, t->id)) {
 		xasprintf(cause, "your %s of item %s was exported already and "
@@ -112,20 +112,20 @@ undo_check(struct queue *q, const struct undo_target *t, char **cause)
 		return (0);
 	if ((st = store_stmt(q, undo_later_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, t->item_id);
-	sqlite3_bind_int64(st, 2, t->id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	store_bind_int(st, 1, t->item_id);
+	store_bind_int(st, 2, t->id);
+	rc = store_step(st, "undo", cause);
+	if (rc == STORE_ROW) {
 		xasprintf(cause, "cannot undo your %s of item %s: %s decided "
 		    "it since (%s at %s)", t->action, t->item,
-		    sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-		    sqlite3_column_text(st, 2));
-		sqlite3_reset(st);
+		    store_text(st, 0), store_text(st, 1),
+		    store_text(st, 2));
+		store_reset(st);
 		return (EX_UNAVAILABLE);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return (store_error(q, "undo", cause));
+	store_reset(st);
+	if (rc != STORE_DONE)
+		return (rc);
 	if (strcmp(t->state, "claimed") == 0 && t->holder != NULL &&
 	    strcmp(t->holder, q->actor) != 0 && t->expires > queue_now(q)) {
 		xasprintf(cause, "cannot undo your %s of item %s: %s holds it "
@@ -136,30 +136,28 @@ undo_check(struct queue *q, const struct undo_target *t, char **cause)
 		return (0);
 	if ((st = store_stmt(q, undo_escalation_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, t->id);
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    strcmp((const char *)sqlite3_column_text(st, 0), "open") != 0) {
+	store_bind_int(st, 1, t->id);
+	if (store_step(st, "database", cause) == STORE_ROW &&
+	    strcmp(store_text(st, 0), "open") != 0) {
 		xasprintf(cause, "cannot undo your escalation of item %s: "
-		    "%s has %s it", t->item, sqlite3_column_text(st, 1),
-		    sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
+		    "%s has %s it", t->item, store_text(st, 1),
+		    store_text(st, 0));
+		store_reset(st);
 		return (EX_UNAVAILABLE);
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	return (0);
 }
 
 static int
 undo_exec(struct queue *q, const char *sql, int64_t id, char **cause)
 {
-	sqlite3_stmt *st;
+	struct store_stmt *st;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "undo", cause));
-	return (0);
+	store_bind_int(st, 1, id);
+		return (store_run(st, "undo", cause));
 }
 
 int
@@ -229,7 +227,7 @@ queue_reopen(struct queue *q, const char *item, const char *note,
 	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
 	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?";
 	struct queue_item	*it = NULL;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	cJSON			*o;
 	char			*payload;
 	int64_t			 shift, did;
@@ -267,11 +265,9 @@ queue_reopen(struct queue *q, const char *item, const char *note,
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, it->id);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = store_error(q, "reopen", cause);
+	store_bind_int(st, 1, it->id);
+	if ((rc = store_run(st, "reopen", cause)) != 0)
 		goto fail;
-	}
 	if ((rc = store_commit(q, cause)) != 0)
 		goto fail;
 	if (decision_id != NULL)

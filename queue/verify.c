@@ -16,7 +16,7 @@
 
 #include "json.h"
 #include "record.h"
-#include "store.h"
+#include "internal.h"
 #include "triage.h"
 #include "xmalloc.h"
 
@@ -180,22 +180,22 @@ static int
 verify_integrity(struct queue *q, char **cause)
 {
 	static const char sql[] = "PRAGMA integrity_check(10)";
-	sqlite3_stmt	*st;
+	struct store_stmt	*st;
 	const char	*first = NULL;
 	char		*what = NULL;
 	int		 n = 0, step;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		first = (const char *)sqlite3_column_text(st, 0);
+	while ((step = store_step(st, "verify", cause)) == STORE_ROW) {
+		first = store_text(st, 0);
 		if (n++ == 0 && strcmp(first, "ok") != 0)
 			what = xstrdup(first);
 	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE) {
+	store_reset(st);
+	if (step != STORE_DONE) {
 		free(what);
-		return (store_error(q, "verify", cause));
+		return (step);
 	}
 	if (what == NULL)
 		return (0);
@@ -243,7 +243,7 @@ verify_decision(struct queue *q, int64_t seq, const cJSON *data,
 
 /* The row's columns must say what its hashed body says. */
 static int
-verify_columns(sqlite3_stmt *st, int64_t seq, const cJSON *body,
+verify_columns(struct store_stmt *st, int64_t seq, const cJSON *body,
     char **cause)
 {
 	static const char *const keys[] = { "at", "actor", "event", "item" };
@@ -260,7 +260,7 @@ verify_columns(sqlite3_stmt *st, int64_t seq, const cJSON *body,
 	}
 	for (i = 0; i < 4; i++) {
 		v = cJSON_GetObjectItemCaseSensitive(body, keys[i]);
-		col = (const char *)sqlite3_column_text(st, i + 1);
+		col = store_text(st, i + 1);
 		if (cJSON_IsNull(v) && col == NULL)
 			continue;
 		if (!cJSON_IsString(v) || col == NULL ||
@@ -417,22 +417,22 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 	static const char orphan_sql[] =
 	    "SELECT seq FROM audit_signatures WHERE seq NOT IN "
 	    "(SELECT seq FROM audit) ORDER BY seq LIMIT 1";
-	struct queue	*q = v->q;
-	sqlite3_stmt	*st;
-	cJSON		*body = NULL;
-	const char	*text, *event, *stored;
-	char		 prev[65], hash[65];
-	int64_t		 expect_seq = 1, seq = 0;
-	int		 rc = 0, step;
+	struct queue		*q = v->q;
+	struct store_stmt	*st;
+	cJSON			*body = NULL;
+	const char		*text, *event, *stored;
+	char			 prev[65], hash[65];
+	int64_t			 expect_seq = 1, seq = 0;
+	int			 rc = 0, step;
 
 	memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		seq = sqlite3_column_int64(st, 0);
-		text = (const char *)sqlite3_column_text(st, 5);
-		event = (const char *)sqlite3_column_text(st, 3);
-		stored = (const char *)sqlite3_column_text(st, 7);
+	while ((step = store_step(st, "verify", cause)) == STORE_ROW) {
+		seq = store_int(st, 0);
+		text = store_text(st, 5);
+		event = store_text(st, 3);
+		stored = store_text(st, 7);
 		rc = EX_DATAERR;
 		if (seq != expect_seq) {
 			xasprintf(cause, "audit event %lld is missing (the log "
@@ -440,7 +440,7 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 			    (long long)expect_seq - 1, (long long)seq);
 			goto out;
 		}
-		if (!verify_streq((const char *)sqlite3_column_text(st, 6),
+		if (!verify_streq(store_text(st, 6),
 		    prev)) {
 			xasprintf(cause, "audit event %lld does not link to "
 			    "event %lld: events were removed, inserted or "
@@ -463,28 +463,28 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 		}
 		if ((rc = verify_columns(st, seq, body, cause)) != 0 ||
 		    (rc = verify_collect(v, seq, event,
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2), body,
+		    store_text(st, 1),
+		    store_text(st, 2), body,
 		    cause)) != 0)
 			goto out;
 		if (seq == v->covered + 1)
 			snprintf(v->uncovered, sizeof v->uncovered, "%s",
 			    event);
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL &&
-		    (rc = verify_signature(v, sqlite3_column_int64(st, 10),
-		    seq, event, hash, (const char *)sqlite3_column_text(st, 8),
-		    (const char *)sqlite3_column_text(st, 9), cause)) != 0)
+		if (!store_is_null(st, 9) &&
+		    (rc = verify_signature(v, store_int(st, 10),
+		    seq, event, hash, store_text(st, 8),
+		    store_text(st, 9), cause)) != 0)
 			goto out;
 		if (expect != NULL && strcmp(hash, expect) == 0)
 			v->r->expect_seq = seq;
 		memcpy(prev, hash, sizeof prev);
 		expect_seq++;
 	}
-	if (step != SQLITE_DONE) {
-		rc = store_error(q, "audit", cause);
+	if (step != STORE_DONE) {
+		rc = step;
 		goto out;
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	rc = EX_DATAERR;
 	if (v->first_key == 0 && q->key_recorded) {
 		xasprintf(cause, "the database says its log is signed, but no "
@@ -521,13 +521,13 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (store_step(st, "verify", cause) == STORE_ROW) {
 		xasprintf(cause, "audit_signatures holds a signature of event "
 		    "%lld, which the log does not have: events were removed",
-		    (long long)sqlite3_column_int64(st, 0));
+		    (long long)store_int(st, 0));
 		goto out;
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	if (expect != NULL && v->r->expect_seq == 0) {
 		xasprintf(cause, "the published head %s is not in the chain: "
 		    "the log was cut or rewritten after it was published",
@@ -538,7 +538,7 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 	memcpy(v->r->head, prev, sizeof prev);
 	rc = 0;
 out:
-	sqlite3_reset(st);
+	store_reset(st);
 	cJSON_Delete(body);
 	return (rc);
 }
@@ -553,18 +553,19 @@ verify_policies(struct verify *v, char **cause)
 	struct queue		*q = v->q;
 	struct verify_event	*e;
 	struct policy		*p;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
+	size_t			 blen = 0;
 	const char		*body;
 	char			 sha[65], *why = NULL;
 	int			 version, rc = EX_DATAERR, step;
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		version = sqlite3_column_int(st, 0);
-		body = (const char *)sqlite3_column_blob(st, 4);
-		store_sha256_hex(body != NULL ? body : "",
-		    (size_t)sqlite3_column_bytes(st, 4), sha);
+	while ((step = store_step(st, "verify", cause)) == STORE_ROW) {
+		version = (int)store_int(st, 0);
+		body = store_bytes(st, 4, &blen);
+		store_sha256_hex(body != NULL ? body : "", body != NULL ? blen :
+		    0, sha);
 		if ((e = verify_list_find(&v->policies, version)) == NULL) {
 			xasprintf(cause, "policy version %d was not loaded "
 			    "through hitl: the log has no event for it",
@@ -573,7 +574,7 @@ verify_policies(struct verify *v, char **cause)
 		}
 		e->seen = 1;
 		if (!verify_streq(sha, verify_str(e->data, "sha256")) ||
-		    !verify_streq(sha, (const char *)sqlite3_column_text(st,
+		    !verify_streq(sha, store_text(st,
 		    3))) {
 			xasprintf(cause, "policy version %d was changed after "
 			    "it was loaded (audit event %lld): its text no "
@@ -581,15 +582,14 @@ verify_policies(struct verify *v, char **cause)
 			    (long long)e->seq);
 			goto out;
 		}
-		if (!verify_streq(e->actor, (const char *)sqlite3_column_text(
-		    st, 2)) || !verify_streq(e->at, (const char *)
-		    sqlite3_column_text(st, 1))) {
+		if (!verify_streq(e->actor, store_text(
+		    st, 2)) || !verify_streq(e->at, store_text(st, 1))) {
 			xasprintf(cause, "policy version %d: who loaded it or "
 			    "when was changed after audit event %lld recorded "
 			    "it", version, (long long)e->seq);
 			goto out;
 		}
-		if (policy_parse(body, (size_t)sqlite3_column_bytes(st, 4), &p,
+		if (policy_parse(body, blen, &p,
 		    &why) != 0) {
 			xasprintf(cause, "policy version %d no longer "
 			    "validates: %s", version, why);
@@ -602,13 +602,13 @@ verify_policies(struct verify *v, char **cause)
 		v->pols[v->npols++].p = p;
 		v->r->policies++;
 	}
-	if (step != SQLITE_DONE) {
-		rc = store_error(q, "verify", cause);
+	if (step != STORE_DONE) {
+		rc = step;
 		goto out;
 	}
 	rc = 0;
 out:
-	sqlite3_reset(st);
+	store_reset(st);
 	return (rc);
 }
 
@@ -649,14 +649,14 @@ verify_policy_at(struct verify *v, int version)
 
 /* An import batch's row says what its event says. */
 static int
-verify_batch_row(struct verify *v, sqlite3_stmt *st, char **cause)
+verify_batch_row(struct verify *v, struct store_stmt *st, char **cause)
 {
 	static const char *const counts[] = {
 		"imported", "queued", "auto_decided", "duplicates", "invalid"
 	};
 	struct verify_event	*e;
 	const cJSON		*files;
-	int64_t			 id = sqlite3_column_int64(st, 0);
+	int64_t			 id = store_int(st, 0);
 	char			*text;
 	int			 i, same;
 
@@ -668,16 +668,16 @@ verify_batch_row(struct verify *v, sqlite3_stmt *st, char **cause)
 	e->seen = 1;
 	files = cJSON_GetObjectItemCaseSensitive(e->data, "files");
 	text = json_print(files);
-	same = verify_streq(text, (const char *)sqlite3_column_text(st, 3)) &&
-	    verify_streq(e->actor, (const char *)sqlite3_column_text(st, 2)) &&
-	    verify_streq(e->at, (const char *)sqlite3_column_text(st, 1)) &&
+	same = verify_streq(text, store_text(st, 3)) &&
+	    verify_streq(e->actor, store_text(st, 2)) &&
+	    verify_streq(e->at, store_text(st, 1)) &&
 	    verify_num(e->data, "policy_version") ==
-	    sqlite3_column_int64(st, 4) &&
+	    store_int(st, 4) &&
 	    verify_streq(verify_str(e->data, "content_sha256"),
-	    (const char *)sqlite3_column_text(st, 10));
+	    store_text(st, 10));
 	for (i = 0; i < 5; i++) {
 		if (verify_num(e->data, counts[i]) !=
-		    sqlite3_column_int64(st, 5 + i))
+		    store_int(st, 5 + i))
 			same = 0;
 	}
 	free(text);
@@ -698,9 +698,9 @@ struct verify_item {
 };
 
 static int
-verify_text_col(sqlite3_stmt *st, int col, const char *want)
+verify_text_col(struct store_stmt *st, int col, const char *want)
 {
-	return (verify_streq((const char *)sqlite3_column_text(st, col),
+	return (verify_streq(store_text(st, col),
 	    want));
 }
 
@@ -712,34 +712,34 @@ verify_text_col(sqlite3_stmt *st, int col, const char *want)
 
 /* Column text, or NULL. */
 static const char *
-verify_col(sqlite3_stmt *st, int col)
+verify_col(struct store_stmt *st, int col)
 {
-	return ((const char *)sqlite3_column_text(st, col));
+	return (store_text(st, col));
 }
 
 /* Items row st (VERIFY_ITEM_SQL) into the digest of its batch. */
 static void
-verify_item_digest(sqlite3_stmt *st, struct digest *d, struct verify_item *it)
+verify_item_digest(struct store_stmt *st, struct digest *d, struct verify_item *it)
 {
 	struct digest_item di;
 
-	it->id = sqlite3_column_int64(st, 0);
+	it->id = store_int(st, 0);
 	it->ext_id = verify_col(st, 1);
-	it->batch = sqlite3_column_int64(st, 9);
+	it->batch = store_int(st, 9);
 	it->auto_decided = verify_streq(verify_col(st, 19), "auto");
 	memset(&di, 0, sizeof di);
 	di.ext_id = it->ext_id;
 	di.kind = verify_col(st, 2);
 	di.auto_decided = it->auto_decided;
-	di.priority = sqlite3_column_double(st, 3);
-	di.spot_check = sqlite3_column_int(st, 4);
+	di.priority = store_real(st, 3);
+	di.spot_check = (int)store_int(st, 4);
 	di.top_type = verify_col(st, 5);
-	di.top_score = sqlite3_column_double(st, 6);
+	di.top_score = store_real(st, 6);
 	di.created_at = verify_col(st, 7);
 	di.imported_at = verify_col(st, 8);
 	di.src_file = verify_col(st, 20);
-	di.src_line = sqlite3_column_int64(st, 21);
-	di.policy_version = sqlite3_column_int(st, 10);
+	di.src_line = store_int(st, 21);
+	di.policy_version = (int)store_int(st, 10);
 	di.source_model = verify_col(st, 11);
 	di.source_pipeline = verify_col(st, 12);
 	di.source = verify_col(st, 13);
@@ -752,25 +752,24 @@ verify_item_digest(sqlite3_stmt *st, struct digest *d, struct verify_item *it)
 
 /* The item's flags and spans rows, in order, into the digest. */
 static void
-verify_item_children(sqlite3_stmt *fl, sqlite3_stmt *sp, int *fl_row,
-    int *sp_row, const struct verify_item *it, struct digest *d)
+verify_item_children(struct store_stmt *fl, struct store_stmt *sp, int *fl_row,
+    int *sp_row, const struct verify_item *it, struct digest *d, char **cause)
 {
-	while (*fl_row == SQLITE_ROW && sqlite3_column_int64(fl, 0) < it->id)
-		*fl_row = sqlite3_step(fl);
-	for (; *fl_row == SQLITE_ROW && sqlite3_column_int64(fl, 0) == it->id;
-	    *fl_row = sqlite3_step(fl))
-		digest_flag(d, sqlite3_column_int64(fl, 1), verify_col(fl, 2),
-		    sqlite3_column_double(fl, 3), verify_col(fl, 4),
-		    verify_col(fl, 5), sqlite3_column_type(fl, 6) !=
-		    SQLITE_NULL, sqlite3_column_int64(fl, 6),
-		    sqlite3_column_int64(fl, 7));
-	while (*sp_row == SQLITE_ROW && sqlite3_column_int64(sp, 0) < it->id)
-		*sp_row = sqlite3_step(sp);
-	for (; *sp_row == SQLITE_ROW && sqlite3_column_int64(sp, 0) == it->id;
-	    *sp_row = sqlite3_step(sp))
-		digest_span(d, sqlite3_column_int64(sp, 1), verify_col(sp, 2),
-		    sqlite3_column_int64(sp, 3), sqlite3_column_int64(sp, 4),
-		    sqlite3_column_double(sp, 5), verify_col(sp, 6),
+	while (*fl_row == STORE_ROW && store_int(fl, 0) < it->id)
+		*fl_row = store_step(fl, "verify", cause);
+	for (; *fl_row == STORE_ROW && store_int(fl, 0) == it->id;
+	    *fl_row = store_step(fl, "verify", cause))
+		digest_flag(d, store_int(fl, 1), verify_col(fl, 2),
+		    store_real(fl, 3), verify_col(fl, 4),
+		    verify_col(fl, 5), !store_is_null(fl, 6), store_int(fl, 6),
+		    store_int(fl, 7));
+	while (*sp_row == STORE_ROW && store_int(sp, 0) < it->id)
+		*sp_row = store_step(sp, "verify", cause);
+	for (; *sp_row == STORE_ROW && store_int(sp, 0) == it->id;
+	    *sp_row = store_step(sp, "verify", cause))
+		digest_span(d, store_int(sp, 1), verify_col(sp, 2),
+		    store_int(sp, 3), store_int(sp, 4),
+		    store_real(sp, 5), verify_col(sp, 6),
 		    verify_col(sp, 7), verify_col(sp, 8));
 }
 
@@ -785,7 +784,7 @@ struct verify_step {
 };
 
 static int
-verify_item_state(sqlite3_stmt *dc, int *dc_row, sqlite3_stmt *st,
+verify_item_state(struct store_stmt *dc, int *dc_row, struct store_stmt *st,
     const struct verify_item *it, char **cause)
 {
 	const struct action_info	*a;
@@ -797,24 +796,23 @@ verify_item_state(sqlite3_stmt *dc, int *dc_row, sqlite3_stmt *st,
 	int				 rc = 0;
 
 	want = it->auto_decided ? QUEUE_STATE_AUTO : QUEUE_STATE_QUEUED;
-	while (*dc_row == SQLITE_ROW && sqlite3_column_int64(dc, 0) < it->id)
-		*dc_row = sqlite3_step(dc);
-	for (; *dc_row == SQLITE_ROW && sqlite3_column_int64(dc, 0) == it->id;
-	    *dc_row = sqlite3_step(dc)) {
+	while (*dc_row == STORE_ROW && store_int(dc, 0) < it->id)
+		*dc_row = store_step(dc, "verify", cause);
+	for (; *dc_row == STORE_ROW && store_int(dc, 0) == it->id;
+	    *dc_row = store_step(dc, "verify", cause)) {
 		hist = xreallocarray(hist, n + 1, sizeof *hist);
-		hist[n].id = sqlite3_column_int64(dc, 1);
+		hist[n].id = store_int(dc, 1);
 		hist[n].before = want;
-		hist[n].action = a = action_find((const char *)
-		    sqlite3_column_text(dc, 2));
+		hist[n].action = a = action_find(store_text(dc, 2));
 		if (a == NULL) {
 			xasprintf(cause, "item %s: decision %lld has an action "
 			    "hitl does not know (\"%s\")", it->ext_id,
-			    (long long)hist[n].id, sqlite3_column_text(dc, 2));
+			    (long long)hist[n].id, store_text(dc, 2));
 			rc = EX_DATAERR;
 			goto out;
 		}
 		if (a->to == ACTION_STATE_BACK) {
-			undoes = sqlite3_column_int64(dc, 3);
+			undoes = store_int(dc, 3);
 			for (i = 0; i < n && hist[i].id != undoes; i++)
 				;
 			if (i == n) {
@@ -835,7 +833,7 @@ verify_item_state(sqlite3_stmt *dc, int *dc_row, sqlite3_stmt *st,
 			want = (enum queue_state)a->to;
 		n++;
 	}
-	state = (const char *)sqlite3_column_text(st, 19);
+	state = store_text(st, 19);
 	if (state != NULL && strcmp(state, "claimed") == 0)
 		state = "queued";
 	if (!verify_streq(state, queue_state_name(want))) {
@@ -859,13 +857,13 @@ verify_num_eq(double a, double b)
 }
 
 static int
-verify_json_col(sqlite3_stmt *st, int col, const cJSON *want)
+verify_json_col(struct store_stmt *st, int col, const cJSON *want)
 {
 	char	*text;
 	int	 same;
 
 	if (want == NULL)
-		return (sqlite3_column_type(st, col) == SQLITE_NULL);
+		return (store_is_null(st, col));
 	text = json_print(want);
 	same = verify_text_col(st, col, text);
 	free(text);
@@ -878,17 +876,17 @@ verify_json_col(sqlite3_stmt *st, int col, const cJSON *want)
  * what verify relies on: a later hitl may import the same line otherwise.)
  */
 static const char *
-verify_explain_columns(sqlite3_stmt *st, const struct record *r,
+verify_explain_columns(struct store_stmt *st, const struct record *r,
     const struct triage *t)
 {
 	if (!verify_text_col(st, 1, r->id))
 		return ("id");
 	if (!verify_text_col(st, 2, record_kind_name(r->kind)))
 		return ("kind");
-	if (!verify_num_eq(sqlite3_column_double(st, 3), t->priority) ||
-	    sqlite3_column_int(st, 4) != t->spot_check ||
+	if (!verify_num_eq(store_real(st, 3), t->priority) ||
+	    (int)store_int(st, 4) != t->spot_check ||
 	    !verify_text_col(st, 5, t->top_type) || (t->top_type != NULL &&
-	    !verify_num_eq(sqlite3_column_double(st, 6), t->top_score)) ||
+	    !verify_num_eq(store_real(st, 6), t->top_score)) ||
 	    verify_streq(verify_col(st, 19), "auto") == t->queued)
 		return ("triage (priority, rank, spot check or auto)");
 	if (!verify_text_col(st, 7, r->created_at))
@@ -917,39 +915,40 @@ verify_explain_children(struct queue *q, int64_t id, const struct record *r)
 	static const char spans_sql[] =
 	    "SELECT idx, entity_type, start_cp, end_cp, score, recognizer, "
 	    "explanation, triage FROM spans WHERE item_id = ? ORDER BY idx";
-	const char	*what = NULL;
-	sqlite3_stmt	*st;
-	char		*expl, *why = NULL;
-	size_t		 i = 0;
+	const char		*what = NULL;
+	struct store_stmt	*st;
+	char			*expl, *why = NULL;
+	size_t			 i = 0;
 
 	if ((st = store_stmt(q, flags_sql, &why)) == NULL) {
 		free(why);
 		return (NULL);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	for (i = 0; what == NULL && sqlite3_step(st) == SQLITE_ROW; i++) {
+	store_bind_int(st, 1, id);
+	for (i = 0; what == NULL && store_step(st, "verify", &why) == STORE_ROW;
+	    i++) {
 		const struct record_flag *f = &r->flags[i];
 
-		if (i >= r->nflags || sqlite3_column_int64(st, 0) !=
+		if (i >= r->nflags || store_int(st, 0) !=
 		    (int64_t)i || !verify_text_col(st, 1, f->type) ||
-		    !verify_num_eq(sqlite3_column_double(st, 2), f->score) ||
+		    !verify_num_eq(store_real(st, 2), f->score) ||
 		    !verify_text_col(st, 3, f->detector) ||
 		    !verify_text_col(st, 4, f->rationale) ||
-		    (f->has_offsets ? sqlite3_column_int64(st, 5) !=
-		    (int64_t)f->start || sqlite3_column_int64(st, 6) !=
-		    (int64_t)f->end : sqlite3_column_type(st, 5) !=
-		    SQLITE_NULL))
+		    (f->has_offsets ? store_int(st, 5) !=
+		    (int64_t)f->start || store_int(st, 6) !=
+		    (int64_t)f->end : !store_is_null(st, 5)))
 			what = "flags";
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	if (what == NULL && i != r->nflags)
 		what = "flags";
 	if (what != NULL || (st = store_stmt(q, spans_sql, &why)) == NULL) {
 		free(why);
 		return (what);
 	}
-	sqlite3_bind_int64(st, 1, id);
-	for (i = 0; what == NULL && sqlite3_step(st) == SQLITE_ROW; i++) {
+	store_bind_int(st, 1, id);
+	for (i = 0; what == NULL && store_step(st, "verify", &why) == STORE_ROW;
+	    i++) {
 		const struct record_span *sp = &r->spans[i];
 
 		if (i >= r->nspans) {
@@ -958,18 +957,18 @@ verify_explain_children(struct queue *q, int64_t id, const struct record *r)
 		}
 		expl = sp->explanation != NULL ? json_print(sp->explanation) :
 		    NULL;
-		if (sqlite3_column_int64(st, 0) != (int64_t)i ||
+		if (store_int(st, 0) != (int64_t)i ||
 		    !verify_text_col(st, 1, sp->entity_type) ||
-		    sqlite3_column_int64(st, 2) != (int64_t)sp->start ||
-		    sqlite3_column_int64(st, 3) != (int64_t)sp->end ||
-		    !verify_num_eq(sqlite3_column_double(st, 4), sp->score) ||
+		    store_int(st, 2) != (int64_t)sp->start ||
+		    store_int(st, 3) != (int64_t)sp->end ||
+		    !verify_num_eq(store_real(st, 4), sp->score) ||
 		    !verify_text_col(st, 5, sp->recognizer) ||
 		    !verify_text_col(st, 6, expl) ||
 		    !verify_text_col(st, 7, record_verdict_name(sp->verdict)))
 			what = "spans";
 		free(expl);
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	if (what == NULL && i != r->nspans)
 		what = "spans";
 	return (what);
@@ -989,8 +988,9 @@ verify_explain_batch(struct verify *v, int64_t batch, char **cause)
 	const struct policy	*p;
 	struct record		 r;
 	struct triage		 t;
-	sqlite3_stmt		*st;
+	struct store_stmt		*st;
 	const char		*raw, *id, *what = NULL;
+	size_t			 rawlen = 0;
 	char			*why = NULL;
 	int			 rc = 0;
 
@@ -998,12 +998,11 @@ verify_explain_batch(struct verify *v, int64_t batch, char **cause)
 		free(why);
 		return (0);
 	}
-	sqlite3_bind_int64(st, 1, batch);
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	store_bind_int(st, 1, batch);
+	while (rc == 0 && store_step(st, "verify", &why) == STORE_ROW) {
 		id = verify_col(st, 1);
-		raw = (const char *)sqlite3_column_blob(st, 18);
-		if (raw == NULL || record_parse(raw, (size_t)
-		    sqlite3_column_bytes(st, 18), &r, &why) != 0) {
+		raw = store_bytes(st, 18, &rawlen);
+		if (raw == NULL || record_parse(raw, rawlen, &r, &why) != 0) {
 			xasprintf(cause, "item %s: its stored input line was "
 			    "changed after import (%s)", id != NULL ? id : "?",
 			    why != NULL ? why : "missing");
@@ -1012,13 +1011,13 @@ verify_explain_batch(struct verify *v, int64_t batch, char **cause)
 			rc = EX_DATAERR;
 			break;
 		}
-		if ((p = verify_policy_at(v, sqlite3_column_int(st,
+		if ((p = verify_policy_at(v, (int)store_int(st,
 		    10))) != NULL) {
 			triage_record(p, &r, &t);
 			if ((what = verify_explain_columns(st, &r, &t)) ==
 			    NULL)
 				what = verify_explain_children(v->q,
-				    sqlite3_column_int64(st, 0), &r);
+				    store_int(st, 0), &r);
 		}
 		if (what != NULL) {
 			xasprintf(cause, "item %s: its %s %s changed after "
@@ -1029,7 +1028,7 @@ verify_explain_batch(struct verify *v, int64_t batch, char **cause)
 		}
 		record_done(&r);
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	return (rc);
 }
 
@@ -1127,7 +1126,9 @@ verify_items(struct verify *v, char **cause)
 	struct queue		*q = v->q;
 	struct verify_item	 it;
 	struct digest		 d;
-	sqlite3_stmt		*bt = NULL, *st = NULL, *fl = NULL, *sp = NULL,
+	const char		*raw;
+	size_t			 rawlen = 0;
+	struct store_stmt		*bt = NULL, *st = NULL, *fl = NULL, *sp = NULL,
 				*dc = NULL;
 	EVP_MD_CTX		*md = NULL;
 	uint64_t		 n = 0;
@@ -1143,20 +1144,20 @@ verify_items(struct verify *v, char **cause)
 	    (dc = store_stmt(q, decisions_sql, cause)) == NULL ||
 	    (md = EVP_MD_CTX_new()) == NULL)
 		goto out;
-	fl_row = sqlite3_step(fl);
-	sp_row = sqlite3_step(sp);
-	dc_row = sqlite3_step(dc);
-	row = sqlite3_step(st);
-	while ((brow = sqlite3_step(bt)) == SQLITE_ROW) {
+	fl_row = store_step(fl, "verify", cause);
+	sp_row = store_step(sp, "verify", cause);
+	dc_row = store_step(dc, "verify", cause);
+	row = store_step(st, "verify", cause);
+	while ((brow = store_step(bt, "verify", cause)) == STORE_ROW) {
 		if ((rc = verify_batch_row(v, bt, cause)) != 0)
 			goto out;
-		batch = sqlite3_column_int64(bt, 0);
+		batch = store_int(bt, 0);
 		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 		digest_done(&d);
 		digest_init(&d);
 		n = 0;
-		for (; row == SQLITE_ROW && sqlite3_column_int64(st, 9) <= batch;
-		    row = sqlite3_step(st)) {
+		for (; row == STORE_ROW && store_int(st, 9) <= batch;
+		    row = store_step(st, "verify", cause)) {
 			verify_item_digest(st, &d, &it);
 			rc = EX_DATAERR;
 			if (it.batch != batch) {
@@ -1166,19 +1167,20 @@ verify_items(struct verify *v, char **cause)
 				    (long long)it.batch, (long long)batch);
 				goto out;
 			}
-			if (!verify_text_col(st, 8, (const char *)
-			    sqlite3_column_text(bt, 1))) {
+			if (!verify_text_col(st, 8, store_text(bt, 1))) {
 				xasprintf(cause, "item %s: its import time was "
 				    "changed after import", it.ext_id);
 				goto out;
 			}
-			verify_item_children(fl, sp, &fl_row, &sp_row, &it, &d);
+			verify_item_children(fl, sp, &fl_row, &sp_row, &it, &d,
+			    cause);
 			digest_flush(&d);
 			if ((rc = verify_item_state(dc, &dc_row, st, &it,
 			    cause)) != 0)
 				goto out;
-			EVP_DigestUpdate(md, sqlite3_column_blob(st, 18),
-			    (size_t)sqlite3_column_bytes(st, 18));
+			raw = store_bytes(st, 18, &rawlen);
+			EVP_DigestUpdate(md, raw != NULL ? raw : "", raw !=
+			    NULL ? rawlen : 0);
 			EVP_DigestUpdate(md, "\n", 1);
 			n++;
 		}
@@ -1186,27 +1188,27 @@ verify_items(struct verify *v, char **cause)
 			goto out;
 	}
 	rc = EX_DATAERR;
-	if (row == SQLITE_ROW) {
+	if (row == STORE_ROW) {
 		xasprintf(cause, "item %s belongs to no import batch (it names "
 		    "batch %lld): it was added behind hitl's back",
-		    sqlite3_column_text(st, 1),
-		    (long long)sqlite3_column_int64(st, 9));
+		    store_text(st, 1),
+		    (long long)store_int(st, 9));
 		goto out;
 	}
-	if (brow != SQLITE_DONE || row != SQLITE_DONE) {
-		rc = store_error(q, "verify", cause);
+	if (brow != STORE_DONE || row != STORE_DONE) {
+		rc = brow != STORE_DONE ? brow : row;
 		goto out;
 	}
 	rc = verify_all_seen(&v->batches, "import batch", cause);
 out:
 	digest_done(&d);
 	EVP_MD_CTX_free(md);
-	/* sqlite3_reset(NULL) is a no-op. */
-	sqlite3_reset(bt);
-	sqlite3_reset(st);
-	sqlite3_reset(fl);
-	sqlite3_reset(sp);
-	sqlite3_reset(dc);
+	/* store_reset(NULL) is a no-op. */
+	store_reset(bt);
+	store_reset(st);
+	store_reset(fl);
+	store_reset(sp);
+	store_reset(dc);
 	return (rc);
 }
 
@@ -1230,7 +1232,7 @@ verify_escalations(struct verify *v, char **cause)
 	const struct policy_severity	*sev;
 	const struct policy		*pol;
 	struct verify_event		*ack;
-	sqlite3_stmt			*st;
+	struct store_stmt		*st;
 	cJSON				*p = NULL, *res = NULL;
 	const char			*state, *what = NULL;
 	int64_t				 id = 0, opened;
@@ -1238,31 +1240,31 @@ verify_escalations(struct verify *v, char **cause)
 
 	if ((st = store_stmt(v->q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while (what == NULL && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		state = (const char *)sqlite3_column_text(st, 9);
+	while (what == NULL && (step = store_step(st, "verify", cause)) == STORE_ROW) {
+		id = store_int(st, 0);
+		state = store_text(st, 9);
 		cJSON_Delete(p);
 		cJSON_Delete(res);
 		p = res = NULL;
-		if (!verify_streq((const char *)sqlite3_column_text(st, 17),
-		    "escalate") || sqlite3_column_int64(st, 1) !=
-		    sqlite3_column_int64(st, 16) || (p = cJSON_Parse(
-		    (const char *)sqlite3_column_text(st, 20))) == NULL) {
+		if (!verify_streq(store_text(st, 17),
+		    "escalate") || store_int(st, 1) !=
+		    store_int(st, 16) || (p = cJSON_Parse(
+		    store_text(st, 20))) == NULL) {
 			what = "it was opened by no escalate decision";
 			break;
 		}
-		opened = verify_time((const char *)sqlite3_column_text(st,
+		opened = verify_time(store_text(st,
 		    19));
-		pol = verify_policy_at(v, sqlite3_column_int(st, 21));
+		pol = verify_policy_at(v, (int)store_int(st, 21));
 		sev = pol != NULL ? policy_find_severity(pol,
 		    verify_str(p, "severity")) : NULL;
 		if (!verify_text_col(st, 2, verify_str(p, "team")) ||
 		    !verify_text_col(st, 3, verify_str(p, "reason")) ||
 		    !verify_text_col(st, 4, verify_str(p, "severity")) ||
 		    !verify_text_col(st, 5, verify_str(p, "note")) ||
-		    !verify_text_col(st, 6, (const char *)sqlite3_column_text(
-		    st, 18)) || sqlite3_column_int64(st, 7) != opened ||
-		    sev == NULL || sqlite3_column_int64(st, 8) != opened +
+		    !verify_text_col(st, 6, store_text(
+		    st, 18)) || store_int(st, 7) != opened ||
+		    sev == NULL || store_int(st, 8) != opened +
 		    (int64_t)sev->response_minutes * 60) {
 			what = "it no longer says what its escalate decision "
 			    "said (team, reason, severity, note, who, when or "
@@ -1272,45 +1274,45 @@ verify_escalations(struct verify *v, char **cause)
 		ack = verify_list_find(&v->acks, id);
 		if (ack != NULL)
 			ack->seen = 1;
-		if (sqlite3_column_int64(st, 22) > 0) {
+		if (store_int(st, 22) > 0) {
 			if (!verify_streq(state, "withdrawn"))
 				what = "its escalation was undone, so it is "
 				    "withdrawn";
 			continue;
 		}
-		if (sqlite3_column_type(st, 15) != SQLITE_NULL) {
-			res = cJSON_Parse((const char *)sqlite3_column_text(st,
+		if (!store_is_null(st, 15)) {
+			res = cJSON_Parse(store_text(st,
 			    26));
 			if (!verify_streq(state, "resolved") ||
-			    !verify_streq((const char *)sqlite3_column_text(st,
+			    !verify_streq(store_text(st,
 			    23), "resolve") || verify_num(res, "escalation") !=
 			    id || !verify_text_col(st, 14, verify_str(res,
 			    "outcome")) || !verify_text_col(st, 12,
-			    (const char *)sqlite3_column_text(st, 24)) ||
-			    sqlite3_column_int64(st, 13) != verify_time(
-			    (const char *)sqlite3_column_text(st, 25)))
+			    store_text(st, 24)) ||
+			    store_int(st, 13) != verify_time(
+			    store_text(st, 25)))
 				what = "its resolution no longer says what the "
 				    "resolving decision said";
 			else if (ack != NULL && (!verify_text_col(st, 10,
-			    ack->actor) || sqlite3_column_int64(st, 11) !=
+			    ack->actor) || store_int(st, 11) !=
 			    verify_time(ack->at)))
 				what = "its acknowledgement no longer says "
 				    "what its event said";
 			continue;
 		}
-		if (sqlite3_column_type(st, 12) != SQLITE_NULL ||
-		    sqlite3_column_type(st, 14) != SQLITE_NULL)
+		if (!store_is_null(st, 12) ||
+		    !store_is_null(st, 14))
 			what = "it holds a resolution no decision made";
 		else if (ack != NULL && (!verify_streq(state, "acknowledged") ||
 		    !verify_text_col(st, 10, ack->actor) ||
-		    sqlite3_column_int64(st, 11) != verify_time(ack->at)))
+		    store_int(st, 11) != verify_time(ack->at)))
 			what = "its acknowledgement no longer says what its "
 			    "event said";
 		else if (ack == NULL && (!verify_streq(state, "open") ||
-		    sqlite3_column_type(st, 10) != SQLITE_NULL))
+		    !store_is_null(st, 10)))
 			what = "no event moved it from open";
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	cJSON_Delete(p);
 	cJSON_Delete(res);
 	if (what != NULL) {
@@ -1318,8 +1320,8 @@ verify_escalations(struct verify *v, char **cause)
 		    "back: %s", (long long)id, what);
 		return (EX_DATAERR);
 	}
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
-		return (store_error(v->q, "verify", cause));
+	if (step != STORE_DONE && step != STORE_ROW)
+		return (step);
 	if ((rc = verify_all_seen(&v->acks, "the escalation acknowledged",
 	    cause)) != 0)
 		return (rc);
@@ -1334,15 +1336,15 @@ verify_shifts(struct verify *v, char **cause)
 	    "SELECT id, reviewer, started_at, ended_at, note, counts "
 	    "FROM shifts ORDER BY id";
 	struct verify_event	*s, *e;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	char			*counts = NULL;
 	int64_t			 id = 0;
 	int			 bad = 0, step;
 
 	if ((st = store_stmt(v->q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while (!bad && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	while (!bad && (step = store_step(st, "verify", cause)) == STORE_ROW) {
+		id = store_int(st, 0);
 		s = verify_list_find(&v->shifts_start, id);
 		e = verify_list_find(&v->shifts_end, id);
 		if (s == NULL || !verify_text_col(st, 1, s->actor) ||
@@ -1352,8 +1354,8 @@ verify_shifts(struct verify *v, char **cause)
 		}
 		s->seen = 1;
 		if (e == NULL) {
-			bad = sqlite3_column_type(st, 3) != SQLITE_NULL ||
-			    sqlite3_column_type(st, 5) != SQLITE_NULL;
+			bad = !store_is_null(st, 3) ||
+			    !store_is_null(st, 5);
 			continue;
 		}
 		e->seen = 1;
@@ -1365,7 +1367,7 @@ verify_shifts(struct verify *v, char **cause)
 		    !verify_text_col(st, 5, counts) || !verify_streq(e->actor,
 		    s->actor);
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	free(counts);
 	if (bad) {
 		xasprintf(cause, "shift %lld was changed behind hitl's back: "
@@ -1373,8 +1375,8 @@ verify_shifts(struct verify *v, char **cause)
 		    "what its events recorded", (long long)id);
 		return (EX_DATAERR);
 	}
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
-		return (store_error(v->q, "verify", cause));
+	if (step != STORE_DONE && step != STORE_ROW)
+		return (step);
 	if (verify_all_seen(&v->shifts_start, "shift", cause) != 0 ||
 	    verify_all_seen(&v->shifts_end, "the end of shift", cause) != 0)
 		return (EX_DATAERR);
@@ -1390,15 +1392,15 @@ verify_exports(struct verify *v, char **cause)
 	    "since_decision, last_decision, sha256, audit_head, options, "
 	    "scope FROM exports ORDER BY id";
 	struct verify_event	*e;
-	sqlite3_stmt		*st;
+	struct store_stmt	*st;
 	char			*options;
 	int64_t			 id = 0;
 	int			 bad = 0, step;
 
 	if ((st = store_stmt(v->q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while (!bad && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	while (!bad && (step = store_step(st, "verify", cause)) == STORE_ROW) {
+		id = store_int(st, 0);
 		if ((e = verify_list_find(&v->exports, id)) == NULL) {
 			bad = 1;
 			break;
@@ -1410,11 +1412,11 @@ verify_exports(struct verify *v, char **cause)
 		    !verify_text_col(st, 2, verify_str(e->data, "path")) ||
 		    !verify_text_col(st, 3, e->at) ||
 		    !verify_text_col(st, 4, e->actor) ||
-		    sqlite3_column_int64(st, 5) != verify_num(e->data,
+		    store_int(st, 5) != verify_num(e->data,
 		    "records") ||
-		    sqlite3_column_int64(st, 6) != verify_num(e->data,
+		    store_int(st, 6) != verify_num(e->data,
 		    "since_decision") ||
-		    sqlite3_column_int64(st, 7) != verify_num(e->data,
+		    store_int(st, 7) != verify_num(e->data,
 		    "last_decision") ||
 		    !verify_text_col(st, 8, verify_str(e->data, "sha256")) ||
 		    !verify_text_col(st, 9, verify_str(e->data,
@@ -1423,15 +1425,15 @@ verify_exports(struct verify *v, char **cause)
 		free(options);
 		v->r->exports++;
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	if (bad) {
 		xasprintf(cause, "export run %lld was changed behind hitl's "
 		    "back: it is not what its audit event recorded",
 		    (long long)id);
 		return (EX_DATAERR);
 	}
-	if (step != SQLITE_DONE && step != SQLITE_ROW)
-		return (store_error(v->q, "verify", cause));
+	if (step != STORE_DONE && step != STORE_ROW)
+		return (step);
 	return (verify_all_seen(&v->exports, "export run", cause));
 }
 
@@ -1446,15 +1448,15 @@ verify_counts(struct verify *v, char **cause)
 	    "SELECT w.kind, w.n, (SELECT count(*) FROM items i WHERE "
 	    "i.kind = w.kind AND (i.state = 'queued' OR i.state = 'claimed')) "
 	    "FROM waiting w";
-	sqlite3_stmt	*st;
+	struct store_stmt	*st;
 	int64_t		 stored;
 	int		 rc = 0;
 
 	if ((st = store_stmt(v->q, decisions_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	stored = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) :
+	stored = store_step(st, "verify", cause) == STORE_ROW ? store_int(st, 0) :
 	    -1;
-	sqlite3_reset(st);
+	store_reset(st);
 	if (stored != v->decisions) {
 		xasprintf(cause, "the decisions table holds %lld decisions but "
 		    "the audit log records %lld: decisions were added outside "
@@ -1464,29 +1466,29 @@ verify_counts(struct verify *v, char **cause)
 	v->r->decisions = (uint64_t)stored;
 	if ((st = store_stmt(v->q, esc_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v->r->escalations = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if (store_step(st, "verify", cause) == STORE_ROW)
+		v->r->escalations = (uint64_t)store_int(st, 0);
+	store_reset(st);
 	if ((st = store_stmt(v->q, shifts_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v->r->shifts = (uint64_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if (store_step(st, "verify", cause) == STORE_ROW)
+		v->r->shifts = (uint64_t)store_int(st, 0);
+	store_reset(st);
 	if ((st = store_stmt(v->q, waiting_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 1) != sqlite3_column_int64(st,
+	while (rc == 0 && store_step(st, "verify", cause) == STORE_ROW) {
+		if (store_int(st, 1) != store_int(st,
 		    2)) {
 			xasprintf(cause, "the count of waiting %s items says "
 			    "%lld but %lld wait: it was changed behind hitl's "
 			    "back (the console's header shows it)",
-			    sqlite3_column_text(st, 0),
-			    (long long)sqlite3_column_int64(st, 1),
-			    (long long)sqlite3_column_int64(st, 2));
+			    store_text(st, 0),
+			    (long long)store_int(st, 1),
+			    (long long)store_int(st, 2));
 			rc = EX_DATAERR;
 		}
 	}
-	sqlite3_reset(st);
+	store_reset(st);
 	return (rc);
 }
 
@@ -1507,16 +1509,16 @@ verify_guards(struct verify *v, char **cause)
 		"exports_no_update", "exports_no_delete",
 		"batches_no_update", "batches_no_delete", "items_no_delete",
 	};
-	sqlite3_stmt	*st;
-	size_t		 i;
-	int		 found;
+	struct store_stmt	*st;
+	size_t			 i;
+	int			 found;
 
 	for (i = 0; i < sizeof guards / sizeof guards[0]; i++) {
 		if ((st = store_stmt(v->q, sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		sqlite3_bind_text(st, 1, guards[i], -1, SQLITE_STATIC);
-		found = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
+		store_bind_text(st, 1, guards[i]);
+		found = store_step(st, "verify", cause) == STORE_ROW;
+		store_reset(st);
 		if (!found) {
 			xasprintf(cause, "the append-only guard %s was removed "
 			    "from %s: its schema was changed behind hitl's "
@@ -1579,7 +1581,7 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	if ((rc = verify_key(&v, o, cause)) != 0)
 		return (rc);
 	/* One read transaction: a consistent snapshot of every table. */
-	if ((rc = store_exec(q, "BEGIN", cause)) != 0)
+	if ((rc = store_begin_read(q, cause)) != 0)
 		goto out;
 	if ((rc = verify_integrity(q, cause)) != 0 ||
 	    (rc = verify_chain(&v, o != NULL ? o->expect : NULL, cause)) != 0)
@@ -1604,7 +1606,7 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	if (v.key != NULL)
 		snprintf(r->key_id, sizeof r->key_id, "%s", sign_key_id(v.key));
 end:
-	sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+	store_end_read(q);
 out:
 	verify_done(&v);
 	return (rc);
@@ -1638,7 +1640,7 @@ queue_audit_key(struct queue *q, char **out, char **cause)
 	    "SELECT body FROM audit WHERE event = 'signing_key' "
 	    "ORDER BY seq LIMIT 1";
 	static const char head_sql[] = "SELECT coalesce(max(seq), 0) FROM audit";
-	sqlite3_stmt	*st;
+	struct store_stmt	*st;
 	cJSON		*body = NULL, *data;
 	const char	*logged = NULL;
 	char		*pem = NULL;
@@ -1648,25 +1650,25 @@ queue_audit_key(struct queue *q, char **out, char **cause)
 	*out = NULL;
 	if ((st = store_stmt(q, first_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
-	    (body = cJSON_Parse((const char *)sqlite3_column_text(st,
+	if ((rc = store_step(st, "audit", cause)) == STORE_ROW &&
+	    (body = cJSON_Parse(store_text(st,
 	    0))) != NULL) {
 		data = cJSON_GetObjectItemCaseSensitive(body, "data");
 		logged = verify_str(data, "public_key");
 		from = verify_num(data, "from");
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	store_reset(st);
+	if (rc != STORE_ROW && rc != STORE_DONE) {
 		cJSON_Delete(body);
-		return (store_error(q, "audit", cause));
+		return (rc);
 	}
 	if (body == NULL) {
 		/* Not on record yet: the next write signs from the next event. */
 		if ((st = store_stmt(q, head_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			from = sqlite3_column_int64(st, 0) + 1;
-		sqlite3_reset(st);
+		if (store_step(st, "verify", cause) == STORE_ROW)
+			from = store_int(st, 0) + 1;
+		store_reset(st);
 	}
 	/* The key file's, else (it cannot be read) the one the log holds. */
 	if (q->key != NULL)
@@ -1706,7 +1708,7 @@ store_baseline(struct queue *q, char **cause)
 	    "DELETE FROM meta WHERE key = 'needs_baseline'";
 	struct verify_item	 it;
 	struct digest		 d;
-	sqlite3_stmt		*st = NULL, *fl = NULL, *sp = NULL;
+	struct store_stmt		*st = NULL, *fl = NULL, *sp = NULL;
 	cJSON			*data;
 	char			 stored[65];
 	uint64_t		 n = 0;
@@ -1721,12 +1723,12 @@ store_baseline(struct queue *q, char **cause)
 	    (fl = store_stmt(q, flags_sql, cause)) == NULL ||
 	    (sp = store_stmt(q, spans_sql, cause)) == NULL)
 		goto fail;
-	fl_row = sqlite3_step(fl);
-	sp_row = sqlite3_step(sp);
-	row = sqlite3_step(st);
-	while (row == SQLITE_ROW || batch != 0) {
-		if (batch != 0 && (row != SQLITE_ROW ||
-		    sqlite3_column_int64(st, 9) != batch)) {
+	fl_row = store_step(fl, "verify", cause);
+	sp_row = store_step(sp, "verify", cause);
+	row = store_step(st, "verify", cause);
+	while (row == STORE_ROW || batch != 0) {
+		if (batch != 0 && (row != STORE_ROW ||
+		    store_int(st, 9) != batch)) {
 			/* The batch ends: put what it stored on record. */
 			if (digest_final(&d, stored) != 0)
 				goto fail;
@@ -1743,32 +1745,33 @@ store_baseline(struct queue *q, char **cause)
 			continue;
 		}
 		if (batch == 0) {
-			batch = sqlite3_column_int64(st, 9);
+			batch = store_int(st, 9);
 			digest_init(&d);
 			n = 0;
 		}
 		verify_item_digest(st, &d, &it);
-		verify_item_children(fl, sp, &fl_row, &sp_row, &it, &d);
+		verify_item_children(fl, sp, &fl_row, &sp_row, &it, &d,
+			    cause);
 		digest_flush(&d);
 		n++;
-		row = sqlite3_step(st);
+		row = store_step(st, "baseline", cause);
 	}
-	if (row != SQLITE_DONE) {
-		rc = store_error(q, "baseline", cause);
+	if (row != STORE_DONE) {
+		rc = row;
 		goto fail;
 	}
-	sqlite3_reset(st);
-	sqlite3_reset(fl);
-	sqlite3_reset(sp);
+	store_reset(st);
+	store_reset(fl);
+	store_reset(sp);
 	if ((rc = store_exec(q, done_sql, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	digest_done(&d);
 	return (0);
 fail:
-	sqlite3_reset(st);
-	sqlite3_reset(fl);
-	sqlite3_reset(sp);
+	store_reset(st);
+	store_reset(fl);
+	store_reset(sp);
 	store_rollback(q);
 	digest_done(&d);
 	return (rc);

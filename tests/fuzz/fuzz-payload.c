@@ -11,7 +11,7 @@
 
 #include "json.h"
 #include "policy.h"
-#include "store.h"
+#include "internal.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -20,7 +20,7 @@
 #include <openssl/evp.h>
 
 #include "queue.h"
-#include "store.h"
+#include "internal.h"
 #include "testutil.h"
 
 #define GENESIS \

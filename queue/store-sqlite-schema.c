@@ -1,28 +1,16 @@
 /*
- * The schema, as numbered migrations applied in order in one transaction and
- * recorded in PRAGMA user_version and the migrations table.
+ * The SQLite schema, as numbered migrations applied in order in one
+ * transaction and recorded in PRAGMA user_version and the migrations table.
  */
 #include "config.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sysexits.h>
-
-#include "store.h"
-#include "xmalloc.h"
-
-struct migration {
-	int		 version;
-	const char	*description;
-	const char	*sql;
-};
+#include "store-sqlite.h"
 
 /*
  * Never edit a migration that has shipped: add a new one. Times are RFC 3339
  * UTC text; lease expiry is Unix seconds, compared with the clock.
  */
-static const struct migration migrations[] = {
+const struct store_migration sqlite_migrations[] = {
 	{ 1, "items, flags, spans, batches, policies, decisions, audit log",
 	"CREATE TABLE migrations ("
 	"  version INTEGER PRIMARY KEY,"
@@ -317,79 +305,5 @@ static const struct migration migrations[] = {
 	},
 };
 
-#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
-
-int
-store_migrations_latest(void)
-{
-	return (migrations[NMIGRATIONS - 1].version);
-}
-
-static int
-store_record_migration(struct queue *q, const struct migration *m,
-    char **cause)
-{
-	static const char sql[] =
-	    "INSERT INTO migrations (version, applied_at, description) "
-	    "VALUES (?, ?, ?)";
-	sqlite3_stmt	*st;
-	char		 now[32], pragma[64];
-	int		 rc;
-
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_now_text(q, now);
-	sqlite3_bind_int(st, 1, m->version);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, m->description, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		return (store_error(q, "migrate", cause));
-	/* PRAGMA takes no parameters; the value is our own integer. */
-	snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", m->version);
-	if ((rc = store_exec(q, pragma, cause)) != 0)
-		return (rc);
-	return (0);
-}
-
-int
-store_migrate(struct queue *q, char **cause)
-{
-	sqlite3_stmt	*st;
-	char		 pragma[64];
-	size_t		 i;
-	int		 rc, current = 0;
-
-	if (q->schema == store_migrations_latest())
-		return (0);
-	if ((rc = store_begin(q, cause)) != 0)
-		return (rc);
-	/* Another process may have migrated while we waited for the lock. */
-	if (sqlite3_prepare_v2(q->db, "PRAGMA user_version", -1, &st,
-	    NULL) != SQLITE_OK) {
-		rc = store_error(q, "migrate", cause);
-		goto fail;
-	}
-	if (sqlite3_step(st) == SQLITE_ROW)
-		current = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-
-	for (i = 0; i < NMIGRATIONS; i++) {
-		if (migrations[i].version <= current)
-			continue;
-		if ((rc = store_exec(q, migrations[i].sql, cause)) != 0 ||
-		    (rc = store_record_migration(q, &migrations[i],
-		    cause)) != 0)
-			goto fail;
-	}
-	snprintf(pragma, sizeof pragma, "PRAGMA application_id=%d",
-	    STORE_APPLICATION_ID);
-	if ((rc = store_exec(q, pragma, cause)) != 0 ||
-	    (rc = store_commit(q, cause)) != 0)
-		goto fail;
-	q->schema = store_migrations_latest();
-	return (0);
-
-fail:
-	store_rollback(q);
-	return (rc);
-}
+const size_t sqlite_nmigrations =
+    sizeof sqlite_migrations / sizeof sqlite_migrations[0];

@@ -1,0 +1,250 @@
+/*
+ * What queue/'s files share: the state of an open queue, the vocabulary of
+ * actions, transactions with the log's signing and clock, the audit chain,
+ * digests, and the checks the workflow's rules have in common. Nothing
+ * outside queue/ includes this; the storage below is in store.h.
+ */
+#ifndef HITL_INTERNAL_H
+#define HITL_INTERNAL_H
+
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "queue.h"
+#include "sign.h"
+#include "store.h"
+
+/*
+ * An action as the decisions table stores it: the state it moves the item
+ * to (or ACTION_STATE_SAME, or ACTION_STATE_BACK: where the item was before
+ * the decision an undo withdraws), the least role that may take it, whether
+ * it needs the actor's live lease, and the audit event that records it.
+ */
+#define ACTION_STATE_SAME	(-1)
+#define ACTION_STATE_BACK	(-2)
+struct action_info {
+	const char		*name;
+	int			 to;
+	enum policy_role	 role;
+	int			 lease;
+	const char		*event;
+};
+const struct action_info *action_find(const char *);
+
+#define STORE_BUSY_TIMEOUT_MS	5000
+#define STORE_MAX_STMTS		192
+/* 9999-12-31T23:59:59Z: the last second RFC 3339 times can say. */
+#define STORE_CLOCK_MAX		253402300799LL
+
+struct queue {
+	const struct store_ops	*ops;		/* the backend */
+	void			*conn;		/* its connection */
+	char			*path;		/* file or connection URI */
+	int			 schema;
+	int64_t			 now;		/* pinned clock, 0 if none */
+	int			 clock_text;	/* pinned by HITL_NOW */
+	int			 busy_timeout_ms;
+
+	struct policy		*policy;	/* cache, by version */
+	int			 policy_version;
+
+	char			*actor;		/* who acts; see queue_set_actor */
+	int			 shared;	/* the shared install's database */
+
+	/*
+	 * The signing key, or NULL with key_error saying why a transaction
+	 * that records events cannot commit (reads still work).
+	 */
+	struct sign_key		*key;
+	char			*key_error;
+	int			 key_rc;
+	int			 key_recorded;	/* the log names the key */
+	int			 key_recorded_txn; /* ...from this write on */
+
+	/* The write transaction under way: its last event, its clock. */
+	int64_t			 txn_seq;	/* 0: no event yet */
+	int64_t			 txn_first_seq;
+	char			 txn_hash[65];
+	int64_t			 clock_floor;	/* the last event's time */
+	int64_t			 txn_now;	/* the transaction's time */
+
+	struct store_stmt	*stmts[STORE_MAX_STMTS];
+	size_t			 nstmts;
+	int			 in_txn;
+};
+
+/*
+ * Write transactions take the writers' lock (SQLite: BEGIN IMMEDIATE;
+ * PostgreSQL: the log's head row), so writes that record events are one
+ * after another; a failed one is rolled back. A commit signs the chain's
+ * head when the transaction recorded events. store_begin_unlogged is for
+ * writes that record none (claims, renewals): PostgreSQL runs them side by
+ * side. Reads see one consistent snapshot between store_begin_read and
+ * store_end_read.
+ */
+int		 store_begin(struct queue *, char **cause);
+int		 store_begin_unlogged(struct queue *, char **cause);
+int		 store_commit(struct queue *, char **cause);
+void		 store_rollback(struct queue *);
+int		 store_begin_read(struct queue *, char **cause);
+void		 store_end_read(struct queue *);
+
+/*
+ * Appends an event to the hash chain, inside the caller's transaction. data
+ * is consumed. The canonical serialization is the compact JSON of
+ * {"seq","at","actor","event","item","data"} in that order.
+ */
+int		 store_audit_append(struct queue *, const char *event,
+		     const char *actor, const char *item, cJSON *data,
+		     char **cause);
+
+/* hash = SHA-256(prev ‖ body) as hex; -1 if prev is not 64 hex digits. */
+#define STORE_AUDIT_GENESIS \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+int		 store_audit_hash(const char *prev_hex, const char *body,
+		     char out[65]);
+
+/*
+ * The digest of what a batch stored of its items (import computes it, audit
+ * verify recomputes it from the columns): each item's content columns, the
+ * fact that triage decided it (state auto), then its flags or spans, in
+ * their order. Values are tagged and length-prefixed; reals are their bits.
+ */
+struct digest {
+	EVP_MD_CTX	*ctx;
+	unsigned char	*buf;
+	size_t		 len, cap;
+	int		 failed;
+};
+
+struct digest_item {
+	const char	*ext_id, *kind;
+	int		 auto_decided;
+	double		 priority;
+	int		 spot_check;
+	const char	*top_type;	/* NULL: no top_score either */
+	double		 top_score;
+	const char	*created_at, *imported_at, *src_file;
+	int64_t		 src_line;
+	int		 policy_version;
+	const char	*source_model, *source_pipeline, *source, *metadata;
+	const char	*prompt, *messages, *text;
+};
+
+void	digest_init(struct digest *);
+void	digest_str(struct digest *, const char *);
+void	digest_int(struct digest *, int64_t);
+void	digest_real(struct digest *, double);
+void	digest_flush(struct digest *);
+int	digest_final(struct digest *, char hex[65]);
+void	digest_done(struct digest *);
+void	digest_item(struct digest *, const struct digest_item *);
+void	digest_flag(struct digest *, int64_t idx, const char *type,
+	    double score, const char *detector, const char *rationale,
+	    int has_offsets, int64_t start, int64_t end);
+void	digest_span(struct digest *, int64_t idx, const char *entity_type,
+	    int64_t start, int64_t end, double score, const char *recognizer,
+	    const char *explanation, const char *triage);
+
+/*
+ * Puts on record what the batches of a database made before signing stored
+ * (one "baseline" event each); run once, by the first write after the
+ * upgrade (meta needs_baseline).
+ */
+int	store_baseline(struct queue *, char **cause);
+
+/* The current policy, loaded from the database when its version changed. */
+int		 store_policy_refresh(struct queue *, char **cause);
+
+void		 store_now_text(const struct queue *, char out[32]);
+/* SHA-256 of data as lower-case hex. */
+void		 store_sha256_hex(const void *, size_t, char out[65]);
+/* PATH.key beside the database; the caller frees it. */
+char		*store_key_path(const struct queue *);
+
+/*
+ * The actor's role under the current policy, refusing (EX_NOPERM) when it is
+ * below min; what says what was attempted ("claim items").
+ */
+int		 store_require_role(struct queue *, enum policy_role min,
+		     const char *what, char **cause);
+/* The actor's open shift, opened (and recorded) if create is set. */
+int		 store_shift_id(struct queue *, int create, int64_t *id,
+		     char **cause);
+/* Next value of a counter kept in meta (lease ids, queue order). */
+int		 store_counter_next(struct queue *, const char *key,
+		     int64_t *value, char **cause);
+/* The decision as its audit event serializes it. */
+int		 store_decision_json(struct queue *, int64_t id, cJSON **,
+		     char **cause);
+/* The hook for exports: 1 if the decision was exported already. */
+int		 store_decision_exported(struct queue *, int64_t id);
+/* Seq the next audit event will get (inside a write transaction). */
+int		 store_audit_next_seq(struct queue *, int64_t *, char **cause);
+
+/*
+ * SQL text (never user data): items with a flag of category P (or below it,
+ * "bias" matching "bias.gender") or an ambiguous span of entity type P, P
+ * being the parameter named.
+ */
+#define STORE_TYPE_FILTER(P) \
+	"AND (EXISTS (SELECT 1 FROM flags f WHERE f.item_id = items.id " \
+	"AND (f.type = " P " OR substr(f.type, 1, length(" P ") + 1) = " \
+	P " || '.')) OR EXISTS (SELECT 1 FROM spans s WHERE s.item_id = " \
+	"items.id AND s.entity_type = " P " AND s.triage = 'ambiguous')) "
+
+/* The statement that finds the next item for a filter (tests explain it). */
+const char	*claim_select_sql(const struct queue_filter *);
+/*
+ * The columns an item or a decision is read from, for statements that name
+ * items "i" and decisions "d"; store_item_row and store_decision_row read
+ * them back from any column on.
+ */
+#define STORE_ITEM_COLUMNS \
+	"i.id, i.ext_id, i.kind, i.state, i.priority, i.top_type, " \
+	"i.top_score, i.holder, i.lease_id, i.lease_expires, i.claimed_at, " \
+	"i.created_at, i.imported_at, i.source_model, i.source_pipeline, " \
+	"i.metadata, i.prompt, i.messages, i.text"
+#define STORE_ITEM_NCOLUMNS	19
+#define STORE_DECISION_COLUMNS \
+	"d.id, i.ext_id, d.action, d.reviewer, d.shift_id, d.lease_id, " \
+	"d.policy_version, d.decided_at, d.spent_ms, d.payload, d.undoes"
+#define STORE_DECISION_NCOLUMNS	11
+struct queue_item *store_item_row(struct store_stmt *, int first);
+int		 store_item_children(struct queue *, struct queue_item *,
+		     char **cause);
+/* Sets every field but undone_by, which is 0. */
+void		 store_decision_row(struct store_stmt *, int first,
+		     struct queue_decision_info *);
+/* An item's history, without the role check (the caller made it). */
+int		 store_item_history(struct queue *, const char *ext_id,
+		     struct queue_decision_info **, size_t *, char **cause);
+/* An item by row id (ext_id NULL) or by producer id. */
+int		 store_item_get(struct queue *, int64_t id, const char *ext_id,
+		     struct queue_item **, char **cause);
+/* Gives the item to the actor under a new lease (claims, undo). */
+int		 claim_item(struct queue *, int64_t id, struct queue_lease *,
+		     char **cause);
+/*
+ * Refuses (EX_UNAVAILABLE, saying who holds it now) unless the actor holds the
+ * item under lease_id; stores the item's row id.
+ */
+int		 claim_check(struct queue *, const char *item,
+		     int64_t lease_id, int64_t *id, char **cause);
+
+/* Validates a correction payload; shared with escalation resolutions. */
+int		 decide_check_correction(const struct policy *,
+		     const struct queue_item *, const cJSON *, char **cause);
+/* Validates a decision's payload (NULL: none) against the item. */
+int		 decide_check_payload(const struct policy *,
+		     const struct queue_item *, enum queue_action, const cJSON *,
+		     char **cause);
+/* Appends a decision row and its audit event (event); stores its id. */
+int		 decide_append(struct queue *, int64_t item_id,
+		     const char *ext_id, const char *action, int64_t shift,
+		     int64_t lease, int64_t spent_ms, const char *payload,
+		     int64_t undoes, const char *event, int64_t *id,
+		     char **cause);
+
+#endif
