@@ -172,39 +172,6 @@ verify_time(const char *at)
 	return ((int64_t)timegm(&tm));
 }
 
-/*
- * The file itself first: SQLite's integrity check reads every page, so
- * damage in pages no command has read yet is found here.
- */
-static int
-verify_integrity(struct queue *q, char **cause)
-{
-	static const char sql[] = "PRAGMA integrity_check(10)";
-	struct store_stmt	*st;
-	const char	*first = NULL;
-	char		*what = NULL;
-	int		 n = 0, step;
-
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while ((step = store_step(st, "verify", cause)) == STORE_ROW) {
-		first = store_text(st, 0);
-		if (n++ == 0 && strcmp(first, "ok") != 0)
-			what = xstrdup(first);
-	}
-	store_reset(st);
-	if (step != STORE_DONE) {
-		free(what);
-		return (step);
-	}
-	if (what == NULL)
-		return (0);
-	xasprintf(cause, "%s is damaged: %s%s; hitl repairs nothing: restore "
-	    "it from a backup", q->path, what, n > 1 ? " (and more)" : "");
-	free(what);
-	return (EX_DATAERR);
-}
-
 static int
 verify_decision(struct queue *q, int64_t seq, const cJSON *data,
     char **cause)
@@ -1499,32 +1466,16 @@ verify_counts(struct verify *v, char **cause)
 static int
 verify_guards(struct verify *v, char **cause)
 {
-	static const char sql[] =
-	    "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?";
-	static const char *const guards[] = {
-		"decisions_no_update", "decisions_no_delete",
-		"audit_no_update", "audit_no_delete",
-		"audit_signatures_no_update", "audit_signatures_no_delete",
-		"policies_no_update", "policies_no_delete",
-		"exports_no_update", "exports_no_delete",
-		"batches_no_update", "batches_no_delete", "items_no_delete",
-	};
-	struct store_stmt	*st;
-	size_t			 i;
-	int			 found;
+	const char	*missing;
+	int		 rc;
 
-	for (i = 0; i < sizeof guards / sizeof guards[0]; i++) {
-		if ((st = store_stmt(v->q, sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		store_bind_text(st, 1, guards[i]);
-		found = store_step(st, "verify", cause) == STORE_ROW;
-		store_reset(st);
-		if (!found) {
-			xasprintf(cause, "the append-only guard %s was removed "
-			    "from %s: its schema was changed behind hitl's "
-			    "back", guards[i], v->q->path);
-			return (EX_DATAERR);
-		}
+	if ((rc = v->q->ops->guard_missing(v->q, &missing, cause)) != 0)
+		return (rc);
+	if (missing != NULL) {
+		xasprintf(cause, "the append-only guard %s was removed from %s: "
+		    "its schema was changed behind hitl's back", missing,
+		    v->q->path);
+		return (EX_DATAERR);
 	}
 	return (0);
 }
@@ -1583,7 +1534,7 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	/* One read transaction: a consistent snapshot of every table. */
 	if ((rc = store_begin_read(q, cause)) != 0)
 		goto out;
-	if ((rc = verify_integrity(q, cause)) != 0 ||
+	if ((rc = q->ops->integrity(q, cause)) != 0 ||
 	    (rc = verify_chain(&v, o != NULL ? o->expect : NULL, cause)) != 0)
 		goto end;
 	verify_list_sort(&v.policies);
