@@ -74,6 +74,10 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 	int64_t			 seq = 1;
 	int			 rc;
 
+	/* A write begun without the log's lock takes it now. */
+	if (q->txn_seq == 0 && q->ops->lock_log != NULL &&
+	    (rc = q->ops->lock_log(q, cause)) != 0)
+		goto out;
 	memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
 	if (q->txn_seq != 0) {
 		/* Not the transaction's first event: its predecessor is ours. */

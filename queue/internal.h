@@ -41,6 +41,7 @@ struct queue {
 	const struct store_ops	*ops;		/* the backend */
 	void			*conn;		/* its connection */
 	char			*path;		/* file or connection URI */
+	char			*keydir;	/* for a server's key (NULL: .) */
 	int			 schema;
 	int64_t			 now;		/* pinned clock, 0 if none */
 	int			 clock_text;	/* pinned by HITL_NOW */

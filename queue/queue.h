@@ -71,6 +71,11 @@ struct queue_options {
 	int		 flags;		/* QUEUE_OPEN_* */
 	const char	*clock;		/* NULL: the system's */
 	int		 busy_timeout_ms;	/* 0: the default */
+	/*
+	 * Where the signing key of a server's database (postgresql://) is
+	 * kept; a file's is beside it.
+	 */
+	const char	*keydir;
 };
 int		 queue_open_with(const struct queue_options *,
 		     struct queue **, char **cause);

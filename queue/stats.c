@@ -29,9 +29,9 @@ stats_state_parse(const char *s, enum queue_state *out)
 static char *
 stats_text(struct store_stmt *st, int col)
 {
-	const unsigned char *s = store_text(st, col);
+	const char *s = store_text(st, col);
 
-	return (xstrdup(s != NULL ? (const char *)s : ""));
+	return (xstrdup(s != NULL ? s : ""));
 }
 
 static int

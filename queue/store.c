@@ -640,8 +640,10 @@ queue_open(const char *path, int flags, struct queue **out, char **cause)
 static const struct store_ops *
 store_backend(const char *path)
 {
+	if (strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0)
+		return (&store_pg_ops);
 	return (&store_sqlite_ops);
-	(void)path;
 }
 
 int
@@ -660,6 +662,7 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 	q = xcalloc(1, sizeof *q);
 	q->ops = store_backend(o->path);
 	q->path = xstrdup(o->path);
+	q->keydir = o->keydir != NULL ? xstrdup(o->keydir) : NULL;
 	q->busy_timeout_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms :
 	    STORE_BUSY_TIMEOUT_MS;
 	q->shared = (o->flags & QUEUE_OPEN_SHARED) != 0;
@@ -703,6 +706,7 @@ queue_close(struct queue *q)
 	sign_key_free(q->key);
 	free(q->key_error);
 	free(q->actor);
+	free(q->keydir);
 	free(q->path);
 	free(q);
 }

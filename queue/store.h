@@ -25,6 +25,14 @@ struct store_stmt;
 
 /* store_prepare flags. */
 #define STORE_SCAN	0x1	/* many rows: stream them (PostgreSQL cursors) */
+/*
+ * A read of rows the transaction will change, which writes that record no
+ * events (claims) may change meanwhile: PostgreSQL locks them (FOR UPDATE),
+ * or, for a claim, takes the first row nobody else holds (SKIP LOCKED).
+ * SQLite's writers take turns anyway.
+ */
+#define STORE_FOR_UPDATE	0x2
+#define STORE_SKIP_LOCKED	0x4
 
 /* Transactions: see store_begin. */
 #define STORE_READ	0	/* a consistent snapshot */
@@ -91,9 +99,15 @@ struct store_ops {
 	 * puts the connection back as it was.
 	 */
 	int		(*bulk)(struct queue *, int on, char **cause);
+	/*
+	 * Takes the log's lock in a write begun without it, before its first
+	 * event (NULL: every write has it already).
+	 */
+	int		(*lock_log)(struct queue *, char **cause);
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 /*
  * A schema migration: applied in order, once, in one transaction. Never

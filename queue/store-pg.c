@@ -1,0 +1,944 @@
+/*
+ * The PostgreSQL backend (libpq): one queue in the schema "hitl" of a
+ * server's database, for teams on many hosts. Writes that record events
+ * lock the log's head row first, so events keep one total order as on
+ * SQLite; claims take no such lock and skip rows others hold (SKIP LOCKED).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "internal.h"
+#include "store-pg.h"
+#include "xmalloc.h"
+
+/* Rows a scan fetches from its cursor at a time. */
+#define PG_FETCH	512
+#define PG_MAX_PARAMS	64
+#define PG_TEXTOID	25	/* pg_type.h: text */
+
+struct pg_conn {
+	PGconn		*conn;
+	int64_t		 changes;	/* rows the last statement changed */
+	int		 locked;	/* this transaction holds the log */
+	int		 in_txn;
+	unsigned int	 generation;	/* counts reconnections */
+	unsigned int	 next_name;
+};
+
+struct pg_stmt {
+	struct store_stmt	 base;
+	char			 name[24];	/* its prepared statement */
+	unsigned int		 generation;	/* prepared on this connection */
+	char			*text;		/* with $N parameters */
+	int			 nparams;
+	Oid			*types;		/* 0: the server infers it */
+	int			 scan;		/* stream through a cursor */
+	char			**values;
+	PGresult		*res;
+	int			 row, nrows;
+	int			 cursor;	/* a cursor is open */
+	int			 done;
+};
+
+#define PG_CONN(q)	((struct pg_conn *)(q)->conn)
+#define PG_STMT(s)	((struct pg_stmt *)(s))
+
+static const char *
+pg_message(PGconn *c, const PGresult *res)
+{
+	const char	*m;
+	static char	 buf[512];
+	size_t		 n;
+
+	m = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(c);
+	if (m == NULL || *m == '\0')
+		m = c != NULL ? PQerrorMessage(c) : "unknown error";
+	/* libpq ends its messages with a newline. */
+	snprintf(buf, sizeof buf, "%s", m);
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return (buf);
+}
+
+/*
+ * Maps a failed statement (or a lost connection) to a sysexits code and a
+ * message the user can act on.
+ */
+static int
+pg_error(struct queue *q, const PGresult *res, const char *what,
+    char **cause)
+{
+	PGconn		*c = PG_CONN(q)->conn;
+	const char	*state = NULL, *msg = pg_message(c, res);
+
+	if (res != NULL)
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (PQstatus(c) == CONNECTION_BAD || state == NULL ||
+	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0) {
+		xasprintf(cause, "%s: the database server is unreachable (%s); "
+		    "nothing was changed: try again once it is back", what,
+		    msg);
+		return (EX_TEMPFAIL);
+	}
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "55P03") == 0) {
+		xasprintf(cause, "%s: the database was busy with another "
+		    "writer (%s); nothing was changed: try again", what, msg);
+		return (EX_TEMPFAIL);
+	}
+	if (strcmp(state, "53100") == 0) {
+		xasprintf(cause, "%s: the database server's disk is full; "
+		    "nothing was changed, free some space and try again", what);
+		return (EX_IOERR);
+	}
+	if (strncmp(state, "53", 2) == 0 || strncmp(state, "58", 2) == 0) {
+		xasprintf(cause, "%s: the database server failed: %s", what,
+		    msg);
+		return (EX_IOERR);
+	}
+	if (strcmp(state, "42501") == 0) {
+		xasprintf(cause, "%s: the database refused it: %s (the role "
+		    "hitl connects as lacks the privilege)", what, msg);
+		return (EX_NOPERM);
+	}
+	if (strncmp(state, "23", 2) == 0) {
+		xasprintf(cause, "%s: %s", what, msg);
+		return (EX_DATAERR);
+	}
+	if (strcmp(state, "XX001") == 0 || strcmp(state, "XX002") == 0) {
+		xasprintf(cause, "%s: the database at %s is damaged (%s); hitl "
+		    "repairs nothing: restore it from a backup", what, q->path,
+		    msg);
+		return (EX_DATAERR);
+	}
+	xasprintf(cause, "%s: %s", what, msg);
+	return (EX_SOFTWARE);
+}
+
+/* Runs SQL text (no parameters); returns 0 or the error's code. */
+static int
+pg_exec(struct queue *q, const char *sql, char **cause)
+{
+	PGresult	*res;
+	int		 rc = 0;
+
+	res = PQexec(PG_CONN(q)->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = pg_error(q, res, "database", cause);
+	PQclear(res);
+	return (rc);
+}
+
+/* One value of a one-row, one-column query, or NULL; the caller frees. */
+static int
+pg_value(struct queue *q, const char *sql, char **out, char **cause)
+{
+	PGresult	*res;
+	int		 rc = 0;
+
+	*out = NULL;
+	res = PQexec(PG_CONN(q)->conn, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = pg_error(q, res, "open", cause);
+	else if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		*out = xstrdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return (rc);
+}
+
+/* A notice from the server (CREATE ... IF NOT EXISTS says it skipped). */
+static void
+pg_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
+static int
+pg_session(struct queue *q, char **cause)
+{
+	int rc;
+
+	PQsetNoticeProcessor(PG_CONN(q)->conn, pg_notice, NULL);
+	/*
+	 * Only hitl's schema and the catalog are searched: nothing another
+	 * role created elsewhere can stand in for hitl's tables.
+	 */
+	if ((rc = pg_exec(q, "SET search_path = hitl, pg_catalog", cause)) != 0)
+		return (rc);
+	return (pg_exec(q, "SET client_encoding = 'UTF8'", cause));
+}
+
+static int
+pg_latest(void)
+{
+	return (pg_migrations[pg_nmigrations - 1].version);
+}
+
+/*
+ * Refuses a schema "hitl" that is not ours or that a newer hitl wrote; a
+ * database without one is acceptable only when creating.
+ */
+static int
+pg_check_identity(struct queue *q, int create, int *created, char **cause)
+{
+	char	*v = NULL;
+	int	 rc;
+
+	if ((rc = pg_value(q, "SELECT to_regclass('hitl.migrations') IS NOT "
+	    "NULL", &v, cause)) != 0)
+		return (rc);
+	if (v == NULL || strcmp(v, "t") != 0) {
+		free(v);
+		if ((rc = pg_value(q, "SELECT 1 FROM pg_namespace WHERE "
+		    "nspname = 'hitl'", &v, cause)) != 0)
+			return (rc);
+		if (v != NULL) {
+			free(v);
+			xasprintf(cause, "%s has a schema \"hitl\" that is not "
+			    "a hitl queue; it was left untouched", q->path);
+			return (EX_DATAERR);
+		}
+		if (!create) {
+			xasprintf(cause, "no hitl queue at %s: create one with "
+			    "'hitl init' or name another with --db", q->path);
+			return (EX_NOINPUT);
+		}
+		/* pg_migrate makes the schema, in its transaction. */
+		*created = 1;
+		q->schema = 0;
+		return (0);
+	}
+	free(v);
+	if ((rc = pg_value(q, "SELECT coalesce(max(version), 0) FROM "
+	    "hitl.migrations", &v, cause)) != 0)
+		return (rc);
+	q->schema = v != NULL ? atoi(v) : 0;
+	free(v);
+	if (q->schema > pg_latest()) {
+		xasprintf(cause, "%s was written by a newer hitl (schema "
+		    "version %d; this hitl knows up to %d): upgrade hitl; "
+		    "the database was left untouched", q->path, q->schema,
+		    pg_latest());
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
+static int
+pg_open(struct queue *q, int flags, int *created, char **cause)
+{
+	struct pg_conn	*c;
+	int		 rc;
+
+	*created = 0;
+	q->conn = c = xcalloc(1, sizeof *c);
+	c->conn = PQconnectdb(q->path);
+	if (PQstatus(c->conn) != CONNECTION_OK) {
+		xasprintf(cause, "cannot connect to %s: %s", q->path,
+		    pg_message(c->conn, NULL));
+		return (EX_TEMPFAIL);
+	}
+	if ((rc = pg_session(q, cause)) != 0)
+		return (rc);
+	return (pg_check_identity(q, flags & QUEUE_OPEN_CREATE, created,
+	    cause));
+}
+
+static void
+pg_close(struct queue *q)
+{
+	struct pg_conn *c = q->conn;
+
+	if (c == NULL)
+		return;
+	PQfinish(c->conn);
+	free(c);
+	q->conn = NULL;
+}
+
+/* A schema the open made but could not finish is left for its owner. */
+static void
+pg_unmake(struct queue *q)
+{
+	(void)q;
+}
+
+/*
+ * The key of a server's queue is not beside a file: it lives in the key
+ * directory hitl is given (per user, or the shared install's), named after
+ * the server and database, and must be copied to every host that reviews.
+ */
+static char *
+pg_key_path(struct queue *q)
+{
+	PGconn		*c = PG_CONN(q) != NULL ? PG_CONN(q)->conn : NULL;
+	const char	*host = c != NULL ? PQhost(c) : NULL;
+	const char	*port = c != NULL ? PQport(c) : NULL;
+	const char	*db = c != NULL ? PQdb(c) : NULL;
+	char		*name, *p;
+
+	xasprintf(&name, "%s-%s-%s", host != NULL && *host != '\0' ? host :
+	    "local", port != NULL && *port != '\0' ? port : "5432",
+	    db != NULL ? db : "postgres");
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '/' || *p == '.' || *p == ' ' || *p == ':')
+			*p = '_';
+	}
+	xasprintf(&p, "%s/%s%s", q->keydir != NULL ? q->keydir : ".", name,
+	    SIGN_KEY_SUFFIX);
+	free(name);
+	return (p);
+}
+
+/*
+ * Once a connection was lost, the next transaction tries it again; the
+ * statements prepared on the old one are prepared again when next used.
+ */
+static int
+pg_reconnect(struct queue *q, char **cause)
+{
+	struct pg_conn *c = PG_CONN(q);
+
+	if (PQstatus(c->conn) == CONNECTION_OK)
+		return (0);
+	PQreset(c->conn);
+	if (PQstatus(c->conn) != CONNECTION_OK) {
+		xasprintf(cause, "the database server is unreachable (%s): "
+		    "try again once it is back", pg_message(c->conn, NULL));
+		return (EX_TEMPFAIL);
+	}
+	c->generation++;
+	return (pg_session(q, cause));
+}
+
+static int
+pg_begin(struct queue *q, int how, char **cause)
+{
+	struct pg_conn	*c = PG_CONN(q);
+	int		 rc;
+
+	if ((rc = pg_reconnect(q, cause)) != 0)
+		return (rc);
+	/* Reads see one snapshot; writes see what committed before them. */
+	if ((rc = pg_exec(q, how == STORE_READ ?
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN",
+	    cause)) != 0)
+		return (rc);
+	c->in_txn = 1;
+	c->locked = 0;
+	if (how == STORE_WRITE && (rc = pg_lock_log(q, cause)) != 0) {
+		pg_exec(q, "ROLLBACK", NULL);
+		c->in_txn = 0;
+	}
+	return (rc);
+}
+
+/*
+ * Writes that record events take the log's head row, and hold it to their
+ * commit: one after another, as SQLite's writers are.
+ */
+int
+pg_lock_log(struct queue *q, char **cause)
+{
+	struct pg_conn	*c = PG_CONN(q);
+	int		 rc;
+
+	if (c->locked)
+		return (0);
+	if ((rc = pg_exec(q, "SELECT one FROM audit_head FOR UPDATE",
+	    cause)) != 0)
+		return (rc);
+	c->locked = 1;
+	return (0);
+}
+
+static int
+pg_commit(struct queue *q, char **cause)
+{
+	struct pg_conn	*c = PG_CONN(q);
+	PGresult	*res;
+	int		 rc = 0;
+
+	res = PQexec(c->conn, "COMMIT");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pg_error(q, res, "commit", cause);
+	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
+		/* The transaction had failed already. */
+		xasprintf(cause, "commit: the transaction was rolled back");
+		rc = EX_SOFTWARE;
+	}
+	PQclear(res);
+	c->in_txn = 0;
+	c->locked = 0;
+	return (rc);
+}
+
+static void
+pg_rollback(struct queue *q)
+{
+	struct pg_conn *c = PG_CONN(q);
+
+	if (c->in_txn && PQstatus(c->conn) == CONNECTION_OK)
+		PQclear(PQexec(c->conn, "ROLLBACK"));
+	c->in_txn = 0;
+	c->locked = 0;
+}
+
+/*
+ * Portable SQL to PostgreSQL's: ?N becomes $N and a bare ? the next one;
+ * text in quotes is copied as it is; the few functions SQLite names
+ * otherwise get PostgreSQL's name.
+ */
+static char *
+pg_translate(const char *sql, int flags, int *nparams, unsigned char used[],
+    size_t nused)
+{
+	static const struct {
+		const char	*from, *to;
+	} names[] = {
+		{ "instr(", "strpos(" },
+	};
+	const char	*p;
+	char		*out;
+	size_t		 o = 0, cap = strlen(sql) * 2 + 32, i;
+	int		 next = 0, n, max = 0;
+
+	out = xmalloc(cap);
+	for (p = sql; *p != '\0';) {
+		if (o + 32 > cap)
+			out = xrealloc(out, cap *= 2);
+		if (*p == '\'') {
+			do {
+				out[o++] = *p++;
+				if (o + 2 > cap)
+					out = xrealloc(out, cap *= 2);
+			} while (*p != '\0' && *p != '\'');
+			if (*p == '\'')
+				out[o++] = *p++;
+			continue;
+		}
+		if (*p == '?') {
+			p++;
+			if (*p >= '0' && *p <= '9') {
+				n = 0;
+				while (*p >= '0' && *p <= '9')
+					n = n * 10 + (*p++ - '0');
+			} else
+				n = ++next;
+			if (n > max)
+				max = n;
+			if (n >= 1 && (size_t)n <= nused)
+				used[n - 1] = 1;
+			o += (size_t)snprintf(out + o, cap - o, "$%d", n);
+			continue;
+		}
+		for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+			if (strncmp(p, names[i].from, strlen(names[i].from)) ==
+			    0 && (p == sql || !(p[-1] == '_' ||
+			    (p[-1] >= 'a' && p[-1] <= 'z'))))
+				break;
+		}
+		if (i < sizeof names / sizeof names[0]) {
+			memcpy(out + o, names[i].to, strlen(names[i].to));
+			o += strlen(names[i].to);
+			p += strlen(names[i].from);
+			continue;
+		}
+		out[o++] = *p++;
+	}
+	out[o] = '\0';
+	if (flags & (STORE_FOR_UPDATE | STORE_SKIP_LOCKED)) {
+		out = xrealloc(out, o + 32);
+		strcat(out, (flags & STORE_SKIP_LOCKED) ?
+		    " FOR UPDATE SKIP LOCKED" : " FOR UPDATE");
+	}
+	*nparams = max;
+	return (out);
+}
+
+static struct store_stmt *
+pg_prepare(struct queue *q, const char *sql, int flags, char **cause)
+{
+	struct pg_stmt	*s;
+	unsigned char	 used[PG_MAX_PARAMS];
+	int		 i;
+
+	(void)cause;
+	memset(used, 0, sizeof used);
+	s = xcalloc(1, sizeof *s);
+	s->text = pg_translate(sql, flags, &s->nparams, used, sizeof used);
+	s->scan = (flags & STORE_SCAN) != 0;
+	s->values = xcalloc((size_t)s->nparams + 1, sizeof *s->values);
+	/*
+	 * A parameter the text does not use (a filter left out, say) has no
+	 * type the server could infer: say it is text.
+	 */
+	s->types = xcalloc((size_t)s->nparams + 1, sizeof *s->types);
+	for (i = 0; i < s->nparams && i < PG_MAX_PARAMS; i++)
+		s->types[i] = used[i] ? 0 : PG_TEXTOID;
+	snprintf(s->name, sizeof s->name, "hitl%u", PG_CONN(q)->next_name++);
+	s->generation = (unsigned int)-1;
+	s->row = -1;
+	return (&s->base);
+}
+
+static void
+pg_clear(struct pg_stmt *s)
+{
+	int i;
+
+	for (i = 0; i < s->nparams; i++) {
+		free(s->values[i]);
+		s->values[i] = NULL;
+	}
+}
+
+static void
+pg_reset(struct store_stmt *base)
+{
+	struct pg_stmt	*s = PG_STMT(base);
+	struct pg_conn	*c = PG_CONN(base->q);
+	char		 sql[64];
+
+	PQclear(s->res);
+	s->res = NULL;
+	if (s->cursor) {
+		snprintf(sql, sizeof sql, "CLOSE c%s", s->name);
+		if (PQstatus(c->conn) == CONNECTION_OK)
+			PQclear(PQexec(c->conn, sql));
+		s->cursor = 0;
+	}
+	s->row = -1;
+	s->nrows = 0;
+	s->done = 0;
+	pg_clear(s);
+}
+
+static void
+pg_finalize(struct store_stmt *base)
+{
+	struct pg_stmt *s = PG_STMT(base);
+
+	pg_reset(base);
+	free(s->values);
+	free(s->types);
+	free(s->text);
+	free(s);
+}
+
+static void
+pg_bind(struct store_stmt *base, int i, char *v)
+{
+	struct pg_stmt *s = PG_STMT(base);
+
+	if (i < 1 || i > s->nparams) {
+		free(v);
+		return;
+	}
+	free(s->values[i - 1]);
+	s->values[i - 1] = v;
+}
+
+static void
+pg_bind_int(struct store_stmt *s, int i, int64_t v)
+{
+	char *t;
+
+	xasprintf(&t, "%lld", (long long)v);
+	pg_bind(s, i, t);
+}
+
+/* 17 significant digits: the double comes back the same. */
+static void
+pg_bind_real(struct store_stmt *s, int i, double v)
+{
+	char *t;
+
+	xasprintf(&t, "%.17g", v);
+	pg_bind(s, i, t);
+}
+
+static void
+pg_bind_text(struct store_stmt *s, int i, const char *v, size_t len)
+{
+	pg_bind(s, i, len == (size_t)-1 ? xstrdup(v) : xstrndup(v, len));
+}
+
+static void
+pg_bind_null(struct store_stmt *s, int i)
+{
+	pg_bind(s, i, NULL);
+}
+
+/* Fetches the next rows of a scan's cursor. */
+static int
+pg_fetch(struct queue *q, struct pg_stmt *s, const char *what, char **cause)
+{
+	char sql[64];
+
+	PQclear(s->res);
+	snprintf(sql, sizeof sql, "FETCH %d FROM c%s", PG_FETCH, s->name);
+	s->res = PQexec(PG_CONN(q)->conn, sql);
+	if (PQresultStatus(s->res) != PGRES_TUPLES_OK)
+		return (pg_error(q, s->res, what, cause));
+	s->nrows = PQntuples(s->res);
+	s->row = 0;
+	if (s->nrows < PG_FETCH)
+		s->done = 1;
+	return (0);
+}
+
+static int
+pg_run(struct queue *q, struct pg_stmt *s, const char *what, char **cause)
+{
+	struct pg_conn	*c = PG_CONN(q);
+	PGresult	*res;
+	char		*sql, *tuples;
+
+	if (s->scan && c->in_txn) {
+		xasprintf(&sql, "DECLARE c%s NO SCROLL CURSOR FOR %s", s->name,
+		    s->text);
+		res = PQexecParams(c->conn, sql, s->nparams, s->types,
+		    (const char *const *)s->values, NULL, NULL, 0);
+		free(sql);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			int rc = pg_error(q, res, what, cause);
+
+			PQclear(res);
+			return (rc);
+		}
+		PQclear(res);
+		s->cursor = 1;
+		return (pg_fetch(q, s, what, cause));
+	}
+	if (s->generation != c->generation) {
+		res = PQprepare(c->conn, s->name, s->text, s->nparams,
+		    s->types);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			int rc = pg_error(q, res, what, cause);
+
+			PQclear(res);
+			return (rc);
+		}
+		PQclear(res);
+		s->generation = c->generation;
+	}
+	s->res = PQexecPrepared(c->conn, s->name, s->nparams,
+	    (const char *const *)s->values, NULL, NULL, 0);
+	switch (PQresultStatus(s->res)) {
+	case PGRES_TUPLES_OK:
+		s->nrows = PQntuples(s->res);
+		break;
+	case PGRES_COMMAND_OK:
+		s->nrows = 0;
+		break;
+	default:
+		return (pg_error(q, s->res, what, cause));
+	}
+	tuples = PQcmdTuples(s->res);
+	c->changes = tuples != NULL && *tuples != '\0' ? atoll(tuples) : 0;
+	s->row = 0;
+	s->done = 1;
+	return (0);
+}
+
+static int
+pg_step(struct store_stmt *base, const char *what, char **cause)
+{
+	struct pg_stmt	*s = PG_STMT(base);
+	int		 rc;
+
+	if (s->row == -1) {
+		if ((rc = pg_run(base->q, s, what, cause)) != 0) {
+			pg_reset(base);
+			return (rc);
+		}
+	} else
+		s->row++;
+	if (s->row < s->nrows)
+		return (STORE_ROW);
+	if (s->done)
+		return (STORE_DONE);
+	if ((rc = pg_fetch(base->q, s, what, cause)) != 0) {
+		pg_reset(base);
+		return (rc);
+	}
+	return (s->row < s->nrows ? STORE_ROW : STORE_DONE);
+}
+
+static int
+pg_is_null(struct store_stmt *base, int col)
+{
+	struct pg_stmt *s = PG_STMT(base);
+
+	return (s->res == NULL || PQgetisnull(s->res, s->row, col));
+}
+
+static int64_t
+pg_col_int(struct store_stmt *base, int col)
+{
+	struct pg_stmt	*s = PG_STMT(base);
+	const char	*v;
+
+	if (pg_is_null(base, col))
+		return (0);
+	v = PQgetvalue(s->res, s->row, col);
+	/* A boolean comes back as t or f. */
+	if (*v == 't')
+		return (1);
+	return (strtoll(v, NULL, 10));
+}
+
+static double
+pg_col_real(struct store_stmt *base, int col)
+{
+	struct pg_stmt *s = PG_STMT(base);
+
+	if (pg_is_null(base, col))
+		return (0);
+	return (strtod(PQgetvalue(s->res, s->row, col), NULL));
+}
+
+static const char *
+pg_col_text(struct store_stmt *base, int col, size_t *len)
+{
+	struct pg_stmt *s = PG_STMT(base);
+
+	if (pg_is_null(base, col)) {
+		if (len != NULL)
+			*len = 0;
+		return (NULL);
+	}
+	if (len != NULL)
+		*len = (size_t)PQgetlength(s->res, s->row, col);
+	return (PQgetvalue(s->res, s->row, col));
+}
+
+static int64_t
+pg_changes(struct queue *q)
+{
+	return (PG_CONN(q)->changes);
+}
+
+static int64_t
+pg_last_id(struct queue *q)
+{
+	char	*v = NULL, *cause = NULL;
+	int64_t	 id = 0;
+
+	if (pg_value(q, "SELECT lastval()", &v, &cause) == 0 && v != NULL)
+		id = strtoll(v, NULL, 10);
+	free(v);
+	free(cause);
+	return (id);
+}
+
+/* Counters are sequences: claims take them without waiting on each other. */
+static int
+pg_counter_next(struct queue *q, const char *key, int64_t *value,
+    char **cause)
+{
+	static const char sql[] = "SELECT nextval(CAST(?1 AS regclass))";
+	struct store_stmt	*st;
+	char			 name[64];
+	int			 rc;
+
+	snprintf(name, sizeof name, "hitl.%s", key);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_text(st, 1, name);
+	if ((rc = store_one(st, "counter", cause)) != 0)
+		return (rc);
+	*value = store_int(st, 0);
+	store_reset(st);
+	return (0);
+}
+
+/*
+ * The server keeps its own pages (and its checksums, where the cluster
+ * has them on); what hitl can check is the record, which verify does.
+ */
+static int
+pg_integrity(struct queue *q, char **cause)
+{
+	(void)q;
+	(void)cause;
+	return (0);
+}
+
+static int
+pg_guard_missing(struct queue *q, const char **name, char **cause)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+	    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+	    "n.nspname = 'hitl' AND t.tgname = ?1 AND t.tgenabled <> 'D'";
+	static const char *const guards[] = {
+		"decisions_no_update", "decisions_no_delete",
+		"decisions_no_truncate", "audit_no_update", "audit_no_delete",
+		"audit_no_truncate", "audit_signatures_no_update",
+		"audit_signatures_no_delete", "audit_signatures_no_truncate",
+		"policies_no_update", "policies_no_delete",
+		"policies_no_truncate", "exports_no_update",
+		"exports_no_delete", "exports_no_truncate",
+		"batches_no_update", "batches_no_delete",
+		"batches_no_truncate", "items_no_delete", "items_no_truncate",
+	};
+	struct store_stmt	*st;
+	size_t			 i;
+	int			 rc;
+
+	*name = NULL;
+	for (i = 0; i < sizeof guards / sizeof guards[0]; i++) {
+		if ((st = store_stmt(q, sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		store_bind_text(st, 1, guards[i]);
+		rc = store_step(st, "verify", cause);
+		store_reset(st);
+		if (rc == STORE_DONE) {
+			*name = guards[i];
+			return (0);
+		}
+		if (rc != STORE_ROW)
+			return (rc);
+	}
+	return (0);
+}
+
+/* A bulk import need not wait for each commit to reach the disk. */
+static int
+pg_bulk(struct queue *q, int on, char **cause)
+{
+	if (!on) {
+		if (PQstatus(PG_CONN(q)->conn) == CONNECTION_OK)
+			PQclear(PQexec(PG_CONN(q)->conn,
+			    "SET synchronous_commit = on"));
+		return (0);
+	}
+	return (pg_exec(q, "SET synchronous_commit = off", cause));
+}
+
+static int
+pg_record_migration(struct queue *q, const struct store_migration *m,
+    char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO migrations (version, applied_at, description) "
+	    "VALUES (?, ?, ?)";
+	struct store_stmt	*st;
+	char			 now[32];
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_now_text(q, now);
+	store_bind_int(st, 1, m->version);
+	store_bind_text(st, 2, now);
+	store_bind_text(st, 3, m->description);
+	return (store_run(st, "migrate", cause));
+}
+
+/*
+ * Applies the migrations the schema lacks, in one transaction, holding an
+ * advisory lock so two hitl processes never migrate at once. It takes the
+ * schema's owner (hitl init as it): the role hitl reviews as may not.
+ */
+static int
+pg_migrate(struct queue *q, char **cause)
+{
+	char	*v = NULL, *why = NULL;
+	size_t	 i;
+	int	 rc, current;
+
+	if (q->schema == pg_latest())
+		return (0);
+	if ((rc = pg_exec(q, "BEGIN", cause)) != 0)
+		return (rc);
+	PG_CONN(q)->in_txn = 1;
+	if ((rc = pg_exec(q, "SELECT pg_advisory_xact_lock(1751742060)",
+	    cause)) != 0)
+		goto fail;
+	/* Another process may have migrated while we waited for the lock. */
+	current = 0;
+	if ((rc = pg_exec(q, "CREATE SCHEMA IF NOT EXISTS hitl", cause)) != 0 ||
+	    (rc = pg_value(q, "SELECT to_regclass('hitl.migrations') IS NOT "
+	    "NULL", &v, cause)) != 0)
+		goto fail;
+	if (v != NULL && strcmp(v, "t") == 0) {
+		free(v);
+		if ((rc = pg_value(q, "SELECT coalesce(max(version), 0) FROM "
+		    "hitl.migrations", &v, cause)) != 0)
+			goto fail;
+		current = v != NULL ? atoi(v) : 0;
+	}
+	free(v);
+	for (i = 0; i < pg_nmigrations; i++) {
+		if (pg_migrations[i].version <= current)
+			continue;
+		if ((rc = pg_exec(q, pg_migrations[i].sql, &why)) != 0) {
+			xasprintf(cause, "cannot bring the schema of %s to "
+			    "version %d (%s): run 'hitl init' as the role that "
+			    "owns it", q->path, pg_migrations[i].version, why);
+			free(why);
+			goto fail;
+		}
+		if ((rc = pg_record_migration(q, &pg_migrations[i],
+		    cause)) != 0)
+			goto fail;
+	}
+	if (current == 0 && (rc = pg_exec(q, "INSERT INTO meta (key, value) "
+	    "VALUES ('application_id', 'hitl')", cause)) != 0)
+		goto fail;
+	if ((rc = pg_commit(q, cause)) != 0)
+		return (rc);
+	q->schema = pg_latest();
+	return (0);
+fail:
+	pg_rollback(q);
+	return (rc);
+}
+
+const struct store_ops store_pg_ops = {
+	.name = "postgresql",
+	.open = pg_open,
+	.close = pg_close,
+	.unmake = pg_unmake,
+	.key_path = pg_key_path,
+	.migrate = pg_migrate,
+	.latest = pg_latest,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.bind_int = pg_bind_int,
+	.bind_real = pg_bind_real,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.is_null = pg_is_null,
+	.col_int = pg_col_int,
+	.col_real = pg_col_real,
+	.col_text = pg_col_text,
+	.reset = pg_reset,
+	.changes = pg_changes,
+	.last_id = pg_last_id,
+	.counter_next = pg_counter_next,
+	.integrity = pg_integrity,
+	.guard_missing = pg_guard_missing,
+	.bulk = pg_bulk,
+	.lock_log = pg_lock_log,
+};
