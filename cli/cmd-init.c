@@ -16,12 +16,14 @@ static int cmd_init_exec(struct cmd_ctx *, int, char **);
 
 static const struct option cmd_init_options[] = {
 	{ "policy", required_argument, NULL, 'p' },
+	{ "owner", required_argument, NULL, 'o' },
+	{ "grant", required_argument, NULL, 'g' },
 	{ NULL, 0, NULL, 0 }
 };
 
 const struct cmd_entry cmd_init_entry = {
 	.name = "init",
-	.usage = "[--policy FILE]",
+	.usage = "[--policy FILE] [--owner ROLE] [--grant ROLE]",
 	.summary = "create a review database",
 	.help =
 	    "Creates the database named by --db, $HITL_DB or ./hitl.db (mode\n"
@@ -29,8 +31,13 @@ const struct cmd_entry cmd_init_entry = {
 	    "is only upgraded. With --policy, the policy file is validated and\n"
 	    "loaded as a new version. In a shared install the default is the\n"
 	    "shared database (mode 0660): only root may init it, and the\n"
-	    "first time with --policy, which names its admins.",
-	.optstring = "p:",
+	    "first time with --policy, which names its admins.\n"
+	    "For a server's database (postgresql://...), --owner ROLE makes\n"
+	    "the schema \"hitl\" and everything in it belong to ROLE (one that\n"
+	    "logs in to nothing; you must be a member of it), and --grant ROLE\n"
+	    "gives the role reviewers connect as what hitl needs and nothing\n"
+	    "that could change the record.",
+	.optstring = "p:o:g:",
 	.longopts = cmd_init_options,
 	.exec = cmd_init_exec,
 };
@@ -68,7 +75,7 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry	*e = &cmd_init_entry;
 	struct queue		*q;
-	const char		*policy = NULL;
+	const char		*policy = NULL, *grant = NULL;
 	char			*cause = NULL;
 	int			 ch, rc, existed;
 
@@ -76,6 +83,12 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		switch (ch) {
 		case 'p':
 			policy = optarg;
+			break;
+		case 'o':
+			ctx->owner = optarg;
+			break;
+		case 'g':
+			grant = optarg;
 			break;
 		default:
 			return (cmd_usage(e));
@@ -93,12 +106,25 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    ctx->db_path);
 		return (cmd_fail(e, EX_NOPERM, cause));
 	}
-	existed = access(ctx->db_path, F_OK) == 0;
+	if ((ctx->owner != NULL || grant != NULL) &&
+	    !queue_names_server(ctx->db_path)) {
+		xasprintf(&cause, "--owner and --grant are for a server's "
+		    "database (postgresql://...): a file's access is its mode");
+		return (cmd_fail(e, EX_USAGE, cause));
+	}
+	existed = !queue_names_server(ctx->db_path) &&
+	    access(ctx->db_path, F_OK) == 0;
 	if (ctx->shared && !existed && (rc = init_check_policy(e,
 	    policy)) != 0)
 		return (rc);
 	if ((rc = cmd_open(ctx, e, QUEUE_OPEN_CREATE, &q)) != 0)
 		return (rc);
+	if (queue_names_server(ctx->db_path))
+		existed = !queue_was_created(q);
+	if (grant != NULL && (rc = queue_grant(q, grant, &cause)) != 0) {
+		cmd_close(q);
+		return (cmd_fail(e, rc, cause));
+	}
 	if (existed)
 		cmd_line(stdout, "%s is already a hitl database (schema %d)",
 		    ctx->db_path, queue_schema_version(q));

@@ -131,6 +131,44 @@ cmd_getopt_global(int argc, char **argv, const char *optstring,
 	return (ch);
 }
 
+/*
+ * A server's database keeps its signing key in a directory of hitl's: the
+ * shared install's state directory, else $XDG_CONFIG_HOME/hitl (made 0700
+ * if missing). Copy the key there on every host that reviews the queue.
+ */
+static int
+cmd_keydir(const char **out, char **cause)
+{
+	static char	*dir;
+	const char	*base, *home;
+	char		*parent = NULL;
+	int		 rc = 0;
+
+	if ((*out = priv_keydir()) != NULL || dir != NULL) {
+		if (*out == NULL)
+			*out = dir;
+		return (0);
+	}
+	if ((base = getenv("XDG_CONFIG_HOME")) != NULL && *base == '/')
+		xasprintf(&dir, "%s/hitl", base);
+	else if ((home = getenv("HOME")) != NULL && *home == '/') {
+		xasprintf(&parent, "%s/.config", home);
+		if (mkdir(parent, 0700) != 0 && errno != EEXIST)
+			rc = EX_CANTCREAT;
+		xasprintf(&dir, "%s/hitl", parent);
+	} else
+		dir = xstrdup(".");
+	if (rc == 0 && mkdir(dir, 0700) != 0 && errno != EEXIST)
+		rc = EX_CANTCREAT;
+	if (rc != 0)
+		xasprintf(cause, "cannot make %s for the signing keys of server "
+		    "databases: %s", parent != NULL && access(parent, F_OK) !=
+		    0 ? parent : dir, strerror(errno));
+	free(parent);
+	*out = dir;
+	return (rc);
+}
+
 int
 cmd_open(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
     struct queue **q)
@@ -143,6 +181,10 @@ cmd_open(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
 	memset(&o, 0, sizeof o);
 	o.path = ctx->db_path;
 	o.flags = flags | (ctx->shared ? QUEUE_OPEN_SHARED : 0);
+	o.owner = ctx->owner;
+	if (queue_names_server(o.path) && (rc = cmd_keydir(&o.keydir,
+	    &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
 	/* For tests and reproducible demos only; documented in hitl(1). */
 	o.clock = priv_getenv("HITL_NOW");
 	if ((env = priv_getenv("HITL_BUSY_TIMEOUT")) != NULL)

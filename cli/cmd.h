@@ -16,6 +16,8 @@ struct cmd_ctx {
 	const char	*db_path;
 	int		 shared;	/* db_path is the shared database */
 	const char	*reviewer;	/* --reviewer or $HITL_REVIEWER */
+	/* hitl init: the role that owns a server's schema (--owner) */
+	const char	*owner;
 	const char	*progname;
 };
 

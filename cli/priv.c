@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <stdio.h>
@@ -144,6 +145,7 @@ priv_getenv(const char *name)
 
 #ifdef HITL_SHARED_GROUP
 #define PRIV_SHARED_DB	HITL_STATEDIR "/hitl.db"
+#define PRIV_SHARED_URI	HITL_STATEDIR "/database"
 
 enum priv_where {
 	PRIV_ELSEWHERE,
@@ -246,22 +248,69 @@ priv_where(const char *path)
 }
 #endif
 
+#ifdef HITL_SHARED_GROUP
+/*
+ * The shared database: STATEDIR/database, when it exists, names a server's
+ * (a connection URI, with its password if it needs one; only GROUP may read
+ * it, so reviewers cannot connect with psql themselves); else the file
+ * STATEDIR/hitl.db.
+ */
+static int
+priv_shared_db(const char **path, char **cause)
+{
+	static char	*uri;
+	char		 buf[4096];
+	ssize_t		 n;
+	size_t		 len;
+	int		 fd, error;
+
+	*path = PRIV_SHARED_DB;
+	if (uri != NULL) {
+		*path = uri;
+		return (0);
+	}
+	priv_raise();
+	fd = open(PRIV_SHARED_URI, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	error = errno;
+	n = fd != -1 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd != -1)
+		close(fd);
+	priv_lower();
+	if (fd == -1 && error == ENOENT)
+		return (0);
+	if (fd == -1) {
+		xasprintf(cause, "cannot read %s: %s", PRIV_SHARED_URI,
+		    strerror(error));
+		return (EX_NOPERM);
+	}
+	if (n <= 0) {
+		xasprintf(cause, "%s is empty: it should hold the shared "
+		    "database's connection URI", PRIV_SHARED_URI);
+		return (EX_CONFIG);
+	}
+	buf[n] = '\0';
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	uri = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	*path = uri;
+	return (0);
+}
+#endif
+
 int
 priv_select_db(const char *asked, const char **path, int *shared,
     char **cause)
 {
 	*shared = 0;
 #ifdef HITL_SHARED_GROUP
-	if (asked == NULL) {
-		*path = PRIV_SHARED_DB;
+	if (asked == NULL || priv_where(asked) == PRIV_SHARED_DATABASE) {
 		*shared = priv_shared = 1;
-		return (0);
+		return (priv_shared_db(path, cause));
 	}
 	switch (priv_where(asked)) {
 	case PRIV_SHARED_DATABASE:
-		*path = PRIV_SHARED_DB;
-		*shared = priv_shared = 1;
-		return (0);
+		break;
 	case PRIV_IN_STATEDIR:
 		priv_drop();
 		xasprintf(cause, "%s is in hitl's state directory %s, where "
@@ -280,6 +329,16 @@ priv_select_db(const char *asked, const char **path, int *shared,
 	(void)cause;
 #endif
 	return (0);
+}
+
+const char *
+priv_keydir(void)
+{
+#ifdef HITL_SHARED_GROUP
+	if (priv_shared)
+		return (HITL_STATEDIR);
+#endif
+	return (NULL);
 }
 
 int

@@ -20,7 +20,9 @@ void		 priv_init(void);
 
 /*
  * Which database hitl works on: ASKED (--db or HITL_DB) or, when NULL, the
- * default (the shared database in a shared install, ./hitl.db otherwise).
+ * default (the shared database in a shared install: a server's when the
+ * state directory's "database" file names one, else its hitl.db; ./hitl.db
+ * otherwise).
  * Any spelling of the shared database (a link, "..") becomes its own path,
  * and sets *shared; any other file in the state directory is refused
  * (EX_NOPERM); for every other file the group privilege is given up for
@@ -50,6 +52,12 @@ int		 priv_held(void);
  * for a database of the user's own.)
  */
 const char	*priv_getenv(const char *name);
+
+/*
+ * Where the key of the shared database is kept when it is a server's (the
+ * state directory); NULL for any other database.
+ */
+const char	*priv_keydir(void);
 
 /*
  * Refuses (EX_NOPERM) a file to be written for the user in the state

@@ -106,14 +106,19 @@ queue_claim_next(struct queue *q, const struct queue_filter *f,
 		    "anonymization)", f->kind);
 		return (EX_USAGE);
 	}
+	/*
+	 * A claim records no event (but the first of a shift, which takes
+	 * the log's lock then): PostgreSQL runs claims side by side, each
+	 * taking the first item nobody else holds.
+	 */
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "claim items",
 	    cause)) != 0 ||
-	    (rc = store_begin(q, cause)) != 0)
+	    (rc = store_begin_unlogged(q, cause)) != 0)
 		return (rc);
 	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0)
 		goto fail;
 	sql = claim_select_sql(f);
-	if ((st = store_stmt(q, sql, cause)) == NULL) {
+	if ((st = store_prepare(q, sql, STORE_SKIP_LOCKED, cause)) == NULL) {
 		rc = EX_SOFTWARE;
 		goto fail;
 	}
@@ -170,7 +175,8 @@ claim_row(struct queue *q, const char *item, struct claim_row *r,
 	int			 rc;
 
 	memset(r, 0, sizeof *r);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	/* The row a claim or decision changes: locked until it commits. */
+	if ((st = store_prepare(q, sql, STORE_FOR_UPDATE, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_text(st, 1, item);
 	rc = store_step(st, "claim", cause);
@@ -353,7 +359,7 @@ claim_change(struct queue *q, const char *item, int64_t lease_id,
 
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "hold items",
 	    cause)) != 0 ||
-	    (rc = store_begin(q, cause)) != 0)
+	    (rc = store_begin_unlogged(q, cause)) != 0)
 		return (rc);
 	if ((rc = claim_check(q, item, lease_id, &id, cause)) != 0)
 		goto fail;

@@ -42,7 +42,9 @@ struct queue {
 	void			*conn;		/* its connection */
 	char			*path;		/* file or connection URI */
 	char			*keydir;	/* for a server's key (NULL: .) */
+	char			*owner;		/* to own what migrations make */
 	int			 schema;
+	int			 created;	/* by this open */
 	int64_t			 now;		/* pinned clock, 0 if none */
 	int			 clock_text;	/* pinned by HITL_NOW */
 	int			 busy_timeout_ms;

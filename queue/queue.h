@@ -76,9 +76,23 @@ struct queue_options {
 	 * kept; a file's is beside it.
 	 */
 	const char	*keydir;
+	/*
+	 * A server's database: the role that is to own what the migrations
+	 * make (hitl init --owner); NULL: the role hitl connects as.
+	 */
+	const char	*owner;
 };
 int		 queue_open_with(const struct queue_options *,
 		     struct queue **, char **cause);
+/*
+ * A server's database: grants the role reviewers connect as what hitl
+ * needs, and nothing that could change the record (hitl init --grant).
+ */
+int		 queue_grant(struct queue *, const char *role, char **cause);
+/* Whether this open made the database (hitl init). */
+int		 queue_was_created(const struct queue *);
+/* Whether a database's name is a server's (a postgresql:// URI). */
+int		 queue_names_server(const char *);
 void		 queue_close(struct queue *);
 const char	*queue_path(const struct queue *);
 int		 queue_schema_version(const struct queue *);

@@ -181,6 +181,9 @@ pg_session(struct queue *q, char **cause)
 	return (pg_exec(q, "SET client_encoding = 'UTF8'", cause));
 }
 
+static int	pg_set_owner(struct queue *, char **);
+static int	pg_make_schema(struct queue *, char **);
+
 static int
 pg_latest(void)
 {
@@ -872,7 +875,8 @@ pg_migrate(struct queue *q, char **cause)
 		goto fail;
 	/* Another process may have migrated while we waited for the lock. */
 	current = 0;
-	if ((rc = pg_exec(q, "CREATE SCHEMA IF NOT EXISTS hitl", cause)) != 0 ||
+	if ((rc = pg_make_schema(q, cause)) != 0 ||
+	    (rc = pg_set_owner(q, cause)) != 0 ||
 	    (rc = pg_value(q, "SELECT to_regclass('hitl.migrations') IS NOT "
 	    "NULL", &v, cause)) != 0)
 		goto fail;
@@ -903,10 +907,121 @@ pg_migrate(struct queue *q, char **cause)
 		goto fail;
 	if ((rc = pg_commit(q, cause)) != 0)
 		return (rc);
+	pg_exec(q, "RESET ROLE", NULL);
 	q->schema = pg_latest();
 	return (0);
 fail:
 	pg_rollback(q);
+	pg_exec(q, "RESET ROLE", NULL);
+	return (rc);
+}
+
+/* A role's name as an identifier; NULL (with a message) if it is none. */
+static char *
+pg_role(struct queue *q, const char *role, char **cause)
+{
+	char	*id, *out;
+
+	if (role == NULL || *role == '\0' || strlen(role) > 63 ||
+	    (id = PQescapeIdentifier(PG_CONN(q)->conn, role,
+	    strlen(role))) == NULL) {
+		xasprintf(cause, "\"%s\" is not a role name", role != NULL ?
+		    role : "");
+		return (NULL);
+	}
+	out = xstrdup(id);
+	PQfreemem(id);
+	return (out);
+}
+
+/*
+ * The schema, made by the role hitl init connects as (which may create
+ * schemas in the database) for --owner, when one is named.
+ */
+static int
+pg_make_schema(struct queue *q, char **cause)
+{
+	char	*role, *sql;
+	int	 rc;
+
+	if (q->owner == NULL)
+		return (pg_exec(q, "CREATE SCHEMA IF NOT EXISTS hitl", cause));
+	if ((role = pg_role(q, q->owner, cause)) == NULL)
+		return (EX_USAGE);
+	xasprintf(&sql, "CREATE SCHEMA IF NOT EXISTS hitl AUTHORIZATION %s",
+	    role);
+	rc = pg_exec(q, sql, cause);
+	free(sql);
+	free(role);
+	return (rc);
+}
+
+/*
+ * What the migrations make belongs to --owner (a role that logs in to
+ * nothing, say): hitl init runs as a member of it, SET ROLE makes it so.
+ */
+static int
+pg_set_owner(struct queue *q, char **cause)
+{
+	char	*role, *sql;
+	int	 rc;
+
+	if (q->owner == NULL)
+		return (0);
+	if ((role = pg_role(q, q->owner, cause)) == NULL)
+		return (EX_USAGE);
+	xasprintf(&sql, "SET ROLE %s", role);
+	rc = pg_exec(q, sql, cause);
+	free(sql);
+	free(role);
+	return (rc);
+}
+
+/*
+ * What the role reviewers connect as may do, and no more: read, add to the
+ * append-only tables, change only what the workflow changes. It may not
+ * update, delete or truncate the log, its signatures, decisions, policies
+ * or export runs (and the guards refuse the owner too).
+ */
+static int
+pg_grant(struct queue *q, const char *name, char **cause)
+{
+	/* Each is followed by the role. */
+	static const char *const grants[] = {
+		"GRANT USAGE ON SCHEMA hitl TO ",
+		"GRANT SELECT ON ALL TABLES IN SCHEMA hitl TO ",
+		"GRANT INSERT ON decisions, audit, audit_signatures, policies, "
+		"exports, batches, items, flags, spans, shifts, escalations, "
+		"leases, meta, skips TO ",
+		"GRANT UPDATE ON items, batches, shifts, escalations, leases, "
+		"meta, waiting, audit_head TO ",
+		"GRANT DELETE ON skips TO ",
+		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA hitl TO ",
+		"REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "
+		"audit_signatures, policies, exports FROM ",
+	};
+	char	*role, *sql;
+	size_t	 i;
+	int	 rc = 0;
+
+	if ((role = pg_role(q, name, cause)) == NULL)
+		return (EX_USAGE);
+	if ((rc = pg_exec(q, "BEGIN", cause)) != 0 ||
+	    (rc = pg_set_owner(q, cause)) != 0)
+		goto out;
+	for (i = 0; rc == 0 && i < sizeof grants / sizeof grants[0]; i++) {
+		xasprintf(&sql, "%s%s", grants[i], role);
+		rc = pg_exec(q, sql, cause);
+		free(sql);
+	}
+	if (rc == 0 && (rc = pg_exec(q, "REVOKE ALL ON ALL TABLES IN SCHEMA "
+	    "hitl FROM PUBLIC", cause)) == 0)
+		rc = pg_exec(q, "COMMIT", cause);
+out:
+	if (rc != 0)
+		pg_exec(q, "ROLLBACK", NULL);
+	pg_exec(q, "RESET ROLE", NULL);
+	free(role);
 	return (rc);
 }
 
@@ -941,4 +1056,5 @@ const struct store_ops store_pg_ops = {
 	.guard_missing = pg_guard_missing,
 	.bulk = pg_bulk,
 	.lock_log = pg_lock_log,
+	.grant = pg_grant,
 };

@@ -712,4 +712,5 @@ const struct store_ops store_sqlite_ops = {
 	.guard_missing = sqlite_guard_missing,
 	.bulk = sqlite_bulk,
 	.lock_log = NULL,	/* every write takes the file's lock */
+	.grant = NULL,		/* a file has its mode, not roles */
 };

@@ -636,14 +636,35 @@ queue_open(const char *path, int flags, struct queue **out, char **cause)
 	return (queue_open_with(&o, out, cause));
 }
 
+int
+queue_was_created(const struct queue *q)
+{
+	return (q->created);
+}
+
+int
+queue_grant(struct queue *q, const char *role, char **cause)
+{
+	if (q->ops->grant == NULL) {
+		xasprintf(cause, "--grant is for a server's database "
+		    "(postgresql://): a file's access is its mode");
+		return (EX_USAGE);
+	}
+	return (q->ops->grant(q, role, cause));
+}
+
+int
+queue_names_server(const char *path)
+{
+	return (strncmp(path, "postgresql://", 13) == 0 ||
+	    strncmp(path, "postgres://", 11) == 0);
+}
+
 /* The backend a database's name asks for: a connection URI, or a file. */
 static const struct store_ops *
 store_backend(const char *path)
 {
-	if (strncmp(path, "postgresql://", 13) == 0 ||
-	    strncmp(path, "postgres://", 11) == 0)
-		return (&store_pg_ops);
-	return (&store_sqlite_ops);
+	return (queue_names_server(path) ? &store_pg_ops : &store_sqlite_ops);
 }
 
 int
@@ -663,6 +684,7 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 	q->ops = store_backend(o->path);
 	q->path = xstrdup(o->path);
 	q->keydir = o->keydir != NULL ? xstrdup(o->keydir) : NULL;
+	q->owner = o->owner != NULL ? xstrdup(o->owner) : NULL;
 	q->busy_timeout_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms :
 	    STORE_BUSY_TIMEOUT_MS;
 	q->shared = (o->flags & QUEUE_OPEN_SHARED) != 0;
@@ -675,6 +697,7 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 	    (rc = store_key_setup(q, created, cause)) != 0 ||
 	    (rc = store_baseline_due(q, cause)) != 0)
 		goto fail;
+	q->created = created;
 	if (created && (o->flags & QUEUE_OPEN_DEMO) && (rc = store_exec(q,
 	    "INSERT INTO meta (key, value) VALUES ('demo', '1')", cause)) != 0)
 		goto fail;
@@ -707,6 +730,7 @@ queue_close(struct queue *q)
 	free(q->key_error);
 	free(q->actor);
 	free(q->keydir);
+	free(q->owner);
 	free(q->path);
 	free(q);
 }

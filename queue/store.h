@@ -104,6 +104,8 @@ struct store_ops {
 	 * event (NULL: every write has it already).
 	 */
 	int		(*lock_log)(struct queue *, char **cause);
+	/* What the role reviewers connect as may do (NULL: no such roles). */
+	int		(*grant)(struct queue *, const char *role, char **cause);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -13,8 +13,8 @@
 #include "xmalloc.h"
 
 static const char undo_last_sql[] =
-    "SELECT d.id, d.item_id, d.action, i.ext_id, i.state, i.holder, "
-    "i.lease_expires FROM decisions d JOIN items i ON i.id = d.item_id "
+    "SELECT d.id, d.item_id, d.action, i.ext_id "
+    "FROM decisions d JOIN items i ON i.id = d.item_id "
     "WHERE d.reviewer = ?1 AND d.shift_id = ?2 AND d.action IN "
     "('approve','correct','escalate','skip','comment') AND NOT EXISTS "
     "(SELECT 1 FROM decisions u WHERE u.undoes = d.id) "
@@ -62,6 +62,30 @@ undo_target_done(struct undo_target *t)
 	free(t->holder);
 }
 
+/*
+ * The item as it is now, locked to the commit: a claim (which runs side by
+ * side with this on PostgreSQL) must not take it meanwhile.
+ */
+static int
+undo_item(struct queue *q, struct undo_target *t, char **cause)
+{
+	static const char sql[] =
+	    "SELECT state, holder, lease_expires FROM items WHERE id = ?";
+	struct store_stmt	*st;
+	int			 rc;
+
+	if ((st = store_prepare(q, sql, STORE_FOR_UPDATE, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, t->item_id);
+	if ((rc = store_one(st, "undo", cause)) != 0)
+		return (rc);
+	t->state = store_column_text(st, 0);
+	t->holder = store_column_text(st, 1);
+	t->expires = store_int(st, 2);
+	store_reset(st);
+	return (0);
+}
+
 static int
 undo_find(struct queue *q, int64_t shift, struct undo_target *t, char **cause)
 {
@@ -86,11 +110,8 @@ undo_find(struct queue *q, int64_t shift, struct undo_target *t, char **cause)
 	t->item_id = store_int(st, 1);
 	t->action = store_column_text(st, 2);
 	t->item = store_column_text(st, 3);
-	t->state = store_column_text(st, 4);
-	t->holder = store_column_text(st, 5);
-	t->expires = store_int(st, 6);
 	store_reset(st);
-	return (0);
+	return (undo_item(q, t, cause));
 }
 
 /* Refuses when undoing would overrule someone who acted since. */
