@@ -136,7 +136,7 @@ cmd_getopt_global(int argc, char **argv, const char *optstring,
  * shared install's state directory, else $XDG_CONFIG_HOME/hitl (made 0700
  * if missing). Copy the key there on every host that reviews the queue.
  */
-static int
+int
 cmd_keydir(const char **out, char **cause)
 {
 	static char	*dir;

@@ -52,6 +52,7 @@ extern const struct cmd_entry cmd_audit_entry;
 extern const struct cmd_entry cmd_review_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_reopen_entry;
+extern const struct cmd_entry cmd_copy_entry;
 
 /* NULL-terminated, in the order "hitl help" lists them. */
 extern const struct cmd_entry *const cmd_table[];
@@ -137,6 +138,12 @@ cJSON	*cmd_lease_json(const struct queue_lease *);
 cJSON	*cmd_decision_json(const struct queue_decision_info *);
 void	 cmd_item_print(FILE *, const struct queue_item *,
 	    const struct queue_decision_info *, size_t);
+
+/*
+ * Where a server's database keeps its signing key: the shared install's
+ * state directory, else $XDG_CONFIG_HOME/hitl (made 0700 if missing).
+ */
+int	cmd_keydir(const char **, char **cause);
 
 /* Opens the database and sets who is acting (login, or the override). */
 int	cmd_open_actor(struct cmd_ctx *, const struct cmd_entry *, int flags,

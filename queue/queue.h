@@ -89,6 +89,19 @@ int		 queue_open_with(const struct queue_options *,
  * needs, and nothing that could change the record (hitl init --grant).
  */
 int		 queue_grant(struct queue *, const char *role, char **cause);
+/*
+ * Copies the queue src holds, whole (policies, batches and items, shifts,
+ * decisions, the audit log and its signatures, leases, escalations, export
+ * runs, counters), into a new database o names, of either backend, with its
+ * signing key: the copy verifies to the same head. Admins only.
+ */
+struct queue_copy_counts {
+	uint64_t	rows[16];	/* per table */
+	uint64_t	items, decisions, events;
+};
+int		 queue_copy(struct queue *src, const struct queue_options *o,
+		     struct queue_copy_counts *, char **cause);
+
 /* Whether this open made the database (hitl init). */
 int		 queue_was_created(const struct queue *);
 /* Whether a database's name is a server's (a postgresql:// URI). */

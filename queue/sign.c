@@ -193,6 +193,47 @@ sign_key_load(const char *path, struct sign_key **out, char **cause)
 }
 
 int
+sign_key_copy(const char *from, const char *to, mode_t mode, char **cause)
+{
+	struct sign_key	*k = NULL;
+	char		 buf[SIGN_FILE_MAX], *tmp = NULL;
+	ssize_t		 n;
+	int		 fd, out = -1, rc, error;
+
+	/* Only a key goes over: read it as one first. */
+	if ((rc = sign_key_load(from, &k, cause)) != 0)
+		return (rc);
+	sign_key_free(k);
+	if ((fd = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1 ||
+	    (n = read(fd, buf, sizeof buf)) <= 0) {
+		error = errno;
+		if (fd != -1)
+			close(fd);
+		xasprintf(cause, "cannot read the signing key %s: %s", from,
+		    strerror(error));
+		return (EX_NOINPUT);
+	}
+	close(fd);
+	xasprintf(&tmp, "%s.XXXXXX", to);
+	rc = EX_CANTCREAT;
+	if ((out = mkstemp(tmp)) == -1 || fchmod(out, mode) != 0 ||
+	    write(out, buf, (size_t)n) != n || fsync(out) != 0 ||
+	    rename(tmp, to) != 0) {
+		error = errno;
+		xasprintf(cause, "cannot write the signing key %s: %s", to,
+		    strerror(error));
+		if (out != -1)
+			unlink(tmp);
+	} else
+		rc = 0;
+	if (out != -1)
+		close(out);
+	OPENSSL_cleanse(buf, sizeof buf);
+	free(tmp);
+	return (rc);
+}
+
+int
 sign_key_from_pem(const char *pem, size_t len, struct sign_key **out,
     char **cause)
 {

@@ -29,6 +29,9 @@ int		 sign_key_create(const char *path, mode_t mode,
 /* Reads a private key; EX_NOINPUT if the file does not exist. */
 int		 sign_key_load(const char *path, struct sign_key **,
 		     char **cause);
+/* Copies a key file (it must hold a key) to another path, with mode. */
+int		 sign_key_copy(const char *from, const char *to, mode_t mode,
+		     char **cause);
 /* A public key (or the public half of a private one) from PEM text. */
 int		 sign_key_from_pem(const char *pem, size_t len,
 		     struct sign_key **, char **cause);

@@ -770,6 +770,72 @@ pg_counter_next(struct queue *q, const char *key, int64_t *value,
 	return (0);
 }
 
+/* A counter's sequence: its next value, and setting it. */
+static int
+pg_counter_peek(struct queue *q, const char *key, int64_t *next,
+    char **cause)
+{
+	char	*sql, *v = NULL;
+	int	 rc;
+
+	*next = 1;
+	if (strcmp(key, "next_lease") != 0 && strcmp(key, "next_requeue") != 0) {
+		xasprintf(cause, "internal error: no counter %s", key);
+		return (EX_SOFTWARE);
+	}
+	xasprintf(&sql, "SELECT CASE WHEN is_called THEN last_value + 1 ELSE "
+	    "last_value END FROM hitl.%s", key);
+	rc = pg_value(q, sql, &v, cause);
+	free(sql);
+	if (rc == 0 && v != NULL)
+		*next = strtoll(v, NULL, 10);
+	free(v);
+	return (rc);
+}
+
+static int
+pg_counter_set(struct queue *q, const char *key, int64_t next,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT setval(CAST(?1 AS regclass), CAST(?2 AS BIGINT), false)";
+	struct store_stmt	*st;
+	char			 name[64];
+	int			 rc;
+
+	snprintf(name, sizeof name, "hitl.%s", key);
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_text(st, 1, name);
+	store_bind_int(st, 2, next > 0 ? next : 1);
+	if ((rc = store_one(st, "counter", cause)) != 0)
+		return (rc);
+	store_reset(st);
+	return (0);
+}
+
+/* Rows copied in with their ids: each identity goes on after the largest. */
+static int
+pg_after_copy(struct queue *q, char **cause)
+{
+	static const char *const tables[] = {
+		"batches", "items", "shifts", "decisions", "escalations",
+		"exports",
+	};
+	char	*sql;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
+		xasprintf(&sql, "SELECT setval(pg_get_serial_sequence('hitl.%s',"
+		    " 'id'), coalesce(max(id), 0) + 1, false) FROM hitl.%s",
+		    tables[i], tables[i]);
+		rc = pg_exec(q, sql, cause);
+		free(sql);
+	}
+	return (rc);
+}
+
 /*
  * The server keeps its own pages (and its checksums, where the cluster
  * has them on); what hitl can check is the record, which verify does.
@@ -1056,5 +1122,8 @@ const struct store_ops store_pg_ops = {
 	.guard_missing = pg_guard_missing,
 	.bulk = pg_bulk,
 	.lock_log = pg_lock_log,
+	.counter_peek = pg_counter_peek,
+	.counter_set = pg_counter_set,
+	.after_copy = pg_after_copy,
 	.grant = pg_grant,
 };

@@ -517,6 +517,50 @@ sqlite_counter_next(struct queue *q, const char *key, int64_t *value,
 	return (rc == STORE_DONE ? 0 : rc);
 }
 
+/* Counters live in meta, as the next value they hand out. */
+static int
+sqlite_counter_peek(struct queue *q, const char *key, int64_t *next,
+    char **cause)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = ?1";
+	struct store_stmt	*st;
+	int			 rc;
+
+	*next = 1;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_text(st, 1, key);
+	if ((rc = store_step(st, "counter", cause)) == STORE_ROW)
+		*next = store_int(st, 0);
+	store_reset(st);
+	return (rc == STORE_ROW || rc == STORE_DONE ? 0 : rc);
+}
+
+static int
+sqlite_counter_set(struct queue *q, const char *key, int64_t next,
+    char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	struct store_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_text(st, 1, key);
+	store_bind_int(st, 2, next);
+	return (store_run(st, "counter", cause));
+}
+
+/* Row ids go on from the largest there is: nothing to do. */
+static int
+sqlite_after_copy(struct queue *q, char **cause)
+{
+	(void)q;
+	(void)cause;
+	return (0);
+}
+
 /*
  * The file itself: SQLite's integrity check reads every page, so damage in
  * pages no command has read yet is found here.
@@ -712,5 +756,8 @@ const struct store_ops store_sqlite_ops = {
 	.guard_missing = sqlite_guard_missing,
 	.bulk = sqlite_bulk,
 	.lock_log = NULL,	/* every write takes the file's lock */
+	.counter_peek = sqlite_counter_peek,
+	.counter_set = sqlite_counter_set,
+	.after_copy = sqlite_after_copy,
 	.grant = NULL,		/* a file has its mode, not roles */
 };

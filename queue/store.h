@@ -104,6 +104,13 @@ struct store_ops {
 	 * event (NULL: every write has it already).
 	 */
 	int		(*lock_log)(struct queue *, char **cause);
+	/* A counter's next value, without taking it; and setting it. */
+	int		(*counter_peek)(struct queue *, const char *,
+			    int64_t *next, char **cause);
+	int		(*counter_set)(struct queue *, const char *,
+			    int64_t next, char **cause);
+	/* After rows were copied in with their ids: ids go on after them. */
+	int		(*after_copy)(struct queue *, char **cause);
 	/* What the role reviewers connect as may do (NULL: no such roles). */
 	int		(*grant)(struct queue *, const char *role, char **cause);
 };

@@ -1,0 +1,345 @@
+/*
+ * Copying a whole queue between two databases of any backends, row for row
+ * and id for id, so that the copy's audit chain, signatures and every row
+ * the chain covers are the same: audit verify on the copy gives the same
+ * head.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "xmalloc.h"
+
+/* A column's type: integer, real or text. */
+struct copy_column {
+	const char	*name;
+	int		 type;		/* 'i', 'r', 't' */
+};
+
+/*
+ * The tables in the order their rows may be added (what a row refers to
+ * comes first), each with every column of the current schema. waiting and
+ * meta hold counts and counters, copied apart.
+ */
+struct copy_table {
+	const char			*name;
+	const char			*order;
+	const struct copy_column	*cols;
+	char				*select, *insert;	/* built once */
+};
+
+static const struct copy_column copy_policies[] = {
+	{ "version", 'i' }, { "loaded_at", 't' }, { "loaded_by", 't' },
+	{ "source", 't' }, { "sha256", 't' }, { "body", 't' }, { NULL, 0 }
+};
+static const struct copy_column copy_batches[] = {
+	{ "id", 'i' }, { "started_at", 't' }, { "finished_at", 't' },
+	{ "operator", 't' }, { "files", 't' }, { "policy_version", 'i' },
+	{ "lines", 'i' }, { "imported", 'i' }, { "queued", 'i' },
+	{ "auto_decided", 'i' }, { "duplicates", 'i' }, { "invalid", 'i' },
+	{ "content_sha256", 't' }, { NULL, 0 }
+};
+static const struct copy_column copy_items[] = {
+	{ "id", 'i' }, { "ext_id", 't' }, { "kind", 't' }, { "state", 't' },
+	{ "priority", 'r' }, { "seq", 'i' }, { "requeue", 'i' },
+	{ "spot_check", 'i' }, { "top_type", 't' }, { "top_score", 'r' },
+	{ "holder", 't' }, { "lease_id", 'i' }, { "lease_expires", 'i' },
+	{ "claimed_at", 'i' }, { "created_at", 't' }, { "imported_at", 't' },
+	{ "batch_id", 'i' }, { "src_file", 't' }, { "src_line", 'i' },
+	{ "policy_version", 'i' }, { "source_model", 't' },
+	{ "source_pipeline", 't' }, { "source", 't' }, { "metadata", 't' },
+	{ "prompt", 't' }, { "messages", 't' }, { "text", 't' },
+	{ "raw", 't' }, { NULL, 0 }
+};
+static const struct copy_column copy_flags[] = {
+	{ "item_id", 'i' }, { "idx", 'i' }, { "type", 't' }, { "score", 'r' },
+	{ "detector", 't' }, { "rationale", 't' }, { "start_cp", 'i' },
+	{ "end_cp", 'i' }, { NULL, 0 }
+};
+static const struct copy_column copy_spans[] = {
+	{ "item_id", 'i' }, { "idx", 'i' }, { "entity_type", 't' },
+	{ "start_cp", 'i' }, { "end_cp", 'i' }, { "score", 'r' },
+	{ "recognizer", 't' }, { "explanation", 't' }, { "triage", 't' },
+	{ NULL, 0 }
+};
+static const struct copy_column copy_shifts[] = {
+	{ "id", 'i' }, { "reviewer", 't' }, { "started_at", 't' },
+	{ "ended_at", 't' }, { "note", 't' }, { "counts", 't' }, { NULL, 0 }
+};
+static const struct copy_column copy_decisions[] = {
+	{ "id", 'i' }, { "item_id", 'i' }, { "action", 't' },
+	{ "reviewer", 't' }, { "shift_id", 'i' }, { "lease_id", 'i' },
+	{ "policy_version", 'i' }, { "decided_at", 't' }, { "spent_ms", 'i' },
+	{ "payload", 't' }, { "undoes", 'i' }, { "supersedes", 'i' },
+	{ "audit_seq", 'i' }, { NULL, 0 }
+};
+static const struct copy_column copy_audit[] = {
+	{ "seq", 'i' }, { "at", 't' }, { "actor", 't' }, { "event", 't' },
+	{ "item", 't' }, { "body", 't' }, { "prev_hash", 't' },
+	{ "hash", 't' }, { NULL, 0 }
+};
+static const struct copy_column copy_signatures[] = {
+	{ "seq", 'i' }, { "first_seq", 'i' }, { "key_id", 't' },
+	{ "signature", 't' }, { NULL, 0 }
+};
+static const struct copy_column copy_skips[] = {
+	{ "shift_id", 'i' }, { "item_id", 'i' }, { "decision_id", 'i' },
+	{ "requeue_before", 'i' }, { NULL, 0 }
+};
+static const struct copy_column copy_leases[] = {
+	{ "id", 'i' }, { "item_id", 'i' }, { "holder", 't' },
+	{ "claimed_at", 'i' }, { "expires", 'i' }, { "taken_over_by", 't' },
+	{ NULL, 0 }
+};
+static const struct copy_column copy_escalations[] = {
+	{ "id", 'i' }, { "item_id", 'i' }, { "decision_id", 'i' },
+	{ "team", 't' }, { "reason", 't' }, { "severity", 't' },
+	{ "note", 't' }, { "opened_by", 't' }, { "opened_at", 'i' },
+	{ "due_at", 'i' }, { "state", 't' }, { "acked_by", 't' },
+	{ "acked_at", 'i' }, { "resolved_by", 't' }, { "resolved_at", 'i' },
+	{ "outcome", 't' }, { "resolution_id", 'i' }, { NULL, 0 }
+};
+static const struct copy_column copy_exports[] = {
+	{ "id", 'i' }, { "format", 't' }, { "scope", 't' },
+	{ "options", 't' }, { "path", 't' }, { "exported_at", 't' },
+	{ "actor", 't' }, { "records", 'i' }, { "since_decision", 'i' },
+	{ "last_decision", 'i' }, { "sha256", 't' }, { "audit_head", 't' },
+	{ NULL, 0 }
+};
+
+static struct copy_table copy_tables[] = {
+	{ "policies", "version", copy_policies, NULL, NULL },
+	{ "batches", "id", copy_batches, NULL, NULL },
+	{ "items", "id", copy_items, NULL, NULL },
+	{ "flags", "item_id, idx", copy_flags, NULL, NULL },
+	{ "spans", "item_id, idx", copy_spans, NULL, NULL },
+	{ "shifts", "id", copy_shifts, NULL, NULL },
+	{ "decisions", "id", copy_decisions, NULL, NULL },
+	{ "audit", "seq", copy_audit, NULL, NULL },
+	{ "audit_signatures", "seq", copy_signatures, NULL, NULL },
+	{ "skips", "decision_id", copy_skips, NULL, NULL },
+	{ "leases", "id", copy_leases, NULL, NULL },
+	{ "escalations", "id", copy_escalations, NULL, NULL },
+	{ "exports", "id", copy_exports, NULL, NULL },
+};
+#define COPY_NTABLES	(sizeof copy_tables / sizeof copy_tables[0])
+
+/* The counters hitl keeps (meta on SQLite, sequences on PostgreSQL). */
+static const char *const copy_counters[] = { "next_lease", "next_requeue" };
+
+/* Statement texts are cached by address: each is built once and kept. */
+static void
+copy_sql(struct copy_table *t)
+{
+	char	*cols = xstrdup(""), *marks = xstrdup(""), *next;
+	int	 i;
+
+	if (t->select != NULL)
+		return;
+	for (i = 0; t->cols[i].name != NULL; i++) {
+		xasprintf(&next, "%s%s%s", cols, i > 0 ? ", " : "",
+		    t->cols[i].name);
+		free(cols);
+		cols = next;
+		xasprintf(&next, "%s%s?%d", marks, i > 0 ? ", " : "", i + 1);
+		free(marks);
+		marks = next;
+	}
+	xasprintf(&t->select, "SELECT %s FROM %s ORDER BY %s", cols, t->name,
+	    t->order);
+	xasprintf(&t->insert, "INSERT INTO %s (%s) VALUES (%s)", t->name, cols,
+	    marks);
+	free(cols);
+	free(marks);
+}
+
+/* Every row of one table, as it is. */
+static int
+copy_table(struct queue *src, struct queue *dst, struct copy_table *t,
+    uint64_t *rows, char **cause)
+{
+	struct store_stmt	*in, *out;
+	const char		*text;
+	size_t			 len;
+	int			 i, rc;
+
+	copy_sql(t);
+	if ((in = store_prepare(src, t->select, STORE_SCAN, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((rc = store_step(in, "copy", cause)) == STORE_ROW) {
+		if ((out = store_stmt(dst, t->insert, cause)) == NULL) {
+			rc = EX_SOFTWARE;
+			break;
+		}
+		for (i = 0; t->cols[i].name != NULL; i++) {
+			if (store_is_null(in, i))
+				store_bind_null(out, i + 1);
+			else if (t->cols[i].type == 'i')
+				store_bind_int(out, i + 1, store_int(in, i));
+			else if (t->cols[i].type == 'r')
+				store_bind_real(out, i + 1, store_real(in, i));
+			else {
+				text = store_bytes(in, i, &len);
+				store_bind_bytes(out, i + 1, text, len);
+			}
+		}
+		if ((rc = store_run(out, "copy", cause)) != 0)
+			break;
+		(*rows)++;
+	}
+	store_reset(in);
+	return (rc == STORE_DONE ? 0 : rc);
+}
+
+/* A copy makes a new queue: it adds to nothing. */
+static int
+copy_check_empty(struct queue *dst, char **cause)
+{
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM audit) + (SELECT count(*) FROM "
+	    "items) + (SELECT count(*) FROM policies)";
+	struct store_stmt	*st;
+	int64_t			 n;
+	int			 rc;
+
+	if ((st = store_stmt(dst, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if ((rc = store_one(st, "copy", cause)) != 0)
+		return (rc);
+	n = store_int(st, 0);
+	store_reset(st);
+	if (n != 0) {
+		xasprintf(cause, "%s is not empty: hitl copy makes a new "
+		    "queue and adds to none", dst->path);
+		return (EX_CANTCREAT);
+	}
+	return (0);
+}
+
+/* The waiting counts and the meta rows that are the queue's state. */
+static int
+copy_state(struct queue *src, struct queue *dst, char **cause)
+{
+	static const char wsel[] = "SELECT kind, n FROM waiting ORDER BY kind";
+	static const char wset[] = "UPDATE waiting SET n = ?2 WHERE kind = ?1";
+	static const char msel[] =
+	    "SELECT key, value FROM meta WHERE key = 'next_seq' OR "
+	    "key = 'signing_key' OR key = 'needs_baseline' ORDER BY key";
+	static const char mset[] =
+	    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	struct store_stmt	*in, *out;
+	int64_t			 next;
+	size_t			 i;
+	int			 rc;
+
+	if ((in = store_stmt(src, wsel, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((rc = store_step(in, "copy", cause)) == STORE_ROW) {
+		if ((out = store_stmt(dst, wset, cause)) == NULL) {
+			rc = EX_SOFTWARE;
+			break;
+		}
+		store_bind_text(out, 1, store_text(in, 0));
+		store_bind_int(out, 2, store_int(in, 1));
+		if ((rc = store_run(out, "copy", cause)) != 0)
+			break;
+	}
+	store_reset(in);
+	if (rc != STORE_DONE)
+		return (rc);
+	if ((in = store_stmt(src, msel, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((rc = store_step(in, "copy", cause)) == STORE_ROW) {
+		if ((out = store_stmt(dst, mset, cause)) == NULL) {
+			rc = EX_SOFTWARE;
+			break;
+		}
+		store_bind_text(out, 1, store_text(in, 0));
+		store_bind_text(out, 2, store_text(in, 1));
+		if ((rc = store_run(out, "copy", cause)) != 0)
+			break;
+	}
+	store_reset(in);
+	if (rc != STORE_DONE)
+		return (rc);
+	/* Counters go on from where the source's are. */
+	for (i = 0; i < sizeof copy_counters / sizeof copy_counters[0]; i++) {
+		if ((rc = src->ops->counter_peek(src, copy_counters[i], &next,
+		    cause)) != 0 ||
+		    (rc = dst->ops->counter_set(dst, copy_counters[i], next,
+		    cause)) != 0)
+			return (rc);
+	}
+	return (dst->ops->after_copy(dst, cause));
+}
+
+int
+queue_copy(struct queue *src, const struct queue_options *o,
+    struct queue_copy_counts *counts, char **cause)
+{
+	struct queue_options	 dopt;
+	struct queue		*dst = NULL;
+	char			*from = NULL, *to = NULL;
+	size_t			 i;
+	int			 rc;
+
+	memset(counts, 0, sizeof *counts);
+	if ((rc = store_require_role(src, POLICY_ROLE_ADMIN, "copy the whole "
+	    "queue (every item and decision in clear)", cause)) != 0)
+		return (rc);
+	dopt = *o;
+	dopt.flags |= QUEUE_OPEN_CREATE;
+	if ((rc = queue_open_with(&dopt, &dst, cause)) != 0)
+		return (rc);
+	if ((rc = copy_check_empty(dst, cause)) != 0)
+		goto out;
+	/*
+	 * The copy is signed by the source's key: its log goes on being
+	 * signed by it, and verifies with the key published for it.
+	 */
+	from = store_key_path(src);
+	to = store_key_path(dst);
+	if ((rc = sign_key_copy(from, to, dst->shared ? 0640 : 0600,
+	    cause)) != 0)
+		goto out;
+	sign_key_free(dst->key);
+	dst->key = NULL;
+	if ((rc = sign_key_load(to, &dst->key, cause)) != 0)
+		goto out;
+	if ((rc = store_begin_read(src, cause)) != 0)
+		goto out;
+	if ((rc = store_begin(dst, cause)) != 0) {
+		store_end_read(src);
+		goto out;
+	}
+	for (i = 0; rc == 0 && i < COPY_NTABLES; i++)
+		rc = copy_table(src, dst, &copy_tables[i],
+		    &counts->rows[i], cause);
+	if (rc == 0)
+		rc = copy_state(src, dst, cause);
+	store_end_read(src);
+	if (rc != 0 || (rc = store_commit(dst, cause)) != 0) {
+		store_rollback(dst);
+		goto out;
+	}
+	counts->items = counts->rows[2];
+	counts->decisions = counts->rows[6];
+	counts->events = counts->rows[7];
+out:
+	if (rc != 0 && dst != NULL && dst->created) {
+		/* Nothing half copied is left behind. */
+		dst->ops->unmake(dst);
+		if (to != NULL)
+			unlink(to);
+	}
+	free(from);
+	free(to);
+	queue_close(dst);
+	return (rc);
+}
