@@ -93,10 +93,8 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 			seq = store_int(st, 0) + 1;
 			snprintf(prev, sizeof prev, "%s",
 			    store_text(st, 1));
-		} else if (rc != STORE_DONE) {
-			
+		} else if (rc != STORE_DONE)
 			goto out;
-		}
 		store_reset(st);
 	}
 

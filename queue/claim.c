@@ -131,10 +131,8 @@ queue_claim_next(struct queue *q, const struct queue_filter *f,
 	rc = store_step(st, "claim", cause);
 	if (rc == STORE_ROW)
 		id = store_int(st, 0);
-	else if (rc != STORE_DONE) {
-		
+	else if (rc != STORE_DONE)
 		goto fail;
-	}
 	store_reset(st);
 	if (id == 0) {
 		xasprintf(cause, "nothing to review%s: every item is decided, "

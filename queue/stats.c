@@ -105,10 +105,8 @@ queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
 		s->counts[k][state] = (uint64_t)store_int(st, 2);
 		s->total += s->counts[k][state];
 	}
-	if (rc != STORE_DONE) {
-		
+	if (rc != STORE_DONE)
 		goto out;
-	}
 	store_reset(st);
 	if ((st = store_stmt(q, oldest_sql, cause)) == NULL) {
 		rc = EX_SOFTWARE;
