@@ -49,7 +49,7 @@ stats_batches(struct queue *q, size_t max, struct queue_stats *s,
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_int(st, 1, (int64_t)max);
-	while ((rc = store_step(st, "database", cause)) == STORE_ROW) {
+	while ((rc = store_step(st, "status", cause)) == STORE_ROW) {
 		s->batches = xreallocarray(s->batches, s->nbatches + 1,
 		    sizeof *s->batches);
 		b = &s->batches[s->nbatches++];
@@ -73,12 +73,13 @@ int
 queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
     char **cause)
 {
+	/* Kept up to date by import and by the state's trigger. */
 	static const char counts_sql[] =
-	    "SELECT kind, state, count(*) FROM items GROUP BY kind, state";
-	/* The claim index holds exactly the waiting items. */
+	    "SELECT kind, state, n FROM state_counts";
+	/* An index holds exactly the waiting items, in import order. */
 	static const char oldest_sql[] =
-	    "SELECT min(imported_at) FROM items "
-	    "WHERE state = 'queued' OR state = 'claimed'";
+	    "SELECT imported_at FROM items "
+	    "WHERE state = 'queued' OR state = 'claimed' ORDER BY seq LIMIT 1";
 	struct store_stmt		*st;
 	enum queue_kind		 k;
 	enum queue_state	 state;
@@ -112,7 +113,7 @@ queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
 		rc = EX_SOFTWARE;
 		goto out;
 	}
-	if (store_step(st, "database", cause) == STORE_ROW &&
+	if ((rc = store_step(st, "status", cause)) == STORE_ROW &&
 	    !store_is_null(st, 0)) {
 		struct tm	 tm;
 		const char	*t = store_text(st, 0);
@@ -122,6 +123,8 @@ queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
 			s->oldest_queued = (int64_t)timegm(&tm);
 	}
 	store_reset(st);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		goto out;
 	rc = stats_batches(q, max_batches, s, cause);
 out:
 	store_end_read(q);

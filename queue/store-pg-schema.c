@@ -295,6 +295,31 @@ const struct store_migration pg_migrations[] = {
 	GUARD_TRUNCATE("items_no_truncate", "items",
 	    "items are never deleted")
 	},
+	{ 2, "counts by kind and state; the oldest waiting item by index",
+	"CREATE TABLE state_counts ("
+	"  kind " T " NOT NULL,"
+	"  state " T " NOT NULL,"
+	"  n BIGINT NOT NULL,"
+	"  PRIMARY KEY (kind, state));"
+	"INSERT INTO state_counts (kind, state, n)"
+	"  SELECT k.kind, s.state, (SELECT count(*) FROM items i"
+	"  WHERE i.kind = k.kind AND i.state = s.state)"
+	"  FROM (VALUES ('model_output'), ('anonymization')) k (kind),"
+	"  (VALUES ('queued'), ('auto'), ('claimed'), ('decided'),"
+	"  ('escalated'), ('resolved')) s (state);"
+	"CREATE FUNCTION state_counts_update() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  IF OLD.state <> NEW.state THEN"
+	"    UPDATE state_counts SET n = n - 1"
+	"    WHERE kind = OLD.kind AND state = OLD.state;"
+	"    UPDATE state_counts SET n = n + 1"
+	"    WHERE kind = NEW.kind AND state = NEW.state;"
+	"  END IF; RETURN NEW; END $$;"
+	"CREATE TRIGGER state_counts_update AFTER UPDATE OF state ON items"
+	"  FOR EACH ROW EXECUTE FUNCTION state_counts_update();"
+	"CREATE INDEX items_waiting_seq ON items (seq)"
+	"  WHERE state = 'queued' OR state = 'claimed';"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

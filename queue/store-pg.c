@@ -1060,7 +1060,7 @@ pg_grant(struct queue *q, const char *name, char **cause)
 		"exports, batches, items, flags, spans, shifts, escalations, "
 		"leases, meta, skips TO ",
 		"GRANT UPDATE ON items, batches, shifts, escalations, leases, "
-		"meta, waiting, audit_head TO ",
+		"meta, waiting, state_counts, audit_head TO ",
 		"GRANT DELETE ON skips TO ",
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA hitl TO ",
 		"REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "

@@ -303,6 +303,34 @@ const struct store_migration sqlite_migrations[] = {
 	"INSERT INTO meta (key, value) SELECT 'needs_baseline', '1'"
 	"  WHERE EXISTS (SELECT 1 FROM batches);"
 	},
+	{ 5, "counts by kind and state; the oldest waiting item by index",
+	/*
+	 * hitl status costs the same at any queue size: import adds its
+	 * counts once per run (as it does the waiting counts), the trigger
+	 * moves them with each change of state.
+	 */
+	"CREATE TABLE state_counts ("
+	"  kind TEXT NOT NULL,"
+	"  state TEXT NOT NULL,"
+	"  n INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, state)) WITHOUT ROWID;"
+	"INSERT INTO state_counts (kind, state, n)"
+	"  SELECT k.kind, s.state, (SELECT count(*) FROM items i"
+	"  WHERE i.kind = k.kind AND i.state = s.state)"
+	"  FROM (SELECT 'model_output' AS kind UNION ALL"
+	"  SELECT 'anonymization') k, (SELECT 'queued' AS state UNION ALL"
+	"  SELECT 'auto' UNION ALL SELECT 'claimed' UNION ALL"
+	"  SELECT 'decided' UNION ALL SELECT 'escalated' UNION ALL"
+	"  SELECT 'resolved') s;"
+	"CREATE TRIGGER state_counts_update AFTER UPDATE OF state ON items"
+	"  WHEN old.state <> new.state"
+	"  BEGIN UPDATE state_counts SET n = n - 1"
+	"  WHERE kind = old.kind AND state = old.state;"
+	"  UPDATE state_counts SET n = n + 1"
+	"  WHERE kind = new.kind AND state = new.state; END;"
+	"CREATE INDEX items_waiting_seq ON items (seq)"
+	"  WHERE state = 'queued' OR state = 'claimed';"
+	},
 };
 
 const size_t sqlite_nmigrations =

@@ -389,6 +389,8 @@ test_schema_1_database_is_upgraded_keeping_data(void **state)
 	    "DROP TRIGGER policies_no_delete; DROP TRIGGER batches_no_update;"
 	    "DROP TRIGGER batches_no_delete; DROP TRIGGER items_no_delete;"
 	    "DELETE FROM meta WHERE key = 'signing_key';"
+	    "DROP TABLE state_counts; DROP INDEX items_waiting_seq;"
+	    "DROP TRIGGER state_counts_update;"
 	    "DELETE FROM migrations WHERE version > 1;"
 	    "PRAGMA user_version = 1;";
 	static const char line[] = "{\"id\":\"m-1\",\"kind\":"
