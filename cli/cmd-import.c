@@ -22,6 +22,11 @@
 
 #define IMPORT_MAX_ERRORS	20
 #define IMPORT_DEFAULT_MAX_LINE	(1024 * 1024)
+/*
+ * A line is stored twice (as sent, and its text), each below what the
+ * stores take in one value (SQLite: 1e9 bytes; PostgreSQL: 1 GB).
+ */
+#define IMPORT_MAX_MAX_LINE	(256ULL * 1024 * 1024)
 #define IMPORT_PROGRESS_MIN	(8 * 1024 * 1024)
 
 static int cmd_import_exec(struct cmd_ctx *, int, char **);
@@ -51,6 +56,18 @@ const struct cmd_entry cmd_import_entry = {
 	.optstring = "sr:m:jq",
 	.longopts = cmd_import_options,
 	.exec = cmd_import_exec,
+};
+
+/*
+ * An input as it was opened: a regular file is read where it is and must
+ * not change while it is (its size and time of change are compared after);
+ * anything else (a pipe, stdin from a terminal) is read to its end into a
+ * private file first, so that no lock is held while a producer is slow.
+ */
+struct import_input {
+	const char	*name;
+	int		 fd;
+	struct stat	 sb;
 };
 
 struct import_run {
@@ -326,6 +343,81 @@ import_file(struct import_run *run, const char *name, int fd, char **cause)
 	return (rc);
 }
 
+/* Reads all of fd into a private, unlinked temporary file. */
+static int
+import_spool(struct import_input *in, char **cause)
+{
+	const char	*dir = getenv("TMPDIR");
+	char		*path, buf[65536];
+	ssize_t		 n, w, o;
+	int		 fd, error;
+
+	if (dir == NULL || *dir != '/')
+		dir = "/tmp";
+	xasprintf(&path, "%s/hitl-import.XXXXXX", dir);
+	if ((fd = mkstemp(path)) == -1) {
+		error = errno;
+		xasprintf(cause, "cannot keep %s while it is read: %s: %s",
+		    in->name, path, strerror(error));
+		free(path);
+		return (EX_CANTCREAT);
+	}
+	unlink(path);
+	free(path);
+	for (;;) {
+		if ((n = read(in->fd, buf, sizeof buf)) == -1 &&
+		    errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		for (o = 0; o < n; o += w) {
+			if ((w = write(fd, buf + o, (size_t)(n - o))) <= 0) {
+				error = errno;
+				xasprintf(cause, "cannot keep %s while it is "
+				    "read: %s", in->name, strerror(error));
+				close(fd);
+				return (error == ENOSPC ? EX_IOERR :
+				    EX_CANTCREAT);
+			}
+		}
+	}
+	if (n == -1) {
+		error = errno;
+		xasprintf(cause, "cannot read %s: %s", in->name,
+		    strerror(error));
+		close(fd);
+		return (EX_IOERR);
+	}
+	if (lseek(fd, 0, SEEK_SET) != 0 || fstat(fd, &in->sb) != 0) {
+		error = errno;
+		xasprintf(cause, "cannot read back %s: %s", in->name,
+		    strerror(error));
+		close(fd);
+		return (EX_IOERR);
+	}
+	if (in->fd != STDIN_FILENO)
+		close(in->fd);
+	in->fd = fd;
+	return (0);
+}
+
+/* A file written to while it was read: its lines are of no one version. */
+static int
+import_unchanged(const struct import_input *in, char **cause)
+{
+	struct stat sb;
+
+	if (fstat(in->fd, &sb) != 0 || sb.st_size != in->sb.st_size ||
+	    sb.st_mtim.tv_sec != in->sb.st_mtim.tv_sec ||
+	    sb.st_mtim.tv_nsec != in->sb.st_mtim.tv_nsec) {
+		xasprintf(cause, "%s changed while it was being imported "
+		    "(written to, or truncated): nothing was imported; import "
+		    "it again once it is complete", in->name);
+		return (EX_TEMPFAIL);
+	}
+	return (0);
+}
+
 static void
 import_summary(const struct queue_import_counts *c, int64_t batch,
     const struct import_run *run, int json)
@@ -365,8 +457,8 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct import_run		 run;
 	struct queue_import_counts	 c;
 	struct queue			*q = NULL;
-	struct stat			 sb;
-	int				*fds = NULL, ch, i, nfiles, json = 0;
+	struct import_input		*in = NULL;
+	int				 ch, i, nfiles, json = 0;
 	int				 error;
 	int				 rc = 0;
 	int64_t				 batch = 0;
@@ -388,10 +480,10 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			errno = 0;
 			v = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || v < 64 ||
-			    v > 1024ULL * 1024 * 1024) {
+			    v > IMPORT_MAX_MAX_LINE) {
 				fprintf(stderr, "hitl import: --max-line: "
 				    "expected a number of bytes from 64 to "
-				    "1073741824\n");
+				    "%llu\n", IMPORT_MAX_MAX_LINE);
 				return (EX_USAGE);
 			}
 			run.max_line = (size_t)v;
@@ -420,38 +512,49 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	    NULL ? run.rejects_path : "./hitl-rejects-*.jsonl", &cause)) != 0)
 		return (cmd_fail(e, rc, cause));
 
-	/* Every input must be readable before anything is imported. */
+	/*
+	 * Every input must be readable, and pipes read to their end, before
+	 * anything is imported: the database is locked only to store.
+	 */
 	nfiles = argc;
-	fds = xcalloc((size_t)nfiles, sizeof *fds);
+	in = xcalloc((size_t)nfiles, sizeof *in);
+	for (i = 0; i < nfiles; i++)
+		in[i].fd = -1;
 	for (i = 0; i < nfiles; i++) {
-		if (strcmp(argv[i], "-") == 0) {
-			fds[i] = STDIN_FILENO;
-			continue;
-		}
-		if ((fds[i] = open(argv[i], O_RDONLY | O_CLOEXEC)) == -1) {
+		in[i].name = strcmp(argv[i], "-") == 0 ? "stdin" : argv[i];
+		if (strcmp(argv[i], "-") == 0)
+			in[i].fd = STDIN_FILENO;
+		else if ((in[i].fd = open(argv[i], O_RDONLY |
+		    O_CLOEXEC)) == -1) {
 			error = errno;
 			xasprintf(&cause, "cannot open %s: %s", argv[i],
 			    strerror(error));
 			rc = cmd_fail(e, error == ENOENT || error == EACCES ?
 			    EX_NOINPUT : EX_IOERR, cause);
-			nfiles = i;
 			goto out;
 		}
-		if (fstat(fds[i], &sb) == 0 && S_ISREG(sb.st_mode))
-			run.total_bytes += (uint64_t)sb.st_size;
-		else if (fstat(fds[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		if (fstat(in[i].fd, &in[i].sb) != 0) {
+			error = errno;
+			xasprintf(&cause, "cannot read %s: %s", in[i].name,
+			    strerror(error));
+			rc = cmd_fail(e, EX_IOERR, cause);
+			goto out;
+		}
+		if (S_ISDIR(in[i].sb.st_mode)) {
 			xasprintf(&cause, "%s is a directory", argv[i]);
 			rc = cmd_fail(e, EX_NOINPUT, cause);
-			nfiles = i + 1;
 			goto out;
 		}
+		if (!S_ISREG(in[i].sb.st_mode) && (rc = import_spool(&in[i],
+		    &cause)) != 0) {
+			rc = cmd_fail(e, rc, cause);
+			goto out;
+		}
+		run.total_bytes += (uint64_t)in[i].sb.st_size;
 	}
 	if (isatty(STDERR_FILENO) && !run.quiet &&
-	    (run.total_bytes >= IMPORT_PROGRESS_MIN ||
-	    (run.total_bytes == 0)))
+	    run.total_bytes >= IMPORT_PROGRESS_MIN)
 		run.progress = 1;
-	if (run.progress && run.total_bytes == 0)
-		run.progress = !isatty(STDIN_FILENO);
 
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		goto out;
@@ -463,8 +566,9 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	run.started = import_clock();
 	for (i = 0; i < nfiles; i++) {
-		if ((rc = import_file(&run, strcmp(argv[i], "-") == 0 ?
-		    "stdin" : argv[i], fds[i], &cause)) != 0) {
+		if ((rc = import_file(&run, in[i].name, in[i].fd,
+		    &cause)) != 0 || (rc = import_unchanged(&in[i],
+		    &cause)) != 0) {
 			import_progress(&run, NULL, 1);
 			rc = cmd_fail(e, rc, cause);
 			goto out;
@@ -485,11 +589,11 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 out:
 	queue_import_free(run.imp);
 	cmd_close(q);
-	for (i = 0; i < nfiles; i++) {
-		if (fds[i] != STDIN_FILENO)
-			close(fds[i]);
+	for (i = 0; in != NULL && i < nfiles; i++) {
+		if (in[i].fd != -1 && in[i].fd != STDIN_FILENO)
+			close(in[i].fd);
 	}
-	free(fds);
+	free(in);
 	if (run.rejects_fd != -1)
 		close(run.rejects_fd);
 	free(run.rejects_default);

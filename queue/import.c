@@ -32,6 +32,7 @@ struct queue_import {
 	struct queue_import_counts	 counts;
 	uint64_t			 queued[QUEUE_NKINDS];
 	uint64_t			 autos[QUEUE_NKINDS];
+	int				 conflict;	/* the line's id is taken */
 };
 
 static const char import_item_sql[] =
@@ -214,6 +215,7 @@ import_existing(struct queue_import *imp, const struct record *r,
 		    (long long)store_int(st, 3));
 	store_reset(st);
 	imp->counts.invalid++;
+	imp->conflict = 1;
 	return (EX_DATAERR);
 }
 
@@ -379,10 +381,23 @@ queue_import_line(struct queue_import *imp, const char *file,
 		return (EX_DATAERR);
 	}
 	/* After an atomic failure, lines are only checked, not stored. */
+	imp->conflict = 0;
 	if (!imp->storing)
 		rc = 0;
 	else
 		rc = import_store(imp, &r, file, lineno, line, len, cause);
+	/*
+	 * A valid line the store refuses (not a taken id) is no invalid
+	 * line: the run cannot go on, and nothing of it is kept.
+	 */
+	if (rc == EX_DATAERR && !imp->conflict) {
+		char *why = *cause;
+
+		xasprintf(cause, "the database refused the line: %s; nothing "
+		    "of this run was imported", why);
+		free(why);
+		rc = EX_SOFTWARE;
+	}
 	record_done(&r);
 	if (rc == EX_DATAERR && imp->atomic)
 		imp->storing = 0;

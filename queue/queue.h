@@ -170,7 +170,8 @@ int		 queue_import_begin(struct queue *, const char *operator,
 /*
  * Imports one line (without its line terminator). Returns 0 when the line was
  * imported or was a duplicate, EX_DATAERR when the line was refused (cause
- * says why; the run goes on), any other code when the run cannot go on.
+ * says why; the run goes on), any other code when the run cannot go on (the
+ * database refused a valid line, say): then nothing of the run is kept.
  */
 int		 queue_import_line(struct queue_import *, const char *file,
 		     uint64_t lineno, const char *line, size_t len,

@@ -27,12 +27,13 @@ private_db() {
 }
 
 # held_open DB: -wal and -shm only exist while a connection is open, so
-# hitl is kept inside a command (an import reading a FIFO) while they are
-# checked; closing the FIFO lets it finish (nothing to import).
+# hitl is kept inside a command (the console, reading its key script from a
+# FIFO) while they are checked; closing the FIFO ends the script, and the
+# console.
 held_open() {
 	rm -f in.fifo
 	mkfifo in.fifo
-	"$HITL" --db "$1" import --quiet - <in.fifo >held.out 2>&1 &
+	"$HITL" --db "$1" review --script in.fifo </dev/null >held.out 2>&1 &
 	_pid=$!
 	exec 3>in.fifo
 	_i=0
@@ -48,8 +49,8 @@ held_open() {
 	expect_mode "$1-wal" 600
 	expect_mode "$1-shm" 600
 	exec 3>&-
-	_lib_where="the held import ends"
-	wait "$_pid" || fail "the held import failed" held.out
+	_lib_where="the held console ends"
+	wait "$_pid" || fail "the held console failed" held.out
 }
 
 UMASK=$(umask)

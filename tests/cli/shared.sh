@@ -200,7 +200,8 @@ rm -f in.fifo
 mkfifo in.fifo
 chmod 666 in.fifo
 (cd "$T/h-$ADM" && umask 077 && setpriv --reuid="$ADM" --regid="$ADM" \
-    --init-groups -- "$H" import --quiet - <"$T/in.fifo" >"$T/held.out" 2>&1) &
+    --init-groups -- "$H" review --script "$T/in.fifo" </dev/null \
+    >"$T/held.out" 2>&1) &
 HELD=$!
 exec 3>in.fifo
 _i=0
@@ -220,8 +221,8 @@ done
 denied "$ADM" sqlite3 "$DB" "UPDATE policies SET body = '{}'"
 denied "$REV" ls "$SD"
 exec 3>&-
-wait "$HELD" || fail "the held import failed" held.out
-gone "the held import"
+wait "$HELD" || fail "the held console failed" held.out
+gone "the held console"
 
 # --- the identity and the environment --------------------------------------------
 
