@@ -84,6 +84,39 @@ def main(path):
             "{:.0f} MB".format(ex["peak_rss_kb"] / 1024),
             "{:.0f} MB".format(ex["peak_rss_kb_small"] / 1024),
             "{:.2f}x".format(ratio), "flat (<= 1.2x)", ratio <= 1.2)
+    pg = r.get("postgresql")
+    if pg:
+        i = pg["import"]
+        ratio = i["sqlite_seconds"] / i["postgresql_seconds"]
+        row(rows, "PostgreSQL: import {:,} items".format(i["items"]),
+            "{:.1f} s".format(i["postgresql_seconds"]),
+            "SQLite {:.1f} s".format(i["sqlite_seconds"]), speed(ratio),
+            "-", None)
+        cd = pg["claim_decide"]
+        row(rows, "PostgreSQL: claim+decide, {:,} vs 1,000 items".format(
+            cd["n"]), "{:.0f} us".format(cd["us_at_n"]),
+            "{:.0f} us".format(cd["us_at_1000"]),
+            "{:.2f}x".format(cd["ratio"]), "<= 1.5x",
+            cd["ratio"] <= cd.get("goal_ratio_max", 1.5))
+        c = pg["concurrent"]
+        for k in (8, 32):
+            row(rows, "{} reviewer processes".format(k),
+                "PostgreSQL {:,.0f} decisions/s".format(
+                    c["postgresql_{}".format(k)]),
+                "SQLite {:,.0f} decisions/s".format(c["sqlite_{}".format(k)]),
+                "-", "no lost or double decision", None)
+        row(rows, "PostgreSQL 32 reviewers vs SQLite 8",
+            "{:,.0f} decisions/s".format(c["postgresql_32"]),
+            "{:,.0f} decisions/s".format(c["sqlite_8"]),
+            "{:.2f}x".format(c["ratio_pg32_over_sqlite8"]), ">= 4x",
+            c["ratio_pg32_over_sqlite8"] >= c.get("goal_ratio", 4))
+        e = pg["export"]
+        sq = e.get("sqlite_seconds")
+        row(rows, "PostgreSQL: export {:,} decisions".format(e["decisions"]),
+            "{:.1f} s".format(e["postgresql_seconds"]),
+            "-" if sq is None else "SQLite {:.1f} s".format(sq),
+            "-" if sq is None else speed(sq / e["postgresql_seconds"]),
+            "-", None)
 
     print()
     print("Measured {} on {} ({} cores, {:.0f} GB, Linux {}):".format(

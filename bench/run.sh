@@ -203,5 +203,8 @@ sh "$bench/console.sh"
 # --- exports ----------------------------------------------------------------
 sh "$bench/export.sh"
 
+# --- PostgreSQL beside SQLite -------------------------------------------------
+BENCH_INPUT=$input sh "$bench/postgres.sh"
+
 # --- one table of everything --------------------------------------------------
 python3 "$bench/report.py" "$bench/results.json"

@@ -131,12 +131,16 @@ static int
 pg_exec(struct queue *q, const char *sql, char **cause)
 {
 	PGresult	*res;
+	char		*why = NULL;
 	int		 rc = 0;
 
 	res = PQexec(PG_CONN(q)->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK)
-		rc = pg_error(q, res, "database", cause);
+	    PQresultStatus(res) != PGRES_TUPLES_OK) {
+		/* A caller cleaning up after a failure (NULL) needs no why. */
+		rc = pg_error(q, res, "database", cause != NULL ? cause : &why);
+		free(why);
+	}
 	PQclear(res);
 	return (rc);
 }
@@ -327,6 +331,10 @@ pg_reconnect(struct queue *q, char **cause)
 	return (pg_session(q, cause));
 }
 
+/* Reads see one snapshot; writes see what committed before them. */
+static const char pg_begin_read[] =
+    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+
 static int
 pg_begin(struct queue *q, int how, char **cause)
 {
@@ -335,10 +343,16 @@ pg_begin(struct queue *q, int how, char **cause)
 
 	if ((rc = pg_reconnect(q, cause)) != 0)
 		return (rc);
-	/* Reads see one snapshot; writes see what committed before them. */
-	if ((rc = pg_exec(q, how == STORE_READ ?
-	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN",
-	    cause)) != 0)
+	if ((rc = pg_exec(q, how == STORE_READ ? pg_begin_read : "BEGIN",
+	    cause)) == EX_TEMPFAIL && PQstatus(c->conn) == CONNECTION_BAD) {
+		/* The server went away since the last transaction: anew. */
+		free(*cause);
+		*cause = NULL;
+		if ((rc = pg_reconnect(q, cause)) == 0)
+			rc = pg_exec(q, how == STORE_READ ? pg_begin_read :
+			    "BEGIN", cause);
+	}
+	if (rc != 0)
 		return (rc);
 	c->in_txn = 1;
 	c->locked = 0;
@@ -376,7 +390,20 @@ pg_commit(struct queue *q, char **cause)
 	int		 rc = 0;
 
 	res = PQexec(c->conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQstatus(c->conn) == CONNECTION_BAD) {
+		/*
+		 * The server may have committed before the connection went:
+		 * only the record can tell, so say so rather than "nothing
+		 * was changed".
+		 */
+		xasprintf(cause, "commit: the connection to the database "
+		    "server was lost while committing (%s); whether this "
+		    "change was recorded is unknown: look (hitl show ITEM, "
+		    "hitl audit log --item ITEM) before doing it again",
+		    pg_message(c->conn, res));
+		rc = EX_TEMPFAIL;
+	} else if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = pg_error(q, res, "commit", cause);
 	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
 		/* The transaction had failed already. */
@@ -610,7 +637,15 @@ pg_run(struct queue *q, struct pg_stmt *s, const char *what, char **cause)
 	struct pg_conn	*c = PG_CONN(q);
 	PGresult	*res;
 	char		*sql, *tuples;
+	int		 rc;
 
+	/*
+	 * A statement outside a transaction (a policy's refresh, say) may be
+	 * the first to find the connection lost: it tries again, as a
+	 * transaction's begin does. Inside one, a lost connection fails it.
+	 */
+	if (!c->in_txn && (rc = pg_reconnect(q, cause)) != 0)
+		return (rc);
 	if (s->scan && c->in_txn) {
 		xasprintf(&sql, "DECLARE c%s NO SCROLL CURSOR FOR %s", s->name,
 		    s->text);
@@ -618,8 +653,7 @@ pg_run(struct queue *q, struct pg_stmt *s, const char *what, char **cause)
 		    (const char *const *)s->values, NULL, NULL, 0);
 		free(sql);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			int rc = pg_error(q, res, what, cause);
-
+			rc = pg_error(q, res, what, cause);
 			PQclear(res);
 			return (rc);
 		}
@@ -631,8 +665,7 @@ pg_run(struct queue *q, struct pg_stmt *s, const char *what, char **cause)
 		res = PQprepare(c->conn, s->name, s->text, s->nparams,
 		    s->types);
 		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			int rc = pg_error(q, res, what, cause);
-
+			rc = pg_error(q, res, what, cause);
 			PQclear(res);
 			return (rc);
 		}
@@ -658,6 +691,19 @@ pg_run(struct queue *q, struct pg_stmt *s, const char *what, char **cause)
 	return (0);
 }
 
+/*
+ * A read outside a transaction that found the connection lost may be run
+ * again on a new one: it changed nothing.
+ */
+static int
+pg_retryable(struct queue *q, const struct pg_stmt *s)
+{
+	struct pg_conn *c = PG_CONN(q);
+
+	return (!c->in_txn && PQstatus(c->conn) == CONNECTION_BAD &&
+	    strncmp(s->text, "SELECT ", 7) == 0);
+}
+
 static int
 pg_step(struct store_stmt *base, const char *what, char **cause)
 {
@@ -665,7 +711,16 @@ pg_step(struct store_stmt *base, const char *what, char **cause)
 	int		 rc;
 
 	if (s->row == -1) {
-		if ((rc = pg_run(base->q, s, what, cause)) != 0) {
+		rc = pg_run(base->q, s, what, cause);
+		if (rc == EX_TEMPFAIL && pg_retryable(base->q, s)) {
+			/* Lost before anything was done: once more, anew. */
+			free(*cause);
+			*cause = NULL;
+			PQclear(s->res);
+			s->res = NULL;
+			rc = pg_run(base->q, s, what, cause);
+		}
+		if (rc != 0) {
 			pg_reset(base);
 			return (rc);
 		}

@@ -19,9 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "queue.h"
+#include "internal.h"
 
 #define STRESS_MAX_WORKERS 64
 
@@ -46,6 +45,31 @@ stress_die(const char *what, char *cause)
 	return (1);
 }
 
+/*
+ * Opens the database; a server's key is where hitl keeps it when
+ * XDG_CONFIG_HOME is set (a benchmark on a queue hitl import made), else in
+ * the current directory.
+ */
+static int
+stress_queue_open(const char *path, int flags, struct queue **q,
+    char **cause)
+{
+	struct queue_options	 o;
+	const char		*base = getenv("XDG_CONFIG_HOME");
+	char			 dir[4096];
+	int			 rc;
+
+	memset(&o, 0, sizeof o);
+	o.path = path;
+	o.flags = flags;
+	if (base != NULL && *base == '/') {
+		snprintf(dir, sizeof dir, "%s/hitl", base);
+		o.keydir = dir;
+	}
+	rc = queue_open_with(&o, q, cause);
+	return (rc);
+}
+
 /* Creates the database with n queued model outputs. */
 static int
 stress_setup(const char *path, long n)
@@ -57,7 +81,7 @@ stress_setup(const char *path, long n)
 	long				 i;
 	int				 len;
 
-	if (queue_open(path, QUEUE_OPEN_CREATE, &q, &cause) != 0)
+	if (stress_queue_open(path, QUEUE_OPEN_CREATE, &q, &cause) != 0)
 		return (stress_die("open", cause));
 	if (queue_policy_load(q, "stress", stress_policy,
 	    sizeof stress_policy - 1, "stress", NULL, &cause) != 0 ||
@@ -79,67 +103,152 @@ stress_setup(const char *path, long n)
 	return (0);
 }
 
+/* How long a worker keeps trying while the server is away. */
+#define STRESS_RETRY_SECONDS	60
+
+/* A pause before trying again: 50 ms. */
+static void
+stress_pause(void)
+{
+	usleep(50000);
+}
+
 /*
- * Claims the next item and approves it. Returns 0, EX_UNAVAILABLE when
- * nothing is left, or another code after saying what failed.
+ * Appends one line to the log in one write (O_APPEND: whole lines, in
+ * order, whatever the other workers do).
  */
 static int
-stress_approve_next(struct queue *q, struct queue_lease *l, int64_t *id)
+stress_log(int logfd, const char *what, int64_t id, const char *item,
+    int64_t lease)
+{
+	char	buf[160];
+	int	len;
+
+	if (logfd == -1)
+		return (0);
+	len = snprintf(buf, sizeof buf, "%s %lld %s %lld\n", what,
+	    (long long)id, item, (long long)lease);
+	return (write(logfd, buf, (size_t)len) == len ? 0 : -1);
+}
+
+/*
+ * Decides a claimed item, trying again while the server is away. Logs the
+ * attempt first, then what hitl said of it: "committed", "failed" (hitl
+ * said nothing was recorded) or "unknown" (hitl said it cannot know). A
+ * try after an "unknown" that finds the lease gone is left unknown.
+ */
+static int
+stress_decide(struct queue *q, struct queue_lease *l, int logfd,
+    int64_t *id)
 {
 	struct queue_decision	 d;
 	char			*cause = NULL;
-	int			 rc;
+	double			 until = stress_clock() + STRESS_RETRY_SECONDS;
+	int			 rc, unknown = 0;
 
-	if ((rc = queue_claim_next(q, NULL, l, &cause)) != 0) {
-		if (rc == EX_UNAVAILABLE)
-			free(cause);
-		else
-			stress_die("claim", cause);
-		return (rc);
-	}
 	memset(&d, 0, sizeof d);
 	d.item = l->item;
 	d.lease_id = l->lease_id;
 	d.action = QUEUE_APPROVE;
 	d.spent_ms = 1;
-	if ((rc = queue_decide(q, &d, id, &cause)) != 0) {
-		stress_die("decide", cause);
-		queue_lease_done(l);
+	if (stress_log(logfd, "attempt", 0, l->item, l->lease_id) != 0)
+		return (1);
+	for (;;) {
+		if ((rc = queue_decide(q, &d, id, &cause)) == 0)
+			return (stress_log(logfd, "committed", *id, l->item,
+			    l->lease_id) != 0);
+		if (rc == EX_TEMPFAIL && strstr(cause, "is unknown") != NULL)
+			unknown = 1;
+		if (rc != EX_TEMPFAIL || stress_clock() > until) {
+			if (unknown) {
+				/* It may have been recorded: the lease says. */
+				free(cause);
+				return (stress_log(logfd, "unknown", 0,
+				    l->item, l->lease_id) != 0);
+			}
+			return (stress_die("decide", cause));
+		}
+		if (!unknown && stress_log(logfd, "failed", 0, l->item,
+		    l->lease_id) != 0)
+			return (1);
+		free(cause);
+		cause = NULL;
+		stress_pause();
 	}
-	return (rc);
 }
 
 /*
- * One reviewer: claim and approve until nothing is left. Each committed
- * decision is then appended to the log, so the log is a subset of what the
- * database must hold, however the process dies.
+ * Claims the next item, trying again while the server is away. Returns 0,
+ * EX_UNAVAILABLE when nothing is left, or another code after saying what
+ * failed.
+ */
+static int
+stress_claim(struct queue *q, struct queue_lease *l)
+{
+	char	*cause = NULL;
+	double	 until = stress_clock() + STRESS_RETRY_SECONDS;
+	int	 rc;
+
+	while ((rc = queue_claim_next(q, NULL, l, &cause)) == EX_TEMPFAIL &&
+	    stress_clock() < until) {
+		free(cause);
+		cause = NULL;
+		stress_pause();
+	}
+	if (rc == EX_UNAVAILABLE)
+		free(cause);
+	else if (rc != 0)
+		stress_die("claim", cause);
+	return (rc);
+}
+
+/* Opens the queue as a reviewer, trying again while the server is away. */
+static int
+stress_open(const char *path, const char *name, int64_t now,
+    struct queue **q)
+{
+	char	*cause = NULL;
+	double	 until = stress_clock() + STRESS_RETRY_SECONDS;
+	int	 rc;
+
+	while ((rc = stress_queue_open(path, 0, q, &cause)) == EX_TEMPFAIL &&
+	    stress_clock() < until) {
+		free(cause);
+		cause = NULL;
+		stress_pause();
+	}
+	if (rc != 0)
+		return (stress_die("open", cause));
+	if (now != 0)
+		queue_set_now(*q, now);
+	if (queue_set_actor(*q, "stress", name, &cause) != 0) {
+		queue_close(*q);
+		return (stress_die("actor", cause));
+	}
+	return (0);
+}
+
+/*
+ * One reviewer: claim and approve until nothing is left. What each attempt
+ * came to goes to the log, so that however the process or the server dies
+ * the log says what the database must hold and what it must not.
  */
 static int
 stress_worker(const char *path, const char *name, int logfd, int64_t now)
 {
 	struct queue_lease	 l;
 	struct queue		*q;
-	char			*cause = NULL, buf[128];
 	int64_t			 id;
-	int			 rc, len;
+	int			 rc;
 
-	if (queue_open(path, 0, &q, &cause) != 0)
-		return (stress_die("open", cause));
-	if (now != 0)
-		queue_set_now(q, now);
-	if (queue_set_actor(q, "stress", name, &cause) != 0)
-		return (stress_die("actor", cause));
+	if (stress_open(path, name, now, &q) != 0)
+		return (1);
 	for (;;) {
-		rc = stress_approve_next(q, &l, &id);
-		if (rc == EX_UNAVAILABLE)
+		if ((rc = stress_claim(q, &l)) == EX_UNAVAILABLE)
 			break;
-		if (rc != 0)
+		if (rc != 0 || stress_decide(q, &l, logfd, &id) != 0) {
+			queue_close(q);
 			return (1);
-		if (logfd != -1) {
-			len = snprintf(buf, sizeof buf, "%lld %s %lld\n",
-			    (long long)id, l.item, (long long)l.lease_id);
-			if (write(logfd, buf, (size_t)len) != len)
-				return (1);
 		}
 		queue_lease_done(&l);
 	}
@@ -147,63 +256,173 @@ stress_worker(const char *path, const char *name, int logfd, int64_t now)
 	return (0);
 }
 
+/*
+ * Worker n of the run, in group n % groups: each group a host's reviewers,
+ * under names of their own, on connections of their own.
+ */
 static pid_t
-stress_spawn(const char *path, int n, int logfd)
+stress_spawn(const char *path, int n, int groups, int logfd)
 {
-	char	name[32];
+	char	name[64];
 	pid_t	pid;
 
-	snprintf(name, sizeof name, "worker-%d", n);
+	snprintf(name, sizeof name, "host%d-worker-%d", n % groups + 1, n);
 	if ((pid = fork()) == 0)
 		_exit(stress_worker(path, name, logfd, 0));
 	return (pid);
 }
 
+/* One number from a query, in the read the caller began; -1 on failure. */
 static long
-stress_count(sqlite3 *db, const char *sql)
+stress_count(struct queue *q, const char *sql)
 {
-	sqlite3_stmt	*st;
-	long		 n = -1;
+	struct store_stmt	*st;
+	char			*cause = NULL;
+	long			 n = -1;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if ((st = store_stmt(q, sql, &cause)) != NULL &&
+	    store_step(st, "count", &cause) == STORE_ROW)
+		n = (long)store_int(st, 0);
+	store_reset(st);
+	if (n == -1)
+		stress_die("count", cause);
 	return (n);
 }
 
-/* Each logged decision must be in the database, as logged. */
+/* A decision's row by its lease: its id and how many there are. */
 static long
-stress_check_log(sqlite3 *db, const char *logpath)
+stress_by_lease(struct queue *q, const char *item, int64_t lease)
 {
-	sqlite3_stmt	*st;
-	FILE		*f;
-	char		 item[64];
-	long long	 id, lease;
-	long		 n = 0, missing = 0;
+	static const char sql[] = "SELECT count(*) FROM decisions d JOIN "
+	    "items i ON i.id = d.item_id WHERE i.ext_id = ?1 AND "
+	    "d.lease_id = ?2 AND d.action = 'approve'";
+	struct store_stmt	*st;
+	char			*cause = NULL;
+	long			 n = -1;
+
+	if ((st = store_stmt(q, sql, &cause)) != NULL) {
+		store_bind_text(st, 1, item);
+		store_bind_int(st, 2, lease);
+		if (store_step(st, "lease", &cause) == STORE_ROW)
+			n = (long)store_int(st, 0);
+	}
+	store_reset(st);
+	if (n == -1)
+		stress_die("lease", cause);
+	return (n);
+}
+
+/* The log's verdict on one lease: what the last line about it said. */
+struct stress_seen {
+	int64_t	lease;
+	char	item[32];
+	char	what[16];
+};
+
+static int
+stress_seen_cmp(const void *a, const void *b)
+{
+	const struct stress_seen *x = a, *y = b;
+
+	return (x->lease < y->lease ? -1 : x->lease > y->lease);
+}
+
+/*
+ * Checks the log against the database: every decision a worker was told
+ * had committed is there, as told; none that hitl said was not recorded
+ * is; and every decision there was at least attempted (a worker killed in
+ * the middle leaves an attempt and nothing after it).
+ */
+static int
+stress_check_log(struct queue *q, const char *logpath)
+{
+	static const char all_sql[] = "SELECT d.lease_id FROM decisions d "
+	    "WHERE d.action = 'approve' ORDER BY d.lease_id";
+	struct stress_seen	*seen = NULL, key, *s;
+	struct store_stmt	*st;
+	FILE			*f;
+	char			 what[16], item[32], *cause = NULL;
+	long long		 id, lease;
+	size_t			 n = 0, cap = 0, i, j;
+	long			 committed = 0, failed = 0, unknown = 0;
+	long			 missing = 0, phantom = 0, unlogged = 0;
+	long			 retried = 0;
 
 	if ((f = fopen(logpath, "r")) == NULL)
 		return (-1);
-	sqlite3_prepare_v2(db, "SELECT count(*) FROM decisions d JOIN items i "
-	    "ON i.id = d.item_id WHERE d.id = ? AND i.ext_id = ? AND "
-	    "d.lease_id = ?", -1, &st, NULL);
-	while (fscanf(f, "%lld %63s %lld", &id, item, &lease) == 3) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, item, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, lease);
-		if (sqlite3_step(st) != SQLITE_ROW ||
-		    sqlite3_column_int64(st, 0) != 1) {
-			fprintf(stderr, "hitl-stress: logged decision %lld on "
-			    "%s is missing\n", id, item);
-			missing++;
+	while (fscanf(f, "%15s %lld %31s %lld", what, &id, item, &lease) ==
+	    4) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			seen = realloc(seen, cap * sizeof *seen);
 		}
+		seen[n].lease = lease;
+		snprintf(seen[n].item, sizeof seen[n].item, "%s", item);
+		snprintf(seen[n].what, sizeof seen[n].what, "%s", what);
 		n++;
 	}
-	sqlite3_finalize(st);
 	fclose(f);
-	printf("logged decisions: %ld, missing: %ld\n", n, missing);
-	return (missing);
+	qsort(seen, n, sizeof *seen, stress_seen_cmp);
+	for (i = 0; i < n; i = j) {
+		/* The strongest word said of the lease decides. */
+		int c = 0, u = 0, fl = 0;
+		long in;
+
+		for (j = i; j < n && seen[j].lease == seen[i].lease; j++) {
+			c |= strcmp(seen[j].what, "committed") == 0;
+			u |= strcmp(seen[j].what, "unknown") == 0;
+			fl |= strcmp(seen[j].what, "failed") == 0;
+		}
+		in = stress_by_lease(q, seen[i].item, seen[i].lease);
+		/*
+		 * Told nothing was recorded, then committed when tried again
+		 * on the same lease: had the first been recorded, the lease
+		 * would have been spent and the retry refused.
+		 */
+		if (fl && c)
+			retried++;
+		if (c) {
+			committed++;
+			if (in != 1) {
+				fprintf(stderr, "hitl-stress: the decision "
+				    "on %s (lease %lld) reported committed is "
+				    "missing\n", seen[i].item,
+				    (long long)seen[i].lease);
+				missing++;
+			}
+		} else if (u)
+			unknown++;
+		else if (fl) {
+			failed++;
+			if (in != 0) {
+				fprintf(stderr, "hitl-stress: the decision "
+				    "on %s (lease %lld) reported not recorded "
+				    "is there\n", seen[i].item,
+				    (long long)seen[i].lease);
+				phantom++;
+			}
+		}
+	}
+	if ((st = store_prepare(q, all_sql, STORE_SCAN, &cause)) == NULL)
+		return (stress_die("decisions", cause));
+	while (store_step(st, "decisions", &cause) == STORE_ROW) {
+		key.lease = store_int(st, 0);
+		s = bsearch(&key, seen, n, sizeof *seen, stress_seen_cmp);
+		if (s == NULL) {
+			fprintf(stderr, "hitl-stress: a decision (lease %lld) "
+			    "nobody attempted\n", (long long)key.lease);
+			unlogged++;
+		}
+	}
+	store_reset(st);
+	free(cause);
+	free(seen);
+	printf("logged decisions: %ld, missing: %ld\n", committed, missing);
+	printf("reported not recorded: %ld (then recorded on a retry: %ld), "
+	    "there anyway: %ld\n", failed + retried, retried, phantom);
+	printf("outcome unknown: %ld, decisions nobody attempted: %ld\n",
+	    unknown, unlogged);
+	return (missing + phantom + unlogged);
 }
 
 static int
@@ -211,36 +430,34 @@ stress_verify(const char *path, long n, const char *logpath)
 {
 	struct queue_verify_report	 report;
 	struct queue			*q;
-	sqlite3				*db;
 	char				*cause = NULL;
 	long				 decided, twice, decisions, bad = 0;
-	char				 ok[16] = "";
-	sqlite3_stmt			*st;
 
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return (1);
-	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st,
-	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		snprintf(ok, sizeof ok, "%s", sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	decided = stress_count(db, "SELECT count(*) FROM items WHERE state = "
-	    "'decided'");
-	decisions = stress_count(db, "SELECT count(*) FROM decisions WHERE "
-	    "action = 'approve'");
-	twice = stress_count(db, "SELECT count(*) FROM (SELECT item_id FROM "
-	    "decisions WHERE action = 'approve' GROUP BY item_id "
-	    "HAVING count(*) > 1)");
-	printf("integrity_check: %s\nitems: %ld, decided: %ld, decisions: "
-	    "%ld, decided twice: %ld\n", ok, n, decided, decisions, twice);
-	if (strcmp(ok, "ok") != 0 || decided != n || decisions != n ||
-	    twice != 0)
-		bad = 1;
-	if (logpath != NULL && stress_check_log(db, logpath) != 0)
-		bad = 1;
-	sqlite3_close(db);
-
-	if (queue_open(path, 0, &q, &cause) != 0)
+	if (stress_queue_open(path, 0, &q, &cause) != 0)
 		return (stress_die("open", cause));
+	if (q->ops->integrity(q, &cause) != 0) {
+		stress_die("integrity", cause);
+		cause = NULL;
+		bad = 1;
+	} else
+		printf("integrity_check: ok\n");
+	if (q->ops->begin(q, STORE_READ, &cause) != 0)
+		return (stress_die("begin", cause));
+	decided = stress_count(q, "SELECT count(*) FROM items WHERE state = "
+	    "'decided'");
+	decisions = stress_count(q, "SELECT count(*) FROM decisions WHERE "
+	    "action = 'approve'");
+	twice = stress_count(q, "SELECT count(*) FROM (SELECT item_id FROM "
+	    "decisions WHERE action = 'approve' GROUP BY item_id "
+	    "HAVING count(*) > 1) t");
+	printf("items: %ld, decided: %ld, decisions: %ld, decided twice: "
+	    "%ld\n", n, decided, decisions, twice);
+	if (decided != n || decisions != n || twice != 0)
+		bad = 1;
+	if (logpath != NULL && stress_check_log(q, logpath) != 0)
+		bad = 1;
+	q->ops->rollback(q);
+
 	if (queue_audit_verify(q, NULL, &report, &cause) != 0) {
 		stress_die("audit verify", cause);
 		bad = 1;
@@ -251,42 +468,60 @@ stress_verify(const char *path, long n, const char *logpath)
 	return (bad ? 1 : 0);
 }
 
+/*
+ * The workers, with kills SIGKILLs of random ones at random moments (each
+ * replaced), and restart run once by the shell a moment in (the server's
+ * restart, say).
+ */
 static int
-stress_run(const char *path, int workers, int kills, const char *logpath)
+stress_run(const char *path, int workers, int groups, int kills,
+    const char *restart, const char *logpath)
 {
-	pid_t	pids[STRESS_MAX_WORKERS];
+	pid_t	pids[STRESS_MAX_WORKERS], rpid = 0;
 	double	start;
-	int	i, logfd = -1, status, next = 0, failed = 0, k, live;
+	int	i, logfd = -1, status, next = 0, failed = 0, k;
 
 	if (logpath != NULL && (logfd = open(logpath, O_WRONLY | O_CREAT |
 	    O_TRUNC | O_APPEND, 0600)) == -1)
 		return (1);
 	start = stress_clock();
 	for (i = 0; i < workers; i++)
-		pids[i] = stress_spawn(path, next++, logfd);
-	/* Kill a random worker at a random moment, and replace it. */
+		pids[i] = stress_spawn(path, next++, groups, logfd);
+	if (restart != NULL) {
+		usleep(300000);
+		if ((rpid = fork()) == 0) {
+			execl("/bin/sh", "sh", "-c", restart, (char *)NULL);
+			_exit(127);
+		}
+	}
 	srand((unsigned int)getpid());
 	for (k = 0; k < kills; k++) {
 		usleep((useconds_t)(20000 + rand() % 150000));
 		i = rand() % workers;
-		if (pids[i] == 0)
-			continue;
 		kill(pids[i], SIGKILL);
 		waitpid(pids[i], &status, 0);
-		pids[i] = stress_spawn(path, next++, logfd);
+		pids[i] = stress_spawn(path, next++, groups, logfd);
 	}
-	for (live = 0, i = 0; i < workers; i++) {
-		if (pids[i] == 0)
-			continue;
+	if (rpid != 0) {
+		waitpid(rpid, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "hitl-stress: the restart failed\n");
+			failed++;
+		}
+	}
+	for (i = 0; i < workers; i++) {
 		waitpid(pids[i], &status, 0);
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "hitl-stress: a worker died of signal "
+			    "%d\n", WTERMSIG(status));
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 			failed++;
-		live++;
 	}
-	printf("workers: %d (%d killed), %.2f s\n", workers, kills,
+	printf("workers: %d (%d killed%s), %.2f s\n", workers, kills,
+	    restart != NULL ? ", server restarted" : "",
 	    stress_clock() - start);
-	if (kills > 0) {
-		/* Killed workers' leases run out: finish as if an hour on. */
+	if (kills > 0 || restart != NULL) {
+		/* Leases of killed workers run out: finish as if an hour on. */
 		if (stress_worker(path, "sweeper", logfd,
 		    (int64_t)time(NULL) + 3600) != 0)
 			failed++;
@@ -302,18 +537,18 @@ stress_cycle(const char *path, long n, long cycles)
 {
 	struct queue_lease	 l;
 	struct queue		*q;
-	char			*cause = NULL;
 	double			 start, secs;
+	int64_t			 id;
 	long			 i;
 
-	if (stress_setup(path, n) != 0)
+	/* No items to make: the queue there already (a benchmark's import). */
+	if ((n > 0 && stress_setup(path, n) != 0) || stress_open(path,
+	    "bench", 0, &q) != 0)
 		return (1);
-	if (queue_open(path, 0, &q, &cause) != 0 ||
-	    queue_set_actor(q, "stress", "bench", &cause) != 0)
-		return (stress_die("open", cause));
 	start = stress_clock();
 	for (i = 0; i < cycles; i++) {
-		if (stress_approve_next(q, &l, NULL) != 0)
+		if (stress_claim(q, &l) != 0 || stress_decide(q, &l, -1,
+		    &id) != 0)
 			return (1);
 		queue_lease_done(&l);
 	}
@@ -323,37 +558,65 @@ stress_cycle(const char *path, long n, long cycles)
 	return (0);
 }
 
+static int
+stress_usage(void)
+{
+	fprintf(stderr, "usage: hitl-stress [-g GROUPS] [-k KILLS] [-l LOG] "
+	    "[-r COMMAND] DB ITEMS WORKERS\n"
+	    "       hitl-stress cycle DB ITEMS|0 CYCLES\n"
+	    "       hitl-stress setup DB ITEMS\n");
+	return (EX_USAGE);
+}
+
+/*
+ * DB is a file or a postgresql:// URI. -g splits the workers into groups
+ * (hosts), -k kills that many at random, -l logs what each was told, -r
+ * runs a command (a server restart) a moment after they start.
+ */
 int
 main(int argc, char **argv)
 {
-	const char	*path, *logpath = NULL;
+	const char	*path, *logpath = NULL, *restart = NULL;
 	long		 n;
-	int		 workers, kills = 0;
+	int		 workers, kills = 0, groups = 1, ch;
 	double		 start, secs;
 
 	if (argc == 4 && strcmp(argv[1], "setup") == 0)
 		return (stress_setup(argv[2], atol(argv[3])));
 	if (argc == 5 && strcmp(argv[1], "cycle") == 0)
 		return (stress_cycle(argv[2], atol(argv[3]), atol(argv[4])));
-	if (argc < 4) {
-		fprintf(stderr, "usage: hitl-stress DB ITEMS WORKERS [KILLS "
-		    "[LOG]]\n       hitl-stress cycle DB ITEMS CYCLES\n"
-		    "       hitl-stress setup DB ITEMS\n");
-		return (EX_USAGE);
+	while ((ch = getopt(argc, argv, "g:k:l:r:")) != -1) {
+		switch (ch) {
+		case 'g':
+			groups = atoi(optarg);
+			break;
+		case 'k':
+			kills = atoi(optarg);
+			break;
+		case 'l':
+			logpath = optarg;
+			break;
+		case 'r':
+			restart = optarg;
+			break;
+		default:
+			return (stress_usage());
+		}
 	}
-	path = argv[1];
-	n = atol(argv[2]);
-	workers = atoi(argv[3]);
-	if (argc > 4)
-		kills = atoi(argv[4]);
-	if (argc > 5)
-		logpath = argv[5];
-	if (workers < 1 || workers > STRESS_MAX_WORKERS || n < 1)
-		return (EX_USAGE);
+	argc -= optind;
+	argv += optind;
+	if (argc != 3)
+		return (stress_usage());
+	path = argv[0];
+	n = atol(argv[1]);
+	workers = atoi(argv[2]);
+	if (workers < 1 || workers > STRESS_MAX_WORKERS || n < 1 ||
+	    groups < 1 || groups > workers || kills < 0)
+		return (stress_usage());
 	if (stress_setup(path, n) != 0)
 		return (1);
 	start = stress_clock();
-	if (stress_run(path, workers, kills, logpath) != 0) {
+	if (stress_run(path, workers, groups, kills, restart, logpath) != 0) {
 		fprintf(stderr, "hitl-stress: a worker failed\n");
 		return (1);
 	}
