@@ -17,6 +17,10 @@ trap 'rm -rf "$T"' EXIT
 # The server of the restart test runs as another login (as root).
 chmod 711 "$T"
 cluster="sh ${SRCDIR:-.}/tests/pg/cluster.sh"
+# Where hitl-stress keeps a server database's signing key.
+XDG_CONFIG_HOME=$T/cfg
+export XDG_CONFIG_HOME
+mkdir -m 700 "$XDG_CONFIG_HOME" "$XDG_CONFIG_HOME/hitl"
 
 fail() { echo "FAIL: concurrency on $backend: $*" >&2; exit 1; }
 
