@@ -26,7 +26,7 @@ chmod 711 "$work"
 # The servers' signing keys, for hitl and hitl-stress alike.
 XDG_CONFIG_HOME=$work/cfg
 export XDG_CONFIG_HOME
-mkdir -m 700 "$XDG_CONFIG_HOME"
+mkdir -m 700 "$XDG_CONFIG_HOME" "$XDG_CONFIG_HOME/hitl"
 cluster="env HITL_PG_DIR=$work/pg HITL_PG_DURABLE=1 HITL_PG_WATCH= sh $srcdir/tests/pg/cluster.sh"
 trap '$cluster stop >/dev/null 2>&1 || :; rm -rf "$work"' EXIT
 rc=0
