@@ -1,7 +1,8 @@
 /*
  * The vocabulary of decisions: every action the decisions table may hold,
- * what it does to an item's state, who may take it and whether it needs the
- * actor's lease. The store, the audit check and the exports read it here.
+ * what it does to an item's state and to the outcome in force, who may take
+ * it and whether it needs the actor's lease. The store, the audit check and
+ * the exports read it here.
  */
 #include "config.h"
 
@@ -11,17 +12,22 @@
 
 static const struct action_info action_table[] = {
 	{ "approve", QUEUE_STATE_DECIDED, POLICY_ROLE_REVIEWER, 1,
-	    "decision" },
+	    "decision", ACTION_FINAL },
 	{ "correct", QUEUE_STATE_DECIDED, POLICY_ROLE_REVIEWER, 1,
-	    "decision" },
+	    "decision", ACTION_FINAL },
 	{ "escalate", QUEUE_STATE_ESCALATED, POLICY_ROLE_REVIEWER, 1,
-	    "decision" },
-	{ "skip", QUEUE_STATE_QUEUED, POLICY_ROLE_REVIEWER, 1, "decision" },
-	{ "comment", ACTION_STATE_SAME, POLICY_ROLE_REVIEWER, 0, "decision" },
+	    "decision", ACTION_CLEARS },
+	{ "skip", QUEUE_STATE_QUEUED, POLICY_ROLE_REVIEWER, 1, "decision",
+	    ACTION_PASS },
+	{ "comment", ACTION_STATE_SAME, POLICY_ROLE_REVIEWER, 0, "decision",
+	    ACTION_PASS },
 	/* Puts back the state before the decision it withdraws. */
-	{ "undo", ACTION_STATE_BACK, POLICY_ROLE_REVIEWER, 0, "undo" },
-	{ "resolve", QUEUE_STATE_RESOLVED, POLICY_ROLE_LEAD, 0, "resolution" },
-	{ "reopen", QUEUE_STATE_QUEUED, POLICY_ROLE_LEAD, 0, "reopen" },
+	{ "undo", ACTION_STATE_BACK, POLICY_ROLE_REVIEWER, 0, "undo",
+	    ACTION_PASS },
+	{ "resolve", QUEUE_STATE_RESOLVED, POLICY_ROLE_LEAD, 0, "resolution",
+	    ACTION_FINAL },
+	{ "reopen", QUEUE_STATE_QUEUED, POLICY_ROLE_LEAD, 0, "reopen",
+	    ACTION_CLEARS },
 };
 
 const struct action_info *

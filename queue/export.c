@@ -56,25 +56,25 @@ queue_export_since(struct queue *q, const char *scope, int64_t *since,
 }
 
 /*
- * The decision in force: the last approve, correct or resolve not undone.
- * An escalation after it (not yet resolved) means there is none yet.
+ * The decision in force: the last one whose action sets the outcome
+ * (ACTION_FINAL in the action table), not undone; one that clears it after
+ * (an escalation not yet resolved, a reopen) means there is none yet.
  */
 static const struct queue_decision_info *
 export_final(const struct queue_decision_info *h, size_t n, int64_t upto)
 {
-	size_t i;
+	const struct action_info	*a;
+	size_t				 i;
 
 	for (i = n; i-- > 0;) {
 		/* Later than this export's bound: the next one takes it. */
 		if (h[i].id > upto || (h[i].undone_by != 0 &&
 		    h[i].undone_by <= upto))
 			continue;
-		if (strcmp(h[i].action, "undo") == 0 ||
-		    strcmp(h[i].action, "comment") == 0 ||
-		    strcmp(h[i].action, "skip") == 0)
+		if ((a = action_find(h[i].action)) == NULL ||
+		    a->outcome == ACTION_PASS)
 			continue;
-		if (strcmp(h[i].action, "escalate") == 0 ||
-		    strcmp(h[i].action, "reopen") == 0)
+		if (a->outcome == ACTION_CLEARS)
 			return (NULL);
 		return (&h[i]);
 	}

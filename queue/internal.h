@@ -19,16 +19,25 @@
  * An action as the decisions table stores it: the state it moves the item
  * to (or ACTION_STATE_SAME, or ACTION_STATE_BACK: where the item was before
  * the decision an undo withdraws), the least role that may take it, whether
- * it needs the actor's live lease, and the audit event that records it.
+ * it needs the actor's live lease, the audit event that records it, and
+ * what it does to the outcome in force on the item (the one exports take,
+ * the last ACTION_FINAL not undone): sets it, clears it until a later one
+ * (an escalation, a reopen), or passes over it.
  */
 #define ACTION_STATE_SAME	(-1)
 #define ACTION_STATE_BACK	(-2)
+enum action_outcome {
+	ACTION_PASS,
+	ACTION_FINAL,
+	ACTION_CLEARS
+};
 struct action_info {
 	const char		*name;
 	int			 to;
 	enum policy_role	 role;
 	int			 lease;
 	const char		*event;
+	enum action_outcome	 outcome;
 };
 const struct action_info *action_find(const char *);
 
