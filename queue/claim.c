@@ -33,10 +33,6 @@ static const char claim_type_sql[] = CLAIM_SELECT CLAIM_TYPE CLAIM_ORDER;
 static const char claim_kind_type_sql[] = CLAIM_SELECT "AND kind = ?3 "
     CLAIM_TYPE CLAIM_ORDER;
 
-static const char claim_set_sql[] =
-    "UPDATE items SET state = 'claimed', holder = ?, lease_id = ?, "
-    "lease_expires = ?, claimed_at = ? WHERE id = ? RETURNING ext_id";
-
 static int
 claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 {
@@ -51,19 +47,10 @@ claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 	    cause)) != 0)
 		return (rc);
 	l->expires = now + q->policy->lease_seconds;
-	if ((st = store_stmt(q, claim_set_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_text(st, 1, q->actor);
-	store_bind_int(st, 2, l->lease_id);
-	store_bind_int(st, 3, l->expires);
-	store_bind_int(st, 4, now);
-	store_bind_int(st, 5, id);
-	if ((rc = store_one(st, "claim", cause)) != 0)
+	if ((rc = store_item_move(q, id, QUEUE_STATE_CLAIMED, l, 0,
+	    cause)) != 0)
 		return (rc);
-	l->item = store_column_text(st, 0);
 	l->holder = xstrdup(q->actor);
-	store_step(st, "database", cause);
-	store_reset(st);
 	if ((st = store_stmt(q, lease_sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_int(st, 1, l->lease_id);
@@ -345,7 +332,7 @@ claim_lease_update(struct queue *q, const char *sql, int64_t lease_id,
 
 /*
  * Changes a held item's lease with sql, whose ?1 is the item's row id and ?2
- * the new expiry (NULL to end the claim).
+ * the new expiry; without sql, ends the claim (the item is queued again).
  */
 static int
 claim_change(struct queue *q, const char *item, int64_t lease_id,
@@ -361,14 +348,16 @@ claim_change(struct queue *q, const char *item, int64_t lease_id,
 		return (rc);
 	if ((rc = claim_check(q, item, lease_id, &id, cause)) != 0)
 		goto fail;
-	if ((st = store_stmt(q, sql, cause)) == NULL) {
+	if (sql == NULL)
+		rc = store_item_move(q, id, QUEUE_STATE_QUEUED, NULL, 0, cause);
+	else if ((st = store_stmt(q, sql, cause)) == NULL)
 		rc = EX_SOFTWARE;
-		goto fail;
-	}
-	store_bind_int(st, 1, id);
-	if (expires != 0)
+	else {
+		store_bind_int(st, 1, id);
 		store_bind_int(st, 2, expires);
-	if ((rc = store_run(st, "claim", cause)) != 0)
+		rc = store_run(st, "claim", cause);
+	}
+	if (rc != 0)
 		goto fail;
 	if (expires != 0 && (rc = claim_lease_update(q,
 	    "UPDATE leases SET expires = ?2 WHERE id = ?1", lease_id, expires,
@@ -400,11 +389,7 @@ int
 queue_release(struct queue *q, const char *item, int64_t lease_id,
     char **cause)
 {
-	static const char sql[] =
-	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
-	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?1";
-
-	return (claim_change(q, item, lease_id, sql, 0, cause));
+	return (claim_change(q, item, lease_id, NULL, 0, cause));
 }
 
 int

@@ -533,13 +533,6 @@ static int
 decide_apply(struct queue *q, const struct queue_item *it,
     enum queue_action a, const cJSON *p, int64_t decision, char **cause)
 {
-	static const char done_sql[] =
-	    "UPDATE items SET state = ?, holder = NULL, lease_id = NULL, "
-	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?";
-	static const char requeue_sql[] =
-	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
-	    "lease_expires = NULL, claimed_at = NULL, requeue = coalesce(?, "
-	    "requeue) WHERE id = ?";
 	static const char skip_sql[] =
 	    "INSERT INTO skips (shift_id, item_id, decision_id, "
 	    "requeue_before) SELECT d.shift_id, d.item_id, d.id, i.requeue "
@@ -560,12 +553,9 @@ decide_apply(struct queue *q, const struct queue_item *it,
 	case QUEUE_APPROVE:
 	case QUEUE_CORRECT:
 	case QUEUE_ESCALATE:
-		if ((st = store_stmt(q, done_sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		store_bind_text(st, 1, a == QUEUE_ESCALATE ? "escalated" :
-		    "decided");
-		store_bind_int(st, 2, it->id);
-		if ((rc = store_run(st, "decide", cause)) != 0)
+		if ((rc = store_item_move(q, it->id, (enum queue_state)
+		    action_find(queue_action_name(a))->to, NULL, 0,
+		    cause)) != 0)
 			return (rc);
 		if (a != QUEUE_ESCALATE)
 			return (0);
@@ -587,7 +577,7 @@ decide_apply(struct queue *q, const struct queue_item *it,
 		store_bind_int(st, 8, queue_now(q));
 		store_bind_int(st, 9, queue_now(q) +
 		    (int64_t)sev->response_minutes * 60);
-				return (store_run(st, "escalate", cause));
+		return (store_run(st, "escalate", cause));
 	case QUEUE_SKIP:
 		if ((st = store_stmt(q, skip_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
@@ -600,12 +590,8 @@ decide_apply(struct queue *q, const struct queue_item *it,
 		    (rc = store_counter_next(q, "next_requeue", &seq,
 		    cause)) != 0)
 			return (rc);
-		if ((st = store_stmt(q, requeue_sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		if (seq != 0)
-			store_bind_int(st, 1, seq);
-		store_bind_int(st, 2, it->id);
-				return (store_run(st, "skip", cause));
+		return (store_item_move(q, it->id, QUEUE_STATE_QUEUED, NULL,
+		    seq, cause));
 	}
 	return (EX_SOFTWARE);
 }

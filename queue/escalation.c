@@ -292,8 +292,6 @@ queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
 	    "resolved_at = ?2, outcome = ?3, resolution_id = ?4, "
 	    "acked_by = coalesce(acked_by, ?1), acked_at = coalesce(acked_at, "
 	    "?2) WHERE id = ?5";
-	static const char item_sql[] =
-	    "UPDATE items SET state = 'resolved' WHERE id = ?";
 	struct queue_escalation	 e;
 	struct store_stmt	*st;
 	char			*body = NULL;
@@ -337,14 +335,9 @@ queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
 	store_bind_int(st, 5, id);
 	if ((rc = store_run(st, "escalation", cause)) != 0)
 		goto fail;
-	if ((st = store_stmt(q, item_sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto fail;
-	}
-	store_bind_int(st, 1, item_id);
-	if ((rc = store_run(st, "escalation", cause)) != 0)
-		goto fail;
-	if ((rc = store_commit(q, cause)) != 0)
+	if ((rc = store_item_move(q, item_id, (enum queue_state)
+	    action_find("resolve")->to, NULL, 0, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	free(body);
 	escalation_done(&e);

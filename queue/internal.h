@@ -233,6 +233,14 @@ void		 store_decision_row(struct store_stmt *, int first,
 int		 store_item_history(struct queue *, const char *ext_id,
 		     struct queue_decision_info **, size_t *, char **cause);
 /* An item by row id (ext_id NULL) or by producer id. */
+/*
+ * The one place an item's state changes: to QUEUE_STATE_CLAIMED under the
+ * lease l (held by the actor; its item's ext_id is returned in l->item), or
+ * to any other state with the lease cleared. requeue, when not 0, is the
+ * item's new turn at the end of the queue (a skip).
+ */
+int		 store_item_move(struct queue *, int64_t id, enum queue_state,
+		     struct queue_lease *l, int64_t requeue, char **cause);
 int		 store_item_get(struct queue *, int64_t id, const char *ext_id,
 		     struct queue_item **, char **cause);
 /* Gives the item to the actor under a new lease (claims, undo). */

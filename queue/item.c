@@ -37,6 +37,48 @@ item_state(const char *s)
 	return (QUEUE_STATE_QUEUED);
 }
 
+int
+store_item_move(struct queue *q, int64_t id, enum queue_state to,
+    struct queue_lease *l, int64_t requeue, char **cause)
+{
+	static const char claim_sql[] =
+	    "UPDATE items SET state = ?1, holder = ?2, lease_id = ?3, "
+	    "lease_expires = ?4, claimed_at = ?5 WHERE id = ?6 "
+	    "RETURNING ext_id";
+	static const char move_sql[] =
+	    "UPDATE items SET state = ?1, holder = NULL, lease_id = NULL, "
+	    "lease_expires = NULL, claimed_at = NULL, "
+	    "requeue = coalesce(?2, requeue) WHERE id = ?3";
+	struct store_stmt	*st;
+	int			 rc;
+
+	if ((to == QUEUE_STATE_CLAIMED) != (l != NULL)) {
+		xasprintf(cause, "internal error: a claim needs its lease");
+		return (EX_SOFTWARE);
+	}
+	if ((st = store_stmt(q, l != NULL ? claim_sql : move_sql,
+	    cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_text(st, 1, queue_state_name(to));
+	if (l == NULL) {
+		if (requeue != 0)
+			store_bind_int(st, 2, requeue);
+		store_bind_int(st, 3, id);
+		return (store_run(st, "item", cause));
+	}
+	store_bind_text(st, 2, q->actor);
+	store_bind_int(st, 3, l->lease_id);
+	store_bind_int(st, 4, l->expires);
+	store_bind_int(st, 5, queue_now(q));
+	store_bind_int(st, 6, id);
+	if ((rc = store_one(st, "claim", cause)) != 0)
+		return (rc);
+	l->item = store_column_text(st, 0);
+	store_step(st, "database", cause);
+	store_reset(st);
+	return (0);
+}
+
 /* Chat messages as validated on import: role and content strings. */
 static void
 item_messages(struct queue_item *it)

@@ -178,7 +178,7 @@ undo_exec(struct queue *q, const char *sql, int64_t id, char **cause)
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_int(st, 1, id);
-		return (store_run(st, "undo", cause));
+	return (store_run(st, "undo", cause));
 }
 
 int
@@ -244,11 +244,7 @@ int
 queue_reopen(struct queue *q, const char *item, const char *note,
     int64_t *decision_id, char **cause)
 {
-	static const char sql[] =
-	    "UPDATE items SET state = 'queued', holder = NULL, lease_id = NULL, "
-	    "lease_expires = NULL, claimed_at = NULL WHERE id = ?";
 	struct queue_item	*it = NULL;
-	struct store_stmt	*st;
 	cJSON			*o;
 	char			*payload;
 	int64_t			 shift, did;
@@ -282,14 +278,9 @@ queue_reopen(struct queue *q, const char *item, const char *note,
 	free(payload);
 	if (rc != 0)
 		goto fail;
-	if ((st = store_stmt(q, sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto fail;
-	}
-	store_bind_int(st, 1, it->id);
-	if ((rc = store_run(st, "reopen", cause)) != 0)
-		goto fail;
-	if ((rc = store_commit(q, cause)) != 0)
+	if ((rc = store_item_move(q, it->id, (enum queue_state)
+	    action_find("reopen")->to, NULL, 0, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	if (decision_id != NULL)
 		*decision_id = did;
