@@ -618,7 +618,12 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 		}
 		payload = json_print(p);
 	}
-	if ((rc = store_begin(q, cause)) != 0)
+	/*
+	 * The checks run side by side with other reviewers' (PostgreSQL); the
+	 * log's lock is taken only for the writes. The item's row, locked by
+	 * claim_check, cannot change meanwhile.
+	 */
+	if ((rc = store_begin_unlogged(q, cause)) != 0)
 		goto out;
 	/* Fetched again inside the transaction: it may have changed. */
 	if ((rc = store_item_get(q, 0, d->item, &it, cause)) != 0)
@@ -632,7 +637,8 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 		rc = EX_DATAERR;
 		goto fail;
 	}
-	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0)
+	if ((rc = store_lock_log(q, cause)) != 0 ||
+	    (rc = store_shift_id(q, 1, &shift, cause)) != 0)
 		goto fail;
 	spent = d->spent_ms;
 	if (spent < 0 && d->action != QUEUE_COMMENT && it->claimed_at > 0)

@@ -97,6 +97,13 @@ struct queue {
  */
 int		 store_begin(struct queue *, char **cause);
 int		 store_begin_unlogged(struct queue *, char **cause);
+/*
+ * In a write begun unlogged, before its first write: takes the log's lock
+ * (what store_begin takes at once), so that the reads and checks before it
+ * run side by side on PostgreSQL. The transaction's time and policy are
+ * then brought up to the log's: a policy loaded meanwhile fails it (75).
+ */
+int		 store_lock_log(struct queue *, char **cause);
 int		 store_commit(struct queue *, char **cause);
 void		 store_rollback(struct queue *);
 int		 store_begin_read(struct queue *, char **cause);

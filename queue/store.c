@@ -357,6 +357,29 @@ store_begin_unlogged(struct queue *q, char **cause)
 }
 
 int
+store_lock_log(struct queue *q, char **cause)
+{
+	int	version = q->policy_version, rc;
+
+	/* SQLite's writers hold the file's lock from their begin. */
+	if (q->ops->lock_log == NULL)
+		return (0);
+	if ((rc = q->ops->lock_log(q, cause)) != 0 ||
+	    (rc = store_policy_refresh(q, cause)) != 0 ||
+	    (rc = store_clock_floor(q, cause)) != 0)
+		return (rc);
+	if (q->policy_version != version) {
+		xasprintf(cause, "a new policy (version %d) came into force "
+		    "meanwhile; nothing was changed: try again under it",
+		    q->policy_version);
+		return (EX_TEMPFAIL);
+	}
+	if (q->txn_now < q->clock_floor)
+		q->txn_now = q->clock_floor;
+	return (0);
+}
+
+int
 store_begin_read(struct queue *q, char **cause)
 {
 	return (q->ops->begin(q, STORE_READ, cause));
