@@ -2,9 +2,10 @@
 # The export benchmark (run by bench/run.sh): `hitl export --format
 # decisions` of BENCH_ITEMS (default 1,000,000) decisions against the sqlite3
 # shell writing the same JSON lines with json_object, from the same database,
-# in one run, and hitl's peak memory at N/10 and N. The decisions are written
-# straight into the tables (one approve per item), not through hitl decide:
-# a million claims at synchronous=FULL would take most of an hour.
+# in one run, and hitl's peak memory at N/10 and N. The decisions (one
+# approve per item) are made by hitl-stress decided in one transaction, each
+# with its event, signed: a million claims at synchronous=FULL would take
+# most of an hour.
 set -eu
 
 bench=$(cd "$(dirname "$0")" && pwd)
@@ -19,19 +20,7 @@ work=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/hitl-ebench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 decided() {
-	"$stress" setup "$1" "$2" || die "setup failed"
-	"$sqlite3" "$1" "
-	    INSERT INTO shifts (id, reviewer, started_at)
-	        VALUES (1, 'bench', '2026-11-28T00:00:00Z');
-	    INSERT INTO audit (seq, at, actor, event, item, body, prev_hash, hash)
-	        SELECT id + 1000, '2026-11-28T00:00:00Z', 'bench', 'decision',
-	        ext_id, '{}', printf('%064x', id), printf('%064x', id + 1)
-	        FROM items;
-	    INSERT INTO decisions (item_id, action, reviewer, shift_id, lease_id,
-	        policy_version, decided_at, spent_ms, payload, audit_seq)
-	        SELECT id, 'approve', 'bench', 1, id, 1, '2026-11-28T00:00:00Z',
-	        1000, NULL, id + 1000 FROM items;
-	    UPDATE items SET state = 'decided';" || die "setup failed"
+	"$stress" decided "$1" "$2" || die "setup failed"
 }
 
 decided "$work/small.db" $((n / 10))

@@ -78,25 +78,11 @@ echo "bench: decisions/s: SQLite $sq8 (8) $sq32 (32)," \
     "PostgreSQL $pg8 (8) $pg32 (32)" >&2
 
 # --- export of N decisions --------------------------------------------------
-# One approve per item of the imported queue, written straight into the
-# tables as bench/export.sh does for SQLite (a million claims would take
-# hours), then hitl export from each backend.
-$cluster psql hitl_bench_big -v ON_ERROR_STOP=1 -c "
-    SET search_path = hitl;
-    INSERT INTO shifts (id, reviewer, started_at)
-        VALUES (1000000, 'bench', '2026-11-28T00:00:00Z');
-    INSERT INTO audit (seq, at, actor, event, item, body, prev_hash, hash)
-        SELECT id + 10000000, '2026-11-28T00:00:00Z', 'bench', 'decision',
-        ext_id, '{}', lpad(to_hex(id), 64, '0'), lpad(to_hex(id + 1), 64, '0')
-        FROM items WHERE state <> 'decided';
-    INSERT INTO decisions (item_id, action, reviewer, shift_id, lease_id,
-        policy_version, decided_at, spent_ms, payload, audit_seq)
-        SELECT id, 'approve', 'bench', 1000000, id, 1,
-        '2026-11-28T00:00:00Z', 1000, NULL, id + 10000000
-        FROM items WHERE state <> 'decided';
-    UPDATE items SET state = 'decided' WHERE state <> 'decided';" \
-    >/dev/null || die "PostgreSQL export set-up failed"
-pg_export=$(HITL_REVIEWER=bench elapsed "$hitl" --db "$big" export \
+# One approve per item, made as bench/export.sh makes them for SQLite (a
+# million claims would take hours), then hitl export from the server.
+exp=$(newdb hitl_bench_export)
+"$stress" decided "$exp" "$n" || die "PostgreSQL export set-up failed"
+pg_export=$(HITL_REVIEWER=bench elapsed "$hitl" --db "$exp" export \
     --format decisions --since all -o "$work/pg.jsonl") ||
     die "hitl export from PostgreSQL failed"
 pg_lines=$(wc -l <"$work/pg.jsonl" | tr -d ' ')

@@ -531,6 +531,84 @@ stress_run(const char *path, int workers, int groups, int kills,
 	return (failed != 0);
 }
 
+/*
+ * A queue of n items, each approved once, for the export benchmarks: the
+ * decisions written in one transaction (a million claims would take
+ * hours), each with its event in the chain, signed at the commit as any
+ * write is, so hitl takes the queue as its own.
+ */
+static int
+stress_decided(const char *path, long n)
+{
+	static const char items_sql[] =
+	    "SELECT id, ext_id FROM items WHERE state = 'queued' ORDER BY id";
+	static const char decision_sql[] =
+	    "INSERT INTO decisions (item_id, action, reviewer, shift_id, "
+	    "lease_id, policy_version, decided_at, spent_ms, audit_seq) "
+	    "VALUES (?1, 'approve', ?2, ?3, ?4, ?5, ?6, 1000, ?7)";
+	struct store_stmt	*st, *ins;
+	struct queue		*q;
+	cJSON			*data;
+	int64_t			*ids = NULL, shift, seq, did;
+	char			**ext = NULL, now[32], *cause = NULL;
+	long			 i, k = 0;
+	int			 rc = 1;
+
+	if (stress_setup(path, n) != 0 || stress_open(path, "bench", 0,
+	    &q) != 0)
+		return (1);
+	ids = calloc((size_t)n, sizeof *ids);
+	ext = calloc((size_t)n, sizeof *ext);
+	if (ids == NULL || ext == NULL || store_begin(q, &cause) != 0)
+		goto out;
+	if ((st = store_prepare(q, items_sql, STORE_SCAN, &cause)) == NULL)
+		goto fail;
+	while (k < n && store_step(st, "items", &cause) == STORE_ROW) {
+		ids[k] = store_int(st, 0);
+		ext[k++] = store_column_text(st, 1);
+	}
+	store_reset(st);
+	if (store_shift_id(q, 1, &shift, &cause) != 0)
+		goto fail;
+	store_now_text(q, now);
+	for (i = 0; i < k; i++) {
+		if (store_audit_next_seq(q, &seq, &cause) != 0 ||
+		    (ins = store_stmt(q, decision_sql, &cause)) == NULL)
+			goto fail;
+		store_bind_int(ins, 1, ids[i]);
+		store_bind_text(ins, 2, queue_actor(q));
+		store_bind_int(ins, 3, shift);
+		store_bind_int(ins, 4, i + 1);
+		store_bind_int(ins, 5, 1);
+		store_bind_text(ins, 6, now);
+		store_bind_int(ins, 7, seq);
+		if (store_run(ins, "decide", &cause) != 0)
+			goto fail;
+		did = q->ops->last_id(q);
+		if (store_decision_json(q, did, &data, &cause) != 0 ||
+		    store_audit_append(q, "decision", queue_actor(q), ext[i],
+		    data, &cause) != 0 ||
+		    store_item_move(q, ids[i], QUEUE_STATE_DECIDED, NULL, 0,
+		    &cause) != 0)
+			goto fail;
+	}
+	if (store_commit(q, &cause) != 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(q);
+out:
+	if (rc != 0)
+		stress_die("decided", cause);
+	for (i = 0; i < k; i++)
+		free(ext[i]);
+	free(ext);
+	free(ids);
+	queue_close(q);
+	return (rc);
+}
+
 /* Times claim+approve cycles on a queue of n items: microseconds each. */
 static int
 stress_cycle(const char *path, long n, long cycles)
@@ -564,7 +642,8 @@ stress_usage(void)
 	fprintf(stderr, "usage: hitl-stress [-g GROUPS] [-k KILLS] [-l LOG] "
 	    "[-r COMMAND] DB ITEMS WORKERS\n"
 	    "       hitl-stress cycle DB ITEMS|0 CYCLES\n"
-	    "       hitl-stress setup DB ITEMS\n");
+	    "       hitl-stress setup DB ITEMS\n"
+	    "       hitl-stress decided DB ITEMS\n");
 	return (EX_USAGE);
 }
 
@@ -583,6 +662,8 @@ main(int argc, char **argv)
 
 	if (argc == 4 && strcmp(argv[1], "setup") == 0)
 		return (stress_setup(argv[2], atol(argv[3])));
+	if (argc == 4 && strcmp(argv[1], "decided") == 0)
+		return (stress_decided(argv[2], atol(argv[3])));
 	if (argc == 5 && strcmp(argv[1], "cycle") == 0)
 		return (stress_cycle(argv[2], atol(argv[3]), atol(argv[4])));
 	while ((ch = getopt(argc, argv, "g:k:l:r:")) != -1) {
