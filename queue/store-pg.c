@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -53,18 +55,34 @@ struct pg_stmt {
 #define PG_CONN(q)	((struct pg_conn *)(q)->conn)
 #define PG_STMT(s)	((struct pg_stmt *)(s))
 
+/*
+ * The server's message: its primary text and detail, without the severity,
+ * the context (the function a trigger ran, say) and the hint that libpq's
+ * whole message has on lines of their own; else libpq's, for a connection
+ * that failed.
+ */
 static const char *
 pg_message(PGconn *c, const PGresult *res)
 {
-	const char	*m;
+	const char	*m = NULL, *d = NULL;
 	static char	 buf[512];
 	size_t		 n;
 
-	m = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(c);
+	if (res != NULL) {
+		m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		d = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	}
+	if (m == NULL || *m == '\0') {
+		m = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(c);
+		d = NULL;
+	}
 	if (m == NULL || *m == '\0')
 		m = c != NULL ? PQerrorMessage(c) : "unknown error";
+	if (d != NULL && *d != '\0')
+		snprintf(buf, sizeof buf, "%s (%s)", m, d);
+	else
+		snprintf(buf, sizeof buf, "%s", m);
 	/* libpq ends its messages with a newline. */
-	snprintf(buf, sizeof buf, "%s", m);
 	n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
@@ -107,12 +125,23 @@ pg_error(struct queue *q, const PGresult *res, const char *what,
 		    msg);
 		return (EX_IOERR);
 	}
+	/* A standby, or a database whose transactions are read-only. */
+	if (strcmp(state, "25006") == 0) {
+		xasprintf(cause, "%s: cannot write to %s: the server takes only "
+		    "reads there (%s)", what, q->path, msg);
+		return (EX_CANTCREAT);
+	}
 	if (strcmp(state, "42501") == 0) {
 		xasprintf(cause, "%s: the database refused it: %s (the role "
 		    "hitl connects as lacks the privilege)", what, msg);
 		return (EX_NOPERM);
 	}
-	if (strncmp(state, "23", 2) == 0) {
+	/*
+	 * A constraint, or a trigger that raised an exception (P0001, as
+	 * RAISE does unless told otherwise): the database refused the data,
+	 * as SQLite's constraints and RAISE(ABORT) do.
+	 */
+	if (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0) {
 		xasprintf(cause, "%s: %s", what, msg);
 		return (EX_DATAERR);
 	}
@@ -173,7 +202,10 @@ pg_notice(void *arg, const char *message)
 static int
 pg_session(struct queue *q, char **cause)
 {
-	int rc;
+	PGresult	*res;
+	char		 ms[32];
+	const char	*param = ms;
+	int		 rc;
 
 	PQsetNoticeProcessor(PG_CONN(q)->conn, pg_notice, NULL);
 	/*
@@ -182,7 +214,21 @@ pg_session(struct queue *q, char **cause)
 	 */
 	if ((rc = pg_exec(q, "SET search_path = hitl, pg_catalog", cause)) != 0)
 		return (rc);
-	return (pg_exec(q, "SET client_encoding = 'UTF8'", cause));
+	if ((rc = pg_exec(q, "SET client_encoding = 'UTF8'", cause)) != 0)
+		return (rc);
+	/*
+	 * The busy timeout: a writer waits that long for another's locks (the
+	 * log's head row, an item's), as SQLite's writers wait for its lock,
+	 * then gives up (55P03: busy, try again).
+	 */
+	snprintf(ms, sizeof ms, "%dms", q->busy_timeout_ms);
+	res = PQexecParams(PG_CONN(q)->conn,
+	    "SELECT set_config('lock_timeout', $1, false)", 1, NULL, &param,
+	    NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = pg_error(q, res, "open", cause);
+	PQclear(res);
+	return (rc);
 }
 
 static int	pg_set_owner(struct queue *, char **);
@@ -244,15 +290,85 @@ pg_check_identity(struct queue *q, int create, int *created, char **cause)
 	return (0);
 }
 
+/* The connection's connect_timeout, in milliseconds (-1: none). */
+static int
+pg_connect_timeout(PGconn *c)
+{
+	PQconninfoOption	*o, *all;
+	int			 ms = -1;
+
+	if ((all = PQconninfo(c)) == NULL)
+		return (-1);
+	for (o = all; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "connect_timeout") == 0 &&
+		    o->val != NULL && atoi(o->val) > 0)
+			ms = atoi(o->val) * 1000;
+	}
+	PQconninfoFree(all);
+	return (ms);
+}
+
+/*
+ * Connects with hitl's notice processor in place from the start: a notice
+ * the server sends while the connection starts (that it truncated the
+ * application_name, say) quotes the URI, which may hold anything, and
+ * libpq's own processor would print it raw. As PQconnectdb does, but for
+ * that: the connect_timeout is kept, for the whole connection.
+ */
+static PGconn *
+pg_connect(const char *uri, int *timed_out)
+{
+	PostgresPollingStatusType	 st = PGRES_POLLING_WRITING;
+	PGconn				*c;
+	struct pollfd			 pfd;
+	struct timespec			 t0, t;
+	int				 ms, left, n;
+
+	*timed_out = 0;
+	if ((c = PQconnectStart(uri)) == NULL)
+		return (NULL);
+	PQsetNoticeProcessor(c, pg_notice, NULL);
+	ms = pg_connect_timeout(c);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (PQstatus(c) != CONNECTION_BAD && st != PGRES_POLLING_OK &&
+	    st != PGRES_POLLING_FAILED) {
+		left = -1;
+		if (ms >= 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			left = ms - (int)((t.tv_sec - t0.tv_sec) * 1000 +
+			    (t.tv_nsec - t0.tv_nsec) / 1000000);
+			if (left < 0)
+				left = 0;
+		}
+		pfd.fd = PQsocket(c);
+		pfd.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		if ((n = poll(&pfd, 1, left)) == -1 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			PQfinish(c);
+			*timed_out = 1;
+			return (NULL);
+		}
+		st = PQconnectPoll(c);
+	}
+	return (c);
+}
+
 static int
 pg_open(struct queue *q, int flags, int *created, char **cause)
 {
 	struct pg_conn	*c;
-	int		 rc;
+	int		 rc, timed_out;
 
 	*created = 0;
 	q->conn = c = xcalloc(1, sizeof *c);
-	c->conn = PQconnectdb(q->path);
+	if ((c->conn = pg_connect(q->path, &timed_out)) == NULL) {
+		/* libpq's words, as PQconnectdb says them. */
+		xasprintf(cause, "cannot connect to %s: %s", q->path,
+		    timed_out ? "timeout expired" : "out of memory");
+		return (EX_TEMPFAIL);
+	}
 	if (PQstatus(c->conn) != CONNECTION_OK) {
 		xasprintf(cause, "cannot connect to %s: %s", q->path,
 		    pg_message(c->conn, NULL));
