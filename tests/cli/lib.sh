@@ -4,7 +4,15 @@
 #
 # The test runs with HITL (the binary) and SRCDIR (the source tree) set, as
 # "make check" does; the current directory and HOME are the private
-# directory $T, and HITL_DB is $T/test.db.
+# directory $T, and HITL_DB is a new database of the test's backend:
+# $T/test.db, or one of the test cluster's (below).
+#
+# The backend is SQLite unless HITL_TEST_BACKEND=postgresql, as
+# tests/pg/run.sh runs each test a second time (with HITL_PG_HOST,
+# HITL_PG_USER and HITL_PG_BIN naming the cluster). A test names its
+# databases through newdb, runs SQL through sql and sql_on, compares with
+# db_dump, copies with db_copy; what is about SQLite's files by nature runs
+# only where only_sqlite says so.
 
 set -eu
 
@@ -29,6 +37,7 @@ _lib_exit() {
 		    "the check: $_lib_where" >&2
 	fi
 	cd /
+	[ ! -f "$T/.lib-dbs" ] || _lib_dropdbs
 	rm -rf "$T"
 	exit "$_lib_rc"
 }
@@ -42,9 +51,7 @@ cd "$T"
 
 HOME=$T
 export HOME
-unset HITL_DB HITL_REVIEWER HITL_NOW HITL_BUSY_TIMEOUT
-HITL_DB=$T/test.db
-export HITL_DB
+unset HITL_DB HITL_REVIEWER HITL_NOW HITL_BUSY_TIMEOUT XDG_CONFIG_HOME
 
 # The login hitl acts as (its fallback when there is no passwd entry too).
 LOGIN=$(id -un 2>/dev/null || echo "uid$(id -u)")
@@ -146,12 +153,166 @@ expect_mode() {
 	[ "$_m" = "$2" ] || fail "$1 has mode $_m, expected $2"
 }
 
-# sql QUERY: against $HITL_DB.
-sql() {
-	sqlite3 -batch -noheader "$HITL_DB" "$1"
-}
-
 pass() {
 	_lib_where="end of the test"
 	echo "PASS: $TEST_NAME"
 }
+
+# --- the backend ---------------------------------------------------------------
+
+BACKEND=${HITL_TEST_BACKEND:-sqlite}
+case $BACKEND in
+sqlite) ;;
+postgresql)
+	if [ -z "${HITL_PG_HOST:-}" ] || [ -z "${HITL_PG_BIN:-}" ]; then
+		fail "on postgresql, the test runs through tests/pg/run.sh"
+	fi
+	;;
+*)
+	fail "HITL_TEST_BACKEND is sqlite or postgresql, not $BACKEND"
+	;;
+esac
+
+# only_sqlite WHAT WHY: true on SQLite; on PostgreSQL, says that WHAT is
+# not run there, and why (a test's part about SQLite's files, say).
+only_sqlite() {
+	[ "$BACKEND" = postgresql ] || return 0
+	echo "SKIP part on postgresql: $TEST_NAME: $1: $2"
+	return 1
+}
+
+# _lib_psql DBNAME PSQL-ARGS...: the cluster's psql as its superuser,
+# unaligned and without headers, as sqlite3 -batch -noheader prints;
+# searching hitl's schema first, then the tests' SQLite functions
+# (tests/pg/sqlite-compat.sql).
+_lib_psql() {
+	_d=$1
+	shift
+	PGOPTIONS="-c search_path=hitl,sqlite_compat,pg_catalog -c client_min_messages=warning" \
+	    "$HITL_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+	    -h "$HITL_PG_HOST" -U "$HITL_PG_USER" -d "$_d" "$@"
+}
+
+# _lib_pgname DB: the database name in a URI newdb made.
+_lib_pgname() {
+	_n=${1#postgresql:///}
+	echo "${_n%%\?*}"
+}
+
+# newdb NAME: prints the name of a new database, which hitl has not made:
+# the file NAME.db (NAME may have directories in it) on SQLite, nothing
+# made; on PostgreSQL an empty database of the cluster's, new to this test
+# (hitl init makes its schema), as a URI. The test's databases are
+# dropped when it ends.
+newdb() {
+	if [ "$BACKEND" = sqlite ]; then
+		echo "$1.db"
+		return 0
+	fi
+	_n=$(printf '%s_%s' "$TEST_NAME" "${1#"$T"/}" |
+	    tr 'A-Z' 'a-z' | tr -c 'a-z0-9\n' '_')
+	if [ "${#_n}" -gt 60 ]; then
+		_n=$(printf '%.48s_%s' "$_n" "$(echo "$_n" | cksum | cut -d' ' -f1)")
+	fi
+	_lib_psql postgres -c "DROP DATABASE IF EXISTS \"$_n\" WITH (FORCE)" \
+	    -c "CREATE DATABASE \"$_n\"" >/dev/null ||
+	    fail "cannot make the database $_n"
+	echo "$_n" >>"$T/.lib-dbs"
+	echo "postgresql:///$_n?host=$HITL_PG_HOST&user=$HITL_PG_USER"
+}
+
+# The databases a test made on the cluster go with it.
+_lib_dropdbs() {
+	set --
+	for _n in $(sort -u "$T/.lib-dbs"); do
+		set -- "$@" -c "DROP DATABASE IF EXISTS \"$_n\" WITH (FORCE)"
+	done
+	_lib_psql postgres "$@" >/dev/null 2>&1 || :
+}
+
+# sql_on DB QUERY: QUERY (SQL statements) against database DB, as its
+# owner: sqlite3 on a file, psql as the cluster's superuser.
+sql_on() {
+	if [ "$BACKEND" = sqlite ]; then
+		sqlite3 -batch -noheader "$1" "$2"
+	else
+		printf '%s\n' "$2" | _lib_psql "$(_lib_pgname "$1")" -f -
+	fi
+}
+
+# sql QUERY: against $HITL_DB.
+sql() {
+	sql_on "$HITL_DB" "$1"
+}
+
+# db_dump DB: every row and the schema of DB, to compare.
+db_dump() {
+	if [ "$BACKEND" = sqlite ]; then
+		sqlite3 -batch "$1" .dump
+	else
+		sql_on "$1" "SELECT * FROM sqlite_compat.dump()"
+	fi
+}
+
+# keyfile DB: where hitl keeps the signing key of database DB: beside the
+# file, or, for a server's, in ~/.config/hitl, named after the server's
+# socket directory, port and database.
+keyfile() {
+	if [ "$BACKEND" = sqlite ]; then
+		echo "$1.key"
+	else
+		echo "$HOME/.config/hitl/$(printf '%s-5432-%s' "$HITL_PG_HOST" \
+		    "$(_lib_pgname "$1")" | tr '/. :' '____').key"
+	fi
+}
+
+# db_copy DB NAME: a copy of DB and its key, as a backup would copy them;
+# prints the copy's name (newdb's for NAME).
+db_copy() {
+	_c=$(newdb "$2")
+	if [ "$BACKEND" = sqlite ]; then
+		cp "$1" "$_c"
+	else
+		_lib_psql postgres -c "DROP DATABASE \"$(_lib_pgname "$_c")\"" \
+		    -c "CREATE DATABASE \"$(_lib_pgname "$_c")\" TEMPLATE \"$(_lib_pgname "$1")\"" \
+		    >/dev/null || fail "cannot copy the database $1"
+	fi
+	if [ -e "$(keyfile "$1")" ]; then
+		cp -p "$(keyfile "$1")" "$(keyfile "$_c")"
+	fi
+	echo "$_c"
+}
+
+# db_sum DB: a checksum of what DB holds: the file's bytes on SQLite,
+# db_dump's on PostgreSQL.
+db_sum() {
+	if [ "$BACKEND" = sqlite ]; then
+		sha256sum <"$1"
+	else
+		_s=$(db_dump "$1") || fail "cannot dump $1"
+		printf '%s\n' "$_s" | sha256sum
+	fi
+}
+
+# db_made DB: hitl (or anyone) made something at DB: the file, or a schema
+# "hitl" in the database.
+db_made() {
+	if [ "$BACKEND" = sqlite ]; then
+		[ -e "$1" ]
+	else
+		[ "$(sql_on "$1" "SELECT count(*) FROM pg_namespace
+		    WHERE nspname = 'hitl'")" != 0 ]
+	fi
+}
+
+# schema_version DB: the version of hitl's schema DB records.
+schema_version() {
+	if [ "$BACKEND" = sqlite ]; then
+		sql_on "$1" "PRAGMA user_version"
+	else
+		sql_on "$1" "SELECT max(version) FROM migrations"
+	fi
+}
+
+HITL_DB=$(newdb "$T/test")
+export HITL_DB
