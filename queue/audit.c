@@ -178,7 +178,8 @@ queue_audit_log(struct queue *q, const char *item, const char *actor,
 {
 	static const char sql[] =
 	    "SELECT seq, at, actor, event, item, body, hash FROM audit "
-	    "WHERE (?1 IS NULL OR item = ?1) AND (?2 IS NULL OR actor = ?2) "
+	    "WHERE (CAST(?1 AS TEXT) IS NULL OR item = ?1) AND "
+	    "(CAST(?2 AS TEXT) IS NULL OR actor = ?2) "
 	    "ORDER BY seq";
 	struct queue_audit_event	 ev;
 	struct store_stmt		*st;

@@ -159,7 +159,8 @@ export_auto(struct queue *q, const char *kind,
 {
 	static const char sql[] =
 	    "SELECT " STORE_ITEM_COLUMNS " FROM items i "
-	    "WHERE i.state = 'auto' AND (?1 IS NULL OR i.kind = ?1) "
+	    "WHERE i.state = 'auto' AND (CAST(?1 AS TEXT) IS NULL OR "
+	    "i.kind = ?1) "
 	    "ORDER BY i.id";
 	struct queue_outcome	 o;
 	struct queue_item	*it;
@@ -241,7 +242,8 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 	/* Each item's last decision in the range stands for the item. */
 	static const char sql[] = EXPORT_SELECT
 	    "WHERE d.id IN (SELECT max(id) FROM decisions WHERE id > ?1 AND "
-	    "id <= ?2 GROUP BY item_id) AND (?3 IS NULL OR i.kind = ?3) "
+	    "id <= ?2 GROUP BY item_id) AND (CAST(?3 AS TEXT) IS NULL OR "
+	    "i.kind = ?3) "
 	    "ORDER BY d.item_id";
 	struct export_visit	v = { since, upto, fn, NULL, arg };
 	int			rc;
@@ -264,7 +266,8 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
     const char *, void *), void *arg, char **cause)
 {
 	static const char sql[] = EXPORT_SELECT
-	    "WHERE d.id > ?1 AND d.id <= ?2 AND (?3 IS NULL OR i.kind = ?3) "
+	    "WHERE d.id > ?1 AND d.id <= ?2 AND (CAST(?3 AS TEXT) IS NULL "
+	    "OR i.kind = ?3) "
 	    "ORDER BY d.id";
 	struct export_visit	v = { since, upto, NULL, fn, arg };
 	int			rc;

@@ -209,7 +209,7 @@ queue_shifts(struct queue *q, const char *reviewer, size_t max,
 {
 	static const char sql[] =
 	    "SELECT id, reviewer, started_at, ended_at, note, counts "
-	    "FROM shifts WHERE ?1 IS NULL OR reviewer = ?1 "
+	    "FROM shifts WHERE CAST(?1 AS TEXT) IS NULL OR reviewer = ?1 "
 	    "ORDER BY id DESC LIMIT ?2";
 	struct store_stmt	*st;
 	int			 rc;
