@@ -1,5 +1,5 @@
 #!/bin/sh
-# hitl init, opening foreign or newer files, global options and help.
+# hitl init, opening foreign or newer databases, global options and help.
 . "$SRCDIR/tests/cli/lib.sh"
 
 # --- init creates a private database, whatever the umask -------------------
@@ -9,41 +9,49 @@ expect_exit 0 "$HITL" init
 umask 022
 expect_out "created $HITL_DB (schema "
 expect_no_err
-expect_mode "$HITL_DB" 600
-expect_eq "schema recorded in user_version" \
-    "$(sql 'PRAGMA user_version')" \
+expect_eq "schema recorded" "$(schema_version "$HITL_DB")" \
     "$(sed -n 's/.*(schema \([0-9]*\)).*/\1/p' "$T/out")"
-for f in "$HITL_DB"-wal "$HITL_DB"-shm; do
-	[ ! -e "$f" ] || expect_mode "$f" 600
-done
+expect_mode "$(keyfile "$HITL_DB")" 600
+if only_sqlite "the database file's mode" "a server's database is no file"
+then
+	expect_mode "$HITL_DB" 600
+	for f in "$HITL_DB"-wal "$HITL_DB"-shm; do
+		[ ! -e "$f" ] || expect_mode "$f" 600
+	done
+fi
 
-# Without --db or $HITL_DB, the database is ./hitl.db.
-umask 000
-expect_exit 0 env -u HITL_DB "$HITL" init
-umask 022
-expect_out "created hitl.db"
-expect_mode hitl.db 600
+# Without --db or $HITL_DB, the database is ./hitl.db, on any backend.
+if only_sqlite "the default database" "it is the file hitl.db"; then
+	umask 000
+	expect_exit 0 env -u HITL_DB "$HITL" init
+	umask 022
+	expect_out "created hitl.db"
+	expect_mode hitl.db 600
+fi
 
 # --db wins over $HITL_DB.
-expect_exit 0 "$HITL" --db other.db init
-expect_out "created other.db"
-[ -e other.db ] || fail "--db other.db did not create other.db"
+OTHER=$(newdb other)
+expect_exit 0 "$HITL" --db "$OTHER" init
+expect_out "created $OTHER"
+db_made "$OTHER" || fail "--db $OTHER did not create it"
 
 # A second init only reports; it is not an error.
-cp "$HITL_DB" before.db
 expect_exit 0 "$HITL" init
 expect_out "is already a hitl database"
 expect_no_err
 
 # --policy loads the policy as version 1.
-expect_exit 0 "$HITL" --db x.db init --policy "$SRCDIR/examples/policy.json"
-expect_out "created x.db"
+X=$(newdb x)
+expect_exit 0 "$HITL" --db "$X" init --policy "$SRCDIR/examples/policy.json"
+expect_out "created $X"
 expect_out "loaded policy version 1"
-expect_eq "policy versions in x.db" \
-    "$(sqlite3 -batch -noheader x.db 'SELECT max(version) FROM policies')" 1
+expect_eq "policy versions in $X" \
+    "$(sql_on "$X" 'SELECT max(version) FROM policies')" 1
 
 # --- status refuses what is not a current hitl database ----------------------
 
+if only_sqlite "files that are not hitl's" "a server's database is no file"
+then
 # Text that is not SQLite, large and small.
 awk 'BEGIN { for (i = 0; i < 200; i++) print "line " i " of a notes file" }' \
     >notes.txt
@@ -69,26 +77,56 @@ cmp -s foreign.db foreign.orig || fail "status changed foreign.db"
 expect_exit 65 "$HITL" --db foreign.db init
 cmp -s foreign.db foreign.orig || fail "init changed foreign.db"
 
-# No database at all: 66, pointing at hitl init, and nothing created.
-expect_exit 66 "$HITL" --db missing.db status
-expect_err "hitl init"
-[ ! -e missing.db ] || fail "status created missing.db"
-
 # An empty file is not a database either.
 : >empty.db
 expect_exit 66 "$HITL" --db empty.db status
 expect_err "hitl init"
+fi
+
+if [ "$BACKEND" = postgresql ]; then
+	# Another program's tables beside hitl's schema are no queue, and
+	# are left alone by status and by init, which makes hitl's schema.
+	FOREIGN=$(newdb foreign)
+	sql_on "$FOREIGN" "CREATE TABLE public.t (a BIGINT);
+	    INSERT INTO public.t VALUES (1);"
+	expect_exit 66 "$HITL" --db "$FOREIGN" status
+	expect_err "hitl init"
+	expect_exit 0 "$HITL" --db "$FOREIGN" init
+	expect_eq "the other program's table" \
+	    "$(sql_on "$FOREIGN" 'SELECT a FROM public.t')" 1
+	# A schema "hitl" that hitl did not make is refused and left alone.
+	sql_on "$FOREIGN" "ALTER SCHEMA hitl RENAME TO theirs;
+	    CREATE SCHEMA hitl; CREATE TABLE hitl.t (a BIGINT);"
+	sum=$(db_sum "$FOREIGN")
+	expect_exit 65 "$HITL" --db "$FOREIGN" status
+	expect_err "not a hitl queue"
+	expect_exit 65 "$HITL" --db "$FOREIGN" init
+	expect_err "not a hitl queue"
+	expect_eq "the foreign schema after status and init" \
+	    "$(db_sum "$FOREIGN")" "$sum"
+fi
+
+# No database at all: 66, pointing at hitl init, and nothing created.
+MISSING=$(newdb missing)
+expect_exit 66 "$HITL" --db "$MISSING" status
+expect_err "hitl init"
+! db_made "$MISSING" || fail "status created $MISSING"
 
 # A database written by a newer hitl is refused and left alone.
-expect_exit 0 "$HITL" --db newer.db init
-sqlite3 newer.db "PRAGMA user_version=99"
-cp newer.db newer.orig
-expect_exit 65 "$HITL" --db newer.db status
+NEWER=$(newdb newer)
+expect_exit 0 "$HITL" --db "$NEWER" init
+if [ "$BACKEND" = sqlite ]; then
+	sql_on "$NEWER" "PRAGMA user_version=99"
+else
+	sql_on "$NEWER" "INSERT INTO migrations VALUES (99, 'later', 'newer')"
+fi
+sum=$(db_sum "$NEWER")
+expect_exit 65 "$HITL" --db "$NEWER" status
 expect_err "newer"
-cmp -s newer.db newer.orig || fail "status changed the newer database"
-expect_exit 65 "$HITL" --db newer.db init
+expect_eq "the newer database after status" "$(db_sum "$NEWER")" "$sum"
+expect_exit 65 "$HITL" --db "$NEWER" init
 expect_err "newer"
-cmp -s newer.db newer.orig || fail "init changed the newer database"
+expect_eq "the newer database after init" "$(db_sum "$NEWER")" "$sum"
 
 # --- usage, help and version -------------------------------------------------
 
@@ -124,6 +162,8 @@ expect_err "usage: hitl status"
 
 # --- a path that cannot be a database file ----------------------------------
 
+if only_sqlite "paths that cannot be a database file" \
+    "a server's database is no file"; then
 mkdir adir
 _rc=0
 "$HITL" --db adir init >"$T/out" 2>"$T/err" || _rc=$?
@@ -135,5 +175,12 @@ expect_err "is a directory"
 # A file in a directory that does not exist cannot be created (73).
 expect_exit 73 "$HITL" --db nowhere/x.db init
 expect_err "nowhere/x.db"
+fi
+
+# A server that is not there: 75, try again.
+if [ "$BACKEND" = postgresql ]; then
+	expect_exit 75 "$HITL" --db "postgresql:///x?host=$T/nowhere" status
+	expect_err "cannot connect to postgresql:///x?host=$T/nowhere"
+fi
 
 pass
