@@ -41,8 +41,29 @@ const struct cmd_entry cmd_demo_entry = {
 
 
 /*
+ * Whether there is a database to keep: the file, or a server's queue (a
+ * server's database is there before hitl makes its queue in it).
+ */
+static int
+demo_exists(const char *path)
+{
+	struct queue	*q;
+	char		*cause = NULL;
+
+	if (!queue_names_server(path))
+		return (access(path, F_OK) == 0);
+	if (queue_open(path, 0, &q, &cause) != 0) {
+		free(cause);
+		return (0);
+	}
+	queue_close(q);
+	return (1);
+}
+
+/*
  * Deletes a demo database and its -wal and -shm (its key goes when the
- * next one is made); refuses anything hitl demo did not make (check).
+ * next one is made); refuses anything hitl demo did not make (check), and
+ * a server's queue, which only the owner of its schema may drop.
  */
 static int
 demo_reset(const char *path, int check)
@@ -54,7 +75,7 @@ demo_reset(const char *path, int check)
 	char			*name, *cause = NULL;
 	int			 rc, demo;
 
-	if (check && access(path, F_OK) == 0) {
+	if (check && demo_exists(path)) {
 		if ((rc = queue_open(path, 0, &q, &cause)) != 0) {
 			name = cause;
 			xasprintf(&cause, "will not delete %s: %s", path,
@@ -70,6 +91,13 @@ demo_reset(const char *path, int check)
 			    "database); name another with --db", path);
 			return (cmd_fail(e, EX_NOPERM, cause));
 		}
+		if (queue_names_server(path)) {
+			xasprintf(&cause, "will not delete %s: --reset deletes "
+			    "a file; a server's demo queue goes when the owner "
+			    "of its schema drops it (DROP SCHEMA hitl CASCADE)",
+			    path);
+			return (cmd_fail(e, EX_USAGE, cause));
+		}
 	}
 	for (s = suffixes; *s != NULL; s++) {
 		xasprintf(&name, "%s%s", path, *s);
@@ -80,6 +108,27 @@ demo_reset(const char *path, int check)
 			return (EX_CANTCREAT);
 		}
 		free(name);
+	}
+	return (0);
+}
+
+/* The example files a demo is seeded from can be read. */
+static int
+demo_examples(const char *dir)
+{
+	static const char *const names[] = { "policy.json", "demo.jsonl" };
+	char	*path;
+	size_t	 i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		xasprintf(&path, "%s/%s", dir, names[i]);
+		if (access(path, R_OK) != 0) {
+			cmd_line(stderr, "hitl demo: cannot open %s: %s", path,
+			    strerror(errno));
+			free(path);
+			return (EX_NOINPUT);
+		}
+		free(path);
 	}
 	return (0);
 }
@@ -168,7 +217,13 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (reset && (rc = demo_reset(ctx->db_path, 1)) != 0)
 		return (rc);
-	existed = access(ctx->db_path, F_OK) == 0;
+	existed = demo_exists(ctx->db_path);
+	/*
+	 * The examples must be there before a database is made: a server's
+	 * queue, once made, is not removed again.
+	 */
+	if (!existed && (rc = demo_examples(dir)) != 0)
+		return (rc);
 	if ((rc = cmd_open(ctx, e, QUEUE_OPEN_CREATE | QUEUE_OPEN_DEMO,
 	    &q)) != 0)
 		return (rc);
