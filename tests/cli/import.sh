@@ -52,8 +52,9 @@ jq -e '.imported == 0 and .duplicates == 180 and .lines == 180 and
     fail "--json summary of a re-import" "$T/out"
 
 # A fresh database, for the --json summary of a real import.
-expect_exit 0 "$HITL" --db json.db init
-expect_exit 0 "$HITL" --db json.db import --json "$DEMO"
+JSON_DB=$(newdb json)
+expect_exit 0 "$HITL" --db "$JSON_DB" init
+expect_exit 0 "$HITL" --db "$JSON_DB" import --json "$DEMO"
 expect_eq "--json prints one line" "$(wc -l <"$T/out")" 1
 jq -e '.imported == 180 and .queued + .auto_decided == 180 and
     .duplicates == 0 and .invalid == 0' "$T/out" >/dev/null ||
@@ -101,9 +102,10 @@ expect_refused 66 "$HITL" import valid.jsonl adir
 expect_err "adir is a directory"
 
 # No database: 66, and none is created.
-expect_exit 66 "$HITL" --db none.db import valid.jsonl
+NONE=$(newdb none)
+expect_exit 66 "$HITL" --db "$NONE" import valid.jsonl
 expect_err "hitl init"
-[ ! -e none.db ] || fail "import created none.db"
+! db_made "$NONE" || fail "import created $NONE"
 
 # --- the same id with other content ------------------------------------------
 
@@ -174,12 +176,13 @@ expect_eq "src_file of standard input" \
     "$(sql "SELECT src_file FROM items WHERE ext_id = 'stdin-2'")" stdin
 
 # CRLF line endings; the stored line has no CR.
+CR=$(printf '\r')
 printf '{"id": "crlf-1", "kind": "model_output", "response": "x"}\r\n' >crlf.jsonl
 printf '{"id": "crlf-2", "kind": "model_output", "response": "y"}\r\n' >>crlf.jsonl
 expect_exit 0 "$HITL" import crlf.jsonl
 expect_out "imported 2:"
 expect_eq "stored lines with CR" "$(sql "SELECT count(*) FROM items
-    WHERE ext_id LIKE 'crlf-%' AND instr(raw, char(13)) > 0")" 0
+    WHERE ext_id LIKE 'crlf-%' AND instr(raw, '$CR') > 0")" 0
 expect_eq "raw of a CRLF line" \
     "$(sql "SELECT raw FROM items WHERE ext_id = 'crlf-1'")" \
     '{"id": "crlf-1", "kind": "model_output", "response": "x"}'

@@ -101,12 +101,12 @@ expect_err "usage: hitl policy"
 expect_exit 64 "$HITL" policy load
 expect_exit 64 "$HITL" policy load a.json b.json
 expect_exit 64 "$HITL" policy frob
-expect_exit 66 "$HITL" --db missing.db policy show
+expect_exit 66 "$HITL" --db "$(newdb missing)" policy show
 expect_err "hitl init"
 
 # --- once a policy is loaded, only its admins may load another ------------------
 
-HITL_DB=$T/roles.db
+HITL_DB=$(newdb "$T/roles")
 expect_exit 0 "$HITL" init
 
 # Anyone who may write the file loads the first policy.

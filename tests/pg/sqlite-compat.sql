@@ -13,6 +13,11 @@ $$ SELECT upper(encode(convert_to($1, 'UTF8'), 'hex')) $$;
 CREATE FUNCTION hex(bigint) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS
 $$ SELECT upper(encode(convert_to(CAST($1 AS text), 'UTF8'), 'hex')) $$;
 
+-- substr(X, Y, Z) of SQLite's 64-bit integers.
+CREATE FUNCTION substr(text, bigint, bigint) RETURNS text LANGUAGE sql
+IMMUTABLE STRICT AS $$ SELECT pg_catalog.substr($1, CAST($2 AS integer),
+    CAST($3 AS integer)) $$;
+
 CREATE FUNCTION instr(text, text) RETURNS integer LANGUAGE sql IMMUTABLE
 STRICT AS $$ SELECT strpos($1, $2) $$;
 
