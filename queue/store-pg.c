@@ -9,10 +9,12 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
@@ -244,15 +246,85 @@ pg_check_identity(struct queue *q, int create, int *created, char **cause)
 	return (0);
 }
 
+/* The connection's connect_timeout, in milliseconds (-1: none). */
+static int
+pg_connect_timeout(PGconn *c)
+{
+	PQconninfoOption	*o, *all;
+	int			 ms = -1;
+
+	if ((all = PQconninfo(c)) == NULL)
+		return (-1);
+	for (o = all; o->keyword != NULL; o++) {
+		if (strcmp(o->keyword, "connect_timeout") == 0 &&
+		    o->val != NULL && atoi(o->val) > 0)
+			ms = atoi(o->val) * 1000;
+	}
+	PQconninfoFree(all);
+	return (ms);
+}
+
+/*
+ * Connects with hitl's notice processor in place from the start: a notice
+ * the server sends while the connection starts (that it truncated the
+ * application_name, say) quotes the URI, which may hold anything, and
+ * libpq's own processor would print it raw. As PQconnectdb does, but for
+ * that: the connect_timeout is kept, for the whole connection.
+ */
+static PGconn *
+pg_connect(const char *uri, int *timed_out)
+{
+	PostgresPollingStatusType	 st = PGRES_POLLING_WRITING;
+	PGconn				*c;
+	struct pollfd			 pfd;
+	struct timespec			 t0, t;
+	int				 ms, left, n;
+
+	*timed_out = 0;
+	if ((c = PQconnectStart(uri)) == NULL)
+		return (NULL);
+	PQsetNoticeProcessor(c, pg_notice, NULL);
+	ms = pg_connect_timeout(c);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (PQstatus(c) != CONNECTION_BAD && st != PGRES_POLLING_OK &&
+	    st != PGRES_POLLING_FAILED) {
+		left = -1;
+		if (ms >= 0) {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			left = ms - (int)((t.tv_sec - t0.tv_sec) * 1000 +
+			    (t.tv_nsec - t0.tv_nsec) / 1000000);
+			if (left < 0)
+				left = 0;
+		}
+		pfd.fd = PQsocket(c);
+		pfd.events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		pfd.revents = 0;
+		if ((n = poll(&pfd, 1, left)) == -1 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			PQfinish(c);
+			*timed_out = 1;
+			return (NULL);
+		}
+		st = PQconnectPoll(c);
+	}
+	return (c);
+}
+
 static int
 pg_open(struct queue *q, int flags, int *created, char **cause)
 {
 	struct pg_conn	*c;
-	int		 rc;
+	int		 rc, timed_out;
 
 	*created = 0;
 	q->conn = c = xcalloc(1, sizeof *c);
-	c->conn = PQconnectdb(q->path);
+	if ((c->conn = pg_connect(q->path, &timed_out)) == NULL) {
+		/* libpq's words, as PQconnectdb says them. */
+		xasprintf(cause, "cannot connect to %s: %s", q->path,
+		    timed_out ? "timeout expired" : "out of memory");
+		return (EX_TEMPFAIL);
+	}
 	if (PQstatus(c->conn) != CONNECTION_OK) {
 		xasprintf(cause, "cannot connect to %s: %s", q->path,
 		    pg_message(c->conn, NULL));
