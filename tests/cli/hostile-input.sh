@@ -9,10 +9,10 @@
 
 C=$SRCDIR/tests/data/hostile
 
-# The whole database: a refused import must leave every table as it was.
-db_sum() {
-	sqlite3 "$HITL_DB" .dump | sha256sum
-}
+# The whole database (db_sum): a refused import must leave every table as
+# it was.
+TEST_DB=$HITL_DB
+CR=$(printf '\r')
 
 # refused CASE LINE...: an atomic import of CASE.jsonl exits 65, names each
 # LINE and no other, and changes nothing.
@@ -20,9 +20,9 @@ refused() {
 	_case=$1
 	shift
 	step "refused: $_case"
-	_before=$(db_sum)
+	_before=$(db_sum "$HITL_DB")
 	expect_exit 65 "$HITL" import "$C/$_case.jsonl"
-	[ "$(db_sum)" = "$_before" ] ||
+	[ "$(db_sum "$HITL_DB")" = "$_before" ] ||
 	    fail "$_case: the import was refused but the database changed" \
 	    "$T/err"
 	expect_err "nothing was imported: $# of "
@@ -126,7 +126,7 @@ expect_out "imported 0: queued 0, auto-decided 0; duplicates 2"
 expect_exit 0 "$HITL" import "$C/crlf.jsonl"
 expect_out "imported 3:"
 expect_eq "stored CRLF lines with a CR" "$(sql "SELECT count(*) FROM items
-    WHERE ext_id LIKE 'crlf-%' AND instr(raw, char(13)) > 0")" 0
+    WHERE ext_id LIKE 'crlf-%' AND instr(raw, '$CR') > 0")" 0
 expect_eq "escaped CR LF in the text" "$(text_hex crlf-2)" 610D0A62
 expect_eq "line after a CRLF blank line" \
     "$(sql "SELECT src_line FROM items WHERE ext_id = 'crlf-2'")" 3
@@ -161,14 +161,14 @@ len=$(($(sed -n 2p big.jsonl | wc -c) - 1))
 [ "$len" -gt 10000000 ] || fail "the long line has only $len bytes"
 
 # In a database of its own, so that the other cases' dumps stay small.
-HITL_DB=$T/big.db
+HITL_DB=$(newdb big)
 expect_exit 0 "$HITL" init
 expect_exit 0 "$HITL" import "$SRCDIR/tests/data/small.jsonl"
 
 # Over the default limit of 1 MiB: refused with its size, and not read whole.
-before=$(db_sum)
+before=$(db_sum "$HITL_DB")
 expect_exit 65 "$HITL" import big.jsonl
-[ "$(db_sum)" = "$before" ] ||
+[ "$(db_sum "$HITL_DB")" = "$before" ] ||
     fail "the database changed although the 10 MB line was refused" "$T/err"
 expect_err "big.jsonl: line 2: line is $len bytes, longer than the limit"
 expect_err "--max-line"
@@ -213,7 +213,7 @@ expect_eq "size of the rejects file" "$(wc -c <huge.rej)" 67108866
 expect_eq "SHA-256 of the rejects file" \
     "$(sha256sum huge.rej | cut -d ' ' -f 1)" "$(cat huge.sha)"
 rm -f huge.jsonl huge.rej
-HITL_DB=$T/test.db
+HITL_DB=$TEST_DB
 
 # --- encodings ---------------------------------------------------------------
 
@@ -227,9 +227,9 @@ expect_line invalid-utf8 6 "invalid UTF-8 at byte 56"
 # The same from standard input, and with a valid file before it.
 printf '{"id": "iu-other", "kind": "model_output", "response": "a"}\n' \
     >other.jsonl
-before=$(db_sum)
+before=$(db_sum "$HITL_DB")
 expect_exit 65 "$HITL" import other.jsonl - <"$C/invalid-utf8.jsonl"
-[ "$(db_sum)" = "$before" ] ||
+[ "$(db_sum "$HITL_DB")" = "$before" ] ||
     fail "the database changed although the import was refused" "$T/err"
 expect_err "stdin: line 2: invalid UTF-8"
 expect_no_err "other.jsonl"
@@ -342,7 +342,7 @@ done
 skipped bad-id 4 2 4 5 6 7 8 9 10 12 13 14 15 16 17 18 19 20 21 23
 expect_eq "ids kept: NFC, inner space, emoji" "$(sql "SELECT
     group_concat(hex(ext_id), ' ') FROM (SELECT ext_id FROM items
-    WHERE src_file LIKE '%bad-id.jsonl' ORDER BY src_line)")" \
+    WHERE src_file LIKE '%bad-id.jsonl' ORDER BY src_line) AS i")" \
     "636166C3A9 6131 612062 F09F98802D3232"
 
 # --- structure ---------------------------------------------------------------
@@ -416,9 +416,9 @@ expect_line truncated 3 "invalid JSON"
 # With a valid file before it, neither is imported.
 printf '{"id": "trunc-other", "kind": "model_output", "response": "a"}\n' \
     >other.jsonl
-before=$(db_sum)
+before=$(db_sum "$HITL_DB")
 expect_exit 65 "$HITL" import other.jsonl "$C/truncated.jsonl"
-[ "$(db_sum)" = "$before" ] ||
+[ "$(db_sum "$HITL_DB")" = "$before" ] ||
     fail "the database changed although the import was refused" "$T/err"
 expect_no_err "other.jsonl"
 skipped truncated 2 3
@@ -486,15 +486,15 @@ expect_line huge-number 14 "would be read as the whole number 1;"
 expect_line huge-number 15 "would be read as the whole number 0;"
 skipped huge-number 1 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
 # 2^53 itself, however written, and what a double keeps are kept.
-expect_eq "numbers a double keeps" "$(sql "SELECT priority = 9007199254740992,
-    json_extract(metadata, '\$.a') = 9007199254740992,
-    json_extract(metadata, '\$.b') = -9007199254740992,
-    json_extract(metadata, '\$.c') = 9007199254740992,
-    json_extract(metadata, '\$.d') = 0.30000000000000004,
-    json_extract(metadata, '\$.e') > 0,
-    json_extract(metadata, '\$.f') = 4503599627370495.5,
-    json_extract(metadata, '\$.g') = 1000000000000000
-    FROM items WHERE ext_id = 'hn-16'")" "1|1|1|1|1|1|1|1"
+num() {
+	echo "CAST(json_extract(metadata, '\$.$1') AS DOUBLE PRECISION)"
+}
+expect_eq "numbers a double keeps" "$(sql "SELECT count(*) FROM items
+    WHERE ext_id = 'hn-16' AND priority = 9007199254740992 AND
+    $(num a) = 9007199254740992 AND $(num b) = -9007199254740992 AND
+    $(num c) = 9007199254740992 AND $(num d) = 0.30000000000000004 AND
+    $(num e) > 0 AND $(num f) = 4503599627370495.5 AND
+    $(num g) = 1000000000000000")" 1
 
 # Leading zeros, a bare dot, a plus sign: strtod reads them, JSON does not.
 refused number-syntax 2 3 4 5 6 7 8 9 10
@@ -519,7 +519,7 @@ expect_out "imported 0: queued 0, auto-decided 0; duplicates 4"
 # cJSON read the key "mallory\u00zz (disabled)" as "mallory": the policy
 # made mallory an admin. Refused with the byte, and nothing is loaded; so
 # are logins and descriptions that look like others.
-HITL_DB=$T/policy.db
+HITL_DB=$(newdb policy)
 expect_exit 0 "$HITL" init
 printf '{"roles": {"%s": "admin", "mallory\\u00zz (disabled)": "admin"}}\n' \
     "$LOGIN" >mallory.json
@@ -545,7 +545,7 @@ expect_eq "policies loaded" "$(sql "SELECT count(*) FROM policies")" 0
 # anything into the record), labels are listed once, a payload file is read
 # whole (a NUL byte in it is refused with its byte, not taken for its end),
 # and what the strict parser refuses it refuses here. Nothing is recorded.
-HITL_DB=$T/review.db
+HITL_DB=$(newdb review)
 bob() {
 	HITL_REVIEWER=bob "$HITL" "$@"
 }
@@ -556,7 +556,7 @@ ITEM=$(jq -r .item.id "$T/out")
 LEASE=$(jq -r .lease.id "$T/out")
 expect_eq "the first item, with one flag" \
     "$(jq -r '"\(.item.id) \(.item.flags | length)"' "$T/out")" "wf-out-1 1"
-before=$(db_sum)
+before=$(db_sum "$HITL_DB")
 CORRECT='"labels": ["toxicity"], "flags": [{"verdict": "confirmed"}]'
 ESCALATE='"team": "legal", "reason": "legal_risk", "severity": "high"'
 for note in '{"ssn": "078-05-1120"}' '["a"]'; do
@@ -600,7 +600,7 @@ expect_err "payload (standard input): NUL byte at byte $at"
 printf '{"note": "fine\\u00G0 hidden"}' >esc.json
 expect_exit 65 bob decide "$ITEM" --lease "$LEASE" approve --payload esc.json
 expect_err 'payload: invalid JSON at byte 15: "\u00G0" is not an escape'
-[ "$(db_sum)" = "$before" ] ||
+[ "$(db_sum "$HITL_DB")" = "$before" ] ||
     fail "a refused payload changed the database" "$T/err"
 
 # Escalation resolutions: the correction is checked like a correction.
@@ -608,7 +608,7 @@ expect_exit 0 bob decide "$ITEM" --lease "$LEASE" escalate \
     --payload "{$ESCALATE, \"note\": \"a string\"}"
 ESC=$(sql "SELECT id FROM escalations WHERE item_id = (SELECT id FROM items
     WHERE ext_id = '$ITEM')")
-before=$(db_sum)
+before=$(db_sum "$HITL_DB")
 expect_exit 65 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
     correct --payload nul.json
 expect_err "payload nul.json: NUL byte at byte $at"
@@ -618,7 +618,7 @@ expect_err "payload.note: expected a string, got an object"
 expect_exit 65 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
     correct --payload '{"labels": ["ok", "ok"], "flags": [{"verdict": "overturned"}]}'
 expect_err 'payload.labels[1]: "ok" is listed twice (payload.labels[0] and [1])'
-[ "$(db_sum)" = "$before" ] ||
+[ "$(db_sum "$HITL_DB")" = "$before" ] ||
     fail "a refused resolution changed the database" "$T/err"
 expect_exit 0 env HITL_REVIEWER=carol "$HITL" escalation resolve "$ESC" \
     correct --payload "{$CORRECT, \"note\": \"confirmed\"}"

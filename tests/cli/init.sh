@@ -120,13 +120,15 @@ if [ "$BACKEND" = sqlite ]; then
 else
 	sql_on "$NEWER" "INSERT INTO migrations VALUES (99, 'later', 'newer')"
 fi
-sum=$(db_sum "$NEWER")
+sum="$(db_sum "$NEWER") $(schema_version "$NEWER")"
 expect_exit 65 "$HITL" --db "$NEWER" status
 expect_err "newer"
-expect_eq "the newer database after status" "$(db_sum "$NEWER")" "$sum"
+expect_eq "the newer database after status" \
+    "$(db_sum "$NEWER") $(schema_version "$NEWER")" "$sum"
 expect_exit 65 "$HITL" --db "$NEWER" init
 expect_err "newer"
-expect_eq "the newer database after init" "$(db_sum "$NEWER")" "$sum"
+expect_eq "the newer database after init" \
+    "$(db_sum "$NEWER") $(schema_version "$NEWER")" "$sum"
 
 # --- usage, help and version -------------------------------------------------
 

@@ -283,15 +283,10 @@ db_copy() {
 	echo "$_c"
 }
 
-# db_sum DB: a checksum of what DB holds: the file's bytes on SQLite,
-# db_dump's on PostgreSQL.
+# db_sum DB: a checksum of what DB holds (db_dump's).
 db_sum() {
-	if [ "$BACKEND" = sqlite ]; then
-		sha256sum <"$1"
-	else
-		_s=$(db_dump "$1") || fail "cannot dump $1"
-		printf '%s\n' "$_s" | sha256sum
-	fi
+	_s=$(db_dump "$1") || fail "cannot dump $1"
+	printf '%s\n' "$_s" | sha256sum
 }
 
 # db_made DB: hitl (or anyone) made something at DB: the file, or a schema

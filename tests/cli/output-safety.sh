@@ -95,12 +95,25 @@ exec(sys.stdin.read())
 # --- init: the database path -------------------------------------------------
 
 step "init"
-HITL_DB="$T/db-$H.db"
+# A file named so; a server's database named so in its URI, where libpq
+# takes any text: the application_name (only "=" is percent-encoded).
+if [ "$BACKEND" = sqlite ]; then
+	HITL_DB="$T/db-$H.db"
+else
+	HITL_DB="$HITL_DB&application_name=db-$(printf '%s' "$H" |
+	    sed 's/=/%3D/g')"
+fi
 export HITL_DB
+# unenc FILE: the URI's %3D read back as the "=" it stands for.
+unenc() {
+	[ "$BACKEND" = sqlite ] || sed -i 's/aGk%3D/aGk=/' "$T/$1"
+}
 safe_exit 0 "$HITL" init
+unenc out
 marks out
-expect_out "created $T/db-x^[]52"
+expect_out "created ${HITL_DB%%db-x*}db-x^[]52"
 safe_exit 0 "$HITL" init
+unenc out
 marks out
 expect_out "is already a hitl database"
 
@@ -156,6 +169,7 @@ grep -F "batch 1" "$T/out" >"$T/batch" || fail "status: no batch 1" "$T/out"
 marks_json batch
 grep -F "database  " "$T/out" >"$T/database" ||
     fail "status: no database" "$T/out"
+unenc database
 marks database
 if [ "$POLICY_NAME" = "$H" ]; then
 	grep -F "policy    version 1" "$T/out" >"$T/policy" ||
