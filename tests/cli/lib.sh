@@ -309,5 +309,45 @@ schema_version() {
 	fi
 }
 
+# console_db DB: sets CONSOLE_DB, the name a console test gives DB, and
+# CONSOLE_ENV, the environment (VAR=VALUE words) that goes with it: on
+# PostgreSQL the bare URI "postgresql://", the database, host and user in
+# PGDATABASE, PGHOST and PGUSER, so that the console's header, which shows
+# the name, keeps room for the rest, as it does with a file's.
+console_db() {
+	if [ "$BACKEND" = sqlite ]; then
+		CONSOLE_DB=$1
+		CONSOLE_ENV=
+	else
+		CONSOLE_DB=postgresql://
+		CONSOLE_ENV="PGDATABASE=$(_lib_pgname "$1") PGHOST=$HITL_PG_HOST PGUSER=$HITL_PG_USER"
+	fi
+}
+
+# console_header FILE: on PostgreSQL, the first line of a screen dump with
+# the name "postgresql://" put back as the file name test.db that the
+# expected screens show (the rest of that line was cut six columns before
+# theirs: see screen_diff).
+console_header() {
+	[ "$BACKEND" = sqlite ] ||
+	    sed -i '1s|^hitl  postgresql://  |hitl  test.db  |' "$1"
+}
+
+# screen_diff WANT GOT: diff -u of two screen dumps; on PostgreSQL the
+# header of GOT (console_header) need only begin the header of WANT.
+screen_diff() {
+	if [ "$BACKEND" = postgresql ] &&
+	    sed -n 1p "$2" | grep -q '^hitl  test\.db  '; then
+		_w=$(sed -n 1p "$1")
+		case $_w in
+		"$(sed -n 1p "$2")"*)
+			{ printf '%s\n' "$_w"; sed 1d "$2"; } >"$2.header"
+			set -- "$1" "$2.header"
+			;;
+		esac
+	fi
+	diff -u "$1" "$2"
+}
+
 HITL_DB=$(newdb "$T/test")
 export HITL_DB

@@ -5,17 +5,22 @@
 # escalates one, undoes the last decision and quits with a hand-off note;
 # then the database is checked through the CLI, and the terminal for raw
 # escape sequences from item text.
-set -eu
-: "${HITL:?}" "${SRCDIR:?}"
 command -v tmux >/dev/null || { echo "FAIL: e2e: tmux is missing" >&2; exit 1; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/hitl-e2e.XXXXXX")
+. "$SRCDIR/tests/cli/lib.sh"
 sock=hitl-e2e-$$
-trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$T"' EXIT
-cd "$T"
-fail() { echo "FAIL: e2e: $*" >&2; tmux -L "$sock" capture-pane -p -t e2e >&2 || true; exit 1; }
+trap '_rc=$?; tmux -L "$sock" kill-server 2>/dev/null || true; (exit $_rc);
+    _lib_exit' EXIT
+fail() {
+	_lib_failed=1
+	echo "FAIL: e2e: $*" >&2
+	tmux -L "$sock" capture-pane -p -t e2e >&2 || true
+	exit 1
+}
 
-"$HITL" --db e2e.db init --policy "$SRCDIR/examples/policy.json" >/dev/null
-"$HITL" --db e2e.db import "$SRCDIR/tests/data/tui.jsonl" >/dev/null
+DB=$(newdb e2e)
+console_db "$DB"
+"$HITL" --db "$DB" init --policy "$SRCDIR/examples/policy.json" >/dev/null
+"$HITL" --db "$DB" import "$SRCDIR/tests/data/tui.jsonl" >/dev/null
 
 # Waits until the screen shows TEXT (the console redraws after each key).
 wait_for() {
@@ -29,9 +34,9 @@ wait_for() {
 keys() { tmux -L "$sock" send-keys -t e2e "$@"; }
 
 tmux -L "$sock" -f /dev/null new-session -d -s e2e -x 120 -y 40 \
-    "env TERM=xterm-256color LC_ALL=C.UTF-8 HITL_REVIEWER=bob \
+    "env TERM=xterm-256color LC_ALL=C.UTF-8 HITL_REVIEWER=bob $CONSOLE_ENV \
     EDITOR='$SRCDIR/tests/tui/edit-response.sh' \
-    '$HITL' --db e2e.db review; echo console-exited-\$?; sleep 60"
+    '$HITL' --db '$CONSOLE_DB' review; echo console-exited-\$?; sleep 60"
 tmux -L "$sock" set-option -t e2e allow-rename off >/dev/null 2>&1 || true
 wait_for "waiting: 3 outputs"
 
@@ -77,7 +82,7 @@ screen=$(tmux -L "$sock" capture-pane -p -e -t e2e -S -200)
 title=$(tmux -L "$sock" display -p -t e2e '#{pane_title}')
 [ "$title" != "pwned" ] || fail "item text set the terminal title"
 
-show() { "$HITL" --db e2e.db show --json "$1"; }
+show() { "$HITL" --db "$DB" show --json "$1"; }
 [ "$(show tui-out-1 | jq -r '.state + " " + .history[0].action')" = \
     "decided approve" ] || fail "tui-out-1 was not approved"
 show tui-hostile | jq -e '.state == "decided" and
@@ -94,8 +99,8 @@ show tui-anon-1 | jq -e '.state == "queued" and
     .history[0].payload.spans[2].entity_type == "NRP" and
     .history[1].action == "undo"' >/dev/null ||
     fail "tui-anon-1's correction was not undone"
-"$HITL" --db e2e.db --reviewer bob shifts --json | jq -e \
+"$HITL" --db "$DB" --reviewer bob shifts --json | jq -e \
     'select(.reviewer == "bob") | .note == "anon-1 needs a second look"' \
     >/dev/null || fail "no hand-off note"
-"$HITL" --db e2e.db audit verify >/dev/null || fail "the audit chain broke"
-echo PASS: e2e
+"$HITL" --db "$DB" audit verify >/dev/null || fail "the audit chain broke"
+pass

@@ -4,11 +4,10 @@
 # (":screen-dump FILE") must equal tests/tui/FILE. Terminal size, TERM,
 # locale, time zone, clock and reviewer are pinned; stderr must stay empty.
 # UPDATE=1 rewrites the expected screens (review the diff before committing).
-set -eu
-: "${HITL:?}" "${SRCDIR:?}"
+# On PostgreSQL each script has a database of its own; the header's name
+# is the one difference (screen_diff).
+. "$SRCDIR/tests/cli/lib.sh"
 dir=$SRCDIR/tests/tui
-T=$(mktemp -d "${TMPDIR:-/tmp}/hitl-tui.XXXXXX")
-trap 'rm -rf "$T"' EXIT
 failed=0
 ran=0
 
@@ -22,16 +21,19 @@ for keys in "$dir"/*.keys; do
 	work=$T/$name
 	mkdir -p "$work"
 	db=test.db
+	[ "$BACKEND" = sqlite ] || db=$(newdb "$name")
+	console_db "$db"
 	# Set up at the console's time: the log's times never go backwards.
-	(cd "$work" && export HITL_NOW=1795780800 &&
+	# HOME is the console's: a server's key is kept under it.
+	(cd "$work" && export HITL_NOW=1795780800 HOME="$work" &&
 	    "$HITL" --db "$db" init --policy "$SRCDIR/examples/policy.json" \
 	    >/dev/null && "$HITL" --db "$db" import \
 	    "$SRCDIR/tests/data/tui.jsonl" >/dev/null)
 	(cd "$work" && env -i PATH="$PATH" HOME="$work" TERM=xterm-256color \
 	    LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS="${w:-80}" \
 	    LINES="${h:-24}" HITL_NOW=1795780800 \
-	    HITL_REVIEWER="${reviewer:-bob}" $extra \
-	    timeout 30 "$HITL" --db "$db" review --script "$keys" \
+	    HITL_REVIEWER="${reviewer:-bob}" $extra $CONSOLE_ENV \
+	    timeout 30 "$HITL" --db "$CONSOLE_DB" review --script "$keys" \
 	    </dev/null >"$work/stdout" 2>"$work/stderr") || {
 		echo "FAIL: $name: the console exited with $?" >&2
 		cat "$work/stderr" >&2
@@ -50,11 +52,13 @@ for keys in "$dir"/*.keys; do
 			failed=$((failed + 1))
 		elif [ "${UPDATE:-}" = 1 ]; then
 			cp "$work/$dump" "$dir/$dump"
-		elif ! diff -u "$dir/$dump" "$work/$dump" >&2; then
+		elif ! console_header "$work/$dump" ||
+		    ! screen_diff "$dir/$dump" "$work/$dump" >&2; then
 			echo "FAIL: $name: screen $dump differs (above)" >&2
 			failed=$((failed + 1))
 		fi
 	done
 done
 echo "screens: $ran scripts, $failed failures"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] || fail "$failed screens differ (above)"
+pass
