@@ -37,7 +37,7 @@ _lib_exit() {
 		    "the check: $_lib_where" >&2
 	fi
 	cd /
-	[ ! -f "$T/.lib-dbs" ] || _lib_dropdbs
+	[ ! -f "$T/.lib-dbs" ] && [ ! -f "$T/.lib-roles" ] || _lib_dropdbs
 	rm -rf "$T"
 	exit "$_lib_rc"
 }
@@ -221,12 +221,17 @@ newdb() {
 	echo "postgresql:///$_n?host=$HITL_PG_HOST&user=$HITL_PG_USER"
 }
 
-# The databases a test made on the cluster go with it.
+# The databases and roles a test made on the cluster go with it.
 _lib_dropdbs() {
 	set --
-	for _n in $(sort -u "$T/.lib-dbs"); do
+	for _n in $(sort -u "$T/.lib-dbs" 2>/dev/null); do
 		set -- "$@" -c "DROP DATABASE IF EXISTS \"$_n\" WITH (FORCE)"
 	done
+	if [ -f "$T/.lib-roles" ]; then
+		for _n in $(sort -u "$T/.lib-roles"); do
+			set -- "$@" -c "DROP ROLE IF EXISTS \"$_n\""
+		done
+	fi
 	_lib_psql postgres "$@" >/dev/null 2>&1 || :
 }
 
@@ -298,6 +303,69 @@ db_made() {
 		[ "$(sql_on "$1" "SELECT count(*) FROM pg_namespace
 		    WHERE nspname = 'hitl'")" != 0 ]
 	fi
+}
+
+# unguarded DB SQL: SQL run on DB past the append-only guards, as someone
+# who owns the database would (an attacker with the file, or the server's
+# superuser): the sqlite3 shell with the guards dropped and put back, no
+# foreign key checked; psql as the superuser in replica mode (no trigger
+# fires, no foreign key is checked), with the trigger that keeps the
+# waiting counts firing all the same, as on SQLite. The schema is as it
+# was after.
+unguarded() {
+	if [ "$BACKEND" = sqlite ]; then
+		_g="type = 'trigger' AND name LIKE '%\\_no\\_%' ESCAPE '\\'"
+		_drop=$(sqlite3 -batch -noheader "$1" \
+		    "SELECT 'DROP TRIGGER ' || name || ';' FROM sqlite_master
+		    WHERE $_g") || return 1
+		_make=$(sqlite3 -batch -noheader "$1" \
+		    "SELECT sql || ';' FROM sqlite_master WHERE $_g") ||
+		    return 1
+		sqlite3 -batch -bail "$1" "BEGIN; $_drop
+		    $2;
+		    $_make COMMIT;"
+	else
+		sql_on "$1" "BEGIN;
+		    SET LOCAL session_replication_role = replica;
+		    ALTER TABLE items ENABLE ALWAYS TRIGGER waiting_update;
+		    $2;
+		    ALTER TABLE items ENABLE TRIGGER waiting_update;
+		    COMMIT;"
+	fi
+}
+
+# drop_guard DB GUARD...: the append-only guards GUARD (decisions_no_update,
+# say) are gone from DB: dropped on SQLite, disabled on PostgreSQL.
+drop_guard() {
+	_db=$1
+	shift
+	for _gd in "$@"; do
+		if [ "$BACKEND" = sqlite ]; then
+			sql_on "$_db" "DROP TRIGGER $_gd"
+		else
+			sql_on "$_db" "ALTER TABLE ${_gd%_no_*} DISABLE TRIGGER $_gd"
+		fi || return 1
+	done
+}
+
+# newrole NAME [ATTRIBUTES]: on PostgreSQL, a new role of the cluster's for
+# this test (LOGIN unless ATTRIBUTES say otherwise); prints its name. The
+# test's roles are dropped when it ends, after its databases.
+newrole() {
+	_r=$(printf '%s_%s' "$TEST_NAME" "$1" | tr 'A-Z' 'a-z' |
+	    tr -c 'a-z0-9\n' '_')
+	_lib_psql postgres -c "DROP ROLE IF EXISTS \"$_r\"" \
+	    -c "CREATE ROLE \"$_r\" ${2:-LOGIN}" >/dev/null ||
+	    fail "cannot make the role $_r"
+	echo "$_r" >>"$T/.lib-roles"
+	echo "$_r"
+}
+
+# sql_as ROLE DB QUERY: QUERY against DB on PostgreSQL, connected as ROLE.
+sql_as() {
+	printf '%s\n' "$3" | PGOPTIONS="-c search_path=hitl,sqlite_compat,pg_catalog -c client_min_messages=warning" \
+	    "$HITL_PG_BIN/psql" -X -q -A -t -v ON_ERROR_STOP=1 \
+	    -h "$HITL_PG_HOST" -U "$1" -d "$(_lib_pgname "$2")" -f -
 }
 
 # schema_version DB: the version of hitl's schema DB records.
