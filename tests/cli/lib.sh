@@ -205,6 +205,20 @@ _lib_pgname() {
 # (hitl init makes its schema), as a URI. The test's databases are
 # dropped when it ends.
 newdb() {
+	_u=$(dbof "$1")
+	if [ "$BACKEND" = postgresql ]; then
+		_n=$(_lib_pgname "$_u")
+		_lib_psql postgres \
+		    -c "DROP DATABASE IF EXISTS \"$_n\" WITH (FORCE)" \
+		    -c "CREATE DATABASE \"$_n\"" >/dev/null ||
+		    fail "cannot make the database $_n"
+		echo "$_n" >>"$T/.lib-dbs"
+	fi
+	echo "$_u"
+}
+
+# dbof NAME: the name newdb NAME gives, without making anything.
+dbof() {
 	if [ "$BACKEND" = sqlite ]; then
 		echo "$1.db"
 		return 0
@@ -214,10 +228,6 @@ newdb() {
 	if [ "${#_n}" -gt 60 ]; then
 		_n=$(printf '%.48s_%s' "$_n" "$(echo "$_n" | cksum | cut -d' ' -f1)")
 	fi
-	_lib_psql postgres -c "DROP DATABASE IF EXISTS \"$_n\" WITH (FORCE)" \
-	    -c "CREATE DATABASE \"$_n\"" >/dev/null ||
-	    fail "cannot make the database $_n"
-	echo "$_n" >>"$T/.lib-dbs"
 	echo "postgresql:///$_n?host=$HITL_PG_HOST&user=$HITL_PG_USER"
 }
 
@@ -309,9 +319,9 @@ db_made() {
 # who owns the database would (an attacker with the file, or the server's
 # superuser): the sqlite3 shell with the guards dropped and put back, no
 # foreign key checked; psql as the superuser in replica mode (no trigger
-# fires, no foreign key is checked), with the trigger that keeps the
-# waiting counts firing all the same, as on SQLite. The schema is as it
-# was after.
+# fires, no foreign key is checked), with the triggers that keep the
+# waiting and state counts firing all the same, as on SQLite. The schema
+# is as it was after.
 unguarded() {
 	if [ "$BACKEND" = sqlite ]; then
 		_g="type = 'trigger' AND name LIKE '%\\_no\\_%' ESCAPE '\\'"
@@ -328,8 +338,10 @@ unguarded() {
 		sql_on "$1" "BEGIN;
 		    SET LOCAL session_replication_role = replica;
 		    ALTER TABLE items ENABLE ALWAYS TRIGGER waiting_update;
+		    ALTER TABLE items ENABLE ALWAYS TRIGGER state_counts_update;
 		    $2;
 		    ALTER TABLE items ENABLE TRIGGER waiting_update;
+		    ALTER TABLE items ENABLE TRIGGER state_counts_update;
 		    COMMIT;"
 	fi
 }

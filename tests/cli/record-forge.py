@@ -22,14 +22,22 @@
 # the number of events, the head, and the first event whose signature the
 # rewrite broke.
 #
-# policy-sha only recomputes policies.sha256 from each body.
+# policy-sha only recomputes policies.sha256 from each body; guards puts
+# back the guards the attacker dropped.
+#
+# DB is a file, or a PostgreSQL URI (postgresql:///NAME?host=DIR&user=USER,
+# as the tests' cluster gives them): there, with no libpq for Python, each
+# statement goes through psql (HITL_PG_BIN/psql) as the server's superuser
+# in replica mode, where neither the guards nor the foreign keys stop it.
 
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 GENESIS = "0" * 64
 DECISION_EVENTS = ("decision", "undo", "resolution", "reopen")
@@ -79,7 +87,83 @@ def sign(key, first, seq, hash_hex):
                        "-in", msg.name).hex()
 
 
+class Rows:
+    """The rows of a statement psql ran, as sqlite3's cursor gives them."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self):
+        return self.rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+class Psql:
+    """A PostgreSQL database through psql, one session per statement."""
+
+    def __init__(self, uri):
+        u = urllib.parse.urlparse(uri)
+        q = urllib.parse.parse_qs(u.query)
+        self.args = [os.path.join(os.environ.get("HITL_PG_BIN", ""),
+                                  "psql"), "-X", "-q", "-A", "-t",
+                     "-v", "ON_ERROR_STOP=1", "-d", u.path.lstrip("/")]
+        for key, opt in (("host", "-h"), ("user", "-U"), ("port", "-p")):
+            if key in q:
+                self.args += [opt, q[key][0]]
+
+    @staticmethod
+    def literal(v):
+        if v is None:
+            return "NULL"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        return "'" + str(v).replace("'", "''") + "'"
+
+    def bind(self, sql, params):
+        parts = sql.split("?")
+        assert len(parts) == len(params) + 1, sql
+        out = parts[0]
+        for v, rest in zip(params, parts[1:]):
+            out += self.literal(v) + rest
+        return out
+
+    def run(self, script):
+        text = ("SET search_path = hitl, pg_catalog;\n"
+                "SET session_replication_role = replica;\n" + script)
+        return subprocess.run(self.args, input=text.encode(), check=True,
+                              stdout=subprocess.PIPE).stdout.decode()
+
+    def execute(self, sql, params=()):
+        sql = self.bind(sql, params)
+        if not sql.lstrip().upper().startswith("SELECT"):
+            self.run(sql + ";\n")
+            return Rows([])
+        # Each row as JSON: its values with their types, in column order.
+        out = self.run("SELECT CAST(row_to_json(q) AS text) FROM (%s) AS q;\n"
+                       % sql)
+        return Rows([tuple(json.loads(line, object_pairs_hook=lambda kv:
+                                      [v for _, v in kv]))
+                     for line in out.splitlines() if line])
+
+    def executemany(self, sql, rows):
+        self.run("".join(self.bind(sql, r) + ";\n" for r in rows))
+
+    def close(self):
+        pass
+
+
+def is_server(db):
+    return isinstance(db, Psql)
+
+
 def has_table(db, name):
+    if is_server(db):
+        return True     # its first schema had every table
     return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                       "AND name = ?", (name,)).fetchone() is not None
 
@@ -130,6 +214,8 @@ def sync(db, event, data, seq, prev, pubkey):
 
 
 def connect(path):
+    if path.startswith(("postgresql://", "postgres://")):
+        return Psql(path)
     # The attacker is in no hurry for durability.
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA synchronous = OFF")
@@ -138,6 +224,8 @@ def connect(path):
 
 def drop_guards(db):
     """Drops the append-only triggers; returns their SQL, to put back."""
+    if is_server(db):
+        return []       # replica mode: they do not fire
     saved = [sql for (sql,) in db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
         "(%s)" % ",".join("?" * len(TRIGGERS)), TRIGGERS)]
@@ -148,7 +236,14 @@ def drop_guards(db):
 
 def restore_guards(db, saved):
     # A careful forger leaves the schema as hitl made it, guards the SQL
-    # given to the shell dropped included.
+    # given to the shell dropped (on a server: disabled) included.
+    if is_server(db):
+        for (t,) in db.execute("SELECT tgname FROM pg_trigger "
+                               "WHERE tgname LIKE '%\\_no\\_%' "
+                               "AND tgenabled = 'D'").fetchall():
+            db.execute("ALTER TABLE %s ENABLE TRIGGER %s"
+                       % (t.rpartition("_no_")[0], t))
+        return
     for sql in saved:
         db.execute(sql)
     schema = db.execute("PRAGMA user_version").fetchone()[0]
@@ -166,7 +261,8 @@ def restore_guards(db, saved):
 
 def rechain(path, mode, key):
     db = connect(path)
-    db.execute("BEGIN IMMEDIATE")
+    if not is_server(db):
+        db.execute("BEGIN IMMEDIATE")
     guards = drop_guards(db)
     signed = has_table(db, "audit_signatures")
     events = db.execute("SELECT seq, at, actor, event, item, body, hash "
@@ -220,12 +316,19 @@ def rechain(path, mode, key):
             db.execute("UPDATE meta SET value = ? WHERE key = "
                        "'signing_key'", (pubkey[1],))
     restore_guards(db, guards)
-    db.execute("COMMIT")
+    if not is_server(db):
+        db.execute("COMMIT")
     db.close()
     print(canon({"events": len(rows), "head": prev, "first_bad": first_bad}))
 
 
 def set_policy_sha(db):
+    if is_server(db):
+        for version, body in db.execute(
+                "SELECT version, body FROM policies").fetchall():
+            db.execute("UPDATE policies SET sha256 = ? WHERE version = ?",
+                       (hashlib.sha256(body.encode()).hexdigest(), version))
+        return
     saved = [sql for (sql,) in db.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
         "name = 'policies_no_update'")]
