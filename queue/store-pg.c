@@ -55,18 +55,34 @@ struct pg_stmt {
 #define PG_CONN(q)	((struct pg_conn *)(q)->conn)
 #define PG_STMT(s)	((struct pg_stmt *)(s))
 
+/*
+ * The server's message: its primary text and detail, without the severity,
+ * the context (the function a trigger ran, say) and the hint that libpq's
+ * whole message has on lines of their own; else libpq's, for a connection
+ * that failed.
+ */
 static const char *
 pg_message(PGconn *c, const PGresult *res)
 {
-	const char	*m;
+	const char	*m = NULL, *d = NULL;
 	static char	 buf[512];
 	size_t		 n;
 
-	m = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(c);
+	if (res != NULL) {
+		m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		d = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	}
+	if (m == NULL || *m == '\0') {
+		m = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(c);
+		d = NULL;
+	}
 	if (m == NULL || *m == '\0')
 		m = c != NULL ? PQerrorMessage(c) : "unknown error";
+	if (d != NULL && *d != '\0')
+		snprintf(buf, sizeof buf, "%s (%s)", m, d);
+	else
+		snprintf(buf, sizeof buf, "%s", m);
 	/* libpq ends its messages with a newline. */
-	snprintf(buf, sizeof buf, "%s", m);
 	n = strlen(buf);
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
@@ -114,7 +130,12 @@ pg_error(struct queue *q, const PGresult *res, const char *what,
 		    "hitl connects as lacks the privilege)", what, msg);
 		return (EX_NOPERM);
 	}
-	if (strncmp(state, "23", 2) == 0) {
+	/*
+	 * A constraint, or a trigger that raised an exception (P0001, as
+	 * RAISE does unless told otherwise): the database refused the data,
+	 * as SQLite's constraints and RAISE(ABORT) do.
+	 */
+	if (strncmp(state, "23", 2) == 0 || strcmp(state, "P0001") == 0) {
 		xasprintf(cause, "%s: %s", what, msg);
 		return (EX_DATAERR);
 	}

@@ -9,7 +9,7 @@
 expect_exit 0 "$HITL" init
 expect_exit 0 "$HITL" import "$SRCDIR/tests/data/workflow.jsonl"
 items() {
-	sqlite3 "$HITL_DB" "SELECT count(*) FROM items"
+	sql "SELECT count(*) FROM items"
 }
 BEFORE=$(items)
 
@@ -55,21 +55,36 @@ fi
 
 step "a line the database refuses"
 BEFORE=$(items)
-sqlite3 "$HITL_DB" "CREATE TRIGGER test_refuse BEFORE INSERT ON items
-    WHEN new.ext_id = 'ref-3' BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+# A trigger of the test's refuses the item ref-3.
+if [ "$BACKEND" = sqlite ]; then
+	sql "CREATE TRIGGER test_refuse BEFORE INSERT ON items
+	    WHEN new.ext_id = 'ref-3'
+	    BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+else
+	sql 'CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql
+	    AS $$ BEGIN RAISE EXCEPTION '"'refused for the test'"'; END $$;
+	    CREATE TRIGGER test_refuse BEFORE INSERT ON items FOR EACH ROW
+	    WHEN (NEW.ext_id = '"'ref-3'"') EXECUTE FUNCTION test_refuse()'
+fi
 for i in 1 2 3 4; do
 	printf '{"id":"ref-%d","kind":"model_output","response":"r"}\n' "$i"
 done >ref.jsonl
 expect_exit 70 "$HITL" import ref.jsonl
 expect_err "the database refused the line"
 expect_err "refused for the test"
+# The database's reason, not the server's context lines around it.
+expect_no_err "CONTEXT"
 expect_err "nothing of this run was imported"
 expect_eq "items after a refused atomic run" "$(items)" "$BEFORE"
 # --skip-invalid does not make it an invalid line: the run still fails.
 expect_exit 70 "$HITL" import --skip-invalid --rejects rej.jsonl ref.jsonl
 expect_eq "items after a refused run with --skip-invalid" "$(items)" "$BEFORE"
 [ ! -s rej.jsonl ] || fail "a refused valid line went to the rejects" rej.jsonl
-sqlite3 "$HITL_DB" "DROP TRIGGER test_refuse"
+if [ "$BACKEND" = sqlite ]; then
+	sql "DROP TRIGGER test_refuse"
+else
+	sql "DROP TRIGGER test_refuse ON items; DROP FUNCTION test_refuse()"
+fi
 expect_exit 0 "$HITL" import ref.jsonl
 expect_out "imported 4"
 
@@ -79,4 +94,4 @@ expect_err "from 64 to 268435456"
 expect_exit 0 "$HITL" import --max-line 268435456 ref.jsonl
 expect_out "duplicates 4"
 
-echo "PASS: $TEST_NAME"
+pass
