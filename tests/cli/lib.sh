@@ -269,6 +269,18 @@ db_dump() {
 	fi
 }
 
+# db_schema DB: the tables, indexes and triggers of DB, to compare.
+db_schema() {
+	if [ "$BACKEND" = sqlite ]; then
+		sql_on "$1" "SELECT type, name, sql FROM sqlite_master
+		    ORDER BY type, name"
+	else
+		sql_on "$1" "SELECT d FROM sqlite_compat.dump() AS d
+		    WHERE d LIKE 'table %' OR d LIKE 'index %' OR
+		    d LIKE 'trigger %'"
+	fi
+}
+
 # keyfile DB: where hitl keeps the signing key of database DB: beside the
 # file, or, for a server's, in ~/.config/hitl, named after the server's
 # socket directory, port and database.
