@@ -125,6 +125,12 @@ pg_error(struct queue *q, const PGresult *res, const char *what,
 		    msg);
 		return (EX_IOERR);
 	}
+	/* A standby, or a database whose transactions are read-only. */
+	if (strcmp(state, "25006") == 0) {
+		xasprintf(cause, "%s: cannot write to %s: the server takes only "
+		    "reads there (%s)", what, q->path, msg);
+		return (EX_CANTCREAT);
+	}
 	if (strcmp(state, "42501") == 0) {
 		xasprintf(cause, "%s: the database refused it: %s (the role "
 		    "hitl connects as lacks the privilege)", what, msg);
@@ -196,7 +202,10 @@ pg_notice(void *arg, const char *message)
 static int
 pg_session(struct queue *q, char **cause)
 {
-	int rc;
+	PGresult	*res;
+	char		 ms[32];
+	const char	*param = ms;
+	int		 rc;
 
 	PQsetNoticeProcessor(PG_CONN(q)->conn, pg_notice, NULL);
 	/*
@@ -205,7 +214,21 @@ pg_session(struct queue *q, char **cause)
 	 */
 	if ((rc = pg_exec(q, "SET search_path = hitl, pg_catalog", cause)) != 0)
 		return (rc);
-	return (pg_exec(q, "SET client_encoding = 'UTF8'", cause));
+	if ((rc = pg_exec(q, "SET client_encoding = 'UTF8'", cause)) != 0)
+		return (rc);
+	/*
+	 * The busy timeout: a writer waits that long for another's locks (the
+	 * log's head row, an item's), as SQLite's writers wait for its lock,
+	 * then gives up (55P03: busy, try again).
+	 */
+	snprintf(ms, sizeof ms, "%dms", q->busy_timeout_ms);
+	res = PQexecParams(PG_CONN(q)->conn,
+	    "SELECT set_config('lock_timeout', $1, false)", 1, NULL, &param,
+	    NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		rc = pg_error(q, res, "open", cause);
+	PQclear(res);
+	return (rc);
 }
 
 static int	pg_set_owner(struct queue *, char **);

@@ -255,6 +255,25 @@ sql_on() {
 	fi
 }
 
+# sql_cluster QUERY: on PostgreSQL, QUERY against the cluster itself (its
+# database postgres), as its superuser: for what is no one database's
+# (tablespaces, say).
+sql_cluster() {
+	printf '%s\n' "$1" | _lib_psql postgres -f -
+}
+
+# db_drop DB: DB is gone: the file, its side files and its key; a server's
+# database (and the key hitl keeps for it).
+db_drop() {
+	if [ "$BACKEND" = sqlite ]; then
+		rm -f "$1" "$1-wal" "$1-shm" "$1-journal"
+	else
+		sql_cluster "DROP DATABASE IF EXISTS \"$(_lib_pgname "$1")\"
+		    WITH (FORCE)" >/dev/null
+	fi
+	rm -f "$(keyfile "$1")"
+}
+
 # sql QUERY: against $HITL_DB.
 sql() {
 	sql_on "$HITL_DB" "$1"
