@@ -221,51 +221,63 @@ copy_check_empty(struct queue *dst, char **cause)
 	return (0);
 }
 
-/* The waiting counts and the meta rows that are the queue's state. */
+/*
+ * The rows that are the queue's state rather than its record, copied over
+ * the new database's own: the counts kept beside the rows, which status
+ * and next read instead of counting (their key columns, then the count),
+ * and the meta rows (a key, then its text).
+ */
+static const struct copy_state_rows {
+	const char	*select;
+	const char	*set;
+	int		 ncols;
+	int		 counted;	/* the last column is a count */
+} copy_state_rows[] = {
+	{ "SELECT kind, n FROM waiting ORDER BY kind",
+	  "UPDATE waiting SET n = ?2 WHERE kind = ?1", 2, 1 },
+	{ "SELECT kind, state, n FROM state_counts ORDER BY kind, state",
+	  "INSERT INTO state_counts (kind, state, n) VALUES (?1, ?2, ?3) "
+	  "ON CONFLICT (kind, state) DO UPDATE SET n = excluded.n", 3, 1 },
+	{ "SELECT key, value FROM meta WHERE key = 'next_seq' OR "
+	  "key = 'signing_key' OR key = 'needs_baseline' ORDER BY key",
+	  "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+	  "ON CONFLICT (key) DO UPDATE SET value = excluded.value", 2, 0 },
+};
+
+/* The queue's state: those rows, its counters, the backend's own. */
 static int
 copy_state(struct queue *src, struct queue *dst, char **cause)
 {
-	static const char wsel[] = "SELECT kind, n FROM waiting ORDER BY kind";
-	static const char wset[] = "UPDATE waiting SET n = ?2 WHERE kind = ?1";
-	static const char msel[] =
-	    "SELECT key, value FROM meta WHERE key = 'next_seq' OR "
-	    "key = 'signing_key' OR key = 'needs_baseline' ORDER BY key";
-	static const char mset[] =
-	    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
-	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-	struct store_stmt	*in, *out;
-	int64_t			 next;
-	size_t			 i;
-	int			 rc;
+	const struct copy_state_rows	*r;
+	struct store_stmt		*in, *out;
+	int64_t				 next;
+	size_t				 i;
+	int				 k, last, rc = STORE_DONE;
 
-	if ((in = store_stmt(src, wsel, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while ((rc = store_step(in, "copy", cause)) == STORE_ROW) {
-		if ((out = store_stmt(dst, wset, cause)) == NULL) {
-			rc = EX_SOFTWARE;
-			break;
+	for (i = 0; rc == STORE_DONE &&
+	    i < sizeof copy_state_rows / sizeof copy_state_rows[0]; i++) {
+		r = &copy_state_rows[i];
+		last = r->ncols - 1;
+		if ((in = store_stmt(src, r->select, cause)) == NULL)
+			return (EX_SOFTWARE);
+		while ((rc = store_step(in, "copy", cause)) == STORE_ROW) {
+			if ((out = store_stmt(dst, r->set, cause)) == NULL) {
+				rc = EX_SOFTWARE;
+				break;
+			}
+			for (k = 0; k < last; k++)
+				store_bind_text(out, k + 1, store_text(in, k));
+			if (r->counted)
+				store_bind_int(out, last + 1,
+				    store_int(in, last));
+			else
+				store_bind_text(out, last + 1,
+				    store_text(in, last));
+			if ((rc = store_run(out, "copy", cause)) != 0)
+				break;
 		}
-		store_bind_text(out, 1, store_text(in, 0));
-		store_bind_int(out, 2, store_int(in, 1));
-		if ((rc = store_run(out, "copy", cause)) != 0)
-			break;
+		store_reset(in);
 	}
-	store_reset(in);
-	if (rc != STORE_DONE)
-		return (rc);
-	if ((in = store_stmt(src, msel, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while ((rc = store_step(in, "copy", cause)) == STORE_ROW) {
-		if ((out = store_stmt(dst, mset, cause)) == NULL) {
-			rc = EX_SOFTWARE;
-			break;
-		}
-		store_bind_text(out, 1, store_text(in, 0));
-		store_bind_text(out, 2, store_text(in, 1));
-		if ((rc = store_run(out, "copy", cause)) != 0)
-			break;
-	}
-	store_reset(in);
 	if (rc != STORE_DONE)
 		return (rc);
 	/* Counters go on from where the source's are. */

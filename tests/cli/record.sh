@@ -100,51 +100,7 @@ rm -f probe.pem probe.txt
 # --- a day of work -----------------------------------------------------------------
 
 step "the day's work"
-expect_exit 0 "$HITL" init --policy "$SRCDIR/examples/policy.json"
-expect_exit 0 "$HITL" import "$SRCDIR/tests/data/workflow.jsonl"
-expect_exit 0 "$HITL" import "$SRCDIR/tests/data/small.jsonl"
-at 60
-claim bob wf-out-1
-expect_exit 0 hitl_as bob decide wf-out-1 --lease "$LEASE" approve \
-    --note "flag is right"
-at 120
-claim bob wf-anon-1
-expect_exit 0 hitl_as bob decide wf-anon-1 --lease "$LEASE" correct \
-    --payload '{"spans": [{"verdict": "accepted"}, {"verdict": "rejected"}],
-    "note": "Zoë is a name, Zürich a place"}'
-at 180
-claim bob wf-out-2
-expect_exit 0 hitl_as bob decide wf-out-2 --lease "$LEASE" escalate \
-    --team legal --reason legal_risk --severity high --note "hiring advice"
-at 240
-claim bob small-out-2
-expect_exit 0 hitl_as bob decide small-out-2 --lease "$LEASE" skip \
-    --note "second opinion"
-expect_exit 0 hitl_as bob undo --json
-expect_exit 0 hitl_as bob decide small-out-2 --lease "$(jq .lease.id "$T/out")" \
-    correct --payload '{"labels": ["toxicity"], "flags": [{"verdict": "confirmed"}]}'
-at 300
-claim erin wf-out-3
-expect_exit 0 hitl_as erin decide wf-out-3 --lease "$LEASE" escalate \
-    --team trust-safety --reason other --severity critical \
-    --note "refund promise"
-at 360
-claim erin small-anon-1
-expect_exit 0 hitl_as erin decide small-anon-1 --lease "$LEASE" approve
-at 420
-claim bob wf-anon-2
-expect_exit 0 hitl_as bob decide wf-anon-2 --lease "$LEASE" approve
-claim bob small-out-1
-expect_exit 0 hitl_as bob decide small-out-1 --lease "$LEASE" skip
-at 480
-expect_exit 0 hitl_as carol escalation ack 1
-expect_exit 0 hitl_as dana escalation ack 2
-at 540
-expect_exit 0 hitl_as carol escalation resolve 1 reject --note "never use this"
-at 600
-expect_exit 0 hitl_as bob shift end --note "wf-out-2 went to legal"
-at 660
-expect_exit 0 hitl_as alice export --format sft -o sft.jsonl
+workday "$SRCDIR/examples/policy.json"
 
 step "the day's record"
 expect_eq "the day's events" "$(sql "SELECT group_concat(event, ' ') FROM
