@@ -1,7 +1,8 @@
 #!/bin/sh
 # Who acts, in the single-user build: the real user's login (getuid), not
 # the effective user's, and never a group hitl was made setgid to, which it
-# gives up before doing anything (only a shared install keeps one). Needs
+# gives up before doing anything (only a shared install keeps one): the
+# files it makes (a file's database, the signing key) are not the group's. Needs
 # root and setpriv to run hitl with a real uid other than its effective one:
 # skipped (77) otherwise.
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then
@@ -38,9 +39,13 @@ chgrp daemon bin/hitl
 chmod 2755 bin/hitl
 chown 65534 own
 NG=$(id -g 65534)
-expect_exit 0 setpriv --reuid=65534 --regid="$NG" --clear-groups -- \
-    "$T/bin/hitl" --db "$T/own/x.db" init
-expect_eq "the new database's group" "$(stat -c %g own/x.db)" "$NG"
-expect_eq "its key's group" "$(stat -c %g own/x.db.key)" "$NG"
+# nobody's home is own: a server's signing key is made there.
+X=$(newdb "$T/own/x")
+expect_exit 0 env HOME="$T/own" setpriv --reuid=65534 --regid="$NG" \
+    --clear-groups -- "$T/bin/hitl" --db "$X" init
+! only_sqlite "the new database's group" "a server's database is no file" ||
+    expect_eq "the new database's group" "$(stat -c %g "$X")" "$NG"
+expect_eq "its key's group" "$(stat -c %g "$(HOME=$T/own keyfile "$X")")" \
+    "$NG"
 
 pass

@@ -181,6 +181,14 @@ only_sqlite() {
 	return 1
 }
 
+# skip_test WHY: the whole test is skipped (exit 77), saying why (on
+# PostgreSQL, a test of what only SQLite has).
+skip_test() {
+	_lib_failed=1
+	echo "SKIP: $TEST_NAME on $BACKEND: $1"
+	exit 77
+}
+
 # _lib_psql DBNAME PSQL-ARGS...: the cluster's psql as its superuser,
 # unaligned and without headers, as sqlite3 -batch -noheader prints;
 # searching hitl's schema first, then the tests' SQLite functions
