@@ -181,24 +181,29 @@ load_policy(struct fixture *f, const char *actor, const char *skip,
 	return (rc);
 }
 
+/*
+ * The queue every test starts from: the policy (version 1) loaded by alice
+ * and the lines imported, made once and copied for each test as a backup
+ * would copy it.
+ */
 static int
-setup(void **state)
+group_setup(void **state)
 {
 	struct queue_import_counts	 c;
 	struct queue_import		*imp = NULL;
-	struct fixture			*f;
+	struct fixture			 f;
+	struct tu_db			*golden;
 	size_t				 i;
 	int64_t				 batch;
 
-	f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	tu_db_init(&f->db);
-	OK(queue_open(f->db.path, QUEUE_OPEN_CREATE, &f->q, &why));
-	queue_set_now(f->q, NOW);
-	OK(load_policy(f, "alice", "end", "true", "\"reviewer\"", &why));
-	assert_int_equal(f->version, 1);
+	memset(&f, 0, sizeof f);
+	tu_db_init(&f.db);
+	OK(tu_open(&f.db, QUEUE_OPEN_CREATE, &f.q, &why));
+	queue_set_now(f.q, NOW);
+	OK(load_policy(&f, "alice", "end", "true", "\"reviewer\"", &why));
+	assert_int_equal(f.version, 1);
 
-	OK(queue_import_begin(f->q, "alice", 1, &imp, &why));
+	OK(queue_import_begin(f.q, "alice", 1, &imp, &why));
 	for (i = 0; i < NLINES; i++)
 		OK(queue_import_line(imp, "inline.jsonl", i + 1, lines[i],
 		    strlen(lines[i]), &why));
@@ -207,7 +212,36 @@ setup(void **state)
 	assert_int_equal(c.imported, NLINES);
 	assert_int_equal(c.queued, NLINES - 1);
 	assert_int_equal(c.auto_decided, 1);
+	queue_close(f.q);
 
+	golden = malloc(sizeof *golden);
+	assert_non_null(golden);
+	*golden = f.db;
+	*state = golden;
+	return (0);
+}
+
+static int
+group_teardown(void **state)
+{
+	struct tu_db *golden = *state;
+
+	tu_db_cleanup(golden);
+	free(golden);
+	return (0);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f;
+
+	f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	tu_db_init_copy(&f->db, *state);
+	OK(tu_open(&f->db, 0, &f->q, &why));
+	queue_set_now(f->q, NOW);
+	f->version = 1;
 	*state = f;
 	return (0);
 }
@@ -1651,7 +1685,7 @@ test_undo_after_reopen(void **state)
 	queue_close(f->q);
 	f->q = NULL;
 
-	OK(queue_open(f->db.path, 0, &f->q, &why));
+	OK(tu_open(&f->db, 0, &f->q, &why));
 	queue_set_now(f->q, NOW + 120);
 	as(f, "bob");
 	expect_undo(f, "out-2", "approve", d1, NULL);
@@ -2048,5 +2082,7 @@ main(void)
 		T(test_escalation_other_lead),
 	};
 
-	return (cmocka_run_group_tests_name("workflow", tests, NULL, NULL));
+	tu_backend_start();
+	return (cmocka_run_group_tests_name("workflow (" TU_BACKEND ")",
+	    tests, group_setup, group_teardown));
 }
