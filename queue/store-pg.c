@@ -104,13 +104,20 @@ pg_error(struct queue *q, const PGresult *res, const char *what,
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	if (PQstatus(c) == CONNECTION_BAD || state == NULL ||
 	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0) {
-		xasprintf(cause, "%s: the database server is unreachable (%s); "
-		    "nothing was changed: try again once it is back", what,
-		    msg);
+		xasprintf(cause, "%s: the database server is unreachable at %s "
+		    "(%s); nothing was changed: try again once it is back",
+		    what, q->path, msg);
 		return (EX_TEMPFAIL);
 	}
-	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-	    strcmp(state, "55P03") == 0) {
+	/* The busy timeout (lock_timeout) ran out, as SQLite's says. */
+	if (strcmp(state, "55P03") == 0) {
+		xasprintf(cause, "%s: the database %s is busy: another "
+		    "process held it longer than the busy timeout (%d ms); "
+		    "nothing was changed: try again", what, q->path,
+		    q->busy_timeout_ms);
+		return (EX_TEMPFAIL);
+	}
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
 		xasprintf(cause, "%s: the database was busy with another "
 		    "writer (%s); nothing was changed: try again", what, msg);
 		return (EX_TEMPFAIL);
@@ -439,8 +446,9 @@ pg_reconnect(struct queue *q, char **cause)
 		return (0);
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK) {
-		xasprintf(cause, "the database server is unreachable (%s): "
-		    "try again once it is back", pg_message(c->conn, NULL));
+		xasprintf(cause, "the database server is unreachable at %s "
+		    "(%s): try again once it is back", q->path,
+		    pg_message(c->conn, NULL));
 		return (EX_TEMPFAIL);
 	}
 	c->generation++;

@@ -806,6 +806,21 @@ tu_sql_rows(const char *path, const char *sql)
 	return (r.out);
 }
 
+#if TU_PG
+/* Whether the database takes connections: down, as far as hitl can tell. */
+static inline void
+tu_pg_allow_connections(const struct tu_db *t, int allow)
+{
+	char	sql[128];
+
+	snprintf(sql, sizeof sql, "ALTER DATABASE %s ALLOW_CONNECTIONS %s",
+	    t->name, allow ? "true" : "false");
+	tu_pg_admin(sql);
+}
+#else
+#define tu_pg_allow_connections(t, allow) abort()
+#endif
+
 /*
  * PostgreSQL: ends every other connection to the database at path, as a
  * restart of the server would, once they are gone; returns how many there
