@@ -468,6 +468,53 @@ test_other_applications_tables_are_left_alone(void **state)
 	free(rows);
 }
 
+/*
+ * PostgreSQL: a password in a server's URI (user:PASSWORD@, password=, its
+ * name %-encoded or not) is shown nowhere: not by queue_path, not in a
+ * message naming the database, not when the server is not there, whose
+ * messages name it.
+ */
+static void
+test_password_in_uri_is_never_shown(void **state)
+{
+	struct tu_db	*t = *state, db;
+	struct queue	*q = NULL;
+	char		 want[400], *cause = NULL;
+	const char	*rest = t->path + strlen("postgresql://");
+
+	TU_ONLY("postgresql");
+	db = *t;
+	/* The cluster trusts its local users: no password is asked for. */
+	if ((size_t)snprintf(db.path, sizeof db.path, "postgresql://"
+	    "mallory:s3cret@%s&password=s3cret%%21", rest) >= sizeof db.path)
+		fail();
+	snprintf(want, sizeof want, "postgresql://mallory:***@%s"
+	    "&password=***", rest);
+	assert_int_equal(tu_open(&db, 0, &q, &cause), EX_NOINPUT);
+	assert_non_null(strstr(cause, want));
+	assert_null(strstr(cause, "s3cret"));
+	free(cause);
+	cause = NULL;
+	q = open_ok(&db, QUEUE_OPEN_CREATE);
+	assert_string_equal(queue_path(q), want);
+	queue_close(q);
+
+	if ((size_t)snprintf(db.path, sizeof db.path, "postgres://:s3cret@/x?"
+	    "host=%s/nowhere&%%70assword=s3cret&passfile=kept", t->dir) >=
+	    sizeof db.path)
+		fail();
+	snprintf(want, sizeof want, "cannot connect to postgres://:***@/x?"
+	    "host=%s/nowhere&%%70assword=***&passfile=kept", t->dir);
+	assert_int_equal(tu_open(&db, 0, &q, &cause), EX_TEMPFAIL);
+	assert_null(q);
+	if (strstr(cause, want) == NULL || strstr(cause, "s3cret") != NULL ||
+	    strstr(cause, "/nowhere/.s.PGSQL.5432") == NULL) {
+		print_error("%s\n", cause);
+		fail();
+	}
+	free(cause);
+}
+
 static void
 test_newer_schema_is_refused_untouched(void **state)
 {
@@ -988,6 +1035,7 @@ main(void)
 		T(test_database_without_queue_is_adopted_only_with_create),
 		T(test_other_schema_named_hitl_is_refused_untouched),
 		T(test_other_applications_tables_are_left_alone),
+		T(test_password_in_uri_is_never_shown),
 		T(test_newer_schema_is_refused_untouched),
 		T(test_migrations_bring_new_database_to_latest),
 		T(test_reopen_keeps_data_and_does_not_rerun_migrations),
