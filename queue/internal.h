@@ -49,7 +49,14 @@ const struct action_info *action_find(const char *);
 struct queue {
 	const struct store_ops	*ops;		/* the backend */
 	void			*conn;		/* its connection */
-	char			*path;		/* file or connection URI */
+	/*
+	 * The database as messages and queue_path name it, and what the
+	 * backend opens: a file's path both; a server's URI, but path shows
+	 * no password it holds (the shared install's does, which reviewers
+	 * may not read).
+	 */
+	char			*path;
+	char			*open_path;	/* file or connection URI */
 	char			*keydir;	/* for a server's key (NULL: .) */
 	char			*owner;		/* to own what migrations make */
 	int			 schema;

@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -104,13 +105,20 @@ pg_error(struct queue *q, const PGresult *res, const char *what,
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	if (PQstatus(c) == CONNECTION_BAD || state == NULL ||
 	    strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0) {
-		xasprintf(cause, "%s: the database server is unreachable (%s); "
-		    "nothing was changed: try again once it is back", what,
-		    msg);
+		xasprintf(cause, "%s: the database server is unreachable at %s "
+		    "(%s); nothing was changed: try again once it is back",
+		    what, q->path, msg);
 		return (EX_TEMPFAIL);
 	}
-	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
-	    strcmp(state, "55P03") == 0) {
+	/* The busy timeout (lock_timeout) ran out, as SQLite's says. */
+	if (strcmp(state, "55P03") == 0) {
+		xasprintf(cause, "%s: the database %s is busy: another "
+		    "process held it longer than the busy timeout (%d ms); "
+		    "nothing was changed: try again", what, q->path,
+		    q->busy_timeout_ms);
+		return (EX_TEMPFAIL);
+	}
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
 		xasprintf(cause, "%s: the database was busy with another "
 		    "writer (%s); nothing was changed: try again", what, msg);
 		return (EX_TEMPFAIL);
@@ -363,7 +371,7 @@ pg_open(struct queue *q, int flags, int *created, char **cause)
 
 	*created = 0;
 	q->conn = c = xcalloc(1, sizeof *c);
-	if ((c->conn = pg_connect(q->path, &timed_out)) == NULL) {
+	if ((c->conn = pg_connect(q->open_path, &timed_out)) == NULL) {
 		/* libpq's words, as PQconnectdb says them. */
 		xasprintf(cause, "cannot connect to %s: %s", q->path,
 		    timed_out ? "timeout expired" : "out of memory");
@@ -390,6 +398,87 @@ pg_close(struct queue *q)
 	PQfinish(c->conn);
 	free(c);
 	q->conn = NULL;
+}
+
+/* Whether a URI's parameter (n bytes, %XX decoded) is "password". */
+static int
+pg_is_password(const char *key, size_t n)
+{
+	static const char	 want[] = "password";
+	char			 k[sizeof want], hex[3];
+	size_t			 i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (o == sizeof want - 1)
+			return (0);
+		if (key[i] == '%' && i + 2 < n &&
+		    isxdigit((unsigned char)key[i + 1]) &&
+		    isxdigit((unsigned char)key[i + 2])) {
+			hex[0] = key[i + 1];
+			hex[1] = key[i + 2];
+			hex[2] = '\0';
+			k[o++] = (char)strtol(hex, NULL, 16);
+			i += 2;
+		} else
+			k[o++] = key[i];
+	}
+	k[o] = '\0';
+	return (strcmp(k, want) == 0);
+}
+
+/*
+ * A server's URI as messages show it: any password in it (user:PASSWORD@,
+ * password=PASSWORD), read as libpq reads it, becomes "***".
+ */
+static char *
+pg_label(const char *uri)
+{
+	const char	*p, *auth, *colon, *end;
+	char		*out;
+	size_t		 o = 0, n;
+
+	/* Each "***" may stand for less: 3 more bytes at most per byte. */
+	out = xmalloc(strlen(uri) * 4 + 1);
+	if ((p = strstr(uri, "://")) == NULL) {
+		strcpy(out, uri);
+		return (out);
+	}
+	auth = p += 3;
+	/* The user's part ends at the first @, if it comes before a /. */
+	while (*p != '\0' && *p != '@' && *p != '/')
+		p++;
+	if (*p == '@' && (colon = memchr(auth, ':', (size_t)(p - auth))) !=
+	    NULL) {
+		o = (size_t)(colon + 1 - uri);
+		memcpy(out, uri, o);
+		memcpy(out + o, "***", 3);
+		o += 3;
+	} else {
+		o = (size_t)(p - uri);
+		memcpy(out, uri, o);
+	}
+	/* The parameters: after the first ?, separated by &. */
+	n = strcspn(p, "?");
+	memcpy(out + o, p, n);
+	o += n;
+	p += n;
+	while (*p != '\0') {
+		out[o++] = *p++;	/* ? or & */
+		end = p + strcspn(p, "&");
+		n = strcspn(p, "=&");
+		if (p[n] == '=' && pg_is_password(p, n)) {
+			memcpy(out + o, p, n + 1);
+			o += n + 1;
+			memcpy(out + o, "***", 3);
+			o += 3;
+		} else {
+			memcpy(out + o, p, (size_t)(end - p));
+			o += (size_t)(end - p);
+		}
+		p = end;
+	}
+	out[o] = '\0';
+	return (out);
 }
 
 /* A schema the open made but could not finish is left for its owner. */
@@ -439,8 +528,9 @@ pg_reconnect(struct queue *q, char **cause)
 		return (0);
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK) {
-		xasprintf(cause, "the database server is unreachable (%s): "
-		    "try again once it is back", pg_message(c->conn, NULL));
+		xasprintf(cause, "the database server is unreachable at %s "
+		    "(%s): try again once it is back", q->path,
+		    pg_message(c->conn, NULL));
 		return (EX_TEMPFAIL);
 	}
 	c->generation++;
@@ -1266,6 +1356,7 @@ const struct store_ops store_pg_ops = {
 	.name = "postgresql",
 	.open = pg_open,
 	.close = pg_close,
+	.label = pg_label,
 	.unmake = pg_unmake,
 	.key_path = pg_key_path,
 	.migrate = pg_migrate,

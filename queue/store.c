@@ -705,7 +705,9 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 		return (rc);
 	q = xcalloc(1, sizeof *q);
 	q->ops = store_backend(o->path);
-	q->path = xstrdup(o->path);
+	q->open_path = xstrdup(o->path);
+	q->path = q->ops->label != NULL ? q->ops->label(o->path) :
+	    xstrdup(o->path);
 	q->keydir = o->keydir != NULL ? xstrdup(o->keydir) : NULL;
 	q->owner = o->owner != NULL ? xstrdup(o->owner) : NULL;
 	q->busy_timeout_ms = o->busy_timeout_ms > 0 ? o->busy_timeout_ms :
@@ -755,5 +757,6 @@ queue_close(struct queue *q)
 	free(q->keydir);
 	free(q->owner);
 	free(q->path);
+	free(q->open_path);
 	free(q);
 }

@@ -46,6 +46,11 @@ struct store_ops {
 	int		(*open)(struct queue *, int flags, int *created,
 			    char **cause);
 	void		(*close)(struct queue *);
+	/*
+	 * How messages name the database at path (the caller frees it);
+	 * NULL: by path itself.
+	 */
+	char		*(*label)(const char *path);
 	/* Removes a database the open made but could not finish. */
 	void		(*unmake)(struct queue *);
 	/* Where the database's signing key is kept; the caller frees it. */

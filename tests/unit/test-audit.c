@@ -136,9 +136,9 @@ decide(struct queue *q, const char *item, int64_t lease, enum queue_action a,
 	OK(queue_decide(q, &d, NULL, &why));
 }
 
-/* The day's work, on a new database at path. */
+/* The day's work, on a new database. */
 static void
-scenario(const char *path)
+scenario(const struct tu_db *db)
 {
 	struct queue_import_counts	 c;
 	struct queue_import		*imp = NULL;
@@ -150,7 +150,7 @@ scenario(const char *path)
 	size_t				 i, n = 0;
 	int64_t				 lease;
 
-	OK(queue_open(path, QUEUE_OPEN_CREATE, &q, &why));
+	OK(tu_open(db, QUEUE_OPEN_CREATE, &q, &why));
 	queue_set_now(q, NOW);
 	OK(queue_policy_load(q, "audit-test.json", policy, strlen(policy),
 	    "alice", NULL, &why));
@@ -205,30 +205,6 @@ scenario(const char *path)
 	queue_close(q);
 }
 
-static void
-copy_file(const char *from, const char *to)
-{
-	char	*buf;
-	size_t	 len;
-
-	buf = tu_read_file(from, &len);
-	assert_non_null(buf);
-	assert_int_equal(tu_write_file(to, buf, len), 0);
-	free(buf);
-}
-
-/* A database and its signing key, as a backup would copy them. */
-static void
-copy_db(const char *from, const char *to)
-{
-	char	kfrom[320], kto[320];
-
-	copy_file(from, to);
-	snprintf(kfrom, sizeof kfrom, "%s.key", from);
-	snprintf(kto, sizeof kto, "%s.key", to);
-	copy_file(kfrom, kto);
-}
-
 static int
 group_setup(void **state)
 {
@@ -238,10 +214,11 @@ group_setup(void **state)
 	g = calloc(1, sizeof *g);
 	assert_non_null(g);
 	tu_db_init(&g->db);
-	scenario(g->db.path);
+	scenario(&g->db);
 	/* Closed: everything is in the main file, which may be copied. */
 	snprintf(wal, sizeof wal, "%s-wal", g->db.path);
-	assert_false(tu_exists(wal));
+	if (!TU_PG)
+		assert_false(tu_exists(wal));
 	*state = g;
 	return (0);
 }
@@ -265,8 +242,7 @@ setup(void **state)
 	f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->golden = *state;
-	tu_db_init(&f->db);
-	copy_db(f->golden->db.path, f->db.path);
+	tu_db_init_copy(&f->db, &f->golden->db);
 	*state = f;
 	return (0);
 }
@@ -288,25 +264,28 @@ static struct queue *
 open_copy(struct fixture *f)
 {
 	if (f->q == NULL) {
-		OK(queue_open(f->db.path, 0, &f->q, &why));
+		OK(tu_open(&f->db, 0, &f->q, &why));
 		queue_set_now(f->q, NOW + 300);
 	}
 	return (f->q);
 }
 
-/* Runs SQL directly on the copy, as someone with the file could. */
+/*
+ * Runs SQL directly on the copy, as someone who owns the database could,
+ * with the named guards out of the way (see tu_sql_exec_unguarded).
+ */
 static void
-tamper(struct fixture *f, const char *sql)
+tamper(struct fixture *f, const char *guards, const char *sql)
 {
 	char	*err = NULL;
 	int	 rc;
 
 	assert_null(f->q);
-	rc = tu_sql_exec(f->db.path, sql, &err);
-	if (rc != SQLITE_OK)
+	rc = tu_sql_exec_unguarded(f->db.path, guards, sql, &err);
+	if (rc != TU_OK)
 		print_error("%s: %s\n", sql, err);
 	free(err);
-	assert_int_equal(rc, SQLITE_OK);
+	assert_int_equal(rc, TU_OK);
 }
 
 static void
@@ -378,7 +357,7 @@ test_empty_log(void **state)
 
 	(void)state;
 	tu_db_init(&db);
-	OK(queue_open(db.path, QUEUE_OPEN_CREATE, &q, &why));
+	OK(tu_open(&db, QUEUE_OPEN_CREATE, &q, &why));
 	OK(queue_audit_verify(q, NULL, &r, &why));
 	assert_int_equal(r.events, 0);
 	assert_string_equal(r.head, "00000000000000000000000000000000"
@@ -464,85 +443,83 @@ test_every_event_type(void **state)
 	assert_int_equal(s.n, 0);
 }
 
+/*
+ * A link of the chain: SHA-256 of the previous hash (32 bytes) and the
+ * body, into link, and both in hex.
+ */
 static void
-unhex(const char *hex, unsigned char out[32])
+chain_link(const unsigned char prev[32], const char *body,
+    unsigned char link[32], char prev_hex[65], char hex[65])
 {
-	unsigned int	v;
-	int		i;
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0, i;
+	EVP_MD_CTX	*ctx;
 
-	assert_int_equal(strlen(hex), 64);
+	ctx = EVP_MD_CTX_new();
+	assert_non_null(ctx);
+	assert_int_equal(EVP_DigestInit_ex(ctx, EVP_sha256(), NULL), 1);
+	EVP_DigestUpdate(ctx, prev, 32);
+	EVP_DigestUpdate(ctx, body, strlen(body));
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	assert_int_equal(mdlen, 32);
 	for (i = 0; i < 32; i++) {
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (unsigned char)v;
+		snprintf(prev_hex + 2 * i, 3, "%02x", prev[i]);
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	}
+	memcpy(link, md, 32);
 }
 
 /* hash = SHA-256(previous hash as 32 bytes ‖ body), recomputed here. */
+struct chain {
+	unsigned char	prev[32];
+	int64_t		seq;
+};
+
+static int
+chain_row(void *arg, int ncols, const char *const *v)
+{
+	struct chain	*c = arg;
+	char		 prev_hex[65], hex[65], want[64];
+
+	assert_int_equal(ncols, 4);
+	c->seq++;
+	assert_int_equal(strtoll(v[0], NULL, 10), c->seq);
+	/* The canonical body: seq, at, actor, event, item, data. */
+	snprintf(want, sizeof want, "{\"seq\":%lld,\"at\":\"",
+	    (long long)c->seq);
+	assert_memory_equal(v[1], want, strlen(want));
+	assert_non_null(strstr(v[1], "\",\"actor\":\""));
+	assert_non_null(strstr(v[1], ",\"item\":"));
+	assert_non_null(strstr(v[1], ",\"data\":{"));
+	chain_link(c->prev, v[1], c->prev, prev_hex, hex);
+	assert_string_equal(v[2], prev_hex);
+	assert_string_equal(v[3], hex);
+	return (0);
+}
+
 static void
 test_chain_as_documented(void **state)
 {
 	struct fixture	*f = *state;
-	sqlite3		*db = tu_sql_open(f->db.path);
-	sqlite3_stmt	*st;
-	unsigned char	 prev[32], md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen, i;
-	char		 hex[65], want[64];
-	const char	*body;
-	int64_t		 seq = 0;
+	struct chain	 c;
 
-	memset(prev, 0, sizeof prev);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, body, prev_hash, "
-	    "hash, actor, event FROM audit ORDER BY seq", -1, &st, NULL),
-	    SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		seq++;
-		assert_int_equal(sqlite3_column_int64(st, 0), seq);
-		body = (const char *)sqlite3_column_text(st, 1);
-		/* The canonical body: seq, at, actor, event, item, data. */
-		snprintf(want, sizeof want, "{\"seq\":%lld,\"at\":\"",
-		    (long long)seq);
-		assert_memory_equal(body, want, strlen(want));
-		assert_non_null(strstr(body, "\",\"actor\":\""));
-		assert_non_null(strstr(body, ",\"item\":"));
-		assert_non_null(strstr(body, ",\"data\":{"));
-		for (i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", prev[i]);
-		assert_string_equal((const char *)sqlite3_column_text(st, 2),
-		    hex);
-		mdlen = 0;
-		{
-			EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-
-			assert_non_null(ctx);
-			assert_int_equal(EVP_DigestInit_ex(ctx, EVP_sha256(),
-			    NULL), 1);
-			EVP_DigestUpdate(ctx, prev, sizeof prev);
-			EVP_DigestUpdate(ctx, body, strlen(body));
-			EVP_DigestFinal_ex(ctx, md, &mdlen);
-			EVP_MD_CTX_free(ctx);
-		}
-		assert_int_equal(mdlen, 32);
-		for (i = 0; i < 32; i++)
-			snprintf(hex + 2 * i, 3, "%02x", md[i]);
-		assert_string_equal((const char *)sqlite3_column_text(st, 3),
-		    hex);
-		unhex(hex, prev);
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	assert_int_equal(seq, NEVENTS);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(tu_sql_each(f->db.path, "SELECT seq, body, "
+	    "prev_hash, hash FROM audit ORDER BY seq", chain_row, &c), 0);
+	assert_int_equal(c.seq, NEVENTS);
 }
 
 /* --- the guards while they stand --------------------------------------------- */
 
 static void
-expect_refused(struct fixture *f, const char *sql)
+expect_refused(struct fixture *f, const char *sql, const char *needle)
 {
 	char	*err = NULL;
 	int	 rc, ok;
 
 	rc = tu_sql_exec(f->db.path, sql, &err);
-	ok = rc != SQLITE_OK && err != NULL && strstr(err, "append-only");
+	ok = rc != TU_OK && err != NULL && strstr(err, needle) != NULL;
 	if (!ok)
 		print_error("%s: expected a refusal, got %d: %s\n", sql, rc,
 		    err ? err : "(no message)");
@@ -556,14 +533,72 @@ test_triggers(void **state)
 	struct fixture	*f = *state;
 	struct queue_verify_report	 r;
 
-	expect_refused(f, "UPDATE decisions SET payload = '{}' WHERE id = 1");
-	expect_refused(f, "DELETE FROM decisions WHERE id = 1");
-	expect_refused(f, "DELETE FROM decisions");
-	expect_refused(f, "UPDATE audit SET actor = 'mallory' WHERE seq = 5");
-	expect_refused(f, "DELETE FROM audit WHERE seq = 15");
-	expect_refused(f, "DELETE FROM audit");
+	/* PostgreSQL's guards refuse TRUNCATE too (CASCADE: theirs first). */
+	static const char *const truncated[] = {
+		"decisions", "audit", "audit_signatures", "policies",
+		"exports", "batches",
+	};
+	char	sql[64];
+	size_t	i;
+
+	expect_refused(f, "UPDATE decisions SET payload = '{}' WHERE id = 1",
+	    "decisions are append-only");
+	expect_refused(f, "DELETE FROM decisions WHERE id = 1",
+	    "decisions are append-only");
+	expect_refused(f, "DELETE FROM decisions",
+	    "decisions are append-only");
+	expect_refused(f, "UPDATE audit SET actor = 'mallory' WHERE seq = 5",
+	    "the audit log is append-only");
+	expect_refused(f, "DELETE FROM audit WHERE seq = 15",
+	    "the audit log is append-only");
+	expect_refused(f, "DELETE FROM audit", "the audit log is append-only");
+	expect_refused(f, "UPDATE audit_signatures SET signature = 'x'",
+	    "audit signatures are append-only");
+	expect_refused(f, "DELETE FROM audit_signatures",
+	    "audit signatures are append-only");
+	expect_refused(f, "UPDATE policies SET loaded_by = 'mallory'",
+	    "policies are append-only");
+	expect_refused(f, "DELETE FROM policies", "policies are append-only");
+	expect_refused(f, "UPDATE batches SET operator = 'mallory'",
+	    "finished batches are fixed");
+	expect_refused(f, "DELETE FROM batches", "batches are append-only");
+	expect_refused(f, "DELETE FROM items", "items are never deleted");
+	if (TU_PG) {
+		for (i = 0; i < sizeof truncated / sizeof truncated[0]; i++) {
+			snprintf(sql, sizeof sql, "TRUNCATE %s CASCADE",
+			    truncated[i]);
+			expect_refused(f, sql, "append-only");
+		}
+		expect_refused(f, "TRUNCATE items CASCADE",
+		    "items are never deleted");
+	}
 	OK(queue_audit_verify(open_copy(f), NULL, &r, &why));
 	assert_int_equal(r.events, NEVENTS);
+	assert_int_equal(r.decisions, NDECISIONS);
+}
+
+/* A guard dropped (or on PostgreSQL, disabled) is schema changed. */
+static void
+test_dropped_guard(void **state)
+{
+	struct fixture *f = *state;
+
+	tamper(f, "", TU_SQL("DROP TRIGGER audit_signatures_no_update",
+	    "DROP TRIGGER audit_signatures_no_update ON audit_signatures"));
+	expect_verify_fails(f, "the append-only guard "
+	    "audit_signatures_no_update was removed", "behind hitl's back");
+}
+
+static void
+test_disabled_guard(void **state)
+{
+	struct fixture *f = *state;
+
+	TU_ONLY("postgresql");
+	tamper(f, "", "ALTER TABLE decisions DISABLE TRIGGER "
+	    "decisions_no_truncate");
+	expect_verify_fails(f, "the append-only guard decisions_no_truncate "
+	    "was removed", NULL);
 }
 
 /* --- tampering, each on its own copy ------------------------------------------ */
@@ -575,7 +610,7 @@ test_edited_decision(void **state)
 
 	assert_int_equal(tu_sql_int(f->db.path,
 	    "SELECT audit_seq FROM decisions WHERE id = 1"), 6);
-	tamper(f, "DROP TRIGGER decisions_no_update; "
+	tamper(f, "decisions_no_update",
 	    "UPDATE decisions SET payload = '{\"note\":\"looks bad\"}' "
 	    "WHERE id = 1");
 	expect_verify_fails(f, "audit event 6:", "decision 1 was changed");
@@ -586,7 +621,7 @@ test_edited_decision_reviewer(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, "DROP TRIGGER decisions_no_update; "
+	tamper(f, "decisions_no_update",
 	    "UPDATE decisions SET reviewer = 'alice' WHERE id = 6");
 	expect_verify_fails(f, "audit event 13:", "changed");
 }
@@ -596,7 +631,7 @@ test_deleted_decision(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, "DROP TRIGGER decisions_no_delete; "
+	tamper(f, "decisions_no_delete",
 	    "DELETE FROM decisions WHERE id = 4");
 	expect_verify_fails(f, "audit event 9:", "missing");
 	expect_verify_fails(f, "audit event 9:", "deleted");
@@ -607,7 +642,7 @@ test_inserted_decision(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, "INSERT INTO decisions (item_id, action, reviewer, "
+	tamper(f, "", "INSERT INTO decisions (item_id, action, reviewer, "
 	    "policy_version, decided_at, audit_seq) VALUES (1, 'approve', "
 	    "'mallory', 2, '2027-01-15T09:00:00Z', 17)");
 	expect_verify_fails(f, "the decisions table holds 8 decisions",
@@ -619,7 +654,7 @@ test_swapped_events(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, "DROP TRIGGER audit_no_update; "
+	tamper(f, "audit_no_update",
 	    "UPDATE audit SET seq = -6 WHERE seq = 6; "
 	    "UPDATE audit SET seq = 6 WHERE seq = 5; "
 	    "UPDATE audit SET seq = 5 WHERE seq = -6");
@@ -634,7 +669,7 @@ test_deleted_last_event(void **state)
 	char		 head[65];
 	int64_t		 events = 0;
 
-	tamper(f, "DROP TRIGGER audit_no_delete; "
+	tamper(f, "audit_no_delete",
 	    "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit)");
 	/* The chain itself is whole; its last signature gives it away. */
 	expect_verify_fails(f, "a signature of event 16", "which the log does "
@@ -648,7 +683,7 @@ test_deleted_middle_event(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, "DROP TRIGGER audit_no_delete; "
+	tamper(f, "audit_no_delete",
 	    "DELETE FROM audit WHERE seq = 4");
 	expect_verify_fails(f, "audit event 4 is missing", NULL);
 }
@@ -658,7 +693,7 @@ test_changed_actor_column(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, "DROP TRIGGER audit_no_update; "
+	tamper(f, "audit_no_update",
 	    "UPDATE audit SET actor = 'mallory' WHERE seq = 11");
 	expect_verify_fails(f, "audit event 11:", "actor column was changed");
 }
@@ -668,7 +703,7 @@ test_changed_item_column(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, "DROP TRIGGER audit_no_update; "
+	tamper(f, "audit_no_update",
 	    "UPDATE audit SET item = 'out-2' WHERE seq = 9");
 	expect_verify_fails(f, "audit event 9:", "item column was changed");
 }
@@ -678,7 +713,7 @@ test_changed_body(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, "DROP TRIGGER audit_no_update; "
+	tamper(f, "audit_no_update",
 	    "UPDATE audit SET body = replace(body, '\"bob\"', '\"eve\"') "
 	    "WHERE seq = 9");
 	expect_verify_fails(f, "audit event 9 (decision) was changed",
@@ -691,7 +726,7 @@ test_rehashed_body(void **state)
 	struct fixture *f = *state;
 
 	/* Even with its own hash made to fit, the next link breaks. */
-	tamper(f, "DROP TRIGGER audit_no_update; "
+	tamper(f, "audit_no_update",
 	    "UPDATE audit SET hash = '" "0123456789abcdef0123456789abcdef"
 	    "0123456789abcdef0123456789abcdef' WHERE seq = 3");
 	expect_verify_fails(f, "audit event 3", NULL);
@@ -704,62 +739,51 @@ test_rehashed_body(void **state)
  * the file can: SHA-256 of the previous hash (32 bytes, zeros for the first)
  * and the body. Returns the first event whose hash changed, or 0.
  */
+struct rehash {
+	unsigned char	 prev[32];
+	int64_t		 first;
+	char		*sql;		/* the updates */
+	size_t		 len, size;
+};
+
+static int
+rehash_row(void *arg, int ncols, const char *const *v)
+{
+	struct rehash	*r = arg;
+	char		 prev_hex[65], hex[65];
+
+	assert_int_equal(ncols, 3);
+	chain_link(r->prev, v[1], r->prev, prev_hex, hex);
+	if (r->first == 0 && strcmp(hex, v[2]) != 0)
+		r->first = strtoll(v[0], NULL, 10);
+	if (r->len + 256 > r->size) {
+		r->size = r->size * 2 + 256;
+		r->sql = realloc(r->sql, r->size);
+		assert_non_null(r->sql);
+	}
+	r->len += (size_t)snprintf(r->sql + r->len, r->size - r->len,
+	    "UPDATE audit SET prev_hash = '%s', hash = '%s' WHERE seq = %s; ",
+	    prev_hex, hex, v[0]);
+	return (0);
+}
+
 static int64_t
 rehash(struct fixture *f)
 {
-	sqlite3		*db = tu_sql_open(f->db.path);
-	sqlite3_stmt	*st, *up;
-	EVP_MD_CTX	*ctx;
-	unsigned char	 prev[32], md[EVP_MAX_MD_SIZE];
-	unsigned int	 mdlen, i;
-	char		 prev_hex[65], hex[65];
-	const char	*body;
-	int64_t		 seq, first = 0;
+	struct rehash	r;
 
-	assert_null(f->q);
-	memset(prev, 0, sizeof prev);
-	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER IF EXISTS "
-	    "audit_no_update; BEGIN", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, body, hash FROM "
-	    "audit ORDER BY seq", -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE audit SET prev_hash = "
-	    "?, hash = ? WHERE seq = ?", -1, &up, NULL), SQLITE_OK);
-	ctx = EVP_MD_CTX_new();
-	assert_non_null(ctx);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		seq = sqlite3_column_int64(st, 0);
-		body = (const char *)sqlite3_column_text(st, 1);
-		assert_int_equal(EVP_DigestInit_ex(ctx, EVP_sha256(), NULL), 1);
-		EVP_DigestUpdate(ctx, prev, sizeof prev);
-		EVP_DigestUpdate(ctx, body, strlen(body));
-		EVP_DigestFinal_ex(ctx, md, &mdlen);
-		assert_int_equal(mdlen, 32);
-		for (i = 0; i < 32; i++) {
-			snprintf(prev_hex + 2 * i, 3, "%02x", prev[i]);
-			snprintf(hex + 2 * i, 3, "%02x", md[i]);
-		}
-		if (first == 0 && strcmp(hex, (const char *)
-		    sqlite3_column_text(st, 2)) != 0)
-			first = seq;
-		sqlite3_bind_text(up, 1, prev_hex, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(up, 2, hex, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(up, 3, seq);
-		assert_int_equal(sqlite3_step(up), SQLITE_DONE);
-		sqlite3_reset(up);
-		memcpy(prev, md, sizeof prev);
-	}
-	EVP_MD_CTX_free(ctx);
-	sqlite3_finalize(st);
-	sqlite3_finalize(up);
-	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
-	    SQLITE_OK);
-	sqlite3_close(db);
-	return (first);
+	memset(&r, 0, sizeof r);
+	assert_int_equal(tu_sql_each(f->db.path, "SELECT seq, body, hash FROM "
+	    "audit ORDER BY seq", rehash_row, &r), 0);
+	assert_non_null(r.sql);
+	tamper(f, "audit_no_update", r.sql);
+	free(r.sql);
+	return (r.first);
 }
 
 /* bob's approve of out-2 (decision 1, event 6) said otherwise, row and event. */
+#define FORGE_DECISION_1_GUARDS "decisions_no_update audit_no_update"
 #define FORGE_DECISION_1 \
-	"DROP TRIGGER decisions_no_update; DROP TRIGGER audit_no_update; " \
 	"UPDATE decisions SET payload = replace(payload, 'looks fine', " \
 	"'looks bad') WHERE id = 1; " \
 	"UPDATE audit SET body = replace(body, 'looks fine', 'looks bad') " \
@@ -772,7 +796,7 @@ test_forged_chain_badly_signed(void **state)
 
 	assert_int_equal(tu_sql_int(f->db.path, "SELECT count(*) FROM "
 	    "audit_signatures WHERE seq = 5 OR seq = 6"), 2);
-	tamper(f, FORGE_DECISION_1);
+	tamper(f, FORGE_DECISION_1_GUARDS, FORGE_DECISION_1);
 	assert_int_equal(rehash(f), 6);
 	expect_verify_fails(f, "audit event 6 (decision) is badly signed",
 	    "events up to 5 are signed correctly");
@@ -783,9 +807,9 @@ test_forged_chain_unsigned(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, FORGE_DECISION_1);
+	tamper(f, FORGE_DECISION_1_GUARDS, FORGE_DECISION_1);
 	assert_int_equal(rehash(f), 6);
-	tamper(f, "DROP TRIGGER audit_signatures_no_delete; "
+	tamper(f, "audit_signatures_no_delete",
 	    "DELETE FROM audit_signatures WHERE seq >= 6");
 	expect_verify_fails(f, "audit event 6 (decision) is unsigned", NULL);
 }
@@ -827,8 +851,8 @@ test_forged_tail_then_honest_write(void **state)
 	int				 rc;
 
 	/* carol's resolution of escalation 1 (event 16): approve, not reject. */
-	tamper(f, "DROP TRIGGER decisions_no_update; DROP TRIGGER "
-	    "audit_no_update; DROP TRIGGER audit_signatures_no_delete; "
+	tamper(f, "decisions_no_update audit_no_update "
+	    "audit_signatures_no_delete",
 	    "UPDATE decisions SET payload = replace(payload, '\"reject\"', "
 	    "'\"approve\"') WHERE id = 7; "
 	    "UPDATE escalations SET outcome = 'approve' WHERE id = 1; "
@@ -925,7 +949,7 @@ test_verify_expect(void **state)
 	f->q = NULL;
 
 	/* Rewritten from event 6 on: the head published at 10 is gone. */
-	tamper(f, FORGE_DECISION_1);
+	tamper(f, FORGE_DECISION_1_GUARDS, FORGE_DECISION_1);
 	assert_int_equal(rehash(f), 6);
 	o.expect = head10;
 	EXPECT(queue_audit_verify(open_copy(f), &o, &r, &why), EX_DATAERR,
@@ -945,6 +969,8 @@ main(void)
 		T(test_every_event_type),
 		T(test_chain_as_documented),
 		T(test_triggers),
+		T(test_dropped_guard),
+		T(test_disabled_guard),
 		T(test_edited_decision),
 		T(test_edited_decision_reviewer),
 		T(test_deleted_decision),
@@ -963,6 +989,7 @@ main(void)
 		T(test_verify_expect),
 	};
 
-	return (cmocka_run_group_tests_name("audit", tests, group_setup,
-	    group_teardown));
+	tu_backend_start();
+	return (cmocka_run_group_tests_name("audit (" TU_BACKEND ")",
+	    tests, group_setup, group_teardown));
 }

@@ -74,29 +74,62 @@ struct fixture {
 	struct queue	*q;
 };
 
+/*
+ * The queue every test starts from, with the test policy loaded: made once,
+ * and copied for each test as a backup would copy it.
+ */
+static int
+group_setup(void **state)
+{
+	struct tu_db	*golden;
+	struct queue	*q = NULL;
+	char		*cause = NULL;
+	int		 v, rc;
+
+	if ((golden = calloc(1, sizeof *golden)) == NULL)
+		return (-1);
+	tu_db_init(golden);
+	if ((rc = tu_open(golden, QUEUE_OPEN_CREATE, &q, &cause)) == 0) {
+		/* Before the first event: the log's times never go back. */
+		queue_set_now(q, NOW);
+		rc = queue_policy_load(q, "test.json", test_policy,
+		    sizeof test_policy - 1, "root", &v, &cause);
+	}
+	queue_close(q);
+	if (rc != 0) {
+		fprintf(stderr, "setup: %s\n", cause);
+		free(cause);
+		return (-1);
+	}
+	*state = golden;
+	return (0);
+}
+
+static int
+group_teardown(void **state)
+{
+	struct tu_db *golden = *state;
+
+	tu_db_cleanup(golden);
+	free(golden);
+	return (0);
+}
+
 static int
 setup(void **state)
 {
 	struct fixture	*f;
 	char		*cause = NULL;
-	int		 v;
 
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return (-1);
-	tu_db_init(&f->db);
-	if (queue_open(f->db.path, QUEUE_OPEN_CREATE, &f->q, &cause) != 0) {
+	tu_db_init_copy(&f->db, *state);
+	if (tu_open(&f->db, 0, &f->q, &cause) != 0) {
 		fprintf(stderr, "setup: %s\n", cause);
 		free(cause);
 		return (-1);
 	}
-	/* Before the first event: the log's times never go backwards. */
 	queue_set_now(f->q, NOW);
-	if (queue_policy_load(f->q, "test.json", test_policy,
-	    sizeof test_policy - 1, "root", &v, &cause) != 0) {
-		fprintf(stderr, "setup: %s\n", cause);
-		free(cause);
-		return (-1);
-	}
 	*state = f;
 	return (0);
 }
@@ -188,6 +221,10 @@ import_all(struct queue *q, const char *file, struct queue_import_counts *c,
 	finish_ok(imp, c, batch);
 }
 
+/* An item's priority to four places, as text. */
+#define PRIORITY TU_SQL("printf('%.4f', priority)", \
+	"CAST(round(CAST(priority AS numeric), 4) AS text)")
+
 static int64_t
 count(struct fixture *f, const char *sql)
 {
@@ -266,15 +303,15 @@ test_items_have_state_priority_and_top_type(void **state)
 
 	import_all(f->q, "demo.jsonl", NULL, NULL);
 	/* 3 x 0.96 for bias.age; 2 x 0.6 for the ambiguous PERSON. */
-	assert_text(f, "SELECT state || ' ' || printf('%.4f', priority) || "
+	assert_text(f, "SELECT state || ' ' || " PRIORITY " || "
 	    "' ' || top_type FROM items WHERE ext_id = 'out-1'",
 	    "queued 2.8800 bias.age");
-	assert_text(f, "SELECT state || ' ' || printf('%.4f', priority) "
+	assert_text(f, "SELECT state || ' ' || " PRIORITY " "
 	    "FROM items WHERE ext_id = 'out-2'", "auto 0.0000");
-	assert_text(f, "SELECT state || ' ' || printf('%.4f', priority) || "
+	assert_text(f, "SELECT state || ' ' || " PRIORITY " || "
 	    "' ' || top_type FROM items WHERE ext_id = 'anon-1'",
 	    "queued 1.2000 PERSON");
-	assert_text(f, "SELECT state || ' ' || printf('%.4f', priority) "
+	assert_text(f, "SELECT state || ' ' || " PRIORITY " "
 	    "FROM items WHERE ext_id = 'anon-2'", "auto 0.0000");
 	assert_text(f, "SELECT kind FROM items WHERE ext_id = 'anon-2'",
 	    "anonymization");
@@ -351,8 +388,9 @@ test_raw_column_is_byte_identical_to_the_line(void **state)
 		assert_int_equal(strlen(raw), strlen(lines[i]));
 		assert_memory_equal(raw, lines[i], strlen(lines[i]));
 		free(raw);
-		snprintf(sql, sizeof sql, "SELECT length(CAST(raw AS BLOB)) "
-		    "FROM items WHERE src_line = %zu", i + 1);
+		snprintf(sql, sizeof sql, "SELECT %s FROM items WHERE "
+		    "src_line = %zu", TU_SQL("length(CAST(raw AS BLOB))",
+		    "octet_length(raw)"), i + 1);
 		assert_int_equal(count(f, sql), strlen(lines[i]));
 	}
 }
@@ -582,14 +620,16 @@ test_finished_import_records_batch_and_one_audit_event(void **state)
 	    "event = 'import'"), 1);
 	assert_text(f, "SELECT actor || ' ' || at FROM audit WHERE "
 	    "event = 'import'", "op " NOW_TEXT);
-	snprintf(sql, sizeof sql, "SELECT json_extract(body, '$.data.batch') "
-	    "|| ' ' || json_extract(body, '$.data.imported') FROM audit WHERE "
-	    "event = 'import'");
 	{
 		char want[64];
 
 		snprintf(want, sizeof want, "%lld 4", (long long)batch);
-		assert_text(f, sql, want);
+		assert_text(f, TU_SQL("SELECT json_extract(body, "
+		    "'$.data.batch') || ' ' || json_extract(body, "
+		    "'$.data.imported') FROM audit WHERE event = 'import'",
+		    "SELECT (CAST(body AS json) #>> '{data,batch}') || ' ' || "
+		    "(CAST(body AS json) #>> '{data,imported}') FROM audit "
+		    "WHERE event = 'import'"), want);
 	}
 }
 
@@ -660,5 +700,7 @@ main(void)
 		T(test_stats_count_items_by_kind_and_state),
 	};
 
-	return (cmocka_run_group_tests_name("import", tests, NULL, NULL));
+	tu_backend_start();
+	return (cmocka_run_group_tests_name("import (" TU_BACKEND ")",
+	    tests, group_setup, group_teardown));
 }

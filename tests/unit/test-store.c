@@ -52,14 +52,24 @@ teardown(void **state)
 	return (0);
 }
 
+/*
+ * The latest schema of the test's backend (queue_schema_latest is
+ * SQLite's, whatever the database).
+ */
+static int
+schema_latest(void)
+{
+	return (TU_PG ? store_pg_ops.latest() : queue_schema_latest());
+}
+
 static struct queue *
-open_ok(const char *path, int flags)
+open_ok(const struct tu_db *t, int flags)
 {
 	struct queue	*q = NULL;
 	char		*cause = NULL;
 
-	if (queue_open(path, flags, &q, &cause) != 0) {
-		print_error("queue_open %s: %s\n", path, cause);
+	if (tu_open(t, flags, &q, &cause) != 0) {
+		print_error("queue_open %s: %s\n", t->path, cause);
 		free(cause);
 		fail();
 	}
@@ -68,11 +78,11 @@ open_ok(const char *path, int flags)
 	return (q);
 }
 
-/* Creates a hitl database at path and closes it. */
+/* Creates a hitl database in t and closes it. */
 static void
-create_db(const char *path)
+create_db(const struct tu_db *t)
 {
-	queue_close(open_ok(path, QUEUE_OPEN_CREATE));
+	queue_close(open_ok(t, QUEUE_OPEN_CREATE));
 }
 
 /* Whether SQLite left a -wal or -shm file next to path. */
@@ -90,12 +100,13 @@ has_sidecars(const char *path)
 
 /* queue_open must fail with code and a message containing want. */
 static void
-assert_open_fails(const char *path, int flags, int code, const char *want)
+assert_open_fails(const struct tu_db *t, int flags, int code,
+    const char *want)
 {
 	struct queue	*q = (struct queue *)1;
 	char		*cause = NULL;
 
-	assert_int_equal(queue_open(path, flags, &q, &cause), code);
+	assert_int_equal(tu_open(t, flags, &q, &cause), code);
 	assert_null(q);
 	assert_non_null(cause);
 	if (strstr(cause, want) == NULL) {
@@ -145,12 +156,29 @@ is_hex64(const char *s)
 	return (s[64] == '\0');
 }
 
+/*
+ * How the database would run a claim (the portable SQL, ?N parameters).
+ * PostgreSQL's plan is the generic one a prepared claim ends up with, as
+ * PostgreSQL's backend words it (FOR UPDATE SKIP LOCKED). Its planner
+ * weighs statistics, and the table is empty: with scans of the whole table
+ * and sorts ruled out, the plan says whether the index serves the claim
+ * in its order, as SQLite's does from the index's shape.
+ */
 static char *
 query_plan(const char *path, const char *sql)
 {
-	char	buf[2048], *plan;
+	char	buf[2048], *plan, *p;
 
-	snprintf(buf, sizeof buf, "EXPLAIN QUERY PLAN %s", sql);
+	snprintf(buf, sizeof buf, TU_SQL("EXPLAIN QUERY PLAN %s",
+	    "SET enable_seqscan = off; SET enable_bitmapscan = off; "
+	    "SET enable_sort = off; SET plan_cache_mode = force_generic_plan; "
+	    "PREPARE claim (bigint, bigint, text, text) AS %s "
+	    "FOR UPDATE SKIP LOCKED; "
+	    "EXPLAIN EXECUTE claim (0, 0, 'model_output', 'x')"), sql);
+	if (TU_PG) {
+		for (p = strstr(buf, " AS "); (p = strchr(p, '?')) != NULL;)
+			*p = '$';
+	}
 	plan = tu_sql_rows(path, buf);
 	assert_non_null(plan);
 	return (plan);
@@ -160,11 +188,12 @@ query_plan(const char *path, const char *sql)
 static int
 plan_uses_index(const char *plan, const char *name)
 {
+	const char	*word = TU_SQL("INDEX ", "using ");
 	const char	*s = plan;
 	size_t		 len = strlen(name);
 
-	while ((s = strstr(s, "INDEX ")) != NULL) {
-		s += 6;
+	while ((s = strstr(s, word)) != NULL) {
+		s += strlen(word);
 		if (strncmp(s, name, len) == 0 &&
 		    (s[len] == ' ' || s[len] == '\n' || s[len] == '\0'))
 			return (1);
@@ -178,6 +207,8 @@ plan_scans_table(const char *plan)
 {
 	const char	*s = plan;
 
+	if (TU_PG)
+		return (strstr(plan, "Seq Scan on items") != NULL);
 	while ((s = strstr(s, "SCAN items")) != NULL) {
 		s += 10;
 		if (strncmp(s, " USING ", 7) != 0)
@@ -186,41 +217,121 @@ plan_scans_table(const char *plan)
 	return (0);
 }
 
-static void
-test_new_database_is_mode_0600_even_with_umask_0(void **state)
+/* Whether the plan sorts the rows itself, instead of the index. */
+static int
+plan_sorts(const char *plan)
 {
-	struct tu_db	*t = *state;
+	return (strstr(plan, TU_SQL("USE TEMP B-TREE FOR ORDER BY",
+	    "Sort")) != NULL);
+}
+
+/*
+ * What "left untouched" compares: an SQLite file's bytes; on PostgreSQL
+ * every relation outside the catalogs, and the rows of sql.
+ */
+static char *
+db_state(const struct tu_db *t, const char *sql)
+{
+	char	*rels, *rows, *all;
+	size_t	 n;
+
+	if (!TU_PG)
+		return (tu_read_file(t->path, NULL));
+	rels = tu_sql_rows(t->path, "SELECT n.nspname, c.relname, c.relkind "
+	    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+	    "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', "
+	    "'pg_toast') ORDER BY 1, 2");
+	rows = tu_sql_rows(t->path, sql);
+	assert_non_null(rels);
+	assert_non_null(rows);
+	n = strlen(rels) + strlen(rows) + 2;
+	all = malloc(n);
+	assert_non_null(all);
+	snprintf(all, n, "%s\n%s", rels, rows);
+	free(rels);
+	free(rows);
+	return (all);
+}
+
+/* Whether t's directory holds a file (a key, say). */
+static int
+dir_is_empty(const struct tu_db *t)
+{
+	DIR		*d = opendir(t->dir);
+	struct dirent	*e;
+	int		 empty = 1;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		empty &= strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return (empty);
+}
+
+/* Creates the database in t with umask 0, as a careless shell might. */
+static struct queue *
+create_with_umask_0(const struct tu_db *t)
+{
 	struct queue	*q = NULL;
-	struct stat	 sb;
+	char		*cause = NULL;
 	mode_t		 old;
-	char		 wal[320], *cause = NULL;
 	int		 rc;
 
 	old = umask(0);
-	rc = queue_open(t->path, QUEUE_OPEN_CREATE, &q, &cause);
+	rc = tu_open(t, QUEUE_OPEN_CREATE, &q, &cause);
 	umask(old);
 	if (rc != 0) {
 		print_error("queue_open: %s\n", cause);
 		free(cause);
 		fail();
 	}
-	assert_int_equal(stat(t->path, &sb), 0);
-	assert_int_equal(sb.st_mode & 07777, 0600);
-	/* The -wal file takes the database's mode. */
-	snprintf(wal, sizeof wal, "%s-wal", t->path);
-	assert_int_equal(stat(wal, &sb), 0);
-	assert_int_equal(sb.st_mode & 07777, 0600);
+	return (q);
+}
+
+/*
+ * What a new database is made of is 0600 whatever the umask: its key, and
+ * on SQLite the file and its -wal (a server keeps its own files).
+ */
+static void
+test_new_database_is_mode_0600_even_with_umask_0(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+	struct stat	 sb;
+	char		 key[512], wal[320];
+
+	q = create_with_umask_0(t);
+	assert_true(queue_was_created(q));
 	assert_string_equal(queue_path(q), t->path);
+	/* A server's key is in the key directory hitl is given. */
+	tu_key_path(t, key, sizeof key);
+	assert_memory_equal(key, t->dir, strlen(t->dir));
+	assert_int_equal(stat(key, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	if (!TU_PG) {
+		assert_int_equal(stat(t->path, &sb), 0);
+		assert_int_equal(sb.st_mode & 07777, 0600);
+		/* The -wal file takes the database's mode. */
+		snprintf(wal, sizeof wal, "%s-wal", t->path);
+		assert_int_equal(stat(wal, &sb), 0);
+		assert_int_equal(sb.st_mode & 07777, 0600);
+	}
 	queue_close(q);
 }
 
+/*
+ * SQLite only: a missing file (a server's database without a queue:
+ * test_database_without_queue_is_adopted_only_with_create).
+ */
 static void
 test_missing_database_without_create_creates_nothing(void **state)
 {
 	struct tu_db	*t = *state;
 	char		 wal[320];
 
-	assert_open_fails(t->path, 0, EX_NOINPUT, "no database at");
+	TU_ONLY("sqlite");
+	assert_open_fails(t, 0, EX_NOINPUT, "no database at");
 	assert_false(tu_exists(t->path));
 	snprintf(wal, sizeof wal, "%s-wal", t->path);
 	assert_false(tu_exists(wal));
@@ -228,36 +339,45 @@ test_missing_database_without_create_creates_nothing(void **state)
 	assert_false(tu_exists(wal));
 }
 
+/* SQLite only: an empty file, as mktemp makes. */
 static void
 test_empty_file_is_adopted_only_with_create(void **state)
 {
 	struct tu_db	*t = *state;
 	struct queue	*q;
 
+	TU_ONLY("sqlite");
 	assert_int_equal(tu_write_file(t->path, "", 0), 0);
-	assert_open_fails(t->path, 0, EX_NOINPUT, "is empty, not a hitl "
+	assert_open_fails(t, 0, EX_NOINPUT, "is empty, not a hitl "
 	    "database");
 	assert_true(tu_file_equals(t->path, "", 0));
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
-	assert_int_equal(queue_schema_version(q), queue_schema_latest());
+	q = open_ok(t, QUEUE_OPEN_CREATE);
+	assert_int_equal(queue_schema_version(q), schema_latest());
 	queue_close(q);
 }
 
+/* SQLite only: a file of another kind (nothing is like it on a server). */
 static void
 test_file_that_is_not_sqlite_is_refused_untouched(void **state)
 {
 	struct tu_db	*t = *state;
 
+	TU_ONLY("sqlite");
 	assert_int_equal(tu_write_file(t->path, "hello", 5), 0);
-	assert_open_fails(t->path, 0, EX_DATAERR, "not a hitl database");
+	assert_open_fails(t, 0, EX_DATAERR, "not a hitl database");
 	assert_true(tu_file_equals(t->path, "hello", 5));
 	/* Asking to create one does not overwrite it either. */
-	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR,
+	assert_open_fails(t, QUEUE_OPEN_CREATE, EX_DATAERR,
 	    "not a hitl database");
 	assert_true(tu_file_equals(t->path, "hello", 5));
 	assert_false(has_sidecars(t->path));
 }
 
+/*
+ * SQLite only: another application's file (on a server, another's schema
+ * named hitl is refused, and its tables elsewhere are left alone: see
+ * test_other_schema_named_hitl_is_refused_untouched and the next).
+ */
 static void
 test_other_applications_sqlite_database_is_refused_untouched(void **state)
 {
@@ -265,13 +385,14 @@ test_other_applications_sqlite_database_is_refused_untouched(void **state)
 	char		*before;
 	size_t		 len;
 
+	TU_ONLY("sqlite");
 	assert_int_equal(tu_sql_exec(t->path, "CREATE TABLE notes (body TEXT);"
-	    "INSERT INTO notes VALUES ('keep me');", NULL), SQLITE_OK);
+	    "INSERT INTO notes VALUES ('keep me');", NULL), TU_OK);
 	before = tu_read_file(t->path, &len);
 	assert_non_null(before);
-	assert_open_fails(t->path, 0, EX_DATAERR,
+	assert_open_fails(t, 0, EX_DATAERR,
 	    "is an SQLite database but not a hitl one");
-	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR,
+	assert_open_fails(t, QUEUE_OPEN_CREATE, EX_DATAERR,
 	    "not a hitl one");
 	assert_true(tu_file_equals(t->path, before, len));
 	assert_false(has_sidecars(t->path));
@@ -280,26 +401,146 @@ test_other_applications_sqlite_database_is_refused_untouched(void **state)
 	    "sqlite_master WHERE name = 'items'"), 0);
 }
 
+/*
+ * PostgreSQL: a database without a queue is adopted only with create;
+ * without, nothing is made in it, not even the key.
+ */
+static void
+test_database_without_queue_is_adopted_only_with_create(void **state)
+{
+	struct tu_db	*t = *state;
+	struct queue	*q;
+
+	TU_ONLY("postgresql");
+	assert_open_fails(t, 0, EX_NOINPUT, "no hitl queue at");
+	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
+	    "pg_namespace WHERE nspname = 'hitl'"), 0);
+	assert_true(dir_is_empty(t));
+	q = open_ok(t, QUEUE_OPEN_CREATE);
+	assert_true(queue_was_created(q));
+	assert_int_equal(queue_schema_version(q), schema_latest());
+	queue_close(q);
+}
+
+/* PostgreSQL: a schema "hitl" that is not a queue is refused, untouched. */
+static void
+test_other_schema_named_hitl_is_refused_untouched(void **state)
+{
+	static const char	 rows[] = "SELECT * FROM hitl.notes";
+	struct tu_db		*t = *state;
+	char			*before, *after;
+
+	TU_ONLY("postgresql");
+	assert_int_equal(tu_sql_exec(t->path, "CREATE SCHEMA hitl; "
+	    "CREATE TABLE hitl.notes (body text); "
+	    "INSERT INTO hitl.notes VALUES ('keep me')", NULL), TU_OK);
+	before = db_state(t, rows);
+	assert_open_fails(t, 0, EX_DATAERR, "has a schema \"hitl\" that is "
+	    "not a hitl queue");
+	assert_open_fails(t, QUEUE_OPEN_CREATE, EX_DATAERR, "left untouched");
+	after = db_state(t, rows);
+	assert_string_equal(before, after);
+	assert_non_null(strstr(after, "keep me"));
+	assert_true(dir_is_empty(t));
+	free(before);
+	free(after);
+}
+
+/* PostgreSQL: the queue keeps to its schema, beside other applications'. */
+static void
+test_other_applications_tables_are_left_alone(void **state)
+{
+	struct tu_db	*t = *state;
+	char		*rows;
+
+	TU_ONLY("postgresql");
+	assert_int_equal(tu_sql_exec(t->path, "CREATE TABLE public.notes "
+	    "(body text); INSERT INTO public.notes VALUES ('keep me')", NULL),
+	    TU_OK);
+	create_db(t);
+	rows = tu_sql_rows(t->path, "SELECT table_schema, table_name FROM "
+	    "information_schema.tables WHERE table_schema = 'public' OR "
+	    "table_name = 'notes' OR table_name = 'items' ORDER BY 1");
+	assert_string_equal(rows, "hitl|items\npublic|notes\n");
+	free(rows);
+	rows = tu_sql_rows(t->path, "SELECT body FROM public.notes");
+	assert_string_equal(rows, "keep me\n");
+	free(rows);
+}
+
+/*
+ * PostgreSQL: a password in a server's URI (user:PASSWORD@, password=, its
+ * name %-encoded or not) is shown nowhere: not by queue_path, not in a
+ * message naming the database, not when the server is not there, whose
+ * messages name it.
+ */
+static void
+test_password_in_uri_is_never_shown(void **state)
+{
+	struct tu_db	*t = *state, db;
+	struct queue	*q = NULL;
+	char		 want[400], *cause = NULL;
+	const char	*rest = t->path + strlen("postgresql://");
+
+	TU_ONLY("postgresql");
+	db = *t;
+	/* The cluster trusts its local users: no password is asked for. */
+	if ((size_t)snprintf(db.path, sizeof db.path, "postgresql://"
+	    "mallory:s3cret@%s&password=s3cret%%21", rest) >= sizeof db.path)
+		fail();
+	snprintf(want, sizeof want, "postgresql://mallory:***@%s"
+	    "&password=***", rest);
+	assert_int_equal(tu_open(&db, 0, &q, &cause), EX_NOINPUT);
+	assert_non_null(strstr(cause, want));
+	assert_null(strstr(cause, "s3cret"));
+	free(cause);
+	cause = NULL;
+	q = open_ok(&db, QUEUE_OPEN_CREATE);
+	assert_string_equal(queue_path(q), want);
+	queue_close(q);
+
+	if ((size_t)snprintf(db.path, sizeof db.path, "postgres://:s3cret@/x?"
+	    "host=%s/nowhere&%%70assword=s3cret&passfile=kept", t->dir) >=
+	    sizeof db.path)
+		fail();
+	snprintf(want, sizeof want, "cannot connect to postgres://:***@/x?"
+	    "host=%s/nowhere&%%70assword=***&passfile=kept", t->dir);
+	assert_int_equal(tu_open(&db, 0, &q, &cause), EX_TEMPFAIL);
+	assert_null(q);
+	if (strstr(cause, want) == NULL || strstr(cause, "s3cret") != NULL ||
+	    strstr(cause, "/nowhere/.s.PGSQL.5432") == NULL) {
+		print_error("%s\n", cause);
+		fail();
+	}
+	free(cause);
+}
+
 static void
 test_newer_schema_is_refused_untouched(void **state)
 {
-	struct tu_db	*t = *state;
-	char		 sql[64], *before;
-	size_t		 len;
+	static const char	 rows[] = "SELECT * FROM migrations ORDER BY "
+	    "version";
+	struct tu_db		*t = *state;
+	char			 sql[160], *before, *after;
 
-	create_db(t->path);
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
-	    queue_schema_latest() + 1);
-	assert_int_equal(tu_sql_exec(t->path, sql, NULL), SQLITE_OK);
-	before = tu_read_file(t->path, &len);
+	create_db(t);
+	snprintf(sql, sizeof sql, TU_SQL("PRAGMA user_version = %d",
+	    "INSERT INTO migrations (version, applied_at, description) "
+	    "VALUES (%d, '2030-01-01T00:00:00Z', 'from a newer hitl')"),
+	    schema_latest() + 1);
+	assert_int_equal(tu_sql_exec(t->path, sql, NULL), TU_OK);
+	before = db_state(t, rows);
 	assert_non_null(before);
-	assert_open_fails(t->path, 0, EX_DATAERR, "newer");
-	assert_open_fails(t->path, QUEUE_OPEN_CREATE, EX_DATAERR, "newer");
-	assert_true(tu_file_equals(t->path, before, len));
+	assert_open_fails(t, 0, EX_DATAERR, "newer");
+	assert_open_fails(t, QUEUE_OPEN_CREATE, EX_DATAERR, "newer");
+	after = db_state(t, rows);
+	assert_string_equal(before, after);
 	assert_false(has_sidecars(t->path));
 	free(before);
-	assert_int_equal(tu_sql_int(t->path, "PRAGMA user_version"),
-	    queue_schema_latest() + 1);
+	free(after);
+	assert_int_equal(tu_sql_int(t->path, TU_SQL("PRAGMA user_version",
+	    "SELECT max(version) FROM migrations")),
+	    schema_latest() + 1);
 }
 
 static void
@@ -308,14 +549,22 @@ test_migrations_bring_new_database_to_latest(void **state)
 	struct tu_db	*t = *state;
 	struct queue	*q;
 	char		*journal;
-	int		 latest = queue_schema_latest();
+	int		 latest = schema_latest();
 
 	assert_true(latest >= 1);
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	assert_int_equal(queue_schema_version(q), latest);
-	assert_int_equal(tu_sql_int(t->path, "PRAGMA user_version"), latest);
-	assert_int_equal(tu_sql_int(t->path, "PRAGMA application_id"),
-	    0x6869746c);
+	if (TU_PG) {
+		journal = tu_sql_text(t->path, "SELECT value FROM meta "
+		    "WHERE key = 'application_id'");
+		assert_string_equal(journal, "hitl");
+		free(journal);
+	} else {
+		assert_int_equal(tu_sql_int(t->path, "PRAGMA user_version"),
+		    latest);
+		assert_int_equal(tu_sql_int(t->path, "PRAGMA application_id"),
+		    0x6869746c);
+	}
 	/* One row per migration, numbered 1 to latest. */
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
 	    "migrations"), latest);
@@ -326,13 +575,17 @@ test_migrations_bring_new_database_to_latest(void **state)
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
 	    "migrations WHERE description = '' OR applied_at NOT LIKE "
 	    "'____-__-__T__:__:__Z'"), 0);
-	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
-	    "sqlite_master WHERE type = 'table' AND name IN ('items', "
-	    "'flags', 'spans', 'batches', 'policies', 'decisions', "
-	    "'audit')"), 7);
-	journal = tu_sql_text(t->path, "PRAGMA journal_mode");
-	assert_string_equal(journal, "wal");
-	free(journal);
+	assert_int_equal(tu_sql_int(t->path, TU_SQL("SELECT count(*) FROM "
+	    "sqlite_master WHERE type = 'table'", "SELECT count(*) FROM "
+	    "information_schema.tables WHERE table_schema = 'hitl' AND "
+	    "table_type = 'BASE TABLE'") " AND " TU_SQL("name", "table_name")
+	    " IN ('items', 'flags', 'spans', 'batches', 'policies', "
+	    "'decisions', 'audit')"), 7);
+	if (!TU_PG) {
+		journal = tu_sql_text(t->path, "PRAGMA journal_mode");
+		assert_string_equal(journal, "wal");
+		free(journal);
+	}
 	queue_close(q);
 }
 
@@ -344,15 +597,15 @@ test_reopen_keeps_data_and_does_not_rerun_migrations(void **state)
 	const struct policy	*p;
 	char			*before, *after, *cause = NULL;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	load_ok(q, roles_policy, "root", 1);
 	queue_close(q);
 	before = tu_sql_rows(t->path, "SELECT * FROM migrations ORDER BY "
 	    "version");
 	assert_non_null(before);
 
-	q = open_ok(t->path, 0);
-	assert_int_equal(queue_schema_version(q), queue_schema_latest());
+	q = open_ok(t, 0);
+	assert_int_equal(queue_schema_version(q), schema_latest());
 	assert_int_equal(queue_policy(q, &p, NULL, &cause), 0);
 	assert_string_equal(p->name, "p1");
 	assert_int_equal(policy_version(q), 1);
@@ -365,7 +618,7 @@ test_reopen_keeps_data_and_does_not_rerun_migrations(void **state)
 	free(before);
 	free(after);
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
-	    "migrations"), queue_schema_latest());
+	    "migrations"), schema_latest());
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
 	    "policies"), 1);
 }
@@ -402,7 +655,9 @@ test_schema_1_database_is_upgraded_keeping_data(void **state)
 	struct queue_import_counts	 c;
 	char				*cause = NULL, *err = NULL;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	/* PostgreSQL's schema starts where SQLite's upgrades end. */
+	TU_ONLY("sqlite");
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	assert_int_equal(queue_import_begin(q, "root", 1, &imp, &cause), 0);
 	assert_int_equal(queue_import_line(imp, "t", 1, line,
 	    sizeof line - 1, &cause), 0);
@@ -413,11 +668,11 @@ test_schema_1_database_is_upgraded_keeping_data(void **state)
 	free(err);
 	assert_int_equal(tu_sql_int(t->path, "PRAGMA user_version"), 1);
 
-	q = open_ok(t->path, 0);
-	assert_int_equal(queue_schema_version(q), queue_schema_latest());
+	q = open_ok(t, 0);
+	assert_int_equal(queue_schema_version(q), schema_latest());
 	queue_close(q);
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
-	    "migrations"), queue_schema_latest());
+	    "migrations"), schema_latest());
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM items "
 	    "WHERE ext_id = 'm-1' AND claimed_at IS NULL"), 1);
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM "
@@ -430,10 +685,10 @@ test_create_flag_on_existing_database_keeps_it(void **state)
 	struct tu_db	*t = *state;
 	struct queue	*q;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	load_ok(q, roles_policy, "root", 1);
 	queue_close(q);
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	assert_int_equal(policy_version(q), 1);
 	queue_close(q);
 }
@@ -444,23 +699,23 @@ test_demo_mark_only_when_made_so(void **state)
 {
 	struct tu_db	*t = *state;
 	struct queue	*q;
-	char		 other[320];
+	struct tu_db	 other;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	assert_false(queue_is_demo(q));
 	queue_close(q);
 	/* An existing database does not become a demo one. */
-	q = open_ok(t->path, QUEUE_OPEN_CREATE | QUEUE_OPEN_DEMO);
+	q = open_ok(t, QUEUE_OPEN_CREATE | QUEUE_OPEN_DEMO);
 	assert_false(queue_is_demo(q));
 	queue_close(q);
-	tu_db_sibling(t, "demo.db", other, sizeof other);
-	q = open_ok(other, QUEUE_OPEN_CREATE | QUEUE_OPEN_DEMO);
+	tu_db_sibling(t, "demo.db", &other);
+	q = open_ok(&other, QUEUE_OPEN_CREATE | QUEUE_OPEN_DEMO);
 	assert_true(queue_is_demo(q));
 	queue_close(q);
-	q = open_ok(other, 0);
+	q = open_ok(&other, 0);
 	assert_true(queue_is_demo(q));
 	queue_close(q);
-	tu_unlink_db(other);
+	tu_db_remove(&other);
 }
 
 static void
@@ -469,22 +724,29 @@ test_decisions_refuse_update_and_delete(void **state)
 	struct tu_db	*t = *state;
 	char		*err = NULL;
 
-	create_db(t->path);
-	assert_int_equal(tu_sql_exec(t->path, "INSERT INTO decisions "
-	    "(item_id, action, reviewer, policy_version, decided_at, "
-	    "audit_seq) VALUES (1, 'accept', 'bob', 0, "
-	    "'2026-11-28T13:05:35Z', 1)", &err), SQLITE_OK);
+	create_db(t);
+	/* There is no item 1: PostgreSQL skips its foreign key for this. */
+	assert_int_equal(tu_sql_exec_unguarded(t->path, "", "INSERT INTO "
+	    "decisions (item_id, action, reviewer, policy_version, "
+	    "decided_at, audit_seq) VALUES (1, 'accept', 'bob', 0, "
+	    "'2026-11-28T13:05:35Z', 1)", &err), TU_OK);
 	assert_null(err);
 
 	assert_int_not_equal(tu_sql_exec(t->path, "UPDATE decisions SET "
-	    "action = 'reject'", &err), SQLITE_OK);
+	    "action = 'reject'", &err), TU_OK);
 	assert_non_null(err);
 	assert_non_null(strstr(err, "decisions are append-only"));
 	free(err);
 	assert_int_not_equal(tu_sql_exec(t->path, "DELETE FROM decisions",
-	    &err), SQLITE_OK);
+	    &err), TU_OK);
 	assert_non_null(strstr(err, "decisions are append-only"));
 	free(err);
+	if (TU_PG) {
+		assert_int_not_equal(tu_sql_exec(t->path, "TRUNCATE decisions "
+		    "CASCADE", &err), TU_OK);
+		assert_non_null(strstr(err, "decisions are append-only"));
+		free(err);
+	}
 
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM decisions "
 	    "WHERE action = 'accept' AND reviewer = 'bob'"), 1);
@@ -497,26 +759,32 @@ test_audit_log_refuses_update_and_delete(void **state)
 	struct queue	*q;
 	char		*err = NULL, *hash;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	load_ok(q, roles_policy, "root", 1);
 	queue_close(q);
 	/* Events 1 and 2: the load, and the signing key it put on record. */
 	assert_int_equal(tu_sql_exec(t->path, "INSERT INTO audit (seq, at, "
 	    "actor, event, body, prev_hash, hash) VALUES (3, "
 	    "'2026-11-28T13:05:35Z', 'x', 'forged', '{}', '', '')", &err),
-	    SQLITE_OK);
+	    TU_OK);
 	hash = tu_sql_text(t->path, "SELECT hash FROM audit WHERE seq = 1");
 	assert_non_null(hash);
 
 	assert_int_not_equal(tu_sql_exec(t->path, "UPDATE audit SET "
-	    "actor = 'mallory' WHERE seq = 1", &err), SQLITE_OK);
+	    "actor = 'mallory' WHERE seq = 1", &err), TU_OK);
 	assert_non_null(err);
 	assert_non_null(strstr(err, "the audit log is append-only"));
 	free(err);
 	assert_int_not_equal(tu_sql_exec(t->path, "DELETE FROM audit WHERE "
-	    "seq = 3", &err), SQLITE_OK);
+	    "seq = 3", &err), TU_OK);
 	assert_non_null(strstr(err, "the audit log is append-only"));
 	free(err);
+	if (TU_PG) {
+		assert_int_not_equal(tu_sql_exec(t->path, "TRUNCATE audit "
+		    "CASCADE", &err), TU_OK);
+		assert_non_null(strstr(err, "the audit log is append-only"));
+		free(err);
+	}
 
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit"), 3);
 	assert_int_equal(tu_sql_int(t->path, "SELECT count(*) FROM audit "
@@ -530,10 +798,10 @@ test_claim_query_uses_items_next(void **state)
 	struct tu_db	*t = *state;
 	char		*plan;
 
-	create_db(t->path);
+	create_db(t);
 	plan = query_plan(t->path, claim_select_sql(NULL));
 	if (!plan_uses_index(plan, "items_next") || plan_scans_table(plan) ||
-	    strstr(plan, "USE TEMP B-TREE FOR ORDER BY") != NULL) {
+	    plan_sorts(plan)) {
 		print_error("plan:\n%s", plan);
 		free(plan);
 		fail();
@@ -548,11 +816,10 @@ test_kind_filtered_claim_query_uses_items_next_kind(void **state)
 	struct queue_filter	 f = { "model_output", NULL };
 	char			*plan;
 
-	create_db(t->path);
+	create_db(t);
 	plan = query_plan(t->path, claim_select_sql(&f));
 	if (!plan_uses_index(plan, "items_next_kind") ||
-	    plan_scans_table(plan) ||
-	    strstr(plan, "USE TEMP B-TREE FOR ORDER BY") != NULL) {
+	    plan_scans_table(plan) || plan_sorts(plan)) {
 		print_error("plan:\n%s", plan);
 		free(plan);
 		fail();
@@ -570,7 +837,7 @@ test_new_database_has_builtin_default_policy(void **state)
 	char				*cause = NULL;
 	int				 v = -1;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	assert_int_equal(queue_policy(q, &p, &v, &cause), 0);
 	assert_int_equal(v, 0);
 	assert_string_equal(p->name, "default");
@@ -592,7 +859,7 @@ test_policy_loads_are_numbered_versions(void **state)
 	struct queue_policy_info	 info;
 	char				*cause = NULL, when[32];
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	queue_set_now(q, 1795870535);
 	queue_format_time(1795870535, when);
 	assert_string_equal(when, "2026-11-28T12:55:35Z");
@@ -623,7 +890,7 @@ test_non_admin_may_not_load_a_policy_once_roles_exist(void **state)
 	char		*cause = NULL;
 	int		 v = -1;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	load_ok(q, roles_policy, "root", 1);
 	load_ok(q, roles_policy, "alice", 2);
 	assert_int_equal(queue_policy_load(q, "test.json", "{}", 2, "bob", &v,
@@ -654,7 +921,7 @@ test_invalid_policy_is_refused_and_nothing_stored(void **state)
 	char			*cause = NULL;
 	int			 v = -1;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	assert_int_equal(queue_policy_load(q, "bad.json", bad, sizeof bad - 1,
 	    "root", &v, &cause), EX_DATAERR);
 	assert_string_equal(cause, "policy bad.json: anonymization."
@@ -717,7 +984,7 @@ test_audit_head_after_two_policy_loads(void **state)
 	int64_t		 events = -1;
 	char		 head[65], *last, *prev2, *hash1, *cause = NULL;
 
-	q = open_ok(t->path, QUEUE_OPEN_CREATE);
+	q = open_ok(t, QUEUE_OPEN_CREATE);
 	assert_int_equal(queue_audit_head(q, &events, head, &cause), 0);
 	assert_int_equal(events, 0);
 	assert_string_equal(head, GENESIS);
@@ -765,6 +1032,10 @@ main(void)
 		T(test_empty_file_is_adopted_only_with_create),
 		T(test_file_that_is_not_sqlite_is_refused_untouched),
 		T(test_other_applications_sqlite_database_is_refused_untouched),
+		T(test_database_without_queue_is_adopted_only_with_create),
+		T(test_other_schema_named_hitl_is_refused_untouched),
+		T(test_other_applications_tables_are_left_alone),
+		T(test_password_in_uri_is_never_shown),
 		T(test_newer_schema_is_refused_untouched),
 		T(test_migrations_bring_new_database_to_latest),
 		T(test_reopen_keeps_data_and_does_not_rerun_migrations),
@@ -782,5 +1053,7 @@ main(void)
 		T(test_audit_head_after_two_policy_loads),
 	};
 
-	return (cmocka_run_group_tests_name("store", tests, NULL, NULL));
+	tu_backend_start();
+	return (cmocka_run_group_tests_name("store (" TU_BACKEND ")",
+	    tests, NULL, NULL));
 }

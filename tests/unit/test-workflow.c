@@ -12,10 +12,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -181,24 +184,29 @@ load_policy(struct fixture *f, const char *actor, const char *skip,
 	return (rc);
 }
 
+/*
+ * The queue every test starts from: the policy (version 1) loaded by alice
+ * and the lines imported, made once and copied for each test as a backup
+ * would copy it.
+ */
 static int
-setup(void **state)
+group_setup(void **state)
 {
 	struct queue_import_counts	 c;
 	struct queue_import		*imp = NULL;
-	struct fixture			*f;
+	struct fixture			 f;
+	struct tu_db			*golden;
 	size_t				 i;
 	int64_t				 batch;
 
-	f = calloc(1, sizeof *f);
-	assert_non_null(f);
-	tu_db_init(&f->db);
-	OK(queue_open(f->db.path, QUEUE_OPEN_CREATE, &f->q, &why));
-	queue_set_now(f->q, NOW);
-	OK(load_policy(f, "alice", "end", "true", "\"reviewer\"", &why));
-	assert_int_equal(f->version, 1);
+	memset(&f, 0, sizeof f);
+	tu_db_init(&f.db);
+	OK(tu_open(&f.db, QUEUE_OPEN_CREATE, &f.q, &why));
+	queue_set_now(f.q, NOW);
+	OK(load_policy(&f, "alice", "end", "true", "\"reviewer\"", &why));
+	assert_int_equal(f.version, 1);
 
-	OK(queue_import_begin(f->q, "alice", 1, &imp, &why));
+	OK(queue_import_begin(f.q, "alice", 1, &imp, &why));
 	for (i = 0; i < NLINES; i++)
 		OK(queue_import_line(imp, "inline.jsonl", i + 1, lines[i],
 		    strlen(lines[i]), &why));
@@ -207,7 +215,36 @@ setup(void **state)
 	assert_int_equal(c.imported, NLINES);
 	assert_int_equal(c.queued, NLINES - 1);
 	assert_int_equal(c.auto_decided, 1);
+	queue_close(f.q);
 
+	golden = malloc(sizeof *golden);
+	assert_non_null(golden);
+	*golden = f.db;
+	*state = golden;
+	return (0);
+}
+
+static int
+group_teardown(void **state)
+{
+	struct tu_db *golden = *state;
+
+	tu_db_cleanup(golden);
+	free(golden);
+	return (0);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f;
+
+	f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	tu_db_init_copy(&f->db, *state);
+	OK(tu_open(&f->db, 0, &f->q, &why));
+	queue_set_now(f->q, NOW);
+	f->version = 1;
 	*state = f;
 	return (0);
 }
@@ -1651,7 +1688,7 @@ test_undo_after_reopen(void **state)
 	queue_close(f->q);
 	f->q = NULL;
 
-	OK(queue_open(f->db.path, 0, &f->q, &why));
+	OK(tu_open(&f->db, 0, &f->q, &why));
 	queue_set_now(f->q, NOW + 120);
 	as(f, "bob");
 	expect_undo(f, "out-2", "approve", d1, NULL);
@@ -1999,6 +2036,182 @@ test_policy_load_roles(void **state)
 	assert_int_equal(f->version, 2);
 }
 
+/* --- the database under other processes and the server -------------------- */
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * An operation that must not wait for ever: if it is still waiting after a
+ * minute, the test program fails, saying so (watchdog(0) disarms it).
+ */
+static void
+watchdog_bark(int sig)
+{
+	static const char	msg[] = "waited a minute for another "
+	    "process's lock: the busy timeout was not kept\n";
+	ssize_t			n;
+
+	(void)sig;
+	n = write(STDERR_FILENO, msg, sizeof msg - 1);
+	(void)n;
+	_exit(1);
+}
+
+static void
+watchdog(int on)
+{
+	signal(SIGALRM, watchdog_bark);
+	alarm(on ? 60 : 0);
+}
+
+/* Reopens the queue as bob, waiting at most ms for another's lock. */
+static void
+reopen_waiting(struct fixture *f, int ms)
+{
+	struct queue_options o;
+
+	queue_close(f->q);
+	f->q = NULL;
+	tu_options(&f->db, 0, &o);
+	o.busy_timeout_ms = ms;
+	OK(queue_open_with(&o, &f->q, &why));
+	queue_set_now(f->q, NOW);
+	as(f, "bob");
+}
+
+/*
+ * rc, with a message saying each of the needles (up to a NULL); the message
+ * is freed.
+ */
+static void
+expect_says(const char *what, int rc, char *why, int want, ...)
+{
+	va_list		 ap;
+	const char	*needle;
+	int		 ok = rc == want && why != NULL;
+
+	va_start(ap, want);
+	while (ok && (needle = va_arg(ap, const char *)) != NULL)
+		ok = strstr(why, needle) != NULL;
+	va_end(ap);
+	if (!ok)
+		print_error("%s: expected %d, got %d: %s\n", what, want, rc,
+		    why != NULL ? why : "(no message)");
+	free(why);
+	assert_true(ok);
+}
+
+/* EXPECT, with a message saying each of the needles. */
+#define EXPECT_SAYS(call, want, ...) do {				\
+	char *why = NULL;						\
+	int rc_ = (call);						\
+	expect_says(#call, rc_, why, (want), __VA_ARGS__,		\
+	    (const char *)NULL);					\
+} while (0)
+
+/*
+ * A write that another process's transaction holds up waits as long as the
+ * busy timeout, then gives up: 75, saying so, and nothing changed; once the
+ * other is done it goes through. (On PostgreSQL the writers' lock is the
+ * log's head row; the claim before it takes none but the shift's.)
+ */
+static void
+test_write_held_up_past_busy_timeout(void **state)
+{
+	struct fixture	*f = *state;
+	void		*other;
+	int64_t		 lease, t0, waited;
+
+	reopen_waiting(f, 300);
+	lease = claim(f, "out-2");
+	other = tu_txn_begin(f->db.path, TU_SQL(NULL,
+	    "SELECT one FROM audit_head FOR UPDATE"));
+	watchdog(1);
+	t0 = now_ms();
+	EXPECT_SAYS(decide(f, "out-2", lease, QUEUE_APPROVE, NULL, &why),
+	    EX_TEMPFAIL, "busy", "300 ms", "try again");
+	waited = now_ms() - t0;
+	watchdog(0);
+	if (waited < 250 || waited > 5000)
+		print_error("gave up after %lld ms\n", (long long)waited);
+	assert_true(waited >= 250 && waited <= 5000);
+	assert_int_equal(decisions(f), 0);
+	expect_state(f, "out-2", QUEUE_STATE_CLAIMED, "bob");
+	tu_txn_end(other);
+	decide_ok(f, "out-2", lease, QUEUE_APPROVE, NULL);
+	assert_int_equal(decisions(f), 1);
+}
+
+/*
+ * PostgreSQL: claims run side by side. An item another's transaction
+ * holds (a claim under way) is passed over at once for the next one.
+ */
+static void
+test_claim_passes_over_a_held_item(void **state)
+{
+	struct fixture	*f = *state;
+	void		*other;
+
+	TU_ONLY("postgresql");
+	reopen_waiting(f, 300);
+	other = tu_txn_begin(f->db.path, "SELECT id FROM items WHERE "
+	    "ext_id = 'out-2' FOR UPDATE");
+	watchdog(1);
+	claim(f, "anon-1");
+	watchdog(0);
+	tu_txn_end(other);
+	as(f, "carol");
+	claim(f, "out-2");
+}
+
+/*
+ * PostgreSQL: the server restarted between two operations (the connection
+ * dropped) goes unnoticed: the next one connects anew, its statements
+ * prepared again. A server that cannot be reached fails each operation
+ * with 75, naming it, and nothing changed; once it is back, the next one
+ * goes through on a new connection, reads and writes alike.
+ */
+static void
+test_server_outage_then_reconnect(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_verify_report	 r;
+	struct queue_item		*it = NULL;
+	int64_t				 lease;
+
+	TU_ONLY("postgresql");
+	as(f, "bob");
+	lease = claim(f, "out-2");
+	/* Statements of the read and the write are prepared by now. */
+	queue_item_free(item(f, "out-2"));
+
+	assert_int_equal(tu_pg_disconnect_others(f->db.path), 1);
+	decide_ok(f, "out-2", lease, QUEUE_APPROVE, NULL);
+	assert_int_equal(decisions(f), 1);
+
+	/* Down: the database takes no connection. */
+	assert_int_equal(tu_pg_disconnect_others(f->db.path), 1);
+	tu_pg_allow_connections(&f->db, 0);
+	EXPECT_SAYS(claim_rc(f, NULL, NULL, &why), EX_TEMPFAIL,
+	    "the database server is unreachable", f->db.path, "try again");
+	EXPECT_SAYS(queue_item_get(f->q, "out-2", &it, &why), EX_TEMPFAIL,
+	    "the database server is unreachable", f->db.path, "try again");
+	assert_null(it);
+	tu_pg_allow_connections(&f->db, 1);
+	assert_int_equal(decisions(f), 1);
+	expect_state(f, "out-2", QUEUE_STATE_DECIDED, NULL);
+	claim(f, "anon-1");
+	OK(queue_audit_verify(f->q, NULL, &r, &why));
+	assert_int_equal(r.decisions, 1);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -2046,7 +2259,12 @@ main(void)
 		T(test_policy_load_roles),
 		T(test_resolution_payload_rules),
 		T(test_escalation_other_lead),
+		T(test_write_held_up_past_busy_timeout),
+		T(test_claim_passes_over_a_held_item),
+		T(test_server_outage_then_reconnect),
 	};
 
-	return (cmocka_run_group_tests_name("workflow", tests, NULL, NULL));
+	tu_backend_start();
+	return (cmocka_run_group_tests_name("workflow (" TU_BACKEND ")",
+	    tests, group_setup, group_teardown));
 }
