@@ -12,6 +12,8 @@
 #   cluster.sh stop           stop it and remove it
 #   cluster.sh restart        stop and start it again (fast: the tests'
 #                             "failover")
+#   cluster.sh halt           stop the server, keeping its data (start
+#                             brings it back)
 #   cluster.sh env            start it; print its socket directory,
 #                             superuser and programs as shell assignments
 #                             (HITL_PG_HOST, HITL_PG_USER, HITL_PG_BIN)
@@ -19,7 +21,8 @@
 #   cluster.sh psql NAME ...  psql on database NAME
 #
 # HITL_PG_DIR names its directory (else tests/pg/cluster under $builddir);
-# HITL_PG_WATCH, a process whose end stops it (make check sets its own).
+# HITL_PG_WATCH, a process whose end stops it (make check sets its own);
+# HITL_PG_DURABLE, a server that syncs its commits to disk (benchmarks).
 # Without a PostgreSQL server installed it says so and exits 77 (skip).
 set -eu
 
@@ -103,11 +106,14 @@ start() {
 		fresh=1
 	fi
 	if ! running; then
+		# Tests need no durability; a benchmark (HITL_PG_DURABLE) does.
+		speed="-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
+		[ -z "${HITL_PG_DURABLE:-}" ] || speed=
 		# The sockets' directory is the cluster's; logins made by the
 		# tests (shared.sh) connect through it too.
 		chmod 0755 "$dir"
 		as "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 -o \
-		    "-k $dir -c listen_addresses='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300 -c unix_socket_permissions=0777" \
+		    "-k $dir -c listen_addresses='' $speed -c max_connections=300 -c unix_socket_permissions=0777" \
 		    start </dev/null >/dev/null 9>&- || {
 			cat "$dir/server.log" >&2
 			exit 1
@@ -161,6 +167,12 @@ start)
 stop)
 	stop
 	rm -f "$lockfile"
+	;;
+halt)
+	# Stops the server and keeps its data: start brings it back (the
+	# tests' outage).
+	resolve find
+	as "$bin/pg_ctl" -D "$data" -m fast -w stop </dev/null >/dev/null
 	;;
 restart)
 	resolve find
