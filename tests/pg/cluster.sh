@@ -61,12 +61,20 @@ else
 	as() { "$@"; }
 fi
 
+# Whether the server's login can reach the directory asked for (a build
+# tree under a private directory, mktemp's say, it cannot).
+reachable() {
+	[ "$(id -u)" -ne 0 ] ||
+	    as sh -c 'cd "$1"' sh "$(dirname "$want")" 2>/dev/null
+}
+
 # The cluster's directory: the one asked for, unless its socket's path
-# ("DIR/.s.PGSQL.5432") would pass the 107 bytes a Unix socket's may have;
-# then a short one made under /tmp, named in the pointer file. With "make",
-# one is made if there is none yet. Sets dir (empty: none).
+# ("DIR/.s.PGSQL.5432") would pass the 107 bytes a Unix socket's may have,
+# or the server's login cannot reach it; then a short one made under /tmp,
+# named in the pointer file. With "make", one is made if there is none
+# yet. Sets dir (empty: none).
 resolve() {
-	if [ "${#want}" -le 90 ]; then
+	if [ "${#want}" -le 90 ] && reachable; then
 		dir=$want
 		[ "$1" != make ] || mkdir -p "$dir"
 	elif [ -f "$pointer" ] && [ -d "$(cat "$pointer")" ]; then
