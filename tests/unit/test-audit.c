@@ -75,12 +75,8 @@ static const char *const scenario_events[] = {
 #define NEVENTS		16
 #define NDECISIONS	7
 
-struct golden {
-	struct tu_db	db;
-};
-
 struct fixture {
-	struct golden	*golden;
+	struct tu_db	*golden;
 	struct tu_db	 db;
 	struct queue	*q;
 };
@@ -208,28 +204,16 @@ scenario(const struct tu_db *db)
 static int
 group_setup(void **state)
 {
-	struct golden	*g;
+	struct tu_db	*g;
 	char		 wal[320];
 
-	g = calloc(1, sizeof *g);
-	assert_non_null(g);
-	tu_db_init(&g->db);
-	scenario(&g->db);
+	g = tu_group_db_new();
+	scenario(g);
 	/* Closed: everything is in the main file, which may be copied. */
-	snprintf(wal, sizeof wal, "%s-wal", g->db.path);
+	snprintf(wal, sizeof wal, "%s-wal", g->path);
 	if (!TU_PG)
 		assert_false(tu_exists(wal));
 	*state = g;
-	return (0);
-}
-
-static int
-group_teardown(void **state)
-{
-	struct golden *g = *state;
-
-	tu_db_cleanup(&g->db);
-	free(g);
 	return (0);
 }
 
@@ -242,7 +226,7 @@ setup(void **state)
 	f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->golden = *state;
-	tu_db_init_copy(&f->db, &f->golden->db);
+	tu_db_init_copy(&f->db, f->golden);
 	*state = f;
 	return (0);
 }
@@ -991,5 +975,5 @@ main(void)
 
 	tu_backend_start();
 	return (cmocka_run_group_tests_name("audit (" TU_BACKEND ")",
-	    tests, group_setup, group_teardown));
+	    tests, group_setup, tu_group_db_free));
 }

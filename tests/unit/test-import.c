@@ -86,9 +86,7 @@ group_setup(void **state)
 	char		*cause = NULL;
 	int		 v, rc;
 
-	if ((golden = calloc(1, sizeof *golden)) == NULL)
-		return (-1);
-	tu_db_init(golden);
+	golden = tu_group_db_new();
 	if ((rc = tu_open(golden, QUEUE_OPEN_CREATE, &q, &cause)) == 0) {
 		/* Before the first event: the log's times never go back. */
 		queue_set_now(q, NOW);
@@ -102,16 +100,6 @@ group_setup(void **state)
 		return (-1);
 	}
 	*state = golden;
-	return (0);
-}
-
-static int
-group_teardown(void **state)
-{
-	struct tu_db *golden = *state;
-
-	tu_db_cleanup(golden);
-	free(golden);
 	return (0);
 }
 
@@ -702,5 +690,5 @@ main(void)
 
 	tu_backend_start();
 	return (cmocka_run_group_tests_name("import (" TU_BACKEND ")",
-	    tests, group_setup, group_teardown));
+	    tests, group_setup, tu_group_db_free));
 }

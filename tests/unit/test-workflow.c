@@ -200,7 +200,8 @@ group_setup(void **state)
 	int64_t				 batch;
 
 	memset(&f, 0, sizeof f);
-	tu_db_init(&f.db);
+	golden = tu_group_db_new();
+	f.db = *golden;
 	OK(tu_open(&f.db, QUEUE_OPEN_CREATE, &f.q, &why));
 	queue_set_now(f.q, NOW);
 	OK(load_policy(&f, "alice", "end", "true", "\"reviewer\"", &why));
@@ -216,21 +217,7 @@ group_setup(void **state)
 	assert_int_equal(c.queued, NLINES - 1);
 	assert_int_equal(c.auto_decided, 1);
 	queue_close(f.q);
-
-	golden = malloc(sizeof *golden);
-	assert_non_null(golden);
-	*golden = f.db;
 	*state = golden;
-	return (0);
-}
-
-static int
-group_teardown(void **state)
-{
-	struct tu_db *golden = *state;
-
-	tu_db_cleanup(golden);
-	free(golden);
 	return (0);
 }
 
@@ -2151,7 +2138,8 @@ test_write_held_up_past_busy_timeout(void **state)
 
 /*
  * PostgreSQL: claims run side by side. An item another's transaction
- * holds (a claim under way) is passed over at once for the next one.
+ * holds (a claim under way) is passed over at once for the next one (a
+ * claim that waited for it would give up, busy, after 300 ms).
  */
 static void
 test_claim_passes_over_a_held_item(void **state)
@@ -2266,5 +2254,5 @@ main(void)
 
 	tu_backend_start();
 	return (cmocka_run_group_tests_name("workflow (" TU_BACKEND ")",
-	    tests, group_setup, group_teardown));
+	    tests, group_setup, tu_group_db_free));
 }

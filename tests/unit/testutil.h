@@ -503,6 +503,32 @@ tu_db_init_copy(struct tu_db *to, const struct tu_db *from)
 	tu_copy_file(kfrom, kto);
 }
 
+/*
+ * The database a group of tests starts from, each test on a copy of it
+ * (tu_db_init_copy): a group's setup makes it with tu_group_db_new, and
+ * tu_group_db_free is the group's teardown.
+ */
+static inline struct tu_db *
+tu_group_db_new(void)
+{
+	struct tu_db *g;
+
+	if ((g = calloc(1, sizeof *g)) == NULL)
+		abort();
+	tu_db_init(g);
+	return (g);
+}
+
+static inline int
+tu_group_db_free(void **state)
+{
+	struct tu_db *g = *state;
+
+	tu_db_cleanup(g);
+	free(g);
+	return (0);
+}
+
 #if !TU_PG
 static inline sqlite3 *
 tu_sqlite_open(const char *path)
