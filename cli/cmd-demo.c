@@ -236,7 +236,7 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		}
 	} else {
 		cmd_line(stdout, "%s exists; showing it (--reset starts "
-		    "afresh)", ctx->db_path);
+		    "afresh)", queue_path(q));
 		putchar('\n');
 		if ((rc = cmd_status_print(q, 0, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
@@ -246,7 +246,7 @@ cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		struct tui_options opt;
 
 		memset(&opt, 0, sizeof opt);
-		opt.db_label = ctx->db_path;
+		opt.db_label = queue_path(q);
 		if ((rc = queue_set_actor(q, cmd_login(), ctx->reviewer,
 		    &cause)) != 0 || (rc = tui_run(q, &opt, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);

@@ -101,9 +101,11 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	 * that says who its admins are: that is the administrator's step.
 	 */
 	if (ctx->shared && getuid() != 0) {
+		/* A server's URI may hold its password: not named then. */
 		xasprintf(&cause, "only root may create or upgrade the shared "
-		    "database %s: ask the administrator of this host",
-		    ctx->db_path);
+		    "database%s%s: ask the administrator of this host",
+		    queue_names_server(ctx->db_path) ? "" : " ",
+		    queue_names_server(ctx->db_path) ? "" : ctx->db_path);
 		return (cmd_fail(e, EX_NOPERM, cause));
 	}
 	if ((ctx->owner != NULL || grant != NULL) &&
@@ -127,9 +129,9 @@ cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (existed)
 		cmd_line(stdout, "%s is already a hitl database (schema %d)",
-		    ctx->db_path, queue_schema_version(q));
+		    queue_path(q), queue_schema_version(q));
 	else
-		cmd_line(stdout, "created %s (schema %d)", ctx->db_path,
+		cmd_line(stdout, "created %s (schema %d)", queue_path(q),
 		    queue_schema_version(q));
 	if (policy != NULL)
 		rc = cmd_policy_load_file(ctx, e, q, policy);

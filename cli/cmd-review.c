@@ -65,9 +65,10 @@ cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc)
 		return (cmd_usage(e));
-	opt.db_label = ctx->db_path;
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
+	/* queue_path: a server's password is never shown. */
+	opt.db_label = queue_path(q);
 	/* While the group can be raised, ncurses reads only system terminfo. */
 	priv_terminal_hide();
 	opt.terminal_ready = priv_terminal_ready;

@@ -183,6 +183,19 @@ fi
 if [ "$BACKEND" = postgresql ]; then
 	expect_exit 75 "$HITL" --db "postgresql:///x?host=$T/nowhere" status
 	expect_err "cannot connect to postgresql:///x?host=$T/nowhere"
+
+	# A password in the URI (the shared host's database file holds one)
+	# is shown nowhere: not by init, nor by the console's title.
+	_u=$(newdb secret)
+	_u=$(echo "$_u" | sed "s|user=$HITL_PG_USER|user=$HITL_PG_USER\&password=S3cr3tPW|")
+	expect_exit 0 "$HITL" --db "$_u" init
+	! grep -q S3cr3tPW "$T/out" "$T/err" || fail "init showed the password"
+	: >keys.txt
+	echo ":screen-dump $T/title.txt" >keys.txt
+	expect_exit 0 env HITL_SCRIPT=keys.txt "$HITL" --db "$_u" review
+	[ -s "$T/title.txt" ] || fail "no screen dump"
+	! grep -q S3cr3tPW "$T/title.txt" "$T/out" "$T/err" ||
+	    fail "the console showed the password"
 fi
 
 pass
