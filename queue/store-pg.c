@@ -1127,25 +1127,9 @@ pg_guard_missing(struct queue *q, const char **name, char **cause)
 		"batches_no_update", "batches_no_delete",
 		"batches_no_truncate", "items_no_delete", "items_no_truncate",
 	};
-	struct store_stmt	*st;
-	size_t			 i;
-	int			 rc;
 
-	*name = NULL;
-	for (i = 0; i < sizeof guards / sizeof guards[0]; i++) {
-		if ((st = store_stmt(q, sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		store_bind_text(st, 1, guards[i]);
-		rc = store_step(st, "verify", cause);
-		store_reset(st);
-		if (rc == STORE_DONE) {
-			*name = guards[i];
-			return (0);
-		}
-		if (rc != STORE_ROW)
-			return (rc);
-	}
-	return (0);
+	return (store_first_missing(q, sql, guards,
+	    sizeof guards / sizeof guards[0], name, cause));
 }
 
 /* A bulk import need not wait for each commit to reach the disk. */

@@ -760,3 +760,28 @@ queue_close(struct queue *q)
 	free(q->open_path);
 	free(q);
 }
+
+int
+store_first_missing(struct queue *q, const char *sql,
+    const char *const names[], size_t n, const char **name, char **cause)
+{
+	struct store_stmt	*st;
+	size_t			 i;
+	int			 rc;
+
+	*name = NULL;
+	for (i = 0; i < n; i++) {
+		if ((st = store_stmt(q, sql, cause)) == NULL)
+			return (EX_SOFTWARE);
+		store_bind_text(st, 1, names[i]);
+		rc = store_step(st, "verify", cause);
+		store_reset(st);
+		if (rc == STORE_DONE) {
+			*name = names[i];
+			return (0);
+		}
+		if (rc != STORE_ROW)
+			return (rc);
+	}
+	return (0);
+}

@@ -237,6 +237,13 @@ char		*store_column_text(struct store_stmt *, int);
 int		 store_one(struct store_stmt *, const char *what, char **cause);
 /* Steps a statement that returns no rows: 0, or the error's code. */
 int		 store_run(struct store_stmt *, const char *what, char **cause);
+/*
+ * The first of n names for which sql (one parameter: the name) finds no
+ * row, in *name, or NULL: the backends' check of their guards.
+ */
+int		 store_first_missing(struct queue *, const char *sql,
+		     const char *const names[], size_t n, const char **name,
+		     char **cause);
 /* Runs SQL text (no parameters, no rows), as a backend runs it. */
 int		 store_exec(struct queue *, const char *sql, char **cause);
 
