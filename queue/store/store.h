@@ -244,6 +244,14 @@ int		 store_run(struct store_stmt *, const char *what, char **cause);
 int		 store_first_missing(struct queue *, const char *sql,
 		     const char *const names[], size_t n, const char **name,
 		     char **cause);
+/*
+ * For the record files' scans (records.h): a statement to bind (through
+ * store_scan_stmt) and step; what names the operation in errors.
+ */
+struct store_scan *store_scan_new(struct queue *, const char *sql, int flags,
+		     const char *what, char **cause);
+struct store_stmt *store_scan_stmt(const struct store_scan *);
+int		 store_scan_step(struct store_scan *, char **cause);
 /* Runs SQL text (no parameters, no rows), as a backend runs it. */
 int		 store_exec(struct queue *, const char *sql, char **cause);
 

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "store-sqlite.h"
+#include "sqlite.h"
 
 /*
  * Never edit a migration that has shipped: add a new one. Times are RFC 3339

@@ -19,7 +19,7 @@
 #include <sqlite3.h>
 
 #include "internal.h"
-#include "store-sqlite.h"
+#include "sqlite.h"
 #include "xmalloc.h"
 
 /* "hitl" in ASCII, in the SQLite header's application_id field. */

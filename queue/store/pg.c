@@ -21,7 +21,7 @@
 #include <libpq-fe.h>
 
 #include "internal.h"
-#include "store-pg.h"
+#include "pg.h"
 #include "xmalloc.h"
 
 /* Rows a scan fetches from its cursor at a time. */
