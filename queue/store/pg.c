@@ -363,6 +363,47 @@ pg_connect(const char *uri, int *timed_out)
 	return (c);
 }
 
+/*
+ * Why a server refused a connection, as an exit code: a database or login
+ * that does not exist (66) and a refused authentication (77) will not go
+ * away by trying again, as an unreachable server (75) may. libpq gives no
+ * SQLSTATE for a failed start, so this reads the server's words; a server
+ * that speaks another language gets 75 and its own words.
+ */
+static const struct {
+	const char	*says;
+	int		 code;
+	const char	*remedy;
+} pg_refusals[] = {
+	{ "does not exist", EX_NOINPUT,
+	  "check the URI's database and user names (hitl init creates the "
+	  "schema in a database that exists: createdb makes one)" },
+	{ "authentication failed", EX_NOPERM,
+	  "check the password or the server's pg_hba.conf" },
+	{ "no pg_hba.conf entry", EX_NOPERM,
+	  "the server's pg_hba.conf does not let this login in" },
+	{ "permission denied", EX_NOPERM,
+	  "the login may not connect to this database (GRANT CONNECT)" },
+};
+
+static int
+pg_connect_failed(struct queue *q, char **cause)
+{
+	const char	*m = pg_message(PG_CONN(q)->conn, NULL);
+	size_t		 i;
+
+	for (i = 0; i < sizeof pg_refusals / sizeof pg_refusals[0]; i++) {
+		if (strstr(m, pg_refusals[i].says) == NULL)
+			continue;
+		xasprintf(cause, "cannot connect to %s: %s; %s", q->path, m,
+		    pg_refusals[i].remedy);
+		return (pg_refusals[i].code);
+	}
+	xasprintf(cause, "cannot connect to %s: the database server is "
+	    "unreachable (%s): try again once it is back", q->path, m);
+	return (EX_TEMPFAIL);
+}
+
 static int
 pg_open(struct queue *q, int flags, int *created, char **cause)
 {
@@ -377,11 +418,8 @@ pg_open(struct queue *q, int flags, int *created, char **cause)
 		    timed_out ? "timeout expired" : "out of memory");
 		return (EX_TEMPFAIL);
 	}
-	if (PQstatus(c->conn) != CONNECTION_OK) {
-		xasprintf(cause, "cannot connect to %s: %s", q->path,
-		    pg_message(c->conn, NULL));
-		return (EX_TEMPFAIL);
-	}
+	if (PQstatus(c->conn) != CONNECTION_OK)
+		return (pg_connect_failed(q, cause));
 	if ((rc = pg_session(q, cause)) != 0)
 		return (rc);
 	return (pg_check_identity(q, flags & QUEUE_OPEN_CREATE, created,

@@ -183,6 +183,28 @@ fi
 if [ "$BACKEND" = postgresql ]; then
 	expect_exit 75 "$HITL" --db "postgresql:///x?host=$T/nowhere" status
 	expect_err "cannot connect to postgresql:///x?host=$T/nowhere"
+	expect_err "unreachable"
+	expect_err "try again"
+
+	# A database or login that does not exist is not the server being
+	# away: trying again will not help (66), and the message says what
+	# to check. A refused password is a permission (77).
+	_u=$(newdb spelled)
+	_bad=$(echo "$_u" | sed 's|^\(postgresql:///[^?]*\)|\1_misspelled|')
+	expect_exit 66 "$HITL" --db "$_bad" status
+	expect_err "does not exist"
+	expect_err "check the URI's database and user names"
+	_bad=$(echo "$_u" | sed "s|user=$HITL_PG_USER|user=nosuchlogin|")
+	expect_exit 66 "$HITL" --db "$_bad" status
+	expect_err 'role "nosuchlogin" does not exist'
+	sql_cluster "DO \$\$ BEGIN CREATE ROLE hitl_t_noconnect LOGIN;
+	    EXCEPTION WHEN duplicate_object THEN NULL; END \$\$;
+	    REVOKE CONNECT ON DATABASE \"$(_lib_pgname "$_u")\" FROM PUBLIC;" ||
+	    fail "cannot make the login"
+	_bad=$(echo "$_u" | sed "s|user=$HITL_PG_USER|user=hitl_t_noconnect|")
+	expect_exit 77 "$HITL" --db "$_bad" status
+	expect_err "permission denied"
+	expect_err "GRANT CONNECT"
 
 	# A password in the URI (the shared host's database file holds one)
 	# is shown nowhere: not by init, nor by the console's title.
