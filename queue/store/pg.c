@@ -32,6 +32,8 @@
 struct pg_conn {
 	PGconn		*conn;
 	int64_t		 changes;	/* rows the last statement changed */
+	int64_t		 last_id;	/* what it returned (STORE_NEW_ID) */
+	int		 have_last_id;
 	int		 locked;	/* this transaction holds the log */
 	int		 in_txn;
 	unsigned int	 generation;	/* counts reconnections */
@@ -46,6 +48,7 @@ struct pg_stmt {
 	int			 nparams;
 	Oid			*types;		/* 0: the server infers it */
 	int			 scan;		/* stream through a cursor */
+	int			 new_id;	/* returns the new row's id */
 	char			**values;
 	PGresult		*res;
 	int			 row, nrows;
@@ -738,6 +741,9 @@ pg_translate(const char *sql, int flags, int *nparams, unsigned char used[],
 		out = xrealloc(out, o + 32);
 		strcat(out, (flags & STORE_SKIP_LOCKED) ?
 		    " FOR UPDATE SKIP LOCKED" : " FOR UPDATE");
+	} else if (flags & STORE_NEW_ID) {
+		out = xrealloc(out, o + 32);
+		strcat(out, " RETURNING id");
 	}
 	*nparams = max;
 	return (out);
@@ -755,6 +761,7 @@ pg_prepare(struct queue *q, const char *sql, int flags, char **cause)
 	s = xcalloc(1, sizeof *s);
 	s->text = pg_translate(sql, flags, &s->nparams, used, sizeof used);
 	s->scan = (flags & STORE_SCAN) != 0;
+	s->new_id = (flags & STORE_NEW_ID) != 0;
 	s->values = xcalloc((size_t)s->nparams + 1, sizeof *s->values);
 	/*
 	 * A parameter the text does not use (a filter left out, say) has no
@@ -930,6 +937,12 @@ pg_run(struct queue *q, struct pg_stmt *s, const char *what, char **cause)
 	}
 	tuples = PQcmdTuples(s->res);
 	c->changes = tuples != NULL && *tuples != '\0' ? atoll(tuples) : 0;
+	/* The INSERT's id is kept for last_id; its caller sees no row. */
+	c->have_last_id = s->new_id && s->nrows == 1;
+	if (c->have_last_id) {
+		c->last_id = strtoll(PQgetvalue(s->res, 0, 0), NULL, 10);
+		s->nrows = 0;
+	}
 	s->row = 0;
 	s->done = 1;
 	return (0);
@@ -1041,6 +1054,8 @@ pg_last_id(struct queue *q)
 	char	*v = NULL, *cause = NULL;
 	int64_t	 id = 0;
 
+	if (PG_CONN(q)->have_last_id)
+		return (PG_CONN(q)->last_id);
 	if (pg_value(q, "SELECT lastval()", &v, &cause) == 0 && v != NULL)
 		id = strtoll(v, NULL, 10);
 	free(v);

@@ -33,6 +33,12 @@ struct store_stmt;
  */
 #define STORE_FOR_UPDATE	0x2
 #define STORE_SKIP_LOCKED	0x4
+/*
+ * An INSERT into a table with an id column whose new id last_id will be
+ * asked for: PostgreSQL returns it with the INSERT (RETURNING id) rather
+ * than in a second round trip; SQLite knows it anyway.
+ */
+#define STORE_NEW_ID		0x8
 
 /* Transactions: see store_begin. */
 #define STORE_READ	0	/* a consistent snapshot */
