@@ -10,33 +10,8 @@
 #include <sysexits.h>
 
 #include "json.h"
-#include "internal.h"
+#include "records.h"
 #include "xmalloc.h"
-
-#define ESCALATION_COLUMNS \
-	"e.id, i.ext_id, e.team, e.reason, e.severity, e.note, e.opened_by, " \
-	"e.opened_at, e.due_at, e.state, e.acked_by, e.acked_at, " \
-	"e.resolved_by, e.resolved_at, e.outcome, e.item_id"
-
-static void
-escalation_read(struct store_stmt *st, struct queue_escalation *e)
-{
-	e->id = store_int(st, 0);
-	e->item = store_column_text(st, 1);
-	e->team = store_column_text(st, 2);
-	e->reason = store_column_text(st, 3);
-	e->severity = store_column_text(st, 4);
-	e->note = store_column_text(st, 5);
-	e->opened_by = store_column_text(st, 6);
-	e->opened_at = store_int(st, 7);
-	e->due_at = store_int(st, 8);
-	e->state = store_column_text(st, 9);
-	e->acked_by = store_column_text(st, 10);
-	e->acked_at = store_int(st, 11);
-	e->resolved_by = store_column_text(st, 12);
-	e->resolved_at = store_int(st, 13);
-	e->outcome = store_column_text(st, 14);
-}
 
 static void
 escalation_done(struct queue_escalation *e)
@@ -93,12 +68,9 @@ int
 queue_escalations(struct queue *q, const char *team, int all,
     struct queue_escalation **out, size_t *n, char **cause)
 {
-	static const char sql[] =
-	    "SELECT " ESCALATION_COLUMNS " FROM escalations e "
-	    "JOIN items i ON i.id = e.item_id WHERE e.team = ?1 AND "
-	    "(?2 OR e.state IN ('open','acknowledged')) ORDER BY e.due_at, e.id";
 	const struct policy_team	*t;
-	struct store_stmt		*st;
+	struct store_scan		*scan;
+	struct queue_escalation		 e;
 	size_t				 i;
 	int				 rc;
 
@@ -123,15 +95,15 @@ queue_escalations(struct queue *q, const char *team, int all,
 		if (team != NULL ? strcmp(team, t->id) != 0 :
 		    !escalation_may_see(q, t))
 			continue;
-		if ((st = store_stmt(q, sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		store_bind_text(st, 1, t->id);
-		store_bind_int(st, 2, all);
-		while ((rc = store_step(st, "escalations", cause)) == STORE_ROW) {
+		if ((rc = store_escalation_scan(q, t->id, all, &scan,
+		    cause)) != 0)
+			return (rc);
+		while ((rc = store_escalation_next(scan, &e, cause)) ==
+		    STORE_ROW) {
 			*out = xreallocarray(*out, *n + 1, sizeof **out);
-			escalation_read(st, &(*out)[(*n)++]);
+			(*out)[(*n)++] = e;
 		}
-		store_reset(st);
+		store_scan_free(scan);
 		if (rc != STORE_DONE) {
 			queue_escalations_free(*out, *n);
 			*out = NULL;
@@ -142,31 +114,19 @@ queue_escalations(struct queue *q, const char *team, int all,
 	return (0);
 }
 
+/* The escalation, if the actor may settle it. */
 static int
 escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
     int64_t *item_id, char **cause)
 {
-	static const char sql[] =
-	    "SELECT " ESCALATION_COLUMNS " FROM escalations e "
-	    "JOIN items i ON i.id = e.item_id WHERE e.id = ?";
-	struct store_stmt	*st;
-	int			 rc;
+	int rc;
 
-	memset(e, 0, sizeof *e);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_int(st, 1, id);
-	rc = store_step(st, "escalation", cause);
-	if (rc == STORE_DONE) {
-		store_reset(st);
+	if ((rc = store_escalation_get(q, id, e, item_id, cause)) != 0)
+		return (rc);
+	if (e->id == 0) {
 		xasprintf(cause, "no escalation %lld", (long long)id);
 		return (EX_NOINPUT);
 	}
-	if (rc != STORE_ROW)
-		return (rc);
-	escalation_read(st, e);
-	*item_id = store_int(st, 15);
-	store_reset(st);
 	if (!escalation_may_settle(q, e->team)) {
 		xasprintf(cause, "%s may not settle escalation %lld: only "
 		    "leads of team %s (or admins) may", q->actor,
@@ -181,11 +141,7 @@ escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
 int
 queue_escalation_ack(struct queue *q, int64_t id, char **cause)
 {
-	static const char sql[] =
-	    "UPDATE escalations SET state = 'acknowledged', acked_by = ?, "
-	    "acked_at = ? WHERE id = ?";
 	struct queue_escalation	 e;
-	struct store_stmt	*st;
 	cJSON			*data;
 	int64_t			 item_id;
 	int			 rc;
@@ -203,14 +159,8 @@ queue_escalation_ack(struct queue *q, int64_t id, char **cause)
 		rc = EX_UNAVAILABLE;
 		goto fail;
 	}
-	if ((st = store_stmt(q, sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto fail;
-	}
-	store_bind_text(st, 1, q->actor);
-	store_bind_int(st, 2, queue_now(q));
-	store_bind_int(st, 3, id);
-	if ((rc = store_run(st, "escalation", cause)) != 0)
+	if ((rc = store_escalation_ack(q, id, q->actor, queue_now(q),
+	    cause)) != 0)
 		goto fail;
 	data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "escalation", (double)id);
@@ -287,13 +237,7 @@ int
 queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
     const char *payload, const char *note, char **cause)
 {
-	static const char esc_sql[] =
-	    "UPDATE escalations SET state = 'resolved', resolved_by = ?1, "
-	    "resolved_at = ?2, outcome = ?3, resolution_id = ?4, "
-	    "acked_by = coalesce(acked_by, ?1), acked_at = coalesce(acked_at, "
-	    "?2) WHERE id = ?5";
 	struct queue_escalation	 e;
-	struct store_stmt	*st;
 	char			*body = NULL;
 	int64_t			 item_id, shift, did;
 	int			 rc;
@@ -324,18 +268,9 @@ queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
 	    (rc = decide_append(q, item_id, e.item, "resolve", shift, 0, -1,
 	    body, 0, "resolution", &did, cause)) != 0)
 		goto fail;
-	if ((st = store_stmt(q, esc_sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto fail;
-	}
-	store_bind_text(st, 1, q->actor);
-	store_bind_int(st, 2, queue_now(q));
-	store_bind_text(st, 3, outcome);
-	store_bind_int(st, 4, did);
-	store_bind_int(st, 5, id);
-	if ((rc = store_run(st, "escalation", cause)) != 0)
-		goto fail;
-	if ((rc = store_item_move(q, item_id, (enum queue_state)
+	if ((rc = store_escalation_resolve(q, id, q->actor, queue_now(q),
+	    outcome, did, cause)) != 0 ||
+	    (rc = store_item_move(q, item_id, (enum queue_state)
 	    action_find("resolve")->to, NULL, 0, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;

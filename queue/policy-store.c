@@ -9,48 +9,37 @@
 #include <sysexits.h>
 
 #include "json.h"
-#include "internal.h"
+#include "records.h"
 #include "xmalloc.h"
 
 int
 store_policy_refresh(struct queue *q, char **cause)
 {
-	static const char sql[] =
-	    "SELECT version, body FROM policies ORDER BY version DESC LIMIT 1";
-	struct store_stmt	*st;
-	struct policy		*p = NULL;
-	const char		*body;
-	char			*why = NULL;
-	size_t			 len = 0;
-	int			 rc, version = 0;
+	struct policy	*p = NULL;
+	char		*body = NULL, *why = NULL;
+	size_t		 len;
+	int		 rc, version;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	rc = store_step(st, "policy", cause);
-	if (rc == STORE_ROW)
-		version = (int)store_int(st, 0);
-	else if (rc != STORE_DONE)
+	if ((rc = store_policy_newest(q, &version, &body, &len, cause)) != 0)
 		return (rc);
-	if (q->policy != NULL && version == q->policy_version) {
-		store_reset(st);
-		return (0);
-	}
+	if (q->policy != NULL && version == q->policy_version)
+		goto out;
 	if (version == 0)
 		p = policy_default();
-	else if ((body = store_bytes(st, 1, &len)) == NULL ||
-	    policy_parse(body, len, &p, &why) != 0) {
+	else if (body == NULL || policy_parse(body, len, &p, &why) != 0) {
 		xasprintf(cause, "policy version %d in %s no longer "
 		    "validates: %s", version, q->path, why != NULL ? why :
 		    "it has no text");
 		free(why);
-		store_reset(st);
-		return (EX_DATAERR);
+		rc = EX_DATAERR;
+		goto out;
 	}
-	store_reset(st);
 	policy_free(q->policy);
 	q->policy = p;
 	q->policy_version = version;
-	return (0);
+out:
+	free(body);
+	return (rc);
 }
 
 int
@@ -71,11 +60,8 @@ int
 queue_policy_load(struct queue *q, const char *source, const char *json,
     size_t len, const char *actor, int *version, char **cause)
 {
-	static const char insert_sql[] =
-	    "INSERT INTO policies (version, loaded_at, loaded_by, source, "
-	    "sha256, body) VALUES (?, ?, ?, ?, ?, ?)";
 	struct policy		*p = NULL;
-	struct store_stmt	*st;
+	struct store_policy_row	 row;
 	cJSON			*data;
 	char			*why = NULL, sha[65], now[32];
 	int			 rc, v;
@@ -110,17 +96,14 @@ queue_policy_load(struct queue *q, const char *source, const char *json,
 	v = q->policy_version + 1;
 	store_sha256_hex(json, len, sha);
 	store_now_text(q, now);
-	if ((st = store_stmt(q, insert_sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto fail;
-	}
-	store_bind_int(st, 1, v);
-	store_bind_text(st, 2, now);
-	store_bind_text(st, 3, actor);
-	store_bind_text(st, 4, source);
-	store_bind_text(st, 5, sha);
-	store_bind_bytes(st, 6, json, len);
-	if ((rc = store_run(st, "policy", cause)) != 0)
+	row.version = v;
+	row.loaded_at = now;
+	row.loaded_by = actor;
+	row.source = source;
+	row.sha256 = sha;
+	row.body = json;
+	row.len = len;
+	if ((rc = store_policy_insert(q, &row, cause)) != 0)
 		goto fail;
 	data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "version", v);
@@ -146,38 +129,11 @@ out:
 	return (rc);
 }
 
-static char *
-policy_column(struct store_stmt *st, int i)
-{
-	const char *s = store_text(st, i);
-
-	return (s != NULL ? xstrdup(s) : NULL);
-}
-
 int
 queue_policy_info(struct queue *q, struct queue_policy_info *info,
     char **cause)
 {
-	static const char sql[] =
-	    "SELECT version, loaded_at, loaded_by, source, sha256 "
-	    "FROM policies ORDER BY version DESC LIMIT 1";
-	struct store_stmt	*st;
-	int			 rc;
-
-	memset(info, 0, sizeof *info);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	rc = store_step(st, "policy", cause);
-	if (rc == STORE_ROW) {
-		info->version = (int)store_int(st, 0);
-		info->loaded_at = policy_column(st, 1);
-		info->loaded_by = policy_column(st, 2);
-		info->source = policy_column(st, 3);
-		info->sha256 = policy_column(st, 4);
-	} else if (rc != STORE_DONE)
-		return (rc);
-	store_reset(st);
-	return (0);
+	return (store_policy_info(q, info, cause));
 }
 
 void
