@@ -133,7 +133,110 @@ int		 store_policy_info(struct queue *, struct queue_policy_info *,
 
 /* --- Import batches (store/batches.c) --- */
 
+struct record_flag;
+struct record_span;
+
+/* Opens an import's batch (its files still none); its row id in *id. */
+int		 store_batch_insert(struct queue *, const char *started_at,
+		     const char *operator, int policy_version, int64_t *id,
+		     char **cause);
+/* Closes batch id with what the run read, stored and counted. */
+int		 store_batch_close(struct queue *, int64_t id,
+		     const char *finished_at, const char *files,
+		     const struct queue_import_counts *,
+		     const char *content_sha256, char **cause);
+/*
+ * The turn in the queue the next imported item takes (*seq is left as it is
+ * while the database keeps none), and setting it when a run ends.
+ */
+int		 store_batch_next_seq(struct queue *, int64_t *seq,
+		     char **cause);
+int		 store_batch_set_next_seq(struct queue *, int64_t seq,
+		     char **cause);
+
+/*
+ * An item as an import stores it: what the batch's digest covers of it (its
+ * state is auto if auto_decided, else queued; source, metadata and messages
+ * are compact JSON), its turn in the queue, its batch and the line read.
+ */
+struct store_batch_item {
+	struct digest_item	 d;
+	int64_t			 seq;
+	int64_t			 batch;
+	const char		*raw;
+	size_t			 rawlen;
+};
+/*
+ * Stores the item unless its ext_id is taken: *id is its row id, or 0 when
+ * the id was taken and nothing was stored.
+ */
+int		 store_batch_item_insert(struct queue *,
+		     const struct store_batch_item *, int64_t *id,
+		     char **cause);
+/*
+ * The item that holds ext_id, against the line that would take it: the same
+ * bytes (same), or where the stored one came from (src_file is the caller's
+ * to free).
+ */
+struct store_batch_taken {
+	int		 same;
+	char		*src_file;
+	int64_t		 src_line;
+	int64_t		 batch;
+};
+int		 store_batch_item_taken(struct queue *, const char *ext_id,
+		     const char *line, size_t len, struct store_batch_taken *,
+		     char **cause);
+/* A flag or span of item item_id, idx its place; explanation is JSON. */
+int		 store_batch_flag_insert(struct queue *, int64_t item_id,
+		     int64_t idx, const struct record_flag *, char **cause);
+int		 store_batch_span_insert(struct queue *, int64_t item_id,
+		     int64_t idx, const struct record_span *,
+		     const char *explanation, char **cause);
+/*
+ * Adds a run's items, by kind (QUEUE_NKINDS each), to the counts kept of
+ * those waiting and of each state.
+ */
+int		 store_batch_counts_add(struct queue *, const uint64_t queued[],
+		     const uint64_t autos[], char **cause);
+
 /* --- Copies between databases (store/copy.c) --- */
+
+/*
+ * The tables a copy moves row for row and id for id, in the order their
+ * rows may be added: what a row refers to comes first.
+ */
+enum store_copy_table {
+	STORE_COPY_POLICIES,
+	STORE_COPY_BATCHES,
+	STORE_COPY_ITEMS,
+	STORE_COPY_FLAGS,
+	STORE_COPY_SPANS,
+	STORE_COPY_SHIFTS,
+	STORE_COPY_DECISIONS,
+	STORE_COPY_AUDIT,
+	STORE_COPY_SIGNATURES,
+	STORE_COPY_SKIPS,
+	STORE_COPY_LEASES,
+	STORE_COPY_ESCALATIONS,
+	STORE_COPY_EXPORTS,
+	STORE_COPY_NTABLES
+};
+/*
+ * How much of a queue's record a database holds: its events, items and
+ * policies together (0: none).
+ */
+int		 store_copy_size(struct queue *, int64_t *n, char **cause);
+/* Every row of one table of src, as it is, into dst; adds them to *rows. */
+int		 store_copy_rows(struct queue *src, struct queue *dst,
+		     enum store_copy_table, uint64_t *rows, char **cause);
+/*
+ * What is the queue's state rather than its record, over dst's own: the
+ * counts kept beside the rows, the meta rows, the counters, and whatever
+ * dst's backend does after rows came in with their ids.
+ */
+int		 store_copy_state(struct queue *src, struct queue *dst,
+		     char **cause);
 
 /* --- The meta table: counters, flags, schema facts (store/meta.c) --- */
 
