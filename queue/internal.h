@@ -220,8 +220,6 @@ int		 store_audit_next_seq(struct queue *, int64_t *, char **cause);
 	P " || '.')) OR EXISTS (SELECT 1 FROM spans s WHERE s.item_id = " \
 	"items.id AND s.entity_type = " P " AND s.triage = 'ambiguous')) "
 
-/* The statement that finds the next item for a filter (tests explain it). */
-const char	*claim_select_sql(const struct queue_filter *);
 /*
  * The columns an item or a decision is read from, for statements that name
  * items "i" and decisions "d"; store_item_row and store_decision_row read

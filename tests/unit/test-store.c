@@ -21,6 +21,7 @@
 
 #include "queue.h"
 #include "internal.h"
+#include "records.h"
 #include "testutil.h"
 
 #define GENESIS \

@@ -1,0 +1,112 @@
+/*
+ * What is in the store, in numbers: counts by kind and state, the oldest
+ * waiting item and the latest import batches.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "records.h"
+#include "xmalloc.h"
+
+int
+store_stats_counts(struct queue *q, struct queue_stats *s, char **cause)
+{
+	/* Kept up to date by import and by the state's trigger. */
+	static const char sql[] =
+	    "SELECT kind, state, n FROM state_counts";
+	struct store_stmt	*st;
+	enum queue_kind		 k;
+	enum queue_state	 state;
+	int			 rc;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	while ((rc = store_step(st, "status", cause)) == STORE_ROW) {
+		if (queue_kind_parse(store_text(st, 0),
+		    &k) != 0 ||
+		    store_state_parse(store_text(st, 1),
+		    &state) != 0)
+			continue;
+		s->counts[k][state] = (uint64_t)store_int(st, 2);
+		s->total += s->counts[k][state];
+	}
+	if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
+	return (0);
+}
+
+int
+store_stats_oldest(struct queue *q, int64_t *at, char **cause)
+{
+	/* An index holds exactly the waiting items, in import order. */
+	static const char sql[] =
+	    "SELECT imported_at FROM items "
+	    "WHERE state = 'queued' OR state = 'claimed' ORDER BY seq LIMIT 1";
+	struct store_stmt	*st;
+	int			 rc;
+
+	*at = 0;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if ((rc = store_step(st, "status", cause)) == STORE_ROW &&
+	    !store_is_null(st, 0)) {
+		struct tm	 tm;
+		const char	*t = store_text(st, 0);
+
+		memset(&tm, 0, sizeof tm);
+		if (strptime(t, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL)
+			*at = (int64_t)timegm(&tm);
+	}
+	store_reset(st);
+	if (rc != STORE_ROW && rc != STORE_DONE)
+		return (rc);
+	return (0);
+}
+
+static char *
+stats_text(struct store_stmt *st, int col)
+{
+	const char *s = store_text(st, col);
+
+	return (xstrdup(s != NULL ? s : ""));
+}
+
+int
+store_stats_batches(struct queue *q, size_t max, struct queue_stats *s,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT id, started_at, operator, files, imported, queued, "
+	    "auto_decided, duplicates, invalid FROM batches "
+	    "WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT ?";
+	struct queue_batch_info	*b;
+	struct store_stmt	*st;
+	int			 rc;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, (int64_t)max);
+	while ((rc = store_step(st, "status", cause)) == STORE_ROW) {
+		s->batches = xreallocarray(s->batches, s->nbatches + 1,
+		    sizeof *s->batches);
+		b = &s->batches[s->nbatches++];
+		b->id = store_int(st, 0);
+		b->started_at = stats_text(st, 1);
+		b->operator = stats_text(st, 2);
+		b->files = stats_text(st, 3);
+		b->imported = (uint64_t)store_int(st, 4);
+		b->queued = (uint64_t)store_int(st, 5);
+		b->auto_decided = (uint64_t)store_int(st, 6);
+		b->duplicates = (uint64_t)store_int(st, 7);
+		b->invalid = (uint64_t)store_int(st, 8);
+	}
+	if (rc != STORE_DONE)
+		return (rc);
+	store_reset(st);
+	return (0);
+}
