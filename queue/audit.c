@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -15,6 +14,7 @@
 
 #include "json.h"
 #include "internal.h"
+#include "records.h"
 #include "xmalloc.h"
 
 static int
@@ -63,12 +63,7 @@ int
 store_audit_append(struct queue *q, const char *event, const char *actor,
     const char *item, cJSON *data, char **cause)
 {
-	static const char last_sql[] =
-	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
-	static const char insert_sql[] =
-	    "INSERT INTO audit (seq, at, actor, event, item, body, prev_hash, "
-	    "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-	struct store_stmt	*st;
+	struct store_audit_row	 row;
 	cJSON			*body = NULL;
 	char			*text = NULL, prev[65], hash[65], now[32];
 	int64_t			 seq = 1;
@@ -78,24 +73,14 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 	if (q->txn_seq == 0 && q->ops->lock_log != NULL &&
 	    (rc = q->ops->lock_log(q, cause)) != 0)
 		goto out;
-	memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
 	if (q->txn_seq != 0) {
 		/* Not the transaction's first event: its predecessor is ours. */
 		seq = q->txn_seq + 1;
 		memcpy(prev, q->txn_hash, sizeof prev);
 	} else {
-		if ((st = store_stmt(q, last_sql, cause)) == NULL) {
-			rc = EX_SOFTWARE;
+		if ((rc = store_audit_head(q, &seq, prev, cause)) != 0)
 			goto out;
-		}
-		rc = store_step(st, "audit", cause);
-		if (rc == STORE_ROW) {
-			seq = store_int(st, 0) + 1;
-			snprintf(prev, sizeof prev, "%s",
-			    store_text(st, 1));
-		} else if (rc != STORE_DONE)
-			goto out;
-		store_reset(st);
+		seq++;
 	}
 
 	store_now_text(q, now);
@@ -118,20 +103,15 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 		goto out;
 	}
 
-	if ((st = store_stmt(q, insert_sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto out;
-	}
-	store_bind_int(st, 1, seq);
-	store_bind_text(st, 2, now);
-	store_bind_text(st, 3, actor);
-	store_bind_text(st, 4, event);
-	if (item != NULL)
-		store_bind_text(st, 5, item);
-	store_bind_text(st, 6, text);
-	store_bind_text(st, 7, prev);
-	store_bind_text(st, 8, hash);
-	if ((rc = store_run(st, "audit", cause)) != 0)
+	row.seq = seq;
+	row.at = now;
+	row.actor = actor;
+	row.event = event;
+	row.item = item;
+	row.body = text;
+	row.prev_hash = prev;
+	row.hash = hash;
+	if ((rc = store_audit_insert(q, &row, cause)) != 0)
 		goto out;
 	/* store_commit signs the transaction's last event. */
 	if (q->txn_seq == 0)
@@ -151,24 +131,7 @@ int
 queue_audit_head(struct queue *q, int64_t *events, char head[65],
     char **cause)
 {
-	static const char sql[] =
-	    "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
-	struct store_stmt	*st;
-	int			 rc;
-
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	*events = 0;
-	memcpy(head, STORE_AUDIT_GENESIS, 65);
-	rc = store_step(st, "audit", cause);
-	if (rc == STORE_ROW) {
-		*events = store_int(st, 0);
-		snprintf(head, 65, "%s",
-		    store_text(st, 1));
-	} else if (rc != STORE_DONE)
-		return (rc);
-	store_reset(st);
-	return (0);
+	return (store_audit_head(q, events, head, cause));
 }
 
 int
@@ -176,39 +139,22 @@ queue_audit_log(struct queue *q, const char *item, const char *actor,
     int (*fn)(const struct queue_audit_event *, void *), void *arg,
     char **cause)
 {
-	static const char sql[] =
-	    "SELECT seq, at, actor, event, item, body, hash FROM audit "
-	    "WHERE (CAST(?1 AS TEXT) IS NULL OR item = ?1) AND "
-	    "(CAST(?2 AS TEXT) IS NULL OR actor = ?2) "
-	    "ORDER BY seq";
 	struct queue_audit_event	 ev;
-	struct store_stmt		*st;
-	int				 rc, step;
+	struct store_scan		*scan = NULL;
+	int				 rc;
 
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
 	    "read the audit log", cause)) != 0)
 		return (rc);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if (item != NULL)
-		store_bind_text(st, 1, item);
-	if (actor != NULL)
-		store_bind_text(st, 2, actor);
-	while ((step = store_step(st, "database", cause)) == STORE_ROW) {
-		ev.seq = store_int(st, 0);
-		ev.at = (char *)store_text(st, 1);
-		ev.actor = (char *)store_text(st, 2);
-		ev.event = (char *)store_text(st, 3);
-		ev.item = (char *)store_text(st, 4);
-		ev.body = (char *)store_text(st, 5);
-		ev.hash = (char *)store_text(st, 6);
-		if ((rc = fn(&ev, arg)) != 0) {
-			store_reset(st);
-			return (rc);
-		}
+	if ((rc = store_audit_scan(q, item, actor, &scan, cause)) != 0)
+		goto out;
+	while ((rc = store_audit_next(scan, &ev, cause)) == STORE_ROW) {
+		if ((rc = fn(&ev, arg)) != 0)
+			goto out;
 	}
-	store_reset(st);
-	if (step != STORE_DONE)
-		return (step);
-	return (0);
+	if (rc == STORE_DONE)
+		rc = 0;
+out:
+	store_scan_free(scan);
+	return (rc);
 }

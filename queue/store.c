@@ -1,7 +1,7 @@
 /*
  * An open queue above its backend: opening (the backend chosen by the
- * database's name), the statement cache, transactions with their clock and
- * signature, the signing key, and the small helpers every file uses.
+ * database's name), transactions with their clock and signature, the
+ * signing key, and the small helpers every file uses.
  */
 #include "config.h"
 
@@ -20,6 +20,7 @@
 
 #include "json.h"
 #include "internal.h"
+#include "records.h"
 #include "xmalloc.h"
 
 static const char *const queue_state_names[] = {
@@ -193,20 +194,13 @@ queue_schema_version(const struct queue *q)
 int
 queue_is_demo(struct queue *q)
 {
-	static const char sql[] =
-	    "SELECT 1 FROM meta WHERE key = 'demo' AND value = '1'";
-	struct store_stmt	*st;
-	char			*cause = NULL;
-	int			 demo;
+	char	*cause = NULL;
+	int	 demo, rc;
 
-	if ((st = store_stmt(q, sql, &cause)) == NULL) {
-		free(cause);
-		return (0);
-	}
-	demo = store_step(st, "demo", &cause) == STORE_ROW;
+	/* A database that cannot say is no demo's: hitl demo keeps it. */
+	rc = store_meta_demo(q, &demo, &cause);
 	free(cause);
-	store_reset(st);
-	return (demo);
+	return (rc == 0 && demo);
 }
 
 int
@@ -215,95 +209,21 @@ queue_schema_latest(void)
 	return (store_sqlite_ops.latest());
 }
 
-struct store_stmt *
-store_prepare(struct queue *q, const char *sql, int flags, char **cause)
-{
-	struct store_stmt	*st;
-	size_t			 i;
-
-	for (i = 0; i < q->nstmts; i++) {
-		st = q->stmts[i];
-		if (st->sql == sql) {
-			q->ops->reset(st);
-			return (st);
-		}
-	}
-	if (q->nstmts == STORE_MAX_STMTS) {
-		xasprintf(cause, "internal error: too many statements");
-		return (NULL);
-	}
-	if ((st = q->ops->prepare(q, sql, flags, cause)) == NULL)
-		return (NULL);
-	st->ops = q->ops;
-	st->q = q;
-	st->sql = sql;
-	q->stmts[q->nstmts++] = st;
-	return (st);
-}
-
-int
-store_run(struct store_stmt *st, const char *what, char **cause)
-{
-	int rc;
-
-	if ((rc = store_step(st, what, cause)) == STORE_ROW)
-		rc = STORE_DONE;
-	store_reset(st);
-	return (rc);
-}
-
-int
-store_one(struct store_stmt *st, const char *what, char **cause)
-{
-	int rc;
-
-	if ((rc = store_step(st, what, cause)) == STORE_ROW)
-		return (0);
-	if (rc == STORE_DONE) {
-		xasprintf(cause, "%s: internal error: no row came back", what);
-		rc = EX_SOFTWARE;
-	}
-	store_reset(st);
-	return (rc);
-}
-
-int
-store_exec(struct queue *q, const char *sql, char **cause)
-{
-	return (q->ops->exec(q, sql, cause));
-}
-
-char *
-store_column_text(struct store_stmt *st, int col)
-{
-	const char *s = store_text(st, col);
-
-	return (s != NULL ? xstrdup(s) : NULL);
-}
-
 /* The time of the event the log ends with: no new event goes before it. */
 static int
 store_clock_floor(struct queue *q, char **cause)
 {
-	static const char sql[] =
-	    "SELECT at FROM audit ORDER BY seq DESC LIMIT 1";
-	struct store_stmt	*st;
-	struct tm		 tm;
-	const char		*at;
-	int			 rc;
+	struct tm	 tm;
+	char		*at;
+	int		 rc;
 
 	q->clock_floor = 0;
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if ((rc = store_step(st, "audit", cause)) == STORE_ROW) {
-		at = store_text(st, 0);
-		memset(&tm, 0, sizeof tm);
-		if (at != NULL && strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) !=
-		    NULL)
-			q->clock_floor = (int64_t)timegm(&tm);
-	} else if (rc != STORE_DONE)
+	if ((rc = store_audit_last_at(q, &at, cause)) != 0)
 		return (rc);
-	store_reset(st);
+	memset(&tm, 0, sizeof tm);
+	if (at != NULL && strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL)
+		q->clock_floor = (int64_t)timegm(&tm);
+	free(at);
 	return (0);
 }
 
@@ -405,17 +325,12 @@ store_end_read(struct queue *q)
 static int
 store_key_record(struct queue *q, char **cause)
 {
-	static const char sql[] =
-	    "INSERT INTO meta (key, value) VALUES ('signing_key', ?)";
-	struct store_stmt	*st;
-	cJSON			*data;
-	char			*pem;
-	int			 rc;
+	cJSON	*data;
+	char	*pem;
+	int	 rc;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_text(st, 1, sign_key_id(q->key));
-	if ((rc = store_run(st, "audit", cause)) != 0)
+	if ((rc = store_signing_key_insert(q, sign_key_id(q->key),
+	    cause)) != 0)
 		return (rc);
 	pem = sign_key_public_pem(q->key);
 	data = cJSON_CreateObject();
@@ -437,43 +352,36 @@ store_key_record(struct queue *q, char **cause)
 static int
 store_check_head(struct queue *q, char **cause)
 {
-	static const char sql[] =
-	    "SELECT a.hash, s.first_seq, s.signature FROM audit a LEFT JOIN "
-	    "audit_signatures s ON s.seq = a.seq WHERE a.seq = ?";
-	struct store_stmt	*st;
-	int64_t			 prev = q->txn_first_seq - 1;
-	int			 ok, rc;
+	char	*hash = NULL, *sig = NULL;
+	int64_t	 prev = q->txn_first_seq - 1, first;
+	int	 ok, rc;
 
 	/* The first events, or those of a log made before signing. */
 	if (prev <= 0 || !q->key_recorded)
 		return (0);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_int(st, 1, prev);
-	if ((rc = store_one(st, "audit", cause)) != 0)
-		return (rc);
-	ok = !store_is_null(st, 2) && sign_check(q->key, store_int(st, 1),
-	    prev, store_text(st, 0), store_text(st, 2));
-	store_reset(st);
+	if ((rc = store_signature_at(q, prev, &hash, &first, &sig,
+	    cause)) != 0)
+		goto out;
+	ok = sig != NULL && sign_check(q->key, first, prev, hash, sig);
 	if (!ok) {
 		xasprintf(cause, "the audit log of %s ends on event %lld, which "
 		    "hitl did not sign: the log was changed behind hitl's "
 		    "back. Nothing was written; run 'hitl audit verify' and "
 		    "restore the database from a backup", q->path,
 		    (long long)prev);
-		return (EX_DATAERR);
+		rc = EX_DATAERR;
 	}
-	return (0);
+out:
+	free(hash);
+	free(sig);
+	return (rc);
 }
 
 /* Signs the events the transaction wrote, by its last event's hash. */
 static int
 store_sign_txn(struct queue *q, char **cause)
 {
-	static const char sql[] =
-	    "INSERT INTO audit_signatures (seq, first_seq, key_id, signature) "
-	    "VALUES (?, ?, ?, ?)";
-	struct store_stmt	*st;
+	struct store_signature	 row;
 	char			 sig[SIGN_HEX_LEN + 1];
 	int			 rc;
 
@@ -488,13 +396,11 @@ store_sign_txn(struct queue *q, char **cause)
 	if ((rc = sign_head(q->key, q->txn_first_seq, q->txn_seq, q->txn_hash,
 	    sig, cause)) != 0)
 		return (rc);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_int(st, 1, q->txn_seq);
-	store_bind_int(st, 2, q->txn_first_seq);
-	store_bind_text(st, 3, sign_key_id(q->key));
-	store_bind_text(st, 4, sig);
-		return (store_run(st, "audit", cause));
+	row.seq = q->txn_seq;
+	row.first_seq = q->txn_first_seq;
+	row.key_id = sign_key_id(q->key);
+	row.signature = sig;
+	return (store_signature_insert(q, &row, cause));
 }
 
 int
@@ -532,26 +438,6 @@ store_key_path(const struct queue *q)
 	return (q->ops->key_path((struct queue *)q));
 }
 
-/* The id of the key the log says signs it (meta), or NULL. */
-static int
-store_key_recorded(struct queue *q, char **id, char **cause)
-{
-	static const char sql[] =
-	    "SELECT value FROM meta WHERE key = 'signing_key'";
-	struct store_stmt	*st;
-	int			 rc;
-
-	*id = NULL;
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if ((rc = store_step(st, "open", cause)) == STORE_ROW)
-		*id = store_column_text(st, 0);
-	store_reset(st);
-	if (rc != STORE_ROW && rc != STORE_DONE)
-		return (rc);
-	return (0);
-}
-
 /*
  * The signing key beside the database: read it, or make it for a new
  * database or one made before signing (the first write that records events
@@ -566,7 +452,7 @@ store_key_setup(struct queue *q, int created, char **cause)
 	int	 rc;
 
 	path = store_key_path(q);
-	if ((rc = store_key_recorded(q, &recorded, cause)) != 0)
+	if ((rc = store_signing_key_get(q, &recorded, cause)) != 0)
 		goto out;
 	if (created)
 		unlink(path);	/* a key left by a database that is gone */
@@ -628,21 +514,13 @@ out:
 static int
 store_baseline_due(struct queue *q, char **cause)
 {
-	static const char sql[] =
-	    "SELECT 1 FROM meta WHERE key = 'needs_baseline'";
-	struct store_stmt	*st;
-	char			*why = NULL;
-	int			 due;
+	char	*why = NULL;
+	int	 due, rc;
 
 	if (q->key == NULL)
 		return (0);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if ((due = store_step(st, "open", cause)) != STORE_ROW &&
-	    due != STORE_DONE)
-		return (due);
-	store_reset(st);
-	due = due == STORE_ROW;
+	if ((rc = store_meta_needs_baseline(q, &due, cause)) != 0)
+		return (rc);
 	if (due && store_baseline(q, &why) != 0)
 		free(why);
 	return (0);
@@ -723,8 +601,8 @@ queue_open_with(const struct queue_options *o, struct queue **out,
 	    (rc = store_baseline_due(q, cause)) != 0)
 		goto fail;
 	q->created = created;
-	if (created && (o->flags & QUEUE_OPEN_DEMO) && (rc = store_exec(q,
-	    "INSERT INTO meta (key, value) VALUES ('demo', '1')", cause)) != 0)
+	if (created && (o->flags & QUEUE_OPEN_DEMO) &&
+	    (rc = store_meta_demo_set(q, cause)) != 0)
 		goto fail;
 	*out = q;
 	return (0);
@@ -759,29 +637,4 @@ queue_close(struct queue *q)
 	free(q->path);
 	free(q->open_path);
 	free(q);
-}
-
-int
-store_first_missing(struct queue *q, const char *sql,
-    const char *const names[], size_t n, const char **name, char **cause)
-{
-	struct store_stmt	*st;
-	size_t			 i;
-	int			 rc;
-
-	*name = NULL;
-	for (i = 0; i < n; i++) {
-		if ((st = store_stmt(q, sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		store_bind_text(st, 1, names[i]);
-		rc = store_step(st, "verify", cause);
-		store_reset(st);
-		if (rc == STORE_DONE) {
-			*name = names[i];
-			return (0);
-		}
-		if (rc != STORE_ROW)
-			return (rc);
-	}
-	return (0);
 }
