@@ -12,6 +12,7 @@
 #include "ident.h"
 #include "json.h"
 #include "internal.h"
+#include "records.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -388,143 +389,32 @@ decide_check_payload(const struct policy *pol, const struct queue_item *it,
 }
 
 int
-store_audit_next_seq(struct queue *q, int64_t *seq, char **cause)
-{
-	static const char sql[] = "SELECT coalesce(max(seq), 0) + 1 FROM audit";
-	struct store_stmt *st;
-	int rc;
-
-	if (q->txn_seq != 0) {
-		*seq = q->txn_seq + 1;
-		return (0);
-	}
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if ((rc = store_one(st, "audit", cause)) != 0)
-		return (rc);
-	*seq = store_int(st, 0);
-	store_reset(st);
-	return (0);
-}
-
-int
-store_decision_exported(struct queue *q, int64_t id)
-{
-	static const char sql[] =
-	    "SELECT 1 FROM exports WHERE last_decision >= ?1 AND "
-	    "since_decision < ?1 LIMIT 1";
-	struct store_stmt	*st;
-	char			*why = NULL;
-	int			 found;
-
-	if ((st = store_stmt(q, sql, &why)) == NULL) {
-		free(why);
-		return (1);	/* unsure: refuse rather than undo */
-	}
-	store_bind_int(st, 1, id);
-	found = store_step(st, "export", &why);
-	free(why);
-	store_reset(st);
-	/* Unsure (an error): refuse rather than undo. */
-	return (found != STORE_DONE);
-}
-
-int
-store_decision_json(struct queue *q, int64_t id, cJSON **out, char **cause)
-{
-	static const char sql[] =
-	    "SELECT d.id, i.ext_id, d.action, d.reviewer, d.shift_id, "
-	    "d.lease_id, d.policy_version, d.decided_at, d.spent_ms, "
-	    "d.payload, d.undoes, d.supersedes, d.audit_seq "
-	    "FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?";
-	/* Each column's key, and whether it is a number ('i') or JSON. */
-	static const struct {
-		const char	*name;
-		int		 type;
-	} cols[] = {
-		{ "decision", 'i' }, { "item", 's' }, { "action", 's' },
-		{ "reviewer", 's' }, { "shift", 'i' }, { "lease", 'i' },
-		{ "policy_version", 'i' }, { "decided_at", 's' },
-		{ "spent_ms", 'i' }, { "payload", 'j' }, { "undoes", 'i' },
-		{ "supersedes", 'i' }, { "audit_seq", 'i' },
-	};
-	struct store_stmt	*st;
-	cJSON			*o, *v;
-	size_t			 i;
-	int			 rc;
-
-	*out = NULL;
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_int(st, 1, id);
-	if ((rc = store_step(st, "decision", cause)) != STORE_ROW) {
-		store_reset(st);
-		if (rc == STORE_DONE) {
-			xasprintf(cause, "decision %lld is missing",
-			    (long long)id);
-			return (EX_DATAERR);
-		}
-		return (rc);
-	}
-	o = cJSON_CreateObject();
-	for (i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-		if (store_is_null(st, (int)i))
-			v = cJSON_CreateNull();
-		else if (cols[i].type == 'i')
-			v = cJSON_CreateNumber((double)store_int(st, (int)i));
-		else if (cols[i].type == 'j' &&
-		    (v = cJSON_Parse(store_text(st, (int)i))) != NULL)
-			;
-		else
-			v = cJSON_CreateString(store_text(st, (int)i));
-		cJSON_AddItemToObject(o, cols[i].name, v);
-	}
-	store_reset(st);
-	*out = o;
-	return (0);
-}
-
-int
 decide_append(struct queue *q, int64_t item_id, const char *ext_id,
     const char *action, int64_t shift, int64_t lease, int64_t spent_ms,
     const char *payload, int64_t undoes, const char *event, int64_t *id,
     char **cause)
 {
-	static const char sql[] =
-	    "INSERT INTO decisions (item_id, action, reviewer, shift_id, "
-	    "lease_id, policy_version, decided_at, spent_ms, payload, undoes, "
-	    "audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	struct store_stmt	*st;
-	cJSON			*data;
-	char			 now[32];
-	int64_t			 seq;
-	int			 rc;
+	struct store_decision_new	 d;
+	cJSON				*data;
+	char				 now[32];
+	int				 rc;
 
-	if ((rc = store_audit_next_seq(q, &seq, cause)) != 0)
+	memset(&d, 0, sizeof d);
+	if ((rc = store_audit_next_seq(q, &d.audit_seq, cause)) != 0)
 		return (rc);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
 	store_now_text(q, now);
-	store_bind_int(st, 1, item_id);
-	store_bind_text(st, 2, action);
-	store_bind_text(st, 3, q->actor);
-	if (shift != 0)
-		store_bind_int(st, 4, shift);
-	if (lease != 0)
-		store_bind_int(st, 5, lease);
-	store_bind_int(st, 6, q->policy_version);
-	store_bind_text(st, 7, now);
-	if (spent_ms >= 0)
-		store_bind_int(st, 8, spent_ms);
-	if (payload != NULL)
-		store_bind_text(st, 9, payload);
-	if (undoes != 0)
-		store_bind_int(st, 10, undoes);
-	store_bind_int(st, 11, seq);
-	if ((rc = store_run(st, "decide", cause)) != 0)
-		return (rc);
-	*id = q->ops->last_id(q);
-	if ((rc = store_decision_json(q, *id, &data, cause)) != 0)
+	d.item_id = item_id;
+	d.action = action;
+	d.reviewer = q->actor;
+	d.shift_id = shift;
+	d.lease_id = lease;
+	d.policy_version = q->policy_version;
+	d.decided_at = now;
+	d.spent_ms = spent_ms;
+	d.payload = payload;
+	d.undoes = undoes;
+	if ((rc = store_decision_insert(q, &d, id, cause)) != 0 ||
+	    (rc = store_decision_json(q, *id, &data, cause)) != 0)
 		return (rc);
 	return (store_audit_append(q, event, q->actor, ext_id, data, cause));
 }
@@ -533,17 +423,8 @@ static int
 decide_apply(struct queue *q, const struct queue_item *it,
     enum queue_action a, const cJSON *p, int64_t decision, char **cause)
 {
-	static const char skip_sql[] =
-	    "INSERT INTO skips (shift_id, item_id, decision_id, "
-	    "requeue_before) SELECT d.shift_id, d.item_id, d.id, i.requeue "
-	    "FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?";
-	static const char escalate_sql[] =
-	    "INSERT INTO escalations (item_id, decision_id, team, reason, "
-	    "severity, note, opened_by, opened_at, due_at, state) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')";
 	const struct policy_severity	*sev;
-	struct store_stmt		*st;
-	const char			*note = NULL;
+	struct store_escalation_new	 e;
 	int64_t				 seq;
 	int				 rc;
 
@@ -561,28 +442,21 @@ decide_apply(struct queue *q, const struct queue_item *it,
 			return (0);
 		sev = policy_find_severity(q->policy, cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(p, "severity")));
-		json_get_string(p, "payload", "note", &note, cause);
-		if ((st = store_stmt(q, escalate_sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		store_bind_int(st, 1, it->id);
-		store_bind_int(st, 2, decision);
-		store_bind_text(st, 3, cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(p, "team")));
-		store_bind_text(st, 4, cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(p, "reason")));
-		store_bind_text(st, 5, sev->id);
-		if (note != NULL)
-			store_bind_text(st, 6, note);
-		store_bind_text(st, 7, q->actor);
-		store_bind_int(st, 8, queue_now(q));
-		store_bind_int(st, 9, queue_now(q) +
-		    (int64_t)sev->response_minutes * 60);
-		return (store_run(st, "escalate", cause));
+		memset(&e, 0, sizeof e);
+		json_get_string(p, "payload", "note", &e.note, cause);
+		e.item_id = it->id;
+		e.decision_id = decision;
+		e.team = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(p, "team"));
+		e.reason = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(p, "reason"));
+		e.severity = sev->id;
+		e.opened_by = q->actor;
+		e.opened_at = queue_now(q);
+		e.due_at = queue_now(q) + (int64_t)sev->response_minutes * 60;
+		return (store_escalation_insert(q, &e, cause));
 	case QUEUE_SKIP:
-		if ((st = store_stmt(q, skip_sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		store_bind_int(st, 1, decision);
-		if ((rc = store_run(st, "skip", cause)) != 0)
+		if ((rc = store_skip_insert(q, decision, cause)) != 0)
 			return (rc);
 		seq = 0;
 		/* "end": behind everything queued now, skipped ones too. */

@@ -15,44 +15,20 @@
 #include "json.h"
 #include "record.h"
 #include "internal.h"
+#include "records.h"
 #include "xmalloc.h"
 
 int
 queue_last_decision(struct queue *q, int64_t *last, char **cause)
 {
-	static const char sql[] = "SELECT coalesce(max(id), 0) FROM decisions";
-	struct store_stmt	*st;
-	int			 rc;
-
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if ((rc = store_one(st, "export", cause)) != 0)
-		return (rc);
-	*last = store_int(st, 0);
-	store_reset(st);
-	return (0);
+	return (store_decision_last(q, last, cause));
 }
 
 int
 queue_export_since(struct queue *q, const char *scope, int64_t *since,
     char **cause)
 {
-	static const char sql[] =
-	    "SELECT last_decision FROM exports WHERE scope = ? "
-	    "ORDER BY id DESC LIMIT 1";
-	struct store_stmt	*st;
-	int			 rc;
-
-	*since = 0;
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_text(st, 1, scope);
-	if ((rc = store_step(st, "export", cause)) == STORE_ROW)
-		*since = store_int(st, 0);
-	store_reset(st);
-	if (rc != STORE_ROW && rc != STORE_DONE)
-		return (rc);
-	return (0);
+	return (store_export_since(q, scope, since, cause));
 }
 
 /*
@@ -81,68 +57,8 @@ export_final(const struct queue_decision_info *h, size_t n, int64_t upto)
 	return (NULL);
 }
 
-/*
- * Exports read a decision, its item and its audit hash in one joined row,
- * with the number of decisions on the item: the item's history is read
- * separately only when it has more than the one in hand, which is rare.
- */
-#define EXPORT_SELECT \
-    "SELECT " STORE_DECISION_COLUMNS ", a.hash, (SELECT count(*) FROM " \
-    "decisions c WHERE c.item_id = d.item_id), " STORE_ITEM_COLUMNS " " \
-    "FROM decisions d JOIN items i ON i.id = d.item_id " \
-    "JOIN audit a ON a.seq = d.audit_seq "
-#define EXPORT_HASH_COLUMN	STORE_DECISION_NCOLUMNS
-#define EXPORT_COUNT_COLUMN	(STORE_DECISION_NCOLUMNS + 1)
-#define EXPORT_ITEM_COLUMN	(STORE_DECISION_NCOLUMNS + 2)
-
-struct export_row {
-	struct queue_item		*item;
-	struct queue_decision_info	*history;
-	size_t				 nhistory;
-	size_t				 at;	/* the row's decision */
-};
-
 static void
-export_row_free(struct export_row *r)
-{
-	queue_item_free(r->item);
-	queue_decisions_free(r->history, r->nhistory);
-	memset(r, 0, sizeof *r);
-}
-
-static int
-export_row_load(struct queue *q, struct store_stmt *st, struct export_row *r,
-    char **cause)
-{
-	int64_t	id = store_int(st, 0);
-	int	rc;
-
-	memset(r, 0, sizeof *r);
-	r->item = store_item_row(st, EXPORT_ITEM_COLUMN);
-	if ((rc = store_item_children(q, r->item, cause)) != 0)
-		return (rc);
-	if (store_int(st, EXPORT_COUNT_COLUMN) == 1) {
-		r->history = xcalloc(1, sizeof *r->history);
-		r->nhistory = 1;
-		store_decision_row(st, 0, r->history);
-		return (0);
-	}
-	if ((rc = store_item_history(q, r->item->ext_id, &r->history,
-	    &r->nhistory, cause)) != 0)
-		return (rc);
-	while (r->at < r->nhistory && r->history[r->at].id != id)
-		r->at++;
-	/* Inside the read transaction, the decision is in its history. */
-	if (r->at == r->nhistory) {
-		xasprintf(cause, "export: internal error: decision %lld is not "
-		    "in the history of item %s", (long long)id, r->item->ext_id);
-		return (EX_SOFTWARE);
-	}
-	return (0);
-}
-
-static void
-export_row_outcome(const struct export_row *r, int64_t upto,
+export_row_outcome(const struct store_export_row *r, int64_t upto,
     struct queue_outcome *o)
 {
 	o->item = r->item;
@@ -157,31 +73,22 @@ export_auto(struct queue *q, const char *kind,
     int (*fn)(const struct queue_outcome *, void *), void *arg,
     char **cause)
 {
-	static const char sql[] =
-	    "SELECT " STORE_ITEM_COLUMNS " FROM items i "
-	    "WHERE i.state = 'auto' AND (CAST(?1 AS TEXT) IS NULL OR "
-	    "i.kind = ?1) "
-	    "ORDER BY i.id";
 	struct queue_outcome	 o;
 	struct queue_item	*it;
-	struct store_stmt	*st;
-	int			 rc = 0, step;
+	struct store_scan	*s;
+	int			 rc;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_text(st, 1, kind);
-	while (rc == 0 && (step = store_step(st, "export", cause)) == STORE_ROW) {
-		it = store_item_row(st, 0);
-		if ((rc = store_item_children(q, it, cause)) == 0) {
-			memset(&o, 0, sizeof o);
-			o.item = it;
-			rc = fn(&o, arg);
-		}
+	if ((rc = store_export_auto_scan(q, kind, &s, cause)) != 0)
+		return (rc);
+	while ((rc = store_export_auto_next(s, &it, cause)) == STORE_ROW) {
+		memset(&o, 0, sizeof o);
+		o.item = it;
+		rc = fn(&o, arg);
 		queue_item_free(it);
+		if (rc != 0)
+			break;
 	}
-	if (rc == 0 && step != STORE_DONE)
-		rc = step;
-	store_reset(st);
+	store_scan_free(s);
 	return (rc);
 }
 
@@ -195,41 +102,36 @@ struct export_visit {
 };
 
 /*
- * Both iterations stream: one statement walks the decisions while the
- * visitor runs (other statements may run meanwhile), inside the caller's
- * read transaction, so memory stays flat however many decisions an export
- * takes.
+ * Both iterations stream: one scan walks the decisions while the visitor
+ * runs (each row's item and history are read meanwhile), inside the
+ * caller's read transaction, so memory stays flat however many decisions an
+ * export takes.
  */
 static int
-export_walk(struct queue *q, const char *sql, const char *kind,
+export_walk(struct queue *q, enum store_export_rows which, const char *kind,
     const struct export_visit *v, char **cause)
 {
 	struct queue_outcome	 o;
-	struct export_row	 r;
-	struct store_stmt	*st;
-	int			 rc = 0, step;
+	struct store_export_row	 r;
+	struct store_scan	*s;
+	int			 rc;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_int(st, 1, v->since);
-	store_bind_int(st, 2, v->upto);
-	store_bind_text(st, 3, kind);
-	while (rc == 0 && (step = store_step(st, "database", cause)) == STORE_ROW) {
-		if ((rc = export_row_load(q, st, &r, cause)) == 0) {
-			export_row_outcome(&r, v->upto, &o);
-			if (v->decision != NULL)
-				rc = v->decision(&r.history[r.at], &o,
-				    store_text(st,
-				    EXPORT_HASH_COLUMN), v->arg);
-			/* An outcome only when its decision is new. */
-			else if (o.final != NULL && o.final->id > v->since)
-				rc = v->outcome(&o, v->arg);
-		}
-		export_row_free(&r);
+	if ((rc = store_export_scan(q, which, v->since, v->upto, kind, &s,
+	    cause)) != 0)
+		return (rc);
+	while ((rc = store_export_next(s, &r, cause)) == STORE_ROW) {
+		export_row_outcome(&r, v->upto, &o);
+		rc = 0;
+		if (v->decision != NULL)
+			rc = v->decision(&r.history[r.at], &o, r.hash, v->arg);
+		/* An outcome only when its decision is new. */
+		else if (o.final != NULL && o.final->id > v->since)
+			rc = v->outcome(&o, v->arg);
+		store_export_row_done(&r);
+		if (rc != 0)
+			break;
 	}
-	if (rc == 0 && step != STORE_DONE)
-		rc = step;
-	store_reset(st);
+	store_scan_free(s);
 	return (rc);
 }
 
@@ -239,12 +141,6 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
     int (*fn)(const struct queue_outcome *, void *), void *arg,
     char **cause)
 {
-	/* Each item's last decision in the range stands for the item. */
-	static const char sql[] = EXPORT_SELECT
-	    "WHERE d.id IN (SELECT max(id) FROM decisions WHERE id > ?1 AND "
-	    "id <= ?2 GROUP BY item_id) AND (CAST(?3 AS TEXT) IS NULL OR "
-	    "i.kind = ?3) "
-	    "ORDER BY d.item_id";
 	struct export_visit	v = { since, upto, fn, NULL, arg };
 	int			rc;
 
@@ -252,7 +148,8 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
 	    (rc = store_begin_read(q, cause)) != 0)
 		return (rc);
-	rc = export_walk(q, sql, kind, &v, cause);
+	/* Each item's last decision in the range stands for the item. */
+	rc = export_walk(q, STORE_EXPORT_LATEST, kind, &v, cause);
 	if (rc == 0 && include_auto && since == 0)
 		rc = export_auto(q, kind, fn, arg, cause);
 	store_end_read(q);
@@ -265,17 +162,13 @@ queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
     int (*fn)(const struct queue_decision_info *, const struct queue_outcome *,
     const char *, void *), void *arg, char **cause)
 {
-	static const char sql[] = EXPORT_SELECT
-	    "WHERE d.id > ?1 AND d.id <= ?2 AND (CAST(?3 AS TEXT) IS NULL "
-	    "OR i.kind = ?3) "
-	    "ORDER BY d.id";
 	struct export_visit	v = { since, upto, NULL, fn, arg };
 	int			rc;
 
 	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
 	    (rc = store_begin_read(q, cause)) != 0)
 		return (rc);
-	rc = export_walk(q, sql, kind, &v, cause);
+	rc = export_walk(q, STORE_EXPORT_EACH, kind, &v, cause);
 	store_end_read(q);
 	return (rc);
 }
@@ -312,14 +205,9 @@ int
 queue_export_record(struct queue *q, const struct queue_export_run *r,
     char head[65], char **cause)
 {
-	static const char sql[] =
-	    "INSERT INTO exports (format, options, path, exported_at, actor, "
-	    "records, since_decision, last_decision, sha256, audit_head, "
-	    "scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-	struct store_stmt	*st;
 	cJSON			*data;
 	char			 now[32];
-	int64_t			 events;
+	int64_t			 events, id;
 	int			 rc;
 
 	if ((rc = store_begin(q, cause)) != 0)
@@ -327,26 +215,11 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 	if ((rc = queue_audit_head(q, &events, head, cause)) != 0)
 		goto fail;
 	store_now_text(q, now);
-	if ((st = store_stmt(q, sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
-		goto fail;
-	}
-	store_bind_text(st, 1, r->format);
-	store_bind_text(st, 2, r->options);
-	store_bind_text(st, 3, r->path);
-	store_bind_text(st, 4, now);
-	store_bind_text(st, 5, q->actor);
-	store_bind_int(st, 6, (int64_t)r->records);
-	store_bind_int(st, 7, r->since);
-	store_bind_int(st, 8, r->last);
-	store_bind_text(st, 9, r->sha256);
-	store_bind_text(st, 10, head);
-	store_bind_text(st, 11, r->scope);
-	if ((rc = store_run(st, "export", cause)) != 0)
+	if ((rc = store_export_insert(q, r, now, q->actor, head, &id,
+	    cause)) != 0)
 		goto fail;
 	data = cJSON_CreateObject();
-	cJSON_AddNumberToObject(data, "export",
-	    (double)q->ops->last_id(q));
+	cJSON_AddNumberToObject(data, "export", (double)id);
 	cJSON_AddStringToObject(data, "format", r->format);
 	cJSON_AddStringToObject(data, "scope", r->scope);
 	cJSON_AddItemToObject(data, "options", cJSON_Parse(r->options));
@@ -377,28 +250,15 @@ queue_export_history(struct queue *q,
     int (*fn)(const struct queue_export_run *, int64_t, const char *,
     const char *, void *), void *arg, char **cause)
 {
-	static const char sql[] =
-	    "SELECT id, format, options, path, exported_at, actor, records, "
-	    "since_decision, last_decision, sha256 FROM exports ORDER BY id";
-	struct queue_export_run	 r;
-	struct store_stmt	*st;
-	int			 rc = 0, step;
+	struct store_export_run	 r;
+	struct store_scan	*s;
+	int			 rc = 0;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while (rc == 0 && (step = store_step(st, "database", cause)) == STORE_ROW) {
-		r.format = store_text(st, 1);
-		r.options = store_text(st, 2);
-		r.path = store_text(st, 3);
-		r.records = (uint64_t)store_int(st, 6);
-		r.since = store_int(st, 7);
-		r.last = store_int(st, 8);
-		r.sha256 = store_text(st, 9);
-		rc = fn(&r, store_int(st, 0),
-		    store_text(st, 4),
-		    store_text(st, 5), arg);
-	}
-	store_reset(st);
+	if ((rc = store_export_run_scan(q, &s, cause)) != 0)
+		return (rc);
+	while (rc == 0 && store_export_run_next(s, &r, cause) == STORE_ROW)
+		rc = fn(&r.run, r.id, r.exported_at, r.actor, arg);
+	store_scan_free(s);
 	return (rc);
 }
 
@@ -412,14 +272,11 @@ int
 queue_decision_before(struct queue *q, const char *time, int64_t *id,
     char **cause)
 {
-	static const char sql[] =
-	    "SELECT coalesce(max(id), 0) FROM decisions WHERE decided_at <= ?";
-	struct store_stmt	*st;
 	struct tm		 tm;
 	const char		*p;
 	char			 utc[32];
 	int64_t			 t;
-	int			 sign, rc;
+	int			 sign;
 
 	if (record_check_time(time) != 0) {
 		xasprintf(cause, "--since: \"%s\" is not last, all or an RFC "
@@ -441,12 +298,5 @@ queue_decision_before(struct queue *q, const char *time, int64_t *id,
 		    (p[4] - '0') * 600 + (p[5] - '0') * 60);
 	}
 	queue_format_time(t, utc);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_text(st, 1, utc);
-	if ((rc = store_one(st, "export", cause)) != 0)
-		return (rc);
-	*id = store_int(st, 0);
-	store_reset(st);
-	return (0);
+	return (store_decision_before(q, utc, id, cause));
 }

@@ -204,10 +204,6 @@ int		 store_counter_next(struct queue *, const char *key,
 /* The decision as its audit event serializes it. */
 int		 store_decision_json(struct queue *, int64_t id, cJSON **,
 		     char **cause);
-/* The hook for exports: 1 if the decision was exported already. */
-int		 store_decision_exported(struct queue *, int64_t id);
-/* Seq the next audit event will get (inside a write transaction). */
-int		 store_audit_next_seq(struct queue *, int64_t *, char **cause);
 
 /*
  * SQL text (never user data): items with a flag of category P (or below it,

@@ -21,6 +21,7 @@
 
 #include "queue.h"
 #include "internal.h"
+#include "records.h"
 
 #define STRESS_MAX_WORKERS 64
 
