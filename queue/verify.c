@@ -16,7 +16,7 @@
 
 #include "json.h"
 #include "record.h"
-#include "internal.h"
+#include "records.h"
 #include "triage.h"
 #include "xmalloc.h"
 
@@ -210,12 +210,14 @@ verify_decision(struct queue *q, int64_t seq, const cJSON *data,
 
 /* The row's columns must say what its hashed body says. */
 static int
-verify_columns(struct store_stmt *st, int64_t seq, const cJSON *body,
+verify_columns(const struct store_verify_event *e, const cJSON *body,
     char **cause)
 {
 	static const char *const keys[] = { "at", "actor", "event", "item" };
+	const char	*cols[] = { e->at, e->actor, e->event, e->item };
 	const cJSON	*v;
 	const char	*col;
+	int64_t		 seq = e->seq;
 	int		 i;
 
 	v = cJSON_GetObjectItemCaseSensitive(body, "seq");
@@ -227,7 +229,7 @@ verify_columns(struct store_stmt *st, int64_t seq, const cJSON *body,
 	}
 	for (i = 0; i < 4; i++) {
 		v = cJSON_GetObjectItemCaseSensitive(body, keys[i]);
-		col = store_text(st, i + 1);
+		col = cols[i];
 		if (cJSON_IsNull(v) && col == NULL)
 			continue;
 		if (!cJSON_IsString(v) || col == NULL ||
@@ -376,30 +378,22 @@ verify_signature(struct verify *v, int64_t first, int64_t seq,
 static int
 verify_chain(struct verify *v, const char *expect, char **cause)
 {
-	static const char sql[] =
-	    "SELECT a.seq, a.at, a.actor, a.event, a.item, a.body, "
-	    "a.prev_hash, a.hash, s.key_id, s.signature, s.first_seq "
-	    "FROM audit a LEFT JOIN audit_signatures s ON s.seq = a.seq "
-	    "ORDER BY a.seq";
-	static const char orphan_sql[] =
-	    "SELECT seq FROM audit_signatures WHERE seq NOT IN "
-	    "(SELECT seq FROM audit) ORDER BY seq LIMIT 1";
-	struct queue		*q = v->q;
-	struct store_stmt	*st;
-	cJSON			*body = NULL;
-	const char		*text, *event, *stored;
-	char			 prev[65], hash[65];
-	int64_t			 expect_seq = 1, seq = 0;
-	int			 rc = 0, step;
+	struct queue			*q = v->q;
+	struct store_scan		*s;
+	struct store_verify_event	 e;
+	cJSON				*body = NULL;
+	const char			*text, *event;
+	char				 prev[65], hash[65];
+	int64_t				 expect_seq = 1, seq = 0, orphan;
+	int				 rc = 0, step, found;
 
 	memcpy(prev, STORE_AUDIT_GENESIS, sizeof prev);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while ((step = store_step(st, "verify", cause)) == STORE_ROW) {
-		seq = store_int(st, 0);
-		text = store_text(st, 5);
-		event = store_text(st, 3);
-		stored = store_text(st, 7);
+	if ((rc = store_verify_event_scan(q, &s, cause)) != 0)
+		return (rc);
+	while ((step = store_verify_event_next(s, &e, cause)) == STORE_ROW) {
+		seq = e.seq;
+		text = e.body;
+		event = e.event;
 		rc = EX_DATAERR;
 		if (seq != expect_seq) {
 			xasprintf(cause, "audit event %lld is missing (the log "
@@ -407,8 +401,7 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 			    (long long)expect_seq - 1, (long long)seq);
 			goto out;
 		}
-		if (!verify_streq(store_text(st, 6),
-		    prev)) {
+		if (!verify_streq(e.prev_hash, prev)) {
 			xasprintf(cause, "audit event %lld does not link to "
 			    "event %lld: events were removed, inserted or "
 			    "reordered", (long long)seq, (long long)seq - 1);
@@ -416,7 +409,7 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 		}
 		if (text == NULL || event == NULL ||
 		    store_audit_hash(prev, text, hash) != 0 ||
-		    !verify_streq(hash, stored)) {
+		    !verify_streq(hash, e.hash)) {
 			xasprintf(cause, "audit event %lld (%s) was changed "
 			    "after it was recorded: its hash does not match",
 			    (long long)seq, event != NULL ? event : "?");
@@ -428,19 +421,16 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 			    (long long)seq);
 			goto out;
 		}
-		if ((rc = verify_columns(st, seq, body, cause)) != 0 ||
-		    (rc = verify_collect(v, seq, event,
-		    store_text(st, 1),
-		    store_text(st, 2), body,
+		if ((rc = verify_columns(&e, body, cause)) != 0 ||
+		    (rc = verify_collect(v, seq, event, e.at, e.actor, body,
 		    cause)) != 0)
 			goto out;
 		if (seq == v->covered + 1)
 			snprintf(v->uncovered, sizeof v->uncovered, "%s",
 			    event);
-		if (!store_is_null(st, 9) &&
-		    (rc = verify_signature(v, store_int(st, 10),
-		    seq, event, hash, store_text(st, 8),
-		    store_text(st, 9), cause)) != 0)
+		if (e.signature != NULL &&
+		    (rc = verify_signature(v, e.first_seq, seq, event, hash,
+		    e.key_id, e.signature, cause)) != 0)
 			goto out;
 		if (expect != NULL && strcmp(hash, expect) == 0)
 			v->r->expect_seq = seq;
@@ -451,7 +441,8 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 		rc = step;
 		goto out;
 	}
-	store_reset(st);
+	store_scan_free(s);
+	s = NULL;
 	rc = EX_DATAERR;
 	if (v->first_key == 0 && q->key_recorded) {
 		xasprintf(cause, "the database says its log is signed, but no "
@@ -484,17 +475,15 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 		    (long long)v->published_from, (long long)v->r->legacy + 1);
 		goto out;
 	}
-	if ((st = store_stmt(q, orphan_sql, cause)) == NULL) {
-		rc = EX_SOFTWARE;
+	if ((rc = store_verify_orphan(q, &found, &orphan, cause)) != 0)
 		goto out;
-	}
-	if (store_step(st, "verify", cause) == STORE_ROW) {
+	rc = EX_DATAERR;
+	if (found) {
 		xasprintf(cause, "audit_signatures holds a signature of event "
 		    "%lld, which the log does not have: events were removed",
-		    (long long)store_int(st, 0));
+		    (long long)orphan);
 		goto out;
 	}
-	store_reset(st);
 	if (expect != NULL && v->r->expect_seq == 0) {
 		xasprintf(cause, "the published head %s is not in the chain: "
 		    "the log was cut or rewritten after it was published",
@@ -505,7 +494,7 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 	memcpy(v->r->head, prev, sizeof prev);
 	rc = 0;
 out:
-	store_reset(st);
+	store_scan_free(s);
 	cJSON_Delete(body);
 	return (rc);
 }
@@ -514,23 +503,22 @@ out:
 static int
 verify_policies(struct verify *v, char **cause)
 {
-	static const char sql[] =
-	    "SELECT version, loaded_at, loaded_by, sha256, body FROM policies "
-	    "ORDER BY version";
-	struct queue		*q = v->q;
-	struct verify_event	*e;
-	struct policy		*p;
-	struct store_stmt	*st;
-	size_t			 blen = 0;
-	const char		*body;
-	char			 sha[65], *why = NULL;
-	int			 version, rc = EX_DATAERR, step;
+	struct verify_event		*e;
+	struct policy			*p;
+	struct store_scan		*s;
+	struct store_verify_policy	 row;
+	size_t				 blen;
+	const char			*body;
+	char				 sha[65], *why = NULL;
+	int				 version, rc, step;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while ((step = store_step(st, "verify", cause)) == STORE_ROW) {
-		version = (int)store_int(st, 0);
-		body = store_bytes(st, 4, &blen);
+	if ((rc = store_verify_policy_scan(v->q, &s, cause)) != 0)
+		return (rc);
+	rc = EX_DATAERR;
+	while ((step = store_verify_policy_next(s, &row, cause)) == STORE_ROW) {
+		version = row.version;
+		body = row.body;
+		blen = row.bodylen;
 		store_sha256_hex(body != NULL ? body : "", body != NULL ? blen :
 		    0, sha);
 		if ((e = verify_list_find(&v->policies, version)) == NULL) {
@@ -541,23 +529,21 @@ verify_policies(struct verify *v, char **cause)
 		}
 		e->seen = 1;
 		if (!verify_streq(sha, verify_str(e->data, "sha256")) ||
-		    !verify_streq(sha, store_text(st,
-		    3))) {
+		    !verify_streq(sha, row.sha256)) {
 			xasprintf(cause, "policy version %d was changed after "
 			    "it was loaded (audit event %lld): its text no "
 			    "longer has the SHA-256 recorded then", version,
 			    (long long)e->seq);
 			goto out;
 		}
-		if (!verify_streq(e->actor, store_text(
-		    st, 2)) || !verify_streq(e->at, store_text(st, 1))) {
+		if (!verify_streq(e->actor, row.loaded_by) ||
+		    !verify_streq(e->at, row.loaded_at)) {
 			xasprintf(cause, "policy version %d: who loaded it or "
 			    "when was changed after audit event %lld recorded "
 			    "it", version, (long long)e->seq);
 			goto out;
 		}
-		if (policy_parse(body, blen, &p,
-		    &why) != 0) {
+		if (policy_parse(body, blen, &p, &why) != 0) {
 			xasprintf(cause, "policy version %d no longer "
 			    "validates: %s", version, why);
 			free(why);
@@ -575,7 +561,7 @@ verify_policies(struct verify *v, char **cause)
 	}
 	rc = 0;
 out:
-	store_reset(st);
+	store_scan_free(s);
 	return (rc);
 }
 
@@ -616,14 +602,19 @@ verify_policy_at(struct verify *v, int version)
 
 /* An import batch's row says what its event says. */
 static int
-verify_batch_row(struct verify *v, struct store_stmt *st, char **cause)
+verify_batch_row(struct verify *v, const struct store_verify_batch *b,
+    char **cause)
 {
 	static const char *const counts[] = {
 		"imported", "queued", "auto_decided", "duplicates", "invalid"
 	};
+	const int64_t		 stored[] = {
+		b->imported, b->queued, b->auto_decided, b->duplicates,
+		b->invalid
+	};
 	struct verify_event	*e;
 	const cJSON		*files;
-	int64_t			 id = store_int(st, 0);
+	int64_t			 id = b->id;
 	char			*text;
 	int			 i, same;
 
@@ -635,16 +626,14 @@ verify_batch_row(struct verify *v, struct store_stmt *st, char **cause)
 	e->seen = 1;
 	files = cJSON_GetObjectItemCaseSensitive(e->data, "files");
 	text = json_print(files);
-	same = verify_streq(text, store_text(st, 3)) &&
-	    verify_streq(e->actor, store_text(st, 2)) &&
-	    verify_streq(e->at, store_text(st, 1)) &&
-	    verify_num(e->data, "policy_version") ==
-	    store_int(st, 4) &&
+	same = verify_streq(text, b->files) &&
+	    verify_streq(e->actor, b->operator) &&
+	    verify_streq(e->at, b->started_at) &&
+	    verify_num(e->data, "policy_version") == b->policy_version &&
 	    verify_streq(verify_str(e->data, "content_sha256"),
-	    store_text(st, 10));
+	    b->content_sha256);
 	for (i = 0; i < 5; i++) {
-		if (verify_num(e->data, counts[i]) !=
-		    store_int(st, 5 + i))
+		if (verify_num(e->data, counts[i]) != stored[i])
 			same = 0;
 	}
 	free(text);
@@ -656,88 +645,75 @@ verify_batch_row(struct verify *v, struct store_stmt *st, char **cause)
 	return (0);
 }
 
-/* An item as verification follows it through its batch. */
-struct verify_item {
-	int64_t		 id;
-	const char	*ext_id;
-	int64_t		 batch;
-	int		 auto_decided;	/* triage decided it: state auto */
+/*
+ * The scans read beside the items', merged by item id: flags and spans
+ * (and, for verify, decisions), each standing on its next row.
+ */
+struct verify_merge {
+	struct store_scan		*fl, *sp, *dc;
+	struct store_verify_flag	 flag;
+	struct store_verify_span	 span;
+	struct store_verify_decision	 decision;
+	int				 fl_row, sp_row, dc_row;
 };
 
+/* Opens the scans (m zeroed by the caller) and steps each to its first row. */
 static int
-verify_text_col(struct store_stmt *st, int col, const char *want)
+verify_merge_open(struct queue *q, struct verify_merge *m, int decisions,
+    char **cause)
 {
-	return (verify_streq(store_text(st, col),
-	    want));
+	int	rc;
+
+	if ((rc = store_verify_flag_scan(q, &m->fl, cause)) != 0 ||
+	    (rc = store_verify_span_scan(q, &m->sp, cause)) != 0 ||
+	    (decisions && (rc = store_verify_decision_scan(q, &m->dc,
+	    cause)) != 0))
+		return (rc);
+	m->fl_row = store_verify_flag_next(m->fl, &m->flag, cause);
+	m->sp_row = store_verify_span_next(m->sp, &m->span, cause);
+	if (decisions)
+		m->dc_row = store_verify_decision_next(m->dc, &m->decision,
+		    cause);
+	return (0);
 }
 
-#define VERIFY_ITEM_SQL \
-	"SELECT id, ext_id, kind, priority, spot_check, top_type, " \
-	"top_score, created_at, imported_at, batch_id, policy_version, " \
-	"source_model, source_pipeline, source, metadata, prompt, messages, " \
-	"text, raw, state, src_file, src_line FROM items"
-
-/* Column text, or NULL. */
-static const char *
-verify_col(struct store_stmt *st, int col)
-{
-	return (store_text(st, col));
-}
-
-/* Items row st (VERIFY_ITEM_SQL) into the digest of its batch. */
 static void
-verify_item_digest(struct store_stmt *st, struct digest *d, struct verify_item *it)
+verify_merge_close(struct verify_merge *m)
 {
-	struct digest_item di;
+	store_scan_free(m->fl);
+	store_scan_free(m->sp);
+	store_scan_free(m->dc);
+	m->fl = m->sp = m->dc = NULL;
+}
 
-	it->id = store_int(st, 0);
-	it->ext_id = verify_col(st, 1);
-	it->batch = store_int(st, 9);
-	it->auto_decided = verify_streq(verify_col(st, 19), "auto");
-	memset(&di, 0, sizeof di);
-	di.ext_id = it->ext_id;
-	di.kind = verify_col(st, 2);
-	di.auto_decided = it->auto_decided;
-	di.priority = store_real(st, 3);
-	di.spot_check = (int)store_int(st, 4);
-	di.top_type = verify_col(st, 5);
-	di.top_score = store_real(st, 6);
-	di.created_at = verify_col(st, 7);
-	di.imported_at = verify_col(st, 8);
-	di.src_file = verify_col(st, 20);
-	di.src_line = store_int(st, 21);
-	di.policy_version = (int)store_int(st, 10);
-	di.source_model = verify_col(st, 11);
-	di.source_pipeline = verify_col(st, 12);
-	di.source = verify_col(st, 13);
-	di.metadata = verify_col(st, 14);
-	di.prompt = verify_col(st, 15);
-	di.messages = verify_col(st, 16);
-	di.text = verify_col(st, 17);
-	digest_item(d, &di);
+/* An items row into the digest of its batch (state auto: triage decided). */
+static void
+verify_item_digest(struct store_verify_item *it, struct digest *d)
+{
+	it->content.auto_decided = verify_streq(it->state, "auto");
+	digest_item(d, &it->content);
 }
 
 /* The item's flags and spans rows, in order, into the digest. */
 static void
-verify_item_children(struct store_stmt *fl, struct store_stmt *sp, int *fl_row,
-    int *sp_row, const struct verify_item *it, struct digest *d, char **cause)
+verify_item_children(struct verify_merge *m,
+    const struct store_verify_item *it, struct digest *d, char **cause)
 {
-	while (*fl_row == STORE_ROW && store_int(fl, 0) < it->id)
-		*fl_row = store_step(fl, "verify", cause);
-	for (; *fl_row == STORE_ROW && store_int(fl, 0) == it->id;
-	    *fl_row = store_step(fl, "verify", cause))
-		digest_flag(d, store_int(fl, 1), verify_col(fl, 2),
-		    store_real(fl, 3), verify_col(fl, 4),
-		    verify_col(fl, 5), !store_is_null(fl, 6), store_int(fl, 6),
-		    store_int(fl, 7));
-	while (*sp_row == STORE_ROW && store_int(sp, 0) < it->id)
-		*sp_row = store_step(sp, "verify", cause);
-	for (; *sp_row == STORE_ROW && store_int(sp, 0) == it->id;
-	    *sp_row = store_step(sp, "verify", cause))
-		digest_span(d, store_int(sp, 1), verify_col(sp, 2),
-		    store_int(sp, 3), store_int(sp, 4),
-		    store_real(sp, 5), verify_col(sp, 6),
-		    verify_col(sp, 7), verify_col(sp, 8));
+	const struct store_verify_flag	*f = &m->flag;
+	const struct store_verify_span	*s = &m->span;
+
+	while (m->fl_row == STORE_ROW && f->item_id < it->id)
+		m->fl_row = store_verify_flag_next(m->fl, &m->flag, cause);
+	for (; m->fl_row == STORE_ROW && f->item_id == it->id;
+	    m->fl_row = store_verify_flag_next(m->fl, &m->flag, cause))
+		digest_flag(d, f->idx, f->type, f->score, f->detector,
+		    f->rationale, f->has_offsets, f->start, f->end);
+	while (m->sp_row == STORE_ROW && s->item_id < it->id)
+		m->sp_row = store_verify_span_next(m->sp, &m->span, cause);
+	for (; m->sp_row == STORE_ROW && s->item_id == it->id;
+	    m->sp_row = store_verify_span_next(m->sp, &m->span, cause))
+		digest_span(d, s->idx, s->entity_type, s->start, s->end,
+		    s->score, s->recognizer, s->explanation, s->triage);
 }
 
 /*
@@ -751,40 +727,44 @@ struct verify_step {
 };
 
 static int
-verify_item_state(struct store_stmt *dc, int *dc_row, struct store_stmt *st,
-    const struct verify_item *it, char **cause)
+verify_item_state(struct verify_merge *m, const struct store_verify_item *it,
+    char **cause)
 {
-	const struct action_info	*a;
-	struct verify_step		*hist = NULL;
-	enum queue_state		 want;
-	const char			*state;
-	size_t				 n = 0, i;
-	int64_t				 undoes;
-	int				 rc = 0;
+	const struct store_verify_decision	*dc = &m->decision;
+	const struct action_info		*a;
+	struct verify_step			*hist = NULL;
+	enum queue_state			 want;
+	const char				*state, *ext_id;
+	size_t					 n = 0, i;
+	int64_t					 undoes;
+	int					 rc = 0;
 
-	want = it->auto_decided ? QUEUE_STATE_AUTO : QUEUE_STATE_QUEUED;
-	while (*dc_row == STORE_ROW && store_int(dc, 0) < it->id)
-		*dc_row = store_step(dc, "verify", cause);
-	for (; *dc_row == STORE_ROW && store_int(dc, 0) == it->id;
-	    *dc_row = store_step(dc, "verify", cause)) {
+	ext_id = it->content.ext_id;
+	want = it->content.auto_decided ? QUEUE_STATE_AUTO : QUEUE_STATE_QUEUED;
+	while (m->dc_row == STORE_ROW && dc->item_id < it->id)
+		m->dc_row = store_verify_decision_next(m->dc, &m->decision,
+		    cause);
+	for (; m->dc_row == STORE_ROW && dc->item_id == it->id;
+	    m->dc_row = store_verify_decision_next(m->dc, &m->decision,
+	    cause)) {
 		hist = xreallocarray(hist, n + 1, sizeof *hist);
-		hist[n].id = store_int(dc, 1);
+		hist[n].id = dc->id;
 		hist[n].before = want;
-		hist[n].action = a = action_find(store_text(dc, 2));
+		hist[n].action = a = action_find(dc->action);
 		if (a == NULL) {
 			xasprintf(cause, "item %s: decision %lld has an action "
-			    "hitl does not know (\"%s\")", it->ext_id,
-			    (long long)hist[n].id, store_text(dc, 2));
+			    "hitl does not know (\"%s\")", ext_id,
+			    (long long)hist[n].id, dc->action);
 			rc = EX_DATAERR;
 			goto out;
 		}
 		if (a->to == ACTION_STATE_BACK) {
-			undoes = store_int(dc, 3);
+			undoes = dc->undoes;
 			for (i = 0; i < n && hist[i].id != undoes; i++)
 				;
 			if (i == n) {
 				xasprintf(cause, "item %s: undo %lld withdraws "
-				    "no decision of the item", it->ext_id,
+				    "no decision of the item", ext_id,
 				    (long long)hist[n].id);
 				rc = EX_DATAERR;
 				goto out;
@@ -800,12 +780,12 @@ verify_item_state(struct store_stmt *dc, int *dc_row, struct store_stmt *st,
 			want = (enum queue_state)a->to;
 		n++;
 	}
-	state = store_text(st, 19);
+	state = it->state;
 	if (state != NULL && strcmp(state, "claimed") == 0)
 		state = "queued";
 	if (!verify_streq(state, queue_state_name(want))) {
 		xasprintf(cause, "item %s is %s, but its decisions leave it "
-		    "%s: its state was changed behind hitl's back", it->ext_id,
+		    "%s: its state was changed behind hitl's back", ext_id,
 		    state != NULL ? state : "without a state",
 		    queue_state_name(want));
 		rc = EX_DATAERR;
@@ -823,51 +803,54 @@ verify_num_eq(double a, double b)
 	return (a == b || (isnan(a) && isnan(b)));
 }
 
+/* Whether a column of JSON text (NULL: SQL NULL) holds want. */
 static int
-verify_json_col(struct store_stmt *st, int col, const cJSON *want)
+verify_json_eq(const char *col, const cJSON *want)
 {
 	char	*text;
 	int	 same;
 
 	if (want == NULL)
-		return (store_is_null(st, col));
+		return (col == NULL);
 	text = json_print(want);
-	same = verify_text_col(st, col, text);
+	same = verify_streq(col, text);
 	free(text);
 	return (same);
 }
 
 /*
- * Which column of items row st differs from what re-importing its input
+ * Which column of an items row differs from what re-importing its input
  * line under its policy version gives; NULL if none does. (The digest is
  * what verify relies on: a later hitl may import the same line otherwise.)
  */
 static const char *
-verify_explain_columns(struct store_stmt *st, const struct record *r,
-    const struct triage *t)
+verify_explain_columns(const struct store_verify_item *it,
+    const struct record *r, const struct triage *t)
 {
-	if (!verify_text_col(st, 1, r->id))
+	const struct digest_item	*c = &it->content;
+
+	if (!verify_streq(c->ext_id, r->id))
 		return ("id");
-	if (!verify_text_col(st, 2, record_kind_name(r->kind)))
+	if (!verify_streq(c->kind, record_kind_name(r->kind)))
 		return ("kind");
-	if (!verify_num_eq(store_real(st, 3), t->priority) ||
-	    (int)store_int(st, 4) != t->spot_check ||
-	    !verify_text_col(st, 5, t->top_type) || (t->top_type != NULL &&
-	    !verify_num_eq(store_real(st, 6), t->top_score)) ||
-	    verify_streq(verify_col(st, 19), "auto") == t->queued)
+	if (!verify_num_eq(c->priority, t->priority) ||
+	    c->spot_check != t->spot_check ||
+	    !verify_streq(c->top_type, t->top_type) || (t->top_type != NULL &&
+	    !verify_num_eq(c->top_score, t->top_score)) ||
+	    verify_streq(it->state, "auto") == t->queued)
 		return ("triage (priority, rank, spot check or auto)");
-	if (!verify_text_col(st, 7, r->created_at))
+	if (!verify_streq(c->created_at, r->created_at))
 		return ("created_at");
-	if (!verify_text_col(st, 11, r->source_model) ||
-	    !verify_text_col(st, 12, r->source_pipeline) ||
-	    !verify_json_col(st, 13, r->source))
+	if (!verify_streq(c->source_model, r->source_model) ||
+	    !verify_streq(c->source_pipeline, r->source_pipeline) ||
+	    !verify_json_eq(c->source, r->source))
 		return ("source");
-	if (!verify_json_col(st, 14, r->metadata))
+	if (!verify_json_eq(c->metadata, r->metadata))
 		return ("metadata");
-	if (!verify_text_col(st, 15, r->prompt) ||
-	    !verify_json_col(st, 16, r->messages))
+	if (!verify_streq(c->prompt, r->prompt) ||
+	    !verify_json_eq(c->messages, r->messages))
 		return ("context (prompt or messages)");
-	if (!verify_text_col(st, 17, r->text))
+	if (!verify_streq(c->text, r->text))
 		return ("text");
 	return (NULL);
 }
@@ -876,66 +859,63 @@ verify_explain_columns(struct store_stmt *st, const struct record *r,
 static const char *
 verify_explain_children(struct queue *q, int64_t id, const struct record *r)
 {
-	static const char flags_sql[] =
-	    "SELECT idx, type, score, detector, rationale, start_cp, end_cp "
-	    "FROM flags WHERE item_id = ? ORDER BY idx";
-	static const char spans_sql[] =
-	    "SELECT idx, entity_type, start_cp, end_cp, score, recognizer, "
-	    "explanation, triage FROM spans WHERE item_id = ? ORDER BY idx";
-	const char		*what = NULL;
-	struct store_stmt	*st;
-	char			*expl, *why = NULL;
-	size_t			 i = 0;
+	const char			*what = NULL;
+	struct store_scan		*s;
+	struct store_verify_flag	 fl;
+	struct store_verify_span	 sp;
+	char				*expl, *why = NULL;
+	size_t				 i = 0;
 
-	if ((st = store_stmt(q, flags_sql, &why)) == NULL) {
+	if (store_verify_item_flag_scan(q, id, &s, &why) != 0) {
 		free(why);
 		return (NULL);
 	}
-	store_bind_int(st, 1, id);
-	for (i = 0; what == NULL && store_step(st, "verify", &why) == STORE_ROW;
-	    i++) {
+	for (i = 0; what == NULL &&
+	    store_verify_item_flag_next(s, &fl, &why) == STORE_ROW; i++) {
 		const struct record_flag *f = &r->flags[i];
 
-		if (i >= r->nflags || store_int(st, 0) !=
-		    (int64_t)i || !verify_text_col(st, 1, f->type) ||
-		    !verify_num_eq(store_real(st, 2), f->score) ||
-		    !verify_text_col(st, 3, f->detector) ||
-		    !verify_text_col(st, 4, f->rationale) ||
-		    (f->has_offsets ? store_int(st, 5) !=
-		    (int64_t)f->start || store_int(st, 6) !=
-		    (int64_t)f->end : !store_is_null(st, 5)))
+		if (i >= r->nflags || fl.idx != (int64_t)i ||
+		    !verify_streq(fl.type, f->type) ||
+		    !verify_num_eq(fl.score, f->score) ||
+		    !verify_streq(fl.detector, f->detector) ||
+		    !verify_streq(fl.rationale, f->rationale) ||
+		    (f->has_offsets ? fl.start != (int64_t)f->start ||
+		    fl.end != (int64_t)f->end : fl.has_offsets))
 			what = "flags";
 	}
-	store_reset(st);
+	store_scan_free(s);
+	free(why);
+	why = NULL;
 	if (what == NULL && i != r->nflags)
 		what = "flags";
-	if (what != NULL || (st = store_stmt(q, spans_sql, &why)) == NULL) {
+	if (what != NULL || store_verify_item_span_scan(q, id, &s,
+	    &why) != 0) {
 		free(why);
 		return (what);
 	}
-	store_bind_int(st, 1, id);
-	for (i = 0; what == NULL && store_step(st, "verify", &why) == STORE_ROW;
-	    i++) {
-		const struct record_span *sp = &r->spans[i];
+	for (i = 0; what == NULL &&
+	    store_verify_item_span_next(s, &sp, &why) == STORE_ROW; i++) {
+		const struct record_span *rs = &r->spans[i];
 
 		if (i >= r->nspans) {
 			what = "spans";
 			break;
 		}
-		expl = sp->explanation != NULL ? json_print(sp->explanation) :
+		expl = rs->explanation != NULL ? json_print(rs->explanation) :
 		    NULL;
-		if (store_int(st, 0) != (int64_t)i ||
-		    !verify_text_col(st, 1, sp->entity_type) ||
-		    store_int(st, 2) != (int64_t)sp->start ||
-		    store_int(st, 3) != (int64_t)sp->end ||
-		    !verify_num_eq(store_real(st, 4), sp->score) ||
-		    !verify_text_col(st, 5, sp->recognizer) ||
-		    !verify_text_col(st, 6, expl) ||
-		    !verify_text_col(st, 7, record_verdict_name(sp->verdict)))
+		if (sp.idx != (int64_t)i ||
+		    !verify_streq(sp.entity_type, rs->entity_type) ||
+		    sp.start != (int64_t)rs->start ||
+		    sp.end != (int64_t)rs->end ||
+		    !verify_num_eq(sp.score, rs->score) ||
+		    !verify_streq(sp.recognizer, rs->recognizer) ||
+		    !verify_streq(sp.explanation, expl) ||
+		    !verify_streq(sp.triage, record_verdict_name(rs->verdict)))
 			what = "spans";
 		free(expl);
 	}
-	store_reset(st);
+	store_scan_free(s);
+	free(why);
 	if (what == NULL && i != r->nspans)
 		what = "spans";
 	return (what);
@@ -950,26 +930,23 @@ verify_explain_children(struct queue *q, int64_t id, const struct record *r)
 static int
 verify_explain_batch(struct verify *v, int64_t batch, char **cause)
 {
-	static const char sql[] = VERIFY_ITEM_SQL
-	    " WHERE batch_id = ? ORDER BY id";
-	const struct policy	*p;
-	struct record		 r;
-	struct triage		 t;
-	struct store_stmt		*st;
-	const char		*raw, *id, *what = NULL;
-	size_t			 rawlen = 0;
-	char			*why = NULL;
-	int			 rc = 0;
+	const struct policy		*p;
+	struct record			 r;
+	struct triage			 t;
+	struct store_scan		*s;
+	struct store_verify_item	 it;
+	const char			*id, *what = NULL;
+	char				*why = NULL;
+	int				 rc = 0;
 
-	if ((st = store_stmt(v->q, sql, &why)) == NULL) {
+	if (store_verify_batch_item_scan(v->q, batch, &s, &why) != 0) {
 		free(why);
 		return (0);
 	}
-	store_bind_int(st, 1, batch);
-	while (rc == 0 && store_step(st, "verify", &why) == STORE_ROW) {
-		id = verify_col(st, 1);
-		raw = store_bytes(st, 18, &rawlen);
-		if (raw == NULL || record_parse(raw, rawlen, &r, &why) != 0) {
+	while (rc == 0 && store_verify_item_next(s, &it, &why) == STORE_ROW) {
+		id = it.content.ext_id;
+		if (it.raw == NULL || record_parse(it.raw, it.rawlen, &r,
+		    &why) != 0) {
 			xasprintf(cause, "item %s: its stored input line was "
 			    "changed after import (%s)", id != NULL ? id : "?",
 			    why != NULL ? why : "missing");
@@ -978,13 +955,12 @@ verify_explain_batch(struct verify *v, int64_t batch, char **cause)
 			rc = EX_DATAERR;
 			break;
 		}
-		if ((p = verify_policy_at(v, (int)store_int(st,
-		    10))) != NULL) {
+		if ((p = verify_policy_at(v, it.content.policy_version)) !=
+		    NULL) {
 			triage_record(p, &r, &t);
-			if ((what = verify_explain_columns(st, &r, &t)) ==
+			if ((what = verify_explain_columns(&it, &r, &t)) ==
 			    NULL)
-				what = verify_explain_children(v->q,
-				    store_int(st, 0), &r);
+				what = verify_explain_children(v->q, it.id, &r);
 		}
 		if (what != NULL) {
 			xasprintf(cause, "item %s: its %s %s changed after "
@@ -995,7 +971,8 @@ verify_explain_batch(struct verify *v, int64_t batch, char **cause)
 		}
 		record_done(&r);
 	}
-	store_reset(st);
+	store_scan_free(s);
+	free(why);
 	return (rc);
 }
 
@@ -1076,78 +1053,59 @@ verify_batch_end(struct verify *v, int64_t batch, EVP_MD_CTX *md,
 static int
 verify_items(struct verify *v, char **cause)
 {
-	static const char batch_sql[] =
-	    "SELECT id, started_at, operator, files, policy_version, "
-	    "imported, queued, auto_decided, duplicates, invalid, "
-	    "content_sha256 FROM batches ORDER BY id";
-	static const char items_sql[] = VERIFY_ITEM_SQL " ORDER BY id";
-	static const char flags_sql[] =
-	    "SELECT item_id, idx, type, score, detector, rationale, start_cp, "
-	    "end_cp FROM flags ORDER BY item_id, idx";
-	static const char spans_sql[] =
-	    "SELECT item_id, idx, entity_type, start_cp, end_cp, score, "
-	    "recognizer, explanation, triage FROM spans ORDER BY item_id, idx";
-	static const char decisions_sql[] =
-	    "SELECT item_id, id, action, undoes FROM decisions "
-	    "ORDER BY item_id, id";
-	struct queue		*q = v->q;
-	struct verify_item	 it;
-	struct digest		 d;
-	const char		*raw;
-	size_t			 rawlen = 0;
-	struct store_stmt		*bt = NULL, *st = NULL, *fl = NULL, *sp = NULL,
-				*dc = NULL;
-	EVP_MD_CTX		*md = NULL;
-	uint64_t		 n = 0;
-	int64_t			 batch = 0;
-	int			 rc = EX_SOFTWARE, row, brow, fl_row, sp_row,
-				 dc_row;
+	struct queue			*q = v->q;
+	struct store_scan		*bs = NULL, *is = NULL;
+	struct store_verify_batch	 b;
+	struct store_verify_item	 it;
+	struct verify_merge		 m;
+	struct digest			 d;
+	EVP_MD_CTX			*md = NULL;
+	uint64_t			 n = 0;
+	int64_t				 batch = 0;
+	int				 rc, row, brow;
 
 	memset(&d, 0, sizeof d);
-	if ((bt = store_stmt(q, batch_sql, cause)) == NULL ||
-	    (st = store_stmt(q, items_sql, cause)) == NULL ||
-	    (fl = store_stmt(q, flags_sql, cause)) == NULL ||
-	    (sp = store_stmt(q, spans_sql, cause)) == NULL ||
-	    (dc = store_stmt(q, decisions_sql, cause)) == NULL ||
-	    (md = EVP_MD_CTX_new()) == NULL)
+	memset(&m, 0, sizeof m);
+	if ((rc = store_verify_batch_scan(q, &bs, cause)) != 0 ||
+	    (rc = store_verify_item_scan(q, &is, cause)) != 0 ||
+	    (rc = verify_merge_open(q, &m, 1, cause)) != 0)
 		goto out;
-	fl_row = store_step(fl, "verify", cause);
-	sp_row = store_step(sp, "verify", cause);
-	dc_row = store_step(dc, "verify", cause);
-	row = store_step(st, "verify", cause);
-	while ((brow = store_step(bt, "verify", cause)) == STORE_ROW) {
-		if ((rc = verify_batch_row(v, bt, cause)) != 0)
+	if ((md = EVP_MD_CTX_new()) == NULL) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	row = store_verify_item_next(is, &it, cause);
+	while ((brow = store_verify_batch_next(bs, &b, cause)) == STORE_ROW) {
+		if ((rc = verify_batch_row(v, &b, cause)) != 0)
 			goto out;
-		batch = store_int(bt, 0);
+		batch = b.id;
 		EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 		digest_done(&d);
 		digest_init(&d);
 		n = 0;
-		for (; row == STORE_ROW && store_int(st, 9) <= batch;
-		    row = store_step(st, "verify", cause)) {
-			verify_item_digest(st, &d, &it);
+		for (; row == STORE_ROW && it.batch <= batch;
+		    row = store_verify_item_next(is, &it, cause)) {
+			verify_item_digest(&it, &d);
 			rc = EX_DATAERR;
 			if (it.batch != batch) {
 				xasprintf(cause, "item %s belongs to batch %lld "
 				    "but was stored with batch %lld: it was "
-				    "moved behind hitl's back", it.ext_id,
+				    "moved behind hitl's back", it.content.ext_id,
 				    (long long)it.batch, (long long)batch);
 				goto out;
 			}
-			if (!verify_text_col(st, 8, store_text(bt, 1))) {
+			if (!verify_streq(it.content.imported_at,
+			    b.started_at)) {
 				xasprintf(cause, "item %s: its import time was "
-				    "changed after import", it.ext_id);
+				    "changed after import", it.content.ext_id);
 				goto out;
 			}
-			verify_item_children(fl, sp, &fl_row, &sp_row, &it, &d,
-			    cause);
+			verify_item_children(&m, &it, &d, cause);
 			digest_flush(&d);
-			if ((rc = verify_item_state(dc, &dc_row, st, &it,
-			    cause)) != 0)
+			if ((rc = verify_item_state(&m, &it, cause)) != 0)
 				goto out;
-			raw = store_bytes(st, 18, &rawlen);
-			EVP_DigestUpdate(md, raw != NULL ? raw : "", raw !=
-			    NULL ? rawlen : 0);
+			EVP_DigestUpdate(md, it.raw != NULL ? it.raw : "",
+			    it.raw != NULL ? it.rawlen : 0);
 			EVP_DigestUpdate(md, "\n", 1);
 			n++;
 		}
@@ -1158,8 +1116,7 @@ verify_items(struct verify *v, char **cause)
 	if (row == STORE_ROW) {
 		xasprintf(cause, "item %s belongs to no import batch (it names "
 		    "batch %lld): it was added behind hitl's back",
-		    store_text(st, 1),
-		    (long long)store_int(st, 9));
+		    it.content.ext_id, (long long)it.batch);
 		goto out;
 	}
 	if (brow != STORE_DONE || row != STORE_DONE) {
@@ -1170,12 +1127,9 @@ verify_items(struct verify *v, char **cause)
 out:
 	digest_done(&d);
 	EVP_MD_CTX_free(md);
-	/* store_reset(NULL) is a no-op. */
-	store_reset(bt);
-	store_reset(st);
-	store_reset(fl);
-	store_reset(sp);
-	store_reset(dc);
+	store_scan_free(bs);
+	store_scan_free(is);
+	verify_merge_close(&m);
 	return (rc);
 }
 
@@ -1186,53 +1140,42 @@ out:
 static int
 verify_escalations(struct verify *v, char **cause)
 {
-	static const char sql[] =
-	    "SELECT e.id, e.item_id, e.team, e.reason, e.severity, e.note, "
-	    "e.opened_by, e.opened_at, e.due_at, e.state, e.acked_by, "
-	    "e.acked_at, e.resolved_by, e.resolved_at, e.outcome, "
-	    "e.resolution_id, d.item_id, d.action, d.reviewer, d.decided_at, "
-	    "d.payload, d.policy_version, "
-	    "(SELECT count(*) FROM decisions u WHERE u.undoes = d.id), "
-	    "r.action, r.reviewer, r.decided_at, r.payload, r.item_id "
-	    "FROM escalations e LEFT JOIN decisions d ON d.id = e.decision_id "
-	    "LEFT JOIN decisions r ON r.id = e.resolution_id ORDER BY e.id";
 	const struct policy_severity	*sev;
 	const struct policy		*pol;
 	struct verify_event		*ack;
-	struct store_stmt		*st;
+	struct store_scan		*s;
+	struct store_verify_escalation	 e;
 	cJSON				*p = NULL, *res = NULL;
 	const char			*state, *what = NULL;
 	int64_t				 id = 0, opened;
-	int				 rc = EX_DATAERR, step;
+	int				 rc, step;
 
-	if ((st = store_stmt(v->q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while (what == NULL && (step = store_step(st, "verify", cause)) == STORE_ROW) {
-		id = store_int(st, 0);
-		state = store_text(st, 9);
+	if ((rc = store_verify_escalation_scan(v->q, &s, cause)) != 0)
+		return (rc);
+	while (what == NULL &&
+	    (step = store_verify_escalation_next(s, &e, cause)) == STORE_ROW) {
+		id = e.id;
+		state = e.state;
 		cJSON_Delete(p);
 		cJSON_Delete(res);
 		p = res = NULL;
-		if (!verify_streq(store_text(st, 17),
-		    "escalate") || store_int(st, 1) !=
-		    store_int(st, 16) || (p = cJSON_Parse(
-		    store_text(st, 20))) == NULL) {
+		if (!verify_streq(e.opened.action, "escalate") ||
+		    e.item_id != e.opened.item_id ||
+		    (p = cJSON_Parse(e.opened.payload)) == NULL) {
 			what = "it was opened by no escalate decision";
 			break;
 		}
-		opened = verify_time(store_text(st,
-		    19));
-		pol = verify_policy_at(v, (int)store_int(st, 21));
+		opened = verify_time(e.opened.decided_at);
+		pol = verify_policy_at(v, (int)e.opened.policy_version);
 		sev = pol != NULL ? policy_find_severity(pol,
 		    verify_str(p, "severity")) : NULL;
-		if (!verify_text_col(st, 2, verify_str(p, "team")) ||
-		    !verify_text_col(st, 3, verify_str(p, "reason")) ||
-		    !verify_text_col(st, 4, verify_str(p, "severity")) ||
-		    !verify_text_col(st, 5, verify_str(p, "note")) ||
-		    !verify_text_col(st, 6, store_text(
-		    st, 18)) || store_int(st, 7) != opened ||
-		    sev == NULL || store_int(st, 8) != opened +
-		    (int64_t)sev->response_minutes * 60) {
+		if (!verify_streq(e.team, verify_str(p, "team")) ||
+		    !verify_streq(e.reason, verify_str(p, "reason")) ||
+		    !verify_streq(e.severity, verify_str(p, "severity")) ||
+		    !verify_streq(e.note, verify_str(p, "note")) ||
+		    !verify_streq(e.opened_by, e.opened.reviewer) ||
+		    e.opened_at != opened || sev == NULL ||
+		    e.due_at != opened + (int64_t)sev->response_minutes * 60) {
 			what = "it no longer says what its escalate decision "
 			    "said (team, reason, severity, note, who, when or "
 			    "its target)";
@@ -1241,45 +1184,42 @@ verify_escalations(struct verify *v, char **cause)
 		ack = verify_list_find(&v->acks, id);
 		if (ack != NULL)
 			ack->seen = 1;
-		if (store_int(st, 22) > 0) {
+		if (e.opened.undos > 0) {
 			if (!verify_streq(state, "withdrawn"))
 				what = "its escalation was undone, so it is "
 				    "withdrawn";
 			continue;
 		}
-		if (!store_is_null(st, 15)) {
-			res = cJSON_Parse(store_text(st,
-			    26));
+		if (e.has_resolution) {
+			res = cJSON_Parse(e.resolution.payload);
 			if (!verify_streq(state, "resolved") ||
-			    !verify_streq(store_text(st,
-			    23), "resolve") || verify_num(res, "escalation") !=
-			    id || !verify_text_col(st, 14, verify_str(res,
-			    "outcome")) || !verify_text_col(st, 12,
-			    store_text(st, 24)) ||
-			    store_int(st, 13) != verify_time(
-			    store_text(st, 25)))
+			    !verify_streq(e.resolution.action, "resolve") ||
+			    verify_num(res, "escalation") != id ||
+			    !verify_streq(e.outcome, verify_str(res,
+			    "outcome")) ||
+			    !verify_streq(e.resolved_by, e.resolution.reviewer) ||
+			    e.resolved_at != verify_time(
+			    e.resolution.decided_at))
 				what = "its resolution no longer says what the "
 				    "resolving decision said";
-			else if (ack != NULL && (!verify_text_col(st, 10,
-			    ack->actor) || store_int(st, 11) !=
-			    verify_time(ack->at)))
+			else if (ack != NULL && (!verify_streq(e.acked_by,
+			    ack->actor) || e.acked_at != verify_time(ack->at)))
 				what = "its acknowledgement no longer says "
 				    "what its event said";
 			continue;
 		}
-		if (!store_is_null(st, 12) ||
-		    !store_is_null(st, 14))
+		if (e.resolved_by != NULL || e.outcome != NULL)
 			what = "it holds a resolution no decision made";
 		else if (ack != NULL && (!verify_streq(state, "acknowledged") ||
-		    !verify_text_col(st, 10, ack->actor) ||
-		    store_int(st, 11) != verify_time(ack->at)))
+		    !verify_streq(e.acked_by, ack->actor) ||
+		    e.acked_at != verify_time(ack->at)))
 			what = "its acknowledgement no longer says what its "
 			    "event said";
 		else if (ack == NULL && (!verify_streq(state, "open") ||
-		    !store_is_null(st, 10)))
+		    e.acked_by != NULL))
 			what = "no event moved it from open";
 	}
-	store_reset(st);
+	store_scan_free(s);
 	cJSON_Delete(p);
 	cJSON_Delete(res);
 	if (what != NULL) {
@@ -1299,42 +1239,40 @@ verify_escalations(struct verify *v, char **cause)
 static int
 verify_shifts(struct verify *v, char **cause)
 {
-	static const char sql[] =
-	    "SELECT id, reviewer, started_at, ended_at, note, counts "
-	    "FROM shifts ORDER BY id";
-	struct verify_event	*s, *e;
-	struct store_stmt	*st;
-	char			*counts = NULL;
-	int64_t			 id = 0;
-	int			 bad = 0, step;
+	struct verify_event		*s, *e;
+	struct store_scan		*scan;
+	struct store_verify_shift	 sh;
+	char				*counts = NULL;
+	int64_t				 id = 0;
+	int				 bad = 0, rc, step;
 
-	if ((st = store_stmt(v->q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while (!bad && (step = store_step(st, "verify", cause)) == STORE_ROW) {
-		id = store_int(st, 0);
+	if ((rc = store_verify_shift_scan(v->q, &scan, cause)) != 0)
+		return (rc);
+	while (!bad &&
+	    (step = store_verify_shift_next(scan, &sh, cause)) == STORE_ROW) {
+		id = sh.id;
 		s = verify_list_find(&v->shifts_start, id);
 		e = verify_list_find(&v->shifts_end, id);
-		if (s == NULL || !verify_text_col(st, 1, s->actor) ||
-		    !verify_text_col(st, 2, s->at)) {
+		if (s == NULL || !verify_streq(sh.reviewer, s->actor) ||
+		    !verify_streq(sh.started_at, s->at)) {
 			bad = 1;
 			break;
 		}
 		s->seen = 1;
 		if (e == NULL) {
-			bad = !store_is_null(st, 3) ||
-			    !store_is_null(st, 5);
+			bad = sh.ended_at != NULL || sh.counts != NULL;
 			continue;
 		}
 		e->seen = 1;
 		free(counts);
 		counts = json_print(cJSON_GetObjectItemCaseSensitive(e->data,
 		    "counts"));
-		bad = !verify_text_col(st, 3, e->at) ||
-		    !verify_text_col(st, 4, verify_str(e->data, "note")) ||
-		    !verify_text_col(st, 5, counts) || !verify_streq(e->actor,
+		bad = !verify_streq(sh.ended_at, e->at) ||
+		    !verify_streq(sh.note, verify_str(e->data, "note")) ||
+		    !verify_streq(sh.counts, counts) || !verify_streq(e->actor,
 		    s->actor);
 	}
-	store_reset(st);
+	store_scan_free(scan);
 	free(counts);
 	if (bad) {
 		xasprintf(cause, "shift %lld was changed behind hitl's back: "
@@ -1354,20 +1292,18 @@ verify_shifts(struct verify *v, char **cause)
 static int
 verify_exports(struct verify *v, char **cause)
 {
-	static const char sql[] =
-	    "SELECT id, format, path, exported_at, actor, records, "
-	    "since_decision, last_decision, sha256, audit_head, options, "
-	    "scope FROM exports ORDER BY id";
-	struct verify_event	*e;
-	struct store_stmt	*st;
-	char			*options;
-	int64_t			 id = 0;
-	int			 bad = 0, step;
+	struct verify_event		*e;
+	struct store_scan		*s;
+	struct store_verify_export	 x;
+	char				*options;
+	int64_t				 id = 0;
+	int				 bad = 0, rc, step;
 
-	if ((st = store_stmt(v->q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while (!bad && (step = store_step(st, "verify", cause)) == STORE_ROW) {
-		id = store_int(st, 0);
+	if ((rc = store_verify_export_scan(v->q, &s, cause)) != 0)
+		return (rc);
+	while (!bad &&
+	    (step = store_verify_export_next(s, &x, cause)) == STORE_ROW) {
+		id = x.id;
 		if ((e = verify_list_find(&v->exports, id)) == NULL) {
 			bad = 1;
 			break;
@@ -1375,24 +1311,22 @@ verify_exports(struct verify *v, char **cause)
 		e->seen = 1;
 		options = json_print(cJSON_GetObjectItemCaseSensitive(e->data,
 		    "options"));
-		bad = !verify_text_col(st, 1, verify_str(e->data, "format")) ||
-		    !verify_text_col(st, 2, verify_str(e->data, "path")) ||
-		    !verify_text_col(st, 3, e->at) ||
-		    !verify_text_col(st, 4, e->actor) ||
-		    store_int(st, 5) != verify_num(e->data,
-		    "records") ||
-		    store_int(st, 6) != verify_num(e->data,
+		bad = !verify_streq(x.format, verify_str(e->data, "format")) ||
+		    !verify_streq(x.path, verify_str(e->data, "path")) ||
+		    !verify_streq(x.exported_at, e->at) ||
+		    !verify_streq(x.actor, e->actor) ||
+		    x.records != verify_num(e->data, "records") ||
+		    x.since_decision != verify_num(e->data,
 		    "since_decision") ||
-		    store_int(st, 7) != verify_num(e->data,
-		    "last_decision") ||
-		    !verify_text_col(st, 8, verify_str(e->data, "sha256")) ||
-		    !verify_text_col(st, 9, verify_str(e->data,
-		    "audit_head")) || !verify_text_col(st, 10, options) ||
-		    !verify_text_col(st, 11, verify_str(e->data, "scope"));
+		    x.last_decision != verify_num(e->data, "last_decision") ||
+		    !verify_streq(x.sha256, verify_str(e->data, "sha256")) ||
+		    !verify_streq(x.audit_head, verify_str(e->data,
+		    "audit_head")) || !verify_streq(x.options, options) ||
+		    !verify_streq(x.scope, verify_str(e->data, "scope"));
 		free(options);
 		v->r->exports++;
 	}
-	store_reset(st);
+	store_scan_free(s);
 	if (bad) {
 		xasprintf(cause, "export run %lld was changed behind hitl's "
 		    "back: it is not what its audit event recorded",
@@ -1408,54 +1342,37 @@ verify_exports(struct verify *v, char **cause)
 static int
 verify_counts(struct verify *v, char **cause)
 {
-	static const char decisions_sql[] = "SELECT count(*) FROM decisions";
-	static const char esc_sql[] = "SELECT count(*) FROM escalations";
-	static const char shifts_sql[] = "SELECT count(*) FROM shifts";
-	static const char waiting_sql[] =
-	    "SELECT w.kind, w.n, (SELECT count(*) FROM items i WHERE "
-	    "i.kind = w.kind AND (i.state = 'queued' OR i.state = 'claimed')) "
-	    "FROM waiting w";
-	struct store_stmt	*st;
-	int64_t		 stored;
-	int		 rc = 0;
+	struct store_verify_counts	 c;
+	struct store_verify_waiting	 w;
+	struct store_scan		*s;
+	int				 rc, step;
 
-	if ((st = store_stmt(v->q, decisions_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	stored = store_step(st, "verify", cause) == STORE_ROW ? store_int(st, 0) :
-	    -1;
-	store_reset(st);
-	if (stored != v->decisions) {
+	if ((rc = store_verify_counts(v->q, &c, cause)) != 0)
+		return (rc);
+	if (c.decisions != v->decisions) {
 		xasprintf(cause, "the decisions table holds %lld decisions but "
 		    "the audit log records %lld: decisions were added outside "
-		    "hitl", (long long)stored, (long long)v->decisions);
+		    "hitl", (long long)c.decisions, (long long)v->decisions);
 		return (EX_DATAERR);
 	}
-	v->r->decisions = (uint64_t)stored;
-	if ((st = store_stmt(v->q, esc_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if (store_step(st, "verify", cause) == STORE_ROW)
-		v->r->escalations = (uint64_t)store_int(st, 0);
-	store_reset(st);
-	if ((st = store_stmt(v->q, shifts_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if (store_step(st, "verify", cause) == STORE_ROW)
-		v->r->shifts = (uint64_t)store_int(st, 0);
-	store_reset(st);
-	if ((st = store_stmt(v->q, waiting_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	while (rc == 0 && store_step(st, "verify", cause) == STORE_ROW) {
-		if (store_int(st, 1) != store_int(st,
-		    2)) {
+	v->r->decisions = (uint64_t)c.decisions;
+	v->r->escalations = (uint64_t)c.escalations;
+	v->r->shifts = (uint64_t)c.shifts;
+	if ((rc = store_verify_waiting_scan(v->q, &s, cause)) != 0)
+		return (rc);
+	while (rc == 0 &&
+	    (step = store_verify_waiting_next(s, &w, cause)) == STORE_ROW) {
+		if (w.n != w.waiting) {
 			xasprintf(cause, "the count of waiting %s items says "
 			    "%lld but %lld wait: it was changed behind hitl's "
-			    "back (the console's header shows it)",
-			    store_text(st, 0),
-			    (long long)store_int(st, 1),
-			    (long long)store_int(st, 2));
+			    "back (the console's header shows it)", w.kind,
+			    (long long)w.n, (long long)w.waiting);
 			rc = EX_DATAERR;
 		}
 	}
-	store_reset(st);
+	store_scan_free(s);
+	if (rc == 0 && step != STORE_DONE)
+		rc = step;
 	return (rc);
 }
 
@@ -1587,39 +1504,26 @@ queue_audit_key_from(const char *text, size_t len)
 int
 queue_audit_key(struct queue *q, char **out, char **cause)
 {
-	static const char first_sql[] =
-	    "SELECT body FROM audit WHERE event = 'signing_key' "
-	    "ORDER BY seq LIMIT 1";
-	static const char head_sql[] = "SELECT coalesce(max(seq), 0) FROM audit";
-	struct store_stmt	*st;
 	cJSON		*body = NULL, *data;
 	const char	*logged = NULL;
-	char		*pem = NULL;
-	int64_t		 from = 0;
+	char		*text, *pem = NULL;
+	int64_t		 from = 0, last;
 	int		 rc;
 
 	*out = NULL;
-	if ((st = store_stmt(q, first_sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if ((rc = store_step(st, "audit", cause)) == STORE_ROW &&
-	    (body = cJSON_Parse(store_text(st,
-	    0))) != NULL) {
+	if ((rc = store_verify_key_event(q, &text, cause)) != 0)
+		return (rc);
+	if (text != NULL && (body = cJSON_Parse(text)) != NULL) {
 		data = cJSON_GetObjectItemCaseSensitive(body, "data");
 		logged = verify_str(data, "public_key");
 		from = verify_num(data, "from");
 	}
-	store_reset(st);
-	if (rc != STORE_ROW && rc != STORE_DONE) {
-		cJSON_Delete(body);
-		return (rc);
-	}
+	free(text);
 	if (body == NULL) {
 		/* Not on record yet: the next write signs from the next event. */
-		if ((st = store_stmt(q, head_sql, cause)) == NULL)
-			return (EX_SOFTWARE);
-		if (store_step(st, "verify", cause) == STORE_ROW)
-			from = store_int(st, 0) + 1;
-		store_reset(st);
+		if ((rc = store_verify_last_seq(q, &last, cause)) != 0)
+			return (rc);
+		from = last + 1;
 	}
 	/* The key file's, else (it cannot be read) the one the log holds. */
 	if (q->key != NULL)
@@ -1648,38 +1552,27 @@ queue_audit_key(struct queue *q, char **out, char **cause)
 int
 store_baseline(struct queue *q, char **cause)
 {
-	static const char items_sql[] = VERIFY_ITEM_SQL " ORDER BY id";
-	static const char flags_sql[] =
-	    "SELECT item_id, idx, type, score, detector, rationale, start_cp, "
-	    "end_cp FROM flags ORDER BY item_id, idx";
-	static const char spans_sql[] =
-	    "SELECT item_id, idx, entity_type, start_cp, end_cp, score, "
-	    "recognizer, explanation, triage FROM spans ORDER BY item_id, idx";
-	static const char done_sql[] =
-	    "DELETE FROM meta WHERE key = 'needs_baseline'";
-	struct verify_item	 it;
-	struct digest		 d;
-	struct store_stmt		*st = NULL, *fl = NULL, *sp = NULL;
-	cJSON			*data;
-	char			 stored[65];
-	uint64_t		 n = 0;
-	int64_t			 batch = 0;
-	int			 rc, row, fl_row, sp_row;
+	struct store_scan		*is = NULL;
+	struct store_verify_item	 it;
+	struct verify_merge		 m;
+	struct digest			 d;
+	cJSON				*data;
+	char				 stored[65];
+	uint64_t			 n = 0;
+	int64_t				 batch = 0;
+	int				 rc, row;
 
 	memset(&d, 0, sizeof d);
+	memset(&m, 0, sizeof m);
 	if ((rc = store_begin(q, cause)) != 0)
 		return (rc);
-	rc = EX_SOFTWARE;
-	if ((st = store_stmt(q, items_sql, cause)) == NULL ||
-	    (fl = store_stmt(q, flags_sql, cause)) == NULL ||
-	    (sp = store_stmt(q, spans_sql, cause)) == NULL)
+	if ((rc = store_verify_item_scan(q, &is, cause)) != 0 ||
+	    (rc = verify_merge_open(q, &m, 0, cause)) != 0)
 		goto fail;
-	fl_row = store_step(fl, "verify", cause);
-	sp_row = store_step(sp, "verify", cause);
-	row = store_step(st, "verify", cause);
+	rc = EX_SOFTWARE;
+	row = store_verify_item_next(is, &it, cause);
 	while (row == STORE_ROW || batch != 0) {
-		if (batch != 0 && (row != STORE_ROW ||
-		    store_int(st, 9) != batch)) {
+		if (batch != 0 && (row != STORE_ROW || it.batch != batch)) {
 			/* The batch ends: put what it stored on record. */
 			if (digest_final(&d, stored) != 0)
 				goto fail;
@@ -1696,33 +1589,31 @@ store_baseline(struct queue *q, char **cause)
 			continue;
 		}
 		if (batch == 0) {
-			batch = store_int(st, 9);
+			batch = it.batch;
 			digest_init(&d);
 			n = 0;
 		}
-		verify_item_digest(st, &d, &it);
-		verify_item_children(fl, sp, &fl_row, &sp_row, &it, &d,
-			    cause);
+		verify_item_digest(&it, &d);
+		verify_item_children(&m, &it, &d, cause);
 		digest_flush(&d);
 		n++;
-		row = store_step(st, "baseline", cause);
+		row = store_verify_item_next(is, &it, cause);
 	}
 	if (row != STORE_DONE) {
 		rc = row;
 		goto fail;
 	}
-	store_reset(st);
-	store_reset(fl);
-	store_reset(sp);
-	if ((rc = store_exec(q, done_sql, cause)) != 0 ||
+	store_scan_free(is);
+	is = NULL;
+	verify_merge_close(&m);
+	if ((rc = store_baseline_done(q, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	digest_done(&d);
 	return (0);
 fail:
-	store_reset(st);
-	store_reset(fl);
-	store_reset(sp);
+	store_scan_free(is);
+	verify_merge_close(&m);
 	store_rollback(q);
 	digest_done(&d);
 	return (rc);
