@@ -201,56 +201,7 @@ int		 store_shift_id(struct queue *, int create, int64_t *id,
 /* Next value of a counter kept in meta (lease ids, queue order). */
 int		 store_counter_next(struct queue *, const char *key,
 		     int64_t *value, char **cause);
-/* The decision as its audit event serializes it. */
-int		 store_decision_json(struct queue *, int64_t id, cJSON **,
-		     char **cause);
 
-/*
- * SQL text (never user data): items with a flag of category P (or below it,
- * "bias" matching "bias.gender") or an ambiguous span of entity type P, P
- * being the parameter named.
- */
-#define STORE_TYPE_FILTER(P) \
-	"AND (EXISTS (SELECT 1 FROM flags f WHERE f.item_id = items.id " \
-	"AND (f.type = " P " OR substr(f.type, 1, length(" P ") + 1) = " \
-	P " || '.')) OR EXISTS (SELECT 1 FROM spans s WHERE s.item_id = " \
-	"items.id AND s.entity_type = " P " AND s.triage = 'ambiguous')) "
-
-/*
- * The columns an item or a decision is read from, for statements that name
- * items "i" and decisions "d"; store_item_row and store_decision_row read
- * them back from any column on.
- */
-#define STORE_ITEM_COLUMNS \
-	"i.id, i.ext_id, i.kind, i.state, i.priority, i.top_type, " \
-	"i.top_score, i.holder, i.lease_id, i.lease_expires, i.claimed_at, " \
-	"i.created_at, i.imported_at, i.source_model, i.source_pipeline, " \
-	"i.metadata, i.prompt, i.messages, i.text"
-#define STORE_ITEM_NCOLUMNS	19
-#define STORE_DECISION_COLUMNS \
-	"d.id, i.ext_id, d.action, d.reviewer, d.shift_id, d.lease_id, " \
-	"d.policy_version, d.decided_at, d.spent_ms, d.payload, d.undoes"
-#define STORE_DECISION_NCOLUMNS	11
-struct queue_item *store_item_row(struct store_stmt *, int first);
-int		 store_item_children(struct queue *, struct queue_item *,
-		     char **cause);
-/* Sets every field but undone_by, which is 0. */
-void		 store_decision_row(struct store_stmt *, int first,
-		     struct queue_decision_info *);
-/* An item's history, without the role check (the caller made it). */
-int		 store_item_history(struct queue *, const char *ext_id,
-		     struct queue_decision_info **, size_t *, char **cause);
-/* An item by row id (ext_id NULL) or by producer id. */
-/*
- * The one place an item's state changes: to QUEUE_STATE_CLAIMED under the
- * lease l (held by the actor; its item's ext_id is returned in l->item), or
- * to any other state with the lease cleared. requeue, when not 0, is the
- * item's new turn at the end of the queue (a skip).
- */
-int		 store_item_move(struct queue *, int64_t id, enum queue_state,
-		     struct queue_lease *l, int64_t requeue, char **cause);
-int		 store_item_get(struct queue *, int64_t id, const char *ext_id,
-		     struct queue_item **, char **cause);
 /* Gives the item to the actor under a new lease (claims, undo). */
 int		 claim_item(struct queue *, int64_t id, struct queue_lease *,
 		     char **cause);

@@ -1,6 +1,6 @@
 /*
- * Decisions and what they leave behind (a skip's place in the queue, an
- * escalation's row): appending them, reading them back, and undoing them.
+ * Decisions and the skip rows they leave behind: appending them, reading
+ * them back, and undoing them.
  */
 #include "config.h"
 
@@ -285,60 +285,4 @@ store_skip_undo(struct queue *q, int64_t decision, char **cause)
 	if ((rc = decisions_run(q, requeue_sql, decision, "undo", cause)) != 0)
 		return (rc);
 	return (decisions_run(q, delete_sql, decision, "undo", cause));
-}
-
-int
-store_escalation_insert(struct queue *q, const struct store_escalation_new *e,
-    char **cause)
-{
-	static const char sql[] =
-	    "INSERT INTO escalations (item_id, decision_id, team, reason, "
-	    "severity, note, opened_by, opened_at, due_at, state) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')";
-	struct store_stmt *st;
-
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_int(st, 1, e->item_id);
-	store_bind_int(st, 2, e->decision_id);
-	store_bind_text(st, 3, e->team);
-	store_bind_text(st, 4, e->reason);
-	store_bind_text(st, 5, e->severity);
-	if (e->note != NULL)
-		store_bind_text(st, 6, e->note);
-	store_bind_text(st, 7, e->opened_by);
-	store_bind_int(st, 8, e->opened_at);
-	store_bind_int(st, 9, e->due_at);
-	return (store_run(st, "escalate", cause));
-}
-
-int
-store_escalation_of_decision(struct queue *q, int64_t decision, char **state,
-    char **by, char **cause)
-{
-	static const char sql[] =
-	    "SELECT state, coalesce(acked_by, resolved_by, '') FROM "
-	    "escalations WHERE decision_id = ?";
-	struct store_stmt	*st;
-	int			 rc;
-
-	*state = *by = NULL;
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	store_bind_int(st, 1, decision);
-	if ((rc = store_step(st, "database", cause)) == STORE_ROW) {
-		*state = store_column_text(st, 0);
-		*by = store_column_text(st, 1);
-	}
-	store_reset(st);
-	return (rc);
-}
-
-int
-store_escalation_withdraw(struct queue *q, int64_t decision, char **cause)
-{
-	static const char sql[] =
-	    "UPDATE escalations SET state = 'withdrawn' WHERE decision_id = ?";
-
-	return (decisions_run(q, sql, decision, "undo", cause));
 }

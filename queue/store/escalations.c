@@ -1,9 +1,11 @@
 /*
- * Escalations as stored: a team's list, one by id, and the marks its
- * acknowledgement and resolution leave on it.
+ * Escalations as stored: the one an escalate decision opens (and its undo
+ * withdraws), a team's list, one by id, and the marks its acknowledgement
+ * and resolution leave on it.
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -126,4 +128,65 @@ store_escalation_resolve(struct queue *q, int64_t id, const char *by,
 	store_bind_int(st, 4, resolution_id);
 	store_bind_int(st, 5, id);
 	return (store_run(st, "escalation", cause));
+}
+
+int
+store_escalation_insert(struct queue *q, const struct store_escalation_new *e,
+    char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO escalations (item_id, decision_id, team, reason, "
+	    "severity, note, opened_by, opened_at, due_at, state) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')";
+	struct store_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, e->item_id);
+	store_bind_int(st, 2, e->decision_id);
+	store_bind_text(st, 3, e->team);
+	store_bind_text(st, 4, e->reason);
+	store_bind_text(st, 5, e->severity);
+	if (e->note != NULL)
+		store_bind_text(st, 6, e->note);
+	store_bind_text(st, 7, e->opened_by);
+	store_bind_int(st, 8, e->opened_at);
+	store_bind_int(st, 9, e->due_at);
+	return (store_run(st, "escalate", cause));
+}
+
+int
+store_escalation_of_decision(struct queue *q, int64_t decision, char **state,
+    char **by, char **cause)
+{
+	static const char sql[] =
+	    "SELECT state, coalesce(acked_by, resolved_by, '') FROM "
+	    "escalations WHERE decision_id = ?";
+	struct store_stmt	*st;
+	int			 rc;
+
+	*state = *by = NULL;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, decision);
+	if ((rc = store_step(st, "database", cause)) == STORE_ROW) {
+		*state = store_column_text(st, 0);
+		*by = store_column_text(st, 1);
+	}
+	store_reset(st);
+	return (rc);
+}
+
+int
+store_escalation_withdraw(struct queue *q, int64_t decision, char **cause)
+{
+	static const char sql[] =
+	    "UPDATE escalations SET state = 'withdrawn' WHERE decision_id = ?";
+
+	struct store_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, decision);
+	return (store_run(st, "undo", cause));
 }

@@ -7,7 +7,9 @@
 
 /*
  * Each function runs in the caller's transaction (see store_begin) and
- * returns 0 or a sysexits code with *cause saying what went wrong. Both
+ * returns 0 or a sysexits code with *cause saying what went wrong; a read
+ * of one row that may find none returns STORE_ROW, or STORE_DONE when there
+ * is none, so that the rule above says what a missing row means. Both
  * backends take the same SQL for these, so each is written once, in
  * queue/store/<record>.c, on the statements of store.h; what the backends
  * do differently is in their ops tables (queue/store/sqlite.c, pg.c).
@@ -27,11 +29,22 @@ void		 store_scan_free(struct store_scan *);
 
 /* --- Items, their flags and spans, their state (store/items.c) --- */
 
+int		 store_item_children(struct queue *, struct queue_item *,
+		     char **cause);
+/* An item's history, without the role check (the caller made it). */
+int		 store_item_history(struct queue *, const char *ext_id,
+		     struct queue_decision_info **, size_t *, char **cause);
 /*
- * (store_item_get, store_item_children, store_item_history, store_item_move
- * and the readers store_item_row, store_decision_row are declared in
- * internal.h, where the rules that call them look.)
+ * The one place an item's state changes: to QUEUE_STATE_CLAIMED under the
+ * lease l (held by the actor; its item's ext_id is returned in l->item), or
+ * to any other state with the lease cleared. requeue, when not 0, is the
+ * item's new turn at the end of the queue (a skip).
  */
+int		 store_item_move(struct queue *, int64_t id, enum queue_state,
+		     struct queue_lease *l, int64_t requeue, char **cause);
+/* An item by row id (ext_id NULL) or by producer id. */
+int		 store_item_get(struct queue *, int64_t id, const char *ext_id,
+		     struct queue_item **, char **cause);
 
 /* A state by its name: 0, or -1 for a name that is none. */
 int		 store_state_parse(const char *, enum queue_state *);
@@ -144,6 +157,10 @@ int		 store_stats_batches(struct queue *, size_t max,
  * there), as *_next does, or a sysexits code.
  */
 
+/* The decision as its audit event serializes it. */
+int		 store_decision_json(struct queue *, int64_t id, cJSON **,
+		     char **cause);
+
 /* Seq the next audit event will get (inside a write transaction). */
 int		 store_audit_next_seq(struct queue *, int64_t *, char **cause);
 
@@ -203,30 +220,6 @@ int		 store_decision_later(struct queue *, int64_t item_id,
 int		 store_skip_insert(struct queue *, int64_t decision,
 		     char **cause);
 int		 store_skip_undo(struct queue *, int64_t decision,
-		     char **cause);
-
-/* The escalation an escalate decision opens. */
-struct store_escalation_new {
-	int64_t		 item_id;
-	int64_t		 decision_id;
-	const char	*team;
-	const char	*reason;
-	const char	*severity;
-	const char	*note;		/* NULL: none */
-	const char	*opened_by;
-	int64_t		 opened_at;
-	int64_t		 due_at;
-};
-int		 store_escalation_insert(struct queue *,
-		     const struct store_escalation_new *, char **cause);
-/*
- * The escalation a decision opened: its state and who acknowledged or
- * resolved it ("" if nobody), copies in *state and *by.
- */
-int		 store_escalation_of_decision(struct queue *, int64_t decision,
-		     char **state, char **by, char **cause);
-/* Marks the escalation a decision opened withdrawn (its undo). */
-int		 store_escalation_withdraw(struct queue *, int64_t decision,
 		     char **cause);
 
 /* --- Exports (store/exports.c) --- */
@@ -602,6 +595,30 @@ int		 store_escalation_ack(struct queue *, int64_t id,
 int		 store_escalation_resolve(struct queue *, int64_t id,
 		     const char *by, int64_t at, const char *outcome,
 		     int64_t resolution_id, char **cause);
+
+/* The escalation an escalate decision opens. */
+struct store_escalation_new {
+	int64_t		 item_id;
+	int64_t		 decision_id;
+	const char	*team;
+	const char	*reason;
+	const char	*severity;
+	const char	*note;		/* NULL: none */
+	const char	*opened_by;
+	int64_t		 opened_at;
+	int64_t		 due_at;
+};
+int		 store_escalation_insert(struct queue *,
+		     const struct store_escalation_new *, char **cause);
+/*
+ * The escalation a decision opened: its state and who acknowledged or
+ * resolved it ("" if nobody), copies in *state and *by.
+ */
+int		 store_escalation_of_decision(struct queue *, int64_t decision,
+		     char **state, char **by, char **cause);
+/* Marks the escalation a decision opened withdrawn (its undo). */
+int		 store_escalation_withdraw(struct queue *, int64_t decision,
+		     char **cause);
 
 /* --- Policies (store/policies.c) --- */
 

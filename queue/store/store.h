@@ -1,12 +1,11 @@
 /*
- * The storage interface. queue/'s rules (portable C) sit above it and know
- * no SQL; below it each backend (SQLite, PostgreSQL) is one ops table:
- * connection and schema, transactions, statements, and the few record
- * operations whose SQL differs between them. The record operations whose
- * SQL both backends take alike are written once, in queue/store-*.c, on top
- * of the statements; their SQL uses ?N parameters (PostgreSQL's backend
- * renumbers them), CAST wherever a parameter's type is not implied, and no
- * dialect's own functions.
+ * What the record files stand on: each backend (SQLite, PostgreSQL) is one
+ * ops table of connection and schema, transactions, statements, and the
+ * few record operations whose SQL differs between them. The record-level
+ * interface the rules call (records.h) is written once, in the record
+ * files of queue/store/, on the statements declared here; their SQL uses
+ * ?N parameters (PostgreSQL's backend renumbers them), CAST wherever a
+ * parameter's type is not implied, and no dialect's own functions.
  */
 #ifndef HITL_STORE_H
 #define HITL_STORE_H
