@@ -41,6 +41,20 @@ struct action_info {
 };
 const struct action_info *action_find(const char *);
 
+/*
+ * The log's tip: its last event (seq 0 and the genesis hash when it has
+ * none), that event's time and signature, and the newest policy's version.
+ */
+struct store_tip {
+	int		 policy_version;
+	int64_t		 seq;
+	char		 hash[65];
+	char		 at[32];	/* "": the log is empty */
+	int		 is_signed;	/* a well-formed signature ends on it */
+	int64_t		 first_seq;	/* ...covering first_seq to seq */
+	char		 signature[SIGN_HEX_LEN + 1];
+};
+
 #define STORE_BUSY_TIMEOUT_MS	5000
 #define STORE_MAX_STMTS		192
 /* 9999-12-31T23:59:59Z: the last second RFC 3339 times can say. */
@@ -87,6 +101,14 @@ struct queue {
 	char			 txn_hash[65];
 	int64_t			 clock_floor;	/* the last event's time */
 	int64_t			 txn_now;	/* the transaction's time */
+	/*
+	 * The tip as the write found it once it held the log's lock
+	 * (tip_valid): nobody else appends until the write ends, so its
+	 * first event's seq, predecessor and the check of that predecessor's
+	 * signature need no further read.
+	 */
+	struct store_tip	 tip;
+	int			 tip_valid;
 
 	struct store_stmt	*stmts[STORE_MAX_STMTS];
 	size_t			 nstmts;

@@ -20,7 +20,8 @@ store_policy_refresh(struct queue *q, char **cause)
 	size_t		 len;
 	int		 rc, version;
 
-	if ((rc = store_policy_newest(q, &version, &body, &len, cause)) != 0)
+	if ((rc = store_policy_newest(q, q->policy != NULL ?
+	    q->policy_version : -1, &version, &body, &len, cause)) != 0)
 		return (rc);
 	if (q->policy != NULL && version == q->policy_version)
 		goto out;

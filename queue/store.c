@@ -209,21 +209,30 @@ queue_schema_latest(void)
 	return (store_sqlite_ops.latest());
 }
 
-/* The time of the event the log ends with: no new event goes before it. */
+/*
+ * Reads the log's tip: the time of its last event, before which no new one
+ * goes, and the policy, loaded again if a newer one came. Under the log's
+ * lock (locked) the tip holds to the transaction's end.
+ */
 static int
-store_clock_floor(struct queue *q, char **cause)
+store_read_tip(struct queue *q, int locked, char **cause)
 {
-	struct tm	 tm;
-	char		*at;
-	int		 rc;
+	struct store_tip	*t = &q->tip;
+	struct tm		 tm;
+	int			 rc;
 
-	q->clock_floor = 0;
-	if ((rc = store_audit_last_at(q, &at, cause)) != 0)
+	q->tip_valid = 0;
+	if ((rc = store_audit_tip(q, t, cause)) != 0)
 		return (rc);
+	if ((q->policy == NULL || t->policy_version != q->policy_version) &&
+	    (rc = store_policy_refresh(q, cause)) != 0)
+		return (rc);
+	q->clock_floor = 0;
 	memset(&tm, 0, sizeof tm);
-	if (at != NULL && strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL)
+	if (*t->at != '\0' && strptime(t->at, "%Y-%m-%dT%H:%M:%SZ", &tm) !=
+	    NULL)
 		q->clock_floor = (int64_t)timegm(&tm);
-	free(at);
+	q->tip_valid = locked;
 	return (0);
 }
 
@@ -237,14 +246,17 @@ store_begin_how(struct queue *q, int how, char **cause)
 	q->in_txn = 1;
 	q->txn_seq = 0;
 	q->txn_now = 0;
+	q->tip_valid = 0;
 	if (q->schema != q->ops->latest())
 		return (0);
 	/*
 	 * A policy loaded while we waited for the lock applies to what this
-	 * transaction records (once the schema has its policies table).
+	 * transaction records (once the schema has its policies table). The
+	 * tip holds if the begin took the log's lock: SQLite's writers all
+	 * do, PostgreSQL's logged ones.
 	 */
-	if ((rc = store_policy_refresh(q, cause)) != 0 ||
-	    (rc = store_clock_floor(q, cause)) != 0)
+	if ((rc = store_read_tip(q, how == STORE_WRITE ||
+	    q->ops->lock_log == NULL, cause)) != 0)
 		goto fail;
 	if ((rc = store_clock_allowed(q, cause)) != 0)
 		goto fail;
@@ -285,8 +297,7 @@ store_lock_log(struct queue *q, char **cause)
 	if (q->ops->lock_log == NULL)
 		return (0);
 	if ((rc = q->ops->lock_log(q, cause)) != 0 ||
-	    (rc = store_policy_refresh(q, cause)) != 0 ||
-	    (rc = store_clock_floor(q, cause)) != 0)
+	    (rc = store_read_tip(q, 1, cause)) != 0)
 		return (rc);
 	if (q->policy_version != version) {
 		xasprintf(cause, "a new policy (version %d) came into force "
@@ -359,10 +370,16 @@ store_check_head(struct queue *q, char **cause)
 	/* The first events, or those of a log made before signing. */
 	if (prev <= 0 || !q->key_recorded)
 		return (0);
-	if ((rc = store_signature_at(q, prev, &hash, &first, &sig,
-	    cause)) != 0)
-		goto out;
-	ok = sig != NULL && sign_check(q->key, first, prev, hash, sig);
+	if (q->tip_valid && q->tip.seq == prev)
+		ok = q->tip.is_signed && sign_check(q->key, q->tip.first_seq,
+		    prev, q->tip.hash, q->tip.signature);
+	else {
+		if ((rc = store_signature_at(q, prev, &hash, &first, &sig,
+		    cause)) != 0)
+			goto out;
+		ok = sig != NULL && sign_check(q->key, first, prev, hash, sig);
+	}
+	rc = 0;
 	if (!ok) {
 		xasprintf(cause, "the audit log of %s ends on event %lld, which "
 		    "hitl did not sign: the log was changed behind hitl's "
@@ -416,6 +433,7 @@ store_commit(struct queue *q, char **cause)
 	q->in_txn = 0;
 	q->txn_seq = 0;
 	q->txn_now = 0;
+	q->tip_valid = 0;
 	if (q->key_recorded_txn)
 		q->key_recorded = 1;
 	q->key_recorded_txn = 0;
@@ -429,6 +447,7 @@ store_rollback(struct queue *q)
 	q->in_txn = 0;
 	q->txn_seq = 0;
 	q->txn_now = 0;
+	q->tip_valid = 0;
 	q->key_recorded_txn = 0;
 }
 

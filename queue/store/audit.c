@@ -34,20 +34,41 @@ store_audit_head(struct queue *q, int64_t *seq, char hash[65], char **cause)
 }
 
 int
-store_audit_last_at(struct queue *q, char **at, char **cause)
+store_audit_tip(struct queue *q, struct store_tip *t, char **cause)
 {
 	static const char sql[] =
-	    "SELECT at FROM audit ORDER BY seq DESC LIMIT 1";
+	    "SELECT (SELECT coalesce(max(version), 0) FROM policies), "
+	    "a.seq, a.at, a.hash, s.first_seq, s.signature "
+	    "FROM (SELECT 1 AS one) o "
+	    "LEFT JOIN (SELECT seq, at, hash FROM audit ORDER BY seq DESC "
+	    "LIMIT 1) a ON 1 = 1 "
+	    "LEFT JOIN audit_signatures s ON s.seq = a.seq";
 	struct store_stmt	*st;
+	const char		*v;
 	int			 rc;
 
-	*at = NULL;
+	memset(t, 0, sizeof *t);
+	memcpy(t->hash, STORE_AUDIT_GENESIS, sizeof t->hash);
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if ((rc = store_step(st, "audit", cause)) == STORE_ROW)
-		*at = store_column_text(st, 0);
-	else if (rc != STORE_DONE)
+	if ((rc = store_one(st, "audit", cause)) != 0)
 		return (rc);
+	t->policy_version = (int)store_int(st, 0);
+	if (!store_is_null(st, 1)) {
+		t->seq = store_int(st, 1);
+		if ((v = store_text(st, 2)) != NULL)
+			snprintf(t->at, sizeof t->at, "%s", v);
+		if ((v = store_text(st, 3)) != NULL)
+			snprintf(t->hash, sizeof t->hash, "%s", v);
+	}
+	/* What is not a signature's shape (forged, say) is none. */
+	if ((v = store_text(st, 5)) != NULL && strlen(v) == SIGN_HEX_LEN &&
+	    (v = store_text(st, 3)) != NULL && strlen(v) == 64) {
+		v = store_text(st, 5);
+		t->is_signed = 1;
+		t->first_seq = store_int(st, 4);
+		memcpy(t->signature, v, sizeof t->signature);
+	}
 	store_reset(st);
 	return (0);
 }

@@ -29,7 +29,7 @@ store_batch_insert(struct queue *q, const char *started_at,
 	struct store_stmt	*st;
 	int			 rc;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	if ((st = store_prepare(q, sql, STORE_NEW_ID, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_text(st, 1, started_at);
 	store_bind_text(st, 2, operator);
@@ -118,10 +118,9 @@ store_batch_item_insert(struct queue *q, const struct store_batch_item *it,
 	    "ON CONFLICT (ext_id) DO NOTHING";
 	const struct digest_item	*d = &it->d;
 	struct store_stmt		*st;
-	int64_t				 last;
 	int				 rc;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	if ((st = store_prepare(q, sql, STORE_NEW_ID, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_text(st, 1, d->ext_id);
 	store_bind_text(st, 2, d->kind);
@@ -148,14 +147,13 @@ store_batch_item_insert(struct queue *q, const struct store_batch_item *it,
 	store_bind_bytes(st, 22, it->raw, it->rawlen);
 
 	/*
-	 * Not RETURNING: it costs a temporary b-tree per row. A skipped
-	 * conflict changes no row, and last_insert_rowid is then stale.
+	 * Not RETURNING on SQLite: it costs a temporary b-tree per row (the
+	 * flag asks PostgreSQL's for it). A skipped conflict changes no row,
+	 * and the last id is then stale.
 	 */
-	rc = store_step(st, "database", cause);
-	last = q->ops->last_id(q);
-	if (rc != STORE_DONE)
+	if ((rc = store_step(st, "database", cause)) != STORE_DONE)
 		return (rc);
-	*id = q->ops->changes(q) != 0 ? last : 0;
+	*id = q->ops->changes(q) != 0 ? q->ops->last_id(q) : 0;
 	store_reset(st);
 	return (0);
 }

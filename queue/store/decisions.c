@@ -22,6 +22,10 @@ store_audit_next_seq(struct queue *q, int64_t *seq, char **cause)
 		*seq = q->txn_seq + 1;
 		return (0);
 	}
+	if (q->tip_valid) {
+		*seq = q->tip.seq + 1;
+		return (0);
+	}
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	if ((rc = store_one(st, "audit", cause)) != 0)
@@ -42,7 +46,7 @@ store_decision_insert(struct queue *q, const struct store_decision_new *d,
 	struct store_stmt	*st;
 	int			 rc;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	if ((st = store_prepare(q, sql, STORE_NEW_ID, cause)) == NULL)
 		return (EX_SOFTWARE);
 	/* What is left unbound is NULL: reset clears the bindings. */
 	store_bind_int(st, 1, d->item_id);

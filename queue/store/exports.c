@@ -211,7 +211,7 @@ store_export_insert(struct queue *q, const struct queue_export_run *r,
 	struct store_stmt	*st;
 	int			 rc;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	if ((st = store_prepare(q, sql, STORE_NEW_ID, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_text(st, 1, r->format);
 	store_bind_text(st, 2, r->options);

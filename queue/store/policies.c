@@ -11,11 +11,12 @@
 #include "xmalloc.h"
 
 int
-store_policy_newest(struct queue *q, int *version, char **body, size_t *len,
-    char **cause)
+store_policy_newest(struct queue *q, int have, int *version, char **body,
+    size_t *len, char **cause)
 {
 	static const char sql[] =
-	    "SELECT version, body FROM policies ORDER BY version DESC LIMIT 1";
+	    "SELECT version, CASE WHEN version = ?1 THEN NULL ELSE body END "
+	    "FROM policies ORDER BY version DESC LIMIT 1";
 	struct store_stmt	*st;
 	const char		*text;
 	int			 rc;
@@ -25,6 +26,7 @@ store_policy_newest(struct queue *q, int *version, char **body, size_t *len,
 	*len = 0;
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
+	store_bind_int(st, 1, have);
 	rc = store_step(st, "policy", cause);
 	if (rc == STORE_ROW) {
 		*version = (int)store_int(st, 0);

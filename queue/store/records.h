@@ -289,11 +289,13 @@ int		 store_export_run_next(struct store_scan *,
 
 /* --- The audit log, its signatures and key (store/audit.c) --- */
 
+/* The log's tip (struct store_tip), in one read. */
+int		 store_audit_tip(struct queue *, struct store_tip *,
+		     char **cause);
+
 /* The last event's seq and hash: 0 and STORE_AUDIT_GENESIS for none. */
 int		 store_audit_head(struct queue *, int64_t *seq, char hash[65],
 		     char **cause);
-/* The time the last event says (NULL: no event); the caller frees it. */
-int		 store_audit_last_at(struct queue *, char **at, char **cause);
 /* An event as the log stores it; item may be NULL. */
 struct store_audit_row {
 	int64_t		 seq;
@@ -634,9 +636,10 @@ struct store_policy_row {
 };
 /*
  * The newest version and a copy of its text (the caller frees it; NULL if
- * the row has none, len 0), or version 0 and NULL if none was loaded.
+ * the row has none, len 0), or version 0 and NULL if none was loaded. The
+ * text of the version the caller has (have) is not sent again: NULL.
  */
-int		 store_policy_newest(struct queue *, int *version,
+int		 store_policy_newest(struct queue *, int have, int *version,
 		     char **body, size_t *len, char **cause);
 int		 store_policy_insert(struct queue *,
 		     const struct store_policy_row *, char **cause);

@@ -80,7 +80,7 @@ store_shift_insert(struct queue *q, const char *reviewer,
 	int			 rc;
 
 	*id = 0;
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	if ((st = store_prepare(q, sql, STORE_NEW_ID, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_text(st, 1, reviewer);
 	store_bind_text(st, 2, started_at);
