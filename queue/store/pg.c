@@ -1189,10 +1189,14 @@ pg_guard_missing(struct queue *q, const char **name, char **cause)
 static int
 pg_bulk(struct queue *q, int on, char **cause)
 {
+	/*
+	 * Back to the session's own setting (the DBA's, for a replica say:
+	 * remote_apply), not to "on".
+	 */
 	if (!on) {
 		if (PQstatus(PG_CONN(q)->conn) == CONNECTION_OK)
 			PQclear(PQexec(PG_CONN(q)->conn,
-			    "SET synchronous_commit = on"));
+			    "RESET synchronous_commit"));
 		return (0);
 	}
 	return (pg_exec(q, "SET synchronous_commit = off", cause));

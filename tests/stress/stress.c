@@ -534,10 +534,14 @@ stress_run(const char *path, int workers, int groups, int kills,
 
 /*
  * A queue of n items, each approved once, for the export benchmarks: the
- * decisions written in one transaction (a million claims would take
- * hours), each with its event in the chain, signed at the commit as any
- * write is, so hitl takes the queue as its own.
+ * decisions written STRESS_DECIDED_TXN to a transaction (a million claims
+ * would take hours), each with its event in the chain, signed at each
+ * commit as any write is, so hitl takes the queue as its own. Not all in
+ * one: on PostgreSQL every decision moves its item and so updates the
+ * same row of state_counts, and a transaction that updates one row a
+ * million times walks all its versions each time.
  */
+#define STRESS_DECIDED_TXN	1000
 static int
 stress_decided(const char *path, long n)
 {
@@ -573,6 +577,10 @@ stress_decided(const char *path, long n)
 		goto fail;
 	store_now_text(q, now);
 	for (i = 0; i < k; i++) {
+		if (i > 0 && i % STRESS_DECIDED_TXN == 0 &&
+		    (store_commit(q, &cause) != 0 ||
+		    store_begin(q, &cause) != 0))
+			goto fail;
 		if (store_audit_next_seq(q, &seq, &cause) != 0 ||
 		    (ins = store_stmt(q, decision_sql, &cause)) == NULL)
 			goto fail;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "internal.h"
 #include "queue.h"
 #include "testutil.h"
 
@@ -666,6 +667,37 @@ test_stats_count_items_by_kind_and_state(void **state)
 	queue_stats_done(&s);
 }
 
+#if TU_PG
+/*
+ * A bulk import gives the connection's synchronous_commit back as the
+ * database sets it (remote_write, say, beside a standby), not as "on".
+ */
+static void
+test_bulk_import_gives_back_the_commit_setting(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_import_counts	 c;
+	struct store_stmt		*st;
+	struct queue			*q = NULL;
+	char				*cause = NULL, sql[256];
+
+	snprintf(sql, sizeof sql, "ALTER DATABASE %s SET synchronous_commit "
+	    "= remote_write", f->db.name);
+	tu_pg_admin(sql);
+	assert_int_equal(tu_open(&f->db, 0, &q, &cause), 0);
+	queue_set_now(q, NOW);
+	import_all(q, "bulk.jsonl", &c, NULL);
+	assert_int_equal(c.imported, NLINES);
+	st = store_stmt(q, "SELECT current_setting('synchronous_commit')",
+	    &cause);
+	assert_non_null(st);
+	assert_int_equal(store_step(st, "test", &cause), STORE_ROW);
+	assert_string_equal(store_text(st, 0), "remote_write");
+	store_reset(st);
+	queue_close(q);
+}
+#endif
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -686,6 +718,9 @@ main(void)
 		T(test_free_without_finish_stores_nothing),
 		T(test_finished_import_records_batch_and_one_audit_event),
 		T(test_stats_count_items_by_kind_and_state),
+#if TU_PG
+		T(test_bulk_import_gives_back_the_commit_setting),
+#endif
 	};
 
 	tu_backend_start();
