@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -19,6 +20,54 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+
+/*
+ * libpq is loaded when a server's database is first opened, not when hitl
+ * starts: it brings some twenty libraries (TLS, Kerberos, LDAP) whose
+ * loading would double the start-up of every command on a SQLite file.
+ * Each function this file calls is reached through a pointer of its own
+ * type; the names below stand for the pointers.
+ */
+#define PG_LIBPQ_FUNCS \
+	X(PQclear) X(PQstatus) X(PQresultStatus) X(PQexec) X(PQgetvalue) \
+	X(PQresultErrorField) X(PQntuples) X(PQsetNoticeProcessor) \
+	X(PQgetisnull) X(PQfinish) X(PQexecParams) X(PQerrorMessage) \
+	X(PQsocket) X(PQresultErrorMessage) X(PQreset) X(PQprepare) X(PQport) \
+	X(PQhost) X(PQgetlength) X(PQfreemem) X(PQexecPrepared) \
+	X(PQescapeIdentifier) X(PQdb) X(PQconninfoFree) X(PQconninfo) \
+	X(PQconnectStart) X(PQconnectPoll) X(PQcmdTuples) X(PQcmdStatus)
+#define X(f) static __typeof__(f) *pg_##f;
+PG_LIBPQ_FUNCS
+#undef X
+#define PQclear pg_PQclear
+#define PQstatus pg_PQstatus
+#define PQresultStatus pg_PQresultStatus
+#define PQexec pg_PQexec
+#define PQgetvalue pg_PQgetvalue
+#define PQresultErrorField pg_PQresultErrorField
+#define PQntuples pg_PQntuples
+#define PQsetNoticeProcessor pg_PQsetNoticeProcessor
+#define PQgetisnull pg_PQgetisnull
+#define PQfinish pg_PQfinish
+#define PQexecParams pg_PQexecParams
+#define PQerrorMessage pg_PQerrorMessage
+#define PQsocket pg_PQsocket
+#define PQresultErrorMessage pg_PQresultErrorMessage
+#define PQreset pg_PQreset
+#define PQprepare pg_PQprepare
+#define PQport pg_PQport
+#define PQhost pg_PQhost
+#define PQgetlength pg_PQgetlength
+#define PQfreemem pg_PQfreemem
+#define PQexecPrepared pg_PQexecPrepared
+#define PQescapeIdentifier pg_PQescapeIdentifier
+#define PQdb pg_PQdb
+#define PQconninfoFree pg_PQconninfoFree
+#define PQconninfo pg_PQconninfo
+#define PQconnectStart pg_PQconnectStart
+#define PQconnectPoll pg_PQconnectPoll
+#define PQcmdTuples pg_PQcmdTuples
+#define PQcmdStatus pg_PQcmdStatus
 
 #include "internal.h"
 #include "pg.h"
@@ -407,6 +456,36 @@ pg_connect_failed(struct queue *q, char **cause)
 	return (EX_TEMPFAIL);
 }
 
+/* Loads libpq, once: 0, or EX_UNAVAILABLE saying what to install. */
+static int
+pg_load(char **cause)
+{
+	static void	*lib;
+	const char	*missing = NULL;
+
+	if (lib != NULL)
+		return (0);
+	if ((lib = dlopen(PG_LIBPQ_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		xasprintf(cause, "PostgreSQL's client library cannot be "
+		    "loaded (%s): install the Debian package libpq5", dlerror());
+		return (EX_UNAVAILABLE);
+	}
+	/* POSIX's way to store a function's address dlsym found. */
+#define X(f) \
+	if (missing == NULL && (*(void **)&pg_##f = dlsym(lib, #f)) == NULL) \
+		missing = #f;
+	PG_LIBPQ_FUNCS
+#undef X
+	if (missing != NULL) {
+		xasprintf(cause, "%s lacks %s: hitl needs libpq 13 or later",
+		    PG_LIBPQ_SONAME, missing);
+		dlclose(lib);
+		lib = NULL;
+		return (EX_UNAVAILABLE);
+	}
+	return (0);
+}
+
 static int
 pg_open(struct queue *q, int flags, int *created, char **cause)
 {
@@ -414,6 +493,8 @@ pg_open(struct queue *q, int flags, int *created, char **cause)
 	int		 rc, timed_out;
 
 	*created = 0;
+	if ((rc = pg_load(cause)) != 0)
+		return (rc);
 	q->conn = c = xcalloc(1, sizeof *c);
 	if ((c->conn = pg_connect(q->open_path, &timed_out)) == NULL) {
 		/* libpq's words, as PQconnectdb says them. */
