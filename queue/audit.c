@@ -77,10 +77,6 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 		/* Not the transaction's first event: its predecessor is ours. */
 		seq = q->txn_seq + 1;
 		memcpy(prev, q->txn_hash, sizeof prev);
-	} else if (q->tip_valid) {
-		/* The tip as the log's lock found it: still the tip. */
-		seq = q->tip.seq + 1;
-		memcpy(prev, q->tip.hash, sizeof prev);
 	} else {
 		if ((rc = store_audit_head(q, &seq, prev, cause)) != 0)
 			goto out;

@@ -370,16 +370,10 @@ store_check_head(struct queue *q, char **cause)
 	/* The first events, or those of a log made before signing. */
 	if (prev <= 0 || !q->key_recorded)
 		return (0);
-	if (q->tip_valid && q->tip.seq == prev)
-		ok = q->tip.is_signed && sign_check(q->key, q->tip.first_seq,
-		    prev, q->tip.hash, q->tip.signature);
-	else {
-		if ((rc = store_signature_at(q, prev, &hash, &first, &sig,
-		    cause)) != 0)
-			goto out;
-		ok = sig != NULL && sign_check(q->key, first, prev, hash, sig);
-	}
-	rc = 0;
+	if ((rc = store_signature_at(q, prev, &hash, &first, &sig,
+	    cause)) != 0)
+		goto out;
+	ok = sig != NULL && sign_check(q->key, first, prev, hash, sig);
 	if (!ok) {
 		xasprintf(cause, "the audit log of %s ends on event %lld, which "
 		    "hitl did not sign: the log was changed behind hitl's "

@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "records.h"
+#include "xmalloc.h"
 
 int
 store_audit_head(struct queue *q, int64_t *seq, char hash[65], char **cause)
@@ -19,6 +20,15 @@ store_audit_head(struct queue *q, int64_t *seq, char hash[65], char **cause)
 	struct store_stmt	*st;
 	int			 rc;
 
+	/*
+	 * Under the log's lock, until the write appends, the tip it read is
+	 * still the head.
+	 */
+	if (q->tip_valid && q->txn_seq == 0) {
+		*seq = q->tip.seq;
+		memcpy(hash, q->tip.hash, 65);
+		return (0);
+	}
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	*seq = 0;
@@ -148,6 +158,14 @@ store_signature_at(struct queue *q, int64_t seq, char **hash,
 
 	*hash = *signature = NULL;
 	*first_seq = 0;
+	if (q->tip_valid && seq == q->tip.seq) {
+		*hash = xstrdup(q->tip.hash);
+		if (q->tip.is_signed) {
+			*first_seq = q->tip.first_seq;
+			*signature = xstrdup(q->tip.signature);
+		}
+		return (0);
+	}
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_int(st, 1, seq);

@@ -14,24 +14,16 @@
 int
 store_audit_next_seq(struct queue *q, int64_t *seq, char **cause)
 {
-	static const char sql[] = "SELECT coalesce(max(seq), 0) + 1 FROM audit";
-	struct store_stmt *st;
-	int rc;
+	char	hash[65];
+	int	rc;
 
 	if (q->txn_seq != 0) {
 		*seq = q->txn_seq + 1;
 		return (0);
 	}
-	if (q->tip_valid) {
-		*seq = q->tip.seq + 1;
-		return (0);
-	}
-	if ((st = store_stmt(q, sql, cause)) == NULL)
-		return (EX_SOFTWARE);
-	if ((rc = store_one(st, "audit", cause)) != 0)
+	if ((rc = store_audit_head(q, seq, hash, cause)) != 0)
 		return (rc);
-	*seq = store_int(st, 0);
-	store_reset(st);
+	(*seq)++;
 	return (0);
 }
 
