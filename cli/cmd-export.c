@@ -24,6 +24,10 @@ static const struct option cmd_export_options[] = {
 	{ "redact", required_argument, NULL, 'r' },
 	{ "style", required_argument, NULL, 'y' },
 	{ "offsets", required_argument, NULL, 'u' },
+	{ "form", required_argument, NULL, 'F' },
+	{ "cursor", required_argument, NULL, 'c' },
+	{ "layout", required_argument, NULL, 'l' },
+	{ "test-fraction", required_argument, NULL, 't' },
 	{ "history", no_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
@@ -44,7 +48,7 @@ const struct cmd_entry cmd_export_entry = {
 	    "says otherwise; spans keep the text (it is what a PII detector\n"
 	    "learns from). The file is written under a temporary name and\n"
 	    "renamed when complete; every run is recorded and audited.",
-	.optstring = "f:o:s:k:ar:y:u:Hj",
+	.optstring = "f:o:s:k:ar:y:u:F:c:l:t:Hj",
 	.longopts = cmd_export_options,
 	.exec = cmd_export_exec,
 };
@@ -86,11 +90,12 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct export_options	 opt;
 	struct queue		*q;
 	uint64_t		 records;
-	char			*cause = NULL, n[32];
+	char			*cause = NULL, n[32], *end;
 	int			 ch, rc, history = 0, json = 0;
 
 	memset(&opt, 0, sizeof opt);
 	opt.since = "last";
+	opt.test_fraction = 0.1;
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -124,6 +129,24 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 				return (cmd_usage(e));
 			opt.utf16 = strcmp(optarg, "utf16") == 0;
 			break;
+		case 'F':
+			opt.form = optarg;
+			break;
+		case 'c':
+			opt.cursor = optarg;
+			break;
+		case 'l':
+			opt.layout = optarg;
+			break;
+		case 't':
+			opt.test_fraction = strtod(optarg, &end);
+			if (*optarg == '\0' || *end != '\0' ||
+			    !(opt.test_fraction >= 0 && opt.test_fraction < 1)) {
+				fprintf(stderr, "hitl export: --test-fraction "
+				    "is a number from 0 to below 1\n");
+				return (EX_USAGE);
+			}
+			break;
 		case 'H':
 			history = 1;
 			break;
@@ -139,14 +162,6 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (opt.kind != NULL && strcmp(opt.kind, "model_output") != 0 &&
 	    strcmp(opt.kind, "anonymization") != 0)
 		return (cmd_usage(e));
-	if (opt.style != NULL && !((strcmp(opt.style, "openai") == 0 &&
-	    opt.format != NULL && strcmp(opt.format, "dpo") == 0) ||
-	    (strcmp(opt.style, "doccano") == 0 && opt.format != NULL &&
-	    strcmp(opt.format, "spans") == 0))) {
-		fprintf(stderr, "hitl export: --style openai goes with dpo, "
-		    "--style doccano with spans\n");
-		return (EX_USAGE);
-	}
 	/* Written as the user, never into the state directory or a database. */
 	if (!history && opt.path != NULL && strcmp(opt.path, "-") != 0 &&
 	    (rc = cmd_check_output(opt.path, &cause)) != 0)

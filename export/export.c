@@ -46,6 +46,7 @@ struct export_ctx {
 	cJSON				*by_action;
 	cJSON				*by_label;
 	cJSON				*by_entity;
+	cJSON				*skipped;
 	cJSON				*reviewers;
 	cJSON				*policies;
 	char				 first_at[32];
@@ -65,6 +66,43 @@ export_find(const char *format)
 			return (*s);
 	}
 	return (NULL);
+}
+
+/* What the options ask of the sink, checked before anything is read. */
+static int
+export_check(const struct export_sink *sink, const struct export_options *opt,
+    char **cause)
+{
+	const char *const	*st;
+	char			 list[128] = "";
+
+	if (opt->style != NULL) {
+		for (st = sink->styles; st != NULL && *st != NULL; st++) {
+			if (strcmp(*st, opt->style) == 0)
+				break;
+		}
+		if (st == NULL || *st == NULL) {
+			for (st = sink->styles; st != NULL && *st != NULL;
+			    st++)
+				snprintf(list + strlen(list), sizeof list -
+				    strlen(list), "%s%s", list[0] != '\0' ?
+				    ", " : "", *st);
+			if (list[0] == '\0')
+				xasprintf(cause, "%s has no --style", sink->name);
+			else
+				xasprintf(cause, "%s --style is one of: %s",
+				    sink->name, list);
+			return (EX_USAGE);
+		}
+	}
+	if (opt->form != NULL && (!sink->forms ||
+	    (strcmp(opt->form, "standard") != 0 &&
+	    strcmp(opt->form, "conversational") != 0))) {
+		xasprintf(cause, sink->forms ? "--form is standard or "
+		    "conversational" : "--form goes with sft, dpo and kto");
+		return (EX_USAGE);
+	}
+	return (0);
 }
 
 int
@@ -169,6 +207,12 @@ export_write_count(struct export_ctx *x, const char *label,
 {
 	export_count(x->by_label, label);
 	export_count(x->by_entity, entity_type);
+}
+
+void
+export_skip(struct export_ctx *x, const char *reason)
+{
+	export_count(x->skipped, reason);
 }
 
 cJSON *
@@ -326,7 +370,9 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 	cJSON_AddItemToObject(o, "action", x->by_action);
 	cJSON_AddItemToObject(o, "label", x->by_label);
 	cJSON_AddItemToObject(o, "entity_type", x->by_entity);
+	cJSON_AddItemToObject(m, "skipped", x->skipped);
 	x->by_kind = x->by_action = x->by_label = x->by_entity = NULL;
+	x->skipped = NULL;
 	cJSON_AddNumberToObject(m, "reviewers",
 	    cJSON_GetArraySize(x->reviewers));
 	o = cJSON_AddArrayToObject(m, "policy_versions");
@@ -494,6 +540,8 @@ export_run(struct queue *q, const struct export_options *opt,
 		    "labels, decisions)", opt->format);
 		return (EX_USAGE);
 	}
+	if ((rc = export_check(x.sink, opt, cause)) != 0)
+		return (rc);
 	if ((rc = queue_export_allowed(q, x.sink->personal ||
 	    opt->redact == EXPORT_REDACT_NONE, cause)) != 0 ||
 	    (opt->redact == EXPORT_REDACT_HASH && !x.sink->personal &&
@@ -520,6 +568,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	x.by_action = cJSON_CreateObject();
 	x.by_label = cJSON_CreateObject();
 	x.by_entity = cJSON_CreateObject();
+	x.skipped = cJSON_CreateObject();
 	x.reviewers = cJSON_CreateObject();
 	x.policies = cJSON_CreateObject();
 
@@ -619,6 +668,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	cJSON_Delete(x.by_action);
 	cJSON_Delete(x.by_label);
 	cJSON_Delete(x.by_entity);
+	cJSON_Delete(x.skipped);
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);
 	free(x.cause);

@@ -44,8 +44,12 @@ fmt_dpo_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	return (rc);
 }
 
+static const char *const fmt_dpo_styles[] = { "openai", NULL };
+
 const struct export_sink export_dpo_sink = {
 	.name = "dpo",
 	.version = "1",
+	.forms = 1,
+	.styles = fmt_dpo_styles,
 	.outcome = fmt_dpo_outcome,
 };

@@ -43,5 +43,6 @@ fmt_kto_outcome(struct export_ctx *x, const struct queue_outcome *o)
 const struct export_sink export_kto_sink = {
 	.name = "kto",
 	.version = "1",
+	.forms = 1,
 	.outcome = fmt_kto_outcome,
 };

@@ -35,5 +35,6 @@ fmt_sft_outcome(struct export_ctx *x, const struct queue_outcome *o)
 const struct export_sink export_sft_sink = {
 	.name = "sft",
 	.version = "1",
+	.forms = 1,
 	.outcome = fmt_sft_outcome,
 };

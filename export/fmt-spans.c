@@ -139,9 +139,12 @@ fmt_spans_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	return (rc);
 }
 
+static const char *const fmt_spans_styles[] = { "doccano", NULL };
+
 const struct export_sink export_spans_sink = {
 	.name = "spans",
 	.version = "1",
+	.styles = fmt_spans_styles,
 	.personal = 1,
 	.outcome = fmt_spans_outcome,
 };

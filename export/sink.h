@@ -25,7 +25,13 @@ enum export_redact {
 
 struct export_options {
 	const char		*format;
-	const char		*style;		/* dpo: openai; spans: doccano */
+	const char		*style;		/* one of the sink's styles */
+	const char		*form;		/* chat formats: standard or
+						   conversational; NULL: by
+						   the items */
+	const char		*cursor;	/* --since last: whose last */
+	const char		*layout;	/* NULL (one file) or hf */
+	double			 test_fraction;	/* hf: the test split */
 	int			 utf16;		/* spans: UTF-16 offsets */
 	enum export_redact	 redact;
 	int			 include_auto;
@@ -48,6 +54,8 @@ struct export_sink {
 	const char	*version;	/* of the record layout */
 	int		 personal;	/* keeps personal data (not redacted) */
 	int		 per_decision;	/* fed decisions, not outcomes */
+	int		 forms;		/* takes --form */
+	const char *const *styles;	/* NULL-terminated; NULL: none */
 	/* Writes the records of one outcome (or decision); 0 or sysexits. */
 	int		(*outcome)(struct export_ctx *,
 			    const struct queue_outcome *);
@@ -100,6 +108,12 @@ void	export_item(cJSON *, const char *key, cJSON *);
 /* Counts a label or entity type for the manifest, without a record. */
 void	export_write_count(struct export_ctx *, const char *label,
 	    const char *entity_type);
+/*
+ * An outcome (or a part of one) left out because its consumer could not
+ * load it: counted in the manifest's "skipped" under reason, a short
+ * phrase such as "no prompt" or "overlapping spans".
+ */
+void	export_skip(struct export_ctx *, const char *reason);
 /* The item's confirmed personal data and text with it redacted. */
 void	export_pii_find(const struct queue_outcome *, struct export_pii *);
 void	export_pii_add(struct export_pii *, const char *text, size_t start,

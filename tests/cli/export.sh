@@ -619,8 +619,13 @@ expect_exit 64 hitl_as bob export --format csv -o csv.jsonl
 expect_err "unknown format"
 [ ! -e csv.jsonl ] || fail "an unknown format wrote a file"
 expect_exit 64 hitl_as bob export --format sft --style doccano -o x.jsonl
-expect_err "--style doccano with spans"
+expect_err "sft has no --style"
 expect_exit 64 hitl_as bob export --format spans --style openai -o x.jsonl
+expect_err "spans --style is one of: doccano"
+expect_exit 64 hitl_as bob export --format spans --form standard -o x.jsonl
+expect_err "--form goes with sft, dpo and kto"
+expect_exit 64 hitl_as bob export --format kto --form chat -o x.jsonl
+expect_err "--form is standard or conversational"
 expect_exit 64 hitl_as bob export --format sft --redact blur -o x.jsonl
 [ ! -e x.jsonl ] || fail "a refused export wrote a file"
 
