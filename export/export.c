@@ -54,6 +54,8 @@ struct export_ctx {
 	int				 error;
 	char				*cause;
 	char				 scope[64];
+	int64_t				 since, last;
+	const char			*form;
 };
 
 const struct export_sink *
@@ -138,6 +140,25 @@ struct queue *
 export_queue(const struct export_ctx *x)
 {
 	return (x->q);
+}
+
+void
+export_range(const struct export_ctx *x, int64_t *since, int64_t *last)
+{
+	*since = x->since;
+	*last = x->last;
+}
+
+const char *
+export_form(const struct export_ctx *x)
+{
+	return (x->form);
+}
+
+void
+export_set_form(struct export_ctx *x, const char *form)
+{
+	x->form = form;
 }
 
 static void
@@ -571,11 +592,15 @@ export_run(struct queue *q, const struct export_options *opt,
 	x.skipped = cJSON_CreateObject();
 	x.reviewers = cJSON_CreateObject();
 	x.policies = cJSON_CreateObject();
+	x.since = since;
+	x.last = last;
+	x.form = opt->form;
 
-	if (x.sink->per_decision)
+	rc = x.sink->begin != NULL ? x.sink->begin(&x, cause) : 0;
+	if (rc == 0 && x.sink->per_decision)
 		rc = queue_decisions_each(q, since, last, opt->kind,
 		    export_on_decision, &x, cause);
-	else
+	else if (rc == 0)
 		rc = queue_outcomes(q, since, last, opt->kind,
 		    opt->include_auto, export_on_outcome, &x, cause);
 	if (rc != 0 && x.cause != NULL) {

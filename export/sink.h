@@ -56,6 +56,8 @@ struct export_sink {
 	int		 per_decision;	/* fed decisions, not outcomes */
 	int		 forms;		/* takes --form */
 	const char *const *styles;	/* NULL-terminated; NULL: none */
+	/* Before the pass, or NULL: e.g. a chat format picks its form. */
+	int		(*begin)(struct export_ctx *, char **cause);
 	/* Writes the records of one outcome (or decision); 0 or sysexits. */
 	int		(*outcome)(struct export_ctx *,
 			    const struct queue_outcome *);
@@ -92,6 +94,14 @@ int	export_redact_parse(const char *, enum export_redact *);
 /* For sinks: the options, the queue, and writing one record (consumed). */
 const struct export_options *export_opts(const struct export_ctx *);
 struct queue	*export_queue(const struct export_ctx *);
+/* The decisions the run takes: after since, through last. */
+void	export_range(const struct export_ctx *, int64_t *since, int64_t *last);
+/*
+ * The form every record of a chat format takes, "standard" or
+ * "conversational": --form, or what the sink's begin set (NULL: unset).
+ */
+const char *export_form(const struct export_ctx *);
+void	export_set_form(struct export_ctx *, const char *);
 int	export_write(struct export_ctx *, cJSON *record,
 	    const struct queue_item *, const char *action, const char *label,
 	    const char *entity_type);
