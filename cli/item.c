@@ -188,6 +188,34 @@ item_print_field(FILE *f, const char *prefix, const char *s)
 	free(safe);
 }
 
+/* A chat message: its text, and the tool calls it makes or answers. */
+static void
+item_print_message(FILE *f, const struct queue_message *m)
+{
+	char	label[64];
+	size_t	i;
+
+	snprintf(label, sizeof label, "message (%s)", m->role);
+	if (m->content != NULL)
+		item_print_text(f, label, m->content);
+	else
+		cmd_line(f, "%s:", label);
+	if (m->name != NULL) {
+		item_print_field(f, "  name: ", m->name);
+		fputc('\n', f);
+	}
+	if (m->tool_call_id != NULL) {
+		item_print_field(f, "  answers tool call ", m->tool_call_id);
+		fputc('\n', f);
+	}
+	for (i = 0; i < m->ncalls; i++) {
+		item_print_field(f, "  calls ", m->calls[i].name);
+		item_print_field(f, " ", m->calls[i].arguments);
+		item_print_field(f, " (tool call ", m->calls[i].id);
+		fputs(")\n", f);
+	}
+}
+
 /* Sets *hidden if s (may be NULL) has anything shown as a mark. */
 static void
 item_hidden(const char *s, int *hidden)
@@ -205,8 +233,8 @@ void
 cmd_item_print(FILE *f, const struct queue_item *it,
     const struct queue_decision_info *hist, size_t nhist)
 {
-	char	 t[32], label[64];
-	size_t	 i;
+	char	 t[32];
+	size_t	 i, j;
 	int	 hidden = 0;
 
 	/* Any field the reviewer reads, not only the text. */
@@ -217,6 +245,13 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 	for (i = 0; i < it->nmsgs; i++) {
 		item_hidden(it->msgs[i].role, &hidden);
 		item_hidden(it->msgs[i].content, &hidden);
+		item_hidden(it->msgs[i].name, &hidden);
+		item_hidden(it->msgs[i].tool_call_id, &hidden);
+		for (j = 0; j < it->msgs[i].ncalls; j++) {
+			item_hidden(it->msgs[i].calls[j].id, &hidden);
+			item_hidden(it->msgs[i].calls[j].name, &hidden);
+			item_hidden(it->msgs[i].calls[j].arguments, &hidden);
+		}
 	}
 	for (i = 0; i < it->nflags; i++)
 		item_hidden(it->flags[i].rationale, &hidden);
@@ -240,10 +275,8 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 	}
 	if (it->prompt != NULL)
 		item_print_text(f, "prompt", it->prompt);
-	for (i = 0; i < it->nmsgs; i++) {
-		snprintf(label, sizeof label, "message (%s)", it->msgs[i].role);
-		item_print_text(f, label, it->msgs[i].content);
-	}
+	for (i = 0; i < it->nmsgs; i++)
+		item_print_message(f, &it->msgs[i]);
 	item_print_text(f, it->kind == QUEUE_KIND_MODEL_OUTPUT ? "response" :
 	    "text", it->text);
 	for (i = 0; i < it->nflags; i++) {

@@ -253,34 +253,6 @@ export_redact_text(struct export_ctx *x, const struct export_pii *p,
 	return (export_redact_text_mode(p, text, x->opt->redact, x->key));
 }
 
-cJSON *
-export_context(struct export_ctx *x, const struct queue_item *it,
-    const struct export_pii *p)
-{
-	cJSON	*arr, *m;
-	char	*s;
-	size_t	 i;
-
-	arr = cJSON_CreateArray();
-	for (i = 0; i < it->nmsgs; i++) {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", it->msgs[i].role);
-		s = export_redact_text(x, p, it->msgs[i].content);
-		cJSON_AddStringToObject(m, "content", s);
-		free(s);
-		cJSON_AddItemToArray(arr, m);
-	}
-	if (it->prompt != NULL) {
-		m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "role", "user");
-		s = export_redact_text(x, p, it->prompt);
-		cJSON_AddStringToObject(m, "content", s);
-		free(s);
-		cJSON_AddItemToArray(arr, m);
-	}
-	return (arr);
-}
-
 const char *
 export_final_text(const struct queue_item *it, const cJSON *payload,
     int *corrected)

@@ -139,9 +139,6 @@ char	*export_redact_text_mode(const struct export_pii *, const char *text,
 	    enum export_redact, const unsigned char *key);
 /* The final payload of an outcome, parsed (NULL if none). */
 cJSON	*export_payload(const struct queue_decision_info *);
-/* The context as chat messages (prompt as one user message), redacted. */
-cJSON	*export_context(struct export_ctx *, const struct queue_item *,
-	    const struct export_pii *);
 /* The final text: the correction if there is one, else the original. */
 const char *export_final_text(const struct queue_item *, const cJSON *payload,
 	    int *corrected);

@@ -157,6 +157,19 @@ queue_outcomes(struct queue *q, int64_t since, int64_t upto,
 }
 
 int
+queue_outcomes_have_messages(struct queue *q, int64_t since, int64_t upto,
+    const char *kind, int include_auto, int *any, char **cause)
+{
+	int rc;
+
+	*any = 0;
+	if ((rc = queue_export_allowed(q, 0, cause)) != 0)
+		return (rc);
+	return (store_export_have_messages(q, since, upto, kind,
+	    include_auto && since == 0, any, cause));
+}
+
+int
 queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
     const char *kind,
     int (*fn)(const struct queue_decision_info *, const struct queue_outcome *,

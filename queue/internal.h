@@ -41,6 +41,9 @@ struct action_info {
 };
 const struct action_info *action_find(const char *);
 
+/* Parses an item's messages (the JSON column) into its msgs. */
+void	queue_item_messages(struct queue_item *);
+
 /*
  * The log's tip: its last event (seq 0 and the genesis hash when it has
  * none), that event's time and signature, and the newest policy's version.

@@ -5,8 +5,104 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "records.h"
+#include "xmalloc.h"
+
+static char *
+item_string(const cJSON *o, const char *key)
+{
+	const char *s;
+
+	s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+/*
+ * Content as one text: a string, or the text parts joined as they are (a
+ * chat template renders them one after the other); NULL if there is none.
+ */
+static char *
+item_content(const cJSON *v)
+{
+	const cJSON	*p;
+	const char	*t;
+	char		*s;
+	size_t		 len = 0, n;
+
+	if (cJSON_IsString(v))
+		return (xstrdup(v->valuestring));
+	if (!cJSON_IsArray(v))
+		return (NULL);
+	s = xstrdup("");
+	cJSON_ArrayForEach(p, v) {
+		if ((t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p,
+		    "text"))) == NULL)
+			continue;
+		n = strlen(t);
+		s = xrealloc(s, len + n + 1);
+		memcpy(s + len, t, n + 1);
+		len += n;
+	}
+	return (s);
+}
+
+static void
+item_message_done(struct queue_message *m)
+{
+	size_t i;
+
+	free(m->role);
+	free(m->content);
+	free(m->name);
+	free(m->tool_call_id);
+	for (i = 0; i < m->ncalls; i++) {
+		free(m->calls[i].id);
+		free(m->calls[i].name);
+		free(m->calls[i].arguments);
+	}
+	free(m->calls);
+}
+
+void
+queue_item_messages(struct queue_item *it)
+{
+	struct queue_message	*m;
+	struct queue_tool_call	*c;
+	cJSON			*arr, *v, *tc, *call, *fn;
+	const char		*role;
+
+	if (it->messages == NULL || (arr = cJSON_Parse(it->messages)) == NULL)
+		return;
+	it->msgs = xcalloc((size_t)cJSON_GetArraySize(arr) + 1,
+	    sizeof *it->msgs);
+	cJSON_ArrayForEach(v, arr) {
+		/* Validated on import; a role is all a message must have. */
+		if ((role = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(v, "role"))) == NULL)
+			continue;
+		m = &it->msgs[it->nmsgs++];
+		m->role = xstrdup(role);
+		m->content = item_content(cJSON_GetObjectItemCaseSensitive(v,
+		    "content"));
+		m->name = item_string(v, "name");
+		m->tool_call_id = item_string(v, "tool_call_id");
+		tc = cJSON_GetObjectItemCaseSensitive(v, "tool_calls");
+		if (!cJSON_IsArray(tc))
+			continue;
+		m->calls = xcalloc((size_t)cJSON_GetArraySize(tc) + 1,
+		    sizeof *m->calls);
+		cJSON_ArrayForEach(call, tc) {
+			c = &m->calls[m->ncalls++];
+			c->id = item_string(call, "id");
+			fn = cJSON_GetObjectItemCaseSensitive(call, "function");
+			c->name = item_string(fn, "name");
+			c->arguments = item_string(fn, "arguments");
+		}
+	}
+	cJSON_Delete(arr);
+}
 
 /* Reading an item's content or record is reviewers' work, whoever asks. */
 int
@@ -52,10 +148,8 @@ queue_item_free(struct queue_item *it)
 	free(it->metadata);
 	free(it->prompt);
 	free(it->messages);
-	for (i = 0; i < it->nmsgs; i++) {
-		free(it->msgs[i].role);
-		free(it->msgs[i].content);
-	}
+	for (i = 0; i < it->nmsgs; i++)
+		item_message_done(&it->msgs[i]);
 	free(it->msgs);
 	free(it->text);
 	free(it->raw);

@@ -259,9 +259,26 @@ struct queue_span {
 	char	*triage;		/* accepted, rejected, ambiguous */
 };
 
+/* A chat message's call of a tool (OpenAI's "function" tool calls). */
+struct queue_tool_call {
+	char	*id;
+	char	*name;		/* the function's */
+	char	*arguments;	/* as the model wrote them (JSON text) */
+};
+
+/*
+ * A chat message as imported: the role (system, developer, user, assistant,
+ * tool), the content (text parts joined; NULL only for an assistant's
+ * message that calls tools without text), and what may go with it: a name,
+ * an assistant's tool calls, a tool's answer to one (tool_call_id).
+ */
 struct queue_message {
-	char	*role;
-	char	*content;
+	char			*role;
+	char			*content;
+	char			*name;
+	char			*tool_call_id;
+	struct queue_tool_call	*calls;
+	size_t			 ncalls;
 };
 
 struct queue_item {
@@ -461,6 +478,16 @@ int		 queue_outcomes(struct queue *, int64_t since, int64_t upto,
 		     const char *kind, int include_auto,
 		     int (*fn)(const struct queue_outcome *, void *),
 		     void *arg, char **cause);
+/*
+ * Sets *any if an item queue_outcomes would visit (the same arguments) has
+ * chat messages: one query, so a chat format can choose the one form of
+ * its file before the pass. An item whose decision in the range is not in
+ * force (an escalation still open) counts too: the file is one form all
+ * the same.
+ */
+int		 queue_outcomes_have_messages(struct queue *, int64_t since,
+		     int64_t upto, const char *kind, int include_auto,
+		     int *any, char **cause);
 /* Calls fn for every decision in (since, upto], in order, with its item. */
 int		 queue_decisions_each(struct queue *, int64_t since,
 		     int64_t upto, const char *kind,

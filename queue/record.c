@@ -32,13 +32,41 @@ static const char *const record_span_keys[] = {
 	"recognizer", "recognition_metadata", NULL
 };
 
+/* OpenAI's chat message shapes, as producers log them. */
 static const char *const record_message_keys[] = {
-	"role", "content", "name", NULL
+	"role", "content", "name", "tool_calls", "tool_call_id", NULL
 };
 
-static const char *const record_roles[] = {
-	"system", "developer", "user", "assistant", "tool", NULL
+static const char *const record_part_keys[] = { "type", "text", NULL };
+
+static const char *const record_call_keys[] = {
+	"id", "type", "function", NULL
 };
+
+static const char *const record_function_keys[] = {
+	"name", "arguments", NULL
+};
+
+/*
+ * What each role may carry: tool calls (an assistant's; its content may
+ * then be null or absent), or the result of one (a tool's, which names the
+ * call by tool_call_id).
+ */
+static const struct record_role {
+	const char	*name;
+	int		 calls;
+	int		 result;
+} record_roles[] = {
+	{ "system",	0, 0 },
+	{ "developer",	0, 0 },
+	{ "user",	0, 0 },
+	{ "assistant",	1, 0 },
+	{ "tool",	0, 1 },
+	{ NULL,		0, 0 }
+};
+
+/* OpenAI's rule for a function's name: a-z, A-Z, 0-9, _ and -, 1 to 64. */
+#define RECORD_FUNCTION_MAX 64
 
 const char *
 record_kind_name(enum record_kind kind)
@@ -302,40 +330,220 @@ record_parse_spans(struct record *r, char **cause)
 	return (0);
 }
 
+/* The ids of the tool calls made so far in a chat, for tool results. */
+struct record_calls {
+	const char	**id;
+	size_t		  n;
+};
+
+static int
+record_function_name(const char *s, const char *where, char **cause)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+			break;
+	}
+	if (i == 0 || s[i] != '\0' || i > RECORD_FUNCTION_MAX) {
+		xasprintf(cause, "%s.name: \"%.64s\" is not a function name "
+		    "(a-z, A-Z, 0-9, _ and -, at most %d characters)", where, s,
+		    RECORD_FUNCTION_MAX);
+		return (-1);
+	}
+	return (0);
+}
+
+/* An assistant's tool_calls: [{"id", "type": "function", "function"}]. */
+static int
+record_tool_calls(const cJSON *arr, const char *path, struct record_calls *c,
+    char **cause)
+{
+	const cJSON	*v, *fn;
+	const char	*id, *type, *name, *args;
+	char		 where[80], fwhere[96];
+	size_t		 i = 0, j;
+
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0) {
+		xasprintf(cause, "%s.tool_calls: expected a non-empty array, "
+		    "got %s", path, cJSON_IsArray(arr) ? "[]" :
+		    json_type_name(arr));
+		return (-1);
+	}
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "%s.tool_calls[%zu]", path, i++);
+		if (!cJSON_IsObject(v)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(v));
+			return (-1);
+		}
+		if (json_check_keys(v, where, record_call_keys, 0, cause) ||
+		    record_required_string(v, where, "id", &id, cause) ||
+		    record_check_name(id, where, "id", 256, cause) ||
+		    record_required_string(v, where, "type", &type, cause))
+			return (-1);
+		if (strcmp(type, "function") != 0) {
+			xasprintf(cause, "%s.type: \"%.64s\" is not a tool call "
+			    "type (only \"function\")", where, type);
+			return (-1);
+		}
+		snprintf(fwhere, sizeof fwhere, "%s.function", where);
+		if ((fn = cJSON_GetObjectItemCaseSensitive(v,
+		    "function")) == NULL) {
+			xasprintf(cause, "%s: missing (required)", fwhere);
+			return (-1);
+		}
+		if (!cJSON_IsObject(fn)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    fwhere, json_type_name(fn));
+			return (-1);
+		}
+		if (json_check_keys(fn, fwhere, record_function_keys, 0,
+		    cause) ||
+		    record_required_string(fn, fwhere, "name", &name, cause) ||
+		    record_function_name(name, fwhere, cause) ||
+		    record_required_string(fn, fwhere, "arguments", &args,
+		    cause))
+			return (-1);
+		/* A result names its call: two calls of one id are one too many. */
+		for (j = 0; j < c->n; j++) {
+			if (strcmp(c->id[j], id) == 0) {
+				xasprintf(cause, "%s.id: \"%.64s\" is the id of "
+				    "an earlier tool call", where, id);
+				return (-1);
+			}
+		}
+		c->id = xreallocarray(c->id, c->n + 1, sizeof *c->id);
+		c->id[c->n++] = id;
+	}
+	return (0);
+}
+
+/* A string, or an array of text parts (other parts are not text). */
+static int
+record_content(const cJSON *v, const char *path, char **cause)
+{
+	const cJSON	*p;
+	const char	*type, *text;
+	char		 where[80];
+	size_t		 i = 0;
+
+	if (cJSON_IsString(v))
+		return (0);
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0) {
+		xasprintf(cause, "%s.content: expected a string or a non-empty "
+		    "array of text parts, got %s", path, cJSON_IsArray(v) ?
+		    "[]" : json_type_name(v));
+		return (-1);
+	}
+	cJSON_ArrayForEach(p, v) {
+		snprintf(where, sizeof where, "%s.content[%zu]", path, i++);
+		if (!cJSON_IsObject(p)) {
+			xasprintf(cause, "%s: expected an object, got %s",
+			    where, json_type_name(p));
+			return (-1);
+		}
+		if (record_required_string(p, where, "type", &type, cause))
+			return (-1);
+		if (strcmp(type, "text") != 0) {
+			xasprintf(cause, "%s.type: \"%.64s\" parts are not "
+			    "taken: only text (the reviewer could not see it, "
+			    "nor an export carry it)", where, type);
+			return (-1);
+		}
+		if (json_check_keys(p, where, record_part_keys, 0, cause) ||
+		    record_required_string(p, where, "text", &text, cause))
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+record_parse_message(const cJSON *m, const char *where,
+    struct record_calls *calls, char **cause)
+{
+	const struct record_role	*ro;
+	const cJSON			*content, *tc;
+	const char			*role, *name = NULL, *id = NULL;
+	size_t				 j;
+
+	if (!cJSON_IsObject(m)) {
+		xasprintf(cause, "%s: expected an object, got %s", where,
+		    json_type_name(m));
+		return (-1);
+	}
+	if (json_check_keys(m, where, record_message_keys, 0, cause) != 0 ||
+	    record_required_string(m, where, "role", &role, cause))
+		return (-1);
+	for (ro = record_roles; ro->name != NULL; ro++) {
+		if (strcmp(ro->name, role) == 0)
+			break;
+	}
+	if (ro->name == NULL) {
+		xasprintf(cause, "%s.role: \"%.64s\" is not one of system, "
+		    "developer, user, assistant, tool", where, role);
+		return (-1);
+	}
+	if (json_get_string(m, where, "name", &name, cause) < 0 ||
+	    (name != NULL && record_check_name(name, where, "name", 128,
+	    cause)))
+		return (-1);
+	tc = cJSON_GetObjectItemCaseSensitive(m, "tool_calls");
+	if (tc != NULL && !ro->calls) {
+		xasprintf(cause, "%s.tool_calls: only an assistant message "
+		    "calls tools, not a %s message", where, role);
+		return (-1);
+	}
+	if (tc != NULL && record_tool_calls(tc, where, calls, cause) != 0)
+		return (-1);
+	content = cJSON_GetObjectItemCaseSensitive(m, "content");
+	if (content == NULL || cJSON_IsNull(content)) {
+		if (tc == NULL) {
+			xasprintf(cause, "%s.content: missing (required unless "
+			    "an assistant message has tool_calls)", where);
+			return (-1);
+		}
+	} else if (record_content(content, where, cause) != 0)
+		return (-1);
+	if (json_get_string(m, where, "tool_call_id", &id, cause) < 0)
+		return (-1);
+	if (id != NULL && !ro->result) {
+		xasprintf(cause, "%s.tool_call_id: only a tool message answers "
+		    "a tool call, not a %s message", where, role);
+		return (-1);
+	}
+	if (!ro->result)
+		return (0);
+	if (id == NULL) {
+		xasprintf(cause, "%s.tool_call_id: missing (required: the id "
+		    "of the tool call this message answers)", where);
+		return (-1);
+	}
+	for (j = 0; j < calls->n; j++) {
+		if (strcmp(calls->id[j], id) == 0)
+			return (0);
+	}
+	xasprintf(cause, "%s.tool_call_id: \"%.64s\" names no tool call of an "
+	    "earlier assistant message", where, id);
+	return (-1);
+}
+
 static int
 record_parse_messages(struct record *r, char **cause)
 {
+	struct record_calls	 calls = { NULL, 0 };
 	const cJSON		*m;
-	const char		*role, *content;
-	const char *const	*ok;
 	char			 where[48];
 	size_t			 i = 0;
+	int			 rc = 0;
 
 	cJSON_ArrayForEach(m, r->messages) {
 		snprintf(where, sizeof where, "messages[%zu]", i++);
-		if (!cJSON_IsObject(m)) {
-			xasprintf(cause, "%s: expected an object, got %s",
-			    where, json_type_name(m));
-			return (-1);
-		}
-		if (json_check_keys(m, where, record_message_keys, 0,
-		    cause) != 0 ||
-		    record_required_string(m, where, "role", &role, cause) ||
-		    record_required_string(m, where, "content", &content,
-		    cause))
-			return (-1);
-		for (ok = record_roles; *ok != NULL; ok++) {
-			if (strcmp(*ok, role) == 0)
-				break;
-		}
-		if (*ok == NULL) {
-			xasprintf(cause, "%s.role: \"%.64s\" is not one of "
-			    "system, developer, user, assistant, tool", where,
-			    role);
-			return (-1);
-		}
+		if ((rc = record_parse_message(m, where, &calls, cause)) != 0)
+			break;
 	}
-	return (0);
+	free(calls.id);
+	return (rc);
 }
 
 static int

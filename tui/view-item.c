@@ -191,6 +191,32 @@ iv_verdict_name(size_t i)
 	}
 }
 
+/*
+ * A chat message: its role (and name, or the tool call a tool's message
+ * answers), its text, and each tool call an assistant's makes: the
+ * function, its arguments as the model wrote them, and the call's id.
+ */
+static void
+iv_message(struct iv_doc *d, const struct queue_message *m)
+{
+	char	*s;
+	size_t	 i;
+
+	xasprintf(&s, "[%s]%s%s%s%s", m->role, m->name != NULL ? " " : "",
+	    m->name != NULL ? m->name : "", m->tool_call_id != NULL ?
+	    " result of " : "", m->tool_call_id != NULL ? m->tool_call_id : "");
+	iv_block(d, s, tui_color_attr(TUI_C_DIM));
+	free(s);
+	if (m->content != NULL)
+		iv_block(d, m->content, tui_color_attr(TUI_C_NORMAL));
+	for (i = 0; i < m->ncalls; i++) {
+		xasprintf(&s, "calls %s(%s)  %s", m->calls[i].name,
+		    m->calls[i].arguments, m->calls[i].id);
+		iv_block(d, s, tui_color_attr(TUI_C_NORMAL));
+		free(s);
+	}
+}
+
 static void
 iv_doc_output(struct tui *t, struct iv_doc *d)
 {
@@ -202,13 +228,8 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 	iv_block(d, "Context", tui_color_attr(TUI_C_DIM) | A_BOLD);
 	if (iv_item->prompt != NULL)
 		iv_block(d, iv_item->prompt, tui_color_attr(TUI_C_NORMAL));
-	for (i = 0; i < iv_item->nmsgs; i++) {
-		snprintf(buf, sizeof buf, "[%s]", iv_item->msgs[i].role);
-		tui_utf8_trim(buf);
-		iv_block(d, buf, tui_color_attr(TUI_C_DIM));
-		iv_block(d, iv_item->msgs[i].content,
-		    tui_color_attr(TUI_C_NORMAL));
-	}
+	for (i = 0; i < iv_item->nmsgs; i++)
+		iv_message(d, &iv_item->msgs[i]);
 	iv_block(d, "", 0);
 	iv_block(d, iv_kept != NULL ? "Response (your correction, not yet "
 	    "saved)" : "Response", tui_color_attr(TUI_C_DIM) | A_BOLD);

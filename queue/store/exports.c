@@ -112,6 +112,35 @@ store_export_scan(struct queue *q, enum store_export_rows which,
 	return (0);
 }
 
+int
+store_export_have_messages(struct queue *q, int64_t since, int64_t upto,
+    const char *kind, int with_auto, int *any, char **cause)
+{
+	/* Both stop at the first: the decisions by their key, in range. */
+	static const char sql[] =
+	    "SELECT CASE WHEN EXISTS (SELECT 1 FROM decisions d "
+	    "JOIN items i ON i.id = d.item_id WHERE d.id > ?1 AND d.id <= ?2 "
+	    "AND i.messages IS NOT NULL AND i.messages <> '[]' AND "
+	    "(CAST(?3 AS TEXT) IS NULL OR i.kind = ?3)) OR (?4 <> 0 AND "
+	    "EXISTS (SELECT 1 FROM items i WHERE i.state = 'auto' AND "
+	    "i.messages IS NOT NULL AND i.messages <> '[]' AND "
+	    "(CAST(?3 AS TEXT) IS NULL OR i.kind = ?3))) THEN 1 ELSE 0 END";
+	struct store_stmt	*st;
+	int			 rc;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, since);
+	store_bind_int(st, 2, upto);
+	store_bind_text(st, 3, kind);
+	store_bind_int(st, 4, with_auto);
+	if ((rc = store_one(st, "export", cause)) != 0)
+		return (rc);
+	*any = store_int(st, 0) != 0;
+	store_reset(st);
+	return (0);
+}
+
 void
 store_export_row_done(struct store_export_row *r)
 {

@@ -128,30 +128,6 @@ store_item_lease_done(struct store_item_lease *r)
 	r->holder = NULL;
 }
 
-/* Chat messages as validated on import: role and content strings. */
-static void
-item_messages(struct queue_item *it)
-{
-	cJSON		*arr, *m;
-	const char	*role, *content;
-
-	if (it->messages == NULL || (arr = cJSON_Parse(it->messages)) == NULL)
-		return;
-	cJSON_ArrayForEach(m, arr) {
-		role = cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(m, "role"));
-		content = cJSON_GetStringValue(
-		    cJSON_GetObjectItemCaseSensitive(m, "content"));
-		if (role == NULL || content == NULL)
-			continue;
-		it->msgs = xreallocarray(it->msgs, it->nmsgs + 1,
-		    sizeof *it->msgs);
-		it->msgs[it->nmsgs].role = xstrdup(role);
-		it->msgs[it->nmsgs++].content = xstrdup(content);
-	}
-	cJSON_Delete(arr);
-}
-
 static int
 item_flags(struct queue *q, struct queue_item *it, char **cause)
 {
@@ -249,7 +225,7 @@ store_item_row(struct store_stmt *st, int first)
 	it->prompt = store_column_text(st, c++);
 	it->messages = store_column_text(st, c++);
 	it->text = store_column_text(st, c++);
-	item_messages(it);
+	queue_item_messages(it);
 	return (it);
 }
 

@@ -267,6 +267,14 @@ int		 store_export_auto_scan(struct queue *, const char *kind,
 int		 store_export_auto_next(struct store_scan *,
 		     struct queue_item **, char **cause);
 
+/*
+ * Sets *any if an item with a decision in (since, upto] (or, with auto,
+ * one the policy decided) of kind (NULL: any) has chat messages.
+ */
+int		 store_export_have_messages(struct queue *, int64_t since,
+		     int64_t upto, const char *kind, int with_auto, int *any,
+		     char **cause);
+
 /* Records a run (the caller records its event); stores its id. */
 int		 store_export_insert(struct queue *,
 		     const struct queue_export_run *, const char *exported_at,

@@ -274,11 +274,12 @@ eq("sft manifest options", [m["options"]["since"], m["options"]["redact"]],
 eq("sft manifest counts.kind", m["counts"]["kind"], {"model_output": 3})
 EOF
 
+# One form per file: ex-chat-1 has messages, so every row is conversational.
 py "dpo: chosen is the correction, rejected the original" <<'EOF'
 from chk import *
 eq("dpo", canon(load("dpo.jsonl")), canon([
-    {"prompt": red(PII_PROMPT), "chosen": PII_FIX,
-     "rejected": red(PII_RESP)},
+    {"prompt": [user(red(PII_PROMPT))], "chosen": [assistant(PII_FIX)],
+     "rejected": [assistant(red(PII_RESP))]},
     {"prompt": [SYSTEM, user(red(CHAT_USER))],
      "chosen": [assistant(CHAT_FIX)], "rejected": [assistant(red(CHAT_RESP))]}]))
 eq("dpo --style openai", canon(load("dpo-openai.jsonl")), canon([
@@ -295,14 +296,17 @@ EOF
 py "kto: approved true, correction false + true, rejected false" <<'EOF'
 from chk import *
 chat = [SYSTEM, user(red(CHAT_USER))]
+pii = [user(red(PII_PROMPT))]
 eq("kto", canon(load("kto.jsonl")), canon([
-    {"prompt": red(PII_PROMPT), "completion": red(PII_RESP), "label": False},
-    {"prompt": red(PII_PROMPT), "completion": PII_FIX, "label": True},
+    {"prompt": pii, "completion": [assistant(red(PII_RESP))], "label": False},
+    {"prompt": pii, "completion": [assistant(PII_FIX)], "label": True},
     {"prompt": chat, "completion": [assistant(red(CHAT_RESP))],
      "label": False},
     {"prompt": chat, "completion": [assistant(CHAT_FIX)], "label": True},
-    {"prompt": BIAS_PROMPT, "completion": BIAS_RESP, "label": False},
-    {"prompt": OK_PROMPT, "completion": OK_RESP, "label": True}]))
+    {"prompt": [user(BIAS_PROMPT)], "completion": [assistant(BIAS_RESP)],
+     "label": False},
+    {"prompt": [user(OK_PROMPT)], "completion": [assistant(OK_RESP)],
+     "label": True}]))
 eq("kto counts.label", manifest("kto.jsonl")["counts"]["label"],
     {"true": 3, "false": 3})
 EOF
@@ -472,9 +476,10 @@ phone = {h for t, h in a if t == "pii.phone"}
 leak = {h for t, h in a if t == "pii.leak"}
 eq("one hash per value", (len(phone), len(leak)), (1, 1))
 assert phone != leak
-pii = [r for r in load("hash-1.jsonl") if isinstance(r["prompt"], str)][0]
+pii = [r for r in load("hash-1.jsonl") if len(r["prompt"]) == 1][0]
 h = "<pii.phone:%s>" % phone.pop()
-assert h in pii["prompt"] and h in pii["rejected"], pii
+assert h in pii["prompt"][0]["content"], pii
+assert h in pii["rejected"][0]["content"], pii
 EOF
 _lib_where="hash runs are identical"
 [ "$(sha256sum <hash-1.jsonl)" = "$(sha256sum <hash-2.jsonl)" ] ||
@@ -540,6 +545,7 @@ at 3600
 expect_exit 0 hitl_as carol escalation resolve 3 reject --note "no"
 ex bob kto kto-3.jsonl
 expect_eq "kto after the resolution" "$RECORDS" 1
+# Only prompts in this run: the standard form.
 jq -e '.prompt == "Is the refund guaranteed?" and .label == false' \
     kto-3.jsonl >/dev/null || fail "kto of the resolution" kto-3.jsonl
 ex bob labels labels-3.jsonl
