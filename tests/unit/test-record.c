@@ -264,6 +264,66 @@ test_prompt_and_messages_together_are_refused(void **state)
 	    "prompt and messages: give the context one way, not both");
 }
 
+#define TOOL_CALL \
+    "{\"role\": \"assistant\", \"content\": null, \"tool_calls\": [" \
+    "{\"id\": \"call_1\", \"type\": \"function\", \"function\": " \
+    "{\"name\": \"get_order\", \"arguments\": \"{\\\"id\\\": 7}\"}}]}"
+
+/* OpenAI's shapes: tool calls, their results, names and text parts. */
+static void
+test_tool_chat_parses(void **state)
+{
+	struct record r;
+
+	(void)state;
+	parse_ok(OUTPUT_HEAD "\"response\": \"It ships Friday.\", "
+	    "\"messages\": [{\"role\": \"developer\", \"content\": \"Be "
+	    "brief.\"}, {\"role\": \"user\", \"name\": \"ana_g\", \"content\": "
+	    "[{\"type\": \"text\", \"text\": \"Where is \"}, {\"type\": "
+	    "\"text\", \"text\": \"order 7?\"}]}, " TOOL_CALL ", "
+	    "{\"role\": \"tool\", \"tool_call_id\": \"call_1\", \"content\": "
+	    "\"{\\\"ships\\\": \\\"Friday\\\"}\"}]}", &r);
+	assert_int_equal(cJSON_GetArraySize(r.messages), 4);
+	record_done(&r);
+}
+
+static void
+test_bad_tool_shapes_are_refused(void **state)
+{
+	(void)state;
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"messages\": ["
+	    "{\"role\": \"tool\", \"content\": \"r\"}]}",
+	    "messages[0].tool_call_id: missing (required: the id of the "
+	    "tool call this message answers)");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"messages\": ["
+	    TOOL_CALL ", {\"role\": \"tool\", \"tool_call_id\": \"call_2\", "
+	    "\"content\": \"r\"}]}", "messages[1].tool_call_id: \"call_2\" "
+	    "names no tool call of an earlier assistant message");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"messages\": ["
+	    TOOL_CALL ", " TOOL_CALL "]}", "messages[1].tool_calls[0].id: "
+	    "\"call_1\" is the id of an earlier tool call");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"messages\": ["
+	    "{\"role\": \"user\", \"content\": [{\"type\": \"input_audio\", "
+	    "\"input_audio\": {}}]}]}", "messages[0].content[0].type: "
+	    "\"input_audio\" parts are not taken: only text");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"messages\": ["
+	    "{\"role\": \"system\", \"content\": \"s\", \"tool_calls\": []}]}",
+	    "messages[0].tool_calls: only an assistant message calls tools, "
+	    "not a system message");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"messages\": ["
+	    "{\"role\": \"assistant\", \"content\": null}]}",
+	    "messages[0].content: missing (required unless an assistant "
+	    "message has tool_calls)");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"messages\": ["
+	    "{\"role\": \"assistant\", \"tool_calls\": [{\"id\": \"c\", "
+	    "\"type\": \"function\", \"function\": {\"name\": \"a b\", "
+	    "\"arguments\": \"{}\"}}]}]}", "messages[0].tool_calls[0]."
+	    "function.name: \"a b\" is not a function name");
+	assert_refused(OUTPUT_HEAD "\"response\": \"x\", \"messages\": ["
+	    "{\"role\": \"user\", \"content\": \"q\", \"name\": \"\"}]}",
+	    "messages[0].name:");
+}
+
 static void
 test_message_with_bad_role_is_refused(void **state)
 {
@@ -783,6 +843,8 @@ main(void)
 		cmocka_unit_test(
 		    test_prompt_and_messages_together_are_refused),
 		cmocka_unit_test(test_message_with_bad_role_is_refused),
+		cmocka_unit_test(test_tool_chat_parses),
+		cmocka_unit_test(test_bad_tool_shapes_are_refused),
 		cmocka_unit_test(test_flags_not_an_array_is_refused),
 		cmocka_unit_test(test_flag_score_above_one_is_refused),
 		cmocka_unit_test(test_flag_score_below_zero_is_refused),
