@@ -3,6 +3,7 @@
 # console from a key script in an off-screen terminal; every screen it dumps
 # (":screen-dump FILE") must equal tests/tui/FILE. Terminal size, TERM,
 # locale, time zone, clock and reviewer are pinned; stderr must stay empty.
+# The queue is tests/data/tui.jsonl, or the file a "# data FILE" line names.
 # UPDATE=1 rewrites the expected screens (review the diff before committing).
 # On PostgreSQL each script has a database of its own; the header's name
 # is the one difference (screen_diff).
@@ -16,6 +17,7 @@ for keys in "$dir"/*.keys; do
 	size=$(sed -n 's/^# size \([0-9]*x[0-9]*\)$/\1/p' "$keys")
 	reviewer=$(sed -n 's/^# reviewer \(.*\)$/\1/p' "$keys")
 	extra=$(sed -n 's/^# env \(.*\)$/\1/p' "$keys")
+	data=$(sed -n 's/^# data \(.*\)$/\1/p' "$keys")
 	w=${size%x*}
 	h=${size#*x}
 	work=$T/$name
@@ -28,7 +30,7 @@ for keys in "$dir"/*.keys; do
 	(cd "$work" && export HITL_NOW=1795780800 HOME="$work" &&
 	    "$HITL" --db "$db" init --policy "$SRCDIR/examples/policy.json" \
 	    >/dev/null && "$HITL" --db "$db" import \
-	    "$SRCDIR/tests/data/tui.jsonl" >/dev/null)
+	    "$SRCDIR/tests/data/${data:-tui.jsonl}" >/dev/null)
 	(cd "$work" && env -i PATH="$PATH" HOME="$work" TERM=xterm-256color \
 	    LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS="${w:-80}" \
 	    LINES="${h:-24}" HITL_NOW=1795780800 \
