@@ -372,7 +372,7 @@ expect_line number-for-string 3 "12345678901234567890 is too large to keep exact
 expect_line number-for-string 4 "kind: expected a string, got a number"
 expect_line number-for-string 5 "flags[1].type: expected a string, got a number"
 expect_line number-for-string 6 \
-    "messages[0].content: expected a string, got a number"
+    "messages[0].content: expected a string or a non-empty array of text parts, got a number"
 expect_line number-for-string 7 "source.model: expected a string, got a number"
 expect_line number-for-string 8 "created_at: expected a string, got a number"
 expect_line number-for-string 9 \
