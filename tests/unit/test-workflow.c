@@ -2141,6 +2141,53 @@ test_write_held_up_past_busy_timeout(void **state)
  * holds (a claim under way) is passed over at once for the next one (a
  * claim that waited for it would give up, busy, after 300 ms).
  */
+/* A tool chat comes back as the console and the exports read it. */
+static void
+test_tool_chat_is_read_back(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_import		*imp;
+	struct queue_import_counts	 c;
+	struct queue_item		*it;
+	const struct queue_message	*m;
+	int64_t				 batch;
+	static const char		 line[] =
+	    "{\"id\": \"chat-1\", \"kind\": \"model_output\", \"response\": "
+	    "\"Friday.\", \"messages\": [{\"role\": \"user\", \"name\": "
+	    "\"ana_g\", \"content\": [{\"type\": \"text\", \"text\": \"Where "
+	    "is \"}, {\"type\": \"text\", \"text\": \"order 7?\"}]}, "
+	    "{\"role\": \"assistant\", \"tool_calls\": [{\"id\": \"call_1\", "
+	    "\"type\": \"function\", \"function\": {\"name\": \"get_order\", "
+	    "\"arguments\": \"{\\\"id\\\": 7}\"}}]}, {\"role\": \"tool\", "
+	    "\"tool_call_id\": \"call_1\", \"content\": \"Friday\"}], "
+	    "\"flags\": [{\"type\": \"toxicity\", \"score\": 0.9}]}";
+
+	OK(queue_import_begin(f->q, "alice", 1, &imp, &why));
+	OK(queue_import_line(imp, "chat.jsonl", 1, line, strlen(line), &why));
+	OK(queue_import_finish(imp, &c, &batch, &why));
+	queue_import_free(imp);
+	as(f, "bob");
+	it = item(f, "chat-1");
+	assert_int_equal(it->nmsgs, 3);
+	m = &it->msgs[0];
+	assert_string_equal(m->role, "user");
+	assert_string_equal(m->content, "Where is order 7?");
+	assert_string_equal(m->name, "ana_g");
+	assert_null(m->tool_call_id);
+	assert_int_equal(m->ncalls, 0);
+	m = &it->msgs[1];
+	assert_null(m->content);
+	assert_int_equal(m->ncalls, 1);
+	assert_string_equal(m->calls[0].id, "call_1");
+	assert_string_equal(m->calls[0].name, "get_order");
+	assert_string_equal(m->calls[0].arguments, "{\"id\": 7}");
+	m = &it->msgs[2];
+	assert_string_equal(m->role, "tool");
+	assert_string_equal(m->tool_call_id, "call_1");
+	assert_string_equal(m->content, "Friday");
+	queue_item_free(it);
+}
+
 static void
 test_claim_passes_over_a_held_item(void **state)
 {
@@ -2206,6 +2253,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(test_tool_chat_is_read_back),
 		T(test_override_refused),
 		T(test_override_allowed),
 		T(test_reviewer_names_follow_the_id_rule),
