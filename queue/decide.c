@@ -13,6 +13,7 @@
 #include "json.h"
 #include "internal.h"
 #include "records.h"
+#include "textsafe.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -121,6 +122,32 @@ decide_check_labels(const struct policy *pol, const cJSON *p, char **cause)
 	return (0);
 }
 
+/* Unicode's White_Space, which textsafe's invisible characters join. */
+static int
+decide_is_space(uint32_t cp)
+{
+	return ((cp >= 0x09 && cp <= 0x0d) || cp == 0x20 || cp == 0x85 ||
+	    cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	    cp == 0x202f || cp == 0x205f || cp == 0x3000 ||
+	    textsafe_is_hidden(cp));
+}
+
+int
+queue_text_blank(const char *s)
+{
+	size_t		len = strlen(s), i = 0;
+	uint32_t	cp;
+	int		n;
+
+	while (i < len) {
+		if ((n = utf8_decode(s + i, len - i, &cp)) == 0 ||
+		    !decide_is_space(cp))
+			return (0);
+		i += (size_t)n;
+	}
+	return (1);
+}
+
 static int
 decide_check_output(const struct policy *pol, const struct queue_item *it,
     const cJSON *p, char **cause)
@@ -130,7 +157,7 @@ decide_check_output(const struct policy *pol, const struct queue_item *it,
 	};
 	static const char *const flag_keys[] = { "type", "verdict", NULL };
 	const cJSON	*arr, *v;
-	const char	*s;
+	const char	*s = NULL;
 	char		 where[64];
 	size_t		 i = 0;
 
@@ -140,6 +167,18 @@ decide_check_output(const struct policy *pol, const struct queue_item *it,
 	    decide_note(p, 0, cause) != 0 ||
 	    json_get_array(p, "payload", "flags", &arr, cause) < 0)
 		return (-1);
+	/*
+	 * A correction is what the model should have said: nothing, or only
+	 * white space, is no answer to train on (OpenAI's checks call it
+	 * missing_content). Leave "text" out to keep the response as it is.
+	 */
+	if (s != NULL && queue_text_blank(s)) {
+		xasprintf(cause, "payload.text: the corrected response is "
+		    "empty%s; write what the model should have said, or leave "
+		    "\"text\" out to keep the response", *s == '\0' ? "" :
+		    " (only white space)");
+		return (-1);
+	}
 	arr = cJSON_GetObjectItemCaseSensitive(p, "flags");
 	if ((size_t)cJSON_GetArraySize(arr) != it->nflags) {
 		xasprintf(cause, "payload.flags: give a verdict for each of "
@@ -347,13 +386,90 @@ decide_check_escalation(const struct policy *pol, const cJSON *p,
 	return (0);
 }
 
+/* How many overlapping spans a refusal names, and how much of their text. */
+#define DECIDE_OVERLAP_NAMED	4
+#define DECIDE_OVERLAP_TEXT	32
+
+/* One span as a refusal names it: "spans[1] PERSON [10, 16) "Austin"". */
+static void
+decide_name_span(const struct queue_item *it,
+    const struct queue_final_span *s, char **out)
+{
+	const char	*text = it->text;
+	size_t		 len = strlen(text), bs = len, be = len, cut;
+	char		*excerpt, where[48];
+
+	cut = s->end - s->start > DECIDE_OVERLAP_TEXT ? s->start +
+	    DECIDE_OVERLAP_TEXT : s->end;
+	if (utf8_cp_to_byte(text, len, s->start, &bs) != 0 ||
+	    utf8_cp_to_byte(text, len, cut, &be) != 0 || be < bs)
+		bs = be = len;
+	/* The text is the producer's: shown as marks where it could steer. */
+	excerpt = textsafe_copy(text + bs, be - bs, 0, NULL);
+	if (s->index < it->nspans)
+		snprintf(where, sizeof where, "spans[%zu]", s->index);
+	else
+		snprintf(where, sizeof where, "added[%zu]", s->index -
+		    it->nspans);
+	xasprintf(out, "%s %s [%zu, %zu) \"%s%s\"", where, s->entity_type,
+	    s->start, s->end, excerpt, cut < s->end ? "…" : "");
+	free(excerpt);
+}
+
+/*
+ * The rule on what an approve or a correction of an anonymization case
+ * leaves accepted: no two spans overlap, for no consumer of the spans can
+ * take both (spaCy refuses them, doccano drops one). The refusal names the
+ * first group of overlapping spans and how to settle it.
+ */
+int
+decide_check_overlap(const struct queue_item *it, const cJSON *p,
+    char **cause)
+{
+	struct queue_final_span	*s;
+	char			*list = NULL, *one, *next;
+	size_t			 n, first, len, i, more, groups = 0;
+
+	if (it->kind != QUEUE_KIND_ANONYMIZATION)
+		return (0);
+	n = queue_spans_final(it, p, 0, &s);
+	if ((first = queue_spans_overlap(s, n, 0, &len)) == n) {
+		free(s);
+		return (0);
+	}
+	for (i = first; i < first + len && i < first + DECIDE_OVERLAP_NAMED;
+	    i++) {
+		decide_name_span(it, &s[i], &one);
+		xasprintf(&next, "%s%s%s", list != NULL ? list : "",
+		    list == NULL ? "" : i + 1 == first + len ? " and " : ", ",
+		    one);
+		free(one);
+		free(list);
+		list = next;
+	}
+	more = len > DECIDE_OVERLAP_NAMED ? len - DECIDE_OVERLAP_NAMED : 0;
+	if (queue_spans_overlap(s, n, first + len, &len) < n)
+		groups = 1;
+	xasprintf(cause, "the spans it would accept overlap: %s%s; an "
+	    "exported span set cannot hold spans that overlap (spaCy and "
+	    "doccano take one span per character): correct it with all but one of them "
+	    "\"rejected\" (and retype the one you keep if its type is "
+	    "wrong)%s", list, more > 0 ? " (and more)" : "", groups > 0 ?
+	    "; more spans overlap further on" : "");
+	free(list);
+	free(s);
+	return (-1);
+}
+
 int
 decide_check_correction(const struct policy *pol, const struct queue_item *it,
     const cJSON *p, char **cause)
 {
 	if (it->kind == QUEUE_KIND_MODEL_OUTPUT)
 		return (decide_check_output(pol, it, p, cause));
-	return (decide_check_spans(pol, it, p, cause));
+	if (decide_check_spans(pol, it, p, cause) != 0)
+		return (-1);
+	return (decide_check_overlap(it, p, cause));
 }
 
 int
@@ -363,7 +479,9 @@ decide_check_payload(const struct policy *pol, const struct queue_item *it,
 	static const char *const note_only[] = { "note", NULL };
 
 	if (p == NULL) {
-		if (a == QUEUE_APPROVE || a == QUEUE_SKIP)
+		if (a == QUEUE_APPROVE)
+			return (decide_check_overlap(it, NULL, cause));
+		if (a == QUEUE_SKIP)
 			return (0);
 		xasprintf(cause, "%s needs a payload", queue_action_name(a));
 		return (-1);
@@ -377,9 +495,11 @@ decide_check_payload(const struct policy *pol, const struct queue_item *it,
 	case QUEUE_APPROVE:
 	case QUEUE_SKIP:
 	case QUEUE_COMMENT:
-		if (json_check_keys(p, "payload", note_only, 0, cause) != 0)
+		if (json_check_keys(p, "payload", note_only, 0, cause) != 0 ||
+		    decide_note(p, a == QUEUE_COMMENT, cause) != 0)
 			return (-1);
-		return (decide_note(p, a == QUEUE_COMMENT, cause));
+		return (a == QUEUE_APPROVE ? decide_check_overlap(it, NULL,
+		    cause) : 0);
 	case QUEUE_CORRECT:
 		return (decide_check_correction(pol, it, p, cause));
 	case QUEUE_ESCALATE:

@@ -214,6 +214,16 @@ escalation_payload(struct queue *q, const struct queue_escalation *e,
 		xasprintf(cause, "only a correcting resolution takes a "
 		    "payload");
 		return (EX_USAGE);
+	} else if (strcmp(outcome, "approve") == 0) {
+		/* An approve settles the spans as proposed: they may clash. */
+		if ((rc = store_item_get(q, 0, e->item, &it, cause)) != 0)
+			goto out;
+		if (decide_check_overlap(it, NULL, &why) != 0) {
+			xasprintf(cause, "item %s: %s", e->item, why);
+			free(why);
+			rc = EX_DATAERR;
+			goto out;
+		}
 	}
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "escalation", (double)e->id);

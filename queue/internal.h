@@ -240,6 +240,12 @@ int		 claim_check(struct queue *, const char *item,
 /* Validates a correction payload; shared with escalation resolutions. */
 int		 decide_check_correction(const struct policy *,
 		     const struct queue_item *, const cJSON *, char **cause);
+/*
+ * Refuses an approve (payload NULL or an approve's) or a correction of an
+ * anonymization case whose accepted spans would overlap, naming them.
+ */
+int		 decide_check_overlap(const struct queue_item *,
+		     const cJSON *, char **cause);
 /* Validates a decision's payload (NULL: none) against the item. */
 int		 decide_check_payload(const struct policy *,
 		     const struct queue_item *, enum queue_action, const cJSON *,

@@ -460,6 +460,39 @@ struct queue_outcome {
 	size_t					 nhistory;
 };
 
+/*
+ * The spans a decision accepts on an anonymization case. payload is the
+ * decision's (a resolution's "correction" is looked into): a correction's
+ * verdicts keep the spans it accepts or retypes (with their new type) and
+ * the spans it adds; any other payload, or NULL, is an approve, which keeps
+ * the proposed spans triage did not reject, and with by_policy (an item
+ * the policy decided, no decision) only those triage accepted. The set is
+ * sorted by start, end and type; index is the proposed span's, or nspans +
+ * i for added[i]; entity_type points into the item or the payload, which
+ * must outlive the set. Returns the count; *out is malloc'd (NULL if 0).
+ * Two accepted spans may not overlap: spaCy refuses such entities (E103),
+ * doccano keeps one of them, so the decide rules refuse such a set.
+ */
+struct queue_final_span {
+	size_t		 start, end;	/* code points, end exclusive */
+	const char	*entity_type;
+	size_t		 index;
+};
+size_t		 queue_spans_final(const struct queue_item *,
+		     const cJSON *payload, int by_policy,
+		     struct queue_final_span **);
+/*
+ * The next group of overlapping spans in a sorted set, from index from on:
+ * returns its first index and sets *len (at least 2), or returns n.
+ */
+size_t		 queue_spans_overlap(const struct queue_final_span *,
+		     size_t n, size_t from, size_t *len);
+/*
+ * Whether a text has nothing a reader could see: empty, or only white
+ * space and invisible characters (a correction may not be such a text).
+ */
+int		 queue_text_blank(const char *);
+
 /* The newest decision id; exports take decisions up to it. */
 int		 queue_last_decision(struct queue *, int64_t *, char **cause);
 /*

@@ -599,6 +599,14 @@ iv_correct_output(struct tui *t)
 		}
 		text = buf;
 	}
+	if (queue_text_blank(text)) {
+		/* The draft before this edit stays, to edit again. */
+		free(text);
+		tui_message(t, 1, "a corrected response cannot be empty: write "
+		    "what the model should have said (c), or approve it as it "
+		    "is (a)");
+		return (TUI_REDRAW);
+	}
 	free(iv_kept);
 	iv_kept = text;
 	if (queue_policy_copy(t->q, &p, &why) != 0) {
@@ -665,9 +673,9 @@ iv_correct_output(struct tui *t)
 	return (iv_decide(t, QUEUE_CORRECT, o));
 }
 
-/* Span mode's commit: approve as proposed, or correct with the verdicts. */
-static int
-iv_commit_spans(struct tui *t)
+/* The verdicts as a correction; NULL when nothing changed (an approve). */
+static cJSON *
+iv_spans_payload(void)
 {
 	cJSON	*o, *arr, *s;
 	size_t	 i;
@@ -677,7 +685,7 @@ iv_commit_spans(struct tui *t)
 		changed |= iv_verdicts[i] == IV_REJECTED ||
 		    iv_verdicts[i] == IV_RETYPED;
 	if (!changed)
-		return (iv_decide(t, QUEUE_APPROVE, NULL));
+		return (NULL);
 	o = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(o, "spans");
 	for (i = 0; i < iv_item->nspans; i++) {
@@ -697,6 +705,103 @@ iv_commit_spans(struct tui *t)
 		cJSON_AddStringToObject(s, "entity_type", iv_added[i].type);
 		cJSON_AddItemToArray(arr, s);
 	}
+	return (o);
+}
+
+/* One span as the overlap picker lists it: type, offsets, its text. */
+static char *
+iv_span_choice(const struct queue_final_span *s)
+{
+	const char	*text = iv_item->text;
+	size_t		 len = strlen(text), bs = len, be = len;
+	char		*out;
+
+	if (utf8_cp_to_byte(text, len, s->start, &bs) != 0 ||
+	    utf8_cp_to_byte(text, len, s->end, &be) != 0 || be < bs)
+		bs = be = len;
+	xasprintf(&out, "%s%-14s [%zu, %zu) %.*s", s->index < iv_item->nspans ?
+	    "" : "+", s->entity_type, s->start, s->end, (int)(be - bs),
+	    text + bs);
+	tui_utf8_trim(out);
+	return (out);
+}
+
+/*
+ * The queue refuses accepted spans that overlap: for each group the
+ * reviewer keeps one, and the spans that overlap it are rejected (added
+ * ones dropped), on screen as well, so a cancel keeps what was picked.
+ * Returns 0 when no overlap is left, -1 when the reviewer cancelled.
+ */
+static int
+iv_settle_overlaps(struct tui *t)
+{
+	struct queue_final_span	*s, keep;
+	cJSON			*o;
+	char			**choices;
+	size_t			 n, first, len, i, picked, k;
+	int			 rc;
+
+	for (;;) {
+		o = iv_spans_payload();
+		n = queue_spans_final(iv_item, o, 0, &s);
+		if ((first = queue_spans_overlap(s, n, 0, &len)) == n) {
+			free(s);
+			cJSON_Delete(o);
+			return (0);
+		}
+		choices = xcalloc(len, sizeof *choices);
+		for (i = 0; i < len; i++)
+			choices[i] = iv_span_choice(&s[first + i]);
+		rc = tui_prompt_pick(t, "these spans overlap; keep which?",
+		    (const char *const *)choices, len, &picked);
+		for (i = 0; i < len; i++)
+			free(choices[i]);
+		free(choices);
+		if (rc != 0) {
+			free(s);
+			cJSON_Delete(o);
+			tui_message(t, 1, "nothing decided: overlapping spans "
+			    "cannot all be kept (x rejects one)");
+			return (-1);
+		}
+		keep = s[first + picked];
+		for (i = 0; i < n; i++) {
+			if (s[i].index != keep.index && s[i].index <
+			    iv_item->nspans && s[i].end > keep.start &&
+			    s[i].start < keep.end)
+				iv_verdicts[s[i].index] = IV_REJECTED;
+		}
+		/* Added spans from the last: the earlier indices stay. */
+		for (k = iv_nadded; k-- > 0;) {
+			for (i = 0; i < n; i++) {
+				if (s[i].index == iv_item->nspans + k &&
+				    s[i].index != keep.index &&
+				    s[i].end > keep.start &&
+				    s[i].start < keep.end)
+					break;
+			}
+			if (i == n)
+				continue;
+			free(iv_added[k].type);
+			memmove(&iv_added[k], &iv_added[k + 1],
+			    (iv_nadded - k - 1) * sizeof *iv_added);
+			iv_nadded--;
+		}
+		free(s);
+		cJSON_Delete(o);
+	}
+}
+
+/* Span mode's commit: approve as proposed, or correct with the verdicts. */
+static int
+iv_commit_spans(struct tui *t)
+{
+	cJSON *o;
+
+	if (iv_settle_overlaps(t) != 0)
+		return (TUI_REDRAW);
+	if ((o = iv_spans_payload()) == NULL)
+		return (iv_decide(t, QUEUE_APPROVE, NULL));
 	return (iv_decide(t, QUEUE_CORRECT, o));
 }
 
