@@ -89,7 +89,7 @@ def main(path):
         for fmt in ("spans", "decisions"):
             e = es[fmt]
             row(rows, "export 1 record of {:,} spans ({}) vs {:,}".format(
-                es["spans"], fmt, es["spans_small"]),
+                es["record_spans"], fmt, es["record_spans_small"]),
                 "{:.0f} ms".format(e["seconds"] * 1000),
                 "{:.0f} ms".format(e["seconds_small"] * 1000),
                 "{:.1f}x for 10x the work".format(e["ratio"]),

@@ -78,7 +78,7 @@ import json, os, sys
 
 e = os.environ
 n, small = int(e["n"]), int(e["small"])
-res_row = {"spans": n, "spans_small": small}
+res_row = {"record_spans": n, "record_spans_small": small}
 print("export one record of {:,} spans (vs {:,})".format(n, small))
 for fmt, big, sm in (("spans", e["spans_big"], e["spans_small"]),
                      ("decisions", e["dec_big"], e["dec_small"])):
