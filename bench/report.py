@@ -84,6 +84,16 @@ def main(path):
             "{:.0f} MB".format(ex["peak_rss_kb"] / 1024),
             "{:.0f} MB".format(ex["peak_rss_kb_small"] / 1024),
             "{:.2f}x".format(ratio), "flat (<= 1.2x)", ratio <= 1.2)
+    es = r.get("export_spans")
+    if es:
+        for fmt in ("spans", "decisions"):
+            e = es[fmt]
+            row(rows, "export 1 record of {:,} spans ({}) vs {:,}".format(
+                es["record_spans"], fmt, es["record_spans_small"]),
+                "{:.0f} ms".format(e["seconds"] * 1000),
+                "{:.0f} ms".format(e["seconds_small"] * 1000),
+                "{:.1f}x for 10x the work".format(e["ratio"]),
+                "< 100 ms", e["seconds"] < es.get("goal_seconds", 0.1))
     pg = r.get("postgresql")
     if pg:
         i = pg["import"]

@@ -203,6 +203,9 @@ sh "$bench/console.sh"
 # --- exports ----------------------------------------------------------------
 sh "$bench/export.sh"
 
+# --- one record of 10,000 spans, redacted -----------------------------------
+sh "$bench/spans.sh"
+
 # --- PostgreSQL beside SQLite -------------------------------------------------
 BENCH_INPUT=$input sh "$bench/postgres.sh"
 

@@ -85,7 +85,7 @@ fmt_decisions_decision(struct export_ctx *x,
 	fmt_decisions_pii(o, payload, &pii);
 	r = cJSON_CreateObject();
 	json_add_int(r, "decision", d->id);
-	export_str(r, "item", it->ext_id);
+	export_str_take(r, "item", export_redact_id(x, &pii, it));
 	export_str(r, "kind", queue_kind_name(it->kind));
 	export_str(r, "action", d->action);
 	export_str_take(r, "original", export_redact_text(x, &pii, it->text));

@@ -16,7 +16,7 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	const struct queue_item	*it = o->item;
 	struct export_pii	 pii;
 	cJSON			*payload, *r, *arr, *f;
-	const cJSON		*corr, *labels, *l, *verdicts;
+	const cJSON		*corr, *labels, *l, *verdicts, *vd;
 	const char		*outcome, *v, *action;
 	char			*text;
 	size_t			 i;
@@ -35,7 +35,7 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	export_pii_find(o, &pii);
 	text = export_redact_text(x, &pii, it->text);
 	r = cJSON_CreateObject();
-	export_str(r, "id", it->ext_id);
+	export_str_take(r, "id", export_redact_id(x, &pii, it));
 	export_str(r, "text", text);
 	free(text);
 	arr = cJSON_AddArrayToObject(r, "labels");
@@ -49,9 +49,11 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	}
 	arr = cJSON_AddArrayToObject(r, "flags");
 	verdicts = cJSON_GetObjectItemCaseSensitive(corr, "flags");
-	for (i = 0; i < it->nflags; i++) {
-		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetArrayItem(verdicts, (int)i), "verdict"));
+	/* The verdicts beside the flags, walked alongside (not indexed). */
+	vd = cJSON_IsArray(verdicts) ? verdicts->child : NULL;
+	for (i = 0; i < it->nflags; i++, vd = vd != NULL ? vd->next : NULL) {
+		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(vd,
+		    "verdict"));
 		if (v == NULL)
 			v = reject ? "confirmed" : "overturned";
 		f = cJSON_CreateObject();

@@ -1,58 +1,668 @@
 /*
  * Personal data in exports: which strings a decision confirmed as personal
- * data, and their replacement wherever they occur (Presidio's "replace" by
- * default; mask, keyed hash or none on request).
+ * data, and their replacement wherever they occur, in any spelling that
+ * folds to the same value (Presidio's "replace" by default; mask, keyed
+ * hash or none on request).
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <unigbrk.h>
+#include <uninorm.h>
+#include <uniwbrk.h>
 
 #include "sink.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
+/*
+ * Matching is on folded text: per grapheme cluster, the default-ignorable
+ * characters (zero-width spaces and joiners, variation selectors, soft
+ * hyphens) dropped, then Unicode full case folding and NFKC. Folding a
+ * cluster at a time keeps a map from folded bytes back to the text's, and
+ * makes a match that starts or ends inside a cluster impossible to state.
+ * A value folds alike: JOHN@EXAMPLE.COM, john@example.com, John@Exam<ZWSP>
+ * ple.com and the fullwidth ｊｏｈｎ@... are one value; J.Smith is not
+ * john.smith (folding changes no letters but their case).
+ */
+#define REDACT_NONE	UINT32_MAX
+
+struct redact_fold {
+	char		*buf;		/* the folded text */
+	size_t		 len;
+	size_t		*ostart;	/* per cluster: first byte in the text */
+	size_t		*fstart;	/* per cluster: first byte in buf */
+	size_t		 nclu;		/* [nclu]: the ends */
+	uint32_t	*at;		/* per byte of buf and its end: the first
+					   cluster starting there, or NONE */
+};
+
+struct redact_value {
+	char		*fold;
+	size_t		 len;
+	int		 free_start;	/* confirmed inside a word: its start */
+	int		 free_end;	/* or its end need not be a boundary */
+};
+
+/*
+ * Aho-Corasick over the folded values: one pass over a folded text finds
+ * every occurrence of every value, in time linear in the text, the values
+ * and the occurrences (a hash of substrings at word boundaries would cost
+ * the text times the longest value). Edges are one hash table keyed by
+ * (node, byte): a 256-wide table per node would take a kilobyte a node.
+ */
+struct redact_node {
+	uint32_t	 fail;		/* longest proper suffix in the trie */
+	uint32_t	 out;		/* nearest value node on the fail chain,
+					   itself included; 0: none */
+	uint32_t	 child;		/* first child (for the BFS) */
+	uint32_t	 sibling;
+	uint32_t	 depth;
+	uint32_t	 value;		/* NONE unless a value ends here */
+	unsigned char	 byte;		/* on the edge from the parent */
+};
+
+struct export_pii_index {
+	struct redact_value	*v;
+	size_t			 cap;
+	uint32_t		*set;		/* value index + 1, 0: empty */
+	size_t			 nset;		/* a power of two */
+	/* The text export_pii_add takes offsets into, and its breaks. */
+	const char		*src;
+	size_t			 srclen;
+	char			*src_gb;
+	char			*src_wb;
+	size_t			*src_cp;	/* byte of every 32nd code point */
+	size_t			 src_ncp;
+	/* The matcher, over the first built values. */
+	struct redact_node	*node;
+	size_t			 nnode;
+	uint64_t		*ekey;		/* node << 8 | byte, + 1 */
+	uint32_t		*edst;
+	size_t			 nedge;		/* a power of two */
+	size_t			 built;
+};
+
+#define REDACT_CP_STEP	32
+
+static size_t
+redact_seqlen(unsigned char c)
+{
+	return (c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4);
+}
+
+/* A default-ignorable code point: drawn as nothing, matched as nothing. */
+static int
+redact_ignorable(uint32_t cp)
+{
+	return (uc_is_property_default_ignorable_code_point(cp));
+}
+
+static void
+redact_put(char **buf, size_t *len, size_t *cap, const void *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		while (*len + n + 1 > *cap)
+			*cap = *cap < 64 ? 64 : *cap * 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+}
+
+/* Folds one cluster s[0..n) onto buf. */
+static void
+redact_fold_cluster(const char *s, size_t n, char **buf, size_t *len,
+    size_t *cap, char **tmp, size_t *tcap)
+{
+	uint8_t		 res[64], *r;
+	size_t		 i, k, tn = 0, rl = sizeof res;
+	uint32_t	 cp;
+	char		 c;
+
+	if (n == 1 || (n == 2 && s[0] == '\r' && s[1] == '\n')) {
+		if ((unsigned char)s[0] < 0x80) {
+			/* ASCII: NFKC leaves it, folding lowers A-Z. */
+			c = s[0] >= 'A' && s[0] <= 'Z' ? s[0] + 32 : s[0];
+			redact_put(buf, len, cap, &c, 1);
+			if (n == 2)
+				redact_put(buf, len, cap, s + 1, 1);
+			return;
+		}
+	}
+	for (i = 0; i < n; i += k) {
+		if ((k = (size_t)utf8_decode(s + i, n - i, &cp)) == 0)
+			k = 1;
+		else if (redact_ignorable(cp))
+			continue;
+		redact_put(tmp, &tn, tcap, s + i, k);
+	}
+	if (tn == 0)
+		return;
+	r = u8_casefold((const uint8_t *)*tmp, tn, NULL, UNINORM_NFKC, res,
+	    &rl);
+	if (r == NULL) {
+		/* Not UTF-8 (no text that reached here): as it is. */
+		redact_put(buf, len, cap, *tmp, tn);
+		return;
+	}
+	redact_put(buf, len, cap, r, rl);
+	if (r != res)
+		free(r);
+}
+
+/*
+ * Folds s[0..len). With map, also the clusters and where they start on
+ * both sides; gb, if not NULL, holds the grapheme breaks of s.
+ */
+static void
+redact_fold(const char *s, size_t len, const char *gb, int map,
+    struct redact_fold *f)
+{
+	char	*own = NULL, *tmp = NULL;
+	size_t	 cap = len + 16, tcap = 0, a, b, k, ccap = 0;
+
+	memset(f, 0, sizeof *f);
+	f->buf = xmalloc(cap);
+	if (gb == NULL && len > 0) {
+		own = xmalloc(len);
+		u8_grapheme_breaks((const uint8_t *)s, len, own);
+		gb = own;
+	}
+	for (a = 0; a < len; a = b) {
+		for (b = a + 1; b < len && !gb[b]; b++)
+			;
+		if (map) {
+			if (f->nclu + 2 > ccap) {
+				ccap = ccap == 0 ? len / 2 + 2 : ccap * 2;
+				f->ostart = xreallocarray(f->ostart, ccap,
+				    sizeof *f->ostart);
+				f->fstart = xreallocarray(f->fstart, ccap,
+				    sizeof *f->fstart);
+			}
+			f->ostart[f->nclu] = a;
+			f->fstart[f->nclu++] = f->len;
+		}
+		redact_fold_cluster(s + a, b - a, &f->buf, &f->len, &cap, &tmp,
+		    &tcap);
+	}
+	f->buf[f->len] = '\0';
+	if (map) {
+		if (f->ostart == NULL) {
+			f->ostart = xmalloc(sizeof *f->ostart);
+			f->fstart = xmalloc(sizeof *f->fstart);
+		}
+		f->ostart[f->nclu] = len;
+		f->fstart[f->nclu] = f->len;
+		f->at = xreallocarray(NULL, f->len + 1, sizeof *f->at);
+		memset(f->at, 0xff, (f->len + 1) * sizeof *f->at);
+		for (k = f->nclu + 1; k-- > 0;)
+			f->at[f->fstart[k]] = (uint32_t)k;
+	}
+	free(tmp);
+	free(own);
+}
+
+static void
+redact_fold_done(struct redact_fold *f)
+{
+	free(f->buf);
+	free(f->ostart);
+	free(f->fstart);
+	free(f->at);
+}
+
+static uint64_t
+redact_hash(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n-- > 0)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
+	return (h ^ (h >> 29));
+}
+
+/* The slot of value fold[0..n) in the set: its index + 1 there, or 0. */
+static uint32_t *
+redact_set_find(struct export_pii_index *ix, const char *fold, size_t n)
+{
+	size_t			 i = (size_t)redact_hash(fold, n) &
+				    (ix->nset - 1);
+	struct redact_value	*v;
+
+	for (;; i = (i + 1) & (ix->nset - 1)) {
+		if (ix->set[i] == 0)
+			return (&ix->set[i]);
+		v = &ix->v[ix->set[i] - 1];
+		if (v->len == n && memcmp(v->fold, fold, n) == 0)
+			return (&ix->set[i]);
+	}
+}
+
+/* Room for one more beside the n values. */
+static void
+redact_set_grow(struct export_pii_index *ix, size_t n)
+{
+	size_t	 i;
+
+	if (ix->nset >= 2 * (n + 1))
+		return;
+	free(ix->set);
+	ix->nset = ix->nset == 0 ? 16 : ix->nset;
+	while (ix->nset < 2 * (n + 1))
+		ix->nset *= 2;
+	ix->set = xcalloc(ix->nset, sizeof *ix->set);
+	for (i = 0; i < n; i++)
+		*redact_set_find(ix, ix->v[i].fold, ix->v[i].len) =
+		    (uint32_t)i + 1;
+}
+
+/* The breaks of the text offsets are given in, computed once per text. */
+static void
+redact_source(struct export_pii_index *ix, const char *text, size_t len)
+{
+	size_t	 b, n = 0;
+
+	if (ix->src == text && ix->srclen == len)
+		return;
+	free(ix->src_gb);
+	free(ix->src_wb);
+	free(ix->src_cp);
+	ix->src = text;
+	ix->srclen = len;
+	ix->src_gb = xmalloc(len + 1);
+	ix->src_wb = xmalloc(len + 1);
+	u8_grapheme_breaks((const uint8_t *)text, len, ix->src_gb);
+	u8_wordbreaks((const uint8_t *)text, len, ix->src_wb);
+	ix->src_gb[0] = ix->src_wb[0] = 1;
+	ix->src_gb[len] = ix->src_wb[len] = 1;
+	ix->src_cp = xreallocarray(NULL, len / REDACT_CP_STEP + 2,
+	    sizeof *ix->src_cp);
+	for (b = 0; b < len; b += redact_seqlen((unsigned char)text[b])) {
+		if (n % REDACT_CP_STEP == 0)
+			ix->src_cp[n / REDACT_CP_STEP] = b;
+		n++;
+	}
+	if (n % REDACT_CP_STEP == 0)
+		ix->src_cp[n / REDACT_CP_STEP] = len;
+	ix->src_ncp = n;
+}
+
+static size_t
+redact_cp_byte(const struct export_pii_index *ix, size_t cp)
+{
+	size_t b = ix->src_cp[cp / REDACT_CP_STEP], k;
+
+	for (k = cp % REDACT_CP_STEP; k > 0; k--)
+		b += redact_seqlen((unsigned char)ix->src[b]);
+	return (b);
+}
+
+/*
+ * Offsets are code points into text. A value confirmed across part of a
+ * grapheme cluster is widened to the whole clusters (a span splitting e
+ * from its accent would otherwise match every e); one confirmed inside a
+ * word matches without a boundary on that side (redact more, never less).
+ */
 void
 export_pii_add(struct export_pii *p, const char *text, size_t start,
     size_t end, const char *type)
 {
-	size_t	bs, be, len = strlen(text), i;
+	struct export_pii_index	*ix;
+	struct redact_fold	 f;
+	struct redact_value	*v;
+	uint32_t		*slot;
+	size_t			 len = strlen(text), bs, be;
 
-	if (utf8_cp_to_byte(text, len, start, &bs) != 0 ||
-	    utf8_cp_to_byte(text, len, end, &be) != 0 || be <= bs)
+	if (end <= start)
 		return;
-	for (i = 0; i < p->n; i++) {
-		if (strlen(p->text[i]) == be - bs &&
-		    memcmp(p->text[i], text + bs, be - bs) == 0)
-			return;
+	if (type == NULL)
+		type = "PII";
+	if ((ix = p->index) == NULL)
+		ix = p->index = xcalloc(1, sizeof *ix);
+	redact_source(ix, text, len);
+	if (end > ix->src_ncp)
+		return;
+	bs = redact_cp_byte(ix, start);
+	be = redact_cp_byte(ix, end);
+	while (bs > 0 && !ix->src_gb[bs])
+		bs--;
+	while (be < len && !ix->src_gb[be])
+		be++;
+	redact_fold(text + bs, be - bs, NULL, 0, &f);
+	if (f.len == 0) {
+		redact_fold_done(&f);
+		return;
 	}
-	p->text = xreallocarray(p->text, p->n + 1, sizeof *p->text);
-	p->type = xreallocarray(p->type, p->n + 1, sizeof *p->type);
+	redact_set_grow(ix, p->n);
+	slot = redact_set_find(ix, f.buf, f.len);
+	if (*slot != 0) {
+		v = &ix->v[*slot - 1];
+		v->free_start |= !ix->src_wb[bs];
+		v->free_end |= !ix->src_wb[be];
+		redact_fold_done(&f);
+		return;
+	}
+	if (p->n == ix->cap) {
+		ix->cap = ix->cap == 0 ? 8 : ix->cap * 2;
+		ix->v = xreallocarray(ix->v, ix->cap, sizeof *ix->v);
+		p->text = xreallocarray(p->text, ix->cap, sizeof *p->text);
+		p->type = xreallocarray(p->type, ix->cap, sizeof *p->type);
+	}
+	v = &ix->v[p->n];
+	v->fold = f.buf;
+	v->len = f.len;
+	v->free_start = !ix->src_wb[bs];
+	v->free_end = !ix->src_wb[be];
+	f.buf = NULL;
+	redact_fold_done(&f);
 	p->text[p->n] = xstrndup(text + bs, be - bs);
-	p->type[p->n++] = xstrdup(type);
+	p->type[p->n] = xstrdup(type);
+	*slot = (uint32_t)++p->n;
+}
+
+static void
+redact_matcher_free(struct export_pii_index *ix)
+{
+	free(ix->node);
+	free(ix->ekey);
+	free(ix->edst);
+	ix->node = NULL;
+	ix->ekey = NULL;
+	ix->edst = NULL;
+	ix->nnode = ix->nedge = ix->built = 0;
 }
 
 void
 export_pii_done(struct export_pii *p)
 {
-	size_t i;
+	struct export_pii_index	*ix = p->index;
+	size_t			 i;
 
 	for (i = 0; i < p->n; i++) {
 		free(p->text[i]);
 		free(p->type[i]);
+		if (ix != NULL)
+			free(ix->v[i].fold);
+	}
+	if (ix != NULL) {
+		redact_matcher_free(ix);
+		free(ix->v);
+		free(ix->set);
+		free(ix->src_gb);
+		free(ix->src_wb);
+		free(ix->src_cp);
+		free(ix);
 	}
 	free(p->text);
 	free(p->type);
 	memset(p, 0, sizeof *p);
 }
 
-static const char *
-redact_verdict(const cJSON *spans, size_t i, const char **type)
+/* The edge's slot: its key there, or an empty slot. */
+static size_t
+redact_edge_slot(const struct export_pii_index *ix, uint32_t node,
+    unsigned char c)
 {
-	const cJSON	*s = cJSON_GetArrayItem(spans, (int)i);
-	const char	*v;
+	uint64_t	key = ((uint64_t)node << 8 | c) + 1;
+	size_t		i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) &
+			    (ix->nedge - 1);
+
+	while (ix->ekey[i] != 0 && ix->ekey[i] != key)
+		i = (i + 1) & (ix->nedge - 1);
+	return (i);
+}
+
+static uint32_t
+redact_edge(const struct export_pii_index *ix, uint32_t node, unsigned char c)
+{
+	size_t i = redact_edge_slot(ix, node, c);
+
+	return (ix->ekey[i] != 0 ? ix->edst[i] : 0);
+}
+
+static void
+redact_matcher_build(const struct export_pii *p)
+{
+	struct export_pii_index	*ix = p->index;
+	struct redact_node	*nd;
+	uint32_t		*queue, u, v, w, f;
+	size_t			 total = 1, i, j, qh = 0, qt = 0, s;
+	unsigned char		 c;
+
+	redact_matcher_free(ix);
+	for (i = 0; i < p->n; i++)
+		total += ix->v[i].len;
+	ix->node = nd = xcalloc(total, sizeof *nd);
+	for (ix->nedge = 16; ix->nedge < 2 * total; ix->nedge *= 2)
+		;
+	ix->ekey = xcalloc(ix->nedge, sizeof *ix->ekey);
+	ix->edst = xcalloc(ix->nedge, sizeof *ix->edst);
+	ix->nnode = 1;
+	nd[0].value = REDACT_NONE;
+	for (i = 0; i < p->n; i++) {
+		u = 0;
+		for (j = 0; j < ix->v[i].len; j++) {
+			c = (unsigned char)ix->v[i].fold[j];
+			s = redact_edge_slot(ix, u, c);
+			if (ix->ekey[s] == 0) {
+				v = (uint32_t)ix->nnode++;
+				nd[v].value = REDACT_NONE;
+				nd[v].depth = nd[u].depth + 1;
+				nd[v].byte = c;
+				nd[v].sibling = nd[u].child;
+				nd[u].child = v;
+				ix->ekey[s] = ((uint64_t)u << 8 | c) + 1;
+				ix->edst[s] = v;
+			}
+			u = ix->edst[s];
+		}
+		nd[u].value = (uint32_t)i;
+	}
+	/* Breadth first: a node's fail link is shallower than itself. */
+	queue = xreallocarray(NULL, ix->nnode, sizeof *queue);
+	for (v = nd[0].child; v != 0; v = nd[v].sibling) {
+		nd[v].fail = 0;
+		queue[qt++] = v;
+	}
+	while (qh < qt) {
+		u = queue[qh++];
+		nd[u].out = nd[u].value != REDACT_NONE ? u : nd[nd[u].fail].out;
+		for (v = nd[u].child; v != 0; v = nd[v].sibling) {
+			c = nd[v].byte;
+			for (f = nd[u].fail;; f = nd[f].fail) {
+				w = redact_edge(ix, f, c);
+				if (w != 0 || f == 0)
+					break;
+			}
+			nd[v].fail = w;
+			queue[qt++] = v;
+		}
+	}
+	free(queue);
+	ix->built = p->n;
+}
+
+/* Whether folded offset fs begins a match: its original byte, or NONE. */
+static size_t
+redact_start_byte(const struct redact_fold *f, size_t fs)
+{
+	size_t k = f->at[fs];
+
+	/* Past the clusters that folded to nothing (ignorables before it). */
+	while (k < f->nclu && f->fstart[k + 1] == fs)
+		k++;
+	return (f->ostart[k]);
+}
+
+static int
+redact_word_edge(const char *wb, size_t len, size_t b)
+{
+	return (b == 0 || b == len || wb[b]);
+}
+
+/* A keyed hash keeps 128 bits: too many to search for a phone number. */
+#define REDACT_HASH_BYTES	16
+
+/*
+ * The replacement of text[os..oe), which folds to fold[0..flen): hash the
+ * folded form, so that every spelling of a value hashes alike.
+ */
+static void
+redact_one(char **out, size_t *o, size_t *cap, const char *orig, size_t olen,
+    const char *fold, size_t flen, const char *type, enum export_redact mode,
+    const unsigned char *key)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	size_t		 mdlen = 0, n;
+	char		 hex[2 * REDACT_HASH_BYTES + 1], *s;
+
+	switch (mode) {
+	case EXPORT_REDACT_MASK:
+		for (n = utf8_cp_count(orig, olen); n > 0; n--)
+			redact_put(out, o, cap, "*", 1);
+		return;
+	case EXPORT_REDACT_HASH:
+		/*
+		 * HMAC-SHA-256 under the database's redaction key: the same
+		 * value hashes the same way in every export, and nobody
+		 * without the key can test guesses against it.
+		 */
+		if (key == NULL || EVP_Q_mac(NULL, "HMAC", NULL, "SHA256",
+		    NULL, key, 32, (const unsigned char *)fold, flen, md,
+		    sizeof md, &mdlen) == NULL || mdlen < REDACT_HASH_BYTES)
+			memset(md, 0, sizeof md);
+		queue_hex(md, REDACT_HASH_BYTES, hex);
+		xasprintf(&s, "<%s:%s>", type, hex);
+		break;
+	default:
+		xasprintf(&s, "<%s>", type);
+		break;
+	}
+	redact_put(out, o, cap, s, strlen(s));
+	free(s);
+}
+
+char *
+export_redact_text_mode(const struct export_pii *p, const char *text,
+    enum export_redact mode, const unsigned char *key)
+{
+	struct export_pii_index	*ix = p->index;
+	const struct redact_node *nd;
+	const struct redact_value *v;
+	struct redact_fold	 f;
+	char			*out = NULL, *wb = NULL;
+	size_t			*bend = NULL, tlen, cap, o = 0, i, e, s, os,
+				 oe, ge, copied = 0;
+	uint32_t		*bval = NULL, st = 0, w, nx, gv;
+
+	if (text == NULL)
+		return (NULL);
+	tlen = strlen(text);
+	if (mode == EXPORT_REDACT_NONE || p->n == 0 || ix == NULL)
+		return (xstrdup(text));
+	if (ix->built != p->n)
+		redact_matcher_build(p);
+	nd = ix->node;
+	redact_fold(text, tlen, NULL, 1, &f);
+
+	/*
+	 * Every occurrence ending at a cluster boundary, the longest first
+	 * (the out chain), kept if it starts on one and both of its ends
+	 * are word boundaries in the text (unless its value was confirmed
+	 * inside a word): per start, the longest.
+	 */
+	for (i = 0; i < f.len; i++) {
+		while ((nx = redact_edge(ix, st, (unsigned char)f.buf[i])) ==
+		    0 && st != 0)
+			st = nd[st].fail;
+		st = nx;
+		e = i + 1;
+		if (f.at[e] == REDACT_NONE)
+			continue;
+		for (w = nd[st].out; w != 0; w = nd[nd[w].fail].out) {
+			s = e - nd[w].depth;
+			if (f.at[s] == REDACT_NONE)
+				continue;
+			v = &ix->v[nd[w].value];
+			if (wb == NULL) {
+				wb = xmalloc(tlen + 1);
+				u8_wordbreaks((const uint8_t *)text, tlen, wb);
+				bend = xcalloc(f.len + 1, sizeof *bend);
+				bval = xcalloc(f.len + 1, sizeof *bval);
+			}
+			if ((!v->free_start && !redact_word_edge(wb, tlen,
+			    redact_start_byte(&f, s))) || (!v->free_end &&
+			    !redact_word_edge(wb, tlen, f.ostart[f.at[e]])))
+				continue;
+			if (bend[s] < e) {
+				bend[s] = e;
+				bval[s] = nd[w].value;
+			}
+		}
+	}
+
+	cap = tlen + 64;
+	out = xmalloc(cap);
+	/*
+	 * Left to right, the longest occurrence at each start; those that
+	 * overlap it join it (none leaks past the replacement), under the
+	 * first's type.
+	 */
+	for (s = 0; bend != NULL && s < f.len; s++) {
+		if (bend[s] == 0)
+			continue;
+		ge = bend[s];
+		gv = bval[s];
+		for (i = s + 1; i < ge; i++) {
+			if (bend[i] > ge)
+				ge = bend[i];
+		}
+		os = redact_start_byte(&f, s);
+		oe = f.ostart[f.at[ge]];
+		redact_put(&out, &o, &cap, text + copied, os - copied);
+		redact_one(&out, &o, &cap, text + os, oe - os, f.buf + s,
+		    ge - s, p->type[gv], mode, key);
+		copied = oe;
+		s = ge - 1;
+	}
+	redact_put(&out, &o, &cap, text + copied, tlen - copied);
+	out[o] = '\0';
+	free(wb);
+	free(bend);
+	free(bval);
+	redact_fold_done(&f);
+	return (out);
+}
+
+char *
+export_redact_id(struct export_ctx *x, const struct export_pii *p,
+    const struct queue_item *it)
+{
+	char	*r, *out;
+
+	r = export_redact_text(x, p, it->ext_id);
+	if (r == NULL || strcmp(r, it->ext_id) == 0)
+		return (r);
+	xasprintf(&out, "%s~%lld", r, (long long)it->id);
+	free(r);
+	return (out);
+}
+
+/*
+ * The reviewer's verdicts come as an array beside the item's spans (or
+ * flags): walked alongside, not indexed, which would cost n^2.
+ */
+static const char *
+redact_verdict(const cJSON *s, const char **type)
+{
+	const char *v;
 
 	v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s,
 	    "verdict"));
@@ -65,13 +675,16 @@ static void
 redact_spans(const struct queue_item *it, const cJSON *corr,
     struct export_pii *p)
 {
-	const cJSON	*spans, *added, *a;
+	const cJSON	*spans, *added, *a, *s;
 	const char	*v, *type;
 	size_t		 i;
 
 	spans = cJSON_GetObjectItemCaseSensitive(corr, "spans");
+	s = cJSON_IsArray(spans) ? spans->child : NULL;
 	for (i = 0; i < it->nspans; i++) {
-		v = redact_verdict(spans, i, &type);
+		v = redact_verdict(s, &type);
+		if (s != NULL)
+			s = s->next;
 		if (strcmp(v, "rejected") == 0)
 			continue;
 		export_pii_add(p, it->text, it->spans[i].start,
@@ -133,12 +746,12 @@ export_pii_find(const struct queue_outcome *o, struct export_pii *p)
 		return;
 	}
 	flags = cJSON_GetObjectItemCaseSensitive(corr, "flags");
-	for (i = 0; i < it->nflags; i++) {
+	f = cJSON_IsArray(flags) ? flags->child : NULL;
+	for (i = 0; i < it->nflags; i++, f = f != NULL ? f->next : NULL) {
 		if (strncmp(it->flags[i].type, "pii", 3) != 0 ||
 		    (it->flags[i].type[3] != '\0' &&
 		    it->flags[i].type[3] != '.') || !it->flags[i].has_offsets)
 			continue;
-		f = cJSON_GetArrayItem(flags, (int)i);
 		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f,
 		    "verdict"));
 		if (all_pii || (v != NULL && strcmp(v, "confirmed") == 0))
@@ -146,87 +759,4 @@ export_pii_find(const struct queue_outcome *o, struct export_pii *p)
 			    it->flags[i].end, it->flags[i].type);
 	}
 	cJSON_Delete(payload);
-}
-
-/* A keyed hash keeps 128 bits: too many to search for a phone number. */
-#define REDACT_HASH_BYTES	16
-
-static char *
-redact_one(const char *value, const char *type, enum export_redact mode,
-    const unsigned char *key)
-{
-	unsigned char	 md[EVP_MAX_MD_SIZE];
-	size_t		 mdlen = 0;
-	char		*out, hex[2 * REDACT_HASH_BYTES + 1];
-	size_t		 n;
-
-	switch (mode) {
-	case EXPORT_REDACT_MASK:
-		n = utf8_cp_count(value, strlen(value));
-		out = xmalloc(n + 1);
-		memset(out, '*', n);
-		out[n] = '\0';
-		return (out);
-	case EXPORT_REDACT_HASH:
-		/*
-		 * HMAC-SHA-256 under the database's redaction key: the same
-		 * value hashes the same way in every export, and nobody
-		 * without the key can test guesses against it.
-		 */
-		if (key == NULL || EVP_Q_mac(NULL, "HMAC", NULL, "SHA256",
-		    NULL, key, 32, (const unsigned char *)value, strlen(value),
-		    md, sizeof md, &mdlen) == NULL || mdlen < REDACT_HASH_BYTES)
-			memset(md, 0, sizeof md);
-		queue_hex(md, REDACT_HASH_BYTES, hex);
-		xasprintf(&out, "<%s:%s>", type, hex);
-		return (out);
-	default:
-		xasprintf(&out, "<%s>", type);
-		return (out);
-	}
-}
-
-char *
-export_redact_text_mode(const struct export_pii *p, const char *text,
-    enum export_redact mode, const unsigned char *key)
-{
-	char	*out, *rep;
-	size_t	 o = 0, cap, i, best, blen, len;
-	size_t	 pos = 0, tlen;
-
-	if (text == NULL)
-		return (NULL);
-	tlen = strlen(text);
-	if (mode == EXPORT_REDACT_NONE || p->n == 0)
-		return (xstrdup(text));
-	cap = tlen + 64;
-	out = xmalloc(cap);
-	while (pos < tlen) {
-		best = p->n;
-		blen = 0;
-		for (i = 0; i < p->n; i++) {
-			len = strlen(p->text[i]);
-			if (len > blen && len <= tlen - pos &&
-			    memcmp(text + pos, p->text[i], len) == 0) {
-				best = i;
-				blen = len;
-			}
-		}
-		if (best == p->n) {
-			if (o + 1 >= cap)
-				out = xrealloc(out, cap *= 2);
-			out[o++] = text[pos++];
-			continue;
-		}
-		rep = redact_one(p->text[best], p->type[best], mode, key);
-		len = strlen(rep);
-		while (o + len + 1 >= cap)
-			out = xrealloc(out, cap *= 2);
-		memcpy(out + o, rep, len);
-		o += len;
-		free(rep);
-		pos += blen;
-	}
-	out[o] = '\0';
-	return (out);
 }

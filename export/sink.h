@@ -40,11 +40,17 @@ struct export_options {
 	const char		*path;		/* NULL or "-": stdout */
 };
 
-/* Confirmed personal data of one item: the strings and their types. */
+/*
+ * Confirmed personal data of one item: the strings and their types, one
+ * per folded value (redact.c's index: the folded values, a hash set of
+ * them and the matcher; NULL until the first is added).
+ */
+struct export_pii_index;
 struct export_pii {
-	char	**text;
-	char	**type;
-	size_t	  n;
+	char			**text;
+	char			**type;
+	size_t			  n;
+	struct export_pii_index	 *index;
 };
 
 struct export_ctx;
@@ -132,11 +138,21 @@ void	export_pii_done(struct export_pii *);
 char	*export_redact_text(struct export_ctx *, const struct export_pii *,
 	    const char *text);
 /*
- * Every occurrence of every confirmed value, the longest first; key is the
- * HMAC key of hash redaction (32 bytes; NULL for the other modes).
+ * Every occurrence of every confirmed value, whatever its case, its
+ * compatibility form (NFKC) or the default-ignorable characters inside it,
+ * that starts and ends on grapheme and word boundaries; the leftmost
+ * longest, and overlapping occurrences as one. key is the HMAC key of hash
+ * redaction (32 bytes; NULL for the other modes).
  */
 char	*export_redact_text_mode(const struct export_pii *, const char *text,
 	    enum export_redact, const unsigned char *key);
+/*
+ * The item's id as a redacted format writes it: the id itself, or, when it
+ * holds a confirmed value, the id redacted as text is followed by "~" and
+ * the item's number in the store, so that ids stay unique.
+ */
+char	*export_redact_id(struct export_ctx *, const struct export_pii *,
+	    const struct queue_item *);
 /* The final payload of an outcome, parsed (NULL if none). */
 cJSON	*export_payload(const struct queue_decision_info *);
 /* The final text: the correction if there is one, else the original. */

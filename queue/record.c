@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unigbrk.h>
+
 #include "ident.h"
 #include "json.h"
 #include "record.h"
@@ -17,6 +19,13 @@
 
 /* Offsets are JSON numbers; keep them exact as doubles. */
 #define RECORD_OFFSET_MAX ((uint64_t)1 << 53)
+
+/*
+ * Spans and flags per item: past these, an item is a document to split,
+ * not one case for a reviewer (and the console lists every one).
+ */
+#define RECORD_SPANS_MAX 10000
+#define RECORD_FLAGS_MAX 10000
 
 static const char *const record_common_keys[] = {
 	"id", "kind", "created_at", "source", "metadata", "priority",
@@ -229,16 +238,81 @@ record_offsets(const cJSON *obj, const char *path, const char *textname,
 	return (0);
 }
 
+/*
+ * Per code point of the text, and its end: whether a grapheme cluster (a
+ * user-perceived character) starts there. Made on first use.
+ */
+static const char *
+record_clusters(const struct record *r, char **cb)
+{
+	size_t	 len, b, n = 0;
+	char	*gb;
+
+	if (*cb != NULL)
+		return (*cb);
+	len = strlen(r->text);
+	gb = xmalloc(len + 1);
+	u8_grapheme_breaks((const uint8_t *)r->text, len, gb);
+	*cb = xmalloc(r->text_cps + 1);
+	for (b = 0; b < len; b++) {
+		if (((unsigned char)r->text[b] & 0xc0) != 0x80)
+			(*cb)[n++] = b == 0 || gb[b];
+	}
+	(*cb)[n] = 1;
+	free(gb);
+	return (*cb);
+}
+
+/* A span or flag whose offsets split a grapheme cluster is refused. */
+static int
+record_check_clusters(const struct record *r, const char *where,
+    size_t start, size_t end, char **cb, char **cause)
+{
+	const char	*c = record_clusters(r, cb);
+	size_t		 off, lo, hi;
+	const char	*which;
+
+	if (c[start] && c[end])
+		return (0);
+	which = c[start] ? "end" : "start";
+	off = c[start] ? end : start;
+	for (lo = off; !c[lo]; lo--)
+		;
+	for (hi = off; !c[hi]; hi++)
+		;
+	xasprintf(cause, "%s.%s %zu splits a character (a grapheme cluster, "
+	    "such as a letter and its combining accent or an emoji "
+	    "sequence, from %zu to %zu): give %zu or %zu", where, which, off,
+	    lo, hi, lo, hi);
+	return (-1);
+}
+
+/* At most max elements in the array called what. */
+static int
+record_check_count(const cJSON *arr, const char *what, size_t max,
+    char **cause)
+{
+	size_t n = (size_t)cJSON_GetArraySize(arr);
+
+	if (n <= max)
+		return (0);
+	xasprintf(cause, "%s: %zu of them; at most %zu per item (split the "
+	    "text into several items)", what, n, max);
+	return (-1);
+}
+
 static int
 record_parse_flags(struct record *r, char **cause)
 {
 	const cJSON		*arr, *v;
 	struct record_flag	*f;
-	char			 where[48];
+	char			 where[48], *cb = NULL;
 	int			 rc;
 
 	if ((rc = json_get_array(r->root, "", "flags", &arr, cause)) <= 0)
 		return (rc);
+	if (record_check_count(arr, "flags", RECORD_FLAGS_MAX, cause) != 0)
+		return (-1);
 	r->flags = xcalloc((size_t)cJSON_GetArraySize(arr) + 1,
 	    sizeof *r->flags);
 	cJSON_ArrayForEach(v, arr) {
@@ -247,7 +321,7 @@ record_parse_flags(struct record *r, char **cause)
 		if (!cJSON_IsObject(v)) {
 			xasprintf(cause, "%s: expected an object, got %s",
 			    where, json_type_name(v));
-			return (-1);
+			goto fail;
 		}
 		if (json_check_keys(v, where, record_flag_keys, 0, cause) ||
 		    record_required_string(v, where, "type", &f->type, cause) ||
@@ -258,14 +332,21 @@ record_parse_flags(struct record *r, char **cause)
 		    json_get_string(v, where, "rationale", &f->rationale,
 		    cause) < 0 ||
 		    record_offsets(v, where, "response", r->text_cps, 0,
-		    &f->has_offsets, &f->start, &f->end, cause))
-			return (-1);
+		    &f->has_offsets, &f->start, &f->end, cause) ||
+		    (f->has_offsets && record_check_clusters(r, where,
+		    f->start, f->end, &cb, cause)))
+			goto fail;
 		if (f->detector != NULL &&
 		    record_check_name(f->detector, where, "detector", 128,
 		    cause))
-			return (-1);
+			goto fail;
 	}
+	free(cb);
 	return (0);
+
+fail:
+	free(cb);
+	return (-1);
 }
 
 static int
@@ -273,7 +354,7 @@ record_parse_spans(struct record *r, char **cause)
 {
 	const cJSON		*arr = NULL, *v, *meta;
 	struct record_span	*s;
-	char			 where[48];
+	char			 where[48], *cb = NULL;
 	int			 present;
 
 	if (json_get_array(r->root, "", "spans", &arr, cause) < 0)
@@ -283,6 +364,8 @@ record_parse_spans(struct record *r, char **cause)
 		    "detector found nothing)");
 		return (-1);
 	}
+	if (record_check_count(arr, "spans", RECORD_SPANS_MAX, cause) != 0)
+		return (-1);
 	r->spans = xcalloc((size_t)cJSON_GetArraySize(arr) + 1,
 	    sizeof *r->spans);
 	cJSON_ArrayForEach(v, arr) {
@@ -291,7 +374,7 @@ record_parse_spans(struct record *r, char **cause)
 		if (!cJSON_IsObject(v)) {
 			xasprintf(cause, "%s: expected an object, got %s",
 			    where, json_type_name(v));
-			return (-1);
+			goto fail;
 		}
 		if (json_check_keys(v, where, record_span_keys, 0, cause) ||
 		    record_required_string(v, where, "entity_type",
@@ -301,9 +384,11 @@ record_parse_spans(struct record *r, char **cause)
 		    record_score(v, where, &s->score, cause) ||
 		    record_offsets(v, where, "text", r->text_cps, 1, &present,
 		    &s->start, &s->end, cause) ||
+		    record_check_clusters(r, where, s->start, s->end, &cb,
+		    cause) ||
 		    json_get_string(v, where, "recognizer", &s->recognizer,
 		    cause) < 0)
-			return (-1);
+			goto fail;
 		s->explanation = cJSON_GetObjectItemCaseSensitive(v,
 		    "analysis_explanation");
 		if (s->explanation != NULL && !cJSON_IsObject(s->explanation) &&
@@ -311,7 +396,7 @@ record_parse_spans(struct record *r, char **cause)
 			xasprintf(cause, "%s.analysis_explanation: expected an "
 			    "object or null, got %s", where,
 			    json_type_name(s->explanation));
-			return (-1);
+			goto fail;
 		}
 		if (cJSON_IsNull(s->explanation))
 			s->explanation = NULL;
@@ -325,9 +410,14 @@ record_parse_spans(struct record *r, char **cause)
 			    "recognizer_name")->valuestring;
 		if (s->recognizer != NULL && record_check_name(s->recognizer,
 		    where, "recognizer", 128, cause) != 0)
-			return (-1);
+			goto fail;
 	}
+	free(cb);
 	return (0);
+
+fail:
+	free(cb);
+	return (-1);
 }
 
 /* The ids of the tool calls made so far in a chat, for tool results. */

@@ -1,6 +1,7 @@
 /*
  * Unit tests for export/redact.c: confirmed personal data taken by code
- * point offsets, and its replacement (replace, mask, hash, none).
+ * point offsets, matched in every spelling that folds alike on grapheme
+ * and word boundaries, and its replacement (replace, mask, hash, none).
  */
 
 #include "config.h"
@@ -126,9 +127,14 @@ test_replace_in_another_text(void **state)
 	export_pii_add(&p, TEXT, 7, 10, "PERSON");
 	export_pii_add(&p, TEXT, 15, 20, "PERSON");
 	/* The values are found wherever they are, not at their offsets. */
-	out = export_redact_text_mode(&p, "Hi " JOSE ", " ZOE ZOE "!",
+	out = export_redact_text_mode(&p, "Hi " JOSE ", " ZOE "/" ZOE "!",
 	    EXPORT_REDACT_REPLACE, NULL);
-	assert_string_equal(out, "Hi <PERSON>, <PERSON><PERSON>!");
+	assert_string_equal(out, "Hi <PERSON>, <PERSON>/<PERSON>!");
+	free(out);
+	/* Inside one word, they are not the names: ZoëZoë is another. */
+	out = export_redact_text_mode(&p, ZOE ZOE, EXPORT_REDACT_REPLACE,
+	    NULL);
+	assert_string_equal(out, ZOE ZOE);
 	free(out);
 	/* Plain "Jose" is not José. */
 	out = export_redact_text_mode(&p, "Jose", EXPORT_REDACT_REPLACE, NULL);
@@ -174,7 +180,10 @@ assert_hash_tag(const char *s, const char *type)
 static const unsigned char key1[32] = { 1 };
 static const unsigned char key2[32] = { 2 };
 
-/* The tag is HMAC-SHA-256(key, value), computed here independently. */
+/*
+ * The tag is HMAC-SHA-256(key, folded value), computed here independently:
+ * Zoë folds to zoë, so ZOË, Zoë and Zoe + U+0308 hash alike.
+ */
 static void
 test_hash_is_keyed_hmac(void **state)
 {
@@ -186,9 +195,10 @@ test_hash_is_keyed_hmac(void **state)
 	(void)state;
 	memset(&p, 0, sizeof p);
 	export_pii_add(&p, TEXT, 7, 10, "PERSON");
-	a = export_redact_text_mode(&p, ZOE, EXPORT_REDACT_HASH, key1);
+	a = export_redact_text_mode(&p, "ZO\xc3\x8b", EXPORT_REDACT_HASH,
+	    key1);
 	assert_non_null(HMAC(EVP_sha256(), key1, sizeof key1,
-	    (const unsigned char *)ZOE, strlen(ZOE), md, &mdlen));
+	    (const unsigned char *)"zo\xc3\xab", 4, md, &mdlen));
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	snprintf(want, sizeof want, "<PERSON:%s>", hex);
@@ -279,6 +289,195 @@ test_null_text(void **state)
 	pii_free(&p);
 }
 
+/* text with one value added at [start, end) code points, redacted. */
+static char *
+redact1(const char *src, size_t start, size_t end, const char *type,
+    const char *text, enum export_redact mode)
+{
+	struct export_pii	 p;
+	char			*out;
+
+	memset(&p, 0, sizeof p);
+	export_pii_add(&p, src, start, end, type);
+	out = export_redact_text_mode(&p, text, mode, mode ==
+	    EXPORT_REDACT_HASH ? key1 : NULL);
+	export_pii_done(&p);
+	return (out);
+}
+
+static void
+expect_redact(const char *src, size_t start, size_t end, const char *text,
+    const char *want)
+{
+	char *out = redact1(src, start, end, "X", text, EXPORT_REDACT_REPLACE);
+
+	assert_string_equal(out, want);
+	free(out);
+}
+
+#define EMAIL_SRC	"mail john.smith@example.com now"
+
+/* Case, zero-width characters, fullwidth (NFKC) forms: one value. */
+static void
+test_spellings_fold_alike(void **state)
+{
+	(void)state;
+	expect_redact(EMAIL_SRC, 5, 27, "to JOHN.SMITH@EXAMPLE.COM.",
+	    "to <X>.");
+	expect_redact(EMAIL_SRC, 5, 27, "to john.smith@example.com.",
+	    "to <X>.");
+	/* U+200B ZERO WIDTH SPACE inside: the replacement covers it. */
+	expect_redact(EMAIL_SRC, 5, 27,
+	    "to john.smith@exam\xe2\x80\x8bple.com.", "to <X>.");
+	/* U+00AD SOFT HYPHEN and U+2060 WORD JOINER. */
+	expect_redact(EMAIL_SRC, 5, 27,
+	    "to john.\xc2\xad" "smith@example\xe2\x81\xa0.com!", "to <X>!");
+	/* Fullwidth ＪＯＨＮ (U+FF2A...) is john under NFKC. */
+	expect_redact("Ask John now", 4, 8, "ask \xef\xbc\xaa\xef\xbc\xaf"
+	    "\xef\xbc\xa8\xef\xbc\xae?", "ask <X>?");
+	/* A reviewer's rewrite that folds to another value is another. */
+	expect_redact(EMAIL_SRC, 5, 27, "to J.Smith@Example.com.",
+	    "to J.Smith@Example.com.");
+	/* Precomposed and decomposed accents are one. */
+	expect_redact(TEXT, 15, 20, "Jos\xc3\xa9 and JOS\xc3\x89.",
+	    "<X> and <X>.");
+	/* German sharp s folds to ss. */
+	expect_redact("in Stra\xc3\x9f" "e 5", 3, 9, "STRASSE 5",
+	    "<X> 5");
+}
+
+/* Confirmed Ann is not the start of Annual, nor inside Joanna. */
+static void
+test_word_boundaries(void **state)
+{
+	(void)state;
+	expect_redact("Ann called", 0, 3,
+	    "Annual report by Ann, for ann and Joanna (ANN).",
+	    "Annual report by <X>, for <X> and Joanna (<X>).");
+	/* A soft hyphen inside a word does not make a boundary. */
+	expect_redact("Ann called", 0, 3, "Ann\xc2\xad" "ual", "Ann\xc2\xad"
+	    "ual");
+	/* An id: the hyphen is a boundary. */
+	expect_redact(EMAIL_SRC, 5, 27, "anon-john.smith@example.com",
+	    "anon-<X>");
+	/* A value confirmed inside a word is matched there too. */
+	expect_redact("JohnSmith", 4, 9, "JohnSmith and Smith",
+	    "John<X> and <X>");
+}
+
+/*
+ * Grapheme clusters: a value is never matched across part of one (e next
+ * to a combining accent, one emoji of a ZWJ sequence), and a value that
+ * was confirmed across part of one is widened to it.
+ */
+static void
+test_grapheme_boundaries(void **state)
+{
+	(void)state;
+	/* Jose does not match the first four letters of José. */
+	expect_redact("Ask Jose now", 4, 8, "Hi " JOSE ", Jose!",
+	    "Hi " JOSE ", <X>!");
+	/* A value followed by a combining mark in the text: not the value. */
+	expect_redact("Ask Zoe", 4, 7, "Zoe\xcc\x88 and Zoe",
+	    "Zoe\xcc\x88 and <X>");
+	/* One emoji of the woman-technologist sequence is not the person. */
+	expect_redact("\xf0\x9f\x91\xa9 here", 0, 1, WOMAN_TECH " and "
+	    "\xf0\x9f\x91\xa9.", WOMAN_TECH " and <X>.");
+	/* The whole sequence matches itself. */
+	expect_redact(TEXT, 0, 3, "a " WOMAN_TECH " b", "a <X> b");
+	/* A span of the e without its accent widens to e + U+0301. */
+	expect_redact(TEXT, 15, 19, "note: e, " JOSE ", Jose",
+	    "note: e, <X>, Jose");
+}
+
+/*
+ * CJK has no spaces: libunistring's word breaks (UAX #29) put one around
+ * every ideograph and hiragana, so a CJK value matches wherever its
+ * characters stand; katakana runs are one word.
+ */
+static void
+test_cjk_and_crlf(void **state)
+{
+	(void)state;
+	expect_redact(TEXT, 4, 6, "\xe6\x88\x91\xe5\x9c\xa8" TOKYO
+	    "\xe5\xb7\xa5\xe4\xbd\x9c", "\xe6\x88\x91\xe5\x9c\xa8<X>"
+	    "\xe5\xb7\xa5\xe4\xbd\x9c");
+	/* CRLF is one cluster; a value at a line's end is found. */
+	expect_redact("Ann\r\nBob", 0, 3, "Hi Ann\r\nann\r\n", "Hi <X>\r\n<X>\r\n");
+	expect_redact("Ann\r\nBob", 0, 8, "x Ann\r\nBob y", "x <X> y");
+}
+
+/* Mask covers what it replaces; hash is of the folded value. */
+static void
+test_mask_and_hash_across_spellings(void **state)
+{
+	char	*a, *b, *c;
+
+	(void)state;
+	a = redact1(EMAIL_SRC, 5, 27, "E", "john.smith@example.com",
+	    EXPORT_REDACT_HASH);
+	b = redact1(EMAIL_SRC, 5, 27, "E", "JOHN.SMITH@EXAMPLE.COM",
+	    EXPORT_REDACT_HASH);
+	c = redact1(EMAIL_SRC, 5, 27, "E", "john.smith@exam\xe2\x80\x8bple.com",
+	    EXPORT_REDACT_HASH);
+	assert_hash_tag(a, "E");
+	assert_string_equal(a, b);
+	assert_string_equal(a, c);
+	free(a);
+	free(b);
+	free(c);
+	a = redact1(EMAIL_SRC, 5, 27, "E", "(JOHN.SMITH@EXAMPLE.COM)",
+	    EXPORT_REDACT_MASK);
+	assert_string_equal(a, "(**********************)");
+	free(a);
+}
+
+/* Spellings of one value are one value; another type does not add it. */
+static void
+test_dedup_by_folded_value(void **state)
+{
+	struct export_pii	p;
+
+	(void)state;
+	memset(&p, 0, sizeof p);
+	export_pii_add(&p, EMAIL_SRC, 5, 27, "EMAIL");
+	export_pii_add(&p, "JOHN.SMITH@EXAMPLE.COM", 0, 22, "OTHER");
+	assert_int_equal(p.n, 1);
+	assert_string_equal(p.type[0], "EMAIL");
+	/* Only ignorables: nothing to match. */
+	export_pii_add(&p, "a\xe2\x80\x8b" "b", 1, 2, "X");
+	assert_int_equal(p.n, 1);
+	pii_free(&p);
+}
+
+/* 10,000 values in one text: every one replaced, nothing else. */
+static void
+test_ten_thousand_values(void **state)
+{
+	struct export_pii	 p;
+	size_t			 i, len = 0, cap = 1 << 20, o;
+	char			*text = malloc(cap), *want = malloc(cap), *out;
+	int			 n;
+
+	(void)state;
+	memset(&p, 0, sizeof p);
+	for (i = 0, o = 0; i < 10000; i++) {
+		n = snprintf(text + len, cap - len, "user%zu@example.com %zu ",
+		    i, i);
+		export_pii_add(&p, text, len, len + (size_t)n - 2 -
+		    (size_t)snprintf(NULL, 0, "%zu", i), "E");
+		o += (size_t)snprintf(want + o, cap - o, "<E> %zu ", i);
+		len += (size_t)n;
+	}
+	assert_int_equal(p.n, 10000);
+	out = export_redact_text_mode(&p, text, EXPORT_REDACT_REPLACE, NULL);
+	assert_string_equal(out, want);
+	free(out);
+	free(text);
+	free(want);
+	pii_free(&p);
+}
+
 int
 main(void)
 {
@@ -294,6 +493,13 @@ main(void)
 		cmocka_unit_test(test_none_copies),
 		cmocka_unit_test(test_nothing_confirmed_copies),
 		cmocka_unit_test(test_null_text),
+		cmocka_unit_test(test_spellings_fold_alike),
+		cmocka_unit_test(test_word_boundaries),
+		cmocka_unit_test(test_grapheme_boundaries),
+		cmocka_unit_test(test_cjk_and_crlf),
+		cmocka_unit_test(test_mask_and_hash_across_spellings),
+		cmocka_unit_test(test_dedup_by_folded_value),
+		cmocka_unit_test(test_ten_thousand_values),
 	};
 
 	return (cmocka_run_group_tests_name("export", tests, NULL, NULL));

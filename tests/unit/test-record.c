@@ -824,6 +824,95 @@ test_bad_recognizer_name_leaves_no_stray_cause(void **state)
 	}
 }
 
+/*
+ * Spans and flags that split a grapheme cluster are refused, naming the
+ * offset and the cluster's bounds: "José" (e + U+0301) at 0..5, and the
+ * woman technologist (U+1F469 ZWJ U+1F4BB) at 6..9.
+ */
+#define SPLIT_TEXT	"\"Jose\\u0301 \\ud83d\\udc69\\u200d\\ud83d\\udcbb!\""
+
+static void
+test_span_splitting_a_cluster_is_refused(void **state)
+{
+	struct record r;
+
+	(void)state;
+	assert_refused_exactly(ANON_HEAD "\"text\": " SPLIT_TEXT ", \"spans\": "
+	    "[{\"entity_type\": \"PERSON\", \"start\": 0, \"end\": 4, "
+	    "\"score\": 0.9}]}", "spans[0].end 4 splits a character (a "
+	    "grapheme cluster, such as a letter and its combining accent or "
+	    "an emoji sequence, from 3 to 5): give 3 or 5");
+	assert_refused(ANON_HEAD "\"text\": " SPLIT_TEXT ", \"spans\": "
+	    "[{\"entity_type\": \"PERSON\", \"start\": 0, \"end\": 5, "
+	    "\"score\": 0.9}, {\"entity_type\": \"EMOJI\", \"start\": 6, "
+	    "\"end\": 7, \"score\": 0.9}]}", "spans[1].end 7 splits a "
+	    "character");
+	assert_refused(ANON_HEAD "\"text\": " SPLIT_TEXT ", \"spans\": "
+	    "[{\"entity_type\": \"EMOJI\", \"start\": 8, \"end\": 10, "
+	    "\"score\": 0.9}]}", "spans[0].start 8 splits a character");
+	assert_refused(OUTPUT_HEAD "\"response\": " SPLIT_TEXT ", \"flags\": "
+	    "[{\"type\": \"pii.name\", \"score\": 0.9, \"start\": 7, "
+	    "\"end\": 9}]}", "flags[0].start 7 splits a character");
+	/* On the clusters' boundaries: accepted. */
+	parse_ok(ANON_HEAD "\"text\": " SPLIT_TEXT ", \"spans\": "
+	    "[{\"entity_type\": \"PERSON\", \"start\": 0, \"end\": 5, "
+	    "\"score\": 0.9}, {\"entity_type\": \"EMOJI\", \"start\": 6, "
+	    "\"end\": 9, \"score\": 0.9}]}", &r);
+	assert_int_equal(r.nspans, 2);
+	record_done(&r);
+	parse_ok(OUTPUT_HEAD "\"response\": " SPLIT_TEXT ", \"flags\": "
+	    "[{\"type\": \"pii.name\", \"score\": 0.9, \"start\": 0, "
+	    "\"end\": 5}]}", &r);
+	record_done(&r);
+}
+
+/* n elements of what, each elem. */
+static char *
+record_many(const char *head, size_t n, const char *elem, const char *tail)
+{
+	size_t	 el = strlen(elem), hl = strlen(head), i;
+	char	*s = malloc(hl + n * (el + 1) + strlen(tail) + 1), *p = s;
+
+	memcpy(p, head, hl);
+	p += hl;
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		memcpy(p, elem, el);
+		p += el;
+	}
+	strcpy(p, tail);
+	return (s);
+}
+
+/* 10,000 spans (or flags) an item: more is refused, saying so. */
+static void
+test_spans_and_flags_are_capped(void **state)
+{
+	struct record	 r;
+	char		*line;
+
+	(void)state;
+	line = record_many(ANON_HEAD "\"text\": \"Ann\", \"spans\": [", 10000,
+	    "{\"entity_type\": \"PERSON\", \"start\": 0, \"end\": 3, "
+	    "\"score\": 0.9}", "]}");
+	parse_ok(line, &r);
+	assert_int_equal(r.nspans, 10000);
+	record_done(&r);
+	free(line);
+	line = record_many(ANON_HEAD "\"text\": \"Ann\", \"spans\": [", 10001,
+	    "{\"entity_type\": \"PERSON\", \"start\": 0, \"end\": 3, "
+	    "\"score\": 0.9}", "]}");
+	assert_refused_exactly(line, "spans: 10001 of them; at most 10000 per "
+	    "item (split the text into several items)");
+	free(line);
+	line = record_many(OUTPUT_HEAD "\"response\": \"x\", \"flags\": [",
+	    10001, "{\"type\": \"toxicity\", \"score\": 0.9}", "]}");
+	assert_refused_exactly(line, "flags: 10001 of them; at most 10000 per "
+	    "item (split the text into several items)");
+	free(line);
+}
+
 int
 main(void)
 {
@@ -869,6 +958,8 @@ main(void)
 		cmocka_unit_test(test_empty_or_long_names_are_refused),
 		cmocka_unit_test(test_bad_name_messages_name_the_field),
 		cmocka_unit_test(test_explanation_of_wrong_type_is_refused),
+		cmocka_unit_test(test_span_splitting_a_cluster_is_refused),
+		cmocka_unit_test(test_spans_and_flags_are_capped),
 		cmocka_unit_test(
 		    test_bad_recognizer_name_leaves_no_stray_cause),
 	};
