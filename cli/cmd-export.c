@@ -25,9 +25,6 @@ static const struct option cmd_export_options[] = {
 	{ "style", required_argument, NULL, 'y' },
 	{ "offsets", required_argument, NULL, 'u' },
 	{ "form", required_argument, NULL, 'F' },
-	{ "cursor", required_argument, NULL, 'c' },
-	{ "layout", required_argument, NULL, 'l' },
-	{ "test-fraction", required_argument, NULL, 't' },
 	{ "history", no_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
@@ -37,8 +34,10 @@ const struct cmd_entry cmd_export_entry = {
 	.name = "export",
 	.usage = "--format sft|dpo|kto|spans|labels|decisions [-o FILE] "
 	    "[--since last|all|TIME] [--kind K] [--include-auto] "
-	    "[--redact replace|mask|hash|none] [--style openai|doccano] "
-	    "[--offsets utf16] | --history [--json]",
+	    "[--redact replace|mask|hash|none] "
+	    "[--style openai|doccano|presidio] "
+	    "[--form standard|conversational] [--offsets utf16] | "
+	    "--history [--json]",
 	.summary = "write decisions as training data, with a manifest",
 	.help =
 	    "Writes the decisions taken since this format's last export (or\n"
@@ -48,7 +47,7 @@ const struct cmd_entry cmd_export_entry = {
 	    "says otherwise; spans keep the text (it is what a PII detector\n"
 	    "learns from). The file is written under a temporary name and\n"
 	    "renamed when complete; every run is recorded and audited.",
-	.optstring = "f:o:s:k:ar:y:u:F:c:l:t:Hj",
+	.optstring = "f:o:s:k:ar:y:u:F:Hj",
 	.longopts = cmd_export_options,
 	.exec = cmd_export_exec,
 };
@@ -90,12 +89,11 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct export_options	 opt;
 	struct queue		*q;
 	uint64_t		 records;
-	char			*cause = NULL, n[32], *end;
+	char			*cause = NULL, n[32];
 	int			 ch, rc, history = 0, json = 0;
 
 	memset(&opt, 0, sizeof opt);
 	opt.since = "last";
-	opt.test_fraction = 0.1;
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -131,21 +129,6 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			break;
 		case 'F':
 			opt.form = optarg;
-			break;
-		case 'c':
-			opt.cursor = optarg;
-			break;
-		case 'l':
-			opt.layout = optarg;
-			break;
-		case 't':
-			opt.test_fraction = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' ||
-			    !(opt.test_fraction >= 0 && opt.test_fraction < 1)) {
-				fprintf(stderr, "hitl export: --test-fraction "
-				    "is a number from 0 to below 1\n");
-				return (EX_USAGE);
-			}
 			break;
 		case 'H':
 			history = 1;

@@ -354,6 +354,8 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 		cJSON_AddStringToObject(o, "kind", x->opt->kind);
 	if (x->opt->style != NULL)
 		cJSON_AddStringToObject(o, "style", x->opt->style);
+	if (x->form != NULL)
+		cJSON_AddStringToObject(o, "form", x->form);
 	cJSON_AddBoolToObject(o, "include_auto", x->opt->include_auto);
 	cJSON_AddStringToObject(o, "offsets", x->opt->utf16 ? "utf16" :
 	    "codepoints");

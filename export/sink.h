@@ -29,9 +29,6 @@ struct export_options {
 	const char		*form;		/* chat formats: standard or
 						   conversational; NULL: by
 						   the items */
-	const char		*cursor;	/* --since last: whose last */
-	const char		*layout;	/* NULL (one file) or hf */
-	double			 test_fraction;	/* hf: the test split */
 	int			 utf16;		/* spans: UTF-16 offsets */
 	enum export_redact	 redact;
 	int			 include_auto;
