@@ -656,53 +656,6 @@ export_redact_id(struct export_ctx *x, const struct export_pii *p,
 }
 
 /*
- * The reviewer's verdicts come as an array beside the item's spans (or
- * flags): walked alongside, not indexed, which would cost n^2.
- */
-static const char *
-redact_verdict(const cJSON *s, const char **type)
-{
-	const char *v;
-
-	v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s,
-	    "verdict"));
-	*type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(s,
-	    "entity_type"));
-	return (v != NULL ? v : "accepted");
-}
-
-static void
-redact_spans(const struct queue_item *it, const cJSON *corr,
-    struct export_pii *p)
-{
-	const cJSON	*spans, *added, *a, *s;
-	const char	*v, *type;
-	size_t		 i;
-
-	spans = cJSON_GetObjectItemCaseSensitive(corr, "spans");
-	s = cJSON_IsArray(spans) ? spans->child : NULL;
-	for (i = 0; i < it->nspans; i++) {
-		v = redact_verdict(s, &type);
-		if (s != NULL)
-			s = s->next;
-		if (strcmp(v, "rejected") == 0)
-			continue;
-		export_pii_add(p, it->text, it->spans[i].start,
-		    it->spans[i].end, type != NULL ? type :
-		    it->spans[i].entity_type);
-	}
-	added = cJSON_GetObjectItemCaseSensitive(corr, "added");
-	cJSON_ArrayForEach(a, added) {
-		export_pii_add(p, it->text, (size_t)cJSON_GetNumberValue(
-		    cJSON_GetObjectItemCaseSensitive(a, "start")),
-		    (size_t)cJSON_GetNumberValue(
-		    cJSON_GetObjectItemCaseSensitive(a, "end")),
-		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a,
-		    "entity_type")));
-	}
-}
-
-/*
  * Confirmed personal data: the spans a reviewer kept (or, approved, the
  * spans proposed; by the policy, the accepted ones), and the pii.* flags
  * with offsets a reviewer confirmed (all of them in a rejected output).
@@ -714,7 +667,8 @@ export_pii_find(const struct queue_outcome *o, struct export_pii *p)
 	cJSON			*payload, *corr = NULL;
 	const cJSON		*flags, *f;
 	const char		*outcome = NULL, *v;
-	size_t			 i;
+	struct queue_final_span	*fs;
+	size_t			 i, n;
 	int			 all_pii = 0;
 
 	memset(p, 0, sizeof *p);
@@ -729,19 +683,12 @@ export_pii_find(const struct queue_outcome *o, struct export_pii *p)
 		corr = payload;
 
 	if (it->kind == QUEUE_KIND_ANONYMIZATION) {
-		if (corr != NULL)
-			redact_spans(it, corr, p);
-		else {
-			for (i = 0; i < it->nspans; i++) {
-				if (strcmp(it->spans[i].triage, "rejected") ==
-				    0 || (o->final == NULL &&
-				    strcmp(it->spans[i].triage, "accepted")))
-					continue;
-				export_pii_add(p, it->text,
-				    it->spans[i].start, it->spans[i].end,
-				    it->spans[i].entity_type);
-			}
-		}
+		/* The spans the decision accepts, as the decide rules see it. */
+		n = queue_spans_final(it, payload, o->final == NULL, &fs);
+		for (i = 0; i < n; i++)
+			export_pii_add(p, it->text, fs[i].start, fs[i].end,
+			    fs[i].entity_type);
+		free(fs);
 		cJSON_Delete(payload);
 		return;
 	}
