@@ -5,11 +5,13 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
 #include "triage.h"
+#include "xmalloc.h"
 
 int
 triage_spot_check(const char *id, double rate)
@@ -58,6 +60,55 @@ triage_output(const struct policy *p, struct record *r, struct triage *t)
 	}
 }
 
+static int
+triage_by_start(const void *a, const void *b)
+{
+	const struct record_span *s = *(const struct record_span *const *)a;
+	const struct record_span *u = *(const struct record_span *const *)b;
+
+	if (s->start != u->start)
+		return (s->start < u->start ? -1 : 1);
+	return (s->end < u->end ? -1 : s->end > u->end);
+}
+
+/*
+ * Accepted spans that overlap one another are for a human: a consumer
+ * takes one entity per range (spaCy, doccano), and which of "Austin" as
+ * LOCATION or PERSON is right is the kind of case review is for. Sorted by
+ * start, each run of spans that begins before the furthest end so far is
+ * one overlapping cluster; every span in a cluster of two or more
+ * overlaps another.
+ */
+static void
+triage_overlaps(struct record *r)
+{
+	struct record_span	**acc;
+	size_t			  n = 0, i, j, first = 0, end = 0;
+
+	acc = xreallocarray(NULL, r->nspans, sizeof *acc);
+	for (i = 0; i < r->nspans; i++) {
+		if (r->spans[i].verdict == RECORD_SPAN_ACCEPTED)
+			acc[n++] = &r->spans[i];
+	}
+	qsort(acc, n, sizeof *acc, triage_by_start);
+	for (i = 0; i <= n; i++) {
+		if (i < n && i > first && acc[i]->start < end) {
+			if (acc[i]->end > end)
+				end = acc[i]->end;
+			continue;
+		}
+		if (i - first > 1) {
+			for (j = first; j < i; j++)
+				acc[j]->verdict = RECORD_SPAN_AMBIGUOUS;
+		}
+		if (i < n) {
+			first = i;
+			end = acc[i]->end;
+		}
+	}
+	free(acc);
+}
+
 static void
 triage_anonymization(const struct policy *p, struct record *r,
     struct triage *t)
@@ -74,6 +125,10 @@ triage_anonymization(const struct policy *p, struct record *r,
 			s->verdict = RECORD_SPAN_REJECTED;
 		else
 			s->verdict = RECORD_SPAN_AMBIGUOUS;
+	}
+	triage_overlaps(r);
+	for (i = 0; i < r->nspans; i++) {
+		s = &r->spans[i];
 		w = policy_weight(p, s->entity_type) * s->score;
 		if (s->verdict == RECORD_SPAN_AMBIGUOUS) {
 			/* The first ambiguous span outranks any decided one. */

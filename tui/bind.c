@@ -62,6 +62,12 @@ static const struct tui_binding tui_bindings[] = {
 	{ "inbox", KEY_ESC, TUI_REQ_BACK },
 
 	{ "help", KEY_ESC, TUI_REQ_BACK },
+
+	/* A choice on top of any view: a team, a label, a span to keep. */
+	{ "picker", KEY_RETURN, TUI_REQ_PICK },
+	{ "picker", KEY_ENTER, TUI_REQ_PICK },
+	{ "picker", KEY_ESC, TUI_REQ_CANCEL },
+	{ "picker", 'q', TUI_REQ_CANCEL },
 };
 
 #define NBINDINGS (sizeof tui_bindings / sizeof tui_bindings[0])
@@ -214,7 +220,7 @@ void
 tui_bind_markdown(FILE *f)
 {
 	static const char *const views[] = {
-		"*", "queue", "item", "inbox", "help"
+		"*", "queue", "item", "inbox", "help", "picker"
 	};
 	size_t	i, v;
 

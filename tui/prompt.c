@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tui.h"
@@ -85,9 +86,14 @@ tui_prompt_pick(struct tui *t, const char *title, const char *const *choices,
 	size_t		i;
 	int		key, w, h, y0, x0, y;
 	enum tui_request req;
+	char		keys[128];
 
 	if (n == 0)
 		return (-1);
+	/* Movement is every view's; taking and cancelling the picker's. */
+	snprintf(keys, sizeof keys, "j/k move  ");
+	tui_bind_footer("picker", NULL, keys + strlen(keys),
+	    sizeof keys - strlen(keys));
 	for (;;) {
 		tui_draw(t);
 		w = t->cols > 64 ? 60 : t->cols - 4;
@@ -108,8 +114,7 @@ tui_prompt_pick(struct tui *t, const char *title, const char *const *choices,
 			    tui_color_attr(i == l.sel ? TUI_C_SELECTED :
 			    TUI_C_STATUS));
 		}
-		tui_text_draw(y0 + h - 1, x0 + 1, w - 2,
-		    "j/k move  Enter pick  Esc cancel",
+		tui_text_draw(y0 + h - 1, x0 + 1, w - 2, keys,
 		    tui_color_attr(TUI_C_STATUS));
 		refresh();
 		key = tui_input_key(t);
@@ -121,13 +126,16 @@ tui_prompt_pick(struct tui *t, const char *title, const char *const *choices,
 		}
 		if (key == KEY_RESIZE)
 			continue;
-		if (key == '\r' || key == '\n' || key == KEY_ENTER) {
+		if (key == TUI_KEY_EOF)
+			return (-1);
+		/* A terminal in nl mode sends Enter as newline. */
+		req = tui_bind_lookup("picker", key == '\n' ? '\r' : key);
+		if (req == TUI_REQ_PICK) {
 			*picked = l.sel;
 			return (0);
 		}
-		if (key == PROMPT_ESC || key == TUI_KEY_EOF || key == 'q')
+		if (req == TUI_REQ_CANCEL)
 			return (-1);
-		req = tui_bind_lookup("*", key);
 		tui_list_request(&l, req);
 	}
 }

@@ -45,7 +45,9 @@
 	R(CURSOR_RIGHT,	"cursor-right",	"move the text cursor right") \
 	R(SELECT,	"select",	"start or end a selection (a missed span)") \
 	R(ACK,		"acknowledge",	"acknowledge the escalation") \
-	R(RESOLVE,	"resolve",	"resolve the escalation")
+	R(RESOLVE,	"resolve",	"resolve the escalation") \
+	R(PICK,		"pick",		"take the selected choice") \
+	R(CANCEL,	"cancel",	"close the choice, taking none")
 
 enum tui_request {
 #define R(id, name, help) TUI_REQ_##id,

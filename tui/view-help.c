@@ -44,6 +44,7 @@ hv_build(void)
 		{ "item", "Item (span mode keys apply to anonymization cases)" },
 		{ "inbox", "Escalation inbox (leads)" },
 		{ "help", "Help" },
+		{ "picker", "Choices (a team, a label, a span to keep)" },
 	};
 	size_t i;
 

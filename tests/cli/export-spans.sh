@@ -15,8 +15,10 @@
 #   sp-adjacent  José and Pérez (combining accents) end to end, Zürich
 #   sp-crlf      CRLF line ends, 大阪, 王小明
 #   sp-out       a model output (for blank corrections)
-#   sp-auto      decided by the policy: "Paris Hilton" and "Paris" inside
-#                it, both accepted by triage: an overlap on record
+#   sp-auto      "Paris Hilton" and "Paris" inside it, both above
+#                auto_accept: triage sends it to a human; made into what
+#                hitl before that rule recorded (decided by the policy, both
+#                accepted), it is an overlap on record
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/review-lib.sh"
 
@@ -52,7 +54,12 @@ jq --arg login "$LOGIN" '.roles[$login] = "admin"' \
     "$SRCDIR/examples/policy.json" >base.json
 expect_exit 0 "$HITL" init --policy base.json
 expect_exit 0 "$HITL" import "$SRCDIR/tests/data/spans.jsonl"
-expect_out "imported 7: queued 6, auto-decided 1"
+expect_out "imported 7: queued 7, auto-decided 0"
+_lib_where="sp-auto's spans"
+[ "$(sql "SELECT group_concat(triage, ' ') FROM (SELECT s.triage FROM spans s
+    JOIN items i ON i.id = s.item_id WHERE i.ext_id = 'sp-auto'
+    ORDER BY s.idx) t")" = "ambiguous ambiguous accepted" ] ||
+    fail "overlapping accepted proposals were not sent to a human"
 
 # --- overlaps refused when decided ------------------------------------------------
 
@@ -136,6 +143,13 @@ expect_exit 0 hitl_as bob decide sp-out --lease "$LEASE" correct --payload \
 # --- the files, as their consumers load them ---------------------------------------
 
 at 600
+# What an earlier hitl recorded for sp-auto (decided by the policy, both
+# accepted), put back as it was before the record is verified.
+AUTO_PRIORITY=$(sql "SELECT priority FROM items WHERE ext_id = 'sp-auto'")
+sql "UPDATE spans SET triage = 'accepted' WHERE item_id =
+    (SELECT id FROM items WHERE ext_id = 'sp-auto')"
+sql "UPDATE items SET state = 'auto', priority = 0 WHERE ext_id = 'sp-auto'"
+
 step "spans"
 exspans spans.jsonl
 expect_eq "spans records" "$RECORDS" 5
@@ -202,6 +216,11 @@ import json
 rows = json.load(open("presidio.json", encoding="utf-8"))
 assert isinstance(rows, list) and len(rows) == 5, rows
 EOF
+
+sql "UPDATE spans SET triage = 'ambiguous' WHERE idx < 2 AND item_id =
+    (SELECT id FROM items WHERE ext_id = 'sp-auto')"
+sql "UPDATE items SET state = 'queued', priority = $AUTO_PRIORITY
+    WHERE ext_id = 'sp-auto'"
 
 step "code points only in doccano and presidio"
 runs=$(sql "SELECT count(*) FROM exports")

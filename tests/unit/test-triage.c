@@ -54,22 +54,30 @@ record(const char *line, struct record *r)
 	}
 }
 
-/* An anonymization record whose spans have the scores given. */
+/*
+ * An anonymization record whose spans have the scores given, on words of
+ * their own (up to four), so that no two overlap.
+ */
 static void
 anon_record(struct record *r, const char *id, size_t n, const double *scores,
     const char *const *types)
 {
-	char	line[2048];
-	size_t	len, i;
+	static const size_t	 at[][2] = {
+		{ 0, 5 }, { 6, 11 }, { 12, 17 }, { 21, 26 }
+	};
+	char			 line[2048];
+	size_t			 len, i;
 
+	assert_true(n <= 4);
 	len = (size_t)snprintf(line, sizeof line, "{\"id\": \"%s\", \"kind\": "
 	    "\"anonymization\", \"text\": \"Alice Smith lives in Paris.\", "
 	    "\"spans\": [", id);
 	for (i = 0; i < n; i++) {
 		len += (size_t)snprintf(line + len, sizeof line - len,
-		    "%s{\"entity_type\": \"%s\", \"start\": 0, \"end\": 11, "
-		    "\"score\": %.17g}", i > 0 ? ", " : "",
-		    types != NULL ? types[i] : "PERSON", scores[i]);
+		    "%s{\"entity_type\": \"%s\", \"start\": %zu, "
+		    "\"end\": %zu, \"score\": %.17g}", i > 0 ? ", " : "",
+		    types != NULL ? types[i] : "PERSON", at[i][0], at[i][1],
+		    scores[i]);
 	}
 	snprintf(line + len, sizeof line - len, "]}");
 	record(line, r);
@@ -188,6 +196,53 @@ test_item_queued_iff_a_span_is_ambiguous(void **state)
 	anon_record(&r, "a2", 3, decided, NULL);
 	triage_record(p, &r, &t);
 	assert_int_equal(t.queued, 0);
+	record_done(&r);
+	policy_free(p);
+}
+
+/*
+ * Two proposals for one range, both above auto_accept (Austin as LOCATION
+ * and PERSON): no consumer takes both, so a human chooses. A span that
+ * overlaps nothing stays accepted; a chain of overlaps is one cluster.
+ */
+static void
+test_overlapping_accepted_spans_go_to_a_human(void **state)
+{
+	struct policy	*p = policy_default();
+	struct record	 r;
+	struct triage	 t;
+	char		*cause = NULL;
+	const char	*line = "{\"id\": \"o1\", \"kind\": \"anonymization\", "
+	    "\"text\": \"Austin met Jordan in Paris and Lyon.\", \"spans\": ["
+	    "{\"entity_type\": \"LOCATION\", \"start\": 0, \"end\": 6, "
+	    "\"score\": 0.95},"
+	    "{\"entity_type\": \"PERSON\", \"start\": 0, \"end\": 6, "
+	    "\"score\": 0.9},"
+	    "{\"entity_type\": \"PERSON\", \"start\": 11, \"end\": 17, "
+	    "\"score\": 0.99},"
+	    "{\"entity_type\": \"LOCATION\", \"start\": 21, \"end\": 26, "
+	    "\"score\": 0.97},"
+	    "{\"entity_type\": \"LOCATION\", \"start\": 21, \"end\": 35, "
+	    "\"score\": 0.9},"
+	    "{\"entity_type\": \"LOCATION\", \"start\": 31, \"end\": 35, "
+	    "\"score\": 0.96}]}";
+
+	(void)state;
+	if (record_parse(line, strlen(line), &r, &cause) != 0) {
+		print_error("record refused: %s\n", cause);
+		fail();
+	}
+	triage_record(p, &r, &t);
+	assert_int_equal(r.spans[0].verdict, RECORD_SPAN_AMBIGUOUS);
+	assert_int_equal(r.spans[1].verdict, RECORD_SPAN_AMBIGUOUS);
+	assert_int_equal(r.spans[2].verdict, RECORD_SPAN_ACCEPTED);
+	/* "Paris" and "Lyon" each overlap "Paris and Lyon". */
+	assert_int_equal(r.spans[3].verdict, RECORD_SPAN_AMBIGUOUS);
+	assert_int_equal(r.spans[4].verdict, RECORD_SPAN_AMBIGUOUS);
+	assert_int_equal(r.spans[5].verdict, RECORD_SPAN_AMBIGUOUS);
+	assert_int_equal(t.queued, 1);
+	assert_string_equal(t.top_type, "LOCATION");
+	assert_near(t.top_score, 0.97);
 	record_done(&r);
 	policy_free(p);
 }
@@ -468,6 +523,8 @@ main(void)
 		cmocka_unit_test(
 		    test_anonymization_priority_is_max_over_ambiguous_spans),
 		cmocka_unit_test(test_record_priority_overrides_the_formula),
+		cmocka_unit_test(
+		    test_overlapping_accepted_spans_go_to_a_human),
 	};
 
 	return (cmocka_run_group_tests_name("triage", tests, NULL, NULL));
