@@ -19,6 +19,7 @@ static FILE	*input_script;
 static char	 input_line[4096];
 static size_t	 input_pos;
 static int	 input_have;
+static int	 input_ended;	/* the script ran out */
 
 int
 tui_input_open(const char *script, char **cause)
@@ -118,6 +119,12 @@ input_command(struct tui *t, char *cmd)
 }
 
 int
+tui_input_ended(void)
+{
+	return (input_ended);
+}
+
+int
 tui_input_key(struct tui *t)
 {
 	size_t	len;
@@ -135,8 +142,10 @@ tui_input_key(struct tui *t)
 		if (!input_have || input_line[input_pos] == '\0' ||
 		    input_line[input_pos] == '\n') {
 			if (fgets(input_line, sizeof input_line,
-			    input_script) == NULL)
+			    input_script) == NULL) {
+				input_ended = 1;
 				return (TUI_KEY_EOF);
+			}
 			input_pos = 0;
 			input_have = 1;
 			if (input_line[0] == '#' || input_line[0] == '\n')

@@ -213,22 +213,30 @@ tui_draw(struct tui *t)
 	tui_draw_footer(t);
 }
 
-/* Ends the shift with an optional hand-off note. */
-static void
+/*
+ * Ends the shift with an optional hand-off note: 0, or -1 if the reviewer
+ * cancelled at the note (Esc), and the shift and the open item go on. A
+ * key script that runs out at the note quits all the same.
+ */
+static int
 tui_quit(struct tui *t, int ask)
 {
 	char	note[1024] = "", *why = NULL;
 
+	if (ask && tui_prompt_line(t, "hand-off note for the next reviewer "
+	    "(Enter to skip, Esc to stay):", note, sizeof note) != 0) {
+		if (!tui_input_ended())
+			return (-1);
+		note[0] = '\0';
+	}
 	if (t->item[0] != '\0' && queue_release(t->q, t->item, t->lease,
 	    &why) != 0) {
 		free(why);
 		why = NULL;
 	}
-	if (ask && tui_prompt_line(t, "hand-off note for the next reviewer "
-	    "(Enter to skip):", note, sizeof note) != 0)
-		note[0] = '\0';
 	if (queue_shift_end(t->q, note, NULL, &why) != 0)
 		free(why);
+	return (0);
 }
 
 int
@@ -326,8 +334,9 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 		t.message[0] = '\0';
 		req = tui_bind_lookup(t.view->name, key);
 		if (req == TUI_REQ_QUIT) {
-			tui_quit(&t, 1);
-			break;
+			if (tui_quit(&t, 1) == 0)
+				break;
+			continue;
 		}
 		if (req == TUI_REQ_HELP && t.view != &tui_view_help) {
 			t.under = t.view;
@@ -339,10 +348,8 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 		flags = t.view->request(&t, req, key);
 		if (flags & TUI_RELOAD)
 			tui_view_queue.open(&t);
-		if (flags & TUI_QUIT) {
-			tui_quit(&t, 1);
+		if ((flags & TUI_QUIT) && tui_quit(&t, 1) == 0)
 			break;
-		}
 	}
 out:
 	tui_view_item.close(&t);

@@ -237,6 +237,8 @@ int	 tui_prompt_pick(struct tui *, const char *title,
 /* input.c; a script that runs out sends TUI_KEY_EOF. */
 #define TUI_KEY_EOF	(KEY_MAX + 1)
 int	 tui_input_open(const char *script, char **cause);
+/* Whether a key script has run out (it sends TUI_KEY_EOF from then on). */
+int	 tui_input_ended(void);
 void	 tui_input_close(void);
 /* The next key; handles script commands (screen dumps, resizes). */
 int	 tui_input_key(struct tui *);

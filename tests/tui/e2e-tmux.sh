@@ -72,8 +72,15 @@ keys Tab x; wait_for "not PII"
 keys Tab t; wait_for "retype the span as"
 keys j j Enter; wait_for "retyped to NRP"
 keys a; wait_for "correct: tui-anon-1"
-# 5. undo that, and 6. quit with a hand-off note
+# 5. undo that, and 6. quit with a hand-off note, after changing one's mind
 keys u; wait_for "undid correct of tui-anon-1"
+# Esc at the hand-off note stays: the shift and the open item go on.
+keys q; wait_for "hand-off note"
+keys Escape; sleep 0.3; keys '?'; wait_for "Everywhere"
+"$HITL" --db "$DB" show --json tui-anon-1 | jq -e '.state == "claimed" and
+    .claim.holder == "bob"' >/dev/null ||
+    fail "Esc at the hand-off note released the open item"
+keys Escape; sleep 0.3
 keys q; wait_for "hand-off note"
 keys "anon-1 needs a second look" Enter
 wait_for "console-exited-0"
