@@ -82,7 +82,14 @@ int
 tui_prompt_pick(struct tui *t, const char *title, const char *const *choices,
     size_t n, size_t *picked)
 {
-	struct tui_list	l = { n, 0, 0, 1 };
+	return (tui_prompt_pick_from(t, title, choices, n, 0, picked));
+}
+
+int
+tui_prompt_pick_from(struct tui *t, const char *title,
+    const char *const *choices, size_t n, size_t from, size_t *picked)
+{
+	struct tui_list	l = { n, from < n ? from : 0, 0, 1 };
 	size_t		i;
 	int		key, w, h, y0, x0, y;
 	enum tui_request req;

@@ -233,6 +233,10 @@ int	 tui_prompt_line(struct tui *, const char *label, char *buf,
 	     size_t len);
 int	 tui_prompt_pick(struct tui *, const char *title,
 	     const char *const *choices, size_t n, size_t *picked);
+/* The same, with the choice from selected (a checklist goes on where it was). */
+int	 tui_prompt_pick_from(struct tui *, const char *title,
+	     const char *const *choices, size_t n, size_t from,
+	     size_t *picked);
 
 /* input.c; a script that runs out sends TUI_KEY_EOF. */
 #define TUI_KEY_EOF	(KEY_MAX + 1)

@@ -617,6 +617,7 @@ iv_correct_output(struct tui *t)
 	/* The labels checklist: pick to toggle, the last line to finish. */
 	choices = xreallocarray(NULL, p->nlabels + 1, sizeof *choices);
 	on = xcalloc(p->nlabels + 1, sizeof *on);
+	picked = 0;
 	for (;;) {
 		char **names = xcalloc(p->nlabels + 1, sizeof *names);
 
@@ -626,8 +627,8 @@ iv_correct_output(struct tui *t)
 			choices[i] = names[i];
 		}
 		choices[p->nlabels] = "done";
-		i = (size_t)tui_prompt_pick(t, "labels (Enter toggles)",
-		    choices, p->nlabels + 1, &picked);
+		i = (size_t)tui_prompt_pick_from(t, "labels (Enter toggles)",
+		    choices, p->nlabels + 1, picked, &picked);
 		for (size_t k = 0; k < p->nlabels; k++)
 			free(names[k]);
 		free(names);
