@@ -246,12 +246,13 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 		iv_block(d, "none: sampled for a spot check",
 		    tui_color_attr(TUI_C_DIM));
 	for (i = 0; i < iv_item->nflags; i++) {
-		snprintf(buf, sizeof buf, "%s %.3f  %s%s%s", iv_item->flags[i].type,
-		    iv_item->flags[i].score, iv_item->flags[i].detector != NULL ?
-		    iv_item->flags[i].detector : "",
-		    iv_item->flags[i].rationale != NULL ? ": " : "",
-		    iv_item->flags[i].rationale != NULL ?
-		    iv_item->flags[i].rationale : "");
+		const struct queue_flag *fl = &iv_item->flags[i];
+
+		/* "type score  detector: rationale", each part if given. */
+		snprintf(buf, sizeof buf, "%s %.3f  %s%s%s", fl->type,
+		    fl->score, fl->detector != NULL ? fl->detector : "",
+		    fl->detector != NULL && fl->rationale != NULL ? ": " : "",
+		    fl->rationale != NULL ? fl->rationale : "");
 		tui_utf8_trim(buf);
 		iv_block(d, buf, tui_color_attr(TUI_C_FLAG));
 	}
@@ -362,7 +363,7 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 {
 	struct iv_doc	 d;
 	struct tui_cells *c;
-	size_t		*starts, nlines, i, j, total = 0, end;
+	size_t		**starts, *nlines, i, j, total = 0, end, room;
 	char		 buf[512];
 	int		 y = 0, hidden = 0;
 
@@ -391,22 +392,34 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 		    "(shown as marks such as ^[ and <U+202E>)",
 		    tui_color_attr(TUI_C_ERROR));
 	y = hidden ? 1 : 0;
+	room = (size_t)(r->h - y);
+	/*
+	 * Wrapped first, drawn second: scrolling stops with the last line at
+	 * the bottom before anything is drawn, so G never shows past the end.
+	 */
+	starts = xcalloc(d.n, sizeof *starts);
+	nlines = xcalloc(d.n, sizeof *nlines);
 	for (i = 0; i < d.n; i++) {
-		nlines = tui_cells_wrap(&d.blocks[i], r->w, &starts);
-		for (j = 0; j < nlines; j++, total++) {
+		nlines[i] = tui_cells_wrap(&d.blocks[i], r->w, &starts[i]);
+		total += nlines[i];
+	}
+	if (total <= room)
+		iv_scroll = 0;
+	else if ((size_t)iv_scroll > total - room)
+		iv_scroll = (int)(total - room);
+	for (total = 0, i = 0; i < d.n; i++) {
+		for (j = 0; j < nlines[i]; j++, total++) {
 			if (total < (size_t)iv_scroll || y >= r->h)
 				continue;
-			end = j + 1 < nlines ? starts[j + 1] : d.blocks[i].n;
-			tui_cells_draw(&d.blocks[i], starts[j], end,
+			end = j + 1 < nlines[i] ? starts[i][j + 1] :
+			    d.blocks[i].n;
+			tui_cells_draw(&d.blocks[i], starts[i][j], end,
 			    r->y + y++, r->x, r->w);
 		}
-		free(starts);
+		free(starts[i]);
 	}
-	/* Scrolling stops with the last line at the bottom. */
-	if (total > (size_t)r->h && (size_t)iv_scroll > total - (size_t)r->h)
-		iv_scroll = (int)(total - (size_t)r->h);
-	else if (total <= (size_t)r->h)
-		iv_scroll = 0;
+	free(starts);
+	free(nlines);
 	iv_doc_free(&d);
 }
 
