@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unictype.h>
+
 #include "textsafe.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -24,6 +26,42 @@ textsafe_is_hidden(uint32_t cp)
 	    cp == 0x2028 || cp == 0x2029 || cp == 0x180e ||
 	    (cp >= 0xfff9 && cp <= 0xfffb) ||
 	    (cp >= 0xe0000 && cp <= 0xe007f));		/* tag characters */
+}
+
+/* What may stand between an emoji and a ZWJ: FE0F, a skin tone. */
+static int
+textsafe_emoji_trail(uint32_t cp)
+{
+	return (cp == 0xfe0f || (cp >= 0x1f3fb && cp <= 0x1f3ff));
+}
+
+int
+textsafe_zwj_joins(const char *s, size_t len, size_t at)
+{
+	uint32_t	cp;
+	size_t		i = at;
+	int		k;
+
+	if (at >= len || (k = utf8_decode(s + at, len - at, &cp)) == 0 ||
+	    cp != 0x200d)
+		return (0);
+	/* The emoji after it... */
+	if (utf8_decode(s + at + k, len - at - k, &cp) == 0 ||
+	    !uc_is_property_extended_pictographic(cp))
+		return (0);
+	/* ...and the one before, over its presentation and modifier. */
+	for (;;) {
+		if (i == 0)
+			return (0);
+		do
+			i--;
+		while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80);
+		if (utf8_decode(s + i, at - i, &cp) == 0)
+			return (0);
+		if (!textsafe_emoji_trail(cp))
+			return (uc_is_property_extended_pictographic(cp));
+		at = i;
+	}
 }
 
 void
@@ -95,7 +133,7 @@ textsafe_copy(const char *s, size_t len, int flags, int *hidden)
 		}
 		if ((cp == '\n' && (flags & TEXTSAFE_KEEP_NEWLINES)) ||
 		    (cp == '\t' && (flags & TEXTSAFE_KEEP_TABS)) ||
-		    !textsafe_mark(cp, mark)) {
+		    !textsafe_mark(cp, mark) || textsafe_zwj_joins(s, len, i)) {
 			memcpy(out + o, s + i, (size_t)k);
 			o += (size_t)k;
 		} else {
@@ -121,7 +159,7 @@ textsafe_first_unsafe(const char *s)
 
 	while (i < len) {
 		if ((k = utf8_decode(s + i, len - i, &cp)) == 0 ||
-		    textsafe_mark(cp, mark))
+		    (textsafe_mark(cp, mark) && !textsafe_zwj_joins(s, len, i)))
 			return (s + i);
 		i += (size_t)k;
 	}

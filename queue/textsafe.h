@@ -25,6 +25,13 @@ void	textsafe_mark_byte(unsigned char b, char out[24]);
 
 /* 1 for bidi controls, zero-width and other invisible format characters. */
 int	textsafe_is_hidden(uint32_t cp);
+/*
+ * Whether s[at] (of s[0..len)) is a zero-width joiner inside an emoji ZWJ
+ * sequence (UTS #51: an Extended_Pictographic character before it, with
+ * its U+FE0F or skin-tone modifier, and one after it, as in 👩‍💻):
+ * that joiner is part of what the reader sees and is shown as itself.
+ */
+int	textsafe_zwj_joins(const char *s, size_t len, size_t at);
 
 /*
  * The first character of s (NUL-terminated UTF-8) that would have to be

@@ -82,6 +82,15 @@ tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
 			cell = text_cell(c, cp, attr);
 			cell->wc[0] = L'\t';
 			cell->width = -1;	/* to the next tab stop */
+		} else if (u == 0x200d &&
+		    textsafe_zwj_joins(s, len, i - (size_t)k)) {
+			/*
+			 * A joiner inside an emoji sequence is no hidden
+			 * character, but terminals disagree on the width of
+			 * the joined glyph: the emoji are drawn side by side
+			 * (👩💻), so that every column stays where the console
+			 * counts it.
+			 */
 		} else if (textsafe_mark(u, mark))
 			text_mark(c, mark, cp);
 		else if ((w = wcwidth((wchar_t)u)) < 0) {

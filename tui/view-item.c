@@ -389,7 +389,7 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 	t->hidden = hidden;
 	if (hidden)
 		tui_text_draw(r->y, r->x, r->w, "! contains hidden characters "
-		    "(shown as marks such as ^[ and <U+202E>)",
+		    "(shown as marks such as ^[ and \xe2\x9f\xa8U+202E\xe2\x9f\xa9)",
 		    tui_color_attr(TUI_C_ERROR));
 	y = hidden ? 1 : 0;
 	room = (size_t)(r->h - y);

@@ -149,6 +149,55 @@ test_copy_shows_every_hostile_character(void **state)
 	free(out);
 }
 
+/*
+ * A joiner inside an emoji ZWJ sequence is what the reader sees (👩‍💻,
+ * ❤️‍🔥 with its FE0F, 👍🏽‍♂ with a skin tone); anywhere else it is hidden.
+ */
+static void
+test_zwj_shown_only_inside_emoji_sequences(void **state)
+{
+	static const struct {
+		const char	*in, *out;
+		int		 hidden;
+	} cases[] = {
+		{ "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb",
+		    "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb", 0 },
+		{ "\xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x94\xa5",
+		    "\xe2\x9d\xa4\xef\xb8\x8f\xe2\x80\x8d\xf0\x9f\x94\xa5",
+		    0 },
+		{ "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd\xe2\x80\x8d\xe2\x99\x82",
+		    "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd\xe2\x80\x8d\xe2\x99\x82",
+		    0 },
+		/* Between letters, at either end, after a lone modifier. */
+		{ "pay\xe2\x80\x8dpal", "pay\xe2\x9f\xa8U+200D\xe2\x9f\xa9pal", 1 },
+		{ "\xf0\x9f\x91\xa9\xe2\x80\x8d",
+		    "\xf0\x9f\x91\xa9\xe2\x9f\xa8U+200D\xe2\x9f\xa9", 1 },
+		{ "\xe2\x80\x8d\xf0\x9f\x92\xbb",
+		    "\xe2\x9f\xa8U+200D\xe2\x9f\xa9\xf0\x9f\x92\xbb", 1 },
+		{ "a\xf0\x9f\x8f\xbd\xe2\x80\x8d\xf0\x9f\x92\xbb",
+		    "a\xf0\x9f\x8f\xbd\xe2\x9f\xa8U+200D\xe2\x9f\xa9"
+		    "\xf0\x9f\x92\xbb", 1 },
+		/* The other invisibles stay marked next to emoji too. */
+		{ "\xf0\x9f\x91\xa9\xe2\x80\x8b\xf0\x9f\x92\xbb",
+		    "\xf0\x9f\x91\xa9\xe2\x9f\xa8U+200B\xe2\x9f\xa9"
+		    "\xf0\x9f\x92\xbb", 1 },
+	};
+	char	*out;
+	size_t	 i;
+	int	 hidden;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		out = textsafe_copy(cases[i].in, strlen(cases[i].in), 0,
+		    &hidden);
+		assert_string_equal(out, cases[i].out);
+		assert_int_equal(hidden, cases[i].hidden);
+		assert_true((textsafe_first_unsafe(cases[i].in) == NULL) ==
+		    !cases[i].hidden);
+		free(out);
+	}
+}
+
 int
 main(void)
 {
@@ -159,6 +208,7 @@ main(void)
 		cmocka_unit_test(
 		    test_json_bad_bytes_become_replacement_characters),
 		cmocka_unit_test(test_copy_shows_every_hostile_character),
+		cmocka_unit_test(test_zwj_shown_only_inside_emoji_sequences),
 	};
 
 	return (cmocka_run_group_tests_name("textsafe", tests, NULL, NULL));
