@@ -21,7 +21,8 @@
 #include "sink.h"
 #include "xmalloc.h"
 
-#define EXPORT_MANIFEST_VERSION "1"
+/* 2: contains_personal_data may be "possible"; counts.desirable. */
+#define EXPORT_MANIFEST_VERSION "2"
 
 static const struct export_sink *const export_sinks[] = {
 	&export_sft_sink,
@@ -41,11 +42,23 @@ struct export_ctx {
 	struct export_writer		*writer;
 	unsigned char			 key[32];	/* hash redaction */
 	uint64_t			 records;
-	int				 personal;	/* unredacted PII */
 	cJSON				*by_kind;
 	cJSON				*by_action;
 	cJSON				*by_label;
 	cJSON				*by_entity;
+	cJSON				*by_desirable;
+	/*
+	 * The outcome (or decision) the sink is writing records of, and what
+	 * its item holds, found at its first record (export_held).
+	 */
+	const struct queue_outcome	*cur;
+	const struct queue_decision_info *cur_d;
+	int				 cur_found;
+	cJSON				*cur_payload;
+	const cJSON			*cur_labels;
+	int				 cur_personal, cur_possible;
+	/* What the written records held, for contains_personal_data. */
+	int				 held_personal, held_possible;
 	cJSON				*skipped;
 	cJSON				*reviewers;
 	cJSON				*policies;
@@ -102,6 +115,11 @@ export_check(const struct export_sink *sink, const struct export_options *opt,
 	    strcmp(opt->form, "conversational") != 0))) {
 		xasprintf(cause, sink->forms ? "--form is standard or "
 		    "conversational" : "--form goes with sft, dpo and kto");
+		return (EX_USAGE);
+	}
+	if (opt->utf16 && !sink->offsets) {
+		xasprintf(cause, "%s writes no offsets: --offsets goes with "
+		    "spans", sink->name);
 		return (EX_USAGE);
 	}
 	return (0);
@@ -174,21 +192,98 @@ export_count(cJSON *o, const char *key)
 		cJSON_AddNumberToObject(o, key, 1);
 }
 
+/* The redaction the run applies: none for a format that keeps the text. */
+static enum export_redact
+export_redaction(const struct export_ctx *x)
+{
+	return (x->sink->personal ? EXPORT_REDACT_NONE : x->opt->redact);
+}
+
+/*
+ * What the current outcome's item holds, for every record written of it:
+ * the labels of its decision (the correction's, as the labels and
+ * decisions records give them), whether confirmed personal data of it is
+ * written as it is (a format that keeps the text, --redact none) or
+ * pseudonymized (hash), and whether it carries pii flags without offsets,
+ * whatever their verdict: redaction cannot find what to remove, and an
+ * approval does not say the text holds none.
+ */
+static void
+export_held(struct export_ctx *x)
+{
+	const struct queue_item	*it = x->cur->item;
+	const cJSON		*corr;
+	enum export_redact	 r = export_redaction(x);
+	size_t			 i;
+
+	x->cur_found = 1;
+	/* Most decisions carry no labels: no second parse for them. */
+	if (x->cur_d != NULL && x->cur_d->payload != NULL &&
+	    strstr(x->cur_d->payload, "\"labels\"") != NULL) {
+		x->cur_payload = export_payload(x->cur_d);
+		corr = x->cur_payload;
+		if (cJSON_GetObjectItemCaseSensitive(corr, "correction") !=
+		    NULL)
+			corr = cJSON_GetObjectItemCaseSensitive(corr,
+			    "correction");
+		x->cur_labels = cJSON_GetObjectItemCaseSensitive(corr,
+		    "labels");
+	}
+	x->cur_personal = (r == EXPORT_REDACT_NONE ||
+	    r == EXPORT_REDACT_HASH) && export_pii_confirmed(x->cur);
+	for (i = 0; i < it->nflags && !x->cur_possible; i++)
+		x->cur_possible = export_pii_type(it->flags[i].type) &&
+		    !it->flags[i].has_offsets;
+}
+
+static void
+export_held_done(struct export_ctx *x)
+{
+	cJSON_Delete(x->cur_payload);
+	x->cur = NULL;
+	x->cur_d = NULL;
+	x->cur_found = 0;
+	x->cur_payload = NULL;
+	x->cur_labels = NULL;
+	x->cur_personal = x->cur_possible = 0;
+}
+
 int
 export_write(struct export_ctx *x, cJSON *record, const struct queue_item *it,
-    const char *action, const char *label, const char *entity_type)
+    const char *action)
 {
-	int rc;
+	const cJSON	*l;
+	int		 rc;
 
 	if ((rc = export_writer_put(x->writer, record, &x->cause)) != 0)
 		return (rc);
 	x->records++;
-	if (it != NULL)
-		export_count(x->by_kind, queue_kind_name(it->kind));
+	/* Every count is per record: kto writes two of a correction. */
+	export_count(x->by_kind, queue_kind_name(it->kind));
 	export_count(x->by_action, action);
-	export_count(x->by_label, label);
-	export_count(x->by_entity, entity_type);
+	if (x->cur == NULL)
+		return (0);
+	if (!x->cur_found)
+		export_held(x);
+	cJSON_ArrayForEach(l, x->cur_labels) {
+		if (cJSON_IsString(l))
+			export_count(x->by_label, l->valuestring);
+	}
+	x->held_personal |= x->cur_personal;
+	x->held_possible |= x->cur_possible;
 	return (0);
+}
+
+void
+export_count_entity(struct export_ctx *x, const char *entity_type)
+{
+	export_count(x->by_entity, entity_type);
+}
+
+void
+export_count_desirable(struct export_ctx *x, int desirable)
+{
+	export_count(x->by_desirable, desirable ? "true" : "false");
 }
 
 cJSON *
@@ -220,14 +315,6 @@ void
 export_item(cJSON *o, const char *key, cJSON *v)
 {
 	cJSON_AddItemToObjectCS(o, key, v);
-}
-
-void
-export_write_count(struct export_ctx *x, const char *label,
-    const char *entity_type)
-{
-	export_count(x->by_label, label);
-	export_count(x->by_entity, entity_type);
 }
 
 void
@@ -294,20 +381,30 @@ export_note_decision(struct export_ctx *x, const struct queue_decision_info *d)
 static int
 export_on_outcome(const struct queue_outcome *o, void *arg)
 {
-	struct export_ctx *x = arg;
+	struct export_ctx	*x = arg;
+	int			 rc;
 
 	export_note_decision(x, o->final);
-	return (x->sink->outcome(x, o));
+	x->cur = o;
+	x->cur_d = o->final;
+	rc = x->sink->outcome(x, o);
+	export_held_done(x);
+	return (rc);
 }
 
 static int
 export_on_decision(const struct queue_decision_info *d,
     const struct queue_outcome *o, const char *hash, void *arg)
 {
-	struct export_ctx *x = arg;
+	struct export_ctx	*x = arg;
+	int			 rc;
 
 	export_note_decision(x, d);
-	return (x->sink->decision(x, d, o, hash));
+	x->cur = o;
+	x->cur_d = d;
+	rc = x->sink->decision(x, d, o, hash);
+	export_held_done(x);
+	return (rc);
 }
 
 static int
@@ -329,6 +426,52 @@ export_since(struct export_ctx *x, int64_t *since, char **cause)
 	return (0);
 }
 
+/*
+ * The options the run used, as they took effect: the manifest's "options"
+ * and the run's record (export --history) are this one object, so they
+ * cannot differ. An option the format does not take is left out.
+ */
+static cJSON *
+export_options_json(const struct export_ctx *x)
+{
+	const struct export_options	*opt = x->opt;
+	cJSON				*o;
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "since", opt->since != NULL ? opt->since :
+	    "last");
+	cJSON_AddStringToObject(o, "redact", export_redact_name(
+	    export_redaction(x)));
+	if (opt->kind != NULL)
+		cJSON_AddStringToObject(o, "kind", opt->kind);
+	if (opt->style != NULL)
+		cJSON_AddStringToObject(o, "style", opt->style);
+	/* The form the sink's begin chose, if --form did not say. */
+	if (x->sink->forms && x->form != NULL)
+		cJSON_AddStringToObject(o, "form", x->form);
+	cJSON_AddBoolToObject(o, "include_auto", opt->include_auto);
+	if (x->sink->offsets)
+		cJSON_AddStringToObject(o, "offsets", opt->utf16 ? "utf16" :
+		    "codepoints");
+	return (o);
+}
+
+/*
+ * What the file holds, from its records: true when confirmed personal
+ * data is written as it is or pseudonymized (a keyed hash is still
+ * personal data: GDPR Recital 26), "possible" when an item carried pii
+ * flags that redaction could not locate, false otherwise.
+ */
+static cJSON *
+export_personal_json(const struct export_ctx *x)
+{
+	if (x->held_personal)
+		return (cJSON_CreateTrue());
+	if (x->held_possible)
+		return (cJSON_CreateString("possible"));
+	return (cJSON_CreateFalse());
+}
+
 /* Writes the manifest under a temporary name (*tmp); the caller renames. */
 static int
 export_manifest(struct export_ctx *x, const char *path, const char *sha,
@@ -345,28 +488,17 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 	cJSON_AddStringToObject(m, "format_version", x->sink->version);
 	cJSON_AddStringToObject(m, "manifest_version",
 	    EXPORT_MANIFEST_VERSION);
-	o = cJSON_AddObjectToObject(m, "options");
-	cJSON_AddStringToObject(o, "since", x->opt->since != NULL ?
-	    x->opt->since : "last");
-	cJSON_AddStringToObject(o, "redact", export_redact_name(
-	    x->opt->redact));
-	if (x->opt->kind != NULL)
-		cJSON_AddStringToObject(o, "kind", x->opt->kind);
-	if (x->opt->style != NULL)
-		cJSON_AddStringToObject(o, "style", x->opt->style);
-	if (x->form != NULL)
-		cJSON_AddStringToObject(o, "form", x->form);
-	cJSON_AddBoolToObject(o, "include_auto", x->opt->include_auto);
-	cJSON_AddStringToObject(o, "offsets", x->opt->utf16 ? "utf16" :
-	    "codepoints");
+	cJSON_AddItemToObject(m, "options", export_options_json(x));
 	cJSON_AddNumberToObject(m, "records", (double)x->records);
 	o = cJSON_AddObjectToObject(m, "counts");
 	cJSON_AddItemToObject(o, "kind", x->by_kind);
 	cJSON_AddItemToObject(o, "action", x->by_action);
 	cJSON_AddItemToObject(o, "label", x->by_label);
 	cJSON_AddItemToObject(o, "entity_type", x->by_entity);
+	cJSON_AddItemToObject(o, "desirable", x->by_desirable);
 	cJSON_AddItemToObject(m, "skipped", x->skipped);
 	x->by_kind = x->by_action = x->by_label = x->by_entity = NULL;
+	x->by_desirable = NULL;
 	x->skipped = NULL;
 	cJSON_AddNumberToObject(m, "reviewers",
 	    cJSON_GetArraySize(x->reviewers));
@@ -385,10 +517,12 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 		cJSON_AddStringToObject(o, "first_at", x->first_at);
 		cJSON_AddStringToObject(o, "last_at", x->last_at);
 	}
-	cJSON_AddStringToObject(m, "redaction", x->sink->personal ? "none" :
-	    export_redact_name(x->opt->redact));
-	cJSON_AddBoolToObject(m, "contains_personal_data", x->sink->personal ||
-	    x->opt->redact == EXPORT_REDACT_NONE);
+	cJSON_AddStringToObject(m, "redaction", export_redact_name(
+	    export_redaction(x)));
+	cJSON_AddItemToObject(m, "contains_personal_data",
+	    export_personal_json(x));
+	cJSON_AddBoolToObject(m, "pseudonymized", x->held_personal &&
+	    export_redaction(x) == EXPORT_REDACT_HASH);
 	cJSON_AddStringToObject(m, "sha256", sha);
 	cJSON_AddStringToObject(m, "audit_head", head);
 	text = cJSON_Print(m);
@@ -563,6 +697,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	x.by_action = cJSON_CreateObject();
 	x.by_label = cJSON_CreateObject();
 	x.by_entity = cJSON_CreateObject();
+	x.by_desirable = cJSON_CreateObject();
 	x.skipped = cJSON_CreateObject();
 	x.reviewers = cJSON_CreateObject();
 	x.policies = cJSON_CreateObject();
@@ -623,17 +758,7 @@ export_run(struct queue *q, const struct export_options *opt,
 		pl.dest[1] = mpath;
 	}
 	if (rc == 0) {
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "since", opt->since != NULL ?
-		    opt->since : "last");
-		cJSON_AddStringToObject(o, "redact",
-		    export_redact_name(opt->redact));
-		if (opt->kind != NULL)
-			cJSON_AddStringToObject(o, "kind", opt->kind);
-		if (opt->style != NULL)
-			cJSON_AddStringToObject(o, "style", opt->style);
-		cJSON_AddBoolToObject(o, "include_auto", opt->include_auto);
-		cJSON_AddBoolToObject(o, "utf16", opt->utf16);
+		o = export_options_json(&x);
 		options = json_print(o);
 		cJSON_Delete(o);
 		memset(&run, 0, sizeof run);
@@ -667,6 +792,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	cJSON_Delete(x.by_action);
 	cJSON_Delete(x.by_label);
 	cJSON_Delete(x.by_entity);
+	cJSON_Delete(x.by_desirable);
 	cJSON_Delete(x.skipped);
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);

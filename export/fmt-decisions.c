@@ -128,7 +128,7 @@ fmt_decisions_decision(struct export_ctx *x,
 		json_add_int(r, "supersedes", sup);
 	else
 		export_str(r, "supersedes", NULL);
-	rc = export_write(x, r, it, d->action, NULL, NULL);
+	rc = export_write(x, r, it, d->action);
 	export_pii_done(&pii);
 	cJSON_Delete(payload);
 	return (rc);

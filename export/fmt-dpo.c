@@ -60,7 +60,7 @@ fmt_dpo_outcome(struct export_ctx *x, const struct queue_outcome *o)
 		export_item(r, "chosen", fmt_chat_answer(x, c.final_r));
 		export_item(r, "rejected", fmt_chat_answer(x, c.original_r));
 	}
-	rc = export_write(x, r, o->item, c.action, NULL, NULL);
+	rc = export_write(x, r, o->item, c.action);
 done:
 	fmt_chat_done(&c);
 	return (rc);

@@ -11,7 +11,8 @@ static int
 fmt_kto_one(struct export_ctx *x, const struct queue_outcome *o,
     const struct fmt_chat *c, const char *text, int label)
 {
-	cJSON *r;
+	cJSON	*r;
+	int	 rc;
 
 	if (text[0] == '\0') {
 		export_skip(x, "empty response");
@@ -21,8 +22,10 @@ fmt_kto_one(struct export_ctx *x, const struct queue_outcome *o,
 	export_item(r, "prompt", fmt_chat_prompt(x, o, c));
 	export_item(r, "completion", fmt_chat_answer(x, text));
 	cJSON_AddBoolToObject(r, "label", label);
-	return (export_write(x, r, o->item, c->action, label ? "true" :
-	    "false", NULL));
+	/* The label says desirable or not; counted apart from policy labels. */
+	if ((rc = export_write(x, r, o->item, c->action)) == 0)
+		export_count_desirable(x, label);
+	return (rc);
 }
 
 static int

@@ -41,11 +41,9 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	arr = cJSON_AddArrayToObject(r, "labels");
 	labels = cJSON_GetObjectItemCaseSensitive(corr, "labels");
 	cJSON_ArrayForEach(l, labels) {
-		if (cJSON_IsString(l)) {
+		if (cJSON_IsString(l))
 			cJSON_AddItemToArray(arr,
 			    cJSON_CreateString(l->valuestring));
-			export_write_count(x, l->valuestring, NULL);
-		}
 	}
 	arr = cJSON_AddArrayToObject(r, "flags");
 	verdicts = cJSON_GetObjectItemCaseSensitive(corr, "flags");
@@ -67,7 +65,7 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 		export_str(f, "verdict", v);
 		cJSON_AddItemToArray(arr, f);
 	}
-	rc = export_write(x, r, it, action, NULL, NULL);
+	rc = export_write(x, r, it, action);
 	export_pii_done(&pii);
 	cJSON_Delete(payload);
 	return (rc);

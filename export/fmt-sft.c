@@ -39,7 +39,7 @@ fmt_sft_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	export_str(m, "content", c.final_r);
 	cJSON_AddItemToArray(msgs, m);
 	export_item(r, "messages", msgs);
-	rc = export_write(x, r, o->item, c.action, NULL, NULL);
+	rc = export_write(x, r, o->item, c.action);
 done:
 	fmt_chat_done(&c);
 	return (rc);

@@ -203,9 +203,9 @@ fmt_spans_outcome(struct export_ctx *x, const struct queue_outcome *o)
 		export_skip(x, "span outside the text");
 		goto out;
 	}
-	rc = export_write(x, r, it, action, NULL, NULL);
+	rc = export_write(x, r, it, action);
 	for (i = 0; rc == 0 && i < n; i++)
-		export_write_count(x, NULL, s[i].entity_type);
+		export_count_entity(x, s[i].entity_type);
 out:
 	free(s);
 	cJSON_Delete(payload);
@@ -217,6 +217,7 @@ const struct export_sink export_spans_sink = {
 	.version = "1",
 	.styles = fmt_spans_styles,
 	.personal = 1,
+	.offsets = 1,
 	.begin = fmt_spans_begin,
 	.outcome = fmt_spans_outcome,
 };

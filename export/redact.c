@@ -659,9 +659,12 @@ export_redact_id(struct export_ctx *x, const struct export_pii *p,
  * Confirmed personal data: the spans a reviewer kept (or, approved, the
  * spans proposed; by the policy, the accepted ones), and the pii.* flags
  * with offsets a reviewer confirmed (all of them in a rejected output).
+ * Added to p; with p NULL, 1 at the first one (the manifest asks only
+ * whether there is any, and folding every value to learn it would cost
+ * what redacting does).
  */
-void
-export_pii_find(const struct queue_outcome *o, struct export_pii *p)
+static int
+export_pii_walk(const struct queue_outcome *o, struct export_pii *p)
 {
 	const struct queue_item	*it = o->item;
 	cJSON			*payload, *corr = NULL;
@@ -669,9 +672,10 @@ export_pii_find(const struct queue_outcome *o, struct export_pii *p)
 	const char		*outcome = NULL, *v;
 	struct queue_final_span	*fs;
 	size_t			 i, n;
-	int			 all_pii = 0;
+	int			 all_pii = 0, any = 0;
 
-	memset(p, 0, sizeof *p);
+	if (p != NULL)
+		memset(p, 0, sizeof *p);
 	payload = export_payload(o->final);
 	if (o->final != NULL && strcmp(o->final->action, "resolve") == 0) {
 		outcome = cJSON_GetStringValue(
@@ -685,25 +689,53 @@ export_pii_find(const struct queue_outcome *o, struct export_pii *p)
 	if (it->kind == QUEUE_KIND_ANONYMIZATION) {
 		/* The spans the decision accepts, as the decide rules see it. */
 		n = queue_spans_final(it, payload, o->final == NULL, &fs);
-		for (i = 0; i < n; i++)
-			export_pii_add(p, it->text, fs[i].start, fs[i].end,
-			    fs[i].entity_type);
+		for (i = 0; i < n && !any; i++) {
+			if (p != NULL)
+				export_pii_add(p, it->text, fs[i].start,
+				    fs[i].end, fs[i].entity_type);
+			else
+				any = fs[i].end > fs[i].start;
+		}
 		free(fs);
 		cJSON_Delete(payload);
-		return;
+		return (any);
 	}
 	flags = cJSON_GetObjectItemCaseSensitive(corr, "flags");
 	f = cJSON_IsArray(flags) ? flags->child : NULL;
-	for (i = 0; i < it->nflags; i++, f = f != NULL ? f->next : NULL) {
-		if (strncmp(it->flags[i].type, "pii", 3) != 0 ||
-		    (it->flags[i].type[3] != '\0' &&
-		    it->flags[i].type[3] != '.') || !it->flags[i].has_offsets)
+	for (i = 0; i < it->nflags && !any; i++,
+	    f = f != NULL ? f->next : NULL) {
+		if (!export_pii_type(it->flags[i].type) ||
+		    !it->flags[i].has_offsets)
 			continue;
 		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f,
 		    "verdict"));
-		if (all_pii || (v != NULL && strcmp(v, "confirmed") == 0))
+		if (!all_pii && (v == NULL || strcmp(v, "confirmed") != 0))
+			continue;
+		if (p != NULL)
 			export_pii_add(p, it->text, it->flags[i].start,
 			    it->flags[i].end, it->flags[i].type);
+		else
+			any = it->flags[i].end > it->flags[i].start;
 	}
 	cJSON_Delete(payload);
+	return (any);
+}
+
+void
+export_pii_find(const struct queue_outcome *o, struct export_pii *p)
+{
+	export_pii_walk(o, p);
+}
+
+int
+export_pii_confirmed(const struct queue_outcome *o)
+{
+	return (export_pii_walk(o, NULL));
+}
+
+int
+export_pii_type(const char *type)
+{
+	return (strncmp(type, "pii", 3) == 0 && (type[3] == '\0' ||
+	    type[3] == '.'));
 }

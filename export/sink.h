@@ -2,8 +2,9 @@
  * Exports: queue/ hands over outcomes (an item with the decision in force)
  * or decisions; each format is a sink that turns them into JSON Lines
  * records, built with cJSON (begin, record, finish). The driver (export.c)
- * redacts, counts for the manifest, writes to a temporary file and renames
- * it when complete; redact.c finds and replaces confirmed personal data.
+ * counts for the manifest what each written record holds (export_write),
+ * writes to a temporary file and renames it when complete; redact.c finds
+ * and replaces confirmed personal data.
  */
 #ifndef HITL_EXPORT_SINK_H
 #define HITL_EXPORT_SINK_H
@@ -58,6 +59,7 @@ struct export_sink {
 	int		 personal;	/* keeps personal data (not redacted) */
 	int		 per_decision;	/* fed decisions, not outcomes */
 	int		 forms;		/* takes --form */
+	int		 offsets;	/* writes offsets: takes --offsets utf16 */
 	const char *const *styles;	/* NULL-terminated; NULL: none */
 	/* Before the pass, or NULL: e.g. a chat format picks its form. */
 	int		(*begin)(struct export_ctx *, char **cause);
@@ -105,9 +107,17 @@ void	export_range(const struct export_ctx *, int64_t *since, int64_t *last);
  */
 const char *export_form(const struct export_ctx *);
 void	export_set_form(struct export_ctx *, const char *);
+/*
+ * Writes one record (consumed) of the outcome (or decision) the sink was
+ * given, and counts it for the manifest, the one place that does: its
+ * item's kind, the action, the labels of its decision, and what personal
+ * data its item held (contains_personal_data).
+ */
 int	export_write(struct export_ctx *, cJSON *record,
-	    const struct queue_item *, const char *action, const char *label,
-	    const char *entity_type);
+	    const struct queue_item *, const char *action);
+/* What only some formats' records carry, counted after export_write. */
+void	export_count_entity(struct export_ctx *, const char *entity_type);
+void	export_count_desirable(struct export_ctx *, int desirable);
 /*
  * Record fields. Keys are string literals, never copied; export_str copies
  * its value (NULL writes null), export_str_take and export_string_take take
@@ -118,9 +128,6 @@ void	export_str(cJSON *, const char *key, const char *);
 void	export_str_take(cJSON *, const char *key, char *);
 cJSON	*export_string_take(char *);
 void	export_item(cJSON *, const char *key, cJSON *);
-/* Counts a label or entity type for the manifest, without a record. */
-void	export_write_count(struct export_ctx *, const char *label,
-	    const char *entity_type);
 /*
  * An outcome (or a part of one) left out because its consumer could not
  * load it: counted in the manifest's "skipped" under reason, a short
@@ -132,6 +139,10 @@ void	export_pii_find(const struct queue_outcome *, struct export_pii *);
 void	export_pii_add(struct export_pii *, const char *text, size_t start,
 	    size_t end, const char *type);
 void	export_pii_done(struct export_pii *);
+/* Whether the outcome's item has any confirmed personal data. */
+int	export_pii_confirmed(const struct queue_outcome *);
+/* "pii" or "pii.*": a flag of personal data. */
+int	export_pii_type(const char *);
 char	*export_redact_text(struct export_ctx *, const struct export_pii *,
 	    const char *text);
 /*
