@@ -539,8 +539,8 @@ export_dir_open(const char *path, char **dirp, int *created, char **cause)
 		    !S_ISREG(sb.st_mode)) {
 			xasprintf(cause, "%s holds %s%s, so it is not a dataset "
 			    "hitl wrote (train.jsonl, test.jsonl, README.md, "
-			    "manifest.json): nothing was written; name a new "
-			    "directory", dir, de->d_name, i == EXPORT_FILES ?
+			    "manifest.json): nothing was written; remove it or "
+			    "name another directory", dir, de->d_name, i == EXPORT_FILES ?
 			    "" : ", not a regular file,");
 			rc = EX_CANTCREAT;
 		}
