@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@ static const struct option cmd_export_options[] = {
 	{ "style", required_argument, NULL, 'y' },
 	{ "offsets", required_argument, NULL, 'u' },
 	{ "form", required_argument, NULL, 'F' },
+	{ "layout", required_argument, NULL, 'l' },
+	{ "test-fraction", required_argument, NULL, 't' },
 	{ "history", no_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
@@ -36,7 +39,8 @@ const struct cmd_entry cmd_export_entry = {
 	    "[--since last|all|TIME] [--kind K] [--include-auto] "
 	    "[--redact replace|mask|hash|none] "
 	    "[--style openai|doccano|presidio] "
-	    "[--form standard|conversational] [--offsets utf16] | "
+	    "[--form standard|conversational] [--offsets utf16] "
+	    "[--layout hf [--test-fraction F]] | "
 	    "--history [--json]",
 	.summary = "write decisions as training data, with a manifest",
 	.help =
@@ -46,8 +50,13 @@ const struct cmd_entry cmd_export_entry = {
 	    "decision confirmed is replaced by <ENTITY_TYPE> unless --redact\n"
 	    "says otherwise; spans keep the text (it is what a PII detector\n"
 	    "learns from). The file is written under a temporary name and\n"
-	    "renamed when complete; every run is recorded and audited.",
-	.optstring = "f:o:s:k:ar:y:u:F:Hj",
+	    "renamed when complete; every run is recorded and audited.\n"
+	    "--layout hf -o DIR writes a Hugging Face dataset directory:\n"
+	    "DIR/train.jsonl and DIR/test.jsonl (an item is in test when the\n"
+	    "SHA-256 of its id, as a fraction, is below --test-fraction,\n"
+	    "default 0.1; 0: no test split), DIR/README.md (a dataset card)\n"
+	    "and DIR/manifest.json.",
+	.optstring = "f:o:s:k:ar:y:u:F:l:t:Hj",
 	.longopts = cmd_export_options,
 	.exec = cmd_export_exec,
 };
@@ -89,11 +98,12 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct export_options	 opt;
 	struct queue		*q;
 	uint64_t		 records;
-	char			*cause = NULL, n[32];
-	int			 ch, rc, history = 0, json = 0;
+	char			*cause = NULL, n[32], *end;
+	int			 ch, rc, history = 0, json = 0, fraction = 0;
 
 	memset(&opt, 0, sizeof opt);
 	opt.since = "last";
+	opt.test_fraction = 0.1;
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
 		case 'f':
@@ -130,6 +140,16 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'F':
 			opt.form = optarg;
 			break;
+		case 'l':
+			opt.layout = optarg;
+			break;
+		case 't':
+			/* Not a number: NaN, which export_run refuses. */
+			opt.test_fraction = strtod(optarg, &end);
+			if (end == optarg || *end != '\0')
+				opt.test_fraction = NAN;
+			fraction = 1;
+			break;
 		case 'H':
 			history = 1;
 			break;
@@ -142,6 +162,11 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc || (!history && opt.format == NULL))
 		return (cmd_usage(e));
+	if (fraction && opt.layout == NULL) {
+		fprintf(stderr, "hitl export: --test-fraction goes with "
+		    "--layout hf\n");
+		return (EX_USAGE);
+	}
 	if (opt.kind != NULL && strcmp(opt.kind, "model_output") != 0 &&
 	    strcmp(opt.kind, "anonymization") != 0)
 		return (cmd_usage(e));
@@ -155,7 +180,11 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = queue_export_history(q, export_history_line, &json,
 		    &cause);
 	else if ((rc = export_run(q, &opt, &records, &cause)) == 0 &&
-	    opt.path != NULL && strcmp(opt.path, "-") != 0)
+	    opt.layout != NULL)
+		cmd_line(stderr, "exported %s %s records to the dataset %s "
+		    "(card: README.md, manifest: manifest.json)",
+		    cmd_count(records, n), opt.format, opt.path);
+	else if (rc == 0 && opt.path != NULL && strcmp(opt.path, "-") != 0)
 		cmd_line(stderr, "exported %s %s records to %s (manifest: "
 		    "%s.manifest.json)", cmd_count(records, n), opt.format,
 		    opt.path, opt.path);

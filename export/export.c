@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,7 +17,9 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
+#include "card.h"
 #include "json.h"
 #include "sink.h"
 #include "xmalloc.h"
@@ -40,6 +43,9 @@ struct export_ctx {
 	const struct export_sink	*sink;
 	FILE				*f;
 	struct export_writer		*writer;
+	FILE				*test_f;	/* --layout hf */
+	struct export_writer		*test_writer;	/* NULL: no split */
+	uint64_t			 test_records;
 	unsigned char			 key[32];	/* hash redaction */
 	uint64_t			 records;
 	cJSON				*by_kind;
@@ -120,6 +126,23 @@ export_check(const struct export_sink *sink, const struct export_options *opt,
 	if (opt->utf16 && !sink->offsets) {
 		xasprintf(cause, "%s writes no offsets: --offsets goes with "
 		    "spans", sink->name);
+		return (EX_USAGE);
+	}
+	if (opt->layout != NULL && strcmp(opt->layout, "hf") != 0) {
+		xasprintf(cause, "--layout is hf");
+		return (EX_USAGE);
+	}
+	if (opt->layout != NULL && (opt->path == NULL ||
+	    strcmp(opt->path, "-") == 0)) {
+		xasprintf(cause, "--layout hf writes a directory: name it with "
+		    "-o DIR");
+		return (EX_USAGE);
+	}
+	/* Written so that NaN fails too. */
+	if (opt->layout != NULL && !(opt->test_fraction >= 0 &&
+	    opt->test_fraction < 1)) {
+		xasprintf(cause, "--test-fraction is a number from 0 (no test "
+		    "split) up to, but not including, 1");
 		return (EX_USAGE);
 	}
 	return (0);
@@ -252,10 +275,17 @@ int
 export_write(struct export_ctx *x, cJSON *record, const struct queue_item *it,
     const char *action)
 {
-	const cJSON	*l;
-	int		 rc;
+	struct export_writer	*w = x->writer;
+	const cJSON		*l;
+	int			 rc;
 
-	if ((rc = export_writer_put(x->writer, record, &x->cause)) != 0)
+	/* A record of no item goes to train. */
+	if (x->test_writer != NULL && it != NULL &&
+	    export_split_is_test(it->ext_id, x->opt->test_fraction)) {
+		w = x->test_writer;
+		x->test_records++;
+	}
+	if ((rc = export_writer_put(w, record, &x->cause)) != 0)
 		return (rc);
 	x->records++;
 	/* Every count is per record: kto writes two of a correction. */
@@ -453,6 +483,7 @@ export_options_json(const struct export_ctx *x)
 	if (x->sink->offsets)
 		cJSON_AddStringToObject(o, "offsets", opt->utf16 ? "utf16" :
 		    "codepoints");
+	export_card_options(o, opt);
 	return (o);
 }
 
@@ -472,16 +503,12 @@ export_personal_json(const struct export_ctx *x)
 	return (cJSON_CreateFalse());
 }
 
-/* Writes the manifest under a temporary name (*tmp); the caller renames. */
-static int
-export_manifest(struct export_ctx *x, const char *path, const char *sha,
-    const char *head, int64_t since, int64_t last, char **tmpout,
-    char **cause)
+/* The manifest; sha NULL: a directory's, whose data files are its splits. */
+static cJSON *
+export_manifest(struct export_ctx *x, const char *sha, const char *head,
+    int64_t since, int64_t last)
 {
 	cJSON	*m, *o;
-	char	*text, *mpath, *tmp;
-	int	 fd, rc = 0;
-	size_t	 len;
 
 	m = cJSON_CreateObject();
 	cJSON_AddStringToObject(m, "format", x->opt->format);
@@ -523,37 +550,208 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 	    export_personal_json(x));
 	cJSON_AddBoolToObject(m, "pseudonymized", x->held_personal &&
 	    export_redaction(x) == EXPORT_REDACT_HASH);
-	cJSON_AddStringToObject(m, "sha256", sha);
+	if (sha != NULL)
+		cJSON_AddStringToObject(m, "sha256", sha);
 	cJSON_AddStringToObject(m, "audit_head", head);
-	text = cJSON_Print(m);
-	cJSON_Delete(m);
-	xasprintf(&mpath, "%s.manifest.json", path);
-	/* A new private name: never a file or link someone placed. */
-	xasprintf(&tmp, "%s.tmp.XXXXXX", mpath);
-	len = strlen(text);
+	return (m);
+}
+
+static void
+export_sha256(const char *s, size_t len, char sha[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0;
+
+	EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL);
+	queue_hex(md, 32, sha);
+}
+
+/*
+ * Writes text under a new private name beside dest (*tmp), never a file or
+ * link someone placed; the caller renames it.
+ */
+static int
+export_write_temp(const char *dest, const char *text, char **tmpout,
+    char **cause)
+{
+	char	*tmp;
+	int	 fd;
+	size_t	 len = strlen(text);
+
+	xasprintf(&tmp, "%s.tmp.XXXXXX", dest);
 	fd = mkstemp(tmp);
 	if (fd == -1 || fchmod(fd, 0600) != 0 ||
-	    write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) != 0 || close(fd) != 0) {
-		xasprintf(cause, "cannot write %s: %s", mpath,
-		    strerror(errno));
-		unlink(tmp);
+	    write(fd, text, len) != (ssize_t)len || fsync(fd) != 0 ||
+	    close(fd) != 0) {
+		xasprintf(cause, "cannot write %s: %s", dest, strerror(errno));
+		if (fd != -1)
+			unlink(tmp);
 		free(tmp);
-		tmp = NULL;
-		rc = EX_IOERR;
+		*tmpout = NULL;
+		return (EX_IOERR);
 	}
-	free(text);
-	free(mpath);
 	*tmpout = tmp;
+	return (0);
+}
+
+/* The manifest as its file holds it, with its hash (msha, if not NULL). */
+static int
+export_manifest_write(cJSON *m, const char *dest, char **tmp, char msha[65],
+    char **cause)
+{
+	char	*text, *line;
+	int	 rc;
+
+	text = cJSON_Print(m);
+	xasprintf(&line, "%s\n", text);
+	free(text);
+	if (msha != NULL)
+		export_sha256(line, strlen(line), msha);
+	rc = export_write_temp(dest, line, tmp, cause);
+	free(line);
 	return (rc);
 }
 
-/* The files of a run and, while it is recorded, the ones they replace. */
+/* The directory's files, in the order of dest and tmp. */
+enum { EXPORT_DIR_TRAIN, EXPORT_DIR_TEST, EXPORT_DIR_CARD, EXPORT_DIR_MANIFEST,
+    EXPORT_FILES };
+static const char *const export_dir_names[EXPORT_FILES] = {
+	"train.jsonl", "test.jsonl", "README.md", "manifest.json"
+};
+
+/*
+ * The directory of --layout hf, made (0700) if absent: never a symbolic
+ * link, and holding nothing but the regular files a previous export of it
+ * wrote, which this one replaces. *dir is path without trailing slashes.
+ */
+static int
+export_dir_open(const char *path, char **dirp, int *created, char **cause)
+{
+	struct stat	 sb;
+	DIR		*d = NULL;
+	struct dirent	*de;
+	char		*dir, *p;
+	size_t		 len, i;
+	int		 rc = 0;
+
+	dir = xstrdup(path);
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	*dirp = dir;
+	*created = 0;
+	if (lstat(dir, &sb) != 0) {
+		if (errno != ENOENT || mkdir(dir, 0700) != 0) {
+			xasprintf(cause, "cannot create %s: %s", dir,
+			    strerror(errno));
+			return (EX_CANTCREAT);
+		}
+		*created = 1;
+		return (0);
+	}
+	if (S_ISLNK(sb.st_mode) || !S_ISDIR(sb.st_mode)) {
+		xasprintf(cause, "%s is %s: --layout hf writes a dataset "
+		    "directory; name a new one or one it wrote", dir,
+		    S_ISLNK(sb.st_mode) ? "a symbolic link" :
+		    "not a directory");
+		return (EX_CANTCREAT);
+	}
+	if ((d = opendir(dir)) == NULL) {
+		xasprintf(cause, "cannot read %s: %s", dir, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		for (i = 0; i < EXPORT_FILES; i++) {
+			if (strcmp(de->d_name, export_dir_names[i]) == 0)
+				break;
+		}
+		xasprintf(&p, "%s/%s", dir, de->d_name);
+		if (i == EXPORT_FILES || lstat(p, &sb) != 0 ||
+		    !S_ISREG(sb.st_mode)) {
+			xasprintf(cause, "%s holds %s%s, so it is not a dataset "
+			    "hitl wrote (train.jsonl, test.jsonl, README.md, "
+			    "manifest.json): nothing was written; remove it or "
+			    "name another directory", dir, de->d_name, i == EXPORT_FILES ?
+			    "" : ", not a regular file,");
+			rc = EX_CANTCREAT;
+		}
+		free(p);
+	}
+	closedir(d);
+	return (rc);
+}
+
+/*
+ * The directory's card and manifest under temporary names: the splits with
+ * records (an empty one's temporary file goes, so that what it replaces is
+ * removed), the card made from the manifest, and the manifest naming the
+ * card's hash; msha is the manifest's, the run's hash.
+ */
+static int
+export_dir_finish(struct export_ctx *x, char **dest, char **tmp,
+    const char *sha, const char *tsha, const char *head, int64_t since,
+    int64_t last, char msha[65], char **cause)
+{
+	struct export_split	 sp[2];
+	size_t			 n = 0;
+	cJSON			*m, *c;
+	char			*card, csha[65];
+	int			 rc;
+
+	memset(sp, 0, sizeof sp);
+	if (x->records > x->test_records) {
+		sp[n].name = "train";
+		sp[n].path = export_dir_names[EXPORT_DIR_TRAIN];
+		sp[n].records = x->records - x->test_records;
+		memcpy(sp[n++].sha256, sha, 65);
+	}
+	if (x->test_records > 0) {
+		sp[n].name = "test";
+		sp[n].path = export_dir_names[EXPORT_DIR_TEST];
+		sp[n].records = x->test_records;
+		memcpy(sp[n++].sha256, tsha, 65);
+	}
+	if (x->records == x->test_records) {
+		unlink(tmp[EXPORT_DIR_TRAIN]);
+		free(tmp[EXPORT_DIR_TRAIN]);
+		tmp[EXPORT_DIR_TRAIN] = NULL;
+	}
+	if (x->test_records == 0 && tmp[EXPORT_DIR_TEST] != NULL) {
+		unlink(tmp[EXPORT_DIR_TEST]);
+		free(tmp[EXPORT_DIR_TEST]);
+		tmp[EXPORT_DIR_TEST] = NULL;
+	}
+	m = export_manifest(x, NULL, head, since, last);
+	cJSON_AddItemToObject(m, "splits", export_card_splits(sp, n));
+	card = export_card_text(m, sp, n);
+	export_sha256(card, strlen(card), csha);
+	rc = export_write_temp(dest[EXPORT_DIR_CARD], card,
+	    &tmp[EXPORT_DIR_CARD], cause);
+	free(card);
+	c = cJSON_AddObjectToObject(m, "card");
+	cJSON_AddStringToObject(c, "path", export_dir_names[EXPORT_DIR_CARD]);
+	cJSON_AddStringToObject(c, "sha256", csha);
+	if (rc == 0)
+		rc = export_manifest_write(m, dest[EXPORT_DIR_MANIFEST],
+		    &tmp[EXPORT_DIR_MANIFEST], msha, cause);
+	cJSON_Delete(m);
+	return (rc);
+}
+
+/*
+ * The files of a run and, while it is recorded, the ones they replace. A
+ * file with no tmp is removed (a directory's split that has no records
+ * now), and comes back like the others if the run is not recorded.
+ */
 struct export_place {
-	const char	*tmp[2];
-	const char	*dest[2];
-	char		*old[2];
-	int		 placed[2];
+	size_t		 n;
+	const char	*tmp[EXPORT_FILES];
+	const char	*dest[EXPORT_FILES];
+	char		*old[EXPORT_FILES];
+	int		 placed[EXPORT_FILES];
 };
 
 /* A second name for a file about to be replaced, so it can come back. */
@@ -588,9 +786,9 @@ static void
 export_unplace(void *arg)
 {
 	struct export_place	*pl = arg;
-	int			 i;
+	size_t			 i;
 
-	for (i = 1; i >= 0; i--) {
+	for (i = pl->n; i-- > 0;) {
 		if (!pl->placed[i])
 			continue;
 		if (pl->old[i] != NULL)
@@ -607,17 +805,22 @@ static int
 export_place(void *arg, char **cause)
 {
 	struct export_place	*pl = arg;
-	int			 i, rc;
+	size_t			 i;
+	int			 rc;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < pl->n; i++) {
 		if ((rc = export_keep_old(pl->dest[i], &pl->old[i],
 		    cause)) != 0) {
 			export_unplace(pl);
 			return (rc);
 		}
-		if (rename(pl->tmp[i], pl->dest[i]) != 0) {
-			xasprintf(cause, "cannot rename to %s: %s",
-			    pl->dest[i], strerror(errno));
+		if (pl->tmp[i] == NULL && pl->old[i] == NULL)
+			continue;
+		if (pl->tmp[i] == NULL ? unlink(pl->dest[i]) != 0 :
+		    rename(pl->tmp[i], pl->dest[i]) != 0) {
+			xasprintf(cause, "cannot %s %s: %s", pl->tmp[i] ==
+			    NULL ? "remove" : "rename to", pl->dest[i],
+			    strerror(errno));
 			if (pl->old[i] != NULL)
 				unlink(pl->old[i]);
 			free(pl->old[i]);
@@ -634,15 +837,70 @@ export_place(void *arg, char **cause)
 static void
 export_place_done(struct export_place *pl, int recorded)
 {
-	int i;
+	size_t i;
 
 	if (!recorded)
 		export_unplace(pl);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < pl->n; i++) {
 		if (pl->old[i] != NULL)
 			unlink(pl->old[i]);
 		free(pl->old[i]);
 	}
+}
+
+/* A private temporary file beside dest, for the data. */
+static int
+export_temp_open(const char *dest, char **tmp, FILE **f, char **cause)
+{
+	int fd;
+
+	xasprintf(tmp, "%s.tmp.XXXXXX", dest);
+	if ((fd = mkstemp(*tmp)) == -1 || fchmod(fd, 0600) != 0 ||
+	    (*f = fdopen(fd, "w")) == NULL) {
+		xasprintf(cause, "cannot create %s: %s", dest, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(*tmp);
+		}
+		free(*tmp);
+		*tmp = NULL;
+		return (EX_CANTCREAT);
+	}
+	return (0);
+}
+
+/*
+ * A data file complete: its hash and, written to a file (not standard
+ * output, *f then closed), synced. The first error wins: *cause is set
+ * only when rc was 0.
+ */
+static int
+export_file_done(struct export_writer *w, FILE **f, int to_file,
+    const char *name, char sha[65], int rc, char **cause)
+{
+	char	*c = NULL;
+	int	 wrc;
+
+	if ((wrc = export_writer_finish(w, sha, &c)) == 0 && (fflush(*f) != 0 ||
+	    (to_file && fsync(fileno(*f)) != 0))) {
+		xasprintf(&c, "cannot write %s: %s", name, strerror(errno));
+		wrc = EX_IOERR;
+	}
+	if (to_file) {
+		if (fclose(*f) != 0 && wrc == 0) {
+			xasprintf(&c, "cannot write %s: %s", name,
+			    strerror(errno));
+			wrc = EX_IOERR;
+		}
+		*f = NULL;
+	}
+	if (wrc != 0 && rc == 0) {
+		free(*cause);
+		*cause = c;
+		return (wrc);
+	}
+	free(c);
+	return (rc);
 }
 
 int
@@ -651,14 +909,19 @@ export_run(struct queue *q, const struct export_options *opt,
 {
 	struct export_ctx	 x;
 	struct queue_export_run	 run;
-	char			*tmp = NULL, sha[65], head[65], *options;
-	char			*mtmp = NULL, *mpath = NULL;
+	char			*tmp[EXPORT_FILES], *dest[EXPORT_FILES];
+	char			*dir = NULL, sha[65], tsha[65], msha[65];
+	char			 head[65], *options;
 	struct export_place	 pl;
 	int64_t			 since, last;
-	int			 fd, rc, wrc, to_stdout;
-	cJSON			*o;
+	int			 rc, to_stdout, created = 0;
+	size_t			 i, nfiles = 0;
+	cJSON			*o, *m;
 
 	memset(&x, 0, sizeof x);
+	memset(&pl, 0, sizeof pl);
+	memset(tmp, 0, sizeof tmp);
+	memset(dest, 0, sizeof dest);
 	x.q = q;
 	x.opt = opt;
 	*records = 0;
@@ -681,18 +944,26 @@ export_run(struct queue *q, const struct export_options *opt,
 	to_stdout = opt->path == NULL || strcmp(opt->path, "-") == 0;
 	if (to_stdout)
 		x.f = stdout;
-	else {
-		/* Complete or nothing: a private temporary name, renamed. */
-		xasprintf(&tmp, "%s.tmp.XXXXXX", opt->path);
-		if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, 0600) != 0 ||
-		    (x.f = fdopen(fd, "w")) == NULL) {
-			xasprintf(cause, "cannot create %s: %s", opt->path,
-			    strerror(errno));
-			free(tmp);
-			return (EX_CANTCREAT);
-		}
+	else if (opt->layout != NULL) {
+		if ((rc = export_dir_open(opt->path, &dir, &created,
+		    cause)) != 0)
+			goto out;
+		for (nfiles = 0; nfiles < EXPORT_FILES; nfiles++)
+			xasprintf(&dest[nfiles], "%s/%s", dir,
+			    export_dir_names[nfiles]);
+	} else {
+		dest[nfiles++] = xstrdup(opt->path);
+		xasprintf(&dest[nfiles++], "%s.manifest.json", opt->path);
 	}
+	/* Complete or nothing: private temporary names, renamed. */
+	if (!to_stdout && ((rc = export_temp_open(dest[0], &tmp[0], &x.f,
+	    cause)) != 0 || (opt->layout != NULL && opt->test_fraction > 0 &&
+	    (rc = export_temp_open(dest[EXPORT_DIR_TEST], &tmp[EXPORT_DIR_TEST],
+	    &x.test_f, cause)) != 0)))
+		goto out;
 	x.writer = export_writer_new(x.f);
+	if (x.test_f != NULL)
+		x.test_writer = export_writer_new(x.test_f);
 	x.by_kind = cJSON_CreateObject();
 	x.by_action = cJSON_CreateObject();
 	x.by_label = cJSON_CreateObject();
@@ -717,45 +988,36 @@ export_run(struct queue *q, const struct export_options *opt,
 		*cause = x.cause;
 		x.cause = NULL;
 	}
-	if ((wrc = export_writer_finish(x.writer, sha, &x.cause)) != 0 &&
-	    rc == 0) {
-		rc = wrc;
-		free(*cause);
-		*cause = x.cause;
-		x.cause = NULL;
-	}
-	if (rc == 0 && (fflush(x.f) != 0 || (!to_stdout &&
-	    fsync(fileno(x.f)) != 0))) {
-		xasprintf(cause, "cannot write %s: %s", opt->path,
-		    strerror(errno));
-		rc = EX_IOERR;
-	}
-	if (!to_stdout) {
-		if (fclose(x.f) != 0 && rc == 0) {
-			xasprintf(cause, "cannot write %s: %s", opt->path,
-			    strerror(errno));
-			rc = EX_IOERR;
-		}
-	}
+	rc = export_file_done(x.writer, &x.f, !to_stdout, to_stdout ? "-" :
+	    dest[0], sha, rc, cause);
+	if (x.test_writer != NULL)
+		rc = export_file_done(x.test_writer, &x.test_f, 1,
+		    dest[EXPORT_DIR_TEST], tsha, rc, cause);
 	/*
-	 * Data and manifest complete under temporary names; they are renamed
-	 * into place inside the transaction that records the run, and what
-	 * they replace is kept aside until it commits: there is no export
-	 * without its record, nor the reverse, and a failed export leaves the
-	 * previous one where it was.
+	 * Data and manifest (and card) complete under temporary names; they
+	 * are renamed into place inside the transaction that records the run,
+	 * and what they replace is kept aside until it commits: there is no
+	 * export without its record, nor the reverse, and a failed export
+	 * leaves the previous one where it was.
 	 */
-	memset(&pl, 0, sizeof pl);
 	if (rc == 0 && !to_stdout) {
 		int64_t events;
 
-		if ((rc = queue_audit_head(q, &events, head, cause)) == 0)
-			rc = export_manifest(&x, opt->path, sha, head, since,
-			    last, &mtmp, cause);
-		xasprintf(&mpath, "%s.manifest.json", opt->path);
-		pl.tmp[0] = tmp;
-		pl.dest[0] = opt->path;
-		pl.tmp[1] = mtmp;
-		pl.dest[1] = mpath;
+		if ((rc = queue_audit_head(q, &events, head, cause)) == 0 &&
+		    opt->layout != NULL)
+			rc = export_dir_finish(&x, dest, tmp, sha, tsha, head,
+			    since, last, msha, cause);
+		else if (rc == 0) {
+			m = export_manifest(&x, sha, head, since, last);
+			rc = export_manifest_write(m, dest[1], &tmp[1], NULL,
+			    cause);
+			cJSON_Delete(m);
+		}
+		pl.n = nfiles;
+		for (i = 0; i < nfiles; i++) {
+			pl.tmp[i] = tmp[i];
+			pl.dest[i] = dest[i];
+		}
 	}
 	if (rc == 0) {
 		o = export_options_json(&x);
@@ -769,7 +1031,8 @@ export_run(struct queue *q, const struct export_options *opt,
 		run.records = x.records;
 		run.since = since;
 		run.last = last;
-		run.sha256 = sha;
+		/* A directory's hash is its manifest's, which hashes the rest. */
+		run.sha256 = opt->layout != NULL ? msha : sha;
 		if (!to_stdout) {
 			run.place = export_place;
 			run.unplace = export_unplace;
@@ -780,14 +1043,24 @@ export_run(struct queue *q, const struct export_options *opt,
 	}
 	/* Kept aside: dropped now that the run is on the record (or not). */
 	export_place_done(&pl, rc == 0);
-	if (rc != 0 && !pl.placed[0] && tmp != NULL)
-		unlink(tmp);
-	if (rc != 0 && !pl.placed[1] && mtmp != NULL)
-		unlink(mtmp);
-	free(mtmp);
-	free(mpath);
 	*records = x.records;
+out:
+	if (x.f != NULL && x.f != stdout)
+		fclose(x.f);
+	if (x.test_f != NULL)
+		fclose(x.test_f);
+	for (i = 0; i < EXPORT_FILES; i++) {
+		if (rc != 0 && (i >= pl.n || !pl.placed[i]) && tmp[i] != NULL)
+			unlink(tmp[i]);
+		free(tmp[i]);
+		free(dest[i]);
+	}
+	/* Only an empty directory goes: the one this run made. */
+	if (rc != 0 && created)
+		rmdir(dir);
+	free(dir);
 	export_writer_free(x.writer);
+	export_writer_free(x.test_writer);
 	cJSON_Delete(x.by_kind);
 	cJSON_Delete(x.by_action);
 	cJSON_Delete(x.by_label);
@@ -797,7 +1070,6 @@ export_run(struct queue *q, const struct export_options *opt,
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);
 	free(x.cause);
-	free(tmp);
 	OPENSSL_cleanse(x.key, sizeof x.key);
 	return (rc);
 }

@@ -36,6 +36,9 @@ struct export_options {
 	const char		*kind;
 	const char		*since;		/* last, all or an RFC 3339 time */
 	const char		*path;		/* NULL or "-": stdout */
+	/* A dataset directory at path (card.h), split by item id. */
+	const char		*layout;	/* NULL: one file; "hf" */
+	double			 test_fraction;	/* 0 <= f < 1 */
 };
 
 /*
