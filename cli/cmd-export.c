@@ -180,7 +180,11 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = queue_export_history(q, export_history_line, &json,
 		    &cause);
 	else if ((rc = export_run(q, &opt, &records, &cause)) == 0 &&
-	    opt.layout != NULL)
+	    opt.layout != NULL && records == 0)
+		cmd_line(stderr, "no %s records to export: the dataset %s is "
+		    "left as it was, and no run is recorded", opt.format,
+		    opt.path);
+	else if (rc == 0 && opt.layout != NULL)
 		cmd_line(stderr, "exported %s %s records to the dataset %s "
 		    "(card: README.md, manifest: manifest.json)",
 		    cmd_count(records, n), opt.format, opt.path);

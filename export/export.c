@@ -914,7 +914,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	char			 head[65], *options;
 	struct export_place	 pl;
 	int64_t			 since, last;
-	int			 rc, to_stdout, created = 0;
+	int			 rc, to_stdout, created = 0, empty = 0;
 	size_t			 i, nfiles = 0;
 	cJSON			*o, *m;
 
@@ -994,6 +994,14 @@ export_run(struct queue *q, const struct export_options *opt,
 		rc = export_file_done(x.test_writer, &x.test_f, 1,
 		    dest[EXPORT_DIR_TEST], tsha, rc, cause);
 	/*
+	 * A dataset of no records would not load (no data files to declare):
+	 * nothing is placed or recorded, and DIR stays as it was.
+	 */
+	if (rc == 0 && opt->layout != NULL && x.records == 0) {
+		empty = 1;
+		goto out;
+	}
+	/*
 	 * Data and manifest (and card) complete under temporary names; they
 	 * are renamed into place inside the transaction that records the run,
 	 * and what they replace is kept aside until it commits: there is no
@@ -1050,13 +1058,14 @@ out:
 	if (x.test_f != NULL)
 		fclose(x.test_f);
 	for (i = 0; i < EXPORT_FILES; i++) {
-		if (rc != 0 && (i >= pl.n || !pl.placed[i]) && tmp[i] != NULL)
+		if ((rc != 0 || empty) && (i >= pl.n || !pl.placed[i]) &&
+		    tmp[i] != NULL)
 			unlink(tmp[i]);
 		free(tmp[i]);
 		free(dest[i]);
 	}
 	/* Only an empty directory goes: the one this run made. */
-	if (rc != 0 && created)
+	if ((rc != 0 || empty) && created)
 		rmdir(dir);
 	free(dir);
 	export_writer_free(x.writer);

@@ -132,6 +132,19 @@ expect_eq "no test split" "$(ls spans-again | tr '\n' ' ')" \
 expect_eq "train holds all" "$(wc -l <spans-again/train.jsonl)" 300
 expect_exit 1 grep -q -e "split: test" -e "test.jsonl" spans-again/README.md
 
+step "nothing new: the dataset stays as it was"
+n=$(sql "SELECT count(*) FROM exports")
+cp -p spans-again/manifest.json before.json
+expect_exit 0 hitl_as alice export --format spans --layout hf -o spans-again
+expect_err "no spans records to export: the dataset spans-again is left as it was, and no run is recorded"
+cmp -s before.json spans-again/manifest.json ||
+    fail "an empty export replaced the dataset" spans-again/manifest.json
+expect_eq "files after an empty export" "$(ls -A spans-again | tr '\n' ' ')" \
+    "README.md manifest.json train.jsonl "
+expect_eq "runs after an empty export" "$(sql "SELECT count(*) FROM exports")" "$n"
+expect_exit 0 hitl_as alice export --format spans --layout hf -o empty-ds
+expect_exit 1 test -e empty-ds
+
 step "refused fractions and options"
 for f in 1 1.5 -0.1 abc nan "" 0.1x inf; do
 	expect_exit 64 hitl_as alice export --format spans --since all \
