@@ -171,24 +171,57 @@ edit_run(struct tui *t, const char *cmd, const char *path)
  * returns the new text, or NULL; if the editor failed, what it wrote so far
  * replaces *kept, so that nothing typed is lost.
  */
+/* What became of the editor, in words: its exit status or its signal. */
+static void
+edit_failed(struct tui *t, int status)
+{
+	const char *how = "nothing was changed, your text is kept";
+
+	if (status == -1)
+		tui_message(t, 1, "the editor could not be run: %s", how);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		tui_message(t, 1, "the editor was not found (exit status 127; "
+		    "check $VISUAL and $EDITOR): %s", how);
+	else if (WIFEXITED(status))
+		tui_message(t, 1, "the editor exited with status %d: %s",
+		    WEXITSTATUS(status), how);
+	else if (WIFSIGNALED(status))
+		tui_message(t, 1, "the editor was killed by signal %d (%s): %s",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)), how);
+	else
+		tui_message(t, 1, "the editor failed: %s", how);
+}
+
 char *
 tui_edit_text(struct tui *t, const char *editor, const char *text,
     char **kept)
 {
-	char	 path[] = "/tmp/hitl-edit-XXXXXX", *out = NULL, *cmd;
-	size_t	 len, n;
-	int	 fd, status;
+	const char	*dir = getenv("TMPDIR");
+	char		*path, *out = NULL, *cmd;
+	size_t		 len, n;
+	int		 fd, status;
 
-	if ((fd = mkstemp(path)) == -1) {
-		tui_message(t, 1, "cannot create a file to edit: %s",
-		    strerror(errno));
+	/*
+	 * In $TMPDIR (an absolute one) or /tmp, named .txt so that the editor
+	 * picks plain text; private to the reviewer (mkstemps: 0600).
+	 */
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	xasprintf(&path, "%s/hitl-edit-XXXXXX.txt", dir);
+	if ((fd = mkstemps(path, 4)) == -1) {
+		tui_message(t, 1, "cannot create a file to edit in %s: %s",
+		    dir, strerror(errno));
+		free(path);
 		return (NULL);
 	}
 	fchmod(fd, 0600);
 	len = strlen(text);
 	if (write(fd, text, len) != (ssize_t)len) {
+		tui_message(t, 1, "cannot write %s: %s", path,
+		    strerror(errno));
 		close(fd);
 		unlink(path);
+		free(path);
 		return (NULL);
 	}
 	close(fd);
@@ -199,16 +232,15 @@ tui_edit_text(struct tui *t, const char *editor, const char *text,
 	free(cmd);
 	reset_prog_mode();
 	refresh();
-	if (status != 0) {
-		tui_message(t, 1, "the editor failed (status %d): nothing "
-		    "was changed, your text is kept", status);
-		/* Keep whatever was written so far. */
-	}
+	/* What was written so far is kept all the same. */
+	if (status != 0)
+		edit_failed(t, status);
 	/* Editors add a final newline the text did not have. */
 	if ((out = edit_read_file(path, &n)) != NULL && n > 0 &&
 	    out[n - 1] == '\n' && (len == 0 || text[len - 1] != '\n'))
 		out[n - 1] = '\0';
 	unlink(path);
+	free(path);
 	if (status != 0 && out != NULL) {
 		free(*kept);
 		*kept = out;

@@ -33,9 +33,11 @@ wait_for() {
 }
 keys() { tmux -L "$sock" send-keys -t e2e "$@"; }
 
+mkdir "$T/tmp"
 tmux -L "$sock" -f /dev/null new-session -d -s e2e -x 120 -y 40 \
     "env TERM=xterm-256color LC_ALL=C.UTF-8 HITL_REVIEWER=bob $CONSOLE_ENV \
-    EDITOR='$SRCDIR/tests/tui/edit-response.sh' \
+    EDITOR='$SRCDIR/tests/tui/edit-response.sh' TMPDIR='$T/tmp' \
+    EDIT_LOG='$T/edit.log' \
     '$HITL' --db '$CONSOLE_DB' review; echo console-exited-\$?; sleep 60"
 tmux -L "$sock" set-option -t e2e allow-rename off >/dev/null 2>&1 || true
 wait_for "waiting: 3 outputs"
@@ -85,6 +87,12 @@ keys q; wait_for "hand-off note"
 keys "anon-1 needs a second look" Enter
 wait_for "console-exited-0"
 
+# The editor's file: in $TMPDIR, named .txt, gone afterwards.
+case $(cat "$T/edit.log") in
+"$T"/tmp/hitl-edit-??????.txt) ;;
+*) fail "the editor was given $(cat "$T/edit.log")" ;;
+esac
+[ -z "$(ls -A "$T/tmp")" ] || fail "the editor's file was left in \$TMPDIR"
 screen=$(tmux -L "$sock" capture-pane -p -e -t e2e -S -200)
 title=$(tmux -L "$sock" display -p -t e2e '#{pane_title}')
 [ "$title" != "pwned" ] || fail "item text set the terminal title"
