@@ -18,6 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+#include <openssl/evp.h>
+
+#include "queue.h"
 #include "tui.h"
 #include "xmalloc.h"
 
@@ -44,15 +48,51 @@ edit_read_file(const char *path, size_t *len)
 }
 
 /*
+ * The file name of an item's kept correction: its id with every byte but
+ * [A-Za-z0-9._-] written %XX, so that two ids never share a file; past 200
+ * bytes, "%sha256-" and the SHA-256 of the id, which no escaped id can
+ * spell (an escape is % and two hex digits).
+ */
+static char *
+edit_recovery_name(const char *item)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE];
+	unsigned int	 mdlen = 0;
+	char		*name, hex[65];
+	const char	*c;
+	size_t		 o = 0;
+
+	name = xmalloc(strlen(item) * 3 + 1);
+	for (c = item; *c != '\0'; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '.' ||
+		    *c == '_')
+			name[o++] = *c;
+		else
+			o += (size_t)sprintf(name + o, "%%%02X",
+			    (unsigned char)*c);
+	}
+	name[o] = '\0';
+	if (o > 200) {
+		EVP_Digest(item, strlen(item), md, &mdlen, EVP_sha256(), NULL);
+		queue_hex(md, 32, hex);
+		free(name);
+		xasprintf(&name, "%%sha256-%s", hex);
+	}
+	return (name);
+}
+
+/*
  * Where a correction that could not be saved is kept (mode 0600), so that
  * it survives a lost claim or a closed console: $XDG_STATE_HOME/hitl, else
- * ~/.local/state/hitl, one file per item.
+ * ~/.local/state/hitl, one file per item (NAME.correction, NAME as above).
+ * Its first line names the item, and is checked when it is read back.
  */
 static char *
 edit_recovery_path(const char *item)
 {
 	const char	*base = getenv("XDG_STATE_HOME"), *home;
-	char		*dir, *path, *safe, *c;
+	char		*dir, *path, *name;
 
 	if (base != NULL && *base != '\0')
 		xasprintf(&dir, "%s/hitl", base);
@@ -60,24 +100,34 @@ edit_recovery_path(const char *item)
 		xasprintf(&dir, "%s/.local/state/hitl", home);
 	else
 		return (NULL);
-	safe = xstrdup(item);
-	for (c = safe; *c != '\0'; c++) {
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '.'))
-			*c = '_';
-	}
-	xasprintf(&path, "%s/%s.correction", dir, safe);
-	free(safe);
+	name = edit_recovery_name(item);
+	xasprintf(&path, "%s/%s.correction", dir, name);
+	free(name);
 	free(dir);
 	return (path);
+}
+
+/* The first line of a kept correction: which item it is of. */
+static char *
+edit_recovery_header(const char *item)
+{
+	cJSON	*id = cJSON_CreateString(item);
+	char	*json, *line;
+
+	json = cJSON_PrintUnformatted(id);
+	xasprintf(&line, "hitl: a correction of item %s, kept when it could "
+	    "not be saved\n", json);
+	cJSON_free(json);
+	cJSON_Delete(id);
+	return (line);
 }
 
 int
 tui_recovery_save(const char *item, const char *text, char **where)
 {
-	char	*path, *p;
+	char	*path, *p, *head;
 	int	 fd, ok;
-	size_t	 len = strlen(text);
+	size_t	 len = strlen(text), hlen;
 
 	*where = NULL;
 	if ((path = edit_recovery_path(item)) == NULL)
@@ -88,11 +138,16 @@ tui_recovery_save(const char *item, const char *text, char **where)
 		mkdir(path, 0700);
 		*p = '/';
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	head = edit_recovery_header(item);
+	hlen = strlen(head);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
 	ok = fd != -1 && fchmod(fd, 0600) == 0 &&
+	    write(fd, head, hlen) == (ssize_t)hlen &&
 	    write(fd, text, len) == (ssize_t)len;
 	if (fd != -1)
 		close(fd);
+	free(head);
 	if (!ok) {
 		free(path);
 		return (-1);
@@ -101,18 +156,37 @@ tui_recovery_save(const char *item, const char *text, char **where)
 	return (0);
 }
 
-/* A correction kept from an earlier attempt, if any (removed once read). */
+/*
+ * A correction kept from an earlier attempt, if any: only a file whose
+ * first line names this item is taken (a file of another item is left
+ * alone). A file with no such line is an earlier hitl's, taken when the
+ * item's id is one its naming could not have confused with another's
+ * (made of [A-Za-z0-9.-] only: it replaced every other byte with _).
+ */
 char *
 tui_recovery_load(const char *item)
 {
-	char	*path, *text;
-	size_t	 len;
+	static const char	 mark[] = "hitl: a correction of item ";
+	char			*path, *text, *head, *out = NULL;
+	size_t			 len, hlen;
 
 	if ((path = edit_recovery_path(item)) == NULL)
 		return (NULL);
 	text = edit_read_file(path, &len);
+	head = edit_recovery_header(item);
+	hlen = strlen(head);
+	if (text != NULL && len >= hlen && memcmp(text, head, hlen) == 0)
+		out = xstrdup(text + hlen);
+	else if (text != NULL && strncmp(text, mark, sizeof mark - 1) != 0 &&
+	    strspn(item, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-") == strlen(item)) {
+		out = text;
+		text = NULL;
+	}
+	free(head);
+	free(text);
 	free(path);
-	return (text);
+	return (out);
 }
 
 void

@@ -76,7 +76,9 @@ HITL_REVIEWER=carol "$HITL" takeover wf-out-1 >takeover.out 2>&1
 echo "exit $?" >>takeover.out
 EOF
 chmod +x takeover-editor.sh
-printf '%s' "kept: it's \"fine\" \\ \$1 %s" >kept.want
+# Kept under a first line that names the item.
+printf '%s\n%s' 'hitl: a correction of item "wf-out-1", kept when it could not be saved' \
+    "kept: it's \"fine\" \\ \$1 %s" >kept.want
 
 cat >lost.keys <<'EOF'
 # bob corrects wf-out-1 in $EDITOR (which lets carol take it over): the
