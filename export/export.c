@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 
 #include "json.h"
+#include "place.h"
 #include "sink.h"
 #include "xmalloc.h"
 
@@ -53,7 +54,7 @@ struct export_ctx {
 	char				 last_at[32];
 	int				 error;
 	char				*cause;
-	char				 scope[64];
+	char				 scope[128];
 	int64_t				 since, last;
 	const char			*form;
 };
@@ -68,6 +69,23 @@ export_find(const char *format)
 			return (*s);
 	}
 	return (NULL);
+}
+
+static int
+export_cursor_check(const char *name)
+{
+	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-");
+
+	return (n >= 1 && n <= 64 && name[n] == '\0' ? 0 : -1);
+}
+
+const char *
+export_cursor_name(const char *scope)
+{
+	const char *at = scope != NULL ? strchr(scope, '@') : NULL;
+
+	return (at != NULL ? at + 1 : "default");
 }
 
 /* What the options ask of the sink, checked before anything is read. */
@@ -96,6 +114,11 @@ export_check(const struct export_sink *sink, const struct export_options *opt,
 				    sink->name, list);
 			return (EX_USAGE);
 		}
+	}
+	if (opt->cursor != NULL && export_cursor_check(opt->cursor) != 0) {
+		xasprintf(cause, "--cursor: a name of 1 to 64 letters, digits, "
+		    "'.', '_' and '-'");
+		return (EX_USAGE);
 	}
 	if (opt->form != NULL && (!sink->forms ||
 	    (strcmp(opt->form, "standard") != 0 &&
@@ -311,7 +334,7 @@ export_on_decision(const struct queue_decision_info *d,
 }
 
 static int
-export_since(struct export_ctx *x, int64_t *since, char **cause)
+export_since(struct export_ctx *x, int64_t at, int64_t *since, char **cause)
 {
 	const char	*s = x->opt->since != NULL ? x->opt->since : "last";
 	int64_t		 d;
@@ -321,24 +344,26 @@ export_since(struct export_ctx *x, int64_t *since, char **cause)
 		*since = 0;
 		return (0);
 	}
-	if (strcmp(s, "last") == 0)
-		return (queue_export_since(x->q, x->scope, since, cause));
+	if (strcmp(s, "last") == 0) {
+		*since = at;
+		return (0);
+	}
 	if ((rc = queue_decision_before(x->q, s, &d, cause)) != 0)
 		return (rc);
 	*since = d;
 	return (0);
 }
 
-/* Writes the manifest under a temporary name (*tmp); the caller renames. */
+/* Writes the manifest, another of the run's files (fs). */
 static int
 export_manifest(struct export_ctx *x, const char *path, const char *sha,
-    const char *head, int64_t since, int64_t last, char **tmpout,
+    const char *head, int64_t since, int64_t last, struct export_files *fs,
     char **cause)
 {
 	cJSON	*m, *o;
-	char	*text, *mpath, *tmp;
-	int	 fd, rc = 0;
-	size_t	 len;
+	char	*text, *mpath;
+	FILE	*f;
+	int	 rc;
 
 	m = cJSON_CreateObject();
 	cJSON_AddStringToObject(m, "format", x->opt->format);
@@ -359,6 +384,7 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 	cJSON_AddBoolToObject(o, "include_auto", x->opt->include_auto);
 	cJSON_AddStringToObject(o, "offsets", x->opt->utf16 ? "utf16" :
 	    "codepoints");
+	cJSON_AddStringToObject(o, "cursor", export_cursor_name(x->scope));
 	cJSON_AddNumberToObject(m, "records", (double)x->records);
 	o = cJSON_AddObjectToObject(m, "counts");
 	cJSON_AddItemToObject(o, "kind", x->by_kind);
@@ -394,142 +420,35 @@ export_manifest(struct export_ctx *x, const char *path, const char *sha,
 	text = cJSON_Print(m);
 	cJSON_Delete(m);
 	xasprintf(&mpath, "%s.manifest.json", path);
-	/* A new private name: never a file or link someone placed. */
-	xasprintf(&tmp, "%s.tmp.XXXXXX", mpath);
-	len = strlen(text);
-	fd = mkstemp(tmp);
-	if (fd == -1 || fchmod(fd, 0600) != 0 ||
-	    write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 ||
-	    fsync(fd) != 0 || close(fd) != 0) {
+	if ((rc = export_files_add(fs, mpath, &f, cause)) == 0 &&
+	    (fputs(text, f) == EOF || fputc('\n', f) == EOF)) {
 		xasprintf(cause, "cannot write %s: %s", mpath,
 		    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		tmp = NULL;
 		rc = EX_IOERR;
 	}
 	free(text);
 	free(mpath);
-	*tmpout = tmp;
 	return (rc);
-}
-
-/* The files of a run and, while it is recorded, the ones they replace. */
-struct export_place {
-	const char	*tmp[2];
-	const char	*dest[2];
-	char		*old[2];
-	int		 placed[2];
-};
-
-/* A second name for a file about to be replaced, so it can come back. */
-static int
-export_keep_old(const char *dest, char **old, char **cause)
-{
-	int fd, tries;
-
-	*old = NULL;
-	if (access(dest, F_OK) != 0)
-		return (0);
-	for (tries = 0; tries < 10; tries++) {
-		xasprintf(old, "%s.old.XXXXXX", dest);
-		if ((fd = mkstemp(*old)) == -1)
-			break;
-		close(fd);
-		unlink(*old);
-		if (link(dest, *old) == 0)
-			return (0);
-		if (errno != EEXIST)
-			break;
-		free(*old);
-	}
-	xasprintf(cause, "cannot keep the previous %s aside: %s", dest,
-	    strerror(errno));
-	free(*old);
-	*old = NULL;
-	return (EX_CANTCREAT);
-}
-
-static void
-export_unplace(void *arg)
-{
-	struct export_place	*pl = arg;
-	int			 i;
-
-	for (i = 1; i >= 0; i--) {
-		if (!pl->placed[i])
-			continue;
-		if (pl->old[i] != NULL)
-			rename(pl->old[i], pl->dest[i]);
-		else
-			unlink(pl->dest[i]);
-		free(pl->old[i]);
-		pl->old[i] = NULL;
-		pl->placed[i] = 0;
-	}
-}
-
-static int
-export_place(void *arg, char **cause)
-{
-	struct export_place	*pl = arg;
-	int			 i, rc;
-
-	for (i = 0; i < 2; i++) {
-		if ((rc = export_keep_old(pl->dest[i], &pl->old[i],
-		    cause)) != 0) {
-			export_unplace(pl);
-			return (rc);
-		}
-		if (rename(pl->tmp[i], pl->dest[i]) != 0) {
-			xasprintf(cause, "cannot rename to %s: %s",
-			    pl->dest[i], strerror(errno));
-			if (pl->old[i] != NULL)
-				unlink(pl->old[i]);
-			free(pl->old[i]);
-			pl->old[i] = NULL;
-			export_unplace(pl);
-			return (EX_IOERR);
-		}
-		pl->placed[i] = 1;
-	}
-	return (0);
-}
-
-/* After the record: the replaced files go, or come back if it failed. */
-static void
-export_place_done(struct export_place *pl, int recorded)
-{
-	int i;
-
-	if (!recorded)
-		export_unplace(pl);
-	for (i = 0; i < 2; i++) {
-		if (pl->old[i] != NULL)
-			unlink(pl->old[i]);
-		free(pl->old[i]);
-	}
 }
 
 int
 export_run(struct queue *q, const struct export_options *opt,
-    uint64_t *records, char **cause)
+    uint64_t *records, int *preview, char **cause)
 {
 	struct export_ctx	 x;
 	struct queue_export_run	 run;
-	char			*tmp = NULL, sha[65], head[65], *options;
-	char			*mtmp = NULL, *mpath = NULL;
-	struct export_place	 pl;
-	int64_t			 since, last;
-	int			 fd, rc, wrc, to_stdout;
+	struct export_files	*fs = NULL;
+	enum export_target	 target = EXPORT_TARGET_PREVIEW;
+	char			 sha[65], head[65], *options, *why = NULL;
+	int64_t			 since, last, at, id = 0;
+	int			 rc, wrc;
 	cJSON			*o;
 
 	memset(&x, 0, sizeof x);
 	x.q = q;
 	x.opt = opt;
 	*records = 0;
-	snprintf(x.scope, sizeof x.scope, "%s/%s", opt->format,
-	    opt->kind != NULL ? opt->kind : "all");
+	*preview = 1;
 	if ((x.sink = export_find(opt->format)) == NULL) {
 		xasprintf(cause, "unknown format \"%s\" (sft, dpo, kto, spans, "
 		    "labels, decisions)", opt->format);
@@ -537,28 +456,38 @@ export_run(struct queue *q, const struct export_options *opt,
 	}
 	if ((rc = export_check(x.sink, opt, cause)) != 0)
 		return (rc);
-	if ((rc = queue_export_allowed(q, x.sink->personal ||
+	/* The default cursor keeps the scope runs had before cursors. */
+	snprintf(x.scope, sizeof x.scope, "%s/%s%s%s", opt->format,
+	    opt->kind != NULL ? opt->kind : "all", opt->cursor != NULL &&
+	    strcmp(opt->cursor, "default") != 0 ? "@" : "", opt->cursor !=
+	    NULL && strcmp(opt->cursor, "default") != 0 ? opt->cursor : "");
+	/* Standard output and special files get a preview, never a run. */
+	if (opt->path != NULL && strcmp(opt->path, "-") != 0 &&
+	    (rc = export_target_of(opt->path, 0, &target, cause)) != 0)
+		return (rc);
+	*preview = target == EXPORT_TARGET_PREVIEW;
+	/* A run killed before its files were placed is finished first. */
+	if ((rc = export_replay(q, cause)) != 0 ||
+	    (rc = queue_export_allowed(q, x.sink->personal ||
 	    opt->redact == EXPORT_REDACT_NONE, cause)) != 0 ||
 	    (opt->redact == EXPORT_REDACT_HASH && !x.sink->personal &&
 	    (rc = queue_redaction_key(q, x.key, cause)) != 0) ||
-	    (rc = export_since(&x, &since, cause)) != 0 ||
+	    (rc = queue_export_since(q, x.scope, &at, cause)) != 0 ||
+	    (rc = export_since(&x, at, &since, cause)) != 0 ||
 	    (rc = queue_last_decision(q, &last, cause)) != 0)
 		return (rc);
-	to_stdout = opt->path == NULL || strcmp(opt->path, "-") == 0;
-	if (to_stdout)
+	if (!*preview) {
+		if ((rc = export_files_new(NULL, NULL, &fs, cause)) != 0 ||
+		    (rc = export_files_add(fs, opt->path, &x.f, cause)) != 0)
+			goto out;
+	} else if (opt->path == NULL || strcmp(opt->path, "-") == 0)
 		x.f = stdout;
-	else {
-		/* Complete or nothing: a private temporary name, renamed. */
-		xasprintf(&tmp, "%s.tmp.XXXXXX", opt->path);
-		if ((fd = mkstemp(tmp)) == -1 || fchmod(fd, 0600) != 0 ||
-		    (x.f = fdopen(fd, "w")) == NULL) {
-			xasprintf(cause, "cannot create %s: %s", opt->path,
-			    strerror(errno));
-			free(tmp);
-			return (EX_CANTCREAT);
-		}
-	}
+	else if ((rc = export_preview_open(opt->path, &x.f, cause)) != 0)
+		return (rc);
 	x.writer = export_writer_new(x.f);
+	/* Records are untrusted text: none reaches a terminal raw. */
+	if (isatty(fileno(x.f)))
+		export_writer_safe(x.writer);
 	x.by_kind = cJSON_CreateObject();
 	x.by_action = cJSON_CreateObject();
 	x.by_label = cJSON_CreateObject();
@@ -589,39 +518,33 @@ export_run(struct queue *q, const struct export_options *opt,
 		*cause = x.cause;
 		x.cause = NULL;
 	}
-	if (rc == 0 && (fflush(x.f) != 0 || (!to_stdout &&
-	    fsync(fileno(x.f)) != 0))) {
-		xasprintf(cause, "cannot write %s: %s", opt->path,
-		    strerror(errno));
-		rc = EX_IOERR;
-	}
-	if (!to_stdout) {
-		if (fclose(x.f) != 0 && rc == 0) {
-			xasprintf(cause, "cannot write %s: %s", opt->path,
+	if (*preview) {
+		wrc = fflush(x.f) != 0;
+		if (x.f != stdout)
+			wrc = fclose(x.f) != 0 || wrc;
+		if (wrc && rc == 0) {
+			xasprintf(cause, "cannot write %s: %s", opt->path !=
+			    NULL ? opt->path : "standard output",
 			    strerror(errno));
 			rc = EX_IOERR;
 		}
+		goto out;
 	}
 	/*
-	 * Data and manifest complete under temporary names; they are renamed
-	 * into place inside the transaction that records the run, and what
-	 * they replace is kept aside until it commits: there is no export
-	 * without its record, nor the reverse, and a failed export leaves the
-	 * previous one where it was.
+	 * Data and manifest complete under temporary names, the run is
+	 * recorded with them and committed, and only then are they renamed
+	 * into place: a kill in between leaves a run whose files the next
+	 * export places (export_replay); a failed record leaves nothing.
 	 */
-	memset(&pl, 0, sizeof pl);
-	if (rc == 0 && !to_stdout) {
+	if (rc == 0) {
 		int64_t events;
 
 		if ((rc = queue_audit_head(q, &events, head, cause)) == 0)
 			rc = export_manifest(&x, opt->path, sha, head, since,
-			    last, &mtmp, cause);
-		xasprintf(&mpath, "%s.manifest.json", opt->path);
-		pl.tmp[0] = tmp;
-		pl.dest[0] = opt->path;
-		pl.tmp[1] = mtmp;
-		pl.dest[1] = mpath;
+			    last, fs, cause);
 	}
+	if (rc == 0)
+		rc = export_files_ready(fs, cause);
 	if (rc == 0) {
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "since", opt->since != NULL ?
@@ -634,34 +557,40 @@ export_run(struct queue *q, const struct export_options *opt,
 			cJSON_AddStringToObject(o, "style", opt->style);
 		cJSON_AddBoolToObject(o, "include_auto", opt->include_auto);
 		cJSON_AddBoolToObject(o, "utf16", opt->utf16);
+		cJSON_AddStringToObject(o, "cursor",
+		    export_cursor_name(x.scope));
 		options = json_print(o);
 		cJSON_Delete(o);
 		memset(&run, 0, sizeof run);
 		run.format = opt->format;
 		run.scope = x.scope;
 		run.options = options;
-		run.path = to_stdout ? "-" : opt->path;
+		run.path = opt->path;
 		run.records = x.records;
 		run.since = since;
 		run.last = last;
 		run.sha256 = sha;
-		if (!to_stdout) {
-			run.place = export_place;
-			run.unplace = export_unplace;
-			run.arg = &pl;
-		}
-		rc = queue_export_record(q, &run, head, cause);
+		run.cursor = export_cursor_name(x.scope);
+		run.cursor_at = at;
+		run.files = export_files_pairs(fs, &run.nfiles);
+		run.owner = export_owner();
+		rc = queue_export_record(q, &run, head, &id, cause);
 		free(options);
+		if (rc == 0 && (rc = export_files_place(fs, cause)) != 0) {
+			why = *cause;
+			xasprintf(cause, "export run %lld is recorded but not "
+			    "in place: %s; the next hitl export places it",
+			    (long long)id, why);
+			free(why);
+		} else if (rc == 0 && queue_export_placed(q, id, &why) != 0)
+			free(why);	/* placed: the next export forgets them */
 	}
-	/* Kept aside: dropped now that the run is on the record (or not). */
-	export_place_done(&pl, rc == 0);
-	if (rc != 0 && !pl.placed[0] && tmp != NULL)
-		unlink(tmp);
-	if (rc != 0 && !pl.placed[1] && mtmp != NULL)
-		unlink(mtmp);
-	free(mtmp);
-	free(mpath);
+out:
+	/* Not on the record: its temporaries go. */
+	if (rc != 0 && id == 0)
+		export_files_discard(fs);
 	*records = x.records;
+	export_files_free(fs);
 	export_writer_free(x.writer);
 	cJSON_Delete(x.by_kind);
 	cJSON_Delete(x.by_action);
@@ -671,7 +600,6 @@ export_run(struct queue *q, const struct export_options *opt,
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);
 	free(x.cause);
-	free(tmp);
 	OPENSSL_cleanse(x.key, sizeof x.key);
 	return (rc);
 }
