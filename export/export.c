@@ -1,7 +1,8 @@
 /*
- * The export driver: which decisions to take (--since), one pass of queue/
- * outcomes or decisions through the format's sink, a private temporary
- * file renamed when complete, its manifest, and the run on the record.
+ * The export driver: which decisions to take (--since, per cursor), one
+ * pass of queue/ outcomes or decisions through the format's sink, and
+ * either a preview (not recorded) or a run: its file and manifest under
+ * temporary names, the run on the record, then the files in place.
  */
 #include "config.h"
 
