@@ -222,6 +222,23 @@ if [ -n "$STRACE" ]; then
 	jq -e 'has("old") | not' killed2.jsonl >/dev/null ||
 	    fail "the old file is still there" killed2.jsonl
 
+	step "killed before the commit: no run, no file"
+	RUNS=$(runs)
+	_rc=0
+	{ HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
+	    -e inject=fsync,fdatasync:signal=KILL:when=1 \
+	    "$HITL" export --format sft --since all -o early.jsonl \
+	    >"$T/out" 2>"$T/err"; } 2>/dev/null || _rc=$?
+	expect_eq "killed at its first fsync" "$_rc" 137
+	expect_eq "no run" "$(runs)" "$RUNS"
+	[ ! -e early.jsonl ] && [ ! -e early.jsonl.manifest.json ] ||
+	    fail "a file without its run"
+	# What it leaves is its temporaries, which no run names.
+	[ -n "$(find . -name 'early.jsonl.tmp.*')" ] ||
+	    fail "the kill came before the files were written"
+	expect_eq "no file to place" "$(sql "SELECT count(*) FROM export_files")" 0
+	rm -f early.jsonl.tmp.* early.jsonl.manifest.json.tmp.*
+
 	step "a run from another directory is placed all the same"
 	at 190
 	claim bob wf-out-3
