@@ -28,6 +28,7 @@ static const struct option cmd_export_options[] = {
 	{ "form", required_argument, NULL, 'F' },
 	{ "layout", required_argument, NULL, 'l' },
 	{ "test-fraction", required_argument, NULL, 't' },
+	{ "cursor", required_argument, NULL, 'c' },
 	{ "history", no_argument, NULL, 'H' },
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
@@ -40,23 +41,28 @@ const struct cmd_entry cmd_export_entry = {
 	    "[--redact replace|mask|hash|none] "
 	    "[--style openai|doccano|presidio] "
 	    "[--form standard|conversational] [--offsets utf16] "
-	    "[--layout hf [--test-fraction F]] | "
+	    "[--layout hf [--test-fraction F]] [--cursor NAME] | "
 	    "--history [--json]",
 	.summary = "write decisions as training data, with a manifest",
 	.help =
-	    "Writes the decisions taken since this format's last export (or\n"
-	    "--since all, or a time) as JSON Lines to FILE (- or none: standard\n"
-	    "output), with FILE.manifest.json beside it. Personal data a\n"
-	    "decision confirmed is replaced by <ENTITY_TYPE> unless --redact\n"
-	    "says otherwise; spans keep the text (it is what a PII detector\n"
-	    "learns from). The file is written under a temporary name and\n"
-	    "renamed when complete; every run is recorded and audited.\n"
+	    "Writes the decisions taken since the last export of this format,\n"
+	    "kind and cursor (--cursor NAME, default \"default\"; or --since all,\n"
+	    "or a time) as JSON Lines to FILE, with FILE.manifest.json beside\n"
+	    "it. Personal data a decision confirmed is replaced by\n"
+	    "<ENTITY_TYPE> unless --redact says otherwise; spans keep the text\n"
+	    "(it is what a PII detector learns from). The files are written\n"
+	    "under temporary names, the run is recorded and audited, then they\n"
+	    "are renamed into place (a run stopped in between is finished by\n"
+	    "the next export). To standard output (- or no -o), a pipe, a\n"
+	    "terminal or any special file (/dev/null, a FIFO), it is a preview:\n"
+	    "not recorded, no cursor moves, no decision is kept from undo. A\n"
+	    "symbolic link or a directory at FILE is refused.\n"
 	    "--layout hf -o DIR writes a Hugging Face dataset directory:\n"
 	    "DIR/train.jsonl and DIR/test.jsonl (an item is in test when the\n"
 	    "SHA-256 of its id, as a fraction, is below --test-fraction,\n"
 	    "default 0.1; 0: no test split), DIR/README.md (a dataset card)\n"
 	    "and DIR/manifest.json.",
-	.optstring = "f:o:s:k:ar:y:u:F:l:t:Hj",
+	.optstring = "f:o:s:k:ar:y:u:F:l:t:c:Hj",
 	.longopts = cmd_export_options,
 	.exec = cmd_export_exec,
 };
@@ -70,10 +76,12 @@ export_history_line(const struct queue_export_run *r, int64_t id,
 
 	if (!json) {
 		cmd_line(stdout, "%lld  %s  %-9s %-6llu records  decisions "
-		    "%lld..%lld  by %s  %s  sha256 %.16s  %s", (long long)id,
-		    at, r->format, (unsigned long long)r->records,
-		    (long long)r->since + 1, (long long)r->last, actor,
-		    r->path, r->sha256, r->options);
+		    "%lld..%lld  cursor %s  by %s  %s%s  sha256 %.16s  %s",
+		    (long long)id, at, r->format, (unsigned long long)r->records,
+		    (long long)r->since + 1, (long long)r->last,
+		    export_cursor_name(r->scope), actor, r->path, r->pending ?
+		    " (not placed yet: the next export places it)" : "",
+		    r->sha256, r->options);
 		return (0);
 	}
 	o = cJSON_CreateObject();
@@ -81,8 +89,10 @@ export_history_line(const struct queue_export_run *r, int64_t id,
 	cJSON_AddStringToObject(o, "at", at);
 	cJSON_AddStringToObject(o, "actor", actor);
 	cJSON_AddStringToObject(o, "format", r->format);
+	cJSON_AddStringToObject(o, "cursor", export_cursor_name(r->scope));
 	cJSON_AddItemToObject(o, "options", cJSON_Parse(r->options));
 	cJSON_AddStringToObject(o, "path", r->path);
+	cJSON_AddBoolToObject(o, "placed", !r->pending);
 	cJSON_AddNumberToObject(o, "records", (double)r->records);
 	cJSON_AddNumberToObject(o, "after_decision", (double)r->since);
 	cJSON_AddNumberToObject(o, "last_decision", (double)r->last);
@@ -100,6 +110,7 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	uint64_t		 records;
 	char			*cause = NULL, n[32], *end;
 	int			 ch, rc, history = 0, json = 0, fraction = 0;
+	int			 preview;
 
 	memset(&opt, 0, sizeof opt);
 	opt.since = "last";
@@ -150,6 +161,9 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 				opt.test_fraction = NAN;
 			fraction = 1;
 			break;
+		case 'c':
+			opt.cursor = optarg;
+			break;
 		case 'H':
 			history = 1;
 			break;
@@ -179,8 +193,13 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (history)
 		rc = queue_export_history(q, export_history_line, &json,
 		    &cause);
-	else if ((rc = export_run(q, &opt, &records, &cause)) == 0 &&
-	    opt.layout != NULL && records == 0)
+	else if ((rc = export_run(q, &opt, &records, &preview,
+	    &cause)) == 0 && preview)
+		cmd_line(stderr, "preview: %s %s records to %s, not recorded "
+		    "(no cursor moved; -o FILE records a run)",
+		    cmd_count(records, n), opt.format, opt.path != NULL &&
+		    strcmp(opt.path, "-") != 0 ? opt.path : "standard output");
+	else if (rc == 0 && opt.layout != NULL && records == 0)
 		cmd_line(stderr, "no %s records to export: the dataset %s is "
 		    "left as it was, and no run is recorded", opt.format,
 		    opt.path);
@@ -188,7 +207,7 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		cmd_line(stderr, "exported %s %s records to the dataset %s "
 		    "(card: README.md, manifest: manifest.json)",
 		    cmd_count(records, n), opt.format, opt.path);
-	else if (rc == 0 && opt.path != NULL && strcmp(opt.path, "-") != 0)
+	else if (rc == 0)
 		cmd_line(stderr, "exported %s %s records to %s (manifest: "
 		    "%s.manifest.json)", cmd_count(records, n), opt.format,
 		    opt.path, opt.path);

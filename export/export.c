@@ -1,7 +1,8 @@
 /*
- * The export driver: which decisions to take (--since), one pass of queue/
- * outcomes or decisions through the format's sink, a private temporary
- * file renamed when complete, its manifest, and the run on the record.
+ * The export driver: which decisions to take (--since, per cursor), one
+ * pass of queue/ outcomes or decisions through the format's sink, and
+ * either a preview (not recorded) or a run: its file and manifest under
+ * temporary names, the run on the record, then the files in place.
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 
 #include "card.h"
 #include "json.h"
+#include "place.h"
 #include "sink.h"
 #include "xmalloc.h"
 
@@ -72,7 +74,7 @@ struct export_ctx {
 	char				 last_at[32];
 	int				 error;
 	char				*cause;
-	char				 scope[64];
+	char				 scope[128];
 	int64_t				 since, last;
 	const char			*form;
 };
@@ -87,6 +89,23 @@ export_find(const char *format)
 			return (*s);
 	}
 	return (NULL);
+}
+
+static int
+export_cursor_check(const char *name)
+{
+	size_t n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-");
+
+	return (n >= 1 && n <= 64 && name[n] == '\0' ? 0 : -1);
+}
+
+const char *
+export_cursor_name(const char *scope)
+{
+	const char *at = scope != NULL ? strchr(scope, '@') : NULL;
+
+	return (at != NULL ? at + 1 : "default");
 }
 
 /* What the options ask of the sink, checked before anything is read. */
@@ -115,6 +134,11 @@ export_check(const struct export_sink *sink, const struct export_options *opt,
 				    sink->name, list);
 			return (EX_USAGE);
 		}
+	}
+	if (opt->cursor != NULL && export_cursor_check(opt->cursor) != 0) {
+		xasprintf(cause, "--cursor: a name of 1 to 64 letters, digits, "
+		    "'.', '_' and '-'");
+		return (EX_USAGE);
 	}
 	if (opt->form != NULL && (!sink->forms ||
 	    (strcmp(opt->form, "standard") != 0 &&
@@ -438,7 +462,7 @@ export_on_decision(const struct queue_decision_info *d,
 }
 
 static int
-export_since(struct export_ctx *x, int64_t *since, char **cause)
+export_since(struct export_ctx *x, int64_t at, int64_t *since, char **cause)
 {
 	const char	*s = x->opt->since != NULL ? x->opt->since : "last";
 	int64_t		 d;
@@ -448,8 +472,10 @@ export_since(struct export_ctx *x, int64_t *since, char **cause)
 		*since = 0;
 		return (0);
 	}
-	if (strcmp(s, "last") == 0)
-		return (queue_export_since(x->q, x->scope, since, cause));
+	if (strcmp(s, "last") == 0) {
+		*since = at;
+		return (0);
+	}
 	if ((rc = queue_decision_before(x->q, s, &d, cause)) != 0)
 		return (rc);
 	*since = d;
@@ -484,6 +510,7 @@ export_options_json(const struct export_ctx *x)
 		cJSON_AddStringToObject(o, "offsets", opt->utf16 ? "utf16" :
 		    "codepoints");
 	export_card_options(o, opt);
+	cJSON_AddStringToObject(o, "cursor", export_cursor_name(x->scope));
 	return (o);
 }
 
@@ -567,37 +594,30 @@ export_sha256(const char *s, size_t len, char sha[65])
 }
 
 /*
- * Writes text under a new private name beside dest (*tmp), never a file or
- * link someone placed; the caller renames it.
+ * One more of the run's files, name (a path, or a name in the layout's
+ * directory), holding text; its SHA-256 in sha, if not NULL.
  */
 static int
-export_write_temp(const char *dest, const char *text, char **tmpout,
-    char **cause)
+export_text_file(struct export_files *fs, const char *name, const char *text,
+    char sha[65], char **cause)
 {
-	char	*tmp;
-	int	 fd;
-	size_t	 len = strlen(text);
+	FILE	*f;
+	int	 rc;
 
-	xasprintf(&tmp, "%s.tmp.XXXXXX", dest);
-	fd = mkstemp(tmp);
-	if (fd == -1 || fchmod(fd, 0600) != 0 ||
-	    write(fd, text, len) != (ssize_t)len || fsync(fd) != 0 ||
-	    close(fd) != 0) {
-		xasprintf(cause, "cannot write %s: %s", dest, strerror(errno));
-		if (fd != -1)
-			unlink(tmp);
-		free(tmp);
-		*tmpout = NULL;
-		return (EX_IOERR);
+	if (sha != NULL)
+		export_sha256(text, strlen(text), sha);
+	if ((rc = export_files_add(fs, name, &f, cause)) == 0 &&
+	    fputs(text, f) == EOF) {
+		xasprintf(cause, "cannot write %s: %s", name, strerror(errno));
+		rc = EX_IOERR;
 	}
-	*tmpout = tmp;
-	return (0);
+	return (rc);
 }
 
-/* The manifest as its file holds it, with its hash (msha, if not NULL). */
+/* The manifest as its file holds it; its hash in msha, if not NULL. */
 static int
-export_manifest_write(cJSON *m, const char *dest, char **tmp, char msha[65],
-    char **cause)
+export_manifest_file(struct export_files *fs, const char *name, cJSON *m,
+    char msha[65], char **cause)
 {
 	char	*text, *line;
 	int	 rc;
@@ -605,93 +625,26 @@ export_manifest_write(cJSON *m, const char *dest, char **tmp, char msha[65],
 	text = cJSON_Print(m);
 	xasprintf(&line, "%s\n", text);
 	free(text);
-	if (msha != NULL)
-		export_sha256(line, strlen(line), msha);
-	rc = export_write_temp(dest, line, tmp, cause);
+	rc = export_text_file(fs, name, line, msha, cause);
 	free(line);
 	return (rc);
 }
 
-/* The directory's files, in the order of dest and tmp. */
+/* The files of --layout hf, in the order they are added. */
 enum { EXPORT_DIR_TRAIN, EXPORT_DIR_TEST, EXPORT_DIR_CARD, EXPORT_DIR_MANIFEST,
     EXPORT_FILES };
-static const char *const export_dir_names[EXPORT_FILES] = {
-	"train.jsonl", "test.jsonl", "README.md", "manifest.json"
+static const char *const export_dir_names[EXPORT_FILES + 1] = {
+	"train.jsonl", "test.jsonl", "README.md", "manifest.json", NULL
 };
 
 /*
- * The directory of --layout hf, made (0700) if absent: never a symbolic
- * link, and holding nothing but the regular files a previous export of it
- * wrote, which this one replaces. *dir is path without trailing slashes.
+ * The directory's card and manifest: the splits with records (a split with
+ * none is removed when the files are placed, so that what an earlier
+ * export left there goes), the card made from the manifest, and the
+ * manifest naming the card's hash; msha is the manifest's, the run's hash.
  */
 static int
-export_dir_open(const char *path, char **dirp, int *created, char **cause)
-{
-	struct stat	 sb;
-	DIR		*d = NULL;
-	struct dirent	*de;
-	char		*dir, *p;
-	size_t		 len, i;
-	int		 rc = 0;
-
-	dir = xstrdup(path);
-	len = strlen(dir);
-	while (len > 1 && dir[len - 1] == '/')
-		dir[--len] = '\0';
-	*dirp = dir;
-	*created = 0;
-	if (lstat(dir, &sb) != 0) {
-		if (errno != ENOENT || mkdir(dir, 0700) != 0) {
-			xasprintf(cause, "cannot create %s: %s", dir,
-			    strerror(errno));
-			return (EX_CANTCREAT);
-		}
-		*created = 1;
-		return (0);
-	}
-	if (S_ISLNK(sb.st_mode) || !S_ISDIR(sb.st_mode)) {
-		xasprintf(cause, "%s is %s: --layout hf writes a dataset "
-		    "directory; name a new one or one it wrote", dir,
-		    S_ISLNK(sb.st_mode) ? "a symbolic link" :
-		    "not a directory");
-		return (EX_CANTCREAT);
-	}
-	if ((d = opendir(dir)) == NULL) {
-		xasprintf(cause, "cannot read %s: %s", dir, strerror(errno));
-		return (EX_CANTCREAT);
-	}
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		for (i = 0; i < EXPORT_FILES; i++) {
-			if (strcmp(de->d_name, export_dir_names[i]) == 0)
-				break;
-		}
-		xasprintf(&p, "%s/%s", dir, de->d_name);
-		if (i == EXPORT_FILES || lstat(p, &sb) != 0 ||
-		    !S_ISREG(sb.st_mode)) {
-			xasprintf(cause, "%s holds %s%s, so it is not a dataset "
-			    "hitl wrote (train.jsonl, test.jsonl, README.md, "
-			    "manifest.json): nothing was written; remove it or "
-			    "name another directory", dir, de->d_name, i == EXPORT_FILES ?
-			    "" : ", not a regular file,");
-			rc = EX_CANTCREAT;
-		}
-		free(p);
-	}
-	closedir(d);
-	return (rc);
-}
-
-/*
- * The directory's card and manifest under temporary names: the splits with
- * records (an empty one's temporary file goes, so that what it replaces is
- * removed), the card made from the manifest, and the manifest naming the
- * card's hash; msha is the manifest's, the run's hash.
- */
-static int
-export_dir_finish(struct export_ctx *x, char **dest, char **tmp,
+export_dir_finish(struct export_ctx *x, struct export_files *fs,
     const char *sha, const char *tsha, const char *head, int64_t since,
     int64_t last, char msha[65], char **cause)
 {
@@ -707,226 +660,68 @@ export_dir_finish(struct export_ctx *x, char **dest, char **tmp,
 		sp[n].path = export_dir_names[EXPORT_DIR_TRAIN];
 		sp[n].records = x->records - x->test_records;
 		memcpy(sp[n++].sha256, sha, 65);
-	}
+	} else
+		export_files_remove(fs, export_dir_names[EXPORT_DIR_TRAIN]);
 	if (x->test_records > 0) {
 		sp[n].name = "test";
 		sp[n].path = export_dir_names[EXPORT_DIR_TEST];
 		sp[n].records = x->test_records;
 		memcpy(sp[n++].sha256, tsha, 65);
-	}
-	if (x->records == x->test_records) {
-		unlink(tmp[EXPORT_DIR_TRAIN]);
-		free(tmp[EXPORT_DIR_TRAIN]);
-		tmp[EXPORT_DIR_TRAIN] = NULL;
-	}
-	if (x->test_records == 0 && tmp[EXPORT_DIR_TEST] != NULL) {
-		unlink(tmp[EXPORT_DIR_TEST]);
-		free(tmp[EXPORT_DIR_TEST]);
-		tmp[EXPORT_DIR_TEST] = NULL;
-	}
+	} else
+		export_files_remove(fs, export_dir_names[EXPORT_DIR_TEST]);
 	m = export_manifest(x, NULL, head, since, last);
 	cJSON_AddItemToObject(m, "splits", export_card_splits(sp, n));
 	card = export_card_text(m, sp, n);
-	export_sha256(card, strlen(card), csha);
-	rc = export_write_temp(dest[EXPORT_DIR_CARD], card,
-	    &tmp[EXPORT_DIR_CARD], cause);
+	rc = export_text_file(fs, export_dir_names[EXPORT_DIR_CARD], card, csha,
+	    cause);
 	free(card);
 	c = cJSON_AddObjectToObject(m, "card");
 	cJSON_AddStringToObject(c, "path", export_dir_names[EXPORT_DIR_CARD]);
 	cJSON_AddStringToObject(c, "sha256", csha);
 	if (rc == 0)
-		rc = export_manifest_write(m, dest[EXPORT_DIR_MANIFEST],
-		    &tmp[EXPORT_DIR_MANIFEST], msha, cause);
+		rc = export_manifest_file(fs,
+		    export_dir_names[EXPORT_DIR_MANIFEST], m, msha, cause);
 	cJSON_Delete(m);
 	return (rc);
 }
 
-/*
- * The files of a run and, while it is recorded, the ones they replace. A
- * file with no tmp is removed (a directory's split that has no records
- * now), and comes back like the others if the run is not recorded.
- */
-struct export_place {
-	size_t		 n;
-	const char	*tmp[EXPORT_FILES];
-	const char	*dest[EXPORT_FILES];
-	char		*old[EXPORT_FILES];
-	int		 placed[EXPORT_FILES];
-};
-
-/* A second name for a file about to be replaced, so it can come back. */
+/* The writer of one file: finished, and its hash in sha. */
 static int
-export_keep_old(const char *dest, char **old, char **cause)
+export_writer_done(struct export_ctx *x, struct export_writer *w,
+    char sha[65], int rc, char **cause)
 {
-	int fd, tries;
+	int wrc;
 
-	*old = NULL;
-	if (access(dest, F_OK) != 0)
-		return (0);
-	for (tries = 0; tries < 10; tries++) {
-		xasprintf(old, "%s.old.XXXXXX", dest);
-		if ((fd = mkstemp(*old)) == -1)
-			break;
-		close(fd);
-		unlink(*old);
-		if (link(dest, *old) == 0)
-			return (0);
-		if (errno != EEXIST)
-			break;
-		free(*old);
-	}
-	xasprintf(cause, "cannot keep the previous %s aside: %s", dest,
-	    strerror(errno));
-	free(*old);
-	*old = NULL;
-	return (EX_CANTCREAT);
-}
-
-static void
-export_unplace(void *arg)
-{
-	struct export_place	*pl = arg;
-	size_t			 i;
-
-	for (i = pl->n; i-- > 0;) {
-		if (!pl->placed[i])
-			continue;
-		if (pl->old[i] != NULL)
-			rename(pl->old[i], pl->dest[i]);
-		else
-			unlink(pl->dest[i]);
-		free(pl->old[i]);
-		pl->old[i] = NULL;
-		pl->placed[i] = 0;
-	}
-}
-
-static int
-export_place(void *arg, char **cause)
-{
-	struct export_place	*pl = arg;
-	size_t			 i;
-	int			 rc;
-
-	for (i = 0; i < pl->n; i++) {
-		if ((rc = export_keep_old(pl->dest[i], &pl->old[i],
-		    cause)) != 0) {
-			export_unplace(pl);
-			return (rc);
-		}
-		if (pl->tmp[i] == NULL && pl->old[i] == NULL)
-			continue;
-		if (pl->tmp[i] == NULL ? unlink(pl->dest[i]) != 0 :
-		    rename(pl->tmp[i], pl->dest[i]) != 0) {
-			xasprintf(cause, "cannot %s %s: %s", pl->tmp[i] ==
-			    NULL ? "remove" : "rename to", pl->dest[i],
-			    strerror(errno));
-			if (pl->old[i] != NULL)
-				unlink(pl->old[i]);
-			free(pl->old[i]);
-			pl->old[i] = NULL;
-			export_unplace(pl);
-			return (EX_IOERR);
-		}
-		pl->placed[i] = 1;
-	}
-	return (0);
-}
-
-/* After the record: the replaced files go, or come back if it failed. */
-static void
-export_place_done(struct export_place *pl, int recorded)
-{
-	size_t i;
-
-	if (!recorded)
-		export_unplace(pl);
-	for (i = 0; i < pl->n; i++) {
-		if (pl->old[i] != NULL)
-			unlink(pl->old[i]);
-		free(pl->old[i]);
-	}
-}
-
-/* A private temporary file beside dest, for the data. */
-static int
-export_temp_open(const char *dest, char **tmp, FILE **f, char **cause)
-{
-	int fd;
-
-	xasprintf(tmp, "%s.tmp.XXXXXX", dest);
-	if ((fd = mkstemp(*tmp)) == -1 || fchmod(fd, 0600) != 0 ||
-	    (*f = fdopen(fd, "w")) == NULL) {
-		xasprintf(cause, "cannot create %s: %s", dest, strerror(errno));
-		if (fd != -1) {
-			close(fd);
-			unlink(*tmp);
-		}
-		free(*tmp);
-		*tmp = NULL;
-		return (EX_CANTCREAT);
-	}
-	return (0);
-}
-
-/*
- * A data file complete: its hash and, written to a file (not standard
- * output, *f then closed), synced. The first error wins: *cause is set
- * only when rc was 0.
- */
-static int
-export_file_done(struct export_writer *w, FILE **f, int to_file,
-    const char *name, char sha[65], int rc, char **cause)
-{
-	char	*c = NULL;
-	int	 wrc;
-
-	if ((wrc = export_writer_finish(w, sha, &c)) == 0 && (fflush(*f) != 0 ||
-	    (to_file && fsync(fileno(*f)) != 0))) {
-		xasprintf(&c, "cannot write %s: %s", name, strerror(errno));
-		wrc = EX_IOERR;
-	}
-	if (to_file) {
-		if (fclose(*f) != 0 && wrc == 0) {
-			xasprintf(&c, "cannot write %s: %s", name,
-			    strerror(errno));
-			wrc = EX_IOERR;
-		}
-		*f = NULL;
-	}
-	if (wrc != 0 && rc == 0) {
+	if ((wrc = export_writer_finish(w, sha, &x->cause)) != 0 && rc == 0) {
 		free(*cause);
-		*cause = c;
+		*cause = x->cause;
+		x->cause = NULL;
 		return (wrc);
 	}
-	free(c);
 	return (rc);
 }
 
 int
 export_run(struct queue *q, const struct export_options *opt,
-    uint64_t *records, char **cause)
+    uint64_t *records, int *preview, char **cause)
 {
 	struct export_ctx	 x;
 	struct queue_export_run	 run;
-	char			*tmp[EXPORT_FILES], *dest[EXPORT_FILES];
-	char			*dir = NULL, sha[65], tsha[65], msha[65];
-	char			 head[65], *options;
-	struct export_place	 pl;
-	int64_t			 since, last;
-	int			 rc, to_stdout, created = 0, empty = 0;
-	size_t			 i, nfiles = 0;
-	cJSON			*o, *m;
+	struct export_files	*fs = NULL;
+	enum export_target	 target = EXPORT_TARGET_PREVIEW;
+	char			 sha[65], tsha[65], msha[65], head[65];
+	char			*options, *why = NULL, *mpath = NULL;
+	char			*dir = NULL;
+	int64_t			 since, last, at, id = 0;
+	int			 rc, wrc, empty = 0;
+	size_t			 len;
+	cJSON			*m;
 
 	memset(&x, 0, sizeof x);
-	memset(&pl, 0, sizeof pl);
-	memset(tmp, 0, sizeof tmp);
-	memset(dest, 0, sizeof dest);
 	x.q = q;
 	x.opt = opt;
 	*records = 0;
-	snprintf(x.scope, sizeof x.scope, "%s/%s", opt->format,
-	    opt->kind != NULL ? opt->kind : "all");
+	*preview = 1;
 	if ((x.sink = export_find(opt->format)) == NULL) {
 		xasprintf(cause, "unknown format \"%s\" (sft, dpo, kto, spans, "
 		    "labels, decisions)", opt->format);
@@ -934,35 +729,58 @@ export_run(struct queue *q, const struct export_options *opt,
 	}
 	if ((rc = export_check(x.sink, opt, cause)) != 0)
 		return (rc);
-	if ((rc = queue_export_allowed(q, x.sink->personal ||
+	/* The default cursor keeps the scope runs had before cursors. */
+	snprintf(x.scope, sizeof x.scope, "%s/%s%s%s", opt->format,
+	    opt->kind != NULL ? opt->kind : "all", opt->cursor != NULL &&
+	    strcmp(opt->cursor, "default") != 0 ? "@" : "", opt->cursor !=
+	    NULL && strcmp(opt->cursor, "default") != 0 ? opt->cursor : "");
+	/* A layout's directory, as typed but for trailing slashes. */
+	if (opt->layout != NULL) {
+		dir = xstrdup(opt->path);
+		len = strlen(dir);
+		while (len > 1 && dir[len - 1] == '/')
+			dir[--len] = '\0';
+	}
+	/* Standard output and special files get a preview, never a run. */
+	if (opt->path != NULL && strcmp(opt->path, "-") != 0 &&
+	    (rc = export_target_of(dir != NULL ? dir : opt->path, dir != NULL,
+	    &target, cause)) != 0)
+		goto out;
+	if (dir != NULL && target == EXPORT_TARGET_PREVIEW) {
+		xasprintf(cause, "%s is not a directory: --layout hf writes a "
+		    "dataset directory", opt->path);
+		rc = EX_CANTCREAT;
+		goto out;
+	}
+	*preview = target == EXPORT_TARGET_PREVIEW;
+	/* A run killed before its files were placed is finished first. */
+	if ((rc = export_replay(q, cause)) != 0 ||
+	    (rc = queue_export_allowed(q, x.sink->personal ||
 	    opt->redact == EXPORT_REDACT_NONE, cause)) != 0 ||
 	    (opt->redact == EXPORT_REDACT_HASH && !x.sink->personal &&
 	    (rc = queue_redaction_key(q, x.key, cause)) != 0) ||
-	    (rc = export_since(&x, &since, cause)) != 0 ||
+	    (rc = queue_export_since(q, x.scope, &at, cause)) != 0 ||
+	    (rc = export_since(&x, at, &since, cause)) != 0 ||
 	    (rc = queue_last_decision(q, &last, cause)) != 0)
-		return (rc);
-	to_stdout = opt->path == NULL || strcmp(opt->path, "-") == 0;
-	if (to_stdout)
-		x.f = stdout;
-	else if (opt->layout != NULL) {
-		if ((rc = export_dir_open(opt->path, &dir, &created,
-		    cause)) != 0)
+		goto out;
+	if (!*preview) {
+		if ((rc = export_files_new(dir, dir != NULL ? export_dir_names :
+		    NULL, &fs, cause)) != 0 || (rc = export_files_add(fs,
+		    dir != NULL ? export_dir_names[EXPORT_DIR_TRAIN] : opt->path,
+		    &x.f, cause)) != 0 || (dir != NULL && (rc =
+		    export_files_add(fs, export_dir_names[EXPORT_DIR_TEST],
+		    &x.test_f, cause)) != 0))
 			goto out;
-		for (nfiles = 0; nfiles < EXPORT_FILES; nfiles++)
-			xasprintf(&dest[nfiles], "%s/%s", dir,
-			    export_dir_names[nfiles]);
-	} else {
-		dest[nfiles++] = xstrdup(opt->path);
-		xasprintf(&dest[nfiles++], "%s.manifest.json", opt->path);
-	}
-	/* Complete or nothing: private temporary names, renamed. */
-	if (!to_stdout && ((rc = export_temp_open(dest[0], &tmp[0], &x.f,
-	    cause)) != 0 || (opt->layout != NULL && opt->test_fraction > 0 &&
-	    (rc = export_temp_open(dest[EXPORT_DIR_TEST], &tmp[EXPORT_DIR_TEST],
-	    &x.test_f, cause)) != 0)))
+	} else if (opt->path == NULL || strcmp(opt->path, "-") == 0)
+		x.f = stdout;
+	else if ((rc = export_preview_open(opt->path, &x.f, cause)) != 0)
 		goto out;
 	x.writer = export_writer_new(x.f);
-	if (x.test_f != NULL)
+	/* Records are untrusted text: none reaches a terminal raw. */
+	if (isatty(fileno(x.f)))
+		export_writer_safe(x.writer);
+	/* Only a split of some items has a test file. */
+	if (x.test_f != NULL && opt->test_fraction > 0)
 		x.test_writer = export_writer_new(x.test_f);
 	x.by_kind = cJSON_CreateObject();
 	x.by_action = cJSON_CreateObject();
@@ -988,86 +806,87 @@ export_run(struct queue *q, const struct export_options *opt,
 		*cause = x.cause;
 		x.cause = NULL;
 	}
-	rc = export_file_done(x.writer, &x.f, !to_stdout, to_stdout ? "-" :
-	    dest[0], sha, rc, cause);
+	rc = export_writer_done(&x, x.writer, sha, rc, cause);
 	if (x.test_writer != NULL)
-		rc = export_file_done(x.test_writer, &x.test_f, 1,
-		    dest[EXPORT_DIR_TEST], tsha, rc, cause);
+		rc = export_writer_done(&x, x.test_writer, tsha, rc, cause);
+	if (*preview) {
+		wrc = fflush(x.f) != 0;
+		if (x.f != stdout)
+			wrc = fclose(x.f) != 0 || wrc;
+		x.f = NULL;
+		if (wrc && rc == 0) {
+			xasprintf(cause, "cannot write %s: %s", opt->path !=
+			    NULL ? opt->path : "standard output",
+			    strerror(errno));
+			rc = EX_IOERR;
+		}
+		goto out;
+	}
 	/*
 	 * A dataset of no records would not load (no data files to declare):
 	 * nothing is placed or recorded, and DIR stays as it was.
 	 */
-	if (rc == 0 && opt->layout != NULL && x.records == 0) {
+	if (rc == 0 && dir != NULL && x.records == 0) {
 		empty = 1;
 		goto out;
 	}
 	/*
-	 * Data and manifest (and card) complete under temporary names; they
-	 * are renamed into place inside the transaction that records the run,
-	 * and what they replace is kept aside until it commits: there is no
-	 * export without its record, nor the reverse, and a failed export
-	 * leaves the previous one where it was.
+	 * Data and manifest (and card) complete under temporary names, the
+	 * run is recorded with them and committed, and only then are they
+	 * renamed into place: a kill in between leaves a run whose files the
+	 * next export places (export_replay); a failed record leaves nothing.
 	 */
-	if (rc == 0 && !to_stdout) {
+	if (rc == 0) {
 		int64_t events;
 
 		if ((rc = queue_audit_head(q, &events, head, cause)) == 0 &&
-		    opt->layout != NULL)
-			rc = export_dir_finish(&x, dest, tmp, sha, tsha, head,
-			    since, last, msha, cause);
+		    dir != NULL)
+			rc = export_dir_finish(&x, fs, sha, tsha, head, since,
+			    last, msha, cause);
 		else if (rc == 0) {
 			m = export_manifest(&x, sha, head, since, last);
-			rc = export_manifest_write(m, dest[1], &tmp[1], NULL,
-			    cause);
+			xasprintf(&mpath, "%s.manifest.json", opt->path);
+			rc = export_manifest_file(fs, mpath, m, NULL, cause);
 			cJSON_Delete(m);
 		}
-		pl.n = nfiles;
-		for (i = 0; i < nfiles; i++) {
-			pl.tmp[i] = tmp[i];
-			pl.dest[i] = dest[i];
-		}
 	}
+	if (rc == 0)
+		rc = export_files_ready(fs, cause);
 	if (rc == 0) {
-		o = export_options_json(&x);
-		options = json_print(o);
-		cJSON_Delete(o);
+		m = export_options_json(&x);
+		options = json_print(m);
+		cJSON_Delete(m);
 		memset(&run, 0, sizeof run);
 		run.format = opt->format;
 		run.scope = x.scope;
 		run.options = options;
-		run.path = to_stdout ? "-" : opt->path;
+		run.path = dir != NULL ? dir : opt->path;
 		run.records = x.records;
 		run.since = since;
 		run.last = last;
 		/* A directory's hash is its manifest's, which hashes the rest. */
-		run.sha256 = opt->layout != NULL ? msha : sha;
-		if (!to_stdout) {
-			run.place = export_place;
-			run.unplace = export_unplace;
-			run.arg = &pl;
-		}
-		rc = queue_export_record(q, &run, head, cause);
+		run.sha256 = dir != NULL ? msha : sha;
+		run.cursor = export_cursor_name(x.scope);
+		run.cursor_at = at;
+		run.files = export_files_pairs(fs, &run.nfiles);
+		run.owner = export_owner();
+		rc = queue_export_record(q, &run, head, &id, cause);
 		free(options);
+		if (rc == 0 && (rc = export_files_place(fs, cause)) != 0) {
+			why = *cause;
+			xasprintf(cause, "export run %lld is recorded but not "
+			    "in place: %s; the next hitl export places it",
+			    (long long)id, why);
+			free(why);
+		} else if (rc == 0 && queue_export_placed(q, id, &why) != 0)
+			free(why);	/* placed: the next export forgets them */
 	}
-	/* Kept aside: dropped now that the run is on the record (or not). */
-	export_place_done(&pl, rc == 0);
-	*records = x.records;
 out:
-	if (x.f != NULL && x.f != stdout)
-		fclose(x.f);
-	if (x.test_f != NULL)
-		fclose(x.test_f);
-	for (i = 0; i < EXPORT_FILES; i++) {
-		if ((rc != 0 || empty) && (i >= pl.n || !pl.placed[i]) &&
-		    tmp[i] != NULL)
-			unlink(tmp[i]);
-		free(tmp[i]);
-		free(dest[i]);
-	}
-	/* Only an empty directory goes: the one this run made. */
-	if ((rc != 0 || empty) && created)
-		rmdir(dir);
-	free(dir);
+	/* Not on the record: its temporaries go. */
+	if ((rc != 0 || empty) && id == 0)
+		export_files_discard(fs);
+	*records = x.records;
+	export_files_free(fs);
 	export_writer_free(x.writer);
 	export_writer_free(x.test_writer);
 	cJSON_Delete(x.by_kind);
@@ -1079,6 +898,8 @@ out:
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);
 	free(x.cause);
+	free(mpath);
+	free(dir);
 	OPENSSL_cleanse(x.key, sizeof x.key);
 	return (rc);
 }

@@ -39,6 +39,9 @@ struct export_options {
 	/* A dataset directory at path (card.h), split by item id. */
 	const char		*layout;	/* NULL: one file; "hf" */
 	double			 test_fraction;	/* 0 <= f < 1 */
+	const char		*cursor;	/* "since last" is per format,
+						   kind and cursor; NULL:
+						   "default" */
 };
 
 /*
@@ -89,14 +92,22 @@ extern const struct export_sink export_decisions_sink;
 struct export_writer;
 struct export_writer *export_writer_new(FILE *);
 int	export_writer_put(struct export_writer *, cJSON *record, char **cause);
+/* For a terminal: what could steer it is written as \u escapes. */
+void	export_writer_safe(struct export_writer *);
 int	export_writer_finish(struct export_writer *, char sha[65],
 	    char **cause);
 void	export_writer_free(struct export_writer *);
 
-/* The driver: runs one export to its file and its manifest. */
+/*
+ * The driver: runs one export to its file and its manifest, recorded; or,
+ * to standard output or a special file, a preview (*preview set), which is
+ * not recorded and moves no cursor.
+ */
 int	export_run(struct queue *, const struct export_options *,
-	    uint64_t *records, char **cause);
+	    uint64_t *records, int *preview, char **cause);
 const struct export_sink *export_find(const char *format);
+/* The cursor a run's scope names: what follows "@", or "default". */
+const char *export_cursor_name(const char *scope);
 int	export_redact_parse(const char *, enum export_redact *);
 
 /* For sinks: the options, the queue, and writing one record (consumed). */

@@ -13,12 +13,14 @@
 #include <openssl/evp.h>
 
 #include "sink.h"
+#include "textsafe.h"
 #include "xmalloc.h"
 
 struct export_writer {
 	FILE		*f;
 	EVP_MD_CTX	*sha;
 	int		 error;		/* errno of a failed write, or 0 */
+	int		 safe;		/* for a terminal: textsafe_json */
 	char		*line;
 	size_t		 linesize;
 };
@@ -39,7 +41,8 @@ export_writer_new(FILE *f)
 int
 export_writer_put(struct export_writer *w, cJSON *record, char **cause)
 {
-	size_t len;
+	size_t	 len;
+	char	*safe;
 
 	/*
 	 * A thread of its own for this was measured: with glibc's malloc,
@@ -50,6 +53,13 @@ export_writer_put(struct export_writer *w, cJSON *record, char **cause)
 	    0))
 		w->line = xrealloc(w->line, w->linesize *= 2);
 	cJSON_Delete(record);
+	if (w->safe) {
+		safe = textsafe_json(w->line);
+		free(w->line);
+		w->line = safe;
+		w->linesize = strlen(safe) + 1;
+		w->line = xrealloc(w->line, w->linesize *= 2);
+	}
 	len = strlen(w->line);
 	w->line[len++] = '\n';
 	if (fwrite(w->line, 1, len, w->f) != len) {
@@ -60,6 +70,12 @@ export_writer_put(struct export_writer *w, cJSON *record, char **cause)
 	}
 	EVP_DigestUpdate(w->sha, w->line, len);
 	return (0);
+}
+
+void
+export_writer_safe(struct export_writer *w)
+{
+	w->safe = 1;
 }
 
 int

@@ -216,23 +216,44 @@ queue_redaction_key(struct queue *q, unsigned char key[32], char **cause)
 
 int
 queue_export_record(struct queue *q, const struct queue_export_run *r,
-    char head[65], char **cause)
+    char head[65], int64_t *id, char **cause)
 {
 	cJSON			*data;
 	char			 now[32];
-	int64_t			 events, id;
+	int64_t			 events, at;
+	size_t			 i;
 	int			 rc;
 
+	*id = 0;
 	if ((rc = store_begin(q, cause)) != 0)
 		return (rc);
+	/*
+	 * The cursor where the run read it, under the write lock: two runs
+	 * of one cursor would otherwise both take the decisions after it.
+	 */
+	if ((rc = store_export_since(q, r->scope, &at, cause)) != 0)
+		goto fail;
+	if (at != r->cursor_at) {
+		xasprintf(cause, "another export of cursor %s (%s) ran "
+		    "meanwhile and took the decisions through %lld; nothing "
+		    "was recorded: run the export again", r->cursor != NULL ?
+		    r->cursor : "default", r->format, (long long)at);
+		rc = EX_TEMPFAIL;
+		goto fail;
+	}
 	if ((rc = queue_audit_head(q, &events, head, cause)) != 0)
 		goto fail;
 	store_now_text(q, now);
-	if ((rc = store_export_insert(q, r, now, q->actor, head, &id,
+	if ((rc = store_export_insert(q, r, now, q->actor, head, id,
 	    cause)) != 0)
 		goto fail;
+	for (i = 0; i < r->nfiles; i++) {
+		if ((rc = store_export_file_insert(q, *id, (int64_t)i,
+		    r->owner, r->files[i].tmp, r->files[i].dest, cause)) != 0)
+			goto fail;
+	}
 	data = cJSON_CreateObject();
-	cJSON_AddNumberToObject(data, "export", (double)id);
+	cJSON_AddNumberToObject(data, "export", (double)*id);
 	cJSON_AddStringToObject(data, "format", r->format);
 	cJSON_AddStringToObject(data, "scope", r->scope);
 	cJSON_AddItemToObject(data, "options", cJSON_Parse(r->options));
@@ -243,19 +264,52 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 	cJSON_AddStringToObject(data, "sha256", r->sha256);
 	cJSON_AddStringToObject(data, "audit_head", head);
 	if ((rc = store_audit_append(q, "export", q->actor, NULL, data,
-	    cause)) != 0)
+	    cause)) != 0 || (rc = store_commit(q, cause)) != 0)
 		goto fail;
-	if (r->place != NULL && (rc = r->place(r->arg, cause)) != 0)
-		goto fail;
-	if ((rc = store_commit(q, cause)) != 0) {
-		if (r->unplace != NULL)
-			r->unplace(r->arg);
-		goto fail;
-	}
 	return (0);
 fail:
-	store_rollback(q);
+	if (q->in_txn)
+		store_rollback(q);
+	*id = 0;
 	return (rc);
+}
+
+int
+queue_export_pending(struct queue *q, const char *owner,
+    int (*fn)(int64_t, const char *, const char *, void *), void *arg,
+    char **cause)
+{
+	struct store_scan	*s;
+	const char		*tmp, *dest;
+	int64_t			 id;
+	int			 rc;
+
+	if ((rc = store_export_pending_scan(q, owner, &s, cause)) != 0)
+		return (rc);
+	while ((rc = store_export_pending_next(s, &id, &tmp, &dest,
+	    cause)) == STORE_ROW) {
+		if ((rc = fn(id, tmp, dest, arg)) != 0)
+			break;
+	}
+	store_scan_free(s);
+	return (rc == STORE_DONE ? 0 : rc);
+}
+
+int
+queue_export_placed(struct queue *q, int64_t id, char **cause)
+{
+	int rc;
+
+	/* Bookkeeping, not the record: no event. */
+	if ((rc = store_begin_unlogged(q, cause)) != 0)
+		return (rc);
+	if ((rc = store_export_files_delete(q, id, cause)) != 0 ||
+	    (rc = store_commit(q, cause)) != 0) {
+		if (q->in_txn)
+			store_rollback(q);
+		return (rc);
+	}
+	return (0);
 }
 
 int

@@ -533,6 +533,12 @@ int		 queue_decision_exported(struct queue *, int64_t id);
 int		 queue_decision_before(struct queue *, const char *time,
 		     int64_t *id, char **cause);
 
+/* A file of a run: written under tmp, renamed to dest (absolute paths). */
+struct queue_export_file {
+	const char	*tmp;
+	const char	*dest;
+};
+
 struct queue_export_run {
 	const char	*format;
 	const char	*scope;		/* see queue_export_since */
@@ -543,14 +549,19 @@ struct queue_export_run {
 	int64_t		 last;		/* inclusive */
 	const char	*sha256;
 	/*
-	 * Called inside the transaction that records the run, before it
-	 * commits (NULL: nothing to place): place puts the files where they
-	 * belong; if the commit fails after it, unplace puts back what was
-	 * there. So a run is on the record exactly when its files are.
+	 * Recording: the cursor's name (for messages) and where it stood
+	 * (queue_export_since of scope) when the run read it: the record is
+	 * refused if another run of the scope was recorded since. The files
+	 * to place once the run is committed, and their owner (who may
+	 * place them after a crash; see queue_export_pending).
 	 */
-	int		(*place)(void *, char **cause);
-	void		(*unplace)(void *);
-	void		 *arg;
+	const char	*cursor;
+	int64_t		 cursor_at;
+	const struct queue_export_file *files;
+	size_t		 nfiles;
+	const char	*owner;
+	/* History: some of its files are not placed yet. */
+	int		 pending;
 };
 /*
  * May the actor export under the policy (unredacted: with personal data
@@ -559,9 +570,24 @@ struct queue_export_run {
 int		 queue_export_allowed(struct queue *, int unredacted,
 		     char **cause);
 /* Records a finished run and its audit event; gives the head after it. */
+/*
+ * Records a run, its audit event and its files still to be placed, in one
+ * transaction; head is the log's head before the event, *id the run's.
+ * EX_TEMPFAIL if another run of the scope was recorded since the run read
+ * its cursor (both would take the same decisions).
+ */
 int		 queue_export_record(struct queue *,
 		     const struct queue_export_run *, char head[65],
-		     char **cause);
+		     int64_t *id, char **cause);
+/*
+ * Files recorded runs of owner have not placed yet (a run killed between
+ * its commit and its renames), in order, run by run; fn returns non-zero
+ * to stop. queue_export_placed forgets those of run id once they are.
+ */
+int		 queue_export_pending(struct queue *, const char *owner,
+		     int (*fn)(int64_t id, const char *tmp, const char *dest,
+		     void *), void *arg, char **cause);
+int		 queue_export_placed(struct queue *, int64_t id, char **cause);
 int		 queue_export_history(struct queue *,
 		     int (*fn)(const struct queue_export_run *, int64_t id,
 		     const char *at, const char *actor, void *), void *arg,

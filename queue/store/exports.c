@@ -260,11 +260,74 @@ store_export_insert(struct queue *q, const struct queue_export_run *r,
 }
 
 int
+store_export_file_insert(struct queue *q, int64_t id, int64_t seq,
+    const char *owner, const char *tmp, const char *dest, char **cause)
+{
+	static const char sql[] =
+	    "INSERT INTO export_files (export_id, seq, owner, tmp, dest) "
+	    "VALUES (?, ?, ?, ?, ?)";
+	struct store_stmt	*st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, id);
+	store_bind_int(st, 2, seq);
+	store_bind_text(st, 3, owner);
+	store_bind_text(st, 4, tmp);
+	store_bind_text(st, 5, dest);
+	return (store_run(st, "export", cause));
+}
+
+int
+store_export_pending_scan(struct queue *q, const char *owner,
+    struct store_scan **out, char **cause)
+{
+	static const char sql[] =
+	    "SELECT export_id, tmp, dest FROM export_files WHERE owner = ? "
+	    "ORDER BY export_id, seq";
+
+	if ((*out = store_scan_new(q, sql, 0, "database", cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_text(store_scan_stmt(*out), 1, owner);
+	return (0);
+}
+
+int
+store_export_pending_next(struct store_scan *s, int64_t *id,
+    const char **tmp, const char **dest, char **cause)
+{
+	struct store_stmt	*st = store_scan_stmt(s);
+	int			 rc;
+
+	if ((rc = store_scan_step(s, cause)) != STORE_ROW)
+		return (rc);
+	*id = store_int(st, 0);
+	*tmp = store_text(st, 1);
+	*dest = store_text(st, 2);
+	return (STORE_ROW);
+}
+
+int
+store_export_files_delete(struct queue *q, int64_t id, char **cause)
+{
+	static const char sql[] =
+	    "DELETE FROM export_files WHERE export_id = ?";
+	struct store_stmt	*st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, id);
+	return (store_run(st, "export", cause));
+}
+
+int
 store_export_run_scan(struct queue *q, struct store_scan **out, char **cause)
 {
 	static const char sql[] =
 	    "SELECT id, format, options, path, exported_at, actor, records, "
-	    "since_decision, last_decision, sha256 FROM exports ORDER BY id";
+	    "since_decision, last_decision, sha256, scope, EXISTS (SELECT 1 "
+	    "FROM export_files f WHERE f.export_id = exports.id) "
+	    "FROM exports ORDER BY id";
 
 	if ((*out = store_scan_new(q, sql, 0, "database", cause)) == NULL)
 		return (EX_SOFTWARE);
@@ -291,5 +354,7 @@ store_export_run_next(struct store_scan *s, struct store_export_run *r,
 	r->run.since = store_int(st, 7);
 	r->run.last = store_int(st, 8);
 	r->run.sha256 = store_text(st, 9);
+	r->run.scope = store_text(st, 10);
+	r->run.pending = store_int(st, 11) != 0;
 	return (STORE_ROW);
 }

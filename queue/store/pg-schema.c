@@ -320,6 +320,17 @@ const struct store_migration pg_migrations[] = {
 	"CREATE INDEX items_waiting_seq ON items (seq)"
 	"  WHERE state = 'queued' OR state = 'claimed';"
 	},
+	{ 3, "export files recorded before they are placed",
+	/* As SQLite's migration 6. */
+	"CREATE TABLE export_files ("
+	"  export_id BIGINT NOT NULL REFERENCES exports(id),"
+	"  seq BIGINT NOT NULL,"
+	"  owner " T " NOT NULL,"
+	"  tmp " T " NOT NULL,"
+	"  dest " T " NOT NULL,"
+	"  PRIMARY KEY (export_id, seq));"
+	"CREATE INDEX export_files_owner ON export_files (owner);"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

@@ -280,9 +280,20 @@ int		 store_export_insert(struct queue *,
 		     const struct queue_export_run *, const char *exported_at,
 		     const char *actor, const char *audit_head, int64_t *id,
 		     char **cause);
+/* A file of run id still to be placed (see queue_export_pending). */
+int		 store_export_file_insert(struct queue *, int64_t id,
+		     int64_t seq, const char *owner, const char *tmp,
+		     const char *dest, char **cause);
+int		 store_export_pending_scan(struct queue *, const char *owner,
+		     struct store_scan **, char **cause);
+int		 store_export_pending_next(struct store_scan *, int64_t *id,
+		     const char **tmp, const char **dest, char **cause);
+int		 store_export_files_delete(struct queue *, int64_t id,
+		     char **cause);
 /*
- * The runs on record, in order; the text is valid until the next call, and
- * run's scope and callbacks are not set.
+ * The runs on record, in order, with their scope and whether files are
+ * still to be placed; the text is valid until the next call, and run's
+ * cursor and files are not set.
  */
 struct store_export_run {
 	int64_t			 id;

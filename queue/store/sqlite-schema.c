@@ -331,6 +331,24 @@ const struct store_migration sqlite_migrations[] = {
 	"CREATE INDEX items_waiting_seq ON items (seq)"
 	"  WHERE state = 'queued' OR state = 'claimed';"
 	},
+	{ 6, "export files recorded before they are placed",
+	/*
+	 * A run is committed with its files still under their temporary
+	 * names (absolute, each its destination and ".tmp.XXXXXX"); they are
+	 * renamed into place after the commit and their rows go. A row left
+	 * by a run killed in between is replayed by the owner's (the OS user
+	 * and host that wrote the files) next export. Not part of the record:
+	 * rows are deleted once placed.
+	 */
+	"CREATE TABLE export_files ("
+	"  export_id INTEGER NOT NULL REFERENCES exports(id),"
+	"  seq INTEGER NOT NULL,"
+	"  owner TEXT NOT NULL,"
+	"  tmp TEXT NOT NULL,"
+	"  dest TEXT NOT NULL,"
+	"  PRIMARY KEY (export_id, seq)) WITHOUT ROWID;"
+	"CREATE INDEX export_files_owner ON export_files (owner);"
+	},
 };
 
 const size_t sqlite_nmigrations =

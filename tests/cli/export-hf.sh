@@ -111,7 +111,7 @@ expect_exit 0 "$HITL" export --history --json
 expect_eq "the run's path and hash" "$(tail -n 1 "$T/out" | jq -c \
     '[.path, .sha256, .records, .options.layout, .options.test_fraction]')" \
     "$(jq -nc --arg s "$(sha256sum labels-ds/manifest.json | cut -c1-64)" \
-    '["labels-ds/", $s, 3, "hf", 0.7]')"
+    '["labels-ds", $s, 3, "hf", 0.7]')"
 
 # --- the split ---------------------------------------------------------------
 
@@ -167,13 +167,13 @@ mkdir notes && echo "mine" >notes/todo.txt && cp labels-ds/README.md notes/
 listing notes >before
 expect_exit 73 hitl_as alice export --format labels --since all \
     --layout hf -o notes
-expect_err "notes holds todo.txt, so it is not a dataset hitl wrote"
+expect_err "notes holds todo.txt, which this export does not write, so it is not a directory hitl wrote"
 listing notes >after
 cmp -s before after || fail "notes was changed" before after
 mkdir linked && ln -s ../labels-ds/README.md linked/README.md
 expect_exit 73 hitl_as alice export --format labels --since all \
     --layout hf -o linked
-expect_err "linked holds README.md, not a regular file,"
+expect_err "linked/README.md is a symbolic link: hitl does not write through links"
 ln -s labels-ds link-ds
 listing labels-ds >before
 for d in link-ds link-ds/; do
@@ -183,7 +183,7 @@ for d in link-ds link-ds/; do
 done
 expect_exit 73 hitl_as alice export --format labels --since all \
     --layout hf -o items.jsonl
-expect_err "items.jsonl is not a directory"
+expect_err "items.jsonl is a file: this layout writes a directory"
 listing labels-ds >after
 cmp -s before after || fail "labels-ds was changed through its link" \
     before after

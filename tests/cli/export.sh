@@ -520,14 +520,13 @@ jq -s -e '.[0].format == "sft" and .[0].path == "sft.jsonl" and
 expect_exit 0 hitl_as bob export --history
 expect_out "sft.jsonl"
 
-step "-o - writes to standard output"
+step "-o - writes a preview to standard output"
 expect_exit 0 hitl_as bob export --format labels --since all -o -
 expect_eq "labels on stdout" "$(jq -c . "$T/out" | wc -l)" 4
+expect_err "preview: 4 labels records to standard output, not recorded"
 [ ! -e ./-.manifest.json ] && [ ! -e ./- ] ||
     fail "-o - wrote a file"
-expect_eq "-o - is a run" "$(runs)" $((RUNS + 1))
-expect_eq "-o - path" "$(sql "SELECT path FROM exports
-    ORDER BY id DESC LIMIT 1")" "-"
+expect_eq "-o - is not a run" "$(runs)" "$RUNS"
 
 # --- incremental --------------------------------------------------------------------
 

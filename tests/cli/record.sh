@@ -596,6 +596,7 @@ if only_sqlite "a database made before signing" \
 	    DROP TRIGGER items_no_delete;
 	    DELETE FROM meta WHERE key = 'signing_key';
 	    DROP TABLE state_counts; DROP INDEX items_waiting_seq;
+	    DROP TABLE export_files;
 	    DROP TRIGGER state_counts_update;
 	    DELETE FROM migrations WHERE version >= 4;
 	    PRAGMA user_version = 3;

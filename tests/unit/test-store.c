@@ -638,7 +638,7 @@ test_schema_1_database_is_upgraded_keeping_data(void **state)
 	    "DROP INDEX decisions_undoes;"
 	    "ALTER TABLE items DROP COLUMN claimed_at;"
 	    "ALTER TABLE shifts DROP COLUMN counts;"
-	    "DROP TABLE exports;"
+	    "DROP TABLE export_files; DROP TABLE exports;"
 	    "DROP TABLE audit_signatures; DROP TRIGGER policies_no_update;"
 	    "DROP TRIGGER policies_no_delete; DROP TRIGGER batches_no_update;"
 	    "DROP TRIGGER batches_no_delete; DROP TRIGGER items_no_delete;"

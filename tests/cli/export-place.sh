@@ -1,0 +1,349 @@
+#!/bin/sh
+# Exports that cannot be lost or stolen: previews (standard output, a pipe,
+# a terminal, /dev/null, /dev/stdout, a FIFO) record nothing and keep every
+# decision undoable; a symbolic link or a directory at -o is refused and
+# left as it was; a run killed (SIGKILL, by strace at the renames) after its
+# commit is finished by the next export, with the content the run recorded;
+# named cursors; two exports of one cursor at once cannot both take the
+# same decisions.
+. "$SRCDIR/tests/cli/lib.sh"
+. "$SRCDIR/tests/cli/review-lib.sh"
+
+runs() {
+	sql "SELECT count(*) FROM exports"
+}
+export_events() {
+	"$HITL" audit log --json | jq -s 'map(select(.event == "export")) |
+	    length'
+}
+# leftovers: temporaries and kept-aside files anywhere under $T.
+leftovers() {
+	find . -name '*.tmp.*' -o -name '*.old.*' | sort
+}
+# decide_next WHO ITEM: WHO claims ITEM (the next) and approves it.
+decide_next() {
+	claim "$1" "$2"
+	expect_exit 0 hitl_as "$1" decide "$2" --lease "$LEASE" approve
+}
+# STRACE: can strace trace hitl here (ptrace may be refused)?
+STRACE=
+if command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true >/dev/null 2>&1; then
+	STRACE=strace
+fi
+
+step "init, import, one decision"
+jq --arg login "$LOGIN" '.roles[$login] = "admin"' \
+    "$SRCDIR/examples/policy.json" >base.json
+expect_exit 0 "$HITL" init --policy base.json
+# An item whose response would steer a terminal: CSI, OSC, a C1 control
+# (NEL), a bidi override.
+cat >hostile.jsonl <<'EOF'
+{"id":"tty-1","kind":"model_output","priority":10,"prompt":"Hi","response":"red \u001b[31mX\u001b[0m title \u001b]0;pwned\u0007 nel \u0085 rlo \u202eevil","flags":[{"type":"toxicity","score":0.9}]}
+EOF
+expect_exit 0 "$HITL" import hostile.jsonl
+expect_exit 0 "$HITL" import "$SRCDIR/tests/data/workflow.jsonl"
+at 60
+decide_next bob tty-1
+
+# --- previews ------------------------------------------------------------------
+
+step "a preview through a pipe is not recorded"
+_rc=0
+hitl_as bob export --format sft 2>"$T/err" | head -n 1 >head.out || _rc=$?
+[ "$_rc" -eq 0 ] || fail "export | head exited $_rc" "$T/err"
+expect_eq "a record came through the pipe" "$(jq -c . head.out | wc -l)" 1
+expect_err "preview: 1 sft records to standard output, not recorded"
+expect_eq "no run" "$(runs)" 0
+expect_eq "no audit event" "$(export_events)" 0
+[ -z "$(ls ./*.manifest.json 2>/dev/null)" ] || fail "a preview wrote a manifest"
+# Undoable still: undo it, and decide it again.
+expect_exit 0 hitl_as bob undo
+expect_out "tty-1"
+LEASE=$(sql "SELECT id FROM leases ORDER BY id DESC LIMIT 1")
+expect_exit 0 hitl_as bob decide tty-1 --lease "$LEASE" approve
+
+step "a preview to a terminal is escaped"
+# The records reach a pseudo-terminal: nothing that could steer it raw,
+# the same characters as \u escapes, the JSON unchanged in meaning.
+HITL_REVIEWER=bob python3 - "$HITL" >tty.out 2>"$T/py.err" <<'PY' ||
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "export", "--format", "sft"])
+out = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(out)
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+    fail "export to a terminal failed" "$T/py.err" tty.out
+_lib_where="the terminal's preview"
+python3 - tty.out <<'PY' >"$T/py.out" 2>&1 || fail "raw text reached the terminal" "$T/py.out" tty.out
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+for bad in (b"\x1b", b"\x07", "\u0085".encode(), "\u202e".encode()):
+    assert bad not in raw, "raw %r on the terminal" % bad
+text = raw.decode("utf-8")
+assert "\\u001b[31m" in text and "\\u0085" in text and "\\u202e" in text, text
+rec = [json.loads(l) for l in text.replace("\r\n", "\n").split("\n")
+    if l.startswith("{")]
+assert len(rec) == 1, rec
+content = rec[0]["messages"][-1]["content"]
+assert "\x1b[31m" in content and "\u202e" in content, content
+PY
+expect_eq "a terminal preview is not a run" "$(runs)" 0
+
+step "-o /dev/null and -o /dev/stdout stay what they are"
+expect_exit 0 hitl_as bob export --format sft -o /dev/null
+expect_err "preview: 1 sft records to /dev/null, not recorded"
+test -c /dev/null || bug "/dev/null is no longer a device"
+[ ! -e /dev/null.manifest.json ] || fail "a manifest beside /dev/null"
+_rc=0
+hitl_as bob export --format sft -o /dev/stdout 2>"$T/err" | cat >stdout.out ||
+    _rc=$?
+[ "$_rc" -eq 0 ] || fail "-o /dev/stdout exited $_rc" "$T/err"
+expect_eq "-o /dev/stdout wrote the pipe" "$(jq -c . stdout.out | wc -l)" 1
+test -L /dev/stdout || [ -c /dev/stdout ] ||
+    fail "/dev/stdout was replaced"
+[ ! -e /dev/stdout.manifest.json ] || fail "a manifest beside /dev/stdout"
+expect_eq "previews to devices are not runs" "$(runs)" 0
+
+step "a FIFO receives the records and stays a FIFO"
+mkfifo fifo
+cat fifo >fifo.out &
+_reader=$!
+expect_exit 0 hitl_as bob export --format sft -o fifo
+wait "$_reader"
+test -p fifo || fail "the FIFO was replaced"
+expect_eq "records through the FIFO" "$(jq -c . fifo.out | wc -l)" 1
+[ ! -e fifo.manifest.json ] || fail "a manifest beside a FIFO"
+expect_eq "a FIFO preview is not a run" "$(runs)" 0
+expect_eq "nothing left behind" "$(leftovers)" ""
+
+# --- refusals ------------------------------------------------------------------
+
+step "a symbolic link at -o or at its manifest is refused"
+echo precious >target
+ln -s target link.jsonl
+expect_exit 73 hitl_as bob export --format sft -o link.jsonl
+expect_err "link.jsonl is a symbolic link"
+ln -s target m.jsonl.manifest.json
+expect_exit 73 hitl_as bob export --format sft -o m.jsonl
+expect_err "m.jsonl.manifest.json is a symbolic link"
+ln -s nowhere dangling.jsonl
+expect_exit 73 hitl_as bob export --format sft -o dangling.jsonl
+expect_err "dangling.jsonl is a symbolic link"
+expect_eq "the link's target is untouched" "$(cat target)" precious
+test -L link.jsonl && test -L m.jsonl.manifest.json && test -L dangling.jsonl ||
+    fail "a link was replaced"
+[ ! -e m.jsonl ] && [ ! -e nowhere ] || fail "a refused export wrote a file"
+
+step "a directory at -o is refused"
+mkdir dir.jsonl
+expect_exit 73 hitl_as bob export --format sft -o dir.jsonl
+expect_err "dir.jsonl is a directory"
+[ -z "$(ls -A dir.jsonl)" ] || fail "something was written into dir.jsonl"
+expect_eq "refusals are not runs" "$(runs)" 0
+expect_eq "nothing left behind" "$(leftovers)" ""
+
+# --- the kill window -----------------------------------------------------------
+
+# killed_at N FILE ARGS...: hitl exports to FILE and is killed (SIGKILL) as
+# it makes its Nth rename: after the run's commit (1: before the data's,
+# 2: between the data's and the manifest's).
+killed_at() {
+	_n=$1 _f=$2
+	shift 2
+	_rc=0
+	# The shell's own "Killed" goes with the group's stderr.
+	{ HITL_REVIEWER=bob strace -f -o /dev/null \
+	    -e trace=rename,renameat,renameat2 \
+	    -e inject=rename,renameat,renameat2:signal=KILL:when="$_n" \
+	    "$HITL" export --format sft -o "$_f" "$@" >"$T/out" \
+	    2>"$T/err"; } 2>/dev/null || _rc=$?
+	[ "$_rc" -eq 137 ] || fail "the export was not killed (exit $_rc)" \
+	    "$T/out" "$T/err"
+}
+
+# placed_after FILE: the kill left a run for FILE with files to place; the
+# decisions in it cannot be undone; the next export (a preview) places
+# them with the content recorded, and nothing is left behind.
+placed_after() {
+	_f=$1
+	expect_exit 0 hitl_as bob export --history --json
+	tail -n 1 "$T/out" >last-run
+	jq -e --arg f "$_f" '.path == $f and .placed == false' last-run \
+	    >/dev/null || fail "the killed run is not in the history" last-run
+	expect_exit 0 hitl_as bob export --history
+	expect_out "not placed yet"
+	expect_exit 77 hitl_as bob undo
+	expect_err "exported already"
+	expect_exit 0 hitl_as bob export --format labels -o /dev/null
+	expect_exit 0 hitl_as bob export --history --json
+	tail -n 1 "$T/out" >last-run
+	jq -e '.placed == true' last-run >/dev/null ||
+	    fail "the run is still not placed" last-run
+	_sha=$(jq -r .sha256 last-run)
+	[ -f "$_f" ] || fail "$_f was not placed"
+	expect_eq "$_f holds what the run recorded" \
+	    "$(sha256sum "$_f" | cut -d' ' -f1)" "$_sha"
+	expect_eq "$_f's manifest" "$(jq -r .sha256 "$_f.manifest.json")" "$_sha"
+	expect_eq "nothing left behind" "$(leftovers)" ""
+	expect_eq "no file to place" "$(sql "SELECT count(*) FROM export_files")" 0
+}
+
+if [ -n "$STRACE" ]; then
+	step "killed after the commit, before any rename"
+	at 120
+	decide_next bob wf-out-1
+	killed_at 1 killed.jsonl
+	[ ! -e killed.jsonl ] || fail "the kill came after a rename"
+	expect_eq "the run is recorded" "$(runs)" 1
+	placed_after killed.jsonl
+	expect_eq "the killed run's records" "$(wc -l <killed.jsonl)" 2
+
+	step "killed between the data's rename and the manifest's"
+	at 180
+	decide_next bob wf-anon-1
+	decide_next bob wf-out-2
+	# Over an older file of the same name: replaced whole, nothing kept.
+	echo '{"old": true}' >killed2.jsonl
+	killed_at 2 killed2.jsonl --cursor two
+	[ ! -e killed2.jsonl.manifest.json ] || fail "the manifest was placed"
+	placed_after killed2.jsonl
+	jq -e 'has("old") | not' killed2.jsonl >/dev/null ||
+	    fail "the old file is still there" killed2.jsonl
+
+	step "killed before the commit: no run, no file"
+	RUNS=$(runs)
+	_rc=0
+	{ HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
+	    -e inject=fsync,fdatasync:signal=KILL:when=1 \
+	    "$HITL" export --format sft --since all -o early.jsonl \
+	    >"$T/out" 2>"$T/err"; } 2>/dev/null || _rc=$?
+	expect_eq "killed at its first fsync" "$_rc" 137
+	expect_eq "no run" "$(runs)" "$RUNS"
+	[ ! -e early.jsonl ] && [ ! -e early.jsonl.manifest.json ] ||
+	    fail "a file without its run"
+	# What it leaves is its temporaries, which no run names.
+	[ -n "$(find . -name 'early.jsonl.tmp.*')" ] ||
+	    fail "the kill came before the files were written"
+	expect_eq "no file to place" "$(sql "SELECT count(*) FROM export_files")" 0
+	rm -f early.jsonl.tmp.* early.jsonl.manifest.json.tmp.*
+
+	step "a run from another directory is placed all the same"
+	at 190
+	claim bob wf-out-3
+	expect_exit 0 hitl_as bob decide wf-out-3 --lease "$LEASE" approve
+	mkdir sub
+	(cd sub && killed_at 1 ../sub-killed.jsonl --cursor sub)
+	mkdir elsewhere
+	(cd elsewhere && expect_exit 0 hitl_as bob export --format labels \
+	    -o /dev/null)
+	[ -f sub-killed.jsonl ] && [ -f sub-killed.jsonl.manifest.json ] ||
+	    fail "a run killed in another directory was not placed"
+	expect_eq "nothing left behind" "$(leftovers)" ""
+else
+	echo "# the kill window: strace cannot run here, skipped" >&2
+fi
+
+# --- cursors -------------------------------------------------------------------
+
+step "named cursors each take every decision"
+at 240
+expect_exit 0 hitl_as bob export --format decisions --since all -o all.jsonl
+DECISIONS=$(wc -l <all.jsonl)
+expect_exit 0 hitl_as bob export --format decisions --cursor pipeline -o p1.jsonl
+expect_err "exported $DECISIONS decisions records to p1.jsonl"
+expect_exit 0 hitl_as bob export --format decisions --cursor ad-hoc.1 -o a1.jsonl
+expect_err "exported $DECISIONS decisions records to a1.jsonl"
+cmp -s p1.jsonl a1.jsonl || fail "two cursors saw different decisions" p1.jsonl a1.jsonl
+jq -e '.options.cursor == "pipeline"' p1.jsonl.manifest.json >/dev/null ||
+    fail "the manifest names the cursor" p1.jsonl.manifest.json
+# The default cursor saw the --since all run (which moved it), not these.
+expect_exit 0 hitl_as bob export --format decisions -o d1.jsonl
+expect_err "exported 0 decisions records to d1.jsonl"
+jq -e '.options.cursor == "default"' d1.jsonl.manifest.json >/dev/null ||
+    fail "the manifest names the default cursor" d1.jsonl.manifest.json
+expect_eq "the default cursor's scope is as before cursors" \
+    "$(sql "SELECT scope FROM exports WHERE path = 'd1.jsonl'")" "decisions/all"
+expect_eq "a named cursor's scope" \
+    "$(sql "SELECT scope FROM exports WHERE path = 'p1.jsonl'")" \
+    "decisions/all@pipeline"
+
+step "a new decision: each cursor takes it once"
+claim bob wf-anon-2
+expect_exit 0 hitl_as bob decide wf-anon-2 --lease "$LEASE" approve
+for c in pipeline ad-hoc.1 default; do
+	expect_exit 0 hitl_as bob export --format decisions --cursor "$c" \
+	    -o "$c-2.jsonl"
+	expect_err "exported 1 decisions records to $c-2.jsonl"
+	expect_exit 0 hitl_as bob export --format decisions --cursor "$c" \
+	    -o "$c-3.jsonl"
+	expect_err "exported 0 decisions records to $c-3.jsonl"
+done
+expect_exit 0 hitl_as bob export --history --json
+jq -s -e 'map(select(.path == "pipeline-2.jsonl"))[0].cursor == "pipeline"
+    and map(select(.path == "default-2.jsonl"))[0].cursor == "default"
+    and map(select(.path == "ad-hoc.1-2.jsonl"))[0].options.cursor == "ad-hoc.1"' \
+    "$T/out" >/dev/null || fail "history --json names the cursors" "$T/out"
+expect_exit 0 hitl_as bob export --history
+expect_out "cursor pipeline"
+
+step "cursor names are checked"
+for bad in "" "a/b" "sp ace" "$(printf 'x%.0s' $(seq 65))" "é"; do
+	expect_exit 64 hitl_as bob export --format sft --cursor "$bad" -o bad.jsonl
+	expect_err "--cursor: a name of 1 to 64 letters"
+done
+[ ! -e bad.jsonl ] || fail "a refused cursor wrote a file"
+expect_exit 0 hitl_as bob export --format sft --cursor "$(printf 'y%.0s' $(seq 64))" \
+    -o long.jsonl
+
+step "two exports of one cursor at once"
+if [ -n "$STRACE" ]; then
+	RUNS=$(runs)
+	expect_exit 0 hitl_as bob export --format decisions --since all
+	DECISIONS=$(wc -l <"$T/out")
+	# The first is held at its first fsync (its files written, the run
+	# not yet recorded) while the second runs to the end.
+	HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
+	    -e inject=fsync,fdatasync:delay_enter=3000000:when=1 \
+	    "$HITL" export --format decisions --cursor race --since all \
+	    -o race1.jsonl >race1.out 2>race1.err &
+	_first=$!
+	_n=0
+	until [ -n "$(find . -name 'race1.jsonl.manifest.json.tmp.*')" ]; do
+		_n=$((_n + 1))
+		[ "$_n" -lt 200 ] || fail "the first export never got ready" race1.err
+		sleep 0.05
+	done
+	expect_exit 0 hitl_as bob export --format decisions --cursor race \
+	    -o race2.jsonl
+	_rc=0
+	wait "$_first" || _rc=$?
+	expect_eq "the first export's exit" "$_rc" 75
+	grep -q "another export of cursor race (decisions) ran meanwhile" \
+	    race1.err || fail "the first export's message" race1.err
+	[ ! -e race1.jsonl ] || fail "the refused export placed its file"
+	expect_eq "one run of the cursor" "$(runs)" $((RUNS + 1))
+	expect_eq "the second took the decisions" "$(wc -l <race2.jsonl)" \
+	    "$DECISIONS"
+	expect_eq "nothing left behind" "$(leftovers)" ""
+else
+	echo "# concurrent exports: strace cannot run here, skipped" >&2
+fi
+
+step "the audit chain"
+expect_exit 0 "$HITL" audit verify
+expect_eq "one audit event per run" "$(export_events)" "$(runs)"
+
+[ -z "$BUGS" ] || fail "the checks above found bugs"
+pass
