@@ -660,15 +660,17 @@ export_dir_finish(struct export_ctx *x, struct export_files *fs,
 		sp[n].path = export_dir_names[EXPORT_DIR_TRAIN];
 		sp[n].records = x->records - x->test_records;
 		memcpy(sp[n++].sha256, sha, 65);
-	} else
-		export_files_remove(fs, export_dir_names[EXPORT_DIR_TRAIN]);
+	} else if ((rc = export_files_remove(fs,
+	    export_dir_names[EXPORT_DIR_TRAIN], cause)) != 0)
+		return (rc);
 	if (x->test_records > 0) {
 		sp[n].name = "test";
 		sp[n].path = export_dir_names[EXPORT_DIR_TEST];
 		sp[n].records = x->test_records;
 		memcpy(sp[n++].sha256, tsha, 65);
-	} else
-		export_files_remove(fs, export_dir_names[EXPORT_DIR_TEST]);
+	} else if ((rc = export_files_remove(fs,
+	    export_dir_names[EXPORT_DIR_TEST], cause)) != 0)
+		return (rc);
 	m = export_manifest(x, NULL, head, since, last);
 	cJSON_AddItemToObject(m, "splits", export_card_splits(sp, n));
 	card = export_card_text(m, sp, n);

@@ -21,9 +21,32 @@
 #include "place.h"
 #include "xmalloc.h"
 
-/* A temporary's name is its destination's and this, then six characters. */
+/*
+ * A temporary's name is its destination's and this, then six characters;
+ * PLACE_RM marks one that stands for a destination to remove (of the same
+ * length, so that both are told apart by name alone).
+ */
 #define PLACE_TMP	".tmp."
+#define PLACE_RM	".rmv."
 #define PLACE_TMPLEN	(sizeof PLACE_TMP - 1 + 6)
+
+/* Whether name is dest's (of len bytes) with a temporary's suffix. */
+static int
+place_is_temp(const char *name, const char *dest, size_t len)
+{
+	return (strlen(name) == len + PLACE_TMPLEN &&
+	    strncmp(name, dest, len) == 0 &&
+	    (strncmp(name + len, PLACE_TMP, sizeof PLACE_TMP - 1) == 0 ||
+	    strncmp(name + len, PLACE_RM, sizeof PLACE_RM - 1) == 0) &&
+	    strchr(name + len + 1, '/') == NULL);
+}
+
+/* Whether a temporary stands for a removal. */
+static int
+place_is_removal(const char *tmp, size_t len)
+{
+	return (strncmp(tmp + len, PLACE_RM, sizeof PLACE_RM - 1) == 0);
+}
 
 struct export_file {
 	char		*shown;		/* as the user named it */
@@ -228,10 +251,7 @@ place_dir_check(const struct export_files *fs, char **cause)
 		for (nm = fs->names; nm != NULL && *nm != NULL; nm++) {
 			len = strlen(*nm);
 			if (strcmp(e->d_name, *nm) == 0 ||
-			    (strncmp(e->d_name, *nm, len) == 0 &&
-			    strlen(e->d_name) == len + PLACE_TMPLEN &&
-			    strncmp(e->d_name + len, PLACE_TMP,
-			    sizeof PLACE_TMP - 1) == 0))
+			    place_is_temp(e->d_name, *nm, len))
 				break;
 		}
 		if (nm == NULL || *nm == NULL) {
@@ -328,17 +348,34 @@ fail:
 	return (rc);
 }
 
-void
-export_files_remove(struct export_files *fs, const char *name)
+int
+export_files_remove(struct export_files *fs, const char *name, char **cause)
 {
-	size_t i;
+	struct export_file	*e;
+	char			*rm;
+	size_t			 i, len;
 
 	for (i = 0; i < fs->n; i++) {
-		if (strcmp(fs->v[i].shown, name) == 0 ||
-		    (fs->dir != NULL && strcmp(fs->v[i].dest + strlen(fs->dir) +
-		    1, name) == 0))
-			fs->v[i].remove = 1;
+		e = &fs->v[i];
+		if (e->remove || (strcmp(e->shown, name) != 0 &&
+		    (fs->dir == NULL || strcmp(e->dest + strlen(fs->dir) + 1,
+		    name) != 0)))
+			continue;
+		/* Renamed to say so: a replay after a kill removes it too. */
+		len = strlen(e->dest);
+		rm = xstrdup(e->tmp);
+		memcpy(rm + len, PLACE_RM, sizeof PLACE_RM - 1);
+		if (rename(e->tmp, rm) != 0) {
+			xasprintf(cause, "cannot create %s: %s", e->shown,
+			    strerror(errno));
+			free(rm);
+			return (EX_CANTCREAT);
+		}
+		free(e->tmp);
+		e->tmp = rm;
+		e->remove = 1;
 	}
+	return (0);
 }
 
 int
@@ -417,6 +454,30 @@ place_one(const char *tmp, const char *dest, char **cause)
 	return (0);
 }
 
+/*
+ * A removal: the destination goes (if it is a regular file), then its
+ * marker; a marker already gone was done (by a replay, say).
+ */
+static int
+place_remove(const char *tmp, const char *dest, const char *shown,
+    char **cause)
+{
+	struct stat	sb;
+	int		rc;
+
+	if (lstat(tmp, &sb) != 0 && errno == ENOENT)
+		return (0);
+	if ((rc = place_dest_check(dest, shown, cause)) != 0)
+		return (rc);
+	if ((unlink(dest) != 0 && errno != ENOENT) || unlink(tmp) != 0) {
+		xasprintf(cause, "cannot remove %s: %s", shown,
+		    strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	place_sync_dir(dest);
+	return (0);
+}
+
 int
 export_files_place(struct export_files *fs, char **cause)
 {
@@ -424,19 +485,10 @@ export_files_place(struct export_files *fs, char **cause)
 	int	rc;
 
 	for (i = 0; i < fs->n; i++) {
-		if ((rc = place_one(fs->v[i].tmp, fs->v[i].dest, cause)) != 0)
+		if ((rc = fs->v[i].remove ? place_remove(fs->v[i].tmp,
+		    fs->v[i].dest, fs->v[i].shown, cause) :
+		    place_one(fs->v[i].tmp, fs->v[i].dest, cause)) != 0)
 			return (rc);
-		/*
-		 * An empty file over what an earlier run left, then gone. A
-		 * replay after a kill here leaves it empty (harmless: nothing
-		 * declares it) rather than removing what a record names.
-		 */
-		if (fs->v[i].remove && unlink(fs->v[i].dest) != 0 &&
-		    errno != ENOENT) {
-			xasprintf(cause, "cannot remove %s: %s",
-			    fs->v[i].shown, strerror(errno));
-			return (EX_CANTCREAT);
-		}
 	}
 	return (0);
 }
@@ -539,9 +591,7 @@ place_replay_one(int64_t id, const char *tmp, const char *dest, char **cause)
 	size_t		len = strlen(dest);
 
 	if (dest[0] != '/' || dest[len - 1] == '/' ||
-	    strlen(tmp) != len + PLACE_TMPLEN || strncmp(tmp, dest, len) != 0 ||
-	    strncmp(tmp + len, PLACE_TMP, sizeof PLACE_TMP - 1) != 0 ||
-	    strchr(tmp + len + 1, '/') != NULL) {
+	    !place_is_temp(tmp, dest, len)) {
 		xasprintf(cause, "export run %lld names a file hitl did not "
 		    "make (%s): it is left alone", (long long)id, tmp);
 		return (EX_DATAERR);
@@ -559,6 +609,8 @@ place_replay_one(int64_t id, const char *tmp, const char *dest, char **cause)
 		    tmp);
 		return (EX_DATAERR);
 	}
+	if (place_is_removal(tmp, len))
+		return (place_remove(tmp, dest, dest, cause));
 	return (place_one(tmp, dest, cause));
 }
 

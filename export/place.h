@@ -54,10 +54,11 @@ int	export_files_add(struct export_files *, const char *name, FILE **f,
 	    char **cause);
 /*
  * A file added to the set that is to go when the files are placed (a
- * layout's split with no records now): its empty temporary replaces what
- * an earlier run left, and is then removed.
+ * layout's split with no records now): what an earlier run left there is
+ * removed, by the replay too if hitl is stopped in between.
  */
-void	export_files_remove(struct export_files *, const char *name);
+int	export_files_remove(struct export_files *, const char *name,
+	    char **cause);
 int	export_files_ready(struct export_files *, char **cause);
 const struct queue_export_file *export_files_pairs(struct export_files *,
 	    size_t *n);

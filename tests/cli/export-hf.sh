@@ -132,6 +132,36 @@ expect_eq "no test split" "$(ls spans-again | tr '\n' ' ')" \
 expect_eq "train holds all" "$(wc -l <spans-again/train.jsonl)" 300
 expect_exit 1 grep -q -e "split: test" -e "test.jsonl" spans-again/README.md
 
+# A dataset's run killed after its commit (by strace, at its first rename
+# after the one that marks test.jsonl for removal): recorded, not placed;
+# the next export places every file and removes the stale split.
+if command -v strace >/dev/null 2>&1 &&
+    strace -f -o /dev/null true >/dev/null 2>&1; then
+	step "a dataset's run killed between its commit and its renames"
+	expect_exit 0 hitl_as alice export --format spans --since all \
+	    --include-auto --layout hf -o killed-ds
+	[ -s killed-ds/test.jsonl ] || fail "no test split to remove"
+	_rc=0
+	{ HITL_REVIEWER=alice strace -f -o /dev/null -e trace=rename \
+	    -e inject=rename:signal=KILL:when=2 "$HITL" export \
+	    --format spans --since all --include-auto --layout hf \
+	    --test-fraction 0 -o killed-ds >"$T/out" 2>"$T/err"; } \
+	    2>/dev/null || _rc=$?
+	expect_eq "killed at its second rename" "$_rc" 137
+	expect_exit 0 "$HITL" export --history --json
+	tail -n 1 "$T/out" >last.json
+	jq -e '.path == "killed-ds" and .placed == false' last.json \
+	    >/dev/null || fail "the killed run is not on record as unplaced" \
+	    last.json
+	expect_exit 0 hitl_as alice export --format spans -o /dev/null
+	expect_eq "the dataset after the replay" \
+	    "$(ls -A killed-ds | tr '\n' ' ')" "README.md manifest.json train.jsonl "
+	expect_eq "the run's hash" "$(sha256sum killed-ds/manifest.json |
+	    cut -c1-64)" "$(jq -r .sha256 last.json)"
+	dataset killed-ds --id id
+	expect_eq "train holds all" "$(wc -l <killed-ds/train.jsonl)" 300
+fi
+
 step "nothing new: the dataset stays as it was"
 n=$(sql "SELECT count(*) FROM exports")
 cp -p spans-again/manifest.json before.json
