@@ -200,6 +200,29 @@ test_undefined_statistics(void **state)
 	assert_int_equal(agreement_alpha(a, &v), -1);
 	assert_int_equal(agreement_ac1(a, &v), 0);
 	assert_near(v, 1, 1e-12);
+	/* A single item: two who agree are all agreement, and no kappa. */
+	agreement_free(a);
+	a = two_raters(1, 0, 0, 0);
+	assert_int_equal(agreement_units(a), 1);
+	assert_int_equal(agreement_percent(a, &v), 0);
+	assert_near(v, 1, 0);
+	assert_int_equal(agreement_cohen(a, 0, 1, &v, &n), -1);
+	assert_int_equal(agreement_alpha(a, &v), -1);
+	agreement_free(a);
+	/*
+	 * Two who disagree on it: no agreement. Cohen's chance agreement is
+	 * 0 (their margins share no category), so kappa is 0; Fleiss' pools
+	 * the margins (p_e 0.5), so it is -1.
+	 */
+	a = two_raters(0, 1, 0, 0);
+	assert_int_equal(agreement_percent(a, &v), 0);
+	assert_near(v, 0, 0);
+	assert_int_equal(agreement_cohen(a, 0, 1, &v, &n), 0);
+	assert_near(v, 0, 1e-12);
+	assert_int_equal(agreement_fleiss(a, &v), 0);
+	assert_near(v, -1, 1e-12);
+	agreement_free(a);
+	a = two_raters(0, 0, 0, 10);
 	/* A category out of range is not a rating. */
 	agreement_rate(a, 10, 0, 2);
 	assert_int_equal(agreement_units(a), 10);
