@@ -132,11 +132,23 @@ tui_cells_free(struct tui_cells *c)
 void
 tui_cells_mark(struct tui_cells *c, size_t start, size_t end, int attr)
 {
-	size_t i;
+	size_t	lo = 0, hi = c->n, mid, i;
+	int	hidden = tui_color_attr(TUI_C_HIDDEN);
 
-	for (i = 0; i < c->n; i++) {
-		if (c->v[i].cp >= start && c->v[i].cp < end &&
-		    c->v[i].attr != tui_color_attr(TUI_C_HIDDEN))
+	/*
+	 * The cells of one text are in code-point order (a mark's cells share
+	 * its code point): the first cell of start is found by bisection, so
+	 * that marking costs the range, not the text, per span.
+	 */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->v[mid].cp < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < c->n && c->v[i].cp < end; i++) {
+		if (c->v[i].attr != hidden)
 			c->v[i].attr = attr;
 	}
 }

@@ -203,7 +203,10 @@ struct tui_cells {
 void	 tui_cells_add(struct tui_cells *, const char *s, size_t len,
 	     int attr, int keep_newlines);
 void	 tui_cells_free(struct tui_cells *);
-/* Highlights code points [start, end) of the source text with attr. */
+/*
+ * Highlights code points [start, end) of the source text with attr; the
+ * cells are those of one text (one tui_cells_add), in code-point order.
+ */
 void	 tui_cells_mark(struct tui_cells *, size_t start, size_t end,
 	     int attr);
 /* Wraps to width: stores each line's first cell in starts, returns count. */
