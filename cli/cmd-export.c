@@ -6,12 +6,14 @@
 #include "config.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "place.h"
 #include "sink.h"
 
 static int cmd_export_exec(struct cmd_ctx *, int, char **);
@@ -99,6 +101,32 @@ export_history_line(const struct queue_export_run *r, int64_t id,
 	cJSON_AddStringToObject(o, "sha256", r->sha256);
 	cmd_print_json(stdout, o, 0);
 	return (0);
+}
+
+/*
+ * Stopped by ^C, a hang-up or a SIGTERM while writing: what no record
+ * names yet goes (it may hold personal data), then the default action.
+ */
+static void
+cmd_export_stopped(int sig)
+{
+	export_temps_unlink();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+cmd_export_signals(void)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cmd_export_stopped;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 static int
@@ -190,6 +218,8 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_fail(e, rc, cause));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
+	if (!history)
+		cmd_export_signals();
 	if (history)
 		rc = queue_export_history(q, export_history_line, &json,
 		    &cause);

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -703,6 +704,31 @@ export_writer_done(struct export_ctx *x, struct export_writer *w,
 	return (rc);
 }
 
+/*
+ * An export writes none of the database's own files (the file, its -wal,
+ * its key): path, and its manifest, or a layout's files in it.
+ */
+static int
+export_not_store(struct queue *q, const char *path, int dir, char **cause)
+{
+	char	*p;
+	size_t	 i;
+	int	 owned = 0;
+
+	for (i = 0; !owned && i < (dir ? EXPORT_FILES : 2); i++) {
+		if (dir)
+			xasprintf(&p, "%s/%s", path, export_dir_names[i]);
+		else
+			xasprintf(&p, i == 0 ? "%s" : "%s.manifest.json", path);
+		if ((owned = queue_owns_path(q, p)) != 0)
+			xasprintf(cause, "%s is one of the database's own files "
+			    "(it, its -wal, -shm or -journal, its key): hitl "
+			    "will not write over it; name another file", p);
+		free(p);
+	}
+	return (owned ? EX_CANTCREAT : 0);
+}
+
 int
 export_run(struct queue *q, const struct export_options *opt,
     uint64_t *records, int *preview, char **cause)
@@ -715,8 +741,9 @@ export_run(struct queue *q, const struct export_options *opt,
 	char			*options, *why = NULL, *mpath = NULL;
 	char			*dir = NULL;
 	int64_t			 since, last, at, id = 0;
-	int			 rc, wrc, empty = 0;
+	int			 rc, wrc, empty = 0, to_stdout;
 	size_t			 len;
+	sigset_t		 stop, old;
 	cJSON			*m;
 
 	memset(&x, 0, sizeof x);
@@ -743,10 +770,23 @@ export_run(struct queue *q, const struct export_options *opt,
 		while (len > 1 && dir[len - 1] == '/')
 			dir[--len] = '\0';
 	}
-	/* Standard output and special files get a preview, never a run. */
-	if (opt->path != NULL && strcmp(opt->path, "-") != 0 &&
-	    (rc = export_target_of(dir != NULL ? dir : opt->path, dir != NULL,
-	    &target, cause)) != 0)
+	/*
+	 * Standard output (-, or /dev/stdout, whatever it is redirected to)
+	 * and special files get a preview, never a run.
+	 */
+	to_stdout = opt->path == NULL || strcmp(opt->path, "-") == 0 ||
+	    strcmp(opt->path, "/dev/stdout") == 0;
+	if (!to_stdout && (rc = export_target_of(dir != NULL ? dir :
+	    opt->path, dir != NULL, &target, cause)) != 0)
+		goto out;
+	if (dir != NULL && to_stdout) {
+		xasprintf(cause, "--layout hf writes a dataset directory: name "
+		    "it with -o DIR");
+		rc = EX_USAGE;
+		goto out;
+	}
+	if (!to_stdout && (rc = export_not_store(q, dir != NULL ? dir :
+	    opt->path, dir != NULL, cause)) != 0)
 		goto out;
 	if (dir != NULL && target == EXPORT_TARGET_PREVIEW) {
 		xasprintf(cause, "%s is not a directory: --layout hf writes a "
@@ -755,16 +795,20 @@ export_run(struct queue *q, const struct export_options *opt,
 		goto out;
 	}
 	*preview = target == EXPORT_TARGET_PREVIEW;
-	/* A run killed before its files were placed is finished first. */
-	if ((rc = export_replay(q, cause)) != 0 ||
+	/*
+	 * A run killed before its files were placed is finished first, by a
+	 * run: a preview changes no file and no record.
+	 */
+	if ((!*preview && (rc = export_replay(q, cause)) != 0) ||
 	    (rc = queue_export_allowed(q, x.sink->personal ||
 	    opt->redact == EXPORT_REDACT_NONE, cause)) != 0 ||
 	    (opt->redact == EXPORT_REDACT_HASH && !x.sink->personal &&
-	    (rc = queue_redaction_key(q, x.key, cause)) != 0) ||
-	    (rc = queue_export_since(q, x.scope, &at, cause)) != 0 ||
-	    (rc = export_since(&x, at, &since, cause)) != 0 ||
-	    (rc = queue_last_decision(q, &last, cause)) != 0)
+	    (rc = queue_redaction_key(q, x.key, cause)) != 0))
 		goto out;
+	/*
+	 * The files first: a run into a directory another run is writing to
+	 * waits for it here, before it reads where its cursor stands.
+	 */
 	if (!*preview) {
 		if ((rc = export_files_new(dir, dir != NULL ? export_dir_names :
 		    NULL, &fs, cause)) != 0 || (rc = export_files_add(fs,
@@ -773,9 +817,13 @@ export_run(struct queue *q, const struct export_options *opt,
 		    export_files_add(fs, export_dir_names[EXPORT_DIR_TEST],
 		    &x.test_f, cause)) != 0))
 			goto out;
-	} else if (opt->path == NULL || strcmp(opt->path, "-") == 0)
+	} else if (to_stdout)
 		x.f = stdout;
 	else if ((rc = export_preview_open(opt->path, &x.f, cause)) != 0)
+		goto out;
+	if ((rc = queue_export_since(q, x.scope, &at, cause)) != 0 ||
+	    (rc = export_since(&x, at, &since, cause)) != 0 ||
+	    (rc = queue_last_decision(q, &last, cause)) != 0)
 		goto out;
 	x.writer = export_writer_new(x.f);
 	/* Records are untrusted text: none reaches a terminal raw. */
@@ -872,8 +920,21 @@ export_run(struct queue *q, const struct export_options *opt,
 		run.cursor_at = at;
 		run.files = export_files_pairs(fs, &run.nfiles);
 		run.owner = export_owner();
+		/*
+		 * From the record to the last rename, a ^C or a SIGTERM waits:
+		 * before, it removes the temporaries (export_temps_unlink);
+		 * after the commit they are the record's, to be placed.
+		 */
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGINT);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGHUP);
+		sigaddset(&stop, SIGQUIT);
+		sigprocmask(SIG_BLOCK, &stop, &old);
 		rc = queue_export_record(q, &run, head, &id, cause);
 		free(options);
+		if (rc == 0)
+			export_files_recorded(fs);
 		if (rc == 0 && (rc = export_files_place(fs, cause)) != 0) {
 			why = *cause;
 			xasprintf(cause, "export run %lld is recorded but not "
@@ -882,8 +943,12 @@ export_run(struct queue *q, const struct export_options *opt,
 			free(why);
 		} else if (rc == 0 && queue_export_placed(q, id, &why) != 0)
 			free(why);	/* placed: the next export forgets them */
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	}
 out:
+	/* A preview's special file; a run's files are the set's. */
+	if (*preview && x.f != NULL && x.f != stdout)
+		fclose(x.f);
 	/* Not on the record: its temporaries go. */
 	if ((rc != 0 || empty) && id == 0)
 		export_files_discard(fs);

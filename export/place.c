@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -60,11 +61,83 @@ struct export_files {
 	char			*dir;	/* a layout's, absolute; or NULL */
 	char			*shown_dir;
 	int			 made_dir;
+	int			 lock;	/* the destinations' directory, or -1 */
 	const char *const	*names;
 	struct export_file	*v;
 	size_t			 n;
 	struct queue_export_file *pairs;
 };
+
+/*
+ * The temporaries no record names yet, for export_temps_unlink (a signal
+ * handler's: it only reads this array and calls unlink). A slot is
+ * cleared before its string is freed.
+ */
+#define PLACE_LIVE	16
+static char *volatile place_live[PLACE_LIVE];
+
+static void
+place_live_add(char *tmp)
+{
+	size_t i;
+
+	for (i = 0; i < PLACE_LIVE; i++) {
+		if (place_live[i] == NULL) {
+			place_live[i] = tmp;
+			return;
+		}
+	}
+}
+
+static void
+place_live_drop(const char *tmp)
+{
+	size_t i;
+
+	for (i = 0; i < PLACE_LIVE; i++) {
+		if (place_live[i] == tmp)
+			place_live[i] = NULL;
+	}
+}
+
+void
+export_temps_unlink(void)
+{
+	size_t i;
+
+	for (i = 0; i < PLACE_LIVE; i++) {
+		if (place_live[i] != NULL)
+			unlink(place_live[i]);
+	}
+}
+
+/*
+ * Runs into one directory take turns from their first temporary to their
+ * last rename (flock on the directory), so that two never mix their files.
+ */
+static int
+place_lock(const char *dir, int *fd, char **cause)
+{
+	if ((*fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || flock(*fd, LOCK_EX) != 0) {
+		xasprintf(cause, "cannot lock %s: %s", dir, strerror(errno));
+		if (*fd != -1)
+			close(*fd);
+		*fd = -1;
+		return (EX_CANTCREAT);
+	}
+	return (0);
+}
+
+/* The directory of an absolute name. */
+static char *
+place_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return (slash == NULL || slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path)));
+}
 
 /* Why a destination cannot be replaced (NULL: it can, or is absent). */
 static const char *
@@ -101,6 +174,23 @@ place_dest_check(const char *dest, const char *shown, char **cause)
 	return (0);
 }
 
+/*
+ * Whether a special file may take a preview: one of the user's own (a
+ * FIFO, a socket, a terminal) or a device of root's (/dev/null); never
+ * another user's, which would be a channel out to them.
+ */
+static int
+place_preview_check(const char *path, const struct stat *sb, char **cause)
+{
+	if (sb->st_uid == getuid() || (S_ISCHR(sb->st_mode) &&
+	    sb->st_uid == 0))
+		return (0);
+	xasprintf(cause, "%s belongs to another user: hitl writes a preview "
+	    "only to a special file of yours or to a device such as "
+	    "/dev/null", path);
+	return (EX_CANTCREAT);
+}
+
 int
 export_target_of(const char *path, int dir_ok, enum export_target *t,
     char **cause)
@@ -119,11 +209,14 @@ export_target_of(const char *path, int dir_ok, enum export_target *t,
 		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
 		return (EX_CANTCREAT);
 	}
-	/* A link to a device (/dev/stdout, say) is written through. */
+	/*
+	 * A link to a special file (/dev/fd/1, say) is written through, if
+	 * the file is one a preview may take.
+	 */
 	if (S_ISLNK(sb.st_mode) && stat(path, &tb) == 0 &&
 	    !S_ISREG(tb.st_mode) && !S_ISDIR(tb.st_mode)) {
 		*t = EXPORT_TARGET_PREVIEW;
-		return (0);
+		return (place_preview_check(path, &tb, cause));
 	}
 	if (S_ISDIR(sb.st_mode) && dir_ok)
 		return (0);
@@ -136,13 +229,15 @@ export_target_of(const char *path, int dir_ok, enum export_target *t,
 	    S_ISLNK(sb.st_mode))
 		return (place_dest_check(path, path, cause));
 	*t = EXPORT_TARGET_PREVIEW;
-	return (0);
+	return (place_preview_check(path, &sb, cause));
 }
 
 static int
 place_socket_open(const char *path, int *fd, char **cause)
 {
 	struct sockaddr_un	sun;
+	struct stat		sb;
+	int			rc = 0;
 
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -152,6 +247,14 @@ place_socket_open(const char *path, int *fd, char **cause)
 		return (EX_CANTCREAT);
 	}
 	memcpy(sun.sun_path, path, strlen(path));
+	if (stat(path, &sb) != 0 || (rc = place_preview_check(path, &sb,
+	    cause)) != 0) {
+		if (rc == 0)
+			xasprintf(cause, "cannot connect to %s: %s", path,
+			    strerror(errno));
+		*fd = -1;
+		return (EX_CANTCREAT);
+	}
 	if ((*fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(*fd, (struct sockaddr *)&sun, sizeof sun) != 0) {
 		xasprintf(cause, "cannot connect to %s: %s", path,
@@ -182,13 +285,21 @@ export_preview_open(const char *path, FILE **f, char **cause)
 			return (EX_CANTCREAT);
 		}
 	}
-	/* A regular file put there since would be written over unrecorded. */
+	/*
+	 * A regular file put there since would be written over unrecorded;
+	 * what was opened must still be a special file a preview may take.
+	 */
 	if (fstat(fd, &sb) != 0 || S_ISREG(sb.st_mode) ||
 	    S_ISDIR(sb.st_mode)) {
 		xasprintf(cause, "%s changed while hitl opened it: run the "
 		    "export again", path);
 		close(fd);
 		return (EX_CANTCREAT);
+	}
+	if (!S_ISSOCK(sb.st_mode) && (rc = place_preview_check(path, &sb,
+	    cause)) != 0) {
+		close(fd);
+		return (rc);
 	}
 	if ((*f = fdopen(fd, "w")) == NULL) {
 		xasprintf(cause, "cannot write %s: %s", path, strerror(errno));
@@ -280,6 +391,7 @@ export_files_new(const char *dir, const char *const *names,
 	int			 rc;
 
 	fs = xcalloc(1, sizeof *fs);
+	fs->lock = -1;
 	*out = fs;
 	if (dir == NULL)
 		return (0);
@@ -298,7 +410,8 @@ export_files_new(const char *dir, const char *const *names,
 		xasprintf(cause, "cannot create %s: %s", dir, strerror(errno));
 		return (EX_CANTCREAT);
 	}
-	if ((rc = place_absolute(dir, &fs->dir, cause)) != 0)
+	if ((rc = place_absolute(dir, &fs->dir, cause)) != 0 ||
+	    (rc = place_lock(fs->dir, &fs->lock, cause)) != 0)
 		return (rc);
 	return (place_dir_check(fs, cause));
 }
@@ -322,6 +435,14 @@ export_files_add(struct export_files *fs, const char *name, FILE **f,
 		if ((rc = place_absolute(name, &e->dest, cause)) != 0)
 			goto fail;
 	}
+	if (fs->lock == -1) {
+		char *parent = place_parent(e->dest);
+
+		rc = place_lock(parent, &fs->lock, cause);
+		free(parent);
+		if (rc != 0)
+			goto fail;
+	}
 	if ((rc = place_dest_check(e->dest, e->shown, cause)) != 0)
 		goto fail;
 	/* A new private name: never a file or link someone placed. */
@@ -333,6 +454,7 @@ export_files_add(struct export_files *fs, const char *name, FILE **f,
 		goto fail;
 	}
 	fs->n++;
+	place_live_add(e->tmp);
 	if (fchmod(fd, 0600) != 0 || (e->f = fdopen(fd, "w")) == NULL) {
 		xasprintf(cause, "cannot create %s: %s", e->shown,
 		    strerror(errno));
@@ -371,8 +493,10 @@ export_files_remove(struct export_files *fs, const char *name, char **cause)
 			free(rm);
 			return (EX_CANTCREAT);
 		}
+		place_live_drop(e->tmp);
 		free(e->tmp);
 		e->tmp = rm;
+		place_live_add(e->tmp);
 		e->remove = 1;
 	}
 	return (0);
@@ -406,6 +530,15 @@ export_files_ready(struct export_files *fs, char **cause)
 	return (rc);
 }
 
+void
+export_files_recorded(struct export_files *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		place_live_drop(fs->v[i].tmp);
+}
+
 const struct queue_export_file *
 export_files_pairs(struct export_files *fs, size_t *n)
 {
@@ -437,17 +570,24 @@ place_sync_dir(const char *dest)
 	free(dir);
 }
 
-/* One rename; a temporary already gone was placed (by a replay, say). */
+/*
+ * One rename. In a replay, a temporary already gone was placed, if its
+ * destination is there (by the run itself, or another replay); in the
+ * run, or with no destination either, someone removed it.
+ */
 static int
-place_one(const char *tmp, const char *dest, char **cause)
+place_one(const char *tmp, const char *dest, int replay, char **cause)
 {
 	int rc;
 
 	if ((rc = place_dest_check(dest, dest, cause)) != 0)
 		return (rc);
-	if (rename(tmp, dest) != 0 && errno != ENOENT) {
-		xasprintf(cause, "cannot rename %s to %s: %s", tmp, dest,
-		    strerror(errno));
+	if (rename(tmp, dest) != 0) {
+		if (errno == ENOENT && replay && access(dest, F_OK) == 0)
+			return (0);
+		xasprintf(cause, errno == ENOENT ? "%s was removed before it "
+		    "could become %s: the run's files are lost; export again" :
+		    "cannot rename %s to %s: %s", tmp, dest, strerror(errno));
 		return (EX_CANTCREAT);
 	}
 	place_sync_dir(dest);
@@ -469,7 +609,9 @@ place_remove(const char *tmp, const char *dest, const char *shown,
 		return (0);
 	if ((rc = place_dest_check(dest, shown, cause)) != 0)
 		return (rc);
-	if ((unlink(dest) != 0 && errno != ENOENT) || unlink(tmp) != 0) {
+	/* Another replay may be doing the same: gone is done. */
+	if ((unlink(dest) != 0 && errno != ENOENT) ||
+	    (unlink(tmp) != 0 && errno != ENOENT)) {
 		xasprintf(cause, "cannot remove %s: %s", shown,
 		    strerror(errno));
 		return (EX_CANTCREAT);
@@ -487,7 +629,7 @@ export_files_place(struct export_files *fs, char **cause)
 	for (i = 0; i < fs->n; i++) {
 		if ((rc = fs->v[i].remove ? place_remove(fs->v[i].tmp,
 		    fs->v[i].dest, fs->v[i].shown, cause) :
-		    place_one(fs->v[i].tmp, fs->v[i].dest, cause)) != 0)
+		    place_one(fs->v[i].tmp, fs->v[i].dest, 0, cause)) != 0)
 			return (rc);
 	}
 	return (0);
@@ -514,8 +656,10 @@ export_files_discard(struct export_files *fs)
 	if (fs == NULL)
 		return;
 	place_close(fs);
-	for (i = 0; i < fs->n; i++)
+	for (i = 0; i < fs->n; i++) {
+		place_live_drop(fs->v[i].tmp);
 		unlink(fs->v[i].tmp);
+	}
 	if (fs->made_dir)
 		rmdir(fs->dir != NULL ? fs->dir : fs->shown_dir);
 	fs->made_dir = 0;
@@ -530,10 +674,13 @@ export_files_free(struct export_files *fs)
 		return;
 	place_close(fs);
 	for (i = 0; i < fs->n; i++) {
+		place_live_drop(fs->v[i].tmp);
 		free(fs->v[i].shown);
 		free(fs->v[i].dest);
 		free(fs->v[i].tmp);
 	}
+	if (fs->lock != -1)
+		close(fs->lock);
 	free(fs->v);
 	free(fs->pairs);
 	free(fs->dir);
@@ -611,28 +758,33 @@ place_replay_one(int64_t id, const char *tmp, const char *dest, char **cause)
 	}
 	if (place_is_removal(tmp, len))
 		return (place_remove(tmp, dest, dest, cause));
-	return (place_one(tmp, dest, cause));
+	return (place_one(tmp, dest, 1, cause));
 }
 
 int
 export_replay(struct queue *q, char **cause)
 {
 	struct place_pending	p;
-	char			*why = NULL;
+	char			*why = NULL, *parent;
 	size_t			 i, j;
-	int			 rc, bad;
+	int			 rc, bad, lock = -1;
 
 	memset(&p, 0, sizeof p);
 	if ((rc = queue_export_pending(q, export_owner(), place_pending_add,
 	    &p, cause)) != 0)
 		goto out;
 	for (i = 0; rc == 0 && i < p.n; i = j) {
-		bad = 0;
+		/* In turn with a run placing into the same directory. */
+		parent = place_parent(p.dest[i]);
+		bad = place_lock(parent, &lock, &why) != 0;
+		free(parent);
 		for (j = i; j < p.n && p.id[j] == p.id[i]; j++) {
 			if (!bad && place_replay_one(p.id[j], p.tmp[j],
 			    p.dest[j], &why) != 0)
 				bad = 1;
 		}
+		if (lock != -1)
+			close(lock);
 		if (bad) {
 			xasprintf(cause, "export run %lld was recorded but "
 			    "not put in place (hitl was stopped): %s; fix that "

@@ -62,6 +62,14 @@ int	export_files_remove(struct export_files *, const char *name,
 int	export_files_ready(struct export_files *, char **cause);
 const struct queue_export_file *export_files_pairs(struct export_files *,
 	    size_t *n);
+/* The run is on the record: its temporaries are no longer the set's own. */
+void	export_files_recorded(struct export_files *);
+/*
+ * Removes the temporaries of every set that no record names yet: for a
+ * handler of SIGINT or SIGTERM (it only calls unlink), so that a stopped
+ * export leaves no copy of what it was writing.
+ */
+void	export_temps_unlink(void);
 int	export_files_place(struct export_files *, char **cause);
 void	export_files_discard(struct export_files *);
 void	export_files_free(struct export_files *);

@@ -106,6 +106,12 @@ int		 queue_copy(struct queue *src, const struct queue_options *o,
 int		 queue_was_created(const struct queue *);
 /* Whether a database's name is a server's (a postgresql:// URI). */
 int		 queue_names_server(const char *);
+/*
+ * Whether path names one of the files the open database keeps (the file,
+ * its -wal, -shm and -journal, its signing key): nothing may be written
+ * there but by the store.
+ */
+int		 queue_owns_path(struct queue *, const char *path);
 void		 queue_close(struct queue *);
 const char	*queue_path(const struct queue *);
 int		 queue_schema_version(const struct queue *);

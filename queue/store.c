@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -629,6 +630,55 @@ fail:
 	}
 	queue_close(q);
 	return (rc);
+}
+
+/*
+ * path as an absolute name: its directory resolved, its last part kept
+ * (it need not exist). NULL if the directory cannot be resolved.
+ */
+static char *
+store_absolute(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir, real[PATH_MAX], *out;
+
+	dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") :
+	    xstrndup(path, (size_t)(slash - path));
+	if (realpath(dir, real) == NULL) {
+		free(dir);
+		return (NULL);
+	}
+	free(dir);
+	xasprintf(&out, "%s/%s", strcmp(real, "/") == 0 ? "" : real,
+	    slash == NULL ? path : slash + 1);
+	return (out);
+}
+
+int
+queue_owns_path(struct queue *q, const char *path)
+{
+	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+	char	*want, *p, *a;
+	size_t	 i;
+	int	 owns = 0;
+
+	if ((want = store_absolute(path)) == NULL)
+		return (0);
+	for (i = 0; !owns && i <= sizeof sides / sizeof sides[0]; i++) {
+		if (i == sizeof sides / sizeof sides[0])
+			p = store_key_path(q);
+		else if (queue_names_server(q->path))
+			continue;
+		else
+			xasprintf(&p, "%s%s", q->path, sides[i]);
+		if (p != NULL && (a = store_absolute(p)) != NULL) {
+			owns = strcmp(a, want) == 0;
+			free(a);
+		}
+		free(p);
+	}
+	free(want);
+	return (owns);
 }
 
 void

@@ -153,7 +153,11 @@ if command -v strace >/dev/null 2>&1 &&
 	jq -e '.path == "killed-ds" and .placed == false' last.json \
 	    >/dev/null || fail "the killed run is not on record as unplaced" \
 	    last.json
+	# A preview changes nothing; the next run places it.
 	expect_exit 0 hitl_as alice export --format spans -o /dev/null
+	[ -e killed-ds/test.jsonl ] || fail "a preview placed the killed run"
+	expect_exit 0 hitl_as alice export --format labels --cursor next \
+	    -o next.jsonl
 	expect_eq "the dataset after the replay" \
 	    "$(ls -A killed-ds | tr '\n' ' ')" "README.md manifest.json train.jsonl "
 	expect_eq "the run's hash" "$(sha256sum killed-ds/manifest.json |

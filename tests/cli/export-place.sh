@@ -128,7 +128,75 @@ expect_eq "records through the FIFO" "$(jq -c . fifo.out | wc -l)" 1
 expect_eq "a FIFO preview is not a run" "$(runs)" 0
 expect_eq "nothing left behind" "$(leftovers)" ""
 
+step "-o /dev/stdout redirected to a file is standard output"
+hitl_as bob export --format sft -o /dev/stdout >redirected.out 2>"$T/err" ||
+    fail "-o /dev/stdout to a file exited $?" "$T/err"
+grep -F -q "preview: 1 sft records to /dev/stdout, not recorded" "$T/err" ||
+    fail "-o /dev/stdout to a file: no preview note" "$T/err"
+expect_eq "the redirect got the records" "$(jq -c . redirected.out | wc -l)" 1
+expect_eq "a redirected preview is not a run" "$(runs)" 0
+
 # --- refusals ------------------------------------------------------------------
+
+# Another user's FIFO or socket would be a channel out to them: refused,
+# and nothing reaches them (as root, the test hands them to nobody).
+if [ "$(id -u)" -eq 0 ]; then
+	step "another user's FIFO, socket or link to them is refused"
+	mkfifo theirs.fifo
+	chown 65534 theirs.fifo
+	expect_exit 73 hitl_as bob export --format sft -o theirs.fifo
+	expect_err "theirs.fifo belongs to another user"
+	ln -s theirs.fifo to-theirs.jsonl
+	expect_exit 73 hitl_as bob export --format sft -o to-theirs.jsonl
+	expect_err "to-theirs.jsonl belongs to another user"
+	python3 - "$PWD/theirs.sock" <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+os.chown(sys.argv[1], 65534, -1)
+s.listen(1)
+s.settimeout(5)
+try:
+    c, _ = s.accept()
+    open(sys.argv[1] + ".got", "wb").write(c.recv(65536))
+except socket.timeout:
+    pass
+PY
+	_listener=$!
+	while [ ! -S theirs.sock ]; do sleep 0.1; done
+	sleep 0.2
+	expect_exit 73 hitl_as bob export --format sft -o theirs.sock
+	expect_err "theirs.sock belongs to another user"
+	wait "$_listener"
+	[ ! -e theirs.sock.got ] || fail "records reached another user's socket" \
+	    theirs.sock.got
+	expect_eq "refused previews are not runs" "$(runs)" 0
+fi
+
+step "the database's own files are not export targets"
+if [ "$BACKEND" = sqlite ]; then
+	expect_exit 73 hitl_as bob export --format sft -o "$HITL_DB"
+	expect_err "is a database"
+	for f in "$HITL_DB-wal" "$HITL_DB-shm" "$HITL_DB.key"; do
+		expect_exit 73 hitl_as bob export --format sft -o "$f"
+		expect_err "is one of the database's own files"
+	done
+fi
+expect_exit 0 "$HITL" audit verify
+expect_eq "refused targets are not runs" "$(runs)" 0
+
+step "^C while writing leaves no copy behind"
+if [ -n "$STRACE" ]; then
+	_rc=0
+	{ HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
+	    -e inject=fsync,fdatasync:signal=INT:when=1 \
+	    "$HITL" export --format sft --since all -o stopped.jsonl \
+	    >"$T/out" 2>"$T/err"; } 2>/dev/null || _rc=$?
+	expect_eq "stopped by SIGINT" "$_rc" 130
+	expect_eq "no temporaries after ^C" \
+	    "$(find . -name 'stopped.jsonl*' | sort | tr '\n' ' ')" ""
+	expect_eq "a stopped export is not a run" "$(runs)" 0
+fi
 
 step "a symbolic link at -o or at its manifest is refused"
 echo precious >target
@@ -186,11 +254,18 @@ placed_after() {
 	expect_out "not placed yet"
 	expect_exit 77 hitl_as bob undo
 	expect_err "exported already"
+	# A preview changes nothing: the next run places it.
 	expect_exit 0 hitl_as bob export --format labels -o /dev/null
 	expect_exit 0 hitl_as bob export --history --json
-	tail -n 1 "$T/out" >last-run
+	jq -e --arg f "$_f" 'select(.path == $f) | .placed == false' "$T/out" \
+	    >/dev/null || fail "a preview placed the killed run" "$T/out"
+	expect_exit 0 hitl_as bob export --format labels --cursor replay \
+	    -o "$_f.next.jsonl"
+	expect_exit 0 hitl_as bob export --history --json
+	jq -c --arg f "$_f" 'select(.path == $f)' "$T/out" >last-run
 	jq -e '.placed == true' last-run >/dev/null ||
 	    fail "the run is still not placed" last-run
+	rm -f "$_f.next.jsonl" "$_f.next.jsonl.manifest.json"
 	_sha=$(jq -r .sha256 last-run)
 	[ -f "$_f" ] || fail "$_f was not placed"
 	expect_eq "$_f holds what the run recorded" \
@@ -247,7 +322,7 @@ if [ -n "$STRACE" ]; then
 	(cd sub && killed_at 1 ../sub-killed.jsonl --cursor sub)
 	mkdir elsewhere
 	(cd elsewhere && expect_exit 0 hitl_as bob export --format labels \
-	    -o /dev/null)
+	    --cursor elsewhere -o run.jsonl)
 	[ -f sub-killed.jsonl ] && [ -f sub-killed.jsonl.manifest.json ] ||
 	    fail "a run killed in another directory was not placed"
 	expect_eq "nothing left behind" "$(leftovers)" ""
@@ -314,28 +389,58 @@ if [ -n "$STRACE" ]; then
 	DECISIONS=$(wc -l <"$T/out")
 	# The first is held at its first fsync (its files written, the run
 	# not yet recorded) while the second runs to the end.
+	# Into two directories: the first is held at its first fsync (its
+	# files written, the run not yet recorded) while the second runs to
+	# the end; the first is then refused.
+	mkdir r1 r2
 	HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
 	    -e inject=fsync,fdatasync:delay_enter=3000000:when=1 \
 	    "$HITL" export --format decisions --cursor race --since all \
-	    -o race1.jsonl >race1.out 2>race1.err &
+	    -o r1/race1.jsonl >race1.out 2>race1.err &
 	_first=$!
 	_n=0
-	until [ -n "$(find . -name 'race1.jsonl.manifest.json.tmp.*')" ]; do
+	until [ -n "$(find r1 -name 'race1.jsonl.manifest.json.tmp.*')" ]; do
 		_n=$((_n + 1))
 		[ "$_n" -lt 200 ] || fail "the first export never got ready" race1.err
 		sleep 0.05
 	done
 	expect_exit 0 hitl_as bob export --format decisions --cursor race \
-	    -o race2.jsonl
+	    -o r2/race2.jsonl
 	_rc=0
 	wait "$_first" || _rc=$?
 	expect_eq "the first export's exit" "$_rc" 75
 	grep -q "another export of cursor race (decisions) ran meanwhile" \
 	    race1.err || fail "the first export's message" race1.err
-	[ ! -e race1.jsonl ] || fail "the refused export placed its file"
+	[ ! -e r1/race1.jsonl ] || fail "the refused export placed its file"
 	expect_eq "one run of the cursor" "$(runs)" $((RUNS + 1))
-	expect_eq "the second took the decisions" "$(wc -l <race2.jsonl)" \
+	expect_eq "the second took the decisions" "$(wc -l <r2/race2.jsonl)" \
 	    "$DECISIONS"
+	expect_eq "nothing left behind" "$(leftovers)" ""
+
+	# Into one directory they take turns: the second waits for the
+	# first's files to be in place, then finds nothing new for its cursor;
+	# the files are each run's own, whole.
+	step "two exports into one directory take turns"
+	RUNS=$(runs)
+	HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
+	    -e inject=fsync,fdatasync:delay_enter=2000000:when=1 \
+	    "$HITL" export --format decisions --cursor turns --since all \
+	    -o turns.jsonl >turns1.out 2>turns1.err &
+	_first=$!
+	_n=0
+	until [ -n "$(find . -maxdepth 1 -name 'turns.jsonl.manifest.json.tmp.*')" ]; do
+		_n=$((_n + 1))
+		[ "$_n" -lt 200 ] || fail "the first export never got ready" turns1.err
+		sleep 0.05
+	done
+	expect_exit 0 hitl_as bob export --format kto --cursor turns2 \
+	    -o turns.jsonl
+	wait "$_first" || fail "the first export failed" turns1.err
+	expect_eq "both recorded" "$(runs)" $((RUNS + 2))
+	expect_eq "the file is the second's, whole" "$(jq -r .format \
+	    turns.jsonl.manifest.json)" kto
+	expect_eq "its hash" "$(sha256sum turns.jsonl | cut -c1-64)" \
+	    "$(jq -r .sha256 turns.jsonl.manifest.json)"
 	expect_eq "nothing left behind" "$(leftovers)" ""
 else
 	echo "# concurrent exports: strace cannot run here, skipped" >&2
