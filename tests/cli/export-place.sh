@@ -382,6 +382,28 @@ done
 expect_exit 0 hitl_as bob export --format sft --cursor "$(printf 'y%.0s' $(seq 64))" \
     -o long.jsonl
 
+# held DIR FILE FORMAT ARGS...: bob exports FORMAT to DIR/FILE in the
+# background, held 3 s at its first fsync (its files written, the run not
+# yet recorded); returns once its manifest's temporary is there. $_first
+# is its pid; its stderr goes to held.err.
+held() {
+	_dir=$1 _file=$2 _fmt=$3
+	shift 3
+	HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
+	    -e inject=fsync,fdatasync:delay_enter=3000000:when=1 \
+	    "$HITL" export --format "$_fmt" "$@" -o "$_dir/$_file" \
+	    >held.out 2>held.err &
+	_first=$!
+	_n=0
+	until [ -n "$(find "$_dir" -maxdepth 1 \
+	    -name "$_file.manifest.json.tmp.*")" ]; do
+		_n=$((_n + 1))
+		[ "$_n" -lt 200 ] || fail "the held export never got ready" \
+		    held.err
+		sleep 0.05
+	done
+}
+
 step "two exports of one cursor at once"
 if [ -n "$STRACE" ]; then
 	RUNS=$(runs)
@@ -393,24 +415,14 @@ if [ -n "$STRACE" ]; then
 	# files written, the run not yet recorded) while the second runs to
 	# the end; the first is then refused.
 	mkdir r1 r2
-	HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
-	    -e inject=fsync,fdatasync:delay_enter=3000000:when=1 \
-	    "$HITL" export --format decisions --cursor race --since all \
-	    -o r1/race1.jsonl >race1.out 2>race1.err &
-	_first=$!
-	_n=0
-	until [ -n "$(find r1 -name 'race1.jsonl.manifest.json.tmp.*')" ]; do
-		_n=$((_n + 1))
-		[ "$_n" -lt 200 ] || fail "the first export never got ready" race1.err
-		sleep 0.05
-	done
+	held r1 race1.jsonl decisions --cursor race --since all
 	expect_exit 0 hitl_as bob export --format decisions --cursor race \
 	    -o r2/race2.jsonl
 	_rc=0
 	wait "$_first" || _rc=$?
 	expect_eq "the first export's exit" "$_rc" 75
 	grep -q "another export of cursor race (decisions) ran meanwhile" \
-	    race1.err || fail "the first export's message" race1.err
+	    held.err || fail "the first export's message" held.err
 	[ ! -e r1/race1.jsonl ] || fail "the refused export placed its file"
 	expect_eq "one run of the cursor" "$(runs)" $((RUNS + 1))
 	expect_eq "the second took the decisions" "$(wc -l <r2/race2.jsonl)" \
@@ -422,20 +434,10 @@ if [ -n "$STRACE" ]; then
 	# the files are each run's own, whole.
 	step "two exports into one directory take turns"
 	RUNS=$(runs)
-	HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
-	    -e inject=fsync,fdatasync:delay_enter=2000000:when=1 \
-	    "$HITL" export --format decisions --cursor turns --since all \
-	    -o turns.jsonl >turns1.out 2>turns1.err &
-	_first=$!
-	_n=0
-	until [ -n "$(find . -maxdepth 1 -name 'turns.jsonl.manifest.json.tmp.*')" ]; do
-		_n=$((_n + 1))
-		[ "$_n" -lt 200 ] || fail "the first export never got ready" turns1.err
-		sleep 0.05
-	done
+	held . turns.jsonl decisions --cursor turns --since all
 	expect_exit 0 hitl_as bob export --format kto --cursor turns2 \
 	    -o turns.jsonl
-	wait "$_first" || fail "the first export failed" turns1.err
+	wait "$_first" || fail "the first export failed" held.err
 	expect_eq "both recorded" "$(runs)" $((RUNS + 2))
 	expect_eq "the file is the second's, whole" "$(jq -r .format \
 	    turns.jsonl.manifest.json)" kto
