@@ -95,6 +95,7 @@ struct export_pii_index {
 	size_t			 src_ncp;
 	struct redact_fold	 src_fold;
 	int			 src_folded;
+	size_t			 src_hint;	/* the cluster of the last value */
 	char			*src_out;	/* it redacted, under: */
 	size_t			 src_out_n;	/* the first n values */
 	enum export_redact	 src_out_mode;
@@ -296,6 +297,7 @@ redact_source(struct export_pii_index *ix, const char *text, size_t len)
 	free(ix->src_cp);
 	redact_fold_done(&ix->src_fold);
 	ix->src_folded = 0;
+	ix->src_hint = 0;
 	free(ix->src_out);
 	ix->src_out = NULL;
 	ix->src = text;
@@ -328,13 +330,25 @@ redact_cp_byte(const struct export_pii_index *ix, size_t cp)
 	return (b);
 }
 
-/* The cluster of the folded source starting at byte b (a cluster start). */
+/*
+ * The cluster of the folded source starting at byte b (a cluster start),
+ * at from or after it (every cluster before from starts before b): a
+ * gallop from there, so that values given in order, and a value's end
+ * after its start, cost the log of the distance, not of the text.
+ */
 static size_t
-redact_src_cluster(const struct export_pii_index *ix, size_t b)
+redact_src_cluster(const struct export_pii_index *ix, size_t b, size_t from)
 {
 	const struct redact_fold	*f = &ix->src_fold;
-	size_t				 lo = 0, hi = f->nclu, mid;
+	size_t				 lo = from, hi = from + 1, step = 1, mid;
 
+	while (hi <= f->nclu && f->ostart[hi] < b) {
+		lo = hi;
+		step *= 2;
+		hi = lo + step;
+	}
+	if (hi > f->nclu)
+		hi = f->nclu;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (f->ostart[mid] < b)
@@ -358,7 +372,7 @@ redact_add(struct export_pii *p, size_t start, size_t end, const char *type)
 	struct redact_fold	 f;
 	struct redact_value	*v;
 	uint32_t		*slot;
-	size_t			 len = ix->srclen, bs, be, fs;
+	size_t			 len = ix->srclen, bs, be, fs, k;
 
 	if (end <= start || end > ix->src_ncp)
 		return;
@@ -375,8 +389,12 @@ redact_add(struct export_pii *p, size_t start, size_t end, const char *type)
 	 * the folded source there, if that is at hand.
 	 */
 	if (ix->src_folded) {
-		fs = ix->src_fold.fstart[redact_src_cluster(ix, bs)];
-		f.len = ix->src_fold.fstart[redact_src_cluster(ix, be)] - fs;
+		if (ix->src_hint > ix->src_fold.nclu ||
+		    ix->src_fold.ostart[ix->src_hint] > bs)
+			ix->src_hint = 0;
+		ix->src_hint = k = redact_src_cluster(ix, bs, ix->src_hint);
+		fs = ix->src_fold.fstart[k];
+		f.len = ix->src_fold.fstart[redact_src_cluster(ix, be, k)] - fs;
 		f.buf = ix->src_fold.buf + fs;
 	} else {
 		redact_fold(ix->src + bs, be - bs, ix->src_gb + bs, 0, &f);
