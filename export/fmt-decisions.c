@@ -21,21 +21,22 @@ fmt_decisions_pii(const struct queue_outcome *o, const cJSON *payload,
 	size_t			 i;
 
 	export_pii_find(o, pii);
+	export_pii_source(pii, it->text);
 	for (i = 0; i < it->nspans; i++) {
 		if (strcmp(it->spans[i].triage, "rejected") != 0)
-			export_pii_add(pii, it->text, it->spans[i].start,
+			export_pii_add_at(pii, it->spans[i].start,
 			    it->spans[i].end, it->spans[i].entity_type);
 	}
 	for (i = 0; i < it->nflags; i++) {
 		if (strncmp(it->flags[i].type, "pii", 3) == 0 &&
 		    it->flags[i].has_offsets)
-			export_pii_add(pii, it->text, it->flags[i].start,
+			export_pii_add_at(pii, it->flags[i].start,
 			    it->flags[i].end, it->flags[i].type);
 	}
 	if (cJSON_GetObjectItemCaseSensitive(payload, "correction") != NULL)
 		corr = cJSON_GetObjectItemCaseSensitive(payload, "correction");
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(corr, "added"))
-		export_pii_add(pii, it->text, (size_t)cJSON_GetNumberValue(
+		export_pii_add_at(pii, (size_t)cJSON_GetNumberValue(
 		    cJSON_GetObjectItemCaseSensitive(a, "start")),
 		    (size_t)cJSON_GetNumberValue(
 		    cJSON_GetObjectItemCaseSensitive(a, "end")),

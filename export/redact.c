@@ -54,18 +54,25 @@ struct redact_value {
  * Aho-Corasick over the folded values: one pass over a folded text finds
  * every occurrence of every value, in time linear in the text, the values
  * and the occurrences (a hash of substrings at word boundaries would cost
- * the text times the longest value). Edges are one hash table keyed by
+ * the text times the longest value). A node's first child is the next
+ * node, beside it in memory (for most nodes their only one); the root's
+ * edges are a table; the other edges of a fork are one hash table keyed by
  * (node, byte): a 256-wide table per node would take a kilobyte a node.
  */
 struct redact_node {
 	uint32_t	 fail;		/* longest proper suffix in the trie */
 	uint32_t	 out;		/* nearest value node on the fail chain,
 					   itself included; 0: none */
-	uint32_t	 child;		/* first child (for the BFS) */
-	uint32_t	 sibling;
+	uint32_t	 child;		/* first child, in byte order */
+	uint32_t	 sibling;	/* the next one */
 	uint32_t	 depth;
 	uint32_t	 value;		/* NONE unless a value ends here */
 	unsigned char	 byte;		/* on the edge from the parent */
+};
+
+struct redact_edge {
+	uint64_t	 key;		/* node << 8 | byte, + 1; 0: empty */
+	uint32_t	 dst;
 };
 
 struct export_pii_index {
@@ -73,19 +80,33 @@ struct export_pii_index {
 	size_t			 cap;
 	uint32_t		*set;		/* value index + 1, 0: empty */
 	size_t			 nset;		/* a power of two */
-	/* The text export_pii_add takes offsets into, and its breaks. */
+	/*
+	 * The text offsets are into (the item's, known by its address and
+	 * length: it does not change in place while the index lives), its
+	 * breaks, and, once it is redacted, its fold and the result: the
+	 * original and a final left as it was are one text, folded and
+	 * redacted once.
+	 */
 	const char		*src;
 	size_t			 srclen;
 	char			*src_gb;
 	char			*src_wb;
 	size_t			*src_cp;	/* byte of every 32nd code point */
 	size_t			 src_ncp;
+	struct redact_fold	 src_fold;
+	int			 src_folded;
+	size_t			 src_hint;	/* the cluster of the last value */
+	char			*src_out;	/* it redacted, under: */
+	size_t			 src_out_n;	/* the first n values */
+	enum export_redact	 src_out_mode;
+	int			 src_out_keyed;
+	unsigned char		 src_out_key[32];
 	/* The matcher, over the first built values. */
 	struct redact_node	*node;
 	size_t			 nnode;
-	uint64_t		*ekey;		/* node << 8 | byte, + 1 */
-	uint32_t		*edst;
+	struct redact_edge	*edge;
 	size_t			 nedge;		/* a power of two */
+	uint32_t		 root[256];	/* the root's edges; 0: none */
 	size_t			 built;
 };
 
@@ -274,6 +295,11 @@ redact_source(struct export_pii_index *ix, const char *text, size_t len)
 	free(ix->src_gb);
 	free(ix->src_wb);
 	free(ix->src_cp);
+	redact_fold_done(&ix->src_fold);
+	ix->src_folded = 0;
+	ix->src_hint = 0;
+	free(ix->src_out);
+	ix->src_out = NULL;
 	ix->src = text;
 	ix->srclen = len;
 	ix->src_gb = xmalloc(len + 1);
@@ -305,49 +331,83 @@ redact_cp_byte(const struct export_pii_index *ix, size_t cp)
 }
 
 /*
- * Offsets are code points into text. A value confirmed across part of a
- * grapheme cluster is widened to the whole clusters (a span splitting e
- * from its accent would otherwise match every e); one confirmed inside a
+ * The cluster of the folded source starting at byte b (a cluster start),
+ * at from or after it (every cluster before from starts before b): a
+ * gallop from there, so that values given in order, and a value's end
+ * after its start, cost the log of the distance, not of the text.
+ */
+static size_t
+redact_src_cluster(const struct export_pii_index *ix, size_t b, size_t from)
+{
+	const struct redact_fold	*f = &ix->src_fold;
+	size_t				 lo = from, hi = from + 1, step = 1, mid;
+
+	while (hi <= f->nclu && f->ostart[hi] < b) {
+		lo = hi;
+		step *= 2;
+		hi = lo + step;
+	}
+	if (hi > f->nclu)
+		hi = f->nclu;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (f->ostart[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/*
+ * Offsets are code points into the source. A value confirmed across part
+ * of a grapheme cluster is widened to the whole clusters (a span splitting
+ * e from its accent would otherwise match every e); one confirmed inside a
  * word matches without a boundary on that side (redact more, never less).
  */
-void
-export_pii_add(struct export_pii *p, const char *text, size_t start,
-    size_t end, const char *type)
+static void
+redact_add(struct export_pii *p, size_t start, size_t end, const char *type)
 {
-	struct export_pii_index	*ix;
+	struct export_pii_index	*ix = p->index;
 	struct redact_fold	 f;
 	struct redact_value	*v;
 	uint32_t		*slot;
-	size_t			 len = strlen(text), bs, be;
+	size_t			 len = ix->srclen, bs, be, fs, k;
 
-	if (end <= start)
+	if (end <= start || end > ix->src_ncp)
 		return;
 	if (type == NULL)
 		type = "PII";
-	if ((ix = p->index) == NULL)
-		ix = p->index = xcalloc(1, sizeof *ix);
-	redact_source(ix, text, len);
-	if (end > ix->src_ncp)
-		return;
 	bs = redact_cp_byte(ix, start);
 	be = redact_cp_byte(ix, end);
 	while (bs > 0 && !ix->src_gb[bs])
 		bs--;
 	while (be < len && !ix->src_gb[be])
 		be++;
-	redact_fold(text + bs, be - bs, NULL, 0, &f);
-	if (f.len == 0) {
-		redact_fold_done(&f);
-		return;
+	/*
+	 * Folded a cluster at a time (the source's clusters), the value is
+	 * the folded source there, if that is at hand.
+	 */
+	if (ix->src_folded) {
+		if (ix->src_hint > ix->src_fold.nclu ||
+		    ix->src_fold.ostart[ix->src_hint] > bs)
+			ix->src_hint = 0;
+		ix->src_hint = k = redact_src_cluster(ix, bs, ix->src_hint);
+		fs = ix->src_fold.fstart[k];
+		f.len = ix->src_fold.fstart[redact_src_cluster(ix, be, k)] - fs;
+		f.buf = ix->src_fold.buf + fs;
+	} else {
+		redact_fold(ix->src + bs, be - bs, ix->src_gb + bs, 0, &f);
 	}
+	if (f.len == 0)
+		goto done;
 	redact_set_grow(ix, p->n);
 	slot = redact_set_find(ix, f.buf, f.len);
 	if (*slot != 0) {
 		v = &ix->v[*slot - 1];
 		v->free_start |= !ix->src_wb[bs];
 		v->free_end |= !ix->src_wb[be];
-		redact_fold_done(&f);
-		return;
+		goto done;
 	}
 	if (p->n == ix->cap) {
 		ix->cap = ix->cap == 0 ? 8 : ix->cap * 2;
@@ -356,27 +416,73 @@ export_pii_add(struct export_pii *p, const char *text, size_t start,
 		p->type = xreallocarray(p->type, ix->cap, sizeof *p->type);
 	}
 	v = &ix->v[p->n];
-	v->fold = f.buf;
+	v->fold = ix->src_folded ? xstrndup(f.buf, f.len) : f.buf;
 	v->len = f.len;
 	v->free_start = !ix->src_wb[bs];
 	v->free_end = !ix->src_wb[be];
 	f.buf = NULL;
-	redact_fold_done(&f);
-	p->text[p->n] = xstrndup(text + bs, be - bs);
+	p->text[p->n] = xstrndup(ix->src + bs, be - bs);
 	p->type[p->n] = xstrdup(type);
 	*slot = (uint32_t)++p->n;
+done:
+	if (!ix->src_folded)
+		free(f.buf);
+}
+
+void
+export_pii_add(struct export_pii *p, const char *text, size_t start,
+    size_t end, const char *type)
+{
+	if (end <= start)
+		return;
+	if (p->index == NULL)
+		p->index = xcalloc(1, sizeof *p->index);
+	redact_source(p->index, text, strlen(text));
+	redact_add(p, start, end, type);
+}
+
+void
+export_pii_source(struct export_pii *p, const char *text)
+{
+	p->source = text;
+}
+
+/*
+ * Many values of one text, which is redacted next: its fold, needed then,
+ * is made now, and each value's is a slice of it.
+ */
+void
+export_pii_add_at(struct export_pii *p, size_t start, size_t end,
+    const char *type)
+{
+	struct export_pii_index	*ix;
+
+	if (end <= start)
+		return;
+	if (p->source != NULL) {
+		if ((ix = p->index) == NULL)
+			ix = p->index = xcalloc(1, sizeof *ix);
+		redact_source(ix, p->source, strlen(p->source));
+		if (!ix->src_folded) {
+			redact_fold(ix->src, ix->srclen, ix->src_gb, 1,
+			    &ix->src_fold);
+			ix->src_folded = 1;
+		}
+		p->source = NULL;
+	}
+	if (p->index != NULL)
+		redact_add(p, start, end, type);
 }
 
 static void
 redact_matcher_free(struct export_pii_index *ix)
 {
 	free(ix->node);
-	free(ix->ekey);
-	free(ix->edst);
+	free(ix->edge);
 	ix->node = NULL;
-	ix->ekey = NULL;
-	ix->edst = NULL;
+	ix->edge = NULL;
 	ix->nnode = ix->nedge = ix->built = 0;
+	memset(ix->root, 0, sizeof ix->root);
 }
 
 void
@@ -398,6 +504,8 @@ export_pii_done(struct export_pii *p)
 		free(ix->src_gb);
 		free(ix->src_wb);
 		free(ix->src_cp);
+		redact_fold_done(&ix->src_fold);
+		free(ix->src_out);
 		free(ix);
 	}
 	free(p->text);
@@ -414,56 +522,123 @@ redact_edge_slot(const struct export_pii_index *ix, uint32_t node,
 	size_t		i = (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) &
 			    (ix->nedge - 1);
 
-	while (ix->ekey[i] != 0 && ix->ekey[i] != key)
+	while (ix->edge[i].key != 0 && ix->edge[i].key != key)
 		i = (i + 1) & (ix->nedge - 1);
 	return (i);
 }
 
+/* The node the edge from node on c leads to; 0: none. */
 static uint32_t
 redact_edge(const struct export_pii_index *ix, uint32_t node, unsigned char c)
 {
-	size_t i = redact_edge_slot(ix, node, c);
+	const struct redact_node	*nd = ix->node;
+	uint32_t			 w;
+	size_t				 i;
 
-	return (ix->ekey[i] != 0 ? ix->edst[i] : 0);
+	if (node == 0)
+		return (ix->root[c]);
+	if ((w = nd[node].child) == 0)
+		return (0);
+	if (nd[w].byte == c)
+		return (w);
+	if (nd[w].sibling == 0)
+		return (0);
+	i = redact_edge_slot(ix, node, c);
+	return (ix->edge[i].key != 0 ? ix->edge[i].dst : 0);
 }
 
+/* Folded values in byte order: a prefix first. */
+static int
+redact_value_cmp(const void *a, const void *b)
+{
+	const struct redact_value *x = *(const struct redact_value *const *)a;
+	const struct redact_value *y = *(const struct redact_value *const *)b;
+	int			   c;
+
+	c = memcmp(x->fold, y->fold, x->len < y->len ? x->len : y->len);
+	if (c != 0)
+		return (c);
+	return (x->len < y->len ? -1 : x->len > y->len);
+}
+
+static size_t
+redact_lcp(const struct redact_value *x, const struct redact_value *y)
+{
+	size_t i, n = x->len < y->len ? x->len : y->len;
+
+	for (i = 0; i < n && x->fold[i] == y->fold[i]; i++)
+		;
+	return (i);
+}
+
+/*
+ * The trie is built from the values in byte order: each adds the nodes
+ * past its common prefix with the one before (path holds that one's
+ * nodes), so a node's children come in byte order, a chain's nodes are
+ * consecutive, and no lookup is needed to build it. Only a fork's later
+ * children go into the edge table.
+ */
 static void
 redact_matcher_build(const struct export_pii *p)
 {
 	struct export_pii_index	*ix = p->index;
+	const struct redact_value **sv;
 	struct redact_node	*nd;
-	uint32_t		*queue, u, v, w, f;
-	size_t			 total = 1, i, j, qh = 0, qt = 0, s;
+	uint32_t		*queue, *path, u, v, w, f;
+	size_t			 total = 1, i, j, l, qh = 0, qt = 0, s,
+				 nfork = 0, maxlen = 0;
 	unsigned char		 c;
 
 	redact_matcher_free(ix);
+	sv = xreallocarray(NULL, p->n, sizeof *sv);
+	for (i = 0; i < p->n; i++) {
+		sv[i] = &ix->v[i];
+		if (ix->v[i].len > maxlen)
+			maxlen = ix->v[i].len;
+	}
+	qsort(sv, p->n, sizeof *sv, redact_value_cmp);
 	for (i = 0; i < p->n; i++)
-		total += ix->v[i].len;
+		total += sv[i]->len - (i > 0 ? redact_lcp(sv[i - 1], sv[i]) :
+		    0);
 	ix->node = nd = xcalloc(total, sizeof *nd);
-	for (ix->nedge = 16; ix->nedge < 2 * total; ix->nedge *= 2)
-		;
-	ix->ekey = xcalloc(ix->nedge, sizeof *ix->ekey);
-	ix->edst = xcalloc(ix->nedge, sizeof *ix->edst);
+	path = xcalloc(maxlen + 1, sizeof *path);
 	ix->nnode = 1;
 	nd[0].value = REDACT_NONE;
 	for (i = 0; i < p->n; i++) {
-		u = 0;
-		for (j = 0; j < ix->v[i].len; j++) {
-			c = (unsigned char)ix->v[i].fold[j];
-			s = redact_edge_slot(ix, u, c);
-			if (ix->ekey[s] == 0) {
-				v = (uint32_t)ix->nnode++;
-				nd[v].value = REDACT_NONE;
-				nd[v].depth = nd[u].depth + 1;
-				nd[v].byte = c;
-				nd[v].sibling = nd[u].child;
+		/* Distinct values: none is a prefix of the one before. */
+		l = i > 0 ? redact_lcp(sv[i - 1], sv[i]) : 0;
+		u = path[l];
+		for (j = l; j < sv[i]->len; j++) {
+			v = (uint32_t)ix->nnode++;
+			nd[v].value = REDACT_NONE;
+			nd[v].depth = (uint32_t)j + 1;
+			nd[v].byte = (unsigned char)sv[i]->fold[j];
+			if (j == l && i > 0 && sv[i - 1]->len > l) {
+				/* After u's last child, the one before's. */
+				nd[path[l + 1]].sibling = v;
+				if (u != 0)
+					nfork++;
+			} else
 				nd[u].child = v;
-				ix->ekey[s] = ((uint64_t)u << 8 | c) + 1;
-				ix->edst[s] = v;
-			}
-			u = ix->edst[s];
+			if (u == 0)
+				ix->root[nd[v].byte] = v;
+			path[j + 1] = u = v;
 		}
-		nd[u].value = (uint32_t)i;
+		nd[u].value = (uint32_t)(sv[i] - ix->v);
+	}
+	free(path);
+	free(sv);
+	for (ix->nedge = 16; ix->nedge < 2 * nfork; ix->nedge *= 2)
+		;
+	ix->edge = xcalloc(ix->nedge, sizeof *ix->edge);
+	for (u = 1; u < ix->nnode; u++) {
+		if (nd[u].child == 0)
+			continue;
+		for (v = nd[nd[u].child].sibling; v != 0; v = nd[v].sibling) {
+			s = redact_edge_slot(ix, u, nd[v].byte);
+			ix->edge[s].key = ((uint64_t)u << 8 | nd[v].byte) + 1;
+			ix->edge[s].dst = v;
+		}
 	}
 	/* Breadth first: a node's fail link is shallower than itself. */
 	queue = xreallocarray(NULL, ix->nnode, sizeof *queue);
@@ -549,18 +724,107 @@ redact_one(char **out, size_t *o, size_t *cap, const char *orig, size_t olen,
 	free(s);
 }
 
+/* An occurrence: folded bytes [s, e) of one value. */
+struct redact_match {
+	size_t		 s;
+	size_t		 e;
+	uint32_t	 value;
+};
+
+/* By start, the longest first. */
+static int
+redact_match_cmp(const void *a, const void *b)
+{
+	const struct redact_match *x = a, *y = b;
+
+	if (x->s != y->s)
+		return (x->s < y->s ? -1 : 1);
+	return (x->e > y->e ? -1 : x->e < y->e);
+}
+
+/* The redacted text, once a text's fold and word breaks are at hand. */
+static char *
+redact_scan(const struct export_pii *p, const char *text, size_t tlen,
+    const struct redact_fold *f, const char *wb, enum export_redact mode,
+    const unsigned char *key)
+{
+	const struct export_pii_index *ix = p->index;
+	const struct redact_node *nd = ix->node;
+	const struct redact_value *v;
+	struct redact_match	*m = NULL;
+	char			*out;
+	size_t			 nm = 0, mcap = 0, cap, o = 0, i, j, e, s, os,
+				 oe, ge, copied = 0;
+	uint32_t		 st = 0, w, nx;
+
+	/*
+	 * Every occurrence ending at a cluster boundary (the out chain),
+	 * kept if it starts on one and both of its ends are word boundaries
+	 * in the text (unless its value was confirmed inside a word).
+	 */
+	for (i = 0; i < f->len; i++) {
+		while ((nx = redact_edge(ix, st, (unsigned char)f->buf[i])) ==
+		    0 && st != 0)
+			st = nd[st].fail;
+		st = nx;
+		e = i + 1;
+		if (f->at[e] == REDACT_NONE)
+			continue;
+		for (w = nd[st].out; w != 0; w = nd[nd[w].fail].out) {
+			s = e - nd[w].depth;
+			if (f->at[s] == REDACT_NONE)
+				continue;
+			v = &ix->v[nd[w].value];
+			if ((!v->free_start && !redact_word_edge(wb, tlen,
+			    redact_start_byte(f, s))) || (!v->free_end &&
+			    !redact_word_edge(wb, tlen, f->ostart[f->at[e]])))
+				continue;
+			if (nm == mcap) {
+				mcap = mcap == 0 ? 64 : mcap * 2;
+				m = xreallocarray(m, mcap, sizeof *m);
+			}
+			m[nm].s = s;
+			m[nm].e = e;
+			m[nm++].value = nd[w].value;
+		}
+	}
+	if (nm > 1)
+		qsort(m, nm, sizeof *m, redact_match_cmp);
+
+	cap = tlen + 64;
+	out = xmalloc(cap);
+	/*
+	 * Left to right, the longest occurrence at the first start; those
+	 * that overlap it join it (none leaks past the replacement), under
+	 * its type.
+	 */
+	for (i = 0; i < nm; i = j) {
+		ge = m[i].e;
+		for (j = i + 1; j < nm && m[j].s < ge; j++) {
+			if (m[j].e > ge)
+				ge = m[j].e;
+		}
+		os = redact_start_byte(f, m[i].s);
+		oe = f->ostart[f->at[ge]];
+		redact_put(&out, &o, &cap, text + copied, os - copied);
+		redact_one(&out, &o, &cap, text + os, oe - os, f->buf + m[i].s,
+		    ge - m[i].s, p->type[m[i].value], mode, key);
+		copied = oe;
+	}
+	redact_put(&out, &o, &cap, text + copied, tlen - copied);
+	out[o] = '\0';
+	free(m);
+	return (out);
+}
+
 char *
 export_redact_text_mode(const struct export_pii *p, const char *text,
     enum export_redact mode, const unsigned char *key)
 {
 	struct export_pii_index	*ix = p->index;
-	const struct redact_node *nd;
-	const struct redact_value *v;
 	struct redact_fold	 f;
-	char			*out = NULL, *wb = NULL;
-	size_t			*bend = NULL, tlen, cap, o = 0, i, e, s, os,
-				 oe, ge, copied = 0;
-	uint32_t		*bval = NULL, st = 0, w, nx, gv;
+	char			*out, *wb;
+	size_t			 tlen;
 
 	if (text == NULL)
 		return (NULL);
@@ -569,76 +833,35 @@ export_redact_text_mode(const struct export_pii *p, const char *text,
 		return (xstrdup(text));
 	if (ix->built != p->n)
 		redact_matcher_build(p);
-	nd = ix->node;
-	redact_fold(text, tlen, NULL, 1, &f);
-
-	/*
-	 * Every occurrence ending at a cluster boundary, the longest first
-	 * (the out chain), kept if it starts on one and both of its ends
-	 * are word boundaries in the text (unless its value was confirmed
-	 * inside a word): per start, the longest.
-	 */
-	for (i = 0; i < f.len; i++) {
-		while ((nx = redact_edge(ix, st, (unsigned char)f.buf[i])) ==
-		    0 && st != 0)
-			st = nd[st].fail;
-		st = nx;
-		e = i + 1;
-		if (f.at[e] == REDACT_NONE)
-			continue;
-		for (w = nd[st].out; w != 0; w = nd[nd[w].fail].out) {
-			s = e - nd[w].depth;
-			if (f.at[s] == REDACT_NONE)
-				continue;
-			v = &ix->v[nd[w].value];
-			if (wb == NULL) {
-				wb = xmalloc(tlen + 1);
-				u8_wordbreaks((const uint8_t *)text, tlen, wb);
-				bend = xcalloc(f.len + 1, sizeof *bend);
-				bval = xcalloc(f.len + 1, sizeof *bval);
-			}
-			if ((!v->free_start && !redact_word_edge(wb, tlen,
-			    redact_start_byte(&f, s))) || (!v->free_end &&
-			    !redact_word_edge(wb, tlen, f.ostart[f.at[e]])))
-				continue;
-			if (bend[s] < e) {
-				bend[s] = e;
-				bval[s] = nd[w].value;
-			}
-		}
+	if (text != ix->src || tlen != ix->srclen) {
+		redact_fold(text, tlen, NULL, 1, &f);
+		wb = xmalloc(tlen + 1);
+		u8_wordbreaks((const uint8_t *)text, tlen, wb);
+		out = redact_scan(p, text, tlen, &f, wb, mode, key);
+		free(wb);
+		redact_fold_done(&f);
+		return (out);
 	}
-
-	cap = tlen + 64;
-	out = xmalloc(cap);
 	/*
-	 * Left to right, the longest occurrence at each start; those that
-	 * overlap it join it (none leaks past the replacement), under the
-	 * first's type.
+	 * The item's text (the original, and a final left as it was): folded
+	 * when the values were added, redacted once per mode and key.
 	 */
-	for (s = 0; bend != NULL && s < f.len; s++) {
-		if (bend[s] == 0)
-			continue;
-		ge = bend[s];
-		gv = bval[s];
-		for (i = s + 1; i < ge; i++) {
-			if (bend[i] > ge)
-				ge = bend[i];
-		}
-		os = redact_start_byte(&f, s);
-		oe = f.ostart[f.at[ge]];
-		redact_put(&out, &o, &cap, text + copied, os - copied);
-		redact_one(&out, &o, &cap, text + os, oe - os, f.buf + s,
-		    ge - s, p->type[gv], mode, key);
-		copied = oe;
-		s = ge - 1;
+	if (!ix->src_folded) {
+		redact_fold(ix->src, tlen, ix->src_gb, 1, &ix->src_fold);
+		ix->src_folded = 1;
 	}
-	redact_put(&out, &o, &cap, text + copied, tlen - copied);
-	out[o] = '\0';
-	free(wb);
-	free(bend);
-	free(bval);
-	redact_fold_done(&f);
-	return (out);
+	if (ix->src_out == NULL || ix->src_out_n != p->n ||
+	    ix->src_out_mode != mode || (key != NULL) != ix->src_out_keyed ||
+	    (key != NULL && memcmp(key, ix->src_out_key, 32) != 0)) {
+		free(ix->src_out);
+		ix->src_out = redact_scan(p, ix->src, tlen, &ix->src_fold,
+		    ix->src_wb, mode, key);
+		ix->src_out_n = p->n;
+		ix->src_out_mode = mode;
+		if ((ix->src_out_keyed = key != NULL))
+			memcpy(ix->src_out_key, key, 32);
+	}
+	return (xstrdup(ix->src_out));
 }
 
 char *
@@ -689,10 +912,13 @@ export_pii_walk(const struct queue_outcome *o, struct export_pii *p)
 	if (it->kind == QUEUE_KIND_ANONYMIZATION) {
 		/* The spans the decision accepts, as the decide rules see it. */
 		n = queue_spans_final(it, payload, o->final == NULL, &fs);
+		/* One text, many values: folded once (export_pii_add_at). */
+		if (p != NULL)
+			export_pii_source(p, it->text);
 		for (i = 0; i < n && !any; i++) {
 			if (p != NULL)
-				export_pii_add(p, it->text, fs[i].start,
-				    fs[i].end, fs[i].entity_type);
+				export_pii_add_at(p, fs[i].start, fs[i].end,
+				    fs[i].entity_type);
 			else
 				any = fs[i].end > fs[i].start;
 		}

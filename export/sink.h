@@ -55,6 +55,8 @@ struct export_pii {
 	char			**type;
 	size_t			  n;
 	struct export_pii_index	 *index;
+	const char		 *source;	/* export_pii_source's text,
+						   until a value is added */
 };
 
 struct export_ctx;
@@ -152,6 +154,14 @@ void	export_skip(struct export_ctx *, const char *reason);
 void	export_pii_find(const struct queue_outcome *, struct export_pii *);
 void	export_pii_add(struct export_pii *, const char *text, size_t start,
 	    size_t end, const char *type);
+/*
+ * The same in two steps, for many values of one text: the text offsets
+ * are into (its breaks found once, at the first value; it must not change
+ * in place while p lives), then each value by its offsets into it.
+ */
+void	export_pii_source(struct export_pii *, const char *text);
+void	export_pii_add_at(struct export_pii *, size_t start, size_t end,
+	    const char *type);
 void	export_pii_done(struct export_pii *);
 /* Whether the outcome's item has any confirmed personal data. */
 int	export_pii_confirmed(const struct queue_outcome *);
