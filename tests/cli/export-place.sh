@@ -389,7 +389,10 @@ expect_exit 0 hitl_as bob export --format sft --cursor "$(printf 'y%.0s' $(seq 6
 held() {
 	_dir=$1 _file=$2 _fmt=$3
 	shift 3
-	HITL_REVIEWER=bob strace -f -o /dev/null -e trace=fsync,fdatasync \
+	# LeakSanitizer cannot run under ptrace: off for the traced export.
+	HITL_REVIEWER=bob \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    strace -f -o /dev/null -e trace=fsync,fdatasync \
 	    -e inject=fsync,fdatasync:delay_enter=3000000:when=1 \
 	    "$HITL" export --format "$_fmt" "$@" -o "$_dir/$_file" \
 	    >held.out 2>held.err &
