@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "place.h"
@@ -230,8 +231,10 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    cmd_count(records, n), opt.format, opt.path != NULL &&
 		    strcmp(opt.path, "-") != 0 ? opt.path : "standard output");
 	else if (rc == 0 && opt.layout != NULL && records == 0)
-		cmd_line(stderr, "no %s records to export: the dataset %s is "
-		    "left as it was, and no run is recorded", opt.format,
+		cmd_line(stderr, access(opt.path, F_OK) == 0 ? "no %s records "
+		    "to export: the dataset %s is left as it was, and no run "
+		    "is recorded" : "no %s records to export: nothing was "
+		    "written to %s, and no run is recorded", opt.format,
 		    opt.path);
 	else if (rc == 0 && opt.layout != NULL)
 		cmd_line(stderr, "exported %s %s records to the dataset %s "

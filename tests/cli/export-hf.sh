@@ -177,6 +177,7 @@ expect_eq "files after an empty export" "$(ls -A spans-again | tr '\n' ' ')" \
     "README.md manifest.json train.jsonl "
 expect_eq "runs after an empty export" "$(sql "SELECT count(*) FROM exports")" "$n"
 expect_exit 0 hitl_as alice export --format spans --layout hf -o empty-ds
+expect_err "no spans records to export: nothing was written to empty-ds"
 expect_exit 1 test -e empty-ds
 
 step "refused fractions and options"
