@@ -217,6 +217,49 @@ int		 queue_stats(struct queue *, size_t max_batches,
 void		 queue_stats_done(struct queue_stats *);
 
 /*
+ * Reviewer statistics: per actor of reviewer decisions (approve, correct,
+ * escalate, skip, comment, undo) taken after since (an RFC 3339 time,
+ * after it as for hitl export --since; NULL or "all": every decision),
+ * ordered by name. Leads and admins get every reviewer; anyone else their
+ * own line only (own_only set, a line of zeros if they have none).
+ */
+struct queue_reviewer_stats {
+	char		*reviewer;
+	uint64_t	 approve, correct, escalate, skip;
+	uint64_t	 comments, undos;	/* their own undos */
+	uint64_t	 items;		/* distinct items approved, corrected
+					   or escalated */
+	/* spent_ms of approve, correct, escalate and skip; NULLs left out */
+	uint64_t	 timed;
+	double		 median_ms, p90_ms;	/* valid when timed > 0 */
+	/*
+	 * Of their approves and corrects: in force when someone else
+	 * reopened the item (reopened), or the last in force before an
+	 * escalation someone else resolved with another outcome (resolved);
+	 * overturned counts each such decision once.
+	 */
+	uint64_t	 overturned, reopened, resolved;
+};
+struct queue_reviewers {
+	struct queue_reviewer_stats	*rows;
+	size_t				 n;
+	int				 own_only;
+	int64_t				 after;	/* decisions after this id */
+};
+int		 queue_reviewers(struct queue *, const char *since,
+		     struct queue_reviewers *, char **cause);
+void		 queue_reviewers_done(struct queue_reviewers *);
+/*
+ * The percent-th percentile (0 to 100) of n > 0 sorted values, by linear
+ * interpolation between the closest ranks (Hyndman and Fan's type 7, as
+ * R's default and Python's statistics.quantiles(method="inclusive")):
+ * h = (n - 1) p, x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]),
+ * in integers up to one division, so that 4.5 is 4.5 and not 4.4999...
+ */
+double		 queue_percentile(const int64_t *sorted, size_t n,
+		     unsigned percent);
+
+/*
  * Who is acting. The login is the operating system's; an override (from
  * --reviewer or HITL_REVIEWER) is accepted only where the policy allows it.
  * Every workflow call below acts as this actor and checks its role.

@@ -150,6 +150,26 @@ int		 store_stats_oldest(struct queue *, int64_t *at, char **cause);
 int		 store_stats_batches(struct queue *, size_t max,
 		     struct queue_stats *, char **cause);
 
+/*
+ * Every decision after id after, by item and then in order, with what
+ * reviewer statistics weigh: action, actor, spent_ms (-1 for NULL), the
+ * decision an undo withdraws (0: none) and a resolution's outcome (NULL
+ * for any other decision). Text is valid until the next call.
+ */
+struct store_reviewer_row {
+	int64_t		 id;
+	int64_t		 item_id;
+	const char	*action;
+	const char	*reviewer;
+	int64_t		 spent_ms;
+	int64_t		 undoes;
+	const char	*outcome;
+};
+int		 store_reviewer_scan(struct queue *, int64_t after,
+		     struct store_scan **, char **cause);
+int		 store_reviewer_next(struct store_scan *,
+		     struct store_reviewer_row *, char **cause);
+
 /* --- Decisions and history (store/decisions.c) --- */
 
 /*

@@ -110,3 +110,44 @@ store_stats_batches(struct queue *q, size_t max, struct queue_stats *s,
 	store_reset(st);
 	return (0);
 }
+
+int
+store_reviewer_scan(struct queue *q, int64_t after, struct store_scan **scan,
+    char **cause)
+{
+	/*
+	 * An escalation names the resolution that settled it; its item
+	 * leads the join to the escalations_item index.
+	 */
+	static const char sql[] =
+	    "SELECT d.id, d.item_id, d.action, d.reviewer, d.spent_ms, "
+	    "d.undoes, e.outcome FROM decisions d "
+	    "LEFT JOIN escalations e ON e.item_id = d.item_id "
+	    "AND e.resolution_id = d.id "
+	    "WHERE d.id > ? ORDER BY d.item_id, d.id";
+
+	if ((*scan = store_scan_new(q, sql, STORE_SCAN, "reviewers",
+	    cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(store_scan_stmt(*scan), 1, after);
+	return (0);
+}
+
+int
+store_reviewer_next(struct store_scan *scan, struct store_reviewer_row *r,
+    char **cause)
+{
+	struct store_stmt	*st = store_scan_stmt(scan);
+	int			 rc;
+
+	if ((rc = store_scan_step(scan, cause)) == STORE_ROW) {
+		r->id = store_int(st, 0);
+		r->item_id = store_int(st, 1);
+		r->action = store_text(st, 2);
+		r->reviewer = store_text(st, 3);
+		r->spent_ms = store_is_null(st, 4) ? -1 : store_int(st, 4);
+		r->undoes = store_is_null(st, 5) ? 0 : store_int(st, 5);
+		r->outcome = store_text(st, 6);
+	}
+	return (rc);
+}

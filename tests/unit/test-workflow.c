@@ -1682,6 +1682,111 @@ test_undo_after_reopen(void **state)
 	expect_state(f, "out-2", QUEUE_STATE_CLAIMED, "bob");
 }
 
+/* Percentiles by linear interpolation (type 7), exact where they can be. */
+static void
+test_reviewers_percentile(void **state)
+{
+	static const int64_t one[] = { 7 }, two[] = { 1000, 2000 },
+	    ten[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 },
+	    six[] = { 1000, 2000, 3000, 4000, 9000, 10000 };
+
+	(void)state;
+	assert_true(queue_percentile(one, 1, 50) == 7);
+	assert_true(queue_percentile(one, 1, 90) == 7);
+	assert_true(queue_percentile(two, 2, 50) == 1500);
+	assert_true(queue_percentile(two, 2, 90) == 1900);
+	assert_true(queue_percentile(two, 2, 0) == 1000);
+	assert_true(queue_percentile(two, 2, 100) == 2000);
+	assert_true(queue_percentile(ten, 10, 50) == 5.5);
+	/* h = 8.1: 9 + 0.1, with no binary fraction of 0.9 in it. */
+	assert_true(queue_percentile(ten, 10, 90) == 9.1);
+	assert_true(queue_percentile(six, 6, 50) == 3500);
+	assert_true(queue_percentile(six, 6, 90) == 9500);
+}
+
+/* The index of who's line, or rv->n. */
+static size_t
+reviewer_line(const struct queue_reviewers *rv, const char *who)
+{
+	size_t i;
+
+	for (i = 0; i < rv->n; i++)
+		if (strcmp(rv->rows[i].reviewer, who) == 0)
+			break;
+	return (i);
+}
+
+/*
+ * Overturned: a reopen by someone else counts, one's own reopen does not;
+ * a resolution with the outcome of the decision it supersedes does not,
+ * nor does a reopen of a resolution (a lead's, not a reviewer's).
+ */
+static void
+test_reviewers_overturned(void **state)
+{
+	struct fixture				*f = *state;
+	struct queue_escalation			*e = NULL;
+	const struct queue_reviewer_stats	*l;
+	struct queue_reviewers			 rv;
+	size_t					 n, i;
+	int64_t					 lease;
+
+	as(f, "carol");
+	lease = claim(f, "out-2");
+	decide_ok(f, "out-2", lease, QUEUE_APPROVE, NULL);
+	OK(queue_reopen(f->q, "out-2", "my own slip", NULL, &why));
+	as(f, "bob");
+	lease = claim(f, "out-2");
+	decide_ok(f, "out-2", lease, QUEUE_APPROVE, NULL);
+	as(f, "dana");
+	OK(queue_reopen(f->q, "out-2", "look again", NULL, &why));
+	as(f, "bob");
+	lease = claim(f, "out-2");
+	decide_ok(f, "out-2", lease, QUEUE_ESCALATE, escalate_legal);
+	as(f, "carol");
+	OK(queue_escalations(f->q, "legal", 0, &e, &n, &why));
+	assert_int_equal(n, 1);
+	OK(queue_escalation_resolve(f->q, e[0].id, "approve", NULL, NULL,
+	    &why));
+	queue_escalations_free(e, n);
+	OK(queue_reopen(f->q, "out-2", "the resolution", NULL, &why));
+
+	OK(queue_reviewers(f->q, NULL, &rv, &why));
+	assert_false(rv.own_only);
+	assert_int_equal(rv.n, 2);
+	assert_true((i = reviewer_line(&rv, "bob")) < rv.n);
+	l = &rv.rows[i];
+	assert_int_equal(l->approve, 1);
+	assert_int_equal(l->escalate, 1);
+	assert_int_equal(l->items, 1);
+	assert_int_equal(l->timed, 2);
+	assert_int_equal(l->overturned, 1);
+	assert_int_equal(l->reopened, 1);
+	assert_int_equal(l->resolved, 0);
+	assert_true((i = reviewer_line(&rv, "carol")) < rv.n);
+	l = &rv.rows[i];
+	assert_int_equal(l->approve, 1);
+	assert_int_equal(l->overturned, 0);
+	assert_int_equal(reviewer_line(&rv, "dana"), rv.n);
+	queue_reviewers_done(&rv);
+
+	/* bob sees his line only; erin, who decided nothing, a line of 0. */
+	as(f, "bob");
+	OK(queue_reviewers(f->q, NULL, &rv, &why));
+	assert_true(rv.own_only);
+	assert_int_equal(rv.n, 1);
+	assert_string_equal(rv.rows[0].reviewer, "bob");
+	queue_reviewers_done(&rv);
+	as(f, "erin");
+	OK(queue_reviewers(f->q, "2000-01-01T00:00:00Z", &rv, &why));
+	assert_int_equal(rv.n, 1);
+	assert_string_equal(rv.rows[0].reviewer, "erin");
+	assert_int_equal(rv.rows[0].approve + rv.rows[0].timed, 0);
+	queue_reviewers_done(&rv);
+	EXPECT(queue_reviewers(f->q, "soon", &rv, &why), EX_USAGE,
+	    "is not all or an RFC 3339 time");
+}
+
 static void
 test_undo_nothing(void **state)
 {
@@ -2283,6 +2388,8 @@ main(void)
 		T(test_undo_latest),
 		T(test_undo_twice),
 		T(test_undo_after_reopen),
+		T(test_reviewers_percentile),
+		T(test_reviewers_overturned),
 		T(test_undo_nothing),
 		T(test_undo_previous_shift),
 		T(test_undo_after_other_decided),

@@ -1,0 +1,189 @@
+/*
+ * hitl reviewers: per reviewer, decisions by action, time per item and how
+ * often someone else overturned their decisions, since a time.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include "cmd.h"
+#include "xmalloc.h"
+
+static int cmd_reviewers_exec(struct cmd_ctx *, int, char **);
+
+static const struct option cmd_reviewers_options[] = {
+	{ "since", required_argument, NULL, 's' },
+	{ "json", no_argument, NULL, 'j' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const struct cmd_entry cmd_reviewers_entry = {
+	.name = "reviewers",
+	.usage = "[--since TIME] [--json]",
+	.summary = "per reviewer: decisions, time per item, overturned",
+	.help =
+	    "Prints one line per reviewer over the decisions taken after TIME\n"
+	    "(RFC 3339, as export --since takes it; default all): approves,\n"
+	    "corrections, escalations and skips, distinct items decided, the\n"
+	    "median and 90th percentile of the time spent (of TIMED decisions,\n"
+	    "linear interpolation), decisions overturned by someone else's\n"
+	    "reopen or escalation resolution, undos and comments. Leads and\n"
+	    "admins see every reviewer, anyone else their own line. --json\n"
+	    "prints one object per line.",
+	.optstring = "s:j",
+	.longopts = cmd_reviewers_options,
+	.exec = cmd_reviewers_exec,
+};
+
+static cJSON *
+reviewers_json(const struct queue_reviewer_stats *r)
+{
+	cJSON *o;
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "reviewer", r->reviewer);
+	cJSON_AddNumberToObject(o, "approve", (double)r->approve);
+	cJSON_AddNumberToObject(o, "correct", (double)r->correct);
+	cJSON_AddNumberToObject(o, "escalate", (double)r->escalate);
+	cJSON_AddNumberToObject(o, "skip", (double)r->skip);
+	cJSON_AddNumberToObject(o, "items", (double)r->items);
+	cJSON_AddNumberToObject(o, "timed", (double)r->timed);
+	if (r->timed > 0) {
+		cJSON_AddNumberToObject(o, "median_ms", r->median_ms);
+		cJSON_AddNumberToObject(o, "p90_ms", r->p90_ms);
+	} else {
+		cJSON_AddNullToObject(o, "median_ms");
+		cJSON_AddNullToObject(o, "p90_ms");
+	}
+	cJSON_AddNumberToObject(o, "overturned", (double)r->overturned);
+	cJSON_AddNumberToObject(o, "reopened", (double)r->reopened);
+	cJSON_AddNumberToObject(o, "resolved", (double)r->resolved);
+	cJSON_AddNumberToObject(o, "undos", (double)r->undos);
+	cJSON_AddNumberToObject(o, "comments", (double)r->comments);
+	return (o);
+}
+
+/* The table's number columns, in order; the reviewer's name comes last. */
+static const char *const reviewers_head[] = {
+	"APPROVE", "CORRECT", "ESCALATE", "SKIP", "ITEMS", "TIMED", "MEDIAN",
+	"P90", "OVERTURNED", "REOPENED", "RESOLVED", "UNDOS", "COMMENTS"
+};
+#define REVIEWERS_NCOLS (sizeof reviewers_head / sizeof reviewers_head[0])
+
+static void
+reviewers_seconds(int has, double ms, char buf[32])
+{
+	if (has)
+		snprintf(buf, 32, "%.1fs", ms / 1000.0);
+	else
+		snprintf(buf, 32, "-");
+}
+
+static void
+reviewers_cells(const struct queue_reviewer_stats *r,
+    char c[REVIEWERS_NCOLS][32])
+{
+	cmd_count(r->approve, c[0]);
+	cmd_count(r->correct, c[1]);
+	cmd_count(r->escalate, c[2]);
+	cmd_count(r->skip, c[3]);
+	cmd_count(r->items, c[4]);
+	cmd_count(r->timed, c[5]);
+	reviewers_seconds(r->timed > 0, r->median_ms, c[6]);
+	reviewers_seconds(r->timed > 0, r->p90_ms, c[7]);
+	cmd_count(r->overturned, c[8]);
+	cmd_count(r->reopened, c[9]);
+	cmd_count(r->resolved, c[10]);
+	cmd_count(r->undos, c[11]);
+	cmd_count(r->comments, c[12]);
+}
+
+/*
+ * One table, numbers right-aligned under their headers; the name, which is
+ * untrusted and of any width, last, so nothing after it needs aligning.
+ */
+static void
+reviewers_text(const struct queue_reviewers *rv)
+{
+	char	(*cells)[REVIEWERS_NCOLS][32];
+	char	*line;
+	size_t	 w[REVIEWERS_NCOLS], i, j, len, at;
+
+	cells = xcalloc(rv->n, sizeof *cells);
+	for (j = 0; j < REVIEWERS_NCOLS; j++)
+		w[j] = strlen(reviewers_head[j]);
+	for (i = 0; i < rv->n; i++) {
+		reviewers_cells(&rv->rows[i], cells[i]);
+		for (j = 0; j < REVIEWERS_NCOLS; j++)
+			if ((len = strlen(cells[i][j])) > w[j])
+				w[j] = len;
+	}
+	for (len = 0, j = 0; j < REVIEWERS_NCOLS; j++)
+		len += w[j] + 2;
+	line = xmalloc(len + 1);
+	for (i = 0; i <= rv->n; i++) {
+		for (at = 0, j = 0; j < REVIEWERS_NCOLS; j++)
+			at += (size_t)snprintf(line + at, len + 1 - at,
+			    "%*s  ", (int)w[j], i == 0 ? reviewers_head[j] :
+			    cells[i - 1][j]);
+		if (i == 0)
+			printf("%sREVIEWER\n", line);
+		else
+			cmd_line(stdout, "%s%s", line, rv->rows[i - 1].reviewer);
+	}
+	free(line);
+	free(cells);
+}
+
+static int
+cmd_reviewers_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	const struct cmd_entry	*e = &cmd_reviewers_entry;
+	struct queue_reviewers	 rv;
+	struct queue		*q;
+	const char		*since = NULL;
+	char			*cause = NULL;
+	size_t			 i;
+	int			 ch, rc, json = 0;
+
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
+		switch (ch) {
+		case 's':
+			since = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind != argc)
+		return (cmd_usage(e));
+	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
+		return (rc);
+	if ((rc = queue_reviewers(q, since, &rv, &cause)) != 0) {
+		rc = cmd_fail(e, rc, cause);
+		cmd_close(q);
+		return (rc);
+	}
+	if (json) {
+		for (i = 0; i < rv.n; i++)
+			cmd_print_json(stdout, reviewers_json(&rv.rows[i]), 0);
+	} else if (rv.n == 0)
+		printf("no reviewer decisions%s\n", since != NULL &&
+		    strcmp(since, "all") != 0 ? " in that time" : " yet");
+	else
+		reviewers_text(&rv);
+	/* Said on standard error with --json, which stays one kind of line. */
+	if (rv.own_only)
+		cmd_line(json ? stderr : stdout, "%s%s: your own line only; "
+		    "leads and admins see every reviewer's", json ?
+		    "hitl reviewers: " : "", queue_actor(q));
+	queue_reviewers_done(&rv);
+	cmd_close(q);
+	return (rc);
+}
