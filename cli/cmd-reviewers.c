@@ -29,10 +29,11 @@ const struct cmd_entry cmd_reviewers_entry = {
 	    "(RFC 3339, as export --since takes it; default all): approves,\n"
 	    "corrections, escalations and skips, distinct items decided, the\n"
 	    "median and 90th percentile of the time spent (of TIMED decisions,\n"
-	    "linear interpolation), decisions overturned by someone else's\n"
-	    "reopen or escalation resolution, undos and comments. Leads and\n"
-	    "admins see every reviewer, anyone else their own line. --json\n"
-	    "prints one object per line.",
+	    "linear interpolation), approves and corrections overturned by\n"
+	    "someone else's reopen or escalation resolution with another\n"
+	    "outcome, undos and comments. Leads and admins see every\n"
+	    "reviewer, anyone else their own line. --json prints one object\n"
+	    "per line.",
 	.optstring = "s:j",
 	.longopts = cmd_reviewers_options,
 	.exec = cmd_reviewers_exec,

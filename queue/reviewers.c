@@ -136,9 +136,12 @@ rv_item(struct rv_walk *w)
 	for (i = 0; i < w->ndecs; i++) {
 		if (!rv_is(&d[i], "undo") || d[i].undoes == 0)
 			continue;
-		for (j = 0; j < i; j++) {
-			if (d[j].id == d[i].undoes)
+		/* What an undo withdraws is close before it: look back. */
+		for (j = i; j-- > 0;) {
+			if (d[j].id == d[i].undoes) {
 				d[j].undone = 1;
+				break;
+			}
 		}
 	}
 	for (i = 0; i < w->ndecs; i++) {
