@@ -727,12 +727,31 @@ place_pending_add(int64_t id, const char *tmp, const char *dest, void *arg)
 }
 
 /*
+ * Whether dest is a regular file modified after its temporary tmp was: a
+ * later export to the same path (from another host, say) came after this
+ * run, whose files must then not replace it.
+ */
+static int
+place_newer(const char *tmp, const char *dest)
+{
+	struct stat sb, tb;
+
+	if (lstat(tmp, &tb) != 0 || lstat(dest, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode))
+		return (0);
+	return (sb.st_mtim.tv_sec > tb.st_mtim.tv_sec ||
+	    (sb.st_mtim.tv_sec == tb.st_mtim.tv_sec &&
+	    sb.st_mtim.tv_nsec > tb.st_mtim.tv_nsec));
+}
+
+/*
  * A recorded temporary is placed only if it is what hitl made: its
  * destination's absolute name and a temporary suffix, a regular file of
  * this user (the record names paths; it does not get to rename any file).
  */
 static int
-place_replay_one(int64_t id, const char *tmp, const char *dest, char **cause)
+place_replay_one(int64_t id, const char *tmp, const char *dest,
+    int superseded, char **cause)
 {
 	struct stat	sb;
 	size_t		len = strlen(dest);
@@ -744,10 +763,15 @@ place_replay_one(int64_t id, const char *tmp, const char *dest, char **cause)
 		return (EX_DATAERR);
 	}
 	if (lstat(tmp, &sb) != 0) {
-		if (errno == ENOENT)
+		/* Gone: placed already, unless its destination is gone too. */
+		if (errno == ENOENT && (place_is_removal(tmp, len) ||
+		    access(dest, F_OK) == 0))
 			return (0);
-		xasprintf(cause, "export run %lld: cannot read %s: %s",
-		    (long long)id, tmp, strerror(errno));
+		xasprintf(cause, errno == ENOENT ? "export run %lld: %s was "
+		    "removed before it could become %s: the run's files are "
+		    "lost; export again" : "export run %lld: cannot read %s: "
+		    "%s", (long long)id, tmp, errno == ENOENT ? dest :
+		    strerror(errno));
 		return (EX_CANTCREAT);
 	}
 	if (!S_ISREG(sb.st_mode) || sb.st_uid != getuid()) {
@@ -755,6 +779,11 @@ place_replay_one(int64_t id, const char *tmp, const char *dest, char **cause)
 		    "file hitl made for you: it is left alone", (long long)id,
 		    tmp);
 		return (EX_DATAERR);
+	}
+	/* A later run's files stand: this one's temporaries go. */
+	if (superseded) {
+		unlink(tmp);
+		return (0);
 	}
 	if (place_is_removal(tmp, len))
 		return (place_remove(tmp, dest, dest, cause));
@@ -767,7 +796,7 @@ export_replay(struct queue *q, char **cause)
 	struct place_pending	p;
 	char			*why = NULL, *parent;
 	size_t			 i, j;
-	int			 rc, bad, lock = -1;
+	int			 rc, bad, lock = -1, superseded;
 
 	memset(&p, 0, sizeof p);
 	if ((rc = queue_export_pending(q, export_owner(), place_pending_add,
@@ -778,9 +807,17 @@ export_replay(struct queue *q, char **cause)
 		parent = place_parent(p.dest[i]);
 		bad = place_lock(parent, &lock, &why) != 0;
 		free(parent);
+		/*
+		 * A run is placed whole or not at all: if a later file stands
+		 * at any of its destinations, the run was superseded there,
+		 * and its files (its manifest among them) stay out.
+		 */
+		superseded = 0;
+		for (j = i; j < p.n && p.id[j] == p.id[i]; j++)
+			superseded |= place_newer(p.tmp[j], p.dest[j]);
 		for (j = i; j < p.n && p.id[j] == p.id[i]; j++) {
 			if (!bad && place_replay_one(p.id[j], p.tmp[j],
-			    p.dest[j], &why) != 0)
+			    p.dest[j], superseded, &why) != 0)
 				bad = 1;
 		}
 		if (lock != -1)

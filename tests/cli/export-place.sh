@@ -314,6 +314,22 @@ if [ -n "$STRACE" ]; then
 	expect_eq "no file to place" "$(sql "SELECT count(*) FROM export_files")" 0
 	rm -f early.jsonl.tmp.* early.jsonl.manifest.json.tmp.*
 
+	step "a file written after a killed run's is not rolled back"
+	at 185
+	killed_at 1 later.jsonl --cursor later
+	# Another host's later export of the same path, say.
+	sleep 0.01
+	echo '{"later": true}' >later.jsonl
+	expect_exit 0 hitl_as bob export --format labels --cursor later2 \
+	    -o later-next.jsonl
+	jq -e '.later == true' later.jsonl >/dev/null ||
+	    fail "the later file was replaced by the killed run's" later.jsonl
+	[ ! -e later.jsonl.manifest.json ] ||
+	    fail "the killed run's manifest was placed beside a later file"
+	expect_eq "the killed run is done with" \
+	    "$(sql "SELECT count(*) FROM export_files")" 0
+	expect_eq "nothing left behind" "$(leftovers)" ""
+
 	step "a run from another directory is placed all the same"
 	at 190
 	claim bob wf-out-3
