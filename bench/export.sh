@@ -10,7 +10,8 @@
 # The goal (issue 12): memory flat (peak RSS at N within 1.2x of N/10), and
 # no slower against the shell than before that issue. "Before" is measured
 # in this run when BENCH_BASELINE names the build directory of an earlier
-# commit (its ./hitl exports the same database, between hitl and the shell;
+# commit (its ./hitl exports a database of the same decisions that its own
+# hitl-stress makes, between hitl and the shell;
 # BENCH_BASELINE_LABEL names it in the output, by default the directory);
 # otherwise it is the ratio recorded then: 0.558 (hitl 4.126 s, shell 2.304
 # s, 1,000,000 decisions, 2026-12-02). Each time is the best of
@@ -31,8 +32,9 @@ recorded_ratio=0.558
 die() { echo "bench: $*" >&2; exit 1; }
 [ -x "$stress" ] || die "no $stress (run 'make tests/stress/hitl-stress')"
 case $rounds in '' | *[!0-9]* | 0) die "BENCH_EXPORT_ROUNDS must be a number > 0" ;; esac
-[ -z "$baseline" ] || [ -x "$baseline/hitl" ] ||
-    die "BENCH_BASELINE=$baseline has no ./hitl (make hitl there)"
+[ -z "$baseline" ] || { [ -x "$baseline/hitl" ] &&
+    [ -x "$baseline/tests/stress/hitl-stress" ]; } ||
+    die "BENCH_BASELINE=$baseline has no ./hitl and ./tests/stress/hitl-stress (make hitl tests/stress/hitl-stress there)"
 
 work=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/hitl-ebench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -43,6 +45,11 @@ decided() {
 
 decided "$work/small.db" $((n / 10))
 decided "$work/big.db" "$n"
+# The baseline reads a database of its own schema, made by its own
+# hitl-stress from the same generator: an older hitl does not open a newer
+# database.
+[ -z "$baseline" ] || "$baseline/tests/stress/hitl-stress" decided \
+    "$work/base.db" "$n" || die "the baseline's setup failed"
 
 # export HITL DB OUT: "SECONDS PEAK_KB" of one decisions export.
 export_decisions() {
@@ -68,7 +75,7 @@ while [ "$i" -lt "$rounds" ]; do
 	r=$(export_decisions "$hitl" "$work/big.db" "$work/hitl.jsonl")
 	big=$(best "$big" "$r")
 	if [ -n "$baseline" ]; then
-		r=$(export_decisions "$baseline/hitl" "$work/big.db" \
+		r=$(export_decisions "$baseline/hitl" "$work/base.db" \
 		    "$work/base.jsonl")
 		base=$(best "$base" "$r")
 	fi
