@@ -61,7 +61,7 @@ static const struct tui_binding tui_bindings[] = {
 	{ "inbox", 'R', TUI_REQ_RESOLVE },
 	{ "inbox", KEY_ESC, TUI_REQ_BACK },
 
-	/* An escalated item opened from the inbox; span mode for corrections. */
+	/* An escalated item from the inbox; span mode makes a correction. */
 	{ "escalation", 'A', TUI_REQ_ACK },
 	{ "escalation", 'R', TUI_REQ_RESOLVE },
 	{ "escalation", KEY_ESC, TUI_REQ_BACK },

@@ -131,7 +131,7 @@ struct tui {
 	int				 message_error;
 	int64_t				 shift_started;
 	unsigned			 decisions;
-	unsigned			 resolutions;	/* of escalations */
+	unsigned			 resolutions; /* of escalations */
 	struct queue_filter		 filter;
 	char				 filter_kind[32];
 	char				 filter_type[64];
@@ -162,7 +162,8 @@ int	 tui_item_show(struct tui *, const char *item, int64_t lease,
 int	 tui_item_show_escalation(struct tui *,
 	     const struct queue_escalation *);
 void	 tui_escalation_ack(struct tui *, int64_t id);
-int	 tui_escalation_resolve(struct tui *, const struct queue_escalation *);
+int	 tui_escalation_resolve(struct tui *,
+	     const struct queue_escalation *);
 
 /* edit.c: $EDITOR, and corrections kept in private files (mode 0600). */
 char	*tui_edit_text(struct tui *, const char *editor, const char *text,

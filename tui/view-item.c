@@ -447,7 +447,7 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 
 /* A time as the console shows it: local date and minute, and its age. */
 static void
-iv_when(struct tui *t, int64_t when, char *buf, size_t len)
+iv_when(struct tui *t, int64_t when, int age, char *buf, size_t len)
 {
 	struct tm	tm;
 	time_t		tt = (time_t)when;
@@ -459,7 +459,9 @@ iv_when(struct tui *t, int64_t when, char *buf, size_t len)
 		snprintf(day, sizeof day, "%lld", (long long)when);
 	if (ago < 0)
 		ago = 0;
-	if (ago < 3600)
+	if (!age)
+		snprintf(buf, len, "%s", day);
+	else if (ago < 3600)
 		snprintf(buf, len, "%s (%lldm ago)", day, (long long)ago / 60);
 	else
 		snprintf(buf, len, "%s (%lldh ago)", day, (long long)ago /
@@ -490,7 +492,8 @@ iv_doc_escalation(struct tui *t, struct iv_doc *d)
 	const struct policy_team	*team = NULL;
 	const struct policy_entry	*reason = NULL;
 	const struct policy_severity	*sev = NULL;
-	char				 buf[512], when[64], *why = NULL, *s;
+	char				 buf[512], when[64], *s;
+	char				*why = NULL;
 	int64_t				 now = queue_now(t->q);
 
 	if (queue_policy(t->q, &p, NULL, &why) != 0) {
@@ -518,9 +521,9 @@ iv_doc_escalation(struct tui *t, struct iv_doc *d)
 		s = xstrdup(iv_esc->reason);
 	iv_esc_line(d, "reason: ", s);
 	free(s);
-	iv_when(t, iv_esc->due_at, when, sizeof when);
+	iv_when(t, iv_esc->due_at, 0, when, sizeof when);
 	if (sev != NULL)
-		xasprintf(&s, "%s, answer within %d min (due %.16s%s)",
+		xasprintf(&s, "%s, answer within %d min (due %s%s)",
 		    iv_esc->severity, sev->response_minutes, when,
 		    strcmp(iv_esc->state, "open") == 0 && now > iv_esc->due_at ?
 		    ", OVERDUE" : "");
@@ -528,14 +531,14 @@ iv_doc_escalation(struct tui *t, struct iv_doc *d)
 		s = xstrdup(iv_esc->severity);
 	iv_esc_line(d, "severity: ", s);
 	free(s);
-	iv_when(t, iv_esc->opened_at, when, sizeof when);
+	iv_when(t, iv_esc->opened_at, 1, when, sizeof when);
 	xasprintf(&s, "%s at %s", iv_esc->opened_by, when);
 	iv_esc_line(d, "escalated by: ", s);
 	free(s);
 	iv_esc_line(d, "note: ", iv_esc->note != NULL && *iv_esc->note !=
 	    '\0' ? iv_esc->note : "none");
 	if (iv_esc->acked_by != NULL) {
-		iv_when(t, iv_esc->acked_at, when, sizeof when);
+		iv_when(t, iv_esc->acked_at, 1, when, sizeof when);
 		xasprintf(&s, "by %s at %s", iv_esc->acked_by, when);
 	} else
 		s = xstrdup("not yet (A acknowledges)");
@@ -1330,7 +1333,9 @@ iv_esc_correction(struct tui *t, cJSON **out)
 int
 tui_escalation_resolve(struct tui *t, const struct queue_escalation *e)
 {
-	static const char *const outcomes[] = { "approve", "correct", "reject" };
+	static const char *const outcomes[] = {
+		"approve", "correct", "reject"
+	};
 	cJSON	*o = NULL;
 	char	 note[1024] = "", *why = NULL, *text = NULL;
 	int64_t	 id = e->id;
@@ -1421,7 +1426,7 @@ iv_esc_skip(enum tui_request req)
 const struct tui_view_ops tui_view_escalation = {
 	.name = "escalation",		/* bindings of an escalated item */
 	.open = iv_open,		/* opened from the inbox (Enter) */
-	.close = iv_close,		/* frees the item and the escalation */
+	.close = iv_close,		/* frees the item, the escalation */
 	.draw = iv_draw,		/* the escalation, then the item */
 	.request = iv_esc_request,	/* acknowledge, resolve, span mode */
 	.skip = iv_esc_skip,		/* span keys only for spans */
