@@ -61,6 +61,22 @@ static const struct tui_binding tui_bindings[] = {
 	{ "inbox", 'R', TUI_REQ_RESOLVE },
 	{ "inbox", KEY_ESC, TUI_REQ_BACK },
 
+	/* An escalated item from the inbox; span mode makes a correction. */
+	{ "escalation", 'A', TUI_REQ_ACK },
+	{ "escalation", 'R', TUI_REQ_RESOLVE },
+	{ "escalation", KEY_ESC, TUI_REQ_BACK },
+	{ "escalation", KEY_TAB, TUI_REQ_SPAN_NEXT },
+	{ "escalation", KEY_BTAB, TUI_REQ_SPAN_PREV },
+	{ "escalation", 'y', TUI_REQ_SPAN_ACCEPT },
+	{ "escalation", 'x', TUI_REQ_SPAN_REJECT },
+	{ "escalation", 't', TUI_REQ_SPAN_RETYPE },
+	{ "escalation", 'v', TUI_REQ_SELECT },
+	{ "escalation", KEY_RETURN, TUI_REQ_SELECT },
+	{ "escalation", KEY_LEFT, TUI_REQ_CURSOR_LEFT },
+	{ "escalation", 'h', TUI_REQ_CURSOR_LEFT },
+	{ "escalation", KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
+	{ "escalation", 'l', TUI_REQ_CURSOR_RIGHT },
+
 	{ "help", KEY_ESC, TUI_REQ_BACK },
 
 	/* A choice on top of any view: a team, a label, a span to keep. */
@@ -220,7 +236,7 @@ void
 tui_bind_markdown(FILE *f)
 {
 	static const char *const views[] = {
-		"*", "queue", "item", "inbox", "help", "picker"
+		"*", "queue", "item", "inbox", "escalation", "help", "picker"
 	};
 	size_t	i, v;
 

@@ -93,7 +93,7 @@ static void
 tui_draw_header(struct tui *t)
 {
 	uint64_t	 waiting[QUEUE_NKINDS];
-	char		 buf[512], dur[32], *why = NULL;
+	char		 buf[512], dur[32], res[32] = "", *why = NULL;
 	int64_t		 secs;
 	double		 rate;
 	int		 x;
@@ -108,10 +108,13 @@ tui_draw_header(struct tui *t)
 	secs = queue_now(t->q) - t->shift_started;
 	tui_format_duration(secs, dur, sizeof dur);
 	rate = secs > 0 ? (double)t->decisions * 3600.0 / (double)secs : 0;
+	if (t->resolutions > 0)
+		snprintf(res, sizeof res, ", %u resolved", t->resolutions);
 	snprintf(buf, sizeof buf, "hitl  %s  %s (%s)  shift %s  %u decided "
-	    "(%.0f/h)  waiting: %llu outputs, %llu anonymization%s%s",
+	    "(%.0f/h)%s  waiting: %llu outputs, %llu anonymization%s%s",
 	    t->opt->db_label, queue_actor(t->q),
 	    policy_role_name(queue_actor_role(t->q)), dur, t->decisions, rate,
+	    res,
 	    (unsigned long long)waiting[QUEUE_KIND_MODEL_OUTPUT],
 	    (unsigned long long)waiting[QUEUE_KIND_ANONYMIZATION],
 	    t->filter.kind != NULL || t->filter.type != NULL ? "  filter: " :
@@ -188,10 +191,9 @@ tui_draw(struct tui *t)
 	body.x = 0;
 	body.h = t->lines - 2;
 	body.w = t->cols;
-	if (t->view == &tui_view_help || t->view == &tui_view_inbox) {
+	if (t->view == &tui_view_help || t->view == &tui_view_inbox ||
+	    t->view == &tui_view_escalation) {
 		t->view->draw(t, &body);
-	} else if (t->item[0] != '\0' && t->lease == 0) {
-		tui_view_item.draw(t, &body);	/* from the inbox */
 	} else if (t->item[0] == '\0') {
 		tui_view_queue.draw(t, &body);
 	} else {
@@ -355,6 +357,7 @@ out:
 	tui_view_item.close(&t);
 	tui_view_queue.close(&t);
 	tui_view_inbox.close(&t);
+	tui_view_escalation.close(&t);
 	tui_view_help.close(&t);
 	tui_restore();
 	delscreen(tui_screen);

@@ -1,7 +1,8 @@
 /*
- * The review console. Views (queue, item, help, inbox) share one list
- * widget and one text module; input becomes requests through one binding
- * table; actions return reaction flags and only the main loop redraws.
+ * The review console. Views (queue, item, help, inbox, escalation) share
+ * one list widget and one text module; input becomes requests through one
+ * binding table; actions return reaction flags and only the main loop
+ * redraws.
  * Nothing here runs SQL: every read and change goes through queue/.
  */
 #ifndef HITL_TUI_H
@@ -104,6 +105,8 @@ extern const struct tui_view_ops tui_view_queue;
 extern const struct tui_view_ops tui_view_item;
 extern const struct tui_view_ops tui_view_help;
 extern const struct tui_view_ops tui_view_inbox;
+/* The item opened from the inbox: its escalation, read-only, no lease. */
+extern const struct tui_view_ops tui_view_escalation;
 
 struct tui_options {
 	const char	*script;	/* key script, or NULL */
@@ -128,6 +131,7 @@ struct tui {
 	int				 message_error;
 	int64_t				 shift_started;
 	unsigned			 decisions;
+	unsigned			 resolutions; /* of escalations */
 	struct queue_filter		 filter;
 	char				 filter_kind[32];
 	char				 filter_type[64];
@@ -154,6 +158,12 @@ void	 tui_restore(void);
 int	 tui_queue_claim(struct tui *);
 int	 tui_item_show(struct tui *, const char *item, int64_t lease,
 	     int64_t expires);
+/* view-item.c: show an escalated item from the inbox; settle one. */
+int	 tui_item_show_escalation(struct tui *,
+	     const struct queue_escalation *);
+void	 tui_escalation_ack(struct tui *, int64_t id);
+int	 tui_escalation_resolve(struct tui *,
+	     const struct queue_escalation *);
 
 /* edit.c: $EDITOR, and corrections kept in private files (mode 0600). */
 char	*tui_edit_text(struct tui *, const char *editor, const char *text,

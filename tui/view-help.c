@@ -43,6 +43,8 @@ hv_build(void)
 		{ "queue", "Queue list" },
 		{ "item", "Item (span mode keys apply to anonymization cases)" },
 		{ "inbox", "Escalation inbox (leads)" },
+		{ "escalation", "Escalated item, from the inbox (span mode "
+		    "keys: a correction of an anonymization case)" },
 		{ "help", "Help" },
 		{ "picker", "Choices (a team, a label, a span to keep)" },
 	};

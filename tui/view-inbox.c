@@ -82,34 +82,9 @@ ev_draw(struct tui *t, const struct tui_rect *r)
 }
 
 static int
-ev_resolve(struct tui *t, struct queue_escalation *e)
-{
-	static const char *const outcomes[] = { "approve", "reject" };
-	char	note[1024] = "", *why = NULL;
-	size_t	picked;
-
-	if (tui_prompt_pick(t, "resolve: approve the output, or reject it "
-	    "for good", outcomes, 2, &picked) != 0)
-		return (TUI_REDRAW);
-	if (tui_prompt_line(t, "resolution note:", note, sizeof note) != 0)
-		return (TUI_REDRAW);
-	if (queue_escalation_resolve(t->q, e->id, outcomes[picked], NULL,
-	    note, &why) != 0) {
-		tui_message(t, 1, "%s", why);
-		free(why);
-		return (TUI_REDRAW);
-	}
-	tui_message(t, 0, "escalation %lld resolved: %s", (long long)e->id,
-	    outcomes[picked]);
-	ev_open(t);
-	return (TUI_RELOAD);
-}
-
-static int
 ev_request(struct tui *t, enum tui_request req, int key)
 {
 	struct queue_escalation	*e;
-	char			*why = NULL;
 
 	(void)key;
 	e = ev_list.n > 0 ? &ev_rows[ev_list.sel] : NULL;
@@ -119,24 +94,19 @@ ev_request(struct tui *t, enum tui_request req, int key)
 		return (TUI_REDRAW);
 	case TUI_REQ_OPEN:
 		/* Read-only: the item is escalated, nobody holds it. */
-		if (e != NULL && t->item[0] == '\0')
-			tui_item_show(t, e->item, 0, 0);
+		if (e != NULL)
+			tui_item_show_escalation(t, e);
 		return (TUI_REDRAW);
 	case TUI_REQ_ACK:
 		if (e == NULL)
 			return (0);
-		if (queue_escalation_ack(t->q, e->id, &why) != 0) {
-			tui_message(t, 1, "%s", why);
-			free(why);
-		} else
-			tui_message(t, 0, "escalation %lld acknowledged",
-			    (long long)e->id);
+		tui_escalation_ack(t, e->id);
 		ev_open(t);
 		return (TUI_REDRAW);
 	case TUI_REQ_RESOLVE:
 		if (e == NULL)
 			return (0);
-		return (ev_resolve(t, e));
+		return (tui_escalation_resolve(t, e));
 	default:
 		return (tui_list_request(&ev_list, req));
 	}

@@ -1,12 +1,15 @@
 /*
  * The item pane: a model output with its context and flagged ranges, or an
  * anonymization case with its spans by entity type, and the decisions taken
- * on it (approve, correct, escalate, skip, comment, undo; span mode).
+ * on it (approve, correct, escalate, skip, comment, undo; span mode). Opened
+ * from the inbox, it shows the escalation and settles it (acknowledge,
+ * resolve) instead.
  */
 #include "config.h"
 
 #include <curses.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -45,6 +48,11 @@ static int			 iv_selecting;
 static size_t			 iv_mark;
 static char			*iv_kept;	/* corrected text not yet saved */
 static char			 iv_last_note[1024]; /* a refused decision's */
+/*
+ * Opened from the inbox: the escalation shown (fetched again after each
+ * change), with no lease: t->item stays "" as nothing is claimed.
+ */
+static struct queue_escalation	*iv_esc;
 
 static void
 iv_free_state(void)
@@ -72,8 +80,9 @@ iv_free_state(void)
 	iv_selecting = 0;
 }
 
-int
-tui_item_show(struct tui *t, const char *item, int64_t lease, int64_t expires)
+/* Loads the item and resets the span state; 0, or -1 with a message. */
+static int
+iv_load(struct tui *t, const char *item)
 {
 	char *why = NULL;
 
@@ -81,6 +90,23 @@ tui_item_show(struct tui *t, const char *item, int64_t lease, int64_t expires)
 	if (queue_item_get(t->q, item, &iv_item, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
+		return (-1);
+	}
+	t->opened_at = queue_now(t->q);
+	iv_verdicts = xcalloc(iv_item->nspans + 1, sizeof *iv_verdicts);
+	iv_types = xcalloc(iv_item->nspans + 1, sizeof *iv_types);
+	iv_textlen = utf8_cp_count(iv_item->text, strlen(iv_item->text));
+	if (iv_item->nspans > 0)
+		iv_cursor = iv_item->spans[0].start;
+	return (0);
+}
+
+int
+tui_item_show(struct tui *t, const char *item, int64_t lease, int64_t expires)
+{
+	char *why = NULL;
+
+	if (iv_load(t, item) != 0) {
 		/* Not shown, so not kept: others may take it. */
 		if (lease != 0 && queue_release(t->q, item, lease, &why) != 0)
 			free(why);
@@ -93,14 +119,73 @@ tui_item_show(struct tui *t, const char *item, int64_t lease, int64_t expires)
 	snprintf(t->item, sizeof t->item, "%s", item);
 	t->lease = lease;
 	t->lease_expires = expires;
-	t->opened_at = queue_now(t->q);
-	iv_verdicts = xcalloc(iv_item->nspans + 1, sizeof *iv_verdicts);
-	iv_types = xcalloc(iv_item->nspans + 1, sizeof *iv_types);
-	iv_textlen = utf8_cp_count(iv_item->text, strlen(iv_item->text));
-	if (iv_item->nspans > 0)
-		iv_cursor = iv_item->spans[0].start;
 	t->view = &tui_view_item;
 	return (0);
+}
+
+/* The escalation id as it is now (closed ones too); 0, or -1 if gone. */
+static int
+iv_esc_fetch(struct tui *t, int64_t id)
+{
+	struct queue_escalation	*rows, *one;
+	char			*why = NULL;
+	size_t			 n, i;
+
+	if (queue_escalations(t->q, NULL, 1, &rows, &n, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (-1);
+	}
+	for (i = 0; i < n && rows[i].id != id; i++)
+		;
+	if (i == n) {
+		queue_escalations_free(rows, n);
+		tui_message(t, 1, "escalation %lld is no longer yours to see",
+		    (long long)id);
+		return (-1);
+	}
+	one = xmalloc(sizeof *one);
+	*one = rows[i];
+	memset(&rows[i], 0, sizeof rows[i]);
+	queue_escalations_free(rows, n);
+	queue_escalations_free(iv_esc, iv_esc != NULL ? 1 : 0);
+	iv_esc = one;
+	return (0);
+}
+
+int
+tui_item_show_escalation(struct tui *t, const struct queue_escalation *e)
+{
+	int64_t id = e->id;	/* e may be a row the fetch frees */
+
+	if (t->item[0] != '\0') {
+		tui_message(t, 1, "%s is open: decide or skip it first",
+		    t->item);
+		return (-1);
+	}
+	if (iv_load(t, e->item) != 0)
+		return (-1);
+	if (iv_esc_fetch(t, id) != 0) {
+		iv_free_state();
+		return (-1);
+	}
+	free(iv_kept);
+	iv_kept = NULL;
+	t->view = &tui_view_escalation;
+	return (0);
+}
+
+/* Back to the inbox from an escalation, which may have been settled. */
+static void
+iv_esc_close(struct tui *t)
+{
+	iv_free_state();
+	free(iv_kept);
+	iv_kept = NULL;
+	queue_escalations_free(iv_esc, iv_esc != NULL ? 1 : 0);
+	iv_esc = NULL;
+	t->view = &tui_view_inbox;
+	tui_view_inbox.open(t);
 }
 
 int
@@ -150,6 +235,8 @@ iv_close(struct tui *t)
 	iv_free_state();
 	free(iv_kept);
 	iv_kept = NULL;
+	queue_escalations_free(iv_esc, iv_esc != NULL ? 1 : 0);
+	iv_esc = NULL;
 }
 
 /* --- drawing ------------------------------------------------------------ */
@@ -358,6 +445,114 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 	}
 }
 
+/* A time as the console shows it: local date and minute, and its age. */
+static void
+iv_when(struct tui *t, int64_t when, int age, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)when;
+	char		day[32];
+	int64_t		ago = queue_now(t->q) - when;
+
+	if (localtime_r(&tt, &tm) == NULL ||
+	    strftime(day, sizeof day, "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(day, sizeof day, "%lld", (long long)when);
+	if (ago < 0)
+		ago = 0;
+	if (!age)
+		snprintf(buf, len, "%s", day);
+	else if (ago < 3600)
+		snprintf(buf, len, "%s (%lldm ago)", day, (long long)ago / 60);
+	else
+		snprintf(buf, len, "%s (%lldh ago)", day, (long long)ago /
+		    3600);
+}
+
+/* A line of untrusted text (the policy's, a reviewer's) after a label. */
+static void
+iv_esc_line(struct iv_doc *d, const char *label, const char *text)
+{
+	struct tui_cells *c;
+
+	c = iv_block(d, label, tui_color_attr(TUI_C_DIM));
+	if (text != NULL)
+		tui_cells_add(c, text, strlen(text),
+		    tui_color_attr(TUI_C_NORMAL), 1);
+}
+
+/*
+ * What a lead needs to settle an escalation: the team, the reason (and
+ * what the policy says it means), the severity and its target, who
+ * escalated it and when, their note, and whether it was acknowledged.
+ */
+static void
+iv_doc_escalation(struct tui *t, struct iv_doc *d)
+{
+	const struct policy		*p = NULL;
+	const struct policy_team	*team = NULL;
+	const struct policy_entry	*reason = NULL;
+	const struct policy_severity	*sev = NULL;
+	char				 buf[512], when[64], *s;
+	char				*why = NULL;
+	int64_t				 now = queue_now(t->q);
+
+	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+		free(why);
+		p = NULL;
+	}
+	if (p != NULL) {
+		team = policy_find_team(p, iv_esc->team);
+		reason = policy_find_entry(p->reason_codes, p->nreason_codes,
+		    iv_esc->reason);
+		sev = policy_find_severity(p, iv_esc->severity);
+	}
+	snprintf(buf, sizeof buf, "Escalation %lld (%s)", (long long)iv_esc->id,
+	    iv_esc->state);
+	iv_block(d, buf, tui_color_attr(TUI_C_DIM) | A_BOLD);
+	if (team != NULL && strcmp(team->name, team->id) != 0)
+		xasprintf(&s, "%s (%s)", team->name, team->id);
+	else
+		s = xstrdup(iv_esc->team);
+	iv_esc_line(d, "team: ", s);
+	free(s);
+	if (reason != NULL && reason->description != NULL)
+		xasprintf(&s, "%s: %s", iv_esc->reason, reason->description);
+	else
+		s = xstrdup(iv_esc->reason);
+	iv_esc_line(d, "reason: ", s);
+	free(s);
+	iv_when(t, iv_esc->due_at, 0, when, sizeof when);
+	if (sev != NULL)
+		xasprintf(&s, "%s, answer within %d min (due %s%s)",
+		    iv_esc->severity, sev->response_minutes, when,
+		    strcmp(iv_esc->state, "open") == 0 && now > iv_esc->due_at ?
+		    ", OVERDUE" : "");
+	else
+		s = xstrdup(iv_esc->severity);
+	iv_esc_line(d, "severity: ", s);
+	free(s);
+	iv_when(t, iv_esc->opened_at, 1, when, sizeof when);
+	xasprintf(&s, "%s at %s", iv_esc->opened_by, when);
+	iv_esc_line(d, "escalated by: ", s);
+	free(s);
+	iv_esc_line(d, "note: ", iv_esc->note != NULL && *iv_esc->note !=
+	    '\0' ? iv_esc->note : "none");
+	if (iv_esc->acked_by != NULL) {
+		iv_when(t, iv_esc->acked_at, 1, when, sizeof when);
+		xasprintf(&s, "by %s at %s", iv_esc->acked_by, when);
+	} else
+		s = xstrdup("not yet (A acknowledges)");
+	iv_esc_line(d, "acknowledged: ", s);
+	free(s);
+	if (iv_esc->resolved_by != NULL) {
+		xasprintf(&s, "%s by %s", iv_esc->outcome != NULL ?
+		    iv_esc->outcome : "", iv_esc->resolved_by);
+		iv_esc_line(d, "resolved: ", s);
+		free(s);
+	}
+	iv_block(d, "", 0);
+}
+
 static void
 iv_draw(struct tui *t, const struct tui_rect *r)
 {
@@ -371,15 +566,23 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 		return;
 	memset(&d, 0, sizeof d);
 	c = iv_block(&d, "", tui_color_attr(TUI_C_TITLE));
-	snprintf(buf, sizeof buf, "%s  %s  priority %.2f  lease %lld",
-	    queue_kind_name(iv_item->kind), iv_item->source_model != NULL ?
-	    iv_item->source_model : "", iv_item->priority,
-	    (long long)t->lease);
+	/* Claimed: its lease; from the inbox: nothing is held, so no lease. */
+	if (iv_esc != NULL)
+		snprintf(buf, sizeof buf, "%s  %s  priority %.2f  escalated",
+		    queue_kind_name(iv_item->kind), iv_item->source_model !=
+		    NULL ? iv_item->source_model : "", iv_item->priority);
+	else
+		snprintf(buf, sizeof buf, "%s  %s  priority %.2f  lease %lld",
+		    queue_kind_name(iv_item->kind), iv_item->source_model !=
+		    NULL ? iv_item->source_model : "", iv_item->priority,
+		    (long long)t->lease);
 	tui_utf8_trim(buf);
 	tui_cells_add(c, iv_item->ext_id, strlen(iv_item->ext_id),
 	    tui_color_attr(TUI_C_TITLE) | A_BOLD, 0);
 	tui_cells_add(c, "  ", 2, tui_color_attr(TUI_C_TITLE), 0);
 	tui_cells_add(c, buf, strlen(buf), tui_color_attr(TUI_C_TITLE), 0);
+	if (iv_esc != NULL)
+		iv_doc_escalation(t, &d);
 	if (iv_item->kind == QUEUE_KIND_MODEL_OUTPUT)
 		iv_doc_output(t, &d);
 	else
@@ -580,8 +783,14 @@ iv_escalate(struct tui *t)
 	return (iv_decide(t, QUEUE_ESCALATE, o));
 }
 
+/*
+ * The correction of an output: the text (in $VISUAL, $EDITOR or the line
+ * editor), the labels checklist and a verdict on each flag, as a payload
+ * for a correction or a correcting resolution. 0, or -1 if not finished
+ * (what was typed stays in iv_kept).
+ */
 static int
-iv_correct_output(struct tui *t)
+iv_correct_payload(struct tui *t, cJSON **out)
 {
 	struct policy		 *p;
 	const char		 *editor, **choices;
@@ -596,7 +805,7 @@ iv_correct_output(struct tui *t)
 		text = tui_edit_text(t, editor, iv_kept != NULL ? iv_kept :
 		    iv_item->text, &iv_kept);
 		if (text == NULL)
-			return (TUI_REDRAW);
+			return (-1);
 	} else {
 		const char	*from = iv_kept != NULL ? iv_kept :
 				    iv_item->text;
@@ -608,7 +817,7 @@ iv_correct_output(struct tui *t)
 			/* Keep what was typed so far. */
 			free(iv_kept);
 			iv_kept = buf;
-			return (TUI_REDRAW);
+			return (-1);
 		}
 		text = buf;
 	}
@@ -618,14 +827,14 @@ iv_correct_output(struct tui *t)
 		tui_message(t, 1, "a corrected response cannot be empty: write "
 		    "what the model should have said (c), or approve it as it "
 		    "is (a)");
-		return (TUI_REDRAW);
+		return (-1);
 	}
 	free(iv_kept);
 	iv_kept = text;
 	if (queue_policy_copy(t->q, &p, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
-		return (TUI_REDRAW);
+		return (-1);
 	}
 	/* The labels checklist: pick to toggle, the last line to finish. */
 	choices = xreallocarray(NULL, p->nlabels + 1, sizeof *choices);
@@ -649,7 +858,7 @@ iv_correct_output(struct tui *t)
 			free(choices);
 			free(on);
 			policy_free(p);
-			return (TUI_REDRAW);
+			return (-1);
 		}
 		if (picked == p->nlabels)
 			break;
@@ -678,12 +887,23 @@ iv_correct_output(struct tui *t)
 		    iv_item->flags[i].type, iv_item->flags[i].score);
 		if (tui_prompt_pick(t, title, verdicts, 2, &picked) != 0) {
 			cJSON_Delete(o);
-			return (TUI_REDRAW);
+			return (-1);
 		}
 		f = cJSON_CreateObject();
 		cJSON_AddStringToObject(f, "verdict", verdicts[picked]);
 		cJSON_AddItemToArray(arr, f);
 	}
+	*out = o;
+	return (0);
+}
+
+static int
+iv_correct_output(struct tui *t)
+{
+	cJSON *o;
+
+	if (iv_correct_payload(t, &o) != 0)
+		return (TUI_REDRAW);
 	return (iv_decide(t, QUEUE_CORRECT, o));
 }
 
@@ -977,35 +1197,8 @@ iv_undo(struct tui *t)
 }
 
 static int
-iv_request(struct tui *t, enum tui_request req, int key)
+iv_scroll_request(enum tui_request req)
 {
-	cJSON	*o = NULL;
-	int	 flags;
-
-	if (key == ERR) {
-		iv_renew(t);
-		return (0);
-	}
-	if (req == TUI_REQ_UNDO)
-		return (iv_undo(t));
-	if (iv_item == NULL)
-		return (0);
-	if (t->lease == 0) {
-		/* Shown from the inbox: nothing to decide here. */
-		if (req == TUI_REQ_BACK || req == TUI_REQ_APPROVE ||
-		    req == TUI_REQ_CORRECT || req == TUI_REQ_ESCALATE ||
-		    req == TUI_REQ_SKIP || req == TUI_REQ_COMMENT) {
-			if (req != TUI_REQ_BACK)
-				tui_message(t, 1, "%s is escalated: settle it "
-				    "from the inbox (A, R)", t->item);
-			iv_close_item(t);
-			t->view = &tui_view_inbox;
-			return (TUI_REDRAW);
-		}
-	} else
-		iv_renew(t);
-	if ((flags = iv_span_request(t, req, key)) != 0)
-		return (flags);
 	switch (req) {
 	case TUI_REQ_DOWN:
 		iv_scroll++;
@@ -1026,6 +1219,30 @@ iv_request(struct tui *t, enum tui_request req, int key)
 	case TUI_REQ_LAST:
 		iv_scroll = 1 << 20;	/* the draw clamps it */
 		return (TUI_REDRAW);
+	default:
+		return (0);
+	}
+}
+
+static int
+iv_request(struct tui *t, enum tui_request req, int key)
+{
+	cJSON	*o = NULL;
+	int	 flags;
+
+	if (key == ERR) {
+		iv_renew(t);
+		return (0);
+	}
+	if (req == TUI_REQ_UNDO)
+		return (iv_undo(t));
+	if (iv_item == NULL)
+		return (0);
+	iv_renew(t);
+	if ((flags = iv_span_request(t, req, key)) != 0 ||
+	    (flags = iv_scroll_request(req)) != 0)
+		return (flags);
+	switch (req) {
 	case TUI_REQ_APPROVE:
 		if (iv_item->kind == QUEUE_KIND_ANONYMIZATION)
 			return (iv_commit_spans(t));
@@ -1089,4 +1306,128 @@ const struct tui_view_ops tui_view_item = {
 	.draw = iv_draw,		/* text, highlights, flags or spans */
 	.request = iv_request,		/* decisions and span mode */
 	.skip = iv_skip,		/* span keys only for spans */
+};
+
+/* --- opened from the inbox ---------------------------------------------- */
+
+/*
+ * The correction a lead resolves with: for an output the same flow as c in
+ * the item view; for an anonymization case the verdicts set in span mode.
+ * 0 with *out, or -1 (the message says what to do).
+ */
+static int
+iv_esc_correction(struct tui *t, cJSON **out)
+{
+	if (iv_item->kind == QUEUE_KIND_MODEL_OUTPUT)
+		return (iv_correct_payload(t, out));
+	if (iv_settle_overlaps(t) != 0)
+		return (-1);
+	if ((*out = iv_spans_payload()) == NULL) {
+		tui_message(t, 0, "mark the spans (Tab, then y, x or t; v adds "
+		    "one), then R to resolve with them");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+tui_escalation_resolve(struct tui *t, const struct queue_escalation *e)
+{
+	static const char *const outcomes[] = {
+		"approve", "correct", "reject"
+	};
+	cJSON	*o = NULL;
+	char	 note[1024] = "", *why = NULL, *text = NULL;
+	int64_t	 id = e->id;
+	size_t	 picked;
+	int	 rc;
+
+	if (tui_prompt_pick(t, "resolve: approve, correct, or reject for "
+	    "good", outcomes, 3, &picked) != 0)
+		return (TUI_REDRAW);
+	if (picked == 1) {
+		/* A correction is made on the item: show it first. */
+		if ((iv_esc == NULL || iv_esc->id != id) &&
+		    tui_item_show_escalation(t, e) != 0)
+			return (TUI_REDRAW);
+		if (iv_esc_correction(t, &o) != 0)
+			return (TUI_REDRAW);
+		text = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+	}
+	if (tui_prompt_line(t, "resolution note:", note, sizeof note) != 0) {
+		free(text);
+		return (TUI_REDRAW);
+	}
+	rc = queue_escalation_resolve(t->q, id, outcomes[picked], text, note,
+	    &why);
+	free(text);
+	if (rc != 0) {
+		/* A correction typed stays on screen (iv_kept, verdicts). */
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (TUI_REDRAW);
+	}
+	t->resolutions++;
+	if (iv_esc != NULL)
+		iv_esc_close(t);
+	else
+		tui_view_inbox.open(t);
+	tui_message(t, 0, "escalation %lld resolved: %s", (long long)id,
+	    outcomes[picked]);
+	return (TUI_RELOAD);
+}
+
+void
+tui_escalation_ack(struct tui *t, int64_t id)
+{
+	char *why = NULL;
+
+	if (queue_escalation_ack(t->q, id, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+	} else
+		tui_message(t, 0, "escalation %lld acknowledged",
+		    (long long)id);
+}
+
+static int
+iv_esc_request(struct tui *t, enum tui_request req, int key)
+{
+	int flags;
+
+	if (iv_item == NULL || iv_esc == NULL || key == ERR)
+		return (0);
+	if ((flags = iv_span_request(t, req, key)) != 0 ||
+	    (flags = iv_scroll_request(req)) != 0)
+		return (flags);
+	switch (req) {
+	case TUI_REQ_ACK:
+		tui_escalation_ack(t, iv_esc->id);
+		iv_esc_fetch(t, iv_esc->id);
+		return (TUI_REDRAW);
+	case TUI_REQ_RESOLVE:
+		return (tui_escalation_resolve(t, iv_esc));
+	case TUI_REQ_BACK:
+		iv_esc_close(t);
+		return (TUI_REDRAW);
+	default:
+		return (0);
+	}
+}
+
+/* Span mode's keys apply to anonymization cases only. */
+static int
+iv_esc_skip(enum tui_request req)
+{
+	return (req != TUI_REQ_BACK && iv_skip(req));
+}
+
+const struct tui_view_ops tui_view_escalation = {
+	.name = "escalation",		/* bindings of an escalated item */
+	.open = iv_open,		/* opened from the inbox (Enter) */
+	.close = iv_close,		/* frees the item, the escalation */
+	.draw = iv_draw,		/* the escalation, then the item */
+	.request = iv_esc_request,	/* acknowledge, resolve, span mode */
+	.skip = iv_esc_skip,		/* span keys only for spans */
 };

@@ -470,3 +470,45 @@ screen_diff() {
 
 HITL_DB=$(newdb "$T/test")
 export HITL_DB
+
+# console_init WORK DB DATA: DB made in WORK (also its HOME) at the
+# console's clock, with the example policy and tests/data/DATA imported.
+console_init() {
+	(cd "$1" && export HITL_NOW=1795780800 HOME="$1" &&
+	    "$HITL" --db "$2" init --policy "$SRCDIR/examples/policy.json" \
+	    >/dev/null && "$HITL" --db "$2" import "$SRCDIR/tests/data/$3" \
+	    >/dev/null) || fail "setup"
+}
+
+# console_run WORK REVIEWER KEYS: the console on CONSOLE_DB, run in WORK
+# (also its HOME) by REVIEWER and driven by the key script KEYS, in a 100x30
+# off-screen terminal with TERM, locale, time zone and clock pinned, as
+# screens.sh runs it; it must exit 0 with nothing on stderr.
+console_run() {
+	(cd "$1" && env -i PATH="$PATH" HOME="$1" TERM=xterm-256color \
+	    LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS=100 LINES=30 \
+	    HITL_NOW=1795780800 HITL_REVIEWER="$2" $CONSOLE_ENV \
+	    timeout 30 "$HITL" --db "$CONSOLE_DB" review --script "$3" \
+	    </dev/null >"$1/stdout" 2>"$1/stderr") ||
+	    fail "the console exited with $?" "$1/stderr"
+	[ ! -s "$1/stderr" ] || fail "stderr is not empty" "$1/stderr"
+}
+
+# console_screens WORK DIR NAME...: each screen NAME the console dumped in
+# WORK equals DIR/NAME; UPDATE=1 copies them to DIR instead.
+console_screens() {
+	# Names of their own: screen_diff sets _w.
+	_cw=$1
+	_cd=$2
+	shift 2
+	for _cs in "$@"; do
+		[ -f "$_cw/$_cs" ] || fail "no screen $_cs"
+		if [ "${UPDATE:-}" = 1 ]; then
+			cp "$_cw/$_cs" "$_cd/$_cs"
+			continue
+		fi
+		console_header "$_cw/$_cs"
+		screen_diff "$_cd/$_cs" "$_cw/$_cs" >&2 ||
+		    fail "screen $_cs differs (above)"
+	done
+}
