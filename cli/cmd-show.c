@@ -51,7 +51,7 @@ cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (json)
 		cmd_print_json(stdout, cmd_item_json(it, 1, hist, n), 0);
 	else
-		cmd_item_print(stdout, it, hist, n);
+		cmd_item_print(stdout, q, it, hist, n);
 out:
 	queue_decisions_free(hist, n);
 	queue_item_free(it);
