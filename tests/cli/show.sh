@@ -81,6 +81,10 @@ jq -e '.spans[0].recognizer == "SpacyRecognizer" and
     .imported_at == "2027-01-15T08:00:00Z"' "$T/out" >/dev/null ||
     fail "show --json ages-anon-2" "$T/out"
 
+# What import stored (and digested) is what the input lines say.
+expect_exit 0 "$HITL" audit verify
+expect_out "audit chain verified"
+
 # --- a model output: its times, and its age as hitl status counts it ----------
 
 expect_exit 0 env HITL_NOW=$((NOW + 6 * 86400)) "$HITL" show ages-out-1
