@@ -82,7 +82,7 @@ cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		queue_format_time(l.expires, t);
 		cmd_line(stdout, "lease %lld on %s until %s",
 		    (long long)l.lease_id, l.item, t);
-		cmd_item_print(stdout, it, NULL, 0);
+		cmd_item_print(stdout, q, it, NULL, 0);
 	}
 out:
 	queue_item_free(it);

@@ -17,9 +17,12 @@ const struct cmd_entry cmd_show_entry = {
 	.usage = "[--json] ITEM",
 	.summary = "print an item, its flags or spans and its history",
 	.help =
-	    "Prints the item with the producer id ITEM: its text (control and\n"
-	    "invisible characters shown as marks), flags or spans, who holds it,\n"
-	    "and every decision taken on it. --json prints one JSON object.",
+	    "Prints the item with the producer id ITEM: when the producer made\n"
+	    "it (created) and when it entered the queue (imported, with how long\n"
+	    "it has waited), its text (control and invisible characters shown as\n"
+	    "marks), flags or spans with each span's Presidio explanation, who\n"
+	    "holds it, and every decision taken on it. --json prints one JSON\n"
+	    "object.",
 	.optstring = "j",
 	.longopts = cmd_json_options,
 	.exec = cmd_show_exec,
@@ -51,7 +54,7 @@ cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (json)
 		cmd_print_json(stdout, cmd_item_json(it, 1, hist, n), 0);
 	else
-		cmd_item_print(stdout, it, hist, n);
+		cmd_item_print(stdout, q, it, hist, n);
 out:
 	queue_decisions_free(hist, n);
 	queue_item_free(it);

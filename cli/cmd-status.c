@@ -18,8 +18,9 @@ const struct cmd_entry cmd_status_entry = {
 	.summary = "counts by kind and state, policy, latest imports",
 	.help =
 	    "Prints the number of items by kind and state, the policy version\n"
-	    "in force, the age of the oldest item waiting for a human and the\n"
-	    "last five import batches. --json prints one JSON object instead.",
+	    "in force, the oldest item waiting for a human and how long it has\n"
+	    "been in the queue (since its import), and the last five import\n"
+	    "batches. --json prints one JSON object instead.",
 	.optstring = "j",
 	.longopts = cmd_json_options,
 	.exec = cmd_status_exec,
@@ -49,13 +50,17 @@ status_json(struct queue *q, const struct queue_stats *s)
 			    queue_state_name((enum queue_state)state),
 			    (double)s->counts[kind][state]);
 	}
-	if (s->oldest_queued != 0) {
+	if (s->oldest_item != NULL) {
+		cJSON_AddStringToObject(o, "oldest_waiting_item",
+		    s->oldest_item);
 		queue_format_time(s->oldest_queued, t);
 		cJSON_AddStringToObject(o, "oldest_waiting", t);
 		cJSON_AddNumberToObject(o, "oldest_waiting_age_seconds",
-		    (double)(queue_now(q) - s->oldest_queued));
-	} else
+		    (double)s->oldest_waiting);
+	} else {
+		cJSON_AddNullToObject(o, "oldest_waiting_item");
 		cJSON_AddNullToObject(o, "oldest_waiting");
+	}
 	arr = cJSON_AddArrayToObject(o, "batches");
 	for (i = 0; i < s->nbatches; i++) {
 		b = cJSON_CreateObject();
@@ -82,7 +87,7 @@ status_json(struct queue *q, const struct queue_stats *s)
 static void
 status_text(struct queue *q, const struct queue_stats *s)
 {
-	char	n[QUEUE_NSTATES][32], age[32];
+	char	n[QUEUE_NSTATES][32], age[32], t[32];
 	size_t	i;
 	int	kind, state;
 
@@ -105,9 +110,12 @@ status_text(struct queue *q, const struct queue_stats *s)
 		printf("\n");
 	}
 	printf("\n");
-	if (s->oldest_queued != 0) {
-		queue_format_age(queue_now(q) - s->oldest_queued, age);
-		printf("oldest waiting item: imported %s ago\n", age);
+	/* Waiting time counts from import: the queue's age, not the output's. */
+	if (s->oldest_item != NULL) {
+		queue_format_age(s->oldest_waiting, age);
+		queue_format_time(s->oldest_queued, t);
+		cmd_line(stdout, "oldest waiting item: %s, %s in the queue "
+		    "(imported %s)", s->oldest_item, age, t);
 	} else
 		printf("nothing is waiting for review\n");
 	if (s->nbatches == 0) {

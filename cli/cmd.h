@@ -137,7 +137,8 @@ cJSON	*cmd_item_json(const struct queue_item *, int history,
 	    const struct queue_decision_info *, size_t);
 cJSON	*cmd_lease_json(const struct queue_lease *);
 cJSON	*cmd_decision_json(const struct queue_decision_info *);
-void	 cmd_item_print(FILE *, const struct queue_item *,
+/* q's clock says how long a waiting item has waited. */
+void	 cmd_item_print(FILE *, struct queue *, const struct queue_item *,
 	    const struct queue_decision_info *, size_t);
 
 /*

@@ -229,13 +229,53 @@ item_hidden(const char *s, int *hidden)
 	*hidden = h;
 }
 
+/*
+ * Its two times, each named: the producer's (when the output was made) and
+ * the queue's (when it came in), with how long it has waited if it waits.
+ */
+static void
+item_print_times(FILE *f, struct queue *q, const struct queue_item *it)
+{
+	char age[24];
+
+	item_print_field(f, "created  ", it->created_at);
+	if (it->created_at != NULL)
+		fputs(" (by the producer)\n", f);
+	item_print_field(f, "imported ", it->imported_at);
+	if (it->imported_at != NULL && (it->state == QUEUE_STATE_QUEUED ||
+	    it->state == QUEUE_STATE_CLAIMED)) {
+		queue_format_age(queue_waiting_seconds(q, it->imported_at),
+		    age);
+		fprintf(f, " (waiting %s)", age);
+	}
+	if (it->imported_at != NULL)
+		fputc('\n', f);
+}
+
+/* A span's explanation, a line a field, under the span. */
+static void
+item_print_explanation(FILE *f, const char *json)
+{
+	struct queue_explain_line	*ex;
+	size_t				 i, n;
+
+	n = queue_explain_lines(json, &ex);
+	for (i = 0; i < n; i++) {
+		item_print_field(f, "  ", ex[i].key);
+		item_print_field(f, ": ", ex[i].value);
+		fputc('\n', f);
+	}
+	queue_explain_free(ex, n);
+}
+
 void
-cmd_item_print(FILE *f, const struct queue_item *it,
+cmd_item_print(FILE *f, struct queue *q, const struct queue_item *it,
     const struct queue_decision_info *hist, size_t nhist)
 {
-	char	 t[32];
-	size_t	 i, j;
-	int	 hidden = 0;
+	struct queue_explain_line	*ex;
+	char				 t[32];
+	size_t				 i, j, n;
+	int				 hidden = 0;
 
 	/* Any field the reviewer reads, not only the text. */
 	item_hidden(it->text, &hidden);
@@ -255,8 +295,13 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 	}
 	for (i = 0; i < it->nflags; i++)
 		item_hidden(it->flags[i].rationale, &hidden);
-	for (i = 0; i < it->nspans; i++)
+	for (i = 0; i < it->nspans; i++) {
 		item_hidden(it->spans[i].recognizer, &hidden);
+		n = queue_explain_lines(it->spans[i].explanation, &ex);
+		for (j = 0; j < n; j++)
+			item_hidden(ex[j].value, &hidden);
+		queue_explain_free(ex, n);
+	}
 	item_print_field(f, "item ", it->ext_id);
 	fprintf(f, " (%s, %s, priority %.2f)\n", queue_kind_name(it->kind),
 	    queue_state_name(it->state), it->priority);
@@ -267,6 +312,7 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 	item_print_field(f, " / ", it->source_pipeline);
 	if (it->source_model != NULL || it->source_pipeline != NULL)
 		fputc('\n', f);
+	item_print_times(f, q, it);
 	if (it->state == QUEUE_STATE_CLAIMED && it->holder != NULL) {
 		queue_format_time(it->lease_expires, t);
 		item_print_field(f, "claimed by ", it->holder);
@@ -296,6 +342,7 @@ cmd_item_print(FILE *f, const struct queue_item *it,
 		item_print_field(f, " ", it->spans[i].triage);
 		item_print_field(f, " by ", it->spans[i].recognizer);
 		fputc('\n', f);
+		item_print_explanation(f, it->spans[i].explanation);
 	}
 	for (i = 0; i < nhist; i++) {
 		item_print_field(f, "", hist[i].decided_at);

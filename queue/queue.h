@@ -207,7 +207,10 @@ struct queue_stats {
 	uint64_t		 total;
 	int			 policy_version;
 	char			*policy_name;
-	int64_t			 oldest_queued;	/* imported at; 0 if none */
+	/* The waiting item imported first; NULL (and 0s) if none waits. */
+	char			*oldest_item;
+	int64_t			 oldest_queued;	/* when it was imported */
+	int64_t			 oldest_waiting; /* queue_waiting_seconds */
 	struct queue_batch_info	*batches;	/* newest first */
 	size_t			 nbatches;
 };
@@ -307,6 +310,24 @@ struct queue_span {
 	char	*explanation;		/* JSON or NULL */
 	char	*triage;		/* accepted, rejected, ambiguous */
 };
+
+/*
+ * A span's explanation (Presidio's analysis_explanation, as stored) as
+ * lines "key: value": recognizer, pattern_name, pattern, original_score,
+ * score, textual_explanation, score_context_improvement,
+ * supportive_context_word, validation_result, regex_flags, then any other
+ * key it holds; null and empty fields are left out, a value that is not a
+ * string is its JSON. Values are the producer's: sanitize them before showing them.
+ * Returns the number of lines (0 for NULL or unreadable JSON).
+ */
+struct queue_explain_line {
+	char	*key;
+	char	*value;
+};
+
+size_t		 queue_explain_lines(const char *json,
+		     struct queue_explain_line **);
+void		 queue_explain_free(struct queue_explain_line *, size_t);
 
 /* A chat message's call of a tool (OpenAI's "function" tool calls). */
 struct queue_tool_call {
@@ -748,5 +769,17 @@ void		 queue_format_time(int64_t, char out[32]);
 void		 queue_hex(const unsigned char *, size_t n, char *out);
 /* Formats a duration for people: "45s", "12m", "5h", "3d". */
 void		 queue_format_age(int64_t seconds, char out[24]);
+/*
+ * How long an item has waited for a human: the seconds from its import,
+ * when it entered the queue, to now. This is the one age hitl status and
+ * the console's WAITING column show (review-time targets are about the
+ * queue, and imported_at is hitl's own clock); the producer's created_at,
+ * when the output was made, is shown beside it by hitl show. 0 for a time
+ * that is not RFC 3339 UTC as import writes it ("2026-11-28T13:05:35Z").
+ */
+int64_t		 queue_waiting_seconds(const struct queue *,
+		     const char *imported_at);
+/* Unix seconds of such a time; 0 if it is not one. */
+int64_t		 queue_parse_utc(const char *);
 
 #endif

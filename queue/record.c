@@ -349,6 +349,23 @@ fail:
 	return (-1);
 }
 
+/*
+ * The recognizer analysis_explanation names, when it is a name hitl would
+ * take as recognizer; otherwise the span keeps none (the explanation, shown
+ * as it came, still says it), so no line that imported before is refused.
+ */
+static void
+record_explained_by(struct record_span *s)
+{
+	const cJSON	*v;
+	char		*why = NULL;
+
+	v = cJSON_GetObjectItemCaseSensitive(s->explanation, "recognizer");
+	if (cJSON_IsString(v) && ident_check(v->valuestring, 128, &why) == 0)
+		s->recognizer = v->valuestring;
+	free(why);
+}
+
 static int
 record_parse_spans(struct record *r, char **cause)
 {
@@ -411,6 +428,9 @@ record_parse_spans(struct record *r, char **cause)
 		if (s->recognizer != NULL && record_check_name(s->recognizer,
 		    where, "recognizer", 128, cause) != 0)
 			goto fail;
+		/* Presidio's REST API names it in the explanation only. */
+		if (s->recognizer == NULL && s->explanation != NULL)
+			record_explained_by(s);
 	}
 	free(cb);
 	return (0);

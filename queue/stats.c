@@ -14,7 +14,8 @@ int
 queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
     char **cause)
 {
-	int rc;
+	char	*at = NULL;
+	int	 rc;
 
 	memset(s, 0, sizeof *s);
 	if ((rc = store_policy_refresh(q, cause)) != 0)
@@ -25,9 +26,14 @@ queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
 	if ((rc = store_begin_read(q, cause)) != 0)
 		return (rc);
 	if ((rc = store_stats_counts(q, s, cause)) == 0 &&
-	    (rc = store_stats_oldest(q, &s->oldest_queued, cause)) == 0)
+	    (rc = store_stats_oldest(q, &s->oldest_item, &at, cause)) == 0)
 		rc = store_stats_batches(q, max_batches, s, cause);
 	store_end_read(q);
+	if (s->oldest_item != NULL) {
+		s->oldest_queued = queue_parse_utc(at);
+		s->oldest_waiting = queue_waiting_seconds(q, at);
+	}
+	free(at);
 	if (rc != 0)
 		queue_stats_done(s);
 	return (rc);
@@ -45,5 +51,6 @@ queue_stats_done(struct queue_stats *s)
 	}
 	free(s->batches);
 	free(s->policy_name);
+	free(s->oldest_item);
 	memset(s, 0, sizeof *s);
 }

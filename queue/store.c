@@ -174,6 +174,27 @@ queue_format_age(int64_t s, char out[24])
 		snprintf(out, 24, "%lldd", (long long)s / 86400);
 }
 
+int64_t
+queue_parse_utc(const char *at)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof tm);
+	if (at == NULL || (end = strptime(at, "%Y-%m-%dT%H:%M:%SZ", &tm)) ==
+	    NULL || *end != '\0')
+		return (0);
+	return ((int64_t)timegm(&tm));
+}
+
+int64_t
+queue_waiting_seconds(const struct queue *q, const char *imported_at)
+{
+	int64_t at = queue_parse_utc(imported_at);
+
+	return (at != 0 && queue_now(q) > at ? queue_now(q) - at : 0);
+}
+
 void
 store_now_text(const struct queue *q, char out[32])
 {

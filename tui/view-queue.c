@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "tui.h"
 #include "xmalloc.h"
@@ -95,21 +94,6 @@ qv_close(struct tui *t)
 }
 
 static void
-qv_age(const struct tui *t, const struct queue_row *r, char *buf, size_t len)
-{
-	struct tm	 tm;
-	const char	*when = r->created_at != NULL ? r->created_at :
-			    r->imported_at;
-	int64_t		 s = 0;
-
-	memset(&tm, 0, sizeof tm);
-	if (when != NULL && strptime(when, "%Y-%m-%dT%H:%M:%S", &tm) != NULL)
-		s = queue_now(t->q) - (int64_t)timegm(&tm);
-	(void)len;
-	queue_format_age(s, buf);
-}
-
-static void
 qv_draw(struct tui *t, const struct tui_rect *r)
 {
 	struct queue_row	*row;
@@ -126,8 +110,9 @@ qv_draw(struct tui *t, const struct tui_rect *r)
 		tui_text_draw(r->y, x + idw + 1, 6, "KIND", attr);
 		tui_text_draw(r->y, x + idw + 8, 18, "TOP", attr);
 		tui_text_draw(r->y, x + idw + 27, 5, "SCORE", attr);
-		tui_text_draw(r->y, x + idw + 33, 4, "AGE", attr);
-		tui_text_draw(r->y, x + idw + 38, r->w - idw - 38, "HELD BY",
+		/* How long it has been in the queue: hitl status's age. */
+		tui_text_draw(r->y, x + idw + 33, 7, "WAITING", attr);
+		tui_text_draw(r->y, x + idw + 41, r->w - idw - 41, "HELD BY",
 		    attr);
 	} else
 		tui_text_draw(r->y, x + idw + 1, r->w - idw - 1, "TOP", attr);
@@ -151,7 +136,8 @@ qv_draw(struct tui *t, const struct tui_rect *r)
 			    ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
 		tui_text_draw(r->y + 1 + y, x, idw, row->item, attr);
 		snprintf(score, sizeof score, "%.2f", row->top_score);
-		qv_age(t, row, age, sizeof age);
+		queue_format_age(queue_waiting_seconds(t->q, row->imported_at),
+		    age);
 		if (r->w >= 60) {
 			tui_text_draw(r->y + 1 + y, x + idw + 1, 6,
 			    row->kind == QUEUE_KIND_MODEL_OUTPUT ? "output" :
@@ -160,11 +146,11 @@ qv_draw(struct tui *t, const struct tui_rect *r)
 			    row->top_type != NULL ? row->top_type : "-", attr);
 			tui_text_draw(r->y + 1 + y, x + idw + 27, 5,
 			    row->top_type != NULL ? score : "", attr);
-			tui_text_draw(r->y + 1 + y, x + idw + 33, 4, age,
+			tui_text_draw(r->y + 1 + y, x + idw + 33, 7, age,
 			    attr);
 			if (row->holder != NULL)
-				tui_text_draw(r->y + 1 + y, x + idw + 38,
-				    r->w - idw - 38, row->holder, attr);
+				tui_text_draw(r->y + 1 + y, x + idw + 41,
+				    r->w - idw - 41, row->holder, attr);
 		} else
 			tui_text_draw(r->y + 1 + y, x + idw + 1,
 			    r->w - idw - 1, row->top_type != NULL ?

@@ -144,8 +144,12 @@ int		 store_page_search(struct queue *, const char *needle,
 /* Adds the items' counts by kind and state, and their total, to s. */
 int		 store_stats_counts(struct queue *, struct queue_stats *,
 		     char **cause);
-/* When the oldest waiting item was imported (0: none waits). */
-int		 store_stats_oldest(struct queue *, int64_t *at, char **cause);
+/*
+ * The waiting item imported first and when (both NULL if none waits); the
+ * caller frees them.
+ */
+int		 store_stats_oldest(struct queue *, char **item,
+		     char **imported_at, char **cause);
 /* Adds the newest max finished import batches to s, newest first. */
 int		 store_stats_batches(struct queue *, size_t max,
 		     struct queue_stats *, char **cause);

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
 
 #include "records.h"
 #include "xmalloc.h"
@@ -41,26 +40,22 @@ store_stats_counts(struct queue *q, struct queue_stats *s, char **cause)
 }
 
 int
-store_stats_oldest(struct queue *q, int64_t *at, char **cause)
+store_stats_oldest(struct queue *q, char **item, char **imported_at,
+    char **cause)
 {
 	/* An index holds exactly the waiting items, in import order. */
 	static const char sql[] =
-	    "SELECT imported_at FROM items "
+	    "SELECT ext_id, imported_at FROM items "
 	    "WHERE state = 'queued' OR state = 'claimed' ORDER BY seq LIMIT 1";
 	struct store_stmt	*st;
 	int			 rc;
 
-	*at = 0;
+	*item = *imported_at = NULL;
 	if ((st = store_stmt(q, sql, cause)) == NULL)
 		return (EX_SOFTWARE);
-	if ((rc = store_step(st, "status", cause)) == STORE_ROW &&
-	    !store_is_null(st, 0)) {
-		struct tm	 tm;
-		const char	*t = store_text(st, 0);
-
-		memset(&tm, 0, sizeof tm);
-		if (strptime(t, "%Y-%m-%dT%H:%M:%SZ", &tm) != NULL)
-			*at = (int64_t)timegm(&tm);
+	if ((rc = store_step(st, "status", cause)) == STORE_ROW) {
+		*item = store_column_text(st, 0);
+		*imported_at = store_column_text(st, 1);
 	}
 	store_reset(st);
 	if (rc != STORE_ROW && rc != STORE_DONE)

@@ -205,6 +205,27 @@ py "show --json" <<'EOF'
 assert LINES[0]["history"][0]["payload"]["note"] == H, LINES[0]["history"]
 EOF
 
+# A span's Presidio explanation: each field on its own line, as marks.
+python3 -c '
+import json, os
+H = os.environb[b"H"].decode("utf-8")
+print(json.dumps({"id": "expl-1", "kind": "anonymization", "text": "Dana",
+    "spans": [{"entity_type": "PERSON", "start": 0, "end": 4, "score": 0.5,
+    "analysis_explanation": {"recognizer": H, "textual_explanation": H,
+    "supportive_context_word": H, "validation_result": H, "extra": H}}]}))
+' >expl.jsonl
+safe_exit 0 hitl_as alice import expl.jsonl
+safe_exit 0 hitl_as bob show expl-1
+expect_out "warning: contains hidden characters (shown as marks)"
+expect_out "span PERSON [0, 4) 0.500 ambiguous"
+expect_no_out "ambiguous by"
+for key in recognizer textual_explanation supportive_context_word \
+    validation_result extra; do
+	grep -F "  $key: " "$T/out" >"$T/$key" ||
+	    fail "show: no $key line" "$T/out"
+	marks "$key"
+done
+
 step "escalations"
 safe_exit 0 hitl_as bob next --json
 item=$(jq -r .item.id "$T/out")

@@ -38,6 +38,7 @@ expect_out "no imports yet"
 
 expect_exit 0 "$HITL" status --json
 jq -e '.total == 0 and .policy_version == 0 and .oldest_waiting == null and
+    .oldest_waiting_item == null and
     .batches == [] and .counts.model_output.queued == 0' "$T/out" >/dev/null ||
     fail "status --json of an empty database" "$T/out"
 
@@ -61,7 +62,11 @@ expect_no_err
 expect_out "policy    version 1, \"support-bot oversight (example)\""
 row model_output 2 1
 row anonymization 1 1
-expect_out "oldest waiting item: imported 60m ago"
+# The age counts from the import, when it entered the queue, not from the
+# record's created_at (2026-11-20, 56 days before): the console's WAITING
+# column shows the same.
+grep -Fqx "oldest waiting item: small-out-1, 60m in the queue (imported $IMPORTED_AT)" \
+    "$T/out" || fail "status: the oldest waiting item and its age" "$T/out"
 expect_out "latest imports:"
 expect_out "  batch 1  $IMPORTED_AT  by $LOGIN  [\"small.jsonl\"]: imported 5 (queued 3, auto 2), duplicates 0, invalid 0"
 
@@ -77,6 +82,7 @@ jq -e --arg at "$IMPORTED_AT" --arg me "$LOGIN" '
     .counts.model_output == {"queued": 2, "auto": 1, "claimed": 0,
         "decided": 0, "escalated": 0, "resolved": 0} and
     .counts.anonymization.queued == 1 and .counts.anonymization.auto == 1 and
+    .oldest_waiting_item == "small-out-1" and
     .oldest_waiting == $at and .oldest_waiting_age_seconds == 3600 and
     (.batches | length) == 1 and .batches[0].id == 1 and
     .batches[0].started_at == $at and .batches[0].operator == $me and

@@ -651,6 +651,8 @@ test_stats_count_items_by_kind_and_state(void **state)
 	assert_int_equal(s.policy_version, 1);
 	assert_string_equal(s.policy_name, "import-test");
 	assert_int_equal(s.oldest_queued, NOW);
+	assert_non_null(s.oldest_item);
+	assert_int_equal(s.oldest_waiting, 0);
 	/* Newest batch first. */
 	assert_int_equal(s.nbatches, 2);
 	assert_int_equal(s.batches[0].imported, 1);

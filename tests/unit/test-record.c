@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "queue.h"
 #include "record.h"
 
 /* U+65E5 U+672C U+8A9E, U+1F600: 4 code points, 13 bytes. */
@@ -738,6 +739,55 @@ test_full_anonymization_parses_with_presidio_fields(void **state)
 	record_done(&r);
 }
 
+/*
+ * Presidio's REST API names the recognizer only inside the explanation: that
+ * name is the span's, after "recognizer" and recognition_metadata, and only
+ * if it is a name hitl takes (else the line still imports, without one).
+ */
+static void
+test_rest_spans_take_the_explanations_recognizer(void **state)
+{
+	struct queue_explain_line	*ex;
+	struct record			 r;
+	size_t				 n;
+
+	(void)state;
+	parse_ok("{\"id\": \"rest-1\", \"kind\": \"anonymization\", "
+	    "\"text\": \"Dana Dana Dana\", \"spans\": ["
+	    "{\"entity_type\": \"PERSON\", \"start\": 0, \"end\": 4, "
+	    "\"score\": 0.85, \"analysis_explanation\": {\"recognizer\": "
+	    "\"SpacyRecognizer\", \"original_score\": 0.85, \"score\": 0.85, "
+	    "\"pattern_name\": null, \"supportive_context_word\": \"\", "
+	    "\"validation_result\": true, \"later_field\": [1]}}, "
+	    "{\"entity_type\": \"PERSON\", \"start\": 5, \"end\": 9, "
+	    "\"score\": 0.85, \"recognition_metadata\": {\"recognizer_name\": "
+	    "\"Meta\"}, \"analysis_explanation\": {\"recognizer\": \"Expl\"}}, "
+	    "{\"entity_type\": \"PERSON\", \"start\": 10, \"end\": 14, "
+	    "\"score\": 0.85, \"analysis_explanation\": {\"recognizer\": "
+	    "\"\\u00a0Spacy\"}}]}", &r);
+	assert_string_equal(r.spans[0].recognizer, "SpacyRecognizer");
+	assert_string_equal(r.spans[1].recognizer, "Meta");
+	assert_null(r.spans[2].recognizer);
+	record_done(&r);
+
+	/* Shown in Presidio's order, null and empty left out, extras last. */
+	n = queue_explain_lines("{\"later_field\": [1], \"validation_result\": "
+	    "true, \"pattern_name\": null, \"supportive_context_word\": \"\", "
+	    "\"score\": 0.85, \"recognizer\": \"SpacyRecognizer\"}", &ex);
+	assert_int_equal(n, 4);
+	assert_string_equal(ex[0].key, "recognizer");
+	assert_string_equal(ex[0].value, "SpacyRecognizer");
+	assert_string_equal(ex[1].key, "score");
+	assert_string_equal(ex[1].value, "0.85");
+	assert_string_equal(ex[2].key, "validation_result");
+	assert_string_equal(ex[2].value, "true");
+	assert_string_equal(ex[3].key, "later_field");
+	assert_string_equal(ex[3].value, "[1]");
+	queue_explain_free(ex, n);
+	assert_int_equal(queue_explain_lines("[1]", &ex), 0);
+	assert_int_equal(queue_explain_lines(NULL, &ex), 0);
+}
+
 static void
 test_empty_or_long_names_are_refused(void **state)
 {
@@ -960,6 +1010,8 @@ main(void)
 		cmocka_unit_test(test_explanation_of_wrong_type_is_refused),
 		cmocka_unit_test(test_span_splitting_a_cluster_is_refused),
 		cmocka_unit_test(test_spans_and_flags_are_capped),
+		cmocka_unit_test(
+		    test_rest_spans_take_the_explanations_recognizer),
 		cmocka_unit_test(
 		    test_bad_recognizer_name_leaves_no_stray_cause),
 	};
