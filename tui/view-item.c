@@ -348,29 +348,18 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 static void
 iv_explanation(struct iv_doc *d, const char *json)
 {
-	static const char *const keys[] = {
-		"recognizer", "pattern_name", "pattern", "original_score",
-		"score", "score_context_improvement", "supportive_context_word",
-		"textual_explanation"
-	};
-	cJSON	*e, *v;
-	char	 buf[512], *s;
-	size_t	 i;
+	struct queue_explain_line	*l;
+	char				 buf[512];
+	size_t				 i, n;
 
-	if (json == NULL || (e = cJSON_Parse(json)) == NULL)
-		return;
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		v = cJSON_GetObjectItemCaseSensitive(e, keys[i]);
-		if (v == NULL || cJSON_IsNull(v))
-			continue;
-		s = cJSON_IsString(v) ? NULL : cJSON_PrintUnformatted(v);
-		snprintf(buf, sizeof buf, "  %s: %s", keys[i],
-		    s != NULL ? s : v->valuestring);
+	/* The fields hitl show prints too, in Presidio's order. */
+	n = queue_explain_lines(json, &l);
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof buf, "  %s: %s", l[i].key, l[i].value);
 		tui_utf8_trim(buf);
-		free(s);
 		iv_block(d, buf, tui_color_attr(TUI_C_DIM));
 	}
-	cJSON_Delete(e);
+	queue_explain_free(l, n);
 }
 
 static void
