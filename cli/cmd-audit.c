@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "xmalloc.h"
 #include "json.h"
 
 static int cmd_audit_exec(struct cmd_ctx *, int, char **);
@@ -181,9 +182,9 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(e));
 	if (vo.expect != NULL && (strlen(vo.expect) != 64 ||
 	    strspn(vo.expect, "0123456789abcdef") != 64)) {
-		fprintf(stderr, "hitl audit: --expect takes a head as 'hitl "
-		    "audit head' prints it: 64 lower-case hex digits\n");
-		return (EX_USAGE);
+		return (cmd_fail(e, EX_USAGE, xstrdup("--expect takes a head "
+		    "as 'hitl audit head' prints it: 64 lower-case hex "
+		    "digits")));
 	}
 	if (keyfile != NULL) {
 		if ((rc = cmd_read_file(keyfile, &pem, &len, &cause)) != 0)

@@ -11,6 +11,7 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "xmalloc.h"
 
 static int cmd_decide_exec(struct cmd_ctx *, int, char **);
 
@@ -64,6 +65,8 @@ decide_number(const char *s, const char *what, int64_t *out)
 static int
 cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const char *const actions[] = { "approve", "correct",
+	    "escalate", "skip", "comment", NULL };
 	const struct cmd_entry	*e = &cmd_decide_entry;
 	struct queue_decision	 d;
 	struct queue		*q = NULL;
@@ -114,21 +117,22 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(e));
 	d.item = argv[optind];
 	if (queue_action_parse(argv[optind + 1], &d.action) != 0) {
-		cmd_line(stderr, "hitl decide: unknown action \"%s\"",
-		    argv[optind + 1]);
-		return (cmd_usage(e));
+		xasprintf(&cause, "unknown action \"%s\" (approve, correct, "
+		    "escalate, skip, comment)", argv[optind + 1]);
+		rc = cmd_fail_value(e, argv[optind + 1], actions, cause);
+		free(cause);
+		return (rc);
 	}
 	if (!have_lease && d.action != QUEUE_COMMENT) {
-		fprintf(stderr, "hitl decide: %s needs --lease (from 'hitl "
-		    "next')\n", queue_action_name(d.action));
-		return (EX_USAGE);
+		xasprintf(&cause, "%s needs --lease (from 'hitl next')",
+		    queue_action_name(d.action));
+		return (cmd_fail(e, EX_USAGE, cause));
 	}
 	if (payload_arg != NULL) {
 		if (note != NULL || team != NULL || reason != NULL ||
 		    severity != NULL) {
-			fprintf(stderr, "hitl decide: give either --payload "
-			    "or --note/--team/--reason/--severity\n");
-			return (EX_USAGE);
+			return (cmd_fail(e, EX_USAGE, xstrdup("give either "
+			    "--payload or --note/--team/--reason/--severity")));
 		}
 		if ((rc = cmd_read_payload(payload_arg, &payload,
 		    &cause)) != 0)
