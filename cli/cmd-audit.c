@@ -139,6 +139,8 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 static int
 cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const char *const subcommands[] = { "verify", "head", "key",
+	    "log", NULL };
 	const struct cmd_entry		*e = &cmd_audit_entry;
 	struct queue_verify_options	 vo;
 	struct queue_verify_report	 report;
@@ -175,6 +177,8 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind + 1 != argc)
 		return (cmd_usage(e));
 	what = argv[optind];
+	if (cmd_choice(e, "subcommand", what, subcommands) == -1)
+		return (EX_USAGE);
 	if (strcmp(what, "log") != 0 && (item != NULL || reviewer != NULL))
 		return (cmd_usage(e));
 	if (strcmp(what, "verify") != 0 && (keyfile != NULL ||

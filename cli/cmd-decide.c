@@ -116,13 +116,9 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind + 2 != argc)
 		return (cmd_usage(e));
 	d.item = argv[optind];
-	if (queue_action_parse(argv[optind + 1], &d.action) != 0) {
-		xasprintf(&cause, "unknown action \"%s\" (approve, correct, "
-		    "escalate, skip, comment)", argv[optind + 1]);
-		rc = cmd_fail_value(e, argv[optind + 1], actions, cause);
-		free(cause);
-		return (rc);
-	}
+	if (cmd_choice(e, "action", argv[optind + 1], actions) == -1 ||
+	    queue_action_parse(argv[optind + 1], &d.action) != 0)
+		return (EX_USAGE);
 	if (!have_lease && d.action != QUEUE_COMMENT) {
 		xasprintf(&cause, "%s needs --lease (from 'hitl next')",
 		    queue_action_name(d.action));

@@ -80,6 +80,29 @@ cmd_help_asked(const struct cmd_entry *e, int argc, char **argv)
 }
 
 int
+cmd_choice(const struct cmd_entry *e, const char *what, const char *word,
+    const char *const *names)
+{
+	char	*list = xstrdup(""), *was, *msg;
+	int	 i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcmp(word, names[i]) == 0) {
+			free(list);
+			return (i);
+		}
+		was = list;
+		xasprintf(&list, "%s%s%s", was, i > 0 ? ", " : "", names[i]);
+		free(was);
+	}
+	xasprintf(&msg, "unknown %s \"%s\" (%s)", what, word, list);
+	cmd_fail_value(e, word, names, msg);
+	free(msg);
+	free(list);
+	return (-1);
+}
+
+int
 cmd_fail_value(const struct cmd_entry *e, const char *value,
     const char *const *names, const char *msg)
 {

@@ -114,6 +114,13 @@ int	cmd_help_asked(const struct cmd_entry *, int, char **);
  */
 int	cmd_fail_value(const struct cmd_entry *, const char *value,
 	    const char *const *names, const char *msg);
+/*
+ * A word that must be one of names (a subcommand, decide's action): its
+ * index, else prints "hitl NAME: unknown WHAT \"WORD\" (a, b); did you mean
+ * \"a\"?" (cmd_fail_value) and returns -1.
+ */
+int	cmd_choice(const struct cmd_entry *, const char *what,
+	    const char *word, const char *const *names);
 /* Prints "hitl NAME: MESSAGE" to stderr, frees cause, returns rc. */
 int	cmd_fail(const struct cmd_entry *, int rc, char *cause);
 

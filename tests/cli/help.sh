@@ -113,6 +113,14 @@ expect_exit 64 "$HITL" export --format sft --redact "" -o x.jsonl
 expect_line 'hitl export: --redact is replace, mask, hash or none'
 expect_exit 64 "$HITL" decide item-1 --lease 1 aprove
 expect_line 'hitl decide: unknown action "aprove" (approve, correct, escalate, skip, comment); did you mean "approve"?'
+expect_exit 64 "$HITL" audit verfy
+expect_line 'hitl audit: unknown subcommand "verfy" (verify, head, key, log); did you mean "verify"?'
+expect_exit 64 "$HITL" shift strat
+expect_line 'hitl shift: unknown subcommand "strat" (start, end); did you mean "start"?'
+expect_exit 64 "$HITL" escalation resolv 1 approve
+expect_line 'hitl escalation: unknown subcommand "resolv" (ack, resolve); did you mean "resolve"?'
+expect_exit 64 "$HITL" policy shwo
+expect_line 'hitl policy: unknown subcommand "shwo" (show, load); did you mean "show"?'
 # ... and by the export, with the database open.
 expect_exit 0 "$HITL" init
 expect_exit 64 "$HITL" export --format sftt -o x.jsonl
@@ -149,6 +157,8 @@ expect_exit 64 "$HITL" status --bogus
 expect_prefix status
 expect_exit 64 "$HITL" shift
 expect_prefix shift
+expect_exit 64 "$HITL" shift x
+expect_line 'hitl shift: unknown subcommand "x" (start, end)'
 expect_exit 64 "$HITL" init extra-argument
 expect_prefix init
 
