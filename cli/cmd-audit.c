@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "xmalloc.h"
 #include "json.h"
 
 static int cmd_audit_exec(struct cmd_ctx *, int, char **);
@@ -138,6 +139,8 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 static int
 cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const char *const subcommands[] = { "verify", "head", "key",
+	    "log", NULL };
 	const struct cmd_entry		*e = &cmd_audit_entry;
 	struct queue_verify_options	 vo;
 	struct queue_verify_report	 report;
@@ -174,6 +177,8 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind + 1 != argc)
 		return (cmd_usage(e));
 	what = argv[optind];
+	if (cmd_choice(e, "subcommand", what, subcommands) == -1)
+		return (EX_USAGE);
 	if (strcmp(what, "log") != 0 && (item != NULL || reviewer != NULL))
 		return (cmd_usage(e));
 	if (strcmp(what, "verify") != 0 && (keyfile != NULL ||
@@ -181,9 +186,9 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(e));
 	if (vo.expect != NULL && (strlen(vo.expect) != 64 ||
 	    strspn(vo.expect, "0123456789abcdef") != 64)) {
-		fprintf(stderr, "hitl audit: --expect takes a head as 'hitl "
-		    "audit head' prints it: 64 lower-case hex digits\n");
-		return (EX_USAGE);
+		return (cmd_fail(e, EX_USAGE, xstrdup("--expect takes a head "
+		    "as 'hitl audit head' prints it: 64 lower-case hex "
+		    "digits")));
 	}
 	if (keyfile != NULL) {
 		if ((rc = cmd_read_file(keyfile, &pem, &len, &cause)) != 0)

@@ -11,6 +11,7 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "xmalloc.h"
 
 static int cmd_decide_exec(struct cmd_ctx *, int, char **);
 
@@ -64,6 +65,8 @@ decide_number(const char *s, const char *what, int64_t *out)
 static int
 cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const char *const actions[] = { "approve", "correct",
+	    "escalate", "skip", "comment", NULL };
 	const struct cmd_entry	*e = &cmd_decide_entry;
 	struct queue_decision	 d;
 	struct queue		*q = NULL;
@@ -113,22 +116,19 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind + 2 != argc)
 		return (cmd_usage(e));
 	d.item = argv[optind];
-	if (queue_action_parse(argv[optind + 1], &d.action) != 0) {
-		cmd_line(stderr, "hitl decide: unknown action \"%s\"",
-		    argv[optind + 1]);
-		return (cmd_usage(e));
-	}
-	if (!have_lease && d.action != QUEUE_COMMENT) {
-		fprintf(stderr, "hitl decide: %s needs --lease (from 'hitl "
-		    "next')\n", queue_action_name(d.action));
+	if (cmd_choice(e, "action", argv[optind + 1], actions) == -1 ||
+	    queue_action_parse(argv[optind + 1], &d.action) != 0)
 		return (EX_USAGE);
+	if (!have_lease && d.action != QUEUE_COMMENT) {
+		xasprintf(&cause, "%s needs --lease (from 'hitl next')",
+		    queue_action_name(d.action));
+		return (cmd_fail(e, EX_USAGE, cause));
 	}
 	if (payload_arg != NULL) {
 		if (note != NULL || team != NULL || reason != NULL ||
 		    severity != NULL) {
-			fprintf(stderr, "hitl decide: give either --payload "
-			    "or --note/--team/--reason/--severity\n");
-			return (EX_USAGE);
+			return (cmd_fail(e, EX_USAGE, xstrdup("give either "
+			    "--payload or --note/--team/--reason/--severity")));
 		}
 		if ((rc = cmd_read_payload(payload_arg, &payload,
 		    &cause)) != 0)

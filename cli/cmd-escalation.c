@@ -165,6 +165,7 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 static int
 cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const char *const subcommands[] = { "ack", "resolve", NULL };
 	const struct cmd_entry	*e = &cmd_escalation_entry;
 	struct queue		*q;
 	const char		*note = NULL, *payload_arg = NULL;
@@ -186,6 +187,9 @@ cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc >= 1 && cmd_choice(e, "subcommand", argv[0],
+	    subcommands) == -1)
+		return (EX_USAGE);
 	if (argc < 2)
 		return (cmd_usage(e));
 	resolve = strcmp(argv[0], "resolve") == 0;

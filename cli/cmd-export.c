@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "place.h"
 #include "sink.h"
+#include "xmalloc.h"
 
 static int cmd_export_exec(struct cmd_ctx *, int, char **);
 
@@ -133,6 +134,9 @@ cmd_export_signals(void)
 static int
 cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const char *const offsets[] = { "utf16", "codepoints", NULL };
+	static const char *const kinds[] = { "model_output", "anonymization",
+	    NULL };
 	const struct cmd_entry	*e = &cmd_export_entry;
 	struct export_options	 opt;
 	struct queue		*q;
@@ -162,11 +166,10 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			opt.include_auto = 1;
 			break;
 		case 'r':
-			if (export_redact_parse(optarg, &opt.redact) != 0) {
-				fprintf(stderr, "hitl export: --redact is "
-				    "replace, mask, hash or none\n");
-				return (EX_USAGE);
-			}
+			if (export_redact_parse(optarg, &opt.redact) != 0)
+				return (cmd_fail_value(e, optarg,
+				    export_redact_names, "--redact is replace, "
+				    "mask, hash or none"));
 			break;
 		case 'y':
 			opt.style = optarg;
@@ -174,7 +177,9 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'u':
 			if (strcmp(optarg, "utf16") != 0 &&
 			    strcmp(optarg, "codepoints") != 0)
-				return (cmd_usage(e));
+				return (cmd_fail_value(e, optarg, offsets,
+				    "--offsets is utf16 or codepoints (the "
+				    "default)"));
 			opt.utf16 = strcmp(optarg, "utf16") == 0;
 			break;
 		case 'F':
@@ -205,14 +210,13 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind != argc || (!history && opt.format == NULL))
 		return (cmd_usage(e));
-	if (fraction && opt.layout == NULL) {
-		fprintf(stderr, "hitl export: --test-fraction goes with "
-		    "--layout hf\n");
-		return (EX_USAGE);
-	}
+	if (fraction && opt.layout == NULL)
+		return (cmd_fail(e, EX_USAGE, xstrdup("--test-fraction goes "
+		    "with --layout hf")));
 	if (opt.kind != NULL && strcmp(opt.kind, "model_output") != 0 &&
 	    strcmp(opt.kind, "anonymization") != 0)
-		return (cmd_usage(e));
+		return (cmd_fail_value(e, opt.kind, kinds, "--kind is "
+		    "model_output or anonymization"));
 	/* Written as the user, never into the state directory or a database. */
 	if (!history && opt.path != NULL && strcmp(opt.path, "-") != 0 &&
 	    (rc = cmd_check_output(opt.path, &cause)) != 0)

@@ -14,7 +14,8 @@ const struct cmd_entry cmd_help_entry = {
 	.name = "help",
 	.usage = "[COMMAND]",
 	.summary = "describe the commands, or one of them",
-	.help = "Without an argument, lists the commands.",
+	.help = "Without an argument, lists the commands. 'hitl COMMAND --help'\n"
+	    "(or -h) prints the same as 'hitl help COMMAND'.",
 	.optstring = "",
 	.longopts = NULL,
 	.exec = cmd_help_exec,
@@ -30,13 +31,10 @@ cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc > 2)
 		return (cmd_usage(&cmd_help_entry));
 	if (argc == 2) {
-		if ((one = cmd_find(argv[1])) == NULL) {
-			cmd_line(stderr, "hitl help: unknown command '%s'; "
-			    "'hitl help' lists them", argv[1]);
-			return (EX_USAGE);
-		}
-		printf("usage: hitl %s %s\n\n%s\n", one->name, one->usage,
-		    one->help);
+		if ((one = cmd_find(argv[1])) == NULL)
+			return (cmd_unknown("hitl help", argv[1]));
+		/* The same as "hitl NAME --help". */
+		cmd_help_print(stdout, one);
 		return (EX_OK);
 	}
 	printf("usage: hitl [--db PATH] [--reviewer NAME] COMMAND [ARGS]\n\n"

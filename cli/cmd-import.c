@@ -481,10 +481,10 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			v = strtoull(optarg, &end, 10);
 			if (errno != 0 || *end != '\0' || v < 64 ||
 			    v > IMPORT_MAX_MAX_LINE) {
-				fprintf(stderr, "hitl import: --max-line: "
-				    "expected a number of bytes from 64 to "
-				    "%llu\n", IMPORT_MAX_MAX_LINE);
-				return (EX_USAGE);
+				xasprintf(&cause, "--max-line: expected a "
+				    "number of bytes from 64 to %llu",
+				    IMPORT_MAX_MAX_LINE);
+				return (cmd_fail(e, EX_USAGE, cause));
 			}
 			run.max_line = (size_t)v;
 			break;
@@ -503,9 +503,8 @@ cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc == 0)
 		return (cmd_usage(e));
 	if (run.rejects_path != NULL && !run.skip_invalid) {
-		fprintf(stderr, "hitl import: --rejects goes with "
-		    "--skip-invalid\n");
-		return (EX_USAGE);
+		return (cmd_fail(e, EX_USAGE, xstrdup("--rejects goes with "
+		    "--skip-invalid")));
 	}
 	/* Rejects are the user's: not in the state directory, nor a database. */
 	if (run.skip_invalid && (rc = cmd_check_output(run.rejects_path !=

@@ -76,6 +76,7 @@ cmd_policy_show(const struct cmd_entry *e, struct queue *q, int json)
 static int
 cmd_policy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const char *const subcommands[] = { "show", "load", NULL };
 	const struct cmd_entry	*e = &cmd_policy_entry;
 	struct queue		*q;
 	int			 rc, json = 0;
@@ -84,6 +85,9 @@ cmd_policy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(e));
 	argc -= optind;
 	argv += optind;
+	if (argc >= 1 && cmd_choice(e, "subcommand", argv[0],
+	    subcommands) == -1)
+		return (EX_USAGE);
 	if (argc == 1 && strcmp(argv[0], "show") == 0) {
 		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
 			return (rc);

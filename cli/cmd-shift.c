@@ -87,6 +87,7 @@ shift_print(const struct queue_shift *s)
 static int
 cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
+	static const char *const subcommands[] = { "start", "end", NULL };
 	const struct cmd_entry	*e = &cmd_shift_entry;
 	struct queue_shift	 s;
 	struct queue		*q;
@@ -106,9 +107,8 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return (cmd_usage(e));
-	if (strcmp(argv[optind], "start") != 0 &&
-	    strcmp(argv[optind], "end") != 0)
-		return (cmd_usage(e));
+	if (cmd_choice(e, "subcommand", argv[optind], subcommands) == -1)
+		return (EX_USAGE);
 	if (strcmp(argv[optind], "start") == 0 && note != NULL)
 		return (cmd_usage(e));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)

@@ -18,14 +18,102 @@
 
 #include "cmd.h"
 #include "priv.h"
+#include "suggest.h"
 #include "textsafe.h"
 #include "xmalloc.h"
+
+/* The val of the --help every command takes: no short option's letter. */
+#define CMD_OPT_HELP	0x100
 
 int
 cmd_usage(const struct cmd_entry *e)
 {
-	fprintf(stderr, "usage: hitl %s %s\n", e->name, e->usage);
+	fprintf(stderr, "hitl %s: usage: hitl %s %s\n", e->name, e->name,
+	    e->usage);
 	return (EX_USAGE);
+}
+
+void
+cmd_help_print(FILE *f, const struct cmd_entry *e)
+{
+	/* The summary is a phrase ("describe the commands"): a sentence. */
+	fprintf(f, "usage: hitl %s %s\n\n%c%s.\n\n%s\n", e->name, e->usage,
+	    e->summary[0] >= 'a' && e->summary[0] <= 'z' ? e->summary[0] -
+	    'a' + 'A' : e->summary[0], e->summary + 1, e->help);
+}
+
+/*
+ * Whether --help or -h is among the command's options, as getopt_long would
+ * read them (not, say, the value of --note): parsed once more on a copy of
+ * argv (glibc's getopt reorders it), with the command's own options and
+ * these two; any error is left for the command's own parse to report.
+ */
+int
+cmd_help_asked(const struct cmd_entry *e, int argc, char **argv)
+{
+	struct option	*lo;
+	char		**av, *optstring;
+	size_t		 n = 0;
+	int		 ch, asked = 0;
+
+	while (e->longopts != NULL && e->longopts[n].name != NULL)
+		n++;
+	lo = xcalloc(n + 2, sizeof *lo);
+	if (n > 0)
+		memcpy(lo, e->longopts, n * sizeof *lo);
+	lo[n].name = "help";
+	lo[n].has_arg = no_argument;
+	lo[n].val = CMD_OPT_HELP;
+	xasprintf(&optstring, "%sh", e->optstring);
+	av = xcalloc((size_t)argc + 1, sizeof *av);
+	memcpy(av, argv, (size_t)argc * sizeof *av);
+	opterr = 0;
+	optind = 0;
+	while (!asked && (ch = getopt_long(argc, av, optstring, lo,
+	    NULL)) != -1)
+		asked = ch == CMD_OPT_HELP || ch == 'h';
+	optind = 0;	/* glibc: the command's own parse starts afresh */
+	free(av);
+	free(optstring);
+	free(lo);
+	return (asked);
+}
+
+int
+cmd_choice(const struct cmd_entry *e, const char *what, const char *word,
+    const char *const *names)
+{
+	char	*list = xstrdup(""), *was, *msg;
+	int	 i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (strcmp(word, names[i]) == 0) {
+			free(list);
+			return (i);
+		}
+		was = list;
+		xasprintf(&list, "%s%s%s", was, i > 0 ? ", " : "", names[i]);
+		free(was);
+	}
+	xasprintf(&msg, "unknown %s \"%s\" (%s)", what, word, list);
+	cmd_fail_value(e, word, names, msg);
+	free(msg);
+	free(list);
+	return (-1);
+}
+
+int
+cmd_fail_value(const struct cmd_entry *e, const char *value,
+    const char *const *names, const char *msg)
+{
+	const char	*near;
+	char		*cause;
+
+	if ((near = suggest_word(value, names)) != NULL)
+		xasprintf(&cause, "%s; did you mean \"%s\"?", msg, near);
+	else
+		cause = xstrdup(msg);
+	return (cmd_fail(e, EX_USAGE, cause));
 }
 
 int
@@ -65,7 +153,9 @@ cmd_option_error(const char *who, const char *hint, int argc, char **argv,
     const char *optstring, const struct option *longopts)
 {
 	const struct option	*lo = NULL;
+	struct suggest		 near;
 	const char		*word = "", *p;
+	char			*name;
 	size_t			 n = 0;
 
 	if (optind >= 1 && optind <= argc) {
@@ -82,7 +172,21 @@ cmd_option_error(const char *who, const char *hint, int argc, char **argv,
 		if (lo != NULL && lo->name == NULL)
 			lo = NULL;
 	}
-	if (optopt == 0)
+	if (optopt == 0 && strncmp(word, "--", 2) == 0 && n > 2) {
+		/* Every command takes --help too (cmd_help_asked). */
+		name = xstrndup(word + 2, n - 2);
+		suggest_init(&near, name);
+		for (lo = longopts; lo != NULL && lo->name != NULL; lo++)
+			suggest_add(&near, lo->name);
+		suggest_add(&near, "help");
+		if (near.best != NULL)
+			cmd_line(stderr, "%s: unknown option %.*s; did you mean "
+			    "--%s?", who, (int)n, word, near.best);
+		else
+			cmd_line(stderr, "%s: unknown option %.*s; %s", who,
+			    (int)n, word, hint);
+		free(name);
+	} else if (optopt == 0)
 		cmd_line(stderr, "%s: unknown option %.*s; %s", who, (int)n,
 		    word, hint);
 	else if (lo != NULL)

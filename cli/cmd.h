@@ -62,6 +62,11 @@ extern const struct cmd_entry *const cmd_table[];
 extern const struct option cmd_json_options[];
 
 const struct cmd_entry *cmd_find(const char *name);
+/*
+ * "WHO: unknown command \"NAME\"; did you mean \"X\"?" (or where the list
+ * is), made safe, on stderr; returns EX_USAGE.
+ */
+int	cmd_unknown(const char *who, const char *name);
 
 /*
  * Options of a command whose only option is --json: sets *json, leaves optind
@@ -73,7 +78,8 @@ int	cmd_getopt_json(const struct cmd_entry *, int, char **, int *json);
  * getopt_long over the command's options, with getopt's own messages (which
  * echo the argument raw) silenced: on an unknown option or a missing or
  * unexpected value it prints "hitl NAME: unknown option --foo; 'hitl help
- * NAME' shows the options", the option made safe, and returns '?'.
+ * NAME' shows the options" (or "did you mean --for?" when a long option's
+ * name is near), the option made safe, and returns '?'.
  */
 int	cmd_getopt(const struct cmd_entry *, int, char **);
 /* The same for hitl's global options (before the command name). */
@@ -88,8 +94,33 @@ int	cmd_getopt_global(int, char **, const char *optstring,
 void	cmd_line(FILE *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* Prints "usage: hitl NAME USAGE" to stderr and returns EX_USAGE. */
+/*
+ * Prints "hitl NAME: usage: hitl NAME USAGE" to stderr and returns
+ * EX_USAGE.
+ */
 int	cmd_usage(const struct cmd_entry *);
+/* "hitl NAME --help", "-h" and "hitl help NAME": usage, summary, help. */
+void	cmd_help_print(FILE *, const struct cmd_entry *);
+/*
+ * Whether the command's arguments ask for its help (--help or -h as an
+ * option): main prints it instead of running the command. Leaves getopt
+ * ready for the command's own parse.
+ */
+int	cmd_help_asked(const struct cmd_entry *, int, char **);
+/*
+ * A value not among the names an option takes: prints "hitl NAME: MSG",
+ * with "; did you mean \"X\"?" when one of names (NULL-terminated) is near
+ * value, and returns EX_USAGE.
+ */
+int	cmd_fail_value(const struct cmd_entry *, const char *value,
+	    const char *const *names, const char *msg);
+/*
+ * A word that must be one of names (a subcommand, decide's action): its
+ * index, else prints "hitl NAME: unknown WHAT \"WORD\" (a, b); did you mean
+ * \"a\"?" (cmd_fail_value) and returns -1.
+ */
+int	cmd_choice(const struct cmd_entry *, const char *what,
+	    const char *word, const char *const *names);
 /* Prints "hitl NAME: MESSAGE" to stderr, frees cause, returns rc. */
 int	cmd_fail(const struct cmd_entry *, int rc, char *cause);
 

@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "priv.h"
+#include "suggest.h"
 #include "textsafe.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -51,6 +52,25 @@ cmd_find(const char *name)
 			return (*e);
 	}
 	return (NULL);
+}
+
+int
+cmd_unknown(const char *who, const char *name)
+{
+	const struct cmd_entry *const	*e;
+	struct suggest			 near;
+
+	suggest_init(&near, name);
+	for (e = cmd_table; *e != NULL; e++)
+		suggest_add(&near, (*e)->name);
+	/* The name is what the user typed: printed made safe. */
+	if (near.best != NULL)
+		cmd_line(stderr, "%s: unknown command \"%s\"; did you mean "
+		    "\"%s\"?", who, name, near.best);
+	else
+		cmd_line(stderr, "%s: unknown command \"%s\"; 'hitl help' "
+		    "lists them", who, name);
+	return (EX_USAGE);
 }
 
 static void
@@ -125,11 +145,12 @@ main(int argc, char **argv)
 		main_usage(stderr);
 		return (EX_USAGE);
 	}
-	if ((e = cmd_find(argv[0])) == NULL) {
-		cmd_line(stderr, "hitl: unknown command '%s'; 'hitl help' "
-		    "lists them", argv[0]);
-		return (EX_USAGE);
+	if ((e = cmd_find(argv[0])) == NULL)
+		return (cmd_unknown("hitl", argv[0]));
+	/* Every command's --help and -h, here rather than in each. */
+	if (cmd_help_asked(e, argc, argv)) {
+		cmd_help_print(stdout, e);
+		return (EX_OK);
 	}
-	optind = 0;	/* glibc: reinitialise getopt for the command */
 	return (e->exec(&ctx, argc, argv));
 }

@@ -25,6 +25,7 @@
 #include "json.h"
 #include "place.h"
 #include "sink.h"
+#include "suggest.h"
 #include "xmalloc.h"
 
 /* 2: contains_personal_data may be "possible"; counts.desirable. */
@@ -109,11 +110,28 @@ export_cursor_name(const char *scope)
 	return (at != NULL ? at + 1 : "default");
 }
 
+/* Adds "; did you mean \"NAME\"?" to *cause when a name is near word. */
+static void
+export_suggest(char **cause, const char *word, const char *const *names)
+{
+	const char	*near;
+	char		*was;
+
+	if ((near = suggest_word(word, names)) != NULL) {
+		was = *cause;
+		xasprintf(cause, "%s; did you mean \"%s\"?", was, near);
+		free(was);
+	}
+}
+
 /* What the options ask of the sink, checked before anything is read. */
 static int
 export_check(const struct export_sink *sink, const struct export_options *opt,
     char **cause)
 {
+	static const char *const forms[] = { "standard", "conversational",
+	    NULL };
+	static const char *const layouts[] = { "hf", NULL };
 	const char *const	*st;
 	char			 list[128] = "";
 
@@ -130,9 +148,11 @@ export_check(const struct export_sink *sink, const struct export_options *opt,
 				    ", " : "", *st);
 			if (list[0] == '\0')
 				xasprintf(cause, "%s has no --style", sink->name);
-			else
+			else {
 				xasprintf(cause, "%s --style is one of: %s",
 				    sink->name, list);
+				export_suggest(cause, opt->style, sink->styles);
+			}
 			return (EX_USAGE);
 		}
 	}
@@ -145,7 +165,10 @@ export_check(const struct export_sink *sink, const struct export_options *opt,
 	    (strcmp(opt->form, "standard") != 0 &&
 	    strcmp(opt->form, "conversational") != 0))) {
 		xasprintf(cause, sink->forms ? "--form is standard or "
-		    "conversational" : "--form goes with sft, dpo and kto");
+		    "conversational (chat messages)" : "--form goes with sft, "
+		    "dpo and kto");
+		if (sink->forms)
+			export_suggest(cause, opt->form, forms);
 		return (EX_USAGE);
 	}
 	if (opt->utf16 && !sink->offsets) {
@@ -155,6 +178,7 @@ export_check(const struct export_sink *sink, const struct export_options *opt,
 	}
 	if (opt->layout != NULL && strcmp(opt->layout, "hf") != 0) {
 		xasprintf(cause, "--layout is hf");
+		export_suggest(cause, opt->layout, layouts);
 		return (EX_USAGE);
 	}
 	if (opt->layout != NULL && (opt->path == NULL ||
@@ -173,14 +197,17 @@ export_check(const struct export_sink *sink, const struct export_options *opt,
 	return (0);
 }
 
+/* In the order of enum export_redact. */
+const char *const export_redact_names[] = { "replace", "mask", "hash", "none",
+    NULL };
+
 int
 export_redact_parse(const char *s, enum export_redact *r)
 {
-	static const char *const names[] = { "replace", "mask", "hash", "none" };
 	int i;
 
-	for (i = 0; i < 4; i++) {
-		if (strcmp(s, names[i]) == 0) {
+	for (i = 0; export_redact_names[i] != NULL; i++) {
+		if (strcmp(s, export_redact_names[i]) == 0) {
 			*r = (enum export_redact)i;
 			return (0);
 		}
@@ -191,9 +218,7 @@ export_redact_parse(const char *s, enum export_redact *r)
 static const char *
 export_redact_name(enum export_redact r)
 {
-	static const char *const names[] = { "replace", "mask", "hash", "none" };
-
-	return (names[r]);
+	return (export_redact_names[r]);
 }
 
 const struct export_options *
@@ -743,6 +768,8 @@ export_run(struct queue *q, const struct export_options *opt,
 	int64_t			 since, last, at, id = 0;
 	int			 rc, wrc, empty = 0, to_stdout;
 	size_t			 len;
+	const char		*names[sizeof export_sinks /
+				    sizeof export_sinks[0]];
 	sigset_t		 stop, old;
 	cJSON			*m;
 
@@ -754,6 +781,10 @@ export_run(struct queue *q, const struct export_options *opt,
 	if ((x.sink = export_find(opt->format)) == NULL) {
 		xasprintf(cause, "unknown format \"%s\" (sft, dpo, kto, spans, "
 		    "labels, decisions)", opt->format);
+		for (len = 0; export_sinks[len] != NULL; len++)
+			names[len] = export_sinks[len]->name;
+		names[len] = NULL;
+		export_suggest(cause, opt->format, names);
 		return (EX_USAGE);
 	}
 	if ((rc = export_check(x.sink, opt, cause)) != 0)

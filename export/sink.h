@@ -111,6 +111,8 @@ const struct export_sink *export_find(const char *format);
 /* The cursor a run's scope names: what follows "@", or "default". */
 const char *export_cursor_name(const char *scope);
 int	export_redact_parse(const char *, enum export_redact *);
+/* --redact's values, NULL-terminated: for a "did you mean". */
+extern const char *const export_redact_names[];
 
 /* For sinks: the options, the queue, and writing one record (consumed). */
 const struct export_options *export_opts(const struct export_ctx *);

@@ -133,7 +133,7 @@ expect_eq "the newer database after init" \
 # --- usage, help and version -------------------------------------------------
 
 expect_exit 64 "$HITL" frobnicate
-expect_err "unknown command 'frobnicate'"
+expect_err 'hitl: unknown command "frobnicate"; '"'hitl help' lists them"
 expect_exit 64 "$HITL"
 expect_err "usage:"
 expect_exit 64 "$HITL" --no-such-option status

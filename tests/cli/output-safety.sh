@@ -292,10 +292,10 @@ jq -e --arg h "out-$H.jsonl" '.path == $h' "$T/out" >/dev/null ||
 step "echoed arguments"
 safe_exit 64 "$HITL" "$H"
 marks err
-expect_err "hitl: unknown command 'x^[]52"
+expect_err 'hitl: unknown command "x^[]52'
 safe_exit 64 "$HITL" help "$H"
 marks err
-expect_err "hitl help: unknown command 'x^[]52"
+expect_err 'hitl help: unknown command "x^[]52'
 # The option's name ends at the first "=" (here, in OSC 52's payload).
 safe_exit 64 "$HITL" export "--$H"
 expect_err "hitl export: unknown option --x^[]52;c;aGk;"
