@@ -89,11 +89,51 @@ tui_format_duration(int64_t s, char *buf, size_t len)
 	    (long long)(s / 60) % 60);
 }
 
+/*
+ * Joins the parts that fit in width, two spaces apart, in their order:
+ * parts are taken by rank (0 first) while they fit, so a line too narrow
+ * loses its least needed parts whole, never a word cut in two.
+ */
+static void
+tui_fit(const char *const *part, const int *rank, size_t n, int width,
+    char *out, size_t len)
+{
+	int	take[16], used = 0, w, r, last = 0;
+	size_t	i, o = 0;
+
+	if (n > 16)
+		n = 16;
+	memset(take, 0, sizeof take);
+	for (i = 0; i < n; i++)
+		last = rank[i] > last ? rank[i] : last;
+	for (r = 0; r <= last; r++) {
+		for (i = 0; i < n; i++) {
+			if (rank[i] != r || part[i][0] == '\0')
+				continue;
+			w = tui_text_width(part[i]) + (used > 0 ? 2 : 0);
+			if (used + w <= width) {
+				take[i] = 1;
+				used += w;
+			}
+		}
+	}
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (take[i] && o < len)
+			o += (size_t)snprintf(out + o, len - o, "%s%s",
+			    o > 0 ? "  " : "", part[i]);
+	}
+}
+
 static void
 tui_draw_header(struct tui *t)
 {
 	uint64_t	 waiting[QUEUE_NKINDS];
-	char		 buf[512], dur[32], res[32] = "", *why = NULL;
+	char		 dur[32], who[160], shift[48], done[96], wait[96];
+	char		 filter[96] = "", buf[1024], *why = NULL;
+	const char	*part[7];
+	/* What a reviewer needs most first: the queue, then who and how. */
+	static const int rank[7] = { 0, 5, 2, 4, 3, 1, 1 };
 	int64_t		 secs;
 	double		 rate;
 	int		 x;
@@ -108,26 +148,37 @@ tui_draw_header(struct tui *t)
 	secs = queue_now(t->q) - t->shift_started;
 	tui_format_duration(secs, dur, sizeof dur);
 	rate = secs > 0 ? (double)t->decisions * 3600.0 / (double)secs : 0;
+	snprintf(who, sizeof who, "%s (%s)", queue_actor(t->q),
+	    policy_role_name(queue_actor_role(t->q)));
+	snprintf(shift, sizeof shift, "shift %s", dur);
+	snprintf(done, sizeof done, "%u decided (%.0f/h)", t->decisions, rate);
 	if (t->resolutions > 0)
-		snprintf(res, sizeof res, ", %u resolved", t->resolutions);
-	snprintf(buf, sizeof buf, "hitl  %s  %s (%s)  shift %s  %u decided "
-	    "(%.0f/h)%s  waiting: %llu outputs, %llu anonymization%s%s",
-	    t->opt->db_label, queue_actor(t->q),
-	    policy_role_name(queue_actor_role(t->q)), dur, t->decisions, rate,
-	    res,
+		snprintf(done + strlen(done), sizeof done - strlen(done),
+		    ", %u resolved", t->resolutions);
+	snprintf(wait, sizeof wait, "waiting: %llu outputs, %llu anonymization",
 	    (unsigned long long)waiting[QUEUE_KIND_MODEL_OUTPUT],
-	    (unsigned long long)waiting[QUEUE_KIND_ANONYMIZATION],
-	    t->filter.kind != NULL || t->filter.type != NULL ? "  filter: " :
-	    "", t->filter.type != NULL ? t->filter.type :
-	    t->filter.kind != NULL ? t->filter.kind : "");
+	    (unsigned long long)waiting[QUEUE_KIND_ANONYMIZATION]);
+	if (t->filter.kind != NULL || t->filter.type != NULL)
+		snprintf(filter, sizeof filter, "filter: %s",
+		    t->filter.type != NULL ? t->filter.type : t->filter.kind);
+	part[0] = "hitl";
+	part[1] = t->opt->db_label;
+	part[2] = who;
+	part[3] = shift;
+	part[4] = done;
+	part[5] = wait;
+	part[6] = filter;
+	tui_fit(part, rank, 7, t->cols, buf, sizeof buf);
 	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
 }
 
 static void
 tui_draw_footer(struct tui *t)
 {
-	char	keys[1024], all[1100];
-	int	x;
+	char	 keys[1024], all[1100], *p, *next;
+	const char *part[16];
+	int	 rank[16], x;
+	size_t	 n = 0;
 
 	move(t->lines - 1, 0);
 	for (x = 0; x < t->cols; x++)
@@ -138,8 +189,29 @@ tui_draw_footer(struct tui *t)
 		    TUI_C_STATUS));
 		return;
 	}
+	/*
+	 * The view's keys, in the table's order, each whole; help, quit and
+	 * the way back always stay: the keys go from the end until the rest
+	 * fits.
+	 */
 	tui_bind_footer(t->view->name, t->view->skip, keys, sizeof keys);
-	snprintf(all, sizeof all, "%s  ? help  q quit", keys);
+	for (p = keys; *p != '\0' && n < 14; p = next) {
+		if ((next = strstr(p, "  ")) != NULL) {
+			*next = '\0';
+			next += 2;
+		} else
+			next = p + strlen(p);
+		part[n] = p;
+		/* The way back out of a view goes with help and quit. */
+		rank[n] = strlen(p) > 5 && strcmp(p + strlen(p) - 5,
+		    " back") == 0 ? 0 : (int)n + 1;
+		n++;
+	}
+	part[n] = "? help";
+	rank[n++] = 0;
+	part[n] = "q quit";
+	rank[n++] = 0;
+	tui_fit(part, rank, n, t->cols, all, sizeof all);
 	tui_text_draw(t->lines - 1, 0, t->cols, all,
 	    tui_color_attr(TUI_C_STATUS));
 }

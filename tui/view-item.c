@@ -669,7 +669,8 @@ iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 	iv_last_note[0] = '\0';
 	if (a != QUEUE_COMMENT)
 		tui_recovery_drop(t->item);
-	t->decisions += a == QUEUE_COMMENT ? 0 : 1;
+	/* Decided: a skip passes the item on, a comment decides nothing. */
+	t->decisions += a == QUEUE_COMMENT || a == QUEUE_SKIP ? 0 : 1;
 	if (a == QUEUE_COMMENT) {
 		tui_message(t, 0, "comment added to %s", t->item);
 		return (TUI_REDRAW);
@@ -1173,7 +1174,8 @@ iv_undo(struct tui *t)
 		free(why);
 		return (TUI_REDRAW);
 	}
-	if (t->decisions > 0 && strcmp(d.action, "comment") != 0)
+	if (t->decisions > 0 && strcmp(d.action, "comment") != 0 &&
+	    strcmp(d.action, "skip") != 0)
 		t->decisions--;
 	tui_message(t, 0, "undid %s of %s", d.action, d.item);
 	if (l.item != NULL)
