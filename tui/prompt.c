@@ -103,7 +103,13 @@ tui_prompt_pick_from(struct tui *t, const char *title,
 	    sizeof keys - strlen(keys));
 	for (;;) {
 		tui_draw(t);
-		w = t->cols > 64 ? 60 : t->cols - 4;
+		/* Wide enough for the longest choice, within the screen. */
+		for (w = 60, i = 0; i < n; i++) {
+			if (tui_text_width(choices[i]) + 6 > w)
+				w = tui_text_width(choices[i]) + 6;
+		}
+		if (w > t->cols - 4)
+			w = t->cols - 4;
 		h = (int)n + 2 < t->lines - 4 ? (int)n + 2 : t->lines - 4;
 		y0 = (t->lines - h) / 2;
 		x0 = (t->cols - w) / 2;

@@ -693,13 +693,25 @@ iv_note(struct tui *t, const char *label, cJSON **out, int required)
 	return (0);
 }
 
+/* A label or reason code as a picker shows it: its id and description. */
+static char *
+iv_entry_text(const char *mark, const struct policy_entry *e)
+{
+	char *s;
+
+	xasprintf(&s, "%s%s%s%s", mark, e->id, e->description != NULL &&
+	    *e->description != '\0' ? "  " : "", e->description != NULL ?
+	    e->description : "");
+	return (s);
+}
+
 static int
 iv_pick_entries(struct tui *t, const char *title,
     const struct policy_entry *e, size_t n, const char **id)
 {
-	const char	**choices;
-	size_t		  i, picked;
-	int		  rc;
+	char	**choices;
+	size_t	  i, picked;
+	int	  rc;
 
 	if (n == 0) {
 		tui_message(t, 1, "the policy defines no %s", title);
@@ -707,8 +719,11 @@ iv_pick_entries(struct tui *t, const char *title,
 	}
 	choices = xreallocarray(NULL, n, sizeof *choices);
 	for (i = 0; i < n; i++)
-		choices[i] = e[i].id;
-	rc = tui_prompt_pick(t, title, choices, n, &picked);
+		choices[i] = iv_entry_text("", &e[i]);
+	rc = tui_prompt_pick(t, title, (const char *const *)choices, n,
+	    &picked);
+	for (i = 0; i < n; i++)
+		free(choices[i]);
 	free(choices);
 	if (rc == 0)
 		*id = e[picked].id;
@@ -834,8 +849,8 @@ iv_correct_payload(struct tui *t, cJSON **out)
 		char **names = xcalloc(p->nlabels + 1, sizeof *names);
 
 		for (i = 0; i < p->nlabels; i++) {
-			xasprintf(&names[i], "[%c] %s", on[i] ? 'x' : ' ',
-			    p->labels[i].id);
+			names[i] = iv_entry_text(on[i] ? "[x] " : "[ ] ",
+			    &p->labels[i]);
 			choices[i] = names[i];
 		}
 		choices[p->nlabels] = "done";
