@@ -36,6 +36,7 @@ static const struct tui_binding tui_bindings[] = {
 	{ "queue", 'f', TUI_REQ_FILTER },
 	{ "queue", 'u', TUI_REQ_UNDO },
 	{ "queue", 'E', TUI_REQ_INBOX },
+	{ "queue", 'H', TUI_REQ_HANDOFF },
 
 	{ "item", 'a', TUI_REQ_APPROVE },
 	{ "item", 'c', TUI_REQ_CORRECT },

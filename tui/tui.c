@@ -288,6 +288,45 @@ tui_draw(struct tui *t)
 }
 
 /*
+ * The latest hand-off notes of this queue (ended shifts with a note, by
+ * anyone, newest first), in a list closed by Enter or Esc: shown when a
+ * shift starts if there are any, and on a key. The notes are other
+ * people's text: drawn through the safe-text path like the rest.
+ */
+static void
+tui_handoff(struct tui *t, int at_start)
+{
+	struct queue_shift	*s = NULL;
+	char			*why = NULL, **lines;
+	size_t			 n = 0, i, k = 0, picked;
+
+	if (queue_shifts(t->q, NULL, 50, &s, &n, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return;
+	}
+	lines = xcalloc(5, sizeof *lines);
+	for (i = 0; i < n && k < 5; i++) {
+		if (s[i].ended_at == NULL || s[i].note == NULL ||
+		    s[i].note[0] == '\0')
+			continue;
+		xasprintf(&lines[k++], "%s, %s: %s", s[i].reviewer,
+		    s[i].ended_at, s[i].note);
+	}
+	if (k > 0)
+		tui_prompt_pick(t, at_start ? "hand-off notes from the last "
+		    "shifts (Enter or Esc closes; H shows them again)" :
+		    "hand-off notes from the last shifts",
+		    (const char *const *)lines, k, &picked);
+	else if (!at_start)
+		tui_message(t, 0, "no hand-off notes in this queue yet");
+	for (i = 0; i < k; i++)
+		free(lines[i]);
+	free(lines);
+	queue_shifts_free(s, n);
+}
+
+/*
  * Ends the shift with an optional hand-off note: 0, or -1 if the reviewer
  * cancelled at the note (Esc), and the shift and the open item go on. A
  * key script that runs out at the note quits all the same.
@@ -386,6 +425,8 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 		rc = EX_SOFTWARE;
 		goto out;
 	}
+	/* What the previous shifts handed over, before the first item. */
+	tui_handoff(&t, 1);
 
 	for (;;) {
 		tui_draw(&t);
@@ -410,6 +451,10 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 		if (req == TUI_REQ_QUIT) {
 			if (tui_quit(&t, 1) == 0)
 				break;
+			continue;
+		}
+		if (req == TUI_REQ_HANDOFF) {
+			tui_handoff(&t, 0);
 			continue;
 		}
 		if (req == TUI_REQ_HELP && t.view != &tui_view_help) {

@@ -48,7 +48,8 @@
 	R(ACK,		"acknowledge",	"acknowledge the escalation") \
 	R(RESOLVE,	"resolve",	"resolve the escalation") \
 	R(PICK,		"pick",		"take the selected choice") \
-	R(CANCEL,	"cancel",	"close the choice, taking none")
+	R(CANCEL,	"cancel",	"close the choice, taking none") \
+	R(HANDOFF,	"hand-off",	"the latest hand-off notes of this queue")
 
 enum tui_request {
 #define R(id, name, help) TUI_REQ_##id,
