@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,27 +315,11 @@ export_preview_open(const char *path, FILE **f, char **cause)
 static int
 place_absolute(const char *path, char **out, char **cause)
 {
-	const char	*slash, *base;
-	char		*dir, real[PATH_MAX];
-
-	*out = NULL;
-	if ((slash = strrchr(path, '/')) == NULL) {
-		dir = xstrdup(".");
-		base = path;
-	} else {
-		dir = slash == path ? xstrdup("/") :
-		    xstrndup(path, (size_t)(slash - path));
-		base = slash + 1;
-	}
-	if (realpath(dir, real) == NULL) {
+	if ((*out = queue_absolute_path(path)) == NULL) {
 		xasprintf(cause, "cannot create %s: %s", path,
 		    strerror(errno));
-		free(dir);
 		return (EX_CANTCREAT);
 	}
-	free(dir);
-	xasprintf(out, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/",
-	    base);
 	return (0);
 }
 

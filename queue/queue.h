@@ -112,6 +112,11 @@ int		 queue_names_server(const char *);
  * there but by the store.
  */
 int		 queue_owns_path(struct queue *, const char *path);
+/*
+ * path as an absolute name: its directory resolved, its last part kept as
+ * it is (it need not exist). NULL, with errno, if the directory cannot be.
+ */
+char		*queue_absolute_path(const char *path);
 void		 queue_close(struct queue *);
 const char	*queue_path(const struct queue *);
 int		 queue_schema_version(const struct queue *);

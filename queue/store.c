@@ -653,12 +653,8 @@ fail:
 	return (rc);
 }
 
-/*
- * path as an absolute name: its directory resolved, its last part kept
- * (it need not exist). NULL if the directory cannot be resolved.
- */
-static char *
-store_absolute(const char *path)
+char *
+queue_absolute_path(const char *path)
 {
 	const char	*slash = strrchr(path, '/');
 	char		*dir, real[PATH_MAX], *out;
@@ -683,7 +679,7 @@ queue_owns_path(struct queue *q, const char *path)
 	size_t	 i;
 	int	 owns = 0;
 
-	if ((want = store_absolute(path)) == NULL)
+	if ((want = queue_absolute_path(path)) == NULL)
 		return (0);
 	for (i = 0; !owns && i <= sizeof sides / sizeof sides[0]; i++) {
 		if (i == sizeof sides / sizeof sides[0])
@@ -692,7 +688,7 @@ queue_owns_path(struct queue *q, const char *path)
 			continue;
 		else
 			xasprintf(&p, "%s%s", q->path, sides[i]);
-		if (p != NULL && (a = store_absolute(p)) != NULL) {
+		if (p != NULL && (a = queue_absolute_path(p)) != NULL) {
 			owns = strcmp(a, want) == 0;
 			free(a);
 		}
