@@ -768,6 +768,84 @@ int		 queue_audit_log(struct queue *, const char *item,
 int		 queue_audit_head(struct queue *, int64_t *events,
 		     char head[65], char **cause);
 
+/*
+ * Review quality (the policy's quality section). Import samples items by a
+ * hash of their id and the policy version, and records the sample: an
+ * "overlap" item goes to quality.overlap_reviewers distinct reviewers, an
+ * "audit" item to one reviewer and then, blind, to a second; a "gold" item
+ * (a record with a "gold" answer) is served at gold_rate of each
+ * reviewer's claims and scored, never exported. Decisions on these items
+ * are votes ("blind"): none is in force by itself, and nobody but leads
+ * and admins sees another reviewer's vote until all are cast. Then equal
+ * votes put one in force ("agreement"); unequal ones go to a lead
+ * ("adjudication") or to one more reviewer until a majority, as the policy
+ * says; either way a "settle" decision records what came into force, how,
+ * and which vote it took.
+ */
+struct queue_vote {
+	int64_t		 id;		/* the decision's */
+	const char	*reviewer;
+	const char	*action;	/* approve or correct */
+	const char	*payload;	/* JSON or NULL */
+	const char	*decided_at;
+};
+struct queue_round {
+	const struct queue_item	*item;
+	const char		*sample;	/* overlap or audit */
+	const struct queue_vote	*votes;		/* in order, one per reviewer */
+	size_t			 nvotes;
+	const char		*settled_how;	/* agreement, adjudication,
+						   majority; NULL: open */
+};
+/*
+ * Calls fn for each overlap or audit item with two votes or more not
+ * withdrawn, the last cast after since (an RFC 3339 time as for hitl
+ * export --since; NULL or "all": every one), in item order. Leads and
+ * admins only (the votes of open rounds are blind to reviewers).
+ */
+int		 queue_rounds(struct queue *, const char *since,
+		     int (*fn)(const struct queue_round *, void *), void *arg,
+		     char **cause);
+
+/*
+ * Agreement over the rounds (hitl agreement): the whole scope "all", and
+ * with by ("label", "flag", "entity_type", "reviewer", "kind") one group
+ * per value seen ("label:toxicity", "reviewer:ana", "kind:anonymization").
+ */
+struct queue_agreement_pair {
+	char		*a, *b;		/* reviewers, a < b */
+	size_t		 items;		/* units both rated */
+	int		 defined;	/* kappa is defined */
+	double		 kappa;
+};
+struct queue_agreement_f1 {
+	char		*entity_type;	/* NULL: every type */
+	size_t		 pairs;		/* reviewer pairs on items */
+	size_t		 a, b, exact, a_hit, b_hit;
+	double		 exact_f1, overlap_f1;
+};
+struct queue_agreement_group {
+	char				*scope;
+	size_t				 items;		/* rounds */
+	size_t				 units;		/* rated questions */
+	size_t				 reviewers;
+	int				 has_percent, has_fleiss, has_alpha,
+					 has_ac1;
+	double				 percent, fleiss, alpha, ac1;
+	struct queue_agreement_pair	*pairs;
+	size_t				 npairs;
+	struct queue_agreement_f1	*f1;		/* [0]: every type */
+	size_t				 nf1;
+};
+struct queue_agreement {
+	struct queue_agreement_group	*groups;	/* [0]: "all" */
+	size_t				 ngroups;
+};
+int		 queue_agreement(struct queue *, const char *by,
+		     const char *since, struct queue_agreement *,
+		     char **cause);
+void		 queue_agreement_done(struct queue_agreement *);
+
 /* Formats a time as RFC 3339 UTC, "2026-11-28T13:05:35Z". */
 void		 queue_format_time(int64_t, char out[32]);
 /* Lower-case hex of n bytes into out (2n + 1 bytes, NUL-terminated). */
