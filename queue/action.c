@@ -28,6 +28,13 @@ static const struct action_info action_table[] = {
 	    ACTION_FINAL },
 	{ "reopen", QUEUE_STATE_QUEUED, POLICY_ROLE_LEAD, 0, "reopen",
 	    ACTION_CLEARS },
+	/*
+	 * What a review round's votes settled on (agreement, majority) or a
+	 * lead adjudicated: its payload is a resolution's (outcome,
+	 * correction), with how, the vote it chose and every vote.
+	 */
+	{ "settle", QUEUE_STATE_DECIDED, POLICY_ROLE_REVIEWER, 0, "settlement",
+	    ACTION_FINAL },
 };
 
 const struct action_info *

@@ -58,9 +58,12 @@ queue_claim_next(struct queue *q, const struct queue_filter *f,
 	    cause)) != 0 ||
 	    (rc = store_begin_unlogged(q, cause)) != 0)
 		return (rc);
-	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0)
+	if ((rc = quality_paused(q, cause)) != 0 ||
+	    (rc = store_shift_id(q, 1, &shift, cause)) != 0)
 		goto fail;
-	rc = store_claim_next(q, f, shift, &id, cause);
+	rc = quality_claim_gold(q, f, shift, &id, cause);
+	if (rc == STORE_DONE)
+		rc = store_claim_next(q, f, shift, &id, cause);
 	if (rc != STORE_ROW && rc != STORE_DONE)
 		goto fail;
 	if (rc == STORE_DONE) {

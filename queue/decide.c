@@ -511,8 +511,8 @@ decide_check_payload(const struct policy *pol, const struct queue_item *it,
 int
 decide_append(struct queue *q, int64_t item_id, const char *ext_id,
     const char *action, int64_t shift, int64_t lease, int64_t spent_ms,
-    const char *payload, int64_t undoes, const char *event, int64_t *id,
-    char **cause)
+    const char *payload, int64_t undoes, int vote, const char *event,
+    int64_t *id, char **cause)
 {
 	struct store_decision_new	 d;
 	cJSON				*data;
@@ -533,6 +533,7 @@ decide_append(struct queue *q, int64_t item_id, const char *ext_id,
 	d.spent_ms = spent_ms;
 	d.payload = payload;
 	d.undoes = undoes;
+	d.vote = vote;
 	if ((rc = store_decision_insert(q, &d, id, cause)) != 0 ||
 	    (rc = store_decision_json(q, *id, &data, cause)) != 0)
 		return (rc);
@@ -590,16 +591,43 @@ decide_apply(struct queue *q, const struct queue_item *it,
 	return (EX_SOFTWARE);
 }
 
+/*
+ * Whether the decision is a blind vote of the item's review round: an
+ * approve or correct while the round takes votes, and on a gold item an
+ * escalation too (it is scored, and opens nothing: a gold item is no real
+ * output). An escalation of an overlap or audit item ends its round.
+ */
+static int
+decide_round(struct queue *q, const struct queue_item *it,
+    enum queue_action a, struct store_sample *s, int *vote, char **cause)
+{
+	int rc;
+
+	*vote = 0;
+	rc = store_sample_get(q, it->id, s, cause);
+	if (rc == STORE_DONE)
+		return (0);
+	if (rc != STORE_ROW)
+		return (rc);
+	if (strcmp(s->state, "open") != 0)
+		return (0);
+	*vote = a == QUEUE_APPROVE || a == QUEUE_CORRECT ||
+	    (a == QUEUE_ESCALATE && strcmp(s->sample, "gold") == 0);
+	return (0);
+}
+
 int
 queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
     char **cause)
 {
 	struct queue_item	*it = NULL;
+	struct store_sample	 s;
 	cJSON			*p = NULL;
 	char			*payload = NULL, *why = NULL;
 	int64_t			 shift = 0, item_id, spent, did = 0;
-	int			 rc;
+	int			 rc, vote = 0;
 
+	memset(&s, 0, sizeof s);
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
 	    "decide items", cause)) != 0)
 		return (rc);
@@ -632,7 +660,8 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 		goto fail;
 	}
 	if ((rc = store_lock_log(q, cause)) != 0 ||
-	    (rc = store_shift_id(q, 1, &shift, cause)) != 0)
+	    (rc = store_shift_id(q, 1, &shift, cause)) != 0 ||
+	    (rc = decide_round(q, it, d->action, &s, &vote, cause)) != 0)
 		goto fail;
 	spent = d->spent_ms;
 	if (spent < 0 && d->action != QUEUE_COMMENT && it->claimed_at > 0)
@@ -640,9 +669,15 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 	if ((rc = decide_append(q, it->id, it->ext_id,
 	    queue_action_name(d->action), shift,
 	    d->action == QUEUE_COMMENT ? 0 : d->lease_id, spent, payload, 0,
-	    "decision", &did, cause)) != 0 ||
-	    (rc = decide_apply(q, it, d->action, p, did, cause)) != 0 ||
-	    (rc = store_commit(q, cause)) != 0)
+	    vote, "decision", &did, cause)) != 0)
+		goto fail;
+	if (vote)
+		rc = quality_vote(q, it, &s, did, cause);
+	else if ((rc = decide_apply(q, it, d->action, p, did, cause)) == 0 &&
+	    d->action == QUEUE_ESCALATE && s.state != NULL &&
+	    strcmp(s.state, "open") == 0)
+		rc = store_sample_set(q, it->id, "escalated", s.votes, cause);
+	if (rc != 0 || (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	if (id != NULL)
 		*id = did;
@@ -651,6 +686,7 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 fail:
 	store_rollback(q);
 out:
+	store_sample_done(&s);
 	queue_item_free(it);
 	cJSON_Delete(p);
 	free(payload);

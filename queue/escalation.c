@@ -276,7 +276,7 @@ queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
 	    cause)) != 0 ||
 	    (rc = store_shift_id(q, 1, &shift, cause)) != 0 ||
 	    (rc = decide_append(q, item_id, e.item, "resolve", shift, 0, -1,
-	    body, 0, "resolution", &did, cause)) != 0)
+	    body, 0, 0, "resolution", &did, cause)) != 0)
 		goto fail;
 	if ((rc = store_escalation_resolve(q, id, q->actor, queue_now(q),
 	    outcome, did, cause)) != 0 ||

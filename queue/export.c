@@ -48,7 +48,7 @@ export_final(const struct queue_decision_info *h, size_t n, int64_t upto)
 		    h[i].undone_by <= upto))
 			continue;
 		if ((a = action_find(h[i].action)) == NULL ||
-		    a->outcome == ACTION_PASS)
+		    a->outcome == ACTION_PASS || h[i].vote)
 			continue;
 		if (a->outcome == ACTION_CLEARS)
 			return (NULL);

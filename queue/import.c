@@ -31,7 +31,9 @@ struct queue_import {
 	cJSON				*files;
 	struct queue_import_counts	 counts;
 	uint64_t			 queued[QUEUE_NKINDS];
+	uint64_t			 waiting[QUEUE_NKINDS];	/* not gold */
 	uint64_t			 autos[QUEUE_NKINDS];
+	uint64_t			 samples[3];	/* overlap, audit, gold */
 	int				 conflict;	/* the line's id is taken */
 };
 
@@ -177,11 +179,19 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 	struct triage		 t;
 	struct store_batch_item	 it;
 	enum queue_kind		 kind;
-	char			*source, *metadata, *messages;
-	int64_t			 id = 0;
+	const char		*sample;
+	char			*source, *metadata, *messages, *gold = NULL;
+	int64_t			 id = 0, votes = 0;
 	int			 rc;
 
 	triage_record(q->policy, r, &t);
+	if (r->gold != NULL &&
+	    quality_gold_check(q->policy, r, &gold, cause) != 0) {
+		imp->counts.invalid++;
+		return (EX_DATAERR);
+	}
+	sample = !t.queued ? NULL : quality_sample_of(q->policy,
+	    q->policy_version, r->id, r->gold != NULL, &votes);
 	source = import_json(r->source);
 	metadata = import_json(r->metadata);
 	messages = import_json(r->messages);
@@ -202,18 +212,28 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 	free(metadata);
 	free(messages);
 	if (rc != 0)
-		return (rc);
+		goto out;
 	/* The id is taken. */
-	if (id == 0)
-		return (import_existing(imp, r, line, len, cause));
-	if ((rc = import_children(imp, id, r, cause)) != 0)
-		return (rc);
+	if (id == 0) {
+		rc = import_existing(imp, r, line, len, cause);
+		goto out;
+	}
+	if ((rc = import_children(imp, id, r, cause)) != 0 ||
+	    (sample != NULL && (rc = store_sample_insert(q, id, sample, votes,
+	    gold, cause)) != 0))
+		goto out;
+	if (sample != NULL)
+		imp->samples[strcmp(sample, "overlap") == 0 ? 0 :
+		    strcmp(sample, "audit") == 0 ? 1 : 2]++;
 	imp->next_seq++;
 	imp->counts.imported++;
 	kind = r->kind == RECORD_MODEL_OUTPUT ? QUEUE_KIND_MODEL_OUTPUT :
 	    QUEUE_KIND_ANONYMIZATION;
 	if (t.queued) {
 		imp->counts.queued++;
+		/* Gold waits for every reviewer, never for the queue. */
+		if (r->gold == NULL)
+			imp->waiting[kind]++;
 		imp->queued[kind]++;
 	} else {
 		imp->counts.auto_decided++;
@@ -222,7 +242,9 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 	EVP_DigestUpdate(imp->content, line, len);
 	EVP_DigestUpdate(imp->content, "\n", 1);
 	digest_flush(&imp->stored);
-	return (0);
+out:
+	free(gold);
+	return (rc);
 }
 
 int
@@ -291,7 +313,7 @@ import_close_batch(struct queue_import *imp, char **cause)
 	const struct queue_import_counts *c = &imp->counts;
 	unsigned char			 md[EVP_MAX_MD_SIZE];
 	unsigned int			 mdlen = 0;
-	cJSON				*data;
+	cJSON				*data, *o;
 	char				*files, sha[65], now[32], stored[65];
 	int64_t				 end;
 	int				 rc;
@@ -329,6 +351,13 @@ import_close_batch(struct queue_import *imp, char **cause)
 	cJSON_AddStringToObject(data, "content_sha256", sha);
 	/* What was stored of the lines: audit verify recomputes it. */
 	cJSON_AddStringToObject(data, "stored_sha256", stored);
+	/* Review quality's samples of the run, when it drew any. */
+	if (imp->samples[0] + imp->samples[1] + imp->samples[2] > 0) {
+		o = cJSON_AddObjectToObject(data, "samples");
+		cJSON_AddNumberToObject(o, "overlap", (double)imp->samples[0]);
+		cJSON_AddNumberToObject(o, "audit", (double)imp->samples[1]);
+		cJSON_AddNumberToObject(o, "gold", (double)imp->samples[2]);
+	}
 	return (store_audit_append(q, "import", imp->operator, NULL, data,
 	    cause));
 }
@@ -360,8 +389,8 @@ queue_import_finish(struct queue_import *imp, struct queue_import_counts *c,
 	 * import half as fast again. Changes of state are counted by triggers.
 	 */
 	if ((rc = store_batch_set_next_seq(q, imp->next_seq, cause)) != 0 ||
-	    (rc = store_batch_counts_add(q, imp->queued, imp->autos,
-	    cause)) != 0 ||
+	    (rc = store_batch_counts_add(q, imp->waiting, imp->queued,
+	    imp->autos, cause)) != 0 ||
 	    (rc = import_close_batch(imp, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0) {
 		store_rollback(q);

@@ -39,6 +39,11 @@ struct action_info {
 	const char		*event;
 	enum action_outcome	 outcome;
 };
+/*
+ * A decision that is a blind vote (queue_decision_info.vote) sets no
+ * outcome and leaves the item queued, whatever its action: its round's
+ * settlement does.
+ */
 const struct action_info *action_find(const char *);
 
 /* Parses an item's messages (the JSON column) into its msgs. */
@@ -254,7 +259,36 @@ int		 decide_check_payload(const struct policy *,
 int		 decide_append(struct queue *, int64_t item_id,
 		     const char *ext_id, const char *action, int64_t shift,
 		     int64_t lease, int64_t spent_ms, const char *payload,
-		     int64_t undoes, const char *event, int64_t *id,
+		     int64_t undoes, int vote, const char *event, int64_t *id,
 		     char **cause);
+
+/*
+ * Review quality (quality.c). The sample import records for a record of
+ * id under the policy (NULL: none), and the votes it needs; a record's
+ * gold answer checked as a decision on its item (*out: its JSON).
+ */
+struct record;
+const char	*quality_sample_of(const struct policy *, int version,
+		     const char *id, int gold, int64_t *votes);
+int		 quality_gold_check(const struct policy *,
+		     const struct record *, char **out, char **cause);
+/* Whether the item's votes are hidden from the actor. */
+int		 quality_blind(struct queue *, int64_t item_id, int *blind,
+		     char **cause);
+/*
+ * After the vote did on the item (appended): its ballot, and the round
+ * settled, sent on, or (gold) scored; the item's state follows.
+ */
+struct store_sample;
+int		 quality_vote(struct queue *, const struct queue_item *,
+		     struct store_sample *, int64_t did, char **cause);
+/* EX_NOPERM, saying why and who can lift it, if the actor is paused. */
+int		 quality_paused(struct queue *, char **cause);
+/* STORE_ROW with a gold item when this claim is served one. */
+int		 quality_claim_gold(struct queue *, const struct queue_filter *,
+		     int64_t shift, int64_t *id, char **cause);
+/* Checks and carries out what undoing the decision means to its round. */
+int		 quality_undo(struct queue *, int64_t item_id, const char *item,
+		     int64_t decision, const char *action, char **cause);
 
 #endif

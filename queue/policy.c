@@ -66,6 +66,9 @@ policy_new(void)
 	}
 	p->min_flag_score = 0.5;
 	p->spot_check_rate = 0.05;
+	p->overlap_reviewers = 2;
+	p->min_gold_accuracy = 0.8;
+	p->min_gold_items = 20;
 	p->default_weight = 1.0;
 	p->export_min_role = POLICY_ROLE_REVIEWER;
 	p->export_unredacted_role = POLICY_ROLE_ADMIN;
@@ -446,6 +449,70 @@ policy_parse_weights(const cJSON *root, struct policy *p, char **cause)
 }
 
 static int
+policy_parse_quality(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const keys[] = {
+		"overlap_rate", "overlap_reviewers", "gold_rate",
+		"min_gold_accuracy", "min_gold_items", "audit_rate",
+		"adjudication", NULL
+	};
+	const cJSON	*obj;
+	const char	*s = NULL;
+	uint64_t	 u;
+	int		 rc;
+
+	if ((rc = json_get_object(root, "", "quality", &obj, cause)) <= 0)
+		return (rc);
+	if (json_check_keys(obj, "quality", keys, 1, cause) != 0 ||
+	    policy_number(obj, "quality", "overlap_rate", 0, 1,
+	    &p->overlap_rate, cause) < 0 ||
+	    policy_number(obj, "quality", "gold_rate", 0, 1, &p->gold_rate,
+	    cause) < 0 ||
+	    policy_number(obj, "quality", "min_gold_accuracy", 0, 1,
+	    &p->min_gold_accuracy, cause) < 0 ||
+	    policy_number(obj, "quality", "audit_rate", 0, 1,
+	    &p->audit_rate, cause) < 0)
+		return (-1);
+	if ((rc = json_get_uint(obj, "quality", "overlap_reviewers", 9, &u,
+	    cause)) < 0)
+		return (-1);
+	if (rc > 0 && u < 2) {
+		xasprintf(cause, "quality.overlap_reviewers: %llu is too few "
+		    "(2 to 9: a double review needs two reviewers)",
+		    (unsigned long long)u);
+		return (-1);
+	}
+	if (rc > 0)
+		p->overlap_reviewers = (int)u;
+	if ((rc = json_get_uint(obj, "quality", "min_gold_items", 100000, &u,
+	    cause)) < 0)
+		return (-1);
+	if (rc > 0 && u < 1) {
+		xasprintf(cause, "quality.min_gold_items: 0 would pause a "
+		    "reviewer before any gold item is scored (at least 1)");
+		return (-1);
+	}
+	if (rc > 0)
+		p->min_gold_items = (int)u;
+	if (p->overlap_rate + p->audit_rate > 1) {
+		xasprintf(cause, "quality: overlap_rate %g and audit_rate %g "
+		    "add up to more than every item", p->overlap_rate,
+		    p->audit_rate);
+		return (-1);
+	}
+	if (json_get_string(obj, "quality", "adjudication", &s, cause) < 0)
+		return (-1);
+	if (s != NULL && strcmp(s, "extra_reviewer") == 0)
+		p->adjudication = POLICY_ADJUDICATE_EXTRA_REVIEWER;
+	else if (s != NULL && strcmp(s, "lead") != 0) {
+		xasprintf(cause, "quality.adjudication: \"%s\" is neither "
+		    "\"lead\" nor \"extra_reviewer\"", s);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
 policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 {
 	static const char *const anon_keys[] = {
@@ -517,7 +584,7 @@ policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 			return (-1);
 		}
 	}
-	return (0);
+	return (policy_parse_quality(root, p, cause));
 }
 
 int
@@ -528,7 +595,8 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		"allow_reviewer_override", "allow_clock_override",
 		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
-		"labels", "teams", "reason_codes", "severities", "exports", NULL
+		"labels", "teams", "reason_codes", "severities", "exports",
+		"quality", NULL
 	};
 	cJSON		*root = NULL;
 	struct policy	*p;
@@ -696,6 +764,15 @@ policy_to_json(const struct policy *p)
 		    p->severities[i].response_minutes);
 		cJSON_AddItemToArray(o, t);
 	}
+	o = cJSON_AddObjectToObject(root, "quality");
+	cJSON_AddNumberToObject(o, "overlap_rate", p->overlap_rate);
+	cJSON_AddNumberToObject(o, "overlap_reviewers", p->overlap_reviewers);
+	cJSON_AddNumberToObject(o, "gold_rate", p->gold_rate);
+	cJSON_AddNumberToObject(o, "min_gold_accuracy", p->min_gold_accuracy);
+	cJSON_AddNumberToObject(o, "min_gold_items", p->min_gold_items);
+	cJSON_AddNumberToObject(o, "audit_rate", p->audit_rate);
+	cJSON_AddStringToObject(o, "adjudication", p->adjudication ==
+	    POLICY_ADJUDICATE_LEAD ? "lead" : "extra_reviewer");
 	o = cJSON_AddObjectToObject(root, "exports");
 	cJSON_AddStringToObject(o, "min_role",
 	    policy_role_name(p->export_min_role));

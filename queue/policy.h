@@ -46,6 +46,12 @@ struct policy_login {
 	enum policy_role	 role;
 };
 
+/* Who settles votes that disagree: a lead, or one more reviewer. */
+enum policy_adjudication {
+	POLICY_ADJUDICATE_LEAD,
+	POLICY_ADJUDICATE_EXTRA_REVIEWER
+};
+
 struct policy {
 	char			*name;
 	int			 lease_seconds;
@@ -76,6 +82,20 @@ struct policy {
 	size_t			 nreason_codes;
 	struct policy_severity	*severities;
 	size_t			 nseverities;
+
+	/*
+	 * Review quality: shares of items sampled for blind double review
+	 * (overlap_rate, by overlap_reviewers) and second-stage audit, of
+	 * claims served a gold item, and the gold accuracy below which a
+	 * reviewer is paused once min_gold_items are scored.
+	 */
+	double			 overlap_rate;
+	int			 overlap_reviewers;
+	double			 gold_rate;
+	double			 min_gold_accuracy;
+	int			 min_gold_items;
+	double			 audit_rate;
+	enum policy_adjudication adjudication;
 
 	enum policy_role	 export_min_role;
 	/* --redact none, and formats that carry the text (spans) */

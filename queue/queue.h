@@ -403,6 +403,7 @@ struct queue_decision_info {
 	char		*payload;	/* JSON or NULL */
 	int64_t		 undoes;
 	int64_t		 undone_by;	/* 0 unless withdrawn by an undo */
+	int		 vote;		/* a blind vote, not in force */
 };
 int		 queue_item_history(struct queue *, const char *ext_id,
 		     struct queue_decision_info **, size_t *, char **cause);
@@ -806,6 +807,46 @@ struct queue_round {
 int		 queue_rounds(struct queue *, const char *since,
 		     int (*fn)(const struct queue_round *, void *), void *arg,
 		     char **cause);
+
+/*
+ * The items waiting for a lead's adjudication (leads and admins), oldest
+ * first, each with its votes.
+ */
+struct queue_adjudication {
+	char				*item;
+	char				*sample;	/* overlap, audit */
+	struct queue_decision_info	*votes;
+	size_t				 nvotes;
+};
+int		 queue_adjudications(struct queue *,
+		     struct queue_adjudication **, size_t *, char **cause);
+void		 queue_adjudications_free(struct queue_adjudication *, size_t);
+/*
+ * A lead settles an item waiting for adjudication: with chose, the
+ * decision of that vote (action NULL); else action (approve or correct)
+ * and its payload, decided anew. note is kept with the settlement.
+ */
+int		 queue_adjudicate(struct queue *, const char *item,
+		     int64_t chose, const char *action, const char *payload,
+		     const char *note, int64_t *decision_id, char **cause);
+
+/*
+ * Gold accuracy and pauses: a reviewer's gold votes scored since they were
+ * last resumed, and whether they are paused (by whom resumed, when).
+ */
+struct queue_pause {
+	int		 paused;
+	char		*at;		/* of the last pause or resume */
+	char		*by;		/* who resumed; NULL for a pause */
+	uint64_t	 gold_items;	/* scored since the last resume */
+	uint64_t	 right, total;
+};
+int		 queue_reviewer_pause(struct queue *, const char *login,
+		     struct queue_pause *, char **cause);
+void		 queue_pause_done(struct queue_pause *);
+/* Leads and admins: lifts a reviewer's pause; scores start again. */
+int		 queue_reviewer_resume(struct queue *, const char *login,
+		     const char *note, char **cause);
 
 /*
  * Agreement over the rounds (hitl agreement): the whole scope "all", and

@@ -29,7 +29,8 @@
 
 static const char *const record_common_keys[] = {
 	"id", "kind", "created_at", "source", "metadata", "priority",
-	"response", "prompt", "messages", "flags", "text", "spans", NULL
+	"response", "prompt", "messages", "flags", "text", "spans", "gold",
+	NULL
 };
 
 static const char *const record_flag_keys[] = {
@@ -752,6 +753,7 @@ record_parse(const char *line, size_t len, struct record *r, char **cause)
 	    cause)) < 0)
 		goto fail;
 	r->has_priority = rc;
+	r->gold = cJSON_GetObjectItemCaseSensitive(r->root, "gold");
 	if (record_parse_kind(r, cause) != 0)
 		goto fail;
 	return (0);

@@ -63,6 +63,9 @@ struct record {
 	size_t			 nflags;
 	struct record_span	*spans;
 	size_t			 nspans;
+
+	/* The expected decision of a gold item (checked by import). */
+	const cJSON		*gold;
 };
 
 /*

@@ -154,6 +154,9 @@ triage_record(const struct policy *p, struct record *r, struct triage *t)
 		triage_output(p, r, t);
 	else
 		triage_anonymization(p, r, t);
+	/* A gold item is served to reviewers, whatever its scores. */
+	if (r->gold != NULL)
+		t->queued = 1;
 	if (!t->queued)
 		t->priority = 0;
 	if (r->has_priority)

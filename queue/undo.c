@@ -102,7 +102,9 @@ queue_undo(struct queue *q, struct queue_decision_info *undone,
 		goto fail;
 	}
 	if ((rc = undo_find(q, shift, &t, cause)) != 0 ||
-	    (rc = undo_check(q, &t, cause)) != 0)
+	    (rc = undo_check(q, &t, cause)) != 0 ||
+	    (rc = quality_undo(q, t.item_id, t.item, t.id, t.action,
+	    cause)) != 0)
 		goto fail;
 	if (strcmp(t.action, "escalate") == 0)
 		rc = store_escalation_withdraw(q, t.id, cause);
@@ -116,7 +118,7 @@ queue_undo(struct queue *q, struct queue_decision_info *undone,
 	    (rc = claim_item(q, t.item_id, l, cause)) != 0)
 		goto fail;
 	if ((rc = decide_append(q, t.item_id, t.item, "undo", shift,
-	    l->lease_id, -1, NULL, t.id, "undo", &did, cause)) != 0 ||
+	    l->lease_id, -1, NULL, t.id, 0, "undo", &did, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	if (undone != NULL) {
@@ -170,7 +172,7 @@ queue_reopen(struct queue *q, const char *item, const char *note,
 	rc = store_shift_id(q, 1, &shift, cause);
 	if (rc == 0)
 		rc = decide_append(q, it->id, it->ext_id, "reopen", shift, 0,
-		    -1, payload, 0, "reopen", &did, cause);
+		    -1, payload, 0, 0, "reopen", &did, cause);
 	free(payload);
 	if (rc != 0)
 		goto fail;

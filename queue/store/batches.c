@@ -242,8 +242,8 @@ store_batch_span_insert(struct queue *q, int64_t item_id, int64_t idx,
  * half as fast again. Changes of state are counted by triggers.
  */
 int
-store_batch_counts_add(struct queue *q, const uint64_t queued[],
-    const uint64_t autos[], char **cause)
+store_batch_counts_add(struct queue *q, const uint64_t waiting[],
+    const uint64_t queued[], const uint64_t autos[], char **cause)
 {
 	static const char waiting_sql[] =
 	    "UPDATE waiting SET n = n + ?1 WHERE kind = ?2";
@@ -255,7 +255,7 @@ store_batch_counts_add(struct queue *q, const uint64_t queued[],
 	for (k = 0; k < QUEUE_NKINDS; k++) {
 		if ((st = store_stmt(q, waiting_sql, cause)) == NULL)
 			return (EX_SOFTWARE);
-		store_bind_int(st, 1, (int64_t)queued[k]);
+		store_bind_int(st, 1, (int64_t)waiting[k]);
 		store_bind_text(st, 2, queue_kind_name((enum queue_kind)k));
 		if ((rc = store_run(st, "import", cause)) != 0)
 			return (rc);

@@ -31,8 +31,16 @@
 #define STORE_ITEM_NCOLUMNS	19
 #define STORE_DECISION_COLUMNS \
 	"d.id, i.ext_id, d.action, d.reviewer, d.shift_id, d.lease_id, " \
-	"d.policy_version, d.decided_at, d.spent_ms, d.payload, d.undoes"
-#define STORE_DECISION_NCOLUMNS	11
+	"d.policy_version, d.decided_at, d.spent_ms, d.payload, d.undoes, " \
+	"d.vote"
+#define STORE_DECISION_NCOLUMNS	12
+/*
+ * Gold items stay queued for every reviewer in turn: lists, counts and
+ * searches of the waiting items leave them out (claims serve them apart).
+ */
+#define STORE_NOT_GOLD \
+	"AND NOT EXISTS (SELECT 1 FROM samples g WHERE g.item_id = items.id " \
+	"AND g.sample = 'gold') "
 struct queue_item *store_item_row(struct store_stmt *, int first);
 /* Sets every field but undone_by, which is 0. */
 void		 store_decision_row(struct store_stmt *, int first,

@@ -72,7 +72,7 @@ static const struct copy_column copy_decisions[] = {
 	{ "reviewer", 't' }, { "shift_id", 'i' }, { "lease_id", 'i' },
 	{ "policy_version", 'i' }, { "decided_at", 't' }, { "spent_ms", 'i' },
 	{ "payload", 't' }, { "undoes", 'i' }, { "supersedes", 'i' },
-	{ "audit_seq", 'i' }, { NULL, 0 }
+	{ "audit_seq", 'i' }, { "vote", 'i' }, { NULL, 0 }
 };
 static const struct copy_column copy_audit[] = {
 	{ "seq", 'i' }, { "at", 't' }, { "actor", 't' }, { "event", 't' },

@@ -34,7 +34,7 @@ store_decision_insert(struct queue *q, const struct store_decision_new *d,
 	static const char sql[] =
 	    "INSERT INTO decisions (item_id, action, reviewer, shift_id, "
 	    "lease_id, policy_version, decided_at, spent_ms, payload, undoes, "
-	    "audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	    "audit_seq, vote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct store_stmt	*st;
 	int			 rc;
 
@@ -57,6 +57,8 @@ store_decision_insert(struct queue *q, const struct store_decision_new *d,
 	if (d->undoes != 0)
 		store_bind_int(st, 10, d->undoes);
 	store_bind_int(st, 11, d->audit_seq);
+	if (d->vote)
+		store_bind_int(st, 12, 1);
 	if ((rc = store_run(st, "decide", cause)) != 0)
 		return (rc);
 	*id = q->ops->last_id(q);
@@ -69,7 +71,7 @@ store_decision_json(struct queue *q, int64_t id, cJSON **out, char **cause)
 	static const char sql[] =
 	    "SELECT d.id, i.ext_id, d.action, d.reviewer, d.shift_id, "
 	    "d.lease_id, d.policy_version, d.decided_at, d.spent_ms, "
-	    "d.payload, d.undoes, d.supersedes, d.audit_seq "
+	    "d.payload, d.undoes, d.supersedes, d.audit_seq, d.vote "
 	    "FROM decisions d JOIN items i ON i.id = d.item_id WHERE d.id = ?";
 	/* Each column's key, and whether it is a number ('i') or JSON. */
 	static const struct {
@@ -80,7 +82,7 @@ store_decision_json(struct queue *q, int64_t id, cJSON **out, char **cause)
 		{ "reviewer", 's' }, { "shift", 'i' }, { "lease", 'i' },
 		{ "policy_version", 'i' }, { "decided_at", 's' },
 		{ "spent_ms", 'i' }, { "payload", 'j' }, { "undoes", 'i' },
-		{ "supersedes", 'i' }, { "audit_seq", 'i' },
+		{ "supersedes", 'i' }, { "audit_seq", 'i' }, { "vote", 'b' },
 	};
 	struct store_stmt	*st;
 	cJSON			*o, *v;
@@ -102,7 +104,12 @@ store_decision_json(struct queue *q, int64_t id, cJSON **out, char **cause)
 	}
 	o = cJSON_CreateObject();
 	for (i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-		if (store_is_null(st, (int)i))
+		/* A vote says so; other decisions read as before it. */
+		if (cols[i].type == 'b' && store_is_null(st, (int)i))
+			continue;
+		if (cols[i].type == 'b')
+			v = cJSON_CreateBool(store_int(st, (int)i) != 0);
+		else if (store_is_null(st, (int)i))
 			v = cJSON_CreateNull();
 		else if (cols[i].type == 'i')
 			v = cJSON_CreateNumber((double)store_int(st, (int)i));

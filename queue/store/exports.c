@@ -98,7 +98,8 @@ store_export_scan(struct queue *q, enum store_export_rows which,
 	    "ORDER BY d.item_id";
 	static const char each_sql[] = EXPORT_SELECT
 	    "WHERE d.id > ?1 AND d.id <= ?2 AND (CAST(?3 AS TEXT) IS NULL "
-	    "OR i.kind = ?3) "
+	    "OR i.kind = ?3) AND NOT EXISTS (SELECT 1 FROM samples g WHERE "
+	    "g.item_id = d.item_id AND g.sample = 'gold') "
 	    "ORDER BY d.id";
 	struct store_stmt	*st;
 

@@ -322,6 +322,7 @@ store_decision_row(struct store_stmt *st, int first,
 	    store_int(st, c);
 	c++;
 	d->payload = store_column_text(st, c++);
-	d->undoes = store_int(st, c);
+	d->undoes = store_int(st, c++);
+	d->vote = store_int(st, c) != 0;
 	d->undone_by = 0;
 }

@@ -21,7 +21,17 @@
 	"SELECT id FROM items WHERE (state = 'queued' OR state = 'claimed') " \
 	"AND (lease_expires IS NULL OR lease_expires <= ?1) " \
 	"AND NOT EXISTS (SELECT 1 FROM skips WHERE shift_id = ?2 " \
-	"AND item_id = items.id) "
+	"AND item_id = items.id) " CLAIM_QUALITY
+/*
+ * Of the items sampled for review quality, only rounds still taking votes
+ * are claimed, by reviewers who have not voted in them; gold items are
+ * served apart (store_claim_gold), and adjudication is a lead's.
+ */
+#define CLAIM_QUALITY \
+	"AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.item_id = items.id " \
+	"AND (s.state <> 'open' OR s.sample = 'gold')) " \
+	"AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.item_id = items.id " \
+	"AND b.reviewer = ?5) "
 #define CLAIM_TYPE STORE_TYPE_FILTER("?4")
 #define CLAIM_ORDER "ORDER BY requeue, priority DESC, seq LIMIT 1"
 
@@ -54,6 +64,7 @@ store_claim_next(struct queue *q, const struct queue_filter *f,
 		return (EX_SOFTWARE);
 	store_bind_int(st, 1, queue_now(q));
 	store_bind_int(st, 2, shift);
+	store_bind_text(st, 5, q->actor);
 	if (f != NULL && f->kind != NULL)
 		store_bind_text(st, 3, f->kind);
 	if (f != NULL && f->type != NULL)

@@ -16,7 +16,8 @@
 	"SELECT requeue, priority, seq, ext_id, kind, top_type, top_score, " \
 	"imported_at, created_at, CASE WHEN lease_expires > ?1 " \
 	"THEN holder END FROM items "
-#define PAGE_WAITING "WHERE (state = 'queued' OR state = 'claimed') "
+#define PAGE_WAITING "WHERE (state = 'queued' OR state = 'claimed') " \
+	STORE_NOT_GOLD
 #define PAGE_KIND "AND kind = ?2 "
 #define PAGE_TYPE STORE_TYPE_FILTER("?3")
 

@@ -331,6 +331,51 @@ const struct store_migration pg_migrations[] = {
 	"  PRIMARY KEY (export_id, seq));"
 	"CREATE INDEX export_files_owner ON export_files (owner);"
 	},
+	{ 4, "review quality: samples, votes, gold scores, pauses",
+	/* As SQLite's migration 7. */
+	"CREATE TABLE samples ("
+	"  item_id BIGINT PRIMARY KEY REFERENCES items(id),"
+	"  sample " T " NOT NULL CHECK (sample = 'overlap' OR"
+	"    sample = 'audit' OR sample = 'gold'),"
+	"  votes BIGINT NOT NULL,"
+	"  gold " T ","
+	"  state " T " NOT NULL CHECK (state = 'open' OR"
+	"    state = 'adjudication' OR state = 'closed' OR"
+	"    state = 'escalated'));"
+	"ALTER TABLE decisions ADD COLUMN vote BIGINT;"
+	"CREATE TABLE ballots ("
+	"  item_id BIGINT NOT NULL REFERENCES items(id),"
+	"  reviewer " T " NOT NULL,"
+	"  decision_id BIGINT NOT NULL REFERENCES decisions(id),"
+	"  PRIMARY KEY (item_id, reviewer));"
+	"CREATE INDEX ballots_decision ON ballots (decision_id);"
+	"CREATE TABLE gold_scores ("
+	"  decision_id BIGINT PRIMARY KEY REFERENCES decisions(id),"
+	"  item_id BIGINT NOT NULL REFERENCES items(id),"
+	"  reviewer " T " NOT NULL,"
+	"  right_n BIGINT NOT NULL,"
+	"  total_n BIGINT NOT NULL);"
+	"CREATE INDEX gold_scores_reviewer ON gold_scores (reviewer,"
+	"  decision_id);"
+	"CREATE TABLE pauses ("
+	"  id " ID ","
+	"  reviewer " T " NOT NULL,"
+	"  event " T " NOT NULL CHECK (event = 'pause' OR event = 'resume'),"
+	"  at " T " NOT NULL,"
+	"  actor " T " NOT NULL,"
+	"  scored BIGINT NOT NULL,"
+	"  accuracy DOUBLE PRECISION,"
+	"  after_decision BIGINT NOT NULL,"
+	"  audit_seq BIGINT NOT NULL);"
+	"CREATE INDEX pauses_reviewer ON pauses (reviewer, id);"
+	GUARD("pauses_no_update", "UPDATE", "pauses",
+	    "pauses are append-only")
+	GUARD("pauses_no_delete", "DELETE", "pauses",
+	    "pauses are append-only")
+	GUARD_TRUNCATE("pauses_no_truncate", "pauses",
+	    "pauses are append-only")
+	"CREATE INDEX leases_holder ON leases (holder);"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

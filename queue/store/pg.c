@@ -1441,13 +1441,13 @@ pg_grant(struct queue *q, const char *name, char **cause)
 		"GRANT SELECT ON ALL TABLES IN SCHEMA hitl TO ",
 		"GRANT INSERT ON decisions, audit, audit_signatures, policies, "
 		"exports, batches, items, flags, spans, shifts, escalations, "
-		"leases, meta, skips TO ",
+		"leases, meta, skips, samples, ballots, gold_scores, pauses TO ",
 		"GRANT UPDATE ON items, batches, shifts, escalations, leases, "
-		"meta, waiting, state_counts, audit_head TO ",
-		"GRANT DELETE ON skips TO ",
+		"meta, waiting, state_counts, audit_head, samples TO ",
+		"GRANT DELETE ON skips, ballots, gold_scores TO ",
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA hitl TO ",
 		"REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "
-		"audit_signatures, policies, exports FROM ",
+		"audit_signatures, policies, exports, pauses FROM ",
 	};
 	char	*role, *sql;
 	size_t	 i;

@@ -201,6 +201,7 @@ struct store_decision_new {
 	const char	*payload;	/* JSON, or NULL */
 	int64_t		 undoes;	/* 0: none */
 	int64_t		 audit_seq;	/* of the event that records it */
+	int		 vote;		/* a blind vote of a round */
 };
 /* Appends the row; stores its id. */
 int		 store_decision_insert(struct queue *,
@@ -754,10 +755,11 @@ int		 store_batch_span_insert(struct queue *, int64_t item_id,
 		     const char *explanation, char **cause);
 /*
  * Adds a run's items, by kind (QUEUE_NKINDS each), to the counts kept of
- * those waiting and of each state.
+ * those waiting (gold items never are) and of each state.
  */
-int		 store_batch_counts_add(struct queue *, const uint64_t queued[],
-		     const uint64_t autos[], char **cause);
+int		 store_batch_counts_add(struct queue *, const uint64_t waiting[],
+		     const uint64_t queued[], const uint64_t autos[],
+		     char **cause);
 
 /* --- Copies between databases (store/copy.c) --- */
 
@@ -808,5 +810,72 @@ int		 store_meta_demo_set(struct queue *, char **cause);
 /* Whether the batches made before signing still wait for their baseline. */
 int		 store_meta_needs_baseline(struct queue *, int *due,
 		     char **cause);
+
+
+/* Review quality (queue/store/quality.c). */
+struct store_sample {
+	int64_t	 item_id;
+	char	*sample;	/* overlap, audit, gold */
+	int64_t	 votes;		/* needed; gold: 0 */
+	char	*gold;		/* the answer (JSON), gold only */
+	char	*state;		/* open, adjudication, closed */
+};
+int		 store_sample_insert(struct queue *, int64_t item_id,
+		     const char *sample, int64_t votes, const char *gold,
+		     char **cause);
+/* STORE_ROW with the item's sample, STORE_DONE if it has none. */
+int		 store_sample_get(struct queue *, int64_t item_id,
+		     struct store_sample *, char **cause);
+void		 store_sample_done(struct store_sample *);
+int		 store_sample_set(struct queue *, int64_t item_id,
+		     const char *state, int64_t votes, char **cause);
+/* Items whose round is in that state, by row id. */
+int		 store_samples_waiting(struct queue *, const char *state,
+		     int64_t **ids, size_t *n, char **cause);
+int		 store_ballot_insert(struct queue *, int64_t item_id,
+		     const char *reviewer, int64_t decision_id, char **cause);
+/* Withdraws a vote: its ballot and its gold score go. */
+int		 store_ballot_delete(struct queue *, int64_t decision_id,
+		     char **cause);
+/* Whether the decision is a vote in force. */
+int		 store_ballot_of(struct queue *, int64_t decision_id,
+		     int *found, char **cause);
+/* The votes in force on an item, in order. */
+int		 store_ballots(struct queue *, int64_t item_id,
+		     struct queue_decision_info **, size_t *, char **cause);
+int		 store_gold_score_insert(struct queue *, int64_t decision_id,
+		     int64_t item_id, const char *reviewer, unsigned right,
+		     unsigned total, char **cause);
+struct store_gold_totals {
+	uint64_t	 items, right, total;
+};
+/* A reviewer's gold scores of votes after decision "after". */
+int		 store_gold_totals(struct queue *, const char *reviewer,
+		     int64_t after, struct store_gold_totals *, char **cause);
+struct store_pause {
+	const char	*reviewer;	/* insert only */
+	char		*event;		/* pause, resume */
+	char		*at;
+	char		*actor;
+	uint64_t	 scored;
+	double		 accuracy;	/* below 0: none */
+	int64_t		 after_decision;	/* scores count after it */
+	int64_t		 audit_seq;
+};
+int		 store_pause_insert(struct queue *, const struct store_pause *,
+		     char **cause);
+/* STORE_ROW with the reviewer's last pause or resume, or STORE_DONE. */
+int		 store_pause_last(struct queue *, const char *reviewer,
+		     struct store_pause *, char **cause);
+void		 store_pause_done(struct store_pause *);
+/* How many claims the reviewer ever made (leases). */
+int		 store_claim_count(struct queue *, const char *reviewer,
+		     int64_t *n, char **cause);
+/* STORE_ROW with a gold item to serve the actor, or STORE_DONE. */
+int		 store_claim_gold(struct queue *, const char *kind,
+		     int64_t shift, int64_t *id, char **cause);
+/* Overlap and audit items with two votes or more, the last after after. */
+int		 store_round_items(struct queue *, int64_t after, int64_t **ids,
+		     size_t *n, char **cause);
 
 #endif

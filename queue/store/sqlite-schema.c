@@ -349,6 +349,66 @@ const struct store_migration sqlite_migrations[] = {
 	"  PRIMARY KEY (export_id, seq)) WITHOUT ROWID;"
 	"CREATE INDEX export_files_owner ON export_files (owner);"
 	},
+	{ 7, "review quality: samples, votes, gold scores, pauses",
+	/*
+	 * What import sampled for review quality (overlap, audit, gold),
+	 * how many votes the item needs (extra_reviewer adjudication adds
+	 * one at a time; gold: 0, it is never settled), its gold answer, and
+	 * where its round is: votes being cast (open), waiting for a lead
+	 * (adjudication), or over (closed: settled; escalated: by a voter,
+	 * and open again if that escalation is undone). The sample
+	 * and the answer are recomputed from the raw line by audit verify.
+	 */
+	"CREATE TABLE samples ("
+	"  item_id INTEGER PRIMARY KEY REFERENCES items(id),"
+	"  sample TEXT NOT NULL CHECK (sample = 'overlap' OR sample = 'audit'"
+	"    OR sample = 'gold'),"
+	"  votes INTEGER NOT NULL,"
+	"  gold TEXT,"
+	"  state TEXT NOT NULL CHECK (state = 'open' OR"
+	"    state = 'adjudication' OR state = 'closed' OR"
+	"    state = 'escalated'));"
+	/* A decision that is a blind vote of a round (1), not in force. */
+	"ALTER TABLE decisions ADD COLUMN vote INTEGER;"
+	/*
+	 * Each reviewer's vote in force on an item: claims step over items
+	 * the claimer voted on; an undo removes the row. Derived from the
+	 * decisions, kept for the claim's one index lookup.
+	 */
+	"CREATE TABLE ballots ("
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  reviewer TEXT NOT NULL,"
+	"  decision_id INTEGER NOT NULL REFERENCES decisions(id),"
+	"  PRIMARY KEY (item_id, reviewer)) WITHOUT ROWID;"
+	"CREATE INDEX ballots_decision ON ballots (decision_id);"
+	/* A gold vote's score: right of total, as vote_score counts. */
+	"CREATE TABLE gold_scores ("
+	"  decision_id INTEGER PRIMARY KEY REFERENCES decisions(id),"
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  reviewer TEXT NOT NULL,"
+	"  right_n INTEGER NOT NULL,"
+	"  total_n INTEGER NOT NULL);"
+	"CREATE INDEX gold_scores_reviewer ON gold_scores (reviewer,"
+	"  decision_id);"
+	/* Pauses and their lifting, append-only, each with its event. */
+	"CREATE TABLE pauses ("
+	"  id INTEGER PRIMARY KEY,"
+	"  reviewer TEXT NOT NULL,"
+	"  event TEXT NOT NULL CHECK (event = 'pause' OR event = 'resume'),"
+	"  at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  scored INTEGER NOT NULL,"
+	"  accuracy REAL,"
+	"  after_decision INTEGER NOT NULL,"
+	"  audit_seq INTEGER NOT NULL);"
+	"CREATE INDEX pauses_reviewer ON pauses (reviewer, id);"
+	"CREATE TRIGGER pauses_no_update BEFORE UPDATE ON pauses"
+	"  BEGIN SELECT RAISE(ABORT, 'pauses are append-only'); END;"
+	"CREATE TRIGGER pauses_no_delete BEFORE DELETE ON pauses"
+	"  BEGIN SELECT RAISE(ABORT, 'pauses are append-only'); END;"
+	/* Gold is served by the count of a reviewer's claims. */
+	"CREATE INDEX leases_holder ON leases (holder);"
+	},
 };
 
 const size_t sqlite_nmigrations =

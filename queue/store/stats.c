@@ -46,7 +46,8 @@ store_stats_oldest(struct queue *q, char **item, char **imported_at,
 	/* An index holds exactly the waiting items, in import order. */
 	static const char sql[] =
 	    "SELECT ext_id, imported_at FROM items "
-	    "WHERE state = 'queued' OR state = 'claimed' ORDER BY seq LIMIT 1";
+	    "WHERE (state = 'queued' OR state = 'claimed') " STORE_NOT_GOLD
+	    "ORDER BY seq LIMIT 1";
 	struct store_stmt	*st;
 	int			 rc;
 
