@@ -47,6 +47,7 @@ extern const struct cmd_entry cmd_takeover_entry;
 extern const struct cmd_entry cmd_shift_entry;
 extern const struct cmd_entry cmd_shifts_entry;
 extern const struct cmd_entry cmd_reviewers_entry;
+extern const struct cmd_entry cmd_agreement_entry;
 extern const struct cmd_entry cmd_escalations_entry;
 extern const struct cmd_entry cmd_escalation_entry;
 extern const struct cmd_entry cmd_audit_entry;

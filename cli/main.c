@@ -32,6 +32,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_shift_entry,
 	&cmd_shifts_entry,
 	&cmd_reviewers_entry,
+	&cmd_agreement_entry,
 	&cmd_escalations_entry,
 	&cmd_escalation_entry,
 	&cmd_audit_entry,

@@ -111,6 +111,10 @@ expect_exit 64 "$HITL" export --format sft --kind outputs -o x.jsonl
 expect_line 'hitl export: --kind is model_output or anonymization; did you mean "model_output"?'
 expect_exit 64 "$HITL" export --format sft --redact "" -o x.jsonl
 expect_line 'hitl export: --redact is replace, mask, hash or none'
+expect_exit 64 "$HITL" agreement --by lable
+expect_line 'hitl agreement: --by is label, flag, entity_type, reviewer or kind; did you mean "label"?'
+expect_exit 64 "$HITL" agreement --by ""
+expect_line 'hitl agreement: --by is label, flag, entity_type, reviewer or kind'
 expect_exit 64 "$HITL" decide item-1 --lease 1 aprove
 expect_line 'hitl decide: unknown action "aprove" (approve, correct, escalate, skip, comment); did you mean "approve"?'
 expect_exit 64 "$HITL" audit verfy
