@@ -48,6 +48,8 @@ extern const struct cmd_entry cmd_shift_entry;
 extern const struct cmd_entry cmd_shifts_entry;
 extern const struct cmd_entry cmd_reviewers_entry;
 extern const struct cmd_entry cmd_agreement_entry;
+extern const struct cmd_entry cmd_adjudication_entry;
+extern const struct cmd_entry cmd_reviewer_entry;
 extern const struct cmd_entry cmd_escalations_entry;
 extern const struct cmd_entry cmd_escalation_entry;
 extern const struct cmd_entry cmd_audit_entry;

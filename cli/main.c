@@ -33,6 +33,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_shifts_entry,
 	&cmd_reviewers_entry,
 	&cmd_agreement_entry,
+	&cmd_adjudication_entry,
+	&cmd_reviewer_entry,
 	&cmd_escalations_entry,
 	&cmd_escalation_entry,
 	&cmd_audit_entry,

@@ -57,6 +57,7 @@ struct export_ctx {
 	cJSON				*by_label;
 	cJSON				*by_entity;
 	cJSON				*by_desirable;
+	cJSON				*by_review;
 	/*
 	 * The outcome (or decision) the sink is writing records of, and what
 	 * its item holds, found at its first record (export_held).
@@ -309,6 +310,39 @@ export_held(struct export_ctx *x)
 		    !it->flags[i].has_offsets;
 }
 
+/*
+ * How the decision a record comes from was reached: by one reviewer
+ * ("single"), by a review round's settlement ("agreement", "majority",
+ * "adjudication"), by the policy ("policy": no decision), or it is a
+ * round's vote (the decisions format writes every decision).
+ */
+static const char *
+export_review(const struct queue_decision_info *d)
+{
+	static const char *const hows[] = {
+		"agreement", "majority", "adjudication", NULL
+	};
+	const char	*how, *found = "settlement";
+	cJSON		*p;
+	size_t		 i;
+
+	if (d == NULL)
+		return ("policy");
+	if (d->vote)
+		return ("vote");
+	if (strcmp(d->action, "settle") != 0)
+		return ("single");
+	p = export_payload(d);
+	how = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p,
+	    "how"));
+	for (i = 0; how != NULL && hows[i] != NULL; i++) {
+		if (strcmp(how, hows[i]) == 0)
+			found = hows[i];
+	}
+	cJSON_Delete(p);
+	return (found);
+}
+
 static void
 export_held_done(struct export_ctx *x)
 {
@@ -343,6 +377,7 @@ export_write(struct export_ctx *x, cJSON *record, const struct queue_item *it,
 	export_count(x->by_action, action);
 	if (x->cur == NULL)
 		return (0);
+	export_count(x->by_review, export_review(x->cur_d));
 	if (!x->cur_found)
 		export_held(x);
 	cJSON_ArrayForEach(l, x->cur_labels) {
@@ -576,9 +611,10 @@ export_manifest(struct export_ctx *x, const char *sha, const char *head,
 	cJSON_AddItemToObject(o, "label", x->by_label);
 	cJSON_AddItemToObject(o, "entity_type", x->by_entity);
 	cJSON_AddItemToObject(o, "desirable", x->by_desirable);
+	cJSON_AddItemToObject(o, "review", x->by_review);
 	cJSON_AddItemToObject(m, "skipped", x->skipped);
 	x->by_kind = x->by_action = x->by_label = x->by_entity = NULL;
-	x->by_desirable = NULL;
+	x->by_desirable = x->by_review = NULL;
 	x->skipped = NULL;
 	cJSON_AddNumberToObject(m, "reviewers",
 	    cJSON_GetArraySize(x->reviewers));
@@ -868,6 +904,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	x.by_label = cJSON_CreateObject();
 	x.by_entity = cJSON_CreateObject();
 	x.by_desirable = cJSON_CreateObject();
+	x.by_review = cJSON_CreateObject();
 	x.skipped = cJSON_CreateObject();
 	x.reviewers = cJSON_CreateObject();
 	x.policies = cJSON_CreateObject();
@@ -992,6 +1029,7 @@ out:
 	cJSON_Delete(x.by_label);
 	cJSON_Delete(x.by_entity);
 	cJSON_Delete(x.by_desirable);
+	cJSON_Delete(x.by_review);
 	cJSON_Delete(x.skipped);
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);

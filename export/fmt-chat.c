@@ -58,7 +58,7 @@ fmt_chat_begin(struct export_ctx *x, const struct queue_outcome *o,
 		return (-1);
 	c->payload = export_payload(o->final);
 	c->action = o->final->action;
-	if (strcmp(c->action, "resolve") == 0) {
+	if (queue_action_has_outcome(c->action)) {
 		outcome = cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(c->payload, "outcome"));
 		c->rejected = outcome != NULL && strcmp(outcome, "reject") == 0;

@@ -51,17 +51,13 @@ fmt_decisions_supersedes(struct export_ctx *x,
 {
 	size_t i;
 
-	if (strcmp(d->action, "approve") != 0 &&
-	    strcmp(d->action, "correct") != 0 &&
-	    strcmp(d->action, "resolve") != 0)
+	if (!queue_decision_sets_outcome(d))
 		return (0);
 	for (i = o->nhistory; i-- > 0;) {
 		const struct queue_decision_info *e = &o->history[i];
 
 		if (e->id >= d->id || e->undone_by != 0 ||
-		    (strcmp(e->action, "approve") != 0 &&
-		    strcmp(e->action, "correct") != 0 &&
-		    strcmp(e->action, "resolve") != 0))
+		    !queue_decision_sets_outcome(e))
 			continue;
 		return (queue_decision_exported(export_queue(x), e->id) ?
 		    e->id : 0);

@@ -900,7 +900,7 @@ export_pii_walk(const struct queue_outcome *o, struct export_pii *p)
 	if (p != NULL)
 		memset(p, 0, sizeof *p);
 	payload = export_payload(o->final);
-	if (o->final != NULL && strcmp(o->final->action, "resolve") == 0) {
+	if (o->final != NULL && queue_action_has_outcome(o->final->action)) {
 		outcome = cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(payload, "outcome"));
 		corr = cJSON_GetObjectItemCaseSensitive(payload, "correction");

@@ -37,6 +37,21 @@ static const struct action_info action_table[] = {
 	    ACTION_FINAL },
 };
 
+int
+queue_decision_sets_outcome(const struct queue_decision_info *d)
+{
+	const struct action_info *a = action_find(d->action);
+
+	return (a != NULL && a->outcome == ACTION_FINAL && !d->vote);
+}
+
+int
+queue_action_has_outcome(const char *action)
+{
+	return (strcmp(action, "resolve") == 0 ||
+	    strcmp(action, "settle") == 0);
+}
+
 const struct action_info *
 action_find(const char *name)
 {

@@ -141,7 +141,7 @@ queue_audit_log(struct queue *q, const char *item, const char *actor,
 {
 	struct queue_audit_event	 ev;
 	struct store_scan		*scan = NULL;
-	int				 rc;
+	int				 rc, blind;
 
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
 	    "read the audit log", cause)) != 0)
@@ -149,6 +149,14 @@ queue_audit_log(struct queue *q, const char *item, const char *actor,
 	if ((rc = store_audit_scan(q, item, actor, &scan, cause)) != 0)
 		goto out;
 	while ((rc = store_audit_next(scan, &ev, cause)) == STORE_ROW) {
+		/* Others' events on an item in a blind round are not shown. */
+		if (ev.item != NULL && strcmp(ev.actor, q->actor) != 0) {
+			if ((rc = quality_blind(q, ev.item, &blind,
+			    cause)) != 0)
+				goto out;
+			if (blind)
+				continue;
+		}
 		if ((rc = fn(&ev, arg)) != 0)
 			goto out;
 	}

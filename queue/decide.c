@@ -604,7 +604,7 @@ decide_round(struct queue *q, const struct queue_item *it,
 	int rc;
 
 	*vote = 0;
-	rc = store_sample_get(q, it->id, s, cause);
+	rc = store_sample_get(q, it->id, NULL, s, cause);
 	if (rc == STORE_DONE)
 		return (0);
 	if (rc != STORE_ROW)

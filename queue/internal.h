@@ -272,8 +272,12 @@ const char	*quality_sample_of(const struct policy *, int version,
 		     const char *id, int gold, int64_t *votes);
 int		 quality_gold_check(const struct policy *,
 		     const struct record *, char **out, char **cause);
-/* Whether the item's votes are hidden from the actor. */
-int		 quality_blind(struct queue *, int64_t item_id, int *blind,
+/*
+ * Whether other reviewers' decisions on the item (by ext_id) are hidden
+ * from the actor: on a gold item always, on an overlap or audit item
+ * until its round is over; leads and admins see everything.
+ */
+int		 quality_blind(struct queue *, const char *item, int *blind,
 		     char **cause);
 /*
  * After the vote did on the item (appended): its ballot, and the round
@@ -289,6 +293,7 @@ int		 quality_claim_gold(struct queue *, const struct queue_filter *,
 		     int64_t shift, int64_t *id, char **cause);
 /* Checks and carries out what undoing the decision means to its round. */
 int		 quality_undo(struct queue *, int64_t item_id, const char *item,
-		     int64_t decision, const char *action, char **cause);
+		     int64_t decision, const char *action, int *vote,
+		     char **cause);
 
 #endif

@@ -164,10 +164,32 @@ queue_item_history(struct queue *q, const char *ext_id,
 
 	*out = NULL;
 	*n = 0;
+	struct queue_decision_info	*d;
+	size_t				 i, k;
+	int				 blind;
+
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "read items",
-	    cause)) != 0)
+	    cause)) != 0 ||
+	    (rc = quality_blind(q, ext_id, &blind, cause)) != 0 ||
+	    (rc = store_item_history(q, ext_id, out, n, cause)) != 0)
 		return (rc);
-	return (store_item_history(q, ext_id, out, n, cause));
+	if (!blind)
+		return (0);
+	/* A blind round: the actor's own decisions only. */
+	d = *out;
+	for (i = k = 0; i < *n; i++) {
+		if (strcmp(d[i].reviewer, q->actor) == 0) {
+			d[k++] = d[i];
+			continue;
+		}
+		free(d[i].item);
+		free(d[i].action);
+		free(d[i].reviewer);
+		free(d[i].decided_at);
+		free(d[i].payload);
+	}
+	*n = k;
+	return (0);
 }
 
 void

@@ -129,7 +129,7 @@ quality_sees_all(struct queue *q)
 }
 
 int
-quality_blind(struct queue *q, int64_t item_id, int *blind, char **cause)
+quality_blind(struct queue *q, const char *item, int *blind, char **cause)
 {
 	struct store_sample	s;
 	int			rc;
@@ -137,7 +137,7 @@ quality_blind(struct queue *q, int64_t item_id, int *blind, char **cause)
 	*blind = 0;
 	if (quality_sees_all(q))
 		return (0);
-	rc = store_sample_get(q, item_id, &s, cause);
+	rc = store_sample_get(q, 0, item, &s, cause);
 	if (rc == STORE_DONE)
 		return (0);
 	if (rc != STORE_ROW)
@@ -181,7 +181,7 @@ quality_votes_free(struct vote *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; v != NULL && i < n; i++)
 		vote_done(&v[i]);
 	free(v);
 }
@@ -316,7 +316,8 @@ quality_gold_vote(struct queue *q, const struct queue_item *it,
 {
 	const struct policy	*p = q->policy;
 	struct store_gold_totals t;
-	struct store_pause	 last, np;
+	struct store_pause	 last;
+	struct store_pause_new	 np;
 	struct vote		 gold, v;
 	unsigned		 right = 0, total = 1;
 	double			 acc;
@@ -479,12 +480,13 @@ quality_claim_gold(struct queue *q, const struct queue_filter *f,
  */
 int
 quality_undo(struct queue *q, int64_t item_id, const char *item,
-    int64_t decision, const char *action, char **cause)
+    int64_t decision, const char *action, int *vote, char **cause)
 {
 	struct store_sample	s;
 	int			found, rc;
 
-	rc = store_sample_get(q, item_id, &s, cause);
+	*vote = 0;
+	rc = store_sample_get(q, item_id, NULL, &s, cause);
 	if (rc == STORE_DONE)
 		return (0);
 	if (rc != STORE_ROW)
@@ -500,6 +502,7 @@ quality_undo(struct queue *q, int64_t item_id, const char *item,
 		rc = EX_UNAVAILABLE;
 		goto out;
 	}
+	*vote = found;
 	if (found)
 		rc = store_ballot_delete(q, decision, cause);
 	else if (strcmp(action, "escalate") == 0 &&
@@ -541,7 +544,8 @@ queue_adjudications(struct queue *q, struct queue_adjudication **out,
 			goto out;
 		a[k].item = xstrdup(it->ext_id);
 		queue_item_free(it);
-		if ((rc = store_sample_get(q, ids[i], &s, cause)) != STORE_ROW)
+		if ((rc = store_sample_get(q, ids[i], NULL, &s,
+		    cause)) != STORE_ROW)
 			goto out;
 		a[k].sample = s.sample;
 		s.sample = NULL;
@@ -596,7 +600,7 @@ queue_adjudicate(struct queue *q, const char *item, int64_t chose,
 		return (rc);
 	if ((rc = store_item_get(q, 0, item, &it, cause)) != 0)
 		goto fail;
-	rc = store_sample_get(q, it->id, &s, cause);
+	rc = store_sample_get(q, it->id, NULL, &s, cause);
 	if (rc != STORE_ROW && rc != STORE_DONE)
 		goto fail;
 	if (rc == STORE_DONE || strcmp(s.state, "adjudication") != 0) {
@@ -706,7 +710,8 @@ int
 queue_reviewer_resume(struct queue *q, const char *login, const char *note,
     char **cause)
 {
-	struct store_pause	 last, np;
+	struct store_pause	 last;
+	struct store_pause_new	 np;
 	cJSON			*data;
 	char			 now[32];
 	int64_t			 upto;
@@ -788,7 +793,8 @@ queue_rounds(struct queue *q, const char *since,
 		    (rc = store_item_history(q, it->ext_id, &h, &nh,
 		    cause)) != 0)
 			goto out;
-		if ((rc = store_sample_get(q, ids[i], &s, cause)) != STORE_ROW)
+		if ((rc = store_sample_get(q, ids[i], NULL, &s,
+		    cause)) != STORE_ROW)
 			goto out;
 		memset(&r, 0, sizeof r);
 		r.item = it;

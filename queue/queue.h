@@ -405,6 +405,20 @@ struct queue_decision_info {
 	int64_t		 undone_by;	/* 0 unless withdrawn by an undo */
 	int		 vote;		/* a blind vote, not in force */
 };
+/*
+ * Whether a decision sets the outcome in force when nothing withdraws or
+ * clears it (an approve, correct, resolve or settle that is no vote).
+ */
+int		 queue_decision_sets_outcome(const struct queue_decision_info *);
+/*
+ * Whether an action's payload names its outcome and correction (a
+ * resolution's, a settlement's): {"outcome", "correction"?, ...}.
+ */
+int		 queue_action_has_outcome(const char *action);
+/*
+ * An item's decisions, in order. On an item in a blind review round (see
+ * queue_rounds) a reviewer gets their own only.
+ */
 int		 queue_item_history(struct queue *, const char *ext_id,
 		     struct queue_decision_info **, size_t *, char **cause);
 void		 queue_decisions_free(struct queue_decision_info *, size_t);

@@ -28,9 +28,14 @@ undo_find(struct queue *q, int64_t shift, struct store_undoable *t,
 	return (rc == STORE_ROW ? 0 : rc);
 }
 
-/* Refuses when undoing would overrule someone who acted since. */
+/*
+ * Refuses when undoing would overrule someone who acted since. A vote
+ * overrules nobody (other votes are blind and stay), and the refusal may
+ * not say who else reviews the item.
+ */
 static int
-undo_check(struct queue *q, const struct store_undoable *t, char **cause)
+undo_check(struct queue *q, const struct store_undoable *t, int vote,
+    char **cause)
 {
 	struct queue_decision_info	*later;
 	char				*state, *by;
@@ -45,6 +50,15 @@ undo_check(struct queue *q, const struct store_undoable *t, char **cause)
 	}
 	/* Withdrawing a comment changes no state: nothing to overrule. */
 	if (strcmp(t->action, "comment") == 0)
+		return (0);
+	if (vote && strcmp(t->state, "claimed") == 0 && t->holder != NULL &&
+	    strcmp(t->holder, q->actor) != 0 && t->expires > queue_now(q)) {
+		xasprintf(cause, "cannot undo your %s of item %s now: another "
+		    "reviewer has it open; try again later", t->action,
+		    t->item);
+		return (EX_TEMPFAIL);
+	}
+	if (vote)
 		return (0);
 	rc = store_decision_later(q, t->item_id, t->id, &later, cause);
 	if (rc == STORE_ROW) {
@@ -83,7 +97,7 @@ queue_undo(struct queue *q, struct queue_decision_info *undone,
 {
 	struct store_undoable	t;
 	int64_t			shift, did;
-	int			rc;
+	int			rc, vote = 0;
 
 	memset(&t, 0, sizeof t);
 	memset(l, 0, sizeof *l);
@@ -102,9 +116,9 @@ queue_undo(struct queue *q, struct queue_decision_info *undone,
 		goto fail;
 	}
 	if ((rc = undo_find(q, shift, &t, cause)) != 0 ||
-	    (rc = undo_check(q, &t, cause)) != 0 ||
-	    (rc = quality_undo(q, t.item_id, t.item, t.id, t.action,
-	    cause)) != 0)
+	    (rc = quality_undo(q, t.item_id, t.item, t.id, t.action, &vote,
+	    cause)) != 0 ||
+	    (rc = undo_check(q, &t, vote, cause)) != 0)
 		goto fail;
 	if (strcmp(t.action, "escalate") == 0)
 		rc = store_escalation_withdraw(q, t.id, cause);

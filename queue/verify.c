@@ -292,7 +292,8 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 
 	data = cJSON_GetObjectItemCaseSensitive(body, "data");
 	if (strcmp(event, "decision") == 0 || strcmp(event, "undo") == 0 ||
-	    strcmp(event, "resolution") == 0 || strcmp(event, "reopen") == 0) {
+	    strcmp(event, "resolution") == 0 || strcmp(event, "reopen") == 0 ||
+	    strcmp(event, "settlement") == 0) {
 		v->decisions++;
 		return (verify_decision(v->q, seq, data, cause));
 	}
@@ -776,7 +777,9 @@ verify_item_state(struct verify_merge *m, const struct store_verify_item *it,
 			 */
 			if (hist[i].action->to != ACTION_STATE_SAME)
 				want = hist[i].before;
-		} else if (a->to != ACTION_STATE_SAME)
+		} else if (dc->vote)
+			want = QUEUE_STATE_QUEUED;
+		else if (a->to != ACTION_STATE_SAME)
 			want = (enum queue_state)a->to;
 		n++;
 	}

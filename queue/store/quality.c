@@ -31,25 +31,34 @@ store_sample_insert(struct queue *q, int64_t item_id, const char *sample,
 	return (store_run(st, "import", cause));
 }
 
+/* By row id, or (item_id 0) by the item's ext_id. */
 int
-store_sample_get(struct queue *q, int64_t item_id, struct store_sample *s,
-    char **cause)
+store_sample_get(struct queue *q, int64_t item_id, const char *ext_id,
+    struct store_sample *s, char **cause)
 {
-	static const char sql[] =
-	    "SELECT sample, votes, gold, state FROM samples WHERE item_id = ?";
+	static const char id_sql[] =
+	    "SELECT item_id, sample, votes, gold, state FROM samples "
+	    "WHERE item_id = ?";
+	static const char ext_sql[] =
+	    "SELECT s.item_id, s.sample, s.votes, s.gold, s.state FROM "
+	    "samples s JOIN items i ON i.id = s.item_id WHERE i.ext_id = ?";
 	struct store_stmt	*st;
 	int			 rc;
 
 	memset(s, 0, sizeof *s);
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	if ((st = store_stmt(q, item_id != 0 ? id_sql : ext_sql,
+	    cause)) == NULL)
 		return (EX_SOFTWARE);
-	store_bind_int(st, 1, item_id);
+	if (item_id != 0)
+		store_bind_int(st, 1, item_id);
+	else
+		store_bind_text(st, 1, ext_id);
 	if ((rc = store_step(st, "database", cause)) == STORE_ROW) {
-		s->item_id = item_id;
-		s->sample = store_column_text(st, 0);
-		s->votes = store_int(st, 1);
-		s->gold = store_column_text(st, 2);
-		s->state = store_column_text(st, 3);
+		s->item_id = store_int(st, 0);
+		s->sample = store_column_text(st, 1);
+		s->votes = store_int(st, 2);
+		s->gold = store_column_text(st, 3);
+		s->state = store_column_text(st, 4);
 	}
 	store_reset(st);
 	return (rc);
@@ -216,7 +225,7 @@ store_gold_totals(struct queue *q, const char *reviewer, int64_t after,
 }
 
 int
-store_pause_insert(struct queue *q, const struct store_pause *p,
+store_pause_insert(struct queue *q, const struct store_pause_new *p,
     char **cause)
 {
 	static const char sql[] =

@@ -488,6 +488,7 @@ struct store_verify_decision {
 	int64_t		 item_id, id;
 	const char	*action;
 	int64_t		 undoes;
+	int		 vote;
 };
 int		 store_verify_decision_scan(struct queue *,
 		     struct store_scan **, char **cause);
@@ -823,9 +824,12 @@ struct store_sample {
 int		 store_sample_insert(struct queue *, int64_t item_id,
 		     const char *sample, int64_t votes, const char *gold,
 		     char **cause);
-/* STORE_ROW with the item's sample, STORE_DONE if it has none. */
+/*
+ * STORE_ROW with the item's sample, STORE_DONE if it has none; the item
+ * by row id, or (0) by its ext_id.
+ */
 int		 store_sample_get(struct queue *, int64_t item_id,
-		     struct store_sample *, char **cause);
+		     const char *ext_id, struct store_sample *, char **cause);
 void		 store_sample_done(struct store_sample *);
 int		 store_sample_set(struct queue *, int64_t item_id,
 		     const char *state, int64_t votes, char **cause);
@@ -853,17 +857,25 @@ struct store_gold_totals {
 int		 store_gold_totals(struct queue *, const char *reviewer,
 		     int64_t after, struct store_gold_totals *, char **cause);
 struct store_pause {
-	const char	*reviewer;	/* insert only */
 	char		*event;		/* pause, resume */
 	char		*at;
 	char		*actor;
 	uint64_t	 scored;
 	double		 accuracy;	/* below 0: none */
 	int64_t		 after_decision;	/* scores count after it */
+};
+struct store_pause_new {
+	const char	*reviewer;
+	const char	*event;
+	const char	*at;
+	const char	*actor;
+	uint64_t	 scored;
+	double		 accuracy;	/* below 0: none */
+	int64_t		 after_decision;
 	int64_t		 audit_seq;
 };
-int		 store_pause_insert(struct queue *, const struct store_pause *,
-		     char **cause);
+int		 store_pause_insert(struct queue *,
+		     const struct store_pause_new *, char **cause);
 /* STORE_ROW with the reviewer's last pause or resume, or STORE_DONE. */
 int		 store_pause_last(struct queue *, const char *reviewer,
 		     struct store_pause *, char **cause);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "columns.h"
 #include "records.h"
 #include "xmalloc.h"
 

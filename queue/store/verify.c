@@ -333,7 +333,7 @@ store_verify_decision_scan(struct queue *q, struct store_scan **s,
     char **cause)
 {
 	static const char sql[] =
-	    "SELECT item_id, id, action, undoes FROM decisions "
+	    "SELECT item_id, id, action, undoes, vote FROM decisions "
 	    "ORDER BY item_id, id";
 
 	return (verify_scan_open(q, sql, s, cause));
@@ -352,6 +352,7 @@ store_verify_decision_next(struct store_scan *s,
 	d->id = store_int(st, 1);
 	d->action = store_text(st, 2);
 	d->undoes = store_int(st, 3);
+	d->vote = store_int(st, 4) != 0;
 	return (rc);
 }
 

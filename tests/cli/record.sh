@@ -597,6 +597,9 @@ if only_sqlite "a database made before signing" \
 	    DELETE FROM meta WHERE key = 'signing_key';
 	    DROP TABLE state_counts; DROP INDEX items_waiting_seq;
 	    DROP TABLE export_files;
+	    DROP TABLE samples; DROP TABLE ballots; DROP TABLE gold_scores;
+	    DROP TABLE pauses; DROP INDEX leases_holder;
+	    ALTER TABLE decisions DROP COLUMN vote;
 	    DROP TRIGGER state_counts_update;
 	    DELETE FROM migrations WHERE version >= 4;
 	    PRAGMA user_version = 3;
