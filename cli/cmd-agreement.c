@@ -177,8 +177,9 @@ agreement_details(const struct queue_agreement_group *g)
 		agreement_stat(g->pairs[i].defined, g->pairs[i].kappa, 0, k);
 		cmd_count(g->pairs[i].items, n);
 		/* Names are untrusted and of any width: last. */
-		cmd_line(stdout, "    Cohen's kappa %s over %s units: %s and "
-		    "%s", k, n, g->pairs[i].a, g->pairs[i].b);
+		cmd_line(stdout, "    Cohen's kappa %s over %s unit%s: %s and "
+		    "%s", k, n, g->pairs[i].items == 1 ? "" : "s",
+		    g->pairs[i].a, g->pairs[i].b);
 	}
 	for (i = 0; i < g->nf1; i++) {
 		f = &g->f1[i];

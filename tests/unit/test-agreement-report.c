@@ -188,6 +188,8 @@ test_cohen_on_the_action(void **state)
 	assert_int_equal(g->items, 50);
 	assert_int_equal(g->units, 50);
 	assert_near(g->percent, 0.7);
+	/* Two raters, nothing missing: Fleiss' is Scott's pi, 0.195/0.495. */
+	assert_near(g->fleiss, 0.195 / 0.495);
 	assert_int_equal(g->npairs, 1);
 	assert_int_equal(g->pairs[0].items, 50);
 	assert_true(g->pairs[0].defined);
