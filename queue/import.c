@@ -172,24 +172,20 @@ import_children(struct queue_import *imp, int64_t id, const struct record *r,
 }
 
 static int
-import_store(struct queue_import *imp, struct record *r, const char *file,
-    uint64_t lineno, const char *line, size_t len, char **cause)
+import_store(struct queue_import *imp, struct record *r, const char *gold,
+    const char *file, uint64_t lineno, const char *line, size_t len,
+    char **cause)
 {
 	struct queue		*q = imp->q;
 	struct triage		 t;
 	struct store_batch_item	 it;
 	enum queue_kind		 kind;
 	const char		*sample;
-	char			*source, *metadata, *messages, *gold = NULL;
+	char			*source, *metadata, *messages;
 	int64_t			 id = 0, votes = 0;
 	int			 rc;
 
 	triage_record(q->policy, r, &t);
-	if (r->gold != NULL &&
-	    quality_gold_check(q->policy, r, &gold, cause) != 0) {
-		imp->counts.invalid++;
-		return (EX_DATAERR);
-	}
 	sample = !t.queued ? NULL : quality_sample_of(q->policy,
 	    q->policy_version, r->id, r->gold != NULL, &votes);
 	source = import_json(r->source);
@@ -243,16 +239,34 @@ import_store(struct queue_import *imp, struct record *r, const char *file,
 	EVP_DigestUpdate(imp->content, "\n", 1);
 	digest_flush(&imp->stored);
 out:
-	free(gold);
 	return (rc);
+}
+
+/*
+ * A record's gold answer is checked as the decision it would be on the
+ * item the record makes (its spans triaged as import would): a line with
+ * an answer no reviewer could give is invalid. *gold is the answer's JSON.
+ */
+static int
+import_check_gold(struct queue_import *imp, struct record *r, char **gold,
+    char **cause)
+{
+	struct triage t;
+
+	*gold = NULL;
+	if (r->gold == NULL)
+		return (0);
+	triage_record(imp->q->policy, r, &t);
+	return (quality_gold_check(imp->q->policy, r, gold, cause));
 }
 
 int
 queue_import_line(struct queue_import *imp, const char *file,
     uint64_t lineno, const char *line, size_t len, char **cause)
 {
-	struct record	r;
-	int		rc;
+	struct record	 r;
+	char		*gold = NULL;
+	int		 rc;
 
 	if (imp->done) {
 		xasprintf(cause, "import: the run is finished");
@@ -260,18 +274,19 @@ queue_import_line(struct queue_import *imp, const char *file,
 	}
 	import_note_file(imp, file);
 	imp->counts.lines++;
-	if (record_parse(line, len, &r, cause) != 0) {
-		imp->counts.invalid++;
-		if (imp->atomic)
-			imp->storing = 0;
-		return (EX_DATAERR);
+	if (record_parse(line, len, &r, cause) != 0)
+		goto invalid;
+	if (import_check_gold(imp, &r, &gold, cause) != 0) {
+		record_done(&r);
+		goto invalid;
 	}
 	/* After an atomic failure, lines are only checked, not stored. */
 	imp->conflict = 0;
 	if (!imp->storing)
 		rc = 0;
 	else
-		rc = import_store(imp, &r, file, lineno, line, len, cause);
+		rc = import_store(imp, &r, gold, file, lineno, line, len,
+		    cause);
 	/*
 	 * A valid line the store refuses (not a taken id) is no invalid
 	 * line: the run cannot go on, and nothing of it is kept.
@@ -285,9 +300,16 @@ queue_import_line(struct queue_import *imp, const char *file,
 		rc = EX_SOFTWARE;
 	}
 	record_done(&r);
+	free(gold);
 	if (rc == EX_DATAERR && imp->atomic)
 		imp->storing = 0;
 	return (rc);
+
+invalid:
+	imp->counts.invalid++;
+	if (imp->atomic)
+		imp->storing = 0;
+	return (EX_DATAERR);
 }
 
 void

@@ -513,6 +513,15 @@ out:
 	return (rc);
 }
 
+/* A round read back without its sample: a database changed under hitl. */
+static int
+quality_lost(const char *item, char **cause)
+{
+	xasprintf(cause, "item %s: its review sample is missing from the "
+	    "database (audit verify may say more)", item);
+	return (EX_DATAERR);
+}
+
 static int
 quality_require_lead(struct queue *q, const char *what, char **cause)
 {
@@ -545,8 +554,11 @@ queue_adjudications(struct queue *q, struct queue_adjudication **out,
 		a[k].item = xstrdup(it->ext_id);
 		queue_item_free(it);
 		if ((rc = store_sample_get(q, ids[i], NULL, &s,
-		    cause)) != STORE_ROW)
+		    cause)) != STORE_ROW) {
+			if (rc == STORE_DONE)
+				rc = quality_lost(a[k].item, cause);
 			goto out;
+		}
 		a[k].sample = s.sample;
 		s.sample = NULL;
 		store_sample_done(&s);
@@ -560,7 +572,7 @@ out:
 	free(ids);
 	if (rc != 0) {
 		queue_adjudications_free(a, k + (k < nids));
-		return (rc == STORE_DONE ? EX_SOFTWARE : rc);
+		return (rc);
 	}
 	*out = a;
 	*n = nids;
@@ -794,8 +806,11 @@ queue_rounds(struct queue *q, const char *since,
 		    cause)) != 0)
 			goto out;
 		if ((rc = store_sample_get(q, ids[i], NULL, &s,
-		    cause)) != STORE_ROW)
+		    cause)) != STORE_ROW) {
+			if (rc == STORE_DONE)
+				rc = quality_lost(it->ext_id, cause);
 			goto out;
+		}
 		memset(&r, 0, sizeof r);
 		r.item = it;
 		r.sample = s.sample;
@@ -843,5 +858,5 @@ out:
 	queue_decisions_free(h, nh);
 	queue_item_free(it);
 	free(ids);
-	return (rc == STORE_DONE ? EX_SOFTWARE : rc);
+	return (rc);
 }

@@ -515,8 +515,9 @@ store_verify_waiting_scan(struct queue *q, struct store_scan **s,
 {
 	static const char sql[] =
 	    "SELECT w.kind, w.n, (SELECT count(*) FROM items i WHERE "
-	    "i.kind = w.kind AND (i.state = 'queued' OR i.state = 'claimed')) "
-	    "FROM waiting w";
+	    "i.kind = w.kind AND (i.state = 'queued' OR i.state = 'claimed') "
+	    "AND NOT EXISTS (SELECT 1 FROM samples g WHERE g.item_id = i.id "
+	    "AND g.sample = 'gold')) FROM waiting w";
 
 	return (verify_scan_open(q, sql, s, cause));
 }
