@@ -39,6 +39,16 @@ const struct cmd_entry cmd_reviewers_entry = {
 	.exec = cmd_reviewers_exec,
 };
 
+/* A share, or null when there is nothing to share out. */
+static void
+reviewers_ratio(cJSON *o, const char *key, uint64_t part, uint64_t whole)
+{
+	if (whole > 0)
+		cJSON_AddNumberToObject(o, key, (double)part / (double)whole);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
 static cJSON *
 reviewers_json(const struct queue_reviewer_stats *r)
 {
@@ -64,13 +74,25 @@ reviewers_json(const struct queue_reviewer_stats *r)
 	cJSON_AddNumberToObject(o, "resolved", (double)r->resolved);
 	cJSON_AddNumberToObject(o, "undos", (double)r->undos);
 	cJSON_AddNumberToObject(o, "comments", (double)r->comments);
+	cJSON_AddNumberToObject(o, "gold_items", (double)r->gold_items);
+	reviewers_ratio(o, "gold_accuracy", r->gold_right, r->gold_total);
+	cJSON_AddNumberToObject(o, "audited", (double)r->audited);
+	reviewers_ratio(o, "audit_accuracy", r->audit_upheld, r->audited);
+	cJSON_AddNumberToObject(o, "adjudicated", (double)r->adjudicated);
+	cJSON_AddNumberToObject(o, "peer_units", (double)r->peer_units);
+	if (r->peer_units > 0)
+		cJSON_AddNumberToObject(o, "peer_kappa", r->peer_kappa);
+	else
+		cJSON_AddNullToObject(o, "peer_kappa");
+	cJSON_AddBoolToObject(o, "paused", r->paused);
 	return (o);
 }
 
 /* The table's number columns, in order; the reviewer's name comes last. */
 static const char *const reviewers_head[] = {
 	"APPROVE", "CORRECT", "ESCALATE", "SKIP", "ITEMS", "TIMED", "MEDIAN",
-	"P90", "OVERTURNED", "REOPENED", "RESOLVED", "UNDOS", "COMMENTS"
+	"P90", "OVERTURNED", "REOPENED", "RESOLVED", "UNDOS", "COMMENTS",
+	"GOLD", "AUDIT", "ADJUDICATED", "PEER-K", "PAUSED"
 };
 #define REVIEWERS_NCOLS (sizeof reviewers_head / sizeof reviewers_head[0])
 
@@ -100,6 +122,24 @@ reviewers_cells(const struct queue_reviewer_stats *r,
 	cmd_count(r->resolved, c[10]);
 	cmd_count(r->undos, c[11]);
 	cmd_count(r->comments, c[12]);
+	if (r->gold_total > 0)
+		snprintf(c[13], 32, "%.0f%% (%llu)", 100.0 *
+		    (double)r->gold_right / (double)r->gold_total,
+		    (unsigned long long)r->gold_items);
+	else
+		snprintf(c[13], 32, "-");
+	if (r->audited > 0)
+		snprintf(c[14], 32, "%llu/%llu",
+		    (unsigned long long)r->audit_upheld,
+		    (unsigned long long)r->audited);
+	else
+		snprintf(c[14], 32, "-");
+	cmd_count(r->adjudicated, c[15]);
+	if (r->peer_units > 0)
+		snprintf(c[16], 32, "%.2f", r->peer_kappa);
+	else
+		snprintf(c[16], 32, "-");
+	snprintf(c[17], 32, "%s", r->paused ? "yes" : "-");
 }
 
 /*

@@ -291,6 +291,14 @@ int		 quality_paused(struct queue *, char **cause);
 /* STORE_ROW with a gold item when this claim is served one. */
 int		 quality_claim_gold(struct queue *, const struct queue_filter *,
 		     int64_t shift, int64_t *id, char **cause);
+/*
+ * queue_rounds without the role check, inside the caller's read: rounds
+ * whose last vote is after decision after; with settled, only those a
+ * settlement ended.
+ */
+int		 quality_rounds_scan(struct queue *, int64_t after,
+		     int settled, int (*fn)(const struct queue_round *, void *),
+		     void *arg, char **cause);
 /* Checks and carries out what undoing the decision means to its round. */
 int		 quality_undo(struct queue *, int64_t item_id, const char *item,
 		     int64_t decision, const char *action, int *vote,

@@ -775,7 +775,7 @@ fail:
 }
 
 int
-queue_rounds(struct queue *q, const char *since,
+quality_rounds_scan(struct queue *q, int64_t after, int settled,
     int (*fn)(const struct queue_round *, void *), void *arg, char **cause)
 {
 	struct queue_decision_info	*d = NULL, *h = NULL;
@@ -784,19 +784,11 @@ queue_rounds(struct queue *q, const char *since,
 	struct queue_item		*it = NULL;
 	struct store_sample		 s;
 	cJSON				*pl;
-	int64_t				*ids = NULL, after = 0;
+	int64_t				*ids = NULL;
 	size_t				 nids = 0, i, j, n = 0, nh = 0;
 	int				 rc;
 
 	memset(&s, 0, sizeof s);
-	if ((rc = quality_require_lead(q, "read the votes of review rounds",
-	    cause)) != 0)
-		return (rc);
-	if (since != NULL && strcmp(since, "all") != 0 &&
-	    (rc = queue_decision_before(q, since, &after, cause)) != 0)
-		return (rc);
-	if ((rc = store_begin_read(q, cause)) != 0)
-		return (rc);
 	if ((rc = store_round_items(q, after, &ids, &nids, cause)) != 0)
 		goto out;
 	for (i = 0; i < nids; i++) {
@@ -835,8 +827,9 @@ queue_rounds(struct queue *q, const char *since,
 			    cJSON_GetObjectItemCaseSensitive(pl, "how"));
 			if (r.settled_how == NULL)
 				r.settled_how = "unknown";
+			r.settlement = h[j].payload;
 		}
-		rc = fn(&r, arg);
+		rc = settled && r.settled_how == NULL ? 0 : fn(&r, arg);
 		cJSON_Delete(pl);
 		free(v);
 		v = NULL;
@@ -852,11 +845,30 @@ queue_rounds(struct queue *q, const char *since,
 	}
 	rc = 0;
 out:
-	store_end_read(q);
 	store_sample_done(&s);
 	queue_decisions_free(d, n);
 	queue_decisions_free(h, nh);
 	queue_item_free(it);
 	free(ids);
+	return (rc);
+}
+
+int
+queue_rounds(struct queue *q, const char *since,
+    int (*fn)(const struct queue_round *, void *), void *arg, char **cause)
+{
+	int64_t	after = 0;
+	int	rc;
+
+	if ((rc = quality_require_lead(q, "read the votes of review rounds",
+	    cause)) != 0)
+		return (rc);
+	if (since != NULL && strcmp(since, "all") != 0 &&
+	    (rc = queue_decision_before(q, since, &after, cause)) != 0)
+		return (rc);
+	if ((rc = store_begin_read(q, cause)) != 0)
+		return (rc);
+	rc = quality_rounds_scan(q, after, 0, fn, arg, cause);
+	store_end_read(q);
 	return (rc);
 }

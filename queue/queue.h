@@ -247,6 +247,23 @@ struct queue_reviewer_stats {
 	 * overturned counts each such decision once.
 	 */
 	uint64_t	 overturned, reopened, resolved;
+	/*
+	 * Review quality. Gold: votes on gold items scored, and the points
+	 * of their decisions (action and each verdict) that match the gold
+	 * answers. Audit: audit rounds whose first decision was theirs, and
+	 * of those upheld by the settlement. adjudicated: their votes of
+	 * settled rounds the settlement (a lead's, or a majority's) did not
+	 * take; overturned counts them too. Peers: Cohen's kappa with each
+	 * other reviewer over settled rounds both voted in, weighted by
+	 * the units they shared (peer_units 0: none, or undefined). paused:
+	 * gold accuracy has paused them.
+	 */
+	uint64_t	 gold_items, gold_right, gold_total;
+	uint64_t	 audited, audit_upheld;
+	uint64_t	 adjudicated;
+	uint64_t	 peer_units;
+	double		 peer_kappa;
+	int		 paused;
 };
 struct queue_reviewers {
 	struct queue_reviewer_stats	*rows;
@@ -811,6 +828,8 @@ struct queue_round {
 	size_t			 nvotes;
 	const char		*settled_how;	/* agreement, adjudication,
 						   majority; NULL: open */
+	/* The settlement's payload (JSON): outcome, correction, chose. */
+	const char		*settlement;
 };
 /*
  * Calls fn for each overlap or audit item with two votes or more not

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include "agreement-report.h"
+#include "json.h"
 #include "record.h"
 #include "records.h"
+#include "vote.h"
 #include "xmalloc.h"
 
 /* A reviewer's line while the scan runs, with the times still to rank. */
@@ -284,6 +287,165 @@ rv_abandon(struct rv_walk *w)
 	memset(w, 0, sizeof *w);
 }
 
+static struct queue_reviewer_stats *
+rv_row(struct queue_reviewers *out, const char *reviewer)
+{
+	size_t i;
+
+	for (i = 0; i < out->n; i++) {
+		if (strcmp(out->rows[i].reviewer, reviewer) == 0)
+			return (&out->rows[i]);
+	}
+	return (NULL);
+}
+
+/* The settled rounds' pass: each vote against what came into force. */
+struct rv_rounds {
+	struct queue_reviewers	*out;
+	struct agreement_report	*report;
+	char			*cause;
+};
+
+/* The vote the settlement put in force: the one it chose, or its own. */
+static int
+rv_settled_vote(const struct queue_round *r, struct vote *v, char **cause)
+{
+	cJSON		*p, *corr;
+	const char	*outcome;
+	char		*text = NULL;
+	double		 chose;
+	size_t		 i;
+	int		 rc;
+
+	if ((p = cJSON_Parse(r->settlement)) == NULL) {
+		xasprintf(cause, "item %s: its settlement is not JSON",
+		    r->item->ext_id);
+		return (-1);
+	}
+	chose = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p,
+	    "chose"));
+	for (i = 0; i < r->nvotes; i++) {
+		if ((double)r->votes[i].id == chose) {
+			cJSON_Delete(p);
+			return (vote_from(r->item, r->votes[i].action,
+			    r->votes[i].payload, v, cause));
+		}
+	}
+	outcome = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p,
+	    "outcome"));
+	if ((corr = cJSON_GetObjectItemCaseSensitive(p, "correction")) != NULL)
+		text = json_print(corr);
+	rc = vote_from(r->item, outcome != NULL ? outcome : "?", text, v,
+	    cause);
+	free(text);
+	cJSON_Delete(p);
+	return (rc);
+}
+
+static int
+rv_round(const struct queue_round *r, void *arg)
+{
+	struct rv_rounds		*x = arg;
+	struct queue_reviewer_stats	*row;
+	struct vote			 in_force, v;
+	size_t				 i;
+	int				 upheld;
+
+	if (rv_settled_vote(r, &in_force, &x->cause) != 0)
+		return (EX_DATAERR);
+	for (i = 0; i < r->nvotes; i++) {
+		if ((row = rv_row(x->out, r->votes[i].reviewer)) == NULL)
+			continue;
+		if (vote_from(r->item, r->votes[i].action,
+		    r->votes[i].payload, &v, &x->cause) != 0) {
+			vote_done(&in_force);
+			return (EX_DATAERR);
+		}
+		upheld = vote_equal(&v, &in_force);
+		vote_done(&v);
+		if (!upheld) {
+			row->adjudicated++;
+			row->overturned++;
+		}
+		if (i == 0 && strcmp(r->sample, "audit") == 0) {
+			row->audited++;
+			row->audit_upheld += upheld;
+		}
+	}
+	vote_done(&in_force);
+	if (agreement_report_add(x->report, r, &x->cause) != 0)
+		return (EX_DATAERR);
+	return (0);
+}
+
+/*
+ * The quality columns of the lines in out: gold scores and pauses, and
+ * what the settled rounds after decision after say of each reviewer.
+ */
+static int
+rv_quality(struct queue *q, struct queue_reviewers *out, char **cause)
+{
+	struct queue_agreement		 ag;
+	struct queue_agreement_pair	*p;
+	struct store_gold_totals	 t;
+	struct store_pause		 ps;
+	struct queue_reviewer_stats	*row;
+	struct rv_rounds		 x;
+	double				 sum;
+	size_t				 i, j;
+	int				 rc;
+
+	memset(&ag, 0, sizeof ag);
+	for (i = 0; i < out->n; i++) {
+		row = &out->rows[i];
+		if ((rc = store_gold_totals(q, row->reviewer, out->after, &t,
+		    cause)) != 0)
+			return (rc);
+		row->gold_items = t.items;
+		row->gold_right = t.right;
+		row->gold_total = t.total;
+		rc = store_pause_last(q, row->reviewer, &ps, cause);
+		if (rc == STORE_ROW)
+			row->paused = strcmp(ps.event, "pause") == 0;
+		else if (rc != STORE_DONE)
+			return (rc);
+		store_pause_done(&ps);
+	}
+	memset(&x, 0, sizeof x);
+	x.out = out;
+	if ((rc = agreement_report_new(NULL, &x.report, cause)) != 0)
+		return (rc);
+	rc = quality_rounds_scan(q, out->after, 1, rv_round, &x, cause);
+	if (x.cause != NULL) {
+		free(*cause);
+		*cause = x.cause;
+		if (rc == 0)
+			rc = EX_DATAERR;
+	}
+	if (rc == 0) {
+		agreement_report_finish(x.report, &ag);
+		for (i = 0; ag.ngroups > 0 && i < out->n; i++) {
+			row = &out->rows[i];
+			sum = 0;
+			for (j = 0; j < ag.groups[0].npairs; j++) {
+				p = &ag.groups[0].pairs[j];
+				if (!p->defined ||
+				    (strcmp(p->a, row->reviewer) != 0 &&
+				    strcmp(p->b, row->reviewer) != 0))
+					continue;
+				row->peer_units += p->items;
+				sum += p->kappa * (double)p->items;
+			}
+			if (row->peer_units > 0)
+				row->peer_kappa = sum /
+				    (double)row->peer_units;
+		}
+	}
+	queue_agreement_done(&ag);
+	agreement_report_free(x.report);
+	return (rc);
+}
+
 int
 queue_reviewers(struct queue *q, const char *since,
     struct queue_reviewers *out, char **cause)
@@ -320,11 +482,15 @@ queue_reviewers(struct queue *q, const char *since,
 	if (rc != STORE_DONE)
 		goto fail;
 	store_scan_free(scan);
-	store_end_read(q);
+	scan = NULL;
 	if (w.ndecs > 0)
 		rv_item(&w);
 	rv_finish(&w, q, out);
-	return (0);
+	rc = rv_quality(q, out, cause);
+	store_end_read(q);
+	if (rc != 0)
+		queue_reviewers_done(out);
+	return (rc);
 fail:
 	store_scan_free(scan);
 	store_end_read(q);

@@ -70,8 +70,13 @@ expect_exit 64 "$HITL" exprot
 expect_line 'hitl: unknown command "exprot"; did you mean "export"?'
 expect_exit 64 "$HITL" help exprot
 expect_line 'hitl help: unknown command "exprot"; did you mean "export"?'
-expect_exit 64 "$HITL" reviewer
-expect_line 'hitl: unknown command "reviewer"; did you mean "reviewers"?'
+expect_exit 64 "$HITL" reviewrs
+expect_line 'hitl: unknown command "reviewrs"; did you mean "reviewers"?'
+# A subcommand word misspelt: its own command says so.
+expect_exit 64 "$HITL" reviewer resme bob
+expect_line 'hitl reviewer: unknown subcommand "resme" (resume); did you mean "resume"?'
+expect_exit 64 "$HITL" adjudication lsit
+expect_line 'hitl adjudication: unknown subcommand "lsit" (list, show, decide); did you mean "list"?'
 expect_exit 64 "$HITL" frobnicate
 expect_line "hitl: unknown command \"frobnicate\"; 'hitl help' lists them"
 expect_exit 64 "$HITL" ""

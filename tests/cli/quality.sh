@@ -188,6 +188,23 @@ expect_exit 77 hitl_as bob agreement
 expect_exit 0 hitl_as carol agreement
 expect_out "all"
 
+step "reviewer statistics: votes a settlement overturned, peer agreement"
+expect_exit 0 hitl_as carol reviewers --json
+cp "$T/out" reviewers.json
+# bob's approve of wf-anon-1 (adjudicated for erin's correction) and of
+# small-out-2 (a majority corrected it) were not taken.
+jq_ok "bob's votes overturned" -s '.[] | select(.reviewer == "bob") |
+    .adjudicated == 2 and .overturned >= 2 and .peer_units > 0 and
+    (.peer_kappa | type) == "number" and .paused == false and
+    .gold_items == 0 and .gold_accuracy == null and .audited == 0'
+jq_ok "erin's votes all taken" -s '.[] | select(.reviewer == "erin") |
+    .adjudicated == 0'
+expect_exit 0 hitl_as bob reviewers --json
+jq_ok "bob sees his own line" -s 'length == 1 and .[0].reviewer == "bob"
+    and .[0].adjudicated == 2'
+expect_exit 0 hitl_as carol reviewers
+expect_out "ADJUDICATED"
+
 # --- gold items -------------------------------------------------------------------
 
 step "gold items: validated at import"
@@ -233,6 +250,11 @@ expect_exit 69 hitl_as carol reviewer resume bob
 expect_err "bob is not paused"
 expect_exit 0 hitl_as bob next --json
 expect_eq "bob's claim after the resume" "$(jq -r .item.id "$T/out")" g-anon-1
+expect_exit 0 hitl_as carol reviewers --json
+jq_ok "gold accuracy per reviewer" -s '(.[] | select(.reviewer == "bob") |
+    .gold_items == 2 and .gold_accuracy < 0.8 and .paused == false) and
+    (.[] | select(.reviewer == "erin") | .gold_items == 1 and
+    .gold_accuracy == 1)'
 expect_exit 0 "$HITL" audit log --json
 jq_ok "the pause and its lifting are audited" -s '[.[] |
     select(.event == "pause" or .event == "resume") | [.event, .actor,
@@ -260,6 +282,11 @@ expect_exit 0 hitl_as erin decide wf-out-1 --lease "$LEASE" correct \
 expect_exit 0 hitl_as carol adjudication list --json
 jq_ok "the audit disagrees: a lead adjudicates" '.item == "wf-out-1" and
     .sample == "audit"'
+ERIN=$(jq -r '.votes[] | select(.reviewer == "erin") | .decision' "$T/out")
+expect_exit 0 hitl_as carol adjudication decide wf-out-1 --choose "$ERIN"
+expect_exit 0 hitl_as carol reviewers --json
+jq_ok "bob's audited decision overturned" -s '.[] |
+    select(.reviewer == "bob") | .audited == 1 and .audit_accuracy == 0'
 expect_exit 0 "$HITL" audit verify
 
 pass

@@ -589,7 +589,8 @@ if only_sqlite "a database made before signing" \
 	expect_exit 0 hitl_as bob --db old.db next --json
 	expect_exit 0 hitl_as bob --db old.db decide wf-out-1 \
 	    --lease "$(jq .lease.id "$T/out")" approve
-	attack old.db "DROP TABLE audit_signatures;
+	attack old.db "ALTER TABLE decisions DROP COLUMN vote;
+	    DROP TABLE audit_signatures;
 	    DROP TRIGGER policies_no_update; DROP TRIGGER policies_no_delete;
 	    DROP TRIGGER exports_no_update; DROP TRIGGER exports_no_delete;
 	    DROP TRIGGER batches_no_update; DROP TRIGGER batches_no_delete;
@@ -599,7 +600,6 @@ if only_sqlite "a database made before signing" \
 	    DROP TABLE export_files;
 	    DROP TABLE samples; DROP TABLE ballots; DROP TABLE gold_scores;
 	    DROP TABLE pauses; DROP INDEX leases_holder;
-	    ALTER TABLE decisions DROP COLUMN vote;
 	    DROP TRIGGER state_counts_update;
 	    DELETE FROM migrations WHERE version >= 4;
 	    PRAGMA user_version = 3;
