@@ -96,7 +96,7 @@ int		 queue_grant(struct queue *, const char *role, char **cause);
  * signing key: the copy verifies to the same head. Admins only.
  */
 struct queue_copy_counts {
-	uint64_t	rows[16];	/* per table */
+	uint64_t	rows[24];	/* per table */
 	uint64_t	items, decisions, events;
 };
 int		 queue_copy(struct queue *src, const struct queue_options *o,

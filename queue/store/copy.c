@@ -108,6 +108,24 @@ static const struct copy_column copy_exports[] = {
 	{ NULL, 0 }
 };
 
+static const struct copy_column copy_samples[] = {
+	{ "item_id", 'i' }, { "sample", 't' }, { "votes", 'i' },
+	{ "gold", 't' }, { "state", 't' }, { NULL, 0 }
+};
+static const struct copy_column copy_ballots[] = {
+	{ "item_id", 'i' }, { "reviewer", 't' }, { "decision_id", 'i' },
+	{ NULL, 0 }
+};
+static const struct copy_column copy_gold_scores[] = {
+	{ "decision_id", 'i' }, { "item_id", 'i' }, { "reviewer", 't' },
+	{ "right_n", 'i' }, { "total_n", 'i' }, { NULL, 0 }
+};
+static const struct copy_column copy_pauses[] = {
+	{ "id", 'i' }, { "reviewer", 't' }, { "event", 't' }, { "at", 't' },
+	{ "actor", 't' }, { "scored", 'i' }, { "accuracy", 'r' },
+	{ "after_decision", 'i' }, { "audit_seq", 'i' }, { NULL, 0 }
+};
+
 static struct copy_table copy_tables[STORE_COPY_NTABLES] = {
 	[STORE_COPY_POLICIES] = { "policies", "version", copy_policies, NULL,
 	    NULL },
@@ -129,6 +147,13 @@ static struct copy_table copy_tables[STORE_COPY_NTABLES] = {
 	[STORE_COPY_ESCALATIONS] = { "escalations", "id", copy_escalations,
 	    NULL, NULL },
 	[STORE_COPY_EXPORTS] = { "exports", "id", copy_exports, NULL, NULL },
+	[STORE_COPY_SAMPLES] = { "samples", "item_id", copy_samples, NULL,
+	    NULL },
+	[STORE_COPY_BALLOTS] = { "ballots", "item_id, reviewer", copy_ballots,
+	    NULL, NULL },
+	[STORE_COPY_GOLD_SCORES] = { "gold_scores", "decision_id",
+	    copy_gold_scores, NULL, NULL },
+	[STORE_COPY_PAUSES] = { "pauses", "id", copy_pauses, NULL, NULL },
 };
 
 /* Statement texts are cached by address: each is built once and kept. */

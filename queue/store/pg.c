@@ -1215,7 +1215,7 @@ pg_after_copy(struct queue *q, char **cause)
 {
 	static const char *const tables[] = {
 		"batches", "items", "shifts", "decisions", "escalations",
-		"exports",
+		"exports", "pauses",
 	};
 	char	*sql;
 	size_t	 i;

@@ -287,6 +287,21 @@ expect_exit 0 hitl_as carol adjudication decide wf-out-1 --choose "$ERIN"
 expect_exit 0 hitl_as carol reviewers --json
 jq_ok "bob's audited decision overturned" -s '.[] |
     select(.reviewer == "bob") | .audited == 1 and .audit_accuracy == 0'
+cp "$T/out" audit-reviewers.json
+
+step "a copy keeps the samples, the votes, the gold scores and the pauses"
+cdb=$(dbof copied)
+expect_exit 0 hitl_as alice copy "$gdb" "$cdb"
+expect_exit 0 "$HITL" --db "$cdb" audit verify
+expect_exit 0 hitl_as carol --db "$gdb" reviewers --json
+cp "$T/out" gold-reviewers.json
+expect_exit 0 hitl_as carol --db "$cdb" reviewers --json
+cmp -s "$T/out" gold-reviewers.json ||
+    fail "the copy's reviewer statistics differ" "$T/out"
+# erin has voted on g-out-1: the copy does not serve it to her again.
+expect_exit 0 hitl_as erin --db "$cdb" next --json
+[ "$(jq -r .item.id "$T/out")" = g-out-1 ] &&
+    fail "the copy served erin a gold item twice" "$T/out"
 expect_exit 0 "$HITL" audit verify
 
 pass
