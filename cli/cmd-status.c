@@ -61,6 +61,14 @@ status_json(struct queue *q, const struct queue_stats *s)
 		cJSON_AddNullToObject(o, "oldest_waiting_item");
 		cJSON_AddNullToObject(o, "oldest_waiting");
 	}
+	if (s->has_quality) {
+		k = cJSON_AddObjectToObject(o, "quality");
+		cJSON_AddNumberToObject(k, "to_adjudicate",
+		    (double)s->to_adjudicate);
+		cJSON_AddNumberToObject(k, "rounds_open",
+		    (double)s->rounds_open);
+		cJSON_AddNumberToObject(k, "gold", (double)s->gold);
+	}
 	arr = cJSON_AddArrayToObject(o, "batches");
 	for (i = 0; i < s->nbatches; i++) {
 		b = cJSON_CreateObject();
@@ -118,6 +126,11 @@ status_text(struct queue *q, const struct queue_stats *s)
 		    "(imported %s)", s->oldest_item, age, t);
 	} else
 		printf("nothing is waiting for review\n");
+	if (s->has_quality && s->to_adjudicate + s->rounds_open + s->gold > 0)
+		printf("review quality: %s to adjudicate, %s rounds taking "
+		    "votes, %s gold items (queued above, never waiting)\n",
+		    cmd_count(s->to_adjudicate, n[0]),
+		    cmd_count(s->rounds_open, n[1]), cmd_count(s->gold, n[2]));
 	if (s->nbatches == 0) {
 		printf("no imports yet\n");
 		return;
@@ -167,6 +180,15 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(e));
 	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
 		return (rc);
+	/*
+	 * Anyone may read the status; who is asking only decides whether the
+	 * review-quality line (a lead's) is shown, so a login the policy does
+	 * not know gets the rest.
+	 */
+	if (queue_set_actor(q, cmd_login(), ctx->reviewer, &cause) != 0) {
+		free(cause);
+		cause = NULL;
+	}
 	if ((rc = cmd_status_print(q, json, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
 	cmd_close(q);

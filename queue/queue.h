@@ -218,6 +218,13 @@ struct queue_stats {
 	int64_t			 oldest_waiting; /* queue_waiting_seconds */
 	struct queue_batch_info	*batches;	/* newest first */
 	size_t			 nbatches;
+	/*
+	 * Review quality, for leads and admins (has_quality): rounds with a
+	 * lead, rounds taking votes, and gold items (queued in counts, never
+	 * waiting). Reviewers are not told how many gold items there are.
+	 */
+	int			 has_quality;
+	uint64_t		 to_adjudicate, rounds_open, gold;
 };
 
 int		 queue_stats(struct queue *, size_t max_batches,

@@ -28,6 +28,12 @@ queue_stats(struct queue *q, size_t max_batches, struct queue_stats *s,
 	if ((rc = store_stats_counts(q, s, cause)) == 0 &&
 	    (rc = store_stats_oldest(q, &s->oldest_item, &at, cause)) == 0)
 		rc = store_stats_batches(q, max_batches, s, cause);
+	if (rc == 0 && queue_actor(q) != NULL &&
+	    queue_actor_role(q) >= POLICY_ROLE_LEAD) {
+		s->has_quality = 1;
+		rc = store_samples_count(q, &s->to_adjudicate, &s->rounds_open,
+		    &s->gold, cause);
+	}
 	store_end_read(q);
 	if (s->oldest_item != NULL) {
 		s->oldest_queued = queue_parse_utc(at);

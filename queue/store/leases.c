@@ -23,15 +23,16 @@
 	"AND NOT EXISTS (SELECT 1 FROM skips WHERE shift_id = ?2 " \
 	"AND item_id = items.id) " CLAIM_QUALITY
 /*
- * Of the items sampled for review quality, only rounds still taking votes
- * are claimed, by reviewers who have not voted in them; gold items are
- * served apart (store_claim_gold), and adjudication is a lead's.
+ * Of the items sampled for review quality, a round still taking votes is
+ * claimed by reviewers who have not voted in it; gold items are served
+ * apart (store_claim_gold), and adjudication is a lead's. An item whose
+ * round is over and that a lead reopened is claimed as any other.
  */
 #define CLAIM_QUALITY \
 	"AND NOT EXISTS (SELECT 1 FROM samples s WHERE s.item_id = items.id " \
-	"AND (s.state <> 'open' OR s.sample = 'gold')) " \
-	"AND NOT EXISTS (SELECT 1 FROM ballots b WHERE b.item_id = items.id " \
-	"AND b.reviewer = ?5) "
+	"AND (s.state = 'adjudication' OR s.sample = 'gold' OR " \
+	"(s.state = 'open' AND EXISTS (SELECT 1 FROM ballots b WHERE " \
+	"b.item_id = items.id AND b.reviewer = ?5)))) "
 #define CLAIM_TYPE STORE_TYPE_FILTER("?4")
 #define CLAIM_ORDER "ORDER BY requeue, priority DESC, seq LIMIT 1"
 

@@ -74,6 +74,29 @@ store_sample_done(struct store_sample *s)
 }
 
 int
+store_samples_count(struct queue *q, uint64_t *adjudication, uint64_t *open,
+    uint64_t *gold, char **cause)
+{
+	static const char sql[] =
+	    "SELECT coalesce(sum(CASE WHEN state = 'adjudication' THEN 1 "
+	    "ELSE 0 END), 0), coalesce(sum(CASE WHEN state = 'open' AND "
+	    "sample <> 'gold' THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN "
+	    "sample = 'gold' THEN 1 ELSE 0 END), 0) FROM samples";
+	struct store_stmt	*st;
+	int			 rc;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if ((rc = store_one(st, "status", cause)) != 0)
+		return (rc);
+	*adjudication = (uint64_t)store_int(st, 0);
+	*open = (uint64_t)store_int(st, 1);
+	*gold = (uint64_t)store_int(st, 2);
+	store_reset(st);
+	return (0);
+}
+
+int
 store_sample_set(struct queue *q, int64_t item_id, const char *state,
     int64_t votes, char **cause)
 {

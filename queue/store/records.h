@@ -837,6 +837,9 @@ int		 store_sample_get(struct queue *, int64_t item_id,
 void		 store_sample_done(struct store_sample *);
 int		 store_sample_set(struct queue *, int64_t item_id,
 		     const char *state, int64_t votes, char **cause);
+/* Rounds with a lead, rounds taking votes, gold items. */
+int		 store_samples_count(struct queue *, uint64_t *adjudication,
+		     uint64_t *open, uint64_t *gold, char **cause);
 /* Items whose round is in that state, by row id. */
 int		 store_samples_waiting(struct queue *, const char *state,
 		     int64_t **ids, size_t *n, char **cause);

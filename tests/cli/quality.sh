@@ -107,6 +107,8 @@ vote erin wf-anon-1 correct --payload '{"spans": [{"verdict": "accepted"},
     {"verdict": "rejected"}]}'
 expect_exit 0 hitl_as carol adjudication list
 expect_out "wf-anon-1  (overlap, 2 votes)"
+expect_exit 0 hitl_as carol status --json
+jq_ok "the lead's status counts it" '.quality.to_adjudicate == 1'
 expect_exit 77 hitl_as bob adjudication list
 expect_err "may not adjudicate"
 # Nobody else is handed it: it is a lead's now.
@@ -205,6 +207,16 @@ jq_ok "bob sees his own line" -s 'length == 1 and .[0].reviewer == "bob"
 expect_exit 0 hitl_as carol reviewers
 expect_out "ADJUDICATED"
 
+step "a settled item reopened is decided as any other, by a voter too"
+at 300
+expect_exit 0 hitl_as carol reopen wf-out-1 --note "look again"
+claim bob wf-out-1
+expect_exit 0 hitl_as bob decide wf-out-1 --lease "$LEASE" correct \
+    --payload "$TOXIC"
+expect_exit 0 hitl_as bob show --json wf-out-1
+jq_ok "the reopened item's new decision is in force" '.state == "decided" and
+    ([.history[].action] | .[-3:] == ["settle", "reopen", "correct"])'
+
 # --- gold items -------------------------------------------------------------------
 
 step "gold items: validated at import"
@@ -225,6 +237,11 @@ expect_exit 0 "$HITL" --db "$gdb" import "$SRCDIR/tests/data/gold.jsonl" \
 # Gold items wait for every reviewer, not in the queue's counts.
 expect_exit 0 "$HITL" --db "$gdb" status --json
 jq_ok "gold is not waiting" '.oldest_waiting_item | startswith("g-") | not'
+expect_exit 0 hitl_as carol --db "$gdb" status
+expect_out "review quality: 0 to adjudicate, 0 rounds taking votes, 3 gold items"
+expect_exit 0 hitl_as bob --db "$gdb" status --json
+jq_ok "a reviewer is not told how many gold items there are" \
+    'has("quality") | not'
 at 300
 HITL_DB=$gdb
 export HITL_DB
