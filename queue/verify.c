@@ -60,6 +60,7 @@ struct verify {
 	struct verify_policy		*pols;
 	size_t				 npols;
 	int64_t				 decisions;	/* events naming one */
+	int64_t				 pauses;	/* pause, resume */
 };
 
 static void
@@ -299,6 +300,8 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 	}
 	if (strcmp(event, "signing_key") == 0)
 		return (verify_key_event(v, seq, data, cause));
+	if (strcmp(event, "pause") == 0 || strcmp(event, "resume") == 0)
+		v->pauses++;
 	if (strcmp(event, "policy_load") == 0) {
 		l = &v->policies;
 		key = "version";
@@ -1380,6 +1383,122 @@ verify_counts(struct verify *v, char **cause)
 }
 
 /*
+ * A sample must be what import draws for the item's line under its policy
+ * version, with the line's gold answer; the counts, what the imports'
+ * events drew.
+ */
+static int
+verify_samples(struct verify *v, const struct store_verify_quality *c,
+    char **cause)
+{
+	struct store_verify_sample	 s;
+	struct store_scan		*scan;
+	struct record			 r;
+	const struct policy		*p;
+	const char			*want;
+	const cJSON			*n;
+	char				*why = NULL, *gold;
+	int64_t				 drew[3] = { 0, 0, 0 }, votes;
+	size_t				 i, k;
+	int				 rc = 0, step, same;
+	static const char *const kinds[] = { "overlap", "audit", "gold" };
+	const int64_t			 have[3] = {
+		c->overlap, c->audit, c->gold
+	};
+
+	/* An import that drew none says nothing of samples. */
+	for (i = 0; i < v->batches.n; i++) {
+		n = cJSON_GetObjectItemCaseSensitive(v->batches.v[i].data,
+		    "samples");
+		for (k = 0; n != NULL && k < 3; k++)
+			if (verify_num(n, kinds[k]) > 0)
+				drew[k] += verify_num(n, kinds[k]);
+	}
+	for (i = 0; i < 3; i++) {
+		if (drew[i] != have[i]) {
+			xasprintf(cause, "the samples table holds %lld %s "
+			    "items but the imports drew %lld: samples were "
+			    "changed behind hitl's back", (long long)have[i],
+			    kinds[i], (long long)drew[i]);
+			return (EX_DATAERR);
+		}
+	}
+	if ((rc = store_verify_sample_scan(v->q, &scan, cause)) != 0)
+		return (rc);
+	while (rc == 0 &&
+	    (step = store_verify_sample_next(scan, &s, cause)) == STORE_ROW) {
+		if (record_parse(s.raw, strlen(s.raw), &r, &why) != 0) {
+			xasprintf(cause, "item %s: its line no longer parses: "
+			    "%s", s.ext_id, why);
+			free(why);
+			rc = EX_DATAERR;
+			break;
+		}
+		want = NULL;
+		if ((p = verify_policy_at(v, s.policy_version)) != NULL)
+			want = quality_sample_of(p, s.policy_version, s.ext_id,
+			    r.gold != NULL, &votes);
+		gold = r.gold != NULL ? json_print(r.gold) : NULL;
+		same = gold == NULL ? s.gold == NULL :
+		    s.gold != NULL && strcmp(gold, s.gold) == 0;
+		if (want == NULL || strcmp(want, s.sample) != 0 || !same) {
+			xasprintf(cause, "item %s: its review sample (%s%s) is "
+			    "not what its line draws under policy version %d "
+			    "(%s): samples were changed behind hitl's back",
+			    s.ext_id, s.sample, s.gold != NULL ? ", gold" : "",
+			    s.policy_version, want != NULL ? want : "none");
+			rc = EX_DATAERR;
+		}
+		free(gold);
+		record_done(&r);
+	}
+	store_scan_free(scan);
+	if (rc == 0 && step != STORE_DONE)
+		rc = step;
+	return (rc);
+}
+
+/*
+ * Review quality's rows derive from the record: samples from the items'
+ * lines, ballots from the votes in force, gold scores from the gold
+ * ballots, pauses from their events. Any row added or removed behind
+ * hitl's back (a ballot dropped to vote twice, a pause deleted) is found.
+ */
+static int
+verify_quality(struct verify *v, char **cause)
+{
+	struct store_verify_quality	c;
+	int				rc;
+
+	if ((rc = store_verify_quality_counts(v->q, &c, cause)) != 0 ||
+	    (rc = verify_samples(v, &c, cause)) != 0)
+		return (rc);
+	if (c.ballots != c.votes || c.ballots_of_votes != c.ballots) {
+		xasprintf(cause, "the ballots table holds %lld votes but the "
+		    "decisions record %lld votes in force (%lld of the ballots "
+		    "match one): ballots were changed behind hitl's back",
+		    (long long)c.ballots, (long long)c.votes,
+		    (long long)c.ballots_of_votes);
+		return (EX_DATAERR);
+	}
+	if (c.scores != c.gold_ballots || c.scores_of_ballots != c.scores) {
+		xasprintf(cause, "the gold scores table holds %lld scores for "
+		    "%lld votes on gold items: gold scores were changed "
+		    "behind hitl's back", (long long)c.scores,
+		    (long long)c.gold_ballots);
+		return (EX_DATAERR);
+	}
+	if (c.pauses != v->pauses) {
+		xasprintf(cause, "the pauses table holds %lld pauses and "
+		    "resumes but the audit log records %lld: pauses were "
+		    "changed behind hitl's back", (long long)c.pauses,
+		    (long long)v->pauses);
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
+/*
  * The append-only guards (triggers) must all stand: dropping one is
  * changing the schema behind hitl's back, even when nothing else changed.
  */
@@ -1472,6 +1591,7 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	    (rc = verify_shifts(&v, cause)) != 0 ||
 	    (rc = verify_exports(&v, cause)) != 0 ||
 	    (rc = verify_counts(&v, cause)) != 0 ||
+	    (rc = verify_quality(&v, cause)) != 0 ||
 	    (rc = verify_guards(&v, cause)) != 0)
 		goto end;
 	if (v.key != NULL)

@@ -490,6 +490,28 @@ struct store_verify_decision {
 	int64_t		 undoes;
 	int		 vote;
 };
+/* Review quality's rows, counted against what they derive from. */
+struct store_verify_quality {
+	int64_t	 overlap, audit, gold;		/* samples */
+	int64_t	 ballots, ballots_of_votes;	/* ...naming a vote in force */
+	int64_t	 votes;				/* votes in force */
+	int64_t	 scores, scores_of_ballots;	/* ...of a gold ballot */
+	int64_t	 gold_ballots;
+	int64_t	 pauses;
+};
+int		 store_verify_quality_counts(struct queue *,
+		     struct store_verify_quality *, char **cause);
+struct store_verify_sample {
+	const char	*ext_id;
+	int		 policy_version;
+	const char	*raw;
+	const char	*sample;
+	const char	*gold;
+};
+int		 store_verify_sample_scan(struct queue *,
+		     struct store_scan **, char **cause);
+int		 store_verify_sample_next(struct store_scan *,
+		     struct store_verify_sample *, char **cause);
 int		 store_verify_decision_scan(struct queue *,
 		     struct store_scan **, char **cause);
 int		 store_verify_decision_next(struct store_scan *,

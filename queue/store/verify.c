@@ -571,3 +571,73 @@ store_baseline_done(struct queue *q, char **cause)
 
 	return (store_exec(q, sql, cause));
 }
+
+int
+store_verify_quality_counts(struct queue *q, struct store_verify_quality *c,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM samples WHERE sample = 'overlap'), "
+	    "(SELECT count(*) FROM samples WHERE sample = 'audit'), "
+	    "(SELECT count(*) FROM samples WHERE sample = 'gold'), "
+	    "(SELECT count(*) FROM ballots), "
+	    "(SELECT count(*) FROM ballots b JOIN decisions d ON "
+	    "d.id = b.decision_id WHERE d.vote = 1 AND d.item_id = b.item_id "
+	    "AND d.reviewer = b.reviewer AND NOT EXISTS (SELECT 1 FROM "
+	    "decisions u WHERE u.undoes = d.id)), "
+	    "(SELECT count(*) FROM decisions d WHERE d.vote = 1 AND NOT EXISTS "
+	    "(SELECT 1 FROM decisions u WHERE u.undoes = d.id)), "
+	    "(SELECT count(*) FROM gold_scores), "
+	    "(SELECT count(*) FROM gold_scores g JOIN ballots b ON "
+	    "b.decision_id = g.decision_id JOIN samples s ON "
+	    "s.item_id = b.item_id WHERE s.sample = 'gold' AND "
+	    "g.item_id = b.item_id AND g.reviewer = b.reviewer), "
+	    "(SELECT count(*) FROM ballots b JOIN samples s ON "
+	    "s.item_id = b.item_id WHERE s.sample = 'gold'), "
+	    "(SELECT count(*) FROM pauses)";
+	struct store_stmt	*st;
+	int			 rc, i;
+	int64_t			*out[] = {
+		&c->overlap, &c->audit, &c->gold, &c->ballots,
+		&c->ballots_of_votes, &c->votes, &c->scores,
+		&c->scores_of_ballots, &c->gold_ballots, &c->pauses
+	};
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	if ((rc = store_one(st, "verify", cause)) != 0)
+		return (rc);
+	for (i = 0; i < (int)(sizeof out / sizeof out[0]); i++)
+		*out[i] = store_int(st, i);
+	store_reset(st);
+	return (0);
+}
+
+int
+store_verify_sample_scan(struct queue *q, struct store_scan **s,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT i.ext_id, i.policy_version, i.raw, s.sample, s.gold "
+	    "FROM samples s JOIN items i ON i.id = s.item_id "
+	    "ORDER BY s.item_id";
+
+	return (verify_scan_open(q, sql, s, cause));
+}
+
+int
+store_verify_sample_next(struct store_scan *s, struct store_verify_sample *r,
+    char **cause)
+{
+	struct store_stmt	*st = store_scan_stmt(s);
+	int			 rc;
+
+	if ((rc = store_scan_step(s, cause)) != STORE_ROW)
+		return (rc);
+	r->ext_id = store_text(st, 0);
+	r->policy_version = (int)store_int(st, 1);
+	r->raw = store_text(st, 2);
+	r->sample = store_text(st, 3);
+	r->gold = store_text(st, 4);
+	return (rc);
+}

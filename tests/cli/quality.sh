@@ -306,6 +306,29 @@ jq_ok "bob's audited decision overturned" -s '.[] |
     select(.reviewer == "bob") | .audited == 1 and .audit_accuracy == 0'
 cp "$T/out" audit-reviewers.json
 
+step "the review-quality rows resist being changed behind hitl's back"
+# tampered WHAT SQL TEXT: a copy of the gold database changed by SQL (as its
+# owner, guards lifted) fails audit verify with TEXT.
+tampered() {
+	_c=$(db_copy "$gdb" "tamper-$(printf '%s' "$1" | cksum | cut -d' ' -f1)")
+	unguarded "$_c" "$2" >/dev/null 2>&1 || fail "the database refused: $2"
+	expect_exit 65 "$HITL" --db "$_c" audit verify
+	expect_err "$3"
+}
+tampered "a ballot dropped, to vote again" \
+    "DELETE FROM ballots WHERE reviewer = 'erin'" "ballots were changed"
+tampered "a gold answer rewritten" \
+    "UPDATE samples SET gold = '{\"action\":\"approve\"}' WHERE gold LIKE '%toxicity%'" \
+    "is not what its line draws"
+tampered "a gold item made an ordinary one" \
+    "DELETE FROM gold_scores; DELETE FROM ballots; DELETE FROM samples WHERE sample = 'gold'" \
+    "changed behind hitl's back"
+tampered "a pause lifted without a lead" \
+    "INSERT INTO pauses (reviewer, event, at, actor, scored, after_decision, audit_seq) VALUES ('bob', 'resume', '2027-01-15T08:10:00Z', 'bob', 2, 99, 1)" \
+    "pauses were changed"
+tampered "a gold score improved" \
+    "DELETE FROM gold_scores WHERE reviewer = 'bob'" "gold scores were changed"
+
 step "a copy keeps the samples, the votes, the gold scores and the pauses"
 cdb=$(dbof copied)
 expect_exit 0 hitl_as alice copy "$gdb" "$cdb"
