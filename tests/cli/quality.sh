@@ -330,7 +330,7 @@ tampered "a gold score improved" \
     "DELETE FROM gold_scores WHERE reviewer = 'bob'" "gold scores were changed"
 
 step "a copy keeps the samples, the votes, the gold scores and the pauses"
-cdb=$(dbof copied)
+cdb=$(newdb copied)
 expect_exit 0 hitl_as alice copy "$gdb" "$cdb"
 expect_exit 0 "$HITL" --db "$cdb" audit verify
 expect_exit 0 hitl_as carol --db "$gdb" reviewers --json
