@@ -311,6 +311,30 @@ decide_ok(struct fixture *f, const char *item, int64_t lease,
 	return (id);
 }
 
+/*
+ * Claims until want comes out (it must, before the queue runs dry); the
+ * others claimed on the way are skipped, so that they stay with nobody.
+ */
+static void
+claim_until(struct fixture *f, const char *want)
+{
+	struct queue_lease	 l;
+	char			*err = NULL;
+	int			 found = 0;
+
+	while (!found && queue_claim_next(f->q, NULL, &l, &err) == 0) {
+		found = strcmp(l.item, want) == 0;
+		if (!found)
+			decide_ok(f, l.item, l.lease_id, QUEUE_SKIP, NULL);
+		queue_lease_done(&l);
+	}
+	if (!found)
+		print_error("%s never came to %s: %s\n", want,
+		    queue_actor(f->q), err);
+	free(err);
+	assert_true(found);
+}
+
 /* who claims the next item, which must be item, and decides it. */
 static int64_t
 vote(struct fixture *f, const char *who, const char *item,
@@ -387,6 +411,7 @@ expect_last(struct fixture *f, const char *item, const char *want,
 /* Events of the audit log on an item: all, and those by one actor. */
 struct audit_count {
 	const char	*actor;
+	const char	*item;		/* NULL: any */
 	size_t		 all, by;
 };
 
@@ -396,17 +421,49 @@ audit_count_one(const struct queue_audit_event *ev, void *arg)
 	struct audit_count *c = arg;
 
 	c->all++;
-	c->by += strcmp(ev->actor, c->actor) == 0;
+	c->by += strcmp(ev->actor, c->actor) == 0 && (c->item == NULL ||
+	    (ev->item != NULL && strcmp(ev->item, c->item) == 0));
 	return (0);
 }
 
 static size_t
 audit_by(struct fixture *f, const char *item, const char *actor)
 {
-	struct audit_count c = { actor, 0, 0 };
+	struct audit_count c = { actor, NULL, 0, 0 };
 
 	OK(queue_audit_log(f->q, item, NULL, audit_count_one, &c, &why));
 	return (c.by);
+}
+
+/* The same, reading the whole log (no item filter). */
+static size_t
+audit_all_by(struct fixture *f, const char *item, const char *actor)
+{
+	struct audit_count c = { actor, item, 0, 0 };
+
+	OK(queue_audit_log(f->q, NULL, NULL, audit_count_one, &c, &why));
+	return (c.by);
+}
+
+/* A lead's queue_reviewers line of who, its numbers (it must be there). */
+static struct queue_reviewer_stats
+reviewer_stats(struct fixture *f, const char *who)
+{
+	struct queue_reviewers		rv;
+	struct queue_reviewer_stats	st;
+	size_t				i;
+
+	as(f, "carol");
+	OK(queue_reviewers(f->q, NULL, &rv, &why));
+	for (i = 0; i < rv.n && strcmp(rv.rows[i].reviewer, who) != 0; i++)
+		;
+	if (i == rv.n)
+		print_error("no line of %s in queue_reviewers\n", who);
+	assert_true(i < rv.n);
+	st = rv.rows[i];
+	st.reviewer = NULL;
+	queue_reviewers_done(&rv);
+	return (st);
 }
 
 /* Rounds as text, "item sample how votes" a line. */
@@ -558,7 +615,7 @@ test_policy_refused(void **state)
 
 /* --- samples -------------------------------------------------------------- */
 
-#define NSAMPLE		40
+#define NSAMPLE		30
 
 /*
  * Every item of the sampling test reviewed once by bob, and again by erin
@@ -653,12 +710,12 @@ test_samples_reproducible(void **state)
 	assert_string_equal(once1, once2);
 	n_overlap = count_lines(r1, " overlap agreement 2\n");
 	n_audit = count_lines(r1, " audit agreement 2\n");
-	/* 20 and 10 expected; three standard deviations either side. */
-	if (n_overlap < 10 || n_overlap > 30 || n_audit < 2 || n_audit > 18)
+	/* 15 and 7.5 expected; three standard deviations either side. */
+	if (n_overlap < 7 || n_overlap > 23 || n_audit < 1 || n_audit > 14)
 		print_error("sampled %zu overlap, %zu audit of %d:\n%s",
 		    n_overlap, n_audit, NSAMPLE, r1);
-	assert_true(n_overlap >= 10 && n_overlap <= 30);
-	assert_true(n_audit >= 2 && n_audit <= 18);
+	assert_true(n_overlap >= 7 && n_overlap <= 23);
+	assert_true(n_audit >= 1 && n_audit <= 14);
 	/* Exactly the items bob's vote left waiting had a round. */
 	assert_int_equal(count_lines(once1, "\n"), n_overlap + n_audit);
 	assert_int_equal(count_lines(r1, "\n"), n_overlap + n_audit);
@@ -703,9 +760,11 @@ test_round_agreement(void **state)
 	lease = claim(f, "out-2");
 	assert_int_equal(history_len(f, "out-2"), 0);
 	assert_int_equal(audit_by(f, "out-2", "bob"), 0);
+	assert_int_equal(audit_all_by(f, "out-2", "bob"), 0);
 	as(f, "carol");
 	assert_int_equal(history_len(f, "out-2"), 1);
 	assert_true(audit_by(f, "out-2", "bob") >= 1);
+	assert_true(audit_all_by(f, "out-2", "bob") >= 1);
 	/* Nothing is in force yet: no outcome. */
 	o = outcomes(f);
 	assert_null(strstr(o, "out-2"));
@@ -818,7 +877,99 @@ test_round_adjudication(void **state)
 	as(f, "bob");
 	EXPECT(queue_rounds(f->q, NULL, round_line, NULL, &why), EX_NOPERM,
 	    NULL);
+	/* bob's vote was not taken; erin's was. */
+	assert_int_equal(reviewer_stats(f, "bob").adjudicated, 1);
+	assert_int_equal(reviewer_stats(f, "erin").adjudicated, 0);
 	verify(f);
+}
+
+/*
+ * audit_rate: a decided item goes, blind, to a second reviewer; their
+ * disagreement goes to a lead, and the first reviewer's audit counts it.
+ */
+static void
+test_round_audit(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_adjudication	*a = NULL;
+	struct queue_decision_info	 d;
+	struct queue_lease		 l;
+	struct queue_reviewer_stats	 st;
+	size_t				 n = 0;
+	int64_t				 lease, erin, settle;
+	char				*r;
+
+	start(f, "{\"audit_rate\": 1}", 0);
+	vote(f, "bob", "out-2", QUEUE_APPROVE, NULL);
+	expect_state(f, "out-2", QUEUE_STATE_QUEUED);
+	as(f, "erin");
+	lease = claim(f, "out-2");
+	assert_int_equal(history_len(f, "out-2"), 0);
+	erin = decide_ok(f, "out-2", lease, QUEUE_CORRECT, toxic);
+	as(f, "carol");
+	OK(queue_adjudications(f->q, &a, &n, &why));
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0].item, "out-2");
+	assert_string_equal(a[0].sample, "audit");
+	assert_int_equal(a[0].nvotes, 2);
+	queue_adjudications_free(a, n);
+	/* With a lead: neither vote can be undone. */
+	as(f, "bob");
+	memset(&d, 0, sizeof d);
+	EXPECT(queue_undo(f->q, &d, &l, &why), EX_UNAVAILABLE,
+	    "review round");
+	as(f, "erin");
+	EXPECT(queue_undo(f->q, &d, &l, &why), EX_UNAVAILABLE,
+	    "with a lead for adjudication");
+	as(f, "carol");
+	OK(queue_adjudicate(f->q, "out-2", erin, NULL, NULL, NULL, &settle,
+	    &why));
+	r = rounds(f);
+	assert_non_null(strstr(r, "out-2 audit adjudication 2\n"));
+	free(r);
+	st = reviewer_stats(f, "bob");
+	assert_int_equal(st.audited, 1);
+	assert_int_equal(st.audit_upheld, 0);
+	assert_int_equal(st.adjudicated, 1);
+	assert_int_equal(reviewer_stats(f, "erin").audited, 0);
+	verify(f);
+}
+
+/*
+ * extra_reviewer without a majority after overlap_reviewers + 2 votes:
+ * a lead adjudicates.
+ */
+static void
+test_majority_cap(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_adjudication	*a = NULL;
+	size_t				 n = 0;
+
+	start(f, "{\"overlap_rate\": 1, \"adjudication\": "
+	    "\"extra_reviewer\"}", 0);
+	vote(f, "bob", "out-2", QUEUE_APPROVE, NULL);
+	vote(f, "erin", "out-2", QUEUE_CORRECT, toxic);
+	vote(f, "frank", "out-2", QUEUE_CORRECT, "{\"labels\": "
+	    "[\"hallucination\"], \"flags\": [{\"verdict\": "
+	    "\"overturned\"}]}");
+	expect_state(f, "out-2", QUEUE_STATE_QUEUED);
+	as(f, "carol");
+	OK(queue_adjudications(f->q, &a, &n, &why));
+	assert_int_equal(n, 0);
+	queue_adjudications_free(a, n);
+	/* Two of four is no majority, and four votes are the most. */
+	vote(f, "gina", "out-2", QUEUE_APPROVE, NULL);
+	expect_state(f, "out-2", QUEUE_STATE_QUEUED);
+	as(f, "carol");
+	OK(queue_adjudications(f->q, &a, &n, &why));
+	assert_int_equal(n, 1);
+	assert_string_equal(a[0].item, "out-2");
+	assert_int_equal(a[0].nvotes, 4);
+	queue_adjudications_free(a, n);
+	/* Nobody else is handed it. */
+	as(f, "hugo");
+	claim(f, "anon-1");
 }
 
 /* A lead decides anew, not taking either vote: chose is null. */
@@ -1068,13 +1219,21 @@ expect_pause(struct fixture *f, const char *login, int paused,
 static void
 test_gold_served_scored_paused(void **state)
 {
-	struct fixture	*f = *state;
-	uint64_t	 counts[QUEUE_NKINDS];
-	int64_t		 lease;
-	char		*s;
+	struct fixture			*f = *state;
+	struct queue_reviewer_stats	 st;
+	struct queue_stats		 qs;
+	uint64_t			 counts[QUEUE_NKINDS];
+	int64_t				 lease;
+	char				*s;
 
 	start(f, "{\"gold_rate\": 1, \"min_gold_items\": 2, "
 	    "\"min_gold_accuracy\": 0.8}", 1);
+	/* Imported first, gold is still not the oldest waiting item. */
+	as(f, "carol");
+	OK(queue_stats(f->q, 0, &qs, &why));
+	assert_non_null(qs.oldest_item);
+	assert_string_equal(qs.oldest_item, "out-1");
+	queue_stats_done(&qs);
 	/* The queue's list and counts know nothing of gold. */
 	as(f, "bob");
 	s = page(f);
@@ -1092,6 +1251,10 @@ test_gold_served_scored_paused(void **state)
 	EXPECT(queue_claim_next(f->q, NULL, &(struct queue_lease){ 0 }, &why),
 	    EX_NOPERM, "hitl reviewer resume bob");
 	expect_pause(f, "bob", 1, 2, 0);
+	st = reviewer_stats(f, "bob");
+	assert_true(st.paused);
+	assert_int_equal(st.gold_items, 2);
+	assert_true(st.gold_right < st.gold_total);
 
 	/* erin is served the same gold, blind, each once, then real work. */
 	as(f, "erin");
@@ -1104,6 +1267,11 @@ test_gold_served_scored_paused(void **state)
 	vote(f, "erin", "g-anon-1", QUEUE_APPROVE, NULL);
 	lease = claim(f, "out-2");
 	expect_pause(f, "erin", 0, 3, 1);
+	st = reviewer_stats(f, "erin");
+	assert_false(st.paused);
+	assert_int_equal(st.gold_items, 3);
+	assert_int_equal(st.gold_right, st.gold_total);
+	as(f, "erin");
 	EXPECT(queue_reviewer_pause(f->q, "bob", &(struct queue_pause){ 0 },
 	    &why), EX_NOPERM, NULL);
 
@@ -1152,6 +1320,110 @@ test_gold_served_scored_paused(void **state)
 	verify(f);
 }
 
+/*
+ * A gold item's escalation is a vote, scored, that opens no escalation;
+ * an undone gold vote takes its score with it; a kind filter is served
+ * gold of that kind, a type filter none.
+ */
+static void
+test_gold_escalate_undo_filters(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue_escalation		*e = NULL;
+	struct queue_decision_info	 d;
+	struct queue_lease		 l;
+	struct queue_filter		 anon = { "anonymization", NULL };
+	struct queue_filter		 tox = { NULL, "toxicity" };
+	size_t				 n = 0;
+	int64_t				 lease;
+
+	start(f, "{\"gold_rate\": 1, \"min_gold_items\": 5}", 1);
+	vote(f, "erin", "g-out-1", QUEUE_ESCALATE, escalate_ts);
+	expect_state(f, "g-out-1", QUEUE_STATE_QUEUED);
+	expect_pause(f, "erin", 0, 1, 0);
+	as(f, "carol");
+	OK(queue_escalations(f->q, NULL, 1, &e, &n, &why));
+	assert_int_equal(n, 0);
+	queue_escalations_free(e, n);
+
+	vote(f, "bob", "g-out-1", QUEUE_APPROVE, NULL);
+	expect_pause(f, "bob", 0, 1, 0);
+	memset(&d, 0, sizeof d);
+	OK(queue_undo(f->q, &d, &l, &why));
+	assert_string_equal(l.item, "g-out-1");
+	assert_string_equal(l.holder, "bob");
+	expect_pause(f, "bob", 0, 0, 0);
+	decide_ok(f, "g-out-1", l.lease_id, QUEUE_CORRECT, toxic);
+	expect_pause(f, "bob", 0, 1, 1);
+	free(d.item);
+	free(d.action);
+	free(d.reviewer);
+	free(d.decided_at);
+	free(d.payload);
+	queue_lease_done(&l);
+
+	OK(queue_claim_next(f->q, &anon, &l, &why));
+	assert_string_equal(l.item, "g-anon-1");
+	lease = l.lease_id;
+	queue_lease_done(&l);
+	release(f, "g-anon-1", lease);
+	OK(queue_claim_next(f->q, &tox, &l, &why));
+	assert_string_equal(l.item, "out-2");
+	queue_lease_done(&l);
+	verify(f);
+}
+
+/*
+ * BUG: a lead's reopen of an item whose review round is over (settled,
+ * the way undo's refusal points to: "a lead can reopen it (hitl
+ * reopen)"; or escalated by a voter and resolved) puts it back in the
+ * queue, shown waiting, where no reviewer is ever handed it: the round's
+ * sample stays "closed" (or "escalated"), and claims take only sampled
+ * items whose round is open. It should be claimable again, as any
+ * reopened item is.
+ */
+static void
+test_reopen_settled_round(void **state)
+{
+	struct fixture		*f = *state;
+	struct queue_escalation	*e = NULL;
+	uint64_t		 counts[QUEUE_NKINDS];
+	size_t			 n = 0;
+	int64_t			 did = 0;
+	char			*s;
+
+	print_message("BUG: a reopened item of a review round that is over "
+	    "is never handed out again (queue/undo.c queue_reopen)\n");
+	skip();
+	start(f, both, 0);
+	vote(f, "bob", "out-2", QUEUE_APPROVE, NULL);
+	vote(f, "erin", "out-2", QUEUE_APPROVE, NULL);
+	vote(f, "bob", "anon-1", QUEUE_APPROVE, NULL);
+	vote(f, "erin", "anon-1", QUEUE_ESCALATE, escalate_ts);
+	as(f, "carol");
+	OK(queue_escalations(f->q, NULL, 0, &e, &n, &why));
+	assert_int_equal(n, 1);
+	OK(queue_escalation_resolve(f->q, e[0].id, "approve", NULL, "fine",
+	    &why));
+	queue_escalations_free(e, n);
+	OK(queue_reopen(f->q, "out-2", "the label set changed", &did, &why));
+	OK(queue_reopen(f->q, "anon-1", "the label set changed", &did, &why));
+	expect_state(f, "out-2", QUEUE_STATE_QUEUED);
+	expect_state(f, "anon-1", QUEUE_STATE_QUEUED);
+	/* They are shown waiting... */
+	s = page(f);
+	assert_non_null(strstr(s, "out-2\n"));
+	assert_non_null(strstr(s, "anon-1\n"));
+	free(s);
+	OK(queue_waiting(f->q, counts, &why));
+	assert_int_equal(counts[QUEUE_KIND_MODEL_OUTPUT], 3);
+	assert_int_equal(counts[QUEUE_KIND_ANONYMIZATION], 2);
+	/* ...and someone must be handed them. */
+	as(f, "frank");
+	claim_until(f, "out-2");
+	claim_until(f, "anon-1");
+}
+
 /* --- edge cases ----------------------------------------------------------- */
 
 static void
@@ -1176,6 +1448,8 @@ test_adjudicate_not_waiting(void **state)
 	verify(f);
 }
 
+
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1187,12 +1461,16 @@ main(void)
 		T(test_samples_reproducible),
 		T(test_round_agreement),
 		T(test_round_adjudication),
+		T(test_round_audit),
+		T(test_majority_cap),
 		T(test_adjudicate_anew),
 		T(test_round_majority),
 		T(test_undo_vote),
 		T(test_escalate_vote),
 		T(test_gold_checked_at_import),
 		T(test_gold_served_scored_paused),
+		T(test_gold_escalate_undo_filters),
+		T(test_reopen_settled_round),
 		T(test_adjudicate_not_waiting),
 	};
 
