@@ -107,7 +107,8 @@ static const char *const gold_lines[] = {
 
 static const char toxic[] = "{\"labels\": [\"toxicity\"], \"flags\": "
     "[{\"verdict\": \"confirmed\"}]}";
-static const char anon1_fix[] = "{\"spans\": [{\"verdict\": \"accepted\"}, "
+/* Zoe is no person: only Zurich is kept. */
+static const char anon1_fix[] = "{\"spans\": [{\"verdict\": \"rejected\"}, "
     "{\"verdict\": \"accepted\"}, {\"verdict\": \"rejected\"}]}";
 static const char escalate_ts[] = "{\"team\": \"trust-safety\", "
     "\"reason\": \"other\", \"severity\": \"high\"}";
@@ -519,6 +520,29 @@ outcome_line(const struct queue_outcome *o, void *arg)
 	return (0);
 }
 
+/* The spans an outcome keeps, "TYPE start end" each, for anonymizations. */
+static int
+outcome_spans(const struct queue_outcome *o, void *arg)
+{
+	struct queue_final_span	*fs = NULL;
+	cJSON			*p = NULL;
+	size_t			 n, i;
+
+	if (o->item->kind != QUEUE_KIND_ANONYMIZATION)
+		return (0);
+	if (o->final != NULL && o->final->payload != NULL)
+		p = cJSON_Parse(o->final->payload);
+	n = queue_spans_final(o->item, p, o->final == NULL, &fs);
+	text_add(arg, "%s:", o->item->ext_id);
+	for (i = 0; i < n; i++)
+		text_add(arg, " %s %zu %zu", fs[i].entity_type, fs[i].start,
+		    fs[i].end);
+	text_add(arg, "\n");
+	free(fs);
+	cJSON_Delete(p);
+	return (0);
+}
+
 static char *
 outcomes(struct fixture *f)
 {
@@ -870,6 +894,18 @@ test_round_adjudication(void **state)
 	assert_non_null(strstr(o, line));
 	assert_non_null(strstr(o, "out-2 settle "));
 	free(o);
+	/* The spans exported are erin's correction's, not bob's approve. */
+	{
+		struct text	t = { NULL, 0 };
+		int64_t		last = 0;
+
+		text_add(&t, "%s", "");
+		OK(queue_last_decision(f->q, &last, &why));
+		OK(queue_outcomes(f->q, 0, last, "anonymization", 0,
+		    outcome_spans, &t, &why));
+		assert_string_equal(t.s, "anon-1: LOCATION 16 22\n");
+		free(t.s);
+	}
 	r = rounds(f);
 	assert_non_null(strstr(r, "anon-1 overlap adjudication 2\n"));
 	assert_non_null(strstr(r, "out-2 overlap agreement 2\n"));
