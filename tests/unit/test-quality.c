@@ -1410,13 +1410,10 @@ test_gold_escalate_undo_filters(void **state)
 }
 
 /*
- * BUG: a lead's reopen of an item whose review round is over (settled,
- * the way undo's refusal points to: "a lead can reopen it (hitl
- * reopen)"; or escalated by a voter and resolved) puts it back in the
- * queue, shown waiting, where no reviewer is ever handed it: the round's
- * sample stays "closed" (or "escalated"), and claims take only sampled
- * items whose round is open. It should be claimable again, as any
- * reopened item is.
+ * A lead's reopen of an item whose review round is over (settled, the way
+ * undo's refusal points to: "a lead can reopen it (hitl reopen)"; or
+ * escalated by a voter and resolved) puts it back in the queue, shown
+ * waiting, and someone is handed it, as any reopened item.
  */
 static void
 test_reopen_settled_round(void **state)
@@ -1428,9 +1425,6 @@ test_reopen_settled_round(void **state)
 	int64_t			 did = 0;
 	char			*s;
 
-	print_message("BUG: a reopened item of a review round that is over "
-	    "is never handed out again (queue/undo.c queue_reopen)\n");
-	skip();
 	start(f, both, 0);
 	vote(f, "bob", "out-2", QUEUE_APPROVE, NULL);
 	vote(f, "erin", "out-2", QUEUE_APPROVE, NULL);
