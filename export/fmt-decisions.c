@@ -85,6 +85,8 @@ fmt_decisions_decision(struct export_ctx *x,
 	export_str_take(r, "item", export_redact_id(x, &pii, it));
 	export_str(r, "kind", queue_kind_name(it->kind));
 	export_str(r, "action", d->action);
+	/* A blind vote of a review round: never in force by itself. */
+	cJSON_AddBoolToObject(r, "vote", d->vote);
 	export_str_take(r, "original", export_redact_text(x, &pii, it->text));
 	final = export_final_text(it, payload, &corrected);
 	export_str_take(r, "final", export_redact_text(x, &pii, final));

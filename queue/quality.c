@@ -64,7 +64,7 @@ quality_gold_check(const struct policy *p, const struct record *r,
 	};
 	struct queue_item	 it;
 	enum queue_action	 a;
-	const char		*action = NULL;
+	const char		*action = NULL, *msg;
 	cJSON			*payload = NULL;
 	char			*why = NULL;
 	size_t			 i;
@@ -107,8 +107,12 @@ quality_gold_check(const struct policy *p, const struct record *r,
 	if (decide_check_payload(p, &it, a, a == QUEUE_APPROVE &&
 	    payload->child == NULL ? NULL : payload, &why) != 0) {
 		/* The decide rules speak of a payload: this is the answer. */
-		xasprintf(cause, "gold: %s", strncmp(why, "payload", 7) == 0 ?
-		    why + 7 + (why[7] == '.') : why);
+		msg = why;
+		if (strncmp(msg, "payload.", 8) == 0)
+			msg += 8;
+		else if (strncmp(msg, "payload: ", 9) == 0)
+			msg += 9;
+		xasprintf(cause, "gold: %s", msg);
 		goto out;
 	}
 	*out = json_print(r->gold);

@@ -140,6 +140,15 @@ jq -e '.counts.review == {"agreement": 1}' labels.jsonl.manifest.json \
     >/dev/null || fail "the manifest's review counts" labels.jsonl.manifest.json
 jq -e '.counts.review == {"adjudication": 1}' spans.jsonl.manifest.json \
     >/dev/null || fail "the manifest's review counts" spans.jsonl.manifest.json
+# The accountable record keeps every vote, marked as one.
+expect_exit 0 hitl_as carol export --format decisions -o decisions.jsonl
+jq -s -e '[.[] | select(.item == "wf-anon-1") | [.action, .vote,
+    .resolution]] == [["approve", true, null], ["correct", true, null],
+    ["settle", false, "correct"]]' decisions.jsonl >/dev/null ||
+    fail "the decisions export's votes" decisions.jsonl
+jq -e '.counts.review == {"vote": 4, "agreement": 1, "adjudication": 1}' \
+    decisions.jsonl.manifest.json >/dev/null ||
+    fail "the decisions manifest's review counts" decisions.jsonl.manifest.json
 
 step "undo and escalation of votes"
 at 180

@@ -78,11 +78,17 @@ expect_eq "reviewers" "$(jq -r .reviewer "$T/out" | tr '\n' ' ')" \
 jq_ok "bob" -s '.[0] == {"reviewer": "bob", "approve": 3, "correct": 1,
     "escalate": 1, "skip": 1, "items": 5, "timed": 6, "median_ms": 3500,
     "p90_ms": 9500, "overturned": 2, "reopened": 2, "resolved": 1,
-    "undos": 1, "comments": 1}'
+    "undos": 1, "comments": 1,
+    "gold_items": 0, "gold_accuracy": null, "audited": 0,
+    "audit_accuracy": null, "adjudicated": 0, "peer_units": 0,
+    "peer_kappa": null, "paused": false}'
 jq_ok "erin" -s '.[1] == {"reviewer": "erin", "approve": 2, "correct": 0,
     "escalate": 1, "skip": 0, "items": 3, "timed": 3, "median_ms": 6000,
     "p90_ms": 6800, "overturned": 0, "reopened": 0, "resolved": 0,
-    "undos": 0, "comments": 0}'
+    "undos": 0, "comments": 0,
+    "gold_items": 0, "gold_accuracy": null, "audited": 0,
+    "audit_accuracy": null, "adjudicated": 0, "peer_units": 0,
+    "peer_kappa": null, "paused": false}'
 jq_ok "frank" -s '.[2].approve == 1 and .[2].timed == 1 and
     .[2].median_ms == 8000 and .[2].p90_ms == 8000'
 # The percentiles as Python computes them (type 7, the same as numpy's).
@@ -97,9 +103,9 @@ assert (got["median_ms"], got["p90_ms"]) == (statistics.median(ms), p90), got
 expect_exit 0 hitl_as alice reviewers
 expect_no_err
 expect_eq "the table's header" "$(head -n 1 "$T/out")" \
-    "APPROVE  CORRECT  ESCALATE  SKIP  ITEMS  TIMED  MEDIAN   P90  OVERTURNED  REOPENED  RESOLVED  UNDOS  COMMENTS  REVIEWER"
+    "APPROVE  CORRECT  ESCALATE  SKIP  ITEMS  TIMED  MEDIAN   P90  OVERTURNED  REOPENED  RESOLVED  UNDOS  COMMENTS  GOLD  AUDIT  ADJUDICATED  PEER-K  PAUSED  REVIEWER"
 expect_eq "bob's line" "$(sed -n 2p "$T/out")" \
-    "      3        1         1     1      5      6    3.5s  9.5s           2         2         1      1         1  bob"
+    "      3        1         1     1      5      6    3.5s  9.5s           2         2         1      1         1     -      -            0       -       -  bob"
 expect_eq "lines" "$(wc -l <"$T/out")" 4
 expect_no_out "your own line"
 

@@ -173,9 +173,9 @@ query_plan(const char *path, const char *sql)
 	snprintf(buf, sizeof buf, TU_SQL("EXPLAIN QUERY PLAN %s",
 	    "SET enable_seqscan = off; SET enable_bitmapscan = off; "
 	    "SET enable_sort = off; SET plan_cache_mode = force_generic_plan; "
-	    "PREPARE claim (bigint, bigint, text, text) AS %s "
+	    "PREPARE claim (bigint, bigint, text, text, text) AS %s "
 	    "FOR UPDATE SKIP LOCKED; "
-	    "EXPLAIN EXECUTE claim (0, 0, 'model_output', 'x')"), sql);
+	    "EXPLAIN EXECUTE claim (0, 0, 'model_output', 'x', 'bob')"), sql);
 	if (TU_PG) {
 		for (p = strstr(buf, " AS "); (p = strchr(p, '?')) != NULL;)
 			*p = '$';
@@ -632,6 +632,9 @@ static void
 test_schema_1_database_is_upgraded_keeping_data(void **state)
 {
 	static const char downgrade[] =
+	    "ALTER TABLE decisions DROP COLUMN vote;"
+	    "DROP TABLE samples; DROP TABLE ballots; DROP TABLE gold_scores;"
+	    "DROP TABLE pauses;"
 	    "DROP TABLE escalations; DROP TABLE skips; DROP TABLE leases;"
 	    "DROP TABLE waiting; DROP TRIGGER waiting_update;"
 	    "DROP INDEX shifts_open; DROP INDEX decisions_reviewer;"
