@@ -21,6 +21,12 @@
 #define TUI_MIN_LINES	24
 #define TUI_WIDE	120
 
+/* Every view; each holds its own state, freed here when the console ends. */
+static const struct tui_view_ops *const tui_views[] = {
+	&tui_view_item, &tui_view_queue, &tui_view_inbox, &tui_view_escalation,
+	&tui_view_adjudication, &tui_view_reviewers, &tui_view_help,
+};
+
 static volatile sig_atomic_t	tui_signalled;
 static SCREEN			*tui_screen;
 static FILE			*tui_null_out;
@@ -263,8 +269,8 @@ tui_draw(struct tui *t)
 	body.x = 0;
 	body.h = t->lines - 2;
 	body.w = t->cols;
-	if (t->view == &tui_view_help || t->view == &tui_view_inbox ||
-	    t->view == &tui_view_escalation) {
+	/* Every view but the queue and its item has the body to itself. */
+	if (t->view != &tui_view_queue && t->view != &tui_view_item) {
 		t->view->draw(t, &body);
 	} else if (t->item[0] == '\0') {
 		tui_view_queue.draw(t, &body);
@@ -360,6 +366,7 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	const char		*term;
 	int64_t			 shift;
 	enum tui_request	 req;
+	size_t			 i;
 	int			 key, flags, rc = 0;
 
 	memset(&t, 0, sizeof t);
@@ -471,11 +478,8 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 			break;
 	}
 out:
-	tui_view_item.close(&t);
-	tui_view_queue.close(&t);
-	tui_view_inbox.close(&t);
-	tui_view_escalation.close(&t);
-	tui_view_help.close(&t);
+	for (i = 0; i < sizeof tui_views / sizeof tui_views[0]; i++)
+		tui_views[i]->close(&t);
 	tui_restore();
 	delscreen(tui_screen);
 	tui_screen = NULL;
