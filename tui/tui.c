@@ -136,10 +136,12 @@ tui_draw_header(struct tui *t)
 {
 	uint64_t	 waiting[QUEUE_NKINDS];
 	char		 dur[32], who[160], shift[48], done[96], wait[96];
-	char		 filter[96] = "", buf[1024], *why = NULL;
-	const char	*part[7];
+	char		 filter[96] = "", adjud[48] = "", buf[1024], *why = NULL;
+	const char	*part[8];
 	/* What a reviewer needs most first: the queue, then who and how. */
-	static const int rank[7] = { 0, 5, 2, 4, 3, 1, 1 };
+	static const int rank[8] = { 0, 5, 2, 4, 3, 1, 1, 1 };
+	struct queue_adjudication *adj;
+	size_t		 nadj;
 	int64_t		 secs;
 	double		 rate;
 	int		 x;
@@ -174,7 +176,20 @@ tui_draw_header(struct tui *t)
 	part[4] = done;
 	part[5] = wait;
 	part[6] = filter;
-	tui_fit(part, rank, 7, t->cols, buf, sizeof buf);
+	/* A lead's other queue: the items whose votes wait for them. */
+	if (queue_actor_role(t->q) >= POLICY_ROLE_LEAD) {
+		if (queue_adjudications(t->q, &adj, &nadj, &why) == 0) {
+			if (nadj > 0)
+				snprintf(adjud, sizeof adjud, "%zu to "
+				    "adjudicate", nadj);
+			queue_adjudications_free(adj, nadj);
+		} else {
+			free(why);
+			why = NULL;
+		}
+	}
+	part[7] = adjud;
+	tui_fit(part, rank, 8, t->cols, buf, sizeof buf);
 	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
 }
 
