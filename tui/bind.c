@@ -37,6 +37,8 @@ static const struct tui_binding tui_bindings[] = {
 	{ "queue", 'u', TUI_REQ_UNDO },
 	{ "queue", 'E', TUI_REQ_INBOX },
 	{ "queue", 'H', TUI_REQ_HANDOFF },
+	{ "queue", 'A', TUI_REQ_ADJUDICATE },
+	{ "queue", 'R', TUI_REQ_REVIEWERS },
 
 	{ "item", 'a', TUI_REQ_APPROVE },
 	{ "item", 'c', TUI_REQ_CORRECT },
@@ -77,6 +79,21 @@ static const struct tui_binding tui_bindings[] = {
 	{ "escalation", 'h', TUI_REQ_CURSOR_LEFT },
 	{ "escalation", KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
 	{ "escalation", 'l', TUI_REQ_CURSOR_RIGHT },
+
+	/* Digits take the vote of that column. */
+	{ "adjudication", '1', TUI_REQ_CHOOSE },
+	{ "adjudication", '2', TUI_REQ_CHOOSE },
+	{ "adjudication", '3', TUI_REQ_CHOOSE },
+	{ "adjudication", '4', TUI_REQ_CHOOSE },
+	{ "adjudication", '5', TUI_REQ_CHOOSE },
+	{ "adjudication", '6', TUI_REQ_CHOOSE },
+	{ "adjudication", '7', TUI_REQ_CHOOSE },
+	{ "adjudication", '8', TUI_REQ_CHOOSE },
+	{ "adjudication", '9', TUI_REQ_CHOOSE },
+	{ "adjudication", 'a', TUI_REQ_SETTLE_APPROVE },
+	{ "adjudication", KEY_ESC, TUI_REQ_BACK },
+
+	{ "reviewers", KEY_ESC, TUI_REQ_BACK },
 
 	{ "help", KEY_ESC, TUI_REQ_BACK },
 
@@ -237,7 +254,8 @@ void
 tui_bind_markdown(FILE *f)
 {
 	static const char *const views[] = {
-		"*", "queue", "item", "inbox", "escalation", "help", "picker"
+		"*", "queue", "item", "inbox", "escalation", "adjudication",
+		"reviewers", "help", "picker"
 	};
 	size_t	i, v;
 

@@ -32,6 +32,7 @@ static const struct color_slot color_slots[TUI_NCOLORS] = {
 				  A_BOLD | A_UNDERLINE | A_ITALIC, A_BOLD },
 	[TUI_C_REJECTED] =	{ -1, -1, A_DIM, A_DIM },
 	[TUI_C_ERROR] =		{ COLOR_RED, -1, A_BOLD, A_BOLD },
+	[TUI_C_DIFFER] =	{ COLOR_YELLOW, -1, A_BOLD, A_BOLD },
 };
 
 static int color_attrs[TUI_NCOLORS];

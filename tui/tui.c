@@ -21,6 +21,12 @@
 #define TUI_MIN_LINES	24
 #define TUI_WIDE	120
 
+/* Every view; each holds its own state, freed here when the console ends. */
+static const struct tui_view_ops *const tui_views[] = {
+	&tui_view_item, &tui_view_queue, &tui_view_inbox, &tui_view_escalation,
+	&tui_view_adjudication, &tui_view_reviewers, &tui_view_help,
+};
+
 static volatile sig_atomic_t	tui_signalled;
 static SCREEN			*tui_screen;
 static FILE			*tui_null_out;
@@ -130,10 +136,12 @@ tui_draw_header(struct tui *t)
 {
 	uint64_t	 waiting[QUEUE_NKINDS];
 	char		 dur[32], who[160], shift[48], done[96], wait[96];
-	char		 filter[96] = "", buf[1024], *why = NULL;
-	const char	*part[7];
+	char		 filter[96] = "", adjud[48] = "", buf[1024], *why = NULL;
+	const char	*part[8];
 	/* What a reviewer needs most first: the queue, then who and how. */
-	static const int rank[7] = { 0, 5, 2, 4, 3, 1, 1 };
+	static const int rank[8] = { 0, 5, 2, 4, 3, 1, 1, 1 };
+	struct queue_adjudication *adj;
+	size_t		 nadj;
 	int64_t		 secs;
 	double		 rate;
 	int		 x;
@@ -168,7 +176,20 @@ tui_draw_header(struct tui *t)
 	part[4] = done;
 	part[5] = wait;
 	part[6] = filter;
-	tui_fit(part, rank, 7, t->cols, buf, sizeof buf);
+	/* A lead's other queue: the items whose votes wait for them. */
+	if (queue_actor_role(t->q) >= POLICY_ROLE_LEAD) {
+		if (queue_adjudications(t->q, &adj, &nadj, &why) == 0) {
+			if (nadj > 0)
+				snprintf(adjud, sizeof adjud, "%zu to "
+				    "adjudicate", nadj);
+			queue_adjudications_free(adj, nadj);
+		} else {
+			free(why);
+			why = NULL;
+		}
+	}
+	part[7] = adjud;
+	tui_fit(part, rank, 8, t->cols, buf, sizeof buf);
 	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
 }
 
@@ -263,8 +284,8 @@ tui_draw(struct tui *t)
 	body.x = 0;
 	body.h = t->lines - 2;
 	body.w = t->cols;
-	if (t->view == &tui_view_help || t->view == &tui_view_inbox ||
-	    t->view == &tui_view_escalation) {
+	/* Every view but the queue and its item has the body to itself. */
+	if (t->view != &tui_view_queue && t->view != &tui_view_item) {
 		t->view->draw(t, &body);
 	} else if (t->item[0] == '\0') {
 		tui_view_queue.draw(t, &body);
@@ -360,6 +381,7 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	const char		*term;
 	int64_t			 shift;
 	enum tui_request	 req;
+	size_t			 i;
 	int			 key, flags, rc = 0;
 
 	memset(&t, 0, sizeof t);
@@ -471,11 +493,8 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 			break;
 	}
 out:
-	tui_view_item.close(&t);
-	tui_view_queue.close(&t);
-	tui_view_inbox.close(&t);
-	tui_view_escalation.close(&t);
-	tui_view_help.close(&t);
+	for (i = 0; i < sizeof tui_views / sizeof tui_views[0]; i++)
+		tui_views[i]->close(&t);
 	tui_restore();
 	delscreen(tui_screen);
 	tui_screen = NULL;

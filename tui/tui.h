@@ -1,5 +1,6 @@
 /*
- * The review console. Views (queue, item, help, inbox, escalation) share
+ * The review console. Views (queue, item, help, inbox, escalation,
+ * adjudication, reviewers) share
  * one list widget and one text module; input becomes requests through one
  * binding table; actions return reaction flags and only the main loop
  * redraws.
@@ -49,7 +50,11 @@
 	R(RESOLVE,	"resolve",	"resolve the escalation") \
 	R(PICK,		"pick",		"take the selected choice") \
 	R(CANCEL,	"cancel",	"close the choice, taking none") \
-	R(HANDOFF,	"hand-off",	"the latest hand-off notes of this queue")
+	R(HANDOFF,	"hand-off",	"the latest hand-off notes of this queue") \
+	R(ADJUDICATE,	"adjudication",	"items whose votes disagree (leads)") \
+	R(REVIEWERS,	"reviewers",	"reviewer statistics (leads: everyone's)") \
+	R(CHOOSE,	"choose",	"settle with vote N (1 the first column)") \
+	R(SETTLE_APPROVE, "approve-anew", "settle anew as approve, taking no vote")
 
 enum tui_request {
 #define R(id, name, help) TUI_REQ_##id,
@@ -84,6 +89,7 @@ enum tui_color {
 	TUI_C_AMBIGUOUS,
 	TUI_C_REJECTED,
 	TUI_C_ERROR,
+	TUI_C_DIFFER,		/* where votes disagree */
 	TUI_NCOLORS
 };
 
@@ -108,6 +114,9 @@ extern const struct tui_view_ops tui_view_help;
 extern const struct tui_view_ops tui_view_inbox;
 /* The item opened from the inbox: its escalation, read-only, no lease. */
 extern const struct tui_view_ops tui_view_escalation;
+/* A lead's: the items whose votes disagree, each one's votes side by side. */
+extern const struct tui_view_ops tui_view_adjudication;
+extern const struct tui_view_ops tui_view_reviewers;
 
 struct tui_options {
 	const char	*script;	/* key script, or NULL */

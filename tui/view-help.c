@@ -45,6 +45,9 @@ hv_build(void)
 		{ "inbox", "Escalation inbox (leads)" },
 		{ "escalation", "Escalated item, from the inbox (span mode "
 		    "keys: a correction of an anonymization case)" },
+		{ "adjudication", "Adjudication (leads): items whose votes "
+		    "disagree" },
+		{ "reviewers", "Reviewer statistics" },
 		{ "help", "Help" },
 		{ "picker", "Choices (a team, a label, a span to keep)" },
 	};

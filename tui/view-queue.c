@@ -16,6 +16,7 @@
 
 static struct queue_row	*qv_rows;
 static struct tui_list	 qv_list;
+static int		 qv_lead;	/* the actor may adjudicate */
 
 static void
 qv_set(struct queue_row *rows, size_t n)
@@ -77,6 +78,7 @@ qv_open(struct tui *t)
 {
 	struct queue_pos pos;
 
+	qv_lead = queue_actor_role(t->q) >= POLICY_ROLE_LEAD;
 	/* Reload the page shown, so the view stays put. */
 	if (qv_list.n > 0) {
 		pos = qv_rows[0].pos;
@@ -250,6 +252,14 @@ qv_request(struct tui *t, enum tui_request req, int key)
 		if (tui_view_inbox.open(t) == 0)
 			t->view = &tui_view_inbox;
 		return (TUI_REDRAW);
+	case TUI_REQ_ADJUDICATE:
+		if (tui_view_adjudication.open(t) == 0)
+			t->view = &tui_view_adjudication;
+		return (TUI_REDRAW);
+	case TUI_REQ_REVIEWERS:
+		if (tui_view_reviewers.open(t) == 0)
+			t->view = &tui_view_reviewers;
+		return (TUI_REDRAW);
 	case TUI_REQ_UNDO:
 		return (tui_view_item.request(t, TUI_REQ_UNDO, key));
 	case TUI_REQ_LAST:
@@ -284,11 +294,18 @@ qv_request(struct tui *t, enum tui_request req, int key)
 	}
 }
 
+/* A reviewer's footer leaves out the lead's adjudication. */
+static int
+qv_skip(enum tui_request req)
+{
+	return (req == TUI_REQ_ADJUDICATE && !qv_lead);
+}
+
 const struct tui_view_ops tui_view_queue = {
 	.name = "queue",		/* bindings of the queue list */
 	.open = qv_open,		/* loads the page shown */
 	.close = qv_close,		/* frees the rows */
 	.draw = qv_draw,		/* the list with its columns */
 	.request = qv_request,		/* navigation, open, search, filter */
-	.skip = NULL,			/* every key applies */
+	.skip = qv_skip,		/* adjudication: leads and admins */
 };

@@ -1,0 +1,550 @@
+/*
+ * A lead's adjudication: the items whose blind votes disagree, and the
+ * selected one's votes side by side, the lines where they differ marked,
+ * to settle by taking one vote or by approving anew.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+
+#include <cjson/cJSON.h>
+
+#include "tui.h"
+#include "utf8.h"
+#include "vote.h"
+#include "xmalloc.h"
+
+/* Columns narrower than this are not drawn: the CLI shows the rest. */
+#define AV_MIN_COL	16
+#define AV_MARK		"\xe2\x89\xa0"	/* U+2260 NOT EQUAL TO */
+
+/* One line of the comparison: a cell per vote, and whether they differ. */
+struct av_line {
+	char	**cell;
+	int	  differ;
+};
+
+static struct queue_adjudication	*av_rows;
+static struct tui_list			 av_list;
+/* The selected item as stored, and its votes read by the vote rules. */
+static struct queue_item		*av_item;
+static struct vote			*av_votes;
+static size_t				 av_nvotes;
+static struct av_line			*av_lines;
+static size_t				 av_nlines;
+
+static void
+av_lines_free(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < av_nlines; i++) {
+		for (j = 0; j < av_nvotes; j++)
+			free(av_lines[i].cell[j]);
+		free(av_lines[i].cell);
+	}
+	free(av_lines);
+	av_lines = NULL;
+	av_nlines = 0;
+}
+
+static void
+av_item_free(void)
+{
+	size_t i;
+
+	av_lines_free();
+	for (i = 0; i < av_nvotes; i++)
+		vote_done(&av_votes[i]);
+	free(av_votes);
+	av_votes = NULL;
+	av_nvotes = 0;
+	queue_item_free(av_item);
+	av_item = NULL;
+}
+
+/* A new line of the comparison; the caller fills each vote's cell. */
+static struct av_line *
+av_line_new(void)
+{
+	struct av_line *l;
+
+	av_lines = xreallocarray(av_lines, av_nlines + 1, sizeof *av_lines);
+	l = &av_lines[av_nlines++];
+	l->cell = xcalloc(av_nvotes, sizeof *l->cell);
+	l->differ = 0;
+	return (l);
+}
+
+/* Marks the line if its cells are not all the same. */
+static void
+av_line_compare(struct av_line *l)
+{
+	size_t j;
+
+	for (j = 1; j < av_nvotes; j++) {
+		if (strcmp(l->cell[j], l->cell[0]) != 0)
+			l->differ = 1;
+	}
+}
+
+/* The item's text from code point start to end, or "" if out of range. */
+static char *
+av_excerpt(size_t start, size_t end)
+{
+	const char	*s = av_item->text;
+	size_t		 len = strlen(s), a, b;
+
+	if (utf8_cp_to_byte(s, len, start, &a) != 0 ||
+	    utf8_cp_to_byte(s, len, end, &b) != 0 || b < a)
+		return (xstrdup(""));
+	return (xstrndup(s + a, b - a));
+}
+
+static const char *
+av_verdict_name(enum vote_verdict v)
+{
+	switch (v) {
+	case VOTE_ACCEPTED:
+		return ("accepted");
+	case VOTE_REJECTED:
+		return ("not PII");
+	case VOTE_RETYPED:
+		return ("retyped");
+	case VOTE_CONFIRMED:
+		return ("confirmed");
+	default:
+		return ("overturned");
+	}
+}
+
+static void
+av_lines_output(void)
+{
+	struct av_line	*l;
+	struct vote	*v;
+	char		*s, *t;
+	size_t		 i, j, k;
+
+	l = av_line_new();
+	for (j = 0; j < av_nvotes; j++) {
+		v = &av_votes[j];
+		s = xstrdup("labels:");
+		for (k = 0; k < v->nlabels; k++) {
+			xasprintf(&t, "%s%s %s", s, k > 0 ? "," : "",
+			    v->labels[k]);
+			free(s);
+			s = t;
+		}
+		if (v->nlabels == 0) {
+			xasprintf(&t, "%s none", s);
+			free(s);
+			s = t;
+		}
+		l->cell[j] = s;
+	}
+	av_line_compare(l);
+	for (i = 0; i < av_item->nflags; i++) {
+		l = av_line_new();
+		for (j = 0; j < av_nvotes; j++)
+			xasprintf(&l->cell[j], "flag %s: %s",
+			    av_item->flags[i].type, i < av_votes[j].nflags ?
+			    av_verdict_name(av_votes[j].flags[i]) : "-");
+		av_line_compare(l);
+	}
+	l = av_line_new();
+	for (j = 0; j < av_nvotes; j++)
+		xasprintf(&l->cell[j], "text: %s", av_votes[j].text != NULL ?
+		    av_votes[j].text : "as it is");
+	av_line_compare(l);
+}
+
+/* Whether vote v added the span a. */
+static int
+av_has_added(const struct vote *v, const struct vote_added *a)
+{
+	size_t k;
+
+	for (k = 0; k < v->nadded; k++) {
+		if (v->added[k].start == a->start && v->added[k].end ==
+		    a->end && strcmp(v->added[k].type, a->type) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+static void
+av_lines_spans(void)
+{
+	struct av_line			*l;
+	const struct vote_span		*vs;
+	const struct vote_added		*a;
+	const struct queue_span		*s;
+	char				*ex;
+	size_t				 i, j, k, m;
+
+	for (i = 0; i < av_item->nspans; i++) {
+		s = &av_item->spans[i];
+		ex = av_excerpt(s->start, s->end);
+		l = av_line_new();
+		for (j = 0; j < av_nvotes; j++) {
+			vs = i < av_votes[j].nspans ? &av_votes[j].spans[i] :
+			    NULL;
+			xasprintf(&l->cell[j], "%s \"%s\": %s%s%s",
+			    s->entity_type, ex, vs != NULL ?
+			    av_verdict_name(vs->verdict) : "-",
+			    vs != NULL && vs->type != NULL ? " to " : "",
+			    vs != NULL && vs->type != NULL ? vs->type : "");
+		}
+		av_line_compare(l);
+		free(ex);
+	}
+	/* Added spans: one line for each that any vote added, first seen. */
+	for (j = 0; j < av_nvotes; j++) {
+		for (k = 0; k < av_votes[j].nadded; k++) {
+			a = &av_votes[j].added[k];
+			for (m = 0; m < j && !av_has_added(&av_votes[m], a);
+			    m++)
+				;
+			if (m < j)
+				continue;
+			ex = av_excerpt(a->start, a->end);
+			l = av_line_new();
+			for (m = 0; m < av_nvotes; m++) {
+				if (av_has_added(&av_votes[m], a))
+					xasprintf(&l->cell[m], "added %s "
+					    "\"%s\"", a->type, ex);
+				else
+					l->cell[m] = xstrdup("-");
+			}
+			av_line_compare(l);
+			free(ex);
+		}
+	}
+}
+
+/*
+ * The lines of the comparison: the action, then what the vote rules make
+ * of each vote (so an approve reads as what it means), then each note,
+ * which is no part of the decision and so never marked.
+ */
+static void
+av_lines_build(const struct queue_adjudication *a)
+{
+	struct av_line	*l;
+	cJSON		*p, *note;
+	size_t		 j;
+
+	l = av_line_new();
+	for (j = 0; j < av_nvotes; j++)
+		l->cell[j] = xstrdup(a->votes[j].action);
+	av_line_compare(l);
+	if (av_item->kind == QUEUE_KIND_MODEL_OUTPUT)
+		av_lines_output();
+	else
+		av_lines_spans();
+	l = av_line_new();
+	for (j = 0; j < av_nvotes; j++) {
+		p = a->votes[j].payload != NULL ?
+		    cJSON_Parse(a->votes[j].payload) : NULL;
+		note = cJSON_GetObjectItemCaseSensitive(p, "note");
+		xasprintf(&l->cell[j], "note: %s", cJSON_IsString(note) ?
+		    note->valuestring : "none");
+		cJSON_Delete(p);
+	}
+}
+
+/* Loads the selected item and reads its votes; 0, or -1 with a message. */
+static int
+av_load(struct tui *t)
+{
+	struct queue_adjudication	*a;
+	char				*why = NULL;
+	size_t				 j;
+
+	av_item_free();
+	if (av_list.n == 0)
+		return (0);
+	a = &av_rows[av_list.sel];
+	if (queue_item_get(t->q, a->item, &av_item, &why) != 0)
+		goto fail;
+	av_votes = xcalloc(a->nvotes, sizeof *av_votes);
+	for (j = 0; j < a->nvotes; j++) {
+		if (vote_from(av_item, a->votes[j].action, a->votes[j].payload,
+		    &av_votes[j], &why) != 0)
+			goto fail;
+		av_nvotes = j + 1;
+	}
+	av_lines_build(a);
+	return (0);
+fail:
+	tui_message(t, 1, "%s: %s", a->item, why);
+	free(why);
+	av_item_free();
+	return (-1);
+}
+
+static int
+av_open(struct tui *t)
+{
+	struct queue_adjudication	*rows;
+	size_t				 n;
+	char				*why = NULL;
+
+	if (queue_actor_role(t->q) < POLICY_ROLE_LEAD) {
+		tui_message(t, 1, "adjudication is for leads and admins; "
+		    "your votes are settled by one of them");
+		return (-1);
+	}
+	if (queue_adjudications(t->q, &rows, &n, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (-1);
+	}
+	av_item_free();
+	queue_adjudications_free(av_rows, av_list.n);
+	av_rows = rows;
+	av_list.n = n;
+	tui_list_fit(&av_list, av_list.height);
+	av_load(t);
+	return (0);
+}
+
+static void
+av_close(struct tui *t)
+{
+	(void)t;
+	av_item_free();
+	queue_adjudications_free(av_rows, av_list.n);
+	av_rows = NULL;
+	memset(&av_list, 0, sizeof av_list);
+}
+
+/* Draws one cell, wrapped to width from y; returns the lines it used. */
+static int
+av_cell_draw(const char *s, int y, int x, int width, int room, int attr)
+{
+	struct tui_cells	 c;
+	size_t			*starts = NULL, n, i;
+
+	memset(&c, 0, sizeof c);
+	tui_cells_add(&c, s, strlen(s), attr, 1);
+	n = tui_cells_wrap(&c, width, &starts);
+	for (i = 0; i < n && (int)i < room; i++)
+		tui_cells_draw(&c, starts[i], i + 1 < n ? starts[i + 1] : c.n,
+		    y + (int)i, x, width);
+	free(starts);
+	tui_cells_free(&c);
+	return ((int)n);
+}
+
+/* The lines a cell takes wrapped to width. */
+static int
+av_cell_height(const char *s, int width)
+{
+	struct tui_cells	 c;
+	size_t			*starts = NULL, n;
+
+	memset(&c, 0, sizeof c);
+	tui_cells_add(&c, s, strlen(s), 0, 1);
+	n = tui_cells_wrap(&c, width, &starts);
+	free(starts);
+	tui_cells_free(&c);
+	return (n > 0 ? (int)n : 1);
+}
+
+/* The selected item's votes, one column each, from y to the bottom. */
+static void
+av_draw_votes(const struct queue_adjudication *a, const struct tui_rect *r,
+    int y)
+{
+	const struct queue_decision_info	*d;
+	char					 buf[256];
+	size_t					 i, j, ncol;
+	int					 cw, x, h, bottom = r->y + r->h;
+	int					 attr, dim = tui_color_attr(TUI_C_DIM);
+
+	/* As many columns as fit at AV_MIN_COL, two columns of marks. */
+	ncol = av_nvotes;
+	while (ncol > 1 && (r->w - 2) / (int)ncol - 3 < AV_MIN_COL)
+		ncol--;
+	cw = (r->w - 2) / (int)ncol - 3;
+	for (j = 0; j < ncol && y + 1 < bottom; j++) {
+		d = &a->votes[j];
+		x = r->x + 2 + (int)j * (cw + 3);
+		snprintf(buf, sizeof buf, "%zu  ", j + 1);
+		x += tui_text_draw(y, x, cw, buf, dim | A_BOLD);
+		tui_text_draw(y, x, cw - (int)strlen(buf), d->reviewer,
+		    tui_color_attr(TUI_C_NORMAL) | A_BOLD);
+		snprintf(buf, sizeof buf, "decision %lld, %s",
+		    (long long)d->id, d->decided_at);
+		tui_text_draw(y + 1, r->x + 2 + (int)j * (cw + 3), cw, buf,
+		    dim);
+	}
+	y += 2;
+	for (i = 0; i < av_nlines && y < bottom; i++) {
+		for (h = 1, j = 0; j < ncol; j++) {
+			x = av_cell_height(av_lines[i].cell[j], cw);
+			h = x > h ? x : h;
+		}
+		attr = tui_color_attr(av_lines[i].differ ? TUI_C_DIFFER :
+		    TUI_C_NORMAL);
+		if (av_lines[i].differ)
+			tui_text_draw(y, r->x, 2, AV_MARK, attr);
+		for (j = 0; j < ncol; j++) {
+			x = r->x + 2 + (int)j * (cw + 3);
+			if (j > 0)
+				tui_text_draw(y, x - 2, 1, "\xe2\x94\x82", dim);
+			av_cell_draw(av_lines[i].cell[j], y, x, cw, bottom - y,
+			    attr);
+		}
+		y += h;
+	}
+	if (ncol < av_nvotes && y < bottom) {
+		snprintf(buf, sizeof buf, "%zu more votes than fit: hitl "
+		    "adjudication show ", av_nvotes - ncol);
+		x = tui_text_draw(y, r->x, r->w, buf, dim);
+		tui_text_draw(y, r->x + x, r->w - x, a->item, dim);
+	}
+}
+
+static void
+av_draw(struct tui *t, const struct tui_rect *r)
+{
+	const struct queue_adjudication	*a;
+	char				 buf[256];
+	size_t				 i, j;
+	int				 y, lh, attr, x;
+
+	(void)t;
+	/* The list takes up to a quarter of the body, the votes the rest. */
+	lh = r->h / 4 > 3 ? r->h / 4 : 3;
+	if (av_list.n > 0 && (size_t)lh > av_list.n)
+		lh = (int)av_list.n;
+	tui_list_fit(&av_list, lh);
+	snprintf(buf, sizeof buf, "Waiting for adjudication: %zu item%s",
+	    av_list.n, av_list.n == 1 ? "" : "s");
+	tui_text_draw(r->y, r->x, r->w, buf, tui_color_attr(TUI_C_DIM) |
+	    A_BOLD);
+	if (av_list.n == 0) {
+		tui_text_draw(r->y + 1, r->x, r->w, "no votes disagree: "
+		    "nothing waits for a lead", tui_color_attr(TUI_C_DIM));
+		return;
+	}
+	for (y = 0; y < lh; y++) {
+		i = av_list.top + (size_t)y;
+		if (i >= av_list.n)
+			break;
+		a = &av_rows[i];
+		attr = tui_color_attr(i == av_list.sel ? TUI_C_SELECTED :
+		    TUI_C_NORMAL);
+		mvchgat(r->y + 1 + y, r->x, r->w, (attr_t)attr & ~A_COLOR,
+		    (short)PAIR_NUMBER(attr), NULL);
+		x = tui_text_draw(r->y + 1 + y, r->x, r->w, a->item, attr);
+		snprintf(buf, sizeof buf, "  %s, %zu votes:",
+		    a->sample, a->nvotes);
+		x += tui_text_draw(r->y + 1 + y, r->x + x, r->w - x, buf, attr);
+		/* Who voted what: reviewers' names, each through text.c. */
+		for (j = 0; j < a->nvotes && x < r->w; j++) {
+			x += tui_text_draw(r->y + 1 + y, r->x + x, r->w - x,
+			    " ", attr);
+			x += tui_text_draw(r->y + 1 + y, r->x + x, r->w - x,
+			    a->votes[j].reviewer, attr);
+			snprintf(buf, sizeof buf, " %s%s", a->votes[j].action,
+			    j + 1 < a->nvotes ? "," : "");
+			x += tui_text_draw(r->y + 1 + y, r->x + x, r->w - x,
+			    buf, attr);
+		}
+	}
+	y = r->y + 2 + lh;
+	if (av_item == NULL)
+		return;
+	a = &av_rows[av_list.sel];
+	x = tui_text_draw(y, r->x, r->w, av_item->ext_id,
+	    tui_color_attr(TUI_C_NORMAL) | A_BOLD);
+	snprintf(buf, sizeof buf, "  %s, %s review", queue_kind_name(
+	    av_item->kind), a->sample);
+	tui_text_draw(y, r->x + x, r->w - x, buf, tui_color_attr(TUI_C_DIM));
+	y++;
+	/* The text the votes are about, its first lines. */
+	lh = av_cell_draw(av_item->text, y, r->x, r->w, 3,
+	    tui_color_attr(TUI_C_NORMAL));
+	y += (lh < 3 ? lh : 3) + 1;
+	av_draw_votes(a, r, y);
+}
+
+/* Settles the selected item with vote n (from 0), or anew as approve. */
+static int
+av_settle(struct tui *t, size_t n, int anew)
+{
+	const struct queue_adjudication	*a;
+	char				 note[1024] = "", item[300], *why = NULL;
+	int64_t				 did = 0, chose = 0;
+	int				 rc;
+
+	if (av_list.n == 0 || av_item == NULL)
+		return (0);
+	a = &av_rows[av_list.sel];
+	if (!anew && n >= a->nvotes) {
+		tui_message(t, 1, "there is no vote %zu: this item has %zu",
+		    n + 1, a->nvotes);
+		return (TUI_REDRAW);
+	}
+	if (tui_prompt_line(t, "note for the settlement (Enter for none, "
+	    "Esc cancels):", note, sizeof note) != 0) {
+		tui_message(t, 0, "not settled");
+		return (TUI_REDRAW);
+	}
+	/* The prompt redraws: the rows stay as they were until reloaded. */
+	snprintf(item, sizeof item, "%s", a->item);
+	if (!anew)
+		chose = a->votes[n].id;
+	rc = queue_adjudicate(t->q, item, chose, anew ? "approve" : NULL, NULL,
+	    note[0] != '\0' ? note : NULL, &did, &why);
+	if (rc != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+	} else if (anew)
+		tui_message(t, 0, "%s settled: approved anew (settlement "
+		    "%lld)", item, (long long)did);
+	else
+		tui_message(t, 0, "%s settled: vote %zu, %s's %s (decision "
+		    "%lld; settlement %lld)", item, n + 1, a->votes[n].reviewer,
+		    a->votes[n].action, (long long)chose, (long long)did);
+	if (av_open(t) != 0)
+		t->view = &tui_view_queue;
+	return (TUI_REDRAW);
+}
+
+static int
+av_request(struct tui *t, enum tui_request req, int key)
+{
+	int flags;
+
+	switch (req) {
+	case TUI_REQ_BACK:
+		t->view = &tui_view_queue;
+		return (TUI_REDRAW);
+	case TUI_REQ_CHOOSE:
+		return (av_settle(t, (size_t)(key - '1'), 0));
+	case TUI_REQ_SETTLE_APPROVE:
+		return (av_settle(t, 0, 1));
+	default:
+		if ((flags = tui_list_request(&av_list, req)) != 0)
+			av_load(t);
+		return (flags);
+	}
+}
+
+const struct tui_view_ops tui_view_adjudication = {
+	.name = "adjudication",		/* bindings of the lead's adjudication */
+	.open = av_open,		/* loads the items and the first's votes */
+	.close = av_close,		/* frees them */
+	.draw = av_draw,		/* the items, then the votes side by side */
+	.request = av_request,		/* choose a vote, approve anew, navigate */
+	.skip = NULL,			/* every key applies */
+};

@@ -1,0 +1,209 @@
+/*
+ * Reviewer statistics, as hitl reviewers prints them: a lead sees every
+ * reviewer, anyone else their own line. Columns that do not fit the width
+ * are left out, the least needed first.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+#include "xmalloc.h"
+
+#define RV_CELL		32
+#define RV_NAME_MIN	12	/* room kept for the reviewer's name */
+
+/*
+ * The columns in hitl reviewers' order, each with its rank: what a lead
+ * needs first (the work done, how fast, how often it held) is kept when
+ * the terminal is narrow, then quality, then the rest.
+ */
+static const struct {
+	const char	*head;
+	int		 rank;
+} rv_cols[] = {
+	{ "APPROVE", 0 }, { "CORRECT", 0 }, { "ESCALATE", 1 }, { "SKIP", 1 },
+	{ "ITEMS", 0 }, { "TIMED", 9 }, { "MEDIAN", 2 }, { "P90", 6 },
+	{ "OVERTURNED", 3 }, { "REOPENED", 10 }, { "RESOLVED", 10 },
+	{ "UNDOS", 8 }, { "COMMENTS", 9 }, { "GOLD", 4 }, { "AUDIT", 5 },
+	{ "ADJUDICATED", 4 }, { "PEER-K", 5 }, { "PAUSED", 4 },
+};
+#define RV_NCOLS (sizeof rv_cols / sizeof rv_cols[0])
+
+static struct queue_reviewers	 rv_stats;
+static int			 rv_loaded;
+static struct tui_list		 rv_list;
+
+static void
+rv_seconds(int has, double ms, char *buf)
+{
+	if (has)
+		snprintf(buf, RV_CELL, "%.1fs", ms / 1000.0);
+	else
+		snprintf(buf, RV_CELL, "-");
+}
+
+static void
+rv_count(uint64_t n, char *buf)
+{
+	snprintf(buf, RV_CELL, "%llu", (unsigned long long)n);
+}
+
+static void
+rv_cells(const struct queue_reviewer_stats *r, char c[RV_NCOLS][RV_CELL])
+{
+	rv_count(r->approve, c[0]);
+	rv_count(r->correct, c[1]);
+	rv_count(r->escalate, c[2]);
+	rv_count(r->skip, c[3]);
+	rv_count(r->items, c[4]);
+	rv_count(r->timed, c[5]);
+	rv_seconds(r->timed > 0, r->median_ms, c[6]);
+	rv_seconds(r->timed > 0, r->p90_ms, c[7]);
+	rv_count(r->overturned, c[8]);
+	rv_count(r->reopened, c[9]);
+	rv_count(r->resolved, c[10]);
+	rv_count(r->undos, c[11]);
+	rv_count(r->comments, c[12]);
+	if (r->gold_total > 0)
+		snprintf(c[13], RV_CELL, "%.0f%% (%llu)", 100.0 *
+		    (double)r->gold_right / (double)r->gold_total,
+		    (unsigned long long)r->gold_items);
+	else
+		snprintf(c[13], RV_CELL, "-");
+	if (r->audited > 0)
+		snprintf(c[14], RV_CELL, "%llu/%llu",
+		    (unsigned long long)r->audit_upheld,
+		    (unsigned long long)r->audited);
+	else
+		snprintf(c[14], RV_CELL, "-");
+	rv_count(r->adjudicated, c[15]);
+	if (r->peer_units > 0)
+		snprintf(c[16], RV_CELL, "%.2f", r->peer_kappa);
+	else
+		snprintf(c[16], RV_CELL, "-");
+	snprintf(c[17], RV_CELL, "%s", r->paused ? "yes" : "-");
+}
+
+static int
+rv_open(struct tui *t)
+{
+	struct queue_reviewers	 rv;
+	char			*why = NULL;
+
+	if (queue_reviewers(t->q, NULL, &rv, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (-1);
+	}
+	if (rv_loaded)
+		queue_reviewers_done(&rv_stats);
+	rv_stats = rv;
+	rv_loaded = 1;
+	rv_list.n = rv.n;
+	tui_list_fit(&rv_list, rv_list.height);
+	return (0);
+}
+
+static void
+rv_close(struct tui *t)
+{
+	(void)t;
+	if (rv_loaded)
+		queue_reviewers_done(&rv_stats);
+	rv_loaded = 0;
+	memset(&rv_stats, 0, sizeof rv_stats);
+	memset(&rv_list, 0, sizeof rv_list);
+}
+
+static void
+rv_draw(struct tui *t, const struct tui_rect *r)
+{
+	char	(*cells)[RV_NCOLS][RV_CELL];
+	int	 w[RV_NCOLS], take[RV_NCOLS], used = 0, rank, x, y, attr, len;
+	size_t	 i, j;
+
+	(void)t;
+	tui_list_fit(&rv_list, r->h - 2);
+	tui_text_draw(r->y, r->x, r->w, rv_stats.own_only ? "Your review "
+	    "statistics (leads and admins see every reviewer's)" :
+	    "Reviewers (as hitl reviewers)", tui_color_attr(TUI_C_DIM) |
+	    A_BOLD);
+	if (rv_stats.n == 0) {
+		tui_text_draw(r->y + 1, r->x, r->w, "no reviewer decisions yet",
+		    tui_color_attr(TUI_C_DIM));
+		return;
+	}
+	cells = xcalloc(rv_stats.n, sizeof *cells);
+	for (j = 0; j < RV_NCOLS; j++)
+		w[j] = (int)strlen(rv_cols[j].head);
+	for (i = 0; i < rv_stats.n; i++) {
+		rv_cells(&rv_stats.rows[i], cells[i]);
+		for (j = 0; j < RV_NCOLS; j++)
+			if ((len = (int)strlen(cells[i][j])) > w[j])
+				w[j] = len;
+	}
+	/* Columns by rank while they fit, the name's room kept. */
+	memset(take, 0, sizeof take);
+	for (rank = 0; rank <= 10; rank++) {
+		for (j = 0; j < RV_NCOLS; j++) {
+			if (rv_cols[j].rank != rank ||
+			    used + w[j] + 2 > r->w - RV_NAME_MIN)
+				continue;
+			take[j] = 1;
+			used += w[j] + 2;
+		}
+	}
+	attr = tui_color_attr(TUI_C_DIM);
+	for (x = r->x, j = 0; j < RV_NCOLS; j++) {
+		if (!take[j])
+			continue;
+		x += w[j] - (int)strlen(rv_cols[j].head);
+		x += tui_text_draw(r->y + 1, x, r->w, rv_cols[j].head, attr) +
+		    2;
+	}
+	tui_text_draw(r->y + 1, x, r->x + r->w - x, "REVIEWER", attr);
+	for (y = 0; y < rv_list.height; y++) {
+		i = rv_list.top + (size_t)y;
+		if (i >= rv_stats.n)
+			break;
+		attr = tui_color_attr(i == rv_list.sel ? TUI_C_SELECTED :
+		    TUI_C_NORMAL);
+		mvchgat(r->y + 2 + y, r->x, r->w, (attr_t)attr & ~A_COLOR,
+		    (short)PAIR_NUMBER(attr), NULL);
+		for (x = r->x, j = 0; j < RV_NCOLS; j++) {
+			if (!take[j])
+				continue;
+			x += w[j] - (int)strlen(cells[i][j]);
+			x += tui_text_draw(r->y + 2 + y, x, r->w,
+			    cells[i][j], attr) + 2;
+		}
+		/* The name is untrusted: text.c sanitizes it. */
+		tui_text_draw(r->y + 2 + y, x, r->x + r->w - x,
+		    rv_stats.rows[i].reviewer, attr);
+	}
+	free(cells);
+}
+
+static int
+rv_request(struct tui *t, enum tui_request req, int key)
+{
+	(void)key;
+	if (req == TUI_REQ_BACK) {
+		t->view = &tui_view_queue;
+		return (TUI_REDRAW);
+	}
+	return (tui_list_request(&rv_list, req));
+}
+
+const struct tui_view_ops tui_view_reviewers = {
+	.name = "reviewers",		/* bindings of the statistics */
+	.open = rv_open,		/* reads them */
+	.close = rv_close,		/* frees them */
+	.draw = rv_draw,		/* one reviewer a line, fitted */
+	.request = rv_request,		/* navigate; Esc goes back */
+	.skip = NULL,			/* every key applies */
+};
