@@ -56,7 +56,9 @@ textsafe_zwj_joins(const char *s, size_t len, size_t at)
 		do
 			i--;
 		while (i > 0 && ((unsigned char)s[i] & 0xc0) == 0x80);
-		if (utf8_decode(s + i, at - i, &cp) == 0)
+		/* The character must end where the next begins: stray
+		 * continuation bytes are shown as marks, which join nothing. */
+		if (utf8_decode(s + i, at - i, &cp) != (int)(at - i))
 			return (0);
 		if (!textsafe_emoji_trail(cp))
 			return (uc_is_property_extended_pictographic(cp));
