@@ -144,7 +144,12 @@ start() {
 # to run tests here), it waits; then it stops the cluster.
 watch() {
 	[ -n "${HITL_PG_WATCH:-}" ] || return 0
-	echo "$HITL_PG_WATCH" >"$dir/watched"
+	# Replaced whole, never rewritten in place: the watcher reads it
+	# without the lock, and an empty file would read as a make gone.
+	if [ "$(cat "$dir/watched" 2>/dev/null)" != "$HITL_PG_WATCH" ]; then
+		echo "$HITL_PG_WATCH" >"$dir/watched.new"
+		mv -f "$dir/watched.new" "$dir/watched"
+	fi
 	if [ -f "$dir/watcher" ] && kill -0 "$(cat "$dir/watcher")" 2>/dev/null
 	then
 		return 0
@@ -156,8 +161,8 @@ watch() {
 	echo $! >"$dir/watcher"
 }
 
-stop() {
-	lock
+# Stops and removes it; the caller holds the lock.
+stop_locked() {
 	resolve find
 	if running; then
 		as "$bin/pg_ctl" -D "$data" -m immediate -w stop \
@@ -165,7 +170,18 @@ stop() {
 	fi
 	[ -z "$dir" ] || rm -rf "$dir"
 	rm -f "$pointer"
+}
+
+stop() {
+	lock
+	stop_locked
 	flock -u 9
+}
+
+# Whether the make the cluster serves still runs.
+watched_alive() {
+	[ -n "$dir" ] && [ -d "$dir" ] && [ -f "$dir/watched" ] &&
+	    kill -0 "$(cat "$dir/watched" 2>/dev/null || echo 0)" 2>/dev/null
 }
 
 case ${1:-} in
@@ -206,12 +222,18 @@ psql)
 	;;
 watcher)
 	resolve find
-	while [ -n "$dir" ] && [ -d "$dir" ] && [ -f "$dir/watched" ] &&
-	    kill -0 "$(cat "$dir/watched" 2>/dev/null || echo 0)" 2>/dev/null
-	do
-		sleep 1
+	# The make is gone only if it still is under the lock: a test
+	# starting meanwhile may have named the next one.
+	while :; do
+		while watched_alive; do
+			sleep 1
+		done
+		lock
+		watched_alive || break
+		flock -u 9
 	done
-	[ -z "$dir" ] || [ ! -d "$dir" ] || stop
+	[ -z "$dir" ] || [ ! -d "$dir" ] || stop_locked
+	flock -u 9
 	;;
 *)
 	echo "usage: cluster.sh start|stop|restart|env|newdb NAME|psql NAME ..." >&2
