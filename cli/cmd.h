@@ -57,6 +57,7 @@ extern const struct cmd_entry cmd_review_entry;
 extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_reopen_entry;
 extern const struct cmd_entry cmd_copy_entry;
+extern const struct cmd_entry cmd_report_entry;
 
 /* NULL-terminated, in the order "hitl help" lists them. */
 extern const struct cmd_entry *const cmd_table[];

@@ -39,6 +39,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_escalation_entry,
 	&cmd_audit_entry,
 	&cmd_export_entry,
+	&cmd_report_entry,
 	&cmd_copy_entry,
 	&cmd_demo_entry,
 	&cmd_help_entry,

@@ -232,6 +232,42 @@ int		 queue_stats(struct queue *, size_t max_batches,
 void		 queue_stats_done(struct queue_stats *);
 
 /*
+ * The record of processing activities (GDPR Art. 30), as far as the store
+ * knows it: the personal data held by type (spans by entity type, and the
+ * pii.* flags of model outputs), with the items and values of each; every
+ * actor of the audit log, with their events and first and last time; and
+ * how the store is kept. Leads and admins only. The policy's part
+ * (purposes, roles, retention) is queue_policy's, the recipients are the
+ * export runs (queue_export_history).
+ */
+struct queue_processing_type {
+	char		*type;
+	int		 flag;		/* a flag's type, not a span's */
+	uint64_t	 items, values;
+};
+
+struct queue_processing_actor {
+	char		*actor;
+	uint64_t	 events;
+	char		*first, *last;	/* RFC 3339 */
+};
+
+struct queue_processing {
+	const char			*backend;	/* "sqlite", ... */
+	int				 shared;	/* the shared install */
+	int				 db_mode;	/* -1: no file */
+	int				 key_mode;	/* -1: no key file */
+	char				 key_id[17];	/* "": no key */
+	struct queue_processing_type	*types;
+	size_t				 ntypes;
+	struct queue_processing_actor	*actors;
+	size_t				 nactors;
+};
+int		 queue_processing(struct queue *, struct queue_processing *,
+		     char **cause);
+void		 queue_processing_done(struct queue_processing *);
+
+/*
  * Reviewer statistics: per actor of reviewer decisions (approve, correct,
  * escalate, skip, comment, undo) taken after since (an RFC 3339 time,
  * after it as for hitl export --since; NULL or "all": every decision),

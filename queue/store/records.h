@@ -154,6 +154,14 @@ int		 store_stats_oldest(struct queue *, char **item,
 int		 store_stats_batches(struct queue *, size_t max,
 		     struct queue_stats *, char **cause);
 
+/* --- The record of processing (store/processing.c) --- */
+
+/* Appends the personal data types seen, and the audit log's actors. */
+int		 store_processing_types(struct queue *,
+		     struct queue_processing *, char **cause);
+int		 store_processing_actors(struct queue *,
+		     struct queue_processing *, char **cause);
+
 /*
  * Every decision after id after, by item and then in order, with what
  * reviewer statistics weigh: action, actor, spent_ms (-1 for NULL), the

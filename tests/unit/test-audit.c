@@ -942,6 +942,46 @@ test_verify_expect(void **state)
 	free(last);
 }
 
+/*
+ * The record of processing: for leads only; the personal data held (anon-1's
+ * PERSON span; no pii flags in the scenario) and every actor of the log,
+ * whose events add up to the log's.
+ */
+static void
+test_processing(void **state)
+{
+	struct fixture			*f = *state;
+	struct queue			*q = open_copy(f);
+	struct queue_processing		 p;
+	uint64_t			 events = 0;
+	size_t				 i;
+
+	as(q, "bob");
+	EXPECT(queue_processing(q, &p, &why), EX_NOPERM, "a lead may");
+	as(q, "carol");
+	OK(queue_processing(q, &p, &why));
+	assert_string_equal(p.backend, TU_BACKEND);
+	assert_int_equal(p.ntypes, 1);
+	assert_string_equal(p.types[0].type, "PERSON");
+	assert_false(p.types[0].flag);
+	assert_int_equal(p.types[0].items, 1);
+	assert_int_equal(p.types[0].values, 1);
+	assert_int_equal(p.nactors, tu_sql_int(f->db.path,
+	    "SELECT count(DISTINCT actor) FROM audit"));
+	for (i = 0; i < p.nactors; i++) {
+		events += p.actors[i].events;
+		assert_true(strcmp(p.actors[i].first, p.actors[i].last) <= 0);
+		if (i > 0)
+			assert_true(strcmp(p.actors[i - 1].actor,
+			    p.actors[i].actor) < 0);
+	}
+	assert_int_equal(events, NEVENTS);
+	assert_int_equal(strlen(p.key_id), 16);
+	/* The fixture copied the key: its mode is the copy's, as it stands. */
+	assert_true(p.key_mode > 0);
+	queue_processing_done(&p);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -971,6 +1011,7 @@ main(void)
 		T(test_forged_tail_then_honest_write),
 		T(test_verify_key),
 		T(test_verify_expect),
+		T(test_processing),
 	};
 
 	tu_backend_start();
