@@ -56,6 +56,7 @@ policy_new(void)
 	p = xcalloc(1, sizeof *p);
 	p->name = xstrdup("default");
 	p->lease_seconds = 900;
+	p->undo_window_minutes = 1440;
 	p->default_role = POLICY_ROLE_REVIEWER;
 	p->auto_accept = 0.85;
 	p->auto_reject = 0.30;
@@ -591,7 +592,7 @@ int
 policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 {
 	static const char *const keys[] = {
-		"name", "lease_seconds", "skip_requeue",
+		"name", "lease_seconds", "undo_window_minutes", "skip_requeue",
 		"allow_reviewer_override", "allow_clock_override",
 		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
@@ -639,6 +640,12 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		}
 		p->lease_seconds = (int)u;
 	}
+	/* A week: past it, a lead's reopen is the way back. */
+	if ((rc = json_get_uint(root, "", "undo_window_minutes", 10080, &u,
+	    cause)) < 0)
+		goto out;
+	if (rc > 0)
+		p->undo_window_minutes = (int)u;
 	rc = -1;
 	s = NULL;
 	if (json_get_string(root, "", "skip_requeue", &s, cause) < 0)
@@ -713,6 +720,8 @@ policy_to_json(const struct policy *p)
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "name", p->name);
 	cJSON_AddNumberToObject(root, "lease_seconds", p->lease_seconds);
+	cJSON_AddNumberToObject(root, "undo_window_minutes",
+	    p->undo_window_minutes);
 	cJSON_AddStringToObject(root, "skip_requeue",
 	    p->skip_to_end ? "end" : "in_place");
 	cJSON_AddBoolToObject(root, "allow_reviewer_override",

@@ -55,6 +55,8 @@ enum policy_adjudication {
 struct policy {
 	char			*name;
 	int			 lease_seconds;
+	/* how far back undo reaches past the open shift; 0: the shift only */
+	int			 undo_window_minutes;
 	int			 skip_to_end;
 	int			 allow_reviewer_override;
 	int			 allow_clock_override;	/* HITL_NOW */

@@ -545,16 +545,18 @@ int		 queue_decide(struct queue *, const struct queue_decision *,
 		     int64_t *decision_id, char **cause);
 
 /*
- * Withdraws the actor's most recent decision of the current shift that is
- * still in force; the item comes back to the actor, claimed.
- */
-/*
  * Leads and admins: puts a decided (or resolved) item back in the queue,
  * with a note saying why; the next decision on it supersedes the last one
  * (an exported decision cannot be undone, only superseded).
  */
 int		 queue_reopen(struct queue *, const char *item, const char *note,
 		     int64_t *decision_id, char **cause);
+/*
+ * Withdraws the actor's most recent decision still in force, of the open
+ * shift or of the policy's undo_window_minutes (across shifts), unless it
+ * was exported or someone acted on the item since; the item comes back to
+ * the actor, claimed (l). Repeated, it goes further back.
+ */
 int		 queue_undo(struct queue *, struct queue_decision_info *undone,
 		     struct queue_lease *, char **cause);
 

@@ -48,6 +48,8 @@ static int			 iv_selecting;
 static size_t			 iv_mark;
 static char			*iv_kept;	/* corrected text not yet saved */
 static char			 iv_last_note[1024]; /* a refused decision's */
+/* The open item came back by an undo and nothing was done on it since. */
+static int			 iv_undone;
 /*
  * Opened from the inbox: the escalation shown (fetched again after each
  * change), with no lease: t->item stays "" as nothing is claimed.
@@ -213,6 +215,7 @@ tui_queue_claim(struct tui *t)
 static void
 iv_close_item(struct tui *t)
 {
+	iv_undone = 0;
 	iv_free_state();
 	free(iv_kept);
 	iv_kept = NULL;
@@ -628,6 +631,7 @@ iv_add_opt(cJSON *o, const char *key, const char *s)
 static int
 iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 {
+	iv_undone = 0;
 	struct queue_decision	 d;
 	char			*text = NULL, *why = NULL;
 	int			 rc;
@@ -1173,17 +1177,39 @@ iv_renew(struct tui *t)
 	t->lease_expires = expires;
 }
 
+/* Nothing typed or marked on the open item that giving it up would lose. */
+static int
+iv_untouched(void)
+{
+	size_t i;
+
+	if (iv_kept != NULL || iv_nadded != 0)
+		return (0);
+	for (i = 0; iv_item != NULL && i < iv_item->nspans; i++)
+		if (iv_verdicts[i] != IV_NONE)
+			return (0);
+	return (1);
+}
+
+/*
+ * Undoes the reviewer's latest decision still in force. On an item an undo
+ * brought back, untouched, it goes one further back: that item is given up
+ * (its decision stays undone) once the earlier one is back.
+ */
 static int
 iv_undo(struct tui *t)
 {
 	struct queue_decision_info	 d;
 	struct queue_lease		 l;
-	char				*why = NULL;
+	char				*why = NULL, prev[sizeof t->item];
+	int64_t				 prev_lease = t->lease;
 
-	if (t->item[0] != '\0') {
+	prev[0] = '\0';
+	if (t->item[0] != '\0' && !(iv_undone && iv_untouched())) {
 		tui_message(t, 1, "finish or skip the open item first");
 		return (TUI_REDRAW);
 	}
+	snprintf(prev, sizeof prev, "%s", t->item);
 	if (queue_undo(t->q, &d, &l, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
@@ -1192,9 +1218,20 @@ iv_undo(struct tui *t)
 	if (t->decisions > 0 && strcmp(d.action, "comment") != 0 &&
 	    strcmp(d.action, "skip") != 0)
 		t->decisions--;
-	tui_message(t, 0, "undid %s of %s", d.action, d.item);
-	if (l.item != NULL)
-		tui_item_show(t, l.item, l.lease_id, l.expires);
+	if (prev[0] != '\0') {
+		iv_close_item(t);
+		if (queue_release(t->q, prev, prev_lease, &why) != 0) {
+			tui_message(t, 1, "undid %s of %s; %s", d.action,
+			    d.item, why);
+			free(why);
+		} else
+			tui_message(t, 0, "undid %s of %s (%s is back in the "
+			    "queue)", d.action, d.item, prev);
+	} else
+		tui_message(t, 0, "undid %s of %s", d.action, d.item);
+	if (l.item != NULL && tui_item_show(t, l.item, l.lease_id,
+	    l.expires) == 0)
+		iv_undone = 1;
 	free(d.item);
 	free(d.action);
 	free(d.reviewer);

@@ -219,9 +219,10 @@ int		 store_decision_insert(struct queue *,
 int		 store_decision_exported(struct queue *, int64_t id);
 
 /*
- * The reviewer's latest decision of the shift that an undo may withdraw (a
- * reviewer's action, not undone), and its item as it is now, locked to the
- * commit; store_undoable_done frees what it holds (an empty one too).
+ * The reviewer's latest decision that an undo may withdraw (a reviewer's
+ * action, not undone), taken in the shift or at or after since (an RFC 3339
+ * UTC time), and its item as it is now, locked to the commit;
+ * store_undoable_done frees what it holds (an empty one too).
  */
 struct store_undoable {
 	int64_t	 id;		/* the decision */
@@ -233,7 +234,8 @@ struct store_undoable {
 	int64_t	 expires;	/* the holder's lease */
 };
 int		 store_decision_undoable(struct queue *, const char *reviewer,
-		     int64_t shift, struct store_undoable *, char **cause);
+		     int64_t shift, const char *since,
+		     struct store_undoable *, char **cause);
 void		 store_undoable_done(struct store_undoable *);
 /*
  * The first decision on the item since the decision after that is still in

@@ -1796,7 +1796,8 @@ test_undo_nothing(void **state)
 
 	as(f, "bob");
 	EXPECT(queue_undo(f->q, NULL, &l, &why), EX_UNAVAILABLE,
-	    "nothing to undo: bob has no open shift");
+	    "nothing to undo: bob has no decision still in force from this "
+	    "shift or the last 1440 minutes");
 	OK(queue_shift_start(f->q, &id, &why));
 	EXPECT(queue_undo(f->q, NULL, &l, &why), EX_UNAVAILABLE,
 	    "nothing to undo");
@@ -1812,22 +1813,40 @@ test_undo_nothing(void **state)
 	    "decisions WHERE action = 'undo'"), 0);
 }
 
+/*
+ * Undo reaches into an ended shift within the policy's window (a day by
+ * default), and no further.
+ */
 static void
 test_undo_previous_shift(void **state)
 {
-	struct fixture		*f = *state;
-	struct queue_shift	 s;
-	struct queue_lease	 l;
-	int64_t			 lease;
+	struct fixture			*f = *state;
+	struct queue_decision_info	 d;
+	struct queue_shift		 s;
+	struct queue_lease		 l;
+	int64_t				 lease;
 
 	as(f, "bob");
 	lease = claim(f, "out-2");
 	decide_ok(f, "out-2", lease, QUEUE_APPROVE, NULL);
 	OK(queue_shift_end(f->q, NULL, &s, &why));
 	queue_shift_done(&s);
-	claim(f, "anon-1");
+	queue_set_now(f->q, NOW + 1440 * 60 - 60);
+	OK(queue_undo(f->q, &d, &l, &why));
+	assert_string_equal(d.item, "out-2");
+	assert_string_equal(d.action, "approve");
+	free(d.item);
+	free(d.action);
+	free(d.reviewer);
+	expect_state(f, "out-2", QUEUE_STATE_CLAIMED, "bob");
+	decide_ok(f, "out-2", l.lease_id, QUEUE_APPROVE, NULL);
+	queue_lease_done(&l);
+	OK(queue_shift_end(f->q, NULL, &s, &why));
+	queue_shift_done(&s);
+	/* A day and a minute after the new decision: out of reach. */
+	queue_set_now(f->q, NOW + 2 * 1440 * 60 + 60);
 	EXPECT(queue_undo(f->q, NULL, &l, &why), EX_UNAVAILABLE,
-	    "nothing to undo");
+	    "the last 1440 minutes");
 	expect_state(f, "out-2", QUEUE_STATE_DECIDED, NULL);
 }
 
