@@ -38,7 +38,7 @@ static int
 cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry	*e = &cmd_next_entry;
-	struct queue_filter	 f = { NULL, NULL };
+	struct queue_filter	 f = { .kind = NULL };
 	struct queue_lease	 l;
 	struct queue_item	*it = NULL;
 	struct queue		*q;

@@ -452,7 +452,8 @@ quality_paused(struct queue *q, char **cause)
  * when SHA-256 of (login, n, policy version) falls below gold_rate, so a
  * reviewer's share of gold is gold_rate and the same claims are gold
  * again on a copy of the database. A type filter is served no gold (it
- * would stand out); a kind filter gets gold of that kind.
+ * would stand out), nor is the claim of a row the reviewer chose; a kind
+ * filter gets gold of that kind.
  */
 int
 quality_claim_gold(struct queue *q, const struct queue_filter *f,
@@ -463,7 +464,8 @@ quality_claim_gold(struct queue *q, const struct queue_filter *f,
 	int	 rc, serve;
 
 	*id = 0;
-	if (q->policy->gold_rate <= 0 || (f != NULL && f->type != NULL))
+	if (q->policy->gold_rate <= 0 || (f != NULL && (f->type != NULL ||
+	    f->item != NULL)))
 		return (STORE_DONE);
 	if ((rc = store_claim_count(q, q->actor, &n, cause)) != 0)
 		return (rc);

@@ -487,6 +487,12 @@ void		 queue_decisions_free(struct queue_decision_info *, size_t);
 struct queue_filter {
 	const char	*kind;		/* model_output, anonymization */
 	const char	*type;		/* flag category prefix or entity type */
+	/*
+	 * A claim of this item alone (its producer id: a row the reviewer
+	 * chose), under the same rules as any claim; kind and type are then
+	 * not looked at.
+	 */
+	const char	*item;
 };
 
 struct queue_lease {
@@ -497,8 +503,9 @@ struct queue_lease {
 };
 
 /*
- * Claims the highest-priority available item matching the filter. Returns
- * EX_UNAVAILABLE with *cause "the queue is empty..." when there is none.
+ * Claims the highest-priority available item matching the filter (or the
+ * filter's one item). Returns EX_UNAVAILABLE with *cause "nothing to
+ * review..." when there is none, or saying who holds the one item.
  */
 int		 queue_claim_next(struct queue *, const struct queue_filter *,
 		     struct queue_lease *, char **cause);

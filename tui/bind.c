@@ -32,6 +32,7 @@ static const struct tui_binding tui_bindings[] = {
 
 	{ "queue", KEY_RETURN, TUI_REQ_OPEN },
 	{ "queue", KEY_ENTER, TUI_REQ_OPEN },
+	{ "queue", 'n', TUI_REQ_NEXT },
 	{ "queue", '/', TUI_REQ_SEARCH },
 	{ "queue", 'f', TUI_REQ_FILTER },
 	{ "queue", 'u', TUI_REQ_UNDO },

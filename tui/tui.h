@@ -25,7 +25,8 @@
 	R(PAGE_UP,	"page-up",	"previous page") \
 	R(FIRST,	"first",	"first row") \
 	R(LAST,		"last",		"last row") \
-	R(OPEN,		"open",		"claim the next item and review it") \
+	R(OPEN,		"open",		"review the selected item (claiming it)") \
+	R(NEXT,		"next",		"claim the next item by priority") \
 	R(APPROVE,	"approve",	"approve: the output (or the spans) is right") \
 	R(CORRECT,	"correct",	"correct the item") \
 	R(ESCALATE,	"escalate",	"escalate to a team") \
@@ -164,8 +165,11 @@ void	 tui_message(struct tui *, int error, const char *, ...)
 void	 tui_set_view(struct tui *, const struct tui_view_ops *);
 void	 tui_restore(void);
 
-/* view-item.c: claim the next item and open it; open one held. */
-int	 tui_queue_claim(struct tui *);
+/*
+ * view-item.c: claim the next item (or, item not NULL, that one) and open
+ * it; open one held.
+ */
+int	 tui_queue_claim(struct tui *, const char *item);
 int	 tui_item_show(struct tui *, const char *item, int64_t lease,
 	     int64_t expires);
 /* view-item.c: show an escalated item from the inbox; settle one. */

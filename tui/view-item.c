@@ -191,18 +191,23 @@ iv_esc_close(struct tui *t)
 }
 
 int
-tui_queue_claim(struct tui *t)
+tui_queue_claim(struct tui *t, const char *item)
 {
+	struct queue_filter	 one = { .item = item };
 	struct queue_lease	 l;
 	char			*why = NULL;
 	int			 rc;
 
 	/* One item at a time: back to the one still open. */
 	if (t->item[0] != '\0') {
+		if (item != NULL && strcmp(item, t->item) != 0)
+			tui_message(t, 1, "%s is open: finish or skip it first",
+			    t->item);
 		t->view = &tui_view_item;
 		return (TUI_REDRAW);
 	}
-	if ((rc = queue_claim_next(t->q, &t->filter, &l, &why)) != 0) {
+	if ((rc = queue_claim_next(t->q, item != NULL ? &one : &t->filter, &l,
+	    &why)) != 0) {
 		tui_message(t, rc != EX_UNAVAILABLE, "%s", why);
 		free(why);
 		return (TUI_RELOAD);
