@@ -549,6 +549,10 @@ out:
 	if (tui_null_out != NULL)
 		fclose(tui_null_out);
 	tui_null_out = NULL;
+	if (rc == 0 && tui_input_error() != NULL) {
+		xasprintf(cause, "%s", tui_input_error());
+		rc = EX_DATAERR;
+	}
 	tui_input_close();
 	if (tui_signalled)
 		xasprintf(cause, "stopped by signal %d; the shift was ended",

@@ -270,6 +270,8 @@ int	 tui_prompt_pick_from(struct tui *, const char *title,
 int	 tui_input_open(const char *script, char **cause);
 /* Whether a key script has run out (it sends TUI_KEY_EOF from then on). */
 int	 tui_input_ended(void);
+/* Why the key script ended before its end (a typo in it), or NULL. */
+const char *tui_input_error(void);
 void	 tui_input_close(void);
 /* The next key; handles script commands (screen dumps, resizes). */
 int	 tui_input_key(struct tui *);
