@@ -15,12 +15,25 @@ RULE='{"flag_types": ["toxicity"], "entity_types": ["PHONE_NUMBER"],
 jq ".two_person = $RULE" "$SRCDIR/examples/policy.json" >tp.json ||
     bug "cannot write tp.json"
 
+# claim_of WHO KIND ITEM, claim_type WHO TYPE ITEM: claim (review-lib.sh's)
+# of the next item of that kind, or with that flag type.
+claim_of() {
+	expect_exit 0 hitl_as "$1" next --kind "$2" --json
+	expect_eq "$1's next $2 item" "$(jq -r .item.id "$T/out")" "$3"
+	LEASE=$(jq -r .lease.id "$T/out")
+}
+claim_type() {
+	expect_exit 0 hitl_as "$1" next --type "$2" --json
+	expect_eq "$1's next $2 item" "$(jq -r .item.id "$T/out")" "$3"
+	LEASE=$(jq -r .lease.id "$T/out")
+}
+
 # --- the policy ---------------------------------------------------------------
 
 step "the policy's two_person section is checked"
 bad() {
 	jq "$1" "$SRCDIR/examples/policy.json" >bad.json || bug "jq $1"
-	expect_exit 65 "$HITL" policy check bad.json
+	expect_exit 65 "$HITL" policy load bad.json
 	expect_err "$2"
 }
 expect_exit 0 "$HITL" init --policy tp.json
@@ -109,18 +122,10 @@ jq -e -s '[.[] | select(.item == "wf-out-1") | .action] == ["settle"]' \
 
 step "a second reviewer who decides differently sends it to a lead"
 at 180
-claim bob wf-out-2
-expect_exit 0 hitl_as bob release wf-out-2 --lease "$LEASE"
-claim bob wf-out-3
-expect_exit 0 hitl_as bob release wf-out-3 --lease "$LEASE"
-claim bob wf-anon-2
+claim_of bob anonymization wf-anon-2
 expect_exit 0 hitl_as bob decide wf-anon-2 --lease "$LEASE" approve
 expect_out "pending confirmation"
-claim erin wf-out-2
-expect_exit 0 hitl_as erin release wf-out-2 --lease "$LEASE"
-claim erin wf-out-3
-expect_exit 0 hitl_as erin release wf-out-3 --lease "$LEASE"
-claim erin wf-anon-2
+claim_of erin anonymization wf-anon-2
 jq_ok "erin sees bob's approve" '.pending.reviewer == "bob"'
 expect_exit 0 hitl_as erin decide wf-anon-2 --lease "$LEASE" correct \
     --payload '{"spans": [{"verdict": "rejected"}]}'
@@ -141,7 +146,7 @@ jq_ok "the lead settled it" '.state == "decided" and
 
 step "an item escalated at a listed severity needs two persons after"
 at 240
-claim erin wf-out-3
+claim_type erin hallucination wf-out-3
 expect_exit 0 hitl_as erin decide wf-out-3 --lease "$LEASE" escalate \
     --team trust-safety --reason other --severity critical
 expect_no_out "pending"
@@ -149,7 +154,7 @@ expect_exit 0 hitl_as dana escalations --json
 ESC=$(jq -r 'select(.item == "wf-out-3") | .escalation' "$T/out")
 expect_exit 0 hitl_as dana escalation resolve "$ESC" approve --note ok
 expect_exit 0 hitl_as carol reopen wf-out-3 --note "look again"
-claim bob wf-out-3
+claim_type bob hallucination wf-out-3
 expect_exit 0 hitl_as bob decide wf-out-3 --lease "$LEASE" approve
 expect_out "pending confirmation"
 expect_exit 0 "$HITL" audit log --item wf-out-3 --json
