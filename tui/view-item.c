@@ -1362,7 +1362,10 @@ iv_request(struct tui *t, enum tui_request req, int key)
 	}
 }
 
-/* Span mode's keys apply to anonymization cases, correct to outputs. */
+/*
+ * Span mode's keys apply to anonymization cases, correct to outputs,
+ * confirm to a decision pending confirmation.
+ */
 static int
 iv_skip(enum tui_request req)
 {
@@ -1382,6 +1385,8 @@ iv_skip(enum tui_request req)
 	case TUI_REQ_CORRECT:
 	case TUI_REQ_BACK:
 		return (spans);
+	case TUI_REQ_CONFIRM:
+		return (iv_pending == NULL);
 	default:
 		return (0);
 	}
