@@ -48,29 +48,42 @@ twoperson_match(struct queue *q, const struct queue_item *it, int *match,
 }
 
 /*
- * The pending decision of an item's open two-person round, if the actor
- * made it: nobody confirms their own decision.
+ * The votes of the item's two-person round while it waits for its second
+ * person (*n 0 otherwise): one, or none once it is undone.
  */
-int
-twoperson_refuse_self(struct queue *q, const struct queue_item *it,
-    char **cause)
+static int
+twoperson_votes(struct queue *q, int64_t item_id,
+    struct queue_decision_info **d, size_t *n, char **cause)
 {
-	struct queue_decision_info	*d = NULL;
-	struct store_sample		 s;
-	size_t				 n = 0, i;
-	int				 rc;
+	struct store_sample	s;
+	int			rc;
 
-	rc = store_sample_get(q, it->id, NULL, &s, cause);
+	*d = NULL;
+	*n = 0;
+	rc = store_sample_get(q, item_id, NULL, &s, cause);
 	if (rc == STORE_DONE)
 		return (0);
 	if (rc != STORE_ROW)
 		return (rc);
 	rc = 0;
-	if (strcmp(s.sample, "two_person") != 0 ||
-	    strcmp(s.state, "open") != 0)
-		goto out;
-	if ((rc = store_ballots(q, it->id, &d, &n, cause)) != 0)
-		goto out;
+	if (strcmp(s.sample, "two_person") == 0 &&
+	    strcmp(s.state, "open") == 0)
+		rc = store_ballots(q, item_id, d, n, cause);
+	store_sample_done(&s);
+	return (rc);
+}
+
+/* Nobody confirms or replaces their own pending decision. */
+int
+twoperson_refuse_self(struct queue *q, const struct queue_item *it,
+    char **cause)
+{
+	struct queue_decision_info	*d;
+	size_t				 n, i;
+	int				 rc;
+
+	if ((rc = twoperson_votes(q, it->id, &d, &n, cause)) != 0)
+		return (rc);
 	for (i = 0; i < n; i++) {
 		if (strcmp(d[i].reviewer, q->actor) != 0)
 			continue;
@@ -82,9 +95,7 @@ twoperson_refuse_self(struct queue *q, const struct queue_item *it,
 		rc = EX_NOPERM;
 		break;
 	}
-out:
 	queue_decisions_free(d, n);
-	store_sample_done(&s);
 	return (rc);
 }
 
@@ -116,39 +127,20 @@ queue_pending(struct queue *q, const char *item,
 {
 	struct queue_decision_info	*d = NULL;
 	struct queue_item		*it = NULL;
-	struct store_sample		 s;
 	size_t				 n = 0;
 	int				 rc;
 
 	*out = NULL;
-	memset(&s, 0, sizeof s);
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER, "read items",
 	    cause)) != 0 ||
 	    (rc = store_begin_read(q, cause)) != 0)
 		return (rc);
-	if ((rc = store_item_get(q, 0, item, &it, cause)) != 0)
-		goto out;
-	rc = store_sample_get(q, it->id, NULL, &s, cause);
-	if (rc != STORE_ROW) {
-		if (rc == STORE_DONE)
-			rc = 0;
-		goto out;
-	}
-	rc = 0;
-	if (strcmp(s.sample, "two_person") != 0 ||
-	    strcmp(s.state, "open") != 0)
-		goto out;
-	if ((rc = store_ballots(q, it->id, &d, &n, cause)) != 0)
-		goto out;
-	/* An open round holds one vote, or none once it is undone. */
-	if (n > 0) {
+	if ((rc = store_item_get(q, 0, item, &it, cause)) == 0 &&
+	    (rc = twoperson_votes(q, it->id, &d, &n, cause)) == 0 && n > 0) {
 		*out = xcalloc(1, sizeof **out);
-		**out = d[n - 1];
-		n--;
+		**out = d[--n];
 	}
-out:
 	queue_decisions_free(d, n);
-	store_sample_done(&s);
 	queue_item_free(it);
 	store_end_read(q);
 	return (rc);
