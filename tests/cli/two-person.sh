@@ -161,6 +161,17 @@ expect_exit 0 "$HITL" audit log --item wf-out-3 --json
 jq_ok "what matched" -s '[.[] | select(.event == "two_person")][0].data.matched
     == "severity critical"'
 
+step "the first reviewer may withdraw a pending decision"
+expect_exit 0 hitl_as bob undo --json
+jq_ok "bob's approve withdrawn, the item his again" '.item == "wf-out-3" and
+    .lease.holder == "bob"'
+expect_exit 0 hitl_as bob decide wf-out-3 --lease "$(jq .lease.id "$T/out")" \
+    approve
+expect_out "pending confirmation"
+expect_exit 0 hitl_as erin next --type hallucination --json
+jq_ok "erin sees the decision pending now" '.item.id == "wf-out-3" and
+    .pending.reviewer == "bob" and .pending.undone_by == null'
+
 step "the log verifies"
 expect_exit 0 "$HITL" audit verify
 
