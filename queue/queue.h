@@ -550,6 +550,28 @@ struct queue_decision {
 };
 int		 queue_decide(struct queue *, const struct queue_decision *,
 		     int64_t *decision_id, char **cause);
+/*
+ * The two-person rule (the policy's two_person section): an approve or
+ * correction of an item it covers, not in a review round already, takes
+ * no effect by itself. It is recorded as the item's pending decision (a
+ * vote of a "two_person" round, audited as event "two_person") and the
+ * item goes back to the queue, where its first reviewer is never served
+ * it again; a second, different reviewer sees the pending decision
+ * (queue_pending) and confirms it (queue_confirm: the same decision,
+ * which puts it in force as an agreement naming both) or decides
+ * differently, which sends the item to a lead's adjudication. An
+ * escalation, skip or comment needs nobody's confirmation. Nobody may
+ * confirm or replace their own pending decision (EX_NOPERM).
+ *
+ * queue_pending gives the item's pending decision (*pending NULL when
+ * none waits; queue_decisions_free(*pending, 1)).
+ */
+int		 queue_pending(struct queue *, const char *item,
+		     struct queue_decision_info **pending, char **cause);
+/* Decides the item held under lease_id as its pending decision says. */
+int		 queue_confirm(struct queue *, const char *item,
+		     int64_t lease_id, int64_t spent_ms, int64_t *decision_id,
+		     char **cause);
 
 /*
  * Leads and admins: puts a decided (or resolved) item back in the queue,

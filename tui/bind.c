@@ -47,6 +47,7 @@ static const struct tui_binding tui_bindings[] = {
 	{ "item", 's', TUI_REQ_SKIP },
 	{ "item", 'u', TUI_REQ_UNDO },
 	{ "item", 'm', TUI_REQ_COMMENT },
+	{ "item", 'C', TUI_REQ_CONFIRM },
 	{ "item", KEY_TAB, TUI_REQ_SPAN_NEXT },
 	{ "item", KEY_BTAB, TUI_REQ_SPAN_PREV },
 	{ "item", 'y', TUI_REQ_SPAN_ACCEPT },

@@ -33,6 +33,7 @@
 	R(SKIP,		"skip",		"skip: pass the item on") \
 	R(UNDO,		"undo",		"undo your last decision") \
 	R(COMMENT,	"comment",	"add a comment to the item") \
+	R(CONFIRM,	"confirm",	"confirm the decision pending a second reviewer") \
 	R(SEARCH,	"search",	"search by id or text") \
 	R(FILTER,	"filter",	"filter by kind, flag or entity type") \
 	R(HELP,		"help",		"show the keys") \

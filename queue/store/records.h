@@ -508,6 +508,7 @@ struct store_verify_quality {
 	int64_t	 scores, scores_of_ballots;	/* ...of a gold ballot */
 	int64_t	 gold_ballots;
 	int64_t	 pauses;
+	int64_t	 two_person;			/* rounds a decision opened */
 };
 int		 store_verify_quality_counts(struct queue *,
 		     struct store_verify_quality *, char **cause);
@@ -695,6 +696,12 @@ int		 store_escalation_insert(struct queue *,
  */
 int		 store_escalation_of_decision(struct queue *, int64_t decision,
 		     char **state, char **by, char **cause);
+/*
+ * The severities of an item's escalations on record (not withdrawn),
+ * each once; the two-person rule reads them.
+ */
+int		 store_escalation_severities(struct queue *, int64_t item_id,
+		     char ***severities, size_t *n, char **cause);
 /* Marks the escalation a decision opened withdrawn (its undo). */
 int		 store_escalation_withdraw(struct queue *, int64_t decision,
 		     char **cause);
