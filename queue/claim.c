@@ -11,8 +11,8 @@
 #include "records.h"
 #include "xmalloc.h"
 
-static int
-claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
+int
+claim_item(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 {
 	int64_t	now = queue_now(q);
 	int	rc;
@@ -26,12 +26,6 @@ claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 		return (rc);
 	l->holder = xstrdup(q->actor);
 	return (store_lease_insert(q, id, l, now, cause));
-}
-
-int
-claim_item(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
-{
-	return (claim_set(q, id, l, cause));
 }
 
 /*
@@ -116,7 +110,7 @@ queue_claim_next(struct queue *q, const struct queue_filter *f,
 		rc = EX_UNAVAILABLE;
 		goto fail;
 	}
-	if ((rc = claim_set(q, id, l, cause)) != 0 ||
+	if ((rc = claim_item(q, id, l, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	return (0);
@@ -317,7 +311,7 @@ queue_takeover(struct queue *q, const char *item, struct queue_lease *l,
 	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0 ||
 	    (rc = store_lease_take_over(q, r.lease_id, q->actor,
 	    cause)) != 0 ||
-	    (rc = claim_set(q, r.id, l, cause)) != 0)
+	    (rc = claim_item(q, r.id, l, cause)) != 0)
 		goto fail;
 	data = cJSON_CreateObject();
 	cJSON_AddStringToObject(data, "from", r.holder);

@@ -80,12 +80,6 @@ tui_on_fatal(int sig)
 	raise(sig);
 }
 
-void
-tui_set_view(struct tui *t, const struct tui_view_ops *v)
-{
-	t->view = v;
-}
-
 static void
 tui_format_duration(int64_t s, char *buf, size_t len)
 {

@@ -65,7 +65,10 @@ enum tui_request {
 	TUI_NREQ
 };
 
-/* What an action asks of the main loop. */
+/*
+ * What an action asks of the main loop, which redraws after each key; a
+ * prompt or picker open over a view redraws it too while it waits.
+ */
 #define TUI_REDRAW	0x1
 #define TUI_RELOAD	0x2	/* fetch the data again, then redraw */
 #define TUI_QUIT	0x4
@@ -151,7 +154,6 @@ struct tui {
 	int64_t				 lease;
 	int64_t				 lease_expires;
 	int64_t				 opened_at;
-	int				 hidden;	/* item has hidden chars */
 };
 
 /* tui.c */
@@ -163,7 +165,6 @@ int	 tui_interrupted(void);
 int	 tui_run(struct queue *, const struct tui_options *, char **cause);
 void	 tui_message(struct tui *, int error, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));
-void	 tui_set_view(struct tui *, const struct tui_view_ops *);
 void	 tui_restore(void);
 
 /*

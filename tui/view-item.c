@@ -624,7 +624,6 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 		iv_doc_spans(t, &d);
 	for (i = 0; i < d.n; i++)
 		hidden |= d.blocks[i].hidden;
-	t->hidden = hidden;
 	if (hidden)
 		tui_text_draw(r->y, r->x, r->w, "! contains hidden characters "
 		    "(shown as marks such as ^[ and \xe2\x9f\xa8U+202E\xe2\x9f\xa9)",
