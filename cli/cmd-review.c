@@ -1,6 +1,7 @@
 /*
- * hitl review: the console in which reviewers spend their shift; also its
- * key table for the README (--keys).
+ * hitl review: the console in which reviewers spend their shift, with the
+ * reviewer's own key bindings; also the bindings in force as a table
+ * (--keys), which for the defaults is the README's.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include "cmd.h"
 #include "priv.h"
 #include "tui.h"
+#include "xmalloc.h"
 
 static int cmd_review_exec(struct cmd_ctx *, int, char **);
 
@@ -30,12 +32,35 @@ const struct cmd_entry cmd_review_entry = {
 	    "review, decisions with single keys ('?' lists them), the\n"
 	    "escalation inbox for leads (E). Quitting ends the shift and asks\n"
 	    "for a hand-off note. --script FILE (or $HITL_SCRIPT) takes the\n"
-	    "keys from FILE instead of the terminal, for tests. --keys prints\n"
-	    "the key bindings as a Markdown table.",
+	    "keys from FILE instead of the terminal, for tests. Key bindings\n"
+	    "come from $XDG_CONFIG_HOME/hitl/keys (else ~/.config/hitl/keys)\n"
+	    "when it exists: lines 'bind VIEW KEY ACTION'. --keys prints the\n"
+	    "bindings in force as a Markdown table.",
 	.optstring = "s:k",
 	.longopts = cmd_review_options,
 	.exec = cmd_review_exec,
 };
+
+/*
+ * The reviewer's keys file, read as the user (the process has only their
+ * group here): $XDG_CONFIG_HOME/hitl/keys, else ~/.config/hitl/keys.
+ */
+static int
+review_keys(const struct cmd_entry *e)
+{
+	const char	*base, *home;
+	char		*path = NULL, *cause = NULL;
+	int		 rc = 0;
+
+	if ((base = getenv("XDG_CONFIG_HOME")) != NULL && *base == '/')
+		xasprintf(&path, "%s/hitl/keys", base);
+	else if ((home = getenv("HOME")) != NULL && *home == '/')
+		xasprintf(&path, "%s/.config/hitl/keys", home);
+	if (path != NULL && tui_bind_load(path, &cause) != 0)
+		rc = cmd_fail(e, EX_CONFIG, cause);
+	free(path);
+	return (rc);
+}
 
 static int
 cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
@@ -44,7 +69,7 @@ cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct tui_options	 opt;
 	struct queue		*q;
 	char			*cause = NULL;
-	int			 ch, rc;
+	int			 ch, rc, keys = 0;
 
 	memset(&opt, 0, sizeof opt);
 	/* Its keys are read, and its screen dumps written, as the user. */
@@ -57,16 +82,22 @@ cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			opt.script = optarg;
 			break;
 		case 'k':
-			tui_bind_markdown(stdout);
-			return (EX_OK);
+			keys = 1;
+			break;
 		default:
 			return (cmd_usage(e));
 		}
 	}
 	if (optind != argc)
 		return (cmd_usage(e));
+	if ((rc = review_keys(e)) != 0)
+		goto out;
+	if (keys) {
+		tui_bind_markdown(stdout);
+		goto out;
+	}
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
+		goto out;
 	/* queue_path: a server's password is never shown. */
 	opt.db_label = queue_path(q);
 	/* While the group can be raised, ncurses reads only system terminfo. */
@@ -76,5 +107,7 @@ cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if ((rc = tui_run(q, &opt, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
 	cmd_close(q);
+out:
+	tui_bind_free();
 	return (rc);
 }

@@ -1,21 +1,27 @@
 /*
- * Key bindings as data: one table of (view, key, request). The console's
- * keys, its footer, its help screen and the README's table all come from it.
+ * Key bindings as data: one table of (view, key, request), the defaults,
+ * which the reviewer's keys file may change (tig's "bind"). The console's
+ * keys, its footer, its help screen and the README's table all come from
+ * the bindings in force.
  */
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "tui.h"
+#include "xmalloc.h"
 
 #define KEY_CTRL(c)	((c) & 0x1f)
 #define KEY_ESC		0x1b
 #define KEY_RETURN	'\r'
 #define KEY_TAB		'\t'
 
-static const struct tui_binding tui_bindings[] = {
+static const struct tui_binding tui_bind_defaults[] = {
 	{ "*", 'j', TUI_REQ_DOWN },
 	{ "*", KEY_DOWN, TUI_REQ_DOWN },
 	{ "*", 'k', TUI_REQ_UP },
@@ -106,7 +112,27 @@ static const struct tui_binding tui_bindings[] = {
 	{ "picker", 'q', TUI_REQ_CANCEL },
 };
 
-#define NBINDINGS (sizeof tui_bindings / sizeof tui_bindings[0])
+/* The bindings in force: the defaults, then what a keys file changed. */
+static struct tui_binding	*tui_bindings;
+static size_t			 tui_nbindings;
+
+/* The views a binding may name, "*" for all of them. */
+static const char *const tui_bind_views[] = {
+	"*", "queue", "item", "inbox", "escalation", "adjudication",
+	"reviewers", "help", "picker", NULL
+};
+
+static void
+bind_ready(void)
+{
+	if (tui_bindings != NULL)
+		return;
+	tui_nbindings = sizeof tui_bind_defaults / sizeof tui_bind_defaults[0];
+	tui_bindings = xreallocarray(NULL, tui_nbindings,
+	    sizeof *tui_bindings);
+	memcpy(tui_bindings, tui_bind_defaults,
+	    tui_nbindings * sizeof *tui_bindings);
+}
 
 static const struct {
 	const char	*name;
@@ -198,13 +224,14 @@ tui_bind_lookup(const char *view, int key)
 {
 	size_t i;
 
+	bind_ready();
 	/* The view's own bindings first, then the global ones. */
-	for (i = 0; i < NBINDINGS; i++) {
+	for (i = 0; i < tui_nbindings; i++) {
 		if (tui_bindings[i].key == key &&
 		    strcmp(tui_bindings[i].view, view) == 0)
 			return (tui_bindings[i].req);
 	}
-	for (i = 0; i < NBINDINGS; i++) {
+	for (i = 0; i < tui_nbindings; i++) {
 		if (tui_bindings[i].key == key &&
 		    strcmp(tui_bindings[i].view, "*") == 0)
 			return (tui_bindings[i].req);
@@ -218,7 +245,8 @@ tui_bind_each(const char *view, void (*fn)(const struct tui_binding *,
 {
 	size_t i;
 
-	for (i = 0; i < NBINDINGS; i++) {
+	bind_ready();
+	for (i = 0; i < tui_nbindings; i++) {
 		if (strcmp(tui_bindings[i].view, view) == 0)
 			fn(&tui_bindings[i], arg);
 	}
@@ -233,9 +261,10 @@ tui_bind_footer(const char *view, int (*skip)(enum tui_request), char *buf,
 	size_t	i, o = 0;
 	int	n;
 
+	bind_ready();
 	memset(seen, 0, sizeof seen);
 	buf[0] = '\0';
-	for (i = 0; i < NBINDINGS && o < len; i++) {
+	for (i = 0; i < tui_nbindings && o < len; i++) {
 		if (strcmp(tui_bindings[i].view, view) != 0 ||
 		    seen[tui_bindings[i].req] ||
 		    (skip != NULL && skip(tui_bindings[i].req)))
@@ -255,16 +284,14 @@ tui_bind_footer(const char *view, int (*skip)(enum tui_request), char *buf,
 void
 tui_bind_markdown(FILE *f)
 {
-	static const char *const views[] = {
-		"*", "queue", "item", "inbox", "escalation", "adjudication",
-		"reviewers", "help", "picker"
-	};
-	size_t	i, v;
+	const char *const	*views = tui_bind_views;
+	size_t			 i, v;
 
+	bind_ready();
 	fprintf(f, "| view | key | action | what it does |\n");
 	fprintf(f, "|---|---|---|---|\n");
-	for (v = 0; v < sizeof views / sizeof views[0]; v++) {
-		for (i = 0; i < NBINDINGS; i++) {
+	for (v = 0; views[v] != NULL; v++) {
+		for (i = 0; i < tui_nbindings; i++) {
 			if (strcmp(tui_bindings[i].view, views[v]) != 0)
 				continue;
 			fprintf(f, "| %s | `%s` | %s | %s |\n",
@@ -274,4 +301,162 @@ tui_bind_markdown(FILE *f)
 			    tui_req_help(tui_bindings[i].req));
 		}
 	}
+}
+
+/* A key as a keys file names it: one character, or a name (<Enter>, C-x). */
+static int
+bind_key_word(const char *word)
+{
+	char	*named;
+	size_t	 len;
+	int	 key;
+
+	if (word[0] != '\0' && word[1] == '\0' &&
+	    (unsigned char)word[0] > ' ' && (unsigned char)word[0] < 0x7f)
+		return ((unsigned char)word[0]);
+	if (word[0] == '<')
+		named = xstrdup(word);
+	else
+		xasprintf(&named, "<%s>", word);
+	key = tui_key_parse(named, &len);
+	if (len != strlen(named))
+		key = -1;
+	free(named);
+	return (key == KEY_RESIZE ? -1 : key);
+}
+
+/* Sets view's binding of key to req (TUI_REQ_NONE: takes it away). */
+static void
+bind_set(const char *view, int key, enum tui_request req)
+{
+	size_t i;
+
+	bind_ready();
+	for (i = 0; i < tui_nbindings; i++) {
+		if (tui_bindings[i].key != key ||
+		    strcmp(tui_bindings[i].view, view) != 0)
+			continue;
+		if (req != TUI_REQ_NONE) {
+			tui_bindings[i].req = req;
+			return;
+		}
+		memmove(&tui_bindings[i], &tui_bindings[i + 1],
+		    (tui_nbindings - i - 1) * sizeof *tui_bindings);
+		tui_nbindings--;
+		return;
+	}
+	if (req == TUI_REQ_NONE)
+		return;
+	tui_bindings = xreallocarray(tui_bindings, tui_nbindings + 1,
+	    sizeof *tui_bindings);
+	tui_bindings[tui_nbindings].view = view;
+	tui_bindings[tui_nbindings].key = key;
+	tui_bindings[tui_nbindings++].req = req;
+}
+
+/* One "bind VIEW KEY ACTION" line; 0, or -1 with *msg. */
+static int
+bind_line(char *line, char **msg)
+{
+	const char	*views[sizeof tui_bind_views / sizeof tui_bind_views[0]];
+	const char	*names[TUI_NREQ + 1], *near;
+	char		*word[5], *p, *last;
+	size_t		 n = 0, v, r;
+	int		 key;
+
+	for (p = strtok_r(line, " \t", &last); p != NULL && n < 5;
+	    p = strtok_r(NULL, " \t", &last))
+		word[n++] = p;
+	if (n != 4 || strcmp(word[0], "bind") != 0) {
+		xasprintf(msg, "expected \"bind VIEW KEY ACTION\"");
+		return (-1);
+	}
+	/* A file says "all" where the table says "*". */
+	for (v = 0; tui_bind_views[v] != NULL; v++)
+		views[v] = strcmp(tui_bind_views[v], "*") == 0 ? "all" :
+		    tui_bind_views[v];
+	views[v] = NULL;
+	for (v = 0; views[v] != NULL && strcmp(word[1], views[v]) != 0; v++)
+		;
+	if (views[v] == NULL) {
+		near = suggest_word(word[1], views);
+		xasprintf(msg, "unknown view \"%s\" (all, queue, item, inbox, "
+		    "escalation, adjudication, reviewers, help, picker)%s%s%s",
+		    word[1], near != NULL ? "; did you mean \"" : "",
+		    near != NULL ? near : "", near != NULL ? "\"?" : "");
+		return (-1);
+	}
+	if ((key = bind_key_word(word[2])) == -1) {
+		xasprintf(msg, "unknown key \"%s\" (one character, or a name: "
+		    "Enter, Esc, Tab, S-Tab, Space, Up, Down, Left, Right, "
+		    "PgUp, PgDn, Home, End, Backspace, C-x)", word[2]);
+		return (-1);
+	}
+	for (r = 0; r < TUI_NREQ; r++) {
+		names[r] = tui_requests[r].name;
+		if (strcmp(word[3], names[r]) == 0)
+			break;
+	}
+	if (r == TUI_NREQ) {
+		names[TUI_NREQ] = NULL;
+		near = suggest_word(word[3], names);
+		xasprintf(msg, "unknown action \"%s\" ('hitl review --keys' "
+		    "lists them; none takes a key away)%s%s%s", word[3],
+		    near != NULL ? "; did you mean \"" : "",
+		    near != NULL ? near : "", near != NULL ? "\"?" : "");
+		return (-1);
+	}
+	bind_set(tui_bind_views[v], key, (enum tui_request)r);
+	return (0);
+}
+
+int
+tui_bind_load(const char *path, char **cause)
+{
+	FILE		*f;
+	char		 line[1024], *msg = NULL;
+	unsigned	 lineno = 0;
+	size_t		 len;
+	int		 rc = 0;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return (0);
+		xasprintf(cause, "cannot read %s: %s", path, strerror(errno));
+		return (-1);
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		lineno++;
+		len = strlen(line);
+		if (len > 0 && line[len - 1] != '\n' && !feof(f)) {
+			xasprintf(cause, "%s line %u: longer than %zu bytes",
+			    path, lineno, sizeof line - 2);
+			rc = -1;
+			break;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		len = strspn(line, " \t");
+		if (line[len] == '\0' || line[len] == '#')
+			continue;
+		if (bind_line(line + len, &msg) != 0) {
+			xasprintf(cause, "%s line %u: %s", path, lineno, msg);
+			free(msg);
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f)) {
+		xasprintf(cause, "cannot read %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	return (rc);
+}
+
+void
+tui_bind_free(void)
+{
+	free(tui_bindings);
+	tui_bindings = NULL;
+	tui_nbindings = 0;
 }

@@ -203,6 +203,14 @@ void		 tui_bind_each(const char *view, void (*fn)(const struct
  */
 void		 tui_bind_footer(const char *view, int (*skip)(enum
 		     tui_request), char *buf, size_t len);
+/*
+ * The reviewer's keys file: lines "bind VIEW KEY ACTION" (VIEW all, queue,
+ * item, ...; KEY a character or a name, <Enter>, C-x; ACTION a request's
+ * name, or none to take the key away), # comments. A missing file is no
+ * error; any bad line is, naming it. tui_bind_free frees what it made.
+ */
+int		 tui_bind_load(const char *path, char **cause);
+void		 tui_bind_free(void);
 /* The README's key table, in Markdown. */
 void		 tui_bind_markdown(FILE *);
 
