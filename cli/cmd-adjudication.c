@@ -23,6 +23,9 @@ static const struct option cmd_adjudication_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char *const adjudication_subcommands[] = { "list", "show",
+    "decide", NULL };
+
 const struct cmd_entry cmd_adjudication_entry = {
 	.name = "adjudication",
 	.usage = "list [--json] | show ITEM [--json] | decide ITEM "
@@ -43,6 +46,7 @@ const struct cmd_entry cmd_adjudication_entry = {
 	.optstring = "c:n:p:j",
 	.longopts = cmd_adjudication_options,
 	.exec = cmd_adjudication_exec,
+	.subcommands = adjudication_subcommands,
 };
 
 static cJSON *
@@ -109,9 +113,6 @@ adjudication_list(struct queue *q, const char *item, int json, char **cause)
 static int
 cmd_adjudication_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const subcommands[] = {
-		"list", "show", "decide", NULL
-	};
 	const struct cmd_entry	*e = &cmd_adjudication_entry;
 	struct queue		*q;
 	const char		*note = NULL, *payload_arg = NULL, *choose = NULL;
@@ -143,7 +144,8 @@ cmd_adjudication_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		return (cmd_usage(e));
-	if ((sub = cmd_choice(e, "subcommand", argv[0], subcommands)) == -1)
+	if ((sub = cmd_choice(e, "subcommand", argv[0],
+	    e->subcommands)) == -1)
 		return (EX_USAGE);
 	/* list takes nothing; show an item; decide an item and a ruling. */
 	if ((sub == 0 && argc != 1) || (sub == 1 && argc != 2) ||

@@ -22,6 +22,8 @@ static const struct option cmd_agreement_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char *const *agreement_words(const char *);
+
 const struct cmd_entry cmd_agreement_entry = {
 	.name = "agreement",
 	.usage = "[--by label|flag|entity_type|reviewer|kind] [--since TIME] "
@@ -42,7 +44,14 @@ const struct cmd_entry cmd_agreement_entry = {
 	.optstring = "b:s:j",
 	.longopts = cmd_agreement_options,
 	.exec = cmd_agreement_exec,
+	.words = agreement_words,
 };
+
+static const char *const *
+agreement_words(const char *what)
+{
+	return (strcmp(what, "by") == 0 ? agreement_report_by : NULL);
+}
 
 static void
 agreement_add_stat(cJSON *o, const char *key, int has, double v)

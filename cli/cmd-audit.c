@@ -24,6 +24,9 @@ static const struct option cmd_audit_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char *const audit_subcommands[] = { "verify", "head", "key",
+    "log", NULL };
+
 const struct cmd_entry cmd_audit_entry = {
 	.name = "audit",
 	.usage = "verify [--key PUBLIC.pem] [--expect HEAD] | head | key | "
@@ -47,6 +50,7 @@ const struct cmd_entry cmd_audit_entry = {
 	.optstring = "i:r:k:e:j",
 	.longopts = cmd_audit_options,
 	.exec = cmd_audit_exec,
+	.subcommands = audit_subcommands,
 };
 
 static int
@@ -139,8 +143,6 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 static int
 cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const subcommands[] = { "verify", "head", "key",
-	    "log", NULL };
 	const struct cmd_entry		*e = &cmd_audit_entry;
 	struct queue_verify_options	 vo;
 	struct queue_verify_report	 report;
@@ -177,7 +179,7 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind + 1 != argc)
 		return (cmd_usage(e));
 	what = argv[optind];
-	if (cmd_choice(e, "subcommand", what, subcommands) == -1)
+	if (cmd_choice(e, "subcommand", what, e->subcommands) == -1)
 		return (EX_USAGE);
 	if (strcmp(what, "log") != 0 && (item != NULL || reviewer != NULL))
 		return (cmd_usage(e));

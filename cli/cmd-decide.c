@@ -27,6 +27,10 @@ static const struct option cmd_decide_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char *const decide_actions[] = { "approve", "correct", "escalate",
+    "skip", "comment", "confirm", NULL };
+static const char *const *decide_words(const char *);
+
 const struct cmd_entry cmd_decide_entry = {
 	.name = "decide",
 	.usage = "ITEM --lease L "
@@ -47,7 +51,17 @@ const struct cmd_entry cmd_decide_entry = {
 	.optstring = "l:n:t:r:s:p:m:j",
 	.longopts = cmd_decide_options,
 	.exec = cmd_decide_exec,
+	.words = decide_words,
+	.item_arg = 1,
 };
+
+static const char *const *
+decide_words(const char *what)
+{
+	if (strcmp(what, "2") == 0)
+		return (decide_actions);
+	return (NULL);
+}
 
 static int
 decide_number(const char *s, const char *what, int64_t *out)
@@ -69,8 +83,6 @@ decide_number(const char *s, const char *what, int64_t *out)
 static int
 cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const actions[] = { "approve", "correct",
-	    "escalate", "skip", "comment", "confirm", NULL };
 	const struct cmd_entry	*e = &cmd_decide_entry;
 	struct queue_decision	 d;
 	struct queue_decision_info *p = NULL;
@@ -122,7 +134,7 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind + 2 != argc)
 		return (cmd_usage(e));
 	d.item = argv[optind];
-	if (cmd_choice(e, "action", argv[optind + 1], actions) == -1)
+	if (cmd_choice(e, "action", argv[optind + 1], decide_actions) == -1)
 		return (EX_USAGE);
 	confirm = strcmp(argv[optind + 1], "confirm") == 0;
 	if (confirm) {

@@ -44,6 +44,11 @@ static const struct option cmd_escalation_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char *const escalation_subcommands[] = { "ack", "resolve", NULL };
+static const char *const escalation_outcomes[] = { "approve", "correct",
+    "reject", NULL };
+static const char *const *escalation_words(const char *);
+
 const struct cmd_entry cmd_escalation_entry = {
 	.name = "escalation",
 	.usage = "ack ID | resolve ID approve|correct|reject [--note TEXT] "
@@ -57,7 +62,17 @@ const struct cmd_entry cmd_escalation_entry = {
 	.optstring = "n:p:",
 	.longopts = cmd_escalation_options,
 	.exec = cmd_escalation_exec,
+	.subcommands = escalation_subcommands,
+	.words = escalation_words,
 };
+
+static const char *const *
+escalation_words(const char *what)
+{
+	if (strcmp(what, "3") == 0)
+		return (escalation_outcomes);
+	return (NULL);
+}
 
 /*
  * The severity's target is a response time: an escalation is overdue while
@@ -165,7 +180,6 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 static int
 cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const subcommands[] = { "ack", "resolve", NULL };
 	const struct cmd_entry	*e = &cmd_escalation_entry;
 	struct queue		*q;
 	const char		*note = NULL, *payload_arg = NULL;
@@ -188,7 +202,7 @@ cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc >= 1 && cmd_choice(e, "subcommand", argv[0],
-	    subcommands) == -1)
+	    e->subcommands) == -1)
 		return (EX_USAGE);
 	if (argc < 2)
 		return (cmd_usage(e));

@@ -19,6 +19,10 @@
 #include "xmalloc.h"
 
 static int cmd_export_exec(struct cmd_ctx *, int, char **);
+static const char *const *cmd_export_words(const char *);
+
+static const char *const export_offsets[] = { "utf16", "codepoints", NULL };
+static const char *const export_since[] = { "last", "all", NULL };
 
 static const struct option cmd_export_options[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -69,7 +73,34 @@ const struct cmd_entry cmd_export_entry = {
 	.optstring = "f:o:s:k:ar:y:u:F:l:t:c:Hj",
 	.longopts = cmd_export_options,
 	.exec = cmd_export_exec,
+	.words = cmd_export_words,
 };
+
+static const char *const *
+cmd_export_words(const char *what)
+{
+	static const struct {
+		const char		 *option;
+		const char *const	 *words;
+	} fixed[] = {
+		{ "redact", export_redact_names },
+		{ "offsets", export_offsets },
+		{ "kind", cmd_kind_names },
+		{ "since", export_since },
+		{ "form", export_form_names },
+		{ "layout", export_layout_names },
+	};
+	size_t i;
+
+	if (strcmp(what, "format") == 0)
+		return (export_format_names());
+	if (strcmp(what, "style") == 0)
+		return (export_style_names());
+	for (i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (strcmp(what, fixed[i].option) == 0)
+			return (fixed[i].words);
+	return (NULL);
+}
 
 static int
 export_history_line(const struct queue_export_run *r, int64_t id,
@@ -134,9 +165,8 @@ cmd_export_signals(void)
 static int
 cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const offsets[] = { "utf16", "codepoints", NULL };
-	static const char *const kinds[] = { "model_output", "anonymization",
-	    NULL };
+	const char *const	*offsets = export_offsets, *const *kinds =
+				    cmd_kind_names;
 	const struct cmd_entry	*e = &cmd_export_entry;
 	struct export_options	 opt;
 	struct queue		*q;

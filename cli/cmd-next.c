@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sysexits.h>
 
 #include "cmd.h"
@@ -18,6 +19,8 @@ static const struct option cmd_next_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
+
+static const char *const *next_words(const char *);
 
 const struct cmd_entry cmd_next_entry = {
 	.name = "next",
@@ -35,7 +38,14 @@ const struct cmd_entry cmd_next_entry = {
 	.optstring = "k:t:j",
 	.longopts = cmd_next_options,
 	.exec = cmd_next_exec,
+	.words = next_words,
 };
+
+static const char *const *
+next_words(const char *what)
+{
+	return (strcmp(what, "kind") == 0 ? cmd_kind_names : NULL);
+}
 
 static int
 cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)

@@ -12,6 +12,8 @@
 
 static int cmd_policy_exec(struct cmd_ctx *, int, char **);
 
+static const char *const policy_subcommands[] = { "show", "load", NULL };
+
 const struct cmd_entry cmd_policy_entry = {
 	.name = "policy",
 	.usage = "show [--json] | load FILE",
@@ -24,6 +26,7 @@ const struct cmd_entry cmd_policy_entry = {
 	.optstring = "j",
 	.longopts = cmd_json_options,
 	.exec = cmd_policy_exec,
+	.subcommands = policy_subcommands,
 };
 
 
@@ -76,7 +79,6 @@ cmd_policy_show(const struct cmd_entry *e, struct queue *q, int json)
 static int
 cmd_policy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const subcommands[] = { "show", "load", NULL };
 	const struct cmd_entry	*e = &cmd_policy_entry;
 	struct queue		*q;
 	int			 rc, json = 0;
@@ -86,7 +88,7 @@ cmd_policy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc >= 1 && cmd_choice(e, "subcommand", argv[0],
-	    subcommands) == -1)
+	    e->subcommands) == -1)
 		return (EX_USAGE);
 	if (argc == 1 && strcmp(argv[0], "show") == 0) {
 		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)

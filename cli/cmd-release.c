@@ -32,6 +32,7 @@ const struct cmd_entry cmd_release_entry = {
 	.optstring = "l:j",
 	.longopts = cmd_release_options,
 	.exec = cmd_release_exec,
+	.item_arg = 1,
 };
 
 const struct cmd_entry cmd_takeover_entry = {
@@ -45,6 +46,7 @@ const struct cmd_entry cmd_takeover_entry = {
 	.optstring = "j",
 	.longopts = cmd_json_options,
 	.exec = cmd_takeover_exec,
+	.item_arg = 1,
 };
 
 static int

@@ -15,6 +15,8 @@
 
 static int cmd_report_exec(struct cmd_ctx *, int, char **);
 
+static const char *const report_subcommands[] = { "processing", NULL };
+
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
 	.usage = "processing [--json]",
@@ -32,6 +34,7 @@ const struct cmd_entry cmd_report_entry = {
 	.optstring = "j",
 	.longopts = cmd_json_options,
 	.exec = cmd_report_exec,
+	.subcommands = report_subcommands,
 };
 
 /* The export runs of one format and redaction: one kind of recipient. */
@@ -284,7 +287,6 @@ report_text(const struct policy *pol, int version,
 static int
 cmd_report_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const subcommands[] = { "processing", NULL };
 	const struct cmd_entry		*e = &cmd_report_entry;
 	struct queue_processing		 p;
 	struct report_recipients	 rs;
@@ -299,7 +301,8 @@ cmd_report_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (cmd_usage(e));
 	argc -= optind;
 	argv += optind;
-	if (argc >= 1 && cmd_choice(e, "report", argv[0], subcommands) == -1)
+	if (argc >= 1 && cmd_choice(e, "report", argv[0],
+	    e->subcommands) == -1)
 		return (EX_USAGE);
 	if (argc != 1)
 		return (cmd_usage(e));

@@ -18,6 +18,8 @@ static const struct option cmd_reviewer_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char *const reviewer_subcommands[] = { "resume", NULL };
+
 const struct cmd_entry cmd_reviewer_entry = {
 	.name = "reviewer",
 	.usage = "resume LOGIN [--note TEXT]",
@@ -31,12 +33,12 @@ const struct cmd_entry cmd_reviewer_entry = {
 	.optstring = "n:",
 	.longopts = cmd_reviewer_options,
 	.exec = cmd_reviewer_exec,
+	.subcommands = reviewer_subcommands,
 };
 
 static int
 cmd_reviewer_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const subcommands[] = { "resume", NULL };
 	const struct cmd_entry	*e = &cmd_reviewer_entry;
 	struct queue		*q;
 	const char		*note = NULL;
@@ -55,7 +57,7 @@ cmd_reviewer_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc >= 1 && cmd_choice(e, "subcommand", argv[0],
-	    subcommands) == -1)
+	    e->subcommands) == -1)
 		return (EX_USAGE);
 	if (argc != 2)
 		return (cmd_usage(e));

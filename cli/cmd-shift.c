@@ -21,6 +21,8 @@ static const struct option cmd_shift_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+static const char *const shift_subcommands[] = { "start", "end", NULL };
+
 const struct cmd_entry cmd_shift_entry = {
 	.name = "shift",
 	.usage = "[--json] start | end [--note TEXT]",
@@ -33,6 +35,7 @@ const struct cmd_entry cmd_shift_entry = {
 	.optstring = "n:j",
 	.longopts = cmd_shift_options,
 	.exec = cmd_shift_exec,
+	.subcommands = shift_subcommands,
 };
 
 static const struct option cmd_shifts_options[] = {
@@ -113,7 +116,6 @@ shift_start_json(const struct cmd_entry *e, struct queue *q, int64_t id)
 static int
 cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char *const subcommands[] = { "start", "end", NULL };
 	const struct cmd_entry	*e = &cmd_shift_entry;
 	struct queue_shift	 s;
 	struct queue		*q;
@@ -136,7 +138,7 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return (cmd_usage(e));
-	if (cmd_choice(e, "subcommand", argv[optind], subcommands) == -1)
+	if (cmd_choice(e, "subcommand", argv[optind], e->subcommands) == -1)
 		return (EX_USAGE);
 	if (strcmp(argv[optind], "start") == 0 && note != NULL)
 		return (cmd_usage(e));

@@ -26,6 +26,7 @@ const struct cmd_entry cmd_show_entry = {
 	.optstring = "j",
 	.longopts = cmd_json_options,
 	.exec = cmd_show_exec,
+	.item_arg = 1,
 };
 
 static int

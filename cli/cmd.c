@@ -477,6 +477,9 @@ cmd_open_actor(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
 	return (0);
 }
 
+const char *const cmd_kind_names[] = { "model_output", "anonymization",
+    NULL };
+
 const struct option cmd_json_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }

@@ -30,6 +30,17 @@ struct cmd_entry {
 	const struct option	*longopts;
 	/* argv[0] is the command name; returns a sysexits code. */
 	int			(*exec)(struct cmd_ctx *, int, char **);
+	/*
+	 * For shell completion (hitl completion): the words a long option
+	 * takes ("format" for --format) or a positional argument is ("1",
+	 * "2"), NULL-terminated, or NULL (a file, a time, a note: the shell
+	 * offers files); and which positional argument is an item id (0:
+	 * none).
+	 */
+	const char *const	*(*words)(const char *what);
+	/* The first argument's words (a subcommand), or NULL. */
+	const char *const	*subcommands;
+	int			 item_arg;
 };
 
 extern const struct cmd_entry cmd_init_entry;
@@ -58,9 +69,16 @@ extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_reopen_entry;
 extern const struct cmd_entry cmd_copy_entry;
 extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_completion_entry;
 
 /* NULL-terminated, in the order "hitl help" lists them. */
 extern const struct cmd_entry *const cmd_table[];
+
+/* --kind's values, NULL-terminated. */
+extern const char *const cmd_kind_names[];
+
+/* hitl's own options, before the command name. */
+extern const struct option cmd_global_options[];
 
 /* The options of commands that take only --json. */
 extern const struct option cmd_json_options[];

@@ -42,6 +42,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_report_entry,
 	&cmd_copy_entry,
 	&cmd_demo_entry,
+	&cmd_completion_entry,
 	&cmd_help_entry,
 	NULL
 };
@@ -89,16 +90,18 @@ main_usage(FILE *f)
 	fprintf(f, "\n'hitl help COMMAND' describes one command.\n");
 }
 
+const struct option cmd_global_options[] = {
+	{ "db", required_argument, NULL, 'd' },
+	{ "reviewer", required_argument, NULL, 'r' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "reviewer", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
+	const struct option	*longopts = cmd_global_options;
 	const struct cmd_entry	*e;
 	struct cmd_ctx		 ctx;
 	const char		*asked = NULL;

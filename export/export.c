@@ -94,6 +94,41 @@ export_find(const char *format)
 	return (NULL);
 }
 
+#define EXPORT_NSINKS (sizeof export_sinks / sizeof export_sinks[0])
+
+const char *const *
+export_format_names(void)
+{
+	static const char	*names[EXPORT_NSINKS];
+	size_t			 i;
+
+	if (names[0] == NULL)
+		for (i = 0; export_sinks[i] != NULL; i++)
+			names[i] = export_sinks[i]->name;
+	return (names);
+}
+
+const char *const *
+export_style_names(void)
+{
+	static const char	*names[32];
+	size_t			 i, j, k, n = 0;
+
+	if (names[0] != NULL)
+		return (names);
+	for (i = 0; export_sinks[i] != NULL; i++) {
+		for (j = 0; export_sinks[i]->styles != NULL &&
+		    export_sinks[i]->styles[j] != NULL; j++) {
+			for (k = 0; k < n && strcmp(names[k],
+			    export_sinks[i]->styles[j]) != 0; k++)
+				;
+			if (k == n && n + 1 < sizeof names / sizeof names[0])
+				names[n++] = export_sinks[i]->styles[j];
+		}
+	}
+	return (names);
+}
+
 static int
 export_cursor_check(const char *name)
 {
@@ -125,14 +160,17 @@ export_suggest(char **cause, const char *word, const char *const *names)
 	}
 }
 
+const char *const export_form_names[] = { "standard", "conversational",
+    NULL };
+const char *const export_layout_names[] = { "hf", NULL };
+
 /* What the options ask of the sink, checked before anything is read. */
 static int
 export_check(const struct export_sink *sink, const struct export_options *opt,
     char **cause)
 {
-	static const char *const forms[] = { "standard", "conversational",
-	    NULL };
-	static const char *const layouts[] = { "hf", NULL };
+	const char *const	*forms = export_form_names;
+	const char *const	*layouts = export_layout_names;
 	const char *const	*st;
 	char			 list[128] = "";
 
@@ -804,8 +842,6 @@ export_run(struct queue *q, const struct export_options *opt,
 	int64_t			 since, last, at, id = 0;
 	int			 rc, wrc, empty = 0, to_stdout;
 	size_t			 len;
-	const char		*names[sizeof export_sinks /
-				    sizeof export_sinks[0]];
 	sigset_t		 stop, old;
 	cJSON			*m;
 
@@ -817,10 +853,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	if ((x.sink = export_find(opt->format)) == NULL) {
 		xasprintf(cause, "unknown format \"%s\" (sft, dpo, kto, spans, "
 		    "labels, decisions)", opt->format);
-		for (len = 0; export_sinks[len] != NULL; len++)
-			names[len] = export_sinks[len]->name;
-		names[len] = NULL;
-		export_suggest(cause, opt->format, names);
+		export_suggest(cause, opt->format, export_format_names());
 		return (EX_USAGE);
 	}
 	if ((rc = export_check(x.sink, opt, cause)) != 0)

@@ -110,6 +110,15 @@ void	export_writer_free(struct export_writer *);
 int	export_run(struct queue *, const struct export_options *,
 	    uint64_t *records, int *preview, char **cause);
 const struct export_sink *export_find(const char *format);
+/*
+ * The formats' names, and every style of any format, NULL-terminated (for
+ * shell completion); static, built on first use.
+ */
+const char *const *export_format_names(void);
+const char *const *export_style_names(void);
+/* --form's and --layout's values, NULL-terminated. */
+extern const char *const export_form_names[];
+extern const char *const export_layout_names[];
 /* The cursor a run's scope names: what follows "@", or "default". */
 const char *export_cursor_name(const char *scope);
 int	export_redact_parse(const char *, enum export_redact *);
