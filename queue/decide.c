@@ -540,13 +540,39 @@ decide_append(struct queue *q, int64_t item_id, const char *ext_id,
 	return (store_audit_append(q, event, q->actor, ext_id, data, cause));
 }
 
+/* The escalation_opened event, told once the decision commits. */
+static void
+decide_notify_escalation(struct queue *q, const struct queue_item *it,
+    const struct store_escalation_new *e, int64_t id)
+{
+	cJSON	*o;
+	char	 t[32];
+
+	o = cJSON_CreateObject();
+	json_add_int(o, "escalation", id);
+	cJSON_AddStringToObject(o, "team", e->team);
+	cJSON_AddStringToObject(o, "reason", e->reason);
+	cJSON_AddStringToObject(o, "severity", e->severity);
+	if (e->note != NULL)
+		cJSON_AddStringToObject(o, "note", e->note);
+	else
+		cJSON_AddNullToObject(o, "note");
+	cJSON_AddStringToObject(o, "opened_by", e->opened_by);
+	queue_format_time(e->opened_at, t);
+	cJSON_AddStringToObject(o, "opened_at", t);
+	queue_format_time(e->due_at, t);
+	cJSON_AddStringToObject(o, "due_at", t);
+	cJSON_AddStringToObject(o, "kind", queue_kind_name(it->kind));
+	queue_notify(q, "escalation_opened", it->ext_id, o);
+}
+
 static int
 decide_apply(struct queue *q, const struct queue_item *it,
     enum queue_action a, const cJSON *p, int64_t decision, char **cause)
 {
 	const struct policy_severity	*sev;
 	struct store_escalation_new	 e;
-	int64_t				 seq;
+	int64_t				 seq, eid;
 	int				 rc;
 
 	switch (a) {
@@ -575,7 +601,10 @@ decide_apply(struct queue *q, const struct queue_item *it,
 		e.opened_by = q->actor;
 		e.opened_at = queue_now(q);
 		e.due_at = queue_now(q) + (int64_t)sev->response_minutes * 60;
-		return (store_escalation_insert(q, &e, cause));
+		if ((rc = store_escalation_insert(q, &e, &eid, cause)) != 0)
+			return (rc);
+		decide_notify_escalation(q, it, &e, eid);
+		return (0);
 	case QUEUE_SKIP:
 		if ((rc = store_skip_insert(q, decision, cause)) != 0)
 			return (rc);

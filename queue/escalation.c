@@ -114,6 +114,99 @@ queue_escalations(struct queue *q, const char *team, int all,
 	return (0);
 }
 
+int
+queue_escalation_overdue(const struct queue_escalation *e, int64_t now)
+{
+	return (strcmp(e->state, "open") == 0 && now > e->due_at);
+}
+
+/* The escalation_overdue event's fields; the item is the event's own. */
+static cJSON *
+escalation_overdue_json(const struct queue_escalation *e, int64_t now)
+{
+	cJSON	*o;
+	char	 t[32];
+
+	o = cJSON_CreateObject();
+	json_add_int(o, "escalation", e->id);
+	cJSON_AddStringToObject(o, "team", e->team);
+	cJSON_AddStringToObject(o, "reason", e->reason);
+	cJSON_AddStringToObject(o, "severity", e->severity);
+	if (e->note != NULL)
+		cJSON_AddStringToObject(o, "note", e->note);
+	else
+		cJSON_AddNullToObject(o, "note");
+	cJSON_AddStringToObject(o, "opened_by", e->opened_by);
+	queue_format_time(e->opened_at, t);
+	cJSON_AddStringToObject(o, "opened_at", t);
+	queue_format_time(e->due_at, t);
+	cJSON_AddStringToObject(o, "due_at", t);
+	json_add_int(o, "overdue_seconds", now - e->due_at);
+	return (o);
+}
+
+int
+queue_escalations_notify_overdue(struct queue *q,
+    struct queue_escalation **out, size_t *n, char **cause)
+{
+	struct queue_escalation	*es = NULL, *told = NULL;
+	cJSON			*data;
+	size_t			 nes = 0, ntold = 0, i;
+	int64_t			 now;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
+	    "notify overdue escalations", cause)) != 0)
+		return (rc);
+	if (policy_hook_of(q->policy, "escalation_overdue") == NULL) {
+		xasprintf(cause, "the policy (version %d) has no "
+		    "hooks.escalation_overdue: there is nobody to tell",
+		    q->policy_version);
+		return (EX_CONFIG);
+	}
+	/* Read and marked under the log's lock: two runs tell each once. */
+	if ((rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = queue_escalations(q, NULL, 0, &es, &nes, cause)) != 0)
+		goto fail;
+	now = queue_now(q);
+	told = xcalloc(nes + 1, sizeof *told);
+	for (i = 0; i < nes; i++) {
+		if (!queue_escalation_overdue(&es[i], now) ||
+		    es[i].notified_overdue_at != 0)
+			continue;
+		if ((rc = store_escalation_notified(q, es[i].id, now,
+		    cause)) != 0)
+			goto fail;
+		data = cJSON_CreateObject();
+		json_add_int(data, "escalation", es[i].id);
+		cJSON_AddStringToObject(data, "team", es[i].team);
+		json_add_int(data, "due_at", es[i].due_at);
+		if ((rc = store_audit_append(q, "escalation_overdue", q->actor,
+		    es[i].item, data, cause)) != 0)
+			goto fail;
+		queue_notify(q, "escalation_overdue", es[i].item,
+		    escalation_overdue_json(&es[i], now));
+		/* Moved: the list keeps only those not told. */
+		told[ntold] = es[i];
+		told[ntold++].notified_overdue_at = now;
+		memset(&es[i], 0, sizeof es[i]);
+	}
+	if ((rc = store_commit(q, cause)) != 0)
+		goto fail;
+	queue_escalations_free(es, nes);
+	*out = told;
+	*n = ntold;
+	return (0);
+fail:
+	store_rollback(q);
+	queue_escalations_free(es, nes);
+	queue_escalations_free(told, ntold);
+	return (rc);
+}
+
 /* The escalation, if the actor may settle it. */
 static int
 escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,

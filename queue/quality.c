@@ -388,9 +388,17 @@ quality_gold_vote(struct queue *q, const struct queue_item *it,
 	np.accuracy = acc;
 	np.after_decision = after;
 	if ((rc = store_audit_append(q, "pause", q->actor, NULL, data,
-	    cause)) != 0)
+	    cause)) != 0 || (rc = store_pause_insert(q, &np, cause)) != 0)
 		return (rc);
-	return (store_pause_insert(q, &np, cause));
+	/* The gold item that tipped it is no business of the hook's. */
+	data = cJSON_CreateObject();
+	cJSON_AddStringToObject(data, "reviewer", q->actor);
+	cJSON_AddNumberToObject(data, "gold_items", (double)t.items);
+	cJSON_AddNumberToObject(data, "accuracy", acc);
+	cJSON_AddNumberToObject(data, "min_gold_accuracy",
+	    p->min_gold_accuracy);
+	queue_notify(q, "reviewer_paused", NULL, data);
+	return (0);
 }
 
 int

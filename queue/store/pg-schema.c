@@ -376,6 +376,9 @@ const struct store_migration pg_migrations[] = {
 	    "pauses are append-only")
 	"CREATE INDEX leases_holder ON leases (holder);"
 	},
+	{ 5, "escalations told overdue (escalations --notify-overdue)",
+	"ALTER TABLE escalations ADD COLUMN notified_overdue_at BIGINT;"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

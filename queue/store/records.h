@@ -686,7 +686,11 @@ struct store_escalation_new {
 	int64_t		 due_at;
 };
 int		 store_escalation_insert(struct queue *,
-		     const struct store_escalation_new *, char **cause);
+		     const struct store_escalation_new *, int64_t *id,
+		     char **cause);
+/* Marks it told overdue (escalations --notify-overdue), when. */
+int		 store_escalation_notified(struct queue *, int64_t id,
+		     int64_t at, char **cause);
 /*
  * The escalation a decision opened: its state and who acknowledged or
  * resolved it ("" if nobody), copies in *state and *by.

@@ -409,6 +409,10 @@ const struct store_migration sqlite_migrations[] = {
 	/* Gold is served by the count of a reviewer's claims. */
 	"CREATE INDEX leases_holder ON leases (holder);"
 	},
+	{ 8, "escalations told overdue (escalations --notify-overdue)",
+	/* When the escalation_overdue hook was run for it: once, ever. */
+	"ALTER TABLE escalations ADD COLUMN notified_overdue_at INTEGER;"
+	},
 };
 
 const size_t sqlite_nmigrations =
