@@ -64,43 +64,6 @@ const struct cmd_entry cmd_escalation_entry = {
 	.exec = cmd_escalation_exec,
 };
 
-static cJSON *
-escalation_json(const struct queue_escalation *e, int64_t now)
-{
-	cJSON	*o;
-	char	 t[32];
-
-	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "escalation", (double)e->id);
-	cJSON_AddStringToObject(o, "item", e->item);
-	cJSON_AddStringToObject(o, "team", e->team);
-	cJSON_AddStringToObject(o, "reason", e->reason);
-	cJSON_AddStringToObject(o, "severity", e->severity);
-	if (e->note != NULL)
-		cJSON_AddStringToObject(o, "note", e->note);
-	else
-		cJSON_AddNullToObject(o, "note");
-	cJSON_AddStringToObject(o, "opened_by", e->opened_by);
-	queue_format_time(e->opened_at, t);
-	cJSON_AddStringToObject(o, "opened_at", t);
-	queue_format_time(e->due_at, t);
-	cJSON_AddStringToObject(o, "due_at", t);
-	cJSON_AddNumberToObject(o, "age_seconds", (double)(now - e->opened_at));
-	cJSON_AddBoolToObject(o, "overdue", queue_escalation_overdue(e, now));
-	if (e->notified_overdue_at != 0) {
-		queue_format_time(e->notified_overdue_at, t);
-		cJSON_AddStringToObject(o, "notified_overdue_at", t);
-	}
-	cJSON_AddStringToObject(o, "state", e->state);
-	if (e->acked_by != NULL)
-		cJSON_AddStringToObject(o, "acked_by", e->acked_by);
-	if (e->resolved_by != NULL)
-		cJSON_AddStringToObject(o, "resolved_by", e->resolved_by);
-	if (e->outcome != NULL)
-		cJSON_AddStringToObject(o, "outcome", e->outcome);
-	return (o);
-}
-
 static int
 cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -150,7 +113,7 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	now = queue_now(q);
 	for (i = 0; i < n; i++) {
 		if (json) {
-			cmd_print_json(stdout, escalation_json(&es[i], now), 0);
+			cmd_print_json(stdout, queue_escalation_json(&es[i], now), 0);
 			continue;
 		}
 		queue_format_age(now - es[i].opened_at, age);

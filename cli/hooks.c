@@ -23,7 +23,6 @@
 #include "cmd.h"
 #include "hooks.h"
 #include "priv.h"
-#include "textsafe.h"
 #include "xmalloc.h"
 
 /* What of a hook's stderr is kept for the warning: its first line. */
@@ -43,29 +42,27 @@ struct hooks_run {
 };
 
 static int	  hooks_deferring;
-static char	**hooks_kept;		/* warnings, made safe, while deferring */
+static char	**hooks_kept;		/* warnings, while deferring */
 static size_t	  hooks_nkept;
 
-/* A warning, made safe as cmd_line does; kept while the console runs. */
+/* A warning, made safe (cmd_line); kept while the console runs. */
 static void
 hooks_warn(const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*s, *safe;
+	char	*s;
 
 	va_start(ap, fmt);
 	xvasprintf(&s, fmt, ap);
 	va_end(ap);
-	safe = textsafe_copy(s, strlen(s), 0, NULL);
-	free(s);
-	if (!hooks_deferring) {
-		fprintf(stderr, "%s\n", safe);
-		free(safe);
+	if (hooks_deferring) {
+		hooks_kept = xreallocarray(hooks_kept, hooks_nkept + 1,
+		    sizeof *hooks_kept);
+		hooks_kept[hooks_nkept++] = s;
 		return;
 	}
-	hooks_kept = xreallocarray(hooks_kept, hooks_nkept + 1,
-	    sizeof *hooks_kept);
-	hooks_kept[hooks_nkept++] = safe;
+	cmd_line(stderr, "%s", s);
+	free(s);
 }
 
 void
@@ -77,7 +74,7 @@ hooks_defer(int on)
 	if (on)
 		return;
 	for (i = 0; i < hooks_nkept; i++) {
-		fprintf(stderr, "%s\n", hooks_kept[i]);
+		cmd_line(stderr, "%s", hooks_kept[i]);
 		free(hooks_kept[i]);
 	}
 	free(hooks_kept);

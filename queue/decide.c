@@ -540,30 +540,26 @@ decide_append(struct queue *q, int64_t item_id, const char *ext_id,
 	return (store_audit_append(q, event, q->actor, ext_id, data, cause));
 }
 
-/* The escalation_opened event, told once the decision commits. */
-static void
+/*
+ * The escalation_opened event, told once the decision commits: the
+ * escalation as the listing shows it, and the kind of its item.
+ */
+static int
 decide_notify_escalation(struct queue *q, const struct queue_item *it,
-    const struct store_escalation_new *e, int64_t id)
+    int64_t id, char **cause)
 {
-	cJSON	*o;
-	char	 t[32];
+	struct queue_escalation	 e;
+	cJSON			*o;
+	int64_t			 item_id;
+	int			 rc;
 
-	o = cJSON_CreateObject();
-	json_add_int(o, "escalation", id);
-	cJSON_AddStringToObject(o, "team", e->team);
-	cJSON_AddStringToObject(o, "reason", e->reason);
-	cJSON_AddStringToObject(o, "severity", e->severity);
-	if (e->note != NULL)
-		cJSON_AddStringToObject(o, "note", e->note);
-	else
-		cJSON_AddNullToObject(o, "note");
-	cJSON_AddStringToObject(o, "opened_by", e->opened_by);
-	queue_format_time(e->opened_at, t);
-	cJSON_AddStringToObject(o, "opened_at", t);
-	queue_format_time(e->due_at, t);
-	cJSON_AddStringToObject(o, "due_at", t);
+	if ((rc = store_escalation_get(q, id, &e, &item_id, cause)) != 0)
+		return (rc);
+	o = queue_escalation_json(&e, queue_now(q));
 	cJSON_AddStringToObject(o, "kind", queue_kind_name(it->kind));
 	queue_notify(q, "escalation_opened", it->ext_id, o);
+	queue_escalation_done(&e);
+	return (0);
 }
 
 static int
@@ -603,8 +599,7 @@ decide_apply(struct queue *q, const struct queue_item *it,
 		e.due_at = queue_now(q) + (int64_t)sev->response_minutes * 60;
 		if ((rc = store_escalation_insert(q, &e, &eid, cause)) != 0)
 			return (rc);
-		decide_notify_escalation(q, it, &e, eid);
-		return (0);
+		return (decide_notify_escalation(q, it, eid, cause));
 	case QUEUE_SKIP:
 		if ((rc = store_skip_insert(q, decision, cause)) != 0)
 			return (rc);

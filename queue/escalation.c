@@ -13,8 +13,8 @@
 #include "records.h"
 #include "xmalloc.h"
 
-static void
-escalation_done(struct queue_escalation *e)
+void
+queue_escalation_done(struct queue_escalation *e)
 {
 	free(e->item);
 	free(e->team);
@@ -34,7 +34,7 @@ queue_escalations_free(struct queue_escalation *e, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		escalation_done(&e[i]);
+		queue_escalation_done(&e[i]);
 	free(e);
 }
 
@@ -120,15 +120,15 @@ queue_escalation_overdue(const struct queue_escalation *e, int64_t now)
 	return (strcmp(e->state, "open") == 0 && now > e->due_at);
 }
 
-/* The escalation_overdue event's fields; the item is the event's own. */
-static cJSON *
-escalation_overdue_json(const struct queue_escalation *e, int64_t now)
+cJSON *
+queue_escalation_json(const struct queue_escalation *e, int64_t now)
 {
 	cJSON	*o;
 	char	 t[32];
 
 	o = cJSON_CreateObject();
-	json_add_int(o, "escalation", e->id);
+	cJSON_AddNumberToObject(o, "escalation", (double)e->id);
+	cJSON_AddStringToObject(o, "item", e->item);
 	cJSON_AddStringToObject(o, "team", e->team);
 	cJSON_AddStringToObject(o, "reason", e->reason);
 	cJSON_AddStringToObject(o, "severity", e->severity);
@@ -141,7 +141,19 @@ escalation_overdue_json(const struct queue_escalation *e, int64_t now)
 	cJSON_AddStringToObject(o, "opened_at", t);
 	queue_format_time(e->due_at, t);
 	cJSON_AddStringToObject(o, "due_at", t);
-	json_add_int(o, "overdue_seconds", now - e->due_at);
+	cJSON_AddNumberToObject(o, "age_seconds", (double)(now - e->opened_at));
+	cJSON_AddBoolToObject(o, "overdue", queue_escalation_overdue(e, now));
+	if (e->notified_overdue_at != 0) {
+		queue_format_time(e->notified_overdue_at, t);
+		cJSON_AddStringToObject(o, "notified_overdue_at", t);
+	}
+	cJSON_AddStringToObject(o, "state", e->state);
+	if (e->acked_by != NULL)
+		cJSON_AddStringToObject(o, "acked_by", e->acked_by);
+	if (e->resolved_by != NULL)
+		cJSON_AddStringToObject(o, "resolved_by", e->resolved_by);
+	if (e->outcome != NULL)
+		cJSON_AddStringToObject(o, "outcome", e->outcome);
 	return (o);
 }
 
@@ -187,8 +199,9 @@ queue_escalations_notify_overdue(struct queue *q,
 		if ((rc = store_audit_append(q, "escalation_overdue", q->actor,
 		    es[i].item, data, cause)) != 0)
 			goto fail;
-		queue_notify(q, "escalation_overdue", es[i].item,
-		    escalation_overdue_json(&es[i], now));
+		data = queue_escalation_json(&es[i], now);
+		json_add_int(data, "overdue_seconds", now - es[i].due_at);
+		queue_notify(q, "escalation_overdue", es[i].item, data);
 		/* Moved: the list keeps only those not told. */
 		told[ntold] = es[i];
 		told[ntold++].notified_overdue_at = now;
@@ -224,7 +237,7 @@ escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
 		xasprintf(cause, "%s may not settle escalation %lld: only "
 		    "leads of team %s (or admins) may", q->actor,
 		    (long long)id, e->team);
-		escalation_done(e);
+		queue_escalation_done(e);
 		memset(e, 0, sizeof *e);
 		return (EX_NOPERM);
 	}
@@ -262,11 +275,11 @@ queue_escalation_ack(struct queue *q, int64_t id, char **cause)
 	    data, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
-	escalation_done(&e);
+	queue_escalation_done(&e);
 	return (0);
 fail:
 	store_rollback(q);
-	escalation_done(&e);
+	queue_escalation_done(&e);
 	return (rc);
 }
 
@@ -378,11 +391,11 @@ queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	free(body);
-	escalation_done(&e);
+	queue_escalation_done(&e);
 	return (0);
 fail:
 	store_rollback(q);
 	free(body);
-	escalation_done(&e);
+	queue_escalation_done(&e);
 	return (rc);
 }

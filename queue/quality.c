@@ -387,18 +387,12 @@ quality_gold_vote(struct queue *q, const struct queue_item *it,
 	np.scored = t.items;
 	np.accuracy = acc;
 	np.after_decision = after;
+	/* Told what the log says; the gold item that tipped it, not. */
+	queue_notify(q, "reviewer_paused", NULL, cJSON_Duplicate(data, 1));
 	if ((rc = store_audit_append(q, "pause", q->actor, NULL, data,
-	    cause)) != 0 || (rc = store_pause_insert(q, &np, cause)) != 0)
+	    cause)) != 0)
 		return (rc);
-	/* The gold item that tipped it is no business of the hook's. */
-	data = cJSON_CreateObject();
-	cJSON_AddStringToObject(data, "reviewer", q->actor);
-	cJSON_AddNumberToObject(data, "gold_items", (double)t.items);
-	cJSON_AddNumberToObject(data, "accuracy", acc);
-	cJSON_AddNumberToObject(data, "min_gold_accuracy",
-	    p->min_gold_accuracy);
-	queue_notify(q, "reviewer_paused", NULL, data);
-	return (0);
+	return (store_pause_insert(q, &np, cause));
 }
 
 int

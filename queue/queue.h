@@ -799,10 +799,17 @@ struct queue_escalation {
  */
 int		 queue_escalation_overdue(const struct queue_escalation *,
 		     int64_t now);
+/*
+ * As hitl escalations --json prints it (and the escalation hooks are told
+ * of it), at the time now.
+ */
+cJSON		*queue_escalation_json(const struct queue_escalation *,
+		     int64_t now);
 /* team NULL: every team the actor may see; all: also closed ones. */
 int		 queue_escalations(struct queue *, const char *team, int all,
 		     struct queue_escalation **, size_t *, char **cause);
 void		 queue_escalations_free(struct queue_escalation *, size_t);
+void		 queue_escalation_done(struct queue_escalation *);
 int		 queue_escalation_ack(struct queue *, int64_t id,
 		     char **cause);
 /*
