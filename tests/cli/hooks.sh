@@ -192,6 +192,30 @@ jq_ok "marked" -s 'map(select(.escalation <= 2)) |
     all(.notified_overdue_at != null)'
 expect_exit 0 "$HITL" audit verify
 
+step "reviewer_paused"
+gdb=$(newdb gold)
+H=$(jq -n --arg r "$T/record $T/got" '{reviewer_paused: $r}')
+jq --argjson h "$H" '. + {hooks: $h, quality: {gold_rate: 1,
+    min_gold_items: 2, min_gold_accuracy: 0.8}}' \
+    "$SRCDIR/examples/policy.json" >gold.json
+expect_exit 0 "$HITL" --db "$gdb" init --policy gold.json
+expect_exit 0 "$HITL" --db "$gdb" import "$SRCDIR/tests/data/gold.jsonl"
+at 300
+for _g in g-out-1 g-out-2; do
+	expect_exit 0 hitl_as bob --db "$gdb" next --json
+	expect_eq "the gold item" "$(jq -r .item.id "$T/out")" "$_g"
+	LEASE=$(jq -r .lease.id "$T/out")
+	expect_exit 0 hitl_as bob --db "$gdb" decide "$_g" --lease "$LEASE" \
+	    correct --payload '{"labels": ["toxicity"],
+	    "flags": [{"verdict": "confirmed"}]}'
+done
+expect_exit 77 hitl_as bob --db "$gdb" next
+expect_eq "told" "$(told reviewer_paused)" 1
+cp "$(find "$T/got" -name 'reviewer_paused.*.json')" "$T/out"
+jq_ok "the pause" '.event == "reviewer_paused" and .actor == "bob" and
+    .item == null and .reviewer == "bob" and .gold_items == 2 and
+    .accuracy < 0.8 and .min_gold_accuracy == 0.8'
+
 step "notify-overdue without its hook"
 policy none.json '{}'
 expect_exit 0 "$HITL" policy load none.json
