@@ -195,8 +195,11 @@ hooks_write(int *fd, const char *data, size_t len, size_t *off)
 	}
 }
 
-/* What the hook wrote on stderr: its start kept, the rest read over. */
-static void
+/*
+ * What the hook wrote on stderr: its start kept, the rest read over.
+ * Returns what read returned.
+ */
+static ssize_t
 hooks_read(int *fd, struct hooks_run *r)
 {
 	char	buf[4096];
@@ -213,6 +216,7 @@ hooks_read(int *fd, struct hooks_run *r)
 		close(*fd);
 		*fd = -1;
 	}
+	return (k);
 }
 
 /*
@@ -249,10 +253,15 @@ hooks_wait(pid_t pid, int in, int err, const char *data, size_t len,
 			if (in != -1)
 				hooks_write(&in, data, len, &off);
 			if (err != -1)
-				hooks_read(&err, r);
+				(void)hooks_read(&err, r);
 		}
-		if ((w = waitpid(pid, &r->status, WNOHANG)) == pid)
+		if ((w = waitpid(pid, &r->status, WNOHANG)) == pid) {
+			/* What it wrote before it ended is in the pipe. */
+			while (err != -1 && r->errlen < HOOKS_ERR_KEEP &&
+			    hooks_read(&err, r) > 0)
+				;
 			break;
+		}
 		if (w == -1 && errno != EINTR) {
 			r->status = -1;
 			break;
