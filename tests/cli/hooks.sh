@@ -216,6 +216,20 @@ jq_ok "the pause" '.event == "reviewer_paused" and .actor == "bob" and
     .item == null and .reviewer == "bob" and .gold_items == 2 and
     .accuracy < 0.8 and .min_gold_accuracy == 0.8'
 
+step "in the console, a hook's warning waits for it to end"
+expect_exit 0 "$HITL" policy load fail.json
+printf '%s\n' '<Enter>e<Enter><Enter><Down><Enter>refund<Enter>' \
+    ':screen-dump esc.screen' >esc.keys
+_rc=0
+TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 COLUMNS=100 LINES=30 \
+    HITL_REVIEWER=bob timeout 30 "$HITL" review --script esc.keys \
+    </dev/null >"$T/out" 2>"$T/err" || _rc=$?
+expect_eq "the console's exit" "$_rc" 0
+expect_eq "escalations" "$(sql "SELECT count(*) FROM escalations")" 4
+expect_err "hitl review: hook escalation_opened failed: exit 3: it broke"
+! grep -q "hook" "$T/out" esc.screen ||
+    fail "the warning is on the screen" "$T/out" esc.screen
+
 step "notify-overdue without its hook"
 policy none.json '{}'
 expect_exit 0 "$HITL" policy load none.json
