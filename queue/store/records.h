@@ -538,6 +538,7 @@ struct store_verify_escalation {
 	const char	*resolved_by;
 	int64_t		 resolved_at;
 	const char	*outcome;
+	int64_t		 notified_overdue_at;	/* 0: not told overdue */
 	int		 has_resolution;	/* resolution_id is set */
 	struct {
 		int64_t		 item_id;

@@ -191,6 +191,18 @@ expect_exit 0 hitl_as carol escalations --team legal --json
 jq_ok "marked" -s 'map(select(.escalation <= 2)) |
     all(.notified_overdue_at != null)'
 expect_exit 0 "$HITL" audit verify
+# A mark wiped, to be told again, is caught; so is one made up.
+sql "UPDATE escalations SET notified_overdue_at = NULL WHERE id = 1"
+expect_exit 65 "$HITL" audit verify
+expect_err "escalation 1 was changed behind hitl's back: its overdue notice"
+sql "UPDATE escalations SET notified_overdue_at = $((NOW + 60 + 240 * 60 + 1))
+    WHERE id = 1"
+expect_exit 0 "$HITL" audit verify
+sql "UPDATE escalations SET notified_overdue_at = 1 WHERE id = 3"
+expect_exit 65 "$HITL" audit verify
+expect_err "escalation 3 was changed behind hitl's back: its overdue notice"
+sql "UPDATE escalations SET notified_overdue_at = NULL WHERE id = 3"
+expect_exit 0 "$HITL" audit verify
 
 step "reviewer_paused"
 gdb=$(newdb gold)
