@@ -20,20 +20,25 @@ static const struct option cmd_escalations_options[] = {
 	{ "open", no_argument, NULL, 'o' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "notify-overdue", no_argument, NULL, 'N' },
 	{ NULL, 0, NULL, 0 }
 };
 
 const struct cmd_entry cmd_escalations_entry = {
 	.name = "escalations",
-	.usage = "[--team T] [--open | --all] [--json]",
+	.usage = "[--team T] [--open | --all] [--json] | --notify-overdue "
+	    "[--json]",
 	.summary = "list escalations of your teams, with age and overdue",
 	.help =
 	    "Lists the escalations of team T, or of every team you lead or\n"
 	    "belong to (admins: all teams): open and acknowledged ones unless\n"
 	    "--all. Each shows its age and whether it is overdue: still not\n"
 	    "acknowledged after the severity's response time. --json prints\n"
-	    "one object per line.",
-	.optstring = "t:oaj",
+	    "one object per line.\n\n"
+	    "--notify-overdue runs the policy's escalation_overdue hook once\n"
+	    "for each escalation of those teams that is overdue and was not\n"
+	    "told of before (for cron or a timer), and lists those it told of.",
+	.optstring = "t:oajN",
 	.longopts = cmd_escalations_options,
 	.exec = cmd_escalations_exec,
 };
@@ -74,49 +79,6 @@ escalation_words(const char *what)
 	return (NULL);
 }
 
-/*
- * The severity's target is a response time: an escalation is overdue while
- * nobody of the team has acknowledged (or resolved) it past its due time.
- */
-static int
-escalation_overdue(const struct queue_escalation *e, int64_t now)
-{
-	return (strcmp(e->state, "open") == 0 && now > e->due_at);
-}
-
-static cJSON *
-escalation_json(const struct queue_escalation *e, int64_t now)
-{
-	cJSON	*o;
-	char	 t[32];
-
-	o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "escalation", (double)e->id);
-	cJSON_AddStringToObject(o, "item", e->item);
-	cJSON_AddStringToObject(o, "team", e->team);
-	cJSON_AddStringToObject(o, "reason", e->reason);
-	cJSON_AddStringToObject(o, "severity", e->severity);
-	if (e->note != NULL)
-		cJSON_AddStringToObject(o, "note", e->note);
-	else
-		cJSON_AddNullToObject(o, "note");
-	cJSON_AddStringToObject(o, "opened_by", e->opened_by);
-	queue_format_time(e->opened_at, t);
-	cJSON_AddStringToObject(o, "opened_at", t);
-	queue_format_time(e->due_at, t);
-	cJSON_AddStringToObject(o, "due_at", t);
-	cJSON_AddNumberToObject(o, "age_seconds", (double)(now - e->opened_at));
-	cJSON_AddBoolToObject(o, "overdue", escalation_overdue(e, now));
-	cJSON_AddStringToObject(o, "state", e->state);
-	if (e->acked_by != NULL)
-		cJSON_AddStringToObject(o, "acked_by", e->acked_by);
-	if (e->resolved_by != NULL)
-		cJSON_AddStringToObject(o, "resolved_by", e->resolved_by);
-	if (e->outcome != NULL)
-		cJSON_AddStringToObject(o, "outcome", e->outcome);
-	return (o);
-}
-
 static int
 cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -127,7 +89,7 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	char			*cause = NULL, age[32];
 	size_t			 n = 0, i;
 	int64_t			 now;
-	int			 ch, rc, json = 0, all = 0, open = 0;
+	int			 ch, rc, json = 0, all = 0, open = 0, notify = 0;
 
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
@@ -143,34 +105,44 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'N':
+			notify = 1;
+			break;
 		default:
 			return (cmd_usage(e));
 		}
 	}
-	if (optind != argc || (open && all))
+	if (optind != argc || (open && all) ||
+	    (notify && (open || all || team != NULL)))
 		return (cmd_usage(e));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
-	if ((rc = queue_escalations(q, team, all, &es, &n, &cause)) != 0) {
+	if (notify)
+		rc = queue_escalations_notify_overdue(q, &es, &n, &cause);
+	else
+		rc = queue_escalations(q, team, all, &es, &n, &cause);
+	if (rc != 0) {
 		cmd_close(q);
 		return (cmd_fail(e, rc, cause));
 	}
 	now = queue_now(q);
 	for (i = 0; i < n; i++) {
 		if (json) {
-			cmd_print_json(stdout, escalation_json(&es[i], now), 0);
+			cmd_print_json(stdout, queue_escalation_json(&es[i], now), 0);
 			continue;
 		}
 		queue_format_age(now - es[i].opened_at, age);
 		cmd_line(stdout, "%-5lld %-14s %-12s %-16s %-8s %-12s age "
 		    "%-5s%s", (long long)es[i].id, es[i].item, es[i].team,
 		    es[i].reason, es[i].severity, es[i].state, age,
-		    escalation_overdue(&es[i], now) ? "  OVERDUE" : "");
+		    queue_escalation_overdue(&es[i], now) ? "  OVERDUE" : "");
 		if (es[i].note != NULL)
 			cmd_line(stdout, "      %s: %s", es[i].opened_by,
 			    es[i].note);
 	}
-	if (n == 0 && !json)
+	if (n == 0 && !json && notify)
+		printf("no escalations became overdue\n");
+	else if (n == 0 && !json)
 		printf("no %sescalations\n", all ? "" : "open ");
 	queue_escalations_free(es, n);
 	cmd_close(q);

@@ -11,6 +11,7 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "hooks.h"
 #include "priv.h"
 #include "tui.h"
 #include "xmalloc.h"
@@ -104,7 +105,11 @@ cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	priv_terminal_hide();
 	opt.terminal_ready = priv_terminal_ready;
 	opt.before_exec = priv_child;
-	if ((rc = tui_run(q, &opt, &cause)) != 0)
+	/* A hook's warning would land on the screen: it waits for the end. */
+	hooks_defer(1);
+	rc = tui_run(q, &opt, &cause);
+	hooks_defer(0);
+	if (rc != 0)
 		rc = cmd_fail(e, rc, cause);
 	cmd_close(q);
 out:

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "hooks.h"
 #include "priv.h"
 #include "suggest.h"
 #include "textsafe.h"
@@ -302,6 +303,8 @@ cmd_open(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
 	priv_lower();
 	if (rc != 0)
 		return (cmd_fail(e, rc, cause));
+	/* The policy's hooks run for what the command does. */
+	hooks_install(*q, e->name);
 	return (0);
 }
 

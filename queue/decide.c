@@ -540,13 +540,35 @@ decide_append(struct queue *q, int64_t item_id, const char *ext_id,
 	return (store_audit_append(q, event, q->actor, ext_id, data, cause));
 }
 
+/*
+ * The escalation_opened event, told once the decision commits: the
+ * escalation as the listing shows it, and the kind of its item.
+ */
+static int
+decide_notify_escalation(struct queue *q, const struct queue_item *it,
+    int64_t id, char **cause)
+{
+	struct queue_escalation	 e;
+	cJSON			*o;
+	int64_t			 item_id;
+	int			 rc;
+
+	if ((rc = store_escalation_get(q, id, &e, &item_id, cause)) != 0)
+		return (rc);
+	o = queue_escalation_json(&e, queue_now(q));
+	cJSON_AddStringToObject(o, "kind", queue_kind_name(it->kind));
+	queue_notify(q, "escalation_opened", it->ext_id, o);
+	queue_escalation_done(&e);
+	return (0);
+}
+
 static int
 decide_apply(struct queue *q, const struct queue_item *it,
     enum queue_action a, const cJSON *p, int64_t decision, char **cause)
 {
 	const struct policy_severity	*sev;
 	struct store_escalation_new	 e;
-	int64_t				 seq;
+	int64_t				 seq, eid;
 	int				 rc;
 
 	switch (a) {
@@ -575,7 +597,9 @@ decide_apply(struct queue *q, const struct queue_item *it,
 		e.opened_by = q->actor;
 		e.opened_at = queue_now(q);
 		e.due_at = queue_now(q) + (int64_t)sev->response_minutes * 60;
-		return (store_escalation_insert(q, &e, cause));
+		if ((rc = store_escalation_insert(q, &e, &eid, cause)) != 0)
+			return (rc);
+		return (decide_notify_escalation(q, it, eid, cause));
 	case QUEUE_SKIP:
 		if ((rc = store_skip_insert(q, decision, cause)) != 0)
 			return (rc);

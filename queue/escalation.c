@@ -13,8 +13,8 @@
 #include "records.h"
 #include "xmalloc.h"
 
-static void
-escalation_done(struct queue_escalation *e)
+void
+queue_escalation_done(struct queue_escalation *e)
 {
 	free(e->item);
 	free(e->team);
@@ -34,7 +34,7 @@ queue_escalations_free(struct queue_escalation *e, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		escalation_done(&e[i]);
+		queue_escalation_done(&e[i]);
 	free(e);
 }
 
@@ -114,6 +114,112 @@ queue_escalations(struct queue *q, const char *team, int all,
 	return (0);
 }
 
+int
+queue_escalation_overdue(const struct queue_escalation *e, int64_t now)
+{
+	return (strcmp(e->state, "open") == 0 && now > e->due_at);
+}
+
+cJSON *
+queue_escalation_json(const struct queue_escalation *e, int64_t now)
+{
+	cJSON	*o;
+	char	 t[32];
+
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "escalation", (double)e->id);
+	cJSON_AddStringToObject(o, "item", e->item);
+	cJSON_AddStringToObject(o, "team", e->team);
+	cJSON_AddStringToObject(o, "reason", e->reason);
+	cJSON_AddStringToObject(o, "severity", e->severity);
+	if (e->note != NULL)
+		cJSON_AddStringToObject(o, "note", e->note);
+	else
+		cJSON_AddNullToObject(o, "note");
+	cJSON_AddStringToObject(o, "opened_by", e->opened_by);
+	queue_format_time(e->opened_at, t);
+	cJSON_AddStringToObject(o, "opened_at", t);
+	queue_format_time(e->due_at, t);
+	cJSON_AddStringToObject(o, "due_at", t);
+	cJSON_AddNumberToObject(o, "age_seconds", (double)(now - e->opened_at));
+	cJSON_AddBoolToObject(o, "overdue", queue_escalation_overdue(e, now));
+	if (e->notified_overdue_at != 0) {
+		queue_format_time(e->notified_overdue_at, t);
+		cJSON_AddStringToObject(o, "notified_overdue_at", t);
+	}
+	cJSON_AddStringToObject(o, "state", e->state);
+	if (e->acked_by != NULL)
+		cJSON_AddStringToObject(o, "acked_by", e->acked_by);
+	if (e->resolved_by != NULL)
+		cJSON_AddStringToObject(o, "resolved_by", e->resolved_by);
+	if (e->outcome != NULL)
+		cJSON_AddStringToObject(o, "outcome", e->outcome);
+	return (o);
+}
+
+int
+queue_escalations_notify_overdue(struct queue *q,
+    struct queue_escalation **out, size_t *n, char **cause)
+{
+	struct queue_escalation	*es = NULL, *told = NULL;
+	cJSON			*data;
+	size_t			 nes = 0, ntold = 0, i;
+	int64_t			 now;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
+	    "notify overdue escalations", cause)) != 0)
+		return (rc);
+	if (policy_hook_of(q->policy, "escalation_overdue") == NULL) {
+		xasprintf(cause, "the policy (version %d) has no "
+		    "hooks.escalation_overdue: there is nobody to tell",
+		    q->policy_version);
+		return (EX_CONFIG);
+	}
+	/* Read and marked under the log's lock: two runs tell each once. */
+	if ((rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = queue_escalations(q, NULL, 0, &es, &nes, cause)) != 0)
+		goto fail;
+	now = queue_now(q);
+	told = xcalloc(nes + 1, sizeof *told);
+	for (i = 0; i < nes; i++) {
+		if (!queue_escalation_overdue(&es[i], now) ||
+		    es[i].notified_overdue_at != 0)
+			continue;
+		if ((rc = store_escalation_notified(q, es[i].id, now,
+		    cause)) != 0)
+			goto fail;
+		data = cJSON_CreateObject();
+		json_add_int(data, "escalation", es[i].id);
+		cJSON_AddStringToObject(data, "team", es[i].team);
+		json_add_int(data, "due_at", es[i].due_at);
+		if ((rc = store_audit_append(q, "escalation_overdue", q->actor,
+		    es[i].item, data, cause)) != 0)
+			goto fail;
+		data = queue_escalation_json(&es[i], now);
+		json_add_int(data, "overdue_seconds", now - es[i].due_at);
+		queue_notify(q, "escalation_overdue", es[i].item, data);
+		/* Moved: the list keeps only those not told. */
+		told[ntold] = es[i];
+		told[ntold++].notified_overdue_at = now;
+		memset(&es[i], 0, sizeof es[i]);
+	}
+	if ((rc = store_commit(q, cause)) != 0)
+		goto fail;
+	queue_escalations_free(es, nes);
+	*out = told;
+	*n = ntold;
+	return (0);
+fail:
+	store_rollback(q);
+	queue_escalations_free(es, nes);
+	queue_escalations_free(told, ntold);
+	return (rc);
+}
+
 /* The escalation, if the actor may settle it. */
 static int
 escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
@@ -131,7 +237,7 @@ escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
 		xasprintf(cause, "%s may not settle escalation %lld: only "
 		    "leads of team %s (or admins) may", q->actor,
 		    (long long)id, e->team);
-		escalation_done(e);
+		queue_escalation_done(e);
 		memset(e, 0, sizeof *e);
 		return (EX_NOPERM);
 	}
@@ -169,11 +275,11 @@ queue_escalation_ack(struct queue *q, int64_t id, char **cause)
 	    data, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
-	escalation_done(&e);
+	queue_escalation_done(&e);
 	return (0);
 fail:
 	store_rollback(q);
-	escalation_done(&e);
+	queue_escalation_done(&e);
 	return (rc);
 }
 
@@ -285,11 +391,11 @@ queue_escalation_resolve(struct queue *q, int64_t id, const char *outcome,
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	free(body);
-	escalation_done(&e);
+	queue_escalation_done(&e);
 	return (0);
 fail:
 	store_rollback(q);
 	free(body);
-	escalation_done(&e);
+	queue_escalation_done(&e);
 	return (rc);
 }

@@ -121,7 +121,28 @@ struct queue {
 	struct store_stmt	*stmts[STORE_MAX_STMTS];
 	size_t			 nstmts;
 	int			 in_txn;
+
+	/* The notifier, and what the write under way will tell on commit. */
+	queue_notify_fn		 notify_fn;
+	void			*notify_arg;
+	struct notify_pending	*pending;
+	size_t			 npending;
 };
+
+/*
+ * Tells of an event (the policy's hook names, policy.h): the item it is
+ * about (NULL: none) and its own fields (an object, consumed; NULL: none),
+ * merged into {"event", "at", "actor", "item", "database", ...}. Inside a
+ * write transaction it is kept until the commit, and forgotten if the write
+ * is rolled back; outside one it is told at once. Called by the rule that
+ * carried out the action, e.g. queue_notify(q, "suspended", NULL, data).
+ */
+void		 queue_notify(struct queue *, const char *event,
+		     const char *item, cJSON *fields);
+/* After a commit (store_commit): tells what the write kept. */
+void		 notify_flush(struct queue *);
+/* Forgets what it kept (a rollback, the close). */
+void		 notify_forget(struct queue *);
 
 /*
  * Write transactions take the writers' lock (SQLite: BEGIN IMMEDIATE;

@@ -12,12 +12,23 @@
 #include "ident.h"
 #include "json.h"
 #include "policy.h"
+#include "suggest.h"
 #include "xmalloc.h"
 
 static const char *const policy_default_entity_types[] = {
 	"PERSON", "LOCATION", "NRP", "ORGANIZATION", "DATE_TIME",
 	"PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "US_SSN",
 	"IP_ADDRESS", "URL", NULL
+};
+
+/* By enum policy_hook_event; NULL-terminated for suggest_word. */
+static const char *const policy_hook_names[] = {
+	[POLICY_HOOK_ESCALATION_OPENED] = "escalation_opened",
+	[POLICY_HOOK_ESCALATION_OVERDUE] = "escalation_overdue",
+	[POLICY_HOOK_REVIEWER_PAUSED] = "reviewer_paused",
+	[POLICY_HOOK_SUSPENDED] = "suspended",
+	[POLICY_HOOK_ERASED] = "erased",
+	[POLICY_NHOOKS] = NULL
 };
 
 static const char *const policy_role_names[] = {
@@ -73,6 +84,7 @@ policy_new(void)
 	p->default_weight = 1.0;
 	p->export_min_role = POLICY_ROLE_REVIEWER;
 	p->export_unredacted_role = POLICY_ROLE_ADMIN;
+	p->hook_timeout = POLICY_HOOK_TIMEOUT;
 	return (p);
 }
 
@@ -137,6 +149,8 @@ policy_free(struct policy *p)
 	    p->two_person.nflag_types);
 	policy_free_strings(p->two_person.entity_types,
 	    p->two_person.nentity_types);
+	for (i = 0; i < POLICY_NHOOKS; i++)
+		free(p->hooks[i].command);
 	free(p);
 }
 
@@ -613,6 +627,122 @@ policy_two_person_matches(const struct policy *p,
 	return (0);
 }
 
+/* A hook's timeout at path: 1 to POLICY_HOOK_TIMEOUT_MAX seconds. */
+static int
+policy_hook_timeout(const cJSON *obj, const char *path, int *out,
+    char **cause)
+{
+	uint64_t	u;
+	int		rc;
+
+	if ((rc = json_get_uint(obj, path, "timeout_seconds",
+	    POLICY_HOOK_TIMEOUT_MAX, &u, cause)) <= 0)
+		return (rc);
+	if (u < 1) {
+		xasprintf(cause, "%s.timeout_seconds: 0 would kill every hook "
+		    "at once (1 to %d)", path, POLICY_HOOK_TIMEOUT_MAX);
+		return (-1);
+	}
+	*out = (int)u;
+	return (1);
+}
+
+/*
+ * One event's hook: its command, or {"command": ..., "timeout_seconds":
+ * N}. The command is run by /bin/sh -c: any text but control characters
+ * (a tab aside), which would not show in policy show or a warning.
+ */
+static int
+policy_parse_hook(const cJSON *v, const char *name, struct policy_hook *h,
+    char **cause)
+{
+	static const char *const keys[] = {
+		"command", "timeout_seconds", NULL
+	};
+	const char	*cmd = NULL;
+	char		 path[64];
+	size_t		 i, len;
+
+	snprintf(path, sizeof path, "hooks.%s", name);
+	if (cJSON_IsString(v))
+		cmd = v->valuestring;
+	else if (cJSON_IsObject(v)) {
+		if (json_check_keys(v, path, keys, 1, cause) != 0 ||
+		    json_get_string(v, path, "command", &cmd, cause) < 0 ||
+		    policy_hook_timeout(v, path, &h->timeout_seconds,
+		    cause) < 0)
+			return (-1);
+		if (cmd == NULL) {
+			xasprintf(cause, "%s.command: missing", path);
+			return (-1);
+		}
+	} else {
+		xasprintf(cause, "%s: expected a command (a string) or an "
+		    "object with \"command\", got %s", path,
+		    json_type_name(v));
+		return (-1);
+	}
+	len = strlen(cmd);
+	if (len == 0 || len > POLICY_HOOK_COMMAND_MAX) {
+		xasprintf(cause, "%s: a command of 1 to %d bytes, not %zu",
+		    path, POLICY_HOOK_COMMAND_MAX, len);
+		return (-1);
+	}
+	for (i = 0; i < len; i++) {
+		if (((unsigned char)cmd[i] < 0x20 && cmd[i] != '\t') ||
+		    cmd[i] == 0x7f) {
+			xasprintf(cause, "%s: the command holds a control "
+			    "character (byte %zu)", path, i);
+			return (-1);
+		}
+	}
+	h->command = xstrdup(cmd);
+	return (0);
+}
+
+/*
+ * "hooks": {"EVENT": hook, ..., "timeout_seconds": N}. An unknown event is
+ * refused by name, with the events there are.
+ */
+static int
+policy_parse_hooks(const cJSON *root, struct policy *p, char **cause)
+{
+	const cJSON	*obj, *c;
+	const char	*near;
+	char		*list = NULL, *was;
+	int		 rc, i;
+
+	if ((rc = json_get_object(root, "", "hooks", &obj, cause)) <= 0)
+		return (rc);
+	if (policy_hook_timeout(obj, "hooks", &p->hook_timeout, cause) < 0)
+		return (-1);
+	for (c = obj->child; c != NULL; c = c->next) {
+		if (c->string[0] == '#' ||
+		    strcmp(c->string, "timeout_seconds") == 0)
+			continue;
+		if ((i = policy_hook_find(c->string)) != -1) {
+			if (policy_parse_hook(c, c->string, &p->hooks[i],
+			    cause) != 0)
+				return (-1);
+			continue;
+		}
+		list = xstrdup("");
+		for (i = 0; i < POLICY_NHOOKS; i++) {
+			was = list;
+			xasprintf(&list, "%s%s, ", was, policy_hook_names[i]);
+			free(was);
+		}
+		near = suggest_word(c->string, policy_hook_names);
+		xasprintf(cause, "hooks.%s: unknown event (the events are "
+		    "%stimeout_seconds sets the default timeout)%s%s%s",
+		    c->string, list, near != NULL ? "; did you mean \"" : "",
+		    near != NULL ? near : "", near != NULL ? "\"?" : "");
+		free(list);
+		return (-1);
+	}
+	return (1);
+}
+
 static int
 policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 {
@@ -697,7 +827,7 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
 		"labels", "teams", "reason_codes", "severities", "exports",
-		"quality", "two_person", NULL
+		"quality", "two_person", "hooks", NULL
 	};
 	cJSON		*root = NULL;
 	struct policy	*p;
@@ -773,7 +903,8 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 	    &p->nreason_codes, cause) < 0 ||
 	    policy_parse_teams(root, p, cause) < 0 ||
 	    policy_parse_severities(root, p, cause) < 0 ||
-	    policy_parse_two_person(root, p, cause) < 0)
+	    policy_parse_two_person(root, p, cause) < 0 ||
+	    policy_parse_hooks(root, p, cause) < 0)
 		goto out;
 	rc = 0;
 
@@ -895,6 +1026,17 @@ policy_to_json(const struct policy *p)
 	    policy_role_name(p->export_min_role));
 	cJSON_AddStringToObject(o, "unredacted_role",
 	    policy_role_name(p->export_unredacted_role));
+	o = cJSON_AddObjectToObject(root, "hooks");
+	cJSON_AddNumberToObject(o, "timeout_seconds", p->hook_timeout);
+	for (i = 0; i < POLICY_NHOOKS; i++) {
+		if (p->hooks[i].command == NULL)
+			continue;
+		t = cJSON_AddObjectToObject(o, policy_hook_names[i]);
+		cJSON_AddStringToObject(t, "command", p->hooks[i].command);
+		if (p->hooks[i].timeout_seconds != 0)
+			cJSON_AddNumberToObject(t, "timeout_seconds",
+			    p->hooks[i].timeout_seconds);
+	}
 	return (root);
 }
 
@@ -999,4 +1141,33 @@ policy_has_entity_type(const struct policy *p, const char *type)
 			return (1);
 	}
 	return (0);
+}
+
+const char *
+policy_hook_name(enum policy_hook_event e)
+{
+	return (policy_hook_names[e]);
+}
+
+int
+policy_hook_find(const char *name)
+{
+	int i;
+
+	for (i = 0; i < POLICY_NHOOKS; i++) {
+		if (strcmp(name, policy_hook_names[i]) == 0)
+			return (i);
+	}
+	return (-1);
+}
+
+const struct policy_hook *
+policy_hook_of(const struct policy *p, const char *event)
+{
+	int i;
+
+	if ((i = policy_hook_find(event)) == -1 ||
+	    p->hooks[i].command == NULL)
+		return (NULL);
+	return (&p->hooks[i]);
 }

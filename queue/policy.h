@@ -61,6 +61,27 @@ struct policy_two_person {
 	size_t	  nentity_types;
 };
 
+/*
+ * The events a hook may be run on (policy "hooks"), in the order of
+ * policy_hook_names; each hook is a shell command and its timeout.
+ */
+enum policy_hook_event {
+	POLICY_HOOK_ESCALATION_OPENED,
+	POLICY_HOOK_ESCALATION_OVERDUE,
+	POLICY_HOOK_REVIEWER_PAUSED,
+	POLICY_HOOK_SUSPENDED,
+	POLICY_HOOK_ERASED,
+	POLICY_NHOOKS
+};
+#define POLICY_HOOK_TIMEOUT	10	/* seconds, unless the policy says */
+#define POLICY_HOOK_TIMEOUT_MAX	3600
+#define POLICY_HOOK_COMMAND_MAX	4096	/* bytes */
+
+struct policy_hook {
+	char	*command;		/* NULL: none */
+	int	 timeout_seconds;
+};
+
 /* Who settles votes that disagree: a lead, or one more reviewer. */
 enum policy_adjudication {
 	POLICY_ADJUDICATE_LEAD,
@@ -119,6 +140,10 @@ struct policy {
 	enum policy_role	 export_min_role;
 	/* --redact none, and formats that carry the text (spans) */
 	enum policy_role	 export_unredacted_role;
+
+	/* What runs on an event, and the timeout of those that say none. */
+	struct policy_hook	 hooks[POLICY_NHOOKS];
+	int			 hook_timeout;
 };
 
 /*
@@ -160,5 +185,12 @@ int		 policy_two_person_matches(const struct policy *,
 		     const char *const *entity_types, size_t nspans,
 		     const char *const *severities, size_t nseverities,
 		     const char **what, const char **why);
+
+/* An event's name ("escalation_opened"), and its number (-1: none). */
+const char	*policy_hook_name(enum policy_hook_event);
+int		 policy_hook_find(const char *name);
+/* The hook of the event named (NULL: none, or no such event). */
+const struct policy_hook *policy_hook_of(const struct policy *,
+		     const char *event);
 
 #endif

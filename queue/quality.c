@@ -400,6 +400,8 @@ quality_gold_vote(struct queue *q, const struct queue_item *it,
 	np.scored = t.items;
 	np.accuracy = acc;
 	np.after_decision = after;
+	/* Told what the log says; the gold item that tipped it, not. */
+	queue_notify(q, "reviewer_paused", NULL, cJSON_Duplicate(data, 1));
 	if ((rc = store_audit_append(q, "pause", q->actor, NULL, data,
 	    cause)) != 0)
 		return (rc);

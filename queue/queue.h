@@ -337,6 +337,30 @@ int		 queue_set_actor(struct queue *, const char *login,
 const char	*queue_actor(const struct queue *);
 enum policy_role queue_actor_role(struct queue *);
 
+/*
+ * Notifications. The workflow's rules tell of events (an escalation
+ * opened, a reviewer paused, ...) once the action that caused them has
+ * committed, and only when the policy's "hooks" names a command for the
+ * event: the notifier (one per queue; none set, nothing is told) gets the
+ * command, its timeout and the event as one JSON object, and runs it. It
+ * cannot fail the action: the action is done. queue_hook_failed puts a
+ * failure on the audit log ("hook_failed": the event and what became of
+ * the command, never its output), as the actor.
+ */
+struct queue_event {
+	const char	*event;		/* "escalation_opened", ... */
+	const char	*item;		/* NULL: about no item */
+	const char	*command;	/* for /bin/sh -c */
+	int		 timeout_seconds;
+	const char	*json;		/* the object, on one line */
+};
+typedef void	(*queue_notify_fn)(struct queue *,
+		     const struct queue_event *, void *arg);
+void		 queue_set_notifier(struct queue *, queue_notify_fn,
+		     void *arg);
+int		 queue_hook_failed(struct queue *, const struct queue_event *,
+		     const char *what, char **cause);
+
 /* Shifts: one open shift per reviewer; the first claim opens one. */
 struct queue_shift {
 	int64_t		 id;
@@ -798,13 +822,36 @@ struct queue_escalation {
 	char		*resolved_by;
 	int64_t		 resolved_at;
 	char		*outcome;
+	int64_t		 notified_overdue_at;	/* 0: not told overdue */
 };
+/*
+ * Overdue: nobody of the team has acknowledged (or resolved) it past its
+ * due time, the severity's response time after it was opened.
+ */
+int		 queue_escalation_overdue(const struct queue_escalation *,
+		     int64_t now);
+/*
+ * As hitl escalations --json prints it (and the escalation hooks are told
+ * of it), at the time now.
+ */
+cJSON		*queue_escalation_json(const struct queue_escalation *,
+		     int64_t now);
 /* team NULL: every team the actor may see; all: also closed ones. */
 int		 queue_escalations(struct queue *, const char *team, int all,
 		     struct queue_escalation **, size_t *, char **cause);
 void		 queue_escalations_free(struct queue_escalation *, size_t);
+void		 queue_escalation_done(struct queue_escalation *);
 int		 queue_escalation_ack(struct queue *, int64_t id,
 		     char **cause);
+/*
+ * Tells (the escalation_overdue hook) of each escalation of the teams the
+ * actor may see that is overdue and was not told of before, marks it told
+ * and audits it ("escalation_overdue"): once each, whatever the hook
+ * does. Returns those told (*out, *n; queue_escalations_free); EX_CONFIG
+ * when the policy has no escalation_overdue hook.
+ */
+int		 queue_escalations_notify_overdue(struct queue *,
+		     struct queue_escalation **out, size_t *n, char **cause);
 /*
  * outcome: approve, correct (payload as for a correction) or reject (the
  * output must never be used). Final.

@@ -453,6 +453,8 @@ store_commit(struct queue *q, char **cause)
 	if (q->key_recorded_txn)
 		q->key_recorded = 1;
 	q->key_recorded_txn = 0;
+	/* The action is done: what it told of is told now, and only now. */
+	notify_flush(q);
 	return (0);
 }
 
@@ -465,6 +467,7 @@ store_rollback(struct queue *q)
 	q->txn_now = 0;
 	q->tip_valid = 0;
 	q->key_recorded_txn = 0;
+	notify_forget(q);
 }
 
 char *
@@ -708,6 +711,7 @@ queue_close(struct queue *q)
 	for (i = 0; i < q->nstmts; i++)
 		q->ops->finalize(q->stmts[i]);
 	q->ops->close(q);
+	notify_forget(q);
 	policy_free(q->policy);
 	sign_key_free(q->key);
 	free(q->key_error);

@@ -56,7 +56,8 @@ struct verify {
 	char				 uncovered[32];	/* event covered + 1 */
 
 	struct verify_list		 policies, batches, shifts_start,
-					 shifts_end, exports, acks, baselines;
+					 shifts_end, exports, acks, baselines,
+					 overdue;
 	struct verify_policy		*pols;
 	size_t				 npols;
 	int64_t				 decisions;	/* events naming one */
@@ -133,6 +134,7 @@ verify_done(struct verify *v)
 	verify_list_free(&v->shifts_end);
 	verify_list_free(&v->exports);
 	verify_list_free(&v->acks);
+	verify_list_free(&v->overdue);
 	verify_list_free(&v->baselines);
 	for (i = 0; i < v->npols; i++)
 		policy_free(v->pols[i].p);
@@ -322,6 +324,9 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 		key = "export";
 	} else if (strcmp(event, "escalation_ack") == 0) {
 		l = &v->acks;
+		key = "escalation";
+	} else if (strcmp(event, "escalation_overdue") == 0) {
+		l = &v->overdue;
 		key = "escalation";
 	} else if (strcmp(event, "baseline") == 0) {
 		l = &v->baselines;
@@ -1151,7 +1156,7 @@ verify_escalations(struct verify *v, char **cause)
 {
 	const struct policy_severity	*sev;
 	const struct policy		*pol;
-	struct verify_event		*ack;
+	struct verify_event		*ack, *told;
 	struct store_scan		*s;
 	struct store_verify_escalation	 e;
 	cJSON				*p = NULL, *res = NULL;
@@ -1193,6 +1198,17 @@ verify_escalations(struct verify *v, char **cause)
 		ack = verify_list_find(&v->acks, id);
 		if (ack != NULL)
 			ack->seen = 1;
+		/* Told overdue (--notify-overdue) exactly when its event says. */
+		told = verify_list_find(&v->overdue, id);
+		if (told != NULL)
+			told->seen = 1;
+		if ((told != NULL) != (e.notified_overdue_at != 0) ||
+		    (told != NULL && e.notified_overdue_at !=
+		    verify_time(told->at))) {
+			what = "its overdue notice no longer says what its "
+			    "event said";
+			break;
+		}
 		if (e.opened.undos > 0) {
 			if (!verify_streq(state, "withdrawn"))
 				what = "its escalation was undone, so it is "
@@ -1239,6 +1255,8 @@ verify_escalations(struct verify *v, char **cause)
 	if (step != STORE_DONE && step != STORE_ROW)
 		return (step);
 	if ((rc = verify_all_seen(&v->acks, "the escalation acknowledged",
+	    cause)) != 0 ||
+	    (rc = verify_all_seen(&v->overdue, "the escalation told overdue",
 	    cause)) != 0)
 		return (rc);
 	return (0);
@@ -1592,6 +1610,7 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	verify_list_sort(&v.shifts_end);
 	verify_list_sort(&v.exports);
 	verify_list_sort(&v.acks);
+	verify_list_sort(&v.overdue);
 	verify_list_sort(&v.baselines);
 	if ((rc = verify_policies(&v, cause)) != 0 ||
 	    (rc = verify_all_seen(&v.policies, "policy version",

@@ -98,7 +98,8 @@ static const struct copy_column copy_escalations[] = {
 	{ "note", 't' }, { "opened_by", 't' }, { "opened_at", 'i' },
 	{ "due_at", 'i' }, { "state", 't' }, { "acked_by", 't' },
 	{ "acked_at", 'i' }, { "resolved_by", 't' }, { "resolved_at", 'i' },
-	{ "outcome", 't' }, { "resolution_id", 'i' }, { NULL, 0 }
+	{ "outcome", 't' }, { "resolution_id", 'i' },
+	{ "notified_overdue_at", 'i' }, { NULL, 0 }
 };
 static const struct copy_column copy_exports[] = {
 	{ "id", 'i' }, { "format", 't' }, { "scope", 't' },

@@ -16,7 +16,8 @@
 #define ESCALATION_COLUMNS \
 	"e.id, i.ext_id, e.team, e.reason, e.severity, e.note, e.opened_by, " \
 	"e.opened_at, e.due_at, e.state, e.acked_by, e.acked_at, " \
-	"e.resolved_by, e.resolved_at, e.outcome, e.item_id"
+	"e.resolved_by, e.resolved_at, e.outcome, e.notified_overdue_at, " \
+	"e.item_id"
 
 static void
 escalation_read(struct store_stmt *st, struct queue_escalation *e)
@@ -36,6 +37,7 @@ escalation_read(struct store_stmt *st, struct queue_escalation *e)
 	e->resolved_by = store_column_text(st, 12);
 	e->resolved_at = store_int(st, 13);
 	e->outcome = store_column_text(st, 14);
+	e->notified_overdue_at = store_int(st, 15);
 }
 
 int
@@ -85,7 +87,7 @@ store_escalation_get(struct queue *q, int64_t id, struct queue_escalation *e,
 	rc = store_step(st, "escalation", cause);
 	if (rc == STORE_ROW) {
 		escalation_read(st, e);
-		*item_id = store_int(st, 15);
+		*item_id = store_int(st, 16);
 	}
 	store_reset(st);
 	if (rc != STORE_ROW && rc != STORE_DONE)
@@ -132,16 +134,32 @@ store_escalation_resolve(struct queue *q, int64_t id, const char *by,
 }
 
 int
-store_escalation_insert(struct queue *q, const struct store_escalation_new *e,
+store_escalation_notified(struct queue *q, int64_t id, int64_t at,
     char **cause)
+{
+	static const char sql[] =
+	    "UPDATE escalations SET notified_overdue_at = ? WHERE id = ?";
+	struct store_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, at);
+	store_bind_int(st, 2, id);
+	return (store_run(st, "escalation", cause));
+}
+
+int
+store_escalation_insert(struct queue *q, const struct store_escalation_new *e,
+    int64_t *id, char **cause)
 {
 	static const char sql[] =
 	    "INSERT INTO escalations (item_id, decision_id, team, reason, "
 	    "severity, note, opened_by, opened_at, due_at, state) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')";
-	struct store_stmt *st;
+	struct store_stmt	*st;
+	int			 rc;
 
-	if ((st = store_stmt(q, sql, cause)) == NULL)
+	if ((st = store_prepare(q, sql, STORE_NEW_ID, cause)) == NULL)
 		return (EX_SOFTWARE);
 	store_bind_int(st, 1, e->item_id);
 	store_bind_int(st, 2, e->decision_id);
@@ -153,7 +171,9 @@ store_escalation_insert(struct queue *q, const struct store_escalation_new *e,
 	store_bind_text(st, 7, e->opened_by);
 	store_bind_int(st, 8, e->opened_at);
 	store_bind_int(st, 9, e->due_at);
-	return (store_run(st, "escalate", cause));
+	if ((rc = store_run(st, "escalate", cause)) == 0)
+		*id = q->ops->last_id(q);
+	return (rc);
 }
 
 int

@@ -383,6 +383,10 @@ const struct store_migration pg_migrations[] = {
 	"  (sample = 'overlap' OR sample = 'audit' OR sample = 'gold' OR"
 	"  sample = 'two_person');"
 	},
+	{ 6, "escalations told overdue (escalations --notify-overdue)",
+	/* As SQLite's migration 9. */
+	"ALTER TABLE escalations ADD COLUMN notified_overdue_at BIGINT;"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

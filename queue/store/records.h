@@ -541,6 +541,7 @@ struct store_verify_escalation {
 	const char	*resolved_by;
 	int64_t		 resolved_at;
 	const char	*outcome;
+	int64_t		 notified_overdue_at;	/* 0: not told overdue */
 	int		 has_resolution;	/* resolution_id is set */
 	struct {
 		int64_t		 item_id;
@@ -689,7 +690,11 @@ struct store_escalation_new {
 	int64_t		 due_at;
 };
 int		 store_escalation_insert(struct queue *,
-		     const struct store_escalation_new *, char **cause);
+		     const struct store_escalation_new *, int64_t *id,
+		     char **cause);
+/* Marks it told overdue (escalations --notify-overdue), when. */
+int		 store_escalation_notified(struct queue *, int64_t id,
+		     int64_t at, char **cause);
 /*
  * The escalation a decision opened: its state and who acknowledged or
  * resolved it ("" if nobody), copies in *state and *by.

@@ -432,6 +432,10 @@ const struct store_migration sqlite_migrations[] = {
 	"DROP TABLE samples;"
 	"ALTER TABLE samples_new RENAME TO samples;"
 	},
+	{ 9, "escalations told overdue (escalations --notify-overdue)",
+	/* When the escalation_overdue hook was run for it: once, ever. */
+	"ALTER TABLE escalations ADD COLUMN notified_overdue_at INTEGER;"
+	},
 };
 
 const size_t sqlite_nmigrations =

@@ -368,7 +368,8 @@ store_verify_escalation_scan(struct queue *q, struct store_scan **s,
 	    "e.resolution_id, d.item_id, d.action, d.reviewer, d.decided_at, "
 	    "d.payload, d.policy_version, "
 	    "(SELECT count(*) FROM decisions u WHERE u.undoes = d.id), "
-	    "r.action, r.reviewer, r.decided_at, r.payload, r.item_id "
+	    "r.action, r.reviewer, r.decided_at, r.payload, r.item_id, "
+	    "e.notified_overdue_at "
 	    "FROM escalations e LEFT JOIN decisions d ON d.id = e.decision_id "
 	    "LEFT JOIN decisions r ON r.id = e.resolution_id ORDER BY e.id";
 
@@ -411,6 +412,7 @@ store_verify_escalation_next(struct store_scan *s,
 	e->resolution.reviewer = store_text(st, 24);
 	e->resolution.decided_at = store_text(st, 25);
 	e->resolution.payload = store_text(st, 26);
+	e->notified_overdue_at = store_int(st, 28);
 	return (rc);
 }
 

@@ -590,6 +590,7 @@ if only_sqlite "a database made before signing" \
 	expect_exit 0 hitl_as bob --db old.db decide wf-out-1 \
 	    --lease "$(jq .lease.id "$T/out")" approve
 	attack old.db "ALTER TABLE decisions DROP COLUMN vote;
+	    ALTER TABLE escalations DROP COLUMN notified_overdue_at;
 	    DROP TABLE audit_signatures;
 	    DROP TRIGGER policies_no_update; DROP TRIGGER policies_no_delete;
 	    DROP TRIGGER exports_no_update; DROP TRIGGER exports_no_delete;

@@ -10,8 +10,8 @@
 #    is refused (77) although the policy allows it, and another --db is the
 #    user's own file, made without the group; every spelling of the shared
 #    database is the shared database, any other file beside it is refused;
-#  - the editor of a correction runs without the group, holding nothing of
-#    the state directory, and exports, rejects and screen dumps are the
+#  - the editor of a correction and the policy's hooks run without the
+#    group, holding nothing of the state directory, and exports, rejects and screen dumps are the
 #    user's; -o and --rejects into the state directory are refused;
 #  - the policy's roles hold, in the CLI and in the console;
 #  - the console does not read terminfo from where the user points it;
@@ -156,7 +156,8 @@ cat >policy.json <<EOF
   "teams": [ { "id": "t1", "name": "Team one",
     "members": ["$REV", "$LEAD"], "leads": ["$LEAD"] } ],
   "reason_codes": [ { "id": "r1", "description": "a reason" } ],
-  "severities": [ { "id": "high", "response_minutes": 60 } ]
+  "severities": [ { "id": "high", "response_minutes": 60 } ],
+  "hooks": { "escalation_opened": "cat >hook.json; grep -E '^(Uid|Gid):' /proc/self/status >hook.ids; ls -l /proc/\$\$/fd/ >hook.fd" }
 }
 EOF
 sed 's/"shared host test"/"shared host test, v2"/' policy.json >policy2.json
@@ -257,6 +258,16 @@ expect_eq "the decision's year" "${at%%-*}" "$(date -u +%Y)"
 expect_eq "the decision's author" "$(jq -r '.history[0].reviewer' \
     "$T/out")" "$REV"
 gone "a decision"
+# The escalation's hook ran as rev1 alone: the user's ids only (no saved
+# set-group-ID), nothing of the state directory open, told who acted.
+expect_eq "the hook's ids" "$(awk '{print $1, $2, $3, $4, $5}' \
+    "$T/h-$REV/hook.ids" | tr '\n' ' ')" "Uid: $(id -u "$REV") $(id -u "$REV") \
+$(id -u "$REV") $(id -u "$REV") Gid: $RGID $RGID $RGID $RGID "
+! grep -F -e "$SD" "$T/h-$REV/hook.fd" >/dev/null ||
+    fail "the hook holds the state directory's files" "$T/h-$REV/hook.fd"
+jq -e --arg who "$REV" '.event == "escalation_opened" and .actor == $who and
+    .item == "wf-out-1"' "$T/h-$REV/hook.json" >/dev/null ||
+    fail "the hook's event" "$T/h-$REV/hook.json"
 
 step "another --db: the user's own file, without the group"
 expect_exit 0 as "$REV" "$H" --db own.db init --policy \
@@ -453,7 +464,8 @@ expect_eq "lead1's item" "$(jq -r .item.id "$T/out")" late-1
 expect_exit 0 as "$LEAD" "$H" release late-1 --lease \
     "$(jq -r .lease.id "$T/out")"
 [ -e "$DB-wal" ] || fail "a command that was not the last removed the -wal"
-tmux -L "$SOCK" send-keys -t s Enter
+# n: the next by priority, late-1, which came after the list was read.
+tmux -L "$SOCK" send-keys -t s n
 wait_for "late-1"
 tmux -L "$SOCK" send-keys -t s a
 wait_for "approve: late-1"

@@ -205,6 +205,45 @@ test_unknown_top_level_field_is_refused(void **state)
 }
 
 static void
+test_hooks_are_parsed_and_unknown_events_refused(void **state)
+{
+	struct policy *p;
+
+	(void)state;
+	p = parse_ok("{\"hooks\": {\"erased\": \"logger erased\", "
+	    "\"suspended\": {\"command\": \"x\", \"timeout_seconds\": 2}, "
+	    "\"timeout_seconds\": 30, \"#\": \"a comment\"}}");
+	assert_int_equal(p->hook_timeout, 30);
+	assert_string_equal(policy_hook_of(p, "erased")->command,
+	    "logger erased");
+	assert_int_equal(policy_hook_of(p, "erased")->timeout_seconds, 0);
+	assert_int_equal(policy_hook_of(p, "suspended")->timeout_seconds, 2);
+	assert_null(policy_hook_of(p, "escalation_opened"));
+	assert_null(policy_hook_of(p, "no_such_event"));
+	policy_free(p);
+	p = parse_ok("{}");
+	assert_int_equal(p->hook_timeout, POLICY_HOOK_TIMEOUT);
+	policy_free(p);
+	assert_refused("{\"hooks\": {\"erase\": \"x\"}}",
+	    "hooks.erase: unknown event (the events are escalation_opened, "
+	    "escalation_overdue, reviewer_paused, suspended, erased, "
+	    "timeout_seconds sets the default timeout); did you mean "
+	    "\"erased\"?");
+	assert_refused("{\"hooks\": {\"erased\": {\"cmd\": \"x\"}}}",
+	    "hooks.erased.cmd: unknown field");
+	assert_refused("{\"hooks\": {\"erased\": {}}}",
+	    "hooks.erased.command: missing");
+	assert_refused("{\"hooks\": {\"erased\": \"a\\nb\"}}",
+	    "hooks.erased: the command holds a control character (byte 1)");
+	assert_refused("{\"hooks\": {\"timeout_seconds\": 0}}",
+	    "hooks.timeout_seconds: 0 would kill every hook at once (1 to "
+	    "3600)");
+	assert_refused("{\"hooks\": {\"timeout_seconds\": 3601}}",
+	    "hooks.timeout_seconds: expected a whole number from 0 to 3600, "
+	    "got 3601");
+}
+
+static void
 test_unknown_nested_field_is_refused(void **state)
 {
 	(void)state;
@@ -458,6 +497,8 @@ test_to_json_round_trips_through_parse(void **state)
 	assert_round_trips(buf, len);
 	free(buf);
 	assert_round_trips("{}", 2);
+	assert_round_trips("{\"hooks\": {\"erased\": \"x\", \"suspended\": "
+	    "{\"command\": \"y\", \"timeout_seconds\": 5}}}", 79);
 	assert_round_trips(custom, sizeof custom - 1);
 	/* Found by fuzz-policy: an empty list came back as the default. */
 	assert_round_trips("{\"anonymization\": {\"entity_types\": []}}",
@@ -599,6 +640,8 @@ main(void)
 		cmocka_unit_test(test_auto_reject_above_auto_accept_is_refused),
 		cmocka_unit_test(test_unknown_top_level_field_is_refused),
 		cmocka_unit_test(test_unknown_nested_field_is_refused),
+		cmocka_unit_test(
+		    test_hooks_are_parsed_and_unknown_events_refused),
 		cmocka_unit_test(test_duplicate_team_id_is_refused),
 		cmocka_unit_test(
 		    test_duplicate_label_and_reason_ids_are_refused),
