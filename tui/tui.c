@@ -137,9 +137,13 @@ tui_draw_header(struct tui *t)
 	uint64_t	 waiting[QUEUE_NKINDS];
 	char		 dur[32], who[160], shift[48], done[96], wait[96];
 	char		 filter[96] = "", adjud[48] = "", buf[1024], *why = NULL;
-	const char	*part[8];
-	/* What a reviewer needs most first: the queue, then who and how. */
-	static const int rank[8] = { 0, 5, 2, 4, 3, 1, 1, 1 };
+	const char	*part[9];
+	/*
+	 * What a reviewer needs most first: the queue, then who and how. That
+	 * masking is off is said before anything but the name.
+	 */
+	static const int rank[9] = { 0, 5, 2, 4, 3, 1, 1, 1, 0 };
+	const struct policy *p;
 	struct queue_adjudication *adj;
 	size_t		 nadj;
 	int64_t		 secs;
@@ -189,7 +193,13 @@ tui_draw_header(struct tui *t)
 		}
 	}
 	part[7] = adjud;
-	tui_fit(part, rank, 8, t->cols, buf, sizeof buf);
+	part[8] = "";
+	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+		free(why);
+		why = NULL;
+	} else if (p->mask_none)
+		part[8] = "masking off";
+	tui_fit(part, rank, 9, t->cols, buf, sizeof buf);
 	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
 }
 

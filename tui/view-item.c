@@ -49,6 +49,13 @@ static size_t			 iv_mark;
 static char			*iv_kept;	/* corrected text not yet saved */
 static char			 iv_last_note[1024]; /* a refused decision's */
 /*
+ * Minimum exposure: set once the reviewer revealed this item's masked
+ * values (audited); it lasts while the item is open. iv_masked counts the
+ * masks of the last draw (the footer offers the reveal only when some).
+ */
+static int			 iv_revealed;
+static size_t			 iv_masked;
+/*
  * Opened from the inbox: the escalation shown (fetched again after each
  * change), with no lease: t->item stays "" as nothing is claimed.
  */
@@ -78,6 +85,8 @@ iv_free_state(void)
 	iv_span = 0;
 	iv_cursor = 0;
 	iv_selecting = 0;
+	iv_revealed = 0;
+	iv_masked = 0;
 }
 
 /* Loads the item and resets the span state; 0, or -1 with a message. */
@@ -304,6 +313,48 @@ iv_message(struct iv_doc *d, const struct queue_message *m)
 	}
 }
 
+/*
+ * The item's text as a block, masked as the policy says unless revealed:
+ * on an anonymization case the selected span is the one adjudicated, and
+ * spans given a verdict are decided. The masks are counted in iv_masked.
+ */
+static struct tui_cells *
+iv_text_block(struct tui *t, struct iv_doc *d)
+{
+	const struct policy	*p;
+	struct queue_mask	*m = NULL;
+	struct tui_cells	*c;
+	unsigned char		*decided;
+	char			*why = NULL;
+	size_t			 i, n = 0;
+
+	if (!iv_revealed) {
+		if (queue_policy(t->q, &p, NULL, &why) != 0) {
+			/* No policy to say what may be shown: show nothing. */
+			tui_message(t, 1, "%s", why);
+			free(why);
+			iv_masked = 0;
+			return (iv_block(d, "(the text is hidden: the policy "
+			    "could not be read)", tui_color_attr(TUI_C_ERROR)));
+		}
+		decided = xcalloc(iv_item->nspans + 1, 1);
+		for (i = 0; i < iv_item->nspans; i++)
+			decided[i] = iv_verdicts[i] != IV_NONE;
+		n = queue_mask_ranges(iv_item, p, iv_item->kind ==
+		    QUEUE_KIND_ANONYMIZATION ? iv_span : QUEUE_MASK_NO_SPAN,
+		    decided, &m);
+		free(decided);
+	}
+	iv_masked = n;
+	d->blocks = xreallocarray(d->blocks, d->n + 1, sizeof *d->blocks);
+	c = &d->blocks[d->n++];
+	memset(c, 0, sizeof *c);
+	tui_cells_add_masked(c, iv_item->text, strlen(iv_item->text),
+	    tui_color_attr(TUI_C_NORMAL), 1, m, n);
+	free(m);
+	return (c);
+}
+
 static void
 iv_doc_output(struct tui *t, struct iv_doc *d)
 {
@@ -311,7 +362,6 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 	char			 buf[1024];
 	size_t			 i;
 
-	(void)t;
 	iv_block(d, "Context", tui_color_attr(TUI_C_DIM) | A_BOLD);
 	if (iv_item->prompt != NULL)
 		iv_block(d, iv_item->prompt, tui_color_attr(TUI_C_NORMAL));
@@ -320,8 +370,12 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 	iv_block(d, "", 0);
 	iv_block(d, iv_kept != NULL ? "Response (your correction, not yet "
 	    "saved)" : "Response", tui_color_attr(TUI_C_DIM) | A_BOLD);
-	c = iv_block(d, iv_kept != NULL ? iv_kept : iv_item->text,
-	    tui_color_attr(TUI_C_NORMAL));
+	/* The reviewer's own correction is theirs: no offsets hold there. */
+	if (iv_kept != NULL) {
+		c = iv_block(d, iv_kept, tui_color_attr(TUI_C_NORMAL));
+		iv_masked = 0;
+	} else
+		c = iv_text_block(t, d);
 	for (i = 0; iv_kept == NULL && i < iv_item->nflags; i++) {
 		if (iv_item->flags[i].has_offsets)
 			tui_cells_mark(c, iv_item->flags[i].start,
@@ -371,9 +425,8 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 	size_t			 i, lo, hi;
 	int			 attr;
 
-	(void)t;
 	iv_block(d, "Text", tui_color_attr(TUI_C_DIM) | A_BOLD);
-	c = iv_block(d, iv_item->text, tui_color_attr(TUI_C_NORMAL));
+	c = iv_text_block(t, d);
 	for (i = 0; i < iv_item->nspans; i++) {
 		s = &iv_item->spans[i];
 		if (iv_verdicts[i] == IV_REJECTED ||
@@ -1202,6 +1255,41 @@ iv_undo(struct tui *t)
 	return (TUI_RELOAD);
 }
 
+/*
+ * Reveals the open item's masked values until it closes, once the reveal
+ * is on record (with a reason when the policy asks one; Esc gives up).
+ */
+static int
+iv_reveal(struct tui *t)
+{
+	const struct policy	*p;
+	char			 reason[512] = "", *why = NULL;
+	int			 rc;
+
+	if (iv_revealed || iv_masked == 0) {
+		tui_message(t, 0, "nothing of %s is masked", iv_item->ext_id);
+		return (TUI_REDRAW);
+	}
+	if ((rc = queue_policy(t->q, &p, NULL, &why)) == 0 &&
+	    p->reveal_reason && tui_prompt_line(t, "reveal: reason (recorded "
+	    "in the audit log):", reason, sizeof reason) != 0) {
+		tui_message(t, 0, "nothing revealed");
+		return (TUI_REDRAW);
+	}
+	if (rc == 0)
+		rc = queue_reveal(t->q, iv_item->ext_id, reason[0] != '\0' ?
+		    reason : NULL, &why);
+	if (rc != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (TUI_REDRAW);
+	}
+	iv_revealed = 1;
+	tui_message(t, 0, "revealed while %s is open (recorded in the audit "
+	    "log)", iv_item->ext_id);
+	return (TUI_REDRAW);
+}
+
 static int
 iv_scroll_request(enum tui_request req)
 {
@@ -1262,6 +1350,8 @@ iv_request(struct tui *t, enum tui_request req, int key)
 		return (iv_correct_output(t));
 	case TUI_REQ_ESCALATE:
 		return (iv_escalate(t));
+	case TUI_REQ_REVEAL:
+		return (iv_reveal(t));
 	case TUI_REQ_SKIP:
 		if (iv_note(t, "skip; note (optional):", &o, 0) != 0)
 			return (TUI_REDRAW);
@@ -1297,6 +1387,8 @@ iv_skip(enum tui_request req)
 	case TUI_REQ_CURSOR_LEFT:
 	case TUI_REQ_CURSOR_RIGHT:
 		return (!spans);
+	case TUI_REQ_REVEAL:
+		return (iv_masked == 0);
 	case TUI_REQ_CORRECT:
 	case TUI_REQ_BACK:
 		return (spans);
@@ -1414,6 +1506,8 @@ iv_esc_request(struct tui *t, enum tui_request req, int key)
 		return (TUI_REDRAW);
 	case TUI_REQ_RESOLVE:
 		return (tui_escalation_resolve(t, iv_esc));
+	case TUI_REQ_REVEAL:
+		return (iv_reveal(t));
 	case TUI_REQ_BACK:
 		iv_esc_close(t);
 		return (TUI_REDRAW);
