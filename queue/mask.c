@@ -26,8 +26,9 @@ mask_cmp(const void *a, const void *b)
 
 	if (x->cp_start != y->cp_start)
 		return (x->cp_start < y->cp_start ? -1 : 1);
+	/* The longer first: a merged mask takes the enclosing span's type. */
 	if (x->cp_end != y->cp_end)
-		return (x->cp_end < y->cp_end ? -1 : 1);
+		return (x->cp_end > y->cp_end ? -1 : 1);
 	return (0);
 }
 
@@ -90,8 +91,9 @@ queue_mask_ranges(const struct queue_item *it, const struct policy *p,
 		return (0);
 	qsort(v, n, sizeof *v, mask_cmp);
 	/*
-	 * Overlapping ranges are one mask (of the first one's type): a value
-	 * is never shown in part between two marks. Adjacent ones stay two.
+	 * Overlapping ranges are one mask (of the type of the one that starts
+	 * first, the longest of those): a value is never shown in part
+	 * between two marks. Adjacent ones stay two.
 	 * The span being adjudicated is cut out of what is left: it is
 	 * always shown, even where an accepted span overlaps it.
 	 */
