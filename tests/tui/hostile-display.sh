@@ -50,53 +50,16 @@ fi
 
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/review-lib.sh"
+TM_SESSION=hd
+. "$SRCDIR/tests/tui/tmux-lib.sh"
 
 CORPUS=$SRCDIR/tests/data/hostile-display.jsonl
 export CORPUS
-
-# A private tmux server, its socket in $T: kill-server leaves the socket
-# file behind, and $T goes with the test.
-tm() {
-	tmux -S "$T/tmux.sock" "$@"
-}
-
-# The tmux server goes with the test however it ends; lib.sh's handler then
-# reports and cleans up with the test's own status.
-_hd_exit() {
-	_hd_rc=$?
-	tm kill-server 2>/dev/null || :
-	return "$_hd_rc"
-}
-trap '_hd_exit || _lib_exit; _lib_exit' EXIT
 
 # py WHAT: runs the Python check on standard input.
 py() {
 	_lib_where=$1
 	python3 - >"$T/py.out" 2>&1 || bug "$1" "$T/py.out"
-}
-
-keys() {
-	tm send-keys -t hd "$@"
-}
-
-# wait_for TEXT...: waits (up to 10 s) for one screen that shows every TEXT;
-# that screen is left in $T/screen. The console draws top to bottom, so
-# waiting for the last line drawn gives a whole screen.
-wait_for() {
-	_lib_where="the screen shows: $*"
-	_i=0
-	while :; do
-		tm capture-pane -p -t hd >"$T/screen"
-		_all=1
-		for _s in "$@"; do
-			grep -qF -- "$_s" "$T/screen" || { _all=; break; }
-		done
-		[ -z "$_all" ] || return 0
-		_i=$((_i + 1))
-		[ "$_i" -lt 200 ] || fail "the screen never showed \"$*\"" \
-		    "$T/screen"
-		sleep 0.05
-	done
 }
 
 # snap NAME: keeps $T/screen as NAME.screen, and the item pane's lines

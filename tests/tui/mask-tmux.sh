@@ -2,10 +2,10 @@
 # Minimum exposure in a real terminal: the console (a private tmux server,
 # send-keys to type) opens a model output whose pii.leak flag covers an
 # email address, and an anonymization case whose EMAIL_ADDRESS span triage
-# accepted (the case opens on another span). Every byte the console writes to the
-# terminal is recorded (pipe-pane): neither address may be in them, drawn
-# or drawn and overwritten, until p reveals the open item; then it is, and
-# the reveal is in the audit log.
+# accepted (the case opens on another span). Every byte the console writes
+# to the terminal is recorded (pipe-pane): neither address may be in them,
+# drawn or drawn and overwritten, until p reveals the open item; then it
+# is, and the reveal is in the audit log.
 
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "SKIP: mask-tmux: tmux is missing"
@@ -14,42 +14,11 @@ fi
 
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/review-lib.sh"
+TM_SESSION=mt
+. "$SRCDIR/tests/tui/tmux-lib.sh"
 
 OUT_VALUE=bob.jones@example.net
 ANON_VALUE=ana.silva@example.org
-
-tm() {
-	tmux -S "$T/tmux.sock" "$@"
-}
-
-_mt_exit() {
-	_mt_rc=$?
-	tm kill-server 2>/dev/null || :
-	return "$_mt_rc"
-}
-trap '_mt_exit || _lib_exit; _lib_exit' EXIT
-
-keys() {
-	tm send-keys -t mt "$@"
-}
-
-# wait_for TEXT...: waits (up to 10 s) for one screen showing every TEXT.
-wait_for() {
-	_lib_where="the screen shows: $*"
-	_i=0
-	while :; do
-		tm capture-pane -p -t mt >"$T/screen"
-		_all=1
-		for _s in "$@"; do
-			grep -qF -- "$_s" "$T/screen" || { _all=; break; }
-		done
-		[ -z "$_all" ] || return 0
-		_i=$((_i + 1))
-		[ "$_i" -lt 200 ] || fail "the screen never showed \"$*\"" \
-		    "$T/screen"
-		sleep 0.05
-	done
-}
 
 # raw_lacks VALUE WHEN: the bytes written so far do not hold VALUE.
 raw_lacks() {
