@@ -58,9 +58,8 @@ size_t
 queue_mask_ranges(const struct queue_item *it, const struct policy *p,
     size_t selected, const unsigned char *decided, struct queue_mask **out)
 {
-	struct queue_mask	*v = NULL, *m = NULL;
-	size_t			 n = 0, nm = 0, i, len, lo = 0, hi = 0;
-	int			 keep = 0;
+	struct queue_mask	*v = NULL, *m = NULL, *keep = NULL;
+	size_t			 n = 0, nm = 0, nkeep = 0, i, k, len;
 
 	*out = NULL;
 	if (p->mask_none || it->text == NULL)
@@ -68,17 +67,16 @@ queue_mask_ranges(const struct queue_item *it, const struct policy *p,
 	len = strlen(it->text);
 	if (it->kind == QUEUE_KIND_ANONYMIZATION) {
 		for (i = 0; i < it->nspans; i++) {
-			if (i == selected)
+			if (i == selected || (decided != NULL &&
+			    decided[i] == QUEUE_MASK_AT_HAND)) {
+				mask_add(&keep, &nkeep, it->spans[i].start,
+				    it->spans[i].end, NULL);
 				continue;
+			}
 			if (strcmp(it->spans[i].triage, "accepted") == 0 ||
 			    (decided != NULL && decided[i]))
 				mask_add(&v, &n, it->spans[i].start,
 				    it->spans[i].end, it->spans[i].entity_type);
-		}
-		if (selected < it->nspans) {
-			keep = 1;
-			lo = it->spans[selected].start;
-			hi = it->spans[selected].end;
 		}
 	} else {
 		for (i = 0; i < it->nflags; i++) {
@@ -87,15 +85,17 @@ queue_mask_ranges(const struct queue_item *it, const struct policy *p,
 				    it->flags[i].end, it->flags[i].type);
 		}
 	}
-	if (n == 0)
+	if (n == 0) {
+		free(keep);
 		return (0);
+	}
 	qsort(v, n, sizeof *v, mask_cmp);
 	/*
 	 * Overlapping ranges are one mask (of the type of the one that starts
 	 * first, the longest of those): a value is never shown in part
 	 * between two marks. Adjacent ones stay two.
-	 * The span being adjudicated is cut out of what is left: it is
-	 * always shown, even where an accepted span overlaps it.
+	 * The spans being adjudicated are cut out of what is left: they are
+	 * always shown, even where an accepted span overlaps one.
 	 */
 	for (i = 0; i < n; i++) {
 		if (nm > 0 && v[i].cp_start < m[nm - 1].cp_end) {
@@ -107,18 +107,28 @@ queue_mask_ranges(const struct queue_item *it, const struct policy *p,
 		    v[i].entity_type);
 	}
 	free(v);
-	v = NULL;
-	n = 0;
-	for (i = 0; i < nm; i++) {
-		if (!keep || m[i].cp_end <= lo || m[i].cp_start >= hi) {
-			mask_add(&v, &n, m[i].cp_start, m[i].cp_end,
+	for (k = 0; k < nkeep; k++) {
+		v = NULL;
+		n = 0;
+		for (i = 0; i < nm; i++) {
+			if (m[i].cp_end <= keep[k].cp_start ||
+			    m[i].cp_start >= keep[k].cp_end) {
+				mask_add(&v, &n, m[i].cp_start, m[i].cp_end,
+				    m[i].entity_type);
+				continue;
+			}
+			mask_add(&v, &n, m[i].cp_start, keep[k].cp_start,
 			    m[i].entity_type);
-			continue;
+			mask_add(&v, &n, keep[k].cp_end, m[i].cp_end,
+			    m[i].entity_type);
 		}
-		mask_add(&v, &n, m[i].cp_start, lo, m[i].entity_type);
-		mask_add(&v, &n, hi, m[i].cp_end, m[i].entity_type);
+		free(m);
+		m = v;
+		nm = n;
 	}
-	free(m);
+	free(keep);
+	v = m;
+	n = nm;
 	/* Offsets past the text (none import lets in) mask to its end. */
 	for (i = 0; i < n; i++) {
 		if (utf8_cp_to_byte(it->text, len, v[i].cp_start,

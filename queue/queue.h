@@ -649,14 +649,17 @@ int		 queue_text_blank(const char *);
  * unless the item is revealed. Masked: on an anonymization case the spans
  * triage accepted and those decided[i] says have a verdict (decided may be
  * NULL), but never the span selected (the one being adjudicated; another
- * index, QUEUE_MASK_NO_SPAN, for none), not even where another overlaps
- * it; on a model output the ranges of its pii.* flags with offsets.
+ * index, QUEUE_MASK_NO_SPAN, for none) nor one whose decided[i] is
+ * QUEUE_MASK_AT_HAND (several at hand: votes that disagree on them), not
+ * even where another overlaps it; on a model output the ranges of its
+ * pii.* flags with offsets.
  * Overlapping ranges are one mask, adjacent ones two. Sorted, byte and code
  * point offsets into the item's text; entity_type points into the item.
  * Returns the count; *out is malloc'd (NULL if 0, and always with
  * privacy.mask "none").
  */
 #define QUEUE_MASK_NO_SPAN	((size_t)-1)
+#define QUEUE_MASK_AT_HAND	2	/* decided[i]: shown, as if selected */
 #define QUEUE_MASK_LABEL_MAX	160	/* a type of 128 bytes and the marks */
 struct queue_mask {
 	size_t		 start, end;		/* bytes, end exclusive */

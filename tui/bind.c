@@ -93,6 +93,7 @@ static const struct tui_binding tui_bindings[] = {
 	{ "adjudication", '8', TUI_REQ_CHOOSE },
 	{ "adjudication", '9', TUI_REQ_CHOOSE },
 	{ "adjudication", 'a', TUI_REQ_SETTLE_APPROVE },
+	{ "adjudication", 'p', TUI_REQ_REVEAL },
 	{ "adjudication", KEY_ESC, TUI_REQ_BACK },
 
 	{ "reviewers", KEY_ESC, TUI_REQ_BACK },

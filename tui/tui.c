@@ -131,6 +131,32 @@ tui_fit(const char *const *part, const int *rank, size_t n, int width,
 	}
 }
 
+int
+tui_reveal(struct tui *t, const char *item)
+{
+	const struct policy	*p;
+	char			 reason[512] = "", *why = NULL;
+	int			 rc;
+
+	if ((rc = queue_policy(t->q, &p, NULL, &why)) == 0 &&
+	    p->reveal_reason && tui_prompt_line(t, "reveal: reason (recorded "
+	    "in the audit log):", reason, sizeof reason) != 0) {
+		tui_message(t, 0, "nothing revealed");
+		return (-1);
+	}
+	if (rc == 0)
+		rc = queue_reveal(t->q, item, reason[0] != '\0' ? reason :
+		    NULL, &why);
+	if (rc != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (-1);
+	}
+	tui_message(t, 0, "revealed while %s is open (recorded in the audit "
+	    "log)", item);
+	return (0);
+}
+
 static void
 tui_draw_header(struct tui *t)
 {

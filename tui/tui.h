@@ -163,6 +163,12 @@ int	 tui_run(struct queue *, const struct tui_options *, char **cause);
 void	 tui_message(struct tui *, int error, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));
 void	 tui_set_view(struct tui *, const struct tui_view_ops *);
+/*
+ * Puts on record that the actor reveals item's masked values, asking for
+ * the reason first when the policy wants one: 0 once recorded, or -1 (Esc
+ * at the reason, or refused) with the message set.
+ */
+int	 tui_reveal(struct tui *, const char *item);
 void	 tui_restore(void);
 
 /* view-item.c: claim the next item and open it; open one held. */

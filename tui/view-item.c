@@ -1255,38 +1255,14 @@ iv_undo(struct tui *t)
 	return (TUI_RELOAD);
 }
 
-/*
- * Reveals the open item's masked values until it closes, once the reveal
- * is on record (with a reason when the policy asks one; Esc gives up).
- */
+/* Reveals the open item's masked values until it closes (tui_reveal). */
 static int
 iv_reveal(struct tui *t)
 {
-	const struct policy	*p;
-	char			 reason[512] = "", *why = NULL;
-	int			 rc;
-
-	if (iv_revealed || iv_masked == 0) {
+	if (iv_revealed || iv_masked == 0)
 		tui_message(t, 0, "nothing of %s is masked", iv_item->ext_id);
-		return (TUI_REDRAW);
-	}
-	if ((rc = queue_policy(t->q, &p, NULL, &why)) == 0 &&
-	    p->reveal_reason && tui_prompt_line(t, "reveal: reason (recorded "
-	    "in the audit log):", reason, sizeof reason) != 0) {
-		tui_message(t, 0, "nothing revealed");
-		return (TUI_REDRAW);
-	}
-	if (rc == 0)
-		rc = queue_reveal(t->q, iv_item->ext_id, reason[0] != '\0' ?
-		    reason : NULL, &why);
-	if (rc != 0) {
-		tui_message(t, 1, "%s", why);
-		free(why);
-		return (TUI_REDRAW);
-	}
-	iv_revealed = 1;
-	tui_message(t, 0, "revealed while %s is open (recorded in the audit "
-	    "log)", iv_item->ext_id);
+	else if (tui_reveal(t, iv_item->ext_id) == 0)
+		iv_revealed = 1;
 	return (TUI_REDRAW);
 }
 

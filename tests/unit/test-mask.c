@@ -118,6 +118,33 @@ test_selected_always_shown(void **state)
 }
 
 static void
+test_several_at_hand(void **state)
+{
+	struct policy		*p = policy(0);
+	struct queue_mask	*m;
+	unsigned char		 decided[4] = {
+		QUEUE_MASK_AT_HAND, 0, QUEUE_MASK_AT_HAND, 1
+	};
+	char			*s;
+	size_t			 n;
+
+	(void)state;
+	/*
+	 * Votes disagree on PERSON [0, 12) and Zoë, agree on the rest: the
+	 * two are shown, LOCATION [0, 5) (inside the first) and the email
+	 * are masked but where a span at hand covers them.
+	 */
+	n = queue_mask_ranges(&item1, p, QUEUE_MASK_NO_SPAN, decided, &m);
+	assert_int_equal(n, 1);
+	s = queue_mask_text(text1, m, n);
+	assert_string_equal(s, "Paris Hilton met Zo\xc3\xab at "
+	    "\xe2\x9f\xa6" "EMAIL_ADDRESS\xe2\x9f\xa7");
+	free(s);
+	free(m);
+	policy_free(p);
+}
+
+static void
 test_adjacent_stay_two(void **state)
 {
 	static char t[] = "AnaBelo";
@@ -230,6 +257,7 @@ main(void)
 		cmocka_unit_test(test_overlaps_merge),
 		cmocka_unit_test(test_utf8_offsets),
 		cmocka_unit_test(test_selected_always_shown),
+		cmocka_unit_test(test_several_at_hand),
 		cmocka_unit_test(test_adjacent_stay_two),
 		cmocka_unit_test(test_flags_and_none),
 		cmocka_unit_test(test_policy_keys),
