@@ -140,18 +140,9 @@ expect_out "imported 24: queued 24, auto-decided 0"
 # in place before its first byte. With set-clipboard on, an OSC 52 that got
 # through would become a tmux paste buffer.
 step "start the console"
-# The console runs in $T: the database by its name there, as the header
-# shows it.
-console_db "$HITL_DB"
-[ "$BACKEND" = postgresql ] || CONSOLE_DB=test.db
-tm -f /dev/null new-session -d -s hd -x 120 -y 40 -c "$T" \
-    "while [ ! -e go ]; do sleep 0.05; done; \
-    env TERM=xterm-256color LC_ALL=C.UTF-8 HITL_REVIEWER=bob \
-    HITL_NOW=$HITL_NOW HOME='$T' $CONSOLE_ENV \
-    '$HITL' --db '$CONSOLE_DB' review; echo console-exited-\$?; sleep 60"
+tm_console 120 40
 tm set-option -s set-clipboard on
-tm pipe-pane -o -t hd "cat >>'$T/raw.out'"
-: >"$T/go"
+tm_start
 wait_for "waiting: 23 outputs, 1 anonymization"
 
 review hd-csi-clear yes 'CSI-CLEAR^[[02J^[[003J^[[0;0Hwiped'

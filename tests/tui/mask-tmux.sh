@@ -33,15 +33,8 @@ expect_exit 0 "$HITL" import "$SRCDIR/tests/data/mask.jsonl"
 expect_out "imported 2: queued 2"
 
 step "start the console"
-console_db "$HITL_DB"
-[ "$BACKEND" = postgresql ] || CONSOLE_DB=test.db
-tm -f /dev/null new-session -d -s mt -x 100 -y 30 -c "$T" \
-    "while [ ! -e go ]; do sleep 0.05; done; \
-    env TERM=xterm-256color LC_ALL=C.UTF-8 HITL_REVIEWER=bob \
-    HITL_NOW=$HITL_NOW HOME='$T' $CONSOLE_ENV \
-    '$HITL' --db '$CONSOLE_DB' review; echo console-exited-\$?; sleep 60"
-tm pipe-pane -o -t mt "cat >>'$T/raw.out'"
-: >"$T/go"
+tm_console 100 30
+tm_start
 wait_for "waiting: 1 outputs, 1 anonymization"
 
 step "the model output, masked"

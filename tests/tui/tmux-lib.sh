@@ -40,3 +40,26 @@ wait_for() {
 		sleep 0.05
 	done
 }
+
+# tm_console W H: the console on the test's database, as bob, in a new
+# session TM_SESSION of W x H cells, run in $T (the database by its name
+# there, as the header shows it); it waits for tm_start, so that what the
+# caller sets up (the recording, tmux options) is in place before its
+# first byte.
+tm_console() {
+	console_db "$HITL_DB"
+	[ "$BACKEND" = postgresql ] || CONSOLE_DB=test.db
+	tm -f /dev/null new-session -d -s "$TM_SESSION" -x "$1" -y "$2" \
+	    -c "$T" "while [ ! -e go ]; do sleep 0.05; done; \
+	    env TERM=xterm-256color LC_ALL=C.UTF-8 HITL_REVIEWER=bob \
+	    HITL_NOW=$HITL_NOW HOME='$T' $CONSOLE_ENV \
+	    '$HITL' --db '$CONSOLE_DB' review; echo console-exited-\$?; \
+	    sleep 60"
+}
+
+# tm_start: records every byte the console writes to the terminal in
+# $T/raw.out (pipe-pane), then lets it start.
+tm_start() {
+	tm pipe-pane -o -t "$TM_SESSION" "cat >>'$T/raw.out'"
+	: >"$T/go"
+}
