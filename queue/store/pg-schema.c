@@ -376,6 +376,13 @@ const struct store_migration pg_migrations[] = {
 	    "pauses are append-only")
 	"CREATE INDEX leases_holder ON leases (holder);"
 	},
+	{ 5, "the two-person rule: rounds a decision opens",
+	/* As SQLite's migration 8. */
+	"ALTER TABLE samples DROP CONSTRAINT samples_sample_check;"
+	"ALTER TABLE samples ADD CONSTRAINT samples_sample_check CHECK"
+	"  (sample = 'overlap' OR sample = 'audit' OR sample = 'gold' OR"
+	"  sample = 'two_person');"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];
