@@ -12,9 +12,16 @@
 
 static int cmd_show_exec(struct cmd_ctx *, int, char **);
 
+static const struct option cmd_show_options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "reveal", no_argument, NULL, 'r' },
+	{ "reason", required_argument, NULL, 'R' },
+	{ NULL, 0, NULL, 0 }
+};
+
 const struct cmd_entry cmd_show_entry = {
 	.name = "show",
-	.usage = "[--json] ITEM",
+	.usage = "[--json] [--reveal [--reason TEXT]] ITEM",
 	.summary = "print an item, its flags or spans and its history",
 	.help =
 	    "Prints the item with the producer id ITEM: when the producer made\n"
@@ -22,27 +29,75 @@ const struct cmd_entry cmd_show_entry = {
 	    "it has waited), its text (control and invisible characters shown as\n"
 	    "marks), flags or spans with each span's Presidio explanation, who\n"
 	    "holds it, and every decision taken on it. --json prints one JSON\n"
-	    "object.",
+	    "object.\n"
+	    "\n"
+	    "Personal data the decision does not need is masked as its entity\n"
+	    "type (\u27e6EMAIL_ADDRESS\u27e7): spans triage accepted and the ranges\n"
+	    "of pii.* flags; --json says \"masked\": true when it masked any.\n"
+	    "--reveal shows them, recorded in the audit log (event reveal) with\n"
+	    "--reason, which the policy may require (privacy.reveal_reason).\n"
+	    "Nothing is masked under privacy.mask \"none\".",
 	.optstring = "j",
-	.longopts = cmd_json_options,
+	.longopts = cmd_show_options,
 	.exec = cmd_show_exec,
 	.item_arg = 1,
 };
+
+/*
+ * Masks the item's text as the console does with no span selected: what
+ * is printed then never holds the values (the offsets of spans and flags
+ * still count in the stored text).
+ */
+static int
+cmd_show_mask(struct queue *q, struct queue_item *it, size_t *n,
+    char **cause)
+{
+	const struct policy	*p;
+	struct queue_mask	*m;
+	char			*text;
+	int			 rc;
+
+	if ((rc = queue_policy(q, &p, NULL, cause)) != 0)
+		return (rc);
+	if ((*n = queue_mask_ranges(it, p, QUEUE_MASK_NO_SPAN, NULL,
+	    &m)) == 0)
+		return (0);
+	text = queue_mask_text(it->text, m, *n);
+	free(m);
+	free(it->text);
+	it->text = text;
+	return (0);
+}
 
 static int
 cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry		*e = &cmd_show_entry;
 	struct queue_decision_info	*hist = NULL;
+	cJSON				*o;
 	struct queue_item		*it = NULL;
 	struct queue			*q;
-	size_t				 n = 0;
+	const char			*reason = NULL;
+	size_t				 n = 0, nmask = 0;
 	char				*cause = NULL;
-	int				 rc, json = 0;
+	int				 ch, rc, json = 0, reveal = 0;
 
-	if (cmd_getopt_json(e, argc, argv, &json) != 0)
-		return (cmd_usage(e));
-	if (optind + 1 != argc)
+	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 'r':
+			reveal = 1;
+			break;
+		case 'R':
+			reason = optarg;
+			break;
+		default:
+			return (cmd_usage(e));
+		}
+	}
+	if (optind + 1 != argc || (reason != NULL && !reveal))
 		return (cmd_usage(e));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
@@ -52,9 +107,19 @@ cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(e, rc, cause);
 		goto out;
 	}
-	if (json)
-		cmd_print_json(stdout, cmd_item_json(it, 1, hist, n), 0);
+	if (reveal)
+		rc = queue_reveal(q, it->ext_id, reason, &cause);
 	else
+		rc = cmd_show_mask(q, it, &nmask, &cause);
+	if (rc != 0) {
+		rc = cmd_fail(e, rc, cause);
+		goto out;
+	}
+	if (json) {
+		o = cmd_item_json(it, 1, hist, n);
+		cJSON_AddBoolToObject(o, "masked", nmask > 0);
+		cmd_print_json(stdout, o, 0);
+	} else
 		cmd_item_print(stdout, q, it, hist, n);
 out:
 	queue_decisions_free(hist, n);

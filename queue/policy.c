@@ -128,6 +128,8 @@ policy_free(struct policy *p)
 		free(p->logins[i].login);
 	free(p->logins);
 	policy_free_strings(p->entity_types, p->nentity_types);
+	free(p->purpose);
+	policy_free_strings(p->categories, p->ncategories);
 	for (i = 0; i < p->nweights; i++)
 		free(p->weights[i].category);
 	free(p->weights);
@@ -744,6 +746,44 @@ policy_parse_hooks(const cJSON *root, struct policy *p, char **cause)
 }
 
 static int
+policy_parse_privacy(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const keys[] = {
+		"mask", "reveal_reason", "purpose", "categories", NULL
+	};
+	const cJSON	*obj;
+	const char	*s = NULL;
+	int		 rc;
+
+	if ((rc = json_get_object(root, "", "privacy", &obj, cause)) <= 0)
+		return (rc);
+	if (json_check_keys(obj, "privacy", keys, 1, cause) != 0 ||
+	    json_get_string(obj, "privacy", "mask", &s, cause) < 0)
+		return (-1);
+	if (s != NULL && strcmp(s, "none") == 0)
+		p->mask_none = 1;
+	else if (s != NULL && strcmp(s, "entities") != 0) {
+		xasprintf(cause, "privacy.mask: \"%s\" is neither "
+		    "\"entities\" nor \"none\"", s);
+		return (-1);
+	}
+	if (json_get_bool(obj, "privacy", "reveal_reason",
+	    &p->reveal_reason, cause) < 0)
+		return (-1);
+	s = NULL;
+	if (json_get_string(obj, "privacy", "purpose", &s, cause) < 0 ||
+	    (s != NULL && policy_check_name(s, "privacy.purpose",
+	    IDENT_TEXT_MAX, cause) != 0))
+		return (-1);
+	if (s != NULL)
+		p->purpose = xstrdup(s);
+	if (policy_strings(obj, "privacy", "categories", &p->categories,
+	    &p->ncategories, cause) < 0)
+		return (-1);
+	return (1);
+}
+
+static int
 policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 {
 	static const char *const anon_keys[] = {
@@ -815,6 +855,8 @@ policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 			return (-1);
 		}
 	}
+	if (policy_parse_privacy(root, p, cause) < 0)
+		return (-1);
 	return (policy_parse_quality(root, p, cause));
 }
 
@@ -827,7 +869,7 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
 		"labels", "teams", "reason_codes", "severities", "exports",
-		"quality", "two_person", "hooks", NULL
+		"quality", "two_person", "hooks", "privacy", NULL
 	};
 	cJSON		*root = NULL;
 	struct policy	*p;
@@ -1014,6 +1056,14 @@ policy_to_json(const struct policy *p)
 	cJSON_AddNumberToObject(o, "audit_rate", p->audit_rate);
 	cJSON_AddStringToObject(o, "adjudication", p->adjudication ==
 	    POLICY_ADJUDICATE_LEAD ? "lead" : "extra_reviewer");
+	o = cJSON_AddObjectToObject(root, "privacy");
+	cJSON_AddStringToObject(o, "mask", p->mask_none ? "none" : "entities");
+	cJSON_AddBoolToObject(o, "reveal_reason", p->reveal_reason);
+	/* Absent rather than null: the copy parses this JSON again. */
+	if (p->purpose != NULL)
+		cJSON_AddStringToObject(o, "purpose", p->purpose);
+	cJSON_AddItemToObject(o, "categories",
+	    policy_strings_json(p->categories, p->ncategories));
 	o = cJSON_AddObjectToObject(root, "two_person");
 	cJSON_AddItemToObject(o, "severities", policy_strings_json(
 	    p->two_person.severities, p->two_person.nseverities));

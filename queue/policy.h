@@ -135,6 +135,16 @@ struct policy {
 	double			 audit_rate;
 	enum policy_adjudication adjudication;
 
+	/*
+	 * Privacy: what the console and hitl show mask (mask_none: nothing),
+	 * whether a reveal needs a reason, and the purposes and categories
+	 * of personal data the record of processing states (NULL, 0: none).
+	 */
+	int			 mask_none;
+	int			 reveal_reason;
+	char			*purpose;
+	char			**categories;
+	size_t			 ncategories;
 	struct policy_two_person two_person;
 
 	enum policy_role	 export_min_role;

@@ -698,6 +698,46 @@ size_t		 queue_spans_overlap(const struct queue_final_span *,
  */
 int		 queue_text_blank(const char *);
 
+/*
+ * Minimum exposure (the policy's privacy.mask): the parts of an item's text
+ * the console and hitl show replace by a mark of their type, "⟦EMAIL_ADDRESS⟧",
+ * unless the item is revealed. Masked: on an anonymization case the spans
+ * triage accepted and those decided[i] says have a verdict (decided may be
+ * NULL), but never the span selected (the one being adjudicated; another
+ * index, QUEUE_MASK_NO_SPAN, for none) nor one whose decided[i] is
+ * QUEUE_MASK_AT_HAND (several at hand: votes that disagree on them), not
+ * even where another overlaps it; on a model output the ranges of its
+ * pii.* flags with offsets.
+ * Overlapping ranges are one mask, adjacent ones two. Sorted, byte and code
+ * point offsets into the item's text; entity_type points into the item.
+ * Returns the count; *out is malloc'd (NULL if 0, and always with
+ * privacy.mask "none").
+ */
+#define QUEUE_MASK_NO_SPAN	((size_t)-1)
+#define QUEUE_MASK_AT_HAND	2	/* decided[i]: shown, as if selected */
+#define QUEUE_MASK_LABEL_MAX	160	/* a type of 128 bytes and the marks */
+struct queue_mask {
+	size_t		 start, end;		/* bytes, end exclusive */
+	size_t		 cp_start, cp_end;	/* code points */
+	const char	*entity_type;
+};
+size_t		 queue_mask_ranges(const struct queue_item *,
+		     const struct policy *, size_t selected,
+		     const unsigned char *decided, struct queue_mask **);
+/* The mark shown for a mask, "⟦TYPE⟧", cut to len. */
+void		 queue_mask_label(const struct queue_mask *, char *buf,
+		     size_t len);
+/* text with each mask replaced by its mark; the caller frees it. */
+char		*queue_mask_text(const char *text, const struct queue_mask *,
+		     size_t n);
+/*
+ * Records that the actor had the masked values of item shown (audit event
+ * "reveal", {"reason"}); the reason (NULL: none) is required when the
+ * policy sets privacy.reveal_reason (EX_USAGE without one).
+ */
+int		 queue_reveal(struct queue *, const char *item,
+		     const char *reason, char **cause);
+
 /* The newest decision id; exports take decisions up to it. */
 int		 queue_last_decision(struct queue *, int64_t *, char **cause);
 /*

@@ -65,6 +65,7 @@ static const struct tui_binding tui_bind_defaults[] = {
 	{ "item", 'h', TUI_REQ_CURSOR_LEFT },
 	{ "item", KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
 	{ "item", 'l', TUI_REQ_CURSOR_RIGHT },
+	{ "item", 'p', TUI_REQ_REVEAL },
 	{ "item", KEY_ESC, TUI_REQ_BACK },
 
 	{ "inbox", KEY_RETURN, TUI_REQ_OPEN },
@@ -75,6 +76,7 @@ static const struct tui_binding tui_bind_defaults[] = {
 	/* An escalated item from the inbox; span mode makes a correction. */
 	{ "escalation", 'A', TUI_REQ_ACK },
 	{ "escalation", 'R', TUI_REQ_RESOLVE },
+	{ "escalation", 'p', TUI_REQ_REVEAL },
 	{ "escalation", KEY_ESC, TUI_REQ_BACK },
 	{ "escalation", KEY_TAB, TUI_REQ_SPAN_NEXT },
 	{ "escalation", KEY_BTAB, TUI_REQ_SPAN_PREV },
@@ -99,6 +101,7 @@ static const struct tui_binding tui_bind_defaults[] = {
 	{ "adjudication", '8', TUI_REQ_CHOOSE },
 	{ "adjudication", '9', TUI_REQ_CHOOSE },
 	{ "adjudication", 'a', TUI_REQ_SETTLE_APPROVE },
+	{ "adjudication", 'p', TUI_REQ_REVEAL },
 	{ "adjudication", KEY_ESC, TUI_REQ_BACK },
 
 	{ "reviewers", KEY_ESC, TUI_REQ_BACK },

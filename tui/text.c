@@ -55,13 +55,17 @@ text_mark(struct tui_cells *c, const char *mark, size_t cp)
 	}
 }
 
-void
-tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
-    int keep_newlines)
+/*
+ * The cells of s[0..len), numbered from code point cp on; with fixed set,
+ * every cell is numbered cp (a mask's mark stands for the range it hides).
+ */
+static void
+text_add(struct tui_cells *c, const char *s, size_t len, int attr,
+    int keep_newlines, size_t cp, int fixed)
 {
 	struct tui_cell	*cell, *prev;
 	char		 mark[24];
-	size_t		 i = 0, cp = 0, j;
+	size_t		 i = 0, j;
 	uint32_t	 u;
 	int		 k, w;
 
@@ -71,7 +75,7 @@ tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
 			textsafe_mark_byte((unsigned char)s[i], mark);
 			text_mark(c, mark, cp);
 			i++;
-			cp++;
+			cp += !fixed;
 			continue;
 		}
 		i += (size_t)k;
@@ -118,8 +122,39 @@ tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
 			cell->wc[0] = (wchar_t)u;
 			cell->width = w;
 		}
-		cp++;
+		cp += !fixed;
 	}
+}
+
+void
+tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
+    int keep_newlines)
+{
+	text_add(c, s, len, attr, keep_newlines, 0, 0);
+}
+
+void
+tui_cells_add_masked(struct tui_cells *c, const char *s, size_t len,
+    int attr, int keep_newlines, const struct queue_mask *m, size_t n)
+{
+	char	label[QUEUE_MASK_LABEL_MAX];
+	size_t	i, at = 0, cp = 0;
+
+	/*
+	 * The hidden bytes never become cells, so nothing draws them: the
+	 * mark's cells carry the range's first code point, and what follows
+	 * keeps the numbering of the text (spans and the cursor still mark
+	 * by the item's offsets).
+	 */
+	for (i = 0; i < n; i++) {
+		text_add(c, s + at, m[i].start - at, attr, keep_newlines, cp,
+		    0);
+		queue_mask_label(&m[i], label, sizeof label);
+		text_add(c, label, strlen(label), attr, 0, m[i].cp_start, 1);
+		at = m[i].end;
+		cp = m[i].cp_end;
+	}
+	text_add(c, s + at, len - at, attr, keep_newlines, cp, 0);
 }
 
 void

@@ -125,15 +125,45 @@ tui_fit(const char *const *part, const int *rank, size_t n, int width,
 	}
 }
 
+int
+tui_reveal(struct tui *t, const char *item)
+{
+	const struct policy	*p;
+	char			 reason[512] = "", *why = NULL;
+	int			 rc;
+
+	if ((rc = queue_policy(t->q, &p, NULL, &why)) == 0 &&
+	    p->reveal_reason && tui_prompt_line(t, "reveal: reason (recorded "
+	    "in the audit log):", reason, sizeof reason) != 0) {
+		tui_message(t, 0, "nothing revealed");
+		return (-1);
+	}
+	if (rc == 0)
+		rc = queue_reveal(t->q, item, reason[0] != '\0' ? reason :
+		    NULL, &why);
+	if (rc != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return (-1);
+	}
+	tui_message(t, 0, "revealed while %s is open (recorded in the audit "
+	    "log)", item);
+	return (0);
+}
+
 static void
 tui_draw_header(struct tui *t)
 {
 	uint64_t	 waiting[QUEUE_NKINDS];
 	char		 dur[32], who[160], shift[48], done[96], wait[96];
 	char		 filter[96] = "", adjud[48] = "", buf[1024], *why = NULL;
-	const char	*part[8];
-	/* What a reviewer needs most first: the queue, then who and how. */
-	static const int rank[8] = { 0, 5, 2, 4, 3, 1, 1, 1 };
+	const char	*part[9];
+	/*
+	 * What a reviewer needs most first: the queue, then who and how. That
+	 * masking is off is said before anything but the name.
+	 */
+	static const int rank[9] = { 0, 5, 2, 4, 3, 1, 1, 1, 0 };
+	const struct policy *p;
 	struct queue_adjudication *adj;
 	size_t		 nadj;
 	int64_t		 secs;
@@ -183,7 +213,13 @@ tui_draw_header(struct tui *t)
 		}
 	}
 	part[7] = adjud;
-	tui_fit(part, rank, 8, t->cols, buf, sizeof buf);
+	part[8] = "";
+	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+		free(why);
+		why = NULL;
+	} else if (p->mask_none)
+		part[8] = "masking off";
+	tui_fit(part, rank, 9, t->cols, buf, sizeof buf);
 	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
 }
 

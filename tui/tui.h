@@ -56,7 +56,8 @@
 	R(ADJUDICATE,	"adjudication",	"items whose votes disagree (leads)") \
 	R(REVIEWERS,	"reviewers",	"reviewer statistics (leads: everyone's)") \
 	R(CHOOSE,	"choose",	"settle with vote N (1 the first column)") \
-	R(SETTLE_APPROVE, "approve-anew", "settle anew as approve, taking no vote")
+	R(SETTLE_APPROVE, "approve-anew", "settle anew as approve, taking no vote") \
+	R(REVEAL,	"reveal",	"show this item's masked values (audited)")
 
 enum tui_request {
 #define R(id, name, help) TUI_REQ_##id,
@@ -165,6 +166,12 @@ int	 tui_interrupted(void);
 int	 tui_run(struct queue *, const struct tui_options *, char **cause);
 void	 tui_message(struct tui *, int error, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));
+/*
+ * Puts on record that the actor reveals item's masked values, asking for
+ * the reason first when the policy wants one: 0 once recorded, or -1 (Esc
+ * at the reason, or refused) with the message set.
+ */
+int	 tui_reveal(struct tui *, const char *item);
 void	 tui_restore(void);
 
 /*
@@ -236,6 +243,12 @@ struct tui_cells {
 
 void	 tui_cells_add(struct tui_cells *, const char *s, size_t len,
 	     int attr, int keep_newlines);
+/*
+ * The same with each mask (sorted, byte offsets into s) shown as its mark,
+ * "⟦TYPE⟧": the masked bytes are never made into cells.
+ */
+void	 tui_cells_add_masked(struct tui_cells *, const char *s, size_t len,
+	     int attr, int keep_newlines, const struct queue_mask *, size_t n);
 void	 tui_cells_free(struct tui_cells *);
 /*
  * Highlights code points [start, end) of the source text with attr; the

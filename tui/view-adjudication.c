@@ -36,6 +36,15 @@ static struct vote			*av_votes;
 static size_t				 av_nvotes;
 static struct av_line			*av_lines;
 static size_t				 av_nlines;
+/*
+ * Minimum exposure: what of the selected item's text is masked (the spans
+ * every vote agrees on, accepted spans, pii.* flag ranges; the spans the
+ * votes disagree on are the decision at hand and shown), unless the lead
+ * revealed this item (av_revealed names it) while the view is open.
+ */
+static struct queue_mask		*av_masks;
+static size_t				 av_nmasks;
+static char				 av_revealed[300];
 
 static void
 av_lines_free(void)
@@ -65,6 +74,9 @@ av_item_free(void)
 	av_nvotes = 0;
 	queue_item_free(av_item);
 	av_item = NULL;
+	free(av_masks);
+	av_masks = NULL;
+	av_nmasks = 0;
 }
 
 /* A new line of the comparison; the caller fills each vote's cell. */
@@ -92,13 +104,24 @@ av_line_compare(struct av_line *l)
 	}
 }
 
-/* The item's text from code point start to end, or "" if out of range. */
+/*
+ * The item's text from code point start to end, or "" if out of range; the
+ * mark of a mask it overlaps instead, so that no line shows what the text
+ * masks.
+ */
 static char *
 av_excerpt(size_t start, size_t end)
 {
 	const char	*s = av_item->text;
-	size_t		 len = strlen(s), a, b;
+	char		 label[QUEUE_MASK_LABEL_MAX];
+	size_t		 len = strlen(s), a, b, i;
 
+	for (i = 0; i < av_nmasks; i++) {
+		if (av_masks[i].cp_start < end && start < av_masks[i].cp_end) {
+			queue_mask_label(&av_masks[i], label, sizeof label);
+			return (xstrdup(label));
+		}
+	}
 	if (utf8_cp_to_byte(s, len, start, &a) != 0 ||
 	    utf8_cp_to_byte(s, len, end, &b) != 0 || b < a)
 		return (xstrdup(""));
@@ -161,6 +184,18 @@ av_lines_output(void)
 		xasprintf(&l->cell[j], "text: %s", av_votes[j].text != NULL ?
 		    av_votes[j].text : "as it is");
 	av_line_compare(l);
+	/*
+	 * A corrected text holds what the response masks, and offsets hold
+	 * in no correction: one the votes agree on is not at hand, and is
+	 * masked whole; texts that differ are what the lead settles.
+	 */
+	if (av_nmasks > 0 && !l->differ && av_nvotes > 0 &&
+	    av_votes[0].text != NULL) {
+		for (j = 0; j < av_nvotes; j++) {
+			free(l->cell[j]);
+			l->cell[j] = xstrdup("text: corrected alike (masked)");
+		}
+	}
 }
 
 /* Whether vote v added the span a. */
@@ -258,6 +293,50 @@ av_lines_build(const struct queue_adjudication *a)
 	}
 }
 
+/* Whether every vote gives span i the same verdict (and type). */
+static int
+av_span_agreed(size_t i)
+{
+	const struct vote_span	*a, *b;
+	size_t			 j;
+
+	for (j = 1; j < av_nvotes; j++) {
+		if (i >= av_votes[0].nspans || i >= av_votes[j].nspans)
+			return (0);
+		a = &av_votes[0].spans[i];
+		b = &av_votes[j].spans[i];
+		if (a->verdict != b->verdict || (a->type == NULL) !=
+		    (b->type == NULL) || (a->type != NULL &&
+		    strcmp(a->type, b->type) != 0))
+			return (0);
+	}
+	return (1);
+}
+
+/* The masks of the selected item (none once it is revealed). */
+static void
+av_mask(struct tui *t)
+{
+	const struct policy	*p;
+	unsigned char		*decided;
+	char			*why = NULL;
+	size_t			 i;
+
+	if (strcmp(av_revealed, av_item->ext_id) == 0)
+		return;
+	if (queue_policy(t->q, &p, NULL, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		return;
+	}
+	decided = xcalloc(av_item->nspans + 1, 1);
+	for (i = 0; i < av_item->nspans; i++)
+		decided[i] = av_span_agreed(i) ? 1 : QUEUE_MASK_AT_HAND;
+	av_nmasks = queue_mask_ranges(av_item, p, QUEUE_MASK_NO_SPAN,
+	    decided, &av_masks);
+	free(decided);
+}
+
 /* Loads the selected item and reads its votes; 0, or -1 with a message. */
 static int
 av_load(struct tui *t)
@@ -279,6 +358,7 @@ av_load(struct tui *t)
 			goto fail;
 		av_nvotes = j + 1;
 	}
+	av_mask(t);
 	av_lines_build(a);
 	return (0);
 fail:
@@ -322,17 +402,22 @@ av_close(struct tui *t)
 	queue_adjudications_free(av_rows, av_list.n);
 	av_rows = NULL;
 	memset(&av_list, 0, sizeof av_list);
+	av_revealed[0] = '\0';
 }
 
-/* Draws one cell, wrapped to width from y; returns the lines it used. */
+/*
+ * Draws one cell, wrapped to width from y, with masks m (of s); returns the
+ * lines it used.
+ */
 static int
-av_cell_draw(const char *s, int y, int x, int width, int room, int attr)
+av_cell_draw(const char *s, const struct queue_mask *m, size_t nm, int y,
+    int x, int width, int room, int attr)
 {
 	struct tui_cells	 c;
 	size_t			*starts = NULL, n, i;
 
 	memset(&c, 0, sizeof c);
-	tui_cells_add(&c, s, strlen(s), attr, 1);
+	tui_cells_add_masked(&c, s, strlen(s), attr, 1, m, nm);
 	n = tui_cells_wrap(&c, width, &starts);
 	for (i = 0; i < n && (int)i < room; i++)
 		tui_cells_draw(&c, starts[i], i + 1 < n ? starts[i + 1] : c.n,
@@ -399,8 +484,8 @@ av_draw_votes(const struct queue_adjudication *a, const struct tui_rect *r,
 			x = r->x + 2 + (int)j * (cw + 3);
 			if (j > 0)
 				tui_text_draw(y, x - 2, 1, "\xe2\x94\x82", dim);
-			av_cell_draw(av_lines[i].cell[j], y, x, cw, bottom - y,
-			    attr);
+			av_cell_draw(av_lines[i].cell[j], NULL, 0, y, x, cw,
+			    bottom - y, attr);
 		}
 		y += h;
 	}
@@ -471,7 +556,7 @@ av_draw(struct tui *t, const struct tui_rect *r)
 	tui_text_draw(y, r->x + x, r->w - x, buf, tui_color_attr(TUI_C_DIM));
 	y++;
 	/* The text the votes are about, its first lines. */
-	lh = av_cell_draw(av_item->text, y, r->x, r->w, 3,
+	lh = av_cell_draw(av_item->text, av_masks, av_nmasks, y, r->x, r->w, 3,
 	    tui_color_attr(TUI_C_NORMAL));
 	y += (lh < 3 ? lh : 3) + 1;
 	av_draw_votes(a, r, y);
@@ -533,11 +618,27 @@ av_request(struct tui *t, enum tui_request req, int key)
 		return (av_settle(t, (size_t)(key - '1'), 0));
 	case TUI_REQ_SETTLE_APPROVE:
 		return (av_settle(t, 0, 1));
+	case TUI_REQ_REVEAL:
+		if (av_item == NULL || av_nmasks == 0)
+			tui_message(t, 0, "nothing is masked");
+		else if (tui_reveal(t, av_item->ext_id) == 0) {
+			snprintf(av_revealed, sizeof av_revealed, "%s",
+			    av_item->ext_id);
+			av_load(t);
+		}
+		return (TUI_REDRAW);
 	default:
 		if ((flags = tui_list_request(&av_list, req)) != 0)
 			av_load(t);
 		return (flags);
 	}
+}
+
+/* The reveal applies while something is masked. */
+static int
+av_skip(enum tui_request req)
+{
+	return (req == TUI_REQ_REVEAL && av_nmasks == 0);
 }
 
 const struct tui_view_ops tui_view_adjudication = {
@@ -546,5 +647,5 @@ const struct tui_view_ops tui_view_adjudication = {
 	.close = av_close,		/* frees them */
 	.draw = av_draw,		/* the items, then the votes side by side */
 	.request = av_request,		/* choose a vote, approve anew, navigate */
-	.skip = NULL,			/* every key applies */
+	.skip = av_skip,		/* p only while something is masked */
 };

@@ -54,6 +54,13 @@ static int			 iv_undone;
 /* Another reviewer's decision waiting for confirmation (two-person rule). */
 static struct queue_decision_info *iv_pending;
 /*
+ * Minimum exposure: set once the reviewer revealed this item's masked
+ * values (audited); it lasts while the item is open. iv_masked counts the
+ * masks of the last draw (the footer offers the reveal only when some).
+ */
+static int			 iv_revealed;
+static size_t			 iv_masked;
+/*
  * Opened from the inbox: the escalation shown (fetched again after each
  * change), with no lease: t->item stays "" as nothing is claimed.
  */
@@ -86,6 +93,8 @@ iv_free_state(void)
 	iv_span = 0;
 	iv_cursor = 0;
 	iv_selecting = 0;
+	iv_revealed = 0;
+	iv_masked = 0;
 }
 
 /* Loads the item and resets the span state; 0, or -1 with a message. */
@@ -324,6 +333,48 @@ iv_message(struct iv_doc *d, const struct queue_message *m)
 	}
 }
 
+/*
+ * The item's text as a block, masked as the policy says unless revealed:
+ * on an anonymization case the selected span is the one adjudicated, and
+ * spans given a verdict are decided. The masks are counted in iv_masked.
+ */
+static struct tui_cells *
+iv_text_block(struct tui *t, struct iv_doc *d)
+{
+	const struct policy	*p;
+	struct queue_mask	*m = NULL;
+	struct tui_cells	*c;
+	unsigned char		*decided;
+	char			*why = NULL;
+	size_t			 i, n = 0;
+
+	if (!iv_revealed) {
+		if (queue_policy(t->q, &p, NULL, &why) != 0) {
+			/* No policy to say what may be shown: show nothing. */
+			tui_message(t, 1, "%s", why);
+			free(why);
+			iv_masked = 0;
+			return (iv_block(d, "(the text is hidden: the policy "
+			    "could not be read)", tui_color_attr(TUI_C_ERROR)));
+		}
+		decided = xcalloc(iv_item->nspans + 1, 1);
+		for (i = 0; i < iv_item->nspans; i++)
+			decided[i] = iv_verdicts[i] != IV_NONE;
+		n = queue_mask_ranges(iv_item, p, iv_item->kind ==
+		    QUEUE_KIND_ANONYMIZATION ? iv_span : QUEUE_MASK_NO_SPAN,
+		    decided, &m);
+		free(decided);
+	}
+	iv_masked = n;
+	d->blocks = xreallocarray(d->blocks, d->n + 1, sizeof *d->blocks);
+	c = &d->blocks[d->n++];
+	memset(c, 0, sizeof *c);
+	tui_cells_add_masked(c, iv_item->text, strlen(iv_item->text),
+	    tui_color_attr(TUI_C_NORMAL), 1, m, n);
+	free(m);
+	return (c);
+}
+
 static void
 iv_doc_output(struct tui *t, struct iv_doc *d)
 {
@@ -331,7 +382,6 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 	char			 buf[1024];
 	size_t			 i;
 
-	(void)t;
 	iv_block(d, "Context", tui_color_attr(TUI_C_DIM) | A_BOLD);
 	if (iv_item->prompt != NULL)
 		iv_block(d, iv_item->prompt, tui_color_attr(TUI_C_NORMAL));
@@ -340,8 +390,12 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 	iv_block(d, "", 0);
 	iv_block(d, iv_kept != NULL ? "Response (your correction, not yet "
 	    "saved)" : "Response", tui_color_attr(TUI_C_DIM) | A_BOLD);
-	c = iv_block(d, iv_kept != NULL ? iv_kept : iv_item->text,
-	    tui_color_attr(TUI_C_NORMAL));
+	/* The reviewer's own correction is theirs: no offsets hold there. */
+	if (iv_kept != NULL) {
+		c = iv_block(d, iv_kept, tui_color_attr(TUI_C_NORMAL));
+		iv_masked = 0;
+	} else
+		c = iv_text_block(t, d);
 	for (i = 0; iv_kept == NULL && i < iv_item->nflags; i++) {
 		if (iv_item->flags[i].has_offsets)
 			tui_cells_mark(c, iv_item->flags[i].start,
@@ -391,9 +445,8 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 	size_t			 i, lo, hi;
 	int			 attr;
 
-	(void)t;
 	iv_block(d, "Text", tui_color_attr(TUI_C_DIM) | A_BOLD);
-	c = iv_block(d, iv_item->text, tui_color_attr(TUI_C_NORMAL));
+	c = iv_text_block(t, d);
 	for (i = 0; i < iv_item->nspans; i++) {
 		s = &iv_item->spans[i];
 		if (iv_verdicts[i] == IV_REJECTED ||
@@ -1323,6 +1376,17 @@ iv_undo(struct tui *t)
 	return (TUI_RELOAD);
 }
 
+/* Reveals the open item's masked values until it closes (tui_reveal). */
+static int
+iv_reveal(struct tui *t)
+{
+	if (iv_revealed || iv_masked == 0)
+		tui_message(t, 0, "nothing of %s is masked", iv_item->ext_id);
+	else if (tui_reveal(t, iv_item->ext_id) == 0)
+		iv_revealed = 1;
+	return (TUI_REDRAW);
+}
+
 static int
 iv_scroll_request(enum tui_request req)
 {
@@ -1383,6 +1447,8 @@ iv_request(struct tui *t, enum tui_request req, int key)
 		return (iv_correct_output(t));
 	case TUI_REQ_ESCALATE:
 		return (iv_escalate(t));
+	case TUI_REQ_REVEAL:
+		return (iv_reveal(t));
 	case TUI_REQ_CONFIRM:
 		return (iv_confirm(t));
 	case TUI_REQ_SKIP:
@@ -1423,6 +1489,8 @@ iv_skip(enum tui_request req)
 	case TUI_REQ_CURSOR_LEFT:
 	case TUI_REQ_CURSOR_RIGHT:
 		return (!spans);
+	case TUI_REQ_REVEAL:
+		return (iv_masked == 0);
 	case TUI_REQ_CORRECT:
 	case TUI_REQ_BACK:
 		return (spans);
@@ -1542,6 +1610,8 @@ iv_esc_request(struct tui *t, enum tui_request req, int key)
 		return (TUI_REDRAW);
 	case TUI_REQ_RESOLVE:
 		return (tui_escalation_resolve(t, iv_esc));
+	case TUI_REQ_REVEAL:
+		return (iv_reveal(t));
 	case TUI_REQ_BACK:
 		iv_esc_close(t);
 		return (TUI_REDRAW);

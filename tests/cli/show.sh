@@ -12,6 +12,7 @@
 #   ages-out-1   toxicity 0.92                               -> queued
 #   ages-anon-2  PERSON 0.95 accepted, its recognizer only in the
 #                explanation, as Presidio's REST API writes it -> auto
+#                (masked: tests/cli/mask.sh tests masking)
 . "$SRCDIR/tests/cli/lib.sh"
 
 # 2027-01-15T08:00:00Z: the import; the records were made days before.
@@ -62,7 +63,7 @@ item ages-anon-2 (anonymization, auto, priority 0.00)
 created  2027-01-14T23:00:00+02:00 (by the producer)
 imported 2027-01-15T08:00:00Z
 text:
-  | Signed, Dana
+  | Signed, ⟦PERSON⟧
 span PERSON [8, 12) 0.950 accepted by SpacyRecognizer
   recognizer: SpacyRecognizer
   original_score: 0.95

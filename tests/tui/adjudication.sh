@@ -60,6 +60,11 @@ console_screens "$work" "$dir" \
 show_item() {
 	hitl_at show "$1" --json >"$T/out" || fail "show $1"
 }
+# p revealed tui-anon-1's masked spans: on record, carol's.
+hitl_at audit log --item tui-anon-1 --json >"$T/out" || fail "audit log"
+jq -s -e '[.[] | select(.event == "reveal" and .actor == "carol")] |
+    length == 1' "$T/out" >/dev/null ||
+    fail "tui-anon-1: no reveal of carol's in the audit log" "$T/out"
 # 2 took erin's vote of tui-anon-1, with the note typed at the prompt.
 show_item tui-anon-1
 jq -e --argjson e "$ERIN" '.state == "decided" and (.history[-1] |

@@ -50,53 +50,16 @@ fi
 
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/review-lib.sh"
+TM_SESSION=hd
+. "$SRCDIR/tests/tui/tmux-lib.sh"
 
 CORPUS=$SRCDIR/tests/data/hostile-display.jsonl
 export CORPUS
-
-# A private tmux server, its socket in $T: kill-server leaves the socket
-# file behind, and $T goes with the test.
-tm() {
-	tmux -S "$T/tmux.sock" "$@"
-}
-
-# The tmux server goes with the test however it ends; lib.sh's handler then
-# reports and cleans up with the test's own status.
-_hd_exit() {
-	_hd_rc=$?
-	tm kill-server 2>/dev/null || :
-	return "$_hd_rc"
-}
-trap '_hd_exit || _lib_exit; _lib_exit' EXIT
 
 # py WHAT: runs the Python check on standard input.
 py() {
 	_lib_where=$1
 	python3 - >"$T/py.out" 2>&1 || bug "$1" "$T/py.out"
-}
-
-keys() {
-	tm send-keys -t hd "$@"
-}
-
-# wait_for TEXT...: waits (up to 10 s) for one screen that shows every TEXT;
-# that screen is left in $T/screen. The console draws top to bottom, so
-# waiting for the last line drawn gives a whole screen.
-wait_for() {
-	_lib_where="the screen shows: $*"
-	_i=0
-	while :; do
-		tm capture-pane -p -t hd >"$T/screen"
-		_all=1
-		for _s in "$@"; do
-			grep -qF -- "$_s" "$T/screen" || { _all=; break; }
-		done
-		[ -z "$_all" ] || return 0
-		_i=$((_i + 1))
-		[ "$_i" -lt 200 ] || fail "the screen never showed \"$*\"" \
-		    "$T/screen"
-		sleep 0.05
-	done
 }
 
 # snap NAME: keeps $T/screen as NAME.screen, and the item pane's lines
@@ -177,18 +140,9 @@ expect_out "imported 24: queued 24, auto-decided 0"
 # in place before its first byte. With set-clipboard on, an OSC 52 that got
 # through would become a tmux paste buffer.
 step "start the console"
-# The console runs in $T: the database by its name there, as the header
-# shows it.
-console_db "$HITL_DB"
-[ "$BACKEND" = postgresql ] || CONSOLE_DB=test.db
-tm -f /dev/null new-session -d -s hd -x 120 -y 40 -c "$T" \
-    "while [ ! -e go ]; do sleep 0.05; done; \
-    env TERM=xterm-256color LC_ALL=C.UTF-8 HITL_REVIEWER=bob \
-    HITL_NOW=$HITL_NOW HOME='$T' $CONSOLE_ENV \
-    '$HITL' --db '$CONSOLE_DB' review; echo console-exited-\$?; sleep 60"
+tm_console 120 40
 tm set-option -s set-clipboard on
-tm pipe-pane -o -t hd "cat >>'$T/raw.out'"
-: >"$T/go"
+tm_start
 wait_for "waiting: 23 outputs, 1 anonymization"
 
 review hd-csi-clear yes 'CSI-CLEAR^[[02J^[[003J^[[0;0Hwiped'

@@ -3,7 +3,9 @@
 # console from a key script in an off-screen terminal; every screen it dumps
 # (":screen-dump FILE") must equal tests/tui/FILE. Terminal size, TERM,
 # locale, time zone, clock and reviewer are pinned; stderr must stay empty.
-# The queue is tests/data/tui.jsonl, or the file a "# data FILE" line names.
+# The queue is tests/data/tui.jsonl, or the file a "# data FILE" line names;
+# the policy examples/policy.json, or the one a "# policy FILE" line names
+# (under tests/data).
 # UPDATE=1 rewrites the expected screens (review the diff before committing).
 # On PostgreSQL each script has a database of its own; the header's name
 # is the one difference (screen_diff).
@@ -18,6 +20,7 @@ for keys in "$dir"/*.keys; do
 	reviewer=$(sed -n 's/^# reviewer \(.*\)$/\1/p' "$keys")
 	extra=$(sed -n 's/^# env \(.*\)$/\1/p' "$keys")
 	data=$(sed -n 's/^# data \(.*\)$/\1/p' "$keys")
+	policy=$(sed -n 's/^# policy \(.*\)$/\1/p' "$keys")
 	w=${size%x*}
 	h=${size#*x}
 	work=$T/$name
@@ -28,7 +31,8 @@ for keys in "$dir"/*.keys; do
 	# Set up at the console's time: the log's times never go backwards.
 	# HOME is the console's: a server's key is kept under it.
 	(cd "$work" && export HITL_NOW=1795780800 HOME="$work" &&
-	    "$HITL" --db "$db" init --policy "$SRCDIR/examples/policy.json" \
+	    "$HITL" --db "$db" init --policy \
+	    "$SRCDIR/${policy:+tests/data/}${policy:-examples/policy.json}" \
 	    >/dev/null && "$HITL" --db "$db" import \
 	    "$SRCDIR/tests/data/${data:-tui.jsonl}" >/dev/null)
 	(cd "$work" && env -i PATH="$PATH" HOME="$work" TERM=xterm-256color \
