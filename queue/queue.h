@@ -1021,7 +1021,7 @@ int		 queue_suspend(struct queue *, enum queue_source,
 int		 queue_resume(struct queue *, enum queue_source,
 		     const char *value, const char *reason,
 		     struct queue_suspension *, char **cause);
-/* In force (all 0) or every one (all 1), oldest first; anyone with a role. */
+/* In force (all 0) or every one (all 1), oldest first; anyone may read. */
 int		 queue_suspensions(struct queue *, int all,
 		     struct queue_suspension **, size_t *, char **cause);
 /* The suspension in force among s[0..n) an item's source falls under. */
