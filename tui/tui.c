@@ -131,15 +131,48 @@ tui_fit(const char *const *part, const int *rank, size_t n, int width,
 	}
 }
 
+/*
+ * "SUSPENDED: model gpt-x, pipeline chat" (the names are the producers':
+ * the header's drawing makes them safe), or a count when that is too wide
+ * to stand beside "hitl"; "" when nothing is suspended.
+ */
+static void
+tui_header_suspended(struct tui *t, char *out, size_t len)
+{
+	struct queue_suspension	*s;
+	size_t			 n, i, o;
+	char			*why = NULL;
+
+	out[0] = '\0';
+	if (queue_suspensions(t->q, 0, &s, &n, &why) != 0) {
+		free(why);
+		return;
+	}
+	o = (size_t)snprintf(out, len, "SUSPENDED:");
+	for (i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(out + o, len - o, "%s %s %s",
+		    i > 0 ? "," : "", queue_source_name(s[i].kind),
+		    s[i].value);
+	if (n > 0 && (o >= len || tui_text_width(out) > t->cols - 6))
+		snprintf(out, len, "SUSPENDED: %zu sources (hitl status)", n);
+	if (n == 0)
+		out[0] = '\0';
+	queue_suspensions_free(s, n);
+}
+
 static void
 tui_draw_header(struct tui *t)
 {
 	uint64_t	 waiting[QUEUE_NKINDS];
 	char		 dur[32], who[160], shift[48], done[96], wait[96];
 	char		 filter[96] = "", adjud[48] = "", buf[1024], *why = NULL;
-	const char	*part[8];
-	/* What a reviewer needs most first: the queue, then who and how. */
-	static const int rank[8] = { 0, 5, 2, 4, 3, 1, 1, 1 };
+	char		 susp[256];
+	const char	*part[9];
+	/*
+	 * What a reviewer needs most first: the queue, then who and how; a
+	 * suspension before all, as it changes what every item means.
+	 */
+	static const int rank[9] = { 0, 5, 2, 4, 3, 1, 1, 1, 0 };
 	struct queue_adjudication *adj;
 	size_t		 nadj;
 	int64_t		 secs;
@@ -189,7 +222,9 @@ tui_draw_header(struct tui *t)
 		}
 	}
 	part[7] = adjud;
-	tui_fit(part, rank, 8, t->cols, buf, sizeof buf);
+	tui_header_suspended(t, susp, sizeof susp);
+	part[8] = susp;
+	tui_fit(part, rank, 9, t->cols, buf, sizeof buf);
 	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
 }
 

@@ -161,3 +161,15 @@ jq_ok "the reasons" -s '[.[] | select(.event == "suspend" or
     "fixed in 1.1", "bad prompt", null]'
 expect_exit 0 "$HITL" audit verify
 expect_no_err
+
+step "a suspension changed behind hitl's back"
+# An earlier since_decision would hold back (and later release) decisions
+# taken before the suspension: verify refuses it.
+sql "UPDATE suspensions SET since_decision = 0 WHERE id = 1"
+expect_exit 65 "$HITL" audit verify
+expect_err "suspension 1 (model gpt-x): its suspension is not what audit event"
+sql "UPDATE suspensions SET since_decision = 2 WHERE id = 1"
+expect_exit 0 "$HITL" audit verify
+sql "DELETE FROM suspensions WHERE id = 2"
+expect_exit 65 "$HITL" audit verify
+expect_err "is missing from the database"
