@@ -376,8 +376,8 @@ const struct store_migration pg_migrations[] = {
 	    "pauses are append-only")
 	"CREATE INDEX leases_holder ON leases (holder);"
 	},
-	{ 6, "suspensions of a model or pipeline",
-	/* As SQLite's migration 9. */
+	{ 5, "suspensions of a model or pipeline",
+	/* As SQLite's migration 8. */
 	"CREATE TABLE suspensions ("
 	"  id " ID ","
 	"  source_kind " T " NOT NULL CHECK (source_kind = 'model' OR"

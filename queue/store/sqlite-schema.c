@@ -409,7 +409,7 @@ const struct store_migration sqlite_migrations[] = {
 	/* Gold is served by the count of a reviewer's claims. */
 	"CREATE INDEX leases_holder ON leases (holder);"
 	},
-	{ 9, "suspensions of a model or pipeline",
+	{ 8, "suspensions of a model or pipeline",
 	/*
 	 * A lead's stop of one source (hitl suspend): while resumed_at is
 	 * NULL every item of it goes to a human and exports leave out its

@@ -99,6 +99,10 @@ expect_exit 0 "$HITL" show sus-x-anon --json
 jq_ok "every span ambiguous" '[.spans[].triage] == ["ambiguous", "ambiguous"]'
 expect_exit 0 "$HITL" show sus-y-anon --json
 jq_ok "gpt-y's span accepted" '[.spans[].triage] == ["accepted"]'
+expect_exit 0 "$HITL" show sus-x-flag
+expect_out "suspended: model gpt-x since 2027-01-15T08:02:00Z by carol: leaks customers' addresses"
+expect_exit 0 "$HITL" show sus-y-flag
+expect_no_out "suspended:"
 
 step "decided while suspended: exports leave gpt-x's out"
 at 240
