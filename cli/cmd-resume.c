@@ -4,10 +4,6 @@
  */
 #include "config.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <sysexits.h>
-
 #include "cmd.h"
 
 static int cmd_resume_exec(struct cmd_ctx *, int, char **);
@@ -30,29 +26,5 @@ const struct cmd_entry cmd_resume_entry = {
 static int
 cmd_resume_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	const struct cmd_entry	*e = &cmd_resume_entry;
-	struct queue_suspension	 s;
-	struct cmd_source	 src;
-	struct queue		*q;
-	char			*cause = NULL;
-	int			 rc;
-
-	if (cmd_source_parse(e, argc, argv, &src) != 0)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_resume(q, src.kind, src.value, src.reason, &s,
-	    &cause)) != 0)
-		rc = cmd_fail(e, rc, cause);
-	else if (src.json)
-		cmd_print_json(stdout, cmd_suspension_json(&s), 0);
-	else
-		cmd_line(stdout, "resumed %s %s (suspended since %s by %s): "
-		    "the policy triages it again; the next export of each "
-		    "cursor takes what was decided of it meanwhile",
-		    queue_source_name(s.kind), s.value, s.since, s.by);
-	if (rc == 0)
-		queue_suspension_done(&s);
-	cmd_close(q);
-	return (rc);
+	return (cmd_source_run(ctx, &cmd_resume_entry, 1, argc, argv));
 }

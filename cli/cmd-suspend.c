@@ -107,34 +107,47 @@ cmd_suspension_line(FILE *f, const char *indent,
 	    queue_source_name(s->kind), s->value, s->since, s->by, s->reason);
 }
 
-static int
-cmd_suspend_exec(struct cmd_ctx *ctx, int argc, char **argv)
+int
+cmd_source_run(struct cmd_ctx *ctx, const struct cmd_entry *e, int resume,
+    int argc, char **argv)
 {
-	const struct cmd_entry	*e = &cmd_suspend_entry;
 	struct queue_suspension	 s;
 	struct cmd_source	 src;
 	struct queue		*q;
+	const char		*kind;
 	char			*cause = NULL;
 	int			 rc;
 
-	if (cmd_source_parse(e, argc, argv, &src) != 0 || src.reason == NULL)
+	if (cmd_source_parse(e, argc, argv, &src) != 0 ||
+	    (!resume && src.reason == NULL))
 		return (cmd_usage(e));
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		return (rc);
-	if ((rc = queue_suspend(q, src.kind, src.value, src.reason, &s,
-	    &cause)) != 0)
-		rc = cmd_fail(e, rc, cause);
-	else if (src.json)
+	rc = resume ? queue_resume(q, src.kind, src.value, src.reason, &s,
+	    &cause) : queue_suspend(q, src.kind, src.value, src.reason, &s,
+	    &cause);
+	cmd_close(q);
+	if (rc != 0)
+		return (cmd_fail(e, rc, cause));
+	kind = queue_source_name(s.kind);
+	if (src.json)
 		cmd_print_json(stdout, cmd_suspension_json(&s), 0);
-	else {
+	else if (resume)
+		cmd_line(stdout, "resumed %s %s (suspended since %s by %s): "
+		    "the policy triages it again; the next export of each "
+		    "cursor takes what was decided of it meanwhile", kind,
+		    s.value, s.since, s.by);
+	else
 		cmd_line(stdout, "suspended %s %s: every item of it goes to a "
 		    "human, and exports leave out what is decided of it from "
-		    "now on, until 'hitl resume --%s %s'",
-		    queue_source_name(s.kind), s.value,
-		    queue_source_name(s.kind), s.value);
-	}
-	if (rc == 0)
-		queue_suspension_done(&s);
-	cmd_close(q);
-	return (rc);
+		    "now on, until 'hitl resume --%s %s'", kind, s.value, kind,
+		    s.value);
+	queue_suspension_done(&s);
+	return (0);
+}
+
+static int
+cmd_suspend_exec(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	return (cmd_source_run(ctx, &cmd_suspend_entry, 0, argc, argv));
 }

@@ -208,6 +208,9 @@ int	cmd_source_parse(const struct cmd_entry *, int, char **,
 cJSON	*cmd_suspension_json(const struct queue_suspension *);
 void	 cmd_suspension_line(FILE *, const char *indent,
 	    const struct queue_suspension *);
+/* The whole of suspend (resume 0) and resume (1). */
+int	 cmd_source_run(struct cmd_ctx *, const struct cmd_entry *, int resume,
+	    int argc, char **argv);
 
 /* Shared by status and demo. */
 int	cmd_status_print(struct queue *, int json, char **cause);

@@ -117,6 +117,33 @@ suspend_check_text(const char *what, const char *s, size_t max, int needed,
 	return (0);
 }
 
+/*
+ * What suspend and resume check first: the source and the reason (needed,
+ * or not), the actor's role (what they attempt); then the write begins and
+ * the suspension in force of the source is read into *have (*found). On
+ * failure nothing is begun.
+ */
+static int
+suspend_begin(struct queue *q, enum queue_source kind, const char *value,
+    const char *reason, int needed, const char *what,
+    struct queue_suspension *have, int *found, char **cause)
+{
+	int rc;
+
+	memset(have, 0, sizeof *have);
+	*found = 0;
+	if ((rc = suspend_check_text(queue_source_name(kind), value,
+	    SUSPEND_MAX_VALUE, 1, cause)) != 0 ||
+	    (rc = suspend_check_text("the reason", reason,
+	    SUSPEND_MAX_REASON, needed, cause)) != 0 ||
+	    (rc = store_require_role(q, POLICY_ROLE_LEAD, what, cause)) != 0 ||
+	    (rc = store_begin(q, cause)) != 0)
+		return (rc);
+	if ((rc = suspend_active_of(q, kind, value, have, found, cause)) != 0)
+		store_rollback(q);
+	return (rc);
+}
+
 static cJSON *
 suspend_event(const struct queue_suspension *s)
 {
@@ -142,18 +169,9 @@ queue_suspend(struct queue *q, enum queue_source kind, const char *value,
 
 	memset(out, 0, sizeof *out);
 	memset(&s, 0, sizeof s);
-	memset(&have, 0, sizeof have);
-	if ((rc = suspend_check_text(queue_source_name(kind), value,
-	    SUSPEND_MAX_VALUE, 1, cause)) != 0 ||
-	    (rc = suspend_check_text("the reason", reason,
-	    SUSPEND_MAX_REASON, 1, cause)) != 0 ||
-	    (rc = store_require_role(q, POLICY_ROLE_LEAD, "suspend a model or "
-	    "pipeline", cause)) != 0 ||
-	    (rc = store_begin(q, cause)) != 0)
+	if ((rc = suspend_begin(q, kind, value, reason, 1, "suspend a model or "
+	    "pipeline", &have, &found, cause)) != 0)
 		return (rc);
-	if ((rc = suspend_active_of(q, kind, value, &have, &found,
-	    cause)) != 0)
-		goto fail;
 	if (found) {
 		xasprintf(cause, "%s %s is already suspended (since %s, by "
 		    "%s)", queue_source_name(kind), value, have.since,
@@ -198,17 +216,9 @@ queue_resume(struct queue *q, enum queue_source kind, const char *value,
 	int			 found, rc;
 
 	memset(out, 0, sizeof *out);
-	memset(&s, 0, sizeof s);
-	if ((rc = suspend_check_text(queue_source_name(kind), value,
-	    SUSPEND_MAX_VALUE, 1, cause)) != 0 ||
-	    (rc = suspend_check_text("the reason", reason,
-	    SUSPEND_MAX_REASON, 0, cause)) != 0 ||
-	    (rc = store_require_role(q, POLICY_ROLE_LEAD, "resume a suspended "
-	    "model or pipeline", cause)) != 0 ||
-	    (rc = store_begin(q, cause)) != 0)
+	if ((rc = suspend_begin(q, kind, value, reason, 0, "resume a suspended "
+	    "model or pipeline", &s, &found, cause)) != 0)
 		return (rc);
-	if ((rc = suspend_active_of(q, kind, value, &s, &found, cause)) != 0)
-		goto fail;
 	if (!found) {
 		xasprintf(cause, "%s %s is not suspended ('hitl status' lists "
 		    "the suspensions)", queue_source_name(kind), value);

@@ -18,6 +18,13 @@ ids() {
 	jq -r .item "$1" | sort | tr '\n' ' '
 }
 
+# ex FORMAT FILE: an export of FORMAT from the default cursor to FILE; its
+# manifest is then $T/out, for jq_ok.
+ex() {
+	expect_exit 0 "$HITL" export --format "$1" -o "$2"
+	cp "$2.manifest.json" "$T/out"
+}
+
 # said FILE: the responses of an sft export, sorted, one line.
 said() {
 	jq -r '.messages[-1].content' "$1" | sort | tr '\n' '|'
@@ -108,18 +115,16 @@ step "decided while suspended: exports leave gpt-x's out"
 at 240
 decide_all bob
 at 300
-expect_exit 0 "$HITL" export --format decisions -o dec1.jsonl
+ex decisions dec1.jsonl
 expect_eq "first export" "$(ids dec1.jsonl)" \
     "sus-x-early sus-y-early sus-y-flag "
-cp dec1.jsonl.manifest.json "$T/out"
 jq_ok "manifest counts what was left out" '.skipped.suspended == 3'
-expect_exit 0 "$HITL" export --format sft -o sft1.jsonl
+ex sft sft1.jsonl
 expect_eq "first sft export" "$(said sft1.jsonl)" \
     "Hi, idiot.|Hi, you fool.|You fool, of course.|"
-cp sft1.jsonl.manifest.json "$T/out"
 jq_ok "sft manifest: every item of the source" '.skipped.suspended == 3'
 # Nothing new: a second run leaves out nothing more.
-expect_exit 0 "$HITL" export --format decisions -o dec1b.jsonl
+ex decisions dec1b.jsonl
 expect_eq "nothing new" "$(wc -l <dec1b.jsonl | tr -d ' ')" 0
 
 step "resume: the next run of each cursor takes them, once"
@@ -131,15 +136,14 @@ jq_ok "nothing suspended" '.suspensions == []'
 expect_exit 0 "$HITL" status
 expect_no_out "suspended ("
 at 420
-expect_exit 0 "$HITL" export --format decisions -o dec2.jsonl
+ex decisions dec2.jsonl
 expect_eq "after the resume" "$(ids dec2.jsonl)" \
     "sus-x-anon sus-x-flag sus-x-out "
-cp dec2.jsonl.manifest.json "$T/out"
 jq_ok "nothing left out" '.records == 3 and .skipped.suspended == null'
-expect_exit 0 "$HITL" export --format sft -o sft2.jsonl
+ex sft sft2.jsonl
 expect_eq "sft after the resume" "$(said sft2.jsonl)" \
     "Only an idiot would ask that.|Your order ships on Monday.|"
-expect_exit 0 "$HITL" export --format decisions -o dec3.jsonl
+ex decisions dec3.jsonl
 expect_eq "taken once" "$(wc -l <dec3.jsonl | tr -d ' ')" 0
 
 step "triaged by the policy again"
@@ -148,8 +152,15 @@ expect_exit 0 "$HITL" import --json late.jsonl
 jq_ok "auto again" '.auto_decided == 1 and (has("suspended") | not)'
 
 step "a pipeline, by another lead; both audited"
-expect_exit 0 hitl_as dana suspend --pipeline chat --reason "bad prompt"
+ESC=$(printf '\033')
+expect_exit 0 hitl_as dana suspend --pipeline chat --reason "bad prompt$ESC[2J"
 expect_out "suspended pipeline chat"
+# The reason is someone's text: status shows it made safe.
+expect_exit 0 "$HITL" status
+expect_out "  pipeline chat since 2027-01-15T08:07:00Z by dana: bad prompt^[[2J"
+if grep -q "$ESC" "$T/out"; then
+	fail "status printed the reason's escape raw" "$T/out"
+fi
 expect_exit 0 hitl_as dana resume --pipeline chat --json
 jq_ok "resume --json" '.source_kind == "pipeline" and
     .resumed_by == "dana" and (has("resume_reason") | not)'
@@ -162,7 +173,7 @@ jq_ok "the events" -s '[.[] | select(.event == "suspend" or
     ["unsuspend", "dana", "pipeline", "chat"]]'
 jq_ok "the reasons" -s '[.[] | select(.event == "suspend" or
     .event == "unsuspend") | .data.reason] == ["leaks customers'"'"' addresses",
-    "fixed in 1.1", "bad prompt", null]'
+    "fixed in 1.1", "bad prompt\u001b[2J", null]'
 expect_exit 0 "$HITL" audit verify
 expect_no_err
 
