@@ -29,7 +29,8 @@ static const struct option cmd_decide_options[] = {
 
 const struct cmd_entry cmd_decide_entry = {
 	.name = "decide",
-	.usage = "ITEM --lease L approve|correct|escalate|skip|comment "
+	.usage = "ITEM --lease L "
+	    "approve|correct|escalate|skip|comment|confirm "
 	    "[--note TEXT] [--team T --reason R --severity S] "
 	    "[--payload -|FILE|JSON] [--spent-ms N] [--json]",
 	.summary = "record a decision on an item you hold",
@@ -39,7 +40,10 @@ const struct cmd_entry cmd_decide_entry = {
 	    "--note; comment needs one; escalate needs --team, --reason and\n"
 	    "--severity from the policy; correct needs --payload, a JSON object\n"
 	    "(- reads standard input) described in hitl(1). If your claim was\n"
-	    "lost, the decision is refused (exit 69) and nothing is changed.",
+	    "lost, the decision is refused (exit 69) and nothing is changed.\n"
+	    "Under the policy's two-person rule an approve or correction of\n"
+	    "a covered item waits for a second reviewer: it is shown as\n"
+	    "pending, and confirm (by someone else) makes the same decision.",
 	.optstring = "l:n:t:r:s:p:m:j",
 	.longopts = cmd_decide_options,
 	.exec = cmd_decide_exec,
@@ -66,9 +70,10 @@ static int
 cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const char *const actions[] = { "approve", "correct",
-	    "escalate", "skip", "comment", NULL };
+	    "escalate", "skip", "comment", "confirm", NULL };
 	const struct cmd_entry	*e = &cmd_decide_entry;
 	struct queue_decision	 d;
+	struct queue_decision_info *p = NULL;
 	struct queue		*q = NULL;
 	cJSON			*o;
 	const char		*note = NULL, *team = NULL, *reason = NULL;
@@ -76,6 +81,7 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	char			*payload = NULL, *cause = NULL;
 	int64_t			 id;
 	int			 ch, rc, json = 0, have_lease = 0;
+	int			 confirm = 0;
 
 	memset(&d, 0, sizeof d);
 	d.spent_ms = -1;
@@ -116,12 +122,20 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind + 2 != argc)
 		return (cmd_usage(e));
 	d.item = argv[optind];
-	if (cmd_choice(e, "action", argv[optind + 1], actions) == -1 ||
-	    queue_action_parse(argv[optind + 1], &d.action) != 0)
+	if (cmd_choice(e, "action", argv[optind + 1], actions) == -1)
 		return (EX_USAGE);
-	if (!have_lease && d.action != QUEUE_COMMENT) {
+	confirm = strcmp(argv[optind + 1], "confirm") == 0;
+	if (confirm) {
+		if (payload_arg != NULL || note != NULL || team != NULL ||
+		    reason != NULL || severity != NULL)
+			return (cmd_fail(e, EX_USAGE, xstrdup("confirm makes "
+			    "the pending decision again: it takes no --payload, "
+			    "--note, --team, --reason or --severity")));
+	} else if (queue_action_parse(argv[optind + 1], &d.action) != 0)
+		return (EX_USAGE);
+	if (!have_lease && (confirm || d.action != QUEUE_COMMENT)) {
 		xasprintf(&cause, "%s needs --lease (from 'hitl next')",
-		    queue_action_name(d.action));
+		    argv[optind + 1]);
 		return (cmd_fail(e, EX_USAGE, cause));
 	}
 	if (payload_arg != NULL) {
@@ -150,21 +164,36 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	d.payload = payload;
 	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
 		goto out;
-	if ((rc = queue_decide(q, &d, &id, &cause)) != 0) {
+	if ((rc = confirm ? queue_confirm(q, d.item, d.lease_id, d.spent_ms,
+	    &id, &cause) : queue_decide(q, &d, &id, &cause)) != 0 ||
+	    (rc = queue_pending(q, d.item, &p, &cause)) != 0) {
 		rc = cmd_fail(e, rc, cause);
 		goto out;
+	}
+	/* A decision the two-person rule holds is the item's pending one. */
+	if (p != NULL && p->id != id) {
+		queue_decisions_free(p, 1);
+		p = NULL;
 	}
 	if (json) {
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "decision", (double)id);
 		cJSON_AddStringToObject(o, "item", d.item);
-		cJSON_AddStringToObject(o, "action",
-		    queue_action_name(d.action));
+		cJSON_AddStringToObject(o, "action", argv[optind + 1]);
+		if (p != NULL)
+			cJSON_AddBoolToObject(o, "pending", 1);
 		cmd_print_json(stdout, o, 0);
-	} else
+	} else {
 		cmd_line(stdout, "decision %lld: %s %s", (long long)id,
-		    queue_action_name(d.action), d.item);
+		    argv[optind + 1], d.item);
+		if (p != NULL)
+			cmd_line(stdout, "pending confirmation: the two-person "
+			    "rule holds it until a second, different reviewer "
+			    "confirms it");
+	}
 out:
+	if (p != NULL)
+		queue_decisions_free(p, 1);
 	free(payload);
 	cmd_close(q);
 	return (rc);

@@ -112,7 +112,10 @@ demo_reset(const char *path, int check)
 	return (0);
 }
 
-/* The example files a demo is seeded from can be read. */
+/*
+ * The example files a demo is seeded from can be read; when the installed
+ * ones are missing (a build run from its tree), say where to point.
+ */
 static int
 demo_examples(const char *dir)
 {
@@ -123,8 +126,12 @@ demo_examples(const char *dir)
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
 		xasprintf(&path, "%s/%s", dir, names[i]);
 		if (access(path, R_OK) != 0) {
-			cmd_line(stderr, "hitl demo: cannot open %s: %s", path,
-			    strerror(errno));
+			cmd_line(stderr, "hitl demo: cannot open %s: %s%s",
+			    path, strerror(errno), strcmp(dir,
+			    HITL_EXAMPLES_DIR) == 0 ? " (the installed "
+			    "examples; not installed yet, pass --examples "
+			    "DIR, e.g. --examples examples in the source "
+			    "tree)" : "");
 			free(path);
 			return (EX_NOINPUT);
 		}

@@ -28,7 +28,10 @@ const struct cmd_entry cmd_next_entry = {
 	    "model_output or anonymization, or with a flag category or\n"
 	    "ambiguous entity type TYPE) under a new lease and prints it. The\n"
 	    "first claim opens a shift. Exits 69 when nothing is left.\n"
-	    "--json prints {\"lease\":{...},\"item\":{...}} on one line.",
+	    "An item whose decision waits for a second reviewer (the\n"
+	    "two-person rule) shows it: confirm it or decide differently.\n"
+	    "--json prints {\"lease\":{...},\"item\":{...}} on one line,\n"
+	    "with \"pending\":{...} for such a decision.",
 	.optstring = "k:t:j",
 	.longopts = cmd_next_options,
 	.exec = cmd_next_exec,
@@ -38,9 +41,10 @@ static int
 cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	const struct cmd_entry	*e = &cmd_next_entry;
-	struct queue_filter	 f = { NULL, NULL };
+	struct queue_filter	 f = { .kind = NULL };
 	struct queue_lease	 l;
 	struct queue_item	*it = NULL;
+	struct queue_decision_info *p = NULL;
 	struct queue		*q;
 	cJSON			*o;
 	char			*cause = NULL, t[32];
@@ -73,18 +77,29 @@ cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(e, rc, cause);
 		goto out;
 	}
+	if ((rc = queue_pending(q, l.item, &p, &cause)) != 0) {
+		rc = cmd_fail(e, rc, cause);
+		goto out;
+	}
 	if (json) {
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "lease", cmd_lease_json(&l));
 		cJSON_AddItemToObject(o, "item", cmd_item_json(it, 0, NULL, 0));
+		if (p != NULL)
+			cJSON_AddItemToObject(o, "pending",
+			    cmd_decision_json(p));
 		cmd_print_json(stdout, o, 0);
 	} else {
 		queue_format_time(l.expires, t);
 		cmd_line(stdout, "lease %lld on %s until %s",
 		    (long long)l.lease_id, l.item, t);
+		if (p != NULL)
+			cmd_pending_print(stdout, p, l.lease_id);
 		cmd_item_print(stdout, q, it, NULL, 0);
 	}
 out:
+	if (p != NULL)
+		queue_decisions_free(p, 1);
 	queue_item_free(it);
 	queue_lease_done(&l);
 	cmd_close(q);

@@ -16,18 +16,20 @@ static int cmd_takeover_exec(struct cmd_ctx *, int, char **);
 
 static const struct option cmd_release_options[] = {
 	{ "lease", required_argument, NULL, 'l' },
+	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
 const struct cmd_entry cmd_release_entry = {
 	.name = "release",
-	.usage = "ITEM --lease L",
+	.usage = "[--json] ITEM --lease L",
 	.summary = "give back an item you hold, undecided",
 	.help =
 	    "Ends your claim on ITEM without a decision; it goes back to its\n"
 	    "place in the queue. (To pass on an item and not see it again this\n"
-	    "shift, use 'hitl decide ITEM --lease L skip'.)",
-	.optstring = "l:",
+	    "shift, use 'hitl decide ITEM --lease L skip'.) --json prints\n"
+	    "{\"item\", \"lease\", \"released\"}.",
+	.optstring = "l:j",
 	.longopts = cmd_release_options,
 	.exec = cmd_release_exec,
 };
@@ -51,11 +53,15 @@ cmd_release_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const struct cmd_entry	*e = &cmd_release_entry;
 	struct queue		*q;
 	char			*cause = NULL, *end;
+	cJSON			*o;
 	long long		 lease = -1;
-	int			 ch, rc;
+	int			 ch, rc, json = 0;
 
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
 		case 'l':
 			errno = 0;
 			lease = strtoll(optarg, &end, 10);
@@ -72,7 +78,13 @@ cmd_release_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (rc);
 	if ((rc = queue_release(q, argv[optind], lease, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	else
+	else if (json) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "item", argv[optind]);
+		cJSON_AddNumberToObject(o, "lease", (double)lease);
+		cJSON_AddBoolToObject(o, "released", 1);
+		cmd_print_json(stdout, o, 0);
+	} else
 		cmd_line(stdout, "released %s", argv[optind]);
 	cmd_close(q);
 	return (rc);

@@ -14,19 +14,21 @@ static int cmd_reopen_exec(struct cmd_ctx *, int, char **);
 
 static const struct option cmd_reopen_options[] = {
 	{ "note", required_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
 const struct cmd_entry cmd_reopen_entry = {
 	.name = "reopen",
-	.usage = "ITEM --note TEXT",
+	.usage = "[--json] ITEM --note TEXT",
 	.summary = "(leads) put a decided item back in the queue",
 	.help =
 	    "For leads and admins: puts a decided or resolved ITEM back in the\n"
 	    "review queue, with a note saying why. The next decision on it\n"
 	    "supersedes the last one; exports then carry the new one, with\n"
-	    "\"supersedes\" in the decisions record.",
-	.optstring = "n:",
+	    "\"supersedes\" in the decisions record. --json prints\n"
+	    "{\"decision\", \"item\", \"action\": \"reopen\", \"note\"}.",
+	.optstring = "n:j",
 	.longopts = cmd_reopen_options,
 	.exec = cmd_reopen_exec,
 };
@@ -38,11 +40,15 @@ cmd_reopen_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct queue		*q;
 	const char		*note = NULL;
 	char			*cause = NULL;
+	cJSON			*o;
 	int64_t			 id;
-	int			 ch, rc;
+	int			 ch, rc, json = 0;
 
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
 		case 'n':
 			note = optarg;
 			break;
@@ -56,7 +62,14 @@ cmd_reopen_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (rc);
 	if ((rc = queue_reopen(q, argv[optind], note, &id, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	else
+	else if (json) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "decision", (double)id);
+		cJSON_AddStringToObject(o, "item", argv[optind]);
+		cJSON_AddStringToObject(o, "action", "reopen");
+		cJSON_AddStringToObject(o, "note", note);
+		cmd_print_json(stdout, o, 0);
+	} else
 		cmd_line(stdout, "decision %lld: reopen %s", (long long)id,
 		    argv[optind]);
 	cmd_close(q);

@@ -10,24 +10,27 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "xmalloc.h"
 
 static int cmd_shift_exec(struct cmd_ctx *, int, char **);
 static int cmd_shifts_exec(struct cmd_ctx *, int, char **);
 
 static const struct option cmd_shift_options[] = {
 	{ "note", required_argument, NULL, 'n' },
+	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 }
 };
 
 const struct cmd_entry cmd_shift_entry = {
 	.name = "shift",
-	.usage = "start | end [--note TEXT]",
+	.usage = "[--json] start | end [--note TEXT]",
 	.summary = "start or end your shift (with a hand-off note)",
 	.help =
 	    "'start' opens a shift (the first claim also does). 'end' closes\n"
 	    "it, records its counts by action and the hand-off note for the\n"
-	    "next reviewer, and prints them.",
-	.optstring = "n:",
+	    "next reviewer, and prints them. --json prints the shift as\n"
+	    "'hitl shifts --json' does.",
+	.optstring = "n:j",
 	.longopts = cmd_shift_options,
 	.exec = cmd_shift_exec,
 };
@@ -84,6 +87,29 @@ shift_print(const struct queue_shift *s)
 		cmd_line(stdout, "  hand-off: %s", s->note);
 }
 
+/* The shift just opened (or already open), as hitl shifts --json has it. */
+static int
+shift_start_json(const struct cmd_entry *e, struct queue *q, int64_t id)
+{
+	struct queue_shift	*s = NULL;
+	char			*cause = NULL;
+	size_t			 n = 0, i;
+	int			 rc;
+
+	if ((rc = queue_shifts(q, queue_actor(q), 1, &s, &n, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	for (i = 0; i < n && s[i].id != id; i++)
+		;
+	if (i == n) {
+		xasprintf(&cause, "shift %lld is not found after its start",
+		    (long long)id);
+		rc = cmd_fail(e, EX_SOFTWARE, cause);
+	} else
+		cmd_print_json(stdout, shift_json(&s[i]), 0);
+	queue_shifts_free(s, n);
+	return (rc);
+}
+
 static int
 cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -94,10 +120,13 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	const char		*note = NULL;
 	char			*cause = NULL;
 	int64_t			 id;
-	int			 ch, rc;
+	int			 ch, rc, json = 0;
 
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
 		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
 		case 'n':
 			note = optarg;
 			break;
@@ -116,6 +145,8 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (strcmp(argv[optind], "start") == 0) {
 		if ((rc = queue_shift_start(q, &id, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
+		else if (json)
+			rc = shift_start_json(e, q, id);
 		else
 			cmd_line(stdout, "shift %lld open for %s",
 			    (long long)id, queue_actor(q));
@@ -123,7 +154,10 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		if ((rc = queue_shift_end(q, note, &s, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 		else {
-			shift_print(&s);
+			if (json)
+				cmd_print_json(stdout, shift_json(&s), 0);
+			else
+				shift_print(&s);
 			queue_shift_done(&s);
 		}
 	}

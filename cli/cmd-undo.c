@@ -1,6 +1,6 @@
 /*
- * hitl undo: withdraw your latest decision of this shift; the item comes
- * back to you, claimed.
+ * hitl undo: withdraw your latest decision still in force (of this shift or
+ * the policy's undo window); the item comes back to you, claimed.
  */
 #include "config.h"
 
@@ -15,11 +15,12 @@ static int cmd_undo_exec(struct cmd_ctx *, int, char **);
 const struct cmd_entry cmd_undo_entry = {
 	.name = "undo",
 	.usage = "[--json]",
-	.summary = "withdraw your latest decision of this shift",
+	.summary = "withdraw your latest decision still in force",
 	.help =
-	    "Appends an undo for your most recent decision of the current\n"
-	    "shift that is still in force; repeat to go further back. The item\n"
-	    "comes back to you under a new lease (printed). Refused when\n"
+	    "Appends an undo for your most recent decision that is still in\n"
+	    "force, of the open shift or, across shifts, of the policy's\n"
+	    "undo_window_minutes (default 1440); repeat to go further back. The\n"
+	    "item comes back to you under a new lease (printed). Refused when\n"
 	    "someone has acted on the item since, or once it was exported.",
 	.optstring = "j",
 	.longopts = cmd_json_options,

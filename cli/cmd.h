@@ -174,6 +174,13 @@ cJSON	*cmd_item_json(const struct queue_item *, int history,
 	    const struct queue_decision_info *, size_t);
 cJSON	*cmd_lease_json(const struct queue_lease *);
 cJSON	*cmd_decision_json(const struct queue_decision_info *);
+/*
+ * The decision on an item that waits for a second reviewer (the
+ * two-person rule), as a line saying how to confirm it; lease 0 leaves
+ * the lease out of that.
+ */
+void	 cmd_pending_print(FILE *, const struct queue_decision_info *,
+	    int64_t lease);
 /* q's clock says how long a waiting item has waited. */
 void	 cmd_item_print(FILE *, struct queue *, const struct queue_item *,
 	    const struct queue_decision_info *, size_t);

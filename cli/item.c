@@ -44,6 +44,23 @@ cmd_lease_json(const struct queue_lease *l)
 	return (o);
 }
 
+void
+cmd_pending_print(FILE *fp, const struct queue_decision_info *d,
+    int64_t lease)
+{
+	char l[32] = "L";
+
+	if (lease != 0)
+		snprintf(l, sizeof l, "%lld", (long long)lease);
+	cmd_line(fp, "pending confirmation: %s %s %s (decision %lld, %s)",
+	    d->reviewer, strcmp(d->action, "correct") == 0 ? "corrected" :
+	    strcmp(d->action, "approve") == 0 ? "approved" : d->action,
+	    d->item, (long long)d->id, d->decided_at);
+	cmd_line(fp, "  the two-person rule: confirm it (hitl decide %s "
+	    "--lease %s confirm) or decide differently (a lead then "
+	    "adjudicates)", d->item, l);
+}
+
 cJSON *
 cmd_decision_json(const struct queue_decision_info *d)
 {

@@ -1,7 +1,9 @@
 /*
  * Exports: queue/ hands over outcomes (an item with the decision in force)
  * or decisions; each format is a sink that turns them into JSON Lines
- * records, built with cJSON (begin, record, finish). The driver (export.c)
+ * records, built with cJSON: an optional begin, then one call per outcome
+ * (or per decision, for the record's formats); there is no finish, the
+ * driver closes the file. The driver (export.c)
  * counts for the manifest what each written record holds (export_write),
  * writes to a temporary file and renames it when complete; redact.c finds
  * and replaces confirmed personal data.

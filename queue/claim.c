@@ -11,8 +11,8 @@
 #include "records.h"
 #include "xmalloc.h"
 
-static int
-claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
+int
+claim_item(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 {
 	int64_t	now = queue_now(q);
 	int	rc;
@@ -28,10 +28,42 @@ claim_set(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
 	return (store_lease_insert(q, id, l, now, cause));
 }
 
-int
-claim_item(struct queue *q, int64_t id, struct queue_lease *l, char **cause)
+/*
+ * Why the claim of one chosen item took nothing: who holds it and until
+ * when, what state it is in, or else that it is not the actor's to take
+ * now (a vote of theirs is in, they skipped it, or it waits for a lead);
+ * blind review forbids saying which of those.
+ */
+static int
+claim_refused(struct queue *q, const char *item, char **cause)
 {
-	return (claim_set(q, id, l, cause));
+	struct store_item_lease	 r;
+	char			 until[32];
+	int			 rc;
+
+	memset(&r, 0, sizeof r);
+	rc = store_item_lease(q, item, &r, cause);
+	if (rc == STORE_DONE) {
+		xasprintf(cause, "no item \"%s\"", item);
+		return (EX_NOINPUT);
+	}
+	if (rc != STORE_ROW)
+		return (rc);
+	if (r.state == QUEUE_STATE_CLAIMED && r.holder != NULL &&
+	    r.expires > queue_now(q)) {
+		queue_format_time(r.expires, until);
+		xasprintf(cause, "%s is held by %s until %s", item, r.holder,
+		    until);
+	} else if (r.state != QUEUE_STATE_QUEUED &&
+	    r.state != QUEUE_STATE_CLAIMED)
+		xasprintf(cause, "%s is %s: nothing to review", item,
+		    queue_state_name(r.state));
+	else
+		xasprintf(cause, "%s is not yours to review now (you skipped it "
+		    "in this shift, your vote on it is in, or it waits for a "
+		    "lead)", item);
+	store_item_lease_done(&r);
+	return (EX_UNAVAILABLE);
 }
 
 int
@@ -66,6 +98,10 @@ queue_claim_next(struct queue *q, const struct queue_filter *f,
 		rc = store_claim_next(q, f, shift, &id, cause);
 	if (rc != STORE_ROW && rc != STORE_DONE)
 		goto fail;
+	if (rc == STORE_DONE && f != NULL && f->item != NULL) {
+		rc = claim_refused(q, f->item, cause);
+		goto fail;
+	}
 	if (rc == STORE_DONE) {
 		xasprintf(cause, "nothing to review%s: every item is decided, "
 		    "held by someone, or skipped by you in this shift",
@@ -74,7 +110,7 @@ queue_claim_next(struct queue *q, const struct queue_filter *f,
 		rc = EX_UNAVAILABLE;
 		goto fail;
 	}
-	if ((rc = claim_set(q, id, l, cause)) != 0 ||
+	if ((rc = claim_item(q, id, l, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;
 	return (0);
@@ -275,7 +311,7 @@ queue_takeover(struct queue *q, const char *item, struct queue_lease *l,
 	if ((rc = store_shift_id(q, 1, &shift, cause)) != 0 ||
 	    (rc = store_lease_take_over(q, r.lease_id, q->actor,
 	    cause)) != 0 ||
-	    (rc = claim_set(q, r.id, l, cause)) != 0)
+	    (rc = claim_item(q, r.id, l, cause)) != 0)
 		goto fail;
 	data = cJSON_CreateObject();
 	cJSON_AddStringToObject(data, "from", r.holder);

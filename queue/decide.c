@@ -623,9 +623,9 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 	struct queue_item	*it = NULL;
 	struct store_sample	 s;
 	cJSON			*p = NULL;
-	char			*payload = NULL, *why = NULL;
+	char			*payload = NULL, *why = NULL, *matched = NULL;
 	int64_t			 shift = 0, item_id, spent, did = 0;
-	int			 rc, vote = 0;
+	int			 rc, vote = 0, pending = 0;
 
 	memset(&s, 0, sizeof s);
 	if ((rc = store_require_role(q, POLICY_ROLE_REVIEWER,
@@ -651,7 +651,8 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 	if ((rc = store_item_get(q, 0, d->item, &it, cause)) != 0)
 		goto fail;
 	if (d->action != QUEUE_COMMENT &&
-	    (rc = claim_check(q, d->item, d->lease_id, &item_id, cause)) != 0)
+	    ((rc = twoperson_refuse_self(q, it, cause)) != 0 ||
+	    (rc = claim_check(q, d->item, d->lease_id, &item_id, cause)) != 0))
 		goto fail;
 	if (decide_check_payload(q->policy, it, d->action, p, &why) != 0) {
 		xasprintf(cause, "item %s: %s", d->item, why);
@@ -663,6 +664,16 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 	    (rc = store_shift_id(q, 1, &shift, cause)) != 0 ||
 	    (rc = decide_round(q, it, d->action, &s, &vote, cause)) != 0)
 		goto fail;
+	/*
+	 * The two-person rule: outside review rounds (which already take
+	 * two reviewers), an approve or correction it covers is a pending
+	 * vote of a round of its own.
+	 */
+	if (s.sample == NULL && (d->action == QUEUE_APPROVE ||
+	    d->action == QUEUE_CORRECT) &&
+	    (rc = twoperson_match(q, it, &pending, &matched, cause)) != 0)
+		goto fail;
+	vote |= pending;
 	spent = d->spent_ms;
 	if (spent < 0 && d->action != QUEUE_COMMENT && it->claimed_at > 0)
 		spent = (queue_now(q) - it->claimed_at) * 1000;
@@ -670,6 +681,9 @@ queue_decide(struct queue *q, const struct queue_decision *d, int64_t *id,
 	    queue_action_name(d->action), shift,
 	    d->action == QUEUE_COMMENT ? 0 : d->lease_id, spent, payload, 0,
 	    vote, "decision", &did, cause)) != 0)
+		goto fail;
+	if (pending && (rc = twoperson_open(q, it, did, matched, &s,
+	    cause)) != 0)
 		goto fail;
 	if (vote)
 		rc = quality_vote(q, it, &s, did, cause);
@@ -690,5 +704,6 @@ out:
 	queue_item_free(it);
 	cJSON_Delete(p);
 	free(payload);
+	free(matched);
 	return (rc);
 }

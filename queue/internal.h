@@ -299,6 +299,20 @@ int		 quality_claim_gold(struct queue *, const struct queue_filter *,
 int		 quality_rounds_scan(struct queue *, int64_t after,
 		     int settled, int (*fn)(const struct queue_round *, void *),
 		     void *arg, char **cause);
+/*
+ * The two-person rule (twoperson.c). Whether the policy's two_person
+ * section covers the item (*why, malloc'd: what matched); EX_NOPERM if
+ * the item's pending decision is the actor's own; and the round the first
+ * decision did opens (recorded, audited), *s becoming its sample.
+ */
+int		 twoperson_match(struct queue *, const struct queue_item *,
+		     int *match, char **why, char **cause);
+int		 twoperson_refuse_self(struct queue *,
+		     const struct queue_item *, char **cause);
+int		 twoperson_open(struct queue *, const struct queue_item *,
+		     int64_t did, const char *why, struct store_sample *s,
+		     char **cause);
+
 /* Checks and carries out what undoing the decision means to its round. */
 int		 quality_undo(struct queue *, int64_t item_id, const char *item,
 		     int64_t decision, const char *action, int *vote,

@@ -56,6 +56,7 @@ policy_new(void)
 	p = xcalloc(1, sizeof *p);
 	p->name = xstrdup("default");
 	p->lease_seconds = 900;
+	p->undo_window_minutes = 1440;
 	p->default_role = POLICY_ROLE_REVIEWER;
 	p->auto_accept = 0.85;
 	p->auto_reject = 0.30;
@@ -130,6 +131,12 @@ policy_free(struct policy *p)
 	for (i = 0; i < p->nseverities; i++)
 		free(p->severities[i].id);
 	free(p->severities);
+	policy_free_strings(p->two_person.severities,
+	    p->two_person.nseverities);
+	policy_free_strings(p->two_person.flag_types,
+	    p->two_person.nflag_types);
+	policy_free_strings(p->two_person.entity_types,
+	    p->two_person.nentity_types);
 	free(p);
 }
 
@@ -512,6 +519,100 @@ policy_parse_quality(const cJSON *root, struct policy *p, char **cause)
 	return (0);
 }
 
+/*
+ * two_person: what needs a second reviewer. Severities must be the
+ * policy's (parsed before), entity types its taxonomy's; flag types are
+ * the producers' and only need to be ids.
+ */
+static int
+policy_parse_two_person(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const keys[] = {
+		"severities", "flag_types", "entity_types", NULL
+	};
+	struct policy_two_person	*t = &p->two_person;
+	const cJSON			*obj;
+	size_t				 i;
+	int				 rc;
+
+	if ((rc = json_get_object(root, "", "two_person", &obj, cause)) <= 0)
+		return (rc);
+	if (json_check_keys(obj, "two_person", keys, 1, cause) != 0 ||
+	    policy_strings(obj, "two_person", "severities", &t->severities,
+	    &t->nseverities, cause) < 0 ||
+	    policy_strings(obj, "two_person", "flag_types", &t->flag_types,
+	    &t->nflag_types, cause) < 0 ||
+	    policy_strings(obj, "two_person", "entity_types",
+	    &t->entity_types, &t->nentity_types, cause) < 0)
+		return (-1);
+	for (i = 0; i < t->nseverities; i++) {
+		if (policy_find_severity(p, t->severities[i]) == NULL) {
+			xasprintf(cause, "two_person.severities[%zu]: \"%s\" "
+			    "is not one of the policy's severities", i,
+			    t->severities[i]);
+			return (-1);
+		}
+	}
+	for (i = 0; i < t->nentity_types; i++) {
+		if (!policy_has_entity_type(p, t->entity_types[i])) {
+			xasprintf(cause, "two_person.entity_types[%zu]: \"%s\" "
+			    "is not one of the policy's entity types", i,
+			    t->entity_types[i]);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static int
+policy_listed(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return (1);
+	return (0);
+}
+
+int
+policy_two_person_matches(const struct policy *p,
+    const char *const *flag_types, size_t nflags,
+    const char *const *entity_types, size_t nspans,
+    const char *const *severities, size_t nseverities, const char **what,
+    const char **why)
+{
+	const struct policy_two_person	*t = &p->two_person;
+	size_t				 i;
+
+	*what = *why = NULL;
+	for (i = 0; i < nflags; i++) {
+		if (policy_listed(t->flag_types, t->nflag_types,
+		    flag_types[i])) {
+			*what = "flag type";
+			*why = flag_types[i];
+			return (1);
+		}
+	}
+	for (i = 0; i < nspans; i++) {
+		if (policy_listed(t->entity_types, t->nentity_types,
+		    entity_types[i])) {
+			*what = "entity type";
+			*why = entity_types[i];
+			return (1);
+		}
+	}
+	for (i = 0; i < nseverities; i++) {
+		if (policy_listed(t->severities, t->nseverities,
+		    severities[i])) {
+			*what = "severity";
+			*why = severities[i];
+			return (1);
+		}
+	}
+	return (0);
+}
+
 static int
 policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 {
@@ -591,12 +692,12 @@ int
 policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 {
 	static const char *const keys[] = {
-		"name", "lease_seconds", "skip_requeue",
+		"name", "lease_seconds", "undo_window_minutes", "skip_requeue",
 		"allow_reviewer_override", "allow_clock_override",
 		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
 		"labels", "teams", "reason_codes", "severities", "exports",
-		"quality", NULL
+		"quality", "two_person", NULL
 	};
 	cJSON		*root = NULL;
 	struct policy	*p;
@@ -639,6 +740,12 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		}
 		p->lease_seconds = (int)u;
 	}
+	/* A week: past it, a lead's reopen is the way back. */
+	if ((rc = json_get_uint(root, "", "undo_window_minutes", 10080, &u,
+	    cause)) < 0)
+		goto out;
+	if (rc > 0)
+		p->undo_window_minutes = (int)u;
 	rc = -1;
 	s = NULL;
 	if (json_get_string(root, "", "skip_requeue", &s, cause) < 0)
@@ -665,7 +772,8 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 	    policy_entries(root, "reason_codes", &p->reason_codes,
 	    &p->nreason_codes, cause) < 0 ||
 	    policy_parse_teams(root, p, cause) < 0 ||
-	    policy_parse_severities(root, p, cause) < 0)
+	    policy_parse_severities(root, p, cause) < 0 ||
+	    policy_parse_two_person(root, p, cause) < 0)
 		goto out;
 	rc = 0;
 
@@ -713,6 +821,8 @@ policy_to_json(const struct policy *p)
 	root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "name", p->name);
 	cJSON_AddNumberToObject(root, "lease_seconds", p->lease_seconds);
+	cJSON_AddNumberToObject(root, "undo_window_minutes",
+	    p->undo_window_minutes);
 	cJSON_AddStringToObject(root, "skip_requeue",
 	    p->skip_to_end ? "end" : "in_place");
 	cJSON_AddBoolToObject(root, "allow_reviewer_override",
@@ -773,6 +883,13 @@ policy_to_json(const struct policy *p)
 	cJSON_AddNumberToObject(o, "audit_rate", p->audit_rate);
 	cJSON_AddStringToObject(o, "adjudication", p->adjudication ==
 	    POLICY_ADJUDICATE_LEAD ? "lead" : "extra_reviewer");
+	o = cJSON_AddObjectToObject(root, "two_person");
+	cJSON_AddItemToObject(o, "severities", policy_strings_json(
+	    p->two_person.severities, p->two_person.nseverities));
+	cJSON_AddItemToObject(o, "flag_types", policy_strings_json(
+	    p->two_person.flag_types, p->two_person.nflag_types));
+	cJSON_AddItemToObject(o, "entity_types", policy_strings_json(
+	    p->two_person.entity_types, p->two_person.nentity_types));
 	o = cJSON_AddObjectToObject(root, "exports");
 	cJSON_AddStringToObject(o, "min_role",
 	    policy_role_name(p->export_min_role));

@@ -46,6 +46,21 @@ struct policy_login {
 	enum policy_role	 role;
 };
 
+/*
+ * The two-person rule: an approve or correction of an item with a flag of
+ * one of flag_types, a span of one of entity_types, or an escalation on
+ * record at one of severities takes effect only once a second, different
+ * reviewer confirms it (queue_decide).
+ */
+struct policy_two_person {
+	char	**severities;
+	size_t	  nseverities;
+	char	**flag_types;
+	size_t	  nflag_types;
+	char	**entity_types;
+	size_t	  nentity_types;
+};
+
 /* Who settles votes that disagree: a lead, or one more reviewer. */
 enum policy_adjudication {
 	POLICY_ADJUDICATE_LEAD,
@@ -55,6 +70,8 @@ enum policy_adjudication {
 struct policy {
 	char			*name;
 	int			 lease_seconds;
+	/* how far back undo reaches past the open shift; 0: the shift only */
+	int			 undo_window_minutes;
 	int			 skip_to_end;
 	int			 allow_reviewer_override;
 	int			 allow_clock_override;	/* HITL_NOW */
@@ -97,6 +114,8 @@ struct policy {
 	double			 audit_rate;
 	enum policy_adjudication adjudication;
 
+	struct policy_two_person two_person;
+
 	enum policy_role	 export_min_role;
 	/* --redact none, and formats that carry the text (spans) */
 	enum policy_role	 export_unredacted_role;
@@ -130,5 +149,16 @@ const struct policy_entry *policy_find_entry(const struct policy_entry *,
 const struct policy_severity *policy_find_severity(const struct policy *,
 		     const char *id);
 int		 policy_has_entity_type(const struct policy *, const char *);
+/*
+ * Whether the two-person rule covers an item with these flag types and
+ * span entity types (NULL-free arrays) and the escalation severities on
+ * its record; *why, when it does, says what matched ("flag type
+ * toxicity"), pointing into the policy.
+ */
+int		 policy_two_person_matches(const struct policy *,
+		     const char *const *flag_types, size_t nflags,
+		     const char *const *entity_types, size_t nspans,
+		     const char *const *severities, size_t nseverities,
+		     const char **what, const char **why);
 
 #endif

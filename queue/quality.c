@@ -146,9 +146,11 @@ quality_blind(struct queue *q, const char *item, int *blind, char **cause)
 		return (0);
 	if (rc != STORE_ROW)
 		return (rc);
+	/* A two-person round's second reviewer is to see the first. */
 	*blind = strcmp(s.sample, "gold") == 0 ||
-	    strcmp(s.state, "open") == 0 ||
-	    strcmp(s.state, "adjudication") == 0;
+	    (strcmp(s.sample, "two_person") != 0 &&
+	    (strcmp(s.state, "open") == 0 ||
+	    strcmp(s.state, "adjudication") == 0));
 	store_sample_done(&s);
 	return (0);
 }
@@ -198,7 +200,8 @@ quality_votes_free(struct vote *v, size_t n)
  */
 static int
 quality_settle(struct queue *q, const struct queue_item *it,
-    const struct queue_decision_info *votes, size_t n, const char *how,
+    const char *sample, const struct queue_decision_info *votes, size_t n,
+    const char *how,
     int64_t chose, const char *action, const char *payload,
     const char *note, int64_t *id, char **cause)
 {
@@ -224,6 +227,14 @@ quality_settle(struct queue *q, const struct queue_item *it,
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(arr,
 		    cJSON_CreateNumber((double)votes[i].id));
+	/* The two-person rule's settlement names both persons. */
+	if (strcmp(sample, "two_person") == 0) {
+		cJSON_AddStringToObject(o, "rule", "two_person");
+		arr = cJSON_AddArrayToObject(o, "reviewers");
+		for (i = 0; i < n; i++)
+			cJSON_AddItemToArray(arr,
+			    cJSON_CreateString(votes[i].reviewer));
+	}
 	if (note != NULL && *note != '\0')
 		cJSON_AddStringToObject(o, "note", note);
 	text = json_print(o);
@@ -278,13 +289,15 @@ quality_close(struct queue *q, const struct queue_item *it,
 		}
 	}
 	if (bestn == n) {
-		rc = quality_settle(q, it, d, n, "agreement", d[0].id,
-		    d[0].action, d[0].payload, NULL, NULL, cause);
+		rc = quality_settle(q, it, s->sample, d, n, "agreement",
+		    d[0].id, d[0].action, d[0].payload, NULL, NULL, cause);
 		goto out;
 	}
-	if (q->policy->adjudication == POLICY_ADJUDICATE_EXTRA_REVIEWER) {
+	/* Two persons who disagree go to a lead, whatever rounds do. */
+	if (q->policy->adjudication == POLICY_ADJUDICATE_EXTRA_REVIEWER &&
+	    strcmp(s->sample, "two_person") != 0) {
 		if (bestn * 2 > n) {
-			rc = quality_settle(q, it, d, n, "majority",
+			rc = quality_settle(q, it, s->sample, d, n, "majority",
 			    d[best].id, d[best].action, d[best].payload, NULL,
 			    NULL, cause);
 			goto out;
@@ -452,7 +465,8 @@ quality_paused(struct queue *q, char **cause)
  * when SHA-256 of (login, n, policy version) falls below gold_rate, so a
  * reviewer's share of gold is gold_rate and the same claims are gold
  * again on a copy of the database. A type filter is served no gold (it
- * would stand out); a kind filter gets gold of that kind.
+ * would stand out), nor is the claim of a row the reviewer chose; a kind
+ * filter gets gold of that kind.
  */
 int
 quality_claim_gold(struct queue *q, const struct queue_filter *f,
@@ -463,7 +477,8 @@ quality_claim_gold(struct queue *q, const struct queue_filter *f,
 	int	 rc, serve;
 
 	*id = 0;
-	if (q->policy->gold_rate <= 0 || (f != NULL && f->type != NULL))
+	if (q->policy->gold_rate <= 0 || (f != NULL && (f->type != NULL ||
+	    f->item != NULL)))
 		return (STORE_DONE);
 	if ((rc = store_claim_count(q, q->actor, &n, cause)) != 0)
 		return (rc);
@@ -636,8 +651,8 @@ queue_adjudicate(struct queue *q, const char *item, int64_t chose,
 			rc = EX_DATAERR;
 			goto fail;
 		}
-		rc = quality_settle(q, it, d, n, "adjudication", chose,
-		    d[i].action, d[i].payload, note, id, cause);
+		rc = quality_settle(q, it, s.sample, d, n, "adjudication",
+		    chose, d[i].action, d[i].payload, note, id, cause);
 	} else {
 		if (action == NULL || queue_action_parse(action, &a) != 0 ||
 		    (a != QUEUE_APPROVE && a != QUEUE_CORRECT)) {
@@ -658,8 +673,8 @@ queue_adjudicate(struct queue *q, const char *item, int64_t chose,
 			goto fail;
 		}
 		text = p != NULL ? json_print(p) : NULL;
-		rc = quality_settle(q, it, d, n, "adjudication", 0, action,
-		    text, note, id, cause);
+		rc = quality_settle(q, it, s.sample, d, n, "adjudication", 0,
+		    action, text, note, id, cause);
 	}
 	if (rc != 0 || (rc = store_commit(q, cause)) != 0)
 		goto fail;

@@ -489,6 +489,12 @@ void		 queue_decisions_free(struct queue_decision_info *, size_t);
 struct queue_filter {
 	const char	*kind;		/* model_output, anonymization */
 	const char	*type;		/* flag category prefix or entity type */
+	/*
+	 * A claim of this item alone (its producer id: a row the reviewer
+	 * chose), under the same rules as any claim; kind and type are then
+	 * not looked at.
+	 */
+	const char	*item;
 };
 
 struct queue_lease {
@@ -499,8 +505,9 @@ struct queue_lease {
 };
 
 /*
- * Claims the highest-priority available item matching the filter. Returns
- * EX_UNAVAILABLE with *cause "the queue is empty..." when there is none.
+ * Claims the highest-priority available item matching the filter (or the
+ * filter's one item). Returns EX_UNAVAILABLE with *cause "nothing to
+ * review..." when there is none, or saying who holds the one item.
  */
 int		 queue_claim_next(struct queue *, const struct queue_filter *,
 		     struct queue_lease *, char **cause);
@@ -545,11 +552,29 @@ struct queue_decision {
 };
 int		 queue_decide(struct queue *, const struct queue_decision *,
 		     int64_t *decision_id, char **cause);
-
 /*
- * Withdraws the actor's most recent decision of the current shift that is
- * still in force; the item comes back to the actor, claimed.
+ * The two-person rule (the policy's two_person section): an approve or
+ * correction of an item it covers, not in a review round already, takes
+ * no effect by itself. It is recorded as the item's pending decision (a
+ * vote of a "two_person" round, audited as event "two_person") and the
+ * item goes back to the queue, where its first reviewer is never served
+ * it again; a second, different reviewer sees the pending decision
+ * (queue_pending) and confirms it (queue_confirm: the same decision,
+ * which puts it in force as an agreement naming both) or decides
+ * differently, which sends the item to a lead's adjudication. An
+ * escalation, skip or comment needs nobody's confirmation. Nobody may
+ * confirm or replace their own pending decision (EX_NOPERM).
+ *
+ * queue_pending gives the item's pending decision (*pending NULL when
+ * none waits; queue_decisions_free(*pending, 1)).
  */
+int		 queue_pending(struct queue *, const char *item,
+		     struct queue_decision_info **pending, char **cause);
+/* Decides the item held under lease_id as its pending decision says. */
+int		 queue_confirm(struct queue *, const char *item,
+		     int64_t lease_id, int64_t spent_ms, int64_t *decision_id,
+		     char **cause);
+
 /*
  * Leads and admins: puts a decided (or resolved) item back in the queue,
  * with a note saying why; the next decision on it supersedes the last one
@@ -557,6 +582,12 @@ int		 queue_decide(struct queue *, const struct queue_decision *,
  */
 int		 queue_reopen(struct queue *, const char *item, const char *note,
 		     int64_t *decision_id, char **cause);
+/*
+ * Withdraws the actor's most recent decision still in force, of the open
+ * shift or of the policy's undo_window_minutes (across shifts), unless it
+ * was exported or someone acted on the item since; the item comes back to
+ * the actor, claimed (l). Repeated, it goes further back.
+ */
 int		 queue_undo(struct queue *, struct queue_decision_info *undone,
 		     struct queue_lease *, char **cause);
 

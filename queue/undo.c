@@ -1,6 +1,7 @@
 /*
- * Undo: a reviewer withdraws their own latest decision of the shift by
- * appending a compensating event; the item comes back to them, claimed.
+ * Undo: a reviewer withdraws their own latest decision still in force, of
+ * the shift or of the policy's undo window, by appending a compensating
+ * event; the item comes back to them, claimed.
  */
 #include "config.h"
 
@@ -13,18 +14,35 @@
 #include "records.h"
 #include "xmalloc.h"
 
+/*
+ * The decision to withdraw: of the open shift (if any), or taken within the
+ * policy's undo window, so that a mistake noticed after a break, in a new
+ * shift, is still the reviewer's to undo.
+ */
 static int
 undo_find(struct queue *q, int64_t shift, struct store_undoable *t,
     char **cause)
 {
-	int rc;
+	int	window = q->policy->undo_window_minutes;
+	char	since[32];
+	int	rc;
 
-	rc = store_decision_undoable(q, q->actor, shift, t, cause);
-	if (rc == STORE_DONE) {
-		xasprintf(cause, "nothing to undo: %s has no decision in this "
-		    "shift that is still in force", q->actor);
+	/* A window of 0 reaches no further than the shift: "now" is past. */
+	queue_format_time(queue_now(q) - (int64_t)window * 60 +
+	    (window == 0), since);
+	rc = store_decision_undoable(q, q->actor, shift, since, t, cause);
+	if (rc == STORE_DONE && window == 0)
+		xasprintf(cause, "nothing to undo: %s has no decision in %s "
+		    "that is still in force (the policy's undo_window_minutes "
+		    "is 0: undo reaches no further than the shift)", q->actor,
+		    shift != 0 ? "this shift" : "an open shift");
+	else if (rc == STORE_DONE)
+		xasprintf(cause, "nothing to undo: %s has no decision still in "
+		    "force from this shift or the last %d minutes "
+		    "(undo_window_minutes; a lead can reopen an item: hitl "
+		    "reopen)", q->actor, window);
+	if (rc == STORE_DONE)
 		return (EX_UNAVAILABLE);
-	}
 	return (rc == STORE_ROW ? 0 : rc);
 }
 
@@ -109,12 +127,6 @@ queue_undo(struct queue *q, struct queue_decision_info *undone,
 		return (rc);
 	if ((rc = store_shift_id(q, 0, &shift, cause)) != 0)
 		goto fail;
-	if (shift == 0) {
-		xasprintf(cause, "nothing to undo: %s has no open shift",
-		    q->actor);
-		rc = EX_UNAVAILABLE;
-		goto fail;
-	}
 	if ((rc = undo_find(q, shift, &t, cause)) != 0 ||
 	    (rc = quality_undo(q, t.item_id, t.item, t.id, t.action, &vote,
 	    cause)) != 0 ||
@@ -126,6 +138,9 @@ queue_undo(struct queue *q, struct queue_decision_info *undone,
 	else if (strcmp(t.action, "skip") == 0)
 		rc = store_skip_undo(q, t.id, cause);
 	if (rc != 0)
+		goto fail;
+	/* An undo after a break is of the new shift (opened here if need be). */
+	if (shift == 0 && (rc = store_shift_id(q, 1, &shift, cause)) != 0)
 		goto fail;
 	/* A comment changed no state; everything else comes back claimed. */
 	if (strcmp(t.action, "comment") != 0 &&

@@ -62,6 +62,7 @@ struct verify {
 	size_t				 npols;
 	int64_t				 decisions;	/* events naming one */
 	int64_t				 pauses;	/* pause, resume */
+	int64_t				 two_person;	/* rounds opened */
 };
 
 static void
@@ -305,6 +306,8 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 		return (verify_key_event(v, seq, data, cause));
 	if (strcmp(event, "pause") == 0 || strcmp(event, "resume") == 0)
 		v->pauses++;
+	if (strcmp(event, "two_person") == 0)
+		v->two_person++;
 	if (strcmp(event, "policy_load") == 0) {
 		l = &v->policies;
 		key = "version";
@@ -1533,6 +1536,13 @@ verify_quality(struct verify *v, char **cause)
 		    "resumes but the audit log records %lld: pauses were "
 		    "changed behind hitl's back", (long long)c.pauses,
 		    (long long)v->pauses);
+		return (EX_DATAERR);
+	}
+	if (c.two_person != v->two_person) {
+		xasprintf(cause, "the samples table holds %lld two-person "
+		    "rounds but the audit log opened %lld: samples were "
+		    "changed behind hitl's back", (long long)c.two_person,
+		    (long long)v->two_person);
 		return (EX_DATAERR);
 	}
 	return (0);

@@ -32,6 +32,7 @@ static const struct tui_binding tui_bindings[] = {
 
 	{ "queue", KEY_RETURN, TUI_REQ_OPEN },
 	{ "queue", KEY_ENTER, TUI_REQ_OPEN },
+	{ "queue", 'n', TUI_REQ_NEXT },
 	{ "queue", '/', TUI_REQ_SEARCH },
 	{ "queue", 'f', TUI_REQ_FILTER },
 	{ "queue", 'u', TUI_REQ_UNDO },
@@ -46,6 +47,7 @@ static const struct tui_binding tui_bindings[] = {
 	{ "item", 's', TUI_REQ_SKIP },
 	{ "item", 'u', TUI_REQ_UNDO },
 	{ "item", 'm', TUI_REQ_COMMENT },
+	{ "item", 'C', TUI_REQ_CONFIRM },
 	{ "item", KEY_TAB, TUI_REQ_SPAN_NEXT },
 	{ "item", KEY_BTAB, TUI_REQ_SPAN_PREV },
 	{ "item", 'y', TUI_REQ_SPAN_ACCEPT },

@@ -2,7 +2,9 @@
  * Where keys come from: the terminal, or a script for tests (keys are taken
  * only when the console is idle, between redraws). A script line is a
  * comment (#), a command (:screen-dump FILE, :resize COLSxLINES) or keys,
- * with named keys in angle brackets ("jj<Enter>a").
+ * with named keys in angle brackets ("jj<Enter>a"). Anything else in it (an
+ * unknown command or key name, a dump that cannot be written) ends the
+ * script as an error, so that a typo never skips a comparison.
  */
 #include "config.h"
 
@@ -20,6 +22,24 @@ static char	 input_line[4096];
 static size_t	 input_pos;
 static int	 input_have;
 static int	 input_ended;	/* the script ran out */
+static unsigned	 input_lineno;
+static char	*input_error;	/* what ended it, if not its end */
+
+/* Ends the script: "key script line N: WHAT THING". */
+static void
+input_fail(const char *what, const char *thing)
+{
+	free(input_error);
+	xasprintf(&input_error, "key script line %u: %s %s", input_lineno,
+	    what, thing);
+	input_ended = 1;
+}
+
+const char *
+tui_input_error(void)
+{
+	return (input_error);
+}
 
 int
 tui_input_open(const char *script, char **cause)
@@ -40,6 +60,8 @@ tui_input_close(void)
 	if (input_script != NULL)
 		fclose(input_script);
 	input_script = NULL;
+	free(input_error);
+	input_error = NULL;
 }
 
 int
@@ -61,8 +83,10 @@ input_dump(const char *path)
 	size_t	 o, cap;
 	int	 y, x, n;
 
-	if ((f = fopen(path, "w")) == NULL)
+	if ((f = fopen(path, "w")) == NULL) {
+		input_fail("cannot write the screen dump", path);
 		return;
+	}
 	cap = (size_t)COLS * 32 + 1;
 	line = xmalloc(cap);
 	for (y = 0; y < LINES; y++) {
@@ -109,13 +133,15 @@ input_command(struct tui *t, char *cmd)
 		return (0);
 	}
 	if (strncmp(cmd, ":resize ", 8) == 0 &&
-	    sscanf(cmd + 8, "%dx%d", &c, &l) == 2) {
+	    sscanf(cmd + 8, "%dx%d", &c, &l) == 2 && c > 0 && l > 0) {
 		resizeterm(l, c);
 		t->lines = l;
 		t->cols = c;
 		return (KEY_RESIZE);
 	}
-	return (0);
+	input_fail("unknown command (:screen-dump FILE or :resize COLSxLINES):",
+	    cmd);
+	return (TUI_KEY_EOF);
 }
 
 int
@@ -138,6 +164,8 @@ tui_input_key(struct tui *t)
 		}
 		return (key);
 	}
+	if (input_ended)
+		return (TUI_KEY_EOF);
 	for (;;) {
 		if (!input_have || input_line[input_pos] == '\0' ||
 		    input_line[input_pos] == '\n') {
@@ -148,18 +176,25 @@ tui_input_key(struct tui *t)
 			}
 			input_pos = 0;
 			input_have = 1;
+			input_lineno++;
 			if (input_line[0] == '#' || input_line[0] == '\n')
 				input_have = 0;
 			else if (input_line[0] == ':') {
 				input_have = 0;
 				if ((key = input_command(t, input_line)) != 0)
 					return (key);
+				if (input_ended)
+					return (TUI_KEY_EOF);
 			}
 			continue;
 		}
 		key = tui_key_parse(input_line + input_pos, &len);
+		if (key == -1) {
+			input_line[input_pos + len] = '\0';
+			input_fail("unknown key", input_line + input_pos);
+			return (TUI_KEY_EOF);
+		}
 		input_pos += len;
-		if (key != -1)
-			return (key);
+		return (key);
 	}
 }

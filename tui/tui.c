@@ -80,12 +80,6 @@ tui_on_fatal(int sig)
 	raise(sig);
 }
 
-void
-tui_set_view(struct tui *t, const struct tui_view_ops *v)
-{
-	t->view = v;
-}
-
 static void
 tui_format_duration(int64_t s, char *buf, size_t len)
 {
@@ -408,6 +402,47 @@ tui_quit(struct tui *t, int ask)
 	return (0);
 }
 
+/*
+ * Counts, as in vi and tig: digits before a key repeat it ("3j", "5 Space").
+ * Only moves repeat; a decision never does, so a stray count is harmless.
+ * A digit a view binds (the adjudication's votes) is that view's.
+ */
+static const enum tui_request tui_counted[] = {
+	TUI_REQ_DOWN, TUI_REQ_UP, TUI_REQ_PAGE_DOWN, TUI_REQ_PAGE_UP,
+	TUI_REQ_SPAN_NEXT, TUI_REQ_SPAN_PREV, TUI_REQ_CURSOR_LEFT,
+	TUI_REQ_CURSOR_RIGHT
+};
+#define TUI_COUNT_MAX 9999
+static unsigned tui_count;
+
+/* A digit of a count: kept (and shown) and 1; else 0. */
+static int
+tui_count_digit(struct tui *t, int key, enum tui_request req)
+{
+	if (req != TUI_REQ_NONE || key < '0' || key > '9' ||
+	    (key == '0' && tui_count == 0))
+		return (0);
+	tui_count = tui_count * 10 + (unsigned)(key - '0');
+	if (tui_count > TUI_COUNT_MAX)
+		tui_count = TUI_COUNT_MAX;
+	tui_message(t, 0, "%u", tui_count);
+	return (1);
+}
+
+/* How many times req runs: the count for a move, else once. */
+static unsigned
+tui_count_take(enum tui_request req)
+{
+	unsigned	n = tui_count;
+	size_t		i;
+
+	tui_count = 0;
+	for (i = 0; i < sizeof tui_counted / sizeof tui_counted[0]; i++)
+		if (tui_counted[i] == req)
+			return (n > 0 ? n : 1);
+	return (1);
+}
+
 int
 tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 {
@@ -417,6 +452,7 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	int64_t			 shift;
 	enum tui_request	 req;
 	size_t			 i;
+	unsigned		 repeat;
 	int			 key, flags, rc = 0;
 
 	memset(&t, 0, sizeof t);
@@ -505,6 +541,9 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 		}
 		t.message[0] = '\0';
 		req = tui_bind_lookup(t.view->name, key);
+		if (tui_count_digit(&t, key, req))
+			continue;
+		repeat = tui_count_take(req);
 		if (req == TUI_REQ_QUIT) {
 			if (tui_quit(&t, 1) == 0)
 				break;
@@ -521,7 +560,10 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 		}
 		if (t.cols < TUI_MIN_COLS || t.lines < TUI_MIN_LINES)
 			continue;
-		flags = t.view->request(&t, req, key);
+		/* A count repeats a move; a reload or a quit ends it. */
+		flags = 0;
+		while (repeat-- > 0 && !(flags & (TUI_RELOAD | TUI_QUIT)))
+			flags |= t.view->request(&t, req, key);
 		if (flags & TUI_RELOAD)
 			tui_view_queue.open(&t);
 		if ((flags & TUI_QUIT) && tui_quit(&t, 1) == 0)
@@ -536,6 +578,10 @@ out:
 	if (tui_null_out != NULL)
 		fclose(tui_null_out);
 	tui_null_out = NULL;
+	if (rc == 0 && tui_input_error() != NULL) {
+		xasprintf(cause, "%s", tui_input_error());
+		rc = EX_DATAERR;
+	}
 	tui_input_close();
 	if (tui_signalled)
 		xasprintf(cause, "stopped by signal %d; the shift was ended",

@@ -25,13 +25,15 @@
 	R(PAGE_UP,	"page-up",	"previous page") \
 	R(FIRST,	"first",	"first row") \
 	R(LAST,		"last",		"last row") \
-	R(OPEN,		"open",		"claim the next item and review it") \
+	R(OPEN,		"open",		"review the selected item (claiming it)") \
+	R(NEXT,		"next",		"claim the next item by priority") \
 	R(APPROVE,	"approve",	"approve: the output (or the spans) is right") \
 	R(CORRECT,	"correct",	"correct the item") \
 	R(ESCALATE,	"escalate",	"escalate to a team") \
 	R(SKIP,		"skip",		"skip: pass the item on") \
 	R(UNDO,		"undo",		"undo your last decision") \
 	R(COMMENT,	"comment",	"add a comment to the item") \
+	R(CONFIRM,	"confirm",	"confirm the decision pending a second reviewer") \
 	R(SEARCH,	"search",	"search by id or text") \
 	R(FILTER,	"filter",	"filter by kind, flag or entity type") \
 	R(HELP,		"help",		"show the keys") \
@@ -63,7 +65,10 @@ enum tui_request {
 	TUI_NREQ
 };
 
-/* What an action asks of the main loop. */
+/*
+ * What an action asks of the main loop, which redraws after each key; a
+ * prompt or picker open over a view redraws it too while it waits.
+ */
 #define TUI_REDRAW	0x1
 #define TUI_RELOAD	0x2	/* fetch the data again, then redraw */
 #define TUI_QUIT	0x4
@@ -149,7 +154,6 @@ struct tui {
 	int64_t				 lease;
 	int64_t				 lease_expires;
 	int64_t				 opened_at;
-	int				 hidden;	/* item has hidden chars */
 };
 
 /* tui.c */
@@ -161,11 +165,13 @@ int	 tui_interrupted(void);
 int	 tui_run(struct queue *, const struct tui_options *, char **cause);
 void	 tui_message(struct tui *, int error, const char *, ...)
 	     __attribute__((format(printf, 3, 4)));
-void	 tui_set_view(struct tui *, const struct tui_view_ops *);
 void	 tui_restore(void);
 
-/* view-item.c: claim the next item and open it; open one held. */
-int	 tui_queue_claim(struct tui *);
+/*
+ * view-item.c: claim the next item (or, item not NULL, that one) and open
+ * it; open one held.
+ */
+int	 tui_queue_claim(struct tui *, const char *item);
 int	 tui_item_show(struct tui *, const char *item, int64_t lease,
 	     int64_t expires);
 /* view-item.c: show an escalated item from the inbox; settle one. */
@@ -266,6 +272,8 @@ int	 tui_prompt_pick_from(struct tui *, const char *title,
 int	 tui_input_open(const char *script, char **cause);
 /* Whether a key script has run out (it sends TUI_KEY_EOF from then on). */
 int	 tui_input_ended(void);
+/* Why the key script ended before its end (a typo in it), or NULL. */
+const char *tui_input_error(void);
 void	 tui_input_close(void);
 /* The next key; handles script commands (screen dumps, resizes). */
 int	 tui_input_key(struct tui *);

@@ -1,7 +1,8 @@
 /*
  * The item pane: a model output with its context and flagged ranges, or an
  * anonymization case with its spans by entity type, and the decisions taken
- * on it (approve, correct, escalate, skip, comment, undo; span mode). Opened
+ * on it (approve, correct, escalate, skip, comment, undo; span mode; the
+ * confirmation of a decision pending under the two-person rule). Opened
  * from the inbox, it shows the escalation and settles it (acknowledge,
  * resolve) instead.
  */
@@ -48,6 +49,10 @@ static int			 iv_selecting;
 static size_t			 iv_mark;
 static char			*iv_kept;	/* corrected text not yet saved */
 static char			 iv_last_note[1024]; /* a refused decision's */
+/* The open item came back by an undo and nothing was done on it since. */
+static int			 iv_undone;
+/* Another reviewer's decision waiting for confirmation (two-person rule). */
+static struct queue_decision_info *iv_pending;
 /*
  * Opened from the inbox: the escalation shown (fetched again after each
  * change), with no lease: t->item stays "" as nothing is claimed.
@@ -70,6 +75,9 @@ iv_free_state(void)
 	free(iv_added);
 	queue_item_free(iv_item);
 	iv_item = NULL;
+	if (iv_pending != NULL)
+		queue_decisions_free(iv_pending, 1);
+	iv_pending = NULL;
 	iv_types = NULL;
 	iv_verdicts = NULL;
 	iv_added = NULL;
@@ -91,6 +99,12 @@ iv_load(struct tui *t, const char *item)
 		tui_message(t, 1, "%s", why);
 		free(why);
 		return (-1);
+	}
+	if (queue_pending(t->q, item, &iv_pending, &why) != 0) {
+		/* The item can still be decided: the rule is the queue's. */
+		tui_message(t, 1, "%s", why);
+		free(why);
+		why = NULL;
 	}
 	t->opened_at = queue_now(t->q);
 	iv_verdicts = xcalloc(iv_item->nspans + 1, sizeof *iv_verdicts);
@@ -189,18 +203,23 @@ iv_esc_close(struct tui *t)
 }
 
 int
-tui_queue_claim(struct tui *t)
+tui_queue_claim(struct tui *t, const char *item)
 {
+	struct queue_filter	 one = { .item = item };
 	struct queue_lease	 l;
 	char			*why = NULL;
 	int			 rc;
 
 	/* One item at a time: back to the one still open. */
 	if (t->item[0] != '\0') {
+		if (item != NULL && strcmp(item, t->item) != 0)
+			tui_message(t, 1, "%s is open: finish or skip it first",
+			    t->item);
 		t->view = &tui_view_item;
 		return (TUI_REDRAW);
 	}
-	if ((rc = queue_claim_next(t->q, &t->filter, &l, &why)) != 0) {
+	if ((rc = queue_claim_next(t->q, item != NULL ? &one : &t->filter, &l,
+	    &why)) != 0) {
 		tui_message(t, rc != EX_UNAVAILABLE, "%s", why);
 		free(why);
 		return (TUI_RELOAD);
@@ -213,6 +232,7 @@ tui_queue_claim(struct tui *t)
 static void
 iv_close_item(struct tui *t)
 {
+	iv_undone = 0;
 	iv_free_state();
 	free(iv_kept);
 	iv_kept = NULL;
@@ -566,6 +586,30 @@ iv_doc_suspended(struct tui *t, struct iv_doc *d)
 	queue_suspensions_free(all, n);
 }
 
+/*
+ * The decision that waits for this reviewer's confirmation: who took it,
+ * what it was, and the keys (the cells sanitize the login).
+ */
+static void
+iv_doc_pending(struct iv_doc *d)
+{
+	struct tui_cells	*c;
+	const char		*a = iv_pending->action;
+	char			 buf[160];
+
+	c = iv_block(d, "pending confirmation: ",
+	    tui_color_attr(TUI_C_DIFFER) | A_BOLD);
+	tui_cells_add(c, iv_pending->reviewer, strlen(iv_pending->reviewer),
+	    tui_color_attr(TUI_C_DIFFER) | A_BOLD, 0);
+	snprintf(buf, sizeof buf, " %s it (decision %lld, %s)",
+	    strcmp(a, "correct") == 0 ? "corrected" : strcmp(a, "approve") ==
+	    0 ? "approved" : a, (long long)iv_pending->id,
+	    iv_pending->decided_at);
+	tui_cells_add(c, buf, strlen(buf), tui_color_attr(TUI_C_DIFFER), 0);
+	iv_block(d, "C confirms it; deciding otherwise sends the item to a "
+	    "lead (two-person rule)", tui_color_attr(TUI_C_DIM));
+}
+
 static void
 iv_draw(struct tui *t, const struct tui_rect *r)
 {
@@ -597,13 +641,14 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 	iv_doc_suspended(t, &d);
 	if (iv_esc != NULL)
 		iv_doc_escalation(t, &d);
+	if (iv_pending != NULL)
+		iv_doc_pending(&d);
 	if (iv_item->kind == QUEUE_KIND_MODEL_OUTPUT)
 		iv_doc_output(t, &d);
 	else
 		iv_doc_spans(t, &d);
 	for (i = 0; i < d.n; i++)
 		hidden |= d.blocks[i].hidden;
-	t->hidden = hidden;
 	if (hidden)
 		tui_text_draw(r->y, r->x, r->w, "! contains hidden characters "
 		    "(shown as marks such as ^[ and \xe2\x9f\xa8U+202E\xe2\x9f\xa9)",
@@ -654,9 +699,12 @@ static int
 iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 {
 	struct queue_decision	 d;
+	struct queue_decision_info *p = NULL;
 	char			*text = NULL, *why = NULL;
+	int64_t			 did = 0;
 	int			 rc;
 
+	iv_undone = 0;
 	memset(&d, 0, sizeof d);
 	d.item = t->item;
 	d.lease_id = t->lease;
@@ -664,7 +712,7 @@ iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 	d.spent_ms = (queue_now(t->q) - t->opened_at) * 1000;
 	if (payload != NULL)
 		d.payload = text = cJSON_PrintUnformatted(payload);
-	rc = queue_decide(t->q, &d, NULL, &why);
+	rc = queue_decide(t->q, &d, &did, &why);
 	free(text);
 	cJSON_Delete(payload);
 	if (rc == EX_UNAVAILABLE) {
@@ -700,7 +748,47 @@ iv_decide(struct tui *t, enum queue_action a, cJSON *payload)
 		tui_message(t, 0, "comment added to %s", t->item);
 		return (TUI_REDRAW);
 	}
-	tui_message(t, 0, "%s: %s", queue_action_name(a), t->item);
+	/* Held by the two-person rule: the reviewer is told it waits. */
+	if ((a == QUEUE_APPROVE || a == QUEUE_CORRECT) &&
+	    queue_pending(t->q, t->item, &p, &why) == 0 && p != NULL &&
+	    p->id == did)
+		tui_message(t, 0, "%s: %s, pending a second reviewer's "
+		    "confirmation", queue_action_name(a), t->item);
+	else
+		tui_message(t, 0, "%s: %s", queue_action_name(a), t->item);
+	free(why);
+	if (p != NULL)
+		queue_decisions_free(p, 1);
+	iv_close_item(t);
+	return (TUI_RELOAD);
+}
+
+/* The pending decision, made again by this reviewer: it takes effect. */
+static int
+iv_confirm(struct tui *t)
+{
+	char	*why = NULL;
+	int	 rc;
+
+	if (iv_pending == NULL) {
+		tui_message(t, 1, "no decision on %s waits for confirmation",
+		    t->item);
+		return (TUI_REDRAW);
+	}
+	rc = queue_confirm(t->q, t->item, t->lease, (queue_now(t->q) -
+	    t->opened_at) * 1000, NULL, &why);
+	if (rc != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+		if (rc != EX_UNAVAILABLE)
+			return (TUI_REDRAW);
+		iv_close_item(t);
+		return (TUI_RELOAD);
+	}
+	tui_recovery_drop(t->item);
+	t->decisions++;
+	tui_message(t, 0, "confirmed %s's %s: %s", iv_pending->reviewer,
+	    iv_pending->action, t->item);
 	iv_close_item(t);
 	return (TUI_RELOAD);
 }
@@ -1198,17 +1286,39 @@ iv_renew(struct tui *t)
 	t->lease_expires = expires;
 }
 
+/* Nothing typed or marked on the open item that giving it up would lose. */
+static int
+iv_untouched(void)
+{
+	size_t i;
+
+	if (iv_kept != NULL || iv_nadded != 0)
+		return (0);
+	for (i = 0; iv_item != NULL && i < iv_item->nspans; i++)
+		if (iv_verdicts[i] != IV_NONE)
+			return (0);
+	return (1);
+}
+
+/*
+ * Undoes the reviewer's latest decision still in force. On an item an undo
+ * brought back, untouched, it goes one further back: that item is given up
+ * (its decision stays undone) once the earlier one is back.
+ */
 static int
 iv_undo(struct tui *t)
 {
 	struct queue_decision_info	 d;
 	struct queue_lease		 l;
-	char				*why = NULL;
+	char				*why = NULL, prev[sizeof t->item];
+	int64_t				 prev_lease = t->lease;
 
-	if (t->item[0] != '\0') {
+	prev[0] = '\0';
+	if (t->item[0] != '\0' && !(iv_undone && iv_untouched())) {
 		tui_message(t, 1, "finish or skip the open item first");
 		return (TUI_REDRAW);
 	}
+	snprintf(prev, sizeof prev, "%s", t->item);
 	if (queue_undo(t->q, &d, &l, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
@@ -1217,9 +1327,20 @@ iv_undo(struct tui *t)
 	if (t->decisions > 0 && strcmp(d.action, "comment") != 0 &&
 	    strcmp(d.action, "skip") != 0)
 		t->decisions--;
-	tui_message(t, 0, "undid %s of %s", d.action, d.item);
-	if (l.item != NULL)
-		tui_item_show(t, l.item, l.lease_id, l.expires);
+	if (prev[0] != '\0') {
+		iv_close_item(t);
+		if (queue_release(t->q, prev, prev_lease, &why) != 0) {
+			tui_message(t, 1, "undid %s of %s; %s", d.action,
+			    d.item, why);
+			free(why);
+		} else
+			tui_message(t, 0, "undid %s of %s (%s is back in the "
+			    "queue)", d.action, d.item, prev);
+	} else
+		tui_message(t, 0, "undid %s of %s", d.action, d.item);
+	if (l.item != NULL && tui_item_show(t, l.item, l.lease_id,
+	    l.expires) == 0)
+		iv_undone = 1;
 	free(d.item);
 	free(d.action);
 	free(d.reviewer);
@@ -1287,6 +1408,8 @@ iv_request(struct tui *t, enum tui_request req, int key)
 		return (iv_correct_output(t));
 	case TUI_REQ_ESCALATE:
 		return (iv_escalate(t));
+	case TUI_REQ_CONFIRM:
+		return (iv_confirm(t));
 	case TUI_REQ_SKIP:
 		if (iv_note(t, "skip; note (optional):", &o, 0) != 0)
 			return (TUI_REDRAW);
@@ -1305,7 +1428,10 @@ iv_request(struct tui *t, enum tui_request req, int key)
 	}
 }
 
-/* Span mode's keys apply to anonymization cases, correct to outputs. */
+/*
+ * Span mode's keys apply to anonymization cases, correct to outputs,
+ * confirm to a decision pending confirmation.
+ */
 static int
 iv_skip(enum tui_request req)
 {
@@ -1325,6 +1451,8 @@ iv_skip(enum tui_request req)
 	case TUI_REQ_CORRECT:
 	case TUI_REQ_BACK:
 		return (spans);
+	case TUI_REQ_CONFIRM:
+		return (iv_pending == NULL);
 	default:
 		return (0);
 	}

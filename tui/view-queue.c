@@ -250,7 +250,11 @@ qv_request(struct tui *t, enum tui_request req, int key)
 	(void)key;
 	switch (req) {
 	case TUI_REQ_OPEN:
-		return (tui_queue_claim(t));
+		/* The row selected (found by a search, say), else the next. */
+		return (tui_queue_claim(t, qv_list.n > 0 && qv_list.sel <
+		    qv_list.n ? qv_rows[qv_list.sel].item : NULL));
+	case TUI_REQ_NEXT:
+		return (tui_queue_claim(t, NULL));
 	case TUI_REQ_SEARCH:
 		return (qv_search(t));
 	case TUI_REQ_FILTER:

@@ -184,12 +184,14 @@ decisions_undoable_item(struct queue *q, struct store_undoable *t,
 
 int
 store_decision_undoable(struct queue *q, const char *reviewer, int64_t shift,
-    struct store_undoable *t, char **cause)
+    const char *since, struct store_undoable *t, char **cause)
 {
+	/* decided_at is RFC 3339 UTC throughout: text order is time order. */
 	static const char sql[] =
 	    "SELECT d.id, d.item_id, d.action, i.ext_id "
 	    "FROM decisions d JOIN items i ON i.id = d.item_id "
-	    "WHERE d.reviewer = ?1 AND d.shift_id = ?2 AND d.action IN "
+	    "WHERE d.reviewer = ?1 AND (d.shift_id = ?2 OR "
+	    "d.decided_at >= ?3) AND d.action IN "
 	    "('approve','correct','escalate','skip','comment') AND NOT EXISTS "
 	    "(SELECT 1 FROM decisions u WHERE u.undoes = d.id) "
 	    "ORDER BY d.id DESC LIMIT 1";
@@ -201,6 +203,7 @@ store_decision_undoable(struct queue *q, const char *reviewer, int64_t shift,
 		return (EX_SOFTWARE);
 	store_bind_text(st, 1, reviewer);
 	store_bind_int(st, 2, shift);
+	store_bind_text(st, 3, since);
 	rc = store_step(st, "undo", cause);
 	if (rc == STORE_DONE) {
 		store_reset(st);

@@ -10,6 +10,7 @@
 #include <sysexits.h>
 
 #include "records.h"
+#include "xmalloc.h"
 
 /* What escalation_read reads; the item's row id follows, for the get. */
 #define ESCALATION_COLUMNS \
@@ -189,4 +190,34 @@ store_escalation_withdraw(struct queue *q, int64_t decision, char **cause)
 		return (EX_SOFTWARE);
 	store_bind_int(st, 1, decision);
 	return (store_run(st, "undo", cause));
+}
+
+int
+store_escalation_severities(struct queue *q, int64_t item_id, char ***out,
+    size_t *n, char **cause)
+{
+	static const char sql[] =
+	    "SELECT DISTINCT severity FROM escalations WHERE item_id = ? "
+	    "AND state <> 'withdrawn' ORDER BY severity";
+	struct store_stmt	*st;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_int(st, 1, item_id);
+	while ((rc = store_step(st, "database", cause)) == STORE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[(*n)++] = store_column_text(st, 0);
+	}
+	store_reset(st);
+	if (rc != STORE_DONE) {
+		while (*n > 0)
+			free((*out)[--(*n)]);
+		free(*out);
+		*out = NULL;
+		return (rc);
+	}
+	return (0);
 }

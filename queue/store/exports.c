@@ -90,7 +90,12 @@ store_export_scan(struct queue *q, enum store_export_rows which,
     int64_t since, int64_t upto, const char *kind, struct store_scan **out,
     char **cause)
 {
-	/* Each item's last decision in the range stands for the item. */
+	/*
+	 * Each item's last decision in the range stands for the item. The
+	 * decisions one by one leave out gold items, and the votes of the
+	 * two-person rule: a pending decision is never exported alone, and
+	 * its settlement names it.
+	 */
 	static const char latest_sql[] = EXPORT_SELECT
 	    "WHERE d.id IN (SELECT max(id) FROM decisions WHERE id > ?1 AND "
 	    "id <= ?2 GROUP BY item_id) AND (CAST(?3 AS TEXT) IS NULL OR "
@@ -99,7 +104,8 @@ store_export_scan(struct queue *q, enum store_export_rows which,
 	static const char each_sql[] = EXPORT_SELECT
 	    "WHERE d.id > ?1 AND d.id <= ?2 AND (CAST(?3 AS TEXT) IS NULL "
 	    "OR i.kind = ?3) AND NOT EXISTS (SELECT 1 FROM samples g WHERE "
-	    "g.item_id = d.item_id AND g.sample = 'gold') "
+	    "g.item_id = d.item_id AND (g.sample = 'gold' OR "
+	    "(g.sample = 'two_person' AND coalesce(d.vote, 0) = 1))) "
 	    "ORDER BY d.id";
 	struct store_stmt	*st;
 

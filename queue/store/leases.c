@@ -42,10 +42,14 @@ static const char claim_kind_sql[] = CLAIM_SELECT "AND kind = ?3 "
 static const char claim_type_sql[] = CLAIM_SELECT CLAIM_TYPE CLAIM_ORDER;
 static const char claim_kind_type_sql[] = CLAIM_SELECT "AND kind = ?3 "
     CLAIM_TYPE CLAIM_ORDER;
+static const char claim_one_sql[] = CLAIM_SELECT "AND ext_id = ?6 "
+    CLAIM_ORDER;
 
 const char *
 claim_select_sql(const struct queue_filter *f)
 {
+	if (f != NULL && f->item != NULL)
+		return (claim_one_sql);
 	if (f != NULL && f->kind != NULL)
 		return (f->type != NULL ? claim_kind_type_sql : claim_kind_sql);
 	return (f != NULL && f->type != NULL ? claim_type_sql :
@@ -66,9 +70,11 @@ store_claim_next(struct queue *q, const struct queue_filter *f,
 	store_bind_int(st, 1, queue_now(q));
 	store_bind_int(st, 2, shift);
 	store_bind_text(st, 5, q->actor);
-	if (f != NULL && f->kind != NULL)
+	if (f != NULL && f->item != NULL)
+		store_bind_text(st, 6, f->item);
+	else if (f != NULL && f->kind != NULL)
 		store_bind_text(st, 3, f->kind);
-	if (f != NULL && f->type != NULL)
+	if (f != NULL && f->item == NULL && f->type != NULL)
 		store_bind_text(st, 4, f->type);
 	rc = store_step(st, "claim", cause);
 	if (rc == STORE_ROW)

@@ -376,8 +376,15 @@ const struct store_migration pg_migrations[] = {
 	    "pauses are append-only")
 	"CREATE INDEX leases_holder ON leases (holder);"
 	},
-	{ 5, "suspensions of a model or pipeline",
+	{ 5, "the two-person rule: rounds a decision opens",
 	/* As SQLite's migration 8. */
+	"ALTER TABLE samples DROP CONSTRAINT samples_sample_check;"
+	"ALTER TABLE samples ADD CONSTRAINT samples_sample_check CHECK"
+	"  (sample = 'overlap' OR sample = 'audit' OR sample = 'gold' OR"
+	"  sample = 'two_person');"
+	},
+	{ 6, "suspensions of a model or pipeline",
+	/* As SQLite's migration 9. */
 	"CREATE TABLE suspensions ("
 	"  id " ID ","
 	"  source_kind " T " NOT NULL CHECK (source_kind = 'model' OR"

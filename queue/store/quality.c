@@ -386,9 +386,14 @@ int
 store_round_items(struct queue *q, int64_t after, int64_t **ids, size_t *n,
     char **cause)
 {
-	/* Rounds of two votes or more, the last cast after "after". */
+	/*
+	 * Rounds of two votes or more, the last cast after "after". The
+	 * two-person rule's are not blind (the second person sees the
+	 * first's decision): they measure no agreement between reviewers.
+	 */
 	static const char sql[] =
 	    "SELECT s.item_id FROM samples s WHERE s.sample <> 'gold' AND "
+	    "s.sample <> 'two_person' AND "
 	    "(SELECT count(*) FROM ballots b WHERE b.item_id = s.item_id) "
 	    ">= 2 AND (SELECT max(b.decision_id) FROM ballots b WHERE "
 	    "b.item_id = s.item_id) > ? ORDER BY s.item_id";

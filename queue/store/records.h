@@ -219,9 +219,10 @@ int		 store_decision_insert(struct queue *,
 int		 store_decision_exported(struct queue *, int64_t id);
 
 /*
- * The reviewer's latest decision of the shift that an undo may withdraw (a
- * reviewer's action, not undone), and its item as it is now, locked to the
- * commit; store_undoable_done frees what it holds (an empty one too).
+ * The reviewer's latest decision that an undo may withdraw (a reviewer's
+ * action, not undone), taken in the shift or at or after since (an RFC 3339
+ * UTC time), and its item as it is now, locked to the commit;
+ * store_undoable_done frees what it holds (an empty one too).
  */
 struct store_undoable {
 	int64_t	 id;		/* the decision */
@@ -233,7 +234,8 @@ struct store_undoable {
 	int64_t	 expires;	/* the holder's lease */
 };
 int		 store_decision_undoable(struct queue *, const char *reviewer,
-		     int64_t shift, struct store_undoable *, char **cause);
+		     int64_t shift, const char *since,
+		     struct store_undoable *, char **cause);
 void		 store_undoable_done(struct store_undoable *);
 /*
  * The first decision on the item since the decision after that is still in
@@ -506,6 +508,7 @@ struct store_verify_quality {
 	int64_t	 scores, scores_of_ballots;	/* ...of a gold ballot */
 	int64_t	 gold_ballots;
 	int64_t	 pauses;
+	int64_t	 two_person;			/* rounds a decision opened */
 };
 int		 store_verify_quality_counts(struct queue *,
 		     struct store_verify_quality *, char **cause);
@@ -693,6 +696,12 @@ int		 store_escalation_insert(struct queue *,
  */
 int		 store_escalation_of_decision(struct queue *, int64_t decision,
 		     char **state, char **by, char **cause);
+/*
+ * The severities of an item's escalations on record (not withdrawn),
+ * each once; the two-person rule reads them.
+ */
+int		 store_escalation_severities(struct queue *, int64_t item_id,
+		     char ***severities, size_t *n, char **cause);
 /* Marks the escalation a decision opened withdrawn (its undo). */
 int		 store_escalation_withdraw(struct queue *, int64_t decision,
 		     char **cause);

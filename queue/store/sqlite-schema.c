@@ -409,7 +409,30 @@ const struct store_migration sqlite_migrations[] = {
 	/* Gold is served by the count of a reviewer's claims. */
 	"CREATE INDEX leases_holder ON leases (holder);"
 	},
-	{ 8, "suspensions of a model or pipeline",
+	{ 8, "the two-person rule: rounds a decision opens",
+	/*
+	 * A "two_person" round is opened by the first approve or correction
+	 * of an item the policy's two_person section covers (the audit
+	 * event "two_person" records it), not drawn at import: the first
+	 * decision is its pending vote, a second reviewer's the other. The
+	 * CHECK cannot be altered in place: the table is made again (no
+	 * index, trigger or foreign key names it).
+	 */
+	"CREATE TABLE samples_new ("
+	"  item_id INTEGER PRIMARY KEY REFERENCES items(id),"
+	"  sample TEXT NOT NULL CHECK (sample = 'overlap' OR sample = 'audit'"
+	"    OR sample = 'gold' OR sample = 'two_person'),"
+	"  votes INTEGER NOT NULL,"
+	"  gold TEXT,"
+	"  state TEXT NOT NULL CHECK (state = 'open' OR"
+	"    state = 'adjudication' OR state = 'closed' OR"
+	"    state = 'escalated'));"
+	"INSERT INTO samples_new (item_id, sample, votes, gold, state)"
+	"  SELECT item_id, sample, votes, gold, state FROM samples;"
+	"DROP TABLE samples;"
+	"ALTER TABLE samples_new RENAME TO samples;"
+	},
+	{ 9, "suspensions of a model or pipeline",
 	/*
 	 * A lead's stop of one source (hitl suspend): while resumed_at is
 	 * NULL every item of it goes to a human and exports leave out its

@@ -594,13 +594,15 @@ store_verify_quality_counts(struct queue *q, struct store_verify_quality *c,
 	    "g.item_id = b.item_id AND g.reviewer = b.reviewer), "
 	    "(SELECT count(*) FROM ballots b JOIN samples s ON "
 	    "s.item_id = b.item_id WHERE s.sample = 'gold'), "
-	    "(SELECT count(*) FROM pauses)";
+	    "(SELECT count(*) FROM pauses), "
+	    "(SELECT count(*) FROM samples WHERE sample = 'two_person')";
 	struct store_stmt	*st;
 	int			 rc, i;
 	int64_t			*out[] = {
 		&c->overlap, &c->audit, &c->gold, &c->ballots,
 		&c->ballots_of_votes, &c->votes, &c->scores,
-		&c->scores_of_ballots, &c->gold_ballots, &c->pauses
+		&c->scores_of_ballots, &c->gold_ballots, &c->pauses,
+		&c->two_person
 	};
 
 	if ((st = store_stmt(q, sql, cause)) == NULL)
@@ -620,7 +622,7 @@ store_verify_sample_scan(struct queue *q, struct store_scan **s,
 	static const char sql[] =
 	    "SELECT i.ext_id, i.policy_version, i.raw, s.sample, s.gold "
 	    "FROM samples s JOIN items i ON i.id = s.item_id "
-	    "ORDER BY s.item_id";
+	    "WHERE s.sample <> 'two_person' ORDER BY s.item_id";
 
 	return (verify_scan_open(q, sql, s, cause));
 }

@@ -78,6 +78,14 @@ expect_err "usage: hitl demo"
 NOTHING=$(newdb nothing)
 expect_exit 66 "$HITL" --db "$NOTHING" demo --examples "$T/no-examples"
 expect_err "no-examples/policy.json"
+# Without --examples, from a build that is not installed: where it looked,
+# and what to pass.
+_rc=0
+"$HITL" --db "$NOTHING" demo </dev/null >"$T/out" 2>"$T/err" || _rc=$?
+if [ "$_rc" -eq 66 ]; then
+	expect_err "(the installed examples; not installed yet, pass --examples DIR"
+	expect_err "/examples/policy.json"
+fi
 ! db_made "$NOTHING" ||
     fail "a failed demo left $NOTHING behind (the next demo would keep it)"
 

@@ -290,6 +290,12 @@ spawn() {
 	nspawned=$((nspawned + 1))
 	setsid sh worker.sh "r$nspawned" &
 	eval "slot$1=$!"
+	faults_procs
+}
+
+# procs: the reviewers still running, for faults_exit. A reaped one's pid
+# may be a stranger's by then: it leaves the list once waited for.
+faults_procs() {
 	procs=
 	_s=1
 	while [ "$_s" -le "$WORKERS" ]; do
@@ -337,6 +343,8 @@ while [ "$s" -le "$WORKERS" ]; do
 	eval "pid=\$slot$s"
 	rc=0
 	wait "$pid" 2>/dev/null || rc=$?
+	eval "slot$s="
+	faults_procs
 	[ "$rc" -eq 0 ] ||
 	    fail "a reviewer failed (exit $rc, seed $seed)" w-*.out
 	s=$((s + 1))

@@ -121,7 +121,7 @@ expect_line 'hitl agreement: --by is label, flag, entity_type, reviewer or kind;
 expect_exit 64 "$HITL" agreement --by ""
 expect_line 'hitl agreement: --by is label, flag, entity_type, reviewer or kind'
 expect_exit 64 "$HITL" decide item-1 --lease 1 aprove
-expect_line 'hitl decide: unknown action "aprove" (approve, correct, escalate, skip, comment); did you mean "approve"?'
+expect_line 'hitl decide: unknown action "aprove" (approve, correct, escalate, skip, comment, confirm); did you mean "approve"?'
 expect_exit 64 "$HITL" audit verfy
 expect_line 'hitl audit: unknown subcommand "verfy" (verify, head, key, log); did you mean "verify"?'
 expect_exit 64 "$HITL" shift strat

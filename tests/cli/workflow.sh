@@ -304,4 +304,26 @@ expect_exit 0 "$HITL" show wf-out-auto --json
 jq_ok "show --json of an item without decisions has \"history\": []" \
     '.history == []'
 
+# --- --json of the commands that report what they did -------------------------------------
+
+expect_exit 0 "$HITL" audit head --json
+jq_ok "audit head --json" --arg h "$HEAD" --argjson n "$EVENTS" \
+    '.head == $h and .events == $n'
+expect_exit 0 hitl_as dana shift end --json --note "over to the evening"
+jq_ok "shift end --json" \
+    '.reviewer == "dana" and .note == "over to the evening" and
+    .ended_at == "2027-01-15T09:00:00Z" and (.shift | type) == "number"'
+expect_exit 0 hitl_as dana shift start --json
+jq_ok "shift start --json" '.reviewer == "dana" and .ended_at == null and
+    .started_at == "2027-01-15T09:00:00Z"'
+expect_exit 0 hitl_as dana next --json
+ITEM=$(jq -r .item.id "$T/out")
+L=$(jq .lease.id "$T/out")
+expect_exit 0 hitl_as dana release --json "$ITEM" --lease "$L"
+jq_ok "release --json" --arg i "$ITEM" --argjson l "$L" \
+    '.item == $i and .lease == $l and .released == true'
+expect_exit 0 hitl_as dana reopen --json wf-out-2 --note "second look"
+jq_ok "reopen --json" '.item == "wf-out-2" and .action == "reopen" and
+    .note == "second look" and (.decision | type) == "number"'
+
 pass

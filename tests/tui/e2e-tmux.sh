@@ -1,8 +1,9 @@
 #!/bin/sh
 # The console in a real terminal: a private tmux server, send-keys to type,
 # capture-pane to read. A reviewer approves one item, corrects one in
-# $EDITOR, corrects an anonymization case (rejects a span, retypes one),
-# escalates one, undoes the last decision and quits with a hand-off note;
+# $EDITOR, corrects an anonymization case (rejects a span, retypes one;
+# the window is resized under it), escalates one, undoes the last decision
+# and quits with a hand-off note;
 # then the database is checked through the CLI, and the terminal for raw
 # escape sequences from item text.
 command -v tmux >/dev/null || { echo "FAIL: e2e: tmux is missing" >&2; exit 1; }
@@ -70,6 +71,14 @@ keys Enter; wait_for "note for the team:"
 keys "wrong return window" Enter; wait_for "escalate: tui-out-2"
 # 4. the anonymization case: Jordan is not PII, Amman is retyped
 keys Enter; wait_for "tui-anon-1  anonymization"
+# The window shrinks under the open item, and grows back (KEY_RESIZE): the
+# item goes below the list, then beside it again, nothing of it lost.
+tmux -L "$sock" resize-window -t e2e -x 100 -y 30
+wait_for "ITEM                     KIND   TOP"
+wait_for "$(printf '%.0s─' $(seq 100))"
+wait_for "tui-anon-1  anonymization"
+tmux -L "$sock" resize-window -t e2e -x 120 -y 40
+wait_for "│tui-anon-1  anonymization"
 keys Tab x; wait_for "not PII"
 keys Tab t; wait_for "retype the span as"
 keys j j Enter; wait_for "retyped to NRP"

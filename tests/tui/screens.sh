@@ -70,4 +70,21 @@ for keys in "$dir"/*.keys; do
 done
 echo "screens: $ran scripts, $failed failures"
 [ "$failed" -eq 0 ] || fail "$failed screens differ (above)"
+
+# A typo in a script fails it, naming the line, instead of skipping what it
+# meant to check.
+db=typo.db
+[ "$BACKEND" = sqlite ] || db=$(newdb typo)
+console_db "$db"
+HITL_NOW=1795780800 "$HITL" --db "$db" init \
+    --policy "$SRCDIR/examples/policy.json" >/dev/null
+for typo in ':screen-dmp x.screen|line 2: unknown command' \
+    'j<Entr>|line 2: unknown key <Entr>' \
+    ':screen-dump no/such/dir/x.screen|line 2: cannot write the screen dump'; do
+	printf '# a typo\n%s\nq\n' "${typo%%|*}" >typo.keys
+	expect_exit 65 env TERM=xterm-256color LANG=C.UTF-8 COLUMNS=80 \
+	    LINES=24 HITL_NOW=1795780800 HITL_REVIEWER=bob $CONSOLE_ENV \
+	    timeout 30 "$HITL" --db "$CONSOLE_DB" review --script typo.keys
+	expect_err "key script ${typo#*|}"
+done
 pass

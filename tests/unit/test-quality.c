@@ -1369,8 +1369,8 @@ test_gold_escalate_undo_filters(void **state)
 	struct queue_escalation		*e = NULL;
 	struct queue_decision_info	 d;
 	struct queue_lease		 l;
-	struct queue_filter		 anon = { "anonymization", NULL };
-	struct queue_filter		 tox = { NULL, "toxicity" };
+	struct queue_filter		 anon = { .kind = "anonymization" };
+	struct queue_filter		 tox = { .type = "toxicity" };
 	size_t				 n = 0;
 	int64_t				 lease;
 

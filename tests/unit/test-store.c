@@ -817,7 +817,7 @@ static void
 test_kind_filtered_claim_query_uses_items_next_kind(void **state)
 {
 	struct tu_db	*t = *state;
-	struct queue_filter	 f = { "model_output", NULL };
+	struct queue_filter	 f = { .kind = "model_output" };
 	char			*plan;
 
 	create_db(t);

@@ -260,7 +260,7 @@ static int64_t
 claim_filtered(struct fixture *f, const char *kind, const char *type,
     const char *want)
 {
-	struct queue_filter	 flt = { kind, type };
+	struct queue_filter	 flt = { .kind = kind, .type = type };
 	struct queue_lease	 l;
 	char			*why = NULL;
 	int64_t			 id;
@@ -314,7 +314,7 @@ claim_until(struct fixture *f, const char *want)
 static int
 claim_rc(struct fixture *f, const char *kind, const char *type, char **why)
 {
-	struct queue_filter	flt = { kind, type };
+	struct queue_filter	flt = { .kind = kind, .type = type };
 	struct queue_lease	l;
 	int			rc;
 
@@ -1796,7 +1796,8 @@ test_undo_nothing(void **state)
 
 	as(f, "bob");
 	EXPECT(queue_undo(f->q, NULL, &l, &why), EX_UNAVAILABLE,
-	    "nothing to undo: bob has no open shift");
+	    "nothing to undo: bob has no decision still in force from this "
+	    "shift or the last 1440 minutes");
 	OK(queue_shift_start(f->q, &id, &why));
 	EXPECT(queue_undo(f->q, NULL, &l, &why), EX_UNAVAILABLE,
 	    "nothing to undo");
@@ -1812,22 +1813,79 @@ test_undo_nothing(void **state)
 	    "decisions WHERE action = 'undo'"), 0);
 }
 
+/*
+ * A row the reviewer chose (the console's Enter) is claimed under the same
+ * rules as the next one; when it cannot be, the refusal says why.
+ */
+static void
+test_claim_chosen(void **state)
+{
+	struct fixture		*f = *state;
+	struct queue_filter	 one = { .item = "anon-1" };
+	struct queue_lease	 l;
+	int64_t			 lease;
+
+	as(f, "bob");
+	OK(queue_claim_next(f->q, &one, &l, &why));
+	assert_string_equal(l.item, "anon-1");
+	assert_string_equal(l.holder, "bob");
+	lease = l.lease_id;
+	queue_lease_done(&l);
+	as(f, "carol");
+	EXPECT(queue_claim_next(f->q, &one, &l, &why), EX_UNAVAILABLE,
+	    "anon-1 is held by bob until");
+	as(f, "bob");
+	decide_ok(f, "anon-1", lease, QUEUE_APPROVE, NULL);
+	as(f, "carol");
+	EXPECT(queue_claim_next(f->q, &one, &l, &why), EX_UNAVAILABLE,
+	    "anon-1 is decided: nothing to review");
+	one.item = "no-such-item";
+	EXPECT(queue_claim_next(f->q, &one, &l, &why), EX_NOINPUT,
+	    "no item \"no-such-item\"");
+	/* Skipped in this shift: not carol's to take again now. */
+	one.item = "out-2";
+	OK(queue_claim_next(f->q, &one, &l, &why));
+	decide_ok(f, "out-2", l.lease_id, QUEUE_SKIP, NULL);
+	queue_lease_done(&l);
+	EXPECT(queue_claim_next(f->q, &one, &l, &why), EX_UNAVAILABLE,
+	    "out-2 is not yours to review now");
+	expect_state(f, "out-2", QUEUE_STATE_QUEUED, NULL);
+}
+
+/*
+ * Undo reaches into an ended shift within the policy's window (a day by
+ * default), and no further.
+ */
 static void
 test_undo_previous_shift(void **state)
 {
-	struct fixture		*f = *state;
-	struct queue_shift	 s;
-	struct queue_lease	 l;
-	int64_t			 lease;
+	struct fixture			*f = *state;
+	struct queue_decision_info	 d;
+	struct queue_shift		 s;
+	struct queue_lease		 l;
+	int64_t				 lease;
 
 	as(f, "bob");
 	lease = claim(f, "out-2");
 	decide_ok(f, "out-2", lease, QUEUE_APPROVE, NULL);
 	OK(queue_shift_end(f->q, NULL, &s, &why));
 	queue_shift_done(&s);
-	claim(f, "anon-1");
+	queue_set_now(f->q, NOW + 1440 * 60 - 60);
+	OK(queue_undo(f->q, &d, &l, &why));
+	assert_string_equal(d.item, "out-2");
+	assert_string_equal(d.action, "approve");
+	free(d.item);
+	free(d.action);
+	free(d.reviewer);
+	expect_state(f, "out-2", QUEUE_STATE_CLAIMED, "bob");
+	decide_ok(f, "out-2", l.lease_id, QUEUE_APPROVE, NULL);
+	queue_lease_done(&l);
+	OK(queue_shift_end(f->q, NULL, &s, &why));
+	queue_shift_done(&s);
+	/* A day and a minute after the new decision: out of reach. */
+	queue_set_now(f->q, NOW + 2 * 1440 * 60 + 60);
 	EXPECT(queue_undo(f->q, NULL, &l, &why), EX_UNAVAILABLE,
-	    "nothing to undo");
+	    "the last 1440 minutes");
 	expect_state(f, "out-2", QUEUE_STATE_DECIDED, NULL);
 }
 
@@ -2390,6 +2448,7 @@ main(void)
 		T(test_undo_after_reopen),
 		T(test_reviewers_percentile),
 		T(test_reviewers_overturned),
+		T(test_claim_chosen),
 		T(test_undo_nothing),
 		T(test_undo_previous_shift),
 		T(test_undo_after_other_decided),
