@@ -286,13 +286,31 @@ int
 queue_outcomes_have_messages(struct queue *q, int64_t since, int64_t upto,
     const char *kind, int include_auto, int *any, char **cause)
 {
-	int rc;
+	struct queue_suspension	*susp;
+	size_t			 nsusp, i;
+	int64_t			 to;
+	int			 rc;
 
 	*any = 0;
-	if ((rc = queue_export_allowed(q, 0, cause)) != 0)
+	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
+	    (rc = store_export_have_messages(q, since, upto, kind,
+	    include_auto && since == 0, any, cause)) != 0 || *any ||
+	    (rc = store_suspensions(q, 1, &susp, &nsusp, cause)) != 0)
 		return (rc);
-	return (store_export_have_messages(q, since, upto, kind,
-	    include_auto && since == 0, any, cause));
+	/*
+	 * What a run may take back after a resume lies in the suspension's
+	 * window, before since: any item with messages decided there (of
+	 * whatever source) counts, as the conversational form holds both.
+	 */
+	for (i = 0; i < nsusp && rc == 0 && !*any; i++) {
+		to = susp[i].until_decision < since ? susp[i].until_decision :
+		    since;
+		if (susp[i].resumed_at != NULL && susp[i].since_decision < to)
+			rc = store_export_have_messages(q,
+			    susp[i].since_decision, to, kind, 0, any, cause);
+	}
+	queue_suspensions_free(susp, nsusp);
+	return (rc);
 }
 
 int

@@ -713,7 +713,8 @@ int		 queue_outcomes(struct queue *, const char *scope,
  * chat messages: one query, so a chat format can choose the one form of
  * its file before the pass. An item whose decision in the range is not in
  * force (an escalation still open) counts too: the file is one form all
- * the same.
+ * the same; so does one in the window of a suspension since resumed,
+ * which a run of a cursor may take back.
  */
 int		 queue_outcomes_have_messages(struct queue *, int64_t since,
 		     int64_t upto, const char *kind, int include_auto,

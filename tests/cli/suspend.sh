@@ -87,13 +87,13 @@ jq_ok "status --json suspensions" '.suspensions | length == 1 and
 step "import while suspended: all of gpt-x queued, gpt-y triaged as ever"
 at 180
 expect_exit 0 "$HITL" import --json "$SRCDIR/tests/data/suspend.jsonl"
-jq_ok "import counts" '.imported == 6 and .queued == 4 and
-    .auto_decided == 2 and .suspended == 3'
+jq_ok "import counts" '.imported == 7 and .queued == 5 and
+    .auto_decided == 2 and .suspended == 4'
 expect_exit 0 "$HITL" import "$SRCDIR/tests/data/suspend.jsonl"
 expect_exit 0 "$HITL" audit log --json
 jq_ok "the import event says why" -s '[.[] | select(.event == "import")][1]
-    .data.suspended == {"model gpt-x": 3}'
-for item in sus-x-out sus-x-anon sus-x-flag sus-y-flag; do
+    .data.suspended == {"model gpt-x": 4}'
+for item in sus-x-out sus-x-anon sus-x-flag sus-x-chat sus-y-flag; do
 	expect_exit 0 "$HITL" show "$item" --json
 	jq_ok "$item queued" '.state == "queued"'
 done
@@ -118,11 +118,11 @@ at 300
 ex decisions dec1.jsonl
 expect_eq "first export" "$(ids dec1.jsonl)" \
     "sus-x-early sus-y-early sus-y-flag "
-jq_ok "manifest counts what was left out" '.skipped.suspended == 3'
+jq_ok "manifest counts what was left out" '.skipped.suspended == 4'
 ex sft sft1.jsonl
 expect_eq "first sft export" "$(said sft1.jsonl)" \
     "Hi, idiot.|Hi, you fool.|You fool, of course.|"
-jq_ok "sft manifest: every item of the source" '.skipped.suspended == 3'
+jq_ok "sft manifest: every item of the source" '.skipped.suspended == 4'
 # Nothing new: a second run leaves out nothing more.
 ex decisions dec1b.jsonl
 expect_eq "nothing new" "$(wc -l <dec1b.jsonl | tr -d ' ')" 0
@@ -138,11 +138,13 @@ expect_no_out "suspended ("
 at 420
 ex decisions dec2.jsonl
 expect_eq "after the resume" "$(ids dec2.jsonl)" \
-    "sus-x-anon sus-x-flag sus-x-out "
-jq_ok "nothing left out" '.records == 3 and .skipped.suspended == null'
+    "sus-x-anon sus-x-chat sus-x-flag sus-x-out "
+jq_ok "nothing left out" '.records == 4 and .skipped.suspended == null'
 ex sft sft2.jsonl
+# The chat item taken back makes the file conversational, as its range
+# alone (nothing new) would not.
 expect_eq "sft after the resume" "$(said sft2.jsonl)" \
-    "Only an idiot would ask that.|Your order ships on Monday.|"
+    "Ask someone else, fool.|Only an idiot would ask that.|Your order ships on Monday.|"
 ex decisions dec3.jsonl
 expect_eq "taken once" "$(wc -l <dec3.jsonl | tr -d ' ')" 0
 
