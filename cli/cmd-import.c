@@ -435,6 +435,9 @@ import_summary(const struct queue_import_counts *c, int64_t batch,
 		    (double)c->auto_decided);
 		cJSON_AddNumberToObject(o, "duplicates", (double)c->duplicates);
 		cJSON_AddNumberToObject(o, "invalid", (double)c->invalid);
+		if (c->suspended > 0)
+			cJSON_AddNumberToObject(o, "suspended",
+			    (double)c->suspended);
 		if (run->rejects_fd != -1)
 			cJSON_AddStringToObject(o, "rejects",
 			    run->rejects_path);
@@ -445,6 +448,9 @@ import_summary(const struct queue_import_counts *c, int64_t batch,
 	    "invalid %s\n", cmd_count(c->imported, a), cmd_count(c->queued, b),
 	    cmd_count(c->auto_decided, d), cmd_count(c->duplicates, e),
 	    cmd_count(c->invalid, f));
+	if (c->suspended > 0)
+		printf("%s queued whatever their scores: their model or "
+		    "pipeline is suspended\n", cmd_count(c->suspended, a));
 	if (run->rejects_fd != -1)
 		cmd_line(stdout, "invalid lines were written to %s",
 		    run->rejects_path);

@@ -20,14 +20,16 @@ const struct cmd_entry cmd_status_entry = {
 	    "Prints the number of items by kind and state, the policy version\n"
 	    "in force, the oldest item waiting for a human and how long it has\n"
 	    "been in the queue (since its import), and the last five import\n"
-	    "batches. --json prints one JSON object instead.",
+	    "batches, and the models and pipelines suspended (hitl suspend).\n"
+	    "--json prints one JSON object instead.",
 	.optstring = "j",
 	.longopts = cmd_json_options,
 	.exec = cmd_status_exec,
 };
 
 static void
-status_json(struct queue *q, const struct queue_stats *s)
+status_json(struct queue *q, const struct queue_stats *s,
+    const struct queue_suspension *susp, size_t nsusp)
 {
 	cJSON	*o, *k, *arr, *b;
 	char	 t[32];
@@ -69,6 +71,9 @@ status_json(struct queue *q, const struct queue_stats *s)
 		    (double)s->rounds_open);
 		cJSON_AddNumberToObject(k, "gold", (double)s->gold);
 	}
+	arr = cJSON_AddArrayToObject(o, "suspensions");
+	for (i = 0; i < nsusp; i++)
+		cJSON_AddItemToArray(arr, cmd_suspension_json(&susp[i]));
 	arr = cJSON_AddArrayToObject(o, "batches");
 	for (i = 0; i < s->nbatches; i++) {
 		b = cJSON_CreateObject();
@@ -93,7 +98,8 @@ status_json(struct queue *q, const struct queue_stats *s)
 }
 
 static void
-status_text(struct queue *q, const struct queue_stats *s)
+status_text(struct queue *q, const struct queue_stats *s,
+    const struct queue_suspension *susp, size_t nsusp)
 {
 	char	n[QUEUE_NSTATES][32], age[32], t[32];
 	size_t	i;
@@ -131,6 +137,12 @@ status_text(struct queue *q, const struct queue_stats *s)
 		    "votes, %s gold items (queued above, never waiting)\n",
 		    cmd_count(s->to_adjudicate, n[0]),
 		    cmd_count(s->rounds_open, n[1]), cmd_count(s->gold, n[2]));
+	if (nsusp > 0) {
+		printf("\nsuspended (every item to a human; exports leave out "
+		    "what is decided of it until resumed):\n");
+		for (i = 0; i < nsusp; i++)
+			cmd_suspension_line(stdout, "  ", &susp[i]);
+	}
 	if (s->nbatches == 0) {
 		printf("no imports yet\n");
 		return;
@@ -153,15 +165,22 @@ status_text(struct queue *q, const struct queue_stats *s)
 int
 cmd_status_print(struct queue *q, int json, char **cause)
 {
-	struct queue_stats	s;
-	int			rc;
+	struct queue_stats	 s;
+	struct queue_suspension	*susp;
+	size_t			 nsusp;
+	int			 rc;
 
 	if ((rc = queue_stats(q, 5, &s, cause)) != 0)
 		return (rc);
+	if ((rc = queue_suspensions(q, 0, &susp, &nsusp, cause)) != 0) {
+		queue_stats_done(&s);
+		return (rc);
+	}
 	if (json)
-		status_json(q, &s);
+		status_json(q, &s, susp, nsusp);
 	else
-		status_text(q, &s);
+		status_text(q, &s, susp, nsusp);
+	queue_suspensions_free(susp, nsusp);
 	queue_stats_done(&s);
 	return (0);
 }

@@ -70,6 +70,8 @@ extern const struct cmd_entry cmd_reopen_entry;
 extern const struct cmd_entry cmd_copy_entry;
 extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_completion_entry;
+extern const struct cmd_entry cmd_suspend_entry;
+extern const struct cmd_entry cmd_resume_entry;
 
 /* NULL-terminated, in the order "hitl help" lists them. */
 extern const struct cmd_entry *const cmd_table[];
@@ -214,6 +216,27 @@ int	cmd_open_actor(struct cmd_ctx *, const struct cmd_entry *, int flags,
 /* Shared by init, demo and policy: validate and load a policy file. */
 int	cmd_policy_load_file(struct cmd_ctx *, const struct cmd_entry *,
 	    struct queue *, const char *path);
+/*
+ * Shared by suspend and resume: --model M or --pipeline P (one of them),
+ * --reason and --json; -1 on a usage error. The JSON of a suspension and
+ * its line for people (made safe), shared with status.
+ */
+struct cmd_source {
+	enum queue_source	 kind;
+	const char		*value;
+	const char		*reason;	/* NULL: none */
+	int			 json;
+};
+extern const struct option cmd_source_options[];
+int	cmd_source_parse(const struct cmd_entry *, int, char **,
+	    struct cmd_source *);
+cJSON	*cmd_suspension_json(const struct queue_suspension *);
+void	 cmd_suspension_line(FILE *, const char *indent,
+	    const struct queue_suspension *);
+/* The whole of suspend (resume 0) and resume (1). */
+int	 cmd_source_run(struct cmd_ctx *, const struct cmd_entry *, int resume,
+	    int argc, char **argv);
+
 /* Shared by status and demo. */
 int	cmd_status_print(struct queue *, int json, char **cause);
 

@@ -285,6 +285,25 @@ item_print_explanation(FILE *f, const char *json)
 	queue_explain_free(ex, n);
 }
 
+/* "suspended: model gpt-x since TIME by carol: REASON", if it is. */
+static void
+item_print_suspended(FILE *f, struct queue *q, const struct queue_item *it)
+{
+	const struct queue_suspension	*s;
+	struct queue_suspension		*all;
+	size_t				 n;
+	char				*why = NULL;
+
+	if (queue_suspensions(q, 0, &all, &n, &why) != 0) {
+		free(why);
+		return;
+	}
+	if ((s = queue_suspension_find(all, n, it->source_model,
+	    it->source_pipeline)) != NULL)
+		cmd_suspension_line(f, "suspended: ", s);
+	queue_suspensions_free(all, n);
+}
+
 void
 cmd_item_print(FILE *f, struct queue *q, const struct queue_item *it,
     const struct queue_decision_info *hist, size_t nhist)
@@ -329,6 +348,7 @@ cmd_item_print(FILE *f, struct queue *q, const struct queue_item *it,
 	item_print_field(f, " / ", it->source_pipeline);
 	if (it->source_model != NULL || it->source_pipeline != NULL)
 		fputc('\n', f);
+	item_print_suspended(f, q, it);
 	item_print_times(f, q, it);
 	if (it->state == QUEUE_STATE_CLAIMED && it->holder != NULL) {
 		queue_format_time(it->lease_expires, t);

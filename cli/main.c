@@ -29,6 +29,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_release_entry,
 	&cmd_takeover_entry,
 	&cmd_reopen_entry,
+	&cmd_suspend_entry,
+	&cmd_resume_entry,
 	&cmd_shift_entry,
 	&cmd_shifts_entry,
 	&cmd_reviewers_entry,

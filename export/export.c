@@ -537,6 +537,11 @@ export_on_outcome(const struct queue_outcome *o, void *arg)
 	struct export_ctx	*x = arg;
 	int			 rc;
 
+	/* Its source is suspended: counted, not written, until resumed. */
+	if (o->suspended) {
+		export_skip(x, "suspended");
+		return (0);
+	}
 	export_note_decision(x, o->final);
 	x->cur = o;
 	x->cur_d = o->final;
@@ -552,6 +557,10 @@ export_on_decision(const struct queue_decision_info *d,
 	struct export_ctx	*x = arg;
 	int			 rc;
 
+	if (o->suspended) {
+		export_skip(x, "suspended");
+		return (0);
+	}
 	export_note_decision(x, d);
 	x->cur = o;
 	x->cur_d = d;
@@ -842,6 +851,7 @@ export_run(struct queue *q, const struct export_options *opt,
 	int64_t			 since, last, at, id = 0;
 	int			 rc, wrc, empty = 0, to_stdout;
 	size_t			 len;
+	const char		*cursor;
 	sigset_t		 stop, old;
 	cJSON			*m;
 
@@ -925,6 +935,12 @@ export_run(struct queue *q, const struct export_options *opt,
 	    (rc = export_since(&x, at, &since, cause)) != 0 ||
 	    (rc = queue_last_decision(q, &last, cause)) != 0)
 		goto out;
+	/*
+	 * Read from the cursor, the run also takes what its runs before left
+	 * out while a source was suspended, once it is resumed.
+	 */
+	cursor = opt->since == NULL || strcmp(opt->since, "last") == 0 ?
+	    x.scope : NULL;
 	x.writer = export_writer_new(x.f);
 	/* Records are untrusted text: none reaches a terminal raw. */
 	if (isatty(fileno(x.f)))
@@ -947,10 +963,10 @@ export_run(struct queue *q, const struct export_options *opt,
 
 	rc = x.sink->begin != NULL ? x.sink->begin(&x, cause) : 0;
 	if (rc == 0 && x.sink->per_decision)
-		rc = queue_decisions_each(q, since, last, opt->kind,
+		rc = queue_decisions_each(q, cursor, since, last, opt->kind,
 		    export_on_decision, &x, cause);
 	else if (rc == 0)
-		rc = queue_outcomes(q, since, last, opt->kind,
+		rc = queue_outcomes(q, cursor, since, last, opt->kind,
 		    opt->include_auto, export_on_outcome, &x, cause);
 	if (rc != 0 && x.cause != NULL) {
 		free(*cause);

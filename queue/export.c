@@ -92,14 +92,77 @@ export_auto(struct queue *q, const char *kind,
 	return (rc);
 }
 
-/* What a walk over export rows does with each; one of the two is set. */
+/*
+ * What a walk over export rows does with each; one of the two is set.
+ * The rows are those of decisions in (from, to]; a decision is new when
+ * after since, and the one in force is the last up to upto. With release
+ * set, only items of its source are taken (the walk over what runs left
+ * out while it was suspended).
+ */
 struct export_visit {
-	int64_t	  since, upto;
-	int	(*outcome)(const struct queue_outcome *, void *);
-	int	(*decision)(const struct queue_decision_info *,
-		    const struct queue_outcome *, const char *, void *);
-	void	 *arg;
+	int64_t				  from, to;
+	int64_t				  since, upto;
+	int				(*outcome)(const struct queue_outcome *,
+					      void *);
+	int				(*decision)(
+					      const struct queue_decision_info *,
+					      const struct queue_outcome *,
+					      const char *, void *);
+	void				 *arg;
+	const struct queue_suspension	 *susp;		/* every one */
+	size_t				  nsusp;
+	const struct queue_suspension	 *release;
 };
+
+/* Whether the item is of suspension s's source. */
+static int
+export_of_source(const struct queue_suspension *s,
+    const struct queue_item *it)
+{
+	const char *have;
+
+	have = s->kind == QUEUE_SOURCE_MODEL ? it->source_model :
+	    it->source_pipeline;
+	return (have != NULL && strcmp(have, s->value) == 0);
+}
+
+/*
+ * A decision of the item (its id) is left out while a suspension of its
+ * source that began before it is in force.
+ */
+static int
+export_suspended(const struct export_visit *v, const struct queue_item *it,
+    int64_t id)
+{
+	const struct queue_suspension *s;
+
+	s = queue_suspension_find(v->susp, v->nsusp, it->source_model,
+	    it->source_pipeline);
+	return (s != NULL && id > s->since_decision);
+}
+
+/*
+ * Whether a walk over what suspension r left out takes the item's
+ * decision id: of r's source, in r's window, and not in the window of a
+ * suspension released before it in this run (a model's and a pipeline's
+ * may cover the same item).
+ */
+static int
+export_released(const struct export_visit *v, const struct queue_item *it,
+    int64_t id)
+{
+	const struct queue_suspension	*s;
+
+	if (!export_of_source(v->release, it) || id <= v->from || id > v->to)
+		return (0);
+	for (s = v->susp; s < v->release; s++) {
+		if (s->resumed_at != NULL && export_of_source(s, it) &&
+		    id > s->since_decision && id <= s->until_decision &&
+		    id <= v->since)
+			return (0);
+	}
+	return (1);
+}
 
 /*
  * Both iterations stream: one scan walks the decisions while the visitor
@@ -114,19 +177,31 @@ export_walk(struct queue *q, enum store_export_rows which, const char *kind,
 	struct queue_outcome	 o;
 	struct store_export_row	 r;
 	struct store_scan	*s;
+	int64_t			 id;
 	int			 rc;
 
-	if ((rc = store_export_scan(q, which, v->since, v->upto, kind, &s,
+	if ((rc = store_export_scan(q, which, v->from, v->to, kind, &s,
 	    cause)) != 0)
 		return (rc);
 	while ((rc = store_export_next(s, &r, cause)) == STORE_ROW) {
 		export_row_outcome(&r, v->upto, &o);
 		rc = 0;
+		id = v->decision != NULL ? r.history[r.at].id :
+		    o.final != NULL ? o.final->id : 0;
+		o.suspended = export_suspended(v, r.item, id);
+		/* A release walk takes only what the cursor's runs left out. */
+		if (v->release != NULL && !export_released(v, r.item, id))
+			goto next;
 		if (v->decision != NULL)
 			rc = v->decision(&r.history[r.at], &o, r.hash, v->arg);
-		/* An outcome only when its decision is new. */
-		else if (o.final != NULL && o.final->id > v->since)
+		/*
+		 * An outcome only when its decision is new to the cursor: in
+		 * the range, or left out by its runs before.
+		 */
+		else if (o.final != NULL && (id > v->since ||
+		    v->release != NULL))
 			rc = v->outcome(&o, v->arg);
+next:
 		store_export_row_done(&r);
 		if (rc != 0)
 			break;
@@ -135,21 +210,72 @@ export_walk(struct queue *q, enum store_export_rows which, const char *kind,
 	return (rc);
 }
 
+/*
+ * Every walk of a run: the decisions in (since, upto], then, for a cursor
+ * whose last run came before a resume, what its runs left out of that
+ * suspension's window: decisions after it began, up to the resume, that
+ * the cursor had passed (up to since). Decisions taken after the resume
+ * are in the range itself.
+ */
+static int
+export_walks(struct queue *q, enum store_export_rows which,
+    const char *scope, const char *kind, struct export_visit *v,
+    char **cause)
+{
+	struct queue_suspension	*susp = NULL;
+	size_t			 nsusp = 0, i;
+	int64_t			 last_run = 0;
+	int			 rc;
+
+	if ((rc = store_suspensions(q, 1, &susp, &nsusp, cause)) != 0)
+		return (rc);
+	v->susp = susp;
+	v->nsusp = nsusp;
+	v->from = v->since;
+	v->to = v->upto;
+	if ((rc = export_walk(q, which, kind, v, cause)) != 0 ||
+	    scope == NULL || v->since == 0 ||
+	    (rc = store_export_last_run(q, scope, &last_run, cause)) != 0)
+		goto out;
+	for (i = 0; i < nsusp && rc == 0; i++) {
+		if (susp[i].resumed_at == NULL || last_run == 0 ||
+		    last_run > susp[i].resumed_export ||
+		    v->since <= susp[i].since_decision)
+			continue;
+		v->release = &susp[i];
+		v->from = susp[i].since_decision;
+		v->to = susp[i].until_decision < v->since ?
+		    susp[i].until_decision : v->since;
+		rc = export_walk(q, which, kind, v, cause);
+	}
+out:
+	v->release = NULL;
+	v->susp = NULL;
+	v->nsusp = 0;
+	queue_suspensions_free(susp, nsusp);
+	return (rc);
+}
+
 int
-queue_outcomes(struct queue *q, int64_t since, int64_t upto,
-    const char *kind, int include_auto,
+queue_outcomes(struct queue *q, const char *scope, int64_t since,
+    int64_t upto, const char *kind, int include_auto,
     int (*fn)(const struct queue_outcome *, void *), void *arg,
     char **cause)
 {
-	struct export_visit	v = { since, upto, fn, NULL, arg };
+	struct export_visit	v;
 	int			rc;
 
+	memset(&v, 0, sizeof v);
+	v.since = since;
+	v.upto = upto;
+	v.outcome = fn;
+	v.arg = arg;
 	/* Exports read every item's content: the policy says who may. */
 	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
 	    (rc = store_begin_read(q, cause)) != 0)
 		return (rc);
 	/* Each item's last decision in the range stands for the item. */
-	rc = export_walk(q, STORE_EXPORT_LATEST, kind, &v, cause);
+	rc = export_walks(q, STORE_EXPORT_LATEST, scope, kind, &v, cause);
 	if (rc == 0 && include_auto && since == 0)
 		rc = export_auto(q, kind, fn, arg, cause);
 	store_end_read(q);
@@ -160,28 +286,51 @@ int
 queue_outcomes_have_messages(struct queue *q, int64_t since, int64_t upto,
     const char *kind, int include_auto, int *any, char **cause)
 {
-	int rc;
+	struct queue_suspension	*susp;
+	size_t			 nsusp, i;
+	int64_t			 to;
+	int			 rc;
 
 	*any = 0;
-	if ((rc = queue_export_allowed(q, 0, cause)) != 0)
+	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
+	    (rc = store_export_have_messages(q, since, upto, kind,
+	    include_auto && since == 0, any, cause)) != 0 || *any ||
+	    (rc = store_suspensions(q, 1, &susp, &nsusp, cause)) != 0)
 		return (rc);
-	return (store_export_have_messages(q, since, upto, kind,
-	    include_auto && since == 0, any, cause));
+	/*
+	 * What a run may take back after a resume lies in the suspension's
+	 * window, before since: any item with messages decided there (of
+	 * whatever source) counts, as the conversational form holds both.
+	 */
+	for (i = 0; i < nsusp && rc == 0 && !*any; i++) {
+		to = susp[i].until_decision < since ? susp[i].until_decision :
+		    since;
+		if (susp[i].resumed_at != NULL && susp[i].since_decision < to)
+			rc = store_export_have_messages(q,
+			    susp[i].since_decision, to, kind, 0, any, cause);
+	}
+	queue_suspensions_free(susp, nsusp);
+	return (rc);
 }
 
 int
-queue_decisions_each(struct queue *q, int64_t since, int64_t upto,
-    const char *kind,
+queue_decisions_each(struct queue *q, const char *scope, int64_t since,
+    int64_t upto, const char *kind,
     int (*fn)(const struct queue_decision_info *, const struct queue_outcome *,
     const char *, void *), void *arg, char **cause)
 {
-	struct export_visit	v = { since, upto, NULL, fn, arg };
+	struct export_visit	v;
 	int			rc;
 
+	memset(&v, 0, sizeof v);
+	v.since = since;
+	v.upto = upto;
+	v.decision = fn;
+	v.arg = arg;
 	if ((rc = queue_export_allowed(q, 0, cause)) != 0 ||
 	    (rc = store_begin_read(q, cause)) != 0)
 		return (rc);
-	rc = export_walk(q, STORE_EXPORT_EACH, kind, &v, cause);
+	rc = export_walks(q, STORE_EXPORT_EACH, scope, kind, &v, cause);
 	store_end_read(q);
 	return (rc);
 }

@@ -35,6 +35,10 @@ struct queue_import {
 	uint64_t			 autos[QUEUE_NKINDS];
 	uint64_t			 samples[3];	/* overlap, audit, gold */
 	int				 conflict;	/* the line's id is taken */
+	/* In force when the run began: their items all go to a human. */
+	struct queue_suspension		*susp;
+	size_t				 nsusp;
+	cJSON				*suspended;	/* per source */
 };
 
 int
@@ -62,6 +66,7 @@ queue_import_begin(struct queue *q, const char *operator, int atomic,
 	imp->atomic = atomic;
 	imp->storing = 1;
 	imp->files = cJSON_CreateArray();
+	imp->suspended = cJSON_CreateObject();
 	digest_init(&imp->stored);
 	if ((imp->content = EVP_MD_CTX_new()) == NULL ||
 	    !EVP_DigestInit_ex(imp->content, EVP_sha256(), NULL) ||
@@ -74,7 +79,9 @@ queue_import_begin(struct queue *q, const char *operator, int atomic,
 		goto fail;
 	store_now_text(q, imp->now);
 	imp->next_seq = 1;
-	if ((rc = store_batch_next_seq(q, &imp->next_seq, cause)) != 0 ||
+	if ((rc = store_suspensions(q, 0, &imp->susp, &imp->nsusp,
+	    cause)) != 0 ||
+	    (rc = store_batch_next_seq(q, &imp->next_seq, cause)) != 0 ||
 	    (rc = store_batch_insert(q, imp->now, operator, q->policy_version,
 	    &imp->batch, cause)) != 0)
 		goto fail;
@@ -95,6 +102,17 @@ import_note_file(struct queue_import *imp, const char *file)
 	    cJSON_GetArraySize(imp->files) - 1);
 	if (last == NULL || strcmp(last->valuestring, file) != 0)
 		cJSON_AddItemToArray(imp->files, cJSON_CreateString(file));
+}
+
+static void
+import_count(cJSON *o, const char *key)
+{
+	cJSON *n;
+
+	if ((n = cJSON_GetObjectItemCaseSensitive(o, key)) != NULL)
+		cJSON_SetNumberValue(n, n->valuedouble + 1);
+	else
+		cJSON_AddNumberToObject(o, key, 1);
 }
 
 /* A JSON value as compact text (NULL for none); the caller frees it. */
@@ -180,12 +198,16 @@ import_store(struct queue_import *imp, struct record *r, const char *gold,
 	struct triage		 t;
 	struct store_batch_item	 it;
 	enum queue_kind		 kind;
+	const struct queue_suspension *susp;
 	const char		*sample;
-	char			*source, *metadata, *messages;
+	char			*source, *metadata, *messages, *key;
 	int64_t			 id = 0, votes = 0;
 	int			 rc;
 
 	triage_record(q->policy, r, &t);
+	if ((susp = queue_suspension_find(imp->susp, imp->nsusp,
+	    r->source_model, r->source_pipeline)) != NULL)
+		triage_suspended(r, &t);
 	sample = !t.queued ? NULL : quality_sample_of(q->policy,
 	    q->policy_version, r->id, r->gold != NULL, &votes);
 	source = import_json(r->source);
@@ -223,6 +245,14 @@ import_store(struct queue_import *imp, struct record *r, const char *gold,
 		    strcmp(sample, "audit") == 0 ? 1 : 2]++;
 	imp->next_seq++;
 	imp->counts.imported++;
+	/* Why these went to a human: their source was suspended. */
+	if (susp != NULL) {
+		imp->counts.suspended++;
+		xasprintf(&key, "%s %s", queue_source_name(susp->kind),
+		    susp->value);
+		import_count(imp->suspended, key);
+		free(key);
+	}
 	kind = r->kind == RECORD_MODEL_OUTPUT ? QUEUE_KIND_MODEL_OUTPUT :
 	    QUEUE_KIND_ANONYMIZATION;
 	if (t.queued) {
@@ -373,6 +403,13 @@ import_close_batch(struct queue_import *imp, char **cause)
 	cJSON_AddStringToObject(data, "content_sha256", sha);
 	/* What was stored of the lines: audit verify recomputes it. */
 	cJSON_AddStringToObject(data, "stored_sha256", stored);
+	/*
+	 * Items queued whatever their scores, their source being suspended
+	 * ("model gpt-x": 3), when there were any.
+	 */
+	if (c->suspended > 0)
+		cJSON_AddItemReferenceToObject(data, "suspended",
+		    imp->suspended);
 	/* Review quality's samples of the run, when it drew any. */
 	if (imp->samples[0] + imp->samples[1] + imp->samples[2] > 0) {
 		o = cJSON_AddObjectToObject(data, "samples");
@@ -434,6 +471,8 @@ queue_import_free(struct queue_import *imp)
 	EVP_MD_CTX_free(imp->content);
 	digest_done(&imp->stored);
 	cJSON_Delete(imp->files);
+	cJSON_Delete(imp->suspended);
+	queue_suspensions_free(imp->susp, imp->nsusp);
 	free(imp->operator);
 	free(imp);
 }

@@ -170,6 +170,8 @@ struct queue_import_counts {
 	uint64_t	auto_decided;	/* of which decided by the policy */
 	uint64_t	duplicates;	/* identical records already stored */
 	uint64_t	invalid;	/* lines refused */
+	/* of the queued, queued because their source is suspended */
+	uint64_t	suspended;
 };
 
 /*
@@ -634,6 +636,9 @@ struct queue_row {
 	char			*imported_at;
 	char			*created_at;
 	char			*holder;	/* NULL unless held by a live lease */
+	char			*source_model;	/* NULL: none */
+	char			*source_pipeline;
+	int			 suspended;	/* its source is suspended */
 };
 
 #define QUEUE_PAGE_FIRST	0	/* from the start; pos ignored */
@@ -663,6 +668,12 @@ struct queue_outcome {
 	const struct queue_decision_info	*final;	/* NULL: by policy */
 	const struct queue_decision_info	*history;
 	size_t					 nhistory;
+	/*
+	 * Left out: its source is suspended and the decision came after the
+	 * suspension began (queue_suspend). The callback writes nothing of
+	 * it and only counts it.
+	 */
+	int					 suspended;
 };
 
 /*
@@ -750,9 +761,14 @@ int		 queue_export_since(struct queue *, const char *scope,
  * Calls fn for every item whose decision in force was taken in
  * (since, upto], of kind (NULL: both); with include_auto, also the items
  * the policy decided (all of them when since is 0). fn returns non-zero to
- * stop; that value is returned.
+ * stop; that value is returned. Items of a suspended source decided after
+ * its suspension began come with suspended set. scope is the cursor since
+ * comes from (queue_export_since), NULL if it is not one: the first run of
+ * a cursor after a resume also takes the items the cursor's runs left out
+ * while the source was suspended.
  */
-int		 queue_outcomes(struct queue *, int64_t since, int64_t upto,
+int		 queue_outcomes(struct queue *, const char *scope,
+		     int64_t since, int64_t upto,
 		     const char *kind, int include_auto,
 		     int (*fn)(const struct queue_outcome *, void *),
 		     void *arg, char **cause);
@@ -761,13 +777,18 @@ int		 queue_outcomes(struct queue *, int64_t since, int64_t upto,
  * chat messages: one query, so a chat format can choose the one form of
  * its file before the pass. An item whose decision in the range is not in
  * force (an escalation still open) counts too: the file is one form all
- * the same.
+ * the same; so does one in the window of a suspension since resumed,
+ * which a run of a cursor may take back.
  */
 int		 queue_outcomes_have_messages(struct queue *, int64_t since,
 		     int64_t upto, const char *kind, int include_auto,
 		     int *any, char **cause);
-/* Calls fn for every decision in (since, upto], in order, with its item. */
-int		 queue_decisions_each(struct queue *, int64_t since,
+/*
+ * Calls fn for every decision in (since, upto], in order, with its item;
+ * suspensions and scope as for queue_outcomes.
+ */
+int		 queue_decisions_each(struct queue *, const char *scope,
+		     int64_t since,
 		     int64_t upto, const char *kind,
 		     int (*fn)(const struct queue_decision_info *,
 		     const struct queue_outcome *, const char *audit_hash,
@@ -1080,6 +1101,54 @@ int		 queue_agreement(struct queue *, const char *by,
 		     const char *since, struct queue_agreement *,
 		     char **cause);
 void		 queue_agreement_done(struct queue_agreement *);
+
+/*
+ * Suspensions (EU AI Act Art. 14(4)(e): the overseer can interrupt the
+ * system). A lead or admin suspends a source, a model or a pipeline, with
+ * a reason: from then on import queues every item of it for a human (no
+ * auto-accept, no auto-reject, no spot-check sampling, every span to be
+ * judged), the console marks its waiting items, and exports leave out its
+ * items decided after the suspension began. queue_resume lifts it; the
+ * first export of each cursor after that takes what its runs left out.
+ * Both are audited ("suspend", "unsuspend"). One suspension per
+ * source at a time.
+ */
+enum queue_source {
+	QUEUE_SOURCE_MODEL,
+	QUEUE_SOURCE_PIPELINE
+};
+const char	*queue_source_name(enum queue_source);	/* model, pipeline */
+
+struct queue_suspension {
+	int64_t			 id;
+	enum queue_source	 kind;
+	char			*value;
+	char			*reason;
+	char			*by;
+	char			*since;		/* RFC 3339 */
+	int64_t			 since_decision; /* newest when it began */
+	char			*resumed_at;	/* NULL while in force */
+	char			*resumed_by;
+	char			*resume_reason;	/* NULL: none given */
+	int64_t			 until_decision; /* newest at the resume */
+	int64_t			 resumed_export; /* newest run at the resume */
+};
+int		 queue_suspend(struct queue *, enum queue_source,
+		     const char *value, const char *reason,
+		     struct queue_suspension *, char **cause);
+/* reason may be NULL. */
+int		 queue_resume(struct queue *, enum queue_source,
+		     const char *value, const char *reason,
+		     struct queue_suspension *, char **cause);
+/* In force (all 0) or every one (all 1), oldest first; anyone may read. */
+int		 queue_suspensions(struct queue *, int all,
+		     struct queue_suspension **, size_t *, char **cause);
+/* The suspension in force among s[0..n) an item's source falls under. */
+const struct queue_suspension *queue_suspension_find(
+		     const struct queue_suspension *, size_t n,
+		     const char *source_model, const char *source_pipeline);
+void		 queue_suspension_done(struct queue_suspension *);
+void		 queue_suspensions_free(struct queue_suspension *, size_t);
 
 /* Formats a time as RFC 3339 UTC, "2026-11-28T13:05:35Z". */
 void		 queue_format_time(int64_t, char out[32]);

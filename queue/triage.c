@@ -162,3 +162,14 @@ triage_record(const struct policy *p, struct record *r, struct triage *t)
 	if (r->has_priority)
 		t->priority = r->priority;
 }
+
+void
+triage_suspended(struct record *r, struct triage *t)
+{
+	size_t i;
+
+	for (i = 0; i < r->nspans; i++)
+		r->spans[i].verdict = RECORD_SPAN_AMBIGUOUS;
+	t->queued = 1;
+	t->spot_check = 0;
+}

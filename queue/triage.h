@@ -20,6 +20,13 @@ struct triage {
 void	triage_record(const struct policy *p, struct record *r,
 	    struct triage *t);
 
+/*
+ * After triage_record, for a record whose source is suspended: every item
+ * to a human, every span to be judged (none accepted or rejected by its
+ * score), no spot check; the priority stays as triage ranked it.
+ */
+void	triage_suspended(struct record *r, struct triage *t);
+
 /* The deterministic sample: 1 if id falls within rate (0..1). */
 int	triage_spot_check(const char *id, double rate);
 

@@ -57,7 +57,8 @@ struct verify {
 
 	struct verify_list		 policies, batches, shifts_start,
 					 shifts_end, exports, acks, baselines,
-					 overdue;
+					 overdue,
+					 suspends, unsuspends;
 	struct verify_policy		*pols;
 	size_t				 npols;
 	int64_t				 decisions;	/* events naming one */
@@ -136,6 +137,8 @@ verify_done(struct verify *v)
 	verify_list_free(&v->acks);
 	verify_list_free(&v->overdue);
 	verify_list_free(&v->baselines);
+	verify_list_free(&v->suspends);
+	verify_list_free(&v->unsuspends);
 	for (i = 0; i < v->npols; i++)
 		policy_free(v->pols[i].p);
 	free(v->pols);
@@ -331,6 +334,12 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 	} else if (strcmp(event, "baseline") == 0) {
 		l = &v->baselines;
 		key = "batch";
+	} else if (strcmp(event, "suspend") == 0) {
+		l = &v->suspends;
+		key = "suspension";
+	} else if (strcmp(event, "unsuspend") == 0) {
+		l = &v->unsuspends;
+		key = "suspension";
 	}
 	if (l != NULL)
 		verify_list_add(l, verify_num(data, key), seq, at, actor,
@@ -936,6 +945,35 @@ verify_explain_children(struct queue *q, int64_t id, const struct record *r)
 }
 
 /*
+ * Whether the record's source was suspended when its batch was imported:
+ * the import's event counts its items by source ("model gpt-x").
+ */
+static int
+verify_was_suspended(struct verify *v, int64_t batch, const struct record *r)
+{
+	const struct verify_event	*e;
+	const cJSON			*by;
+	char				*key;
+	int				 was = 0;
+
+	if ((e = verify_list_find(&v->batches, batch)) == NULL ||
+	    (by = cJSON_GetObjectItemCaseSensitive(e->data,
+	    "suspended")) == NULL)
+		return (0);
+	if (r->source_model != NULL) {
+		xasprintf(&key, "model %s", r->source_model);
+		was = cJSON_GetObjectItemCaseSensitive(by, key) != NULL;
+		free(key);
+	}
+	if (!was && r->source_pipeline != NULL) {
+		xasprintf(&key, "pipeline %s", r->source_pipeline);
+		was = cJSON_GetObjectItemCaseSensitive(by, key) != NULL;
+		free(key);
+	}
+	return (was);
+}
+
+/*
  * A batch failed its digest: name the first of its items whose columns no
  * longer follow from its stored input line. Returns EX_DATAERR with that
  * in *cause, or 0 if each item still reads as its line (then only the
@@ -972,6 +1010,8 @@ verify_explain_batch(struct verify *v, int64_t batch, char **cause)
 		if ((p = verify_policy_at(v, it.content.policy_version)) !=
 		    NULL) {
 			triage_record(p, &r, &t);
+			if (verify_was_suspended(v, batch, &r))
+				triage_suspended(&r, &t);
 			if ((what = verify_explain_columns(&it, &r, &t)) ==
 			    NULL)
 				what = verify_explain_children(v->q, it.id, &r);
@@ -1527,6 +1567,76 @@ verify_quality(struct verify *v, char **cause)
 }
 
 /*
+ * Whether a suspension row is what its event (and its resume's) recorded:
+ * exports leave out and later take items by since_decision, until_decision
+ * and resumed_export, so a row changed behind hitl's back would change
+ * what they carry.
+ */
+static int
+verify_suspension(struct verify *v, const struct queue_suspension *s,
+    char **cause)
+{
+	struct verify_event	*e, *u;
+	const char		*what = NULL;
+
+	if ((e = verify_list_find(&v->suspends, s->id)) == NULL) {
+		xasprintf(cause, "suspension %lld (%s %s) has no suspend event "
+		    "in the audit log: it was added behind hitl's back",
+		    (long long)s->id, queue_source_name(s->kind), s->value);
+		return (EX_DATAERR);
+	}
+	e->seen = 1;
+	u = verify_list_find(&v->unsuspends, s->id);
+	if (!verify_streq(verify_str(e->data, "source_kind"),
+	    queue_source_name(s->kind)) ||
+	    !verify_streq(verify_str(e->data, "source_value"), s->value))
+		what = "source";
+	else if (!verify_streq(verify_str(e->data, "reason"), s->reason) ||
+	    !verify_streq(e->actor, s->by) || !verify_streq(e->at, s->since) ||
+	    verify_num(e->data, "since_decision") != s->since_decision)
+		what = "suspension";
+	else if ((u == NULL) != (s->resumed_at == NULL))
+		what = "resume";
+	else if (u != NULL && (!verify_streq(u->actor, s->resumed_by) ||
+	    !verify_streq(u->at, s->resumed_at) ||
+	    !verify_streq(verify_str(u->data, "reason"), s->resume_reason) ||
+	    verify_num(u->data, "until_decision") != s->until_decision ||
+	    verify_num(u->data, "after_export") != s->resumed_export))
+		what = "resume";
+	if (what != NULL) {
+		xasprintf(cause, "suspension %lld (%s %s): its %s is not what "
+		    "audit event %lld recorded: it was changed behind hitl's "
+		    "back", (long long)s->id, queue_source_name(s->kind),
+		    s->value, what, (long long)(u != NULL &&
+		    strcmp(what, "resume") == 0 ? u->seq : e->seq));
+		return (EX_DATAERR);
+	}
+	if (u != NULL)
+		u->seen = 1;
+	return (0);
+}
+
+static int
+verify_suspensions(struct verify *v, char **cause)
+{
+	struct queue_suspension	*s;
+	size_t			 n, i;
+	int			 rc;
+
+	if ((rc = store_suspensions(v->q, 1, &s, &n, cause)) != 0)
+		return (rc);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = verify_suspension(v, &s[i], cause);
+	queue_suspensions_free(s, n);
+	if (rc == 0)
+		rc = verify_all_seen(&v->suspends, "suspension", cause);
+	if (rc == 0)
+		rc = verify_all_seen(&v->unsuspends, "the resume of suspension",
+		    cause);
+	return (rc);
+}
+
+/*
  * The append-only guards (triggers) must all stand: dropping one is
  * changing the schema behind hitl's back, even when nothing else changed.
  */
@@ -1612,6 +1722,8 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	verify_list_sort(&v.acks);
 	verify_list_sort(&v.overdue);
 	verify_list_sort(&v.baselines);
+	verify_list_sort(&v.suspends);
+	verify_list_sort(&v.unsuspends);
 	if ((rc = verify_policies(&v, cause)) != 0 ||
 	    (rc = verify_all_seen(&v.policies, "policy version",
 	    cause)) != 0 ||
@@ -1621,6 +1733,7 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	    (rc = verify_exports(&v, cause)) != 0 ||
 	    (rc = verify_counts(&v, cause)) != 0 ||
 	    (rc = verify_quality(&v, cause)) != 0 ||
+	    (rc = verify_suspensions(&v, cause)) != 0 ||
 	    (rc = verify_guards(&v, cause)) != 0)
 		goto end;
 	if (v.key != NULL)

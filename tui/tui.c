@@ -151,18 +151,49 @@ tui_reveal(struct tui *t, const char *item)
 	return (0);
 }
 
+/*
+ * "SUSPENDED: model gpt-x, pipeline chat" (the names are the producers':
+ * the header's drawing makes them safe), or a count when that is too wide
+ * to stand beside "hitl"; "" when nothing is suspended.
+ */
+static void
+tui_header_suspended(struct tui *t, char *out, size_t len)
+{
+	struct queue_suspension	*s;
+	size_t			 n, i, o;
+	char			*why = NULL;
+
+	out[0] = '\0';
+	if (queue_suspensions(t->q, 0, &s, &n, &why) != 0) {
+		free(why);
+		return;
+	}
+	o = (size_t)snprintf(out, len, "SUSPENDED:");
+	for (i = 0; i < n && o < len; i++)
+		o += (size_t)snprintf(out + o, len - o, "%s %s %s",
+		    i > 0 ? "," : "", queue_source_name(s[i].kind),
+		    s[i].value);
+	if (n > 0 && (o >= len || tui_text_width(out) > t->cols - 6))
+		snprintf(out, len, "SUSPENDED: %zu sources (hitl status)", n);
+	if (n == 0)
+		out[0] = '\0';
+	queue_suspensions_free(s, n);
+}
+
 static void
 tui_draw_header(struct tui *t)
 {
 	uint64_t	 waiting[QUEUE_NKINDS];
 	char		 dur[32], who[160], shift[48], done[96], wait[96];
 	char		 filter[96] = "", adjud[48] = "", buf[1024], *why = NULL;
-	const char	*part[9];
+	char		 susp[256];
+	const char	*part[10];
 	/*
 	 * What a reviewer needs most first: the queue, then who and how. That
-	 * masking is off is said before anything but the name.
+	 * masking is off, or a source is suspended, is said before anything
+	 * but the name: a suspension changes what every item means.
 	 */
-	static const int rank[9] = { 0, 5, 2, 4, 3, 1, 1, 1, 0 };
+	static const int rank[10] = { 0, 5, 2, 4, 3, 1, 1, 1, 0, 0 };
 	const struct policy *p;
 	struct queue_adjudication *adj;
 	size_t		 nadj;
@@ -219,7 +250,9 @@ tui_draw_header(struct tui *t)
 		why = NULL;
 	} else if (p->mask_none)
 		part[8] = "masking off";
-	tui_fit(part, rank, 9, t->cols, buf, sizeof buf);
+	tui_header_suspended(t, susp, sizeof susp);
+	part[9] = susp;
+	tui_fit(part, rank, 10, t->cols, buf, sizeof buf);
 	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
 }
 

@@ -615,6 +615,30 @@ iv_doc_escalation(struct tui *t, struct iv_doc *d)
 	iv_block(d, "", 0);
 }
 
+/* A line saying the item's source is suspended, by whom and why. */
+static void
+iv_doc_suspended(struct tui *t, struct iv_doc *d)
+{
+	const struct queue_suspension	*s;
+	struct queue_suspension		*all;
+	size_t				 n;
+	char				*why = NULL, *line;
+
+	if (queue_suspensions(t->q, 0, &all, &n, &why) != 0) {
+		free(why);
+		return;
+	}
+	if ((s = queue_suspension_find(all, n, iv_item->source_model,
+	    iv_item->source_pipeline)) != NULL) {
+		xasprintf(&line, "SUSPENDED: %s %s, since %s by %s: %s",
+		    queue_source_name(s->kind), s->value, s->since, s->by,
+		    s->reason);
+		iv_block(d, line, tui_color_attr(TUI_C_ERROR));
+		free(line);
+	}
+	queue_suspensions_free(all, n);
+}
+
 /*
  * The decision that waits for this reviewer's confirmation: who took it,
  * what it was, and the keys (the cells sanitize the login).
@@ -667,6 +691,7 @@ iv_draw(struct tui *t, const struct tui_rect *r)
 	    tui_color_attr(TUI_C_TITLE) | A_BOLD, 0);
 	tui_cells_add(c, "  ", 2, tui_color_attr(TUI_C_TITLE), 0);
 	tui_cells_add(c, buf, strlen(buf), tui_color_attr(TUI_C_TITLE), 0);
+	iv_doc_suspended(t, &d);
 	if (iv_esc != NULL)
 		iv_doc_escalation(t, &d);
 	if (iv_pending != NULL)

@@ -136,7 +136,14 @@ qv_draw(struct tui *t, const struct tui_rect *r)
 		if (i == qv_list.sel)
 			mvchgat(r->y + 1 + y, x, r->w, (attr_t)attr &
 			    ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
-		tui_text_draw(r->y + 1 + y, x, idw, row->item, attr);
+		/* Its source is suspended: "!" before the id, as an alarm. */
+		if (row->suspended) {
+			tui_text_draw(r->y + 1 + y, x, 2, "!",
+			    tui_color_attr(TUI_C_ERROR));
+			tui_text_draw(r->y + 1 + y, x + 2, idw - 2, row->item,
+			    attr);
+		} else
+			tui_text_draw(r->y + 1 + y, x, idw, row->item, attr);
 		snprintf(score, sizeof score, "%.2f", row->top_score);
 		queue_format_age(queue_waiting_seconds(t->q, row->imported_at),
 		    age);

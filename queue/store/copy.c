@@ -126,6 +126,14 @@ static const struct copy_column copy_pauses[] = {
 	{ "actor", 't' }, { "scored", 'i' }, { "accuracy", 'r' },
 	{ "after_decision", 'i' }, { "audit_seq", 'i' }, { NULL, 0 }
 };
+static const struct copy_column copy_suspensions[] = {
+	{ "id", 'i' }, { "source_kind", 't' }, { "source_value", 't' },
+	{ "reason", 't' }, { "suspended_by", 't' }, { "since", 't' },
+	{ "since_decision", 'i' }, { "audit_seq", 'i' },
+	{ "resumed_at", 't' }, { "resumed_by", 't' },
+	{ "resume_reason", 't' }, { "until_decision", 'i' },
+	{ "resumed_export", 'i' }, { NULL, 0 }
+};
 
 static struct copy_table copy_tables[STORE_COPY_NTABLES] = {
 	[STORE_COPY_POLICIES] = { "policies", "version", copy_policies, NULL,
@@ -155,6 +163,8 @@ static struct copy_table copy_tables[STORE_COPY_NTABLES] = {
 	[STORE_COPY_GOLD_SCORES] = { "gold_scores", "decision_id",
 	    copy_gold_scores, NULL, NULL },
 	[STORE_COPY_PAUSES] = { "pauses", "id", copy_pauses, NULL, NULL },
+	[STORE_COPY_SUSPENSIONS] = { "suspensions", "id", copy_suspensions,
+	    NULL, NULL },
 };
 
 /* Statement texts are cached by address: each is built once and kept. */

@@ -15,7 +15,7 @@
 #define PAGE_COLUMNS \
 	"SELECT requeue, priority, seq, ext_id, kind, top_type, top_score, " \
 	"imported_at, created_at, CASE WHEN lease_expires > ?1 " \
-	"THEN holder END FROM items "
+	"THEN holder END, source_model, source_pipeline FROM items "
 #define PAGE_WAITING "WHERE (state = 'queued' OR state = 'claimed') " \
 	STORE_NOT_GOLD
 #define PAGE_KIND "AND kind = ?2 "
@@ -79,6 +79,8 @@ page_row(struct store_stmt *st, struct queue_row *r)
 	r->imported_at = store_column_text(st, 7);
 	r->created_at = store_column_text(st, 8);
 	r->holder = store_column_text(st, 9);
+	r->source_model = store_column_text(st, 10);
+	r->source_pipeline = store_column_text(st, 11);
 }
 
 /* One seek (part 3: from either end), appending up to limit rows in all. */

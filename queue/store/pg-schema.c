@@ -387,6 +387,26 @@ const struct store_migration pg_migrations[] = {
 	/* As SQLite's migration 9. */
 	"ALTER TABLE escalations ADD COLUMN notified_overdue_at BIGINT;"
 	},
+	{ 7, "suspensions of a model or pipeline",
+	/* As SQLite's migration 10. */
+	"CREATE TABLE suspensions ("
+	"  id " ID ","
+	"  source_kind " T " NOT NULL CHECK (source_kind = 'model' OR"
+	"    source_kind = 'pipeline'),"
+	"  source_value " T " NOT NULL,"
+	"  reason " T " NOT NULL,"
+	"  suspended_by " T " NOT NULL,"
+	"  since " T " NOT NULL,"
+	"  since_decision BIGINT NOT NULL,"
+	"  audit_seq BIGINT NOT NULL,"
+	"  resumed_at " T ","
+	"  resumed_by " T ","
+	"  resume_reason " T ","
+	"  until_decision BIGINT,"
+	"  resumed_export BIGINT);"
+	"CREATE UNIQUE INDEX suspensions_active ON suspensions"
+	"  (source_kind, source_value) WHERE resumed_at IS NULL;"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

@@ -1215,7 +1215,7 @@ pg_after_copy(struct queue *q, char **cause)
 {
 	static const char *const tables[] = {
 		"batches", "items", "shifts", "decisions", "escalations",
-		"exports", "pauses",
+		"exports", "pauses", "suspensions",
 	};
 	char	*sql;
 	size_t	 i;
@@ -1441,9 +1441,11 @@ pg_grant(struct queue *q, const char *name, char **cause)
 		"GRANT SELECT ON ALL TABLES IN SCHEMA hitl TO ",
 		"GRANT INSERT ON decisions, audit, audit_signatures, policies, "
 		"exports, batches, items, flags, spans, shifts, escalations, "
-		"leases, meta, skips, samples, ballots, gold_scores, pauses TO ",
+		"leases, meta, skips, samples, ballots, gold_scores, pauses, "
+		"suspensions TO ",
 		"GRANT UPDATE ON items, batches, shifts, escalations, leases, "
-		"meta, waiting, state_counts, audit_head, samples TO ",
+		"meta, waiting, state_counts, audit_head, samples, "
+		"suspensions TO ",
 		"GRANT DELETE ON skips, ballots, gold_scores TO ",
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA hitl TO ",
 		"REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "

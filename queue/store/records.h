@@ -830,6 +830,7 @@ enum store_copy_table {
 	STORE_COPY_BALLOTS,
 	STORE_COPY_GOLD_SCORES,
 	STORE_COPY_PAUSES,
+	STORE_COPY_SUSPENSIONS,
 	STORE_COPY_NTABLES
 };
 /*
@@ -940,5 +941,20 @@ int		 store_claim_gold(struct queue *, const char *kind,
 /* Overlap and audit items with two votes or more, the last after after. */
 int		 store_round_items(struct queue *, int64_t after, int64_t **ids,
 		     size_t *n, char **cause);
+
+/*
+ * Suspensions: added (the row's id set in s), lifted (the resume's columns
+ * of s), listed (active only, or all) oldest first.
+ */
+int		 store_suspension_insert(struct queue *,
+		     struct queue_suspension *, int64_t audit_seq,
+		     char **cause);
+int		 store_suspension_resume(struct queue *,
+		     const struct queue_suspension *, char **cause);
+int		 store_suspensions(struct queue *, int all,
+		     struct queue_suspension **, size_t *, char **cause);
+/* The newest export run (of scope; NULL: of any), 0 if none. */
+int		 store_export_last_run(struct queue *, const char *scope,
+		     int64_t *id, char **cause);
 
 #endif

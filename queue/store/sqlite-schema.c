@@ -436,6 +436,34 @@ const struct store_migration sqlite_migrations[] = {
 	/* When the escalation_overdue hook was run for it: once, ever. */
 	"ALTER TABLE escalations ADD COLUMN notified_overdue_at INTEGER;"
 	},
+	{ 10, "suspensions of a model or pipeline",
+	/*
+	 * A lead's stop of one source (hitl suspend): while resumed_at is
+	 * NULL every item of it goes to a human and exports leave out its
+	 * items decided after since_decision (the newest decision when it
+	 * began). until_decision and resumed_export are the newest decision
+	 * and export run at the resume: the first run of each cursor after
+	 * the resume takes what the runs before it left out. One active
+	 * suspension per source; each change has its audit event.
+	 */
+	"CREATE TABLE suspensions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  source_kind TEXT NOT NULL CHECK (source_kind = 'model' OR"
+	"    source_kind = 'pipeline'),"
+	"  source_value TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  suspended_by TEXT NOT NULL,"
+	"  since TEXT NOT NULL,"
+	"  since_decision INTEGER NOT NULL,"
+	"  audit_seq INTEGER NOT NULL,"
+	"  resumed_at TEXT,"
+	"  resumed_by TEXT,"
+	"  resume_reason TEXT,"
+	"  until_decision INTEGER,"
+	"  resumed_export INTEGER);"
+	"CREATE UNIQUE INDEX suspensions_active ON suspensions"
+	"  (source_kind, source_value) WHERE resumed_at IS NULL;"
+	},
 };
 
 const size_t sqlite_nmigrations =

@@ -600,7 +600,7 @@ if only_sqlite "a database made before signing" \
 	    DROP TABLE state_counts; DROP INDEX items_waiting_seq;
 	    DROP TABLE export_files;
 	    DROP TABLE samples; DROP TABLE ballots; DROP TABLE gold_scores;
-	    DROP TABLE pauses; DROP INDEX leases_holder;
+	    DROP TABLE pauses; DROP INDEX leases_holder; DROP TABLE suspensions;
 	    DROP TRIGGER state_counts_update;
 	    DELETE FROM migrations WHERE version >= 4;
 	    PRAGMA user_version = 3;

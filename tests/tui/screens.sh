@@ -6,6 +6,8 @@
 # The queue is tests/data/tui.jsonl, or the file a "# data FILE" line names;
 # the policy examples/policy.json, or the one a "# policy FILE" line names
 # (under tests/data).
+# each "# then hitl ARGS" line runs hitl ARGS after the import, as carol (a
+# lead).
 # UPDATE=1 rewrites the expected screens (review the diff before committing).
 # On PostgreSQL each script has a database of its own; the header's name
 # is the one difference (screen_diff).
@@ -35,6 +37,11 @@ for keys in "$dir"/*.keys; do
 	    "$SRCDIR/${policy:+tests/data/}${policy:-examples/policy.json}" \
 	    >/dev/null && "$HITL" --db "$db" import \
 	    "$SRCDIR/tests/data/${data:-tui.jsonl}" >/dev/null)
+	sed -n 's/^# then hitl \(.*\)$/\1/p' "$keys" | while read -r args; do
+		(cd "$work" && export HITL_NOW=1795780800 HOME="$work" \
+		    HITL_REVIEWER=carol && eval "\"\$HITL\" --db \"\$db\" $args" \
+		    >/dev/null)
+	done
 	(cd "$work" && env -i PATH="$PATH" HOME="$work" TERM=xterm-256color \
 	    LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC COLUMNS="${w:-80}" \
 	    LINES="${h:-24}" HITL_NOW=1795780800 \

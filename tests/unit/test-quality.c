@@ -551,7 +551,8 @@ outcomes(struct fixture *f)
 
 	text_add(&t, "%s", "");
 	OK(queue_last_decision(f->q, &last, &why));
-	OK(queue_outcomes(f->q, 0, last, NULL, 1, outcome_line, &t, &why));
+	OK(queue_outcomes(f->q, NULL, 0, last, NULL, 1, outcome_line, &t,
+	    &why));
 	return (t.s);
 }
 
@@ -901,7 +902,7 @@ test_round_adjudication(void **state)
 
 		text_add(&t, "%s", "");
 		OK(queue_last_decision(f->q, &last, &why));
-		OK(queue_outcomes(f->q, 0, last, "anonymization", 0,
+		OK(queue_outcomes(f->q, NULL, 0, last, "anonymization", 0,
 		    outcome_spans, &t, &why));
 		assert_string_equal(t.s, "anon-1: LOCATION 16 22\n");
 		free(t.s);

@@ -634,7 +634,7 @@ test_schema_1_database_is_upgraded_keeping_data(void **state)
 	static const char downgrade[] =
 	    "ALTER TABLE decisions DROP COLUMN vote;"
 	    "DROP TABLE samples; DROP TABLE ballots; DROP TABLE gold_scores;"
-	    "DROP TABLE pauses;"
+	    "DROP TABLE pauses; DROP TABLE suspensions;"
 	    "DROP TABLE escalations; DROP TABLE skips; DROP TABLE leases;"
 	    "DROP TABLE waiting; DROP TRIGGER waiting_update;"
 	    "DROP INDEX shifts_open; DROP INDEX decisions_reviewer;"
