@@ -149,8 +149,11 @@ void		 store_end_read(struct queue *);
 /*
  * Appends an event to the hash chain, inside the caller's transaction. data
  * is consumed. The canonical serialization is the compact JSON of
- * {"seq","at","actor","event","item","data"} in that order.
+ * {"v","seq","at","actor","event","item","data"} in that order; "v" is the
+ * body's format (2: content by hash; absent in the first format).
  */
+#define AUDIT_BODY_VERSION	2
+void		 audit_commit_payload(cJSON *data);
 int		 store_audit_append(struct queue *, const char *event,
 		     const char *actor, const char *item, cJSON *data,
 		     char **cause);

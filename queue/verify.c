@@ -173,8 +173,13 @@ verify_time(const char *at)
 	return ((int64_t)timegm(&tm));
 }
 
+/*
+ * A decision's event against its row. The event's body says its format:
+ * version 2 holds the payload's hash (audit_commit_payload), the first
+ * format the payload itself; the row is read back into the same form.
+ */
 static int
-verify_decision(struct queue *q, int64_t seq, const cJSON *data,
+verify_decision(struct queue *q, int64_t seq, int version, const cJSON *data,
     char **cause)
 {
 	const cJSON	*d;
@@ -195,6 +200,8 @@ verify_decision(struct queue *q, int64_t seq, const cJSON *data,
 		free(why);
 		return (EX_DATAERR);
 	}
+	if (version >= 2)
+		audit_commit_payload(now);
 	a = json_print(data);
 	b = json_print(now);
 	if (strcmp(a, b) != 0) {
@@ -290,13 +297,15 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 	const cJSON		*data;
 	struct verify_list	*l = NULL;
 	const char		*key = NULL;
+	int			 version;
 
 	data = cJSON_GetObjectItemCaseSensitive(body, "data");
+	version = (int)verify_num(body, "v");
 	if (strcmp(event, "decision") == 0 || strcmp(event, "undo") == 0 ||
 	    strcmp(event, "resolution") == 0 || strcmp(event, "reopen") == 0 ||
 	    strcmp(event, "settlement") == 0) {
 		v->decisions++;
-		return (verify_decision(v->q, seq, data, cause));
+		return (verify_decision(v->q, seq, version, data, cause));
 	}
 	if (strcmp(event, "signing_key") == 0)
 		return (verify_key_event(v, seq, data, cause));
