@@ -1260,6 +1260,7 @@ pg_guard_missing(struct queue *q, const char **name, char **cause)
 		"exports_no_delete", "exports_no_truncate",
 		"batches_no_update", "batches_no_delete",
 		"batches_no_truncate", "items_no_delete", "items_no_truncate",
+		"tombstones_no_update", "tombstones_no_delete",
 	};
 
 	return (store_first_missing(q, sql, guards,
@@ -1448,6 +1449,10 @@ pg_grant(struct queue *q, const char *name, char **cause)
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA hitl TO ",
 		"REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "
 		"audit_signatures, policies, exports, pauses FROM ",
+		/* Purge and erase: the trigger allows it once tombstoned. */
+		"GRANT UPDATE (payload) ON decisions TO ",
+		"GRANT INSERT ON tombstones, subjects, export_items TO ",
+		"GRANT DELETE ON subjects TO ",
 	};
 	char	*role, *sql;
 	size_t	 i;

@@ -606,6 +606,7 @@ sqlite_guard_missing(struct queue *q, const char **name, char **cause)
 		"policies_no_update", "policies_no_delete",
 		"exports_no_update", "exports_no_delete",
 		"batches_no_update", "batches_no_delete", "items_no_delete",
+		"tombstones_no_update", "tombstones_no_delete",
 	};
 
 	return (store_first_missing(q, sql, guards,
