@@ -58,6 +58,8 @@ extern const struct cmd_entry cmd_export_entry;
 extern const struct cmd_entry cmd_reopen_entry;
 extern const struct cmd_entry cmd_copy_entry;
 extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_purge_entry;
+extern const struct cmd_entry cmd_erase_entry;
 
 /* NULL-terminated, in the order "hitl help" lists them. */
 extern const struct cmd_entry *const cmd_table[];
@@ -172,6 +174,9 @@ cJSON	*cmd_item_json(const struct queue_item *, int history,
 	    const struct queue_decision_info *, size_t);
 cJSON	*cmd_lease_json(const struct queue_lease *);
 cJSON	*cmd_decision_json(const struct queue_decision_info *);
+/* A purge's or erase's items (receipt: with decisions and export runs). */
+cJSON	*cmd_tombstones_json(const struct queue_tombstone_report *,
+	    int receipt);
 /* q's clock says how long a waiting item has waited. */
 void	 cmd_item_print(FILE *, struct queue *, const struct queue_item *,
 	    const struct queue_decision_info *, size_t);

@@ -72,6 +72,7 @@ policy_new(void)
 	p->default_weight = 1.0;
 	p->export_min_role = POLICY_ROLE_REVIEWER;
 	p->export_unredacted_role = POLICY_ROLE_ADMIN;
+	p->erase_role = POLICY_ROLE_ADMIN;
 	return (p);
 }
 
@@ -513,6 +514,61 @@ policy_parse_quality(const cJSON *root, struct policy *p, char **cause)
 }
 
 static int
+policy_parse_retention(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const keys[] = {
+		"content_days", "audit_days", NULL
+	};
+	static const char *const privacy_keys[] = { "erase_role", NULL };
+	const cJSON	*obj;
+	const char	*s = NULL;
+	uint64_t	 u;
+	int		 rc;
+
+	if ((rc = json_get_object(root, "", "retention", &obj, cause)) < 0)
+		return (-1);
+	if (rc > 0) {
+		if (json_check_keys(obj, "retention", keys, 1, cause) != 0 ||
+		    (rc = json_get_uint(obj, "retention", "content_days",
+		    36500, &u, cause)) < 0)
+			return (-1);
+		if (rc > 0 && u < 1) {
+			xasprintf(cause, "retention.content_days: 0 would purge "
+			    "an item as soon as it is decided (at least 1; "
+			    "leave it out to keep content)");
+			return (-1);
+		}
+		if (rc > 0)
+			p->content_days = (int)u;
+		if ((rc = json_get_uint(obj, "retention", "audit_days", 36500,
+		    &u, cause)) < 0)
+			return (-1);
+		if (rc > 0 && u < POLICY_MIN_AUDIT_DAYS) {
+			xasprintf(cause, "retention.audit_days: %llu is below "
+			    "%d days, the EU AI Act's minimum for keeping "
+			    "automatically generated logs (six months, Art. 19 "
+			    "and 26(6))", (unsigned long long)u,
+			    POLICY_MIN_AUDIT_DAYS);
+			return (-1);
+		}
+		if (rc > 0)
+			p->audit_days = (int)u;
+	}
+	if ((rc = json_get_object(root, "", "privacy", &obj, cause)) <= 0)
+		return (rc);
+	if (json_check_keys(obj, "privacy", privacy_keys, 1, cause) != 0 ||
+	    json_get_string(obj, "privacy", "erase_role", &s, cause) < 0)
+		return (-1);
+	if (s != NULL && (policy_role_parse(s, &p->erase_role) != 0 ||
+	    p->erase_role < POLICY_ROLE_LEAD)) {
+		xasprintf(cause, "privacy.erase_role: \"%s\" is not lead or "
+		    "admin", s);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
 policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 {
 	static const char *const anon_keys[] = {
@@ -584,6 +640,8 @@ policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 			return (-1);
 		}
 	}
+	if (policy_parse_retention(root, p, cause) < 0)
+		return (-1);
 	return (policy_parse_quality(root, p, cause));
 }
 
@@ -596,7 +654,7 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
 		"labels", "teams", "reason_codes", "severities", "exports",
-		"quality", NULL
+		"quality", "retention", "privacy", NULL
 	};
 	cJSON		*root = NULL;
 	struct policy	*p;
@@ -778,6 +836,21 @@ policy_to_json(const struct policy *p)
 	    policy_role_name(p->export_min_role));
 	cJSON_AddStringToObject(o, "unredacted_role",
 	    policy_role_name(p->export_unredacted_role));
+	/* Only when set: a policy without them reads as it did. */
+	if (p->content_days > 0 || p->audit_days > 0) {
+		o = cJSON_AddObjectToObject(root, "retention");
+		if (p->content_days > 0)
+			cJSON_AddNumberToObject(o, "content_days",
+			    p->content_days);
+		if (p->audit_days > 0)
+			cJSON_AddNumberToObject(o, "audit_days",
+			    p->audit_days);
+	}
+	if (p->erase_role != POLICY_ROLE_ADMIN) {
+		o = cJSON_AddObjectToObject(root, "privacy");
+		cJSON_AddStringToObject(o, "erase_role",
+		    policy_role_name(p->erase_role));
+	}
 	return (root);
 }
 

@@ -1433,6 +1433,21 @@ pg_set_owner(struct queue *q, char **cause)
  * update, delete or truncate the log, its signatures, decisions, policies
  * or export runs (and the guards refuse the owner too).
  */
+/*
+ * PostgreSQL keeps a row's old versions until VACUUM marks their space
+ * reusable; it does not overwrite them, nor the WAL segments that hold
+ * them (README: erasure). VACUUM of the tables erase writes is what can be
+ * done from a connection; only the owner may, so a failure is reported.
+ */
+static int
+pg_scrub(struct queue *q, int after, char **cause)
+{
+	if (!after)
+		return (0);
+	return (pg_exec(q, "VACUUM items, decisions, escalations, subjects",
+	    cause));
+}
+
 static int
 pg_grant(struct queue *q, const char *name, char **cause)
 {
@@ -1515,4 +1530,5 @@ const struct store_ops store_pg_ops = {
 	.counter_set = pg_counter_set,
 	.after_copy = pg_after_copy,
 	.grant = pg_grant,
+	.scrub = pg_scrub,
 };
