@@ -105,7 +105,6 @@ cmd_erase_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		o = cmd_tombstones_json(&r, 1);
 		cJSON_AddStringToObject(o, "subject", subject);
 		cmd_print_json(stdout, o, 0);
-		cJSON_Delete(o);
 	} else
 		cmd_erase_print(&r);
 	queue_tombstone_report_done(&r);

@@ -128,7 +128,6 @@ cmd_purge_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		} else
 			cJSON_AddNullToObject(o, "content_days");
 		cmd_print_json(stdout, o, 0);
-		cJSON_Delete(o);
 	} else if (r.content_days == 0)
 		cmd_line(stdout, "nothing to purge: the policy sets no "
 		    "retention.content_days (content is kept)");
