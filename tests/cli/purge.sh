@@ -83,6 +83,8 @@ expect_eq "the purge event" "$(sql "SELECT event FROM audit ORDER BY seq DESC
     LIMIT 1")" purge
 expect_exit 0 hitl_as alice purge --json
 jq_ok "purged once" '.tombstoned == 0'
+expect_exit 69 hitl_as carol reopen wf-out-1 --note "again"
+expect_err "its content was removed"
 
 step "the log verifies"
 expect_exit 0 "$HITL" audit verify

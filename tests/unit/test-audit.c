@@ -809,6 +809,30 @@ forge_payload(struct fixture *f, int64_t decision, int64_t seq,
 #define forge_decision_1(f) forge_payload((f), 1, 6, "looks fine", \
 	"looks bad", "decisions_no_update audit_no_update", NULL)
 
+/*
+ * A decision's event (body version 2) holds its payload's SHA-256, not the
+ * payload: the note is in the row only, and the hash is the row's.
+ */
+static void
+test_body_commits_payload_by_hash(void **state)
+{
+	struct fixture	*f = *state;
+	char		*body, *payload, sha[65], want[128];
+
+	assert_non_null(body = tu_sql_text(f->db.path,
+	    "SELECT body FROM audit WHERE seq = 6"));
+	assert_non_null(payload = tu_sql_text(f->db.path,
+	    "SELECT payload FROM decisions WHERE id = 1"));
+	assert_non_null(strstr(payload, "looks fine"));
+	assert_null(strstr(body, "looks fine"));
+	assert_memory_equal(body, "{\"v\":2,", 7);
+	sha256_text(payload, sha);
+	snprintf(want, sizeof want, "\"payload_sha256\":\"%s\"", sha);
+	assert_non_null(strstr(body, want));
+	free(body);
+	free(payload);
+}
+
 static void
 test_forged_chain_badly_signed(void **state)
 {
@@ -1029,6 +1053,7 @@ main(void)
 		T(test_dropped_guard),
 		T(test_disabled_guard),
 		T(test_edited_decision),
+		T(test_body_commits_payload_by_hash),
 		T(test_edited_decision_reviewer),
 		T(test_deleted_decision),
 		T(test_inserted_decision),
