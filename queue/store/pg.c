@@ -1464,10 +1464,11 @@ pg_grant(struct queue *q, const char *name, char **cause)
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA hitl TO ",
 		"REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "
 		"audit_signatures, policies, exports, pauses FROM ",
-		/* Purge and erase: the trigger allows it once tombstoned. */
-		"GRANT UPDATE (payload) ON decisions TO ",
-		"GRANT INSERT ON tombstones, subjects, export_items TO ",
-		"GRANT DELETE ON subjects TO ",
+		/*
+		 * Import records subjects, export its items. Purge and erase
+		 * rewrite decisions: the owner's (README: Retention).
+		 */
+		"GRANT INSERT ON subjects, export_items TO ",
 	};
 	char	*role, *sql;
 	size_t	 i;

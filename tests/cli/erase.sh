@@ -98,6 +98,12 @@ expect_out "exported: run $EXPORT_ID (decisions)"
 expect_exit 0 "$HITL" audit verify
 expect_out "tombstoned: 3 items"
 
+step "a copy keeps the tombstones and verifies"
+copied=$(newdb copied)
+expect_exit 0 hitl_as alice copy "$HITL_DB" "$copied"
+expect_exit 0 "$HITL" --db "$copied" audit verify
+expect_out "tombstoned: 3 items"
+
 step "tampering with a tombstone is found"
 if only_sqlite "a tombstone edited" "the same check, one backend"; then
 	bad=$(db_copy "$HITL_DB" bad)
