@@ -111,6 +111,7 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 		json_add_int(o, "shifts", (int64_t)r->shifts);
 		json_add_int(o, "exports", (int64_t)r->exports);
 		json_add_int(o, "unbaselined", (int64_t)r->unbaselined);
+		json_add_int(o, "tombstoned", (int64_t)r->tombstoned);
 		cmd_print_json(stdout, o, 0);
 		return;
 	}
@@ -138,6 +139,9 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 	    cmd_count(r->items, c), cmd_count(r->decisions, d),
 	    cmd_count(r->escalations, e), cmd_count(r->shifts, f),
 	    cmd_count(r->exports, g));
+	if (r->tombstoned > 0)
+		printf("tombstoned: %s items, their content removed by purge or "
+		    "erase events that verify\n", cmd_count(r->tombstoned, a));
 }
 
 static int

@@ -72,6 +72,8 @@ extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_completion_entry;
 extern const struct cmd_entry cmd_suspend_entry;
 extern const struct cmd_entry cmd_resume_entry;
+extern const struct cmd_entry cmd_purge_entry;
+extern const struct cmd_entry cmd_erase_entry;
 
 /* NULL-terminated, in the order "hitl help" lists them. */
 extern const struct cmd_entry *const cmd_table[];
@@ -199,6 +201,9 @@ cJSON	*cmd_decision_json(const struct queue_decision_info *);
  */
 void	 cmd_pending_print(FILE *, const struct queue_decision_info *,
 	    int64_t lease);
+/* A purge's or erase's items (receipt: with decisions and export runs). */
+cJSON	*cmd_tombstones_json(const struct queue_tombstone_report *,
+	    int receipt);
 /* q's clock says how long a waiting item has waited. */
 void	 cmd_item_print(FILE *, struct queue *, const struct queue_item *,
 	    const struct queue_decision_info *, size_t);

@@ -42,6 +42,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_audit_entry,
 	&cmd_export_entry,
 	&cmd_report_entry,
+	&cmd_purge_entry,
+	&cmd_erase_entry,
 	&cmd_copy_entry,
 	&cmd_demo_entry,
 	&cmd_completion_entry,

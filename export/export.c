@@ -80,6 +80,10 @@ struct export_ctx {
 	char				 scope[128];
 	int64_t				 since, last;
 	const char			*form;
+	/* Tombstoned items left out; the items written (ids, for erase). */
+	uint64_t			 purged;
+	int64_t				*items;
+	size_t				 nitems;
 };
 
 const struct export_sink *
@@ -410,6 +414,13 @@ export_write(struct export_ctx *x, cJSON *record, const struct queue_item *it,
 	if ((rc = export_writer_put(w, record, &x->cause)) != 0)
 		return (rc);
 	x->records++;
+	/* Records of one item come together: it is listed once. */
+	if (it != NULL && (x->nitems == 0 ||
+	    x->items[x->nitems - 1] != it->id)) {
+		x->items = xreallocarray(x->items, x->nitems + 1,
+		    sizeof *x->items);
+		x->items[x->nitems++] = it->id;
+	}
 	/* Every count is per record: kto writes two of a correction. */
 	export_count(x->by_kind, queue_kind_name(it->kind));
 	export_count(x->by_action, action);
@@ -537,6 +548,11 @@ export_on_outcome(const struct queue_outcome *o, void *arg)
 	struct export_ctx	*x = arg;
 	int			 rc;
 
+	/* Tombstoned (purge, erase): its content is gone; counted. */
+	if (o->purged) {
+		x->purged++;
+		return (0);
+	}
 	/* Its source is suspended: counted, not written, until resumed. */
 	if (o->suspended) {
 		export_skip(x, "suspended");
@@ -557,6 +573,12 @@ export_on_decision(const struct queue_decision_info *d,
 	struct export_ctx	*x = arg;
 	int			 rc;
 
+	/* Tombstoned (purge, erase): its content is gone; counted. */
+	if (o->purged) {
+		x->purged++;
+		return (0);
+	}
+	/* Its source is suspended: counted, not written, until resumed. */
 	if (o->suspended) {
 		export_skip(x, "suspended");
 		return (0);
@@ -652,6 +674,8 @@ export_manifest(struct export_ctx *x, const char *sha, const char *head,
 	    EXPORT_MANIFEST_VERSION);
 	cJSON_AddItemToObject(m, "options", export_options_json(x));
 	cJSON_AddNumberToObject(m, "records", (double)x->records);
+	/* Items (or, per decision, decisions) purge or erase left out. */
+	cJSON_AddNumberToObject(m, "purged", (double)x->purged);
 	o = cJSON_AddObjectToObject(m, "counts");
 	cJSON_AddItemToObject(o, "kind", x->by_kind);
 	cJSON_AddItemToObject(o, "action", x->by_action);
@@ -1037,6 +1061,8 @@ export_run(struct queue *q, const struct export_options *opt,
 		run.cursor_at = at;
 		run.files = export_files_pairs(fs, &run.nfiles);
 		run.owner = export_owner();
+		run.items = x.items;
+		run.nitems = x.nitems;
 		/*
 		 * From the record to the last rename, a ^C or a SIGTERM waits:
 		 * before, it removes the temporaries (export_temps_unlink);
@@ -1083,6 +1109,7 @@ out:
 	cJSON_Delete(x.reviewers);
 	cJSON_Delete(x.policies);
 	free(x.cause);
+	free(x.items);
 	free(mpath);
 	free(dir);
 	OPENSSL_cleanse(x.key, sizeof x.key);

@@ -59,6 +59,30 @@ store_audit_hash(const char *prev_hex, const char *body, char out[65])
 	return (0);
 }
 
+/*
+ * A decision's data as the log holds it: its payload (corrections, notes,
+ * reasons: content a reviewer wrote) replaced by the SHA-256 of the
+ * payload's compact JSON, or null when it has none. The payload lives in
+ * its decisions row, which purge and erase may empty; the event stays.
+ */
+void
+audit_commit_payload(cJSON *data)
+{
+	cJSON	*p;
+	char	*text, sha[65];
+
+	p = cJSON_DetachItemFromObjectCaseSensitive(data, "payload");
+	if (p == NULL || cJSON_IsNull(p))
+		cJSON_AddNullToObject(data, "payload_sha256");
+	else {
+		text = json_print(p);
+		store_sha256_hex(text, strlen(text), sha);
+		free(text);
+		cJSON_AddStringToObject(data, "payload_sha256", sha);
+	}
+	cJSON_Delete(p);
+}
+
 int
 store_audit_append(struct queue *q, const char *event, const char *actor,
     const char *item, cJSON *data, char **cause)
@@ -85,6 +109,12 @@ store_audit_append(struct queue *q, const char *event, const char *actor,
 
 	store_now_text(q, now);
 	body = cJSON_CreateObject();
+	/*
+	 * "v": 2 says the body commits to content by hash (see
+	 * audit_commit_payload); bodies without it are the first format,
+	 * which held decision payloads whole.
+	 */
+	cJSON_AddNumberToObject(body, "v", AUDIT_BODY_VERSION);
 	cJSON_AddNumberToObject(body, "seq", (double)seq);
 	cJSON_AddStringToObject(body, "at", now);
 	cJSON_AddStringToObject(body, "actor", actor);

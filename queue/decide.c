@@ -537,6 +537,7 @@ decide_append(struct queue *q, int64_t item_id, const char *ext_id,
 	if ((rc = store_decision_insert(q, &d, id, cause)) != 0 ||
 	    (rc = store_decision_json(q, *id, &data, cause)) != 0)
 		return (rc);
+	audit_commit_payload(data);
 	return (store_audit_append(q, event, q->actor, ext_id, data, cause));
 }
 

@@ -65,6 +65,7 @@ export_row_outcome(const struct store_export_row *r, int64_t upto,
 	o->history = r->history;
 	o->nhistory = r->nhistory;
 	o->final = export_final(r->history, r->nhistory, upto);
+	o->purged = r->purged;
 }
 
 /* Auto-decided items, which have no decision; only for --since all. */
@@ -76,13 +77,15 @@ export_auto(struct queue *q, const char *kind,
 	struct queue_outcome	 o;
 	struct queue_item	*it;
 	struct store_scan	*s;
-	int			 rc;
+	int			 rc, purged;
 
 	if ((rc = store_export_auto_scan(q, kind, &s, cause)) != 0)
 		return (rc);
-	while ((rc = store_export_auto_next(s, &it, cause)) == STORE_ROW) {
+	while ((rc = store_export_auto_next(s, &it, &purged,
+	    cause)) == STORE_ROW) {
 		memset(&o, 0, sizeof o);
 		o.item = it;
+		o.purged = purged;
 		rc = fn(&o, arg);
 		queue_item_free(it);
 		if (rc != 0)
@@ -399,6 +402,11 @@ queue_export_record(struct queue *q, const struct queue_export_run *r,
 	for (i = 0; i < r->nfiles; i++) {
 		if ((rc = store_export_file_insert(q, *id, (int64_t)i,
 		    r->owner, r->files[i].tmp, r->files[i].dest, cause)) != 0)
+			goto fail;
+	}
+	for (i = 0; i < r->nitems; i++) {
+		if ((rc = store_export_item_insert(q, *id, r->items[i],
+		    cause)) != 0)
 			goto fail;
 	}
 	data = cJSON_CreateObject();

@@ -202,6 +202,7 @@ import_store(struct queue_import *imp, struct record *r, const char *gold,
 	const char		*sample;
 	char			*source, *metadata, *messages, *key;
 	int64_t			 id = 0, votes = 0;
+	size_t			 i;
 	int			 rc;
 
 	triage_record(q->policy, r, &t);
@@ -235,6 +236,11 @@ import_store(struct queue_import *imp, struct record *r, const char *gold,
 	if (id == 0) {
 		rc = import_existing(imp, r, line, len, cause);
 		goto out;
+	}
+	for (i = 0; i < r->nsubjects; i++) {
+		if ((rc = store_subject_insert(q, r->subjects[i], id,
+		    cause)) != 0)
+			goto out;
 	}
 	if ((rc = import_children(imp, id, r, cause)) != 0 ||
 	    (sample != NULL && (rc = store_sample_insert(q, id, sample, votes,

@@ -170,8 +170,14 @@ void		 store_end_read(struct queue *);
 /*
  * Appends an event to the hash chain, inside the caller's transaction. data
  * is consumed. The canonical serialization is the compact JSON of
- * {"seq","at","actor","event","item","data"} in that order.
+ * {"v","seq","at","actor","event","item","data"} in that order; "v" is the
+ * body's format (2: content by hash; absent in the first format).
  */
+#define AUDIT_BODY_VERSION	2
+/* What a batch's items hash to now (purge and erase record it). */
+int		 verify_batch_digests(struct queue *, int64_t batch,
+		     char content[65], char stored[65], char **cause);
+void		 audit_commit_payload(cJSON *data);
 int		 store_audit_append(struct queue *, const char *event,
 		     const char *actor, const char *item, cJSON *data,
 		     char **cause);

@@ -85,6 +85,7 @@ policy_new(void)
 	p->export_min_role = POLICY_ROLE_REVIEWER;
 	p->export_unredacted_role = POLICY_ROLE_ADMIN;
 	p->hook_timeout = POLICY_HOOK_TIMEOUT;
+	p->erase_role = POLICY_ROLE_ADMIN;
 	return (p);
 }
 
@@ -749,7 +750,8 @@ static int
 policy_parse_privacy(const cJSON *root, struct policy *p, char **cause)
 {
 	static const char *const keys[] = {
-		"mask", "reveal_reason", "purpose", "categories", NULL
+		"mask", "reveal_reason", "purpose", "categories", "erase_role",
+		NULL
 	};
 	const cJSON	*obj;
 	const char	*s = NULL;
@@ -780,7 +782,58 @@ policy_parse_privacy(const cJSON *root, struct policy *p, char **cause)
 	if (policy_strings(obj, "privacy", "categories", &p->categories,
 	    &p->ncategories, cause) < 0)
 		return (-1);
+	s = NULL;
+	if (json_get_string(obj, "privacy", "erase_role", &s, cause) < 0)
+		return (-1);
+	if (s != NULL && (policy_role_parse(s, &p->erase_role) != 0 ||
+	    p->erase_role < POLICY_ROLE_LEAD)) {
+		xasprintf(cause, "privacy.erase_role: \"%s\" is not lead or "
+		    "admin", s);
+		return (-1);
+	}
 	return (1);
+}
+
+static int
+policy_parse_retention(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const keys[] = {
+		"content_days", "audit_days", NULL
+	};
+	const cJSON	*obj;
+	uint64_t	 u;
+	int		 rc;
+
+	if ((rc = json_get_object(root, "", "retention", &obj, cause)) < 0)
+		return (-1);
+	if (rc > 0) {
+		if (json_check_keys(obj, "retention", keys, 1, cause) != 0 ||
+		    (rc = json_get_uint(obj, "retention", "content_days",
+		    36500, &u, cause)) < 0)
+			return (-1);
+		if (rc > 0 && u < 1) {
+			xasprintf(cause, "retention.content_days: 0 would purge "
+			    "an item as soon as it is decided (at least 1; "
+			    "leave it out to keep content)");
+			return (-1);
+		}
+		if (rc > 0)
+			p->content_days = (int)u;
+		if ((rc = json_get_uint(obj, "retention", "audit_days", 36500,
+		    &u, cause)) < 0)
+			return (-1);
+		if (rc > 0 && u < POLICY_MIN_AUDIT_DAYS) {
+			xasprintf(cause, "retention.audit_days: %llu is below "
+			    "%d days, the EU AI Act's minimum for keeping "
+			    "automatically generated logs (six months, Art. 19 "
+			    "and 26(6))", (unsigned long long)u,
+			    POLICY_MIN_AUDIT_DAYS);
+			return (-1);
+		}
+		if (rc > 0)
+			p->audit_days = (int)u;
+	}
+	return (0);
 }
 
 static int
@@ -855,7 +908,8 @@ policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 			return (-1);
 		}
 	}
-	if (policy_parse_privacy(root, p, cause) < 0)
+	if (policy_parse_privacy(root, p, cause) < 0 ||
+	    policy_parse_retention(root, p, cause) < 0)
 		return (-1);
 	return (policy_parse_quality(root, p, cause));
 }
@@ -869,7 +923,7 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
 		"labels", "teams", "reason_codes", "severities", "exports",
-		"quality", "two_person", "hooks", "privacy", NULL
+		"quality", "two_person", "hooks", "privacy", "retention", NULL
 	};
 	cJSON		*root = NULL;
 	struct policy	*p;
@@ -1064,6 +1118,8 @@ policy_to_json(const struct policy *p)
 		cJSON_AddStringToObject(o, "purpose", p->purpose);
 	cJSON_AddItemToObject(o, "categories",
 	    policy_strings_json(p->categories, p->ncategories));
+	cJSON_AddStringToObject(o, "erase_role",
+	    policy_role_name(p->erase_role));
 	o = cJSON_AddObjectToObject(root, "two_person");
 	cJSON_AddItemToObject(o, "severities", policy_strings_json(
 	    p->two_person.severities, p->two_person.nseverities));
@@ -1086,6 +1142,16 @@ policy_to_json(const struct policy *p)
 		if (p->hooks[i].timeout_seconds != 0)
 			cJSON_AddNumberToObject(t, "timeout_seconds",
 			    p->hooks[i].timeout_seconds);
+	}
+	/* Only when set: a policy without them reads as it did. */
+	if (p->content_days > 0 || p->audit_days > 0) {
+		o = cJSON_AddObjectToObject(root, "retention");
+		if (p->content_days > 0)
+			cJSON_AddNumberToObject(o, "content_days",
+			    p->content_days);
+		if (p->audit_days > 0)
+			cJSON_AddNumberToObject(o, "audit_days",
+			    p->audit_days);
 	}
 	return (root);
 }

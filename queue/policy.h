@@ -154,7 +154,18 @@ struct policy {
 	/* What runs on an event, and the timeout of those that say none. */
 	struct policy_hook	 hooks[POLICY_NHOOKS];
 	int			 hook_timeout;
+	/*
+	 * Retention (0: kept for ever): days an item's content is kept after
+	 * its final decision, and days the audit log is kept (at least
+	 * POLICY_MIN_AUDIT_DAYS). Who may erase a data subject (privacy).
+	 */
+	int			 content_days;
+	int			 audit_days;
+	enum policy_role	 erase_role;
 };
+
+/* The EU AI Act's minimum for automatically generated logs (Art. 19, 26). */
+#define POLICY_MIN_AUDIT_DAYS	183
 
 /*
  * Parses and validates a policy. On failure returns -1 with *cause naming the

@@ -674,6 +674,8 @@ struct queue_outcome {
 	 * it and only counts it.
 	 */
 	int					 suspended;
+	/* Tombstoned (purge, erase): its content is gone; skip and count. */
+	int					 purged;
 };
 
 /*
@@ -828,6 +830,9 @@ struct queue_export_run {
 	const char	*owner;
 	/* History: some of its files are not placed yet. */
 	int		 pending;
+	/* The items (ids) the run's files hold: erase names the run. */
+	const int64_t	*items;
+	size_t		 nitems;
 };
 /*
  * May the actor export under the policy (unredacted: with personal data
@@ -955,6 +960,8 @@ struct queue_verify_report {
 			 shifts, exports;
 	uint64_t	 unbaselined;	/* batches made before signing whose
 					   items are not yet on record */
+	uint64_t	 tombstoned;	/* items whose content purge or erase
+					   removed */
 };
 /*
  * Checks every page of the file, recomputes the chain, checks each
@@ -981,6 +988,47 @@ int		 queue_audit_log(struct queue *, const char *item,
 		     void *arg, char **cause);
 int		 queue_audit_head(struct queue *, int64_t *events,
 		     char head[65], char **cause);
+
+/*
+ * Retention and erasure. An item's content (text, prompt, messages, its
+ * input line, and its decisions' corrections and notes) can be removed,
+ * leaving a tombstone: the item's id, kind and state, the SHA-256 of what
+ * was removed, when, by whom and why. purge removes the content of final
+ * items last decided more than the policy's retention.content_days ago;
+ * erase that of every item naming a data subject, and the subject's rows.
+ * Each run checks the log first (queue_audit_verify) and is one audited
+ * event committing to what it removed and to what is left, so the log
+ * verifies after. Admins (erase: privacy.erase_role) only.
+ */
+struct queue_recipient {
+	int64_t		 id;		/* the export run */
+	char		*format, *path, *exported_at, *actor;
+};
+struct queue_tombstoned {
+	char				*item, *kind, *state;
+	char				 sha256[65];	/* of what was removed */
+	int				 already;	/* tombstoned before */
+	struct queue_decision_info	*decisions;	/* erase only */
+	size_t				 ndecisions;
+	struct queue_recipient		*exports;	/* erase only */
+	size_t				 nexports;
+};
+struct queue_tombstone_report {
+	struct queue_tombstoned	*items;
+	size_t			 nitems;
+	size_t			 removed;	/* tombstoned by this run */
+	int64_t			 event;		/* its audit event; 0: none */
+	char			 before[32];	/* purge: decided before */
+	int			 content_days;	/* purge: the policy's */
+	int			 audit_days;
+};
+void		 queue_tombstone_report_done(struct queue_tombstone_report *);
+/* dry_run: what would go, nothing changed. */
+int		 queue_purge(struct queue *, int dry_run,
+		     struct queue_tombstone_report *, char **cause);
+int		 queue_erase(struct queue *, const char *subject,
+		     const char *reason, struct queue_tombstone_report *,
+		     char **cause);
 
 /*
  * Review quality (the policy's quality section). Import samples items by a

@@ -26,11 +26,13 @@
  */
 #define RECORD_SPANS_MAX 10000
 #define RECORD_FLAGS_MAX 10000
+/* The data subjects a record may name: opaque ids, erase's key. */
+#define RECORD_SUBJECTS_MAX 100
 
 static const char *const record_common_keys[] = {
 	"id", "kind", "created_at", "source", "metadata", "priority",
 	"response", "prompt", "messages", "flags", "text", "spans", "gold",
-	NULL
+	"subjects", NULL
 };
 
 static const char *const record_flag_keys[] = {
@@ -162,6 +164,50 @@ record_check_name(const char *s, const char *path, const char *field,
 		    field, why);
 		free(why);
 		return (-1);
+	}
+	return (0);
+}
+
+/* "subjects": a list of ids (as ids are checked), none repeated. */
+static int
+record_parse_subjects(struct record *r, char **cause)
+{
+	const cJSON	*arr, *v;
+	char		 where[32];
+	size_t		 i;
+
+	arr = cJSON_GetObjectItemCaseSensitive(r->root, "subjects");
+	if (arr == NULL)
+		return (0);
+	if (!cJSON_IsArray(arr)) {
+		xasprintf(cause, "subjects: expected an array of ids, got %s",
+		    json_type_name(arr));
+		return (-1);
+	}
+	if (cJSON_GetArraySize(arr) > RECORD_SUBJECTS_MAX) {
+		xasprintf(cause, "subjects: more than %d", RECORD_SUBJECTS_MAX);
+		return (-1);
+	}
+	cJSON_ArrayForEach(v, arr) {
+		snprintf(where, sizeof where, "subjects[%zu]", r->nsubjects);
+		if (!cJSON_IsString(v)) {
+			xasprintf(cause, "%s: expected a string, got %s", where,
+			    json_type_name(v));
+			return (-1);
+		}
+		if (record_check_name(v->valuestring, "", where, 256,
+		    cause) != 0)
+			return (-1);
+		for (i = 0; i < r->nsubjects; i++) {
+			if (strcmp(r->subjects[i], v->valuestring) == 0) {
+				xasprintf(cause, "%s: \"%.64s\" is named twice",
+				    where, v->valuestring);
+				return (-1);
+			}
+		}
+		r->subjects = xreallocarray(r->subjects, r->nsubjects + 1,
+		    sizeof *r->subjects);
+		r->subjects[r->nsubjects++] = v->valuestring;
 	}
 	return (0);
 }
@@ -754,7 +800,8 @@ record_parse(const char *line, size_t len, struct record *r, char **cause)
 		goto fail;
 	r->has_priority = rc;
 	r->gold = cJSON_GetObjectItemCaseSensitive(r->root, "gold");
-	if (record_parse_kind(r, cause) != 0)
+	if (record_parse_subjects(r, cause) != 0 ||
+	    record_parse_kind(r, cause) != 0)
 		goto fail;
 	return (0);
 
@@ -768,6 +815,7 @@ record_done(struct record *r)
 {
 	free(r->flags);
 	free(r->spans);
+	free(r->subjects);
 	cJSON_Delete(r->root);
 	memset(r, 0, sizeof *r);
 }

@@ -66,6 +66,10 @@ struct record {
 
 	/* The expected decision of a gold item (checked by import). */
 	const cJSON		*gold;
+
+	/* The data subjects it names ("subjects"), for erasure. */
+	const char		**subjects;
+	size_t			 nsubjects;
 };
 
 /*

@@ -175,7 +175,7 @@ queue_reopen(struct queue *q, const char *item, const char *note,
 	cJSON			*o;
 	char			*payload;
 	int64_t			 shift, did;
-	int			 rc;
+	int			 rc, gone = 0;
 
 	if (note == NULL || *note == '\0') {
 		xasprintf(cause, "reopening needs a note saying why");
@@ -191,6 +191,15 @@ queue_reopen(struct queue *q, const char *item, const char *note,
 	    it->state != QUEUE_STATE_RESOLVED) {
 		xasprintf(cause, "item %s is %s: only decided or resolved items "
 		    "are reopened", item, queue_state_name(it->state));
+		rc = EX_UNAVAILABLE;
+		goto fail;
+	}
+	/* Nothing is left of a tombstoned item to decide again. */
+	if ((rc = store_tombstone_exists(q, item, &gone, cause)) != 0)
+		goto fail;
+	if (gone) {
+		xasprintf(cause, "item %s cannot be reopened: its content was "
+		    "removed (purge or erase)", item);
 		rc = EX_UNAVAILABLE;
 		goto fail;
 	}

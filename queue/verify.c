@@ -59,6 +59,15 @@ struct verify {
 					 shifts_end, exports, acks, baselines,
 					 overdue,
 					 suspends, unsuspends;
+	/*
+	 * Purge and erase events: each batch's digests from then on (the
+	 * last event naming it says), each tombstoned item's entry, and the
+	 * decisions of tombstoned items whose payloads were rewritten (their
+	 * hashes now, to be found in an entry).
+	 */
+	struct verify_list		 rebatched;
+	cJSON				*tombstones;	/* ext_id: entry */
+	cJSON				*rewritten;	/* decision: sha */
 	struct verify_policy		*pols;
 	size_t				 npols;
 	int64_t				 decisions;	/* events naming one */
@@ -139,6 +148,9 @@ verify_done(struct verify *v)
 	verify_list_free(&v->baselines);
 	verify_list_free(&v->suspends);
 	verify_list_free(&v->unsuspends);
+	verify_list_free(&v->rebatched);
+	cJSON_Delete(v->tombstones);
+	cJSON_Delete(v->rewritten);
 	for (i = 0; i < v->npols; i++)
 		policy_free(v->pols[i].p);
 	free(v->pols);
@@ -179,10 +191,54 @@ verify_time(const char *at)
 	return ((int64_t)timegm(&tm));
 }
 
+/*
+ * A decision's event against its row. The event's body says its format:
+ * version 2 holds the payload's hash (audit_commit_payload), the first
+ * format the payload itself; the row is read back into the same form.
+ */
+/*
+ * A decision of a tombstoned item whose payload purge or erase rewrote:
+ * the rest must be as recorded; the payload's hash now is kept, for the
+ * tombstone's event must name it (verify_tombstones).
+ */
 static int
-verify_decision(struct queue *q, int64_t seq, const cJSON *data,
-    char **cause)
+verify_decision_rewritten(struct verify *v, const cJSON *data, cJSON *now)
 {
+	cJSON	*was, *sha;
+	char	*a, *b, id[32];
+	int	 same, found = 0;
+
+	if (store_tombstone_exists(v->q,
+	    verify_str(data, "item"), &found, NULL) != 0 || !found)
+		return (0);
+	if (cJSON_GetObjectItemCaseSensitive(now, "payload_sha256") == NULL)
+		audit_commit_payload(now);
+	sha = cJSON_DetachItemFromObjectCaseSensitive(now, "payload_sha256");
+	was = cJSON_Duplicate(data, 1);
+	cJSON_DeleteItemFromObjectCaseSensitive(was, "payload");
+	cJSON_DeleteItemFromObjectCaseSensitive(was, "payload_sha256");
+	a = json_print(was);
+	b = json_print(now);
+	same = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	cJSON_Delete(was);
+	if (same) {
+		if (v->rewritten == NULL)
+			v->rewritten = cJSON_CreateObject();
+		snprintf(id, sizeof id, "%lld", (long long)verify_num(data,
+		    "decision"));
+		cJSON_AddItemToObject(v->rewritten, id, sha);
+	} else
+		cJSON_Delete(sha);
+	return (same);
+}
+
+static int
+verify_decision(struct verify *v, int64_t seq, int version,
+    const cJSON *data, char **cause)
+{
+	struct queue	*q = v->q;
 	const cJSON	*d;
 	cJSON		*now = NULL;
 	char		*a = NULL, *b = NULL, *why = NULL;
@@ -201,9 +257,11 @@ verify_decision(struct queue *q, int64_t seq, const cJSON *data,
 		free(why);
 		return (EX_DATAERR);
 	}
+	if (version >= 2)
+		audit_commit_payload(now);
 	a = json_print(data);
 	b = json_print(now);
-	if (strcmp(a, b) != 0) {
+	if (strcmp(a, b) != 0 && !verify_decision_rewritten(v, data, now)) {
 		xasprintf(cause, "audit event %lld: decision %lld was changed "
 		    "after it was recorded (recorded %s, now %s)",
 		    (long long)seq, (long long)d->valuedouble, a, b);
@@ -288,6 +346,52 @@ verify_key_event(struct verify *v, int64_t seq, const cJSON *data,
 	return (0);
 }
 
+/*
+ * A purge or erase event: its items' entries (with the event's time,
+ * actor and seq) and its batches' digests, which replace those recorded
+ * before (the event recomputed them after checking the log).
+ */
+static void
+verify_tombstone_event(struct verify *v, int64_t seq, const char *at,
+    const char *actor, const cJSON *data)
+{
+	const cJSON	*e, *b;
+	cJSON		*c;
+	const char	*id;
+	size_t		 i;
+
+	if (v->tombstones == NULL)
+		v->tombstones = cJSON_CreateObject();
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(data,
+	    "items")) {
+		if ((id = verify_str(e, "item")) == NULL)
+			continue;
+		c = cJSON_Duplicate(e, 1);
+		cJSON_AddNumberToObject(c, "seq", (double)seq);
+		cJSON_AddStringToObject(c, "at", at);
+		cJSON_AddStringToObject(c, "actor", actor);
+		cJSON_AddItemToObject(c, "cause", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(data, "cause"), 1));
+		cJSON_AddItemToObject(c, "reason", cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(data, "reason"), 1));
+		cJSON_DeleteItemFromObjectCaseSensitive(v->tombstones, id);
+		cJSON_AddItemToObject(v->tombstones, id, c);
+	}
+	cJSON_ArrayForEach(b, cJSON_GetObjectItemCaseSensitive(data,
+	    "batches")) {
+		for (i = 0; i < v->rebatched.n; i++) {
+			if (v->rebatched.v[i].id == verify_num(b, "batch"))
+				break;
+		}
+		if (i < v->rebatched.n) {
+			cJSON_Delete(v->rebatched.v[i].data);
+			v->rebatched.v[i].data = cJSON_Duplicate(b, 1);
+		} else
+			verify_list_add(&v->rebatched, verify_num(b, "batch"),
+			    seq, at, actor, cJSON_Duplicate(b, 1));
+	}
+}
+
 /* Keeps what later checks need from an event's data. */
 static int
 verify_collect(struct verify *v, int64_t seq, const char *event,
@@ -296,13 +400,19 @@ verify_collect(struct verify *v, int64_t seq, const char *event,
 	const cJSON		*data;
 	struct verify_list	*l = NULL;
 	const char		*key = NULL;
+	int			 version;
 
 	data = cJSON_GetObjectItemCaseSensitive(body, "data");
+	version = (int)verify_num(body, "v");
 	if (strcmp(event, "decision") == 0 || strcmp(event, "undo") == 0 ||
 	    strcmp(event, "resolution") == 0 || strcmp(event, "reopen") == 0 ||
 	    strcmp(event, "settlement") == 0) {
 		v->decisions++;
-		return (verify_decision(v->q, seq, data, cause));
+		return (verify_decision(v, seq, version, data, cause));
+	}
+	if (strcmp(event, "purge") == 0 || strcmp(event, "erase") == 0) {
+		verify_tombstone_event(v, seq, at, actor, data);
+		return (0);
 	}
 	if (strcmp(event, "signing_key") == 0)
 		return (verify_key_event(v, seq, data, cause));
@@ -1051,7 +1161,7 @@ static int
 verify_batch_end(struct verify *v, int64_t batch, EVP_MD_CTX *md,
     struct digest *d, uint64_t n, char **cause)
 {
-	struct verify_event	*e;
+	struct verify_event	*e, *r;
 	unsigned char		 raw[EVP_MAX_MD_SIZE];
 	unsigned int		 mdlen;
 	const char		*want;
@@ -1064,6 +1174,27 @@ verify_batch_end(struct verify *v, int64_t batch, EVP_MD_CTX *md,
 	}
 	EVP_DigestFinal_ex(md, raw, &mdlen);
 	queue_hex(raw, 32, sha);
+	/* Purged or erased from: the digests its last such event says. */
+	if ((r = verify_list_find(&v->rebatched, batch)) != NULL) {
+		if (digest_final(d, stored) != 0) {
+			xasprintf(cause, "verify: cannot compute SHA-256");
+			return (EX_SOFTWARE);
+		}
+		if (!verify_streq(sha, verify_str(r->data,
+		    "content_sha256")) || !verify_streq(stored,
+		    verify_str(r->data, "stored_sha256"))) {
+			xasprintf(cause, "import batch %lld: its items are not "
+			    "what audit event %lld (%s) left of them: an item's "
+			    "text, context, source, triage, state, flags or "
+			    "spans were changed behind hitl's back",
+			    (long long)batch, (long long)r->seq,
+			    "purge or erase");
+			return (EX_DATAERR);
+		}
+		v->r->items += n;
+		v->r->batches++;
+		return (0);
+	}
 	if (!verify_streq(sha, verify_str(e->data, "content_sha256")) ||
 	    (int64_t)n != verify_num(e->data, "imported")) {
 		if (verify_explain_batch(v, batch, cause) != 0)
@@ -1094,6 +1225,65 @@ verify_batch_end(struct verify *v, int64_t batch, EVP_MD_CTX *md,
 	v->r->items += n;
 	v->r->batches++;
 	return (0);
+}
+
+/*
+ * An item into its batch's two hashes: its stored rows into the digest,
+ * its input line (empty once tombstoned) into the content hash.
+ */
+static void
+verify_item_hash(struct verify_merge *m, struct store_verify_item *it,
+    struct digest *d, EVP_MD_CTX *md, char **cause)
+{
+	verify_item_digest(it, d);
+	verify_item_children(m, it, d, cause);
+	digest_flush(d);
+	EVP_DigestUpdate(md, it->raw != NULL ? it->raw : "",
+	    it->raw != NULL ? it->rawlen : 0);
+	EVP_DigestUpdate(md, "\n", 1);
+}
+
+int
+verify_batch_digests(struct queue *q, int64_t batch, char content[65],
+    char stored[65], char **cause)
+{
+	struct store_scan		*is = NULL;
+	struct store_verify_item	 it;
+	struct verify_merge		 m;
+	struct digest			 d;
+	EVP_MD_CTX			*md;
+	unsigned char			 raw[EVP_MAX_MD_SIZE];
+	unsigned int			 mdlen = 0;
+	int				 rc, row;
+
+	memset(&m, 0, sizeof m);
+	digest_init(&d);
+	if ((md = EVP_MD_CTX_new()) == NULL ||
+	    !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	if ((rc = store_verify_batch_item_scan(q, batch, &is, cause)) != 0 ||
+	    (rc = verify_merge_open(q, &m, 0, cause)) != 0)
+		goto out;
+	while ((row = store_verify_item_next(is, &it, cause)) == STORE_ROW)
+		verify_item_hash(&m, &it, &d, md, cause);
+	if (row != STORE_DONE) {
+		rc = row;
+		goto out;
+	}
+	EVP_DigestFinal_ex(md, raw, &mdlen);
+	queue_hex(raw, 32, content);
+	if (digest_final(&d, stored) != 0) {
+		xasprintf(cause, "purge: cannot compute SHA-256");
+		rc = EX_SOFTWARE;
+	}
+out:
+	digest_done(&d);
+	EVP_MD_CTX_free(md);
+	store_scan_free(is);
+	verify_merge_close(&m);
+	return (rc);
 }
 
 /*
@@ -1139,7 +1329,6 @@ verify_items(struct verify *v, char **cause)
 		n = 0;
 		for (; row == STORE_ROW && it.batch <= batch;
 		    row = store_verify_item_next(is, &it, cause)) {
-			verify_item_digest(&it, &d);
 			rc = EX_DATAERR;
 			if (it.batch != batch) {
 				xasprintf(cause, "item %s belongs to batch %lld "
@@ -1154,13 +1343,9 @@ verify_items(struct verify *v, char **cause)
 				    "changed after import", it.content.ext_id);
 				goto out;
 			}
-			verify_item_children(&m, &it, &d, cause);
-			digest_flush(&d);
+			verify_item_hash(&m, &it, &d, md, cause);
 			if ((rc = verify_item_state(&m, &it, cause)) != 0)
 				goto out;
-			EVP_DigestUpdate(md, it.raw != NULL ? it.raw : "",
-			    it.raw != NULL ? it.rawlen : 0);
-			EVP_DigestUpdate(md, "\n", 1);
 			n++;
 		}
 		if ((rc = verify_batch_end(v, batch, md, &d, n, cause)) != 0)
@@ -1184,6 +1369,84 @@ out:
 	store_scan_free(bs);
 	store_scan_free(is);
 	verify_merge_close(&m);
+	return (rc);
+}
+
+/*
+ * Each tombstone is what its event recorded (when, who, why, the hash of
+ * what was removed), its item's content is gone, and every rewritten
+ * payload of a tombstoned item's decisions is the one that event left.
+ */
+static int
+verify_tombstones(struct verify *v, char **cause)
+{
+	struct store_scan		*s = NULL;
+	struct store_tombstone_row	 t;
+	const cJSON			*e, *d, *sha;
+	const char			*want;
+	char				 id[32];
+	int				 rc, step;
+	int64_t				 n = 0;
+
+	if ((rc = store_tombstone_scan(v->q, &s, cause)) != 0)
+		return (rc);
+	rc = EX_DATAERR;
+	while ((step = store_tombstone_next(s, &t, cause)) == STORE_ROW) {
+		e = cJSON_GetObjectItemCaseSensitive(v->tombstones, t.ext_id);
+		if (e == NULL || verify_num(e, "seq") != t.audit_seq ||
+		    !verify_streq(verify_str(e, "at"), t.removed_at) ||
+		    !verify_streq(verify_str(e, "actor"), t.actor) ||
+		    !verify_streq(verify_str(e, "cause"), t.cause) ||
+		    !verify_streq(verify_str(e, "reason"), t.reason) ||
+		    !verify_streq(verify_str(e, "sha256"), t.content_sha256)) {
+			xasprintf(cause, "item %s: its tombstone is not what a "
+			    "purge or erase event recorded: it was made or "
+			    "changed behind hitl's back", t.ext_id);
+			goto out;
+		}
+		if (!t.emptied) {
+			xasprintf(cause, "item %s is tombstoned, but content "
+			    "was put back in it behind hitl's back", t.ext_id);
+			goto out;
+		}
+		cJSON_AddTrueToObject((cJSON *)e, "seen");
+		n++;
+	}
+	if (step != STORE_DONE) {
+		rc = step;
+		goto out;
+	}
+	cJSON_ArrayForEach(e, v->tombstones) {
+		if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e,
+		    "seen"))) {
+			xasprintf(cause, "item %s was tombstoned by audit event "
+			    "%lld, but its tombstone is gone", e->string,
+			    (long long)verify_num(e, "seq"));
+			goto out;
+		}
+	}
+	cJSON_ArrayForEach(sha, v->rewritten) {
+		want = NULL;
+		cJSON_ArrayForEach(e, v->tombstones) {
+			cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(
+			    e, "decisions")) {
+				snprintf(id, sizeof id, "%lld",
+				    (long long)verify_num(d, "decision"));
+				if (strcmp(id, sha->string) == 0)
+					want = verify_str(d, "payload_sha256");
+			}
+		}
+		if (!verify_streq(want, cJSON_GetStringValue(sha))) {
+			xasprintf(cause, "decision %s of a tombstoned item was "
+			    "changed after its tombstone's event recorded it",
+			    sha->string);
+			goto out;
+		}
+	}
+	v->r->tombstoned = (uint64_t)n;
+	rc = 0;
+out:
+	store_scan_free(s);
 	return (rc);
 }
 
@@ -1724,10 +1987,12 @@ queue_audit_verify(struct queue *q, const struct queue_verify_options *o,
 	verify_list_sort(&v.baselines);
 	verify_list_sort(&v.suspends);
 	verify_list_sort(&v.unsuspends);
+	verify_list_sort(&v.rebatched);
 	if ((rc = verify_policies(&v, cause)) != 0 ||
 	    (rc = verify_all_seen(&v.policies, "policy version",
 	    cause)) != 0 ||
 	    (rc = verify_items(&v, cause)) != 0 ||
+	    (rc = verify_tombstones(&v, cause)) != 0 ||
 	    (rc = verify_escalations(&v, cause)) != 0 ||
 	    (rc = verify_shifts(&v, cause)) != 0 ||
 	    (rc = verify_exports(&v, cause)) != 0 ||

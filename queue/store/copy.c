@@ -134,6 +134,17 @@ static const struct copy_column copy_suspensions[] = {
 	{ "resume_reason", 't' }, { "until_decision", 'i' },
 	{ "resumed_export", 'i' }, { NULL, 0 }
 };
+static const struct copy_column copy_tombstones[] = {
+	{ "item_id", 'i' }, { "removed_at", 't' }, { "actor", 't' },
+	{ "cause", 't' }, { "reason", 't' }, { "content_sha256", 't' },
+	{ "audit_seq", 'i' }, { NULL, 0 }
+};
+static const struct copy_column copy_subjects[] = {
+	{ "subject", 't' }, { "item_id", 'i' }, { NULL, 0 }
+};
+static const struct copy_column copy_export_items[] = {
+	{ "export_id", 'i' }, { "item_id", 'i' }, { NULL, 0 }
+};
 
 static struct copy_table copy_tables[STORE_COPY_NTABLES] = {
 	[STORE_COPY_POLICIES] = { "policies", "version", copy_policies, NULL,
@@ -165,6 +176,12 @@ static struct copy_table copy_tables[STORE_COPY_NTABLES] = {
 	[STORE_COPY_PAUSES] = { "pauses", "id", copy_pauses, NULL, NULL },
 	[STORE_COPY_SUSPENSIONS] = { "suspensions", "id", copy_suspensions,
 	    NULL, NULL },
+	[STORE_COPY_TOMBSTONES] = { "tombstones", "item_id", copy_tombstones,
+	    NULL, NULL },
+	[STORE_COPY_SUBJECTS] = { "subjects", "subject, item_id",
+	    copy_subjects, NULL, NULL },
+	[STORE_COPY_EXPORT_ITEMS] = { "export_items", "item_id, export_id",
+	    copy_export_items, NULL, NULL },
 };
 
 /* Statement texts are cached by address: each is built once and kept. */

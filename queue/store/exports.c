@@ -76,14 +76,19 @@ store_export_since(struct queue *q, const char *scope, int64_t *since,
  * with the number of decisions on the item: the item's history is read
  * separately only when it has more than the one in hand, which is rare.
  */
+/* Whether the item is tombstoned: exports skip it and count it. */
+#define EXPORT_PURGED \
+    "CASE WHEN EXISTS (SELECT 1 FROM tombstones t WHERE t.item_id = " \
+    "i.id) THEN 1 ELSE 0 END"
 #define EXPORT_SELECT \
     "SELECT " STORE_DECISION_COLUMNS ", a.hash, (SELECT count(*) FROM " \
-    "decisions c WHERE c.item_id = d.item_id), " STORE_ITEM_COLUMNS " " \
-    "FROM decisions d JOIN items i ON i.id = d.item_id " \
+    "decisions c WHERE c.item_id = d.item_id), " STORE_ITEM_COLUMNS ", " \
+    EXPORT_PURGED " FROM decisions d JOIN items i ON i.id = d.item_id " \
     "JOIN audit a ON a.seq = d.audit_seq "
 #define EXPORT_HASH_COLUMN	STORE_DECISION_NCOLUMNS
 #define EXPORT_COUNT_COLUMN	(STORE_DECISION_NCOLUMNS + 1)
 #define EXPORT_ITEM_COLUMN	(STORE_DECISION_NCOLUMNS + 2)
+#define EXPORT_PURGED_COLUMN	(EXPORT_ITEM_COLUMN + STORE_ITEM_NCOLUMNS)
 
 int
 store_export_scan(struct queue *q, enum store_export_rows which,
@@ -192,6 +197,7 @@ store_export_next(struct store_scan *s, struct store_export_row *r,
 		}
 	}
 	r->hash = store_text(st, EXPORT_HASH_COLUMN);
+	r->purged = store_int(st, EXPORT_PURGED_COLUMN) != 0;
 	return (STORE_ROW);
 
 fail:
@@ -204,7 +210,7 @@ store_export_auto_scan(struct queue *q, const char *kind,
     struct store_scan **out, char **cause)
 {
 	static const char sql[] =
-	    "SELECT " STORE_ITEM_COLUMNS " FROM items i "
+	    "SELECT " STORE_ITEM_COLUMNS ", " EXPORT_PURGED " FROM items i "
 	    "WHERE i.state = 'auto' AND (CAST(?1 AS TEXT) IS NULL OR "
 	    "i.kind = ?1) "
 	    "ORDER BY i.id";
@@ -217,7 +223,7 @@ store_export_auto_scan(struct queue *q, const char *kind,
 
 int
 store_export_auto_next(struct store_scan *s, struct queue_item **out,
-    char **cause)
+    int *purged, char **cause)
 {
 	struct store_stmt	*st = store_scan_stmt(s);
 	struct queue_item	*it;
@@ -227,6 +233,7 @@ store_export_auto_next(struct store_scan *s, struct queue_item **out,
 	if ((rc = store_scan_step(s, cause)) != STORE_ROW)
 		return (rc);
 	it = store_item_row(st, 0);
+	*purged = store_int(st, STORE_ITEM_NCOLUMNS) != 0;
 	if ((rc = store_item_children(st->q, it, cause)) != 0) {
 		queue_item_free(it);
 		return (rc);

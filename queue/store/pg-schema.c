@@ -407,6 +407,55 @@ const struct store_migration pg_migrations[] = {
 	"CREATE UNIQUE INDEX suspensions_active ON suspensions"
 	"  (source_kind, source_value) WHERE resumed_at IS NULL;"
 	},
+	{ 8, "tombstones, data subjects, the items of each export run",
+	/* As SQLite's migration 11. */
+	"CREATE TABLE tombstones ("
+	"  item_id BIGINT PRIMARY KEY REFERENCES items(id),"
+	"  removed_at " T " NOT NULL,"
+	"  actor " T " NOT NULL,"
+	"  cause " T " NOT NULL CHECK (cause = 'retention'"
+	"    OR cause = 'erasure'),"
+	"  reason " T ","
+	"  content_sha256 " T " NOT NULL,"
+	"  audit_seq BIGINT NOT NULL);"
+	GUARD("tombstones_no_update", "UPDATE", "tombstones",
+	    "tombstones are fixed")
+	GUARD("tombstones_no_delete", "DELETE", "tombstones",
+	    "tombstones are fixed")
+	"CREATE TABLE subjects ("
+	"  subject " T " NOT NULL,"
+	"  item_id BIGINT NOT NULL REFERENCES items(id),"
+	"  PRIMARY KEY (subject, item_id));"
+	"CREATE INDEX subjects_item ON subjects (item_id);"
+	"CREATE TABLE export_items ("
+	"  export_id BIGINT NOT NULL REFERENCES exports(id),"
+	"  item_id BIGINT NOT NULL REFERENCES items(id),"
+	"  PRIMARY KEY (item_id, export_id));"
+	/* One guard, as SQLite's: only a tombstoned item's payloads move. */
+	"DROP TRIGGER decisions_no_update ON decisions;"
+	"CREATE FUNCTION decisions_guard() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  IF NEW.id IS DISTINCT FROM OLD.id OR "
+	"  NEW.item_id IS DISTINCT FROM OLD.item_id OR "
+	"  NEW.action IS DISTINCT FROM OLD.action OR "
+	"  NEW.reviewer IS DISTINCT FROM OLD.reviewer OR "
+	"  NEW.shift_id IS DISTINCT FROM OLD.shift_id OR "
+	"  NEW.lease_id IS DISTINCT FROM OLD.lease_id OR "
+	"  NEW.policy_version IS DISTINCT FROM OLD.policy_version OR "
+	"  NEW.decided_at IS DISTINCT FROM OLD.decided_at OR "
+	"  NEW.spent_ms IS DISTINCT FROM OLD.spent_ms OR "
+	"  NEW.undoes IS DISTINCT FROM OLD.undoes OR "
+	"  NEW.supersedes IS DISTINCT FROM OLD.supersedes OR "
+	"  NEW.audit_seq IS DISTINCT FROM OLD.audit_seq OR "
+	"  NEW.vote IS DISTINCT FROM OLD.vote OR "
+	"  NOT EXISTS (SELECT 1 FROM tombstones t"
+	"  WHERE t.item_id = OLD.item_id) THEN"
+	"  RAISE EXCEPTION 'decisions are append-only'"
+	"  USING ERRCODE = 'restrict_violation'; END IF;"
+	"  RETURN NEW; END $$;"
+	"CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions"
+	"  FOR EACH ROW EXECUTE FUNCTION decisions_guard();"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

@@ -1260,6 +1260,7 @@ pg_guard_missing(struct queue *q, const char **name, char **cause)
 		"exports_no_delete", "exports_no_truncate",
 		"batches_no_update", "batches_no_delete",
 		"batches_no_truncate", "items_no_delete", "items_no_truncate",
+		"tombstones_no_update", "tombstones_no_delete",
 	};
 
 	return (store_first_missing(q, sql, guards,
@@ -1432,6 +1433,21 @@ pg_set_owner(struct queue *q, char **cause)
  * update, delete or truncate the log, its signatures, decisions, policies
  * or export runs (and the guards refuse the owner too).
  */
+/*
+ * PostgreSQL keeps a row's old versions until VACUUM marks their space
+ * reusable; it does not overwrite them, nor the WAL segments that hold
+ * them (README: erasure). VACUUM of the tables erase writes is what can be
+ * done from a connection; only the owner may, so a failure is reported.
+ */
+static int
+pg_scrub(struct queue *q, int after, char **cause)
+{
+	if (!after)
+		return (0);
+	return (pg_exec(q, "VACUUM items, decisions, escalations, subjects",
+	    cause));
+}
+
 static int
 pg_grant(struct queue *q, const char *name, char **cause)
 {
@@ -1450,6 +1466,11 @@ pg_grant(struct queue *q, const char *name, char **cause)
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA hitl TO ",
 		"REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "
 		"audit_signatures, policies, exports, pauses FROM ",
+		/*
+		 * Import records subjects, export its items. Purge and erase
+		 * rewrite decisions: the owner's (README: Retention).
+		 */
+		"GRANT INSERT ON subjects, export_items TO ",
 	};
 	char	*role, *sql;
 	size_t	 i;
@@ -1512,4 +1533,5 @@ const struct store_ops store_pg_ops = {
 	.counter_set = pg_counter_set,
 	.after_copy = pg_after_copy,
 	.grant = pg_grant,
+	.scrub = pg_scrub,
 };

@@ -286,6 +286,7 @@ struct store_export_row {
 	size_t				 nhistory;
 	size_t				 at;	/* the row's decision */
 	const char			*hash;	/* valid until the next */
+	int				 purged;	/* tombstoned */
 };
 int		 store_export_scan(struct queue *, enum store_export_rows,
 		     int64_t since, int64_t upto, const char *kind,
@@ -300,7 +301,7 @@ void		 store_export_row_done(struct store_export_row *);
 int		 store_export_auto_scan(struct queue *, const char *kind,
 		     struct store_scan **, char **cause);
 int		 store_export_auto_next(struct store_scan *,
-		     struct queue_item **, char **cause);
+		     struct queue_item **, int *purged, char **cause);
 
 /*
  * Sets *any if an item with a decision in (since, upto] (or, with auto,
@@ -831,6 +832,9 @@ enum store_copy_table {
 	STORE_COPY_GOLD_SCORES,
 	STORE_COPY_PAUSES,
 	STORE_COPY_SUSPENSIONS,
+	STORE_COPY_TOMBSTONES,
+	STORE_COPY_SUBJECTS,
+	STORE_COPY_EXPORT_ITEMS,
 	STORE_COPY_NTABLES
 };
 /*
@@ -956,5 +960,76 @@ int		 store_suspensions(struct queue *, int all,
 /* The newest export run (of scope; NULL: of any), 0 if none. */
 int		 store_export_last_run(struct queue *, const char *scope,
 		     int64_t *id, char **cause);
+
+/* --- Tombstones, data subjects, export membership (store/tombstones.c) --- */
+
+/* An item purge or erase is to tombstone (or, erase, has already). */
+struct store_doomed {
+	int64_t		 id, batch;
+	char		*ext_id, *kind, *state;
+	int		 tombstoned;
+};
+void		 store_doomed_free(struct store_doomed *, size_t);
+/* Final items (decided, resolved, auto) last decided before before. */
+int		 store_tombstone_due(struct queue *, const char *before,
+		     struct store_doomed **, size_t *, char **cause);
+/* Every item that names subject, tombstoned or not. */
+int		 store_subject_items(struct queue *, const char *subject,
+		     struct store_doomed **, size_t *, char **cause);
+
+/* What purge removes of an item (its row locked to the commit). */
+struct store_content {
+	char		*raw, *text, *prompt, *messages;
+	struct {
+		int64_t	 id;
+		char	*action, *payload;
+	}		*decisions;
+	size_t		 ndecisions;
+};
+int		 store_content_get(struct queue *, int64_t item,
+		     struct store_content *, char **cause);
+void		 store_content_done(struct store_content *);
+
+struct store_tombstone {
+	int64_t		 item_id, audit_seq;
+	const char	*removed_at, *actor, *cause, *reason, *content_sha256;
+};
+/* Records the tombstone and empties the item's content columns. */
+int		 store_tombstone_insert(struct queue *,
+		     const struct store_tombstone *, char **cause);
+/* A tombstoned item's decision payload, rewritten (the guard checks). */
+int		 store_decision_payload_set(struct queue *, int64_t decision,
+		     const char *payload, char **cause);
+int		 store_tombstone_exists(struct queue *, const char *ext_id,
+		     int *found, char **cause);
+
+/* Tombstones by item, with whether the item's content is gone. */
+struct store_tombstone_row {
+	const char	*ext_id, *removed_at, *actor, *cause, *reason;
+	const char	*content_sha256;
+	int64_t		 audit_seq;
+	int		 emptied;
+};
+int		 store_tombstone_scan(struct queue *, struct store_scan **,
+		     char **cause);
+int		 store_tombstone_next(struct store_scan *,
+		     struct store_tombstone_row *, char **cause);
+
+int		 store_subject_insert(struct queue *, const char *subject,
+		     int64_t item, char **cause);
+int		 store_subject_delete(struct queue *, const char *subject,
+		     char **cause);
+
+/* Export membership: which runs wrote an item. */
+struct store_recipient {
+	int64_t		 id;
+	const char	*format, *path, *exported_at, *actor;
+};
+int		 store_export_item_insert(struct queue *, int64_t export_id,
+		     int64_t item, char **cause);
+int		 store_item_exports_scan(struct queue *, int64_t item,
+		     struct store_scan **, char **cause);
+int		 store_item_exports_next(struct store_scan *,
+		     struct store_recipient *, char **cause);
 
 #endif

@@ -464,6 +464,58 @@ const struct store_migration sqlite_migrations[] = {
 	"CREATE UNIQUE INDEX suspensions_active ON suspensions"
 	"  (source_kind, source_value) WHERE resumed_at IS NULL;"
 	},
+	{ 11, "tombstones, data subjects, the items of each export run",
+	/*
+	 * An item whose content purge or erase removed: what stays of it is
+	 * its row's id, kind and state; this row says when, by whom, why
+	 * (cause: retention or erasure; reason: the eraser's words) and the
+	 * SHA-256 of what was removed. Its event (purge, erase) commits to
+	 * all of it, and to what its batch's digests are from then on.
+	 */
+	"CREATE TABLE tombstones ("
+	"  item_id INTEGER PRIMARY KEY REFERENCES items(id),"
+	"  removed_at TEXT NOT NULL,"
+	"  actor TEXT NOT NULL,"
+	"  cause TEXT NOT NULL CHECK (cause = 'retention'"
+	"    OR cause = 'erasure'),"
+	"  reason TEXT,"
+	"  content_sha256 TEXT NOT NULL,"
+	"  audit_seq INTEGER NOT NULL);"
+	"CREATE TRIGGER tombstones_no_update BEFORE UPDATE ON tombstones"
+	"  BEGIN SELECT RAISE(ABORT, 'tombstones are fixed'); END;"
+	"CREATE TRIGGER tombstones_no_delete BEFORE DELETE ON tombstones"
+	"  BEGIN SELECT RAISE(ABORT, 'tombstones are fixed'); END;"
+	/* The data subjects a record named (opaque ids); erase deletes. */
+	"CREATE TABLE subjects ("
+	"  subject TEXT NOT NULL,"
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  PRIMARY KEY (subject, item_id)) WITHOUT ROWID;"
+	"CREATE INDEX subjects_item ON subjects (item_id);"
+	/* Which items each export run wrote: the recipients to notify. */
+	"CREATE TABLE export_items ("
+	"  export_id INTEGER NOT NULL REFERENCES exports(id),"
+	"  item_id INTEGER NOT NULL REFERENCES items(id),"
+	"  PRIMARY KEY (item_id, export_id)) WITHOUT ROWID;"
+	/*
+	 * A decision stays as it was, but for its payload, which purge and
+	 * erase may rewrite once the item has its tombstone (its event
+	 * committed to the payload by hash, and the tombstone's event to
+	 * what is left of it).
+	 */
+	"DROP TRIGGER decisions_no_update;"
+	"CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions"
+	"  WHEN NOT (new.id IS old.id AND new.item_id IS old.item_id AND "
+	"  new.action IS old.action AND new.reviewer IS old.reviewer AND "
+	"  new.shift_id IS old.shift_id AND "
+	"  new.lease_id IS old.lease_id AND "
+	"  new.policy_version IS old.policy_version AND "
+	"  new.decided_at IS old.decided_at AND "
+	"  new.spent_ms IS old.spent_ms AND new.undoes IS old.undoes AND "
+	"  new.supersedes IS old.supersedes AND "
+	"  new.audit_seq IS old.audit_seq AND new.vote IS old.vote AND "
+	"  EXISTS (SELECT 1 FROM tombstones t WHERE t.item_id = old.item_id))"
+	"  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
+	},
 };
 
 const size_t sqlite_nmigrations =

@@ -606,10 +606,44 @@ sqlite_guard_missing(struct queue *q, const char **name, char **cause)
 		"policies_no_update", "policies_no_delete",
 		"exports_no_update", "exports_no_delete",
 		"batches_no_update", "batches_no_delete", "items_no_delete",
+		"tombstones_no_update", "tombstones_no_delete",
 	};
 
 	return (store_first_missing(q, sql, guards,
 	    sizeof guards / sizeof guards[0], name, cause));
+}
+
+/*
+ * secure_delete zeroes what the erasing writes delete or overwrite, in
+ * the pages they write (and so in the WAL's frames of them). Afterwards
+ * the WAL, which still holds older frames with the content, is
+ * checkpointed and truncated to nothing; VACUUM rewrites the file without
+ * its free pages (through the WAL: checkpointed and truncated again).
+ */
+static int
+sqlite_scrub(struct queue *q, int after, char **cause)
+{
+	static const char *const steps[] = {
+		"PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM",
+		"PRAGMA wal_checkpoint(TRUNCATE)",
+	};
+	size_t	i;
+	char	*err = NULL;
+
+	if (!after)
+		return (sqlite_exec(q, "PRAGMA secure_delete=ON", cause));
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		if (sqlite3_exec(SQLITE_DB(q), steps[i], NULL, NULL,
+		    &err) != SQLITE_OK) {
+			xasprintf(cause, "erase: %s: %s (the erased content may "
+			    "be left in %s's free pages or its -wal file; run "
+			    "it again when no one else has the database open)",
+			    steps[i], err != NULL ? err : "failed", q->path);
+			sqlite3_free(err);
+			return (EX_TEMPFAIL);
+		}
+	}
+	return (0);
 }
 
 /*
@@ -744,4 +778,5 @@ const struct store_ops store_sqlite_ops = {
 	.counter_set = sqlite_counter_set,
 	.after_copy = sqlite_after_copy,
 	.grant = NULL,		/* a file has its mode, not roles */
+	.scrub = sqlite_scrub,
 };

@@ -123,6 +123,12 @@ struct store_ops {
 	int		(*after_copy)(struct queue *, char **cause);
 	/* What the role reviewers connect as may do (NULL: no such roles). */
 	int		(*grant)(struct queue *, const char *role, char **cause);
+	/*
+	 * Erasure: before the writes (after 0), that what they delete is
+	 * overwritten; after the commit (1), that no copy is left in the
+	 * store's files (the WAL, free pages) as far as the backend can.
+	 */
+	int		(*scrub)(struct queue *, int after, char **cause);
 };
 
 extern const struct store_ops store_sqlite_ops;

@@ -143,9 +143,10 @@ expect_err "audit event $TAKEOVER: its actor column was changed"
 
 # --- an event's body changed ------------------------------------------------------------
 
-tampered body "UPDATE audit SET body = replace(body, '\"critical\"', '\"low\"')
-    WHERE body LIKE '%critical%'"
+# (The payload itself is in the body as its hash: the action is in clear.)
 BODY_SEQ=$(sql "SELECT audit_seq FROM decisions WHERE payload LIKE '%critical%'")
+tampered body "UPDATE audit SET body = replace(body, '\"action\":\"escalate\"',
+    '\"action\":\"approve\"') WHERE seq = $BODY_SEQ"
 expect_exit 65 "$HITL" --db "$body" audit verify
 expect_err "audit event $BODY_SEQ (decision) was changed after it was recorded"
 

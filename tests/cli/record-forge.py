@@ -5,7 +5,7 @@
 # agrees again with rows edited behind hitl's back.
 #
 #   record-forge.py rechain DB [--signatures keep|drop|drop-changed]
-#                              [--sign KEY.pem]
+#                              [--sign KEY.pem] [--first-format]
 #   record-forge.py policy-sha DB
 #
 # rechain recomputes each policy's sha256 from its body, renumbers the
@@ -15,10 +15,12 @@
 # chain's head before it), and recomputes every hash as hitl does:
 # hash = SHA-256(previous hash as 32 raw bytes || body), the first previous
 # hash being 32 zero bytes, the body the compact JSON of
-# {"seq","at","actor","event","item","data"}. Signatures are then kept
+# {"v","seq","at","actor","event","item","data"} ("v": 2 when the body
+# holds decision payloads by their SHA-256; absent in the first format). Signatures are then kept
 # (moved with their events' new numbers), dropped, dropped where the signed
 # hash changed, or made anew with the attacker's KEY.pem (which is also put
-# on record in place of the database's key). It prints what it did as JSON:
+# on record in place of the database's key). --first-format writes the
+# bodies as hitl did before they had a version (payloads whole). It prints what it did as JSON:
 # the number of events, the head, and the first event whose signature the
 # rewrite broke.
 #
@@ -168,23 +170,28 @@ def has_table(db, name):
                       "AND name = ?", (name,)).fetchone() is not None
 
 
-def decision_data(db, did, seq):
+def decision_data(db, did, seq, version):
     row = db.execute(DECISION_SQL, (did,)).fetchone()
     if row is None:
         sys.exit("record-forge: decision %d is gone: delete its event too"
                  % did)
     data = dict(zip(DECISION_KEYS, row))
-    if data["payload"] is not None:
+    if data["payload"] is not None and version < 2:
         data["payload"] = json.loads(data["payload"])
     data["audit_seq"] = seq
+    if version >= 2:
+        # A body of version 2 holds the payload's hash, last.
+        text = data.pop("payload")
+        data["payload_sha256"] = None if text is None else \
+            hashlib.sha256(canon(json.loads(text)).encode()).hexdigest()
     db.execute("UPDATE decisions SET audit_seq = ? WHERE id = ?", (seq, did))
     return data
 
 
-def sync(db, event, data, seq, prev, pubkey):
+def sync(db, event, data, seq, prev, pubkey, version):
     """The event's data, made to say what its row says now."""
     if event in DECISION_EVENTS:
-        return decision_data(db, data["decision"], seq)
+        return decision_data(db, data["decision"], seq, version)
     if event == "policy_load":
         row = db.execute("SELECT sha256 FROM policies WHERE version = ?",
                          (data["version"],)).fetchone()
@@ -259,7 +266,7 @@ def restore_guards(db, saved):
                        % (t, what.upper(), table))
 
 
-def rechain(path, mode, key):
+def rechain(path, mode, key, first_format=False):
     db = connect(path)
     if not is_server(db):
         db.execute("BEGIN IMMEDIATE")
@@ -279,8 +286,13 @@ def rechain(path, mode, key):
     for new, (old, at, actor, event, item, body, old_hash) in \
             enumerate(events, 1):
         b = json.loads(body)
+        if first_format:
+            # As hitl wrote bodies before they had a version: payloads
+            # whole in decision events.
+            b.pop("v", None)
         b["seq"] = new
-        b["data"] = sync(db, event, b.get("data") or {}, new, prev, pubkey)
+        b["data"] = sync(db, event, b.get("data") or {}, new, prev, pubkey,
+                         b.get("v", 1))
         text = canon(b)
         h = chain_hash(prev, text)
         rows.append((new, at, actor, event, item, text, prev, h))
@@ -349,8 +361,11 @@ def policy_sha(path):
 
 def main(argv):
     if len(argv) >= 3 and argv[1] == "rechain":
-        mode, key, rest = "keep", None, argv[3:]
+        mode, key, rest, first = "keep", None, argv[3:], False
         while rest:
+            if rest[0] == "--first-format":
+                first, rest = True, rest[1:]
+                continue
             if rest[0] == "--signatures" and len(rest) > 1 and \
                     rest[1] in ("keep", "drop", "drop-changed"):
                 mode = rest[1]
@@ -360,7 +375,7 @@ def main(argv):
                 break
             rest = rest[2:]
         if not rest:
-            return rechain(argv[2], mode, key)
+            return rechain(argv[2], mode, key, first)
     elif len(argv) == 3 and argv[1] == "policy-sha":
         return policy_sha(argv[2])
     elif len(argv) == 3 and argv[1] == "guards":
@@ -369,7 +384,8 @@ def main(argv):
         db.close()
         return None
     sys.exit("usage: record-forge.py rechain DB [--signatures "
-             "keep|drop|drop-changed] [--sign KEY.pem] | policy-sha DB | "
+             "keep|drop|drop-changed] [--sign KEY.pem] [--first-format] | "
+             "policy-sha DB | "
              "guards DB")
 
 

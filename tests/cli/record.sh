@@ -589,7 +589,9 @@ if only_sqlite "a database made before signing" \
 	expect_exit 0 hitl_as bob --db old.db next --json
 	expect_exit 0 hitl_as bob --db old.db decide wf-out-1 \
 	    --lease "$(jq .lease.id "$T/out")" approve
-	attack old.db "ALTER TABLE decisions DROP COLUMN vote;
+	attack old.db "DROP TABLE tombstones; DROP TABLE subjects;
+	    DROP TABLE export_items; DROP TRIGGER decisions_no_update;
+	    ALTER TABLE decisions DROP COLUMN vote;
 	    ALTER TABLE escalations DROP COLUMN notified_overdue_at;
 	    DROP TABLE audit_signatures;
 	    DROP TRIGGER policies_no_update; DROP TRIGGER policies_no_delete;
@@ -606,7 +608,11 @@ if only_sqlite "a database made before signing" \
 	    PRAGMA user_version = 3;
 	    DROP TRIGGER audit_no_delete;
 	    DELETE FROM audit WHERE event = 'signing_key'"
-	forge rechain old.db >forge.json
+	# Its events in the first format (decision payloads whole, no "v"):
+	# verify reads both, the old events and those written after the upgrade.
+	forge rechain old.db --first-format >forge.json
+	expect_eq "first-format bodies" "$(sqlite3 old.db "SELECT count(*) FROM
+	    audit WHERE body LIKE '{\"v\":%'")" 0
 	# rechain drops the guards; schema 3 had those of migration 1.
 	attack old.db "CREATE TRIGGER IF NOT EXISTS decisions_no_update BEFORE UPDATE ON decisions
 	    BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;

@@ -469,8 +469,8 @@ chain_row(void *arg, int ncols, const char *const *v)
 	assert_int_equal(ncols, 4);
 	c->seq++;
 	assert_int_equal(strtoll(v[0], NULL, 10), c->seq);
-	/* The canonical body: seq, at, actor, event, item, data. */
-	snprintf(want, sizeof want, "{\"seq\":%lld,\"at\":\"",
+	/* The canonical body: v, seq, at, actor, event, item, data. */
+	snprintf(want, sizeof want, "{\"v\":2,\"seq\":%lld,\"at\":\"",
 	    (long long)c->seq);
 	assert_memory_equal(v[1], want, strlen(want));
 	assert_non_null(strstr(v[1], "\",\"actor\":\""));
@@ -765,13 +765,73 @@ rehash(struct fixture *f)
 	return (r.first);
 }
 
+static void
+sha256_text(const char *s, char hex[65])
+{
+	unsigned char	md[EVP_MAX_MD_SIZE];
+	unsigned int	mdlen = 0, i;
+
+	assert_int_equal(EVP_Digest(s, strlen(s), md, &mdlen, EVP_sha256(),
+	    NULL), 1);
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+/*
+ * A decision's payload forged in its row and in the hash its event (body
+ * version 2) commits to: from replaced by to in both, then extra.
+ */
+static void
+forge_payload(struct fixture *f, int64_t decision, int64_t seq,
+    const char *from, const char *to, const char *guards, const char *extra)
+{
+	char	 sql[2048], *was, *now, was_sha[65], now_sha[65];
+
+	snprintf(sql, sizeof sql, "SELECT payload FROM decisions WHERE id = "
+	    "%lld", (long long)decision);
+	assert_non_null(was = tu_sql_text(f->db.path, sql));
+	snprintf(sql, sizeof sql, "SELECT replace(payload, '%s', '%s') FROM "
+	    "decisions WHERE id = %lld", from, to, (long long)decision);
+	assert_non_null(now = tu_sql_text(f->db.path, sql));
+	sha256_text(was, was_sha);
+	sha256_text(now, now_sha);
+	snprintf(sql, sizeof sql, "UPDATE decisions SET payload = "
+	    "replace(payload, '%s', '%s') WHERE id = %lld; UPDATE audit SET "
+	    "body = replace(body, '%s', '%s') WHERE seq = %lld; %s", from, to,
+	    (long long)decision, was_sha, now_sha, (long long)seq,
+	    extra != NULL ? extra : "");
+	tamper(f, guards, sql);
+	free(was);
+	free(now);
+}
+
 /* bob's approve of out-2 (decision 1, event 6) said otherwise, row and event. */
-#define FORGE_DECISION_1_GUARDS "decisions_no_update audit_no_update"
-#define FORGE_DECISION_1 \
-	"UPDATE decisions SET payload = replace(payload, 'looks fine', " \
-	"'looks bad') WHERE id = 1; " \
-	"UPDATE audit SET body = replace(body, 'looks fine', 'looks bad') " \
-	"WHERE seq = 6"
+#define forge_decision_1(f) forge_payload((f), 1, 6, "looks fine", \
+	"looks bad", "decisions_no_update audit_no_update", NULL)
+
+/*
+ * A decision's event (body version 2) holds its payload's SHA-256, not the
+ * payload: the note is in the row only, and the hash is the row's.
+ */
+static void
+test_body_commits_payload_by_hash(void **state)
+{
+	struct fixture	*f = *state;
+	char		*body, *payload, sha[65], want[128];
+
+	assert_non_null(body = tu_sql_text(f->db.path,
+	    "SELECT body FROM audit WHERE seq = 6"));
+	assert_non_null(payload = tu_sql_text(f->db.path,
+	    "SELECT payload FROM decisions WHERE id = 1"));
+	assert_non_null(strstr(payload, "looks fine"));
+	assert_null(strstr(body, "looks fine"));
+	assert_memory_equal(body, "{\"v\":2,", 7);
+	sha256_text(payload, sha);
+	snprintf(want, sizeof want, "\"payload_sha256\":\"%s\"", sha);
+	assert_non_null(strstr(body, want));
+	free(body);
+	free(payload);
+}
 
 static void
 test_forged_chain_badly_signed(void **state)
@@ -780,7 +840,7 @@ test_forged_chain_badly_signed(void **state)
 
 	assert_int_equal(tu_sql_int(f->db.path, "SELECT count(*) FROM "
 	    "audit_signatures WHERE seq = 5 OR seq = 6"), 2);
-	tamper(f, FORGE_DECISION_1_GUARDS, FORGE_DECISION_1);
+	forge_decision_1(f);
 	assert_int_equal(rehash(f), 6);
 	expect_verify_fails(f, "audit event 6 (decision) is badly signed",
 	    "events up to 5 are signed correctly");
@@ -791,7 +851,7 @@ test_forged_chain_unsigned(void **state)
 {
 	struct fixture *f = *state;
 
-	tamper(f, FORGE_DECISION_1_GUARDS, FORGE_DECISION_1);
+	forge_decision_1(f);
 	assert_int_equal(rehash(f), 6);
 	tamper(f, "audit_signatures_no_delete",
 	    "DELETE FROM audit_signatures WHERE seq >= 6");
@@ -835,13 +895,10 @@ test_forged_tail_then_honest_write(void **state)
 	int				 rc;
 
 	/* carol's resolution of escalation 1 (event 16): approve, not reject. */
-	tamper(f, "decisions_no_update audit_no_update "
-	    "audit_signatures_no_delete",
-	    "UPDATE decisions SET payload = replace(payload, '\"reject\"', "
-	    "'\"approve\"') WHERE id = 7; "
+	forge_payload(f, 7, 16, "\"reject\"", "\"approve\"",
+	    "decisions_no_update audit_no_update audit_signatures_no_delete",
 	    "UPDATE escalations SET outcome = 'approve' WHERE id = 1; "
-	    "UPDATE audit SET body = replace(body, '\"reject\"', '\"approve\"') "
-	    "WHERE seq = 16; DELETE FROM audit_signatures WHERE seq = 16");
+	    "DELETE FROM audit_signatures WHERE seq = 16");
 	assert_int_equal(rehash(f), 16);
 	expect_verify_fails(f, "audit event 16 (resolution) is unsigned", NULL);
 
@@ -933,7 +990,7 @@ test_verify_expect(void **state)
 	f->q = NULL;
 
 	/* Rewritten from event 6 on: the head published at 10 is gone. */
-	tamper(f, FORGE_DECISION_1_GUARDS, FORGE_DECISION_1);
+	forge_decision_1(f);
 	assert_int_equal(rehash(f), 6);
 	o.expect = head10;
 	EXPECT(queue_audit_verify(open_copy(f), &o, &r, &why), EX_DATAERR,
@@ -996,6 +1053,7 @@ main(void)
 		T(test_dropped_guard),
 		T(test_disabled_guard),
 		T(test_edited_decision),
+		T(test_body_commits_payload_by_hash),
 		T(test_edited_decision_reviewer),
 		T(test_deleted_decision),
 		T(test_inserted_decision),

@@ -632,6 +632,10 @@ static void
 test_schema_1_database_is_upgraded_keeping_data(void **state)
 {
 	static const char downgrade[] =
+	    "DROP TABLE tombstones; DROP TABLE subjects;"
+	    "DROP TABLE export_items; DROP TRIGGER decisions_no_update;"
+	    "CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions"
+	    "  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
 	    "ALTER TABLE decisions DROP COLUMN vote;"
 	    "DROP TABLE samples; DROP TABLE ballots; DROP TABLE gold_scores;"
 	    "DROP TABLE pauses; DROP TABLE suspensions;"
