@@ -176,6 +176,7 @@ cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	int			 preview;
 
 	memset(&opt, 0, sizeof opt);
+	opt.redact = EXPORT_REDACT_DEFAULT;
 	opt.since = "last";
 	opt.test_fraction = 0.1;
 	while ((ch = cmd_getopt(e, argc, argv)) != -1) {

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "policy.h"
+#include "sink.h"
 #include "xmalloc.h"
 
 static int cmd_report_exec(struct cmd_ctx *, int, char **);
@@ -111,6 +112,16 @@ report_mode(int mode, char buf[16])
 	return (buf);
 }
 
+/* A number of days, or null for none (kept without limit). */
+static void
+report_days(cJSON *o, const char *key, int days)
+{
+	if (days > 0)
+		cJSON_AddNumberToObject(o, key, days);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
 static cJSON *
 report_json(const struct policy *pol, int version,
     const struct queue_processing *p, const struct report_recipients *rs)
@@ -126,6 +137,12 @@ report_json(const struct policy *pol, int version,
 	e = cJSON_AddObjectToObject(o, "policy");
 	cJSON_AddStringToObject(e, "name", pol->name);
 	cJSON_AddNumberToObject(e, "version", version);
+
+	/* Why, and what of people: the controller's words, in the policy. */
+	json_add_string_or_null(o, "purpose", pol->purpose);
+	a = cJSON_AddArrayToObject(o, "categories");
+	for (i = 0; i < pol->ncategories; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(pol->categories[i]));
 
 	a = cJSON_AddArrayToObject(o, "personal_data");
 	for (i = 0; i < p->ntypes; i++) {
@@ -173,6 +190,31 @@ report_json(const struct policy *pol, int version,
 		cJSON_AddItemToArray(a, e);
 	}
 
+	/* How long, and what was removed (null: kept without limit). */
+	e = cJSON_AddObjectToObject(o, "retention");
+	report_days(e, "content_days", pol->content_days);
+	report_days(e, "audit_days", pol->audit_days);
+	cJSON_AddStringToObject(e, "erase_role",
+	    policy_role_name(pol->erase_role));
+	a = cJSON_AddArrayToObject(o, "removals");
+	for (i = 0; i < p->nremovals; i++) {
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "cause", p->removals[i].cause);
+		cJSON_AddNumberToObject(e, "items",
+		    (double)p->removals[i].items);
+		cJSON_AddNumberToObject(e, "runs", (double)p->removals[i].runs);
+		cJSON_AddStringToObject(e, "first", p->removals[i].first);
+		cJSON_AddStringToObject(e, "last", p->removals[i].last);
+		cJSON_AddItemToArray(a, e);
+	}
+
+	e = cJSON_AddObjectToObject(o, "measures");
+	cJSON_AddStringToObject(e, "export_redaction_default",
+	    export_redact_names[EXPORT_REDACT_DEFAULT]);
+	cJSON_AddStringToObject(e, "console_masking", pol->mask_none ?
+	    "none" : "entities");
+	cJSON_AddBoolToObject(e, "reveal_reason", pol->reveal_reason);
+
 	e = cJSON_AddObjectToObject(o, "storage");
 	cJSON_AddStringToObject(e, "backend", p->backend);
 	cJSON_AddBoolToObject(e, "shared", p->shared);
@@ -215,11 +257,18 @@ static void
 report_text(const struct policy *pol, int version,
     const struct queue_processing *p, const struct report_recipients *rs)
 {
-	char	 n1[32], n2[32], m[16], *leads;
+	char	 n1[32], n2[32], m[16], *leads, *cats;
 	size_t	 i;
 
 	printf("record of processing activities\n");
 	cmd_line(stdout, "policy: %s, version %d", pol->name, version);
+	if (pol->purpose != NULL)
+		cmd_line(stdout, "purpose: %s", pol->purpose);
+	else
+		printf("purpose: not stated (policy privacy.purpose)\n");
+	cats = report_join(pol->categories, pol->ncategories);
+	cmd_line(stdout, "categories of personal data: %s", cats);
+	free(cats);
 
 	printf("\npersonal data held:\n");
 	if (p->ntypes == 0)
@@ -269,6 +318,40 @@ report_text(const struct policy *pol, int version,
 		    cmd_count(rs->r[i].records, n2),
 		    REPORT_S(rs->r[i].records), rs->r[i].first,
 		    rs->r[i].last);
+
+	printf("\nretention:\n");
+	if (pol->content_days > 0)
+		printf("  item content: %d day%s after the final decision "
+		    "(hitl purge)\n", pol->content_days,
+		    REPORT_S(pol->content_days));
+	else
+		printf("  item content: kept without limit\n");
+	if (pol->audit_days > 0)
+		printf("  audit log: %d day%s at least; never purged\n",
+		    pol->audit_days, REPORT_S(pol->audit_days));
+	else
+		printf("  audit log: kept without limit\n");
+	printf("  erasure of a data subject: %s and up (hitl erase)\n",
+	    policy_role_name(pol->erase_role));
+	if (p->nremovals == 0)
+		printf("  nothing removed yet\n");
+	for (i = 0; i < p->nremovals; i++)
+		cmd_line(stdout, "  removed by %s: %s item%s in %s run%s, %s "
+		    "to %s", p->removals[i].cause,
+		    cmd_count(p->removals[i].items, n1),
+		    REPORT_S(p->removals[i].items),
+		    cmd_count(p->removals[i].runs, n2),
+		    REPORT_S(p->removals[i].runs), p->removals[i].first,
+		    p->removals[i].last);
+
+	printf("\nmeasures:\n");
+	printf("  exports redact personal data by default (--redact %s)\n",
+	    export_redact_names[EXPORT_REDACT_DEFAULT]);
+	printf("  the console and hitl show %s\n", pol->mask_none ?
+	    "mask nothing (privacy.mask none)" : "mask personal data the "
+	    "decision at hand does not need; every reveal is audited");
+	if (pol->reveal_reason)
+		printf("  a reveal needs a reason\n");
 
 	printf("\nstorage:\n");
 	printf("  %s%s\n", p->backend, p->shared ? ", the shared install" :

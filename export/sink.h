@@ -25,6 +25,8 @@ enum export_redact {
 	EXPORT_REDACT_HASH,	/* <PERSON:1a2b3c4d5e6f> */
 	EXPORT_REDACT_NONE
 };
+/* What an export does without --redact. */
+#define EXPORT_REDACT_DEFAULT	EXPORT_REDACT_REPLACE
 
 struct export_options {
 	const char		*format;

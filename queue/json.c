@@ -541,6 +541,15 @@ json_parse_strict(const char *buf, size_t len, cJSON **out, char **cause)
 	return (0);
 }
 
+void
+json_add_string_or_null(cJSON *o, const char *key, const char *s)
+{
+	if (s != NULL)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
 const char *
 json_type_name(const cJSON *v)
 {

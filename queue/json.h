@@ -42,6 +42,9 @@ int	json_get_object(const cJSON *obj, const char *path, const char *key,
 int	json_get_array(const cJSON *obj, const char *path, const char *key,
 	    const cJSON **out, char **cause);
 
+/* Adds key: s, or key: null when s is NULL. */
+void	json_add_string_or_null(cJSON *, const char *key, const char *s);
+
 /* The JSON type of a value, for messages: "a string", "a number", ... */
 const char *json_type_name(const cJSON *);
 

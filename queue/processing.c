@@ -1,6 +1,7 @@
 /*
  * The record of processing activities (GDPR Art. 30) as far as the store
- * knows it: the personal data held, who acted on it, how it is kept.
+ * knows it: the personal data held, who acted on it, what was removed of
+ * it (purge, erase), how it is kept.
  */
 #include "config.h"
 
@@ -49,8 +50,9 @@ queue_processing(struct queue *q, struct queue_processing *p, char **cause)
 	/* One read transaction, so the numbers agree with each other. */
 	if ((rc = store_begin_read(q, cause)) != 0)
 		return (rc);
-	if ((rc = store_processing_types(q, p, cause)) == 0)
-		rc = store_processing_actors(q, p, cause);
+	if ((rc = store_processing_types(q, p, cause)) == 0 &&
+	    (rc = store_processing_actors(q, p, cause)) == 0)
+		rc = store_processing_removals(q, p, cause);
 	store_end_read(q);
 	if (rc != 0)
 		queue_processing_done(p);
@@ -71,5 +73,11 @@ queue_processing_done(struct queue_processing *p)
 		free(p->actors[i].last);
 	}
 	free(p->actors);
+	for (i = 0; i < p->nremovals; i++) {
+		free(p->removals[i].cause);
+		free(p->removals[i].first);
+		free(p->removals[i].last);
+	}
+	free(p->removals);
 	memset(p, 0, sizeof *p);
 }

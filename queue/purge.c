@@ -215,10 +215,7 @@ purge_run(struct queue *q, const struct store_doomed *d, size_t n,
 		return (rc);
 	}
 	cJSON_AddStringToObject(data, "cause", causeword);
-	if (reason != NULL)
-		cJSON_AddStringToObject(data, "reason", reason);
-	else
-		cJSON_AddNullToObject(data, "reason");
+	json_add_string_or_null(data, "reason", reason);
 	items = cJSON_AddArrayToObject(data, "items");
 	batches = cJSON_AddArrayToObject(data, "batches");
 	for (i = 0; i < n; i++) {
@@ -331,6 +328,41 @@ out:
 	return (rc);
 }
 
+/*
+ * The erased hook, told after the commit: the subject (the log keeps only
+ * its hash; the hook runs for the one who erased it), its items and the
+ * export runs that held them, the recipients Art. 19 says to tell.
+ */
+static void
+erase_notify(struct queue *q, const char *subject, const char *reason,
+    const struct queue_tombstone_report *r)
+{
+	cJSON	*o, *items, *runs;
+	size_t	 i, j, k;
+	int64_t	 id;
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "subject", subject);
+	json_add_string_or_null(o, "reason", reason);
+	items = cJSON_AddArrayToObject(o, "items");
+	runs = cJSON_AddArrayToObject(o, "export_runs");
+	for (i = 0; i < r->nitems; i++) {
+		cJSON_AddItemToArray(items,
+		    cJSON_CreateString(r->items[i].item));
+		for (j = 0; j < r->items[i].nexports; j++) {
+			id = r->items[i].exports[j].id;
+			for (k = 0; k < (size_t)cJSON_GetArraySize(runs) &&
+			    (int64_t)cJSON_GetArrayItem(runs,
+			    (int)k)->valuedouble != id; k++)
+				;
+			if (k == (size_t)cJSON_GetArraySize(runs))
+				cJSON_AddItemToArray(runs,
+				    cJSON_CreateNumber((double)id));
+		}
+	}
+	queue_notify(q, "erased", NULL, o);
+}
+
 int
 queue_erase(struct queue *q, const char *subject, const char *reason,
     struct queue_tombstone_report *r, char **cause)
@@ -370,6 +402,7 @@ queue_erase(struct queue *q, const char *subject, const char *reason,
 		if ((rc = erase_receipt(q, &d[i], &r->items[i], cause)) != 0)
 			goto fail;
 	}
+	erase_notify(q, subject, reason, r);
 	if ((rc = store_subject_delete(q, subject, cause)) != 0 ||
 	    (rc = store_commit(q, cause)) != 0)
 		goto fail;

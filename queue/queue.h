@@ -254,6 +254,14 @@ struct queue_processing_actor {
 	char		*first, *last;	/* RFC 3339 */
 };
 
+/* Content removed: by cause (retention, erasure), from the tombstones. */
+struct queue_processing_removal {
+	char		*cause;
+	uint64_t	 items;
+	uint64_t	 runs;		/* purge or erase events */
+	char		*first, *last;	/* RFC 3339 */
+};
+
 struct queue_processing {
 	const char			*backend;	/* "sqlite", ... */
 	int				 shared;	/* the shared install */
@@ -264,6 +272,8 @@ struct queue_processing {
 	size_t				 ntypes;
 	struct queue_processing_actor	*actors;
 	size_t				 nactors;
+	struct queue_processing_removal	*removals;
+	size_t				 nremovals;
 };
 int		 queue_processing(struct queue *, struct queue_processing *,
 		     char **cause);

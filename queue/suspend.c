@@ -194,6 +194,8 @@ queue_suspend(struct queue *q, enum queue_source kind, const char *value,
 	cJSON_AddStringToObject(data, "reason", reason);
 	cJSON_AddNumberToObject(data, "since_decision",
 	    (double)s.since_decision);
+	/* The hook hears of it once the suspension is committed. */
+	queue_notify(q, "suspended", NULL, cJSON_Duplicate(data, 1));
 	if ((rc = store_audit_append(q, "suspend", q->actor, NULL, data,
 	    cause)) != 0 || (rc = store_commit(q, cause)) != 0)
 		goto fail;

@@ -159,6 +159,8 @@ int		 store_stats_batches(struct queue *, size_t max,
 /* Appends the personal data types seen, and the audit log's actors. */
 int		 store_processing_types(struct queue *,
 		     struct queue_processing *, char **cause);
+int		 store_processing_removals(struct queue *,
+		     struct queue_processing *, char **cause);
 int		 store_processing_actors(struct queue *,
 		     struct queue_processing *, char **cause);
 

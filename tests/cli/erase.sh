@@ -18,7 +18,10 @@ cat >in.jsonl <<EOT
 EOT
 
 step "import, decide, export"
-expect_exit 0 "$HITL" init --policy "$SRCDIR/examples/policy.json"
+# The erased hook writes what it was told next to the test.
+jq --arg hook "cat >'$T/erased.json'" '.hooks = {"erased": $hook}' \
+    "$SRCDIR/examples/policy.json" >policy.json
+expect_exit 0 "$HITL" init --policy policy.json
 expect_exit 65 "$HITL" import - <<EOT
 {"id":"bad-1","kind":"model_output","response":"x","flags":[],"subjects":"customer:1"}
 EOT
@@ -45,6 +48,7 @@ step "who may erase"
 expect_exit 77 hitl_as bob erase --subject customer:4411
 expect_exit 66 hitl_as alice erase --subject customer:nobody
 expect_err "no item names the data subject"
+[ ! -e erased.json ] || fail "a refused erasure ran the hook"
 
 step "erase"
 at 180
@@ -65,6 +69,20 @@ expect_eq "tombstones" "$(sql "SELECT count(*) FROM tombstones
     WHERE cause = 'erasure' AND reason = 'request 2027-17'")" 2
 expect_eq "the log keeps no subject" "$(sql "SELECT count(*) FROM audit
     WHERE body LIKE '%customer:4411%'")" 0
+# The hook, told once it was committed: who to tell (Art. 19).
+_lib_where="the erased hook"
+jq -e --argjson run "$EXPORT_ID" '.event == "erased" and
+    .actor == "alice" and .subject == "customer:4411" and
+    .reason == "request 2027-17" and (.items | sort) == ["s-1", "s-2"] and
+    .export_runs == [$run]' erased.json >/dev/null ||
+    fail "the erased hook was not told the erasure" erased.json
+# The record of processing counts it.
+expect_exit 0 hitl_as alice report processing --json
+jq_ok "the record counts the erasure" '.removals == [{"cause": "erasure",
+    "items": 2, "runs": 1, "first": "2027-01-15T08:03:00Z",
+    "last": "2027-01-15T08:03:00Z"}] and .retention.erase_role == "admin"'
+expect_exit 0 hitl_as alice report processing
+expect_out "removed by erasure: 2 items in 1 run, 2027-01-15T08:03:00Z"
 
 step "nothing left"
 for s in "Marmalade" "$CORR" "$NOTE"; do

@@ -102,10 +102,39 @@ else
 	jq_report "a server's database is no file" '.storage.database_mode == null'
 fi
 
+step "purposes, retention, measures"
+want=$(jq -c '{purpose: .privacy.purpose, categories: .privacy.categories}' \
+    "$POLICY")
+got=$(jq -c '{purpose, categories}' "$T/report.json")
+expect_eq "purpose and categories, as the policy states them" "$got" "$want"
+jq_report "no retention limit, nothing removed" '.retention ==
+    {"content_days": null, "audit_days": null, "erase_role": "admin"} and
+    .removals == []'
+jq_report "the measures in force" '.measures ==
+    {"export_redaction_default": "replace", "console_masking": "entities",
+    "reveal_reason": false}'
+# A policy with a retention schedule and masking off says so.
+jq '.retention = {"content_days": 30, "audit_days": 365} |
+    .privacy.mask = "none" | .privacy.reveal_reason = true' "$POLICY" \
+    >retention.json
+expect_exit 0 hitl_as alice policy load retention.json
+expect_exit 0 hitl_as carol report processing --json
+jq_ok "the schedule" '.retention.content_days == 30 and
+    .retention.audit_days == 365 and .measures.console_masking == "none" and
+    .measures.reveal_reason == true'
+expect_exit 0 hitl_as carol report processing
+expect_out "item content: 30 days after the final decision (hitl purge)"
+expect_out "audit log: 365 days at least; never purged"
+expect_out "the console and hitl show mask nothing (privacy.mask none)"
+expect_out "a reveal needs a reason"
+expect_out "exports redact personal data by default (--redact replace)"
+expect_out "purpose: oversight of a support bot's replies"
+expect_out "categories of personal data: contact details, names, locations"
+
 step "the text, for a person"
 expect_exit 0 hitl_as carol report processing
 expect_out "record of processing activities"
-expect_out "policy: support-bot oversight (example), version 1"
+expect_out "policy: support-bot oversight (example), version 2"
 expect_out "span PERSON: "
 expect_out "carol: lead"
 expect_out "sft, redact replace: 1 run, "

@@ -10,7 +10,9 @@
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/review-lib.sh"
 
-jq --arg login "$LOGIN" '.roles[$login] = "admin"' \
+# The suspended hook writes what it was told next to the test.
+jq --arg login "$LOGIN" --arg hook "cat >'$T/suspended.json'" \
+    '.roles[$login] = "admin" | .hooks = {"suspended": $hook}' \
     "$SRCDIR/examples/policy.json" >policy.json
 
 # ids FILE: the item ids of an export of decisions, sorted, on one line.
@@ -53,6 +55,7 @@ decide_all bob
 step "who may suspend and resume"
 expect_exit 77 hitl_as bob suspend --model gpt-x --reason "leaks addresses"
 expect_err "bob is a reviewer and may not suspend a model or pipeline (a lead may)"
+[ ! -e suspended.json ] || fail "a refused suspension ran the hook"
 expect_exit 77 hitl_as bob resume --model gpt-x
 expect_err "may not resume a suspended model or pipeline"
 expect_exit 64 hitl_as carol suspend --model gpt-x --pipeline mail \
@@ -73,8 +76,16 @@ jq_ok "suspend --json" '.source_kind == "model" and
     .reason == "leaks customers'"'"' addresses" and
     .since == "2027-01-15T08:02:00Z" and .since_decision == 2 and
     (has("resumed_at") | not)'
+_lib_where="the suspended hook"
+jq -e '.event == "suspended" and .actor == "carol" and .item == null and
+    .source_kind == "model" and .source_value == "gpt-x" and
+    .reason == "leaks customers'"'"' addresses" and .since_decision == 2 and
+    .at == "2027-01-15T08:02:00Z"' suspended.json >/dev/null ||
+    fail "the suspended hook was not told the suspension" suspended.json
+rm suspended.json
 expect_exit 69 hitl_as dana suspend --model gpt-x --reason "again"
 expect_err "model gpt-x is already suspended (since 2027-01-15T08:02:00Z, by carol)"
+[ ! -e suspended.json ] || fail "a refused suspension ran the hook"
 
 step "status lists it"
 expect_exit 0 "$HITL" status
