@@ -45,6 +45,9 @@ static int	  hooks_deferring;
 static char	**hooks_kept;		/* warnings, while deferring */
 static size_t	  hooks_nkept;
 
+static void	 hooks_warn(const char *, ...)
+		     __attribute__((format(printf, 1, 2)));
+
 /* A warning, made safe (cmd_line); kept while the console runs. */
 static void
 hooks_warn(const char *fmt, ...)

@@ -1464,8 +1464,8 @@ pg_grant(struct queue *q, const char *name, char **cause)
 		"suspensions TO ",
 		"GRANT DELETE ON skips, ballots, gold_scores TO ",
 		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA hitl TO ",
-		"REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "
-		"audit_signatures, policies, exports, pauses FROM ",
+		("REVOKE UPDATE, DELETE, TRUNCATE ON decisions, audit, "
+		"audit_signatures, policies, exports, pauses FROM "),
 		/*
 		 * Import records subjects, export its items. Purge and erase
 		 * rewrite decisions: the owner's (README: Retention).
