@@ -39,6 +39,9 @@ static const struct tui_binding tui_bind_defaults[] = {
 	{ "queue", KEY_RETURN, TUI_REQ_OPEN },
 	{ "queue", KEY_ENTER, TUI_REQ_OPEN },
 	{ "queue", 'n', TUI_REQ_NEXT },
+	/* The footer offers these two while rows are selected. */
+	{ "queue", 'a', TUI_REQ_APPROVE_ROWS },
+	{ "queue", KEY_ESC, TUI_REQ_UNSELECT },
 	{ "queue", '/', TUI_REQ_SEARCH },
 	{ "queue", 'f', TUI_REQ_FILTER },
 	{ "queue", 'u', TUI_REQ_UNDO },
@@ -46,6 +49,8 @@ static const struct tui_binding tui_bind_defaults[] = {
 	{ "queue", 'H', TUI_REQ_HANDOFF },
 	{ "queue", 'A', TUI_REQ_ADJUDICATE },
 	{ "queue", 'R', TUI_REQ_REVIEWERS },
+	{ "queue", 'v', TUI_REQ_SELECT },
+	{ "queue", 'V', TUI_REQ_SELECT_ALL },
 
 	{ "item", 'a', TUI_REQ_APPROVE },
 	{ "item", 'c', TUI_REQ_CORRECT },
