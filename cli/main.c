@@ -36,6 +36,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_reviewers_entry,
 	&cmd_agreement_entry,
 	&cmd_detectors_entry,
+	&cmd_models_entry,
 	&cmd_adjudication_entry,
 	&cmd_reviewer_entry,
 	&cmd_escalations_entry,

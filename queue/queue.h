@@ -896,6 +896,56 @@ void		 queue_wilson(uint64_t k, uint64_t n, double *lo, double *hi);
  */
 double		 queue_threshold_advice(const double *scores,
 		     const int *right, size_t n, double target);
+/*
+ * Feedback to the models (hitl models), for leads and admins: per source
+ * (model and pipeline; by model or by pipeline alone), over all time or
+ * per day or week (of when the output was made, else imported, UTC; a
+ * week starts on Monday): outputs seen (the policy's and people's alike,
+ * waiting ones too; gold items are none), flagged (a flag at or above
+ * min_flag_score), reviewed by a person, approved, corrected, rejected at
+ * an escalation's resolution, escalated (ever), not decided yet (open);
+ * the flags confirmed by type and the corrections by label. since (NULL:
+ * all) keeps what was decided (or, not decided, made) at or after it.
+ */
+enum queue_models_by {
+	QUEUE_MODELS_BY_SOURCE,
+	QUEUE_MODELS_BY_MODEL,
+	QUEUE_MODELS_BY_PIPELINE
+};
+enum queue_models_every {
+	QUEUE_MODELS_ALL,
+	QUEUE_MODELS_DAY,
+	QUEUE_MODELS_WEEK
+};
+const char *const *queue_models_by_names(void);
+const char *const *queue_models_every_names(void);
+int		 queue_models_by_parse(const char *, enum queue_models_by *);
+int		 queue_models_every_parse(const char *,
+		     enum queue_models_every *);
+
+struct queue_model_count {
+	char		*key;
+	uint64_t	 n;
+};
+struct queue_model_row {
+	char				*model, *pipeline; /* NULL: none, or
+							      not grouped */
+	char				 period[11];	/* "": all time */
+	uint64_t			 seen, flagged, reviewed, approved,
+					 corrected, rejected, escalated, open;
+	struct queue_model_count	*confirmed;	/* by flag type */
+	size_t				 nconfirmed;
+	struct queue_model_count	*labels;	/* corrections' */
+	size_t				 nlabels;
+};
+struct queue_models_report {
+	struct queue_model_row	*rows;	/* by model, pipeline, period */
+	size_t			 n;
+};
+int		 queue_models(struct queue *, const char *since,
+		     enum queue_models_by, enum queue_models_every,
+		     struct queue_models_report *, char **cause);
+void		 queue_models_report_done(struct queue_models_report *);
 /* An RFC 3339 time as stored, UTC to the second ("...Z"). */
 int		 queue_time_utc(const char *time, char utc[32], char **cause);
 

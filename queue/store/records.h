@@ -1004,6 +1004,17 @@ int		 store_decision_payload_set(struct queue *, int64_t decision,
 		     const char *payload, char **cause);
 int		 store_tombstone_exists(struct queue *, const char *ext_id,
 		     int *found, char **cause);
+/* Model outputs not decided yet, by source (store/models.c). */
+struct store_open_output {
+	const char	*model, *pipeline, *at;	/* at: created, else imported */
+	double		 max_score;		/* its flags' highest score */
+	int		 escalated;		/* else waiting or held */
+};
+int		 store_open_outputs_scan(struct queue *, struct store_scan **,
+		     char **cause);
+int		 store_open_outputs_next(struct store_scan *,
+		     struct store_open_output *, char **cause);
+
 /*
  * The events naming an item whose bodies are in the first format (no "v":
  * a decision's payload whole), for purge and erase to reseal; and the
