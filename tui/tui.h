@@ -181,7 +181,10 @@ void	 tui_restore(void);
 int	 tui_queue_claim(struct tui *, const char *item);
 int	 tui_item_show(struct tui *, const char *item, int64_t lease,
 	     int64_t expires);
-/* view-item.c: show an escalated item from the inbox; settle one. */
+/*
+ * view-item.c: show an escalated item from the inbox; item-decide.c:
+ * settle one.
+ */
 int	 tui_item_show_escalation(struct tui *,
 	     const struct queue_escalation *);
 void	 tui_escalation_ack(struct tui *, int64_t id);
@@ -287,6 +290,28 @@ int	 tui_prompt_pick(struct tui *, const char *title,
 int	 tui_prompt_pick_from(struct tui *, const char *title,
 	     const char *const *choices, size_t n, size_t from,
 	     size_t *picked);
+
+/* pick.c: the policy's taxonomies, the lists a reviewer picks from. */
+enum tui_taxonomy {
+	TUI_TAX_LABEL,		/* each by its id and description */
+	TUI_TAX_REASON,		/* the same */
+	TUI_TAX_TEAM,		/* by its name */
+	TUI_TAX_SEVERITY,
+	TUI_TAX_ENTITY_TYPE
+};
+
+size_t	 tui_taxonomy_count(const struct policy *, enum tui_taxonomy);
+const char *tui_taxonomy_id(const struct policy *, enum tui_taxonomy,
+	     size_t);
+/*
+ * Picks an entry of taxonomy tax of p (a copy: the picker redraws, and a
+ * redraw may reload the policy), from entry from. With marks, a checklist:
+ * each entry shown "[x] " or "[ ] " as marked, and a last line "done",
+ * picked as the count. 0 with *picked, or -1 if cancelled or empty.
+ */
+int	 tui_pick_taxonomy(struct tui *, const struct policy *,
+	     enum tui_taxonomy, const char *title, const int *marks,
+	     size_t from, size_t *picked);
 
 /* input.c; a script that runs out sends TUI_KEY_EOF. */
 #define TUI_KEY_EOF	(KEY_MAX + 1)
