@@ -119,11 +119,19 @@ static const struct tui_binding tui_bind_defaults[] = {
 static struct tui_binding	*tui_bindings;
 static size_t			 tui_nbindings;
 
-/* The views a binding may name, "*" for all of them. */
-static const char *const tui_bind_views[] = {
-	"*", "queue", "item", "inbox", "escalation", "adjudication",
-	"reviewers", "help", "picker", NULL
-};
+/*
+ * What a binding may name: "*" for every view, each view of the registry,
+ * and the picker, which opens over any of them.
+ */
+#define TUI_NSCOPES	(TUI_NVIEWS + 2)
+
+static const char *
+bind_scope(size_t i)
+{
+	if (i == 0)
+		return ("*");
+	return (i <= TUI_NVIEWS ? tui_views[i - 1]->name : "picker");
+}
 
 static void
 bind_ready(void)
@@ -257,8 +265,8 @@ tui_bind_each(const char *view, void (*fn)(const struct tui_binding *,
 
 /* The first key of each request of view, for the footer. */
 void
-tui_bind_footer(const char *view, int (*skip)(enum tui_request), char *buf,
-    size_t len)
+tui_bind_footer(const char *view, int (*skip)(void *, enum tui_request),
+    void *state, char *buf, size_t len)
 {
 	int	seen[TUI_NREQ];
 	size_t	i, o = 0;
@@ -270,7 +278,7 @@ tui_bind_footer(const char *view, int (*skip)(enum tui_request), char *buf,
 	for (i = 0; i < tui_nbindings && o < len; i++) {
 		if (strcmp(tui_bindings[i].view, view) != 0 ||
 		    seen[tui_bindings[i].req] ||
-		    (skip != NULL && skip(tui_bindings[i].req)))
+		    (skip != NULL && skip(state, tui_bindings[i].req)))
 			continue;
 		seen[tui_bindings[i].req] = 1;
 		n = snprintf(buf + o, len - o, "%s%s %s", o > 0 ? "  " : "",
@@ -287,18 +295,19 @@ tui_bind_footer(const char *view, int (*skip)(enum tui_request), char *buf,
 void
 tui_bind_markdown(FILE *f)
 {
-	const char *const	*views = tui_bind_views;
-	size_t			 i, v;
+	const char	*view;
+	size_t		 i, v;
 
 	bind_ready();
 	fprintf(f, "| view | key | action | what it does |\n");
 	fprintf(f, "|---|---|---|---|\n");
-	for (v = 0; views[v] != NULL; v++) {
+	for (v = 0; v < TUI_NSCOPES; v++) {
+		view = bind_scope(v);
 		for (i = 0; i < tui_nbindings; i++) {
-			if (strcmp(tui_bindings[i].view, views[v]) != 0)
+			if (strcmp(tui_bindings[i].view, view) != 0)
 				continue;
 			fprintf(f, "| %s | `%s` | %s | %s |\n",
-			    strcmp(views[v], "*") == 0 ? "all" : views[v],
+			    v == 0 ? "all" : view,
 			    tui_key_name(tui_bindings[i].key),
 			    tui_req_name(tui_bindings[i].req),
 			    tui_req_help(tui_bindings[i].req));
@@ -361,10 +370,10 @@ bind_set(const char *view, int key, enum tui_request req)
 static int
 bind_line(char *line, char **msg)
 {
-	const char	*views[sizeof tui_bind_views / sizeof tui_bind_views[0]];
+	const char	*views[TUI_NSCOPES + 1];
 	const char	*names[TUI_NREQ + 1], *near;
-	char		*word[5], *p, *last;
-	size_t		 n = 0, v, r;
+	char		*word[5], *p, *last, known[256];
+	size_t		 n = 0, v, r, o = 0;
 	int		 key;
 
 	for (p = strtok_r(line, " \t", &last); p != NULL && n < 5;
@@ -375,17 +384,19 @@ bind_line(char *line, char **msg)
 		return (-1);
 	}
 	/* A file says "all" where the table says "*". */
-	for (v = 0; tui_bind_views[v] != NULL; v++)
-		views[v] = strcmp(tui_bind_views[v], "*") == 0 ? "all" :
-		    tui_bind_views[v];
+	for (v = 0; v < TUI_NSCOPES; v++) {
+		views[v] = v == 0 ? "all" : bind_scope(v);
+		if (o < sizeof known)
+			o += (size_t)snprintf(known + o, sizeof known - o,
+			    "%s%s", v > 0 ? ", " : "", views[v]);
+	}
 	views[v] = NULL;
 	for (v = 0; views[v] != NULL && strcmp(word[1], views[v]) != 0; v++)
 		;
 	if (views[v] == NULL) {
 		near = suggest_word(word[1], views);
-		xasprintf(msg, "unknown view \"%s\" (all, queue, item, inbox, "
-		    "escalation, adjudication, reviewers, help, picker)%s%s%s",
-		    word[1], near != NULL ? "; did you mean \"" : "",
+		xasprintf(msg, "unknown view \"%s\" (%s)%s%s%s", word[1], known,
+		    near != NULL ? "; did you mean \"" : "",
 		    near != NULL ? near : "", near != NULL ? "\"?" : "");
 		return (-1);
 	}
@@ -409,7 +420,7 @@ bind_line(char *line, char **msg)
 		    near != NULL ? near : "", near != NULL ? "\"?" : "");
 		return (-1);
 	}
-	bind_set(tui_bind_views[v], key, (enum tui_request)r);
+	bind_set(bind_scope(v), key, (enum tui_request)r);
 	return (0);
 }
 

@@ -33,10 +33,10 @@ iv_decide(struct tui *t, struct item_pane *ip, enum queue_action a,
 
 	ip->undone = 0;
 	memset(&d, 0, sizeof d);
-	d.item = t->item;
-	d.lease_id = t->lease;
+	d.item = ip->held;
+	d.lease_id = ip->lease;
 	d.action = a;
-	d.spent_ms = (queue_now(t->q) - t->opened_at) * 1000;
+	d.spent_ms = (queue_now(t->q) - ip->opened_at) * 1000;
 	if (payload != NULL)
 		d.payload = text = cJSON_PrintUnformatted(payload);
 	rc = queue_decide(t->q, &d, &did, &why);
@@ -49,7 +49,7 @@ iv_decide(struct tui *t, struct item_pane *ip, enum queue_action a,
 		 */
 		char *where = NULL;
 
-		if (ip->kept != NULL && tui_recovery_save(t->item, ip->kept,
+		if (ip->kept != NULL && tui_recovery_save(ip->held, ip->kept,
 		    &where) == 0)
 			tui_message(t, 1, "%s; your correction is kept in %s",
 			    why, where);
@@ -68,21 +68,21 @@ iv_decide(struct tui *t, struct item_pane *ip, enum queue_action a,
 	}
 	ip->last_note[0] = '\0';
 	if (a != QUEUE_COMMENT)
-		tui_recovery_drop(t->item);
+		tui_recovery_drop(ip->held);
 	/* Decided: a skip passes the item on, a comment decides nothing. */
 	t->decisions += a == QUEUE_COMMENT || a == QUEUE_SKIP ? 0 : 1;
 	if (a == QUEUE_COMMENT) {
-		tui_message(t, 0, "comment added to %s", t->item);
+		tui_message(t, 0, "comment added to %s", ip->held);
 		return (TUI_REDRAW);
 	}
 	/* Held by the two-person rule: the reviewer is told it waits. */
 	if ((a == QUEUE_APPROVE || a == QUEUE_CORRECT) &&
-	    queue_pending(t->q, t->item, &p, &why) == 0 && p != NULL &&
+	    queue_pending(t->q, ip->held, &p, &why) == 0 && p != NULL &&
 	    p->id == did)
 		tui_message(t, 0, "%s: %s, pending a second reviewer's "
-		    "confirmation", queue_action_name(a), t->item);
+		    "confirmation", queue_action_name(a), ip->held);
 	else
-		tui_message(t, 0, "%s: %s", queue_action_name(a), t->item);
+		tui_message(t, 0, "%s: %s", queue_action_name(a), ip->held);
 	free(why);
 	if (p != NULL)
 		queue_decisions_free(p, 1);
@@ -99,11 +99,11 @@ iv_confirm(struct tui *t, struct item_pane *ip)
 
 	if (ip->pending == NULL) {
 		tui_message(t, 1, "no decision on %s waits for confirmation",
-		    t->item);
+		    ip->held);
 		return (TUI_REDRAW);
 	}
-	rc = queue_confirm(t->q, t->item, t->lease, (queue_now(t->q) -
-	    t->opened_at) * 1000, NULL, &why);
+	rc = queue_confirm(t->q, ip->held, ip->lease, (queue_now(t->q) -
+	    ip->opened_at) * 1000, NULL, &why);
 	if (rc != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
@@ -112,10 +112,10 @@ iv_confirm(struct tui *t, struct item_pane *ip)
 		item_close(t, ip);
 		return (TUI_RELOAD);
 	}
-	tui_recovery_drop(t->item);
+	tui_recovery_drop(ip->held);
 	t->decisions++;
 	tui_message(t, 0, "confirmed %s's %s: %s", ip->pending->reviewer,
-	    ip->pending->action, t->item);
+	    ip->pending->action, ip->held);
 	item_close(t, ip);
 	return (TUI_RELOAD);
 }
@@ -327,15 +327,15 @@ item_undo(struct tui *t, struct item_pane *ip)
 {
 	struct queue_decision_info	 d;
 	struct queue_lease		 l;
-	char				*why = NULL, prev[sizeof t->item];
-	int64_t				 prev_lease = t->lease;
+	char				*why = NULL, prev[sizeof ip->held];
+	int64_t				 prev_lease = ip->lease;
 
 	prev[0] = '\0';
-	if (t->item[0] != '\0' && !(ip->undone && iv_untouched(ip))) {
+	if (ip->held[0] != '\0' && !(ip->undone && iv_untouched(ip))) {
 		tui_message(t, 1, "finish or skip the open item first");
 		return (TUI_REDRAW);
 	}
-	snprintf(prev, sizeof prev, "%s", t->item);
+	snprintf(prev, sizeof prev, "%s", ip->held);
 	if (queue_undo(t->q, &d, &l, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
@@ -430,7 +430,7 @@ item_resolve(struct tui *t, struct item_pane *ip,
 	if (ip->esc != NULL)
 		item_esc_close(t, ip);
 	else
-		tui_view_inbox.open(t);
+		tui_view_open(t, TUI_VIEW_INBOX);
 	tui_message(t, 0, "escalation %lld resolved: %s", (long long)id,
 	    outcomes[picked]);
 	return (TUI_RELOAD);

@@ -237,8 +237,8 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 		    ip->verdicts[i] == ITEM_RETYPED ? " to " : "",
 		    ip->verdicts[i] == ITEM_RETYPED ? ip->types[i] : "");
 		tui_utf8_trim(buf);
-		iv_block(d, buf, i == ip->span ? tui_color_attr(TUI_C_SELECTED) :
-		    tui_color_attr(TUI_C_NORMAL));
+		iv_block(d, buf, tui_color_attr(i == ip->span ?
+		    TUI_C_SELECTED : TUI_C_NORMAL));
 	}
 	for (i = 0; i < ip->nadded; i++) {
 		snprintf(buf, sizeof buf, "+ %-14s [%zu, %zu) added by you",
@@ -323,8 +323,8 @@ iv_doc_escalation(struct tui *t, struct iv_doc *d)
 		    ip->esc->reason);
 		sev = policy_find_severity(p, ip->esc->severity);
 	}
-	snprintf(buf, sizeof buf, "Escalation %lld (%s)", (long long)ip->esc->id,
-	    ip->esc->state);
+	snprintf(buf, sizeof buf, "Escalation %lld (%s)",
+	    (long long)ip->esc->id, ip->esc->state);
 	iv_block(d, buf, tui_color_attr(TUI_C_DIM) | A_BOLD);
 	if (team != NULL && strcmp(team->name, team->id) != 0)
 		xasprintf(&s, "%s (%s)", team->name, team->id);
@@ -342,8 +342,8 @@ iv_doc_escalation(struct tui *t, struct iv_doc *d)
 	if (sev != NULL)
 		xasprintf(&s, "%s, answer within %d min (due %s%s)",
 		    ip->esc->severity, sev->response_minutes, when,
-		    strcmp(ip->esc->state, "open") == 0 && now > ip->esc->due_at ?
-		    ", OVERDUE" : "");
+		    strcmp(ip->esc->state, "open") == 0 &&
+		    now > ip->esc->due_at ? ", OVERDUE" : "");
 	else
 		s = xstrdup(ip->esc->severity);
 	iv_esc_line(d, "severity: ", s);
@@ -443,7 +443,7 @@ item_draw(struct tui *t, struct item_pane *ip, const struct tui_rect *r)
 		snprintf(buf, sizeof buf, "%s  %s  priority %.2f  lease %lld",
 		    queue_kind_name(ip->item->kind), ip->item->source_model !=
 		    NULL ? ip->item->source_model : "", ip->item->priority,
-		    (long long)t->lease);
+		    (long long)ip->lease);
 	tui_utf8_trim(buf);
 	tui_cells_add(c, ip->item->ext_id, strlen(ip->item->ext_id),
 	    tui_color_attr(TUI_C_TITLE) | A_BOLD, 0);

@@ -27,24 +27,33 @@ struct item_added {
 	char	*type;
 };
 
+/*
+ * The state of the item view and, another of the same, of the escalation
+ * view: the item shown, and in the item view the claim on it.
+ */
 struct item_pane {
+	/* The item claimed, "" if none (always none from the inbox). */
+	char				 held[300];
+	int64_t				 lease;
+	int64_t				 lease_expires;
+	int64_t				 opened_at;
 	struct queue_item		*item;	/* NULL: nothing shown */
 	int				 scroll;
 	/* Span mode: the selected span, each span's verdict, added spans. */
 	size_t				 span;
 	enum item_verdict		*verdicts;
-	char				**types;  /* new type of retyped spans */
+	char				**types;  /* retyped spans' types */
 	struct item_added		*added;
 	size_t				 nadded;
 	size_t				 cursor;   /* code point in the text */
 	size_t				 textlen;
 	int				 selecting;
 	size_t				 mark;	   /* where a selection began */
-	char				*kept;	   /* correction not yet saved */
-	char				 last_note[1024]; /* a refused decision's */
-	/* The open item came back by an undo and nothing was done on it since. */
+	char				*kept;	   /* a correction not saved */
+	char				 last_note[1024]; /* a refused one's */
+	/* The open item came back by an undo; nothing was done on it since. */
 	int				 undone;
-	/* Another reviewer's decision waiting for confirmation (two-person rule). */
+	/* Another's decision waiting for confirmation (two-person rule). */
 	struct queue_decision_info	*pending;
 	/*
 	 * Minimum exposure: set once the reviewer revealed this item's masked
@@ -55,14 +64,16 @@ struct item_pane {
 	int				 revealed;
 	size_t				 masked;
 	/*
-	 * Opened from the inbox: the escalation shown (fetched again after
-	 * each change), with no lease, as nothing is claimed.
+	 * In the escalation view, the escalation shown (fetched again after
+	 * each change); NULL in the item view.
 	 */
 	struct queue_escalation		*esc;
 };
 
 /* view-item.c: the item decided (or lost): closed, back to the queue. */
 void	 item_close(struct tui *, struct item_pane *);
+/* The escalation view's pane (resolving from the inbox may show it). */
+struct item_pane *item_escalation_pane(struct tui *);
 /* Back to the inbox from an escalation, which may have been settled. */
 void	 item_esc_close(struct tui *, struct item_pane *);
 

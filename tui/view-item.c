@@ -16,8 +16,6 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-static struct item_pane	iv_pane;
-
 static void
 iv_free_state(struct item_pane *ip)
 {
@@ -67,7 +65,7 @@ iv_load(struct tui *t, struct item_pane *ip, const char *item)
 		free(why);
 		why = NULL;
 	}
-	t->opened_at = queue_now(t->q);
+	ip->opened_at = queue_now(t->q);
 	ip->verdicts = xcalloc(ip->item->nspans + 1, sizeof *ip->verdicts);
 	ip->types = xcalloc(ip->item->nspans + 1, sizeof *ip->types);
 	ip->textlen = utf8_cp_count(ip->item->text, strlen(ip->item->text));
@@ -80,12 +78,12 @@ int
 tui_item_show(struct tui *t, const char *item, int64_t lease,
     int64_t expires)
 {
-	struct item_pane	*ip = &iv_pane;
-	char *why = NULL;
+	struct item_pane	*ip = tui_view_state(t, TUI_VIEW_ITEM);
+	char			*why = NULL;
 
 	if (iv_load(t, ip, item) != 0) {
 		/* Not shown, so not kept: others may take it. */
-		if (lease != 0 && queue_release(t->q, item, lease, &why) != 0)
+		if (queue_release(t->q, item, lease, &why) != 0)
 			free(why);
 		return (-1);
 	}
@@ -93,11 +91,35 @@ tui_item_show(struct tui *t, const char *item, int64_t lease,
 	if ((ip->kept = tui_recovery_load(item)) != NULL)
 		tui_message(t, 0, "your earlier correction of %s is back "
 		    "(c to review and save it)", item);
-	snprintf(t->item, sizeof t->item, "%s", item);
-	t->lease = lease;
-	t->lease_expires = expires;
-	t->view = &tui_view_item;
+	snprintf(ip->held, sizeof ip->held, "%s", item);
+	ip->lease = lease;
+	ip->lease_expires = expires;
+	tui_view_focus(t, TUI_VIEW_ITEM);
 	return (0);
+}
+
+const char *
+tui_item_held(struct tui *t)
+{
+	struct item_pane *ip = tui_view_state(t, TUI_VIEW_ITEM);
+
+	return (ip->held[0] != '\0' ? ip->held : NULL);
+}
+
+/* An item held is drawn beside the queue list, whichever is focused. */
+void
+tui_item_layout(struct tui *t, const struct tui_rect *body)
+{
+	if (tui_item_held(t) == NULL)
+		tui_view_draw(t, TUI_VIEW_QUEUE, body);
+	else
+		tui_draw_split(t, body, TUI_VIEW_QUEUE, TUI_VIEW_ITEM);
+}
+
+struct item_pane *
+item_escalation_pane(struct tui *t)
+{
+	return (tui_view_state(t, TUI_VIEW_ESCALATION));
 }
 
 /* The escalation id as it is now (closed ones too); 0, or -1 if gone. */
@@ -133,12 +155,13 @@ iv_esc_fetch(struct tui *t, struct item_pane *ip, int64_t id)
 int
 tui_item_show_escalation(struct tui *t, const struct queue_escalation *e)
 {
-	struct item_pane	*ip = &iv_pane;
-	int64_t id = e->id;	/* e may be a row the fetch frees */
+	struct item_pane	*ip = item_escalation_pane(t);
+	const char		*held = tui_item_held(t);
+	int64_t			 id = e->id; /* e: a row the fetch frees */
 
-	if (t->item[0] != '\0') {
-		tui_message(t, 1, "%s is open: decide or skip it first",
-		    t->item);
+	/* One item at a time: the one claimed first. */
+	if (held != NULL) {
+		tui_message(t, 1, "%s is open: decide or skip it first", held);
 		return (-1);
 	}
 	if (iv_load(t, ip, e->item) != 0)
@@ -149,7 +172,7 @@ tui_item_show_escalation(struct tui *t, const struct queue_escalation *e)
 	}
 	free(ip->kept);
 	ip->kept = NULL;
-	t->view = &tui_view_escalation;
+	tui_view_focus(t, TUI_VIEW_ESCALATION);
 	return (0);
 }
 
@@ -161,28 +184,29 @@ item_esc_close(struct tui *t, struct item_pane *ip)
 	ip->kept = NULL;
 	queue_escalations_free(ip->esc, ip->esc != NULL ? 1 : 0);
 	ip->esc = NULL;
-	t->view = &tui_view_inbox;
-	tui_view_inbox.open(t);
+	tui_view_focus(t, TUI_VIEW_INBOX);
+	tui_view_open(t, TUI_VIEW_INBOX);
 }
 
 int
 tui_queue_claim(struct tui *t, const char *item)
 {
+	struct item_pane	*ip = tui_view_state(t, TUI_VIEW_ITEM);
 	struct queue_filter	 one = { .item = item };
 	struct queue_lease	 l;
 	char			*why = NULL;
 	int			 rc;
 
 	/* One item at a time: back to the one still open. */
-	if (t->item[0] != '\0') {
-		if (item != NULL && strcmp(item, t->item) != 0)
+	if (ip->held[0] != '\0') {
+		if (item != NULL && strcmp(item, ip->held) != 0)
 			tui_message(t, 1, "%s is open: finish or skip it first",
-			    t->item);
-		t->view = &tui_view_item;
+			    ip->held);
+		tui_view_focus(t, TUI_VIEW_ITEM);
 		return (TUI_REDRAW);
 	}
-	if ((rc = queue_claim_next(t->q, item != NULL ? &one : &t->filter, &l,
-	    &why)) != 0) {
+	if ((rc = queue_claim_next(t->q, item != NULL ? &one :
+	    tui_queue_filter(t), &l, &why)) != 0) {
 		tui_message(t, rc != EX_UNAVAILABLE, "%s", why);
 		free(why);
 		return (TUI_RELOAD);
@@ -199,22 +223,24 @@ item_close(struct tui *t, struct item_pane *ip)
 	iv_free_state(ip);
 	free(ip->kept);
 	ip->kept = NULL;
-	t->item[0] = '\0';
-	t->lease = 0;
-	t->view = &tui_view_queue;
+	ip->held[0] = '\0';
+	tui_view_focus(t, TUI_VIEW_QUEUE);
 }
 
+/* Items are opened by a claim (or from the inbox), not by the registry. */
 static int
-iv_open(struct tui *t)
+iv_open(struct tui *t, void *state)
 {
 	(void)t;
+	(void)state;
 	return (0);
 }
 
 static void
-iv_close(struct tui *t)
+iv_close(struct tui *t, void *state)
 {
-	struct item_pane	*ip = &iv_pane;
+	struct item_pane *ip = state;
+
 	(void)t;
 	iv_free_state(ip);
 	free(ip->kept);
@@ -223,35 +249,36 @@ iv_close(struct tui *t)
 	ip->esc = NULL;
 }
 
-/* Keeps the lease alive while the item is open. */
+/* Keeps the lease alive while the item is held (the idle op, and keys). */
 static void
-iv_renew(struct tui *t)
+iv_renew(struct tui *t, void *state)
 {
+	struct item_pane	*ip = state;
 	const struct policy	*p;
 	char			*why = NULL;
 	int64_t			 expires, margin = 300;
 	int			 rc;
 
-	if (t->item[0] == '\0' || t->lease == 0)
+	if (ip->held[0] == '\0')
 		return;
 	/* Renew once a third of the lease is left. */
 	if (queue_policy(t->q, &p, NULL, &why) == 0)
 		margin = p->lease_seconds / 3;
 	free(why);
 	why = NULL;
-	if (t->lease_expires - queue_now(t->q) > margin)
+	if (ip->lease_expires - queue_now(t->q) > margin)
 		return;
-	if ((rc = queue_renew(t->q, t->item, t->lease, &expires,
+	if ((rc = queue_renew(t->q, ip->held, ip->lease, &expires,
 	    &why)) != 0) {
 		/* Busy: try again at the next tick. Lost: say who has it. */
 		if (rc != EX_TEMPFAIL) {
 			tui_message(t, 1, "%s", why);
-			t->lease_expires = queue_now(t->q) + 3600;
+			ip->lease_expires = queue_now(t->q) + 3600;
 		}
 		free(why);
 		return;
 	}
-	t->lease_expires = expires;
+	ip->lease_expires = expires;
 }
 
 /* Reveals the open item's masked values until it closes (tui_reveal). */
@@ -294,20 +321,16 @@ iv_scroll_request(struct item_pane *ip, enum tui_request req)
 }
 
 static int
-iv_request(struct tui *t, enum tui_request req, int key)
+iv_request(struct tui *t, void *state, enum tui_request req, int key)
 {
-	struct item_pane	*ip = &iv_pane;
+	struct item_pane	*ip = state;
 	int			 flags;
 
-	if (key == ERR) {
-		iv_renew(t);
-		return (0);
-	}
 	if (req == TUI_REQ_UNDO)
 		return (item_undo(t, ip));
 	if (ip->item == NULL)
 		return (0);
-	iv_renew(t);
+	iv_renew(t, ip);
 	if ((flags = item_spans_request(t, ip, req, key)) != 0 ||
 	    (flags = iv_scroll_request(ip, req)) != 0)
 		return (flags);
@@ -318,8 +341,8 @@ iv_request(struct tui *t, enum tui_request req, int key)
 		return (iv_reveal(t, ip));
 	case TUI_REQ_BACK:
 		tui_message(t, 0, "%s stays yours until you decide, skip or "
-		    "its lease ends", t->item);
-		t->view = &tui_view_queue;
+		    "its lease ends", ip->held);
+		tui_view_focus(t, TUI_VIEW_QUEUE);
 		return (TUI_REDRAW);
 	default:
 		return (0);
@@ -331,11 +354,11 @@ iv_request(struct tui *t, enum tui_request req, int key)
  * confirm to a decision pending confirmation.
  */
 static int
-iv_skip(enum tui_request req)
+iv_skip(void *state, enum tui_request req)
 {
-	struct item_pane	*ip = &iv_pane;
-	int spans = ip->item != NULL &&
-	    ip->item->kind == QUEUE_KIND_ANONYMIZATION;
+	struct item_pane	*ip = state;
+	int			 spans = ip->item != NULL &&
+				    ip->item->kind == QUEUE_KIND_ANONYMIZATION;
 
 	switch (req) {
 	case TUI_REQ_SPAN_NEXT:
@@ -360,18 +383,35 @@ iv_skip(enum tui_request req)
 }
 
 static void
-iv_draw(struct tui *t, const struct tui_rect *r)
+iv_draw(struct tui *t, void *state, const struct tui_rect *r)
 {
-	item_draw(t, &iv_pane, r);
+	item_draw(t, state, r);
+}
+
+/* The shift ends: the item held goes back to the queue. */
+static void
+iv_quit(struct tui *t, void *state)
+{
+	struct item_pane	*ip = state;
+	char			*why = NULL;
+
+	if (ip->held[0] != '\0' && queue_release(t->q, ip->held, ip->lease,
+	    &why) != 0)
+		free(why);
 }
 
 const struct tui_view_ops tui_view_item = {
 	.name = "item",			/* bindings of the item pane */
+	.title = "Item (span mode keys apply to anonymization cases)",
+	.state_size = sizeof (struct item_pane), /* the item, its claim */
 	.open = iv_open,		/* items are opened by a claim */
 	.close = iv_close,		/* frees the item and span state */
 	.draw = iv_draw,		/* text, highlights, flags or spans */
+	.layout = tui_item_layout,	/* beside the queue list */
 	.request = iv_request,		/* decisions and span mode */
 	.skip = iv_skip,		/* span keys only for spans */
+	.idle = iv_renew,		/* keeps the lease alive */
+	.quit = iv_quit,		/* gives the item held back */
 };
 
 /* --- opened from the inbox ---------------------------------------------- */
@@ -379,16 +419,16 @@ const struct tui_view_ops tui_view_item = {
 int
 tui_escalation_resolve(struct tui *t, const struct queue_escalation *e)
 {
-	return (item_resolve(t, &iv_pane, e));
+	return (item_resolve(t, item_escalation_pane(t), e));
 }
 
 static int
-iv_esc_request(struct tui *t, enum tui_request req, int key)
+iv_esc_request(struct tui *t, void *state, enum tui_request req, int key)
 {
-	struct item_pane	*ip = &iv_pane;
-	int flags;
+	struct item_pane	*ip = state;
+	int			 flags;
 
-	if (ip->item == NULL || ip->esc == NULL || key == ERR)
+	if (ip->item == NULL || ip->esc == NULL)
 		return (0);
 	if ((flags = item_spans_request(t, ip, req, key)) != 0 ||
 	    (flags = iv_scroll_request(ip, req)) != 0)
@@ -412,13 +452,16 @@ iv_esc_request(struct tui *t, enum tui_request req, int key)
 
 /* Span mode's keys apply to anonymization cases only. */
 static int
-iv_esc_skip(enum tui_request req)
+iv_esc_skip(void *state, enum tui_request req)
 {
-	return (req != TUI_REQ_BACK && iv_skip(req));
+	return (req != TUI_REQ_BACK && iv_skip(state, req));
 }
 
 const struct tui_view_ops tui_view_escalation = {
 	.name = "escalation",		/* bindings of an escalated item */
+	.title = "Escalated item, from the inbox (span mode keys: a "
+	    "correction of an anonymization case)",
+	.state_size = sizeof (struct item_pane), /* the item, no claim */
 	.open = iv_open,		/* opened from the inbox (Enter) */
 	.close = iv_close,		/* frees the item, the escalation */
 	.draw = iv_draw,		/* the escalation, then the item */
