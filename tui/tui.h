@@ -2,9 +2,10 @@
  * The review console. Views (queue, item, help, inbox, escalation,
  * adjudication, reviewers) are registered in one table (TUI_VIEW_INFO),
  * each with its own state; they share one list widget and one text module;
- * input becomes requests through one binding table; actions return
- * reaction flags, and the main loop redraws after each (a prompt or picker
- * open over a view redraws it too while it waits).
+ * input becomes requests through one binding table (each view declares its
+ * default keys); actions return reaction flags, and the main loop redraws
+ * after each (a prompt or picker open over a view redraws it too while it
+ * waits).
  * Nothing here runs SQL: every read and change goes through queue/.
  */
 #ifndef HITL_TUI_H
@@ -75,6 +76,18 @@ enum tui_request {
 #define TUI_RELOAD	0x2	/* fetch the data again, then redraw */
 #define TUI_QUIT	0x4
 
+/* Keys that curses has no name for. */
+#define TUI_KEY_CTRL(c)	((c) & 0x1f)
+#define TUI_KEY_ESC	0x1b
+#define TUI_KEY_RETURN	'\r'
+#define TUI_KEY_TAB	'\t'
+
+/* A default binding, in a view's table: the key, the request it makes. */
+struct tui_key {
+	int			 key;
+	enum tui_request	 req;
+};
+
 struct tui_binding {
 	const char		*view;	/* "*" for every view */
 	int			 key;
@@ -135,6 +148,9 @@ enum tui_view_id {
 struct tui_view_ops {
 	const char	*name;		/* binding table key */
 	const char	*title;		/* its section of the help screen */
+	/* Its default bindings, which a keys file may change. */
+	const struct tui_key *keys;
+	size_t		 nkeys;
 	size_t		 state_size;	/* the size of its state */
 	int		(*open)(struct tui *, void *); /* fetch what it shows */
 	void		(*close)(struct tui *, void *); /* free what it holds */

@@ -652,9 +652,27 @@ av_skip(void *state, enum tui_request req)
 	return (req == TUI_REQ_REVEAL && av->nmasks == 0);
 }
 
+/* Digits take the vote of that column. */
+static const struct tui_key av_keys[] = {
+	{ '1', TUI_REQ_CHOOSE },
+	{ '2', TUI_REQ_CHOOSE },
+	{ '3', TUI_REQ_CHOOSE },
+	{ '4', TUI_REQ_CHOOSE },
+	{ '5', TUI_REQ_CHOOSE },
+	{ '6', TUI_REQ_CHOOSE },
+	{ '7', TUI_REQ_CHOOSE },
+	{ '8', TUI_REQ_CHOOSE },
+	{ '9', TUI_REQ_CHOOSE },
+	{ 'a', TUI_REQ_SETTLE_APPROVE },
+	{ 'p', TUI_REQ_REVEAL },
+	{ TUI_KEY_ESC, TUI_REQ_BACK },
+};
+
 const struct tui_view_ops tui_view_adjudication = {
 	.name = "adjudication",		/* bindings of the lead's adjudication */
 	.title = "Adjudication (leads): items whose votes disagree",
+	.keys = av_keys,		/* its default bindings */
+	.nkeys = sizeof av_keys / sizeof av_keys[0], /* their count */
 	.state_size = sizeof (struct av_state), /* the items, the votes shown */
 	.open = av_open,		/* loads the items and the first's votes */
 	.close = av_close,		/* frees them */

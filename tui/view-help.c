@@ -130,9 +130,16 @@ hv_request(struct tui *t, void *state, enum tui_request req, int key)
 	return (0);
 }
 
+/* Its default bindings. */
+static const struct tui_key hv_keys[] = {
+	{ TUI_KEY_ESC, TUI_REQ_BACK },
+};
+
 const struct tui_view_ops tui_view_help = {
 	.name = "help",			/* bindings of the help screen */
 	.title = "Help",		/* its section of itself */
+	.keys = hv_keys,		/* its default bindings */
+	.nkeys = sizeof hv_keys / sizeof hv_keys[0], /* their count */
 	.state_size = sizeof (struct hv_state), /* the lines, the scroll */
 	.open = hv_open,		/* over the view focused */
 	.close = hv_close,		/* frees the lines */

@@ -119,9 +119,19 @@ ev_request(struct tui *t, void *state, enum tui_request req, int key)
 	}
 }
 
+/* Its default bindings. */
+static const struct tui_key ev_keys[] = {
+	{ TUI_KEY_RETURN, TUI_REQ_OPEN },
+	{ 'A', TUI_REQ_ACK },
+	{ 'R', TUI_REQ_RESOLVE },
+	{ TUI_KEY_ESC, TUI_REQ_BACK },
+};
+
 const struct tui_view_ops tui_view_inbox = {
 	.name = "inbox",		/* bindings of the inbox */
 	.title = "Escalation inbox (leads)", /* its help section */
+	.keys = ev_keys,		/* its default bindings */
+	.nkeys = sizeof ev_keys / sizeof ev_keys[0], /* their count */
 	.state_size = sizeof (struct ev_state), /* the escalations listed */
 	.open = ev_open,		/* loads the lead's escalations */
 	.close = ev_close,		/* frees them */

@@ -400,9 +400,35 @@ iv_quit(struct tui *t, void *state)
 		free(why);
 }
 
+/* Its default bindings. */
+static const struct tui_key iv_keys[] = {
+	{ 'a', TUI_REQ_APPROVE },
+	{ 'c', TUI_REQ_CORRECT },
+	{ 'e', TUI_REQ_ESCALATE },
+	{ 's', TUI_REQ_SKIP },
+	{ 'u', TUI_REQ_UNDO },
+	{ 'm', TUI_REQ_COMMENT },
+	{ 'C', TUI_REQ_CONFIRM },
+	{ TUI_KEY_TAB, TUI_REQ_SPAN_NEXT },
+	{ KEY_BTAB, TUI_REQ_SPAN_PREV },
+	{ 'y', TUI_REQ_SPAN_ACCEPT },
+	{ 'x', TUI_REQ_SPAN_REJECT },
+	{ 't', TUI_REQ_SPAN_RETYPE },
+	{ 'v', TUI_REQ_SELECT },
+	{ TUI_KEY_RETURN, TUI_REQ_SELECT },
+	{ KEY_LEFT, TUI_REQ_CURSOR_LEFT },
+	{ 'h', TUI_REQ_CURSOR_LEFT },
+	{ KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
+	{ 'l', TUI_REQ_CURSOR_RIGHT },
+	{ 'p', TUI_REQ_REVEAL },
+	{ TUI_KEY_ESC, TUI_REQ_BACK },
+};
+
 const struct tui_view_ops tui_view_item = {
 	.name = "item",			/* bindings of the item pane */
 	.title = "Item (span mode keys apply to anonymization cases)",
+	.keys = iv_keys,		/* its default bindings */
+	.nkeys = sizeof iv_keys / sizeof iv_keys[0], /* their count */
 	.state_size = sizeof (struct item_pane), /* the item, its claim */
 	.open = iv_open,		/* items are opened by a claim */
 	.close = iv_close,		/* frees the item and span state */
@@ -457,10 +483,31 @@ iv_esc_skip(void *state, enum tui_request req)
 	return (req != TUI_REQ_BACK && iv_skip(state, req));
 }
 
+/* An escalated item from the inbox; span mode makes a correction. */
+static const struct tui_key iv_esc_keys[] = {
+	{ 'A', TUI_REQ_ACK },
+	{ 'R', TUI_REQ_RESOLVE },
+	{ 'p', TUI_REQ_REVEAL },
+	{ TUI_KEY_ESC, TUI_REQ_BACK },
+	{ TUI_KEY_TAB, TUI_REQ_SPAN_NEXT },
+	{ KEY_BTAB, TUI_REQ_SPAN_PREV },
+	{ 'y', TUI_REQ_SPAN_ACCEPT },
+	{ 'x', TUI_REQ_SPAN_REJECT },
+	{ 't', TUI_REQ_SPAN_RETYPE },
+	{ 'v', TUI_REQ_SELECT },
+	{ TUI_KEY_RETURN, TUI_REQ_SELECT },
+	{ KEY_LEFT, TUI_REQ_CURSOR_LEFT },
+	{ 'h', TUI_REQ_CURSOR_LEFT },
+	{ KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
+	{ 'l', TUI_REQ_CURSOR_RIGHT },
+};
+
 const struct tui_view_ops tui_view_escalation = {
 	.name = "escalation",		/* bindings of an escalated item */
 	.title = "Escalated item, from the inbox (span mode keys: a "
 	    "correction of an anonymization case)",
+	.keys = iv_esc_keys,		/* its default bindings */
+	.nkeys = sizeof iv_esc_keys / sizeof iv_esc_keys[0], /* their count */
 	.state_size = sizeof (struct item_pane), /* the item, no claim */
 	.open = iv_open,		/* opened from the inbox (Enter) */
 	.close = iv_close,		/* frees the item, the escalation */

@@ -333,9 +333,25 @@ tui_queue_filter(struct tui *t)
 	return (&qv->filter);
 }
 
+/* Its default bindings. */
+static const struct tui_key qv_keys[] = {
+	{ TUI_KEY_RETURN, TUI_REQ_OPEN },
+	{ KEY_ENTER, TUI_REQ_OPEN },
+	{ 'n', TUI_REQ_NEXT },
+	{ '/', TUI_REQ_SEARCH },
+	{ 'f', TUI_REQ_FILTER },
+	{ 'u', TUI_REQ_UNDO },
+	{ 'E', TUI_REQ_INBOX },
+	{ 'H', TUI_REQ_HANDOFF },
+	{ 'A', TUI_REQ_ADJUDICATE },
+	{ 'R', TUI_REQ_REVIEWERS },
+};
+
 const struct tui_view_ops tui_view_queue = {
 	.name = "queue",		/* bindings of the queue list */
 	.title = "Queue list",		/* its section of the help screen */
+	.keys = qv_keys,		/* its default bindings */
+	.nkeys = sizeof qv_keys / sizeof qv_keys[0], /* their count */
 	.state_size = sizeof (struct qv_state), /* the page, the filter */
 	.open = qv_open,		/* loads the page shown */
 	.close = qv_close,		/* frees the rows */

@@ -207,9 +207,16 @@ rv_request(struct tui *t, void *state, enum tui_request req, int key)
 	return (tui_list_request(&st->list, req));
 }
 
+/* Its default bindings. */
+static const struct tui_key rv_keys[] = {
+	{ TUI_KEY_ESC, TUI_REQ_BACK },
+};
+
 const struct tui_view_ops tui_view_reviewers = {
 	.name = "reviewers",		/* bindings of the statistics */
 	.title = "Reviewer statistics",	/* its section of the help screen */
+	.keys = rv_keys,		/* its default bindings */
+	.nkeys = sizeof rv_keys / sizeof rv_keys[0], /* their count */
 	.state_size = sizeof (struct rv_state), /* the statistics read */
 	.open = rv_open,		/* reads them */
 	.close = rv_close,		/* frees them */
