@@ -610,6 +610,28 @@ int		 queue_confirm(struct queue *, const char *item,
 		     char **cause);
 
 /*
+ * Batch approval, for rows a reviewer selected: queue_batch_check says
+ * whether an item may be approved without being opened (*ok 0: a review
+ * round's item or one under the two-person rule, to be reviewed on its
+ * own; one reason for all, as review is blind). queue_batch_approve claims
+ * and approves each item in turn as its own decision (undone one by one),
+ * and puts on record (event batch_approve) which decisions were taken
+ * together. An item it could not approve (held by someone, decided
+ * meanwhile, left out) is counted in refused with why[i] saying why; the
+ * others stand. Errors are the record's alone. queue_batch_done(b, n)
+ * frees why.
+ */
+struct queue_batch {
+	size_t	  approved, refused;
+	char	**why;		/* one per item: NULL if approved */
+};
+int		 queue_batch_check(struct queue *, const char *item, int *ok,
+		     char **cause);
+int		 queue_batch_approve(struct queue *, const char *const *items,
+		     size_t n, struct queue_batch *, char **cause);
+void		 queue_batch_done(struct queue_batch *, size_t n);
+
+/*
  * Leads and admins: puts a decided (or resolved) item back in the queue,
  * with a note saying why; the next decision on it supersedes the last one
  * (an exported decision cannot be undone, only superseded).

@@ -49,7 +49,10 @@
 	R(SPAN_RETYPE,	"span-retype",	"retype the span") \
 	R(CURSOR_LEFT,	"cursor-left",	"move the text cursor left") \
 	R(CURSOR_RIGHT,	"cursor-right",	"move the text cursor right") \
-	R(SELECT,	"select",	"start or end a selection (a missed span)") \
+	R(SELECT,	"select",	"start or end a selection (rows to approve; a missed span)") \
+	R(SELECT_ALL,	"select-page",	"select every row shown") \
+	R(UNSELECT,	"unselect",	"drop the selection of rows") \
+	R(APPROVE_ROWS,	"approve-rows",	"approve the rows selected, each its own decision") \
 	R(ACK,		"acknowledge",	"acknowledge the escalation") \
 	R(RESOLVE,	"resolve",	"resolve the escalation") \
 	R(PICK,		"pick",		"take the selected choice") \

@@ -1,7 +1,7 @@
 /*
  * The queue list: items waiting for a human in claim order, paged from the
- * database by position, with search and filter. Enter opens the selected
- * item (claiming it), n claims the next one by priority.
+ * database by position, with search and filter. Enter claims the selected
+ * item; rows selected together (v, V) are approved in one go, guarded.
  */
 #include "config.h"
 
@@ -19,17 +19,38 @@ struct qv_state {
 	struct queue_row	*rows;
 	struct tui_list		 list;
 	int			 lead;	/* the actor may adjudicate */
+	/*
+	 * A selection of rows, for a batch approval: from the anchor to the
+	 * cursor, within the page loaded (loading another page drops it, so
+	 * it never names rows that are not shown).
+	 */
+	int			 selecting;
+	size_t			 anchor;
 	/* What the list and n (the next item) are limited to. */
 	struct queue_filter	 filter;
 	char			 filter_kind[32];
 	char			 filter_type[64];
 };
 
+/* The first and last rows selected; 0 if there is no selection. */
+static int
+qv_range(struct qv_state *qv, size_t *lo, size_t *hi)
+{
+	if (!qv->selecting || qv->list.n == 0)
+		return (0);
+	*lo = qv->anchor < qv->list.sel ? qv->anchor : qv->list.sel;
+	*hi = qv->anchor < qv->list.sel ? qv->list.sel : qv->anchor;
+	if (*hi >= qv->list.n)
+		*hi = qv->list.n - 1;
+	return (1);
+}
+
 static void
 qv_set(struct qv_state *qv, struct queue_row *rows, size_t n)
 {
 	queue_rows_free(qv->rows, qv->list.n);
 	qv->rows = rows;
+	qv->selecting = 0;
 	qv->list.n = n;
 	if (qv->list.sel >= n)
 		qv->list.sel = n > 0 ? n - 1 : 0;
@@ -112,10 +133,12 @@ qv_draw(struct tui *t, void *state, const struct tui_rect *r)
 	struct qv_state		*qv = state;
 	struct queue_row	*row;
 	char			 age[32], score[16];
-	size_t			 i;
-	int			 y, attr, idw, x;
+	const char		*mark;
+	size_t			 i, lo = 0, hi = 0;
+	int			 y, attr, idw, x, sel;
 
 	tui_list_fit(&qv->list, r->h - 1);
+	sel = qv_range(qv, &lo, &hi);
 	idw = r->w >= 100 ? 24 : 16;
 	attr = tui_color_attr(TUI_C_DIM);
 	x = r->x;
@@ -148,10 +171,16 @@ qv_draw(struct tui *t, void *state, const struct tui_rect *r)
 		if (i == qv->list.sel)
 			mvchgat(r->y + 1 + y, x, r->w, (attr_t)attr &
 			    ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
-		/* Its source is suspended: "!" before the id, as an alarm. */
-		if (row->suspended) {
-			tui_text_draw(r->y + 1 + y, x, 2, "!",
-			    tui_color_attr(TUI_C_ERROR));
+		/*
+		 * Before the id: "+" if selected, "!" if its source is
+		 * suspended (an alarm).
+		 */
+		mark = sel && i >= lo && i <= hi ? (row->suspended ? "+!" :
+		    "+") : row->suspended ? "!" : NULL;
+		if (mark != NULL) {
+			tui_text_draw(r->y + 1 + y, x, 2, mark,
+			    tui_color_attr(row->suspended ? TUI_C_ERROR :
+			    TUI_C_TITLE));
 			tui_text_draw(r->y + 1 + y, x + 2, idw - 2, row->item,
 			    attr);
 		} else
@@ -255,6 +284,90 @@ qv_search(struct tui *t, struct qv_state *qv)
 	return (TUI_REDRAW);
 }
 
+/*
+ * Approves the rows selected, once the reviewer confirmed the count: each
+ * its own decision (u undoes them one at a time). Rows held by someone
+ * else, and those that must be reviewed on their own, are left out, and the
+ * confirmation says how many.
+ */
+static int
+qv_approve(struct tui *t, struct qv_state *qv)
+{
+	struct queue_batch	  b;
+	const char		**items = NULL, *choices[2];
+	char			  title[128], yes[64], left[256], *why = NULL;
+	size_t			  lo, hi, i, n = 0, held = 0, own = 0, picked;
+	int			  ok;
+
+	if (!qv_range(qv, &lo, &hi)) {
+		tui_message(t, 1, "select rows to approve first (v, then move;"
+		    " V selects the page), or Enter to open one");
+		return (TUI_REDRAW);
+	}
+	items = xcalloc(hi - lo + 1, sizeof *items);
+	for (i = lo; i <= hi; i++) {
+		if (qv->rows[i].holder != NULL &&
+		    strcmp(qv->rows[i].holder, queue_actor(t->q)) != 0) {
+			held++;
+			continue;
+		}
+		if (queue_batch_check(t->q, qv->rows[i].item, &ok, &why) != 0) {
+			tui_message(t, 1, "%s", why);
+			free(why);
+			goto out;
+		}
+		if (ok)
+			items[n++] = qv->rows[i].item;
+		else
+			own++;
+	}
+	if (n == 0) {
+		tui_message(t, 1, "nothing approved: %s", own > 0 ?
+		    "open these one by one (a review round or the two-person "
+		    "rule covers them)" : "someone else holds them");
+		goto out;
+	}
+	/* The count is in the question; what is left out, in the message. */
+	left[0] = '\0';
+	if (own > 0)
+		snprintf(left, sizeof left, ", %zu to open one by one (a review "
+		    "round or the two-person rule covers them)", own);
+	if (held > 0)
+		snprintf(left + strlen(left), sizeof left - strlen(left),
+		    ", %zu held by others", held);
+	if (left[0] != '\0')
+		tui_message(t, 0, "left out: %s", left + 2);
+	snprintf(title, sizeof title, "approve %zu item%s without opening "
+	    "%s?", n, n == 1 ? "" : "s", n == 1 ? "it" : "them");
+	snprintf(yes, sizeof yes, "approve the %zu, each its own decision", n);
+	choices[0] = "cancel";
+	choices[1] = yes;
+	if (tui_prompt_pick(t, title, choices, 2, &picked) != 0 ||
+	    picked != 1) {
+		tui_message(t, 0, "nothing approved");
+		goto out;
+	}
+	if (queue_batch_approve(t->q, items, n, &b, &why) != 0) {
+		tui_message(t, 1, "%s", why);
+		free(why);
+	} else {
+		t->decisions += (unsigned)b.approved;
+		for (i = 0; i < n && b.why[i] == NULL; i++)
+			continue;
+		tui_message(t, b.refused > 0, "approved %zu item%s%s%s%s",
+		    b.approved, b.approved == 1 ? "" : "s", b.refused > 0 ?
+		    "; not approved: " : "", i < n ? b.why[i] : "",
+		    b.refused > 1 ? " (and more)" : "");
+	}
+	queue_batch_done(&b, n);
+	qv->selecting = 0;
+	free(items);
+	return (TUI_RELOAD);
+out:
+	free(items);
+	return (TUI_REDRAW);
+}
+
 static int
 qv_request(struct tui *t, void *state, enum tui_request req, int key)
 {
@@ -269,6 +382,22 @@ qv_request(struct tui *t, void *state, enum tui_request req, int key)
 		    qv->list.n ? qv->rows[qv->list.sel].item : NULL));
 	case TUI_REQ_NEXT:
 		return (tui_queue_claim(t, NULL));
+	case TUI_REQ_SELECT:
+		qv->selecting = !qv->selecting && qv->list.n > 0;
+		qv->anchor = qv->list.sel;
+		return (TUI_REDRAW);
+	case TUI_REQ_SELECT_ALL:
+		if (qv->list.n > 0) {
+			qv->selecting = 1;
+			qv->anchor = 0;
+			qv->list.sel = qv->list.n - 1;
+		}
+		return (TUI_REDRAW);
+	case TUI_REQ_APPROVE_ROWS:
+		return (qv_approve(t, qv));
+	case TUI_REQ_UNSELECT:
+		qv->selecting = 0;
+		return (TUI_REDRAW);
 	case TUI_REQ_SEARCH:
 		return (qv_search(t, qv));
 	case TUI_REQ_FILTER:
@@ -294,7 +423,16 @@ qv_request(struct tui *t, void *state, enum tui_request req, int key)
 		return (TUI_REDRAW);
 	case TUI_REQ_DOWN:
 	case TUI_REQ_PAGE_DOWN:
-		/* Past the last row loaded: the next page. */
+		/*
+		 * Past the last row loaded: the next page, but a selection
+		 * stays within the page shown.
+		 */
+		if (qv->list.n > 0 && qv->list.sel == qv->list.n - 1 &&
+		    qv->selecting) {
+			tui_message(t, 0, "a selection ends at the page: "
+			    "approve these %zu first", qv->list.n);
+			return (TUI_REDRAW);
+		}
 		if (qv->list.n > 0 && qv->list.sel == qv->list.n - 1) {
 			pos = qv->rows[qv->list.n - 1].pos;
 			if (qv_load(t, qv, QUEUE_PAGE_AFTER, &pos) > 0)
@@ -304,6 +442,11 @@ qv_request(struct tui *t, void *state, enum tui_request req, int key)
 		return (tui_list_request(&qv->list, req) | TUI_REDRAW);
 	case TUI_REQ_UP:
 	case TUI_REQ_PAGE_UP:
+		if (qv->list.n > 0 && qv->list.sel == 0 && qv->selecting) {
+			tui_message(t, 0, "a selection ends at the page: "
+			    "approve these %zu first", qv->list.n);
+			return (TUI_REDRAW);
+		}
 		if (qv->list.n > 0 && qv->list.sel == 0) {
 			pos = qv->rows[0].pos;
 			if (qv_load(t, qv, QUEUE_PAGE_BEFORE, &pos) > 0)
@@ -316,12 +459,17 @@ qv_request(struct tui *t, void *state, enum tui_request req, int key)
 	}
 }
 
-/* A reviewer's footer leaves out the lead's adjudication. */
+/*
+ * A reviewer's footer leaves out the lead's adjudication; approving and
+ * dropping a selection are offered while there is one.
+ */
 static int
 qv_skip(void *state, enum tui_request req)
 {
 	struct qv_state *qv = state;
 
+	if (req == TUI_REQ_APPROVE_ROWS || req == TUI_REQ_UNSELECT)
+		return (!qv->selecting);
 	return (req == TUI_REQ_ADJUDICATE && !qv->lead);
 }
 
@@ -338,6 +486,9 @@ static const struct tui_key qv_keys[] = {
 	{ TUI_KEY_RETURN, TUI_REQ_OPEN },
 	{ KEY_ENTER, TUI_REQ_OPEN },
 	{ 'n', TUI_REQ_NEXT },
+	/* The footer offers these two while rows are selected. */
+	{ 'a', TUI_REQ_APPROVE_ROWS },
+	{ TUI_KEY_ESC, TUI_REQ_UNSELECT },
 	{ '/', TUI_REQ_SEARCH },
 	{ 'f', TUI_REQ_FILTER },
 	{ 'u', TUI_REQ_UNDO },
@@ -345,6 +496,8 @@ static const struct tui_key qv_keys[] = {
 	{ 'H', TUI_REQ_HANDOFF },
 	{ 'A', TUI_REQ_ADJUDICATE },
 	{ 'R', TUI_REQ_REVIEWERS },
+	{ 'v', TUI_REQ_SELECT },
+	{ 'V', TUI_REQ_SELECT_ALL },
 };
 
 const struct tui_view_ops tui_view_queue = {

@@ -869,6 +869,78 @@ test_decide_approve(void **state)
 	expect_state(f, "anon-1", QUEUE_STATE_CLAIMED, "bob");
 }
 
+/*
+ * Batch approval: each item its own decision, put on record together; an
+ * item the two-person rule covers and one someone else holds are left out
+ * and say why, and the others stand; undo takes back the last alone.
+ */
+static void
+test_batch_approve(void **state)
+{
+	struct fixture		*f = *state;
+	struct queue_filter	 held = { .item = "out-3" };
+	struct queue_lease	 l;
+	struct queue_batch	 b;
+	const char *const	 items[] = { "out-2", "out-3", "anon-1",
+				     "anon-2" };
+	char			*text, *rule;
+	int64_t			 before;
+	int			 ok, v = 0;
+
+	as(f, "erin");
+	OK(queue_claim_next(f->q, &held, &l, &why));
+	queue_lease_done(&l);
+	as(f, "bob");
+	OK(queue_batch_check(f->q, "out-2", &ok, &why));
+	assert_true(ok);
+	/* The rule covers items flagged toxicity: out-2 (and out-1). */
+	as(f, "alice");
+	text = policy_text("end", "true", "\"reviewer\"");
+	rule = malloc(strlen(text) + 64);
+	assert_non_null(rule);
+	sprintf(rule, "{\"two_person\": {\"flag_types\": [\"toxicity\"]}, "
+	    "%s", text + 1);
+	OK(queue_policy_load(f->q, "two-person.json", rule, strlen(rule),
+	    "alice", &v, &why));
+	free(rule);
+	free(text);
+	as(f, "bob");
+	OK(queue_batch_check(f->q, "out-2", &ok, &why));
+	assert_false(ok);
+	OK(queue_batch_check(f->q, "anon-1", &ok, &why));
+	assert_true(ok);
+
+	before = decisions(f);
+	OK(queue_batch_approve(f->q, items, 4, &b, &why));
+	assert_int_equal(b.approved, 2);
+	assert_int_equal(b.refused, 2);
+	assert_non_null(strstr(b.why[0], "must be reviewed on its own"));
+	assert_non_null(strstr(b.why[1], "held by erin"));
+	assert_null(b.why[2]);
+	assert_null(b.why[3]);
+	queue_batch_done(&b, 4);
+	assert_int_equal(decisions(f), before + 2);
+	expect_state(f, "anon-1", QUEUE_STATE_DECIDED, NULL);
+	expect_state(f, "anon-2", QUEUE_STATE_DECIDED, NULL);
+	/* Left out: released untouched, or still the holder's. */
+	expect_state(f, "out-2", QUEUE_STATE_QUEUED, NULL);
+	expect_state(f, "out-3", QUEUE_STATE_CLAIMED, "erin");
+	assert_int_equal(tu_sql_int(f->db.path, "SELECT count(*) FROM audit "
+	    "WHERE event = 'batch_approve' AND actor = 'bob'"), 1);
+	assert_int_equal(tu_sql_int(f->db.path, "SELECT count(*) FROM audit "
+	    "WHERE event = 'two_person'"), 0);
+
+	expect_undo(f, "anon-2", "approve", 0, NULL);
+	expect_state(f, "anon-1", QUEUE_STATE_DECIDED, NULL);
+
+	/* Nothing approved: nothing on record. */
+	OK(queue_batch_approve(f->q, items, 1, &b, &why));
+	assert_int_equal(b.approved, 0);
+	queue_batch_done(&b, 1);
+	assert_int_equal(tu_sql_int(f->db.path, "SELECT count(*) FROM audit "
+	    "WHERE event = 'batch_approve'"), 1);
+}
+
 static void
 test_decide_lost_lease(void **state)
 {
@@ -2430,6 +2502,7 @@ main(void)
 		T(test_shifts),
 		T(test_shift_counts_exclude_undone),
 		T(test_decide_approve),
+		T(test_batch_approve),
 		T(test_decide_lost_lease),
 		T(test_decide_wrong_lease),
 		T(test_comment),
