@@ -130,7 +130,7 @@ hv_request(struct tui *t, void *state, enum tui_request req, int key)
 	return (0);
 }
 
-/* Its default bindings. */
+/* The default bindings of the view. */
 static const struct tui_key hv_keys[] = {
 	{ TUI_KEY_ESC, TUI_REQ_BACK },
 };

@@ -119,7 +119,7 @@ ev_request(struct tui *t, void *state, enum tui_request req, int key)
 	}
 }
 
-/* Its default bindings. */
+/* The default bindings of the view. */
 static const struct tui_key ev_keys[] = {
 	{ TUI_KEY_RETURN, TUI_REQ_OPEN },
 	{ 'A', TUI_REQ_ACK },

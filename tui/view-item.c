@@ -400,7 +400,21 @@ iv_quit(struct tui *t, void *state)
 		free(why);
 }
 
-/* Its default bindings. */
+/* Span mode's keys, the same in the item view and the escalation view. */
+#define IV_SPAN_KEYS \
+	{ TUI_KEY_TAB, TUI_REQ_SPAN_NEXT }, \
+	{ KEY_BTAB, TUI_REQ_SPAN_PREV }, \
+	{ 'y', TUI_REQ_SPAN_ACCEPT }, \
+	{ 'x', TUI_REQ_SPAN_REJECT }, \
+	{ 't', TUI_REQ_SPAN_RETYPE }, \
+	{ 'v', TUI_REQ_SELECT }, \
+	{ TUI_KEY_RETURN, TUI_REQ_SELECT }, \
+	{ KEY_LEFT, TUI_REQ_CURSOR_LEFT }, \
+	{ 'h', TUI_REQ_CURSOR_LEFT }, \
+	{ KEY_RIGHT, TUI_REQ_CURSOR_RIGHT }, \
+	{ 'l', TUI_REQ_CURSOR_RIGHT },
+
+/* The item view's default bindings. */
 static const struct tui_key iv_keys[] = {
 	{ 'a', TUI_REQ_APPROVE },
 	{ 'c', TUI_REQ_CORRECT },
@@ -409,17 +423,7 @@ static const struct tui_key iv_keys[] = {
 	{ 'u', TUI_REQ_UNDO },
 	{ 'm', TUI_REQ_COMMENT },
 	{ 'C', TUI_REQ_CONFIRM },
-	{ TUI_KEY_TAB, TUI_REQ_SPAN_NEXT },
-	{ KEY_BTAB, TUI_REQ_SPAN_PREV },
-	{ 'y', TUI_REQ_SPAN_ACCEPT },
-	{ 'x', TUI_REQ_SPAN_REJECT },
-	{ 't', TUI_REQ_SPAN_RETYPE },
-	{ 'v', TUI_REQ_SELECT },
-	{ TUI_KEY_RETURN, TUI_REQ_SELECT },
-	{ KEY_LEFT, TUI_REQ_CURSOR_LEFT },
-	{ 'h', TUI_REQ_CURSOR_LEFT },
-	{ KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
-	{ 'l', TUI_REQ_CURSOR_RIGHT },
+	IV_SPAN_KEYS
 	{ 'p', TUI_REQ_REVEAL },
 	{ TUI_KEY_ESC, TUI_REQ_BACK },
 };
@@ -489,17 +493,7 @@ static const struct tui_key iv_esc_keys[] = {
 	{ 'R', TUI_REQ_RESOLVE },
 	{ 'p', TUI_REQ_REVEAL },
 	{ TUI_KEY_ESC, TUI_REQ_BACK },
-	{ TUI_KEY_TAB, TUI_REQ_SPAN_NEXT },
-	{ KEY_BTAB, TUI_REQ_SPAN_PREV },
-	{ 'y', TUI_REQ_SPAN_ACCEPT },
-	{ 'x', TUI_REQ_SPAN_REJECT },
-	{ 't', TUI_REQ_SPAN_RETYPE },
-	{ 'v', TUI_REQ_SELECT },
-	{ TUI_KEY_RETURN, TUI_REQ_SELECT },
-	{ KEY_LEFT, TUI_REQ_CURSOR_LEFT },
-	{ 'h', TUI_REQ_CURSOR_LEFT },
-	{ KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
-	{ 'l', TUI_REQ_CURSOR_RIGHT },
+	IV_SPAN_KEYS
 };
 
 const struct tui_view_ops tui_view_escalation = {

@@ -481,7 +481,7 @@ tui_queue_filter(struct tui *t)
 	return (&qv->filter);
 }
 
-/* Its default bindings. */
+/* The default bindings of the view. */
 static const struct tui_key qv_keys[] = {
 	{ TUI_KEY_RETURN, TUI_REQ_OPEN },
 	{ KEY_ENTER, TUI_REQ_OPEN },

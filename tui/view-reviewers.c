@@ -207,7 +207,7 @@ rv_request(struct tui *t, void *state, enum tui_request req, int key)
 	return (tui_list_request(&st->list, req));
 }
 
-/* Its default bindings. */
+/* The default bindings of the view. */
 static const struct tui_key rv_keys[] = {
 	{ TUI_KEY_ESC, TUI_REQ_BACK },
 };
