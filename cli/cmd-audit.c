@@ -112,6 +112,7 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 		json_add_int(o, "exports", (int64_t)r->exports);
 		json_add_int(o, "unbaselined", (int64_t)r->unbaselined);
 		json_add_int(o, "tombstoned", (int64_t)r->tombstoned);
+		json_add_int(o, "resealed", (int64_t)r->resealed);
 		cmd_print_json(stdout, o, 0);
 		return;
 	}
@@ -142,6 +143,10 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 	if (r->tombstoned > 0)
 		printf("tombstoned: %s items, their content removed by purge or "
 		    "erase events that verify\n", cmd_count(r->tombstoned, a));
+	if (r->resealed > 0)
+		printf("resealed: %s events of the first format, their "
+		    "payloads replaced by hashes, as the purge or erase events "
+		    "list them\n", cmd_count(r->resealed, a));
 }
 
 static int

@@ -29,7 +29,7 @@
 #include "xmalloc.h"
 
 /* 2: contains_personal_data may be "possible"; counts.desirable. */
-#define EXPORT_MANIFEST_VERSION "2"
+#define EXPORT_MANIFEST_VERSION "3"
 
 static const struct export_sink *const export_sinks[] = {
 	&export_sft_sink,
@@ -81,7 +81,6 @@ struct export_ctx {
 	int64_t				 since, last;
 	const char			*form;
 	/* Tombstoned items left out; the items written (ids, for erase). */
-	uint64_t			 purged;
 	int64_t				*items;
 	size_t				 nitems;
 };
@@ -542,22 +541,29 @@ export_note_decision(struct export_ctx *x, const struct queue_decision_info *d)
 		snprintf(x->last_at, sizeof x->last_at, "%s", d->decided_at);
 }
 
+/*
+ * Left out of every format, and counted under "skipped" with the sinks'
+ * own reasons: a tombstoned item (purge, erase: its content is gone) and
+ * one whose source is suspended (until resumed).
+ */
+static int
+export_left_out(struct export_ctx *x, const struct queue_outcome *o)
+{
+	if (o->purged)
+		export_skip(x, "purged");
+	else if (o->suspended)
+		export_skip(x, "suspended");
+	return (o->purged || o->suspended);
+}
+
 static int
 export_on_outcome(const struct queue_outcome *o, void *arg)
 {
 	struct export_ctx	*x = arg;
 	int			 rc;
 
-	/* Tombstoned (purge, erase): its content is gone; counted. */
-	if (o->purged) {
-		x->purged++;
+	if (export_left_out(x, o))
 		return (0);
-	}
-	/* Its source is suspended: counted, not written, until resumed. */
-	if (o->suspended) {
-		export_skip(x, "suspended");
-		return (0);
-	}
 	export_note_decision(x, o->final);
 	x->cur = o;
 	x->cur_d = o->final;
@@ -573,16 +579,8 @@ export_on_decision(const struct queue_decision_info *d,
 	struct export_ctx	*x = arg;
 	int			 rc;
 
-	/* Tombstoned (purge, erase): its content is gone; counted. */
-	if (o->purged) {
-		x->purged++;
+	if (export_left_out(x, o))
 		return (0);
-	}
-	/* Its source is suspended: counted, not written, until resumed. */
-	if (o->suspended) {
-		export_skip(x, "suspended");
-		return (0);
-	}
 	export_note_decision(x, d);
 	x->cur = o;
 	x->cur_d = d;
@@ -674,8 +672,6 @@ export_manifest(struct export_ctx *x, const char *sha, const char *head,
 	    EXPORT_MANIFEST_VERSION);
 	cJSON_AddItemToObject(m, "options", export_options_json(x));
 	cJSON_AddNumberToObject(m, "records", (double)x->records);
-	/* Items (or, per decision, decisions) purge or erase left out. */
-	cJSON_AddNumberToObject(m, "purged", (double)x->purged);
 	o = cJSON_AddObjectToObject(m, "counts");
 	cJSON_AddItemToObject(o, "kind", x->by_kind);
 	cJSON_AddItemToObject(o, "action", x->by_action);

@@ -75,9 +75,58 @@ purge_decision_entry(int64_t id, const char *payload)
 }
 
 /*
+ * The item's events of the first format hold its decisions' payloads
+ * whole: each gets the payload's hash in its place, as the later format
+ * has it. The chain's hashes stay as they were (signatures and a published
+ * head still hold); the item's entry lists each event resealed with the
+ * SHA-256 of its new body, which verify checks in place of its link.
+ */
+static int
+purge_reseal(struct queue *q, const char *ext_id, cJSON *entry, char **cause)
+{
+	struct store_audit_body	*b = NULL;
+	const cJSON		*p;
+	cJSON			*body, *data, *list = NULL, *o;
+	char			*text, sha[65];
+	size_t			 n, i;
+	int			 rc;
+
+	if ((rc = store_audit_first_format(q, ext_id, &b, &n, cause)) != 0)
+		return (rc);
+	for (i = 0; i < n && rc == 0; i++) {
+		body = cJSON_Parse(b[i].body);
+		data = cJSON_GetObjectItemCaseSensitive(body, "data");
+		p = cJSON_GetObjectItemCaseSensitive(data, "payload");
+		/* None, or null: nothing of the item's content is in it. */
+		if (!cJSON_IsObject(data) || p == NULL || cJSON_IsNull(p)) {
+			cJSON_Delete(body);
+			continue;
+		}
+		audit_commit_payload(data);
+		text = json_print(body);
+		cJSON_Delete(body);
+		if ((rc = store_audit_body_set(q, b[i].seq, text,
+		    cause)) == 0) {
+			store_sha256_hex(text, strlen(text), sha);
+			if (list == NULL)
+				list = cJSON_AddArrayToObject(entry,
+				    "resealed");
+			o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "seq", (double)b[i].seq);
+			cJSON_AddStringToObject(o, "body_sha256", sha);
+			cJSON_AddItemToArray(list, o);
+		}
+		free(text);
+	}
+	store_audit_bodies_free(b, n);
+	return (rc);
+}
+
+/*
  * Tombstones one item: the hash of what goes (its line, text, context and
  * its decisions' payloads, in that order, as a digest), its decisions'
- * payloads without their content, the tombstone. Its entry for the event
+ * payloads without their content, its first-format events resealed, the
+ * tombstone. Its entry for the event
  * goes into items.
  */
 static int
@@ -140,7 +189,7 @@ purge_item(struct queue *q, const struct store_doomed *d,
 		    c.decisions[i].id, p));
 		free(p);
 	}
-	rc = 0;
+	rc = purge_reseal(q, d->ext_id, e, cause);
 out:
 	store_content_done(&c);
 	return (rc);

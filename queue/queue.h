@@ -994,6 +994,9 @@ struct queue_verify_report {
 					   items are not yet on record */
 	uint64_t	 tombstoned;	/* items whose content purge or erase
 					   removed */
+	uint64_t	 resealed;	/* first-format events of theirs whose
+					   payloads purge or erase replaced by
+					   hashes, links kept */
 };
 /*
  * Checks every page of the file, recomputes the chain, checks each

@@ -68,6 +68,12 @@ struct verify {
 	struct verify_list		 rebatched;
 	cJSON				*tombstones;	/* ext_id: entry */
 	cJSON				*rewritten;	/* decision: sha */
+	/*
+	 * First-format events of tombstoned items whose bodies no longer
+	 * hash to their links: resealed, if a tombstone's entry lists each
+	 * with its body's SHA-256 as it is now (verify_tombstones).
+	 */
+	cJSON				*resealed;
 	struct verify_policy		*pols;
 	size_t				 npols;
 	int64_t				 decisions;	/* events naming one */
@@ -150,6 +156,7 @@ verify_done(struct verify *v)
 	verify_list_free(&v->unsuspends);
 	verify_list_free(&v->rebatched);
 	cJSON_Delete(v->tombstones);
+	cJSON_Delete(v->resealed);
 	cJSON_Delete(v->rewritten);
 	for (i = 0; i < v->npols; i++)
 		policy_free(v->pols[i].p);
@@ -506,6 +513,45 @@ verify_signature(struct verify *v, int64_t first, int64_t seq,
 	return (0);
 }
 
+/*
+ * An event whose body does not hash to its link. Purge and erase reseal a
+ * tombstoned item's first-format events (the payload, whole in them,
+ * replaced by its hash) and leave the chain's hashes as they were, so that
+ * signatures and published heads still hold: such an event's link is
+ * taken as stored, to be matched once the whole log is read. Anything
+ * else was changed.
+ */
+static int
+verify_unhashed(struct verify *v, const struct store_verify_event *e,
+    char hash[65], char **cause)
+{
+	cJSON	*o;
+	char	 sha[65];
+	int	 found = 0;
+
+	if (e->body != NULL && e->event != NULL && e->item != NULL &&
+	    e->hash != NULL && strlen(e->hash) == 64 &&
+	    strncmp(e->body, "{\"v\":", 5) != 0 &&
+	    store_tombstone_exists(v->q, e->item, &found, NULL) == 0 &&
+	    found) {
+		store_sha256_hex(e->body, strlen(e->body), sha);
+		if (v->resealed == NULL)
+			v->resealed = cJSON_CreateArray();
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "seq", (double)e->seq);
+		cJSON_AddStringToObject(o, "event", e->event);
+		cJSON_AddStringToObject(o, "item", e->item);
+		cJSON_AddStringToObject(o, "body_sha256", sha);
+		cJSON_AddItemToArray(v->resealed, o);
+		memcpy(hash, e->hash, 65);
+		return (0);
+	}
+	xasprintf(cause, "audit event %lld (%s) was changed after it was "
+	    "recorded: its hash does not match", (long long)e->seq,
+	    e->event != NULL ? e->event : "?");
+	return (EX_DATAERR);
+}
+
 static int
 verify_chain(struct verify *v, const char *expect, char **cause)
 {
@@ -538,14 +584,12 @@ verify_chain(struct verify *v, const char *expect, char **cause)
 			    "reordered", (long long)seq, (long long)seq - 1);
 			goto out;
 		}
-		if (text == NULL || event == NULL ||
+		if ((text == NULL || event == NULL ||
 		    store_audit_hash(prev, text, hash) != 0 ||
-		    !verify_streq(hash, e.hash)) {
-			xasprintf(cause, "audit event %lld (%s) was changed "
-			    "after it was recorded: its hash does not match",
-			    (long long)seq, event != NULL ? event : "?");
+		    !verify_streq(hash, e.hash)) &&
+		    (rc = verify_unhashed(v, &e, hash, cause)) != 0)
 			goto out;
-		}
+		rc = EX_DATAERR;
 		cJSON_Delete(body);
 		if ((body = cJSON_Parse(text)) == NULL) {
 			xasprintf(cause, "audit event %lld: unreadable body",
@@ -1372,6 +1416,24 @@ out:
 	return (rc);
 }
 
+/* Whether the item's tombstone entry lists the event, with its body now. */
+static int
+verify_resealed(struct verify *v, const cJSON *r)
+{
+	const cJSON *e, *x;
+
+	e = cJSON_GetObjectItemCaseSensitive(v->tombstones, verify_str(r,
+	    "item"));
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e,
+	    "resealed")) {
+		if (verify_num(x, "seq") == verify_num(r, "seq") &&
+		    verify_streq(verify_str(x, "body_sha256"),
+		    verify_str(r, "body_sha256")))
+			return (1);
+	}
+	return (0);
+}
+
 /*
  * Each tombstone is what its event recorded (when, who, why, the hash of
  * what was removed), its item's content is gone, and every rewritten
@@ -1442,6 +1504,17 @@ verify_tombstones(struct verify *v, char **cause)
 			    sha->string);
 			goto out;
 		}
+	}
+	cJSON_ArrayForEach(d, v->resealed) {
+		if (!verify_resealed(v, d)) {
+			xasprintf(cause, "audit event %lld (%s) was changed after "
+			    "it was recorded: its hash does not match, and no "
+			    "purge or erasure resealed it as it is now",
+			    (long long)verify_num(d, "seq"),
+			    verify_str(d, "event"));
+			goto out;
+		}
+		v->r->resealed++;
 	}
 	v->r->tombstoned = (uint64_t)n;
 	rc = 0;

@@ -456,6 +456,27 @@ const struct store_migration pg_migrations[] = {
 	"CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions"
 	"  FOR EACH ROW EXECUTE FUNCTION decisions_guard();"
 	},
+	{ 9, "purge and erase reseal a tombstoned item's first-format events",
+	/* As SQLite's migration 12. */
+	"DROP TRIGGER audit_no_update ON audit;"
+	"CREATE FUNCTION audit_guard() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  IF NEW.seq IS DISTINCT FROM OLD.seq OR "
+	"  NEW.at IS DISTINCT FROM OLD.at OR "
+	"  NEW.actor IS DISTINCT FROM OLD.actor OR "
+	"  NEW.event IS DISTINCT FROM OLD.event OR "
+	"  NEW.item IS DISTINCT FROM OLD.item OR "
+	"  NEW.prev_hash IS DISTINCT FROM OLD.prev_hash OR "
+	"  NEW.hash IS DISTINCT FROM OLD.hash OR "
+	"  substr(OLD.body, 1, 5) = '{\"v\":' OR "
+	"  NOT EXISTS (SELECT 1 FROM tombstones t JOIN items i"
+	"  ON i.id = t.item_id WHERE i.ext_id = OLD.item) THEN"
+	"  RAISE EXCEPTION 'the audit log is append-only'"
+	"  USING ERRCODE = 'restrict_violation'; END IF;"
+	"  RETURN NEW; END $$;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  FOR EACH ROW EXECUTE FUNCTION audit_guard();"
+	},
 };
 
 const size_t pg_nmigrations = sizeof pg_migrations / sizeof pg_migrations[0];

@@ -1004,6 +1004,21 @@ int		 store_decision_payload_set(struct queue *, int64_t decision,
 		     const char *payload, char **cause);
 int		 store_tombstone_exists(struct queue *, const char *ext_id,
 		     int *found, char **cause);
+/*
+ * The events naming an item whose bodies are in the first format (no "v":
+ * a decision's payload whole), for purge and erase to reseal; and the
+ * rewrite of one such body, which the guard allows only for a tombstoned
+ * item's first-format event, its chain columns as they were.
+ */
+struct store_audit_body {
+	int64_t	 seq;
+	char	*body;
+};
+int		 store_audit_first_format(struct queue *, const char *ext_id,
+		     struct store_audit_body **, size_t *, char **cause);
+void		 store_audit_bodies_free(struct store_audit_body *, size_t);
+int		 store_audit_body_set(struct queue *, int64_t seq,
+		     const char *body, char **cause);
 
 /* Tombstones by item, with whether the item's content is gone. */
 struct store_tombstone_row {

@@ -516,6 +516,24 @@ const struct store_migration sqlite_migrations[] = {
 	"  EXISTS (SELECT 1 FROM tombstones t WHERE t.item_id = old.item_id))"
 	"  BEGIN SELECT RAISE(ABORT, 'decisions are append-only'); END;"
 	},
+	{ 12, "purge and erase reseal a tombstoned item's first-format events",
+	/*
+	 * An event stays as it was, but for the body of a first-format one
+	 * (no "v": a decision's payload whole in it) whose item has its
+	 * tombstone: purge and erase put the payload's hash in its place.
+	 * Its link (prev_hash, hash) stays; the tombstone's event lists the
+	 * new body's hash, which verify checks.
+	 */
+	"DROP TRIGGER audit_no_update;"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	"  WHEN NOT (new.seq IS old.seq AND new.at IS old.at AND "
+	"  new.actor IS old.actor AND new.event IS old.event AND "
+	"  new.item IS old.item AND new.prev_hash IS old.prev_hash AND "
+	"  new.hash IS old.hash AND substr(old.body, 1, 5) <> '{\"v\":' AND "
+	"  EXISTS (SELECT 1 FROM tombstones t JOIN items i ON i.id = t.item_id"
+	"  WHERE i.ext_id = old.item))"
+	"  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+	},
 };
 
 const size_t sqlite_nmigrations =

@@ -206,6 +206,62 @@ store_decision_payload_set(struct queue *q, int64_t decision,
 }
 
 int
+store_audit_first_format(struct queue *q, const char *ext_id,
+    struct store_audit_body **out, size_t *n, char **cause)
+{
+	/* Every later format's body starts with its version. */
+	static const char sql[] =
+	    "SELECT seq, body FROM audit WHERE item = ? AND "
+	    "substr(body, 1, 5) <> '{\"v\":' ORDER BY seq";
+	struct store_stmt	*st;
+	int			 rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_text(st, 1, ext_id);
+	while ((rc = store_step(st, "audit", cause)) == STORE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[*n].seq = store_int(st, 0);
+		(*out)[*n].body = store_column_text(st, 1);
+		(*n)++;
+	}
+	store_reset(st);
+	if (rc != STORE_DONE) {
+		store_audit_bodies_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return (rc);
+	}
+	return (0);
+}
+
+void
+store_audit_bodies_free(struct store_audit_body *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].body);
+	free(v);
+}
+
+int
+store_audit_body_set(struct queue *q, int64_t seq, const char *body,
+    char **cause)
+{
+	static const char sql[] = "UPDATE audit SET body = ? WHERE seq = ?";
+	struct store_stmt *st;
+
+	if ((st = store_stmt(q, sql, cause)) == NULL)
+		return (EX_SOFTWARE);
+	store_bind_text(st, 1, body);
+	store_bind_int(st, 2, seq);
+	return (store_run(st, "purge", cause));
+}
+
+int
 store_tombstone_exists(struct queue *q, const char *ext_id, int *found,
     char **cause)
 {

@@ -135,6 +135,6 @@ step "exports skip the erased"
 expect_exit 0 hitl_as alice export --format decisions --since all -o again.jsonl
 expect_eq "records" "$(wc -l <again.jsonl | tr -d ' ')" 0
 _lib_where="again.jsonl.manifest.json"
-jq -e '.purged == 3' again.jsonl.manifest.json >/dev/null ||
+jq -e '.skipped.purged == 3' again.jsonl.manifest.json >/dev/null ||
     fail "the manifest does not count the purged" again.jsonl.manifest.json
 pass

@@ -100,7 +100,7 @@ m = json.load(open(path + ".manifest.json", encoding="utf-8"))
 fmt = m["format"]
 counts = m["counts"]
 eq("records", m["records"], len(recs))
-eq("manifest_version", m["manifest_version"], "2")
+eq("manifest_version", m["manifest_version"], "3")
 
 # What the file holds, looked for in it.
 for v in has:

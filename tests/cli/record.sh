@@ -589,7 +589,8 @@ if only_sqlite "a database made before signing" \
 	expect_exit 0 hitl_as bob --db old.db next --json
 	expect_exit 0 hitl_as bob --db old.db decide wf-out-1 \
 	    --lease "$(jq .lease.id "$T/out")" approve
-	attack old.db "DROP TABLE tombstones; DROP TABLE subjects;
+	attack old.db "DROP TRIGGER audit_no_update;
+	    DROP TABLE tombstones; DROP TABLE subjects;
 	    DROP TABLE export_items; DROP TRIGGER decisions_no_update;
 	    ALTER TABLE decisions DROP COLUMN vote;
 	    ALTER TABLE escalations DROP COLUMN notified_overdue_at;

@@ -43,178 +43,128 @@ policy(int none)
 	return (p);
 }
 
-static void
-test_overlaps_merge(void **state)
-{
-	struct policy		*p = policy(0);
-	struct queue_mask	*m;
+/* "AnaBelo": two accepted spans side by side. */
+static char text2[] = "AnaBelo";
+static struct queue_span spans2[] = {
+	{ person, 0, 3, 0.9, NULL, NULL, accepted },
+	{ location, 3, 7, 0.9, NULL, NULL, accepted },
+};
+static struct queue_item item2 = {
+	.ext_id = (char *)"m2", .kind = QUEUE_KIND_ANONYMIZATION,
+	.text = text2, .spans = spans2, .nspans = 2,
+};
+
+/* A model output: only pii.* flags with offsets; "東京" is 6 bytes. */
+static char text3[] = "東京: mail a@b.jp";
+static char pii[] = "pii.leak", tox[] = "toxicity", piix[] = "piiish";
+static struct queue_flag flags3[] = {
+	{ tox, 0.9, NULL, NULL, 1, 0, 2 },
+	{ pii, 0.9, NULL, NULL, 1, 9, 15 },
+	{ piix, 0.9, NULL, NULL, 1, 0, 2 },
+	{ pii, 0.9, NULL, NULL, 0, 0, 0 },
+};
+static struct queue_item item3 = {
+	.ext_id = (char *)"m3", .kind = QUEUE_KIND_MODEL_OUTPUT,
+	.text = text3, .flags = flags3, .nflags = 4,
+};
+
+static const unsigned char zoe_decided[4] = { 0, 0, 1, 0 };
+static const unsigned char votes_differ[4] = {
+	QUEUE_MASK_AT_HAND, 0, QUEUE_MASK_AT_HAND, 1
+};
+
+#define OPEN	"\xe2\x9f\xa6"	/* ⟦ */
+#define CLOSE	"\xe2\x9f\xa7"	/* ⟧ */
+
+/*
+ * One case: the item's masks with span selected (and the verdicts given,
+ * or none) are n; the first (and second) are these code point and byte
+ * ranges of that type, and the text with its marks is text (NULL: not
+ * looked at).
+ */
+struct mask_case {
+	const char		*what;
+	const struct queue_item	*item;
+	int			 none;		/* privacy.mask "none" */
+	size_t			 selected;
+	const unsigned char	*decided;
 	size_t			 n;
+	struct {
+		size_t		 cp_start, cp_end, start, end;
+		const char	*type;
+	}			 m[2];
+	const char		*text;
+};
 
-	(void)state;
-	/* Span 2 (Zoë) selected: the overlapping PERSON and LOCATION are one. */
-	n = queue_mask_ranges(&item1, p, 2, NULL, &m);
-	assert_int_equal(n, 2);
-	assert_int_equal(m[0].cp_start, 0);
-	assert_int_equal(m[0].cp_end, 12);
-	assert_string_equal(m[0].entity_type, "PERSON");
-	assert_int_equal(m[1].cp_start, 24);
-	assert_int_equal(m[1].cp_end, 32);
-	free(m);
-	policy_free(p);
-}
-
-static void
-test_utf8_offsets(void **state)
-{
-	struct policy		*p = policy(0);
-	struct queue_mask	*m;
-	unsigned char		 decided[4] = { 0, 0, 1, 0 };
-	char			*s;
-	size_t			 n;
-
-	(void)state;
-	/* Zoë decided, EMAIL selected: "ë" is two bytes, so bytes shift. */
-	n = queue_mask_ranges(&item1, p, 3, decided, &m);
-	assert_int_equal(n, 2);
-	assert_int_equal(m[1].cp_start, 17);
-	assert_int_equal(m[1].cp_end, 20);
-	assert_int_equal(m[1].start, 17);
-	assert_int_equal(m[1].end, 21);
-	s = queue_mask_text(text1, m, n);
-	assert_string_equal(s, "\xe2\x9f\xa6PERSON\xe2\x9f\xa7 met "
-	    "\xe2\x9f\xa6PERSON\xe2\x9f\xa7 at zoe@x.fr");
-	free(s);
-	free(m);
-	policy_free(p);
-}
-
-static void
-test_selected_always_shown(void **state)
-{
-	struct policy		*p = policy(0);
-	struct queue_mask	*m;
-	char			*s;
-	size_t			 n;
-
-	(void)state;
-	/*
-	 * LOCATION [0, 5) selected inside the accepted PERSON [0, 12): the
-	 * selected span is cut out of the mask, what is left of it stays.
-	 */
-	n = queue_mask_ranges(&item1, p, 1, NULL, &m);
-	assert_int_equal(n, 2);
-	assert_int_equal(m[0].cp_start, 5);
-	assert_int_equal(m[0].cp_end, 12);
-	s = queue_mask_text(text1, m, n);
-	assert_string_equal(s, "Paris\xe2\x9f\xa6PERSON\xe2\x9f\xa7 met Zo"
-	    "\xc3\xab at \xe2\x9f\xa6" "EMAIL_ADDRESS\xe2\x9f\xa7");
-	free(s);
-	free(m);
-	/* No span selected: every accepted one is masked. */
-	n = queue_mask_ranges(&item1, p, QUEUE_MASK_NO_SPAN, NULL, &m);
-	assert_int_equal(n, 2);
-	free(m);
-	policy_free(p);
-}
+static const struct mask_case cases[] = {
+	{ "Zoë selected: the overlapping PERSON and LOCATION are one",
+	  &item1, 0, 2, NULL, 2,
+	  { { 0, 12, 0, 12, "PERSON" }, { 24, 32, 25, 33, "EMAIL_ADDRESS" } },
+	  OPEN "PERSON" CLOSE " met Zo\xc3\xab at " OPEN "EMAIL_ADDRESS"
+	  CLOSE },
+	{ "Zoë decided, the email selected: \"ë\" is two bytes",
+	  &item1, 0, 3, zoe_decided, 2,
+	  { { 0, 12, 0, 12, "PERSON" }, { 17, 20, 17, 21, "PERSON" } },
+	  OPEN "PERSON" CLOSE " met " OPEN "PERSON" CLOSE " at zoe@x.fr" },
+	{ "LOCATION selected inside PERSON: cut out of the mask",
+	  &item1, 0, 1, NULL, 2,
+	  { { 5, 12, 5, 12, "PERSON" }, { 24, 32, 25, 33, "EMAIL_ADDRESS" } },
+	  "Paris" OPEN "PERSON" CLOSE " met Zo\xc3\xab at " OPEN
+	  "EMAIL_ADDRESS" CLOSE },
+	{ "no span selected: every accepted one is masked",
+	  &item1, 0, QUEUE_MASK_NO_SPAN, NULL, 2,
+	  { { 0, 12, 0, 12, "PERSON" }, { 24, 32, 25, 33, "EMAIL_ADDRESS" } },
+	  NULL },
+	{ "votes disagree on two spans: those are shown, the rest masked",
+	  &item1, 0, QUEUE_MASK_NO_SPAN, votes_differ, 1,
+	  { { 24, 32, 25, 33, "EMAIL_ADDRESS" } },
+	  "Paris Hilton met Zo\xc3\xab at " OPEN "EMAIL_ADDRESS" CLOSE },
+	{ "adjacent spans stay two masks",
+	  &item2, 0, QUEUE_MASK_NO_SPAN, NULL, 2,
+	  { { 0, 3, 0, 3, "PERSON" }, { 3, 7, 3, 7, "LOCATION" } },
+	  OPEN "PERSON" CLOSE OPEN "LOCATION" CLOSE },
+	{ "a model output: its pii.* flags with offsets alone",
+	  &item3, 0, QUEUE_MASK_NO_SPAN, NULL, 1,
+	  { { 9, 15, 13, 19, "pii.leak" } }, NULL },
+	{ "masking off: an output", &item3, 1, QUEUE_MASK_NO_SPAN, NULL, 0,
+	  { { 0 } }, NULL },
+	{ "masking off: a case", &item1, 1, QUEUE_MASK_NO_SPAN, NULL, 0,
+	  { { 0 } }, NULL },
+};
 
 static void
-test_several_at_hand(void **state)
+test_masks(void **state)
 {
-	struct policy		*p = policy(0);
-	struct queue_mask	*m;
-	unsigned char		 decided[4] = {
-		QUEUE_MASK_AT_HAND, 0, QUEUE_MASK_AT_HAND, 1
-	};
-	char			*s;
-	size_t			 n;
-
-	(void)state;
-	/*
-	 * Votes disagree on PERSON [0, 12) and Zoë, agree on the rest: the
-	 * two are shown, LOCATION [0, 5) (inside the first) and the email
-	 * are masked but where a span at hand covers them.
-	 */
-	n = queue_mask_ranges(&item1, p, QUEUE_MASK_NO_SPAN, decided, &m);
-	assert_int_equal(n, 1);
-	s = queue_mask_text(text1, m, n);
-	assert_string_equal(s, "Paris Hilton met Zo\xc3\xab at "
-	    "\xe2\x9f\xa6" "EMAIL_ADDRESS\xe2\x9f\xa7");
-	free(s);
-	free(m);
-	policy_free(p);
-}
-
-static void
-test_adjacent_stay_two(void **state)
-{
-	static char t[] = "AnaBelo";
-	static struct queue_span sp[] = {
-		{ person, 0, 3, 0.9, NULL, NULL, accepted },
-		{ location, 3, 7, 0.9, NULL, NULL, accepted },
-	};
-	struct queue_item	 it = {
-		.ext_id = (char *)"m2", .kind = QUEUE_KIND_ANONYMIZATION,
-		.text = t, .spans = sp, .nspans = 2,
-	};
-	struct policy		*p = policy(0);
+	const struct mask_case	*c;
+	struct policy		*p;
 	struct queue_mask	*m;
 	char			*s;
-	size_t			 n;
+	size_t			 i, j, n;
 
 	(void)state;
-	n = queue_mask_ranges(&it, p, QUEUE_MASK_NO_SPAN, NULL, &m);
-	assert_int_equal(n, 2);
-	s = queue_mask_text(t, m, n);
-	assert_string_equal(s, "\xe2\x9f\xa6PERSON\xe2\x9f\xa7"
-	    "\xe2\x9f\xa6LOCATION\xe2\x9f\xa7");
-	free(s);
-	free(m);
-	policy_free(p);
-}
-
-static void
-test_flags_and_none(void **state)
-{
-	static char t[] = "東京: mail a@b.jp";
-	static char pii[] = "pii.leak", tox[] = "toxicity", piix[] = "piiish";
-	static struct queue_flag fl[] = {
-		{ tox, 0.9, NULL, NULL, 1, 0, 2 },
-		{ pii, 0.9, NULL, NULL, 1, 9, 15 },
-		{ piix, 0.9, NULL, NULL, 1, 0, 2 },
-		{ pii, 0.9, NULL, NULL, 0, 0, 0 },
-	};
-	struct queue_item	 it = {
-		.ext_id = (char *)"m3", .kind = QUEUE_KIND_MODEL_OUTPUT,
-		.text = t, .flags = fl, .nflags = 4,
-	};
-	struct policy		*p = policy(0);
-	struct queue_mask	*m;
-	size_t			 n;
-
-	(void)state;
-	/* Only pii.* flags with offsets; "東京" is 6 bytes for 2 points. */
-	n = queue_mask_ranges(&it, p, QUEUE_MASK_NO_SPAN, NULL, &m);
-	assert_int_equal(n, 1);
-	assert_int_equal(m[0].start, 13);
-	assert_int_equal(m[0].end, 19);
-	assert_string_equal(m[0].entity_type, "pii.leak");
-	free(m);
-	policy_free(p);
-	p = policy(1);
-	assert_int_equal(queue_mask_ranges(&it, p, QUEUE_MASK_NO_SPAN, NULL,
-	    &m), 0);
-	assert_null(m);
-	assert_int_equal(queue_mask_ranges(&item1, p, QUEUE_MASK_NO_SPAN,
-	    NULL, &m), 0);
-	policy_free(p);
-}
-
-static int
-bad(const char *json, char **why)
-{
-	struct policy *p;
-
-	return (policy_parse(json, strlen(json), &p, why));
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		c = &cases[i];
+		print_message("%s\n", c->what);
+		p = policy(c->none);
+		n = queue_mask_ranges(c->item, p, c->selected, c->decided, &m);
+		assert_int_equal(n, c->n);
+		if (n == 0)
+			assert_null(m);
+		for (j = 0; j < n && j < 2; j++) {
+			assert_int_equal(m[j].cp_start, c->m[j].cp_start);
+			assert_int_equal(m[j].cp_end, c->m[j].cp_end);
+			assert_int_equal(m[j].start, c->m[j].start);
+			assert_int_equal(m[j].end, c->m[j].end);
+			assert_string_equal(m[j].entity_type, c->m[j].type);
+		}
+		if (c->text != NULL) {
+			s = queue_mask_text(c->item->text, m, n);
+			assert_string_equal(s, c->text);
+			free(s);
+		}
+		free(m);
+		policy_free(p);
+	}
 }
 
 static void
@@ -223,8 +173,18 @@ test_policy_keys(void **state)
 	static const char good[] = "{\"privacy\": {\"mask\": \"none\", "
 	    "\"reveal_reason\": true, \"purpose\": \"review\", "
 	    "\"categories\": [\"contact details\"]}}";
+	/* Each refused, its message naming the key. */
+	static const char *const refused[][2] = {
+		{ "{\"privacy\": {\"mask\": \"all\"}}", "privacy.mask" },
+		{ "{\"privacy\": {\"reveal_reason\": 1}}",
+		  "privacy.reveal_reason" },
+		{ "{\"privacy\": {\"categories\": \"x\"}}",
+		  "privacy.categories" },
+		{ "{\"privacy\": {\"purpose\": []}}", "privacy.purpose" },
+	};
 	struct policy	*p;
 	char		*why = NULL;
+	size_t		 i;
 
 	(void)state;
 	assert_int_equal(policy_parse(good, strlen(good), &p, &why), 0);
@@ -233,33 +193,20 @@ test_policy_keys(void **state)
 	assert_string_equal(p->purpose, "review");
 	assert_int_equal(p->ncategories, 1);
 	policy_free(p);
-	assert_int_equal(bad("{\"privacy\": {\"mask\": \"all\"}}", &why), -1);
-	assert_non_null(strstr(why, "privacy.mask"));
-	free(why);
-	why = NULL;
-	assert_int_equal(bad("{\"privacy\": {\"reveal_reason\": 1}}", &why), -1);
-	assert_non_null(strstr(why, "privacy.reveal_reason"));
-	free(why);
-	why = NULL;
-	assert_int_equal(bad("{\"privacy\": {\"categories\": \"x\"}}", &why), -1);
-	assert_non_null(strstr(why, "privacy.categories"));
-	free(why);
-	why = NULL;
-	assert_int_equal(bad("{\"privacy\": {\"purpose\": []}}", &why), -1);
-	assert_non_null(strstr(why, "privacy.purpose"));
-	free(why);
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		why = NULL;
+		assert_int_equal(policy_parse(refused[i][0],
+		    strlen(refused[i][0]), &p, &why), -1);
+		assert_non_null(strstr(why, refused[i][1]));
+		free(why);
+	}
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_overlaps_merge),
-		cmocka_unit_test(test_utf8_offsets),
-		cmocka_unit_test(test_selected_always_shown),
-		cmocka_unit_test(test_several_at_hand),
-		cmocka_unit_test(test_adjacent_stay_two),
-		cmocka_unit_test(test_flags_and_none),
+		cmocka_unit_test(test_masks),
 		cmocka_unit_test(test_policy_keys),
 	};
 

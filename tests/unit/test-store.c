@@ -632,6 +632,9 @@ static void
 test_schema_1_database_is_upgraded_keeping_data(void **state)
 {
 	static const char downgrade[] =
+	    "DROP TRIGGER audit_no_update;"
+	    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+	    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
 	    "DROP TABLE tombstones; DROP TABLE subjects;"
 	    "DROP TABLE export_items; DROP TRIGGER decisions_no_update;"
 	    "CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions"
