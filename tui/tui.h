@@ -124,8 +124,10 @@ struct tui;
 
 /*
  * Every view, in the order the help screen and the README's key table list
- * them: its id and the name of its ops (tui_view_NAME, in view-NAME.c).
- * Adding a view is its file and a line here.
+ * them: its id and the name of its ops (tui_view_NAME, defined in the
+ * view's own file; the escalation view, an item opened from the inbox,
+ * shares the item view's). Adding a view is its file (and Makefile.am's
+ * line) and a line here.
  */
 #define TUI_VIEW_INFO \
 	V(QUEUE,	queue) \
@@ -257,8 +259,9 @@ void	 tui_item_layout(struct tui *, const struct tui_rect *);
 const struct queue_filter *tui_queue_filter(struct tui *);
 
 /*
- * view-item.c: show an escalated item from the inbox; item-decide.c:
- * settle one.
+ * view-item.c: show an escalated item from the inbox (the escalation
+ * view); resolve one, shown or from the inbox; item-decide.c: acknowledge
+ * one.
  */
 int	 tui_item_show_escalation(struct tui *,
 	     const struct queue_escalation *);
