@@ -59,6 +59,7 @@ extern const struct cmd_entry cmd_shift_entry;
 extern const struct cmd_entry cmd_shifts_entry;
 extern const struct cmd_entry cmd_reviewers_entry;
 extern const struct cmd_entry cmd_agreement_entry;
+extern const struct cmd_entry cmd_detectors_entry;
 extern const struct cmd_entry cmd_adjudication_entry;
 extern const struct cmd_entry cmd_reviewer_entry;
 extern const struct cmd_entry cmd_escalations_entry;

@@ -35,6 +35,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_shifts_entry,
 	&cmd_reviewers_entry,
 	&cmd_agreement_entry,
+	&cmd_detectors_entry,
 	&cmd_adjudication_entry,
 	&cmd_reviewer_entry,
 	&cmd_escalations_entry,

@@ -16,11 +16,11 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	const struct queue_item	*it = o->item;
 	struct export_pii	 pii;
 	cJSON			*payload, *r, *arr, *f;
-	const cJSON		*corr, *labels, *l, *verdicts, *vd;
-	const char		*outcome, *v, *action;
+	const cJSON		*corr, *labels, *l;
+	const char		*outcome, *action;
 	char			*text;
 	size_t			 i;
-	int			 rc, reject;
+	int			 rc;
 
 	if (it->kind != QUEUE_KIND_MODEL_OUTPUT || o->final == NULL)
 		return (0);
@@ -30,7 +30,6 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 	    payload, "outcome"));
 	if (cJSON_GetObjectItemCaseSensitive(payload, "correction") != NULL)
 		corr = cJSON_GetObjectItemCaseSensitive(payload, "correction");
-	reject = outcome != NULL && strcmp(outcome, "reject") == 0;
 	action = outcome != NULL ? outcome : o->final->action;
 	export_pii_find(o, &pii);
 	text = export_redact_text(x, &pii, it->text);
@@ -46,14 +45,7 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 			    cJSON_CreateString(l->valuestring));
 	}
 	arr = cJSON_AddArrayToObject(r, "flags");
-	verdicts = cJSON_GetObjectItemCaseSensitive(corr, "flags");
-	/* The verdicts beside the flags, walked alongside (not indexed). */
-	vd = cJSON_IsArray(verdicts) ? verdicts->child : NULL;
-	for (i = 0; i < it->nflags; i++, vd = vd != NULL ? vd->next : NULL) {
-		v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(vd,
-		    "verdict"));
-		if (v == NULL)
-			v = reject ? "confirmed" : "overturned";
+	for (i = 0; i < it->nflags; i++) {
 		f = cJSON_CreateObject();
 		export_str(f, "type", it->flags[i].type);
 		if (it->flags[i].detector != NULL)
@@ -62,7 +54,7 @@ fmt_labels_outcome(struct export_ctx *x, const struct queue_outcome *o)
 		else
 			export_str(f, "detector", NULL);
 		cJSON_AddNumberToObject(f, "score", it->flags[i].score);
-		export_str(f, "verdict", v);
+		export_str(f, "verdict", queue_flag_verdict(payload, i));
 		cJSON_AddItemToArray(arr, f);
 	}
 	rc = export_write(x, r, it, action);

@@ -493,21 +493,19 @@ queue_decision_exported(struct queue *q, int64_t id)
 }
 
 int
-queue_decision_before(struct queue *q, const char *time, int64_t *id,
-    char **cause)
+queue_time_utc(const char *time, char utc[32], char **cause)
 {
-	struct tm		 tm;
-	const char		*p;
-	char			 utc[32];
-	int64_t			 t;
-	int			 sign;
+	struct tm	 tm;
+	const char	*p;
+	int64_t		 t;
+	int		 sign;
 
 	if (record_check_time(time) != 0) {
-		xasprintf(cause, "--since: \"%s\" is not last, all or an RFC "
-		    "3339 time (2026-11-27T09:14:03Z)", time);
+		xasprintf(cause, "\"%s\" is not an RFC 3339 time "
+		    "(2026-11-27T09:14:03Z)", time);
 		return (EX_USAGE);
 	}
-	/* Decision times are UTC to the second: bring the bound there. */
+	/* Stored times are UTC to the second: bring the bound there. */
 	memset(&tm, 0, sizeof tm);
 	p = strptime(time, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (p == NULL)
@@ -522,5 +520,20 @@ queue_decision_before(struct queue *q, const char *time, int64_t *id,
 		    (p[4] - '0') * 600 + (p[5] - '0') * 60);
 	}
 	queue_format_time(t, utc);
+	return (0);
+}
+
+int
+queue_decision_before(struct queue *q, const char *time, int64_t *id,
+    char **cause)
+{
+	char	utc[32], *why = NULL;
+
+	if (queue_time_utc(time, utc, &why) != 0) {
+		free(why);
+		xasprintf(cause, "--since: \"%s\" is not last, all or an RFC "
+		    "3339 time (2026-11-27T09:14:03Z)", time);
+		return (EX_USAGE);
+	}
 	return (store_decision_before(q, utc, id, cause));
 }

@@ -78,6 +78,7 @@ policy_new(void)
 	}
 	p->min_flag_score = 0.5;
 	p->spot_check_rate = 0.05;
+	p->target_precision = 0.9;
 	p->overlap_reviewers = 2;
 	p->min_gold_accuracy = 0.8;
 	p->min_gold_items = 20;
@@ -836,6 +837,22 @@ policy_parse_retention(const cJSON *root, struct policy *p, char **cause)
 	return (0);
 }
 
+/* feedback: what hitl detectors measures the detectors against. */
+static int
+policy_parse_feedback(const cJSON *root, struct policy *p, char **cause)
+{
+	static const char *const keys[] = { "target_precision", NULL };
+	const cJSON	*obj;
+	int		 rc;
+
+	if ((rc = json_get_object(root, "", "feedback", &obj, cause)) <= 0)
+		return (rc);
+	if (json_check_keys(obj, "feedback", keys, 1, cause) != 0)
+		return (-1);
+	return (policy_number(obj, "feedback", "target_precision", 0.5, 1,
+	    &p->target_precision, cause) < 0 ? -1 : 0);
+}
+
 static int
 policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 {
@@ -909,7 +926,8 @@ policy_parse_sections(const cJSON *root, struct policy *p, char **cause)
 		}
 	}
 	if (policy_parse_privacy(root, p, cause) < 0 ||
-	    policy_parse_retention(root, p, cause) < 0)
+	    policy_parse_retention(root, p, cause) < 0 ||
+	    policy_parse_feedback(root, p, cause) < 0)
 		return (-1);
 	return (policy_parse_quality(root, p, cause));
 }
@@ -923,7 +941,8 @@ policy_parse(const char *json, size_t len, struct policy **out, char **cause)
 		"default_role", "roles",
 		"anonymization", "model_output", "weights", "default_weight",
 		"labels", "teams", "reason_codes", "severities", "exports",
-		"quality", "two_person", "hooks", "privacy", "retention", NULL
+		"quality", "two_person", "hooks", "privacy", "retention",
+		"feedback", NULL
 	};
 	cJSON		*root = NULL;
 	struct policy	*p;
@@ -1152,6 +1171,11 @@ policy_to_json(const struct policy *p)
 		if (p->audit_days > 0)
 			cJSON_AddNumberToObject(o, "audit_days",
 			    p->audit_days);
+	}
+	if (p->target_precision < 0.9 || p->target_precision > 0.9) {
+		o = cJSON_AddObjectToObject(root, "feedback");
+		cJSON_AddNumberToObject(o, "target_precision",
+		    p->target_precision);
 	}
 	return (root);
 }

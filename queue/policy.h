@@ -162,6 +162,11 @@ struct policy {
 	int			 content_days;
 	int			 audit_days;
 	enum policy_role	 erase_role;
+	/*
+	 * Feedback to the detectors: the precision a score threshold should
+	 * meet on the reviewed data (hitl detectors advises one).
+	 */
+	double			 target_precision;
 };
 
 /* The EU AI Act's minimum for automatically generated logs (Art. 19, 26). */

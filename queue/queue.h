@@ -829,6 +829,76 @@ int		 queue_decisions_each(struct queue *, const char *scope,
 		     void *), void *arg, char **cause);
 /* Was the decision in an export already? */
 int		 queue_decision_exported(struct queue *, int64_t id);
+/*
+ * Feedback to the detectors (hitl detectors), for leads and admins. Every
+ * decision in force is a verdict on its item's flags and spans: a flag is
+ * confirmed or overturned as queue_flag_verdict says; a proposed span is
+ * accepted (kept as its type), retyped (kept as another) or rejected (not
+ * PII), and a span the reviewers added that no recognizer proposed is a
+ * miss. Items the policy decided count apart (auto_decided: nobody looked
+ * at them); reviewed ones scored below the threshold in force (flags:
+ * model_output.min_flag_score; spans: anonymization.auto_accept) are spot
+ * checks of what the policy decides alone (below_*). Rows are, by
+ * detector, per flag detector and per span recognizer (the span's, or its
+ * explanation's); by type, per flag type and per entity type; by
+ * recognizer or entity type, for spans alone; the most reviewed first. since (NULL: all) keeps the
+ * decisions taken at or after it (items the policy decided: imported).
+ */
+enum queue_detector_by {
+	QUEUE_DETECTOR_BY_DETECTOR,
+	QUEUE_DETECTOR_BY_TYPE,
+	QUEUE_DETECTOR_BY_RECOGNIZER,
+	QUEUE_DETECTOR_BY_ENTITY_TYPE
+};
+const char *const *queue_detector_by_names(void);
+int		 queue_detector_by_parse(const char *,
+		     enum queue_detector_by *);
+
+struct queue_detector_row {
+	char		*key;		/* "(none)": not named */
+	const char	*kind;		/* "flag" or "span" */
+	uint64_t	 reviewed, confirmed, overturned, retyped, added;
+	char		*retyped_to;	/* the commonest new type, or NULL */
+	uint64_t	 auto_decided;
+	uint64_t	 below_reviewed, below_confirmed;
+	double		 precision, precision_lo, precision_hi; /* Wilson 95% */
+	/* The score band [band, band + 0.1) of most overturns; -1: none. */
+	double		 band;
+	uint64_t	 band_overturned;
+	/*
+	 * The lowest score at or above which the reviewed verdicts meet
+	 * the policy's feedback.target_precision (-1: no threshold does),
+	 * and the policy's threshold for the same.
+	 */
+	double		 threshold_advice, threshold_in_force;
+};
+struct queue_detector_report {
+	struct queue_detector_row	*rows;
+	size_t				 n;
+	double				 target_precision;
+};
+int		 queue_detectors(struct queue *, const char *since,
+		     enum queue_detector_by, struct queue_detector_report *,
+		     char **cause);
+void		 queue_detector_report_done(struct queue_detector_report *);
+/*
+ * The verdict on a model output's flag i under the decision in force
+ * (payload parsed; NULL for none): a correction's own, "confirmed" or
+ * "overturned"; without one, an approve says the flags were false alarms
+ * and a resolution rejecting the output confirms them.
+ */
+const char	*queue_flag_verdict(const cJSON *payload, size_t i);
+/* The Wilson score interval (95%) of k successes in n. */
+void		 queue_wilson(uint64_t k, uint64_t n, double *lo, double *hi);
+/*
+ * The lowest score s such that, of the n votes scored s or more, a share
+ * of at least target were right; -1 if none.
+ */
+double		 queue_threshold_advice(const double *scores,
+		     const int *right, size_t n, double target);
+/* An RFC 3339 time as stored, UTC to the second ("...Z"). */
+int		 queue_time_utc(const char *time, char utc[32], char **cause);
+
 /* The last decision taken at or before an RFC 3339 time. */
 int		 queue_decision_before(struct queue *, const char *time,
 		     int64_t *id, char **cause);
