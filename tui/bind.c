@@ -1,6 +1,7 @@
 /*
- * Key bindings as data: one table of (view, key, request), the defaults,
- * which the reviewer's keys file may change (tig's "bind"). The console's
+ * Key bindings as data: one table of (view, key, request), made of the
+ * defaults (the global ones here, each view's in its ops), which the
+ * reviewer's keys file may change (tig's "bind"). The console's
  * keys, its footer, its help screen and the README's table all come from
  * the bindings in force.
  */
@@ -16,130 +17,83 @@
 #include "tui.h"
 #include "xmalloc.h"
 
-#define KEY_CTRL(c)	((c) & 0x1f)
-#define KEY_ESC		0x1b
-#define KEY_RETURN	'\r'
-#define KEY_TAB		'\t'
+/*
+ * The bindings of every view ("*") and of the picker, which opens over any
+ * view; each view's own are in its ops (keys), after these in the order
+ * of the registry.
+ */
+static const struct tui_key tui_bind_global[] = {
+	{ 'j', TUI_REQ_DOWN },
+	{ KEY_DOWN, TUI_REQ_DOWN },
+	{ 'k', TUI_REQ_UP },
+	{ KEY_UP, TUI_REQ_UP },
+	{ KEY_NPAGE, TUI_REQ_PAGE_DOWN },
+	{ ' ', TUI_REQ_PAGE_DOWN },
+	{ KEY_PPAGE, TUI_REQ_PAGE_UP },
+	{ 'g', TUI_REQ_FIRST },
+	{ KEY_HOME, TUI_REQ_FIRST },
+	{ 'G', TUI_REQ_LAST },
+	{ KEY_END, TUI_REQ_LAST },
+	{ '?', TUI_REQ_HELP },
+	{ 'q', TUI_REQ_QUIT },
+};
 
-static const struct tui_binding tui_bind_defaults[] = {
-	{ "*", 'j', TUI_REQ_DOWN },
-	{ "*", KEY_DOWN, TUI_REQ_DOWN },
-	{ "*", 'k', TUI_REQ_UP },
-	{ "*", KEY_UP, TUI_REQ_UP },
-	{ "*", KEY_NPAGE, TUI_REQ_PAGE_DOWN },
-	{ "*", ' ', TUI_REQ_PAGE_DOWN },
-	{ "*", KEY_PPAGE, TUI_REQ_PAGE_UP },
-	{ "*", 'g', TUI_REQ_FIRST },
-	{ "*", KEY_HOME, TUI_REQ_FIRST },
-	{ "*", 'G', TUI_REQ_LAST },
-	{ "*", KEY_END, TUI_REQ_LAST },
-	{ "*", '?', TUI_REQ_HELP },
-	{ "*", 'q', TUI_REQ_QUIT },
-
-	{ "queue", KEY_RETURN, TUI_REQ_OPEN },
-	{ "queue", KEY_ENTER, TUI_REQ_OPEN },
-	{ "queue", 'n', TUI_REQ_NEXT },
-	/* The footer offers these two while rows are selected. */
-	{ "queue", 'a', TUI_REQ_APPROVE_ROWS },
-	{ "queue", KEY_ESC, TUI_REQ_UNSELECT },
-	{ "queue", '/', TUI_REQ_SEARCH },
-	{ "queue", 'f', TUI_REQ_FILTER },
-	{ "queue", 'u', TUI_REQ_UNDO },
-	{ "queue", 'E', TUI_REQ_INBOX },
-	{ "queue", 'H', TUI_REQ_HANDOFF },
-	{ "queue", 'A', TUI_REQ_ADJUDICATE },
-	{ "queue", 'R', TUI_REQ_REVIEWERS },
-	{ "queue", 'v', TUI_REQ_SELECT },
-	{ "queue", 'V', TUI_REQ_SELECT_ALL },
-
-	{ "item", 'a', TUI_REQ_APPROVE },
-	{ "item", 'c', TUI_REQ_CORRECT },
-	{ "item", 'e', TUI_REQ_ESCALATE },
-	{ "item", 's', TUI_REQ_SKIP },
-	{ "item", 'u', TUI_REQ_UNDO },
-	{ "item", 'm', TUI_REQ_COMMENT },
-	{ "item", 'C', TUI_REQ_CONFIRM },
-	{ "item", KEY_TAB, TUI_REQ_SPAN_NEXT },
-	{ "item", KEY_BTAB, TUI_REQ_SPAN_PREV },
-	{ "item", 'y', TUI_REQ_SPAN_ACCEPT },
-	{ "item", 'x', TUI_REQ_SPAN_REJECT },
-	{ "item", 't', TUI_REQ_SPAN_RETYPE },
-	{ "item", 'v', TUI_REQ_SELECT },
-	{ "item", KEY_RETURN, TUI_REQ_SELECT },
-	{ "item", KEY_LEFT, TUI_REQ_CURSOR_LEFT },
-	{ "item", 'h', TUI_REQ_CURSOR_LEFT },
-	{ "item", KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
-	{ "item", 'l', TUI_REQ_CURSOR_RIGHT },
-	{ "item", 'p', TUI_REQ_REVEAL },
-	{ "item", KEY_ESC, TUI_REQ_BACK },
-
-	{ "inbox", KEY_RETURN, TUI_REQ_OPEN },
-	{ "inbox", 'A', TUI_REQ_ACK },
-	{ "inbox", 'R', TUI_REQ_RESOLVE },
-	{ "inbox", KEY_ESC, TUI_REQ_BACK },
-
-	/* An escalated item from the inbox; span mode makes a correction. */
-	{ "escalation", 'A', TUI_REQ_ACK },
-	{ "escalation", 'R', TUI_REQ_RESOLVE },
-	{ "escalation", 'p', TUI_REQ_REVEAL },
-	{ "escalation", KEY_ESC, TUI_REQ_BACK },
-	{ "escalation", KEY_TAB, TUI_REQ_SPAN_NEXT },
-	{ "escalation", KEY_BTAB, TUI_REQ_SPAN_PREV },
-	{ "escalation", 'y', TUI_REQ_SPAN_ACCEPT },
-	{ "escalation", 'x', TUI_REQ_SPAN_REJECT },
-	{ "escalation", 't', TUI_REQ_SPAN_RETYPE },
-	{ "escalation", 'v', TUI_REQ_SELECT },
-	{ "escalation", KEY_RETURN, TUI_REQ_SELECT },
-	{ "escalation", KEY_LEFT, TUI_REQ_CURSOR_LEFT },
-	{ "escalation", 'h', TUI_REQ_CURSOR_LEFT },
-	{ "escalation", KEY_RIGHT, TUI_REQ_CURSOR_RIGHT },
-	{ "escalation", 'l', TUI_REQ_CURSOR_RIGHT },
-
-	/* Digits take the vote of that column. */
-	{ "adjudication", '1', TUI_REQ_CHOOSE },
-	{ "adjudication", '2', TUI_REQ_CHOOSE },
-	{ "adjudication", '3', TUI_REQ_CHOOSE },
-	{ "adjudication", '4', TUI_REQ_CHOOSE },
-	{ "adjudication", '5', TUI_REQ_CHOOSE },
-	{ "adjudication", '6', TUI_REQ_CHOOSE },
-	{ "adjudication", '7', TUI_REQ_CHOOSE },
-	{ "adjudication", '8', TUI_REQ_CHOOSE },
-	{ "adjudication", '9', TUI_REQ_CHOOSE },
-	{ "adjudication", 'a', TUI_REQ_SETTLE_APPROVE },
-	{ "adjudication", 'p', TUI_REQ_REVEAL },
-	{ "adjudication", KEY_ESC, TUI_REQ_BACK },
-
-	{ "reviewers", KEY_ESC, TUI_REQ_BACK },
-
-	{ "help", KEY_ESC, TUI_REQ_BACK },
-
-	/* A choice on top of any view: a team, a label, a span to keep. */
-	{ "picker", KEY_RETURN, TUI_REQ_PICK },
-	{ "picker", KEY_ENTER, TUI_REQ_PICK },
-	{ "picker", KEY_ESC, TUI_REQ_CANCEL },
-	{ "picker", 'q', TUI_REQ_CANCEL },
+/* A choice on top of any view: a team, a label, a span to keep. */
+static const struct tui_key tui_bind_picker[] = {
+	{ TUI_KEY_RETURN, TUI_REQ_PICK },
+	{ KEY_ENTER, TUI_REQ_PICK },
+	{ TUI_KEY_ESC, TUI_REQ_CANCEL },
+	{ 'q', TUI_REQ_CANCEL },
 };
 
 /* The bindings in force: the defaults, then what a keys file changed. */
 static struct tui_binding	*tui_bindings;
 static size_t			 tui_nbindings;
 
-/* The views a binding may name, "*" for all of them. */
-static const char *const tui_bind_views[] = {
-	"*", "queue", "item", "inbox", "escalation", "adjudication",
-	"reviewers", "help", "picker", NULL
-};
+/*
+ * What a binding may name: "*" for every view, each view of the registry,
+ * and the picker, which opens over any of them.
+ */
+#define TUI_NSCOPES	(TUI_NVIEWS + 2)
 
+static const char *
+bind_scope(size_t i)
+{
+	if (i == 0)
+		return ("*");
+	return (i <= TUI_NVIEWS ? tui_views[i - 1]->name : "picker");
+}
+
+/* Adds n default bindings of view. */
+static void
+bind_add(const char *view, const struct tui_key *k, size_t n)
+{
+	size_t i;
+
+	tui_bindings = xreallocarray(tui_bindings, tui_nbindings + n,
+	    sizeof *tui_bindings);
+	for (i = 0; i < n; i++) {
+		tui_bindings[tui_nbindings].view = view;
+		tui_bindings[tui_nbindings].key = k[i].key;
+		tui_bindings[tui_nbindings++].req = k[i].req;
+	}
+}
+
+/* The defaults: the global ones, each view's, then the picker's. */
 static void
 bind_ready(void)
 {
+	size_t i;
+
 	if (tui_bindings != NULL)
 		return;
-	tui_nbindings = sizeof tui_bind_defaults / sizeof tui_bind_defaults[0];
-	tui_bindings = xreallocarray(NULL, tui_nbindings,
-	    sizeof *tui_bindings);
-	memcpy(tui_bindings, tui_bind_defaults,
-	    tui_nbindings * sizeof *tui_bindings);
+	bind_add("*", tui_bind_global, sizeof tui_bind_global /
+	    sizeof tui_bind_global[0]);
+	for (i = 0; i < TUI_NVIEWS; i++)
+		bind_add(tui_views[i]->name, tui_views[i]->keys,
+		    tui_views[i]->nkeys);
+	bind_add("picker", tui_bind_picker, sizeof tui_bind_picker /
+	    sizeof tui_bind_picker[0]);
 }
 
 static const struct {
@@ -163,11 +117,11 @@ static const struct {
 	{ KEY_PPAGE, "PgUp" },
 	{ KEY_HOME, "Home" },
 	{ KEY_END, "End" },
-	{ KEY_RETURN, "Enter" },
+	{ TUI_KEY_RETURN, "Enter" },
 	{ KEY_ENTER, "KEnter" },
-	{ KEY_TAB, "Tab" },
+	{ TUI_KEY_TAB, "Tab" },
 	{ KEY_BTAB, "S-Tab" },
-	{ KEY_ESC, "Esc" },
+	{ TUI_KEY_ESC, "Esc" },
 	{ KEY_BACKSPACE, "Backspace" },
 	{ ' ', "Space" },
 	{ KEY_RESIZE, "Resize" },
@@ -223,7 +177,7 @@ tui_key_parse(const char *s, size_t *len)
 			return (tui_keys[i].key);
 	}
 	if (n == 3 && s[1] == 'C' && s[2] == '-')
-		return (KEY_CTRL(s[3]));
+		return (TUI_KEY_CTRL(s[3]));
 	return (-1);
 }
 
@@ -262,8 +216,8 @@ tui_bind_each(const char *view, void (*fn)(const struct tui_binding *,
 
 /* The first key of each request of view, for the footer. */
 void
-tui_bind_footer(const char *view, int (*skip)(enum tui_request), char *buf,
-    size_t len)
+tui_bind_footer(const char *view, int (*skip)(void *, enum tui_request),
+    void *state, char *buf, size_t len)
 {
 	int	seen[TUI_NREQ];
 	size_t	i, o = 0;
@@ -275,7 +229,7 @@ tui_bind_footer(const char *view, int (*skip)(enum tui_request), char *buf,
 	for (i = 0; i < tui_nbindings && o < len; i++) {
 		if (strcmp(tui_bindings[i].view, view) != 0 ||
 		    seen[tui_bindings[i].req] ||
-		    (skip != NULL && skip(tui_bindings[i].req)))
+		    (skip != NULL && skip(state, tui_bindings[i].req)))
 			continue;
 		seen[tui_bindings[i].req] = 1;
 		n = snprintf(buf + o, len - o, "%s%s %s", o > 0 ? "  " : "",
@@ -292,18 +246,19 @@ tui_bind_footer(const char *view, int (*skip)(enum tui_request), char *buf,
 void
 tui_bind_markdown(FILE *f)
 {
-	const char *const	*views = tui_bind_views;
-	size_t			 i, v;
+	const char	*view;
+	size_t		 i, v;
 
 	bind_ready();
 	fprintf(f, "| view | key | action | what it does |\n");
 	fprintf(f, "|---|---|---|---|\n");
-	for (v = 0; views[v] != NULL; v++) {
+	for (v = 0; v < TUI_NSCOPES; v++) {
+		view = bind_scope(v);
 		for (i = 0; i < tui_nbindings; i++) {
-			if (strcmp(tui_bindings[i].view, views[v]) != 0)
+			if (strcmp(tui_bindings[i].view, view) != 0)
 				continue;
 			fprintf(f, "| %s | `%s` | %s | %s |\n",
-			    strcmp(views[v], "*") == 0 ? "all" : views[v],
+			    v == 0 ? "all" : view,
 			    tui_key_name(tui_bindings[i].key),
 			    tui_req_name(tui_bindings[i].req),
 			    tui_req_help(tui_bindings[i].req));
@@ -366,10 +321,10 @@ bind_set(const char *view, int key, enum tui_request req)
 static int
 bind_line(char *line, char **msg)
 {
-	const char	*views[sizeof tui_bind_views / sizeof tui_bind_views[0]];
+	const char	*views[TUI_NSCOPES + 1];
 	const char	*names[TUI_NREQ + 1], *near;
-	char		*word[5], *p, *last;
-	size_t		 n = 0, v, r;
+	char		*word[5], *p, *last, known[256];
+	size_t		 n = 0, v, r, o = 0;
 	int		 key;
 
 	for (p = strtok_r(line, " \t", &last); p != NULL && n < 5;
@@ -380,17 +335,19 @@ bind_line(char *line, char **msg)
 		return (-1);
 	}
 	/* A file says "all" where the table says "*". */
-	for (v = 0; tui_bind_views[v] != NULL; v++)
-		views[v] = strcmp(tui_bind_views[v], "*") == 0 ? "all" :
-		    tui_bind_views[v];
+	for (v = 0; v < TUI_NSCOPES; v++) {
+		views[v] = v == 0 ? "all" : bind_scope(v);
+		if (o < sizeof known)
+			o += (size_t)snprintf(known + o, sizeof known - o,
+			    "%s%s", v > 0 ? ", " : "", views[v]);
+	}
 	views[v] = NULL;
 	for (v = 0; views[v] != NULL && strcmp(word[1], views[v]) != 0; v++)
 		;
 	if (views[v] == NULL) {
 		near = suggest_word(word[1], views);
-		xasprintf(msg, "unknown view \"%s\" (all, queue, item, inbox, "
-		    "escalation, adjudication, reviewers, help, picker)%s%s%s",
-		    word[1], near != NULL ? "; did you mean \"" : "",
+		xasprintf(msg, "unknown view \"%s\" (%s)%s%s%s", word[1], known,
+		    near != NULL ? "; did you mean \"" : "",
 		    near != NULL ? near : "", near != NULL ? "\"?" : "");
 		return (-1);
 	}
@@ -414,7 +371,7 @@ bind_line(char *line, char **msg)
 		    near != NULL ? near : "", near != NULL ? "\"?" : "");
 		return (-1);
 	}
-	bind_set(tui_bind_views[v], key, (enum tui_request)r);
+	bind_set(bind_scope(v), key, (enum tui_request)r);
 	return (0);
 }
 

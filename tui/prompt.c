@@ -1,6 +1,7 @@
 /*
  * Modal input on the bottom lines: a single-field line editor and a picker
- * over a list of choices. Both redraw everything on a resize.
+ * over a list of choices. Both redraw the whole console under them at each
+ * key they wait for, and keep the views' leases alive while idle.
  */
 #include "config.h"
 
@@ -99,7 +100,7 @@ tui_prompt_pick_from(struct tui *t, const char *title,
 		return (-1);
 	/* Movement is every view's; taking and cancelling the picker's. */
 	snprintf(keys, sizeof keys, "j/k move  ");
-	tui_bind_footer("picker", NULL, keys + strlen(keys),
+	tui_bind_footer("picker", NULL, NULL, keys + strlen(keys),
 	    sizeof keys - strlen(keys));
 	for (;;) {
 		tui_draw(t);

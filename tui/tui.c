@@ -1,7 +1,8 @@
 /*
- * The console's main loop: set-up and restoration of the terminal, layout,
- * header and footer, and the dispatch of keys to the focused view. Only this
- * loop redraws.
+ * The console's main loop: set-up and restoration of the terminal, the
+ * views' registry, layout, header and footer, and the dispatch of keys to
+ * the focused view. The loop redraws after each key; prompts and pickers
+ * redraw while they wait.
  */
 #include "config.h"
 
@@ -21,10 +22,10 @@
 #define TUI_MIN_LINES	24
 #define TUI_WIDE	120
 
-/* Every view; each holds its own state, freed here when the console ends. */
-static const struct tui_view_ops *const tui_views[] = {
-	&tui_view_item, &tui_view_queue, &tui_view_inbox, &tui_view_escalation,
-	&tui_view_adjudication, &tui_view_reviewers, &tui_view_help,
+const struct tui_view_ops *const tui_views[TUI_NVIEWS] = {
+#define V(id, name) &tui_view_##name,
+	TUI_VIEW_INFO
+#undef V
 };
 
 static volatile sig_atomic_t	tui_signalled;
@@ -62,10 +63,79 @@ tui_interrupted(void)
 	return (tui_signalled != 0);
 }
 
+void *
+tui_view_state(struct tui *t, enum tui_view_id id)
+{
+	return (t->views[id].state);
+}
+
+int
+tui_view_open(struct tui *t, enum tui_view_id id)
+{
+	return (t->views[id].ops->open(t, t->views[id].state));
+}
+
+void
+tui_view_draw(struct tui *t, enum tui_view_id id, const struct tui_rect *r)
+{
+	t->views[id].ops->draw(t, t->views[id].state, r);
+}
+
+int
+tui_view_request(struct tui *t, enum tui_view_id id, enum tui_request req,
+    int key)
+{
+	return (t->views[id].ops->request(t, t->views[id].state, req, key));
+}
+
+void
+tui_view_focus(struct tui *t, enum tui_view_id id)
+{
+	t->focus = id;
+}
+
+int
+tui_view_show(struct tui *t, enum tui_view_id id)
+{
+	if (tui_view_open(t, id) != 0)
+		return (-1);
+	tui_view_focus(t, id);
+	return (0);
+}
+
 void
 tui_idle(struct tui *t)
 {
-	tui_view_item.request(t, TUI_REQ_NONE, ERR);
+	size_t i;
+
+	for (i = 0; i < TUI_NVIEWS; i++)
+		if (t->views[i].ops->idle != NULL)
+			t->views[i].ops->idle(t, t->views[i].state);
+}
+
+/* Each view's state, zeroed, before anything opens. */
+static void
+tui_views_new(struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; i < TUI_NVIEWS; i++) {
+		t->views[i].ops = tui_views[i];
+		t->views[i].state = tui_views[i]->state_size > 0 ?
+		    xcalloc(1, tui_views[i]->state_size) : NULL;
+	}
+}
+
+static void
+tui_views_free(struct tui *t)
+{
+	size_t i;
+
+	for (i = 0; i < TUI_NVIEWS; i++) {
+		t->views[i].ops->close(t, t->views[i].state);
+		free(t->views[i].state);
+		t->views[i].state = NULL;
+	}
 }
 
 /*
@@ -184,6 +254,7 @@ static void
 tui_draw_header(struct tui *t)
 {
 	uint64_t	 waiting[QUEUE_NKINDS];
+	const struct queue_filter *f = tui_queue_filter(t);
 	char		 dur[32], who[160], shift[48], done[96], wait[96];
 	char		 filter[96] = "", adjud[48] = "", buf[1024], *why = NULL;
 	char		 susp[256];
@@ -221,9 +292,9 @@ tui_draw_header(struct tui *t)
 	snprintf(wait, sizeof wait, "waiting: %llu outputs, %llu anonymization",
 	    (unsigned long long)waiting[QUEUE_KIND_MODEL_OUTPUT],
 	    (unsigned long long)waiting[QUEUE_KIND_ANONYMIZATION]);
-	if (t->filter.kind != NULL || t->filter.type != NULL)
+	if (f->kind != NULL || f->type != NULL)
 		snprintf(filter, sizeof filter, "filter: %s",
-		    t->filter.type != NULL ? t->filter.type : t->filter.kind);
+		    f->type != NULL ? f->type : f->kind);
 	part[0] = "hitl";
 	part[1] = t->opt->db_label;
 	part[2] = who;
@@ -259,6 +330,7 @@ tui_draw_header(struct tui *t)
 static void
 tui_draw_footer(struct tui *t)
 {
+	const struct tui_view *v = &t->views[t->focus];
 	char	 keys[1024], all[1100], *p, *next;
 	const char *part[16];
 	int	 rank[16], x;
@@ -278,7 +350,8 @@ tui_draw_footer(struct tui *t)
 	 * the way back always stay: the keys go from the end until the rest
 	 * fits.
 	 */
-	tui_bind_footer(t->view->name, t->view->skip, keys, sizeof keys);
+	tui_bind_footer(v->ops->name, v->ops->skip, v->state, keys,
+	    sizeof keys);
 	for (p = keys; *p != '\0' && n < 14; p = next) {
 		if ((next = strstr(p, "  ")) != NULL) {
 			*next = '\0';
@@ -333,9 +406,31 @@ tui_draw_rule(int y, int x, int n, int vertical)
 }
 
 void
+tui_draw_split(struct tui *t, const struct tui_rect *body,
+    enum tui_view_id list_view, enum tui_view_id detail_view)
+{
+	struct tui_rect	list = *body, detail = *body;
+
+	if (t->cols >= TUI_WIDE) {
+		list.w = t->cols * 2 / 5;
+		detail.x = list.w + 1;
+		detail.w = t->cols - list.w - 1;
+		tui_draw_rule(body->y, list.w, body->h, 1);
+	} else {
+		list.h = body->h / 3;
+		detail.y = list.y + list.h + 1;
+		detail.h = body->h - list.h - 1;
+		tui_draw_rule(list.y + list.h, 0, t->cols, 0);
+	}
+	tui_view_draw(t, list_view, &list);
+	tui_view_draw(t, detail_view, &detail);
+}
+
+void
 tui_draw(struct tui *t)
 {
-	struct tui_rect	body, list, item;
+	const struct tui_view	*v = &t->views[t->focus];
+	struct tui_rect		 body;
 
 	erase();
 	if (t->cols < TUI_MIN_COLS || t->lines < TUI_MIN_LINES) {
@@ -347,27 +442,10 @@ tui_draw(struct tui *t)
 	body.x = 0;
 	body.h = t->lines - 2;
 	body.w = t->cols;
-	/* Every view but the queue and its item has the body to itself. */
-	if (t->view != &tui_view_queue && t->view != &tui_view_item) {
-		t->view->draw(t, &body);
-	} else if (t->item[0] == '\0') {
-		tui_view_queue.draw(t, &body);
-	} else {
-		list = item = body;
-		if (t->cols >= TUI_WIDE) {
-			list.w = t->cols * 2 / 5;
-			item.x = list.w + 1;
-			item.w = t->cols - list.w - 1;
-			tui_draw_rule(body.y, list.w, body.h, 1);
-		} else {
-			list.h = body.h / 3;
-			item.y = list.y + list.h + 1;
-			item.h = body.h - list.h - 1;
-			tui_draw_rule(list.y + list.h, 0, t->cols, 0);
-		}
-		tui_view_queue.draw(t, &list);
-		tui_view_item.draw(t, &item);
-	}
+	if (v->ops->layout != NULL)
+		v->ops->layout(t, &body);
+	else
+		v->ops->draw(t, v->state, &body);
 	tui_draw_footer(t);
 }
 
@@ -419,6 +497,7 @@ static int
 tui_quit(struct tui *t, int ask)
 {
 	char	note[1024] = "", *why = NULL;
+	size_t	i;
 
 	if (ask && tui_prompt_line(t, "hand-off note for the next reviewer "
 	    "(Enter to skip, Esc to stay):", note, sizeof note) != 0) {
@@ -426,11 +505,9 @@ tui_quit(struct tui *t, int ask)
 			return (-1);
 		note[0] = '\0';
 	}
-	if (t->item[0] != '\0' && queue_release(t->q, t->item, t->lease,
-	    &why) != 0) {
-		free(why);
-		why = NULL;
-	}
+	for (i = 0; i < TUI_NVIEWS; i++)
+		if (t->views[i].ops->quit != NULL)
+			t->views[i].ops->quit(t, t->views[i].state);
 	if (queue_shift_end(t->q, note, NULL, &why) != 0)
 		free(why);
 	return (0);
@@ -485,14 +562,12 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	const char		*term;
 	int64_t			 shift;
 	enum tui_request	 req;
-	size_t			 i;
 	unsigned		 repeat;
 	int			 key, flags, rc = 0;
 
 	memset(&t, 0, sizeof t);
 	t.q = q;
 	t.opt = opt;
-	t.view = &tui_view_queue;
 	if (tui_input_open(opt->script, cause) != 0)
 		return (EX_NOINPUT);
 
@@ -541,11 +616,13 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	tui_color_init();
 	t.lines = LINES;
 	t.cols = COLS;
+	tui_views_new(&t);
+	tui_view_focus(&t, TUI_VIEW_QUEUE);
 	/* The shift starts once the console can show something. */
 	if ((rc = queue_shift_start(q, &shift, cause)) != 0)
 		goto out;
 	t.shift_started = queue_now(q);
-	if (tui_view_queue.open(&t) < 0) {
+	if (tui_view_open(&t, TUI_VIEW_QUEUE) < 0) {
 		tui_quit(&t, 0);
 		xasprintf(cause, "%s", t.message[0] != '\0' ? t.message :
 		    "cannot read the queue");
@@ -564,7 +641,7 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 			break;
 		}
 		if (key == ERR) {
-			tui_view_item.request(&t, TUI_REQ_NONE, ERR);
+			tui_idle(&t);
 			continue;
 		}
 		if (key == KEY_RESIZE)
@@ -574,7 +651,7 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 			break;
 		}
 		t.message[0] = '\0';
-		req = tui_bind_lookup(t.view->name, key);
+		req = tui_bind_lookup(t.views[t.focus].ops->name, key);
 		if (tui_count_digit(&t, key, req))
 			continue;
 		repeat = tui_count_take(req);
@@ -587,9 +664,9 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 			tui_handoff(&t, 0);
 			continue;
 		}
-		if (req == TUI_REQ_HELP && t.view != &tui_view_help) {
-			t.under = t.view;
-			t.view = &tui_view_help;
+		/* Help opens over any view; it knows which, to go back. */
+		if (req == TUI_REQ_HELP && t.focus != TUI_VIEW_HELP) {
+			tui_view_show(&t, TUI_VIEW_HELP);
 			continue;
 		}
 		if (t.cols < TUI_MIN_COLS || t.lines < TUI_MIN_LINES)
@@ -597,15 +674,14 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 		/* A count repeats a move; a reload or a quit ends it. */
 		flags = 0;
 		while (repeat-- > 0 && !(flags & (TUI_RELOAD | TUI_QUIT)))
-			flags |= t.view->request(&t, req, key);
+			flags |= tui_view_request(&t, t.focus, req, key);
 		if (flags & TUI_RELOAD)
-			tui_view_queue.open(&t);
+			tui_view_open(&t, TUI_VIEW_QUEUE);
 		if ((flags & TUI_QUIT) && tui_quit(&t, 1) == 0)
 			break;
 	}
 out:
-	for (i = 0; i < sizeof tui_views / sizeof tui_views[0]; i++)
-		tui_views[i]->close(&t);
+	tui_views_free(&t);
 	tui_restore();
 	delscreen(tui_screen);
 	tui_screen = NULL;

@@ -1,9 +1,11 @@
 /*
  * The review console. Views (queue, item, help, inbox, escalation,
- * adjudication, reviewers) share
- * one list widget and one text module; input becomes requests through one
- * binding table; actions return reaction flags and only the main loop
- * redraws.
+ * adjudication, reviewers) are registered in one table (TUI_VIEW_INFO),
+ * each with its own state; they share one list widget and one text module;
+ * input becomes requests through one binding table (each view declares its
+ * default keys); actions return reaction flags, and the main loop redraws
+ * after each (a prompt or picker open over a view redraws it too while it
+ * waits).
  * Nothing here runs SQL: every read and change goes through queue/.
  */
 #ifndef HITL_TUI_H
@@ -77,6 +79,18 @@ enum tui_request {
 #define TUI_RELOAD	0x2	/* fetch the data again, then redraw */
 #define TUI_QUIT	0x4
 
+/* Keys that curses has no name for. */
+#define TUI_KEY_CTRL(c)	((c) & 0x1f)
+#define TUI_KEY_ESC	0x1b
+#define TUI_KEY_RETURN	'\r'
+#define TUI_KEY_TAB	'\t'
+
+/* A default binding, in a view's table: the key, the request it makes. */
+struct tui_key {
+	int			 key;
+	enum tui_request	 req;
+};
+
 struct tui_binding {
 	const char		*view;	/* "*" for every view */
 	int			 key;
@@ -108,24 +122,68 @@ struct tui_rect {
 
 struct tui;
 
-struct tui_view_ops {
-	const char	*name;			/* binding table key */
-	int		(*open)(struct tui *);	/* fetch what it shows */
-	void		(*close)(struct tui *);	/* free it */
-	void		(*draw)(struct tui *, const struct tui_rect *);
-	int		(*request)(struct tui *, enum tui_request, int key);
-	int		(*skip)(enum tui_request); /* keys that do not apply */
+/*
+ * Every view, in the order the help screen and the README's key table list
+ * them: its id and the name of its ops (tui_view_NAME, defined in the
+ * view's own file; the escalation view, an item opened from the inbox,
+ * shares the item view's). Adding a view is its file (and Makefile.am's
+ * line) and a line here.
+ */
+#define TUI_VIEW_INFO \
+	V(QUEUE,	queue) \
+	V(ITEM,		item) \
+	V(INBOX,	inbox) \
+	V(ESCALATION,	escalation) \
+	V(ADJUDICATION,	adjudication) \
+	V(REVIEWERS,	reviewers) \
+	V(HELP,		help)
+
+enum tui_view_id {
+#define V(id, name) TUI_VIEW_##id,
+	TUI_VIEW_INFO
+#undef V
+	TUI_NVIEWS
 };
 
-extern const struct tui_view_ops tui_view_queue;
-extern const struct tui_view_ops tui_view_item;
-extern const struct tui_view_ops tui_view_help;
-extern const struct tui_view_ops tui_view_inbox;
-/* The item opened from the inbox: its escalation, read-only, no lease. */
-extern const struct tui_view_ops tui_view_escalation;
-/* A lead's: the items whose votes disagree, each one's votes side by side. */
-extern const struct tui_view_ops tui_view_adjudication;
-extern const struct tui_view_ops tui_view_reviewers;
+/*
+ * A view's operations. Each gets the view's state: state_size bytes the
+ * console allocates zeroed when it starts and frees when it ends, after
+ * close; no view keeps state anywhere else. Optional members may be NULL.
+ */
+struct tui_view_ops {
+	const char	*name;		/* binding table key */
+	const char	*title;		/* its section of the help screen */
+	/* Its default bindings, which a keys file may change. */
+	const struct tui_key *keys;
+	size_t		 nkeys;
+	size_t		 state_size;	/* the size of its state */
+	int		(*open)(struct tui *, void *); /* fetch what it shows */
+	void		(*close)(struct tui *, void *); /* free what it holds */
+	void		(*draw)(struct tui *, void *,
+			    const struct tui_rect *);
+	/* Optional: lays the body out (panes beside it), else draw has it. */
+	void		(*layout)(struct tui *, const struct tui_rect *);
+	int		(*request)(struct tui *, void *, enum tui_request,
+			    int key);
+	/* Optional: the keys that do not apply now, left out of the footer. */
+	int		(*skip)(void *, enum tui_request);
+	/* Optional: no key came for a while (or the editor runs). */
+	void		(*idle)(struct tui *, void *);
+	/* Optional: the shift ends; give up what the view holds. */
+	void		(*quit)(struct tui *, void *);
+};
+
+#define V(id, name) extern const struct tui_view_ops tui_view_##name;
+TUI_VIEW_INFO
+#undef V
+/* tui.c: the table, in TUI_VIEW_INFO's order. */
+extern const struct tui_view_ops *const tui_views[TUI_NVIEWS];
+
+/* A registered view: its ops and its state. */
+struct tui_view {
+	const struct tui_view_ops	*ops;
+	void				*state;
+};
 
 struct tui_options {
 	const char	*script;	/* key script, or NULL */
@@ -143,26 +201,36 @@ struct tui_options {
 struct tui {
 	struct queue			*q;
 	const struct tui_options	*opt;
-	const struct tui_view_ops	*view;		/* the focused view */
-	const struct tui_view_ops	*under;		/* what help covers */
+	struct tui_view			 views[TUI_NVIEWS];
+	enum tui_view_id		 focus;		/* the focused view */
 	int				 lines, cols;
 	char				 message[512];
 	int				 message_error;
+	/* The shift's, shown in the header; any view's decisions count. */
 	int64_t				 shift_started;
 	unsigned			 decisions;
 	unsigned			 resolutions; /* of escalations */
-	struct queue_filter		 filter;
-	char				 filter_kind[32];
-	char				 filter_type[64];
-	char				 item[300];	/* open item, "" if none */
-	int64_t				 lease;
-	int64_t				 lease_expires;
-	int64_t				 opened_at;
 };
 
 /* tui.c */
 void	 tui_draw(struct tui *);
-/* While waiting for a key (or the editor): keep the lease alive. */
+/*
+ * The body split between a list and its detail (side by side on a wide
+ * terminal, else the list above), for a view's layout.
+ */
+void	 tui_draw_split(struct tui *, const struct tui_rect *body,
+	     enum tui_view_id list, enum tui_view_id detail);
+/* The registry: a view's state; its open, draw and requests; the focus. */
+void	*tui_view_state(struct tui *, enum tui_view_id);
+int	 tui_view_open(struct tui *, enum tui_view_id);
+void	 tui_view_draw(struct tui *, enum tui_view_id,
+	     const struct tui_rect *);
+int	 tui_view_request(struct tui *, enum tui_view_id, enum tui_request,
+	     int key);
+void	 tui_view_focus(struct tui *, enum tui_view_id);
+/* Opens the view and, if it opened, focuses it: 0, or -1 (the message). */
+int	 tui_view_show(struct tui *, enum tui_view_id);
+/* While waiting for a key (or the editor): each view's idle (leases). */
 void	 tui_idle(struct tui *);
 /* A signal asked the console to end: prompts give up, the loop quits. */
 int	 tui_interrupted(void);
@@ -178,13 +246,23 @@ int	 tui_reveal(struct tui *, const char *item);
 void	 tui_restore(void);
 
 /*
- * view-item.c: claim the next item (or, item not NULL, that one) and open
- * it; open one held.
+ * view-item.c: claim the next item under the queue's filter (or, item not
+ * NULL, that one) and open it; open one held; the item held, or NULL; an
+ * open item drawn beside the queue list (the layout of both views).
  */
 int	 tui_queue_claim(struct tui *, const char *item);
 int	 tui_item_show(struct tui *, const char *item, int64_t lease,
 	     int64_t expires);
-/* view-item.c: show an escalated item from the inbox; settle one. */
+const char *tui_item_held(struct tui *);
+void	 tui_item_layout(struct tui *, const struct tui_rect *);
+/* view-queue.c: what the reviewer filters the queue by. */
+const struct queue_filter *tui_queue_filter(struct tui *);
+
+/*
+ * view-item.c: show an escalated item from the inbox (the escalation
+ * view); resolve one, shown or from the inbox; item-decide.c: acknowledge
+ * one.
+ */
 int	 tui_item_show_escalation(struct tui *,
 	     const struct queue_escalation *);
 void	 tui_escalation_ack(struct tui *, int64_t id);
@@ -209,10 +287,11 @@ void		 tui_bind_each(const char *view, void (*fn)(const struct
 		     tui_binding *, void *), void *);
 /*
  * The keys of a view as "Enter open  / search ...", for the footer; skip,
- * if not NULL, leaves out requests that do not apply now.
+ * if not NULL, leaves out requests that do not apply now (asked with
+ * state, the view's).
  */
-void		 tui_bind_footer(const char *view, int (*skip)(enum
-		     tui_request), char *buf, size_t len);
+void		 tui_bind_footer(const char *view, int (*skip)(void *,
+		     enum tui_request), void *state, char *buf, size_t len);
 /*
  * The reviewer's keys file: lines "bind VIEW KEY ACTION" (VIEW all, queue,
  * item, ...; KEY a character or a name, <Enter>, C-x; ACTION a request's
@@ -290,6 +369,28 @@ int	 tui_prompt_pick(struct tui *, const char *title,
 int	 tui_prompt_pick_from(struct tui *, const char *title,
 	     const char *const *choices, size_t n, size_t from,
 	     size_t *picked);
+
+/* pick.c: the policy's taxonomies, the lists a reviewer picks from. */
+enum tui_taxonomy {
+	TUI_TAX_LABEL,		/* each by its id and description */
+	TUI_TAX_REASON,		/* the same */
+	TUI_TAX_TEAM,		/* by its name */
+	TUI_TAX_SEVERITY,
+	TUI_TAX_ENTITY_TYPE
+};
+
+size_t	 tui_taxonomy_count(const struct policy *, enum tui_taxonomy);
+const char *tui_taxonomy_id(const struct policy *, enum tui_taxonomy,
+	     size_t);
+/*
+ * Picks an entry of taxonomy tax of p (a copy: the picker redraws, and a
+ * redraw may reload the policy), from entry from. With marks, a checklist:
+ * each entry shown "[x] " or "[ ] " as marked, and a last line "done",
+ * picked as the count. 0 with *picked, or -1 if cancelled or empty.
+ */
+int	 tui_pick_taxonomy(struct tui *, const struct policy *,
+	     enum tui_taxonomy, const char *title, const int *marks,
+	     size_t from, size_t *picked);
 
 /* input.c; a script that runs out sends TUI_KEY_EOF. */
 #define TUI_KEY_EOF	(KEY_MAX + 1)

@@ -15,49 +15,56 @@
 
 #define QUEUE_VIEW_PAGE 200
 
-static struct queue_row	*qv_rows;
-static struct tui_list	 qv_list;
-static int		 qv_lead;	/* the actor may adjudicate */
-/*
- * A selection of rows, for a batch approval: from the anchor to the cursor,
- * within the page loaded (loading another page drops it, so it never
- * names rows that are not shown).
- */
-static int		 qv_selecting;
-static size_t		 qv_anchor;
+struct qv_state {
+	struct queue_row	*rows;
+	struct tui_list		 list;
+	int			 lead;	/* the actor may adjudicate */
+	/*
+	 * A selection of rows, for a batch approval: from the anchor to the
+	 * cursor, within the page loaded (loading another page drops it, so
+	 * it never names rows that are not shown).
+	 */
+	int			 selecting;
+	size_t			 anchor;
+	/* What the list and n (the next item) are limited to. */
+	struct queue_filter	 filter;
+	char			 filter_kind[32];
+	char			 filter_type[64];
+};
 
 /* The first and last rows selected; 0 if there is no selection. */
 static int
-qv_range(size_t *lo, size_t *hi)
+qv_range(struct qv_state *qv, size_t *lo, size_t *hi)
 {
-	if (!qv_selecting || qv_list.n == 0)
+	if (!qv->selecting || qv->list.n == 0)
 		return (0);
-	*lo = qv_anchor < qv_list.sel ? qv_anchor : qv_list.sel;
-	*hi = qv_anchor < qv_list.sel ? qv_list.sel : qv_anchor;
-	if (*hi >= qv_list.n)
-		*hi = qv_list.n - 1;
+	*lo = qv->anchor < qv->list.sel ? qv->anchor : qv->list.sel;
+	*hi = qv->anchor < qv->list.sel ? qv->list.sel : qv->anchor;
+	if (*hi >= qv->list.n)
+		*hi = qv->list.n - 1;
 	return (1);
 }
 
 static void
-qv_set(struct queue_row *rows, size_t n)
+qv_set(struct qv_state *qv, struct queue_row *rows, size_t n)
 {
-	queue_rows_free(qv_rows, qv_list.n);
-	qv_rows = rows;
-	qv_selecting = 0;
-	qv_list.n = n;
-	if (qv_list.sel >= n)
-		qv_list.sel = n > 0 ? n - 1 : 0;
+	queue_rows_free(qv->rows, qv->list.n);
+	qv->rows = rows;
+	qv->selecting = 0;
+	qv->list.n = n;
+	if (qv->list.sel >= n)
+		qv->list.sel = n > 0 ? n - 1 : 0;
 }
 
 static int
-qv_load(struct tui *t, int how, const struct queue_pos *pos)
+qv_load(struct tui *t, struct qv_state *qv, int how,
+    const struct queue_pos *pos)
 {
 	struct queue_row	*rows;
 	size_t			 n;
 	char			*why = NULL;
 
-	if (queue_page(t->q, &t->filter, how, pos, QUEUE_VIEW_PAGE, &rows,
+	if (queue_page(t->q, &qv->filter, how, pos, QUEUE_VIEW_PAGE, &rows,
 	    &n, &why) != 0) {
 		tui_message(t, 1, "%s", why);
 		free(why);
@@ -67,7 +74,7 @@ qv_load(struct tui *t, int how, const struct queue_pos *pos)
 		free(rows);
 		return (0);	/* nothing further: stay on this page */
 	}
-	qv_set(rows, n);
+	qv_set(qv, rows, n);
 	return ((int)n);
 }
 
@@ -77,57 +84,61 @@ qv_load(struct tui *t, int how, const struct queue_pos *pos)
  * first page when nothing comes before.
  */
 static int
-qv_load_from(struct tui *t, const struct queue_pos *at)
+qv_load_from(struct tui *t, struct qv_state *qv, const struct queue_pos *at)
 {
 	struct queue_row	*before;
 	struct queue_pos	 pos;
 	size_t			 n;
 	char			*why = NULL;
 
-	if (queue_page(t->q, &t->filter, QUEUE_PAGE_BEFORE, at, 1, &before,
+	if (queue_page(t->q, &qv->filter, QUEUE_PAGE_BEFORE, at, 1, &before,
 	    &n, &why) == 0 && n == 1) {
 		pos = before[0].pos;
 		queue_rows_free(before, n);
-		if (qv_load(t, QUEUE_PAGE_AFTER, &pos) > 0)
+		if (qv_load(t, qv, QUEUE_PAGE_AFTER, &pos) > 0)
 			return (0);
 	} else
 		free(why);
-	return (qv_load(t, QUEUE_PAGE_FIRST, NULL) < 0 ? -1 : 0);
+	return (qv_load(t, qv, QUEUE_PAGE_FIRST, NULL) < 0 ? -1 : 0);
 }
 
 static int
-qv_open(struct tui *t)
+qv_open(struct tui *t, void *state)
 {
-	struct queue_pos pos;
+	struct qv_state		*qv = state;
+	struct queue_pos	 pos;
 
-	qv_lead = queue_actor_role(t->q) >= POLICY_ROLE_LEAD;
+	qv->lead = queue_actor_role(t->q) >= POLICY_ROLE_LEAD;
 	/* Reload the page shown, so the view stays put. */
-	if (qv_list.n > 0) {
-		pos = qv_rows[0].pos;
-		return (qv_load_from(t, &pos));
+	if (qv->list.n > 0) {
+		pos = qv->rows[0].pos;
+		return (qv_load_from(t, qv, &pos));
 	}
-	return (qv_load(t, QUEUE_PAGE_FIRST, NULL) < 0 ? -1 : 0);
+	return (qv_load(t, qv, QUEUE_PAGE_FIRST, NULL) < 0 ? -1 : 0);
 }
 
 static void
-qv_close(struct tui *t)
+qv_close(struct tui *t, void *state)
 {
+	struct qv_state *qv = state;
+
 	(void)t;
-	qv_set(NULL, 0);
-	memset(&qv_list, 0, sizeof qv_list);
+	qv_set(qv, NULL, 0);
+	memset(&qv->list, 0, sizeof qv->list);
 }
 
 static void
-qv_draw(struct tui *t, const struct tui_rect *r)
+qv_draw(struct tui *t, void *state, const struct tui_rect *r)
 {
+	struct qv_state		*qv = state;
 	struct queue_row	*row;
 	char			 age[32], score[16];
 	const char		*mark;
 	size_t			 i, lo = 0, hi = 0;
 	int			 y, attr, idw, x, sel;
 
-	tui_list_fit(&qv_list, r->h - 1);
-	sel = qv_range(&lo, &hi);
+	tui_list_fit(&qv->list, r->h - 1);
+	sel = qv_range(qv, &lo, &hi);
 	idw = r->w >= 100 ? 24 : 16;
 	attr = tui_color_attr(TUI_C_DIM);
 	x = r->x;
@@ -142,22 +153,22 @@ qv_draw(struct tui *t, const struct tui_rect *r)
 		    attr);
 	} else
 		tui_text_draw(r->y, x + idw + 1, r->w - idw - 1, "TOP", attr);
-	if (qv_list.n == 0) {
-		tui_text_draw(r->y + 1, x, r->w, t->filter.kind != NULL ||
-		    t->filter.type != NULL ? "nothing waits for review "
+	if (qv->list.n == 0) {
+		tui_text_draw(r->y + 1, x, r->w, qv->filter.kind != NULL ||
+		    qv->filter.type != NULL ? "nothing waits for review "
 		    "under this filter (f to change it)" :
 		    "nothing waits for review", tui_color_attr(TUI_C_DIM));
 		return;
 	}
 	for (y = 0; y < r->h - 1; y++) {
-		i = qv_list.top + (size_t)y;
-		if (i >= qv_list.n)
+		i = qv->list.top + (size_t)y;
+		if (i >= qv->list.n)
 			break;
-		row = &qv_rows[i];
-		attr = tui_color_attr(i == qv_list.sel && t->item[0] == '\0' ?
-		    TUI_C_SELECTED : TUI_C_NORMAL);
+		row = &qv->rows[i];
+		attr = tui_color_attr(i == qv->list.sel &&
+		    tui_item_held(t) == NULL ? TUI_C_SELECTED : TUI_C_NORMAL);
 		/* The selected row is highlighted across the pane. */
-		if (i == qv_list.sel)
+		if (i == qv->list.sel)
 			mvchgat(r->y + 1 + y, x, r->w, (attr_t)attr &
 			    ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
 		/*
@@ -198,7 +209,7 @@ qv_draw(struct tui *t, const struct tui_rect *r)
 }
 
 static int
-qv_filter(struct tui *t)
+qv_filter(struct tui *t, struct qv_state *qv)
 {
 	static const char *const choices[] = {
 		"everything", "model outputs", "anonymization cases",
@@ -209,34 +220,35 @@ qv_filter(struct tui *t)
 
 	if (tui_prompt_pick(t, "filter the queue", choices, 4, &picked) != 0)
 		return (TUI_REDRAW);
-	t->filter.kind = t->filter.type = NULL;
+	qv->filter.kind = qv->filter.type = NULL;
 	switch (picked) {
 	case 1:
-		snprintf(t->filter_kind, sizeof t->filter_kind, "model_output");
-		t->filter.kind = t->filter_kind;
+		snprintf(qv->filter_kind, sizeof qv->filter_kind,
+		    "model_output");
+		qv->filter.kind = qv->filter_kind;
 		break;
 	case 2:
-		snprintf(t->filter_kind, sizeof t->filter_kind,
+		snprintf(qv->filter_kind, sizeof qv->filter_kind,
 		    "anonymization");
-		t->filter.kind = t->filter_kind;
+		qv->filter.kind = qv->filter_kind;
 		break;
 	case 3:
 		buf[0] = '\0';
 		if (tui_prompt_line(t, "flag category or entity type:", buf,
 		    sizeof buf) == 0 && buf[0] != '\0') {
-			snprintf(t->filter_type, sizeof t->filter_type, "%s",
+			snprintf(qv->filter_type, sizeof qv->filter_type, "%s",
 			    buf);
-			t->filter.type = t->filter_type;
+			qv->filter.type = qv->filter_type;
 		}
 		break;
 	}
-	qv_set(NULL, 0);
-	qv_list.sel = qv_list.top = 0;
+	qv_set(qv, NULL, 0);
+	qv->list.sel = qv->list.top = 0;
 	return (TUI_RELOAD);
 }
 
 static int
-qv_search(struct tui *t)
+qv_search(struct tui *t, struct qv_state *qv)
 {
 	struct queue_row	 row;
 	char			 buf[256] = "", *why = NULL;
@@ -256,11 +268,11 @@ qv_search(struct tui *t)
 		return (TUI_REDRAW);
 	}
 	/* Show the page that starts at the match. */
-	qv_load_from(t, &row.pos);
-	for (i = 0; i < qv_list.n; i++) {
-		if (strcmp(qv_rows[i].item, row.item) == 0) {
-			qv_list.sel = i;
-			qv_list.top = i;
+	qv_load_from(t, qv, &row.pos);
+	for (i = 0; i < qv->list.n; i++) {
+		if (strcmp(qv->rows[i].item, row.item) == 0) {
+			qv->list.sel = i;
+			qv->list.top = i;
 		}
 	}
 	tui_message(t, 0, "found %s", row.item);
@@ -279,7 +291,7 @@ qv_search(struct tui *t)
  * confirmation says how many.
  */
 static int
-qv_approve(struct tui *t)
+qv_approve(struct tui *t, struct qv_state *qv)
 {
 	struct queue_batch	  b;
 	const char		**items = NULL, *choices[2];
@@ -287,25 +299,25 @@ qv_approve(struct tui *t)
 	size_t			  lo, hi, i, n = 0, held = 0, own = 0, picked;
 	int			  ok;
 
-	if (!qv_range(&lo, &hi)) {
+	if (!qv_range(qv, &lo, &hi)) {
 		tui_message(t, 1, "select rows to approve first (v, then move;"
 		    " V selects the page), or Enter to open one");
 		return (TUI_REDRAW);
 	}
 	items = xcalloc(hi - lo + 1, sizeof *items);
 	for (i = lo; i <= hi; i++) {
-		if (qv_rows[i].holder != NULL &&
-		    strcmp(qv_rows[i].holder, queue_actor(t->q)) != 0) {
+		if (qv->rows[i].holder != NULL &&
+		    strcmp(qv->rows[i].holder, queue_actor(t->q)) != 0) {
 			held++;
 			continue;
 		}
-		if (queue_batch_check(t->q, qv_rows[i].item, &ok, &why) != 0) {
+		if (queue_batch_check(t->q, qv->rows[i].item, &ok, &why) != 0) {
 			tui_message(t, 1, "%s", why);
 			free(why);
 			goto out;
 		}
 		if (ok)
-			items[n++] = qv_rows[i].item;
+			items[n++] = qv->rows[i].item;
 		else
 			own++;
 	}
@@ -348,7 +360,7 @@ qv_approve(struct tui *t)
 		    b.refused > 1 ? " (and more)" : "");
 	}
 	queue_batch_done(&b, n);
-	qv_selecting = 0;
+	qv->selecting = 0;
 	free(items);
 	return (TUI_RELOAD);
 out:
@@ -357,59 +369,57 @@ out:
 }
 
 static int
-qv_request(struct tui *t, enum tui_request req, int key)
+qv_request(struct tui *t, void *state, enum tui_request req, int key)
 {
-	struct queue_pos pos;
+	struct qv_state		*qv = state;
+	struct queue_pos	 pos;
 
 	(void)key;
 	switch (req) {
 	case TUI_REQ_OPEN:
 		/* The row selected (found by a search, say), else the next. */
-		return (tui_queue_claim(t, qv_list.n > 0 && qv_list.sel <
-		    qv_list.n ? qv_rows[qv_list.sel].item : NULL));
+		return (tui_queue_claim(t, qv->list.n > 0 && qv->list.sel <
+		    qv->list.n ? qv->rows[qv->list.sel].item : NULL));
 	case TUI_REQ_NEXT:
 		return (tui_queue_claim(t, NULL));
 	case TUI_REQ_SELECT:
-		qv_selecting = !qv_selecting && qv_list.n > 0;
-		qv_anchor = qv_list.sel;
+		qv->selecting = !qv->selecting && qv->list.n > 0;
+		qv->anchor = qv->list.sel;
 		return (TUI_REDRAW);
 	case TUI_REQ_SELECT_ALL:
-		if (qv_list.n > 0) {
-			qv_selecting = 1;
-			qv_anchor = 0;
-			qv_list.sel = qv_list.n - 1;
+		if (qv->list.n > 0) {
+			qv->selecting = 1;
+			qv->anchor = 0;
+			qv->list.sel = qv->list.n - 1;
 		}
 		return (TUI_REDRAW);
 	case TUI_REQ_APPROVE_ROWS:
-		return (qv_approve(t));
+		return (qv_approve(t, qv));
 	case TUI_REQ_UNSELECT:
-		qv_selecting = 0;
+		qv->selecting = 0;
 		return (TUI_REDRAW);
 	case TUI_REQ_SEARCH:
-		return (qv_search(t));
+		return (qv_search(t, qv));
 	case TUI_REQ_FILTER:
-		return (qv_filter(t));
+		return (qv_filter(t, qv));
 	case TUI_REQ_INBOX:
-		if (tui_view_inbox.open(t) == 0)
-			t->view = &tui_view_inbox;
+		tui_view_show(t, TUI_VIEW_INBOX);
 		return (TUI_REDRAW);
 	case TUI_REQ_ADJUDICATE:
-		if (tui_view_adjudication.open(t) == 0)
-			t->view = &tui_view_adjudication;
+		tui_view_show(t, TUI_VIEW_ADJUDICATION);
 		return (TUI_REDRAW);
 	case TUI_REQ_REVIEWERS:
-		if (tui_view_reviewers.open(t) == 0)
-			t->view = &tui_view_reviewers;
+		tui_view_show(t, TUI_VIEW_REVIEWERS);
 		return (TUI_REDRAW);
 	case TUI_REQ_UNDO:
-		return (tui_view_item.request(t, TUI_REQ_UNDO, key));
+		return (tui_view_request(t, TUI_VIEW_ITEM, TUI_REQ_UNDO, key));
 	case TUI_REQ_LAST:
-		if (qv_load(t, QUEUE_PAGE_LAST, NULL) > 0)
-			qv_list.sel = qv_list.n - 1;
+		if (qv_load(t, qv, QUEUE_PAGE_LAST, NULL) > 0)
+			qv->list.sel = qv->list.n - 1;
 		return (TUI_REDRAW);
 	case TUI_REQ_FIRST:
-		qv_load(t, QUEUE_PAGE_FIRST, NULL);
-		qv_list.sel = qv_list.top = 0;
+		qv_load(t, qv, QUEUE_PAGE_FIRST, NULL);
+		qv->list.sel = qv->list.top = 0;
 		return (TUI_REDRAW);
 	case TUI_REQ_DOWN:
 	case TUI_REQ_PAGE_DOWN:
@@ -417,33 +427,33 @@ qv_request(struct tui *t, enum tui_request req, int key)
 		 * Past the last row loaded: the next page, but a selection
 		 * stays within the page shown.
 		 */
-		if (qv_list.n > 0 && qv_list.sel == qv_list.n - 1 &&
-		    qv_selecting) {
+		if (qv->list.n > 0 && qv->list.sel == qv->list.n - 1 &&
+		    qv->selecting) {
 			tui_message(t, 0, "a selection ends at the page: "
-			    "approve these %zu first", qv_list.n);
+			    "approve these %zu first", qv->list.n);
 			return (TUI_REDRAW);
 		}
-		if (qv_list.n > 0 && qv_list.sel == qv_list.n - 1) {
-			pos = qv_rows[qv_list.n - 1].pos;
-			if (qv_load(t, QUEUE_PAGE_AFTER, &pos) > 0)
-				qv_list.sel = qv_list.top = 0;
+		if (qv->list.n > 0 && qv->list.sel == qv->list.n - 1) {
+			pos = qv->rows[qv->list.n - 1].pos;
+			if (qv_load(t, qv, QUEUE_PAGE_AFTER, &pos) > 0)
+				qv->list.sel = qv->list.top = 0;
 			return (TUI_REDRAW);
 		}
-		return (tui_list_request(&qv_list, req) | TUI_REDRAW);
+		return (tui_list_request(&qv->list, req) | TUI_REDRAW);
 	case TUI_REQ_UP:
 	case TUI_REQ_PAGE_UP:
-		if (qv_list.n > 0 && qv_list.sel == 0 && qv_selecting) {
+		if (qv->list.n > 0 && qv->list.sel == 0 && qv->selecting) {
 			tui_message(t, 0, "a selection ends at the page: "
-			    "approve these %zu first", qv_list.n);
+			    "approve these %zu first", qv->list.n);
 			return (TUI_REDRAW);
 		}
-		if (qv_list.n > 0 && qv_list.sel == 0) {
-			pos = qv_rows[0].pos;
-			if (qv_load(t, QUEUE_PAGE_BEFORE, &pos) > 0)
-				qv_list.sel = qv_list.n - 1;
+		if (qv->list.n > 0 && qv->list.sel == 0) {
+			pos = qv->rows[0].pos;
+			if (qv_load(t, qv, QUEUE_PAGE_BEFORE, &pos) > 0)
+				qv->list.sel = qv->list.n - 1;
 			return (TUI_REDRAW);
 		}
-		return (tui_list_request(&qv_list, req) | TUI_REDRAW);
+		return (tui_list_request(&qv->list, req) | TUI_REDRAW);
 	default:
 		return (0);
 	}
@@ -454,18 +464,52 @@ qv_request(struct tui *t, enum tui_request req, int key)
  * dropping a selection are offered while there is one.
  */
 static int
-qv_skip(enum tui_request req)
+qv_skip(void *state, enum tui_request req)
 {
+	struct qv_state *qv = state;
+
 	if (req == TUI_REQ_APPROVE_ROWS || req == TUI_REQ_UNSELECT)
-		return (!qv_selecting);
-	return (req == TUI_REQ_ADJUDICATE && !qv_lead);
+		return (!qv->selecting);
+	return (req == TUI_REQ_ADJUDICATE && !qv->lead);
 }
+
+const struct queue_filter *
+tui_queue_filter(struct tui *t)
+{
+	struct qv_state *qv = tui_view_state(t, TUI_VIEW_QUEUE);
+
+	return (&qv->filter);
+}
+
+/* The default bindings of the view. */
+static const struct tui_key qv_keys[] = {
+	{ TUI_KEY_RETURN, TUI_REQ_OPEN },
+	{ KEY_ENTER, TUI_REQ_OPEN },
+	{ 'n', TUI_REQ_NEXT },
+	/* The footer offers these two while rows are selected. */
+	{ 'a', TUI_REQ_APPROVE_ROWS },
+	{ TUI_KEY_ESC, TUI_REQ_UNSELECT },
+	{ '/', TUI_REQ_SEARCH },
+	{ 'f', TUI_REQ_FILTER },
+	{ 'u', TUI_REQ_UNDO },
+	{ 'E', TUI_REQ_INBOX },
+	{ 'H', TUI_REQ_HANDOFF },
+	{ 'A', TUI_REQ_ADJUDICATE },
+	{ 'R', TUI_REQ_REVIEWERS },
+	{ 'v', TUI_REQ_SELECT },
+	{ 'V', TUI_REQ_SELECT_ALL },
+};
 
 const struct tui_view_ops tui_view_queue = {
 	.name = "queue",		/* bindings of the queue list */
+	.title = "Queue list",		/* its section of the help screen */
+	.keys = qv_keys,		/* its default bindings */
+	.nkeys = sizeof qv_keys / sizeof qv_keys[0], /* their count */
+	.state_size = sizeof (struct qv_state), /* the page, the filter */
 	.open = qv_open,		/* loads the page shown */
 	.close = qv_close,		/* frees the rows */
 	.draw = qv_draw,		/* the list with its columns */
+	.layout = tui_item_layout,	/* the open item beside the list */
 	.request = qv_request,		/* navigation, open, search, filter */
 	.skip = qv_skip,		/* adjudication: leads and admins */
 };

@@ -33,9 +33,11 @@ static const struct {
 };
 #define RV_NCOLS (sizeof rv_cols / sizeof rv_cols[0])
 
-static struct queue_reviewers	 rv_stats;
-static int			 rv_loaded;
-static struct tui_list		 rv_list;
+struct rv_state {
+	struct queue_reviewers	 stats;
+	int			 loaded;
+	struct tui_list		 list;
+};
 
 static void
 rv_seconds(int has, double ms, char *buf)
@@ -89,8 +91,9 @@ rv_cells(const struct queue_reviewer_stats *r, char c[RV_NCOLS][RV_CELL])
 }
 
 static int
-rv_open(struct tui *t)
+rv_open(struct tui *t, void *state)
 {
+	struct rv_state		*st = state;
 	struct queue_reviewers	 rv;
 	char			*why = NULL;
 
@@ -99,49 +102,52 @@ rv_open(struct tui *t)
 		free(why);
 		return (-1);
 	}
-	if (rv_loaded)
-		queue_reviewers_done(&rv_stats);
-	rv_stats = rv;
-	rv_loaded = 1;
-	rv_list.n = rv.n;
-	tui_list_fit(&rv_list, rv_list.height);
+	if (st->loaded)
+		queue_reviewers_done(&st->stats);
+	st->stats = rv;
+	st->loaded = 1;
+	st->list.n = rv.n;
+	tui_list_fit(&st->list, st->list.height);
 	return (0);
 }
 
 static void
-rv_close(struct tui *t)
+rv_close(struct tui *t, void *state)
 {
+	struct rv_state *st = state;
+
 	(void)t;
-	if (rv_loaded)
-		queue_reviewers_done(&rv_stats);
-	rv_loaded = 0;
-	memset(&rv_stats, 0, sizeof rv_stats);
-	memset(&rv_list, 0, sizeof rv_list);
+	if (st->loaded)
+		queue_reviewers_done(&st->stats);
+	st->loaded = 0;
+	memset(&st->stats, 0, sizeof st->stats);
+	memset(&st->list, 0, sizeof st->list);
 }
 
 static void
-rv_draw(struct tui *t, const struct tui_rect *r)
+rv_draw(struct tui *t, void *state, const struct tui_rect *r)
 {
+	struct rv_state	*st = state;
 	char	(*cells)[RV_NCOLS][RV_CELL];
 	int	 w[RV_NCOLS], take[RV_NCOLS], used = 0, rank, x, y, attr, len;
 	size_t	 i, j;
 
 	(void)t;
-	tui_list_fit(&rv_list, r->h - 2);
-	tui_text_draw(r->y, r->x, r->w, rv_stats.own_only ? "Your review "
+	tui_list_fit(&st->list, r->h - 2);
+	tui_text_draw(r->y, r->x, r->w, st->stats.own_only ? "Your review "
 	    "statistics (leads and admins see every reviewer's)" :
 	    "Reviewers (as hitl reviewers)", tui_color_attr(TUI_C_DIM) |
 	    A_BOLD);
-	if (rv_stats.n == 0) {
+	if (st->stats.n == 0) {
 		tui_text_draw(r->y + 1, r->x, r->w, "no reviewer decisions yet",
 		    tui_color_attr(TUI_C_DIM));
 		return;
 	}
-	cells = xcalloc(rv_stats.n, sizeof *cells);
+	cells = xcalloc(st->stats.n, sizeof *cells);
 	for (j = 0; j < RV_NCOLS; j++)
 		w[j] = (int)strlen(rv_cols[j].head);
-	for (i = 0; i < rv_stats.n; i++) {
-		rv_cells(&rv_stats.rows[i], cells[i]);
+	for (i = 0; i < st->stats.n; i++) {
+		rv_cells(&st->stats.rows[i], cells[i]);
 		for (j = 0; j < RV_NCOLS; j++)
 			if ((len = (int)strlen(cells[i][j])) > w[j])
 				w[j] = len;
@@ -166,11 +172,11 @@ rv_draw(struct tui *t, const struct tui_rect *r)
 		    2;
 	}
 	tui_text_draw(r->y + 1, x, r->x + r->w - x, "REVIEWER", attr);
-	for (y = 0; y < rv_list.height; y++) {
-		i = rv_list.top + (size_t)y;
-		if (i >= rv_stats.n)
+	for (y = 0; y < st->list.height; y++) {
+		i = st->list.top + (size_t)y;
+		if (i >= st->stats.n)
 			break;
-		attr = tui_color_attr(i == rv_list.sel ? TUI_C_SELECTED :
+		attr = tui_color_attr(i == st->list.sel ? TUI_C_SELECTED :
 		    TUI_C_NORMAL);
 		mvchgat(r->y + 2 + y, r->x, r->w, (attr_t)attr & ~A_COLOR,
 		    (short)PAIR_NUMBER(attr), NULL);
@@ -183,24 +189,35 @@ rv_draw(struct tui *t, const struct tui_rect *r)
 		}
 		/* The name is untrusted: text.c sanitizes it. */
 		tui_text_draw(r->y + 2 + y, x, r->x + r->w - x,
-		    rv_stats.rows[i].reviewer, attr);
+		    st->stats.rows[i].reviewer, attr);
 	}
 	free(cells);
 }
 
 static int
-rv_request(struct tui *t, enum tui_request req, int key)
+rv_request(struct tui *t, void *state, enum tui_request req, int key)
 {
+	struct rv_state *st = state;
+
 	(void)key;
 	if (req == TUI_REQ_BACK) {
-		t->view = &tui_view_queue;
+		tui_view_focus(t, TUI_VIEW_QUEUE);
 		return (TUI_REDRAW);
 	}
-	return (tui_list_request(&rv_list, req));
+	return (tui_list_request(&st->list, req));
 }
+
+/* The default bindings of the view. */
+static const struct tui_key rv_keys[] = {
+	{ TUI_KEY_ESC, TUI_REQ_BACK },
+};
 
 const struct tui_view_ops tui_view_reviewers = {
 	.name = "reviewers",		/* bindings of the statistics */
+	.title = "Reviewer statistics",	/* its section of the help screen */
+	.keys = rv_keys,		/* its default bindings */
+	.nkeys = sizeof rv_keys / sizeof rv_keys[0], /* their count */
+	.state_size = sizeof (struct rv_state), /* the statistics read */
 	.open = rv_open,		/* reads them */
 	.close = rv_close,		/* frees them */
 	.draw = rv_draw,		/* one reviewer a line, fitted */
