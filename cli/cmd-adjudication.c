@@ -43,9 +43,9 @@ const struct cmd_entry cmd_adjudication_entry = {
 	    "--payload (as for 'hitl decide ... correct'), decided anew. The\n"
 	    "settlement supersedes the votes, records which it chose, and is\n"
 	    "what exports take.",
-	.optstring = "c:n:p:j",
+	.args = { "c:n:p:j", 0, -1 },
 	.longopts = cmd_adjudication_options,
-	.exec = cmd_adjudication_exec,
+	.exec_argv = cmd_adjudication_exec,
 	.subcommands = adjudication_subcommands,
 };
 

@@ -41,9 +41,9 @@ const struct cmd_entry cmd_agreement_entry = {
 	    "overlapping matches, per entity type). --by adds one group per\n"
 	    "label, flag type, entity type, reviewer or item kind. Leads and\n"
 	    "admins only. --json prints an array of one object per group.",
-	.optstring = "b:s:j",
+	.args = { "b:s:j", 0, -1 },
 	.longopts = cmd_agreement_options,
-	.exec = cmd_agreement_exec,
+	.exec_argv = cmd_agreement_exec,
 	.words = agreement_words,
 };
 

@@ -47,9 +47,9 @@ const struct cmd_entry cmd_audit_entry = {
 	    "'head' prints the head hash, to publish outside the database.\n"
 	    "'key' prints the public key that signs the log (PEM).\n"
 	    "'log' prints the events in order (--json: one object per line).",
-	.optstring = "i:r:k:e:j",
+	.args = { "i:r:k:e:j", 0, -1 },
 	.longopts = cmd_audit_options,
-	.exec = cmd_audit_exec,
+	.exec_argv = cmd_audit_exec,
 	.subcommands = audit_subcommands,
 };
 

@@ -28,9 +28,9 @@ const struct cmd_entry cmd_completion_entry = {
 	    "items for show and decide (which the script asks 'hitl completion\n"
 	    "ids PREFIX' for: the first 200 waiting items whose id starts with\n"
 	    "PREFIX, one a line). make install installs both scripts.",
-	.optstring = "",
+	.args = { "", 0, -1 },
 	.longopts = completion_options_none,
-	.exec = cmd_completion_exec,
+	.exec_argv = cmd_completion_exec,
 	.subcommands = completion_shells,
 };
 
@@ -100,7 +100,7 @@ completion_helpers(FILE *f)
 	for (e = cmd_table; *e != NULL; e++) {
 		fprintf(f, "\t%s) echo \" ", (*e)->name);
 		completion_options(f, (*e)->longopts, 1);
-		completion_short_args(f, (*e)->optstring);
+		completion_short_args(f, (*e)->args.optstring);
 		fprintf(f, " \" ;;\n");
 	}
 	fprintf(f, "\tesac\n}\n\n_hitl_words() {\n\tcase \"$1 $2\" in\n");

@@ -28,9 +28,9 @@ const struct cmd_entry cmd_copy_entry = {
 	    "exist or be empty), with SRC's signing key: 'hitl audit verify' on\n"
 	    "DST gives the same head as on SRC. Nothing is written unless all\n"
 	    "of it is.",
-	.optstring = "j",
+	.args = { "j", 0, -1 },
 	.longopts = cmd_json_options,
-	.exec = cmd_copy_exec,
+	.exec_argv = cmd_copy_exec,
 };
 
 static int

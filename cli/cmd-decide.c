@@ -48,9 +48,9 @@ const struct cmd_entry cmd_decide_entry = {
 	    "Under the policy's two-person rule an approve or correction of\n"
 	    "a covered item waits for a second reviewer: it is shown as\n"
 	    "pending, and confirm (by someone else) makes the same decision.",
-	.optstring = "l:n:t:r:s:p:m:j",
+	.args = { "l:n:t:r:s:p:m:j", 0, -1 },
 	.longopts = cmd_decide_options,
-	.exec = cmd_decide_exec,
+	.exec_argv = cmd_decide_exec,
 	.words = decide_words,
 	.item_arg = 1,
 };

@@ -34,9 +34,9 @@ const struct cmd_entry cmd_demo_entry = {
 	    "An existing database is kept unless --reset is given, which\n"
 	    "deletes it first: only a database hitl demo made, never the\n"
 	    "shared database of a shared install.",
-	.optstring = "e:r",
+	.args = { "e:r", 0, -1 },
 	.longopts = cmd_demo_options,
-	.exec = cmd_demo_exec,
+	.exec_argv = cmd_demo_exec,
 };
 
 

@@ -38,9 +38,9 @@ const struct cmd_entry cmd_escalations_entry = {
 	    "--notify-overdue runs the policy's escalation_overdue hook once\n"
 	    "for each escalation of those teams that is overdue and was not\n"
 	    "told of before (for cron or a timer), and lists those it told of.",
-	.optstring = "t:oajN",
+	.args = { "t:oajN", 0, -1 },
 	.longopts = cmd_escalations_options,
-	.exec = cmd_escalations_exec,
+	.exec_argv = cmd_escalations_exec,
 };
 
 static const struct option cmd_escalation_options[] = {
@@ -64,9 +64,9 @@ const struct cmd_entry cmd_escalation_entry = {
 	    "team has it in hand. 'resolve' is final: approve (the output is\n"
 	    "fine), correct (with the correction as --payload, as for 'hitl\n"
 	    "decide ... correct') or reject (the output must never be used).",
-	.optstring = "n:p:",
+	.args = { "n:p:", 0, -1 },
 	.longopts = cmd_escalation_options,
-	.exec = cmd_escalation_exec,
+	.exec_argv = cmd_escalation_exec,
 	.subcommands = escalation_subcommands,
 	.words = escalation_words,
 };

@@ -70,9 +70,9 @@ const struct cmd_entry cmd_export_entry = {
 	    "SHA-256 of its id, as a fraction, is below --test-fraction,\n"
 	    "default 0.1; 0: no test split), DIR/README.md (a dataset card)\n"
 	    "and DIR/manifest.json.",
-	.optstring = "f:o:s:k:ar:y:u:F:l:t:c:Hj",
+	.args = { "f:o:s:k:ar:y:u:F:l:t:c:Hj", 0, -1 },
 	.longopts = cmd_export_options,
-	.exec = cmd_export_exec,
+	.exec_argv = cmd_export_exec,
 	.words = cmd_export_words,
 };
 

@@ -16,9 +16,9 @@ const struct cmd_entry cmd_help_entry = {
 	.summary = "describe the commands, or one of them",
 	.help = "Without an argument, lists the commands. 'hitl COMMAND --help'\n"
 	    "(or -h) prints the same as 'hitl help COMMAND'.",
-	.optstring = "",
+	.args = { "", 0, -1 },
 	.longopts = NULL,
-	.exec = cmd_help_exec,
+	.exec_argv = cmd_help_exec,
 };
 
 static int

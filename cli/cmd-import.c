@@ -53,9 +53,9 @@ const struct cmd_entry cmd_import_entry = {
 	    "and the invalid ones written verbatim to the rejects file (default\n"
 	    "hitl-rejects-TIME.jsonl). Re-importing an identical record counts\n"
 	    "as a duplicate; the same id with other content is an error.",
-	.optstring = "sr:m:jq",
+	.args = { "sr:m:jq", 0, -1 },
 	.longopts = cmd_import_options,
-	.exec = cmd_import_exec,
+	.exec_argv = cmd_import_exec,
 };
 
 /*

@@ -37,9 +37,9 @@ const struct cmd_entry cmd_init_entry = {
 	    "logs in to nothing; you must be a member of it), and --grant ROLE\n"
 	    "gives the role reviewers connect as what hitl needs and nothing\n"
 	    "that could change the record.",
-	.optstring = "p:o:g:",
+	.args = { "p:o:g:", 0, -1 },
 	.longopts = cmd_init_options,
-	.exec = cmd_init_exec,
+	.exec_argv = cmd_init_exec,
 };
 
 /*

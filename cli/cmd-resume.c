@@ -18,9 +18,9 @@ const struct cmd_entry cmd_resume_entry = {
 	    "by the policy again. The items decided while it was suspended,\n"
 	    "which exports left out, are taken by the next export of each\n"
 	    "cursor (--since last); recorded in the audit log.",
-	.optstring = "m:p:r:j",
+	.args = { "m:p:r:j", 0, -1 },
 	.longopts = cmd_source_options,
-	.exec = cmd_resume_exec,
+	.exec_argv = cmd_resume_exec,
 };
 
 static int

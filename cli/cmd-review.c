@@ -37,9 +37,9 @@ const struct cmd_entry cmd_review_entry = {
 	    "come from $XDG_CONFIG_HOME/hitl/keys (else ~/.config/hitl/keys)\n"
 	    "when it exists: lines 'bind VIEW KEY ACTION'. --keys prints the\n"
 	    "bindings in force as a Markdown table.",
-	.optstring = "s:k",
+	.args = { "s:k", 0, -1 },
 	.longopts = cmd_review_options,
-	.exec = cmd_review_exec,
+	.exec_argv = cmd_review_exec,
 };
 
 /*

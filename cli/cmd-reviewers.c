@@ -34,9 +34,9 @@ const struct cmd_entry cmd_reviewers_entry = {
 	    "outcome, undos and comments. Leads and admins see every\n"
 	    "reviewer, anyone else their own line. --json prints one object\n"
 	    "per line.",
-	.optstring = "s:j",
+	.args = { "s:j", 0, -1 },
 	.longopts = cmd_reviewers_options,
-	.exec = cmd_reviewers_exec,
+	.exec_argv = cmd_reviewers_exec,
 };
 
 /* A share, or null when there is nothing to share out. */

@@ -32,9 +32,9 @@ const struct cmd_entry cmd_shift_entry = {
 	    "it, records its counts by action and the hand-off note for the\n"
 	    "next reviewer, and prints them. --json prints the shift as\n"
 	    "'hitl shifts --json' does.",
-	.optstring = "n:j",
+	.args = { "n:j", 0, -1 },
 	.longopts = cmd_shift_options,
-	.exec = cmd_shift_exec,
+	.exec_argv = cmd_shift_exec,
 	.subcommands = shift_subcommands,
 };
 
@@ -53,9 +53,9 @@ const struct cmd_entry cmd_shifts_entry = {
 	    "Lists the latest shifts (20 unless --limit), newest first, with\n"
 	    "start, end, counts by action and hand-off note; --reviewer keeps\n"
 	    "one reviewer's. --json prints one object per line.",
-	.optstring = "r:n:j",
+	.args = { "r:n:j", 0, -1 },
 	.longopts = cmd_shifts_options,
-	.exec = cmd_shifts_exec,
+	.exec_argv = cmd_shifts_exec,
 };
 
 static cJSON *

@@ -35,9 +35,9 @@ const struct cmd_entry cmd_suspend_entry = {
 	    "after the suspension began (counted in the manifest, \"skipped\":\n"
 	    "{\"suspended\": N}). Recorded in the audit log; 'hitl status'\n"
 	    "lists what is suspended.",
-	.optstring = "m:p:r:j",
+	.args = { "m:p:r:j", 0, -1 },
 	.longopts = cmd_source_options,
-	.exec = cmd_suspend_exec,
+	.exec_argv = cmd_suspend_exec,
 };
 
 int

@@ -21,15 +21,63 @@ struct cmd_ctx {
 	const char	*progname;
 };
 
+struct cmd_entry;
+
+/*
+ * What the command line gave a command, parsed once (cmd_run) by its
+ * entry's options: each option's last value and how often it was given,
+ * looked up by the option's letter, and the arguments after the options.
+ */
+#define CMD_ARGS_NOPTS	128
+struct cmd_args {
+	const struct cmd_entry	*entry;
+	int			 argc;	/* argv[0] is the first argument */
+	char			**argv;
+	const char		*value[CMD_ARGS_NOPTS];	/* "" for a flag */
+	unsigned		 count[CMD_ARGS_NOPTS];
+};
+
+/* The number of times option ch was given (0: not given). */
+unsigned	 cmd_args_has(const struct cmd_args *, int ch);
+/* Option ch's value (its last one if repeated), or NULL if not given. */
+const char	*cmd_args_get(const struct cmd_args *, int ch);
+
+/* What a command needs opened before its exec runs. */
+#define CMD_DB		0x1	/* the database (cmd_open) */
+#define CMD_ACTOR	0x2	/* the database and who acts (cmd_open_actor) */
+
 struct cmd_entry {
 	const char		*name;
 	const char		*usage;		/* after "hitl NAME " */
 	const char		*summary;	/* one line for "hitl help" */
 	const char		*help;		/* paragraph for "hitl help NAME" */
-	const char		*optstring;
+	/*
+	 * The getopt string, and the bounds on the number of arguments after
+	 * the options (upper -1: any number), checked by cmd_run with the
+	 * usage as the error, like tmux's .args.
+	 */
+	struct {
+		const char	*optstring;
+		int		 lower;
+		int		 upper;
+	}			 args;
 	const struct option	*longopts;
-	/* argv[0] is the command name; returns a sysexits code. */
-	int			(*exec)(struct cmd_ctx *, int, char **);
+	int			 flags;		/* CMD_DB, CMD_ACTOR or 0 */
+	/*
+	 * Optional: what the arguments must be beyond their count, checked
+	 * before anything is opened (the usage or a message naming the
+	 * option); returns a sysexits code, having said why.
+	 */
+	int			(*check)(struct cmd_ctx *,
+				    const struct cmd_args *);
+	/*
+	 * What the command does, with the queue its flags asked for (else
+	 * NULL), which cmd_run closes afterwards; returns a sysexits code.
+	 */
+	int			(*exec)(struct cmd_ctx *, struct cmd_args *,
+				    struct queue *);
+	/* The former form, argv[0] the command name: until all are moved. */
+	int			(*exec_argv)(struct cmd_ctx *, int, char **);
 	/*
 	 * For shell completion (hitl completion): the words a long option
 	 * takes ("format" for --format) or a positional argument is ("1",
@@ -38,8 +86,13 @@ struct cmd_entry {
 	 * none).
 	 */
 	const char *const	*(*words)(const char *what);
-	/* The first argument's words (a subcommand), or NULL. */
+	/*
+	 * The first argument's words (a subcommand), or NULL; cmd_run refuses
+	 * another word, as an unknown "subcommand" (or subcommand_what),
+	 * before it checks the count.
+	 */
 	const char *const	*subcommands;
+	const char		*subcommand_what;
 	int			 item_arg;
 };
 
@@ -95,10 +148,13 @@ const struct cmd_entry *cmd_find(const char *name);
 int	cmd_unknown(const char *who, const char *name);
 
 /*
- * Options of a command whose only option is --json: sets *json, leaves optind
- * at the first argument; returns -1 on a usage error.
+ * Runs a command: parses its options into a struct cmd_args (an error in
+ * them: cmd_getopt's message and the usage), refuses an unknown subcommand,
+ * checks the number of arguments against the entry's bounds (the usage
+ * again), runs its check, opens what its flags ask for, runs its exec and
+ * closes the queue; returns the sysexits code. argv[0] is the command name.
  */
-int	cmd_getopt_json(const struct cmd_entry *, int, char **, int *json);
+int	cmd_run(struct cmd_ctx *, const struct cmd_entry *, int, char **);
 
 /*
  * getopt_long over the command's options, with getopt's own messages (which
@@ -214,9 +270,15 @@ void	 cmd_item_print(FILE *, struct queue *, const struct queue_item *,
  */
 int	cmd_keydir(const char **, char **cause);
 
-/* Opens the database and sets who is acting (login, or the override). */
+/*
+ * Opens the database and sets who is acting (login, or the override);
+ * cmd_set_actor sets it on a queue already open. On the shared database
+ * an override is refused, before anything is opened.
+ */
 int	cmd_open_actor(struct cmd_ctx *, const struct cmd_entry *, int flags,
 	    struct queue **);
+int	cmd_set_actor(struct cmd_ctx *, const struct cmd_entry *,
+	    struct queue *);
 
 /* Shared by init, demo and policy: validate and load a policy file. */
 int	cmd_policy_load_file(struct cmd_ctx *, const struct cmd_entry *,
