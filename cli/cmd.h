@@ -284,25 +284,17 @@ int	cmd_set_actor(struct cmd_ctx *, const struct cmd_entry *,
 int	cmd_policy_load_file(struct cmd_ctx *, const struct cmd_entry *,
 	    struct queue *, const char *path);
 /*
- * Shared by suspend and resume: --model M or --pipeline P (one of them),
- * --reason and --json; -1 on a usage error. The JSON of a suspension and
+ * Shared by suspend and resume: their options, --model M or --pipeline P
+ * (one of them, checked by cmd_source_check), --reason and --json; and the
+ * whole of both, told apart by args->entry. The JSON of a suspension and
  * its line for people (made safe), shared with status.
  */
-struct cmd_source {
-	enum queue_source	 kind;
-	const char		*value;
-	const char		*reason;	/* NULL: none */
-	int			 json;
-};
 extern const struct option cmd_source_options[];
-int	cmd_source_parse(const struct cmd_entry *, int, char **,
-	    struct cmd_source *);
+int	 cmd_source_check(struct cmd_ctx *, const struct cmd_args *);
+int	 cmd_source_exec(struct cmd_ctx *, struct cmd_args *, struct queue *);
 cJSON	*cmd_suspension_json(const struct queue_suspension *);
 void	 cmd_suspension_line(FILE *, const char *indent,
 	    const struct queue_suspension *);
-/* The whole of suspend (resume 0) and resume (1). */
-int	 cmd_source_run(struct cmd_ctx *, const struct cmd_entry *, int resume,
-	    int argc, char **argv);
 
 /* Shared by status and demo. */
 int	cmd_status_print(struct queue *, int json, char **cause);
