@@ -532,7 +532,10 @@ cmd_args_parse(const struct cmd_entry *e, int argc, char **argv,
 	memset(args, 0, sizeof *args);
 	args->entry = e;
 	optind = 0;	/* glibc: getopt starts afresh */
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
+	if (e->longopts == NULL)
+		optind = 1;	/* no options: every word is an argument */
+	while (e->longopts != NULL &&
+	    (ch = cmd_getopt(e, argc, argv)) != -1) {
 		/* Every option's val is a letter of its optstring. */
 		if (ch <= 0 || ch >= CMD_ARGS_NOPTS || ch == '?' || ch == ':')
 			return (-1);

@@ -61,6 +61,7 @@ struct cmd_entry {
 		int		 lower;
 		int		 upper;
 	}			 args;
+	/* NULL: no options at all, "-x" too is an argument (help's). */
 	const struct option	*longopts;
 	int			 flags;		/* CMD_DB, CMD_ACTOR or 0 */
 	/*
