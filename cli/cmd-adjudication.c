@@ -149,7 +149,8 @@ cmd_adjudication_check(struct cmd_ctx *ctx, const struct cmd_args *args)
 {
 	static const char *const rulings[] = { "approve", "correct", NULL };
 	const struct cmd_entry	*e = &cmd_adjudication_entry;
-	int			 sub = adjudication_sub(args), argc = args->argc;
+	int			 sub = adjudication_sub(args);
+	int			 argc = args->argc;
 	int			 choose = cmd_args_has(args, 'c') != 0;
 	int			 payload = cmd_args_has(args, 'p') != 0;
 	char			*cause = NULL;

@@ -183,8 +183,9 @@ cmd_audit_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 	char				*cause = NULL, head[65], *pem = NULL;
 	size_t				 len;
 	int64_t				 events;
-	int				 rc, json = cmd_args_has(args, 'j') != 0;
+	int				 rc, json;
 
+	json = cmd_args_has(args, 'j') != 0;
 	memset(&vo, 0, sizeof vo);
 	vo.expect = cmd_args_get(args, 'e');
 	if (keyfile != NULL) {

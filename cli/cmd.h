@@ -77,8 +77,6 @@ struct cmd_entry {
 	 */
 	int			(*exec)(struct cmd_ctx *, struct cmd_args *,
 				    struct queue *);
-	/* The former form, argv[0] the command name: until all are moved. */
-	int			(*exec_argv)(struct cmd_ctx *, int, char **);
 	/*
 	 * For shell completion (hitl completion): the words a long option
 	 * takes ("format" for --format) or a positional argument is ("1",

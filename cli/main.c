@@ -163,7 +163,5 @@ main(int argc, char **argv)
 		cmd_help_print(stdout, e);
 		return (EX_OK);
 	}
-	if (e->exec_argv != NULL)
-		return (e->exec_argv(&ctx, argc, argv));
 	return (cmd_run(&ctx, e, argc, argv));
 }
