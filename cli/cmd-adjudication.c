@@ -13,8 +13,7 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_adjudication_check(struct cmd_ctx *,
-    const struct cmd_args *);
+static int cmd_adjudication_check(const struct cmd_args *);
 static int cmd_adjudication_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -145,7 +144,7 @@ adjudication_chose(const struct cmd_args *args, long long *chose)
 }
 
 static int
-cmd_adjudication_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_adjudication_check(const struct cmd_args *args)
 {
 	static const char *const rulings[] = { "approve", "correct", NULL };
 	const struct cmd_entry	*e = &cmd_adjudication_entry;
@@ -156,7 +155,6 @@ cmd_adjudication_check(struct cmd_ctx *ctx, const struct cmd_args *args)
 	char			*cause = NULL;
 	long long		 chose;
 
-	(void)ctx;
 	/* list takes nothing; show an item; decide an item and a ruling. */
 	if ((sub == 0 && argc != 1) || (sub == 1 && argc != 2) ||
 	    (sub < 2 && (choose || cmd_args_has(args, 'n') || payload)) ||

@@ -13,7 +13,7 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_agreement_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_agreement_check(const struct cmd_args *);
 static int cmd_agreement_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -245,12 +245,11 @@ agreement_text(const struct queue_agreement *a)
 
 /* --by's value, before the database is opened, with a "did you mean". */
 static int
-cmd_agreement_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_agreement_check(const struct cmd_args *args)
 {
 	const char	*by = cmd_args_get(args, 'b');
 	size_t		 i;
 
-	(void)ctx;
 	for (i = 0; by != NULL && agreement_report_by[i] != NULL; i++)
 		if (strcmp(by, agreement_report_by[i]) == 0)
 			break;

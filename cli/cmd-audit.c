@@ -13,7 +13,7 @@
 #include "xmalloc.h"
 #include "json.h"
 
-static int cmd_audit_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_audit_check(const struct cmd_args *);
 static int cmd_audit_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -150,13 +150,12 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 
 /* --item and --reviewer are log's; --key and --expect verify's. */
 static int
-cmd_audit_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_audit_check(const struct cmd_args *args)
 {
 	const struct cmd_entry	*e = &cmd_audit_entry;
 	const char		*what = args->argv[0];
 	const char		*expect = cmd_args_get(args, 'e');
 
-	(void)ctx;
 	if (strcmp(what, "log") != 0 && (cmd_args_has(args, 'i') ||
 	    cmd_args_has(args, 'r')))
 		return (cmd_usage(e));

@@ -13,7 +13,7 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_decide_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_decide_check(const struct cmd_args *);
 static int cmd_decide_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -112,7 +112,7 @@ decide_numbers(const struct cmd_args *args, struct queue_decision *d)
 }
 
 static int
-cmd_decide_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_decide_check(const struct cmd_args *args)
 {
 	const struct cmd_entry	*e = &cmd_decide_entry;
 	const char		*action = args->argv[1];
@@ -120,7 +120,6 @@ cmd_decide_check(struct cmd_ctx *ctx, const struct cmd_args *args)
 	char			*cause = NULL;
 	int			 confirm;
 
-	(void)ctx;
 	memset(&d, 0, sizeof d);
 	if (decide_numbers(args, &d) != 0)
 		return (EX_USAGE);

@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 
-static int cmd_erase_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_erase_check(const struct cmd_args *);
 static int cmd_erase_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -72,11 +72,10 @@ cmd_erase_print(const struct queue_tombstone_report *r)
 
 /* The subject is not optional, nor empty: an erasure names whose items. */
 static int
-cmd_erase_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_erase_check(const struct cmd_args *args)
 {
 	const char *subject = cmd_args_get(args, 's');
 
-	(void)ctx;
 	if (subject == NULL || *subject == '\0')
 		return (cmd_usage(&cmd_erase_entry));
 	return (0);

@@ -12,10 +12,10 @@
 
 #include "cmd.h"
 
-static int cmd_escalations_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_escalations_check(const struct cmd_args *);
 static int cmd_escalations_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
-static int cmd_escalation_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_escalation_check(const struct cmd_args *);
 static int cmd_escalation_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -89,12 +89,11 @@ escalation_words(const char *what)
 
 /* --open or --all; --notify-overdue alone. */
 static int
-cmd_escalations_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_escalations_check(const struct cmd_args *args)
 {
 	int open = cmd_args_has(args, 'o') != 0, all = cmd_args_has(args,
 	    'a') != 0;
 
-	(void)ctx;
 	if ((open && all) || (cmd_args_has(args, 'N') && (open || all ||
 	    cmd_args_has(args, 't'))))
 		return (cmd_usage(&cmd_escalations_entry));
@@ -161,11 +160,10 @@ escalation_id(const struct cmd_args *args)
 
 /* ack ID, alone; resolve ID OUTCOME, with a note or payload if need be. */
 static int
-cmd_escalation_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_escalation_check(const struct cmd_args *args)
 {
 	int resolve = strcmp(args->argv[0], "resolve") == 0;
 
-	(void)ctx;
 	if ((!resolve && (args->argc != 2 || cmd_args_has(args, 'n') ||
 	    cmd_args_has(args, 'p'))) || (resolve && args->argc != 3) ||
 	    escalation_id(args) == 0)

@@ -18,7 +18,7 @@
 #include "sink.h"
 #include "xmalloc.h"
 
-static int cmd_export_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_export_check(const struct cmd_args *);
 static int cmd_export_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 static const char *const *cmd_export_words(const char *);
@@ -211,14 +211,13 @@ export_parse(const struct cmd_args *args, struct export_options *opt)
 }
 
 static int
-cmd_export_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_export_check(const struct cmd_args *args)
 {
 	const struct cmd_entry	*e = &cmd_export_entry;
 	struct export_options	 opt;
 	char			*cause = NULL;
 	int			 rc, history = cmd_args_has(args, 'H') != 0;
 
-	(void)ctx;
 	if ((rc = export_parse(args, &opt)) != 0)
 		return (rc);
 	if (!history && opt.format == NULL)

@@ -29,7 +29,7 @@
 #define IMPORT_MAX_MAX_LINE	(256ULL * 1024 * 1024)
 #define IMPORT_PROGRESS_MIN	(8 * 1024 * 1024)
 
-static int cmd_import_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_import_check(const struct cmd_args *);
 static int cmd_import_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -479,7 +479,7 @@ import_max_line(const struct cmd_args *args, size_t *max)
 }
 
 static int
-cmd_import_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_import_check(const struct cmd_args *args)
 {
 	const struct cmd_entry	*e = &cmd_import_entry;
 	const char		*rejects = cmd_args_get(args, 'r');
@@ -487,7 +487,6 @@ cmd_import_check(struct cmd_ctx *ctx, const struct cmd_args *args)
 	size_t			 max;
 	int			 rc;
 
-	(void)ctx;
 	if (import_max_line(args, &max) != 0) {
 		xasprintf(&cause, "--max-line: expected a number of bytes from "
 		    "64 to %llu", IMPORT_MAX_MAX_LINE);

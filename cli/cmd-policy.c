@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 
-static int cmd_policy_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_policy_check(const struct cmd_args *);
 static int cmd_policy_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -82,11 +82,10 @@ cmd_policy_show(const struct cmd_entry *e, struct queue *q, int json)
 
 /* show takes --json and nothing else; load a FILE alone. */
 static int
-cmd_policy_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_policy_check(const struct cmd_args *args)
 {
 	int load = strcmp(args->argv[0], "load") == 0;
 
-	(void)ctx;
 	if (args->argc != (load ? 2 : 1) || (load && cmd_args_has(args, 'j')))
 		return (cmd_usage(&cmd_policy_entry));
 	return (0);

@@ -11,7 +11,7 @@
 
 #include "cmd.h"
 
-static int cmd_release_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_release_check(const struct cmd_args *);
 static int cmd_release_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 static int cmd_takeover_exec(struct cmd_ctx *, struct cmd_args *,
@@ -72,11 +72,10 @@ release_lease(const struct cmd_args *args, long long *lease)
 }
 
 static int
-cmd_release_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_release_check(const struct cmd_args *args)
 {
 	long long lease;
 
-	(void)ctx;
 	if (release_lease(args, &lease) != 0)
 		return (cmd_usage(&cmd_release_entry));
 	return (0);

@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 
-static int cmd_reopen_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_reopen_check(const struct cmd_args *);
 static int cmd_reopen_exec(struct cmd_ctx *, struct cmd_args *, struct queue *);
 
 static const struct option cmd_reopen_options[] = {
@@ -38,9 +38,8 @@ const struct cmd_entry cmd_reopen_entry = {
 
 /* The note is not optional: a reopen says why. */
 static int
-cmd_reopen_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_reopen_check(const struct cmd_args *args)
 {
-	(void)ctx;
 	if (!cmd_args_has(args, 'n'))
 		return (cmd_usage(&cmd_reopen_entry));
 	return (0);

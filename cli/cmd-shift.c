@@ -12,10 +12,10 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_shift_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_shift_check(const struct cmd_args *);
 static int cmd_shift_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
-static int cmd_shifts_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_shifts_check(const struct cmd_args *);
 static int cmd_shifts_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -123,9 +123,8 @@ shift_start_json(const struct cmd_entry *e, struct queue *q, int64_t id)
 
 /* The hand-off note is written when the shift ends. */
 static int
-cmd_shift_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_shift_check(const struct cmd_args *args)
 {
-	(void)ctx;
 	if (strcmp(args->argv[0], "start") == 0 && cmd_args_has(args, 'n'))
 		return (cmd_usage(&cmd_shift_entry));
 	return (0);
@@ -174,9 +173,8 @@ shifts_limit(const struct cmd_args *args)
 }
 
 static int
-cmd_shifts_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_shifts_check(const struct cmd_args *args)
 {
-	(void)ctx;
 	if (shifts_limit(args) == 0)
 		return (cmd_usage(&cmd_shifts_entry));
 	return (0);

@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 
-static int cmd_show_check(struct cmd_ctx *, const struct cmd_args *);
+static int cmd_show_check(const struct cmd_args *);
 static int cmd_show_exec(struct cmd_ctx *, struct cmd_args *,
     struct queue *);
 
@@ -75,9 +75,8 @@ cmd_show_mask(struct queue *q, struct queue_item *it, size_t *n,
 
 /* --reason says why the values are revealed: only with --reveal. */
 static int
-cmd_show_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_show_check(const struct cmd_args *args)
 {
-	(void)ctx;
 	if (cmd_args_has(args, 'R') && !cmd_args_has(args, 'r'))
 		return (cmd_usage(&cmd_show_entry));
 	return (0);

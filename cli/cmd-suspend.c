@@ -42,9 +42,8 @@ const struct cmd_entry cmd_suspend_entry = {
 
 /* One source at a time: each is suspended and resumed by itself. */
 int
-cmd_source_check(struct cmd_ctx *ctx, const struct cmd_args *args)
+cmd_source_check(const struct cmd_args *args)
 {
-	(void)ctx;
 	if (cmd_args_has(args, 'm') + cmd_args_has(args, 'p') != 1 ||
 	    (args->entry == &cmd_suspend_entry && !cmd_args_has(args, 'r')))
 		return (cmd_usage(args->entry));

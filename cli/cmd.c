@@ -1,6 +1,6 @@
 /*
- * What the subcommands share: usage and error messages, opening the database,
- * the login of the user running hitl, and output helpers.
+ * What the subcommands share: parsing and running them, usage and error
+ * messages, opening the database, the login of the user, output helpers.
  */
 #include "config.h"
 
@@ -564,7 +564,7 @@ cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 	if (args.argc < e->args.lower || (e->args.upper != -1 &&
 	    args.argc > e->args.upper))
 		return (cmd_usage(e));
-	if (e->check != NULL && (rc = e->check(ctx, &args)) != 0)
+	if (e->check != NULL && (rc = e->check(&args)) != 0)
 		return (rc);
 	if (e->flags & CMD_ACTOR)
 		rc = cmd_open_actor(ctx, e, 0, &q);

@@ -63,14 +63,18 @@ struct cmd_entry {
 	}			 args;
 	/* NULL: no options at all, "-x" too is an argument (help's). */
 	const struct option	*longopts;
-	int			 flags;		/* CMD_DB, CMD_ACTOR or 0 */
+	/*
+	 * CMD_DB, CMD_ACTOR, or 0: nothing, or what the exec opens itself
+	 * (init and demo create it, import reads its inputs first, review
+	 * opens none for --keys, completion only for ids, copy another).
+	 */
+	int			 flags;
 	/*
 	 * Optional: what the arguments must be beyond their count, checked
 	 * before anything is opened (the usage or a message naming the
 	 * option); returns a sysexits code, having said why.
 	 */
-	int			(*check)(struct cmd_ctx *,
-				    const struct cmd_args *);
+	int			(*check)(const struct cmd_args *);
 	/*
 	 * What the command does, with the queue its flags asked for (else
 	 * NULL), which cmd_run closes afterwards; returns a sysexits code.
@@ -289,7 +293,7 @@ int	cmd_policy_load_file(struct cmd_ctx *, const struct cmd_entry *,
  * its line for people (made safe), shared with status.
  */
 extern const struct option cmd_source_options[];
-int	 cmd_source_check(struct cmd_ctx *, const struct cmd_args *);
+int	 cmd_source_check(const struct cmd_args *);
 int	 cmd_source_exec(struct cmd_ctx *, struct cmd_args *, struct queue *);
 cJSON	*cmd_suspension_json(const struct queue_suspension *);
 void	 cmd_suspension_line(FILE *, const char *indent,
