@@ -47,7 +47,7 @@ const struct cmd_entry cmd_adjudication_entry = {
 	    "what exports take.",
 	.args = { "c:n:p:j", 1, 3 },
 	.longopts = cmd_adjudication_options,
-	.flags = CMD_ACTOR,
+	.flags = CMD_ACTOR | CMD_PAYLOAD,
 	.check = cmd_adjudication_check,
 	.exec = cmd_adjudication_exec,
 	.subcommands = adjudication_subcommands,
@@ -184,10 +184,9 @@ cmd_adjudication_exec(struct cmd_ctx *ctx, struct cmd_args *args,
     struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_adjudication_entry;
-	const char		*payload_arg = cmd_args_get(args, 'p');
 	const char		*item = args->argc > 1 ? args->argv[1] : NULL;
 	const char		*action = NULL;
-	char			*payload = NULL, *cause = NULL;
+	char			*cause = NULL;
 	long long		 chose;
 	int64_t			 did = 0;
 	int			 rc, sub = adjudication_sub(args);
@@ -196,14 +195,11 @@ cmd_adjudication_exec(struct cmd_ctx *ctx, struct cmd_args *args,
 	adjudication_chose(args, &chose);
 	if (sub == 2 && chose == 0)
 		action = args->argv[2];
-	if (payload_arg != NULL && (rc = cmd_read_payload(payload_arg,
-	    &payload, &cause)) != 0)
-		return (cmd_fail(e, rc, cause));
 	if (sub < 2)
 		rc = adjudication_list(q, item, cmd_args_has(args, 'j') != 0,
 		    &cause);
 	else
-		rc = queue_adjudicate(q, item, chose, action, payload,
+		rc = queue_adjudicate(q, item, chose, action, args->payload,
 		    cmd_args_get(args, 'n'), &did, &cause);
 	if (rc != 0)
 		rc = cmd_fail(e, rc, cause);
@@ -214,6 +210,5 @@ cmd_adjudication_exec(struct cmd_ctx *ctx, struct cmd_args *args,
 	else if (sub == 2)
 		cmd_line(stdout, "item %s settled by adjudication: %s "
 		    "(settlement %lld)", item, action, (long long)did);
-	free(payload);
 	return (rc);
 }

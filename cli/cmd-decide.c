@@ -52,7 +52,7 @@ const struct cmd_entry cmd_decide_entry = {
 	    "pending, and confirm (by someone else) makes the same decision.",
 	.args = { "l:n:t:r:s:p:m:j", 2, 2 },
 	.longopts = cmd_decide_options,
-	.flags = CMD_ACTOR,
+	.flags = CMD_ACTOR | CMD_PAYLOAD,
 	.check = cmd_decide_check,
 	.exec = cmd_decide_exec,
 	.words = decide_words,
@@ -145,9 +145,9 @@ cmd_decide_check(const struct cmd_args *args)
 	return (0);
 }
 
-/* The payload: --payload's, or one of the fields given, or none. */
-static int
-decide_payload(const struct cmd_args *args, char **payload, char **cause)
+/* Without --payload (read by cmd_run), the one the fields given make. */
+static char *
+decide_payload(const struct cmd_args *args)
 {
 	static const struct {
 		int		 ch;
@@ -156,23 +156,21 @@ decide_payload(const struct cmd_args *args, char **payload, char **cause)
 		{ 't', "team" }, { 'r', "reason" }, { 's', "severity" },
 		{ 'n', "note" }
 	};
-	const char	*arg = cmd_args_get(args, 'p');
+	const char	*arg;
+	char		*payload;
 	cJSON		*o;
 	size_t		 i;
 
-	*payload = NULL;
-	if (arg != NULL)
-		return (cmd_read_payload(arg, payload, cause));
 	if (!decide_fields(args))
-		return (0);
+		return (NULL);
 	o = cJSON_CreateObject();
 	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		if ((arg = cmd_args_get(args, fields[i].ch)) != NULL)
 			cJSON_AddStringToObject(o, fields[i].name, arg);
 	}
-	*payload = cJSON_PrintUnformatted(o);
+	payload = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
-	return (0);
+	return (payload);
 }
 
 static int
@@ -194,9 +192,8 @@ cmd_decide_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 	decide_numbers(args, &d);
 	if (!confirm)
 		queue_action_parse(action, &d.action);
-	if ((rc = decide_payload(args, &payload, &cause)) != 0)
-		return (cmd_fail(e, rc, cause));
-	d.payload = payload;
+	payload = decide_payload(args);
+	d.payload = args->payload != NULL ? args->payload : payload;
 	if ((rc = confirm ? queue_confirm(q, d.item, d.lease_id, d.spent_ms,
 	    &id, &cause) : queue_decide(q, &d, &id, &cause)) != 0 ||
 	    (rc = queue_pending(q, d.item, &p, &cause)) != 0) {

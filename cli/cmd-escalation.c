@@ -72,7 +72,7 @@ const struct cmd_entry cmd_escalation_entry = {
 	    "decide ... correct') or reject (the output must never be used).",
 	.args = { "n:p:", 2, 3 },
 	.longopts = cmd_escalation_options,
-	.flags = CMD_ACTOR,
+	.flags = CMD_ACTOR | CMD_PAYLOAD,
 	.check = cmd_escalation_check,
 	.exec = cmd_escalation_exec,
 	.subcommands = escalation_subcommands,
@@ -176,19 +176,15 @@ cmd_escalation_exec(struct cmd_ctx *ctx, struct cmd_args *args,
     struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_escalation_entry;
-	const char		*payload_arg = cmd_args_get(args, 'p');
-	char			*payload = NULL, *cause = NULL;
+	char			*cause = NULL;
 	long long		 id = escalation_id(args);
 	int			 rc, resolve;
 
 	(void)ctx;
 	resolve = strcmp(args->argv[0], "resolve") == 0;
-	if (payload_arg != NULL && (rc = cmd_read_payload(payload_arg,
-	    &payload, &cause)) != 0)
-		return (cmd_fail(e, rc, cause));
 	if (resolve)
-		rc = queue_escalation_resolve(q, id, args->argv[2], payload,
-		    cmd_args_get(args, 'n'), &cause);
+		rc = queue_escalation_resolve(q, id, args->argv[2],
+		    args->payload, cmd_args_get(args, 'n'), &cause);
 	else
 		rc = queue_escalation_ack(q, id, &cause);
 	if (rc != 0)
@@ -198,6 +194,5 @@ cmd_escalation_exec(struct cmd_ctx *ctx, struct cmd_args *args,
 		    args->argv[2]);
 	else
 		printf("escalation %lld acknowledged\n", id);
-	free(payload);
 	return (rc);
 }

@@ -553,6 +553,8 @@ cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 {
 	struct cmd_args	 args;
 	struct queue	*q = NULL;
+	const char	*payload;
+	char		*cause = NULL;
 	int		 rc = 0;
 
 	if (cmd_args_parse(e, argc, argv, &args) != 0)
@@ -566,14 +568,19 @@ cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
 		return (cmd_usage(e));
 	if (e->check != NULL && (rc = e->check(&args)) != 0)
 		return (rc);
+	/* A payload is read whole (a pipe to its end) before the open. */
+	if ((e->flags & CMD_PAYLOAD) && (payload = cmd_args_get(&args,
+	    'p')) != NULL && (rc = cmd_read_payload(payload, &args.payload,
+	    &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
 	if (e->flags & CMD_ACTOR)
 		rc = cmd_open_actor(ctx, e, 0, &q);
 	else if (e->flags & CMD_DB)
 		rc = cmd_open(ctx, e, 0, &q);
-	if (rc != 0)
-		return (rc);
-	rc = e->exec(ctx, &args, q);
+	if (rc == 0)
+		rc = e->exec(ctx, &args, q);
 	if (q != NULL)
 		cmd_close(q);
+	free(args.payload);
 	return (rc);
 }

@@ -35,6 +35,7 @@ struct cmd_args {
 	char			**argv;
 	const char		*value[CMD_ARGS_NOPTS];	/* "" for a flag */
 	unsigned		 count[CMD_ARGS_NOPTS];
+	char			*payload;	/* CMD_PAYLOAD's text, or NULL */
 };
 
 /* The number of times option ch was given (0: not given). */
@@ -45,6 +46,8 @@ const char	*cmd_args_get(const struct cmd_args *, int ch);
 /* What a command needs opened before its exec runs. */
 #define CMD_DB		0x1	/* the database (cmd_open) */
 #define CMD_ACTOR	0x2	/* the database and who acts (cmd_open_actor) */
+/* --payload (option 'p'), read before the open (cmd_read_payload) */
+#define CMD_PAYLOAD	0x4
 
 struct cmd_entry {
 	const char		*name;
@@ -64,7 +67,8 @@ struct cmd_entry {
 	/* NULL: no options at all, "-x" too is an argument (help's). */
 	const struct option	*longopts;
 	/*
-	 * CMD_DB, CMD_ACTOR, or 0: nothing, or what the exec opens itself
+	 * CMD_DB or CMD_ACTOR, with CMD_PAYLOAD; or 0: nothing, or what
+	 * the exec opens itself
 	 * (init and demo create it, import reads its inputs first, review
 	 * opens none for --keys, completion only for ids, copy another).
 	 */
@@ -154,8 +158,9 @@ int	cmd_unknown(const char *who, const char *name);
  * Runs a command: parses its options into a struct cmd_args (an error in
  * them: cmd_getopt's message and the usage), refuses an unknown subcommand,
  * checks the number of arguments against the entry's bounds (the usage
- * again), runs its check, opens what its flags ask for, runs its exec and
- * closes the queue; returns the sysexits code. argv[0] is the command name.
+ * again), runs its check, reads the payload and opens what its flags ask
+ * for, runs its exec and closes the queue; returns the sysexits code.
+ * argv[0] is the command name.
  */
 int	cmd_run(struct cmd_ctx *, const struct cmd_entry *, int, char **);
 
