@@ -13,7 +13,9 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_adjudication_exec(struct cmd_ctx *, int, char **);
+static int cmd_adjudication_check(const struct cmd_args *);
+static int cmd_adjudication_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_adjudication_options[] = {
 	{ "choose", required_argument, NULL, 'c' },
@@ -43,8 +45,10 @@ const struct cmd_entry cmd_adjudication_entry = {
 	    "--payload (as for 'hitl decide ... correct'), decided anew. The\n"
 	    "settlement supersedes the votes, records which it chose, and is\n"
 	    "what exports take.",
-	.optstring = "c:n:p:j",
+	.args = { "c:n:p:j", 1, 3 },
 	.longopts = cmd_adjudication_options,
+	.flags = CMD_ACTOR | CMD_PAYLOAD,
+	.check = cmd_adjudication_check,
 	.exec = cmd_adjudication_exec,
 	.subcommands = adjudication_subcommands,
 };
@@ -110,97 +114,101 @@ adjudication_list(struct queue *q, const char *item, int json, char **cause)
 	return (0);
 }
 
+/* list 0, show 1, decide 2 (cmd_run refused any other word). */
 static int
-cmd_adjudication_exec(struct cmd_ctx *ctx, int argc, char **argv)
+adjudication_sub(const struct cmd_args *args)
 {
-	const struct cmd_entry	*e = &cmd_adjudication_entry;
-	struct queue		*q;
-	const char		*note = NULL, *payload_arg = NULL, *choose = NULL;
-	const char		*action = NULL;
-	char			*payload = NULL, *cause = NULL, *end;
-	long long		 chose = 0;
-	int64_t			 did = 0;
-	int			 ch, rc, json = 0, sub;
+	int sub;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'c':
-			choose = optarg;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		case 'p':
-			payload_arg = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc < 1)
-		return (cmd_usage(e));
-	if ((sub = cmd_choice(e, "subcommand", argv[0],
-	    e->subcommands)) == -1)
-		return (EX_USAGE);
+	for (sub = 0; strcmp(args->argv[0], adjudication_subcommands[sub]) !=
+	    0; sub++)
+		;
+	return (sub);
+}
+
+/* --choose's decision number: 0 and *chose, else -1. */
+static int
+adjudication_chose(const struct cmd_args *args, long long *chose)
+{
+	const char	*choose = cmd_args_get(args, 'c');
+	char		*end;
+
+	*chose = 0;
+	if (choose == NULL)
+		return (0);
+	errno = 0;
+	*chose = strtoll(choose, &end, 10);
+	if (errno != 0 || *end != '\0' || *chose <= 0)
+		return (-1);
+	return (0);
+}
+
+static int
+cmd_adjudication_check(const struct cmd_args *args)
+{
+	static const char *const rulings[] = { "approve", "correct", NULL };
+	const struct cmd_entry	*e = &cmd_adjudication_entry;
+	int			 sub = adjudication_sub(args);
+	int			 argc = args->argc;
+	int			 choose = cmd_args_has(args, 'c') != 0;
+	int			 payload = cmd_args_has(args, 'p') != 0;
+	char			*cause = NULL;
+	long long		 chose;
+
 	/* list takes nothing; show an item; decide an item and a ruling. */
 	if ((sub == 0 && argc != 1) || (sub == 1 && argc != 2) ||
-	    (sub < 2 && (choose != NULL || note != NULL ||
-	    payload_arg != NULL)) || (sub == 2 && json) ||
-	    (sub == 2 && choose != NULL && (argc != 2 ||
-	    payload_arg != NULL)) ||
-	    (sub == 2 && choose == NULL && argc != 3))
+	    (sub < 2 && (choose || cmd_args_has(args, 'n') || payload)) ||
+	    (sub == 2 && cmd_args_has(args, 'j')) ||
+	    (sub == 2 && choose && (argc != 2 || payload)) ||
+	    (sub == 2 && !choose && argc != 3))
 		return (cmd_usage(e));
-	if (choose != NULL) {
-		errno = 0;
-		chose = strtoll(choose, &end, 10);
-		if (errno != 0 || *end != '\0' || chose <= 0) {
-			xasprintf(&cause, "--choose: \"%s\" is not a decision "
-			    "number", choose);
-			return (cmd_fail(e, EX_USAGE, cause));
-		}
+	if (adjudication_chose(args, &chose) != 0) {
+		xasprintf(&cause, "--choose: \"%s\" is not a decision number",
+		    cmd_args_get(args, 'c'));
+		return (cmd_fail(e, EX_USAGE, cause));
 	}
-	if (sub == 2 && choose == NULL) {
-		static const char *const rulings[] = {
-			"approve", "correct", NULL
-		};
-
-		if (cmd_choice(e, "ruling", argv[2], rulings) == -1)
+	if (sub == 2 && !choose) {
+		if (cmd_choice(e, "ruling", args->argv[2], rulings) == -1)
 			return (EX_USAGE);
-		action = argv[2];
-		if (strcmp(action, "correct") == 0 && payload_arg == NULL) {
+		if (strcmp(args->argv[2], "correct") == 0 && !payload) {
 			xasprintf(&cause, "correct needs the correction as "
 			    "--payload");
 			return (cmd_fail(e, EX_USAGE, cause));
 		}
 	}
-	if (payload_arg != NULL && (rc = cmd_read_payload(payload_arg,
-	    &payload, &cause)) != 0)
-		return (cmd_fail(e, rc, cause));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0) {
-		free(payload);
-		return (rc);
-	}
+	return (0);
+}
+
+static int
+cmd_adjudication_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
+{
+	const struct cmd_entry	*e = &cmd_adjudication_entry;
+	const char		*item = args->argc > 1 ? args->argv[1] : NULL;
+	const char		*action = NULL;
+	char			*cause = NULL;
+	long long		 chose;
+	int64_t			 did = 0;
+	int			 rc, sub = adjudication_sub(args);
+
+	(void)ctx;
+	adjudication_chose(args, &chose);
+	if (sub == 2 && chose == 0)
+		action = args->argv[2];
 	if (sub < 2)
-		rc = adjudication_list(q, sub == 1 ? argv[1] : NULL, json,
+		rc = adjudication_list(q, item, cmd_args_has(args, 'j') != 0,
 		    &cause);
 	else
-		rc = queue_adjudicate(q, argv[1], chose, action, payload, note,
-		    &did, &cause);
+		rc = queue_adjudicate(q, item, chose, action, args->payload,
+		    cmd_args_get(args, 'n'), &did, &cause);
 	if (rc != 0)
 		rc = cmd_fail(e, rc, cause);
 	else if (sub == 2 && chose != 0)
 		cmd_line(stdout, "item %s settled by adjudication: decision "
-		    "%lld chosen (settlement %lld)", argv[1], chose,
+		    "%lld chosen (settlement %lld)", item, chose,
 		    (long long)did);
 	else if (sub == 2)
 		cmd_line(stdout, "item %s settled by adjudication: %s "
-		    "(settlement %lld)", argv[1], action, (long long)did);
-	free(payload);
-	cmd_close(q);
+		    "(settlement %lld)", item, action, (long long)did);
 	return (rc);
 }

@@ -13,7 +13,9 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_agreement_exec(struct cmd_ctx *, int, char **);
+static int cmd_agreement_check(const struct cmd_args *);
+static int cmd_agreement_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_agreement_options[] = {
 	{ "by", required_argument, NULL, 'b' },
@@ -41,8 +43,10 @@ const struct cmd_entry cmd_agreement_entry = {
 	    "overlapping matches, per entity type). --by adds one group per\n"
 	    "label, flag type, entity type, reviewer or item kind. Leads and\n"
 	    "admins only. --json prints an array of one object per group.",
-	.optstring = "b:s:j",
+	.args = { "b:s:j", 0, 0 },
 	.longopts = cmd_agreement_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_agreement_check,
 	.exec = cmd_agreement_exec,
 	.words = agreement_words,
 };
@@ -239,50 +243,40 @@ agreement_text(const struct queue_agreement *a)
 	free(cells);
 }
 
+/* --by's value, before the database is opened, with a "did you mean". */
 static int
-cmd_agreement_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_agreement_check(const struct cmd_args *args)
 {
-	const struct cmd_entry	*e = &cmd_agreement_entry;
-	struct queue_agreement	 a;
-	struct queue		*q;
-	const char		*since = NULL, *by = NULL;
-	char			*cause = NULL;
-	cJSON			*arr;
-	size_t			 i;
-	int			 ch, rc, json = 0;
+	const char	*by = cmd_args_get(args, 'b');
+	size_t		 i;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'b':
-			by = optarg;
-			break;
-		case 's':
-			since = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
-	/* Before the database is opened, with a "did you mean". */
 	for (i = 0; by != NULL && agreement_report_by[i] != NULL; i++)
 		if (strcmp(by, agreement_report_by[i]) == 0)
 			break;
 	if (by != NULL && agreement_report_by[i] == NULL)
-		return (cmd_fail_value(e, by, agreement_report_by, "--by is "
-		    "label, flag, entity_type, reviewer or kind"));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_agreement(q, by, since, &a, &cause)) != 0) {
-		rc = cmd_fail(e, rc, cause);
-		cmd_close(q);
-		return (rc);
-	}
-	if (json) {
+		return (cmd_fail_value(&cmd_agreement_entry, by,
+		    agreement_report_by, "--by is label, flag, entity_type, "
+		    "reviewer or kind"));
+	return (0);
+}
+
+static int
+cmd_agreement_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
+{
+	const struct cmd_entry	*e = &cmd_agreement_entry;
+	struct queue_agreement	 a;
+	const char		*since = cmd_args_get(args, 's');
+	char			*cause = NULL;
+	cJSON			*arr;
+	size_t			 i;
+	int			 rc;
+
+	(void)ctx;
+	if ((rc = queue_agreement(q, cmd_args_get(args, 'b'), since, &a,
+	    &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	if (cmd_args_has(args, 'j')) {
 		arr = cJSON_CreateArray();
 		for (i = 0; i < a.ngroups; i++)
 			cJSON_AddItemToArray(arr, agreement_json(&a.groups[i]));
@@ -294,6 +288,5 @@ cmd_agreement_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		agreement_text(&a);
 	queue_agreement_done(&a);
-	cmd_close(q);
 	return (rc);
 }

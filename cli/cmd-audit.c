@@ -13,7 +13,9 @@
 #include "xmalloc.h"
 #include "json.h"
 
-static int cmd_audit_exec(struct cmd_ctx *, int, char **);
+static int cmd_audit_check(const struct cmd_args *);
+static int cmd_audit_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_audit_options[] = {
 	{ "item", required_argument, NULL, 'i' },
@@ -47,8 +49,10 @@ const struct cmd_entry cmd_audit_entry = {
 	    "'head' prints the head hash, to publish outside the database.\n"
 	    "'key' prints the public key that signs the log (PEM).\n"
 	    "'log' prints the events in order (--json: one object per line).",
-	.optstring = "i:r:k:e:j",
+	.args = { "i:r:k:e:j", 1, 1 },
 	.longopts = cmd_audit_options,
+	.flags = CMD_DB,
+	.check = cmd_audit_check,
 	.exec = cmd_audit_exec,
 	.subcommands = audit_subcommands,
 };
@@ -149,58 +153,45 @@ audit_verify_print(const struct queue_verify_report *r, int json)
 		    "list them\n", cmd_count(r->resealed, a));
 }
 
+/* --item and --reviewer are log's; --key and --expect verify's. */
 static int
-cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_audit_check(const struct cmd_args *args)
 {
-	const struct cmd_entry		*e = &cmd_audit_entry;
-	struct queue_verify_options	 vo;
-	struct queue_verify_report	 report;
-	struct queue			*q;
-	const char			*item = NULL, *reviewer = NULL, *what;
-	const char			*keyfile = NULL;
-	char				*cause = NULL, head[65], *pem = NULL;
-	size_t				 len;
-	int64_t				 events;
-	int				 ch, rc, json = 0;
+	const struct cmd_entry	*e = &cmd_audit_entry;
+	const char		*what = args->argv[0];
+	const char		*expect = cmd_args_get(args, 'e');
 
-	memset(&vo, 0, sizeof vo);
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'i':
-			item = optarg;
-			break;
-		case 'r':
-			reviewer = optarg;
-			break;
-		case 'k':
-			keyfile = optarg;
-			break;
-		case 'e':
-			vo.expect = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind + 1 != argc)
+	if (strcmp(what, "log") != 0 && (cmd_args_has(args, 'i') ||
+	    cmd_args_has(args, 'r')))
 		return (cmd_usage(e));
-	what = argv[optind];
-	if (cmd_choice(e, "subcommand", what, e->subcommands) == -1)
-		return (EX_USAGE);
-	if (strcmp(what, "log") != 0 && (item != NULL || reviewer != NULL))
+	if (strcmp(what, "verify") != 0 && (cmd_args_has(args, 'k') ||
+	    expect != NULL))
 		return (cmd_usage(e));
-	if (strcmp(what, "verify") != 0 && (keyfile != NULL ||
-	    vo.expect != NULL))
-		return (cmd_usage(e));
-	if (vo.expect != NULL && (strlen(vo.expect) != 64 ||
-	    strspn(vo.expect, "0123456789abcdef") != 64)) {
+	if (expect != NULL && (strlen(expect) != 64 ||
+	    strspn(expect, "0123456789abcdef") != 64)) {
 		return (cmd_fail(e, EX_USAGE, xstrdup("--expect takes a head "
 		    "as 'hitl audit head' prints it: 64 lower-case hex "
 		    "digits")));
 	}
+	return (0);
+}
+
+static int
+cmd_audit_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
+{
+	const struct cmd_entry		*e = &cmd_audit_entry;
+	struct queue_verify_options	 vo;
+	struct queue_verify_report	 report;
+	const char			*what = args->argv[0];
+	const char			*keyfile = cmd_args_get(args, 'k');
+	char				*cause = NULL, head[65], *pem = NULL;
+	size_t				 len;
+	int64_t				 events;
+	int				 rc, json;
+
+	json = cmd_args_has(args, 'j') != 0;
+	memset(&vo, 0, sizeof vo);
+	vo.expect = cmd_args_get(args, 'e');
 	if (keyfile != NULL) {
 		if ((rc = cmd_read_file(keyfile, &pem, &len, &cause)) != 0)
 			return (cmd_fail(e, rc, cause));
@@ -208,17 +199,11 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		vo.keylen = len;
 	}
 	if (strcmp(what, "verify") == 0) {
-		if ((rc = cmd_open(ctx, e, 0, &q)) != 0) {
-			free(pem);
-			return (rc);
-		}
 		if ((rc = queue_audit_verify(q, &vo, &report, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 		else
 			audit_verify_print(&report, json);
 	} else if (strcmp(what, "head") == 0) {
-		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
-			return (rc);
 		if ((rc = queue_audit_head(q, &events, head, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 		else if (json) {
@@ -230,21 +215,18 @@ cmd_audit_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		} else
 			printf("%s\n", head);
 	} else if (strcmp(what, "key") == 0) {
-		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
-			return (rc);
 		if ((rc = queue_audit_key(q, &pem, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 		else
 			fputs(pem, stdout);
-	} else if (strcmp(what, "log") == 0) {
-		if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-			return (rc);
-		if ((rc = queue_audit_log(q, item, reviewer, audit_print,
-		    &json, &cause)) != 0)
+	} else {
+		/* Of the four, only the log is read as who is acting. */
+		if ((rc = cmd_set_actor(ctx, e, q)) == 0 &&
+		    (rc = queue_audit_log(q, cmd_args_get(args, 'i'),
+		    cmd_args_get(args, 'r'), audit_print, &json,
+		    &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
-	} else
-		return (cmd_usage(e));
+	}
 	free(pem);
-	cmd_close(q);
 	return (rc);
 }

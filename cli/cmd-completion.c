@@ -12,7 +12,8 @@
 
 #include "cmd.h"
 
-static int cmd_completion_exec(struct cmd_ctx *, int, char **);
+static int cmd_completion_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const char *const completion_shells[] = { "bash", "zsh", "ids", NULL };
 static const struct option completion_options_none[] = { { NULL, 0, NULL, 0 } };
@@ -28,8 +29,9 @@ const struct cmd_entry cmd_completion_entry = {
 	    "items for show and decide (which the script asks 'hitl completion\n"
 	    "ids PREFIX' for: the first 200 waiting items whose id starts with\n"
 	    "PREFIX, one a line). make install installs both scripts.",
-	.optstring = "",
+	.args = { "", 1, 2 },
 	.longopts = completion_options_none,
+	.subcommand_what = "shell",
 	.exec = cmd_completion_exec,
 	.subcommands = completion_shells,
 };
@@ -100,7 +102,7 @@ completion_helpers(FILE *f)
 	for (e = cmd_table; *e != NULL; e++) {
 		fprintf(f, "\t%s) echo \" ", (*e)->name);
 		completion_options(f, (*e)->longopts, 1);
-		completion_short_args(f, (*e)->optstring);
+		completion_short_args(f, (*e)->args.optstring);
 		fprintf(f, " \" ;;\n");
 	}
 	fprintf(f, "\tesac\n}\n\n_hitl_words() {\n\tcase \"$1 $2\" in\n");
@@ -294,26 +296,24 @@ completion_ids(struct cmd_ctx *ctx, const char *prefix)
 	return (rc);
 }
 
+/*
+ * The database is opened here, not by cmd_run: only for the ids, the
+ * scripts need none.
+ */
 static int
-cmd_completion_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_completion_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *none)
 {
 	const struct cmd_entry	*e = &cmd_completion_entry;
-	int			 which;
+	const char		*shell = args->argv[0];
 
-	if (cmd_getopt(e, argc, argv) != -1)
+	(void)none;
+	if (strcmp(shell, "ids") == 0)
+		return (completion_ids(ctx, args->argc == 2 ? args->argv[1] :
+		    ""));
+	if (args->argc != 1)
 		return (cmd_usage(e));
-	argc -= optind;
-	argv += optind;
-	if (argc < 1)
-		return (cmd_usage(e));
-	if ((which = cmd_choice(e, "shell", argv[0], e->subcommands)) == -1)
-		return (EX_USAGE);
-	if (which == 2)
-		return (argc <= 2 ? completion_ids(ctx, argc == 2 ? argv[1] :
-		    "") : cmd_usage(e));
-	if (argc != 1)
-		return (cmd_usage(e));
-	if (which == 0)
+	if (strcmp(shell, "bash") == 0)
 		completion_bash(stdout);
 	else
 		completion_zsh(stdout);

@@ -14,7 +14,8 @@
 #include "json.h"
 #include "priv.h"
 
-static int cmd_copy_exec(struct cmd_ctx *, int, char **);
+static int cmd_copy_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 const struct cmd_entry cmd_copy_entry = {
 	.name = "copy",
@@ -28,13 +29,14 @@ const struct cmd_entry cmd_copy_entry = {
 	    "exist or be empty), with SRC's signing key: 'hitl audit verify' on\n"
 	    "DST gives the same head as on SRC. Nothing is written unless all\n"
 	    "of it is.",
-	.optstring = "j",
+	.args = { "j", 2, 2 },
 	.longopts = cmd_json_options,
 	.exec = cmd_copy_exec,
 };
 
+/* The database is SRC, opened here: cmd_run opens none (--db's). */
 static int
-cmd_copy_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_copy_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *none)
 {
 	const struct cmd_entry		*e = &cmd_copy_entry;
 	struct queue_copy_counts	 c;
@@ -43,17 +45,11 @@ cmd_copy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	struct cmd_ctx			 sctx = *ctx;
 	const char			*dst;
 	char				*cause = NULL, a[32], b[32], d[32];
-	int				 ch, rc, json = 0, shared;
+	int				 rc, shared;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		if (ch != 'j')
-			return (cmd_usage(e));
-		json = 1;
-	}
-	if (optind + 2 != argc)
-		return (cmd_usage(e));
+	(void)none;
 	/* The source first: the shared database needs the group to open. */
-	if ((rc = priv_select_db(argv[optind], &sctx.db_path, &shared,
+	if ((rc = priv_select_db(args->argv[0], &sctx.db_path, &shared,
 	    &cause)) != 0)
 		return (cmd_fail(e, rc, cause));
 	sctx.shared = shared;
@@ -61,7 +57,7 @@ cmd_copy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		return (rc);
 	/* The copy is the user's own, made without the group. */
 	priv_drop();
-	dst = argv[optind + 1];
+	dst = args->argv[1];
 	if ((rc = cmd_check_output(dst, &cause)) != 0) {
 		cmd_close(src);
 		return (cmd_fail(e, rc, cause));
@@ -75,7 +71,7 @@ cmd_copy_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if ((rc = queue_copy(src, &o, &c, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	else if (json) {
+	else if (cmd_args_has(args, 'j')) {
 		cJSON *j = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(j, "to", dst);

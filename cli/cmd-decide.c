@@ -13,7 +13,9 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_decide_exec(struct cmd_ctx *, int, char **);
+static int cmd_decide_check(const struct cmd_args *);
+static int cmd_decide_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_decide_options[] = {
 	{ "lease", required_argument, NULL, 'l' },
@@ -48,8 +50,10 @@ const struct cmd_entry cmd_decide_entry = {
 	    "Under the policy's two-person rule an approve or correction of\n"
 	    "a covered item waits for a second reviewer: it is shown as\n"
 	    "pending, and confirm (by someone else) makes the same decision.",
-	.optstring = "l:n:t:r:s:p:m:j",
+	.args = { "l:n:t:r:s:p:m:j", 2, 2 },
 	.longopts = cmd_decide_options,
+	.flags = CMD_ACTOR | CMD_PAYLOAD,
+	.check = cmd_decide_check,
 	.exec = cmd_decide_exec,
 	.words = decide_words,
 	.item_arg = 1,
@@ -80,102 +84,116 @@ decide_number(const char *s, const char *what, int64_t *out)
 	return (0);
 }
 
+/* The options that make a payload of their own: not with --payload. */
 static int
-cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
+decide_fields(const struct cmd_args *args)
+{
+	return (cmd_args_has(args, 'n') || cmd_args_has(args, 't') ||
+	    cmd_args_has(args, 'r') || cmd_args_has(args, 's'));
+}
+
+/*
+ * --lease and --spent-ms into d (-1: --spent-ms not given); -1 if either
+ * is not a whole number, said once.
+ */
+static int
+decide_numbers(const struct cmd_args *args, struct queue_decision *d)
+{
+	const char *lease = cmd_args_get(args, 'l');
+	const char *spent = cmd_args_get(args, 'm');
+
+	d->spent_ms = -1;
+	if (lease != NULL && decide_number(lease, "--lease", &d->lease_id) != 0)
+		return (-1);
+	if (spent != NULL && decide_number(spent, "--spent-ms",
+	    &d->spent_ms) != 0)
+		return (-1);
+	return (0);
+}
+
+static int
+cmd_decide_check(const struct cmd_args *args)
 {
 	const struct cmd_entry	*e = &cmd_decide_entry;
+	const char		*action = args->argv[1];
 	struct queue_decision	 d;
-	struct queue_decision_info *p = NULL;
-	struct queue		*q = NULL;
-	cJSON			*o;
-	const char		*note = NULL, *team = NULL, *reason = NULL;
-	const char		*severity = NULL, *payload_arg = NULL;
-	char			*payload = NULL, *cause = NULL;
-	int64_t			 id;
-	int			 ch, rc, json = 0, have_lease = 0;
-	int			 confirm = 0;
+	char			*cause = NULL;
+	int			 confirm;
 
 	memset(&d, 0, sizeof d);
-	d.spent_ms = -1;
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'l':
-			if (decide_number(optarg, "--lease", &d.lease_id) != 0)
-				return (EX_USAGE);
-			have_lease = 1;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		case 't':
-			team = optarg;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		case 's':
-			severity = optarg;
-			break;
-		case 'p':
-			payload_arg = optarg;
-			break;
-		case 'm':
-			if (decide_number(optarg, "--spent-ms",
-			    &d.spent_ms) != 0)
-				return (EX_USAGE);
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind + 2 != argc)
-		return (cmd_usage(e));
-	d.item = argv[optind];
-	if (cmd_choice(e, "action", argv[optind + 1], decide_actions) == -1)
+	if (decide_numbers(args, &d) != 0)
 		return (EX_USAGE);
-	confirm = strcmp(argv[optind + 1], "confirm") == 0;
+	if (cmd_choice(e, "action", action, decide_actions) == -1)
+		return (EX_USAGE);
+	confirm = strcmp(action, "confirm") == 0;
 	if (confirm) {
-		if (payload_arg != NULL || note != NULL || team != NULL ||
-		    reason != NULL || severity != NULL)
+		if (cmd_args_has(args, 'p') || decide_fields(args))
 			return (cmd_fail(e, EX_USAGE, xstrdup("confirm makes "
 			    "the pending decision again: it takes no --payload, "
 			    "--note, --team, --reason or --severity")));
-	} else if (queue_action_parse(argv[optind + 1], &d.action) != 0)
+	} else if (queue_action_parse(action, &d.action) != 0)
 		return (EX_USAGE);
-	if (!have_lease && (confirm || d.action != QUEUE_COMMENT)) {
+	if (!cmd_args_has(args, 'l') && (confirm ||
+	    d.action != QUEUE_COMMENT)) {
 		xasprintf(&cause, "%s needs --lease (from 'hitl next')",
-		    argv[optind + 1]);
+		    action);
 		return (cmd_fail(e, EX_USAGE, cause));
 	}
-	if (payload_arg != NULL) {
-		if (note != NULL || team != NULL || reason != NULL ||
-		    severity != NULL) {
-			return (cmd_fail(e, EX_USAGE, xstrdup("give either "
-			    "--payload or --note/--team/--reason/--severity")));
-		}
-		if ((rc = cmd_read_payload(payload_arg, &payload,
-		    &cause)) != 0)
-			return (cmd_fail(e, rc, cause));
-	} else if (note != NULL || team != NULL || reason != NULL ||
-	    severity != NULL) {
-		o = cJSON_CreateObject();
-		if (team != NULL)
-			cJSON_AddStringToObject(o, "team", team);
-		if (reason != NULL)
-			cJSON_AddStringToObject(o, "reason", reason);
-		if (severity != NULL)
-			cJSON_AddStringToObject(o, "severity", severity);
-		if (note != NULL)
-			cJSON_AddStringToObject(o, "note", note);
-		payload = cJSON_PrintUnformatted(o);
-		cJSON_Delete(o);
+	if (cmd_args_has(args, 'p') && decide_fields(args))
+		return (cmd_fail(e, EX_USAGE, xstrdup("give either "
+		    "--payload or --note/--team/--reason/--severity")));
+	return (0);
+}
+
+/* Without --payload (read by cmd_run), the one the fields given make. */
+static char *
+decide_payload(const struct cmd_args *args)
+{
+	static const struct {
+		int		 ch;
+		const char	*name;
+	} fields[] = {
+		{ 't', "team" }, { 'r', "reason" }, { 's', "severity" },
+		{ 'n', "note" }
+	};
+	const char	*arg;
+	char		*payload;
+	cJSON		*o;
+	size_t		 i;
+
+	if (!decide_fields(args))
+		return (NULL);
+	o = cJSON_CreateObject();
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if ((arg = cmd_args_get(args, fields[i].ch)) != NULL)
+			cJSON_AddStringToObject(o, fields[i].name, arg);
 	}
-	d.payload = payload;
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		goto out;
+	payload = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return (payload);
+}
+
+static int
+cmd_decide_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
+{
+	const struct cmd_entry	*e = &cmd_decide_entry;
+	const char		*action = args->argv[1];
+	struct queue_decision	 d;
+	struct queue_decision_info *p = NULL;
+	cJSON			*o;
+	char			*payload = NULL, *cause = NULL;
+	int64_t			 id;
+	int			 rc, confirm = strcmp(action, "confirm") == 0;
+
+	(void)ctx;
+	memset(&d, 0, sizeof d);
+	d.item = args->argv[0];
+	/* As cmd_decide_check found them. */
+	decide_numbers(args, &d);
+	if (!confirm)
+		queue_action_parse(action, &d.action);
+	payload = decide_payload(args);
+	d.payload = args->payload != NULL ? args->payload : payload;
 	if ((rc = confirm ? queue_confirm(q, d.item, d.lease_id, d.spent_ms,
 	    &id, &cause) : queue_decide(q, &d, &id, &cause)) != 0 ||
 	    (rc = queue_pending(q, d.item, &p, &cause)) != 0) {
@@ -187,17 +205,17 @@ cmd_decide_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		queue_decisions_free(p, 1);
 		p = NULL;
 	}
-	if (json) {
+	if (cmd_args_has(args, 'j')) {
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "decision", (double)id);
 		cJSON_AddStringToObject(o, "item", d.item);
-		cJSON_AddStringToObject(o, "action", argv[optind + 1]);
+		cJSON_AddStringToObject(o, "action", action);
 		if (p != NULL)
 			cJSON_AddBoolToObject(o, "pending", 1);
 		cmd_print_json(stdout, o, 0);
 	} else {
 		cmd_line(stdout, "decision %lld: %s %s", (long long)id,
-		    argv[optind + 1], d.item);
+		    action, d.item);
 		if (p != NULL)
 			cmd_line(stdout, "pending confirmation: the two-person "
 			    "rule holds it until a second, different reviewer "
@@ -207,6 +225,5 @@ out:
 	if (p != NULL)
 		queue_decisions_free(p, 1);
 	free(payload);
-	cmd_close(q);
 	return (rc);
 }

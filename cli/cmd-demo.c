@@ -15,7 +15,8 @@
 #include "tui.h"
 #include "xmalloc.h"
 
-static int cmd_demo_exec(struct cmd_ctx *, int, char **);
+static int cmd_demo_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_demo_options[] = {
 	{ "examples", required_argument, NULL, 'e' },
@@ -34,7 +35,7 @@ const struct cmd_entry cmd_demo_entry = {
 	    "An existing database is kept unless --reset is given, which\n"
 	    "deletes it first: only a database hitl demo made, never the\n"
 	    "shared database of a shared install.",
-	.optstring = "e:r",
+	.args = { "e:r", 0, 0 },
 	.longopts = cmd_demo_options,
 	.exec = cmd_demo_exec,
 };
@@ -193,29 +194,23 @@ out:
 	return (rc);
 }
 
+/*
+ * The database is opened here, not by cmd_run: made (or first removed,
+ * --reset) and seeded, once the examples are found.
+ */
 static int
-cmd_demo_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_demo_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *none)
 {
 	const struct cmd_entry	*e = &cmd_demo_entry;
 	struct queue		*q;
 	const char		*dir = HITL_EXAMPLES_DIR;
 	char			*cause = NULL;
-	int			 ch, rc, reset = 0, existed;
+	int			 rc, reset = cmd_args_has(args, 'r') != 0;
+	int			 existed;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'e':
-			dir = optarg;
-			break;
-		case 'r':
-			reset = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
+	(void)none;
+	if (cmd_args_has(args, 'e'))
+		dir = cmd_args_get(args, 'e');
 	/* The demo's clock and reviewers are no part of a shared record. */
 	if (ctx->shared) {
 		xasprintf(&cause, "the demo never uses the shared database: "

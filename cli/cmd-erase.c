@@ -10,7 +10,9 @@
 
 #include "cmd.h"
 
-static int cmd_erase_exec(struct cmd_ctx *, int, char **);
+static int cmd_erase_check(const struct cmd_args *);
+static int cmd_erase_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_erase_options[] = {
 	{ "subject", required_argument, NULL, 's' },
@@ -31,8 +33,10 @@ const struct cmd_entry cmd_erase_entry = {
 	    "held them: the recipients to tell. The log keeps the subject's\n"
 	    "SHA-256, not the subject. On SQLite the erased content is zeroed,\n"
 	    "the -wal checkpointed and truncated and the file vacuumed.",
-	.optstring = "s:r:j",
+	.args = { "s:r:j", 0, 0 },
 	.longopts = cmd_erase_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_erase_check,
 	.exec = cmd_erase_exec,
 };
 
@@ -66,48 +70,37 @@ cmd_erase_print(const struct queue_tombstone_report *r)
 	    "above (GDPR Art. 19)" : "no export run held these items");
 }
 
+/* The subject is not optional, nor empty: an erasure names whose items. */
 static int
-cmd_erase_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_erase_check(const struct cmd_args *args)
+{
+	const char *subject = cmd_args_get(args, 's');
+
+	if (subject == NULL || *subject == '\0')
+		return (cmd_usage(&cmd_erase_entry));
+	return (0);
+}
+
+static int
+cmd_erase_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry		*e = &cmd_erase_entry;
 	struct queue_tombstone_report	 r;
-	struct queue			*q;
-	const char			*subject = NULL, *reason = NULL;
+	const char			*subject = cmd_args_get(args, 's');
 	cJSON				*o;
 	char				*cause = NULL;
-	int				 ch, rc, json = 0;
+	int				 rc;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 's':
-			subject = optarg;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc || subject == NULL || *subject == '\0')
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_erase(q, subject, reason, &r, &cause)) != 0) {
-		rc = cmd_fail(e, rc, cause);
-		cmd_close(q);
-		return (rc);
-	}
-	if (json) {
+	(void)ctx;
+	if ((rc = queue_erase(q, subject, cmd_args_get(args, 'r'), &r,
+	    &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	if (cmd_args_has(args, 'j')) {
 		o = cmd_tombstones_json(&r, 1);
 		cJSON_AddStringToObject(o, "subject", subject);
 		cmd_print_json(stdout, o, 0);
 	} else
 		cmd_erase_print(&r);
 	queue_tombstone_report_done(&r);
-	cmd_close(q);
 	return (0);
 }

@@ -12,8 +12,12 @@
 
 #include "cmd.h"
 
-static int cmd_escalations_exec(struct cmd_ctx *, int, char **);
-static int cmd_escalation_exec(struct cmd_ctx *, int, char **);
+static int cmd_escalations_check(const struct cmd_args *);
+static int cmd_escalations_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
+static int cmd_escalation_check(const struct cmd_args *);
+static int cmd_escalation_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_escalations_options[] = {
 	{ "team", required_argument, NULL, 't' },
@@ -38,8 +42,10 @@ const struct cmd_entry cmd_escalations_entry = {
 	    "--notify-overdue runs the policy's escalation_overdue hook once\n"
 	    "for each escalation of those teams that is overdue and was not\n"
 	    "told of before (for cron or a timer), and lists those it told of.",
-	.optstring = "t:oajN",
+	.args = { "t:oajN", 0, 0 },
 	.longopts = cmd_escalations_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_escalations_check,
 	.exec = cmd_escalations_exec,
 };
 
@@ -64,8 +70,10 @@ const struct cmd_entry cmd_escalation_entry = {
 	    "team has it in hand. 'resolve' is final: approve (the output is\n"
 	    "fine), correct (with the correction as --payload, as for 'hitl\n"
 	    "decide ... correct') or reject (the output must never be used).",
-	.optstring = "n:p:",
+	.args = { "n:p:", 2, 3 },
 	.longopts = cmd_escalation_options,
+	.flags = CMD_ACTOR | CMD_PAYLOAD,
+	.check = cmd_escalation_check,
 	.exec = cmd_escalation_exec,
 	.subcommands = escalation_subcommands,
 	.words = escalation_words,
@@ -79,52 +87,40 @@ escalation_words(const char *what)
 	return (NULL);
 }
 
+/* --open or --all; --notify-overdue alone. */
 static int
-cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_escalations_check(const struct cmd_args *args)
+{
+	int open = cmd_args_has(args, 'o') != 0, all = cmd_args_has(args,
+	    'a') != 0;
+
+	if ((open && all) || (cmd_args_has(args, 'N') && (open || all ||
+	    cmd_args_has(args, 't'))))
+		return (cmd_usage(&cmd_escalations_entry));
+	return (0);
+}
+
+static int
+cmd_escalations_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_escalations_entry;
 	struct queue_escalation	*es = NULL;
-	struct queue		*q;
-	const char		*team = NULL;
 	char			*cause = NULL, age[32];
 	size_t			 n = 0, i;
 	int64_t			 now;
-	int			 ch, rc, json = 0, all = 0, open = 0, notify = 0;
+	int			 rc, json = cmd_args_has(args, 'j') != 0;
+	int			 all = cmd_args_has(args, 'a') != 0;
+	int			 notify = cmd_args_has(args, 'N') != 0;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 't':
-			team = optarg;
-			break;
-		case 'o':
-			open = 1;
-			break;
-		case 'a':
-			all = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'N':
-			notify = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc || (open && all) ||
-	    (notify && (open || all || team != NULL)))
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
+	(void)ctx;
 	if (notify)
 		rc = queue_escalations_notify_overdue(q, &es, &n, &cause);
 	else
-		rc = queue_escalations(q, team, all, &es, &n, &cause);
-	if (rc != 0) {
-		cmd_close(q);
+		rc = queue_escalations(q, cmd_args_get(args, 't'), all, &es,
+		    &n, &cause);
+	if (rc != 0)
 		return (cmd_fail(e, rc, cause));
-	}
 	now = queue_now(q);
 	for (i = 0; i < n; i++) {
 		if (json) {
@@ -145,66 +141,58 @@ cmd_escalations_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else if (n == 0 && !json)
 		printf("no %sescalations\n", all ? "" : "open ");
 	queue_escalations_free(es, n);
-	cmd_close(q);
+	return (0);
+}
+
+/* The escalation's number, 0 if ID is not one. */
+static long long
+escalation_id(const struct cmd_args *args)
+{
+	char		*end;
+	long long	 id;
+
+	errno = 0;
+	id = strtoll(args->argv[1], &end, 10);
+	if (errno != 0 || *end != '\0' || id <= 0)
+		return (0);
+	return (id);
+}
+
+/* ack ID, alone; resolve ID OUTCOME, with a note or payload if need be. */
+static int
+cmd_escalation_check(const struct cmd_args *args)
+{
+	int resolve = strcmp(args->argv[0], "resolve") == 0;
+
+	if ((!resolve && (args->argc != 2 || cmd_args_has(args, 'n') ||
+	    cmd_args_has(args, 'p'))) || (resolve && args->argc != 3) ||
+	    escalation_id(args) == 0)
+		return (cmd_usage(&cmd_escalation_entry));
 	return (0);
 }
 
 static int
-cmd_escalation_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_escalation_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_escalation_entry;
-	struct queue		*q;
-	const char		*note = NULL, *payload_arg = NULL;
-	char			*payload = NULL, *cause = NULL, *end;
-	long long		 id;
-	int			 ch, rc, resolve;
+	char			*cause = NULL;
+	long long		 id = escalation_id(args);
+	int			 rc, resolve;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'n':
-			note = optarg;
-			break;
-		case 'p':
-			payload_arg = optarg;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc >= 1 && cmd_choice(e, "subcommand", argv[0],
-	    e->subcommands) == -1)
-		return (EX_USAGE);
-	if (argc < 2)
-		return (cmd_usage(e));
-	resolve = strcmp(argv[0], "resolve") == 0;
-	if ((!resolve && (strcmp(argv[0], "ack") != 0 || argc != 2 ||
-	    note != NULL || payload_arg != NULL)) || (resolve && argc != 3))
-		return (cmd_usage(e));
-	errno = 0;
-	id = strtoll(argv[1], &end, 10);
-	if (errno != 0 || *end != '\0' || id <= 0)
-		return (cmd_usage(e));
-	if (payload_arg != NULL && (rc = cmd_read_payload(payload_arg,
-	    &payload, &cause)) != 0)
-		return (cmd_fail(e, rc, cause));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0) {
-		free(payload);
-		return (rc);
-	}
+	(void)ctx;
+	resolve = strcmp(args->argv[0], "resolve") == 0;
 	if (resolve)
-		rc = queue_escalation_resolve(q, id, argv[2], payload, note,
-		    &cause);
+		rc = queue_escalation_resolve(q, id, args->argv[2],
+		    args->payload, cmd_args_get(args, 'n'), &cause);
 	else
 		rc = queue_escalation_ack(q, id, &cause);
 	if (rc != 0)
 		rc = cmd_fail(e, rc, cause);
 	else if (resolve)
-		cmd_line(stdout, "escalation %lld resolved: %s", id, argv[2]);
+		cmd_line(stdout, "escalation %lld resolved: %s", id,
+		    args->argv[2]);
 	else
 		printf("escalation %lld acknowledged\n", id);
-	free(payload);
-	cmd_close(q);
 	return (rc);
 }

@@ -18,7 +18,9 @@
 #include "sink.h"
 #include "xmalloc.h"
 
-static int cmd_export_exec(struct cmd_ctx *, int, char **);
+static int cmd_export_check(const struct cmd_args *);
+static int cmd_export_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 static const char *const *cmd_export_words(const char *);
 
 static const char *const export_offsets[] = { "utf16", "codepoints", NULL };
@@ -70,8 +72,10 @@ const struct cmd_entry cmd_export_entry = {
 	    "SHA-256 of its id, as a fraction, is below --test-fraction,\n"
 	    "default 0.1; 0: no test split), DIR/README.md (a dataset card)\n"
 	    "and DIR/manifest.json.",
-	.optstring = "f:o:s:k:ar:y:u:F:l:t:c:Hj",
+	.args = { "f:o:s:k:ar:y:u:F:l:t:c:Hj", 0, 0 },
 	.longopts = cmd_export_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_export_check,
 	.exec = cmd_export_exec,
 	.words = cmd_export_words,
 };
@@ -162,125 +166,120 @@ cmd_export_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+/*
+ * The options into opt (with their defaults); a value --redact or
+ * --offsets does not take is refused with a "did you mean" (EX_USAGE).
+ */
 static int
-cmd_export_exec(struct cmd_ctx *ctx, int argc, char **argv)
+export_parse(const struct cmd_args *args, struct export_options *opt)
 {
-	const char *const	*offsets = export_offsets, *const *kinds =
-				    cmd_kind_names;
+	const struct cmd_entry	*e = &cmd_export_entry;
+	const char		*redact = cmd_args_get(args, 'r');
+	const char		*offsets = cmd_args_get(args, 'u');
+	const char		*fraction = cmd_args_get(args, 't');
+	char			*end;
+
+	memset(opt, 0, sizeof *opt);
+	opt->redact = EXPORT_REDACT_DEFAULT;
+	opt->since = "last";
+	opt->test_fraction = 0.1;
+	opt->format = cmd_args_get(args, 'f');
+	opt->path = cmd_args_get(args, 'o');
+	if (cmd_args_has(args, 's'))
+		opt->since = cmd_args_get(args, 's');
+	opt->kind = cmd_args_get(args, 'k');
+	opt->include_auto = cmd_args_has(args, 'a') != 0;
+	if (redact != NULL && export_redact_parse(redact, &opt->redact) != 0)
+		return (cmd_fail_value(e, redact, export_redact_names,
+		    "--redact is replace, mask, hash or none"));
+	opt->style = cmd_args_get(args, 'y');
+	if (offsets != NULL && strcmp(offsets, "utf16") != 0 &&
+	    strcmp(offsets, "codepoints") != 0)
+		return (cmd_fail_value(e, offsets, export_offsets, "--offsets "
+		    "is utf16 or codepoints (the default)"));
+	opt->utf16 = offsets != NULL && strcmp(offsets, "utf16") == 0;
+	opt->form = cmd_args_get(args, 'F');
+	opt->layout = cmd_args_get(args, 'l');
+	if (fraction != NULL) {
+		/* Not a number: NaN, which export_run refuses. */
+		opt->test_fraction = strtod(fraction, &end);
+		if (end == fraction || *end != '\0')
+			opt->test_fraction = NAN;
+	}
+	opt->cursor = cmd_args_get(args, 'c');
+	return (0);
+}
+
+static int
+cmd_export_check(const struct cmd_args *args)
+{
 	const struct cmd_entry	*e = &cmd_export_entry;
 	struct export_options	 opt;
-	struct queue		*q;
-	uint64_t		 records;
-	char			*cause = NULL, n[32], *end;
-	int			 ch, rc, history = 0, json = 0, fraction = 0;
-	int			 preview;
+	char			*cause = NULL;
+	int			 rc, history = cmd_args_has(args, 'H') != 0;
 
-	memset(&opt, 0, sizeof opt);
-	opt.redact = EXPORT_REDACT_DEFAULT;
-	opt.since = "last";
-	opt.test_fraction = 0.1;
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'f':
-			opt.format = optarg;
-			break;
-		case 'o':
-			opt.path = optarg;
-			break;
-		case 's':
-			opt.since = optarg;
-			break;
-		case 'k':
-			opt.kind = optarg;
-			break;
-		case 'a':
-			opt.include_auto = 1;
-			break;
-		case 'r':
-			if (export_redact_parse(optarg, &opt.redact) != 0)
-				return (cmd_fail_value(e, optarg,
-				    export_redact_names, "--redact is replace, "
-				    "mask, hash or none"));
-			break;
-		case 'y':
-			opt.style = optarg;
-			break;
-		case 'u':
-			if (strcmp(optarg, "utf16") != 0 &&
-			    strcmp(optarg, "codepoints") != 0)
-				return (cmd_fail_value(e, optarg, offsets,
-				    "--offsets is utf16 or codepoints (the "
-				    "default)"));
-			opt.utf16 = strcmp(optarg, "utf16") == 0;
-			break;
-		case 'F':
-			opt.form = optarg;
-			break;
-		case 'l':
-			opt.layout = optarg;
-			break;
-		case 't':
-			/* Not a number: NaN, which export_run refuses. */
-			opt.test_fraction = strtod(optarg, &end);
-			if (end == optarg || *end != '\0')
-				opt.test_fraction = NAN;
-			fraction = 1;
-			break;
-		case 'c':
-			opt.cursor = optarg;
-			break;
-		case 'H':
-			history = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc || (!history && opt.format == NULL))
+	if ((rc = export_parse(args, &opt)) != 0)
+		return (rc);
+	if (!history && opt.format == NULL)
 		return (cmd_usage(e));
-	if (fraction && opt.layout == NULL)
+	if (cmd_args_has(args, 't') && opt.layout == NULL)
 		return (cmd_fail(e, EX_USAGE, xstrdup("--test-fraction goes "
 		    "with --layout hf")));
 	if (opt.kind != NULL && strcmp(opt.kind, "model_output") != 0 &&
 	    strcmp(opt.kind, "anonymization") != 0)
-		return (cmd_fail_value(e, opt.kind, kinds, "--kind is "
+		return (cmd_fail_value(e, opt.kind, cmd_kind_names, "--kind is "
 		    "model_output or anonymization"));
 	/* Written as the user, never into the state directory or a database. */
 	if (!history && opt.path != NULL && strcmp(opt.path, "-") != 0 &&
 	    (rc = cmd_check_output(opt.path, &cause)) != 0)
 		return (cmd_fail(e, rc, cause));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if (!history)
-		cmd_export_signals();
+	return (0);
+}
+
+static int
+cmd_export_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
+{
+	const struct cmd_entry	*e = &cmd_export_entry;
+	struct export_options	 opt;
+	uint64_t		 records;
+	char			*cause = NULL, n[32];
+	int			 rc, history = cmd_args_has(args, 'H') != 0;
+	int			 json = cmd_args_has(args, 'j') != 0;
+	int			 preview;
+
+	(void)ctx;
+	/* As cmd_export_check found them. */
+	export_parse(args, &opt);
 	if (history)
 		rc = queue_export_history(q, export_history_line, &json,
 		    &cause);
-	else if ((rc = export_run(q, &opt, &records, &preview,
-	    &cause)) == 0 && preview)
-		cmd_line(stderr, "preview: %s %s records to %s, not recorded "
-		    "(no cursor moved; -o FILE records a run)",
-		    cmd_count(records, n), opt.format, opt.path != NULL &&
-		    strcmp(opt.path, "-") != 0 ? opt.path : "standard output");
-	else if (rc == 0 && opt.layout != NULL && records == 0)
-		cmd_line(stderr, access(opt.path, F_OK) == 0 ? "no %s records "
-		    "to export: the dataset %s is left as it was, and no run "
-		    "is recorded" : "no %s records to export: nothing was "
-		    "written to %s, and no run is recorded", opt.format,
-		    opt.path);
-	else if (rc == 0 && opt.layout != NULL)
-		cmd_line(stderr, "exported %s %s records to the dataset %s "
-		    "(card: README.md, manifest: manifest.json)",
-		    cmd_count(records, n), opt.format, opt.path);
-	else if (rc == 0)
-		cmd_line(stderr, "exported %s %s records to %s (manifest: "
-		    "%s.manifest.json)", cmd_count(records, n), opt.format,
-		    opt.path, opt.path);
+	else {
+		cmd_export_signals();
+		if ((rc = export_run(q, &opt, &records, &preview,
+		    &cause)) == 0 && preview)
+			cmd_line(stderr, "preview: %s %s records to %s, not "
+			    "recorded (no cursor moved; -o FILE records a run)",
+			    cmd_count(records, n), opt.format, opt.path !=
+			    NULL && strcmp(opt.path, "-") != 0 ? opt.path :
+			    "standard output");
+		else if (rc == 0 && opt.layout != NULL && records == 0)
+			cmd_line(stderr, access(opt.path, F_OK) == 0 ? "no %s "
+			    "records to export: the dataset %s is left as it "
+			    "was, and no run is recorded" : "no %s records to "
+			    "export: nothing was written to %s, and no run is "
+			    "recorded", opt.format, opt.path);
+		else if (rc == 0 && opt.layout != NULL)
+			cmd_line(stderr, "exported %s %s records to the "
+			    "dataset %s (card: README.md, manifest: "
+			    "manifest.json)",
+			    cmd_count(records, n), opt.format, opt.path);
+		else if (rc == 0)
+			cmd_line(stderr, "exported %s %s records to %s "
+			    "(manifest: %s.manifest.json)",
+			    cmd_count(records, n), opt.format, opt.path,
+			    opt.path);
+	}
 	if (rc != 0)
 		rc = cmd_fail(e, rc, cause);
-	cmd_close(q);
 	return (rc);
 }

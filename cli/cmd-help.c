@@ -8,7 +8,8 @@
 
 #include "cmd.h"
 
-static int cmd_help_exec(struct cmd_ctx *, int, char **);
+static int cmd_help_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
@@ -16,23 +17,22 @@ const struct cmd_entry cmd_help_entry = {
 	.summary = "describe the commands, or one of them",
 	.help = "Without an argument, lists the commands. 'hitl COMMAND --help'\n"
 	    "(or -h) prints the same as 'hitl help COMMAND'.",
-	.optstring = "",
+	.args = { "", 0, 1 },
 	.longopts = NULL,
 	.exec = cmd_help_exec,
 };
 
 static int
-cmd_help_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry *const	*e;
 	const struct cmd_entry		*one;
 
 	(void)ctx;
-	if (argc > 2)
-		return (cmd_usage(&cmd_help_entry));
-	if (argc == 2) {
-		if ((one = cmd_find(argv[1])) == NULL)
-			return (cmd_unknown("hitl help", argv[1]));
+	(void)q;
+	if (args->argc == 1) {
+		if ((one = cmd_find(args->argv[0])) == NULL)
+			return (cmd_unknown("hitl help", args->argv[0]));
 		/* The same as "hitl NAME --help". */
 		cmd_help_print(stdout, one);
 		return (EX_OK);

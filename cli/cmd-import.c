@@ -29,7 +29,9 @@
 #define IMPORT_MAX_MAX_LINE	(256ULL * 1024 * 1024)
 #define IMPORT_PROGRESS_MIN	(8 * 1024 * 1024)
 
-static int cmd_import_exec(struct cmd_ctx *, int, char **);
+static int cmd_import_check(const struct cmd_args *);
+static int cmd_import_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_import_options[] = {
 	{ "skip-invalid", no_argument, NULL, 's' },
@@ -53,8 +55,9 @@ const struct cmd_entry cmd_import_entry = {
 	    "and the invalid ones written verbatim to the rejects file (default\n"
 	    "hitl-rejects-TIME.jsonl). Re-importing an identical record counts\n"
 	    "as a duplicate; the same id with other content is an error.",
-	.optstring = "sr:m:jq",
+	.args = { "sr:m:jq", 1, -1 },
 	.longopts = cmd_import_options,
+	.check = cmd_import_check,
 	.exec = cmd_import_exec,
 };
 
@@ -456,72 +459,84 @@ import_summary(const struct queue_import_counts *c, int64_t batch,
 		    run->rejects_path);
 }
 
+/* --max-line BYTES: 0 and *max, else -1. */
 static int
-cmd_import_exec(struct cmd_ctx *ctx, int argc, char **argv)
+import_max_line(const struct cmd_args *args, size_t *max)
+{
+	const char		*s = cmd_args_get(args, 'm');
+	char			*end;
+	unsigned long long	 v;
+
+	*max = IMPORT_DEFAULT_MAX_LINE;
+	if (s == NULL)
+		return (0);
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 64 || v > IMPORT_MAX_MAX_LINE)
+		return (-1);
+	*max = (size_t)v;
+	return (0);
+}
+
+static int
+cmd_import_check(const struct cmd_args *args)
+{
+	const struct cmd_entry	*e = &cmd_import_entry;
+	const char		*rejects = cmd_args_get(args, 'r');
+	char			*cause = NULL;
+	size_t			 max;
+	int			 rc;
+
+	if (import_max_line(args, &max) != 0) {
+		xasprintf(&cause, "--max-line: expected a number of bytes from "
+		    "64 to %llu", IMPORT_MAX_MAX_LINE);
+		return (cmd_fail(e, EX_USAGE, cause));
+	}
+	if (rejects != NULL && !cmd_args_has(args, 's')) {
+		return (cmd_fail(e, EX_USAGE, xstrdup("--rejects goes with "
+		    "--skip-invalid")));
+	}
+	/* Rejects are the user's: never in the state directory, nor a db. */
+	if (cmd_args_has(args, 's') && (rc = cmd_check_output(rejects !=
+	    NULL ? rejects : "./hitl-rejects-*.jsonl", &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	return (0);
+}
+
+/*
+ * The database is opened here, not by cmd_run: only once every input is
+ * open (and a pipe read to its end).
+ */
+static int
+cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *none)
 {
 	const struct cmd_entry		*e = &cmd_import_entry;
 	struct import_run		 run;
 	struct queue_import_counts	 c;
 	struct queue			*q = NULL;
 	struct import_input		*in = NULL;
-	int				 ch, i, nfiles, json = 0;
+	char				**argv = args->argv;
+	int				 i, nfiles, json;
 	int				 error;
 	int				 rc = 0;
 	int64_t				 batch = 0;
-	char				*cause = NULL, *end;
-	unsigned long long		 v;
+	char				*cause = NULL;
 
+	(void)none;
 	memset(&run, 0, sizeof run);
 	run.rejects_fd = -1;
-	run.max_line = IMPORT_DEFAULT_MAX_LINE;
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 's':
-			run.skip_invalid = 1;
-			break;
-		case 'r':
-			run.rejects_path = optarg;
-			break;
-		case 'm':
-			errno = 0;
-			v = strtoull(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || v < 64 ||
-			    v > IMPORT_MAX_MAX_LINE) {
-				xasprintf(&cause, "--max-line: expected a "
-				    "number of bytes from 64 to %llu",
-				    IMPORT_MAX_MAX_LINE);
-				return (cmd_fail(e, EX_USAGE, cause));
-			}
-			run.max_line = (size_t)v;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'q':
-			run.quiet = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0)
-		return (cmd_usage(e));
-	if (run.rejects_path != NULL && !run.skip_invalid) {
-		return (cmd_fail(e, EX_USAGE, xstrdup("--rejects goes with "
-		    "--skip-invalid")));
-	}
-	/* Rejects are the user's: not in the state directory, nor a database. */
-	if (run.skip_invalid && (rc = cmd_check_output(run.rejects_path !=
-	    NULL ? run.rejects_path : "./hitl-rejects-*.jsonl", &cause)) != 0)
-		return (cmd_fail(e, rc, cause));
+	import_max_line(args, &run.max_line);
+	run.skip_invalid = cmd_args_has(args, 's') != 0;
+	run.rejects_path = cmd_args_get(args, 'r');
+	run.quiet = cmd_args_has(args, 'q') != 0;
+	json = cmd_args_has(args, 'j') != 0;
 
 	/*
 	 * Every input must be readable, and pipes read to their end, before
 	 * anything is imported: the database is locked only to store.
 	 */
-	nfiles = argc;
+	nfiles = args->argc;
 	in = xcalloc((size_t)nfiles, sizeof *in);
 	for (i = 0; i < nfiles; i++)
 		in[i].fd = -1;

@@ -12,7 +12,8 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_init_exec(struct cmd_ctx *, int, char **);
+static int cmd_init_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_init_options[] = {
 	{ "policy", required_argument, NULL, 'p' },
@@ -37,7 +38,7 @@ const struct cmd_entry cmd_init_entry = {
 	    "logs in to nothing; you must be a member of it), and --grant ROLE\n"
 	    "gives the role reviewers connect as what hitl needs and nothing\n"
 	    "that could change the record.",
-	.optstring = "p:o:g:",
+	.args = { "p:o:g:", 0, 0 },
 	.longopts = cmd_init_options,
 	.exec = cmd_init_exec,
 };
@@ -70,32 +71,23 @@ init_check_policy(const struct cmd_entry *e, const char *path)
 	return (0);
 }
 
+/*
+ * The database is opened here, not by cmd_run: it is created, after
+ * checks of who asks and of the policy, and whether it existed is said.
+ */
 static int
-cmd_init_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_init_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *none)
 {
 	const struct cmd_entry	*e = &cmd_init_entry;
 	struct queue		*q;
-	const char		*policy = NULL, *grant = NULL;
+	const char		*policy = cmd_args_get(args, 'p');
+	const char		*grant = cmd_args_get(args, 'g');
 	char			*cause = NULL;
-	int			 ch, rc, existed;
+	int			 rc, existed;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'p':
-			policy = optarg;
-			break;
-		case 'o':
-			ctx->owner = optarg;
-			break;
-		case 'g':
-			grant = optarg;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
+	(void)none;
+	if (cmd_args_has(args, 'o'))
+		ctx->owner = cmd_args_get(args, 'o');
 	/*
 	 * Whoever makes the shared database loads its first policy, the one
 	 * that says who its admins are: that is the administrator's step.

@@ -11,7 +11,8 @@
 
 #include "cmd.h"
 
-static int cmd_next_exec(struct cmd_ctx *, int, char **);
+static int cmd_next_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_next_options[] = {
 	{ "kind", required_argument, NULL, 'k' },
@@ -35,8 +36,9 @@ const struct cmd_entry cmd_next_entry = {
 	    "two-person rule) shows it: confirm it or decide differently.\n"
 	    "--json prints {\"lease\":{...},\"item\":{...}} on one line,\n"
 	    "with \"pending\":{...} for such a decision.",
-	.optstring = "k:t:j",
+	.args = { "k:t:j", 0, 0 },
 	.longopts = cmd_next_options,
+	.flags = CMD_ACTOR,
 	.exec = cmd_next_exec,
 	.words = next_words,
 };
@@ -48,37 +50,20 @@ next_words(const char *what)
 }
 
 static int
-cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_next_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_next_entry;
 	struct queue_filter	 f = { .kind = NULL };
 	struct queue_lease	 l;
 	struct queue_item	*it = NULL;
 	struct queue_decision_info *p = NULL;
-	struct queue		*q;
 	cJSON			*o;
 	char			*cause = NULL, t[32];
-	int			 ch, rc, json = 0;
+	int			 rc;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'k':
-			f.kind = optarg;
-			break;
-		case 't':
-			f.type = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
+	(void)ctx;
+	f.kind = cmd_args_get(args, 'k');
+	f.type = cmd_args_get(args, 't');
 	if ((rc = queue_claim_next(q, &f, &l, &cause)) != 0) {
 		rc = cmd_fail(e, rc, cause);
 		goto out;
@@ -91,7 +76,7 @@ cmd_next_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(e, rc, cause);
 		goto out;
 	}
-	if (json) {
+	if (cmd_args_has(args, 'j')) {
 		o = cJSON_CreateObject();
 		cJSON_AddItemToObject(o, "lease", cmd_lease_json(&l));
 		cJSON_AddItemToObject(o, "item", cmd_item_json(it, 0, NULL, 0));
@@ -112,6 +97,5 @@ out:
 		queue_decisions_free(p, 1);
 	queue_item_free(it);
 	queue_lease_done(&l);
-	cmd_close(q);
 	return (rc);
 }

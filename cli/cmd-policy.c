@@ -10,7 +10,9 @@
 
 #include "cmd.h"
 
-static int cmd_policy_exec(struct cmd_ctx *, int, char **);
+static int cmd_policy_check(const struct cmd_args *);
+static int cmd_policy_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const char *const policy_subcommands[] = { "show", "load", NULL };
 
@@ -23,8 +25,10 @@ const struct cmd_entry cmd_policy_entry = {
 	    "(--json: the JSON alone). 'load' validates FILE (errors name the\n"
 	    "JSON path of the bad field) and stores it as a new version; once a\n"
 	    "policy is loaded, only its admins may load another.",
-	.optstring = "j",
+	.args = { "j", 1, 2 },
 	.longopts = cmd_json_options,
+	.flags = CMD_DB,
+	.check = cmd_policy_check,
 	.exec = cmd_policy_exec,
 	.subcommands = policy_subcommands,
 };
@@ -76,30 +80,23 @@ cmd_policy_show(const struct cmd_entry *e, struct queue *q, int json)
 	return (0);
 }
 
+/* show takes --json and nothing else; load a FILE alone. */
 static int
-cmd_policy_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_policy_check(const struct cmd_args *args)
 {
-	const struct cmd_entry	*e = &cmd_policy_entry;
-	struct queue		*q;
-	int			 rc, json = 0;
+	int load = strcmp(args->argv[0], "load") == 0;
 
-	if (cmd_getopt_json(e, argc, argv, &json) != 0)
-		return (cmd_usage(e));
-	argc -= optind;
-	argv += optind;
-	if (argc >= 1 && cmd_choice(e, "subcommand", argv[0],
-	    e->subcommands) == -1)
-		return (EX_USAGE);
-	if (argc == 1 && strcmp(argv[0], "show") == 0) {
-		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
-			return (rc);
-		rc = cmd_policy_show(e, q, json);
-	} else if (argc == 2 && strcmp(argv[0], "load") == 0 && !json) {
-		if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
-			return (rc);
-		rc = cmd_policy_load_file(ctx, e, q, argv[1]);
-	} else
-		return (cmd_usage(e));
-	cmd_close(q);
-	return (rc);
+	if (args->argc != (load ? 2 : 1) || (load && cmd_args_has(args, 'j')))
+		return (cmd_usage(&cmd_policy_entry));
+	return (0);
+}
+
+static int
+cmd_policy_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
+{
+	const struct cmd_entry *e = &cmd_policy_entry;
+
+	if (strcmp(args->argv[0], "show") == 0)
+		return (cmd_policy_show(e, q, cmd_args_has(args, 'j') != 0));
+	return (cmd_policy_load_file(ctx, e, q, args->argv[1]));
 }

@@ -10,7 +10,8 @@
 
 #include "cmd.h"
 
-static int cmd_purge_exec(struct cmd_ctx *, int, char **);
+static int cmd_purge_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_purge_options[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
@@ -31,8 +32,9 @@ const struct cmd_entry cmd_purge_entry = {
 	    "audit event; the log is checked first and verifies after. The audit\n"
 	    "log itself is never purged (retention.audit_days is its minimum).\n"
 	    "--dry-run lists what would go and changes nothing.",
-	.optstring = "nj",
+	.args = { "nj", 0, 0 },
 	.longopts = cmd_purge_options,
+	.flags = CMD_ACTOR,
 	.exec = cmd_purge_exec,
 };
 
@@ -87,38 +89,19 @@ cmd_tombstones_json(const struct queue_tombstone_report *r, int receipt)
 }
 
 static int
-cmd_purge_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_purge_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry		*e = &cmd_purge_entry;
 	struct queue_tombstone_report	 r;
-	struct queue			*q;
 	cJSON				*o;
 	char				*cause = NULL;
-	int				 ch, rc, json = 0, dry = 0;
+	int				 rc, dry = cmd_args_has(args, 'n') != 0;
 	size_t				 i;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'n':
-			dry = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_purge(q, dry, &r, &cause)) != 0) {
-		rc = cmd_fail(e, rc, cause);
-		cmd_close(q);
-		return (rc);
-	}
-	if (json) {
+	(void)ctx;
+	if ((rc = queue_purge(q, dry, &r, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	if (cmd_args_has(args, 'j')) {
 		o = cmd_tombstones_json(&r, 0);
 		cJSON_AddBoolToObject(o, "dry_run", dry);
 		if (r.content_days > 0) {
@@ -142,6 +125,5 @@ cmd_purge_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    "changed" : "");
 	}
 	queue_tombstone_report_done(&r);
-	cmd_close(q);
 	return (0);
 }

@@ -11,8 +11,11 @@
 
 #include "cmd.h"
 
-static int cmd_release_exec(struct cmd_ctx *, int, char **);
-static int cmd_takeover_exec(struct cmd_ctx *, int, char **);
+static int cmd_release_check(const struct cmd_args *);
+static int cmd_release_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
+static int cmd_takeover_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_release_options[] = {
 	{ "lease", required_argument, NULL, 'l' },
@@ -29,8 +32,10 @@ const struct cmd_entry cmd_release_entry = {
 	    "place in the queue. (To pass on an item and not see it again this\n"
 	    "shift, use 'hitl decide ITEM --lease L skip'.) --json prints\n"
 	    "{\"item\", \"lease\", \"released\"}.",
-	.optstring = "l:j",
+	.args = { "l:j", 1, 1 },
 	.longopts = cmd_release_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_release_check,
 	.exec = cmd_release_exec,
 	.item_arg = 1,
 };
@@ -43,73 +48,77 @@ const struct cmd_entry cmd_takeover_entry = {
 	    "For leads and admins: takes ITEM from the reviewer holding it and\n"
 	    "gives it to you under a new lease; their lease stops being valid.\n"
 	    "The takeover is recorded in the audit log.",
-	.optstring = "j",
+	.args = { "j", 1, 1 },
 	.longopts = cmd_json_options,
+	.flags = CMD_ACTOR,
 	.exec = cmd_takeover_exec,
 	.item_arg = 1,
 };
 
+/* --lease L, a lease number (from hitl next): 0, and *lease, or -1. */
 static int
-cmd_release_exec(struct cmd_ctx *ctx, int argc, char **argv)
+release_lease(const struct cmd_args *args, long long *lease)
+{
+	const char	*s = cmd_args_get(args, 'l');
+	char		*end;
+
+	if (s == NULL)
+		return (-1);
+	errno = 0;
+	*lease = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || *lease < 0)
+		return (-1);
+	return (0);
+}
+
+static int
+cmd_release_check(const struct cmd_args *args)
+{
+	long long lease;
+
+	if (release_lease(args, &lease) != 0)
+		return (cmd_usage(&cmd_release_entry));
+	return (0);
+}
+
+static int
+cmd_release_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_release_entry;
-	struct queue		*q;
-	char			*cause = NULL, *end;
+	const char		*item = args->argv[0];
+	char			*cause = NULL;
 	cJSON			*o;
 	long long		 lease = -1;
-	int			 ch, rc, json = 0;
+	int			 rc;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		case 'l':
-			errno = 0;
-			lease = strtoll(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || lease < 0)
-				return (cmd_usage(e));
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind + 1 != argc || lease < 0)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_release(q, argv[optind], lease, &cause)) != 0)
+	(void)ctx;
+	release_lease(args, &lease);
+	if ((rc = queue_release(q, item, lease, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	else if (json) {
+	else if (cmd_args_has(args, 'j')) {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "item", argv[optind]);
+		cJSON_AddStringToObject(o, "item", item);
 		cJSON_AddNumberToObject(o, "lease", (double)lease);
 		cJSON_AddBoolToObject(o, "released", 1);
 		cmd_print_json(stdout, o, 0);
 	} else
-		cmd_line(stdout, "released %s", argv[optind]);
-	cmd_close(q);
+		cmd_line(stdout, "released %s", item);
 	return (rc);
 }
 
 static int
-cmd_takeover_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_takeover_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_takeover_entry;
 	struct queue_lease	 l;
-	struct queue		*q;
 	char			*cause = NULL, t[32];
-	int			 rc, json = 0;
+	int			 rc;
 
-	if (cmd_getopt_json(e, argc, argv, &json) != 0)
-		return (cmd_usage(e));
-	if (optind + 1 != argc)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_takeover(q, argv[optind], &l, &cause)) != 0)
+	(void)ctx;
+	if ((rc = queue_takeover(q, args->argv[0], &l, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	else if (json)
+	else if (cmd_args_has(args, 'j'))
 		cmd_print_json(stdout, cmd_lease_json(&l), 0);
 	else {
 		queue_format_time(l.expires, t);
@@ -117,6 +126,5 @@ cmd_takeover_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    (long long)l.lease_id, l.item, t);
 	}
 	queue_lease_done(&l);
-	cmd_close(q);
 	return (rc);
 }

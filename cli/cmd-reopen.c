@@ -10,7 +10,8 @@
 
 #include "cmd.h"
 
-static int cmd_reopen_exec(struct cmd_ctx *, int, char **);
+static int cmd_reopen_check(const struct cmd_args *);
+static int cmd_reopen_exec(struct cmd_ctx *, struct cmd_args *, struct queue *);
 
 static const struct option cmd_reopen_options[] = {
 	{ "note", required_argument, NULL, 'n' },
@@ -28,50 +29,45 @@ const struct cmd_entry cmd_reopen_entry = {
 	    "supersedes the last one; exports then carry the new one, with\n"
 	    "\"supersedes\" in the decisions record. --json prints\n"
 	    "{\"decision\", \"item\", \"action\": \"reopen\", \"note\"}.",
-	.optstring = "n:j",
+	.args = { "n:j", 1, 1 },
 	.longopts = cmd_reopen_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_reopen_check,
 	.exec = cmd_reopen_exec,
 };
 
+/* The note is not optional: a reopen says why. */
 static int
-cmd_reopen_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reopen_check(const struct cmd_args *args)
+{
+	if (!cmd_args_has(args, 'n'))
+		return (cmd_usage(&cmd_reopen_entry));
+	return (0);
+}
+
+static int
+cmd_reopen_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_reopen_entry;
-	struct queue		*q;
-	const char		*note = NULL;
+	const char		*note = cmd_args_get(args, 'n');
+	const char		*item = args->argv[0];
 	char			*cause = NULL;
 	cJSON			*o;
 	int64_t			 id;
-	int			 ch, rc, json = 0;
+	int			 rc;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind + 1 != argc || note == NULL)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_reopen(q, argv[optind], note, &id, &cause)) != 0)
+	(void)ctx;
+	if ((rc = queue_reopen(q, item, note, &id, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	else if (json) {
+	else if (cmd_args_has(args, 'j')) {
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "decision", (double)id);
-		cJSON_AddStringToObject(o, "item", argv[optind]);
+		cJSON_AddStringToObject(o, "item", item);
 		cJSON_AddStringToObject(o, "action", "reopen");
 		cJSON_AddStringToObject(o, "note", note);
 		cmd_print_json(stdout, o, 0);
 	} else
 		cmd_line(stdout, "decision %lld: reopen %s", (long long)id,
-		    argv[optind]);
-	cmd_close(q);
+		    item);
 	return (rc);
 }

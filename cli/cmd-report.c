@@ -14,7 +14,8 @@
 #include "sink.h"
 #include "xmalloc.h"
 
-static int cmd_report_exec(struct cmd_ctx *, int, char **);
+static int cmd_report_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const char *const report_subcommands[] = { "processing", NULL };
 
@@ -32,10 +33,12 @@ const struct cmd_entry cmd_report_entry = {
 	    "recorded export runs by format and redaction); and how the store\n"
 	    "is kept (backend, file modes, the signing key). Leads and admins\n"
 	    "only. --json prints one object.",
-	.optstring = "j",
+	.args = { "j", 1, 1 },
 	.longopts = cmd_json_options,
+	.flags = CMD_ACTOR,
 	.exec = cmd_report_exec,
 	.subcommands = report_subcommands,
+	.subcommand_what = "report",
 };
 
 /* The export runs of one format and redaction: one kind of recipient. */
@@ -368,29 +371,18 @@ report_text(const struct policy *pol, int version,
 }
 
 static int
-cmd_report_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_report_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry		*e = &cmd_report_entry;
 	struct queue_processing		 p;
 	struct report_recipients	 rs;
 	const struct policy		*pol;
-	struct queue			*q;
 	char				*cause = NULL;
-	int				 rc, json = 0, version;
+	int				 rc, version;
 
+	(void)ctx;
 	memset(&rs, 0, sizeof rs);
 	memset(&p, 0, sizeof p);
-	if (cmd_getopt_json(e, argc, argv, &json) == -1)
-		return (cmd_usage(e));
-	argc -= optind;
-	argv += optind;
-	if (argc >= 1 && cmd_choice(e, "report", argv[0],
-	    e->subcommands) == -1)
-		return (EX_USAGE);
-	if (argc != 1)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
 	/* The policy last: other calls may load a newer one under it. */
 	if ((rc = queue_processing(q, &p, &cause)) != 0 ||
 	    (rc = queue_export_history(q, report_recipient_add, &rs,
@@ -399,13 +391,12 @@ cmd_report_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		rc = cmd_fail(e, rc, cause);
 		goto out;
 	}
-	if (json)
+	if (cmd_args_has(args, 'j'))
 		cmd_print_json(stdout, report_json(pol, version, &p, &rs), 0);
 	else
 		report_text(pol, version, &p, &rs);
 out:
 	queue_processing_done(&p);
 	report_recipients_free(&rs);
-	cmd_close(q);
 	return (rc);
 }

@@ -6,8 +6,6 @@
 
 #include "cmd.h"
 
-static int cmd_resume_exec(struct cmd_ctx *, int, char **);
-
 const struct cmd_entry cmd_resume_entry = {
 	.name = "resume",
 	.usage = "(--model M | --pipeline P) [--reason TEXT] [--json]",
@@ -18,13 +16,9 @@ const struct cmd_entry cmd_resume_entry = {
 	    "by the policy again. The items decided while it was suspended,\n"
 	    "which exports left out, are taken by the next export of each\n"
 	    "cursor (--since last); recorded in the audit log.",
-	.optstring = "m:p:r:j",
+	.args = { "m:p:r:j", 0, 0 },
 	.longopts = cmd_source_options,
-	.exec = cmd_resume_exec,
+	.flags = CMD_ACTOR,
+	.check = cmd_source_check,
+	.exec = cmd_source_exec,
 };
-
-static int
-cmd_resume_exec(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	return (cmd_source_run(ctx, &cmd_resume_entry, 1, argc, argv));
-}

@@ -16,7 +16,8 @@
 #include "tui.h"
 #include "xmalloc.h"
 
-static int cmd_review_exec(struct cmd_ctx *, int, char **);
+static int cmd_review_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_review_options[] = {
 	{ "script", required_argument, NULL, 's' },
@@ -37,7 +38,7 @@ const struct cmd_entry cmd_review_entry = {
 	    "come from $XDG_CONFIG_HOME/hitl/keys (else ~/.config/hitl/keys)\n"
 	    "when it exists: lines 'bind VIEW KEY ACTION'. --keys prints the\n"
 	    "bindings in force as a Markdown table.",
-	.optstring = "s:k",
+	.args = { "s:k", 0, 0 },
 	.longopts = cmd_review_options,
 	.exec = cmd_review_exec,
 };
@@ -63,37 +64,31 @@ review_keys(const struct cmd_entry *e)
 	return (rc);
 }
 
+/*
+ * The database is opened here, not by cmd_run: after the reviewer's keys
+ * are read, and not at all for --keys.
+ */
 static int
-cmd_review_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_review_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *none)
 {
 	const struct cmd_entry	*e = &cmd_review_entry;
 	struct tui_options	 opt;
 	struct queue		*q;
 	char			*cause = NULL;
-	int			 ch, rc, keys = 0;
+	int			 rc;
 
+	(void)none;
 	memset(&opt, 0, sizeof opt);
 	/* Its keys are read, and its screen dumps written, as the user. */
 	opt.script = priv_getenv("HITL_SCRIPT");
 	if (opt.script != NULL && *opt.script == '\0')
 		opt.script = NULL;
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 's':
-			opt.script = optarg;
-			break;
-		case 'k':
-			keys = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
+	if (cmd_args_has(args, 's'))
+		opt.script = cmd_args_get(args, 's');
 	if ((rc = review_keys(e)) != 0)
 		goto out;
-	if (keys) {
+	if (cmd_args_has(args, 'k')) {
 		tui_bind_markdown(stdout);
 		goto out;
 	}

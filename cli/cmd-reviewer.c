@@ -11,7 +11,8 @@
 
 #include "cmd.h"
 
-static int cmd_reviewer_exec(struct cmd_ctx *, int, char **);
+static int cmd_reviewer_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_reviewer_options[] = {
 	{ "note", required_argument, NULL, 'n' },
@@ -30,44 +31,28 @@ const struct cmd_entry cmd_reviewer_entry = {
 	    "are scored, is paused: claims are refused. A lead or admin lifts\n"
 	    "the pause with 'resume' (recorded in the audit log, with the\n"
 	    "note); gold accuracy then counts again from zero.",
-	.optstring = "n:",
+	.args = { "n:", 2, 2 },
 	.longopts = cmd_reviewer_options,
+	.flags = CMD_ACTOR,
 	.exec = cmd_reviewer_exec,
 	.subcommands = reviewer_subcommands,
 };
 
 static int
-cmd_reviewer_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reviewer_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_reviewer_entry;
-	struct queue		*q;
-	const char		*note = NULL;
+	const char		*login = args->argv[1];
 	char			*cause = NULL;
-	int			 ch, rc;
+	int			 rc;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'n':
-			note = optarg;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc >= 1 && cmd_choice(e, "subcommand", argv[0],
-	    e->subcommands) == -1)
-		return (EX_USAGE);
-	if (argc != 2)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_reviewer_resume(q, argv[1], note, &cause)) != 0)
+	(void)ctx;
+	if ((rc = queue_reviewer_resume(q, login, cmd_args_get(args, 'n'),
+	    &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
 	else
 		cmd_line(stdout, "%s resumed: claims are served again; gold "
-		    "accuracy counts from now", argv[1]);
-	cmd_close(q);
+		    "accuracy counts from now", login);
 	return (rc);
 }

@@ -12,7 +12,8 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_reviewers_exec(struct cmd_ctx *, int, char **);
+static int cmd_reviewers_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_reviewers_options[] = {
 	{ "since", required_argument, NULL, 's' },
@@ -34,8 +35,9 @@ const struct cmd_entry cmd_reviewers_entry = {
 	    "outcome, undos and comments. Leads and admins see every\n"
 	    "reviewer, anyone else their own line. --json prints one object\n"
 	    "per line.",
-	.optstring = "s:j",
+	.args = { "s:j", 0, 0 },
 	.longopts = cmd_reviewers_options,
+	.flags = CMD_ACTOR,
 	.exec = cmd_reviewers_exec,
 };
 
@@ -180,37 +182,19 @@ reviewers_text(const struct queue_reviewers *rv)
 }
 
 static int
-cmd_reviewers_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_reviewers_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_reviewers_entry;
 	struct queue_reviewers	 rv;
-	struct queue		*q;
-	const char		*since = NULL;
+	const char		*since = cmd_args_get(args, 's');
 	char			*cause = NULL;
 	size_t			 i;
-	int			 ch, rc, json = 0;
+	int			 rc, json = cmd_args_has(args, 'j') != 0;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 's':
-			since = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_reviewers(q, since, &rv, &cause)) != 0) {
-		rc = cmd_fail(e, rc, cause);
-		cmd_close(q);
-		return (rc);
-	}
+	(void)ctx;
+	if ((rc = queue_reviewers(q, since, &rv, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
 	if (json) {
 		for (i = 0; i < rv.n; i++)
 			cmd_print_json(stdout, reviewers_json(&rv.rows[i]), 0);
@@ -225,6 +209,5 @@ cmd_reviewers_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		    "leads and admins see every reviewer's", json ?
 		    "hitl reviewers: " : "", queue_actor(q));
 	queue_reviewers_done(&rv);
-	cmd_close(q);
 	return (rc);
 }

@@ -12,8 +12,12 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_shift_exec(struct cmd_ctx *, int, char **);
-static int cmd_shifts_exec(struct cmd_ctx *, int, char **);
+static int cmd_shift_check(const struct cmd_args *);
+static int cmd_shift_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
+static int cmd_shifts_check(const struct cmd_args *);
+static int cmd_shifts_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_shift_options[] = {
 	{ "note", required_argument, NULL, 'n' },
@@ -32,8 +36,10 @@ const struct cmd_entry cmd_shift_entry = {
 	    "it, records its counts by action and the hand-off note for the\n"
 	    "next reviewer, and prints them. --json prints the shift as\n"
 	    "'hitl shifts --json' does.",
-	.optstring = "n:j",
+	.args = { "n:j", 1, 1 },
 	.longopts = cmd_shift_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_shift_check,
 	.exec = cmd_shift_exec,
 	.subcommands = shift_subcommands,
 };
@@ -53,8 +59,10 @@ const struct cmd_entry cmd_shifts_entry = {
 	    "Lists the latest shifts (20 unless --limit), newest first, with\n"
 	    "start, end, counts by action and hand-off note; --reviewer keeps\n"
 	    "one reviewer's. --json prints one object per line.",
-	.optstring = "r:n:j",
+	.args = { "r:n:j", 0, 0 },
 	.longopts = cmd_shifts_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_shifts_check,
 	.exec = cmd_shifts_exec,
 };
 
@@ -113,38 +121,26 @@ shift_start_json(const struct cmd_entry *e, struct queue *q, int64_t id)
 	return (rc);
 }
 
+/* The hand-off note is written when the shift ends. */
 static int
-cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_shift_check(const struct cmd_args *args)
+{
+	if (strcmp(args->argv[0], "start") == 0 && cmd_args_has(args, 'n'))
+		return (cmd_usage(&cmd_shift_entry));
+	return (0);
+}
+
+static int
+cmd_shift_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_shift_entry;
 	struct queue_shift	 s;
-	struct queue		*q;
-	const char		*note = NULL;
 	char			*cause = NULL;
 	int64_t			 id;
-	int			 ch, rc, json = 0;
+	int			 rc, json = cmd_args_has(args, 'j') != 0;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind + 1 != argc)
-		return (cmd_usage(e));
-	if (cmd_choice(e, "subcommand", argv[optind], e->subcommands) == -1)
-		return (EX_USAGE);
-	if (strcmp(argv[optind], "start") == 0 && note != NULL)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if (strcmp(argv[optind], "start") == 0) {
+	(void)ctx;
+	if (strcmp(args->argv[0], "start") == 0) {
 		if ((rc = queue_shift_start(q, &id, &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 		else if (json)
@@ -153,7 +149,8 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			cmd_line(stdout, "shift %lld open for %s",
 			    (long long)id, queue_actor(q));
 	} else {
-		if ((rc = queue_shift_end(q, note, &s, &cause)) != 0)
+		if ((rc = queue_shift_end(q, cmd_args_get(args, 'n'), &s,
+		    &cause)) != 0)
 			rc = cmd_fail(e, rc, cause);
 		else {
 			if (json)
@@ -163,41 +160,38 @@ cmd_shift_exec(struct cmd_ctx *ctx, int argc, char **argv)
 			queue_shift_done(&s);
 		}
 	}
-	cmd_close(q);
 	return (rc);
 }
 
+/* --limit N: how many of the latest shifts, at least one. */
+static size_t
+shifts_limit(const struct cmd_args *args)
+{
+	const char *s = cmd_args_get(args, 'n');
+
+	return (s != NULL ? (size_t)strtoul(s, NULL, 10) : 20);
+}
+
 static int
-cmd_shifts_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_shifts_check(const struct cmd_args *args)
+{
+	if (shifts_limit(args) == 0)
+		return (cmd_usage(&cmd_shifts_entry));
+	return (0);
+}
+
+static int
+cmd_shifts_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_shifts_entry;
 	struct queue_shift	*s = NULL;
-	struct queue		*q;
-	const char		*reviewer = NULL;
 	char			*cause = NULL;
-	size_t			 n = 0, i, limit = 20;
-	int			 ch, rc, json = 0;
+	size_t			 n = 0, i;
+	int			 rc, json = cmd_args_has(args, 'j') != 0;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'r':
-			reviewer = optarg;
-			break;
-		case 'n':
-			limit = (size_t)strtoul(optarg, NULL, 10);
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc || limit == 0)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_shifts(q, reviewer, limit, &s, &n, &cause)) != 0)
+	(void)ctx;
+	if ((rc = queue_shifts(q, cmd_args_get(args, 'r'), shifts_limit(args),
+	    &s, &n, &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
 	for (i = 0; i < n; i++) {
 		if (json)
@@ -208,6 +202,5 @@ cmd_shifts_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	if (rc == 0 && n == 0 && !json)
 		printf("no shifts yet\n");
 	queue_shifts_free(s, n);
-	cmd_close(q);
 	return (rc);
 }

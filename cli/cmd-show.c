@@ -10,7 +10,9 @@
 
 #include "cmd.h"
 
-static int cmd_show_exec(struct cmd_ctx *, int, char **);
+static int cmd_show_check(const struct cmd_args *);
+static int cmd_show_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_show_options[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -37,8 +39,10 @@ const struct cmd_entry cmd_show_entry = {
 	    "--reveal shows them, recorded in the audit log (event reveal) with\n"
 	    "--reason, which the policy may require (privacy.reveal_reason).\n"
 	    "Nothing is masked under privacy.mask \"none\".",
-	.optstring = "j",
+	.args = { "j", 1, 1 },
 	.longopts = cmd_show_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_show_check,
 	.exec = cmd_show_exec,
 	.item_arg = 1,
 };
@@ -69,53 +73,43 @@ cmd_show_mask(struct queue *q, struct queue_item *it, size_t *n,
 	return (0);
 }
 
+/* --reason says why the values are revealed: only with --reveal. */
 static int
-cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_show_check(const struct cmd_args *args)
+{
+	if (cmd_args_has(args, 'R') && !cmd_args_has(args, 'r'))
+		return (cmd_usage(&cmd_show_entry));
+	return (0);
+}
+
+static int
+cmd_show_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry		*e = &cmd_show_entry;
 	struct queue_decision_info	*hist = NULL;
 	cJSON				*o;
 	struct queue_item		*it = NULL;
-	struct queue			*q;
-	const char			*reason = NULL;
+	const char			*item = args->argv[0];
 	size_t				 n = 0, nmask = 0;
 	char				*cause = NULL;
-	int				 ch, rc, json = 0, reveal = 0;
+	int				 rc;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		case 'r':
-			reveal = 1;
-			break;
-		case 'R':
-			reason = optarg;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind + 1 != argc || (reason != NULL && !reveal))
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_item_history(q, argv[optind], &hist, &n,
-	    &cause)) != 0 ||
-	    (rc = queue_item_get(q, argv[optind], &it, &cause)) != 0) {
+	(void)ctx;
+	if ((rc = queue_item_history(q, item, &hist, &n, &cause)) != 0 ||
+	    (rc = queue_item_get(q, item, &it, &cause)) != 0) {
 		rc = cmd_fail(e, rc, cause);
 		goto out;
 	}
-	if (reveal)
-		rc = queue_reveal(q, it->ext_id, reason, &cause);
+	if (cmd_args_has(args, 'r'))
+		rc = queue_reveal(q, it->ext_id, cmd_args_get(args, 'R'),
+		    &cause);
 	else
 		rc = cmd_show_mask(q, it, &nmask, &cause);
 	if (rc != 0) {
 		rc = cmd_fail(e, rc, cause);
 		goto out;
 	}
-	if (json) {
+	if (cmd_args_has(args, 'j')) {
 		o = cmd_item_json(it, 1, hist, n);
 		cJSON_AddBoolToObject(o, "masked", nmask > 0);
 		cmd_print_json(stdout, o, 0);
@@ -124,6 +118,5 @@ cmd_show_exec(struct cmd_ctx *ctx, int argc, char **argv)
 out:
 	queue_decisions_free(hist, n);
 	queue_item_free(it);
-	cmd_close(q);
 	return (rc);
 }

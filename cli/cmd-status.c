@@ -10,7 +10,8 @@
 
 #include "cmd.h"
 
-static int cmd_status_exec(struct cmd_ctx *, int, char **);
+static int cmd_status_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
@@ -22,8 +23,9 @@ const struct cmd_entry cmd_status_entry = {
 	    "been in the queue (since its import), and the last five import\n"
 	    "batches, and the models and pipelines suspended (hitl suspend).\n"
 	    "--json prints one JSON object instead.",
-	.optstring = "j",
+	.args = { "j", 0, 0 },
 	.longopts = cmd_json_options,
+	.flags = CMD_DB,
 	.exec = cmd_status_exec,
 };
 
@@ -186,19 +188,12 @@ cmd_status_print(struct queue *q, int json, char **cause)
 }
 
 static int
-cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_status_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry	*e = &cmd_status_entry;
-	struct queue		*q;
 	char			*cause = NULL;
-	int			 rc, json = 0;
+	int			 rc;
 
-	if (cmd_getopt_json(e, argc, argv, &json) != 0)
-		return (cmd_usage(e));
-	if (optind != argc)
-		return (cmd_usage(e));
-	if ((rc = cmd_open(ctx, e, 0, &q)) != 0)
-		return (rc);
 	/*
 	 * Anyone may read the status; who is asking only decides whether the
 	 * review-quality line (a lead's) is shown, so a login the policy does
@@ -208,8 +203,8 @@ cmd_status_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		free(cause);
 		cause = NULL;
 	}
-	if ((rc = cmd_status_print(q, json, &cause)) != 0)
+	if ((rc = cmd_status_print(q, cmd_args_has(args, 'j') != 0,
+	    &cause)) != 0)
 		rc = cmd_fail(e, rc, cause);
-	cmd_close(q);
 	return (rc);
 }

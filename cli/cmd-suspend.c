@@ -11,8 +11,6 @@
 
 #include "cmd.h"
 
-static int cmd_suspend_exec(struct cmd_ctx *, int, char **);
-
 const struct option cmd_source_options[] = {
 	{ "model", required_argument, NULL, 'm' },
 	{ "pipeline", required_argument, NULL, 'p' },
@@ -35,40 +33,20 @@ const struct cmd_entry cmd_suspend_entry = {
 	    "after the suspension began (counted in the manifest, \"skipped\":\n"
 	    "{\"suspended\": N}). Recorded in the audit log; 'hitl status'\n"
 	    "lists what is suspended.",
-	.optstring = "m:p:r:j",
+	.args = { "m:p:r:j", 0, 0 },
 	.longopts = cmd_source_options,
-	.exec = cmd_suspend_exec,
+	.flags = CMD_ACTOR,
+	.check = cmd_source_check,
+	.exec = cmd_source_exec,
 };
 
+/* One source at a time: each is suspended and resumed by itself. */
 int
-cmd_source_parse(const struct cmd_entry *e, int argc, char **argv,
-    struct cmd_source *src)
+cmd_source_check(const struct cmd_args *args)
 {
-	int ch, n = 0;
-
-	memset(src, 0, sizeof *src);
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'm':
-		case 'p':
-			src->kind = ch == 'm' ? QUEUE_SOURCE_MODEL :
-			    QUEUE_SOURCE_PIPELINE;
-			src->value = optarg;
-			n++;
-			break;
-		case 'r':
-			src->reason = optarg;
-			break;
-		case 'j':
-			src->json = 1;
-			break;
-		default:
-			return (-1);
-		}
-	}
-	/* One source at a time: each is suspended and resumed by itself. */
-	if (n != 1 || optind != argc)
-		return (-1);
+	if (cmd_args_has(args, 'm') + cmd_args_has(args, 'p') != 1 ||
+	    (args->entry == &cmd_suspend_entry && !cmd_args_has(args, 'r')))
+		return (cmd_usage(args->entry));
 	return (0);
 }
 
@@ -108,29 +86,25 @@ cmd_suspension_line(FILE *f, const char *indent,
 }
 
 int
-cmd_source_run(struct cmd_ctx *ctx, const struct cmd_entry *e, int resume,
-    int argc, char **argv)
+cmd_source_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
+	const struct cmd_entry	*e = args->entry;
 	struct queue_suspension	 s;
-	struct cmd_source	 src;
-	struct queue		*q;
+	enum queue_source	 src = cmd_args_has(args, 'm') ?
+				    QUEUE_SOURCE_MODEL : QUEUE_SOURCE_PIPELINE;
+	const char		*value, *reason = cmd_args_get(args, 'r');
 	const char		*kind;
 	char			*cause = NULL;
-	int			 rc;
+	int			 rc, resume = e == &cmd_resume_entry;
 
-	if (cmd_source_parse(e, argc, argv, &src) != 0 ||
-	    (!resume && src.reason == NULL))
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	rc = resume ? queue_resume(q, src.kind, src.value, src.reason, &s,
-	    &cause) : queue_suspend(q, src.kind, src.value, src.reason, &s,
-	    &cause);
-	cmd_close(q);
+	(void)ctx;
+	value = cmd_args_get(args, src == QUEUE_SOURCE_MODEL ? 'm' : 'p');
+	rc = resume ? queue_resume(q, src, value, reason, &s, &cause) :
+	    queue_suspend(q, src, value, reason, &s, &cause);
 	if (rc != 0)
 		return (cmd_fail(e, rc, cause));
 	kind = queue_source_name(s.kind);
-	if (src.json)
+	if (cmd_args_has(args, 'j'))
 		cmd_print_json(stdout, cmd_suspension_json(&s), 0);
 	else if (resume)
 		cmd_line(stdout, "resumed %s %s (suspended since %s by %s): "
@@ -144,10 +118,4 @@ cmd_source_run(struct cmd_ctx *ctx, const struct cmd_entry *e, int resume,
 		    s.value);
 	queue_suspension_done(&s);
 	return (0);
-}
-
-static int
-cmd_suspend_exec(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	return (cmd_source_run(ctx, &cmd_suspend_entry, 0, argc, argv));
 }

@@ -10,7 +10,7 @@
 
 #include "cmd.h"
 
-static int cmd_undo_exec(struct cmd_ctx *, int, char **);
+static int cmd_undo_exec(struct cmd_ctx *, struct cmd_args *, struct queue *);
 
 const struct cmd_entry cmd_undo_entry = {
 	.name = "undo",
@@ -22,33 +22,26 @@ const struct cmd_entry cmd_undo_entry = {
 	    "undo_window_minutes (default 1440); repeat to go further back. The\n"
 	    "item comes back to you under a new lease (printed). Refused when\n"
 	    "someone has acted on the item since, or once it was exported.",
-	.optstring = "j",
+	.args = { "j", 0, 0 },
 	.longopts = cmd_json_options,
+	.flags = CMD_ACTOR,
 	.exec = cmd_undo_exec,
 };
 
 static int
-cmd_undo_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_undo_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 {
 	const struct cmd_entry		*e = &cmd_undo_entry;
 	struct queue_decision_info	 d;
 	struct queue_lease		 l;
-	struct queue			*q;
 	cJSON				*o;
 	char				*cause = NULL, t[32];
-	int				 rc, json = 0;
+	int				 rc;
 
-	if (cmd_getopt_json(e, argc, argv, &json) != 0)
-		return (cmd_usage(e));
-	if (optind != argc)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_undo(q, &d, &l, &cause)) != 0) {
-		cmd_close(q);
+	(void)ctx;
+	if ((rc = queue_undo(q, &d, &l, &cause)) != 0)
 		return (cmd_fail(e, rc, cause));
-	}
-	if (json) {
+	if (cmd_args_has(args, 'j')) {
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "undone", (double)d.id);
 		cJSON_AddStringToObject(o, "item", d.item);
@@ -70,6 +63,5 @@ cmd_undo_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	free(d.action);
 	free(d.reviewer);
 	queue_lease_done(&l);
-	cmd_close(q);
 	return (0);
 }

@@ -1,6 +1,6 @@
 /*
- * What the subcommands share: usage and error messages, opening the database,
- * the login of the user running hitl, and output helpers.
+ * What the subcommands share: parsing and running them, usage and error
+ * messages, opening the database, the login of the user, output helpers.
  */
 #include "config.h"
 
@@ -65,7 +65,7 @@ cmd_help_asked(const struct cmd_entry *e, int argc, char **argv)
 	lo[n].name = "help";
 	lo[n].has_arg = no_argument;
 	lo[n].val = CMD_OPT_HELP;
-	xasprintf(&optstring, "%sh", e->optstring);
+	xasprintf(&optstring, "%sh", e->args.optstring);
 	av = xcalloc((size_t)argc + 1, sizeof *av);
 	memcpy(av, argv, (size_t)argc * sizeof *av);
 	opterr = 0;
@@ -210,11 +210,11 @@ cmd_getopt(const struct cmd_entry *e, int argc, char **argv)
 	int	 ch;
 
 	opterr = 0;
-	ch = getopt_long(argc, argv, e->optstring, e->longopts, NULL);
+	ch = getopt_long(argc, argv, e->args.optstring, e->longopts, NULL);
 	if (ch == '?') {
 		xasprintf(&who, "hitl %s", e->name);
 		xasprintf(&hint, "'hitl help %s' shows the options", e->name);
-		cmd_option_error(who, hint, argc, argv, e->optstring,
+		cmd_option_error(who, hint, argc, argv, e->args.optstring,
 		    e->longopts);
 		free(hint);
 		free(who);
@@ -455,12 +455,11 @@ cmd_read_payload(const char *arg, char **out, char **cause)
 	return (0);
 }
 
-int
-cmd_open_actor(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
-    struct queue **q)
+/* Refused before anything is opened: see cmd_open_actor. */
+static int
+cmd_refuse_override(struct cmd_ctx *ctx, const struct cmd_entry *e)
 {
-	char	*cause = NULL;
-	int	 rc;
+	char *cause;
 
 	/* On the shared host, whatever the policy: the login is who acts. */
 	if (ctx->shared && ctx->reviewer != NULL && *ctx->reviewer != '\0') {
@@ -469,15 +468,38 @@ cmd_open_actor(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
 		    "unset HITL_REVIEWER", cmd_login());
 		return (cmd_fail(e, EX_NOPERM, cause));
 	}
-	if ((rc = cmd_open(ctx, e, flags, q)) != 0)
+	return (0);
+}
+
+int
+cmd_set_actor(struct cmd_ctx *ctx, const struct cmd_entry *e,
+    struct queue *q)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if ((rc = cmd_refuse_override(ctx, e)) != 0)
 		return (rc);
-	if ((rc = queue_set_actor(*q, cmd_login(), ctx->reviewer,
-	    &cause)) != 0) {
+	if ((rc = queue_set_actor(q, cmd_login(), ctx->reviewer,
+	    &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	return (0);
+}
+
+int
+cmd_open_actor(struct cmd_ctx *ctx, const struct cmd_entry *e, int flags,
+    struct queue **q)
+{
+	int rc;
+
+	if ((rc = cmd_refuse_override(ctx, e)) != 0 ||
+	    (rc = cmd_open(ctx, e, flags, q)) != 0)
+		return (rc);
+	if ((rc = cmd_set_actor(ctx, e, *q)) != 0) {
 		cmd_close(*q);
 		*q = NULL;
-		return (cmd_fail(e, rc, cause));
 	}
-	return (0);
+	return (rc);
 }
 
 const char *const cmd_kind_names[] = { "model_output", "anonymization",
@@ -488,16 +510,77 @@ const struct option cmd_json_options[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-int
-cmd_getopt_json(const struct cmd_entry *e, int argc, char **argv, int *json)
+unsigned
+cmd_args_has(const struct cmd_args *args, int ch)
+{
+	return (ch > 0 && ch < CMD_ARGS_NOPTS ? args->count[ch] : 0);
+}
+
+const char *
+cmd_args_get(const struct cmd_args *args, int ch)
+{
+	return (ch > 0 && ch < CMD_ARGS_NOPTS ? args->value[ch] : NULL);
+}
+
+/* The options into args, 0; -1 on an error in them (cmd_getopt said it). */
+static int
+cmd_args_parse(const struct cmd_entry *e, int argc, char **argv,
+    struct cmd_args *args)
 {
 	int ch;
 
-	*json = 0;
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		if (ch != 'j')
+	memset(args, 0, sizeof *args);
+	args->entry = e;
+	optind = 0;	/* glibc: getopt starts afresh */
+	if (e->longopts == NULL)
+		optind = 1;	/* no options: every word is an argument */
+	while (e->longopts != NULL &&
+	    (ch = cmd_getopt(e, argc, argv)) != -1) {
+		/* Every option's val is a letter of its optstring. */
+		if (ch <= 0 || ch >= CMD_ARGS_NOPTS || ch == '?' || ch == ':')
 			return (-1);
-		*json = 1;
+		args->value[ch] = optarg != NULL ? optarg : "";
+		args->count[ch]++;
 	}
+	args->argc = argc - optind;
+	args->argv = argv + optind;
 	return (0);
+}
+
+int
+cmd_run(struct cmd_ctx *ctx, const struct cmd_entry *e, int argc,
+    char **argv)
+{
+	struct cmd_args	 args;
+	struct queue	*q = NULL;
+	const char	*payload;
+	char		*cause = NULL;
+	int		 rc = 0;
+
+	if (cmd_args_parse(e, argc, argv, &args) != 0)
+		return (cmd_usage(e));
+	if (e->subcommands != NULL && args.argc >= 1 && cmd_choice(e,
+	    e->subcommand_what != NULL ? e->subcommand_what : "subcommand",
+	    args.argv[0], e->subcommands) == -1)
+		return (EX_USAGE);
+	if (args.argc < e->args.lower || (e->args.upper != -1 &&
+	    args.argc > e->args.upper))
+		return (cmd_usage(e));
+	if (e->check != NULL && (rc = e->check(&args)) != 0)
+		return (rc);
+	/* A payload is read whole (a pipe to its end) before the open. */
+	if ((e->flags & CMD_PAYLOAD) && (payload = cmd_args_get(&args,
+	    'p')) != NULL && (rc = cmd_read_payload(payload, &args.payload,
+	    &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	if (e->flags & CMD_ACTOR)
+		rc = cmd_open_actor(ctx, e, 0, &q);
+	else if (e->flags & CMD_DB)
+		rc = cmd_open(ctx, e, 0, &q);
+	if (rc == 0)
+		rc = e->exec(ctx, &args, q);
+	if (q != NULL)
+		cmd_close(q);
+	free(args.payload);
+	return (rc);
 }

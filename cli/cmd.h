@@ -21,15 +21,70 @@ struct cmd_ctx {
 	const char	*progname;
 };
 
+struct cmd_entry;
+
+/*
+ * What the command line gave a command, parsed once (cmd_run) by its
+ * entry's options: each option's last value and how often it was given,
+ * looked up by the option's letter, and the arguments after the options.
+ */
+#define CMD_ARGS_NOPTS	128
+struct cmd_args {
+	const struct cmd_entry	*entry;
+	int			 argc;	/* argv[0] is the first argument */
+	char			**argv;
+	const char		*value[CMD_ARGS_NOPTS];	/* "" for a flag */
+	unsigned		 count[CMD_ARGS_NOPTS];
+	char			*payload;	/* CMD_PAYLOAD's text, or NULL */
+};
+
+/* The number of times option ch was given (0: not given). */
+unsigned	 cmd_args_has(const struct cmd_args *, int ch);
+/* Option ch's value (its last one if repeated), or NULL if not given. */
+const char	*cmd_args_get(const struct cmd_args *, int ch);
+
+/* What a command needs opened before its exec runs. */
+#define CMD_DB		0x1	/* the database (cmd_open) */
+#define CMD_ACTOR	0x2	/* the database and who acts (cmd_open_actor) */
+/* --payload (option 'p'), read before the open (cmd_read_payload) */
+#define CMD_PAYLOAD	0x4
+
 struct cmd_entry {
 	const char		*name;
 	const char		*usage;		/* after "hitl NAME " */
 	const char		*summary;	/* one line for "hitl help" */
 	const char		*help;		/* paragraph for "hitl help NAME" */
-	const char		*optstring;
+	/*
+	 * The getopt string, and the bounds on the number of arguments after
+	 * the options (upper -1: any number), checked by cmd_run with the
+	 * usage as the error, like tmux's .args.
+	 */
+	struct {
+		const char	*optstring;
+		int		 lower;
+		int		 upper;
+	}			 args;
+	/* NULL: no options at all, "-x" too is an argument (help's). */
 	const struct option	*longopts;
-	/* argv[0] is the command name; returns a sysexits code. */
-	int			(*exec)(struct cmd_ctx *, int, char **);
+	/*
+	 * CMD_DB or CMD_ACTOR, with CMD_PAYLOAD; or 0: nothing, or what
+	 * the exec opens itself
+	 * (init and demo create it, import reads its inputs first, review
+	 * opens none for --keys, completion only for ids, copy another).
+	 */
+	int			 flags;
+	/*
+	 * Optional: what the arguments must be beyond their count, checked
+	 * before anything is opened (the usage or a message naming the
+	 * option); returns a sysexits code, having said why.
+	 */
+	int			(*check)(const struct cmd_args *);
+	/*
+	 * What the command does, with the queue its flags asked for (else
+	 * NULL), which cmd_run closes afterwards; returns a sysexits code.
+	 */
+	int			(*exec)(struct cmd_ctx *, struct cmd_args *,
+				    struct queue *);
 	/*
 	 * For shell completion (hitl completion): the words a long option
 	 * takes ("format" for --format) or a positional argument is ("1",
@@ -38,8 +93,13 @@ struct cmd_entry {
 	 * none).
 	 */
 	const char *const	*(*words)(const char *what);
-	/* The first argument's words (a subcommand), or NULL. */
+	/*
+	 * The first argument's words (a subcommand), or NULL; cmd_run refuses
+	 * another word, as an unknown "subcommand" (or subcommand_what),
+	 * before it checks the count.
+	 */
 	const char *const	*subcommands;
+	const char		*subcommand_what;
 	int			 item_arg;
 };
 
@@ -97,10 +157,14 @@ const struct cmd_entry *cmd_find(const char *name);
 int	cmd_unknown(const char *who, const char *name);
 
 /*
- * Options of a command whose only option is --json: sets *json, leaves optind
- * at the first argument; returns -1 on a usage error.
+ * Runs a command: parses its options into a struct cmd_args (an error in
+ * them: cmd_getopt's message and the usage), refuses an unknown subcommand,
+ * checks the number of arguments against the entry's bounds (the usage
+ * again), runs its check, reads the payload and opens what its flags ask
+ * for, runs its exec and closes the queue; returns the sysexits code.
+ * argv[0] is the command name.
  */
-int	cmd_getopt_json(const struct cmd_entry *, int, char **, int *json);
+int	cmd_run(struct cmd_ctx *, const struct cmd_entry *, int, char **);
 
 /*
  * getopt_long over the command's options, with getopt's own messages (which
@@ -216,33 +280,31 @@ void	 cmd_item_print(FILE *, struct queue *, const struct queue_item *,
  */
 int	cmd_keydir(const char **, char **cause);
 
-/* Opens the database and sets who is acting (login, or the override). */
+/*
+ * Opens the database and sets who is acting (login, or the override);
+ * cmd_set_actor sets it on a queue already open. On the shared database
+ * an override is refused, before anything is opened.
+ */
 int	cmd_open_actor(struct cmd_ctx *, const struct cmd_entry *, int flags,
 	    struct queue **);
+int	cmd_set_actor(struct cmd_ctx *, const struct cmd_entry *,
+	    struct queue *);
 
 /* Shared by init, demo and policy: validate and load a policy file. */
 int	cmd_policy_load_file(struct cmd_ctx *, const struct cmd_entry *,
 	    struct queue *, const char *path);
 /*
- * Shared by suspend and resume: --model M or --pipeline P (one of them),
- * --reason and --json; -1 on a usage error. The JSON of a suspension and
+ * Shared by suspend and resume: their options, --model M or --pipeline P
+ * (one of them, checked by cmd_source_check), --reason and --json; and the
+ * whole of both, told apart by args->entry. The JSON of a suspension and
  * its line for people (made safe), shared with status.
  */
-struct cmd_source {
-	enum queue_source	 kind;
-	const char		*value;
-	const char		*reason;	/* NULL: none */
-	int			 json;
-};
 extern const struct option cmd_source_options[];
-int	cmd_source_parse(const struct cmd_entry *, int, char **,
-	    struct cmd_source *);
+int	 cmd_source_check(const struct cmd_args *);
+int	 cmd_source_exec(struct cmd_ctx *, struct cmd_args *, struct queue *);
 cJSON	*cmd_suspension_json(const struct queue_suspension *);
 void	 cmd_suspension_line(FILE *, const char *indent,
 	    const struct queue_suspension *);
-/* The whole of suspend (resume 0) and resume (1). */
-int	 cmd_source_run(struct cmd_ctx *, const struct cmd_entry *, int resume,
-	    int argc, char **argv);
 
 /* Shared by status and demo. */
 int	cmd_status_print(struct queue *, int json, char **cause);

@@ -165,5 +165,5 @@ main(int argc, char **argv)
 		cmd_help_print(stdout, e);
 		return (EX_OK);
 	}
-	return (e->exec(&ctx, argc, argv));
+	return (cmd_run(&ctx, e, argc, argv));
 }
