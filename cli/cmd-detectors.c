@@ -12,7 +12,9 @@
 
 #include "cmd.h"
 
-static int cmd_detectors_exec(struct cmd_ctx *, int, char **);
+static int cmd_detectors_check(const struct cmd_args *);
+static int cmd_detectors_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_detectors_options[] = {
 	{ "by", required_argument, NULL, 'b' },
@@ -44,8 +46,10 @@ const struct cmd_entry cmd_detectors_entry = {
 	    "meet the policy's feedback.target_precision (default 0.9), beside\n"
 	    "the threshold in force (FORCE). --since TIME (RFC 3339) counts the\n"
 	    "decisions taken since. Leads and admins only.",
-	.optstring = "b:s:j",
+	.args = { "b:s:j", 0, 0 },
 	.longopts = cmd_detectors_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_detectors_check,
 	.exec = cmd_detectors_exec,
 	.words = detectors_words,
 };
@@ -172,48 +176,39 @@ detectors_text(const struct queue_detector_report *rep, const char *kind)
 	}
 }
 
+/* Before the database is opened, with a "did you mean". */
 static int
-cmd_detectors_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_detectors_check(const struct cmd_args *args)
+{
+	enum queue_detector_by	 by;
+	const char		*s = cmd_args_get(args, 'b');
+
+	if (s != NULL && queue_detector_by_parse(s, &by) != 0)
+		return (cmd_fail_value(&cmd_detectors_entry, s,
+		    queue_detector_by_names(), "--by is detector, type, "
+		    "recognizer or entity_type"));
+	return (0);
+}
+
+static int
+cmd_detectors_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
 {
 	const struct cmd_entry		*e = &cmd_detectors_entry;
 	struct queue_detector_report	 rep;
 	enum queue_detector_by		 by = QUEUE_DETECTOR_BY_DETECTOR;
-	struct queue			*q;
-	const char			*since = NULL;
+	const char			*since = cmd_args_get(args, 's');
 	char				*cause = NULL;
 	cJSON				*arr;
 	size_t				 i;
-	int				 ch, rc, json = 0;
+	int				 rc;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'b':
-			if (queue_detector_by_parse(optarg, &by) != 0)
-				return (cmd_fail_value(e, optarg,
-				    queue_detector_by_names(), "--by is "
-				    "detector, type, recognizer or "
-				    "entity_type"));
-			break;
-		case 's':
-			since = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_detectors(q, since, by, &rep, &cause)) != 0) {
-		rc = cmd_fail(e, rc, cause);
-		cmd_close(q);
-		return (rc);
-	}
-	if (json) {
+	(void)ctx;
+	if (cmd_args_get(args, 'b') != NULL)
+		queue_detector_by_parse(cmd_args_get(args, 'b'), &by);
+	if ((rc = queue_detectors(q, since, by, &rep, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	if (cmd_args_has(args, 'j')) {
 		arr = cJSON_CreateArray();
 		for (i = 0; i < rep.n; i++)
 			cJSON_AddItemToArray(arr, detectors_json(&rep.rows[i]));
@@ -226,6 +221,5 @@ cmd_detectors_exec(struct cmd_ctx *ctx, int argc, char **argv)
 		detectors_text(&rep, "span");
 	}
 	queue_detector_report_done(&rep);
-	cmd_close(q);
 	return (rc);
 }

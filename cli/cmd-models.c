@@ -12,7 +12,9 @@
 #include "cmd.h"
 #include "xmalloc.h"
 
-static int cmd_models_exec(struct cmd_ctx *, int, char **);
+static int cmd_models_check(const struct cmd_args *);
+static int cmd_models_exec(struct cmd_ctx *, struct cmd_args *,
+    struct queue *);
 
 static const struct option cmd_models_options[] = {
 	{ "by", required_argument, NULL, 'b' },
@@ -40,8 +42,10 @@ const struct cmd_entry cmd_models_entry = {
 	    "made, UTC; weeks start on Monday), so that a regression after a\n"
 	    "model change shows. --since TIME (RFC 3339) counts what was decided\n"
 	    "since. Leads and admins only.",
-	.optstring = "b:e:s:j",
+	.args = { "b:e:s:j", 0, 0 },
 	.longopts = cmd_models_options,
+	.flags = CMD_ACTOR,
+	.check = cmd_models_check,
 	.exec = cmd_models_exec,
 	.words = models_words,
 };
@@ -163,54 +167,49 @@ models_text(const struct queue_models_report *rep)
 	}
 }
 
+/* Before the database is opened, with a "did you mean". */
 static int
-cmd_models_exec(struct cmd_ctx *ctx, int argc, char **argv)
+cmd_models_check(const struct cmd_args *args)
+{
+	enum queue_models_by	 by;
+	enum queue_models_every	 every;
+	const char		*s;
+
+	if ((s = cmd_args_get(args, 'b')) != NULL &&
+	    queue_models_by_parse(s, &by) != 0)
+		return (cmd_fail_value(&cmd_models_entry, s,
+		    queue_models_by_names(), "--by is source, model or "
+		    "pipeline"));
+	if ((s = cmd_args_get(args, 'e')) != NULL &&
+	    queue_models_every_parse(s, &every) != 0)
+		return (cmd_fail_value(&cmd_models_entry, s,
+		    queue_models_every_names(), "--every is all, day or "
+		    "week"));
+	return (0);
+}
+
+static int
+cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *args,
+    struct queue *q)
 {
 	const struct cmd_entry		*e = &cmd_models_entry;
 	struct queue_models_report	 rep;
 	enum queue_models_by		 by = QUEUE_MODELS_BY_SOURCE;
 	enum queue_models_every		 every = QUEUE_MODELS_ALL;
-	struct queue			*q;
-	const char			*since = NULL;
+	const char			*since = cmd_args_get(args, 's');
 	char				*cause = NULL;
 	cJSON				*arr;
 	size_t				 i;
-	int				 ch, rc, json = 0;
+	int				 rc;
 
-	while ((ch = cmd_getopt(e, argc, argv)) != -1) {
-		switch (ch) {
-		case 'b':
-			if (queue_models_by_parse(optarg, &by) != 0)
-				return (cmd_fail_value(e, optarg,
-				    queue_models_by_names(), "--by is source, "
-				    "model or pipeline"));
-			break;
-		case 'e':
-			if (queue_models_every_parse(optarg, &every) != 0)
-				return (cmd_fail_value(e, optarg,
-				    queue_models_every_names(), "--every is "
-				    "all, day or week"));
-			break;
-		case 's':
-			since = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return (cmd_usage(e));
-		}
-	}
-	if (optind != argc)
-		return (cmd_usage(e));
-	if ((rc = cmd_open_actor(ctx, e, 0, &q)) != 0)
-		return (rc);
-	if ((rc = queue_models(q, since, by, every, &rep, &cause)) != 0) {
-		rc = cmd_fail(e, rc, cause);
-		cmd_close(q);
-		return (rc);
-	}
-	if (json) {
+	(void)ctx;
+	if (cmd_args_get(args, 'b') != NULL)
+		queue_models_by_parse(cmd_args_get(args, 'b'), &by);
+	if (cmd_args_get(args, 'e') != NULL)
+		queue_models_every_parse(cmd_args_get(args, 'e'), &every);
+	if ((rc = queue_models(q, since, by, every, &rep, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	if (cmd_args_has(args, 'j')) {
 		arr = cJSON_CreateArray();
 		for (i = 0; i < rep.n; i++)
 			cJSON_AddItemToArray(arr, models_json(&rep.rows[i]));
@@ -221,6 +220,5 @@ cmd_models_exec(struct cmd_ctx *ctx, int argc, char **argv)
 	else
 		models_text(&rep);
 	queue_models_report_done(&rep);
-	cmd_close(q);
 	return (rc);
 }
