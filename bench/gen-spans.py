@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """One anonymization record with many spans, for the redaction benchmark.
 
-    gen-spans.py SPANS [--seed S] [--id ID] > item.jsonl
+    gen-spans.py SPANS [--seed S] [--id ID] [--accept-every K] > item.jsonl
 
 A text of sentences from gen-items.py's templates (names, places, emails,
 phones, cards... with accents, CJK and emoji), each slot a distinct value
 (numbered emails and phones, first and last names combined), and one
 Presidio span per slot: SPANS spans, about 36 bytes of text each. Scores
 put every span between auto_reject and auto_accept of the example policy,
-so the item is queued for a reviewer rather than decided at import. The
-output depends only on the arguments.
+so the item is queued for a reviewer rather than decided at import; with
+--accept-every K, every K-th span scores above auto_accept instead (accepted
+at import, so the console masks it). The output depends only on the
+arguments.
 """
 
 import argparse
@@ -45,6 +47,8 @@ def main():
     ap.add_argument("spans", type=int)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--id", default=None)
+    ap.add_argument("--accept-every", type=int, default=0, metavar="K",
+                    help="every K-th span scores above auto_accept")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     templates = [gi.parse_template(t) for t in gi.ANON_TEMPLATES]
@@ -64,9 +68,11 @@ def main():
             v = values(p, rng, k)
             k += 1
             parts.append(gi.esc(v))
+            score = 40 + int(rng.random() * 40)
+            if args.accept_every > 0 and k % args.accept_every == 0:
+                score = 90  # accepted at import, so masked
             spans.append('{"entity_type":"%s","start":%d,"end":%d,'
-                         '"score":0.%02d}' % (p, pos, pos + len(v),
-                                              40 + int(rng.random() * 40)))
+                         '"score":0.%02d}' % (p, pos, pos + len(v), score))
             pos += len(v)
         parts.append(" ")
         pos += 1

@@ -72,6 +72,14 @@ def main(path):
             "{:.0f} MB".format(con["peak_rss_kb_1000"] / 1024),
             "{:.2f}x".format(con["rss_ratio"]), "<= 1.2x",
             con["rss_ratio"] <= 1.2)
+    cs = r.get("console_spans")
+    if cs:
+        row(rows, "console per key, 1 item of {:,} vs {:,} spans".format(
+            cs["spans"], cs["spans_small"]),
+            "{:.2f} ms".format(cs["per_key_ms"]),
+            "{:.2f} ms".format(cs["per_key_ms_small"]),
+            "{:.2f}x".format(cs["ratio"]), "near 1x, <= 1 ms",
+            cs["per_key_ms"] <= cs.get("goal_per_key_ms", 1))
     ex = r.get("export")
     if ex:
         row(rows, "export {:,} decisions".format(ex["decisions"]),

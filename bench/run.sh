@@ -206,6 +206,9 @@ sh "$bench/export.sh"
 # --- one record of 10,000 spans, redacted -----------------------------------
 sh "$bench/spans.sh"
 
+# --- the console on one item of 14,000 spans ----------------------------------
+sh "$bench/console-spans.sh"
+
 # --- PostgreSQL beside SQLite -------------------------------------------------
 BENCH_INPUT=$input sh "$bench/postgres.sh"
 

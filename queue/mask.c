@@ -38,7 +38,10 @@ mask_add(struct queue_mask **v, size_t *n, size_t start, size_t end,
 {
 	if (start >= end)
 		return;
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	/* Capacity is the next power of two: an item's thousands of spans
+	 * are added in linear time. */
+	if ((*n & (*n - 1)) == 0)
+		*v = xreallocarray(*v, *n == 0 ? 1 : *n * 2, sizeof **v);
 	memset(&(*v)[*n], 0, sizeof **v);
 	(*v)[*n].cp_start = start;
 	(*v)[*n].cp_end = end;
@@ -54,17 +57,68 @@ mask_pii_flag(const struct queue_flag *f)
 	    (f->type[3] == '\0' || f->type[3] == '.'));
 }
 
+/* The ranges sorted already (spans usually are): qsort is skipped. */
+static int
+mask_sorted(const struct queue_mask *v, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		if (mask_cmp(&v[i - 1], &v[i]) > 0)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Cuts range keep out of the n sorted, disjoint masks *v: the masks it
+ * overlaps are found by bisection, and only the first can keep a part
+ * before it, only the last a part after it. Returns the new count.
+ */
+static size_t
+mask_cut(struct queue_mask **v, size_t n, const struct queue_mask *keep)
+{
+	struct queue_mask	piece[2];
+	size_t			lo = 0, hi = n, mid, a, b, k = 0;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((*v)[mid].cp_end <= keep->cp_start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (a = b = lo; b < n && (*v)[b].cp_start < keep->cp_end; b++)
+		;
+	if (a == b)
+		return (n);
+	if ((*v)[a].cp_start < keep->cp_start) {
+		piece[k] = (*v)[a];
+		piece[k++].cp_end = keep->cp_start;
+	}
+	if ((*v)[b - 1].cp_end > keep->cp_end) {
+		piece[k] = (*v)[b - 1];
+		piece[k++].cp_start = keep->cp_end;
+	}
+	if (a + k > b) {
+		/* One range cut in two: room for one more. */
+		*v = xreallocarray(*v, n + 1, sizeof **v);
+	}
+	memmove(&(*v)[a + k], &(*v)[b], (n - b) * sizeof **v);
+	memcpy(&(*v)[a], piece, k * sizeof *piece);
+	return (n - (b - a) + k);
+}
+
 size_t
-queue_mask_ranges(const struct queue_item *it, const struct policy *p,
+queue_mask_ranges_cp(const struct queue_item *it, const struct policy *p,
     size_t selected, const unsigned char *decided, struct queue_mask **out)
 {
-	struct queue_mask	*v = NULL, *m = NULL, *keep = NULL;
-	size_t			 n = 0, nm = 0, nkeep = 0, i, k, len;
+	struct queue_mask	*v = NULL, *m, *keep = NULL;
+	size_t			 n = 0, nm = 0, nkeep = 0, i, k;
 
 	*out = NULL;
 	if (p->mask_none || it->text == NULL)
 		return (0);
-	len = strlen(it->text);
 	if (it->kind == QUEUE_KIND_ANONYMIZATION) {
 		for (i = 0; i < it->nspans; i++) {
 			if (i == selected || (decided != NULL &&
@@ -89,7 +143,8 @@ queue_mask_ranges(const struct queue_item *it, const struct policy *p,
 		free(keep);
 		return (0);
 	}
-	qsort(v, n, sizeof *v, mask_cmp);
+	if (!mask_sorted(v, n))
+		qsort(v, n, sizeof *v, mask_cmp);
 	/*
 	 * Overlapping ranges are one mask (of the type of the one that starts
 	 * first, the longest of those): a value is never shown in part
@@ -98,45 +153,46 @@ queue_mask_ranges(const struct queue_item *it, const struct policy *p,
 	 * always shown, even where an accepted span overlaps one.
 	 */
 	for (i = 0; i < n; i++) {
-		if (nm > 0 && v[i].cp_start < m[nm - 1].cp_end) {
-			if (v[i].cp_end > m[nm - 1].cp_end)
-				m[nm - 1].cp_end = v[i].cp_end;
+		if (nm > 0 && v[i].cp_start < v[nm - 1].cp_end) {
+			if (v[i].cp_end > v[nm - 1].cp_end)
+				v[nm - 1].cp_end = v[i].cp_end;
 			continue;
 		}
-		mask_add(&m, &nm, v[i].cp_start, v[i].cp_end,
-		    v[i].entity_type);
+		v[nm++] = v[i];
 	}
-	free(v);
-	for (k = 0; k < nkeep; k++) {
-		v = NULL;
-		n = 0;
-		for (i = 0; i < nm; i++) {
-			if (m[i].cp_end <= keep[k].cp_start ||
-			    m[i].cp_start >= keep[k].cp_end) {
-				mask_add(&v, &n, m[i].cp_start, m[i].cp_end,
-				    m[i].entity_type);
-				continue;
-			}
-			mask_add(&v, &n, m[i].cp_start, keep[k].cp_start,
-			    m[i].entity_type);
-			mask_add(&v, &n, keep[k].cp_end, m[i].cp_end,
-			    m[i].entity_type);
-		}
-		free(m);
-		m = v;
-		nm = n;
-	}
+	m = v;
+	for (k = 0; k < nkeep; k++)
+		nm = mask_cut(&m, nm, &keep[k]);
 	free(keep);
-	v = m;
-	n = nm;
-	/* Offsets past the text (none import lets in) mask to its end. */
+	if (nm == 0) {
+		free(m);
+		return (0);
+	}
+	*out = m;
+	return (nm);
+}
+
+size_t
+queue_mask_ranges(const struct queue_item *it, const struct policy *p,
+    size_t selected, const unsigned char *decided, struct queue_mask **out)
+{
+	struct queue_mask	*v;
+	size_t			 n, nm, i, len, off = 0, cp = 0;
+
+	if ((n = queue_mask_ranges_cp(it, p, selected, decided, &v)) == 0) {
+		*out = NULL;
+		return (0);
+	}
+	len = strlen(it->text);
+	/*
+	 * Sorted and disjoint: one walk over the text converts them all.
+	 * Offsets past the text (none import lets in) mask to its end.
+	 */
 	for (i = 0; i < n; i++) {
-		if (utf8_cp_to_byte(it->text, len, v[i].cp_start,
-		    &v[i].start) != 0)
-			v[i].start = len;
-		if (utf8_cp_to_byte(it->text, len, v[i].cp_end,
-		    &v[i].end) != 0)
-			v[i].end = len;
+		v[i].start = utf8_cp_walk(it->text, len, &off, &cp,
+		    v[i].cp_start) == 0 ? off : len;
+		v[i].end = utf8_cp_walk(it->text, len, &off, &cp,
+		    v[i].cp_end) == 0 ? off : len;
 	}
 	for (i = 0, nm = 0; i < n; i++) {
 		if (v[i].start < v[i].end)

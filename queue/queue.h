@@ -769,6 +769,14 @@ struct queue_mask {
 size_t		 queue_mask_ranges(const struct queue_item *,
 		     const struct policy *, size_t selected,
 		     const unsigned char *decided, struct queue_mask **);
+/*
+ * The same ranges by code point only (start and end are not set, and a
+ * range may lie past the text's end): a caller showing part of a long text
+ * converts only what it shows.
+ */
+size_t		 queue_mask_ranges_cp(const struct queue_item *,
+		     const struct policy *, size_t selected,
+		     const unsigned char *decided, struct queue_mask **);
 /* The mark shown for a mask, "⟦TYPE⟧", cut to len. */
 void		 queue_mask_label(const struct queue_mask *, char *buf,
 		     size_t len);

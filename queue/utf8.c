@@ -172,16 +172,24 @@ utf8_u16_count(const char *s, size_t len)
 }
 
 int
-utf8_cp_to_byte(const char *s, size_t len, size_t cp, size_t *byte)
+utf8_cp_walk(const char *s, size_t len, size_t *off, size_t *cp,
+    size_t target)
 {
-	size_t		off = 0, count = 0;
 	uint32_t	c;
 
-	while (count < cp && off < len) {
-		off += utf8_step(s + off, len - off, &c);
-		count++;
+	while (*cp < target && *off < len) {
+		*off += utf8_step(s + *off, len - *off, &c);
+		(*cp)++;
 	}
-	if (count != cp)
+	return (*cp == target ? 0 : -1);
+}
+
+int
+utf8_cp_to_byte(const char *s, size_t len, size_t cp, size_t *byte)
+{
+	size_t	off = 0, count = 0;
+
+	if (utf8_cp_walk(s, len, &off, &count, cp) != 0)
 		return (-1);
 	*byte = off;
 	return (0);

@@ -48,5 +48,12 @@ int	utf8_cp_to_byte(const char *s, size_t len, size_t cp, size_t *byte);
 int	utf8_byte_to_cp(const char *s, size_t len, size_t byte, size_t *cp);
 int	utf8_cp_to_u16(const char *s, size_t len, size_t cp, size_t *u16);
 int	utf8_u16_to_cp(const char *s, size_t len, size_t u16, size_t *cp);
+/*
+ * The same as a walk: from byte *off, code point *cp, steps on to code point
+ * target (not back), updating both; -1 if the text ends first. Converting
+ * sorted offsets by one walk costs the text once, not once per offset.
+ */
+int	utf8_cp_walk(const char *s, size_t len, size_t *off, size_t *cp,
+	    size_t target);
 
 #endif

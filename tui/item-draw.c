@@ -19,18 +19,47 @@ struct iv_doc {
 	struct item_pane	*ip;
 	struct tui_cells	*blocks;
 	size_t			 n;
+	/*
+	 * The lines that fill the screen from the scroll on (0: all): what
+	 * lies past them is not made, as a long text or list of spans would
+	 * cost every key its length. lines counts blocks [0, counted).
+	 */
+	size_t			 need;
+	int			 width;
+	size_t			 lines, counted;
 };
+
+/* A new empty block; capacity is every power of two (a line per span). */
+static struct tui_cells *
+iv_doc_add(struct iv_doc *d)
+{
+	struct tui_cells *c;
+
+	if ((d->n & (d->n - 1)) == 0)
+		d->blocks = xreallocarray(d->blocks, d->n == 0 ? 1 : d->n * 2,
+		    sizeof *d->blocks);
+	c = &d->blocks[d->n++];
+	memset(c, 0, sizeof *c);
+	return (c);
+}
 
 static struct tui_cells *
 iv_block(struct iv_doc *d, const char *s, int attr)
 {
 	struct tui_cells *c;
 
-	d->blocks = xreallocarray(d->blocks, d->n + 1, sizeof *d->blocks);
-	c = &d->blocks[d->n++];
-	memset(c, 0, sizeof *c);
+	c = iv_doc_add(d);
 	tui_cells_add(c, s, strlen(s), attr, 1);
 	return (c);
+}
+
+/* The wrapped lines of the blocks made so far (final by now). */
+static size_t
+iv_doc_lines(struct iv_doc *d)
+{
+	for (; d->counted < d->n; d->counted++)
+		d->lines += tui_cells_lines(&d->blocks[d->counted], d->width);
+	return (d->lines);
 }
 
 static void
@@ -94,11 +123,12 @@ iv_text_block(struct tui *t, struct iv_doc *d)
 {
 	struct item_pane	*ip = d->ip;
 	const struct policy	*p;
-	struct queue_mask	*m = NULL;
+	const struct queue_mask	*m = NULL;
 	struct tui_cells	*c;
 	unsigned char		*decided;
 	char			*why = NULL;
-	size_t			 i, n = 0;
+	const char		*text = ip->item->text;
+	size_t			 i, n = 0, len = strlen(text), lines = 0, span;
 
 	if (!ip->revealed) {
 		if (queue_policy(t->q, &p, NULL, &why) != 0) {
@@ -112,18 +142,45 @@ iv_text_block(struct tui *t, struct iv_doc *d)
 		decided = xcalloc(ip->item->nspans + 1, 1);
 		for (i = 0; i < ip->item->nspans; i++)
 			decided[i] = ip->verdicts[i] != ITEM_NONE;
-		n = queue_mask_ranges(ip->item, p, ip->item->kind ==
-		    QUEUE_KIND_ANONYMIZATION ? ip->span : QUEUE_MASK_NO_SPAN,
-		    decided, &m);
-		free(decided);
+		span = ip->item->kind == QUEUE_KIND_ANONYMIZATION ? ip->span :
+		    QUEUE_MASK_NO_SPAN;
+		/* A key that moved neither the selection nor a verdict (the
+		 * cursor, scrolling) keeps the masks. */
+		if (ip->masks.decided == NULL || ip->masks.span != span ||
+		    ip->masks.none != p->mask_none || memcmp(ip->masks.decided,
+		    decided, ip->item->nspans) != 0) {
+			free(ip->masks.v);
+			free(ip->masks.decided);
+			ip->masks.n = queue_mask_ranges_cp(ip->item, p, span,
+			    decided, &ip->masks.v);
+			/* Past the text's end (none import lets in): not
+			 * shown. */
+			while (ip->masks.n > 0 && ip->masks.v[ip->masks.n -
+			    1].cp_start >= ip->textlen)
+				ip->masks.n--;
+			ip->masks.decided = decided;
+			ip->masks.span = span;
+			ip->masks.none = p->mask_none;
+		} else
+			free(decided);
+		m = ip->masks.v;
+		n = ip->masks.n;
 	}
 	ip->masked = n;
-	d->blocks = xreallocarray(d->blocks, d->n + 1, sizeof *d->blocks);
-	c = &d->blocks[d->n++];
-	memset(c, 0, sizeof *c);
-	tui_cells_add_masked(c, ip->item->text, strlen(ip->item->text),
-	    tui_color_attr(TUI_C_NORMAL), 1, m, n);
-	free(m);
+	if (!ip->scanned) {
+		tui_text_scan(&ip->scan, text, len, 1);
+		for (i = 0, ip->plain = 1; i < ip->item->nspans; i++)
+			ip->plain &= tui_text_plain(
+			    ip->item->spans[i].entity_type);
+		ip->scanned = 1;
+	}
+	if (d->need > 0)
+		lines = d->need > iv_doc_lines(d) ? d->need - d->lines : 1;
+	c = iv_doc_add(d);
+	(void)tui_cells_add_masked_part(c, text, len,
+	    tui_color_attr(TUI_C_NORMAL), 1, m, n, d->width, lines);
+	/* The whole text's, even where only part of it was made. */
+	c->hidden = tui_text_scan_hidden(&ip->scan, text, len, 1, m, n);
 	return (c);
 }
 
@@ -197,12 +254,14 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 	struct queue_span	*s;
 	char			 buf[512];
 	size_t			 i, lo, hi;
-	int			 attr;
+	int			 attr, part;
 
 	iv_block(d, "Text", tui_color_attr(TUI_C_DIM) | A_BOLD);
 	c = iv_text_block(t, d);
 	for (i = 0; i < ip->item->nspans; i++) {
 		s = &ip->item->spans[i];
+		if (c->n == 0 || s->start > c->v[c->n - 1].cp)
+			continue;	/* past the part made */
 		if (ip->verdicts[i] == ITEM_REJECTED ||
 		    (ip->verdicts[i] == ITEM_NONE &&
 		    strcmp(s->triage, "rejected") == 0))
@@ -229,7 +288,24 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 	    tui_color_attr(TUI_C_SELECTED) | A_UNDERLINE);
 	iv_block(d, "", 0);
 	iv_block(d, "Spans", tui_color_attr(TUI_C_DIM) | A_BOLD);
-	for (i = 0; i < ip->item->nspans; i++) {
+	/* Lines below the screen are left out if none could hide a mark. */
+	part = d->need > 0 && ip->plain;
+	for (i = 0; part && i < ip->item->nspans; i++)
+		part = tui_text_plain(ip->types[i]);
+	for (i = 0; part && i < ip->nadded; i++)
+		part = tui_text_plain(ip->added[i].type);
+	for (i = 0; i < ip->item->nspans + ip->nadded; i++) {
+		if (part && iv_doc_lines(d) >= d->need)
+			break;
+		if (i >= ip->item->nspans) {
+			snprintf(buf, sizeof buf, "+ %-14s [%zu, %zu) added by "
+			    "you", ip->added[i - ip->item->nspans].type,
+			    ip->added[i - ip->item->nspans].start,
+			    ip->added[i - ip->item->nspans].end);
+			tui_utf8_trim(buf);
+			iv_block(d, buf, tui_color_attr(TUI_C_NORMAL));
+			continue;
+		}
 		s = &ip->item->spans[i];
 		snprintf(buf, sizeof buf, "%s %-14s %.2f %-9s %s%s%s",
 		    i == ip->span ? ">" : " ", s->entity_type, s->score,
@@ -239,12 +315,6 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 		tui_utf8_trim(buf);
 		iv_block(d, buf, tui_color_attr(i == ip->span ?
 		    TUI_C_SELECTED : TUI_C_NORMAL));
-	}
-	for (i = 0; i < ip->nadded; i++) {
-		snprintf(buf, sizeof buf, "+ %-14s [%zu, %zu) added by you",
-		    ip->added[i].type, ip->added[i].start, ip->added[i].end);
-		tui_utf8_trim(buf);
-		iv_block(d, buf, tui_color_attr(TUI_C_NORMAL));
 	}
 	if (ip->span < ip->item->nspans) {
 		s = &ip->item->spans[ip->span];
@@ -433,6 +503,8 @@ item_draw(struct tui *t, struct item_pane *ip, const struct tui_rect *r)
 		return;
 	memset(&d, 0, sizeof d);
 	d.ip = ip;
+	d.width = r->w;
+	d.need = (size_t)ip->scroll + (size_t)r->h;
 	c = iv_block(&d, "", tui_color_attr(TUI_C_TITLE));
 	/* Claimed: its lease; from the inbox: nothing is held, so no lease. */
 	if (ip->esc != NULL)

@@ -64,6 +64,22 @@ struct item_pane {
 	int				 revealed;
 	size_t				 masked;
 	/*
+	 * The text scanned once for what may show as hidden characters
+	 * (scanned set), and whether the entity types are all plain ASCII:
+	 * a draw then makes only what the screen shows. masks: the last
+	 * draw's, and what they were made of (decided NULL: none).
+	 */
+	struct tui_text_scan		 scan;
+	int				 scanned;
+	int				 plain;
+	struct item_masks {
+		struct queue_mask	*v;
+		size_t			 n;
+		unsigned char		*decided;	/* each span */
+		size_t			 span;		/* the selected */
+		int			 none;		/* mask "none" */
+	}				 masks;
+	/*
 	 * In the escalation view, the escalation shown (fetched again after
 	 * each change); NULL in the item view.
 	 */

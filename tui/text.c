@@ -133,12 +133,14 @@ tui_cells_add(struct tui_cells *c, const char *s, size_t len, int attr,
 	text_add(c, s, len, attr, keep_newlines, 0, 0);
 }
 
-void
-tui_cells_add_masked(struct tui_cells *c, const char *s, size_t len,
-    int attr, int keep_newlines, const struct queue_mask *m, size_t n)
+/* The cells of s[at..len), code point cp on, with the masks m in it. */
+static void
+text_add_masked(struct tui_cells *c, const char *s, size_t at, size_t len,
+    size_t cp, int attr, int keep_newlines, const struct queue_mask *m,
+    size_t n)
 {
 	char	label[QUEUE_MASK_LABEL_MAX];
-	size_t	i, at = 0, cp = 0;
+	size_t	i;
 
 	/*
 	 * The hidden bytes never become cells, so nothing draws them: the
@@ -155,6 +157,13 @@ tui_cells_add_masked(struct tui_cells *c, const char *s, size_t len,
 		cp = m[i].cp_end;
 	}
 	text_add(c, s + at, len - at, attr, keep_newlines, cp, 0);
+}
+
+void
+tui_cells_add_masked(struct tui_cells *c, const char *s, size_t len,
+    int attr, int keep_newlines, const struct queue_mask *m, size_t n)
+{
+	text_add_masked(c, s, 0, len, 0, attr, keep_newlines, m, n);
 }
 
 void
@@ -196,13 +205,21 @@ text_width_at(const struct tui_cell *cell, int col)
 	return (cell->width);
 }
 
-/* Appends a line start, growing the array by doubling. */
+/* Appends a line start, growing the array by doubling (none: counts). */
 static void
 text_line(size_t **starts, size_t *n, size_t *cap, size_t at)
 {
-	if (*n == *cap)
+	if (starts != NULL && *n == *cap)
 		*starts = xreallocarray(*starts, *cap *= 2, sizeof **starts);
-	(*starts)[(*n)++] = at;
+	if (starts != NULL)
+		(*starts)[*n] = at;
+	(*n)++;
+}
+
+size_t
+tui_cells_lines(const struct tui_cells *c, int width)
+{
+	return (tui_cells_wrap(c, width, NULL));
 }
 
 size_t
@@ -211,8 +228,9 @@ tui_cells_wrap(const struct tui_cells *c, int width, size_t **starts)
 	size_t	n = 0, cap = 16, i, line, space;
 	int	col = 0, w, have_space = 0;
 
-	*starts = xreallocarray(NULL, cap, sizeof **starts);
-	(*starts)[n++] = 0;
+	if (starts != NULL)
+		*starts = xreallocarray(NULL, cap, sizeof **starts);
+	text_line(starts, &n, &cap, 0);
 	line = 0;
 	space = 0;
 	for (i = 0; i < c->n; i++) {
@@ -318,4 +336,331 @@ tui_utf8_trim(char *s)
 	if ((unsigned char)s[i] >= 0x80 && utf8_decode(s + i, len - i,
 	    &cp) == 0)
 		s[i] = '\0';
+}
+
+/*
+ * Big texts, drawn in part. A byte of printable ASCII starts a code point
+ * whose cell depends on nothing before it and changes nothing before it: no
+ * combining mark follows it, and an emoji joiner next to it joins nothing.
+ * The cells of a text cut just before one are the first cells of the whole
+ * text's, and a code point's cell depends only on the text between the
+ * nearest such bytes around it.
+ */
+static int
+text_reset(const char *s, size_t at)
+{
+	return ((unsigned char)s[at] >= 0x20 && (unsigned char)s[at] < 0x7f);
+}
+
+/* A label of only printable ASCII: its mark has no hidden character. */
+static int
+text_plain(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (!text_reset(s, i))
+			return (0);
+	}
+	return (i + 6 < QUEUE_MASK_LABEL_MAX);
+}
+
+int
+tui_text_plain(const char *s)
+{
+	return (s == NULL || text_plain(s));
+}
+
+/* Whether code point p has a mark among the cells of s[from..to). */
+static int
+text_marks(const char *s, size_t from, size_t to, size_t cp, size_t p,
+    int keep_newlines, const struct queue_mask *label)
+{
+	struct tui_cells	c;
+	char			buf[QUEUE_MASK_LABEL_MAX];
+	size_t			i;
+	int			found = 0;
+
+	memset(&c, 0, sizeof c);
+	if (label != NULL) {
+		queue_mask_label(label, buf, sizeof buf);
+		text_add(&c, buf, strlen(buf), 0, 0, label->cp_start, 1);
+	}
+	text_add(&c, s + from, to - from, 0, keep_newlines, cp, 0);
+	for (i = 0; i < c.n && !found; i++)
+		found = c.v[i].mark && c.v[i].cp == p;
+	tui_cells_free(&c);
+	return (found);
+}
+
+void
+tui_text_scan(struct tui_text_scan *sc, const char *s, size_t len,
+    int keep_newlines)
+{
+	struct tui_suspect	*a;
+	char			 mark[24];
+	size_t			 i = 0, cp = 0, ri = 0, rcp = 0, pending = 0, k;
+	uint32_t		 u;
+	int			 n, plain;
+
+	memset(sc, 0, sizeof *sc);
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &u);
+		k = n == 0 ? 1 : (size_t)n;
+		if (text_reset(s, i)) {
+			/* The window of each suspect since ends here. */
+			for (; pending < sc->n; pending++) {
+				sc->v[pending].we = cp + 1;
+				sc->v[pending].bwe = i + 1;
+			}
+			ri = i;
+			rcp = cp;
+		}
+		/* Never a mark, whatever is around it (as text_add). */
+		plain = n != 0 && ((u == '\n' && keep_newlines) || u == '\t' ||
+		    (!textsafe_mark(u, mark) && wcwidth((wchar_t)u) > 0));
+		if (!plain) {
+			if ((sc->n & (sc->n - 1)) == 0)
+				sc->v = xreallocarray(sc->v, sc->n == 0 ? 1 :
+				    sc->n * 2, sizeof *sc->v);
+			a = &sc->v[sc->n++];
+			a->cp = cp;
+			a->ws = rcp;
+			a->bws = ri;
+		}
+		i += k;
+		cp++;
+	}
+	for (; pending < sc->n; pending++) {
+		sc->v[pending].we = cp;
+		sc->v[pending].bwe = len;
+	}
+	sc->ncp = cp;
+	for (i = 0; i < sc->n; i++) {
+		a = &sc->v[i];
+		a->hidden = text_marks(s, a->bws, a->bwe, a->ws, a->cp,
+		    keep_newlines, NULL);
+	}
+}
+
+void
+tui_text_scan_free(struct tui_text_scan *sc)
+{
+	free(sc->v);
+	free(sc->m);
+	free(sc->marked);
+	memset(sc, 0, sizeof *sc);
+}
+
+/* Whether suspect a is a mark in the gap between masks around it. */
+static int
+text_gap_marks(const struct tui_text_scan *sc, const struct tui_suspect *a,
+    const char *s, size_t len, int keep_newlines, const struct queue_mask *m,
+    size_t n, size_t at)
+{
+	size_t	gs = 0, ge = sc->ncp, w0, w1, off, cp, b0;
+
+	/* m[at] is the first mask ending after a; it starts after it too. */
+	if (at < n)
+		ge = m[at].cp_start;
+	if (at > 0)
+		gs = m[at - 1].cp_end;
+	w0 = a->ws > gs ? a->ws : gs;
+	w1 = a->we < ge ? a->we : ge;
+	off = a->bws;
+	cp = a->ws;
+	(void)utf8_cp_walk(s, len, &off, &cp, w0);
+	b0 = off;
+	(void)utf8_cp_walk(s, len, &off, &cp, w1);
+	/* From the gap's start, the mark before it is part of the context. */
+	return (text_marks(s, b0, off, w0, a->cp, keep_newlines,
+	    w0 == gs && at > 0 ? &m[at - 1] : NULL));
+}
+
+/* Whether the label of mask m has a mark. */
+static int
+text_label_marks(const struct queue_mask *m)
+{
+	struct tui_cells	c;
+	char			buf[QUEUE_MASK_LABEL_MAX];
+	int			hidden;
+
+	if (text_plain(m->entity_type))
+		return (0);
+	memset(&c, 0, sizeof c);
+	queue_mask_label(m, buf, sizeof buf);
+	text_add(&c, buf, strlen(buf), 0, 0, m->cp_start, 1);
+	hidden = c.hidden;
+	tui_cells_free(&c);
+	return (hidden);
+}
+
+/* Whether suspect a is drawn as a mark with the masks m. */
+static int
+text_suspect_marks(const struct tui_text_scan *sc,
+    const struct tui_suspect *a, const char *s, size_t len,
+    int keep_newlines, const struct queue_mask *m, size_t n)
+{
+	size_t lo = 0, hi = n, mid;
+
+	/* The first mask that ends after the window's start. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m[mid].cp_end <= a->ws)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == n || m[lo].cp_start >= a->we)
+		return (a->hidden);	/* no mask near it: as unmasked */
+	while (lo < n && m[lo].cp_end <= a->cp)
+		lo++;
+	if (lo < n && m[lo].cp_start <= a->cp)
+		return (0);		/* masked: never drawn */
+	return (text_gap_marks(sc, a, s, len, keep_newlines, m, n, lo));
+}
+
+static int
+text_same_mask(const struct queue_mask *x, const struct queue_mask *y)
+{
+	return (x->cp_start == y->cp_start && x->cp_end == y->cp_end &&
+	    x->entity_type == y->entity_type);
+}
+
+/* The first suspect whose window ends after cp (we > cp). */
+static size_t
+text_suspect_after(const struct tui_text_scan *sc, size_t cp)
+{
+	size_t lo = 0, hi = sc->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sc->v[mid].we <= cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+int
+tui_text_scan_hidden(struct tui_text_scan *sc, const char *s, size_t len,
+    int keep_newlines, const struct queue_mask *m, size_t n)
+{
+	const struct queue_mask	*om = sc->m;
+	size_t			 on = sc->nm, p = 0, q = 0, i, lo, hi;
+	int			 was, now;
+
+	if (!sc->have) {
+		sc->marked = xcalloc(sc->n + 1, 1);
+		on = 0;
+		sc->have = 1;
+		lo = 0;
+		hi = (size_t)-1;
+	} else {
+		/*
+		 * The masks that changed since the last call lie between the
+		 * ones before and after them that did not (one key changes
+		 * one or two spans): only the suspects near them are looked
+		 * at again.
+		 */
+		while (p < on && p < n && text_same_mask(&om[p], &m[p]))
+			p++;
+		while (q < on - p && q < n - p &&
+		    text_same_mask(&om[on - 1 - q], &m[n - 1 - q]))
+			q++;
+		if (p == on && p == n)
+			return (sc->nmarked > 0 || sc->nlabels > 0);
+		lo = (size_t)-1;
+		hi = 0;
+		for (i = p; i < on - q; i++) {
+			lo = om[i].cp_start < lo ? om[i].cp_start : lo;
+			hi = om[i].cp_end > hi ? om[i].cp_end : hi;
+		}
+		for (i = p; i < n - q; i++) {
+			lo = m[i].cp_start < lo ? m[i].cp_start : lo;
+			hi = m[i].cp_end > hi ? m[i].cp_end : hi;
+		}
+	}
+	for (i = p; i < on - q; i++) {
+		if (om[i].cp_start < sc->ncp && text_label_marks(&om[i]))
+			sc->nlabels--;
+	}
+	for (i = p; i < n - q; i++) {
+		if (m[i].cp_start < sc->ncp && text_label_marks(&m[i]))
+			sc->nlabels++;
+	}
+	/* Windows are in code-point order: those touching [lo, hi]. */
+	for (i = lo == 0 ? 0 : text_suspect_after(sc, lo - 1);
+	    i < sc->n && sc->v[i].ws <= hi; i++) {
+		was = sc->marked[i];
+		now = text_suspect_marks(sc, &sc->v[i], s, len, keep_newlines,
+		    m, n);
+		sc->nmarked += (size_t)now - (size_t)was;
+		sc->marked[i] = (unsigned char)now;
+	}
+	sc->m = xreallocarray(sc->m, n + 1, sizeof *sc->m);
+	memcpy(sc->m, m, n * sizeof *m);
+	sc->nm = n;
+	return (sc->nmarked > 0 || sc->nlabels > 0);
+}
+
+int
+tui_cells_add_masked_part(struct tui_cells *c, const char *s, size_t len,
+    int attr, int keep_newlines, const struct queue_mask *cpm, size_t n,
+    int width, size_t lines)
+{
+	struct queue_mask	*m;
+	size_t			*starts, limit = 256, off = 0, cp = 0, b, i = 0;
+	size_t			 nm = 0, from = 0, fromcp = 0, first, nl;
+
+	/*
+	 * A line holds at most width cells: fewer code points never do (and
+	 * masks hide more of them: then the cut moves on, 4 times as far).
+	 */
+	if (lines == 0 || width <= 0 || lines > ((size_t)-1 - limit) /
+	    ((size_t)width + 1))
+		limit = (size_t)-1;	/* all of it */
+	else
+		limit += lines * ((size_t)width + 1);
+	m = xreallocarray(NULL, n + 1, sizeof *m);
+	for (;;) {
+		/* The masks before the cut, by one walk; none is cut. */
+		for (first = nm; i < n && cpm[i].cp_start < limit; i++) {
+			m[nm] = cpm[i];
+			m[nm].start = utf8_cp_walk(s, len, &off, &cp,
+			    cpm[i].cp_start) == 0 ? off : len;
+			m[nm].end = utf8_cp_walk(s, len, &off, &cp,
+			    cpm[i].cp_end) == 0 ? off : len;
+			if (m[nm].start < m[nm].end)
+				nm++;
+			if (cpm[i].cp_end > limit)
+				limit = cpm[i].cp_end;
+		}
+		(void)utf8_cp_walk(s, len, &off, &cp, limit);
+		/* Then on to a byte that starts afresh, or the next mask. */
+		b = off;
+		while (b < len && !text_reset(s, b) &&
+		    (i == n || cp < cpm[i].cp_start))
+			(void)utf8_cp_walk(s, len, &b, &cp, cp + 1);
+		/* The cells so far are the first of the whole: go on. */
+		text_add_masked(c, s, from, b, fromcp, attr, keep_newlines,
+		    m + first, nm - first);
+		off = from = b;
+		fromcp = cp;
+		if (b == len)
+			break;
+		nl = tui_cells_wrap(c, width, &starts);
+		if (nl > lines) {
+			/* The last line may go on past the cut: left out. */
+			c->n = starts[nl - 1];
+			free(starts);
+			free(m);
+			return (0);
+		}
+		free(starts);
+		limit = cp * 4;
+	}
+	free(m);
+	return (1);
 }

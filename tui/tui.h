@@ -338,8 +338,56 @@ void	 tui_cells_free(struct tui_cells *);
  */
 void	 tui_cells_mark(struct tui_cells *, size_t start, size_t end,
 	     int attr);
+/*
+ * A long text drawn in part: the cells of s masked by m (sorted, by code
+ * point only, as queue_mask_ranges_cp gives them), into empty cells, as
+ * tui_cells_add_masked makes them but cut after at least lines lines
+ * wrapped at width (lines 0: all). Returns 1 if that is all of the text, 0
+ * if cut; a cut leaves hidden unset (tui_text_scan_hidden says it).
+ */
+int	 tui_cells_add_masked_part(struct tui_cells *, const char *s,
+	     size_t len, int attr, int keep_newlines, const struct queue_mask *,
+	     size_t n, int width, size_t lines);
+/*
+ * The code points of a text that may be drawn as marks (hidden characters),
+ * found once per text, each with the window of text its cell depends on:
+ * whether a masked view of the text shows a mark then costs these few and
+ * the masks, not the text.
+ */
+struct tui_suspect {
+	size_t	 cp;		/* the code point */
+	size_t	 ws, we;	/* its window, code points [ws, we) */
+	size_t	 bws, bwe;	/* the same in bytes */
+	int	 hidden;	/* a mark in the whole text */
+};
+struct tui_text_scan {
+	struct tui_suspect	*v;
+	size_t			 n;
+	size_t			 ncp;	/* code points of the text */
+	/* The last masks asked about, and what they showed (have set). */
+	struct queue_mask	*m;
+	size_t			 nm;
+	int			 have;
+	unsigned char		*marked;	/* each suspect: a mark */
+	size_t			 nmarked;
+	size_t			 nlabels;	/* labels with a mark */
+};
+void	 tui_text_scan(struct tui_text_scan *, const char *s, size_t len,
+	     int keep_newlines);
+void	 tui_text_scan_free(struct tui_text_scan *);
+/*
+ * Whether s masked by m (by code point) has hidden characters drawn; each
+ * call looks again only where the masks changed since the last.
+ */
+int	 tui_text_scan_hidden(struct tui_text_scan *, const char *s,
+	     size_t len, int keep_newlines, const struct queue_mask *m,
+	     size_t n);
+/* Whether s (NULL: nothing) is printable ASCII, so shown as it is. */
+int	 tui_text_plain(const char *s);
 /* Wraps to width: stores each line's first cell in starts, returns count. */
 size_t	 tui_cells_wrap(const struct tui_cells *, int width, size_t **starts);
+/* The count alone. */
+size_t	 tui_cells_lines(const struct tui_cells *, int width);
 /* Draws cells [from, to) at y, x within width columns. */
 int	 tui_cells_draw(const struct tui_cells *, size_t from, size_t to,
 	     int y, int x, int width);

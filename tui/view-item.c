@@ -45,6 +45,11 @@ iv_free_state(struct item_pane *ip)
 	ip->selecting = 0;
 	ip->revealed = 0;
 	ip->masked = 0;
+	tui_text_scan_free(&ip->scan);
+	ip->scanned = 0;
+	free(ip->masks.v);
+	free(ip->masks.decided);
+	memset(&ip->masks, 0, sizeof ip->masks);
 }
 
 /* Loads the item and resets the span state; 0, or -1 with a message. */
