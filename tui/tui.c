@@ -108,6 +108,7 @@ tui_idle(struct tui *t)
 {
 	size_t i;
 
+	t->header.stale = 1;
 	for (i = 0; i < TUI_NVIEWS; i++)
 		if (t->views[i].ops->idle != NULL)
 			t->views[i].ops->idle(t, t->views[i].state);
@@ -250,14 +251,42 @@ tui_header_suspended(struct tui *t, char *out, size_t len)
 	queue_suspensions_free(s, n);
 }
 
+/* The queue's side of the header, read when stale. */
+static void
+tui_header_read(struct tui *t)
+{
+	struct queue_adjudication	*adj;
+	size_t				 nadj;
+	char				*why = NULL;
+
+	if (!t->header.stale)
+		return;
+	t->header.stale = 0;
+	if (queue_waiting(t->q, t->header.waiting, &why) != 0) {
+		free(why);
+		why = NULL;
+		memset(t->header.waiting, 0, sizeof t->header.waiting);
+	}
+	/* A lead's other queue: the items whose votes wait for them. */
+	t->header.to_adjudicate = 0;
+	if (queue_actor_role(t->q) >= POLICY_ROLE_LEAD) {
+		if (queue_adjudications(t->q, &adj, &nadj, &why) == 0) {
+			t->header.to_adjudicate = nadj;
+			queue_adjudications_free(adj, nadj);
+		} else
+			free(why);
+	}
+	tui_header_suspended(t, t->header.suspended,
+	    sizeof t->header.suspended);
+}
+
 static void
 tui_draw_header(struct tui *t)
 {
-	uint64_t	 waiting[QUEUE_NKINDS];
+	const uint64_t	*waiting = t->header.waiting;
 	const struct queue_filter *f = tui_queue_filter(t);
 	char		 dur[32], who[160], shift[48], done[96], wait[96];
 	char		 filter[96] = "", adjud[48] = "", buf[1024], *why = NULL;
-	char		 susp[256];
 	const char	*part[10];
 	/*
 	 * What a reviewer needs most first: the queue, then who and how. That
@@ -266,8 +295,6 @@ tui_draw_header(struct tui *t)
 	 */
 	static const int rank[10] = { 0, 5, 2, 4, 3, 1, 1, 1, 0, 0 };
 	const struct policy *p;
-	struct queue_adjudication *adj;
-	size_t		 nadj;
 	int64_t		 secs;
 	double		 rate;
 	int		 x;
@@ -275,10 +302,7 @@ tui_draw_header(struct tui *t)
 	move(0, 0);
 	for (x = 0; x < t->cols; x++)
 		addch(' ' | tui_color_attr(TUI_C_TITLE));
-	if (queue_waiting(t->q, waiting, &why) != 0) {
-		free(why);
-		memset(waiting, 0, sizeof waiting);
-	}
+	tui_header_read(t);
 	secs = queue_now(t->q) - t->shift_started;
 	tui_format_duration(secs, dur, sizeof dur);
 	rate = secs > 0 ? (double)t->decisions * 3600.0 / (double)secs : 0;
@@ -302,18 +326,9 @@ tui_draw_header(struct tui *t)
 	part[4] = done;
 	part[5] = wait;
 	part[6] = filter;
-	/* A lead's other queue: the items whose votes wait for them. */
-	if (queue_actor_role(t->q) >= POLICY_ROLE_LEAD) {
-		if (queue_adjudications(t->q, &adj, &nadj, &why) == 0) {
-			if (nadj > 0)
-				snprintf(adjud, sizeof adjud, "%zu to "
-				    "adjudicate", nadj);
-			queue_adjudications_free(adj, nadj);
-		} else {
-			free(why);
-			why = NULL;
-		}
-	}
+	if (t->header.to_adjudicate > 0)
+		snprintf(adjud, sizeof adjud, "%zu to adjudicate",
+		    t->header.to_adjudicate);
 	part[7] = adjud;
 	part[8] = "";
 	if (queue_policy(t->q, &p, NULL, &why) != 0) {
@@ -321,8 +336,7 @@ tui_draw_header(struct tui *t)
 		why = NULL;
 	} else if (p->mask_none)
 		part[8] = "masking off";
-	tui_header_suspended(t, susp, sizeof susp);
-	part[9] = susp;
+	part[9] = t->header.suspended;
 	tui_fit(part, rank, 10, t->cols, buf, sizeof buf);
 	tui_text_draw(0, 0, t->cols, buf, tui_color_attr(TUI_C_TITLE));
 }
@@ -618,6 +632,7 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	t.cols = COLS;
 	tui_views_new(&t);
 	tui_view_focus(&t, TUI_VIEW_QUEUE);
+	t.header.stale = 1;
 	/* The shift starts once the console can show something. */
 	if ((rc = queue_shift_start(q, &shift, cause)) != 0)
 		goto out;
@@ -633,6 +648,8 @@ tui_run(struct queue *q, const struct tui_options *opt, char **cause)
 	tui_handoff(&t, 1);
 
 	for (;;) {
+		/* After each key (and each idle second): the queue again. */
+		t.header.stale = 1;
 		tui_draw(&t);
 		refresh();
 		key = tui_input_key(&t);

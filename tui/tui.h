@@ -210,6 +210,17 @@ struct tui {
 	int64_t				 shift_started;
 	unsigned			 decisions;
 	unsigned			 resolutions; /* of escalations */
+	/*
+	 * What the header shows of the queue, read again once a key (and
+	 * each idle second), not at every redraw: a prompt redraws at every
+	 * keystroke typed into it.
+	 */
+	struct {
+		int			 stale;
+		uint64_t		 waiting[QUEUE_NKINDS];
+		size_t			 to_adjudicate;
+		char			 suspended[256];
+	}				 header;
 };
 
 /* tui.c */
