@@ -600,7 +600,8 @@ tui_text_scan_hidden(struct tui_text_scan *sc, const char *s, size_t len,
 		sc->marked[i] = (unsigned char)now;
 	}
 	sc->m = xreallocarray(sc->m, n + 1, sizeof *sc->m);
-	memcpy(sc->m, m, n * sizeof *m);
+	if (n > 0)
+		memcpy(sc->m, m, n * sizeof *m);
 	sc->nm = n;
 	return (sc->nmarked > 0 || sc->nlabels > 0);
 }
