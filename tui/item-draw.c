@@ -25,6 +25,14 @@ struct iv_doc {
 	 * cost every key its length. lines counts blocks [0, counted).
 	 */
 	size_t			 need;
+	/*
+	 * Or the lines that fill it up from the bottom (0: not at the end):
+	 * the text and the span lines above them are then not made (elided
+	 * set; hidden: what those would have said of hidden characters).
+	 */
+	size_t			 tail;
+	int			 elided;
+	int			 hidden;
 	int			 width;
 	size_t			 lines, counted;
 };
@@ -117,9 +125,11 @@ iv_message(struct iv_doc *d, const struct queue_message *m)
  * The item's text as a block, masked as the policy says unless revealed:
  * on an anonymization case the selected span is the one adjudicated, and
  * spans given a verdict are decided. The masks are counted in ip->masked.
+ * With elide set the block is not made (NULL), only its masks and what it
+ * says of hidden characters.
  */
 static struct tui_cells *
-iv_text_block(struct tui *t, struct iv_doc *d)
+iv_text_block(struct tui *t, struct iv_doc *d, int elide)
 {
 	struct item_pane	*ip = d->ip;
 	const struct policy	*p;
@@ -174,6 +184,12 @@ iv_text_block(struct tui *t, struct iv_doc *d)
 			    ip->item->spans[i].entity_type);
 		ip->scanned = 1;
 	}
+	if (elide) {
+		d->elided = 1;
+		d->hidden |= tui_text_scan_hidden(&ip->scan, text, len, 1, m,
+		    n);
+		return (NULL);
+	}
 	if (d->need > 0)
 		lines = d->need > iv_doc_lines(d) ? d->need - d->lines : 1;
 	c = iv_doc_add(d);
@@ -205,7 +221,7 @@ iv_doc_output(struct tui *t, struct iv_doc *d)
 		c = iv_block(d, ip->kept, tui_color_attr(TUI_C_NORMAL));
 		ip->masked = 0;
 	} else
-		c = iv_text_block(t, d);
+		c = iv_text_block(t, d, 0);
 	for (i = 0; ip->kept == NULL && i < ip->item->nflags; i++) {
 		if (ip->item->flags[i].has_offsets)
 			tui_cells_mark(c, ip->item->flags[i].start,
@@ -253,12 +269,27 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 	struct tui_cells	*c;
 	struct queue_span	*s;
 	char			 buf[512];
-	size_t			 i, lo, hi;
+	size_t			 i, lo, hi, rows, first = 0;
 	int			 attr, part;
 
+	/*
+	 * Lines below the screen are left out, and at the end of the item
+	 * lines above it, if none could hide a mark; at the end the text is
+	 * left out when the span lines alone fill the screen.
+	 */
+	rows = ip->item->nspans + ip->nadded;
+	part = ip->plain;
+	for (i = 0; part && i < ip->item->nspans; i++)
+		part = tui_text_plain(ip->types[i]);
+	for (i = 0; part && i < ip->nadded; i++)
+		part = tui_text_plain(ip->added[i].type);
+	if (part && d->tail > 0 && rows > d->tail) {
+		first = rows - d->tail;
+		d->elided = 1;
+	}
 	iv_block(d, "Text", tui_color_attr(TUI_C_DIM) | A_BOLD);
-	c = iv_text_block(t, d);
-	for (i = 0; i < ip->item->nspans; i++) {
+	c = iv_text_block(t, d, d->tail > 0 && rows >= d->tail);
+	for (i = 0; c != NULL && i < ip->item->nspans; i++) {
 		s = &ip->item->spans[i];
 		if (c->n == 0 || s->start > c->v[c->n - 1].cp)
 			continue;	/* past the part made */
@@ -276,26 +307,21 @@ iv_doc_spans(struct tui *t, struct iv_doc *d)
 			attr |= A_REVERSE;
 		tui_cells_mark(c, s->start, s->end, attr);
 	}
-	for (i = 0; i < ip->nadded; i++)
+	for (i = 0; c != NULL && i < ip->nadded; i++)
 		tui_cells_mark(c, ip->added[i].start, ip->added[i].end,
 		    tui_color_span(ip->added[i].type) | A_BOLD);
-	if (ip->selecting) {
+	if (c != NULL && ip->selecting) {
 		lo = ip->mark < ip->cursor ? ip->mark : ip->cursor;
 		hi = ip->mark < ip->cursor ? ip->cursor : ip->mark;
 		tui_cells_mark(c, lo, hi + 1, tui_color_attr(TUI_C_SELECTED));
 	}
-	tui_cells_mark(c, ip->cursor, ip->cursor + 1,
-	    tui_color_attr(TUI_C_SELECTED) | A_UNDERLINE);
+	if (c != NULL)
+		tui_cells_mark(c, ip->cursor, ip->cursor + 1,
+		    tui_color_attr(TUI_C_SELECTED) | A_UNDERLINE);
 	iv_block(d, "", 0);
 	iv_block(d, "Spans", tui_color_attr(TUI_C_DIM) | A_BOLD);
-	/* Lines below the screen are left out if none could hide a mark. */
-	part = d->need > 0 && ip->plain;
-	for (i = 0; part && i < ip->item->nspans; i++)
-		part = tui_text_plain(ip->types[i]);
-	for (i = 0; part && i < ip->nadded; i++)
-		part = tui_text_plain(ip->added[i].type);
-	for (i = 0; i < ip->item->nspans + ip->nadded; i++) {
-		if (part && iv_doc_lines(d) >= d->need)
+	for (i = first; i < rows; i++) {
+		if (part && d->need > 0 && iv_doc_lines(d) >= d->need)
 			break;
 		if (i >= ip->item->nspans) {
 			snprintf(buf, sizeof buf, "+ %-14s [%zu, %zu) added by "
@@ -495,7 +521,7 @@ item_draw(struct tui *t, struct item_pane *ip, const struct tui_rect *r)
 {
 	struct iv_doc	 d;
 	struct tui_cells *c;
-	size_t		**starts, *nlines, i, j, total = 0, end, room;
+	size_t		**starts, *nlines, i, j, total = 0, end, room, top;
 	char		 buf[512];
 	int		 y = 0, hidden = 0;
 
@@ -504,7 +530,10 @@ item_draw(struct tui *t, struct item_pane *ip, const struct tui_rect *r)
 	memset(&d, 0, sizeof d);
 	d.ip = ip;
 	d.width = r->w;
-	d.need = (size_t)ip->scroll + (size_t)r->h;
+	if (ip->at_end)
+		d.tail = ip->back + (size_t)r->h;
+	else
+		d.need = (size_t)ip->scroll + (size_t)r->h;
 	c = iv_block(&d, "", tui_color_attr(TUI_C_TITLE));
 	/* Claimed: its lease; from the inbox: nothing is held, so no lease. */
 	if (ip->esc != NULL)
@@ -530,7 +559,7 @@ item_draw(struct tui *t, struct item_pane *ip, const struct tui_rect *r)
 		iv_doc_output(t, &d);
 	else
 		iv_doc_spans(t, &d);
-	for (i = 0; i < d.n; i++)
+	for (i = 0, hidden = d.hidden; i < d.n; i++)
 		hidden |= d.blocks[i].hidden;
 	if (hidden)
 		tui_text_draw(r->y, r->x, r->w, "! contains hidden characters "
@@ -548,13 +577,27 @@ item_draw(struct tui *t, struct item_pane *ip, const struct tui_rect *r)
 		nlines[i] = tui_cells_wrap(&d.blocks[i], r->w, &starts[i]);
 		total += nlines[i];
 	}
-	if (total <= room)
-		ip->scroll = 0;
-	else if ((size_t)ip->scroll > total - room)
-		ip->scroll = (int)(total - room);
+	/*
+	 * From the bottom: what was left out lies above the lines made, at
+	 * least tail of them. If all was made, the top counts again.
+	 */
+	if (ip->at_end && !d.elided) {
+		ip->at_end = 0;
+		ip->scroll = total > room + ip->back ? (int)(total - room -
+		    ip->back) : 0;
+	}
+	if (ip->at_end)
+		top = total - room - ip->back;
+	else {
+		if (total <= room)
+			ip->scroll = 0;
+		else if ((size_t)ip->scroll > total - room)
+			ip->scroll = (int)(total - room);
+		top = (size_t)ip->scroll;
+	}
 	for (total = 0, i = 0; i < d.n; i++) {
 		for (j = 0; j < nlines[i]; j++, total++) {
-			if (total < (size_t)ip->scroll || y >= r->h)
+			if (total < top || y >= r->h)
 				continue;
 			end = j + 1 < nlines[i] ? starts[i][j + 1] :
 			    d.blocks[i].n;

@@ -38,7 +38,14 @@ struct item_pane {
 	int64_t				 lease_expires;
 	int64_t				 opened_at;
 	struct queue_item		*item;	/* NULL: nothing shown */
+	/*
+	 * Scrolled from the top (scroll lines down) or, after G on an item too
+	 * long to make whole at every key, from the bottom (at_end, back lines
+	 * up from the last): the screen then needs only the item's end.
+	 */
 	int				 scroll;
+	int				 at_end;
+	size_t				 back;
 	/* Span mode: the selected span, each span's verdict, added spans. */
 	size_t				 span;
 	enum item_verdict		*verdicts;

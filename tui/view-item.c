@@ -40,6 +40,8 @@ iv_free_state(struct item_pane *ip)
 	ip->added = NULL;
 	ip->nadded = 0;
 	ip->scroll = 0;
+	ip->at_end = 0;
+	ip->back = 0;
 	ip->span = 0;
 	ip->cursor = 0;
 	ip->selecting = 0;
@@ -300,25 +302,35 @@ iv_reveal(struct tui *t, struct item_pane *ip)
 static int
 iv_scroll_request(struct item_pane *ip, enum tui_request req)
 {
+	size_t	step = req == TUI_REQ_PAGE_DOWN || req == TUI_REQ_PAGE_UP ?
+		    10 : 1;
+
+	/* From the bottom, down is fewer lines back (the draw clamps). */
 	switch (req) {
 	case TUI_REQ_DOWN:
-		ip->scroll++;
+	case TUI_REQ_PAGE_DOWN:
+		if (!ip->at_end)
+			ip->scroll += (int)step;
+		else
+			ip->back = ip->back > step ? ip->back - step : 0;
 		return (TUI_REDRAW);
 	case TUI_REQ_UP:
-		if (ip->scroll > 0)
-			ip->scroll--;
-		return (TUI_REDRAW);
-	case TUI_REQ_PAGE_DOWN:
-		ip->scroll += 10;
-		return (TUI_REDRAW);
 	case TUI_REQ_PAGE_UP:
-		ip->scroll = ip->scroll > 10 ? ip->scroll - 10 : 0;
+		if (ip->at_end)
+			ip->back += step;
+		else
+			ip->scroll = ip->scroll > (int)step ? ip->scroll -
+			    (int)step : 0;
 		return (TUI_REDRAW);
 	case TUI_REQ_FIRST:
 		ip->scroll = 0;
+		ip->at_end = 0;
 		return (TUI_REDRAW);
 	case TUI_REQ_LAST:
-		ip->scroll = 1 << 20;	/* the draw clamps it */
+		/* The draw finds the bottom (and goes back to counting from
+		 * the top if it made the whole item anyway). */
+		ip->at_end = 1;
+		ip->back = 0;
 		return (TUI_REDRAW);
 	default:
 		return (0);
