@@ -60,6 +60,10 @@
 	R(HANDOFF,	"hand-off",	"the latest hand-off notes of this queue") \
 	R(ADJUDICATE,	"adjudication",	"items whose votes disagree (leads)") \
 	R(REVIEWERS,	"reviewers",	"reviewer statistics (leads: everyone's)") \
+	R(FEEDBACK,	"feedback",	"detector and model quality (leads)") \
+	R(SWITCH,	"switch",	"show the other table: detectors, models") \
+	R(SORT,		"sort",		"sort by the next column") \
+	R(SORT_REVERSE,	"sort-reverse",	"reverse the order") \
 	R(CHOOSE,	"choose",	"settle with vote N (1 the first column)") \
 	R(SETTLE_APPROVE, "approve-anew", "settle anew as approve, taking no vote") \
 	R(REVEAL,	"reveal",	"show this item's masked values (audited)")
@@ -136,6 +140,7 @@ struct tui;
 	V(ESCALATION,	escalation) \
 	V(ADJUDICATION,	adjudication) \
 	V(REVIEWERS,	reviewers) \
+	V(FEEDBACK,	feedback) \
 	V(HELP,		help)
 
 enum tui_view_id {

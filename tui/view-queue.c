@@ -411,6 +411,9 @@ qv_request(struct tui *t, void *state, enum tui_request req, int key)
 	case TUI_REQ_REVIEWERS:
 		tui_view_show(t, TUI_VIEW_REVIEWERS);
 		return (TUI_REDRAW);
+	case TUI_REQ_FEEDBACK:
+		tui_view_show(t, TUI_VIEW_FEEDBACK);
+		return (TUI_REDRAW);
 	case TUI_REQ_UNDO:
 		return (tui_view_request(t, TUI_VIEW_ITEM, TUI_REQ_UNDO, key));
 	case TUI_REQ_LAST:
@@ -460,8 +463,8 @@ qv_request(struct tui *t, void *state, enum tui_request req, int key)
 }
 
 /*
- * A reviewer's footer leaves out the lead's adjudication; approving and
- * dropping a selection are offered while there is one.
+ * A reviewer's footer leaves out the lead's adjudication and feedback
+ * views; approving and dropping a selection are offered while there is one.
  */
 static int
 qv_skip(void *state, enum tui_request req)
@@ -470,7 +473,8 @@ qv_skip(void *state, enum tui_request req)
 
 	if (req == TUI_REQ_APPROVE_ROWS || req == TUI_REQ_UNSELECT)
 		return (!qv->selecting);
-	return (req == TUI_REQ_ADJUDICATE && !qv->lead);
+	return ((req == TUI_REQ_ADJUDICATE || req == TUI_REQ_FEEDBACK) &&
+	    !qv->lead);
 }
 
 const struct queue_filter *
@@ -496,6 +500,7 @@ static const struct tui_key qv_keys[] = {
 	{ 'H', TUI_REQ_HANDOFF },
 	{ 'A', TUI_REQ_ADJUDICATE },
 	{ 'R', TUI_REQ_REVIEWERS },
+	{ 'D', TUI_REQ_FEEDBACK },
 	{ 'v', TUI_REQ_SELECT },
 	{ 'V', TUI_REQ_SELECT_ALL },
 };
