@@ -28,12 +28,13 @@ static const char *const *models_words(const char *);
 
 const struct cmd_entry cmd_models_entry = {
 	.name = "models",
-	.usage = "[--by source|model|pipeline] [--every all|day|week] "
+	.usage = "[--by source|model|pipeline|type] [--every all|day|week] "
 	    "[--since TIME] [--json]",
 	.summary = "what each model's outputs came to under review",
 	.help =
 	    "Per source model and pipeline (--by model or pipeline: one of\n"
-	    "them alone): outputs seen (those the policy decided and those\n"
+	    "them alone; --by type: per flag type, across sources, an output\n"
+	    "counted under each type it was flagged with): outputs seen (those the policy decided and those\n"
 	    "waiting too), flagged (a flag at or above min_flag_score),\n"
 	    "reviewed by a person, approved, corrected, rejected at an\n"
 	    "escalation's resolution, escalated, not decided yet; the flags\n"
@@ -84,13 +85,15 @@ models_str(cJSON *o, const char *key, const char *s)
 }
 
 static cJSON *
-models_json(const struct queue_model_row *r)
+models_json(const struct queue_model_row *r, enum queue_models_by by)
 {
 	cJSON *o;
 
 	o = cJSON_CreateObject();
 	models_str(o, "model", r->model);
 	models_str(o, "pipeline", r->pipeline);
+	if (by == QUEUE_MODELS_BY_TYPE)
+		models_str(o, "type", r->type);
 	models_str(o, "period", r->period[0] != '\0' ? r->period : NULL);
 	cJSON_AddNumberToObject(o, "seen", (double)r->seen);
 	cJSON_AddNumberToObject(o, "flagged", (double)r->flagged);
@@ -135,7 +138,7 @@ models_line(const char *what, const struct queue_model_count *v, size_t n,
 }
 
 static void
-models_text(const struct queue_models_report *rep)
+models_text(const struct queue_models_report *rep, enum queue_models_by by)
 {
 	const struct queue_model_row	*r;
 	char				 n[8][32];
@@ -143,7 +146,8 @@ models_text(const struct queue_models_report *rep)
 
 	printf("%7s %7s %8s %8s %9s %8s %9s %6s  %-10s  %s\n", "SEEN",
 	    "FLAGGED", "REVIEWED", "APPROVED", "CORRECTED", "REJECTED",
-	    "ESCALATED", "OPEN", "PERIOD", "MODEL / PIPELINE");
+	    "ESCALATED", "OPEN", "PERIOD", by == QUEUE_MODELS_BY_TYPE ?
+	    "FLAG TYPE" : "MODEL / PIPELINE");
 	for (i = 0; i < rep->n; i++) {
 		r = &rep->rows[i];
 		cmd_count(r->seen, n[0]);
@@ -156,10 +160,13 @@ models_text(const struct queue_models_report *rep)
 		cmd_count(r->open, n[7]);
 		/* Names are the producers': untrusted, and last. */
 		cmd_line(stdout, "%7s %7s %8s %8s %9s %8s %9s %6s  %-10s  "
-		    "%s / %s", n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7],
+		    "%s%s%s", n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7],
 		    r->period[0] != '\0' ? r->period : "-",
-		    r->model != NULL ? r->model : "-",
-		    r->pipeline != NULL ? r->pipeline : "-");
+		    by == QUEUE_MODELS_BY_TYPE ? (r->type != NULL ? r->type :
+		    "(no flag)") : r->model != NULL ? r->model : "-",
+		    by == QUEUE_MODELS_BY_TYPE ? "" : " / ",
+		    by == QUEUE_MODELS_BY_TYPE ? "" : r->pipeline != NULL ?
+		    r->pipeline : "-");
 		models_line("confirmed per 1,000 outputs", r->confirmed,
 		    r->nconfirmed, r->seen, 1);
 		models_line("corrections by label", r->labels, r->nlabels,
@@ -178,8 +185,8 @@ cmd_models_check(const struct cmd_args *args)
 	if ((s = cmd_args_get(args, 'b')) != NULL &&
 	    queue_models_by_parse(s, &by) != 0)
 		return (cmd_fail_value(&cmd_models_entry, s,
-		    queue_models_by_names(), "--by is source, model or "
-		    "pipeline"));
+		    queue_models_by_names(), "--by is source, model, "
+		    "pipeline or type"));
 	if ((s = cmd_args_get(args, 'e')) != NULL &&
 	    queue_models_every_parse(s, &every) != 0)
 		return (cmd_fail_value(&cmd_models_entry, s,
@@ -212,13 +219,14 @@ cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *args,
 	if (cmd_args_has(args, 'j')) {
 		arr = cJSON_CreateArray();
 		for (i = 0; i < rep.n; i++)
-			cJSON_AddItemToArray(arr, models_json(&rep.rows[i]));
+			cJSON_AddItemToArray(arr, models_json(&rep.rows[i],
+			    by));
 		cmd_print_json(stdout, arr, 0);
 	} else if (rep.n == 0)
 		printf("no model output%s\n", since != NULL ?
 		    " in that time" : " yet");
 	else
-		models_text(&rep);
+		models_text(&rep, by);
 	queue_models_report_done(&rep);
 	return (rc);
 }

@@ -1,6 +1,7 @@
 /*
- * Feedback to the models: per source model and pipeline, what its outputs
- * came to (flagged, reviewed, approved, corrected, escalated, rejected),
+ * Feedback to the models: per source model and pipeline (or flag type),
+ * what its outputs came to (flagged, reviewed, approved, corrected,
+ * escalated, rejected),
  * the flags reviewers confirmed per 1,000 outputs, corrections by label,
  * over all time or day by day, week by week.
  */
@@ -25,7 +26,7 @@ struct models_ctx {
 };
 
 static const char *const models_by_names[] = {
-	"source", "model", "pipeline", NULL
+	"source", "model", "pipeline", "type", NULL
 };
 static const char *const models_every_names[] = {
 	"all", "day", "week", NULL
@@ -108,26 +109,34 @@ models_period(enum queue_models_every every, const char *at, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+static int
+models_same(const char *a, const char *b)
+{
+	return (a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0);
+}
+
+/* The row of a source (or, by type, a flag type) and period. */
 static struct queue_model_row *
 models_row(struct models_ctx *c, const char *model, const char *pipeline,
-    const char *at)
+    const char *type, const char *at)
 {
 	struct queue_model_row	*r;
 	char			 period[11];
 	size_t			 i;
 
-	if (c->by == QUEUE_MODELS_BY_PIPELINE)
+	if (c->by == QUEUE_MODELS_BY_PIPELINE || c->by == QUEUE_MODELS_BY_TYPE)
 		model = NULL;
-	else if (c->by == QUEUE_MODELS_BY_MODEL)
+	if (c->by == QUEUE_MODELS_BY_MODEL || c->by == QUEUE_MODELS_BY_TYPE)
 		pipeline = NULL;
+	if (c->by != QUEUE_MODELS_BY_TYPE)
+		type = NULL;
 	models_period(c->every, at, period);
 	for (i = 0; i < c->n; i++) {
 		r = &c->rows[i];
 		if (strcmp(r->period, period) == 0 &&
-		    (r->model == NULL ? model == NULL : model != NULL &&
-		    strcmp(r->model, model) == 0) &&
-		    (r->pipeline == NULL ? pipeline == NULL : pipeline !=
-		    NULL && strcmp(r->pipeline, pipeline) == 0))
+		    models_same(r->model, model) &&
+		    models_same(r->pipeline, pipeline) &&
+		    models_same(r->type, type))
 			return (r);
 	}
 	c->rows = xreallocarray(c->rows, c->n + 1, sizeof *c->rows);
@@ -135,6 +144,7 @@ models_row(struct models_ctx *c, const char *model, const char *pipeline,
 	memset(r, 0, sizeof *r);
 	r->model = model != NULL ? xstrdup(model) : NULL;
 	r->pipeline = pipeline != NULL ? xstrdup(pipeline) : NULL;
+	r->type = type != NULL ? xstrdup(type) : NULL;
 	memcpy(r->period, period, sizeof r->period);
 	return (r);
 }
@@ -155,43 +165,32 @@ models_count(struct queue_model_count **v, size_t *n, const char *key)
 	(*v)[i].n++;
 }
 
-static int
-models_outcome(const struct queue_outcome *o, void *arg)
+/*
+ * One output counted in its row: of its flags those of type (NULL: all);
+ * action is what the decision in force came to (NULL: none yet).
+ */
+static void
+models_tally(struct models_ctx *c, const struct queue_outcome *o,
+    const char *type, int escalated, const char *action,
+    const cJSON *payload)
 {
-	struct models_ctx	*c = arg;
 	const struct queue_item	*it = o->item;
 	struct queue_model_row	*r;
 	const cJSON		*corr, *l;
-	cJSON			*payload = NULL;
-	const char		*action, *outcome;
 	size_t			 i;
 	int			 flagged = 0;
 
-	if (it->kind != QUEUE_KIND_MODEL_OUTPUT || o->purged)
-		return (0);
-	if (c->since != NULL && strcmp(o->final != NULL ?
-	    o->final->decided_at : it->imported_at, c->since) < 0)
-		return (0);
-	r = models_row(c, it->source_model, it->source_pipeline,
+	r = models_row(c, it->source_model, it->source_pipeline, type,
 	    it->created_at != NULL ? it->created_at : it->imported_at);
 	r->seen++;
 	for (i = 0; i < it->nflags; i++)
-		flagged |= it->flags[i].score >= c->p->min_flag_score;
+		flagged |= (type == NULL || strcmp(it->flags[i].type, type) ==
+		    0) && it->flags[i].score >= c->p->min_flag_score;
 	r->flagged += flagged;
-	for (i = 0; i < o->nhistory; i++) {
-		if (strcmp(o->history[i].action, "escalate") == 0) {
-			r->escalated++;
-			break;
-		}
-	}
-	if (o->final == NULL)
-		return (0);
+	r->escalated += escalated;
+	if (action == NULL)
+		return;
 	r->reviewed++;
-	if (o->final->payload != NULL)
-		payload = cJSON_Parse(o->final->payload);
-	outcome = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
-	    payload, "outcome"));
-	action = outcome != NULL ? outcome : o->final->action;
 	if (strcmp(action, "approve") == 0)
 		r->approved++;
 	else if (strcmp(action, "correct") == 0)
@@ -199,7 +198,8 @@ models_outcome(const struct queue_outcome *o, void *arg)
 	else if (strcmp(action, "reject") == 0)
 		r->rejected++;
 	for (i = 0; i < it->nflags; i++) {
-		if (strcmp(queue_flag_verdict(payload, i), "confirmed") == 0)
+		if ((type == NULL || strcmp(it->flags[i].type, type) == 0) &&
+		    strcmp(queue_flag_verdict(payload, i), "confirmed") == 0)
 			models_count(&r->confirmed, &r->nconfirmed,
 			    it->flags[i].type);
 	}
@@ -214,6 +214,43 @@ models_outcome(const struct queue_outcome *o, void *arg)
 				    l->valuestring);
 		}
 	}
+}
+
+static int
+models_outcome(const struct queue_outcome *o, void *arg)
+{
+	struct models_ctx	*c = arg;
+	const struct queue_item	*it = o->item;
+	cJSON			*payload = NULL;
+	const char		*action = NULL, *outcome;
+	size_t			 i, j;
+	int			 escalated = 0;
+
+	if (it->kind != QUEUE_KIND_MODEL_OUTPUT || o->purged)
+		return (0);
+	if (c->since != NULL && strcmp(o->final != NULL ?
+	    o->final->decided_at : it->imported_at, c->since) < 0)
+		return (0);
+	for (i = 0; i < o->nhistory && !escalated; i++)
+		escalated = strcmp(o->history[i].action, "escalate") == 0;
+	if (o->final != NULL) {
+		if (o->final->payload != NULL)
+			payload = cJSON_Parse(o->final->payload);
+		outcome = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(payload, "outcome"));
+		action = outcome != NULL ? outcome : o->final->action;
+	}
+	if (c->by != QUEUE_MODELS_BY_TYPE || it->nflags == 0)
+		models_tally(c, o, NULL, escalated, action, payload);
+	/* By type: under each of its flags' types, once. */
+	for (i = 0; c->by == QUEUE_MODELS_BY_TYPE && i < it->nflags; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(it->flags[j].type, it->flags[i].type) == 0)
+				break;
+		if (j == i)
+			models_tally(c, o, it->flags[i].type, escalated,
+			    action, payload);
+	}
 	cJSON_Delete(payload);
 	return (0);
 }
@@ -227,13 +264,14 @@ models_open(struct queue *q, struct models_ctx *c, char **cause)
 	struct queue_model_row	*r;
 	int			 rc;
 
-	if ((rc = store_open_outputs_scan(q, &s, cause)) != 0)
+	if ((rc = store_open_outputs_scan(q, c->by == QUEUE_MODELS_BY_TYPE, &s,
+	    cause)) != 0)
 		return (rc);
 	while ((rc = store_open_outputs_next(s, &o, cause)) == STORE_ROW) {
 		if (c->since != NULL && o.at != NULL &&
 		    strcmp(o.at, c->since) < 0)
 			continue;
-		r = models_row(c, o.model, o.pipeline, o.at);
+		r = models_row(c, o.model, o.pipeline, o.type, o.at);
 		r->seen++;
 		r->flagged += o.max_score >= c->p->min_flag_score;
 		r->open++;
@@ -254,6 +292,9 @@ models_row_cmp(const void *a, const void *b)
 		return (d);
 	if ((d = strcmp(x->pipeline != NULL ? x->pipeline : "",
 	    y->pipeline != NULL ? y->pipeline : "")) != 0)
+		return (d);
+	if ((d = strcmp(x->type != NULL ? x->type : "",
+	    y->type != NULL ? y->type : "")) != 0)
 		return (d);
 	return (strcmp(x->period, y->period));
 }
@@ -310,6 +351,7 @@ queue_models_report_done(struct queue_models_report *r)
 	for (i = 0; i < r->n; i++) {
 		free(r->rows[i].model);
 		free(r->rows[i].pipeline);
+		free(r->rows[i].type);
 		models_counts_free(r->rows[i].confirmed, r->rows[i].nconfirmed);
 		models_counts_free(r->rows[i].labels, r->rows[i].nlabels);
 	}

@@ -906,7 +906,9 @@ double		 queue_threshold_advice(const double *scores,
 		     const int *right, size_t n, double target);
 /*
  * Feedback to the models (hitl models), for leads and admins: per source
- * (model and pipeline; by model or by pipeline alone), over all time or
+ * (model and pipeline; by model or by pipeline alone; or per flag type,
+ * across sources, an output counted under each type it was flagged with,
+ * type NULL for outputs with no flag), over all time or
  * per day or week (of when the output was made, else imported, UTC; a
  * week starts on Monday): outputs seen (the policy's and people's alike,
  * waiting ones too; gold items are none), flagged (a flag at or above
@@ -918,7 +920,8 @@ double		 queue_threshold_advice(const double *scores,
 enum queue_models_by {
 	QUEUE_MODELS_BY_SOURCE,
 	QUEUE_MODELS_BY_MODEL,
-	QUEUE_MODELS_BY_PIPELINE
+	QUEUE_MODELS_BY_PIPELINE,
+	QUEUE_MODELS_BY_TYPE
 };
 enum queue_models_every {
 	QUEUE_MODELS_ALL,
@@ -938,6 +941,7 @@ struct queue_model_count {
 struct queue_model_row {
 	char				*model, *pipeline; /* NULL: none, or
 							      not grouped */
+	char				*type;	/* by type; NULL: no flag */
 	char				 period[11];	/* "": all time */
 	uint64_t			 seen, flagged, reviewed, approved,
 					 corrected, rejected, escalated, open;

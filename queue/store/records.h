@@ -1007,11 +1007,13 @@ int		 store_tombstone_exists(struct queue *, const char *ext_id,
 /* Model outputs not decided yet, by source (store/models.c). */
 struct store_open_output {
 	const char	*model, *pipeline, *at;	/* at: created, else imported */
-	double		 max_score;		/* its flags' highest score */
-	int		 escalated;		/* else waiting or held */
+	const char	*type;		/* by type: the flag type (NULL: none) */
+	double		 max_score;	/* its flags' (of the type) highest */
+	int		 escalated;	/* else waiting or held */
 };
-int		 store_open_outputs_scan(struct queue *, struct store_scan **,
-		     char **cause);
+/* by_type: a row for each flag type of an output (one if it has none). */
+int		 store_open_outputs_scan(struct queue *, int by_type,
+		     struct store_scan **, char **cause);
 int		 store_open_outputs_next(struct store_scan *,
 		     struct store_open_output *, char **cause);
 

@@ -84,4 +84,27 @@ jq_ok "three weeks of two models" '[.[] | [.model, .period, .seen]] == [
     ["bot-v4", "2026-11-23", 5]] and all(.[]; .pipeline == null)'
 expect_exit 0 hitl_as carol models --every day --json
 jq_ok "days" '[.[] | select(.model == "bot-v3")] | length == 4'
+
+step "by flag type"
+# x-1 is flagged twice as toxicity and once as bias.gender: once under each
+# type; x-2 has no flag.
+{
+	printf '{"id":"x-1","kind":"model_output","created_at":"2026-11-25T09:00:00Z","source":{"model":"bot-x"},"response":"r x-1","flags":[{"type":"toxicity","score":0.9},{"type":"bias.gender","score":0.95},{"type":"toxicity","score":0.7}]}\n'
+	printf '{"id":"x-2","kind":"model_output","created_at":"2026-11-25T09:00:00Z","source":{"model":"bot-x"},"response":"plain","flags":[]}\n'
+} >more.jsonl
+expect_exit 0 "$HITL" import more.jsonl
+expect_exit 0 hitl_as carol models --by type --json
+jq_ok "a row a type" '[.[] | .type] == [null, "bias.gender", "toxicity"] and
+    all(.[]; .model == null and .pipeline == null)'
+jq_ok "bias.gender" '.[1] | .seen == 11 and .flagged == 10 and
+    .reviewed == 7 and .corrected == 4 and .rejected == 1 and .open == 3 and
+    .confirmed == {"bias.gender": 5}'
+jq_ok "toxicity, x-1 once" '.[2] | .seen == 1 and .flagged == 1 and
+    .open == 1 and .reviewed == 0'
+jq_ok "no flag" '.[0] | .seen == 1 and .flagged == 0 and .open == 0'
+expect_exit 0 hitl_as carol models --by type
+expect_out "FLAG TYPE"
+expect_out "(no flag)"
+expect_exit 64 hitl_as carol models --by types
+expect_err "did you mean"
 pass
