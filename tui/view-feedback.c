@@ -68,6 +68,7 @@ struct fb_table {
 struct fb_state {
 	struct fb_table		 t[2];		/* detectors, models */
 	size_t			 shown;
+	int			 sorted;	/* a first order was set */
 	double			 target;	/* precision aimed at */
 	char			 weeks[160];	/* the sparkline's legend */
 };
@@ -341,9 +342,10 @@ fb_open(struct tui *t, void *state)
 	st->t[1].title = "Models";
 	st->t[1].cols = fb_model_cols;
 	st->t[1].ncols = sizeof fb_model_cols / sizeof fb_model_cols[0];
-	if (st->t[0].sort == 0 && st->t[1].sort == 0) {
+	if (!st->sorted) {
 		st->t[0].sort = 1;	/* the most reviewed first */
 		st->t[1].sort = 0;	/* the most seen */
+		st->sorted = 1;
 	}
 	fb_table_alloc(&st->t[0], det.n);
 	for (i = 0; i < det.n; i++)
