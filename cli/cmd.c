@@ -341,6 +341,19 @@ cmd_check_output(const char *path, char **cause)
 	return (0);
 }
 
+int
+cmd_number(const char *s, unsigned long long lo, unsigned long long hi,
+    unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *v < lo || *v > hi)
+		return (-1);
+	return (0);
+}
+
 const char *
 cmd_login(void)
 {
