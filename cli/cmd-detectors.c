@@ -419,6 +419,7 @@ presidio_write(const char *path, cJSON *root, char **cause)
 	FILE			*f;
 	int			 rc;
 
+	cmd_temps_signals();
 	if ((rc = export_files_new(NULL, NULL, &fs, cause)) != 0 ||
 	    (rc = export_files_add(fs, path, &f, cause)) != 0) {
 		cJSON_Delete(root);

@@ -130,6 +130,21 @@ expect_err "--min-count: expected a number"
 expect_exit 64 hitl_as carol detectors -o x.json
 expect_err "-o goes with --presidio-config"
 
+expect_exit 64 hitl_as carol detectors --presidio-config -o x.json --by type
+expect_err "--by does not go with --presidio-config"
+
+step "where the file may go"
+mkdir adir
+expect_exit 73 hitl_as alice detectors --presidio-config -o adir
+expect_exit 73 hitl_as alice detectors --presidio-config -o nodir/x.json
+[ ! -e nodir ] || fail "a directory was made"
+if only_sqlite "not over the database" "a server's database is no file"; then
+	expect_exit 73 hitl_as alice detectors --presidio-config -o "$HITL_DB"
+	expect_err "is a database"
+fi
+echo old >clear.json
+chmod 644 clear.json
+
 step "in clear, for the unredacted role"
 expect_exit 0 hitl_as alice detectors --presidio-config -o clear.json --json
 jq_ok "the summary" '.path == "clear.json" and .values == "clear" and
@@ -150,6 +165,8 @@ for v in Jordan ACME-4471 "Ana Lopez" Sydney "Bén Ode" ZQ-9 Quokka Zebedee \
 	! grep -qiF -e "$v" hashed.json || fail "$v in the hashed file" \
 	    hashed.json
 done
+
+ls -a | grep -F '.tmp.' && fail "a temporary was left"
 
 step "min-count and since"
 expect_exit 0 hitl_as alice detectors --presidio-config -o one.json \
