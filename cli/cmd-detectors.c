@@ -1,7 +1,8 @@
 /*
  * hitl detectors: how good the flaggers and the PII recognizers are, from
  * the reviewers' verdicts, with the threshold that would meet the policy's
- * target precision beside the one in force.
+ * target precision beside the one in force; or, --presidio-config, a file
+ * of candidates for Presidio's allow_list, deny_list and context words.
  */
 #include "config.h"
 
@@ -11,6 +12,12 @@
 #include <sysexits.h>
 
 #include "cmd.h"
+#include "place.h"
+#include "xmalloc.h"
+
+/* --min-count: its default and bounds. */
+#define DETECTORS_MIN_COUNT	2
+#define DETECTORS_MAX_COUNT	1000000
 
 static int cmd_detectors_check(const struct cmd_args *);
 static int cmd_detectors_exec(struct cmd_ctx *, struct cmd_args *,
@@ -20,6 +27,9 @@ static const struct option cmd_detectors_options[] = {
 	{ "by", required_argument, NULL, 'b' },
 	{ "since", required_argument, NULL, 's' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "presidio-config", no_argument, NULL, 'P' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "min-count", required_argument, NULL, 'm' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -28,7 +38,8 @@ static const char *const *detectors_words(const char *);
 const struct cmd_entry cmd_detectors_entry = {
 	.name = "detectors",
 	.usage = "[--by detector|type|recognizer|entity_type] [--since TIME] "
-	    "[--json]",
+	    "[--json] | --presidio-config -o FILE [--min-count N] "
+	    "[--since TIME] [--json]",
 	.summary = "how often each detector was right, as reviewers judged",
 	.help =
 	    "For each flag detector of model outputs: flags reviewed, confirmed,\n"
@@ -45,8 +56,25 @@ const struct cmd_entry cmd_detectors_entry = {
 	    "ADVICE is the lowest score at or above which the reviewed verdicts\n"
 	    "meet the policy's feedback.target_precision (default 0.9), beside\n"
 	    "the threshold in force (FORCE). --since TIME (RFC 3339) counts the\n"
-	    "decisions taken since. Leads and admins only.",
-	.args = { "b:s:j", 0, 0 },
+	    "decisions taken since. Leads and admins only.\n"
+	    "\n"
+	    "--presidio-config -o FILE writes candidates for Presidio's\n"
+	    "configuration, for a person to review before use, from the\n"
+	    "reviewers' span verdicts on anonymization cases: an allow_list\n"
+	    "(analyze(allow_list=...)) of the values (the spans' text) rejected\n"
+	    "as not PII at least N times (--min-count, default 2); per entity\n"
+	    "type, a PatternRecognizer's supported_entity, deny_list and context\n"
+	    "from the values reviewers added at least N times that no recognizer\n"
+	    "proposed; per recognizer, the words (lower-cased, the 5 before a\n"
+	    "span, none from inside a span) seen before its accepted and its\n"
+	    "rejected spans. Every entry's counts (rejected, accepted, retyped,\n"
+	    "added) are in \"evidence\". Values are written in clear only when\n"
+	    "your role may export unredacted (exports.unredacted_role), else as\n"
+	    "their SHA-256 (\"values\": \"sha256\"), which Presidio cannot use\n"
+	    "as they are. Items whose content was purged or erased are skipped\n"
+	    "and counted. FILE is written whole or not at all, mode 0600;\n"
+	    "--json prints a summary of it.",
+	.args = { "b:s:jPo:m:", 0, 0 },
 	.longopts = cmd_detectors_options,
 	.flags = CMD_ACTOR,
 	.check = cmd_detectors_check,
@@ -176,17 +204,287 @@ detectors_text(const struct queue_detector_report *rep, const char *kind)
 	}
 }
 
+/* --min-count N: 0 and *n (the default if not given), else -1. */
+static int
+detectors_min_count(const struct cmd_args *args, unsigned *n)
+{
+	const char		*s = cmd_args_get(args, 'm');
+	unsigned long long	 v;
+
+	*n = DETECTORS_MIN_COUNT;
+	if (s == NULL)
+		return (0);
+	if (cmd_number(s, 1, DETECTORS_MAX_COUNT, &v) != 0)
+		return (-1);
+	*n = (unsigned)v;
+	return (0);
+}
+
 /* Before the database is opened, with a "did you mean". */
 static int
 cmd_detectors_check(const struct cmd_args *args)
 {
+	const struct cmd_entry	*e = &cmd_detectors_entry;
 	enum queue_detector_by	 by;
 	const char		*s = cmd_args_get(args, 'b');
+	const char		*path = cmd_args_get(args, 'o');
+	char			*cause = NULL;
+	unsigned		 n;
+	int			 rc;
 
 	if (s != NULL && queue_detector_by_parse(s, &by) != 0)
-		return (cmd_fail_value(&cmd_detectors_entry, s,
-		    queue_detector_by_names(), "--by is detector, type, "
-		    "recognizer or entity_type"));
+		return (cmd_fail_value(e, s, queue_detector_by_names(),
+		    "--by is detector, type, recognizer or entity_type"));
+	if (!cmd_args_has(args, 'P')) {
+		if (path != NULL || cmd_args_has(args, 'm'))
+			return (cmd_fail(e, EX_USAGE, xstrdup(path != NULL ?
+			    "-o goes with --presidio-config" : "--min-count "
+			    "goes with --presidio-config")));
+		return (0);
+	}
+	if (s != NULL)
+		return (cmd_fail(e, EX_USAGE, xstrdup("--by does not go with "
+		    "--presidio-config")));
+	if (path == NULL || path[0] == '\0')
+		return (cmd_fail(e, EX_USAGE, xstrdup("--presidio-config "
+		    "needs -o FILE: the file the candidates are written to")));
+	if (strcmp(path, "-") == 0)
+		return (cmd_fail(e, EX_USAGE, xstrdup("--presidio-config "
+		    "writes a file, not standard output: -o FILE")));
+	if (detectors_min_count(args, &n) != 0) {
+		xasprintf(&cause, "--min-count: expected a number from 1 to "
+		    "%d", DETECTORS_MAX_COUNT);
+		return (cmd_fail(e, EX_USAGE, cause));
+	}
+	/* Written as the user, never into the state directory or a database. */
+	if ((rc = cmd_check_output(path, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	return (0);
+}
+
+/*
+ * One entry: s into the plain list, and an object {key: s} into the
+ * evidence list, returned for its counts.
+ */
+static cJSON *
+presidio_entry(cJSON *plain, cJSON *evidence, const char *key, const char *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddItemToArray(plain, cJSON_CreateString(s));
+	cJSON_AddStringToObject(o, key, s);
+	cJSON_AddItemToArray(evidence, o);
+	return (o);
+}
+
+/* The words as a list of strings, and as {"word", "count"} in evidence. */
+static void
+presidio_words_json(const struct queue_presidio_word *w, size_t n,
+    cJSON **plain, cJSON **evidence)
+{
+	size_t i;
+
+	*plain = cJSON_CreateArray();
+	*evidence = cJSON_CreateArray();
+	for (i = 0; i < n; i++)
+		cJSON_AddNumberToObject(presidio_entry(*plain, *evidence,
+		    "word", w[i].word), "count", (double)w[i].n);
+}
+
+/* The values as a list of strings, and each with its counts in evidence. */
+static void
+presidio_values_json(const struct queue_presidio_value *v, size_t n,
+    cJSON **plain, cJSON **evidence)
+{
+	cJSON	*o;
+	size_t	 i;
+
+	*plain = cJSON_CreateArray();
+	*evidence = cJSON_CreateArray();
+	for (i = 0; i < n; i++) {
+		o = presidio_entry(*plain, *evidence, "value", v[i].value);
+		cJSON_AddNumberToObject(o, "rejected", (double)v[i].rejected);
+		cJSON_AddNumberToObject(o, "accepted", (double)v[i].accepted);
+		cJSON_AddNumberToObject(o, "retyped", (double)v[i].retyped);
+		cJSON_AddNumberToObject(o, "added", (double)v[i].added);
+	}
+}
+
+/*
+ * The file: Presidio's parameters (allow_list; PatternRecognizer's
+ * supported_entity, deny_list, context), the context words by recognizer,
+ * and beside them "evidence", the same entries with their counts.
+ */
+static cJSON *
+presidio_json(const struct queue_presidio_report *r, const char *since)
+{
+	const struct queue_presidio_deny	*d;
+	const struct queue_presidio_context	*c;
+	cJSON					*root, *ev, *o, *eo, *a, *b;
+	cJSON					*recs, *erecs, *ctx, *ectx;
+	char					*note, *name;
+	size_t					 i;
+
+	root = cJSON_CreateObject();
+	xasprintf(&note, "Candidates for a Presidio configuration, generated "
+	    "by hitl %s at %s from the reviewers' decisions (policy version "
+	    "%d): review every entry and its evidence before use; nothing "
+	    "here is checked beyond what reviewers decided.%s",
+	    PACKAGE_VERSION, r->generated_at, r->policy_version, r->clear ?
+	    "" : " The values are SHA-256 hashes, not text (values_note): "
+	    "this file cannot be used by Presidio as it is.");
+	cJSON_AddStringToObject(root, "note", note);
+	free(note);
+	cJSON_AddStringToObject(root, "generator", "hitl " PACKAGE_VERSION);
+	cJSON_AddStringToObject(root, "generated_at", r->generated_at);
+	cJSON_AddNumberToObject(root, "policy_version", r->policy_version);
+	if (since != NULL)
+		cJSON_AddStringToObject(root, "since", since);
+	else
+		cJSON_AddNullToObject(root, "since");
+	cJSON_AddNumberToObject(root, "min_count", r->min_count);
+	cJSON_AddStringToObject(root, "values", r->clear ? "clear" : "sha256");
+	cJSON_AddStringToObject(root, "values_note", r->clear ?
+	    "Values are the spans' text in clear: personal data. Keep this "
+	    "file as you keep unredacted exports." :
+	    "Values are NOT the spans' text: each is the SHA-256 (lower-case "
+	    "hex) of the text's UTF-8, because your role may not export "
+	    "personal data unredacted (the policy's exports.unredacted_role). "
+	    "This allow_list and these deny_lists cannot be given to Presidio "
+	    "as they are: match them against the hashes of values you hold, or "
+	    "have someone of that role generate the file in clear.");
+	o = cJSON_AddObjectToObject(root, "items");
+	cJSON_AddNumberToObject(o, "counted", (double)r->items);
+	cJSON_AddNumberToObject(o, "skipped_no_content",
+	    (double)r->skipped_content);
+	cJSON_AddNumberToObject(o, "skipped_suspended",
+	    (double)r->skipped_suspended);
+	ev = cJSON_CreateObject();
+
+	presidio_values_json(r->allow, r->nallow, &a, &b);
+	cJSON_AddItemToObject(root, "allow_list", a);
+	cJSON_AddItemToObject(ev, "allow_list", b);
+
+	recs = cJSON_AddArrayToObject(root, "recognizers");
+	erecs = cJSON_AddArrayToObject(ev, "recognizers");
+	for (i = 0; i < r->ndeny; i++) {
+		d = &r->deny[i];
+		o = cJSON_CreateObject();
+		eo = cJSON_CreateObject();
+		xasprintf(&name, "hitl_deny_list_%s", d->entity_type);
+		cJSON_AddStringToObject(o, "name", name);
+		free(name);
+		cJSON_AddStringToObject(o, "supported_entity", d->entity_type);
+		cJSON_AddStringToObject(eo, "supported_entity",
+		    d->entity_type);
+		presidio_values_json(d->values, d->nvalues, &a, &b);
+		cJSON_AddItemToObject(o, "deny_list", a);
+		cJSON_AddItemToObject(eo, "deny_list", b);
+		presidio_words_json(d->context, d->ncontext, &a, &b);
+		cJSON_AddItemToObject(o, "context", a);
+		cJSON_AddItemToObject(eo, "context", b);
+		cJSON_AddItemToArray(recs, o);
+		cJSON_AddItemToArray(erecs, eo);
+	}
+
+	ctx = cJSON_AddArrayToObject(root, "context");
+	ectx = cJSON_AddArrayToObject(ev, "context");
+	for (i = 0; i < r->ncontext; i++) {
+		c = &r->context[i];
+		o = cJSON_CreateObject();
+		eo = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "recognizer", c->recognizer);
+		cJSON_AddStringToObject(eo, "recognizer", c->recognizer);
+		presidio_words_json(c->accepted, c->naccepted, &a, &b);
+		cJSON_AddItemToObject(o, "accepted", a);
+		cJSON_AddItemToObject(eo, "accepted", b);
+		presidio_words_json(c->rejected, c->nrejected, &a, &b);
+		cJSON_AddItemToObject(o, "rejected", a);
+		cJSON_AddItemToObject(eo, "rejected", b);
+		cJSON_AddItemToArray(ctx, o);
+		cJSON_AddItemToArray(ectx, eo);
+	}
+	cJSON_AddItemToObject(root, "evidence", ev);
+	return (root);
+}
+
+/*
+ * Written as an export's file is: a private temporary (0600) beside path,
+ * renamed over it once whole; the process holds no group privilege here.
+ */
+static int
+presidio_write(const char *path, cJSON *root, char **cause)
+{
+	struct export_files	*fs = NULL;
+	FILE			*f;
+	int			 rc;
+
+	cmd_temps_signals();
+	if ((rc = export_files_new(NULL, NULL, &fs, cause)) != 0 ||
+	    (rc = export_files_add(fs, path, &f, cause)) != 0) {
+		cJSON_Delete(root);
+		goto out;
+	}
+	cmd_print_json(f, root, 1);
+	if ((rc = export_files_ready(fs, cause)) == 0)
+		rc = export_files_place(fs, cause);
+out:
+	if (rc != 0)
+		export_files_discard(fs);
+	export_files_free(fs);
+	return (rc);
+}
+
+static int
+detectors_presidio(const struct cmd_args *args, struct queue *q)
+{
+	const struct cmd_entry		*e = &cmd_detectors_entry;
+	struct queue_presidio_report	 rep;
+	const char			*since = cmd_args_get(args, 's');
+	const char			*path = cmd_args_get(args, 'o');
+	char				*cause = NULL, n[3][32];
+	size_t				 i, nd = 0;
+	unsigned			 min;
+	cJSON				*o;
+	int				 rc;
+
+	/* As cmd_detectors_check found it. */
+	detectors_min_count(args, &min);
+	if ((rc = queue_presidio_config(q, since, min, &rep, &cause)) != 0)
+		return (cmd_fail(e, rc, cause));
+	for (i = 0; i < rep.ndeny; i++)
+		nd += rep.deny[i].nvalues;
+	if ((rc = presidio_write(path, presidio_json(&rep, since),
+	    &cause)) != 0) {
+		queue_presidio_report_done(&rep);
+		return (cmd_fail(e, rc, cause));
+	}
+	if (cmd_args_has(args, 'j')) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "path", path);
+		cJSON_AddStringToObject(o, "values", rep.clear ? "clear" :
+		    "sha256");
+		cJSON_AddNumberToObject(o, "min_count", min);
+		cJSON_AddNumberToObject(o, "allow_list", (double)rep.nallow);
+		cJSON_AddNumberToObject(o, "deny_list_recognizers",
+		    (double)rep.ndeny);
+		cJSON_AddNumberToObject(o, "deny_list_values", (double)nd);
+		cJSON_AddNumberToObject(o, "context_recognizers",
+		    (double)rep.ncontext);
+		cJSON_AddNumberToObject(o, "items", (double)rep.items);
+		cJSON_AddNumberToObject(o, "skipped_no_content",
+		    (double)rep.skipped_content);
+		cJSON_AddNumberToObject(o, "skipped_suspended",
+		    (double)rep.skipped_suspended);
+		cmd_print_json(stdout, o, 0);
+	} else
+		cmd_line(stdout, "wrote %s allow_list values, %s deny_list "
+		    "values of %zu entity types and the context words of %zu "
+		    "recognizers from %s cases to %s%s", cmd_count(rep.nallow,
+		    n[0]), cmd_count(nd, n[1]), rep.ndeny, rep.ncontext,
+		    cmd_count(rep.items, n[2]), path, rep.clear ? "" :
+		    " (values as SHA-256: not usable by Presidio as they are)");
+	queue_presidio_report_done(&rep);
 	return (0);
 }
 
@@ -204,6 +502,8 @@ cmd_detectors_exec(struct cmd_ctx *ctx, struct cmd_args *args,
 	int				 rc;
 
 	(void)ctx;
+	if (cmd_args_has(args, 'P'))
+		return (detectors_presidio(args, q));
 	if (cmd_args_get(args, 'b') != NULL)
 		queue_detector_by_parse(cmd_args_get(args, 'b'), &by);
 	if ((rc = queue_detectors(q, since, by, &rep, &cause)) != 0)

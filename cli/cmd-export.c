@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,32 +140,6 @@ export_history_line(const struct queue_export_run *r, int64_t id,
 }
 
 /*
- * Stopped by ^C, a hang-up or a SIGTERM while writing: what no record
- * names yet goes (it may hold personal data), then the default action.
- */
-static void
-cmd_export_stopped(int sig)
-{
-	export_temps_unlink();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-cmd_export_signals(void)
-{
-	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-	struct sigaction	 sa;
-	size_t			 i;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cmd_export_stopped;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-}
-
-/*
  * The options into opt (with their defaults); a value --redact or
  * --offsets does not take is refused with a "did you mean" (EX_USAGE).
  */
@@ -254,7 +227,7 @@ cmd_export_exec(struct cmd_ctx *ctx, struct cmd_args *args, struct queue *q)
 		rc = queue_export_history(q, export_history_line, &json,
 		    &cause);
 	else {
-		cmd_export_signals();
+		cmd_temps_signals();
 		if ((rc = export_run(q, &opt, &records, &preview,
 		    &cause)) == 0 && preview)
 			cmd_line(stderr, "preview: %s %s records to %s, not "

@@ -464,15 +464,12 @@ static int
 import_max_line(const struct cmd_args *args, size_t *max)
 {
 	const char		*s = cmd_args_get(args, 'm');
-	char			*end;
 	unsigned long long	 v;
 
 	*max = IMPORT_DEFAULT_MAX_LINE;
 	if (s == NULL)
 		return (0);
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 64 || v > IMPORT_MAX_MAX_LINE)
+	if (cmd_number(s, 64, IMPORT_MAX_MAX_LINE, &v) != 0)
 		return (-1);
 	*max = (size_t)v;
 	return (0);

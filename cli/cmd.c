@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include "cmd.h"
 #include "hooks.h"
+#include "place.h"
 #include "priv.h"
 #include "suggest.h"
 #include "textsafe.h"
@@ -338,6 +340,45 @@ cmd_check_output(const char *path, char **cause)
 		    "it; name another file", path);
 		return (EX_CANTCREAT);
 	}
+	return (0);
+}
+
+/*
+ * Stopped by ^C, a hang-up or a SIGTERM while writing: what no record
+ * names yet goes (it may hold personal data), then the default action.
+ */
+static void
+cmd_temps_stopped(int sig)
+{
+	export_temps_unlink();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+cmd_temps_signals(void)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cmd_temps_stopped;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int
+cmd_number(const char *s, unsigned long long lo, unsigned long long hi,
+    unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || *v < lo || *v > hi)
+		return (-1);
 	return (0);
 }
 

@@ -235,6 +235,17 @@ int	cmd_check_output(const char *path, char **cause);
 /* The operating-system login of the real user: never the environment. */
 const char *cmd_login(void);
 
+/*
+ * From here on, ^C, a hang-up, SIGTERM or SIGQUIT first removes the
+ * temporaries of files being written for the user that no export record
+ * names (export_temps_unlink): they may hold personal data.
+ */
+void	cmd_temps_signals(void);
+
+/* A decimal number from lo to hi, and nothing else: 0 and *v, else -1. */
+int	cmd_number(const char *s, unsigned long long lo, unsigned long long hi,
+	    unsigned long long *v);
+
 /* "1,000,000" */
 const char *cmd_count(uint64_t, char buf[32]);
 

@@ -211,9 +211,8 @@ feedback_retyped(struct feedback_acc *a, const char *to)
 	a->to_n[i]++;
 }
 
-/* The recognizer a span names, or the one its explanation names. */
-static const char *
-feedback_recognizer(const struct queue_span *s, char **owned)
+const char *
+queue_span_recognizer(const struct queue_span *s, char **owned)
 {
 	cJSON *e;
 
@@ -283,7 +282,7 @@ feedback_spans(struct feedback_ctx *c, const struct queue_outcome *o,
 		s = &it->spans[i];
 		owned = NULL;
 		key = by_type ? s->entity_type :
-		    feedback_recognizer(s, &owned);
+		    queue_span_recognizer(s, &owned);
 		a = feedback_acc(c, "span", key);
 		free(owned);
 		if (o->final == NULL) {

@@ -896,8 +896,89 @@ void		 queue_detector_report_done(struct queue_detector_report *);
  * and a resolution rejecting the output confirms them.
  */
 const char	*queue_flag_verdict(const cJSON *payload, size_t i);
+/*
+ * The recognizer a span names: its own, else its explanation's
+ * (analysis_explanation.recognizer), else NULL; *owned is set to what the
+ * caller frees (NULL when the name points into the span).
+ */
+const char	*queue_span_recognizer(const struct queue_span *,
+		     char **owned);
 /* The Wilson score interval (95%) of k successes in n. */
 void		 queue_wilson(uint64_t k, uint64_t n, double *lo, double *hi);
+
+/*
+ * Presidio configuration candidates (hitl detectors --presidio-config), for
+ * leads and admins, from the decisions reviewers took on anonymization
+ * cases (the policy's alone are not reviewers' verdicts): a value is the
+ * text of a span (its code points in the item's text). The allow_list
+ * holds the values rejected (not PII) at least min_count times; deny holds,
+ * by entity type, the values reviewers added (no recognizer proposed them)
+ * at least min_count times as that type, with the words seen before those
+ * additions; context, by recognizer (the span's, or its explanation's),
+ * the words seen before the spans it proposed that were accepted and those
+ * rejected. Words are the PRESIDIO_WINDOW (5, as Presidio's context
+ * enhancer) before a span, lower-cased; a word found inside any span of
+ * the item is never one (it would tell a value); words too are kept when
+ * seen at least min_count times. Each value carries its verdicts: n is the
+ * count it is listed for (allow: rejected; deny: added as the type), the
+ * others are over all the value's spans. Values are in clear only when the
+ * actor may export unredacted (queue_export_allowed), else the SHA-256 hex
+ * of the value's UTF-8. Items whose content is gone (purge, erase) and
+ * those of a suspended source are skipped and counted. since (NULL: all)
+ * keeps the decisions taken at or after it.
+ */
+struct queue_presidio_value {
+	char		*value;		/* in clear, or SHA-256 hex */
+	uint64_t	 n;
+	uint64_t	 rejected, accepted, retyped, added;
+};
+struct queue_presidio_word {
+	char		*word;
+	uint64_t	 n;
+};
+struct queue_presidio_deny {
+	char				*entity_type;
+	struct queue_presidio_value	*values;
+	size_t				 nvalues;
+	struct queue_presidio_word	*context;
+	size_t				 ncontext;
+};
+struct queue_presidio_context {
+	char				*recognizer;
+	struct queue_presidio_word	*accepted, *rejected;
+	size_t				 naccepted, nrejected;
+};
+struct queue_presidio_report {
+	int				 clear;
+	unsigned			 min_count;
+	int				 policy_version;
+	char				 generated_at[32];
+	uint64_t			 items;	/* cases counted */
+	uint64_t			 skipped_content, skipped_suspended;
+	struct queue_presidio_value	*allow;	/* the most rejected first */
+	size_t				 nallow;
+	struct queue_presidio_deny	*deny;	/* by entity type */
+	size_t				 ndeny;
+	struct queue_presidio_context	*context; /* by recognizer */
+	size_t				 ncontext;
+};
+int		 queue_presidio_config(struct queue *, const char *since,
+		     unsigned min_count, struct queue_presidio_report *,
+		     char **cause);
+void		 queue_presidio_report_done(struct queue_presidio_report *);
+/*
+ * The counting alone, outcome by outcome (the unit tests give crafted
+ * ones): queue_presidio_finish fills a report (its policy_version and
+ * generated_at left unset) from what was added.
+ */
+struct queue_presidio;
+struct queue_presidio *queue_presidio_new(void);
+void		 queue_presidio_add(struct queue_presidio *,
+		     const struct queue_outcome *);
+void		 queue_presidio_finish(struct queue_presidio *,
+		     unsigned min_count, int clear,
+		     struct queue_presidio_report *);
+void		 queue_presidio_free(struct queue_presidio *);
 /*
  * The lowest score s such that, of the n votes scored s or more, a share
  * of at least target were right; -1 if none.
