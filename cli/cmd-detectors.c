@@ -11,8 +11,11 @@
 #include <string.h>
 #include <sysexits.h>
 
+#include <openssl/evp.h>
+
 #include "cmd.h"
 #include "place.h"
+#include "textsafe.h"
 #include "xmalloc.h"
 
 /* --min-count: its default and bounds. */
@@ -410,28 +413,79 @@ presidio_json(const struct queue_presidio_report *r, const char *since)
 
 /*
  * Written as an export's file is: a private temporary (0600) beside path,
- * renamed over it once whole; the process holds no group privilege here.
+ * renamed over it once whole and recorded as an export run of its own
+ * format (so erase names it to the recipients of the cases it was made
+ * from, and report processing lists it); the process holds no group
+ * privilege here. root is freed.
  */
 static int
-presidio_write(const char *path, cJSON *root, char **cause)
+presidio_write(struct queue *q, const char *path, cJSON *root,
+    const struct queue_presidio_report *rep, uint64_t records,
+    const char *since, char **cause)
 {
+	static const char	 scope[] = "presidio-config/all";
+	struct queue_export_run	 run;
 	struct export_files	*fs = NULL;
+	unsigned char		 md[EVP_MAX_MD_SIZE];
+	unsigned int		 mdlen = 0;
+	char			*s = NULL, *safe = NULL, *text = NULL;
+	char			*options = NULL;
+	char			 sha[65], head[65];
+	int64_t			 last, at, id = 0;
 	FILE			*f;
+	cJSON			*o;
 	int			 rc;
 
 	cmd_temps_signals();
-	if ((rc = export_files_new(NULL, NULL, &fs, cause)) != 0 ||
-	    (rc = export_files_add(fs, path, &f, cause)) != 0) {
-		cJSON_Delete(root);
+	s = cJSON_Print(root);
+	safe = textsafe_json(s != NULL ? s : "null");
+	xasprintf(&text, "%s\n", safe);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "redact", rep->clear ? "none" : "sha256");
+	cJSON_AddNumberToObject(o, "min_count", rep->min_count);
+	if (since != NULL)
+		cJSON_AddStringToObject(o, "since", since);
+	options = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	/* The file's hash, as export records a file's. */
+	if (!EVP_Digest(text, strlen(text), md, &mdlen, EVP_sha256(),
+	    NULL)) {
+		xasprintf(cause, "cannot hash the file written");
+		rc = EX_SOFTWARE;
 		goto out;
 	}
-	cmd_print_json(f, root, 1);
-	if ((rc = export_files_ready(fs, cause)) == 0)
-		rc = export_files_place(fs, cause);
+	queue_hex(md, mdlen, sha);
+	if ((rc = queue_export_since(q, scope, &at, cause)) != 0 ||
+	    (rc = queue_last_decision(q, &last, cause)) != 0 ||
+	    (rc = export_files_new(NULL, NULL, &fs, cause)) != 0 ||
+	    (rc = export_files_add(fs, path, &f, cause)) != 0)
+		goto out;
+	fputs(text, f);
+	if ((rc = export_files_ready(fs, cause)) != 0)
+		goto out;
+	memset(&run, 0, sizeof run);
+	run.format = "presidio-config";
+	run.scope = scope;
+	run.options = options;
+	run.path = path;
+	run.records = records;
+	run.since = 0;
+	run.last = last;
+	run.sha256 = sha;
+	run.cursor = "presidio-config";
+	run.cursor_at = at;
+	run.items = rep->ids;
+	run.nitems = (size_t)rep->items;
+	rc = export_files_commit(fs, q, &run, head, &id, cause);
 out:
-	if (rc != 0)
+	if (rc != 0 && id == 0 && fs != NULL)
 		export_files_discard(fs);
 	export_files_free(fs);
+	cJSON_Delete(root);
+	free(options);
+	free(text);
+	free(safe);
+	free(s);
 	return (rc);
 }
 
@@ -454,8 +508,8 @@ detectors_presidio(const struct cmd_args *args, struct queue *q)
 		return (cmd_fail(e, rc, cause));
 	for (i = 0; i < rep.ndeny; i++)
 		nd += rep.deny[i].nvalues;
-	if ((rc = presidio_write(path, presidio_json(&rep, since),
-	    &cause)) != 0) {
+	if ((rc = presidio_write(q, path, presidio_json(&rep, since), &rep,
+	    rep.nallow + nd, since, &cause)) != 0) {
 		queue_presidio_report_done(&rep);
 		return (cmd_fail(e, rc, cause));
 	}

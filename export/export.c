@@ -10,7 +10,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -866,13 +865,12 @@ export_run(struct queue *q, const struct export_options *opt,
 	struct export_files	*fs = NULL;
 	enum export_target	 target = EXPORT_TARGET_PREVIEW;
 	char			 sha[65], tsha[65], msha[65], head[65];
-	char			*options, *why = NULL, *mpath = NULL;
+	char			*options, *mpath = NULL;
 	char			*dir = NULL;
 	int64_t			 since, last, at, id = 0;
 	int			 rc, wrc, empty = 0, to_stdout;
 	size_t			 len;
 	const char		*cursor;
-	sigset_t		 stop, old;
 	cJSON			*m;
 
 	memset(&x, 0, sizeof x);
@@ -1055,34 +1053,10 @@ export_run(struct queue *q, const struct export_options *opt,
 		run.sha256 = dir != NULL ? msha : sha;
 		run.cursor = export_cursor_name(x.scope);
 		run.cursor_at = at;
-		run.files = export_files_pairs(fs, &run.nfiles);
-		run.owner = export_owner();
 		run.items = x.items;
 		run.nitems = x.nitems;
-		/*
-		 * From the record to the last rename, a ^C or a SIGTERM waits:
-		 * before, it removes the temporaries (export_temps_unlink);
-		 * after the commit they are the record's, to be placed.
-		 */
-		sigemptyset(&stop);
-		sigaddset(&stop, SIGINT);
-		sigaddset(&stop, SIGTERM);
-		sigaddset(&stop, SIGHUP);
-		sigaddset(&stop, SIGQUIT);
-		sigprocmask(SIG_BLOCK, &stop, &old);
-		rc = queue_export_record(q, &run, head, &id, cause);
+		rc = export_files_commit(fs, q, &run, head, &id, cause);
 		free(options);
-		if (rc == 0)
-			export_files_recorded(fs);
-		if (rc == 0 && (rc = export_files_place(fs, cause)) != 0) {
-			why = *cause;
-			xasprintf(cause, "export run %lld is recorded but not "
-			    "in place: %s; the next hitl export places it",
-			    (long long)id, why);
-			free(why);
-		} else if (rc == 0 && queue_export_placed(q, id, &why) != 0)
-			free(why);	/* placed: the next export forgets them */
-		sigprocmask(SIG_SETMASK, &old, NULL);
 	}
 out:
 	/* A preview's special file; a run's files are the set's. */

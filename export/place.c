@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -823,5 +824,41 @@ out:
 	free(p.id);
 	free(p.tmp);
 	free(p.dest);
+	return (rc);
+}
+
+int
+export_files_commit(struct export_files *fs, struct queue *q,
+    struct queue_export_run *run, char head[65], int64_t *id, char **cause)
+{
+	sigset_t	 stop, old;
+	char		*why = NULL;
+	int		 rc;
+
+	run->files = export_files_pairs(fs, &run->nfiles);
+	run->owner = export_owner();
+	/*
+	 * From the record to the last rename, a ^C or a SIGTERM waits:
+	 * before, it removes the temporaries (export_temps_unlink); after
+	 * the commit they are the record's, to be placed.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	rc = queue_export_record(q, run, head, id, cause);
+	if (rc == 0)
+		export_files_recorded(fs);
+	if (rc == 0 && (rc = export_files_place(fs, cause)) != 0) {
+		why = *cause;
+		xasprintf(cause, "export run %lld is recorded but not in "
+		    "place: %s; the next hitl export places it",
+		    (long long)*id, why);
+		free(why);
+	} else if (rc == 0 && queue_export_placed(q, *id, &why) != 0)
+		free(why);	/* placed: the next export forgets them */
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return (rc);
 }

@@ -74,6 +74,14 @@ int	export_files_place(struct export_files *, char **cause);
 void	export_files_discard(struct export_files *);
 void	export_files_free(struct export_files *);
 
+/*
+ * Records run (its files and owner filled in from the set) and places its
+ * files, signals held off in between; *id is the run's (0 if not
+ * recorded), head the log's head before its event.
+ */
+int	export_files_commit(struct export_files *, struct queue *,
+	    struct queue_export_run *, char head[65], int64_t *id,
+	    char **cause);
 /* Who may place a run's files after a crash: "uid:N@host". */
 const char *export_owner(void);
 /* Places the files of this owner's runs a crash left unplaced. */

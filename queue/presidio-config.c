@@ -42,6 +42,7 @@ struct queue_presidio {
 	struct presidio_obs	*added_words;	/* by added entity type */
 	size_t			 nadded_words;
 	uint64_t		 items, skipped_content, skipped_suspended;
+	int64_t			*ids;		/* the items counted */
 };
 
 /* A word of a text: its bytes and its code points, ends exclusive. */
@@ -81,6 +82,7 @@ queue_presidio_free(struct queue_presidio *a)
 	presidio_obs_free(a->values, a->nvalues);
 	presidio_obs_free(a->words, a->nwords);
 	presidio_obs_free(a->added_words, a->nadded_words);
+	free(a->ids);
 	free(a);
 }
 
@@ -323,7 +325,8 @@ queue_presidio_add(struct queue_presidio *a, const struct queue_outcome *o)
 		a->skipped_suspended++;
 		return;
 	}
-	a->items++;
+	a->ids = xreallocarray(a->ids, a->items + 1, sizeof *a->ids);
+	a->ids[a->items++] = it->id;
 	memset(&pi, 0, sizeof pi);
 	pi.text = it->text;
 	pi.len = strlen(it->text);
@@ -628,6 +631,8 @@ queue_presidio_finish(struct queue_presidio *a, unsigned min, int clear,
 	r->clear = clear;
 	r->min_count = min;
 	r->items = a->items;
+	r->ids = a->ids;	/* the report's now */
+	a->ids = NULL;
 	r->skipped_content = a->skipped_content;
 	r->skipped_suspended = a->skipped_suspended;
 	if (a->nvalues > 0)
@@ -736,6 +741,7 @@ queue_presidio_report_done(struct queue_presidio_report *r)
 	size_t i;
 
 	presidio_values_free(r->allow, r->nallow);
+	free(r->ids);
 	for (i = 0; i < r->ndeny; i++) {
 		free(r->deny[i].entity_type);
 		presidio_values_free(r->deny[i].values, r->deny[i].nvalues);

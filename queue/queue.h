@@ -954,6 +954,7 @@ struct queue_presidio_report {
 	int				 policy_version;
 	char				 generated_at[32];
 	uint64_t			 items;	/* cases counted */
+	int64_t				*ids;	/* theirs: erase names the file */
 	uint64_t			 skipped_content, skipped_suspended;
 	struct queue_presidio_value	*allow;	/* the most rejected first */
 	size_t				 nallow;

@@ -14,7 +14,7 @@ cat >in.jsonl <<'EOT'
 {"id":"p-1","kind":"anonymization","text":"We flew to Jordan last May. Account ACME-4471 is closed.","spans":[{"entity_type":"PERSON","start":11,"end":17,"score":0.6,"recognizer":"SpacyRecognizer"}]}
 {"id":"p-2","kind":"anonymization","text":"Thé group flew to Jordan and met with Ana Lopez.","spans":[{"entity_type":"PERSON","start":18,"end":24,"score":0.6,"recognizer":"SpacyRecognizer"},{"entity_type":"PERSON","start":38,"end":47,"score":0.6,"recognizer":"SpacyRecognizer"}]}
 {"id":"p-3","kind":"anonymization","text":"Flights to Jordan: met with Ana Lopez, account ACME-4471.","spans":[{"entity_type":"PERSON","start":11,"end":17,"score":0.6,"recognizer":"SpacyRecognizer"},{"entity_type":"PERSON","start":28,"end":37,"score":0.6,"analysis_explanation":{"recognizer":"SpacyRecognizer"}}]}
-{"id":"p-4","kind":"anonymization","text":"Sydney is sunny, said Bén Ode, ref ZQ-9.","spans":[{"entity_type":"PERSON","start":0,"end":6,"score":0.6,"analysis_explanation":{"recognizer":"SpacyRecognizer"}},{"entity_type":"PERSON","start":22,"end":29,"score":0.6,"recognizer":"SpacyRecognizer"}]}
+{"id":"p-4","kind":"anonymization","text":"Sydney is sunny, said Bén Ode, ref ZQ-9.","spans":[{"entity_type":"PERSON","start":0,"end":6,"score":0.6,"analysis_explanation":{"recognizer":"SpacyRecognizer"}},{"entity_type":"PERSON","start":22,"end":29,"score":0.6,"recognizer":"SpacyRecognizer"}],"subjects":["customer:4"]}
 {"id":"p-5","kind":"anonymization","text":"Jordan again, wrote Quokka Zebedee.","spans":[{"entity_type":"PERSON","start":0,"end":6,"score":0.6,"recognizer":"SpacyRecognizer"},{"entity_type":"PERSON","start":20,"end":34,"score":0.6,"recognizer":"SpacyRecognizer"}],"subjects":["customer:9"]}
 EOT
 jq '.anonymization.entity_types += ["ACCOUNT_ID"]' \
@@ -180,4 +180,25 @@ jq_ok "nothing since" '.allow_list == 0 and .items == 0'
 jq -e '.allow_list == [] and .recognizers == [] and .context == [] and
     .since == "2030-01-01T00:00:00Z"' later.json >/dev/null ||
     fail "an empty file" later.json
+
+step "on the record, as an export run"
+# Each file is a recipient of the cases' values: the record of processing
+# lists both (in clear and hashed), and erasing a subject whose case went
+# into one names it on the receipt.
+expect_exit 0 hitl_as carol export --history --json
+jq_ok "the runs" -s '[.[] | select(.format == "presidio-config") |
+    .options.redact][:2] == ["none", "sha256"] and
+    all(.[] | select(.format == "presidio-config");
+    (.sha256 | test("^[0-9a-f]{64}$")))'
+expect_eq "the file's hash is the run's" "$(jq -r -s '[.[] |
+    select(.format == "presidio-config")][0].sha256' "$T/out")" \
+    "$(sha256sum clear.json | cut -d' ' -f1)"
+expect_exit 0 hitl_as alice report processing --json
+jq_ok "recipients" '[.recipients[] | select(.format == "presidio-config") |
+    .redact] | sort == ["none", "sha256"]'
+expect_exit 0 hitl_as alice erase --subject customer:4 --reason "request 4" \
+    --json
+jq_ok "the receipt names the files" '.items[0].item == "p-4" and
+    ([.items[0].exports[] | .format] | unique) == ["presidio-config"] and
+    (.items[0].exports | length) == 3'
 pass
