@@ -84,4 +84,10 @@ jq_ok "three weeks of two models" '[.[] | [.model, .period, .seen]] == [
     ["bot-v4", "2026-11-23", 5]] and all(.[]; .pipeline == null)'
 expect_exit 0 hitl_as carol models --every day --json
 jq_ok "days" '[.[] | select(.model == "bot-v3")] | length == 4'
+
+step "since: nothing decided after it"
+expect_exit 0 hitl_as carol models --since 2030-01-01T00:00:00Z --json
+jq_ok "no rows" 'length == 0'
+expect_exit 0 hitl_as carol models --since 2030-01-01T00:00:00Z
+expect_out "no model output in that time"
 pass
