@@ -6,7 +6,9 @@
 # them, SVG charts, the policy in force, and nothing that runs or fetches
 # (no script, no URL); the hostile names are escaped and their bidi
 # override shown as a mark. Who may write it, -o required, and the file
-# written as the user's, renamed into place.
+# written as the user's, renamed into place; with --since past every
+# decision, the sentences saying there is nothing; and on a queue of
+# blind double review, the agreement tables.
 . "$SRCDIR/tests/cli/lib.sh"
 . "$SRCDIR/tests/cli/review-lib.sh"
 
@@ -267,4 +269,48 @@ grep -q "No flag or span was decided in the time covered" later.html ||
     fail "no sentence for no detector data" later.html
 grep -q "No reviewer decided anything" later.html ||
     fail "no sentence for no reviewer data" later.html
+
+step "agreement, where two reviewers voted on every item"
+HITL_DB=$(newdb both)
+export HITL_DB
+jq '.quality = {"overlap_rate": 1, "overlap_reviewers": 2}' \
+    "$SRCDIR/examples/policy.json" >both.json
+expect_exit 0 "$HITL" init --policy both.json
+for i in 1 2 3; do
+	printf '{"id":"o-%d","kind":"model_output","response":"r","flags":[{"type":"toxicity","score":0.9}]}\n' $i
+done >both.jsonl
+expect_exit 0 "$HITL" import both.jsonl
+payload_for() { :; }
+shift_of bob 3
+shift_of erin 3
+expect_exit 0 hitl_as carol report quality -o both.html
+python3 - both.html <<'EOF' || fail "the agreement tables" both.html
+import sys
+from html.parser import HTMLParser
+
+class Rows(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.rows, self.cell = [], None
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        if tag in ("td", "th"):
+            self.cell = ""
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.rows[-1].append(self.cell)
+            self.cell = None
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell += data
+
+p = Rows()
+p.feed(open(sys.argv[1], encoding="utf-8").read())
+# Three items, two questions each (the action, the flag's verdict).
+want = [["all", "3", "6", "2", "100.0%"], ["bob and erin", "6"]]
+for w in want:
+    if not any(r[:len(w)] == w for r in p.rows):
+        sys.exit("no row starting %r in %r" % (w, p.rows))
+EOF
 pass
