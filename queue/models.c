@@ -327,7 +327,9 @@ queue_models(struct queue *q, const char *since, enum queue_models_by by,
 		queue_models_report_done(r);
 		return (rc);
 	}
-	qsort(c.rows, c.n, sizeof *c.rows, models_row_cmp);
+	/* No rows: no array either, and qsort's base must not be NULL. */
+	if (c.n > 0)
+		qsort(c.rows, c.n, sizeof *c.rows, models_row_cmp);
 	r->rows = c.rows;
 	r->n = c.n;
 	return (0);

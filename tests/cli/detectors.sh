@@ -34,27 +34,16 @@ expect_out "auto-decided 1"
 CONFIRMED=" good-1 good-2 good-3 good-4 good-5 good-6 good-7 good-8 good-9 poor-7 poor-8 poor-9 "
 step "a shift"
 at 60
-n=0
-while [ $n -lt 22 ]; do
-	expect_exit 0 hitl_as bob next --json
-	id=$(jq -r .item.id "$T/out")
-	lease=$(jq -r .lease.id "$T/out")
-	case $id in
-	anon-1)	pay='{"spans":[{"verdict":"rejected"},{"verdict":"retyped","entity_type":"LOCATION"}]}' ;;
-	anon-2)	pay='{"spans":[{"verdict":"accepted"}],"added":[{"start":7,"end":15,"entity_type":"PHONE_NUMBER"}]}' ;;
+payload_for() {
+	case $1 in
+	anon-1)	echo '{"spans":[{"verdict":"rejected"},{"verdict":"retyped","entity_type":"LOCATION"}]}' ;;
+	anon-2)	echo '{"spans":[{"verdict":"accepted"}],"added":[{"start":7,"end":15,"entity_type":"PHONE_NUMBER"}]}' ;;
 	*)	case $CONFIRMED in
-		*" $id "*) pay='{"labels":["toxicity"],"flags":[{"verdict":"confirmed"}]}' ;;
-		*) pay= ;;
+		*" $1 "*) echo '{"labels":["toxicity"],"flags":[{"verdict":"confirmed"}]}' ;;
 		esac ;;
 	esac
-	if [ -n "$pay" ]; then
-		expect_exit 0 hitl_as bob decide "$id" --lease "$lease" correct \
-		    --payload "$pay"
-	else
-		expect_exit 0 hitl_as bob decide "$id" --lease "$lease" approve
-	fi
-	n=$((n + 1))
-done
+}
+shift_of bob 22
 
 step "who may look"
 expect_exit 77 hitl_as bob detectors

@@ -107,4 +107,10 @@ expect_out "FLAG TYPE"
 expect_out "(no flag)"
 expect_exit 64 hitl_as carol models --by types
 expect_err "did you mean"
+
+step "since: nothing decided after it"
+expect_exit 0 hitl_as carol models --since 2030-01-01T00:00:00Z --json
+jq_ok "no rows" 'length == 0'
+expect_exit 0 hitl_as carol models --since 2030-01-01T00:00:00Z
+expect_out "no model output in that time"
 pass

@@ -35,6 +35,27 @@ claim() {
 	LEASE=$(jq -r .lease.id "$T/out")
 }
 
+# shift_of WHO N: WHO claims the next item N times and decides each: a
+# correction with the payload "payload_for ID" prints (a function the test
+# defines), or an approve where it prints nothing.
+shift_of() {
+	_n=0
+	while [ $_n -lt "$2" ]; do
+		expect_exit 0 hitl_as "$1" next --json
+		_id=$(jq -r .item.id "$T/out")
+		_lease=$(jq -r .lease.id "$T/out")
+		_pay=$(payload_for "$_id")
+		if [ -n "$_pay" ]; then
+			expect_exit 0 hitl_as "$1" decide "$_id" --lease "$_lease" \
+			    correct --payload "$_pay"
+		else
+			expect_exit 0 hitl_as "$1" decide "$_id" --lease "$_lease" \
+			    approve
+		fi
+		_n=$((_n + 1))
+	done
+}
+
 # workday POLICY: the day of work tests/cli/record.sh tells (event by
 # event, in its header), on $HITL_DB under POLICY (the example policy's
 # roles): made, imported, reviewed, escalated, resolved, handed off and
